@@ -1,0 +1,46 @@
+package dev.guise.api;
+
+/**
+ * What went wrong with a request or a connection. The kind decides, together with whether the
+ * server may have processed the request, if a retry is safe; see {@link ClassifiedFailure}.
+ */
+public enum FailureKind {
+  /** The host name could not be resolved. */
+  UNKNOWN_HOST,
+  /** TCP connect did not complete within the connect timeout. */
+  CONNECT_TIMEOUT,
+  /** The peer refused the TCP connection. */
+  CONNECTION_REFUSED,
+  /** The connection was reset or broke (RST, broken pipe) while in use. */
+  CONNECTION_RESET,
+  /** The peer closed the connection cleanly before the response was complete. */
+  CONNECTION_CLOSED,
+  /** A read waited longer than its timeout. */
+  READ_TIMEOUT,
+  /** The TLS handshake failed for a reason other than the certificate (alert, version, cipher). */
+  TLS_HANDSHAKE,
+  /** The server's certificate was rejected: chain, validity, or host name. Never retried. */
+  CERTIFICATE,
+  /** The peer broke HTTP/1.1, HTTP/2, HPACK or content-coding rules. */
+  PROTOCOL_ERROR,
+  /** The server provably did not process the request (GOAWAY above the last stream, REFUSED_STREAM). */
+  NOT_PROCESSED,
+  /** The site blocks this IP (for example 403 from a bot defence). */
+  IP_BLOCKED,
+  /** The site asks us to slow down (429, or 503 with Retry-After). */
+  RATE_LIMITED,
+  /** The server failed (5xx). */
+  SERVER_ERROR,
+  /** The response was larger than the configured limit (body or header list). */
+  RESPONSE_TOO_LARGE,
+  /** The request itself is invalid (bad URL, header, or a body that cannot be replayed). Never retried. */
+  INVALID_REQUEST,
+  /** No connection could be had within the pool's wait limit. */
+  POOL_EXHAUSTED,
+  /** The request's overall deadline passed. */
+  DEADLINE_EXCEEDED,
+  /** The caller cancelled or interrupted the request. */
+  CANCELLED,
+  /** Anything the classifiers could not place. */
+  UNKNOWN
+}

@@ -1,0 +1,36 @@
+package dev.guise.api;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * What a {@link dev.guise.api.spi.TlsFingerprintProvider} is asked to open.
+ *
+ * @param endpoint host (for SNI and verification), pinned IP and port
+ * @param profile the fingerprint to present, by name or alias ({@code chrome-156}, {@code chrome})
+ * @param alpn the application protocols to offer, most preferred first; empty for the profile's
+ *     own list. An engine that cannot offer exactly these says so with an error; it never silently
+ *     offers others.
+ * @param trust which certificates to accept
+ * @param handshakeTimeout the most the handshake may take, from the first byte written to the
+ *     last byte read; the engine fails with a read timeout past it
+ */
+public record TlsConnectRequest(
+    TlsEndpoint endpoint,
+    String profile,
+    List<String> alpn,
+    TrustPolicy trust,
+    Duration handshakeTimeout) {
+
+  public TlsConnectRequest {
+    Objects.requireNonNull(endpoint, "endpoint");
+    Objects.requireNonNull(profile, "profile");
+    alpn = List.copyOf(Objects.requireNonNull(alpn, "alpn"));
+    Objects.requireNonNull(trust, "trust");
+    Objects.requireNonNull(handshakeTimeout, "handshakeTimeout");
+    if (handshakeTimeout.isNegative() || handshakeTimeout.isZero()) {
+      throw new IllegalArgumentException("handshakeTimeout must be positive: " + handshakeTimeout);
+    }
+  }
+}

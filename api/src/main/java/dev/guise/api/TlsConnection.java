@@ -1,0 +1,49 @@
+package dev.guise.api;
+
+import java.io.Closeable;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.time.Duration;
+
+/**
+ * An established TLS connection, as a pair of streams over the socket it was opened on.
+ *
+ * <p>Threading: one thread may read while another writes; concurrent reads, or concurrent writes,
+ * need the caller's own coordination (the HTTP/2 codec has one reader thread and serialises
+ * writes). {@link #close()} may be called from any thread at any time, and unblocks a blocked read.
+ *
+ * <p>Ownership: the connection owns the socket it was opened over. Closing it sends close_notify
+ * where it can (bounded by a short timeout) and always closes the socket. Closing twice is harmless.
+ */
+public interface TlsConnection extends Closeable {
+
+  /** Decrypted bytes from the peer. A read blocks at most the {@link #setReadTimeout read timeout}. */
+  InputStream input() throws IOException;
+
+  /** Bytes to the peer, encrypted. Callers flush to send; writes are bounded by the socket's buffers. */
+  OutputStream output() throws IOException;
+
+  /** What the handshake agreed on. */
+  NegotiatedTls negotiated();
+
+  /** The address the socket is connected to. */
+  InetSocketAddress remoteAddress();
+
+  /**
+   * The longest a single read may block before failing with {@link java.net.SocketTimeoutException};
+   * zero means no limit, which Guise itself never uses.
+   */
+  void setReadTimeout(Duration timeout) throws IOException;
+
+  /**
+   * True until this side closed the connection or saw the peer close it. A true answer says nothing
+   * about whether the peer will still answer: it costs no I/O.
+   */
+  boolean isOpen();
+
+  /** Closes the connection and its socket; never throws for a connection already closed. */
+  @Override
+  void close() throws IOException;
+}

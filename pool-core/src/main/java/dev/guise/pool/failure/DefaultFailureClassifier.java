@@ -1,0 +1,255 @@
+package dev.guise.pool.failure;
+
+import dev.guise.api.ClassifiedFailure;
+import dev.guise.api.ClassifiedIOException;
+import dev.guise.api.FailureKind;
+import dev.guise.api.PoolAction;
+import dev.guise.api.ResponseInfo;
+import dev.guise.api.TlsEndpoint;
+import dev.guise.api.spi.FailureClassifier;
+import dev.guise.pool.internal.OptionReader;
+import java.io.EOFException;
+import java.io.InterruptedIOException;
+import java.net.ConnectException;
+import java.net.NoRouteToHostException;
+import java.net.PortUnreachableException;
+import java.net.SocketException;
+import java.net.SocketTimeoutException;
+import java.net.UnknownHostException;
+import java.security.cert.CertPathValidatorException;
+import java.security.cert.CertificateException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeFormatter;
+import java.time.format.DateTimeParseException;
+import java.util.Arrays;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.CancellationException;
+import java.util.stream.Collectors;
+import javax.net.ssl.SSLException;
+import javax.net.ssl.SSLHandshakeException;
+import javax.net.ssl.SSLPeerUnverifiedException;
+
+/**
+ * Guise's default classifier, named {@code default}; always last in a chain, it always has an
+ * opinion.
+ *
+ * <h2>Exceptions</h2>
+ * A {@link ClassifiedIOException} keeps its classification. Otherwise, looking through causes:
+ * <table>
+ *   <caption>Exception mapping</caption>
+ *   <tr><th>exception</th><th>kind</th><th>retryable</th><th>pool action</th></tr>
+ *   <tr><td>UnknownHostException</td><td>UNKNOWN_HOST</td><td>no</td><td>discard</td></tr>
+ *   <tr><td>ConnectException (refused)</td><td>CONNECTION_REFUSED</td><td>yes</td><td>penalise IP</td></tr>
+ *   <tr><td>SocketTimeoutException, "connect timed out"</td><td>CONNECT_TIMEOUT</td><td>yes</td><td>penalise IP</td></tr>
+ *   <tr><td>other SocketTimeoutException</td><td>READ_TIMEOUT</td><td>yes</td><td>discard</td></tr>
+ *   <tr><td>certificate problems in a handshake</td><td>CERTIFICATE</td><td>no</td><td>discard</td></tr>
+ *   <tr><td>other SSLException</td><td>TLS_HANDSHAKE</td><td>yes</td><td>discard</td></tr>
+ *   <tr><td>SocketException (reset, broken pipe)</td><td>CONNECTION_RESET</td><td>yes</td><td>discard</td></tr>
+ *   <tr><td>EOFException</td><td>CONNECTION_CLOSED</td><td>yes</td><td>discard</td></tr>
+ *   <tr><td>interrupt, cancellation</td><td>CANCELLED</td><td>no</td><td>discard</td></tr>
+ *   <tr><td>anything else</td><td>UNKNOWN</td><td>no</td><td>discard</td></tr>
+ * </table>
+ *
+ * <h2>Responses</h2>
+ * {@code 403} (option {@code ban-statuses}) is IP_BLOCKED: retryable on another IP, ban this one.
+ * {@code 429} (option {@code rate-limit-statuses}) is RATE_LIMITED: retryable, penalise the IP,
+ * with the server's Retry-After. {@code 503} with a Retry-After is RATE_LIMITED too; {@code 502},
+ * {@code 503} and {@code 504} are retryable SERVER_ERRORs that keep the connection; other 5xx are
+ * SERVER_ERRORs not retried. Every other status is accepted: it is the caller's answer.
+ *
+ * <p>Immutable and thread-safe.
+ */
+public final class DefaultFailureClassifier implements FailureClassifier {
+  public static final String NAME = "default";
+
+  private final Set<Integer> banStatuses;
+  private final Set<Integer> rateLimitStatuses;
+  private final Clock clock;
+
+  public DefaultFailureClassifier() {
+    this(Set.of(403), Set.of(429), Clock.systemUTC());
+  }
+
+  /**
+   * @param clock reads the time for Retry-After given as an HTTP date
+   */
+  public DefaultFailureClassifier(Set<Integer> banStatuses, Set<Integer> rateLimitStatuses, Clock clock) {
+    this.banStatuses = Set.copyOf(banStatuses);
+    this.rateLimitStatuses = Set.copyOf(rateLimitStatuses);
+    this.clock = clock;
+  }
+
+  @Override
+  public String name() {
+    return NAME;
+  }
+
+  @Override
+  public Optional<ClassifiedFailure> classify(Throwable error, TlsEndpoint endpoint) {
+    return Optional.of(classifyException(error, endpoint));
+  }
+
+  private static ClassifiedFailure classifyException(Throwable error, TlsEndpoint endpoint) {
+    for (Throwable t = error; t != null; t = t.getCause()) {
+      if (t instanceof ClassifiedIOException c) {
+        return c.failure();
+      }
+    }
+    String where = " (" + endpoint + ")";
+    String msg = String.valueOf(error.getMessage());
+    if (has(error, UnknownHostException.class)) {
+      return fail(FailureKind.UNKNOWN_HOST, false, PoolAction.DISCARD_CONNECTION,
+          "unknown host " + endpoint.host(), error);
+    }
+    if (has(error, ConnectException.class) || has(error, NoRouteToHostException.class)
+        || has(error, PortUnreachableException.class)) {
+      return fail(FailureKind.CONNECTION_REFUSED, true, PoolAction.PENALISE_IP,
+          "connection refused" + where, error);
+    }
+    if (error instanceof SocketTimeoutException) {
+      if (msg.toLowerCase(java.util.Locale.ROOT).contains("connect")) {
+        return fail(FailureKind.CONNECT_TIMEOUT, true, PoolAction.PENALISE_IP,
+            "connect timed out" + where, error);
+      }
+      return fail(FailureKind.READ_TIMEOUT, true, PoolAction.DISCARD_CONNECTION,
+          "read timed out" + where, error);
+    }
+    if (isCertificateProblem(error)) {
+      return fail(FailureKind.CERTIFICATE, false, PoolAction.DISCARD_CONNECTION,
+          "certificate rejected" + where + ": " + rootMessage(error), error);
+    }
+    if (error instanceof SSLException) {
+      return fail(FailureKind.TLS_HANDSHAKE, true, PoolAction.DISCARD_CONNECTION,
+          "TLS failed" + where + ": " + msg, error);
+    }
+    if (error instanceof InterruptedIOException || error instanceof InterruptedException
+        || error instanceof CancellationException) {
+      return fail(FailureKind.CANCELLED, false, PoolAction.DISCARD_CONNECTION,
+          "cancelled" + where, error);
+    }
+    if (error instanceof EOFException) {
+      return fail(FailureKind.CONNECTION_CLOSED, true, PoolAction.DISCARD_CONNECTION,
+          "connection closed by peer" + where, error);
+    }
+    if (error instanceof SocketException) {
+      return fail(FailureKind.CONNECTION_RESET, true, PoolAction.DISCARD_CONNECTION,
+          "connection broken" + where + ": " + msg, error);
+    }
+    return fail(FailureKind.UNKNOWN, false, PoolAction.DISCARD_CONNECTION,
+        error.getClass().getSimpleName() + where + ": " + msg, error);
+  }
+
+  private static boolean isCertificateProblem(Throwable error) {
+    if (has(error, CertificateException.class) || has(error, CertPathValidatorException.class)
+        || has(error, SSLPeerUnverifiedException.class)) {
+      return true;
+    }
+    // The JDK reports a failed chain as an SSLHandshakeException whose cause was dropped by some
+    // engines; its alert text is then the only witness.
+    if (error instanceof SSLHandshakeException) {
+      String m = String.valueOf(error.getMessage()).toLowerCase(java.util.Locale.ROOT);
+      return m.contains("certificate") || m.contains("pkix") || m.contains("no subject alternative");
+    }
+    return false;
+  }
+
+  private static boolean has(Throwable error, Class<? extends Throwable> type) {
+    for (Throwable t = error; t != null; t = t.getCause()) {
+      if (type.isInstance(t)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private static String rootMessage(Throwable error) {
+    Throwable t = error;
+    while (t.getCause() != null) {
+      t = t.getCause();
+    }
+    return String.valueOf(t.getMessage());
+  }
+
+  private static ClassifiedFailure fail(
+      FailureKind kind, boolean retryable, PoolAction action, String message, Throwable cause) {
+    return ClassifiedFailure.of(kind, retryable, action, message, cause);
+  }
+
+  @Override
+  public ResponseVerdict classify(ResponseInfo response) {
+    int status = response.status();
+    Optional<Duration> retryAfter = response.header("retry-after").flatMap(this::parseRetryAfter);
+    String where = " from " + response.endpoint();
+    if (banStatuses.contains(status)) {
+      return ResponseVerdict.fail(ClassifiedFailure.ofStatus(FailureKind.IP_BLOCKED, true,
+          PoolAction.BAN_IP, status, retryAfter, "status " + status + where + ": IP blocked"));
+    }
+    if (rateLimitStatuses.contains(status) || status == 503 && retryAfter.isPresent()) {
+      return ResponseVerdict.fail(ClassifiedFailure.ofStatus(FailureKind.RATE_LIMITED, true,
+          PoolAction.PENALISE_IP, status, retryAfter, "status " + status + where + ": rate limited"));
+    }
+    if (status >= 500 && status <= 599) {
+      boolean transientError = status == 502 || status == 503 || status == 504;
+      return ResponseVerdict.fail(ClassifiedFailure.ofStatus(FailureKind.SERVER_ERROR,
+          transientError, PoolAction.KEEP, status, retryAfter,
+          "status " + status + where + ": server error"));
+    }
+    return ResponseVerdict.accept();
+  }
+
+  /** Delta-seconds or an HTTP date (RFC 9110 section 10.2.3); empty when unparseable. */
+  Optional<Duration> parseRetryAfter(String value) {
+    String v = value.trim();
+    try {
+      long seconds = Long.parseLong(v);
+      return seconds < 0 ? Optional.empty() : Optional.of(Duration.ofSeconds(seconds));
+    } catch (NumberFormatException notSeconds) {
+      try {
+        ZonedDateTime at = ZonedDateTime.parse(v, DateTimeFormatter.RFC_1123_DATE_TIME);
+        Duration d = Duration.between(clock.instant(), at.toInstant());
+        return Optional.of(d.isNegative() ? Duration.ZERO : d);
+      } catch (DateTimeParseException unparseable) {
+        return Optional.empty();
+      }
+    }
+  }
+
+  @Override
+  public FailureClassifier withOptions(Map<String, String> options) {
+    OptionReader o = new OptionReader(NAME, options, Set.of("ban-statuses", "rate-limit-statuses"));
+    return new DefaultFailureClassifier(
+        statuses(o.string("ban-statuses", join(banStatuses)), "ban-statuses"),
+        statuses(o.string("rate-limit-statuses", join(rateLimitStatuses)), "rate-limit-statuses"),
+        clock);
+  }
+
+  private static String join(Set<Integer> statuses) {
+    return new TreeSet<>(statuses).stream().map(String::valueOf).collect(Collectors.joining("|"));
+  }
+
+  private static Set<Integer> statuses(String list, String option) {
+    if (list.isBlank()) {
+      return Set.of();
+    }
+    try {
+      return Arrays.stream(list.split("\\|"))
+          .map(String::trim)
+          .map(Integer::parseInt)
+          .peek(s -> {
+            if (s < 100 || s > 599) {
+              throw new NumberFormatException();
+            }
+          })
+          .collect(Collectors.toUnmodifiableSet());
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException(
+          "'" + NAME + "' option '" + option + "' = '" + list
+              + "' is not a list of HTTP statuses separated by '|', such as 403|451");
+    }
+  }
+}

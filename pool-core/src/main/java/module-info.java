@@ -1,0 +1,23 @@
+/**
+ * The hot connection pool and the retrying client.
+ *
+ * <p>Also the default plugins every pool needs: the plain JDK TLS engine ({@code jdk}), the
+ * default failure classifier ({@code default}) and the retry policies {@code exponential},
+ * {@code linear} and {@code never}.
+ */
+module dev.guise.pool {
+  requires transitive dev.guise.api;
+  requires org.slf4j;
+
+  exports dev.guise.pool.failure;
+  exports dev.guise.pool.retry;
+
+  provides dev.guise.api.spi.TlsFingerprintProvider with
+      dev.guise.pool.internal.tls.JdkTlsProvider;
+  provides dev.guise.api.spi.FailureClassifier with
+      dev.guise.pool.failure.DefaultFailureClassifier;
+  provides dev.guise.api.spi.RetryPolicy with
+      dev.guise.pool.retry.ExponentialBackoffRetryPolicy,
+      dev.guise.pool.retry.LinearRetryPolicy,
+      dev.guise.pool.retry.NeverRetryPolicy;
+}

@@ -1,0 +1,57 @@
+package dev.guise.validators;
+
+import dev.guise.api.ProbeRequest;
+import dev.guise.api.ProbeResponse;
+import dev.guise.api.ValidationTarget;
+import dev.guise.api.spi.ConnectionValidator;
+import dev.guise.validators.internal.Opts;
+import java.io.IOException;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * {@code get-limited}: a GET to a path reading at most {@code max-body} bytes of the body (the rest
+ * is discarded by the connection, or the connection is closed when that is cheaper, as HTTP
+ * allows); healthy when the status is accepted. Options: {@code path} (default {@code /}),
+ * {@code max-body} (bytes, default 16384), {@code status} (default {@code 200-399}).
+ */
+public final class GetLimitedValidator extends AbstractConnectionValidator {
+  public static final String NAME = "get-limited";
+
+  private final String path;
+  private final int maxBody;
+  private final StatusRange accepted;
+
+  public GetLimitedValidator() {
+    this("/", 16 * 1024, StatusRange.DEFAULT);
+  }
+
+  public GetLimitedValidator(String path, int maxBody, StatusRange accepted) {
+    this.path = Opts.requirePath(NAME, path);
+    if (maxBody < 0) {
+      throw new IllegalArgumentException("'" + NAME + "' max-body must not be negative");
+    }
+    this.maxBody = maxBody;
+    this.accepted = accepted;
+  }
+
+  @Override
+  public String name() {
+    return NAME;
+  }
+
+  @Override
+  protected Verdict check(ValidationTarget target, Duration timeout) throws IOException {
+    ProbeResponse r = target.exchange(ProbeRequest.get(path, maxBody), timeout);
+    return HeadPathValidator.judge(r, accepted,
+        "GET " + path + (r.bodyTruncated() ? " (body capped at " + maxBody + " bytes)" : ""));
+  }
+
+  @Override
+  public ConnectionValidator withOptions(Map<String, String> options) {
+    Opts o = new Opts(NAME, options, Set.of("path", "max-body", "status"));
+    return new GetLimitedValidator(
+        o.get("path", path), o.integer("max-body", maxBody), o.status(accepted));
+  }
+}

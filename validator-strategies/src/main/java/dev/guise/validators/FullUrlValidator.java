@@ -77,6 +77,6 @@ public final class FullUrlValidator extends AbstractConnectionValidator {
     } catch (IllegalArgumentException e) {
       throw new IllegalArgumentException("'" + NAME + "' option url = '" + text + "' is not a URL");
     }
-    return new FullUrlValidator(u, o.status(accepted));
+    return new FullUrlValidator(u, StatusRange.parseOr(o.get("status", null), accepted));
   }
 }

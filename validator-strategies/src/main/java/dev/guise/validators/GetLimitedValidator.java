@@ -52,6 +52,6 @@ public final class GetLimitedValidator extends AbstractConnectionValidator {
   public ConnectionValidator withOptions(Map<String, String> options) {
     Opts o = new Opts(NAME, options, Set.of("path", "max-body", "status"));
     return new GetLimitedValidator(
-        o.get("path", path), o.integer("max-body", maxBody), o.status(accepted));
+        o.get("path", path), o.integer("max-body", maxBody), StatusRange.parseOr(o.get("status", null), accepted));
   }
 }

@@ -51,6 +51,6 @@ public final class HeadPathValidator extends AbstractConnectionValidator {
   @Override
   public ConnectionValidator withOptions(Map<String, String> options) {
     Opts o = new Opts(NAME, options, Set.of("path", "status"));
-    return new HeadPathValidator(o.get("path", path), o.status(accepted));
+    return new HeadPathValidator(o.get("path", path), StatusRange.parseOr(o.get("status", null), accepted));
   }
 }

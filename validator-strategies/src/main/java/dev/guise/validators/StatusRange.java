@@ -34,6 +34,11 @@ public record StatusRange(List<int[]> ranges, String text) {
     return new StatusRange(ranges, text);
   }
 
+  /** The range {@code text} describes, or {@code fallback} when {@code text} is null. */
+  public static StatusRange parseOr(String text, StatusRange fallback) {
+    return text == null ? fallback : parse(text);
+  }
+
   public boolean accepts(int status) {
     for (int[] r : ranges) {
       if (status >= r[0] && status <= r[1]) {

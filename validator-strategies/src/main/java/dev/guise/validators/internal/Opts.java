@@ -1,6 +1,5 @@
 package dev.guise.validators.internal;
 
-import dev.guise.validators.StatusRange;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
@@ -40,11 +39,6 @@ public final class Opts {
       throw new IllegalArgumentException(
           "'" + validator + "' option '" + key + "' = '" + v + "' is not a whole number of at least 0");
     }
-  }
-
-  public StatusRange status(StatusRange fallback) {
-    String v = options.get("status");
-    return v == null ? fallback : StatusRange.parse(v);
   }
 
   public static String requirePath(String validator, String path) {

@@ -1,0 +1,83 @@
+package com.example.guise.customretry;
+
+import dev.guise.api.FailureKind;
+import dev.guise.api.RetryContext;
+import dev.guise.api.RetryDecision;
+import dev.guise.api.spi.RetryPolicy;
+import java.time.Duration;
+import java.util.Map;
+
+/**
+ * Retries after the same delay every time, and never retries a ban: a site that blocked one IP
+ * tends to block the next one too when asked again at once, so this policy leaves bans alone.
+ *
+ * <p>Named {@code fixed-delay}. Options: {@code delay} in milliseconds (default 500) and
+ * {@code max-retries} (default 2).
+ */
+public final class FixedDelayRetryPolicy implements RetryPolicy {
+  private final Duration delay;
+  private final int maxRetries;
+
+  /** ServiceLoader needs a public no-argument constructor: the defaults. */
+  public FixedDelayRetryPolicy() {
+    this(Duration.ofMillis(500), 2);
+  }
+
+  public FixedDelayRetryPolicy(Duration delay, int maxRetries) {
+    this.delay = delay;
+    this.maxRetries = maxRetries;
+  }
+
+  @Override
+  public String name() {
+    return "fixed-delay";
+  }
+
+  @Override
+  public RetryDecision decide(RetryContext context) {
+    if (context.failure().kind() == FailureKind.IP_BLOCKED) {
+      return RetryDecision.giveUp("fixed-delay does not retry bans");
+    }
+    if (context.attempt() > maxRetries) {
+      return RetryDecision.giveUp("gave up after " + context.attempt() + " attempts");
+    }
+    Duration wait = context.failure().retryAfter().filter(d -> d.compareTo(delay) > 0).orElse(delay);
+    if (wait.compareTo(context.timeLeft()) >= 0) {
+      return RetryDecision.giveUp("no time left for another attempt");
+    }
+    return RetryDecision.retryAfter(wait);
+  }
+
+  @Override
+  public RetryPolicy withOptions(Map<String, String> options) {
+    Duration d = delay;
+    int max = maxRetries;
+    for (var e : options.entrySet()) {
+      switch (e.getKey()) {
+        case "delay" -> d = Duration.ofMillis(parse(e.getKey(), e.getValue()));
+        case "max-retries" -> max = (int) parse(e.getKey(), e.getValue());
+        default -> throw new IllegalArgumentException(
+            "'fixed-delay' has no option '" + e.getKey() + "'; known options: [delay, max-retries]");
+      }
+    }
+    return new FixedDelayRetryPolicy(d, max);
+  }
+
+  private static long parse(String key, String value) {
+    try {
+      long v = Long.parseLong(value);
+      if (v < 0) {
+        throw new NumberFormatException();
+      }
+      return v;
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException(
+          "'fixed-delay' option '" + key + "' = '" + value + "' is not a whole number of at least 0");
+    }
+  }
+
+  /** The delay between attempts. */
+  public Duration delay() {
+    return delay;
+  }
+}

@@ -10,6 +10,7 @@ module dev.guise.pool {
   requires org.slf4j;
 
   exports dev.guise.pool.failure;
+  exports dev.guise.pool.http;
   exports dev.guise.pool.retry;
 
   provides dev.guise.api.spi.TlsFingerprintProvider with

@@ -111,6 +111,7 @@ class BrowserProfileTest {
   }
 
   @Test
+  @SuppressWarnings("unchecked")
   void http2BehaviourIsTheSameInEveryCaptureWithHttp2() {
     for (Capture c : Captures.all()) {
       if (c.map("http2") == null || c.map("http2").get("akamai_fingerprint") == null

@@ -1,0 +1,606 @@
+package dev.guise.pool.internal;
+
+import dev.guise.api.ClassifiedFailure;
+import dev.guise.api.ClassifiedIOException;
+import dev.guise.api.FailureKind;
+import dev.guise.api.HttpProtocol;
+import dev.guise.api.PoolAction;
+import dev.guise.api.TlsEndpoint;
+import dev.guise.api.ValidationResult;
+import dev.guise.api.spi.ConnectionValidator;
+import dev.guise.api.spi.FailureClassifier;
+import dev.guise.pool.ConnectionState;
+import dev.guise.pool.PoolConfig;
+import dev.guise.pool.internal.HostEntry.IpSlot;
+import dev.guise.pool.internal.http.HttpConnection;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * Holds the connections per (host, IP) and the host-to-IPs mapping, and moves connections through
+ * their {@link ConnectionState}s.
+ *
+ * <p>Guarantees, each kept by doing the transition under the host's lock: an HTTP/1.1 connection
+ * is never leased twice at once; a closed connection is never leased; every connection opened is in
+ * exactly one IP's list until it is closed, and then counted as closed (the books balance:
+ * opened = closed + open, per IP). I/O (connecting, validating, closing) always happens outside the
+ * lock.
+ *
+ * <p>IP choice for a request that names none: round robin over the host's allowed (not banned)
+ * IPs. The IP whose turn it is serves the request over a connection with room, or a new one within
+ * the limits; when it can do neither, the next IP is asked; when none can, the caller waits.
+ */
+public final class ConnectionManager implements AutoCloseable {
+  private final PoolConfig config;
+  private final ConnectionFactory factory;
+  private final IpAccessController access;
+  private final PoolEvents events;
+  private final Clock clock;
+  private final FingerprintSelector selector;
+  private final Executor validationExecutor;
+  private final Map<HostKey, HostEntry> hosts = new ConcurrentHashMap<>();
+  private final AtomicLong ids = new AtomicLong();
+  private volatile boolean closed;
+
+  public ConnectionManager(PoolConfig config, ConnectionFactory factory, IpAccessController access,
+      PoolEvents events, FingerprintSelector selector, Executor validationExecutor) {
+    this.config = config;
+    this.factory = factory;
+    this.access = access;
+    this.events = events;
+    this.clock = config.clock();
+    this.selector = selector;
+    this.validationExecutor = validationExecutor;
+  }
+
+  /** A lease on a connection, returned by {@link #acquire}; give it back with {@link #release}. */
+  public static final class Lease {
+    final PooledConnection connection;
+    final boolean reused;
+    private boolean released;
+
+    Lease(PooledConnection connection, boolean reused) {
+      this.connection = connection;
+      this.reused = reused;
+    }
+
+    public HttpConnection http() {
+      return connection.http;
+    }
+
+    public TlsEndpoint endpoint() {
+      return connection.endpoint;
+    }
+
+    public String profile() {
+      return connection.profile;
+    }
+
+    public long connectionId() {
+      return connection.id;
+    }
+
+    /** Whether the connection had carried an exchange or validation before this lease. */
+    public boolean reused() {
+      return reused;
+    }
+  }
+
+  HostEntry host(HostKey key) {
+    return hosts.computeIfAbsent(key, HostEntry::new);
+  }
+
+  /** Adds IPs to a host's list (kept in the order first given). */
+  public void addIps(HostKey key, Collection<InetAddress> ips) {
+    HostEntry h = host(key);
+    h.lock.lock();
+    try {
+      for (InetAddress ip : ips) {
+        h.slot(ip);
+      }
+      h.changed.signalAll();
+    } finally {
+      h.lock.unlock();
+    }
+  }
+
+  /** The host's known IPs. */
+  public List<InetAddress> ips(HostKey key) {
+    HostEntry h = hosts.get(key);
+    if (h == null) {
+      return List.of();
+    }
+    h.lock.lock();
+    try {
+      return List.copyOf(h.order);
+    } finally {
+      h.lock.unlock();
+    }
+  }
+
+  /**
+   * Leases a connection to {@code key}: on {@code pinned} when given, else on an IP the pool
+   * chooses. Reuses a connection with room (validating it first when it has idled longer than
+   * {@code revalidateAfterIdle}), opens one within the limits, or waits for one until the acquire
+   * timeout or {@code deadlineNanos}, whichever is first.
+   *
+   * @param avoidConnection a connection id not to lease (the one a retry's failure came from), or -1
+   * @throws ClassifiedIOException POOL_EXHAUSTED when no connection came in time, IP_BLOCKED when
+   *     the pinned IP (or every IP) is banned, or the failure of opening a connection
+   */
+  public Lease acquire(HostKey key, InetAddress pinned, long avoidConnection, long deadlineNanos)
+      throws IOException {
+    if (pinned == null && ips(key).isEmpty()) {
+      addIps(key, resolve(key));
+    }
+    long waitUntil = Math.min(deadlineNanos, System.nanoTime() + config.acquireTimeout().toNanos());
+    while (true) {
+      Decision d = decide(key, pinned, avoidConnection, waitUntil);
+      if (d.lease != null) {
+        if (d.validate && !validateLeased(d.lease)) {
+          continue; // it failed validation and was closed; look again
+        }
+        return d.lease;
+      }
+      return open(key, d.openOn, deadlineNanos);
+    }
+  }
+
+  private record Decision(Lease lease, boolean validate, InetAddress openOn) {}
+
+  private Decision decide(HostKey key, InetAddress pinned, long avoid, long waitUntil)
+      throws IOException {
+    HostEntry h = host(key);
+    h.lock.lock();
+    try {
+      while (true) {
+        if (closed) {
+          throw new ClassifiedIOException(FailureKind.CANCELLED, false, PoolAction.KEEP,
+              "the pool is closed", null);
+        }
+        Instant now = clock.instant();
+        List<InetAddress> candidates = candidates(h, pinned, now);
+        // Round robin: the IP at the cursor serves the request if it can, over a connection with
+        // room or a new one; otherwise the next IP is asked. Load spreads over all the host's IPs,
+        // which is the point of having many.
+        int n = candidates.size();
+        if (h.cursor >= n) {
+          h.cursor = 0; // the list shrank (a ban)
+        }
+        for (int i = 0; i < n; i++) {
+          IpSlot slot = h.slot(candidates.get((h.cursor + i) % n));
+          for (PooledConnection c : slot.connections) {
+            if (c.id != avoid && c.canTakeLease()) {
+              boolean idleTooLong = c.leases == 0
+                  && Duration.between(c.lastUsedAt, now).compareTo(config.revalidateAfterIdle()) > 0;
+              boolean reused = c.uses > 0;
+              c.lease();
+              c.uses++;
+              advanceCursor(h, pinned, i, n);
+              return new Decision(new Lease(c, reused), idleTooLong && config.validator().isPresent(), null);
+            }
+          }
+          // While a first connection to this IP is still being opened, wait for it rather than
+          // open more: it will most likely be HTTP/2 and serve everyone, as a browser's single
+          // connection per host does.
+          boolean mayMultiplex = slot.protocol != HttpProtocol.HTTP_1_1;
+          if (mayMultiplex && slot.connecting > 0) {
+            continue;
+          }
+          if (slot.count() < config.maxConnectionsPerIp() && h.connections < config.maxConnectionsPerHost()) {
+            slot.connecting++;
+            h.connections++;
+            advanceCursor(h, pinned, i, n);
+            return new Decision(null, false, slot.ip);
+          }
+        }
+        // 3. Wait for capacity.
+        long left = waitUntil - System.nanoTime();
+        if (left <= 0) {
+          throw new ClassifiedIOException(FailureKind.POOL_EXHAUSTED, true, PoolAction.KEEP,
+              "no connection to " + key + (pinned == null ? "" : " at " + pinned.getHostAddress())
+                  + " within " + config.acquireTimeout().toMillis() + " ms (limits: "
+                  + config.maxConnectionsPerIp() + " per IP, " + config.maxConnectionsPerHost()
+                  + " per host)", null);
+        }
+        try {
+          h.changed.awaitNanos(left);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          throw new ClassifiedIOException(FailureKind.CANCELLED, false, PoolAction.KEEP,
+              "interrupted while waiting for a connection to " + key, e);
+        }
+      }
+    } finally {
+      h.lock.unlock();
+    }
+  }
+
+  /** Moves the round-robin cursor past the IP just chosen; pinned requests leave it alone. */
+  private static void advanceCursor(HostEntry h, InetAddress pinned, int chosen, int n) {
+    if (pinned == null) {
+      h.cursor = (h.cursor + chosen + 1) % n;
+    }
+  }
+
+  /** The IPs a request may use now. Lock held. */
+  private List<InetAddress> candidates(HostEntry h, InetAddress pinned, Instant now)
+      throws ClassifiedIOException {
+    if (pinned != null) {
+      if (!access.isAllowed(h.key, pinned, now)) {
+        throw new ClassifiedIOException(FailureKind.IP_BLOCKED, false, PoolAction.KEEP,
+            pinned.getHostAddress() + " is banned for " + h.key, null);
+      }
+      h.slot(pinned);
+      return List.of(pinned);
+    }
+    List<InetAddress> allowed = new ArrayList<>(h.order.size());
+    for (InetAddress ip : h.order) {
+      if (access.isAllowed(h.key, ip, now)) {
+        allowed.add(ip);
+      }
+    }
+    if (allowed.isEmpty()) {
+      throw new ClassifiedIOException(FailureKind.IP_BLOCKED, false, PoolAction.KEEP,
+          "every known IP of " + h.key + " is banned (" + h.order.size() + " IPs)", null);
+    }
+    return allowed;
+  }
+
+  private List<InetAddress> resolve(HostKey key) throws ClassifiedIOException {
+    try {
+      List<InetAddress> ips = config.resolver().resolve(key.host());
+      if (ips.isEmpty()) {
+        throw new java.net.UnknownHostException(key.host() + " has no addresses");
+      }
+      return ips;
+    } catch (java.net.UnknownHostException e) {
+      throw new ClassifiedIOException(FailureKind.UNKNOWN_HOST, false, PoolAction.KEEP,
+          "cannot resolve " + key.host() + ": " + e.getMessage(), e);
+    }
+  }
+
+  private Lease open(HostKey key, InetAddress ip, long deadlineNanos) throws IOException {
+    TlsEndpoint endpoint = new TlsEndpoint(key.host(), ip, key.port());
+    String profile = selector.next();
+    long started = System.nanoTime();
+    long openDeadline = Math.min(deadlineNanos, started + config.connectTimeout().toNanos());
+    HttpConnection http;
+    try {
+      http = factory.open(endpoint, profile, openDeadline);
+    } catch (IOException | RuntimeException e) {
+      ClassifiedFailure f = classify(e, endpoint);
+      HostEntry h = host(key);
+      h.lock.lock();
+      try {
+        IpSlot slot = h.slot(ip);
+        slot.connecting--;
+        slot.failedOpens++;
+        h.connections--;
+        h.changed.signalAll();
+      } finally {
+        h.lock.unlock();
+      }
+      events.connectionFailed(endpoint, f);
+      applyIpAction(key, ip, f);
+      throw e instanceof ClassifiedIOException c ? c : new ClassifiedIOException(f);
+    }
+    events.connectionOpened(endpoint, profile, Duration.ofNanos(System.nanoTime() - started));
+    PooledConnection c = new PooledConnection(ids.incrementAndGet(), key, endpoint, http, profile,
+        clock.instant());
+    HostEntry h = host(key);
+    boolean closeNow;
+    h.lock.lock();
+    try {
+      IpSlot slot = h.slot(ip);
+      slot.connecting--;
+      slot.opened++;
+      slot.protocol = http.protocol();
+      closeNow = closed;
+      if (!closeNow) {
+        slot.connections.add(c);
+        c.lease(); // IN_USE for the caller that opened it
+        c.uses++;
+      } else {
+        slot.closed++;
+        h.connections--;
+        c.state = ConnectionState.CLOSED;
+      }
+      h.changed.signalAll(); // an HTTP/2 connection has room for the waiters
+    } finally {
+      h.lock.unlock();
+    }
+    if (closeNow) {
+      http.close();
+      throw new ClassifiedIOException(FailureKind.CANCELLED, false, PoolAction.KEEP, "the pool is closed", null);
+    }
+    Lease lease = new Lease(c, false);
+    if (config.validator().isPresent() && !validateLeased(lease)) {
+      throw new ClassifiedIOException(FailureKind.TLS_HANDSHAKE, true, PoolAction.DISCARD_CONNECTION,
+          "new connection to " + endpoint + " failed validation", null);
+    }
+    return lease;
+  }
+
+  /** Validates a leased connection; on failure closes it (releasing the lease). */
+  private boolean validateLeased(Lease lease) {
+    ValidationResult r = validate(lease.connection);
+    if (r.healthy()) {
+      return true;
+    }
+    release(lease, PoolAction.DISCARD_CONNECTION, false);
+    return false;
+  }
+
+  ValidationResult validate(PooledConnection c) {
+    ConnectionValidator v = config.validator().orElseThrow();
+    ValidationResult r = v.validate(new ConnectionProbe(c, clock, config), config.validationTimeout());
+    if (r.healthy()) {
+      HostEntry h = host(c.host);
+      h.lock.lock();
+      try {
+        c.lastValidatedAt = clock.instant();
+        c.uses++;
+      } finally {
+        h.lock.unlock();
+      }
+    }
+    return r;
+  }
+
+  private ClassifiedFailure classify(Throwable e, TlsEndpoint endpoint) {
+    FailureClassifier classifier = config.classifier();
+    return classifier.classify(e, endpoint).orElseGet(() -> ClassifiedFailure.of(FailureKind.UNKNOWN,
+        false, PoolAction.DISCARD_CONNECTION, String.valueOf(e.getMessage()), e));
+  }
+
+  /** Applies a failure's IP action (strike or ban); a new ban retires the IP's connections. */
+  public void applyIpAction(HostKey key, InetAddress ip, ClassifiedFailure f) {
+    IpAccessController.Ban ban = access.apply(key, ip, f.action(), f.message(), clock.instant());
+    if (ban != null) {
+      events.ipBanned(ban);
+      retireIp(key, ip, "IP banned: " + f.message());
+    }
+  }
+
+  private void retireIp(HostKey key, InetAddress ip, String reason) {
+    List<PooledConnection> toClose = new ArrayList<>();
+    HostEntry h = host(key);
+    h.lock.lock();
+    try {
+      IpSlot slot = h.ips.get(ip);
+      if (slot == null) {
+        return;
+      }
+      for (PooledConnection c : List.copyOf(slot.connections)) {
+        if (c.leases == 0) {
+          removeLocked(h, slot, c);
+          toClose.add(c);
+        } else {
+          c.retireWhenIdle = true;
+        }
+      }
+    } finally {
+      h.lock.unlock();
+    }
+    closeAll(toClose, reason);
+  }
+
+  /**
+   * Returns a lease. {@code action} decides the connection's fate: KEEP returns it to the pool
+   * (unless it became unusable), anything harsher closes it once its last lease is back.
+   *
+   * @param success whether the exchange succeeded (a failure counts towards the error threshold)
+   */
+  public void release(Lease lease, PoolAction action, boolean success) {
+    if (lease.released) {
+      throw new IllegalStateException("lease on " + lease.connection + " released twice");
+    }
+    lease.released = true;
+    PooledConnection c = lease.connection;
+    HostEntry h = host(c.host);
+    boolean close = false;
+    h.lock.lock();
+    try {
+      Instant now = clock.instant();
+      c.unlease(now);
+      if (!success) {
+        c.errors++;
+      }
+      if (action.compareTo(PoolAction.DISCARD_CONNECTION) >= 0 || !c.http.isUsable()) {
+        c.retireWhenIdle = true;
+        if (c.state == ConnectionState.IDLE || c.state == ConnectionState.IN_USE) {
+          c.state = c.leases == 0 ? ConnectionState.UNHEALTHY : c.state;
+        }
+      }
+      if (Duration.between(c.openedAt, now).compareTo(config.maxLifetime()) >= 0) {
+        c.retireWhenIdle = true;
+      }
+      if (c.retireWhenIdle && c.leases == 0) {
+        removeLocked(h, h.slot(c.endpoint.ip()), c);
+        close = true;
+      }
+      h.changed.signalAll();
+    } finally {
+      h.lock.unlock();
+    }
+    if (close) {
+      closeAll(List.of(c), action == PoolAction.KEEP ? "retired" : "discarded after failure");
+    }
+  }
+
+  /** Removes {@code c} from the books as closed. Host lock held. */
+  private static void removeLocked(HostEntry h, IpSlot slot, PooledConnection c) {
+    if (slot.connections.remove(c)) {
+      slot.closed++;
+      h.connections--;
+    }
+    c.state = ConnectionState.CLOSED;
+  }
+
+  private void closeAll(List<PooledConnection> cs, String reason) {
+    for (PooledConnection c : cs) {
+      c.http.close();
+      events.connectionClosed(c.endpoint, reason);
+    }
+  }
+
+  /** What one health-check pass did. */
+  public record HealthReport(int closedIdle, int closedOld, int closedBroken, int markedUnhealthy,
+      int validated, int failedValidation) {}
+
+  /**
+   * One health-check pass at the clock's current time: closes idle connections past the idle
+   * timeout or the maximum lifetime, closes broken or half-closed ones, marks unhealthy (and closes)
+   * those with at least {@code errorThreshold} errors, and revalidates idle ones not validated for a
+   * health-check interval (on {@code validationExecutor}; the report counts validations finished).
+   */
+  public HealthReport checkHealth() {
+    int idle = 0, old = 0, broken = 0, unhealthy = 0;
+    List<PooledConnection> toClose = new ArrayList<>();
+    List<String> reasons = new ArrayList<>();
+    List<PooledConnection> toValidate = new ArrayList<>();
+    Instant now = clock.instant();
+    for (HostEntry h : hosts.values()) {
+      h.lock.lock();
+      try {
+        for (IpSlot slot : h.ips.values()) {
+          for (PooledConnection c : List.copyOf(slot.connections)) {
+            if (c.leases > 0) {
+              continue; // only idle connections are judged; busy ones are judged on release
+            }
+            String reason = null;
+            if (Duration.between(c.openedAt, now).compareTo(config.maxLifetime()) >= 0) {
+              reason = "past its maximum lifetime";
+              old++;
+            } else if (Duration.between(c.lastUsedAt, now).compareTo(config.idleTimeout()) >= 0) {
+              reason = "idle longer than the idle timeout";
+              idle++;
+            } else if (c.errors >= config.errorThreshold()) {
+              c.state = ConnectionState.UNHEALTHY;
+              reason = "unhealthy: " + c.errors + " errors";
+              unhealthy++;
+            } else if (!c.http.isUsable() || c.http.hasUnexpectedInput()) {
+              reason = "closed or half-closed by the peer";
+              broken++;
+            }
+            if (reason != null) {
+              removeLocked(h, slot, c);
+              toClose.add(c);
+              reasons.add(reason);
+            } else if (config.validator().isPresent()
+                && Duration.between(c.lastValidatedAt, now).compareTo(config.healthCheckInterval()) >= 0) {
+              c.lease(); // IN_USE by the validator: no request may take it meanwhile
+              toValidate.add(c);
+            }
+          }
+        }
+        h.changed.signalAll();
+      } finally {
+        h.lock.unlock();
+      }
+    }
+    for (int i = 0; i < toClose.size(); i++) {
+      PooledConnection c = toClose.get(i);
+      c.http.close();
+      events.connectionClosed(c.endpoint, reasons.get(i));
+    }
+    int[] validated = new int[2];
+    java.util.concurrent.CountDownLatch done = new java.util.concurrent.CountDownLatch(toValidate.size());
+    for (PooledConnection c : toValidate) {
+      validationExecutor.execute(() -> {
+        try {
+          boolean ok = validate(c).healthy();
+          synchronized (validated) {
+            validated[ok ? 0 : 1]++;
+          }
+          release(new Lease(c, true), ok ? PoolAction.KEEP : PoolAction.DISCARD_CONNECTION, ok);
+        } finally {
+          done.countDown();
+        }
+      });
+    }
+    try {
+      done.await(config.validationTimeout().toMillis() + 1000, TimeUnit.MILLISECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    synchronized (validated) {
+      return new HealthReport(idle, old, broken, unhealthy, validated[0], validated[1]);
+    }
+  }
+
+  /** Per-IP books and states, for statistics. */
+  public record IpBooks(HostKey host, InetAddress ip, long opened, long closed, long failedOpens,
+      Map<ConnectionState, Integer> states) {
+    public int open() {
+      return states.values().stream().mapToInt(Integer::intValue).sum();
+    }
+  }
+
+  /** A consistent snapshot of each IP's books (each host read under its lock). */
+  public List<IpBooks> books() {
+    List<IpBooks> out = new ArrayList<>();
+    for (HostEntry h : hosts.values()) {
+      h.lock.lock();
+      try {
+        for (IpSlot slot : h.ips.values()) {
+          Map<ConnectionState, Integer> states = new java.util.EnumMap<>(ConnectionState.class);
+          for (PooledConnection c : slot.connections) {
+            states.merge(c.state, 1, Integer::sum);
+          }
+          if (slot.connecting > 0) {
+            states.merge(ConnectionState.CONNECTING, slot.connecting, Integer::sum);
+          }
+          out.add(new IpBooks(h.key, slot.ip, slot.opened, slot.closed, slot.failedOpens, states));
+        }
+      } finally {
+        h.lock.unlock();
+      }
+    }
+    return out;
+  }
+
+  /** Closes every connection (in use ones too: their exchanges fail) and refuses new leases. */
+  @Override
+  public void close() {
+    closed = true;
+    List<PooledConnection> toClose = new ArrayList<>();
+    for (HostEntry h : hosts.values()) {
+      h.lock.lock();
+      try {
+        for (IpSlot slot : h.ips.values()) {
+          for (PooledConnection c : List.copyOf(slot.connections)) {
+            removeLocked(h, slot, c);
+            toClose.add(c);
+          }
+        }
+        h.changed.signalAll();
+      } finally {
+        h.lock.unlock();
+      }
+    }
+    closeAll(toClose, "pool closed");
+  }
+
+  boolean isClosed() {
+    return closed;
+  }
+
+  /** Used by {@link ConnectionProbe}: the optional validator. */
+  Optional<ConnectionValidator> validator() {
+    return config.validator();
+  }
+}

@@ -1,0 +1,379 @@
+package dev.guise.pool.internal;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.guise.api.ClassifiedFailure;
+import dev.guise.api.ClassifiedIOException;
+import dev.guise.api.FailureKind;
+import dev.guise.api.HttpProtocol;
+import dev.guise.api.PoolAction;
+import dev.guise.api.ValidationResult;
+import dev.guise.api.ValidationTarget;
+import dev.guise.api.spi.ConnectionValidator;
+import dev.guise.pool.ConnectionState;
+import dev.guise.pool.PoolConfig;
+import java.net.ConnectException;
+import java.net.InetAddress;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The connection manager's rules over scripted connections, with an injected clock: no test
+ * sleeps to make time pass. Real connections are exercised by the pool's integration tests.
+ */
+class ConnectionManagerTest {
+  private static final HostKey HOST = new HostKey("example.test", 443);
+  private final MutableClock clock = new MutableClock();
+  private final List<FakeHttpConnection> opened = new ArrayList<>();
+  private HttpProtocol protocol = HttpProtocol.HTTP_1_1;
+  private final Set<InetAddress> refusing = ConcurrentHashMap.newKeySet();
+  private final AtomicBoolean validatorSaysHealthy = new AtomicBoolean(true);
+  private final AtomicInteger validations = new AtomicInteger();
+
+  private static InetAddress ip(int last) {
+    try {
+      return InetAddress.getByAddress(new byte[] {127, 0, 1, (byte) last});
+    } catch (java.net.UnknownHostException e) {
+      throw new AssertionError(e);
+    }
+  }
+
+  private final ConnectionValidator validator = new ConnectionValidator() {
+    @Override
+    public String name() {
+      return "scripted";
+    }
+
+    @Override
+    public ValidationResult validate(ValidationTarget target, Duration timeout) {
+      validations.incrementAndGet();
+      return validatorSaysHealthy.get()
+          ? ValidationResult.ok("fine", Duration.ZERO)
+          : ValidationResult.unhealthy(ValidationResult.Reason.STATUS, "503", Duration.ZERO);
+    }
+  };
+
+  private ConnectionManager manager(PoolConfig.Builder b) {
+    PoolConfig config = b.clock(clock).build();
+    ConnectionFactory factory = (endpoint, profile, deadline) -> {
+      if (refusing.contains(endpoint.ip())) {
+        throw new ConnectException("Connection refused");
+      }
+      var c = new FakeHttpConnection(endpoint, protocol, profile, 100);
+      synchronized (opened) {
+        opened.add(c);
+      }
+      return c;
+    };
+    return new ConnectionManager(config, factory,
+        new IpAccessController(config.banDuration(), config.strikesToBan()), PoolEvents.NONE,
+        new FingerprintSelector(config.profiles(), 1), Runnable::run);
+  }
+
+  private static long deadline() {
+    return System.nanoTime() + Duration.ofSeconds(5).toNanos();
+  }
+
+  private static void assertBooksBalance(ConnectionManager m) {
+    for (var b : m.books()) {
+      assertEquals(b.opened(), b.closed() + b.open(), "books of " + b.ip() + ": " + b);
+    }
+  }
+
+  @Test
+  void http1ConnectionsAreNeverSharedAndAreReused() throws Exception {
+    var m = manager(PoolConfig.builder());
+    var a = m.acquire(HOST, ip(1), -1, deadline());
+    var b = m.acquire(HOST, ip(1), -1, deadline());
+    assertNotEquals(a.connectionId(), b.connectionId(), "a leased HTTP/1.1 connection is not leased again");
+    m.release(a, PoolAction.KEEP, true);
+    var c = m.acquire(HOST, ip(1), -1, deadline());
+    assertEquals(a.connectionId(), c.connectionId(), "an idle connection is reused");
+    assertTrue(c.reused());
+    m.release(b, PoolAction.KEEP, true);
+    m.release(c, PoolAction.KEEP, true);
+    assertEquals(2, opened.size());
+    assertBooksBalance(m);
+  }
+
+  @Test
+  void http2ConnectionsAreSharedUpToTheStreamLimit() throws Exception {
+    protocol = HttpProtocol.HTTP_2;
+    var m = manager(PoolConfig.builder());
+    var first = m.acquire(HOST, ip(1), -1, deadline());
+    opened.get(0).maxStreams = 3;
+    var second = m.acquire(HOST, ip(1), -1, deadline());
+    var third = m.acquire(HOST, ip(1), -1, deadline());
+    assertEquals(first.connectionId(), second.connectionId());
+    assertEquals(first.connectionId(), third.connectionId());
+    var fourth = m.acquire(HOST, ip(1), -1, deadline());
+    assertNotEquals(first.connectionId(), fourth.connectionId(), "a full connection takes no fourth stream");
+    for (var l : List.of(first, second, third, fourth)) {
+      m.release(l, PoolAction.KEEP, true);
+    }
+    assertBooksBalance(m);
+  }
+
+  @Test
+  void theLimitMakesCallersWaitThenFailClearly() throws Exception {
+    var m = manager(PoolConfig.builder().maxConnectionsPerIp(1).acquireTimeout(Duration.ofMillis(50)));
+    var held = m.acquire(HOST, ip(1), -1, deadline());
+    var e = assertThrows(ClassifiedIOException.class, () -> m.acquire(HOST, ip(1), -1, deadline()));
+    assertEquals(FailureKind.POOL_EXHAUSTED, e.kind());
+    assertTrue(e.getMessage().contains("1 per IP"), e.getMessage());
+    m.release(held, PoolAction.KEEP, true);
+    var next = m.acquire(HOST, ip(1), -1, deadline());
+    assertEquals(held.connectionId(), next.connectionId());
+  }
+
+  @Test
+  void aWaiterGetsTheConnectionReleasedMeanwhile() throws Exception {
+    var m = manager(PoolConfig.builder().maxConnectionsPerIp(1));
+    var held = m.acquire(HOST, ip(1), -1, deadline());
+    try (var exec = Executors.newVirtualThreadPerTaskExecutor()) {
+      var waiter = exec.submit(() -> m.acquire(HOST, ip(1), -1, deadline()));
+      HostEntry h = m.host(HOST);
+      boolean waiting = false;
+      while (!waiting) {
+        h.lock.lock();
+        try {
+          waiting = h.lock.hasWaiters(h.changed);
+        } finally {
+          h.lock.unlock();
+        }
+      }
+      m.release(held, PoolAction.KEEP, true);
+      assertEquals(held.connectionId(), waiter.get().connectionId());
+    }
+  }
+
+  @Test
+  void aDiscardedConnectionIsClosedAndNeverLeasedAgain() throws Exception {
+    var m = manager(PoolConfig.builder());
+    var a = m.acquire(HOST, ip(1), -1, deadline());
+    m.release(a, PoolAction.DISCARD_CONNECTION, false);
+    assertTrue(opened.get(0).closed);
+    var b = m.acquire(HOST, ip(1), -1, deadline());
+    assertNotEquals(a.connectionId(), b.connectionId());
+    m.release(b, PoolAction.KEEP, true);
+    assertBooksBalance(m);
+    assertThrows(IllegalStateException.class, () -> m.release(b, PoolAction.KEEP, true),
+        "a double release is a bug, reported as such");
+  }
+
+  @Test
+  void aRetryAvoidsTheConnectionThatFailed() throws Exception {
+    var m = manager(PoolConfig.builder());
+    var a = m.acquire(HOST, ip(1), -1, deadline());
+    m.release(a, PoolAction.KEEP, false);
+    var b = m.acquire(HOST, ip(1), a.connectionId(), deadline());
+    assertNotEquals(a.connectionId(), b.connectionId());
+  }
+
+  @Test
+  void unpinnedRequestsGoRoundRobinOverTheHostsIps() throws Exception {
+    var m = manager(PoolConfig.builder());
+    m.addIps(HOST, List.of(ip(1), ip(2), ip(3)));
+    List<InetAddress> seen = new ArrayList<>();
+    for (int i = 0; i < 6; i++) {
+      var l = m.acquire(HOST, null, -1, deadline());
+      seen.add(l.endpoint().ip());
+      m.release(l, PoolAction.KEEP, true);
+    }
+    assertEquals(List.of(ip(1), ip(2), ip(3), ip(1), ip(2), ip(3)), seen);
+  }
+
+  @Test
+  void aBanKeepsTheIpOutUntilItExpires() throws Exception {
+    var m = manager(PoolConfig.builder().banDuration(Duration.ofMinutes(10)));
+    m.addIps(HOST, List.of(ip(1), ip(2)));
+    var a = m.acquire(HOST, ip(1), -1, deadline());
+    m.release(a, PoolAction.KEEP, true); // idle connection on ip 1
+    m.applyIpAction(HOST, ip(1), ClassifiedFailure.ofStatus(FailureKind.IP_BLOCKED, true,
+        PoolAction.BAN_IP, 403, java.util.Optional.empty(), "403"));
+    assertTrue(opened.get(0).closed, "a ban closes the IP's idle connections");
+    var e = assertThrows(ClassifiedIOException.class, () -> m.acquire(HOST, ip(1), -1, deadline()));
+    assertEquals(FailureKind.IP_BLOCKED, e.kind());
+    for (int i = 0; i < 4; i++) {
+      var l = m.acquire(HOST, null, -1, deadline());
+      assertEquals(ip(2), l.endpoint().ip(), "unpinned requests skip the banned IP");
+      m.release(l, PoolAction.KEEP, true);
+    }
+    clock.advance(Duration.ofMinutes(10));
+    var back = m.acquire(HOST, ip(1), -1, deadline());
+    assertEquals(ip(1), back.endpoint().ip());
+    assertBooksBalance(m);
+  }
+
+  @Test
+  void refusedConnectionsAreStrikesAndEnoughStrikesBan() throws Exception {
+    var m = manager(PoolConfig.builder().strikesToBan(3));
+    refusing.add(ip(1));
+    for (int i = 0; i < 3; i++) {
+      var e = assertThrows(ClassifiedIOException.class, () -> m.acquire(HOST, ip(1), -1, deadline()));
+      assertEquals(FailureKind.CONNECTION_REFUSED, e.kind());
+    }
+    var banned = assertThrows(ClassifiedIOException.class, () -> m.acquire(HOST, ip(1), -1, deadline()));
+    assertEquals(FailureKind.IP_BLOCKED, banned.kind());
+    var books = m.books().get(0);
+    assertEquals(3, books.failedOpens());
+    assertEquals(0, books.open());
+  }
+
+  @Test
+  void healthCheckClosesIdleAndOldConnections() throws Exception {
+    var m = manager(PoolConfig.builder().idleTimeout(Duration.ofSeconds(60)).maxLifetime(Duration.ofSeconds(300)));
+    var a = m.acquire(HOST, ip(1), -1, deadline());
+    var b = m.acquire(HOST, ip(1), -1, deadline());
+    m.release(a, PoolAction.KEEP, true);
+    m.release(b, PoolAction.KEEP, true);
+    clock.advance(Duration.ofSeconds(59));
+    assertEquals(0, m.checkHealth().closedIdle());
+    var again = m.acquire(HOST, ip(1), -1, deadline()); // keeps one of them busy
+    clock.advance(Duration.ofSeconds(1));
+    var r = m.checkHealth();
+    assertEquals(1, r.closedIdle(), "only the idle one is judged; the leased one is busy");
+    m.release(again, PoolAction.KEEP, true);
+    clock.advance(Duration.ofSeconds(241)); // 301 s old
+    // re-use it within the idle timeout, so only its age can close it
+    var old = m.acquire(HOST, ip(1), -1, deadline());
+    m.release(old, PoolAction.KEEP, true);
+    assertTrue(opened.get(again.connectionId() == 1 ? 0 : 1).closed, "past max lifetime: closed on release");
+    assertBooksBalance(m);
+  }
+
+  @Test
+  void healthCheckRetiresOldIdleConnections() throws Exception {
+    var m = manager(PoolConfig.builder().idleTimeout(Duration.ofSeconds(60)).maxLifetime(Duration.ofSeconds(100)));
+    var a = m.acquire(HOST, ip(1), -1, deadline());
+    m.release(a, PoolAction.KEEP, true);
+    for (int i = 0; i < 3; i++) {
+      clock.advance(Duration.ofSeconds(40));
+      if (i < 2) {
+        var l = m.acquire(HOST, ip(1), -1, deadline());
+        m.release(l, PoolAction.KEEP, true);
+      }
+    }
+    var r = m.checkHealth();
+    assertEquals(1, r.closedOld());
+  }
+
+  @Test
+  void errorsPastTheThresholdMakeAConnectionUnhealthy() throws Exception {
+    var m = manager(PoolConfig.builder().errorThreshold(3));
+    for (int i = 0; i < 3; i++) {
+      var l = m.acquire(HOST, ip(1), -1, deadline());
+      m.release(l, PoolAction.KEEP, false);
+    }
+    assertEquals(1, opened.size(), "KEEP failures keep the connection");
+    var r = m.checkHealth();
+    assertEquals(1, r.markedUnhealthy());
+    assertTrue(opened.get(0).closed);
+  }
+
+  @Test
+  void healthCheckRevalidatesAndClosesWhatFails() throws Exception {
+    var m = manager(PoolConfig.builder().validator(validator).healthCheckInterval(Duration.ofSeconds(30)));
+    var a = m.acquire(HOST, ip(1), -1, deadline());
+    var b = m.acquire(HOST, ip(1), -1, deadline());
+    m.release(a, PoolAction.KEEP, true);
+    m.release(b, PoolAction.KEEP, true);
+    assertEquals(2, validations.get(), "new connections are validated");
+    clock.advance(Duration.ofSeconds(29));
+    assertEquals(0, m.checkHealth().validated());
+    clock.advance(Duration.ofSeconds(1));
+    assertEquals(2, m.checkHealth().validated());
+    clock.advance(Duration.ofSeconds(30));
+    validatorSaysHealthy.set(false);
+    var r = m.checkHealth();
+    assertEquals(2, r.failedValidation());
+    assertTrue(opened.stream().allMatch(c -> c.closed));
+    assertBooksBalance(m);
+  }
+
+  @Test
+  void aLongIdleConnectionIsValidatedBeforeReuse() throws Exception {
+    var m = manager(PoolConfig.builder().validator(validator).revalidateAfterIdle(Duration.ofSeconds(30)));
+    var a = m.acquire(HOST, ip(1), -1, deadline());
+    m.release(a, PoolAction.KEEP, true);
+    int before = validations.get();
+    var quick = m.acquire(HOST, ip(1), -1, deadline());
+    m.release(quick, PoolAction.KEEP, true);
+    assertEquals(before, validations.get(), "recently used: no validation");
+    clock.advance(Duration.ofSeconds(31));
+    validatorSaysHealthy.set(false);
+    validatorSaysHealthy.set(false);
+    // the stale connection fails validation, is closed, and a new one is opened (and validated: also
+    // failing, so the acquire reports it)
+    var e = assertThrows(ClassifiedIOException.class, () -> m.acquire(HOST, ip(1), -1, deadline()));
+    assertTrue(e.getMessage().contains("failed validation"), e.getMessage());
+    assertTrue(opened.get(0).closed);
+    assertBooksBalance(m);
+  }
+
+  @Test
+  void halfClosedIdleConnectionsAreClosedByTheHealthCheck() throws Exception {
+    var m = manager(PoolConfig.builder());
+    var a = m.acquire(HOST, ip(1), -1, deadline());
+    m.release(a, PoolAction.KEEP, true);
+    opened.get(0).unexpectedInput = true;
+    assertEquals(1, m.checkHealth().closedBroken());
+  }
+
+  @Test
+  void closeClosesEverythingAndRefusesNewLeases() throws Exception {
+    var m = manager(PoolConfig.builder());
+    var a = m.acquire(HOST, ip(1), -1, deadline());
+    m.acquire(HOST, ip(2), -1, deadline());
+    m.release(a, PoolAction.KEEP, true);
+    m.close();
+    assertTrue(opened.stream().allMatch(c -> c.closed));
+    var e = assertThrows(ClassifiedIOException.class, () -> m.acquire(HOST, ip(1), -1, deadline()));
+    assertEquals(FailureKind.CANCELLED, e.kind());
+    assertBooksBalance(m);
+  }
+
+  @Test
+  void hundredsOfVirtualThreadsNeverShareAnHttp1Connection() throws Exception {
+    var m = manager(PoolConfig.builder().maxConnectionsPerIp(4));
+    m.addIps(HOST, List.of(ip(1), ip(2)));
+    AtomicInteger done = new AtomicInteger();
+    try (var exec = Executors.newVirtualThreadPerTaskExecutor()) {
+      for (int t = 0; t < 300; t++) {
+        exec.submit(() -> {
+          for (int i = 0; i < 20; i++) {
+            var l = m.acquire(HOST, null, -1, deadline());
+            l.http().exchange(dev.guise.pool.http.HttpRequest.get("https://example.test/"),
+                dev.guise.pool.internal.http.HttpConnection.ExchangeLimits.DEFAULT, deadline());
+            m.release(l, PoolAction.KEEP, true);
+          }
+          done.incrementAndGet();
+          return null;
+        }).get(30, java.util.concurrent.TimeUnit.SECONDS);
+      }
+    }
+    assertEquals(300, done.get());
+    assertTrue(opened.size() <= 8, "limits hold: " + opened.size());
+    for (var c : opened) {
+      assertEquals(1, c.maxActiveSeen.get(), "never shared");
+    }
+    Set<ConnectionState> states = new HashSet<>();
+    m.books().forEach(b -> states.addAll(b.states().keySet()));
+    assertEquals(Set.of(ConnectionState.IDLE), states);
+    assertBooksBalance(m);
+    assertFalse(m.isClosed());
+  }
+}

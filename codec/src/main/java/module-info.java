@@ -22,6 +22,6 @@ module dev.guise.codec {
   exports dev.guise.codec;
   exports dev.guise.codec.hpack;
   exports dev.guise.codec.http2;
-  // EXPORT-HTTP1 exports dev.guise.codec.http1;
+  exports dev.guise.codec.http1;
   // EXPORT-CONTENT exports dev.guise.codec.content;
 }

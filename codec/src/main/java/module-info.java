@@ -23,5 +23,5 @@ module dev.guise.codec {
   exports dev.guise.codec.hpack;
   exports dev.guise.codec.http2;
   exports dev.guise.codec.http1;
-  // EXPORT-CONTENT exports dev.guise.codec.content;
+  exports dev.guise.codec.content;
 }

@@ -9,7 +9,9 @@ module dev.guise.pool {
   requires transitive dev.guise.api;
   requires org.slf4j;
 
+  exports dev.guise.pool.config;
   exports dev.guise.pool.failure;
+  exports dev.guise.pool.stats;
   exports dev.guise.pool.http;
   exports dev.guise.pool.retry;
 

@@ -7,7 +7,7 @@ import dev.guise.api.PoolAction;
 import dev.guise.api.ResponseInfo;
 import dev.guise.api.TlsEndpoint;
 import dev.guise.api.spi.FailureClassifier;
-import dev.guise.pool.internal.OptionReader;
+import dev.guise.pool.internal.options.OptionReader;
 import java.io.EOFException;
 import java.io.InterruptedIOException;
 import java.net.ConnectException;

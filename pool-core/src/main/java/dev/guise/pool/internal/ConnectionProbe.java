@@ -6,7 +6,7 @@ import dev.guise.api.ProbeRequest;
 import dev.guise.api.ProbeResponse;
 import dev.guise.api.TlsEndpoint;
 import dev.guise.api.ValidationTarget;
-import dev.guise.pool.PoolConfig;
+import dev.guise.pool.config.PoolConfig;
 import dev.guise.pool.http.HttpRequest;
 import dev.guise.pool.http.HttpResponse;
 import dev.guise.pool.internal.http.HttpConnection.ExchangeLimits;

@@ -2,7 +2,7 @@ package dev.guise.pool.internal;
 
 import dev.guise.api.HttpProtocol;
 import dev.guise.api.TlsEndpoint;
-import dev.guise.pool.ConnectionState;
+import dev.guise.pool.stats.ConnectionState;
 import dev.guise.pool.internal.http.HttpConnection;
 import java.time.Instant;
 

@@ -3,7 +3,7 @@ package dev.guise.pool.retry;
 import dev.guise.api.RetryContext;
 import dev.guise.api.RetryDecision;
 import dev.guise.api.spi.RetryPolicy;
-import dev.guise.pool.internal.OptionReader;
+import dev.guise.pool.internal.options.OptionReader;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Set;

@@ -1,4 +1,4 @@
-package dev.guise.pool.internal;
+package dev.guise.pool.internal.options;
 
 import java.time.Duration;
 import java.util.Map;

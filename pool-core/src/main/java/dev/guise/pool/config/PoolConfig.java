@@ -1,4 +1,4 @@
-package dev.guise.pool;
+package dev.guise.pool.config;
 
 import dev.guise.api.TrustPolicy;
 import dev.guise.api.spi.ConnectionValidator;

@@ -1,4 +1,4 @@
-package dev.guise.pool;
+package dev.guise.pool.stats;
 
 /**
  * Where a pooled connection is in its life. Transitions (all made under the pool's lock for the

@@ -1,0 +1,123 @@
+package dev.guise.tls.bouncycastle.internal;
+
+import java.io.IOException;
+import java.lang.invoke.MethodHandle;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.MethodType;
+import java.util.Optional;
+import org.bouncycastle.tls.TlsHandshakeHash;
+import org.bouncycastle.tls.TlsProtocol;
+
+/**
+ * The one place where Guise reaches into BouncyCastle's package-private members.
+ *
+ * <p>Why it is needed: to send a ClientHello whose bytes Guise chooses (extension order, GREASE,
+ * ECH GREASE), the hello must enter the transcript hash and go out through the record layer exactly
+ * as BouncyCastle's own {@code sendClientHelloMessage()} would do it. That method is protected and
+ * can be overridden, but the two things it uses, the field {@code TlsProtocol.handshakeHash} and the
+ * method {@code TlsProtocol.writeHandshakeMessage(byte[], int, int)}, are package-private, and
+ * BouncyCastle's jars are signed so no class can be added to its package. The same write method
+ * sends ALPS's ClientEncryptedExtensions, a handshake type BouncyCastle does not know.
+ *
+ * <p>This is tied to the bctls version: both members exist unchanged in 1.84, the version pinned
+ * in the root pom ({@code bouncycastle.version}). {@link #check()} runs once when the engine is
+ * first used and reports a missing member or a module that is not opened with a message naming the
+ * fix, rather than failing in the middle of a handshake.
+ */
+final class BcInternals {
+  static final String PINNED_BC_VERSION = "1.84";
+  static final String ADD_OPENS =
+      "--add-opens org.bouncycastle.tls/org.bouncycastle.tls=dev.guise.tls.bouncycastle";
+
+  private static final MethodHandle HANDSHAKE_HASH;
+  private static final MethodHandle WRITE_HANDSHAKE_MESSAGE;
+  private static final String FAILURE;
+
+  static {
+    MethodHandle hash = null;
+    MethodHandle write = null;
+    String failure = null;
+    try {
+      MethodHandles.Lookup lookup =
+          MethodHandles.privateLookupIn(TlsProtocol.class, MethodHandles.lookup());
+      hash = lookup.findGetter(TlsProtocol.class, "handshakeHash", TlsHandshakeHash.class);
+      write =
+          lookup.findVirtual(
+              TlsProtocol.class,
+              "writeHandshakeMessage",
+              MethodType.methodType(void.class, byte[].class, int.class, int.class));
+    } catch (IllegalAccessException e) {
+      failure =
+          "BouncyCastle's package org.bouncycastle.tls is not open to Guise ("
+              + e.getMessage()
+              + "). On the module path start the JVM with "
+              + ADD_OPENS
+              + " (on the class path no flag is needed).";
+    } catch (NoSuchFieldException | NoSuchMethodException e) {
+      failure =
+          "this bctls ("
+              + bcVersion()
+              + ") lacks a member Guise needs ("
+              + e.getMessage()
+              + "); use bctls-jdk18on "
+              + PINNED_BC_VERSION
+              + ", the version Guise is built and tested with.";
+    } catch (RuntimeException | LinkageError e) {
+      failure = "cannot access BouncyCastle's TLS internals: " + e;
+    }
+    HANDSHAKE_HASH = hash;
+    WRITE_HANDSHAKE_MESSAGE = write;
+    FAILURE = failure;
+  }
+
+  private BcInternals() {}
+
+  /** Why the internals cannot be reached, with the fix; empty when they can. */
+  static Optional<String> check() {
+    return Optional.ofNullable(FAILURE);
+  }
+
+  /** Adds a handshake message Guise wrote to the transcript, as BouncyCastle does for its hello. */
+  static void updateTranscript(TlsProtocol protocol, byte[] message) {
+    try {
+      TlsHandshakeHash hash = (TlsHandshakeHash) handle(HANDSHAKE_HASH).invokeExact(protocol);
+      hash.update(message, 0, message.length);
+    } catch (RuntimeException | Error e) {
+      throw e;
+    } catch (Throwable e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /**
+   * Writes a whole handshake message through the record layer. For every type but client_hello,
+   * BouncyCastle also adds it to the transcript.
+   */
+  static void writeHandshakeMessage(TlsProtocol protocol, byte[] message) throws IOException {
+    try {
+      handle(WRITE_HANDSHAKE_MESSAGE).invokeExact(protocol, message, 0, message.length);
+    } catch (IOException | RuntimeException | Error e) {
+      throw e;
+    } catch (Throwable e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  private static MethodHandle handle(MethodHandle h) {
+    if (h == null) {
+      throw new IllegalStateException(FAILURE);
+    }
+    return h;
+  }
+
+  static String bcVersion() {
+    Package p = TlsProtocol.class.getPackage();
+    String v = p == null ? null : p.getImplementationVersion();
+    if (v == null) {
+      v = TlsProtocol.class.getModule().getDescriptor() == null
+          ? null
+          : TlsProtocol.class.getModule().getDescriptor().rawVersion().orElse(null);
+    }
+    return v == null ? "unknown version" : v;
+  }
+}

@@ -1,0 +1,175 @@
+package dev.guise.tls.bouncycastle.internal;
+
+import dev.guise.api.NegotiatedTls;
+import dev.guise.api.TlsConnection;
+import java.io.BufferedInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.net.SocketException;
+import java.time.Duration;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * A TLS connection driven by BouncyCastle in blocking mode over a socket.
+ *
+ * <p>Read timeouts: a read with nothing buffered first waits for the next byte on the raw socket
+ * (a one-byte peek through a {@link BufferedInputStream}) before BouncyCastle is asked to read a
+ * record. An idle timeout therefore surfaces as a {@link java.net.SocketTimeoutException} while the
+ * connection stays usable; BouncyCastle itself treats any exception inside a record read as fatal.
+ * A timeout in the middle of a record still ends the connection, as it must.
+ *
+ * <p>Closing sends close_notify, bounded by {@link #CLOSE_NOTIFY_LIMIT} (a peer that stopped
+ * reading cannot block the closer: a watchdog closes the socket), and always closes the socket.
+ * Closing unblocks a blocked reader, which then fails with an IOException.
+ */
+final class BcTlsConnection implements TlsConnection {
+  static final Duration CLOSE_NOTIFY_LIMIT = Duration.ofSeconds(1);
+
+  private static final ScheduledThreadPoolExecutor WATCHDOG = watchdog();
+
+  private final Socket socket;
+  private final BufferedInputStream rawInput;
+  private final GuiseClientProtocol protocol;
+  private final NegotiatedTls negotiated;
+  private final InputStream input;
+  private final OutputStream output;
+  private final AtomicBoolean closed = new AtomicBoolean();
+
+  BcTlsConnection(
+      Socket socket, BufferedInputStream rawInput, GuiseClientProtocol protocol, NegotiatedTls negotiated) {
+    this.socket = socket;
+    this.rawInput = rawInput;
+    this.protocol = protocol;
+    this.negotiated = negotiated;
+    this.input = new Input(protocol.getInputStream());
+    this.output = protocol.getOutputStream();
+  }
+
+  private static ScheduledThreadPoolExecutor watchdog() {
+    ScheduledThreadPoolExecutor executor =
+        new ScheduledThreadPoolExecutor(
+            1,
+            r -> {
+              Thread t = new Thread(r, "guise-bc-close-watchdog");
+              t.setDaemon(true);
+              return t;
+            });
+    executor.setKeepAliveTime(5, TimeUnit.SECONDS);
+    executor.allowCoreThreadTimeOut(true);
+    executor.setRemoveOnCancelPolicy(true);
+    return executor;
+  }
+
+  @Override
+  public InputStream input() throws IOException {
+    return input;
+  }
+
+  @Override
+  public OutputStream output() throws IOException {
+    return output;
+  }
+
+  @Override
+  public NegotiatedTls negotiated() {
+    return negotiated;
+  }
+
+  @Override
+  public InetSocketAddress remoteAddress() {
+    return (InetSocketAddress) socket.getRemoteSocketAddress();
+  }
+
+  @Override
+  public void setReadTimeout(Duration timeout) throws IOException {
+    if (timeout.isNegative()) {
+      throw new IllegalArgumentException("negative read timeout: " + timeout);
+    }
+    long millis = timeout.toMillis();
+    socket.setSoTimeout(timeout.isZero() ? 0 : (int) Math.max(1, Math.min(Integer.MAX_VALUE, millis)));
+  }
+
+  @Override
+  public boolean isOpen() {
+    return !closed.get() && !protocol.isClosed() && !socket.isClosed();
+  }
+
+  @Override
+  public void close() throws IOException {
+    if (!closed.compareAndSet(false, true)) {
+      return;
+    }
+    ScheduledFuture<?> guard =
+        WATCHDOG.schedule(this::closeSocketQuietly, CLOSE_NOTIFY_LIMIT.toMillis(), TimeUnit.MILLISECONDS);
+    try {
+      protocol.close(); // close_notify, then closes the streams
+    } catch (IOException | RuntimeException ignored) {
+      // the peer may be gone already; the socket is closed below either way
+    } finally {
+      guard.cancel(false);
+      closeSocketQuietly();
+    }
+  }
+
+  private void closeSocketQuietly() {
+    try {
+      socket.close();
+    } catch (IOException ignored) {
+      // nothing more to release
+    }
+  }
+
+  /** Waits for the first byte outside BouncyCastle, so that an idle timeout is not fatal. */
+  private final class Input extends InputStream {
+    private final InputStream tls;
+
+    Input(InputStream tls) {
+      this.tls = tls;
+    }
+
+    @Override
+    public int read() throws IOException {
+      byte[] one = new byte[1];
+      int n = read(one, 0, 1);
+      return n < 0 ? -1 : one[0] & 0xff;
+    }
+
+    @Override
+    public int read(byte[] b, int off, int len) throws IOException {
+      if (closed.get()) {
+        throw new SocketException("connection closed");
+      }
+      if (len == 0) {
+        return 0;
+      }
+      if (protocol.applicationDataAvailable() == 0 && !protocol.isClosed()) {
+        synchronized (rawInput) {
+          if (rawInput.available() == 0) {
+            rawInput.mark(1);
+            // May time out: nothing is consumed and the connection stays intact. At end of stream
+            // BouncyCastle's own read below reports the close (clean or without close_notify).
+            rawInput.read();
+            rawInput.reset();
+          }
+        }
+      }
+      return tls.read(b, off, len);
+    }
+
+    @Override
+    public int available() throws IOException {
+      return protocol.applicationDataAvailable();
+    }
+
+    @Override
+    public void close() throws IOException {
+      BcTlsConnection.this.close();
+    }
+  }
+}

@@ -1,0 +1,22 @@
+/**
+ * The {@code bouncycastle} TLS engine: browser-exact ClientHellos (Chrome 156, Firefox 153, or a
+ * captured hello) on stock BouncyCastle bctls.
+ *
+ * <p>Needs, on the module path, {@code --add-opens
+ * org.bouncycastle.tls/org.bouncycastle.tls=dev.guise.tls.bouncycastle}: see
+ * {@link dev.guise.tls.bouncycastle.BouncyCastleEngine}.
+ */
+module dev.guise.tls.bouncycastle {
+  requires dev.guise.api;
+  requires dev.guise.fingerprint;
+  requires org.bouncycastle.tls;
+  requires org.bouncycastle.provider;
+  requires org.bouncycastle.util;
+  requires dec; // org.brotli:dec, an automatic module
+  requires aircompressor; // automatic module
+
+  exports dev.guise.tls.bouncycastle;
+
+  provides dev.guise.api.spi.TlsFingerprintProvider with
+      dev.guise.tls.bouncycastle.BouncyCastleEngine;
+}

@@ -1,0 +1,13 @@
+/**
+ * TLS ClientHello parsing, TLS and HTTP/2 fingerprints (JA3, JA3N, JA4, Akamai) and the browser
+ * profile catalogue (Chrome 156, Firefox 153) built from the reference captures.
+ *
+ * <p>Everything here is pure computation over bytes: no I/O besides reading the module's own
+ * resources, no threads. Depends on {@code dev.guise.api} only (for {@link dev.guise.api.Header}
+ * and the classified exception type), which it re-exports because its API speaks those types.
+ */
+module dev.guise.fingerprint {
+  requires transitive dev.guise.api;
+
+  exports dev.guise.fingerprint;
+}

@@ -1,0 +1,260 @@
+package dev.guise.codec.hpack;
+
+import dev.guise.api.Header;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.Objects;
+import java.util.Set;
+
+/**
+ * Encodes header lists into HPACK header blocks (RFC 7541), keeping the given order.
+ *
+ * <p>Each field is sent as an index when the static or dynamic table holds it; otherwise as a
+ * literal whose name is indexed when possible, with the representation chosen per field by an
+ * {@link IndexingPolicy} (incremental indexing by default, as browsers do). String literals are
+ * Huffman-coded when that is strictly shorter. Names are sent in lower case (HTTP/2 requires it).
+ *
+ * <p>The dynamic table size is the smaller of this encoder's own maximum and the peer's
+ * {@code SETTINGS_HEADER_TABLE_SIZE} ({@link #setPeerHeaderTableSize(int)}); when it changes, the
+ * next block begins with the dynamic table size update(s) RFC 7541 section 4.2 requires.
+ *
+ * <p>Not thread-safe: blocks must be encoded in the order they are written to the connection, so
+ * the caller serialises encoding and writing together.
+ */
+public final class HpackEncoder {
+  /** How one literal field is represented (RFC 7541 section 6.2). */
+  public enum Indexing {
+    /** Literal with incremental indexing: the field is added to the dynamic table. */
+    INCREMENTAL,
+    /** Literal without indexing: the table is not touched; intermediaries may index it. */
+    WITHOUT_INDEXING,
+    /** Literal never indexed: no table, and intermediaries must not index it either. */
+    NEVER_INDEXED
+  }
+
+  /** When string literals are Huffman-coded (RFC 7541 section 5.2). */
+  public enum HuffmanPolicy {
+    /** Never: every string raw. */
+    NEVER,
+    /** When the Huffman form is strictly shorter (what browsers do). */
+    WHEN_SHORTER,
+    /** Always, even when it is no shorter (what the RFC 7541 examples do). */
+    ALWAYS
+  }
+
+  /** Chooses the representation of each field. Called with the lower-case name. */
+  @FunctionalInterface
+  public interface IndexingPolicy {
+    Indexing indexing(String name, String value);
+
+    /** Every field with incremental indexing (browser default). */
+    static IndexingPolicy incremental() {
+      return (name, value) -> Indexing.INCREMENTAL;
+    }
+
+    /** {@code NEVER_INDEXED} for the given lower-case names, incremental for the rest. */
+    static IndexingPolicy neverIndex(Set<String> names) {
+      Set<String> copy = Set.copyOf(names);
+      return (name, value) -> copy.contains(name) ? Indexing.NEVER_INDEXED : Indexing.INCREMENTAL;
+    }
+  }
+
+  private final int ownMaxTableSize;
+  private final IndexingPolicy policy;
+  private final HuffmanPolicy huffman;
+  private final DynamicTable table;
+  /** Smallest table size since the last block, and the latest; -1 when unchanged. */
+  private int pendingMinSize = -1;
+  private int pendingSize = -1;
+  private byte[] out = new byte[512];
+  private int pos;
+
+  /** An encoder with a 4096-byte table and incremental indexing of every field. */
+  public HpackEncoder() {
+    this(HpackDecoder.DEFAULT_HEADER_TABLE_SIZE, IndexingPolicy.incremental());
+  }
+
+  /**
+   * @param maxTableSize the largest dynamic table this encoder will use, whatever the peer allows
+   * @param policy the representation of each literal field
+   */
+  public HpackEncoder(int maxTableSize, IndexingPolicy policy) {
+    this(maxTableSize, policy, HuffmanPolicy.WHEN_SHORTER);
+  }
+
+  /**
+   * @param maxTableSize the largest dynamic table this encoder will use, whatever the peer allows
+   * @param policy the representation of each literal field
+   * @param huffman when to Huffman-code string literals
+   */
+  public HpackEncoder(int maxTableSize, IndexingPolicy policy, HuffmanPolicy huffman) {
+    this.huffman = Objects.requireNonNull(huffman, "huffman");
+    if (maxTableSize < 0) {
+      throw new IllegalArgumentException("maxTableSize < 0: " + maxTableSize);
+    }
+    this.ownMaxTableSize = maxTableSize;
+    this.policy = Objects.requireNonNull(policy, "policy");
+    // Both sides start at the protocol default; a smaller own maximum is announced in block one.
+    this.table = new DynamicTable(HpackDecoder.DEFAULT_HEADER_TABLE_SIZE);
+    changeTableSize(Math.min(maxTableSize, HpackDecoder.DEFAULT_HEADER_TABLE_SIZE));
+  }
+
+  /** Applies the peer's SETTINGS_HEADER_TABLE_SIZE. */
+  public void setPeerHeaderTableSize(int headerTableSize) {
+    if (headerTableSize < 0) {
+      throw new IllegalArgumentException("headerTableSize < 0: " + headerTableSize);
+    }
+    changeTableSize(Math.min(ownMaxTableSize, headerTableSize));
+  }
+
+  private void changeTableSize(int newSize) {
+    int current = pendingSize >= 0 ? pendingSize : table.maxSize();
+    if (newSize == current) {
+      return;
+    }
+    pendingSize = newSize;
+    pendingMinSize = pendingMinSize < 0 ? newSize : Math.min(pendingMinSize, newSize);
+  }
+
+  /**
+   * Encodes one header block.
+   *
+   * @return the block, exactly as long as its content
+   * @throws IllegalArgumentException if a name or value has a char above 0xff
+   */
+  public byte[] encode(List<Header> headers) {
+    pos = 0;
+    if (pendingSize >= 0) {
+      // A shrink followed by a growth must still be signalled as a shrink first, or the peer's
+      // decoder would keep entries ours evicted (RFC 7541 section 4.2).
+      boolean shrankInBetween = pendingMinSize < pendingSize && pendingMinSize < table.maxSize();
+      if (shrankInBetween) {
+        writeInt(pendingMinSize, 5, 0x20);
+        table.setMaxSize(pendingMinSize);
+      }
+      if (shrankInBetween || pendingSize != table.maxSize()) {
+        writeInt(pendingSize, 5, 0x20);
+        table.setMaxSize(pendingSize);
+      }
+      pendingSize = -1;
+      pendingMinSize = -1;
+    }
+    for (int i = 0, n = headers.size(); i < n; i++) {
+      encodeField(headers.get(i));
+    }
+    return Arrays.copyOf(out, pos);
+  }
+
+  private void encodeField(Header header) {
+    String name = lowerCase(header.name());
+    String value = header.value();
+    Indexing indexing = policy.indexing(name, value);
+    int staticNameIndex = StaticTable.nameIndex(name);
+    if (indexing != Indexing.NEVER_INDEXED) {
+      if (staticNameIndex != 0) {
+        int full = StaticTable.fullIndex(staticNameIndex, name, value);
+        if (full != 0) {
+          writeInt(full, 7, 0x80);
+          return;
+        }
+      }
+      int dynamic = table.indexOf(name, value);
+      if (dynamic >= 0) {
+        writeInt(dynamic + StaticTable.LENGTH + 1, 7, 0x80);
+        return;
+      }
+    }
+    int nameIndex = staticNameIndex;
+    if (nameIndex == 0) {
+      int dynamic = table.indexOfName(name);
+      if (dynamic >= 0) {
+        nameIndex = dynamic + StaticTable.LENGTH + 1;
+      }
+    }
+    switch (indexing) {
+      case INCREMENTAL -> writeInt(nameIndex, 6, 0x40);
+      case WITHOUT_INDEXING -> writeInt(nameIndex, 4, 0x00);
+      case NEVER_INDEXED -> writeInt(nameIndex, 4, 0x10);
+    }
+    if (nameIndex == 0) {
+      writeString(name);
+    }
+    writeString(value);
+    if (indexing == Indexing.INCREMENTAL) {
+      table.add(name == header.name() ? header : new Header(name, value));
+    }
+  }
+
+  private static String lowerCase(String name) {
+    for (int i = 0, n = name.length(); i < n; i++) {
+      char c = name.charAt(i);
+      if (c >= 'A' && c <= 'Z') {
+        return name.toLowerCase(Locale.ROOT);
+      }
+    }
+    return name;
+  }
+
+  private void writeInt(int value, int prefixBits, int firstByteFlags) {
+    ensure(6);
+    int max = (1 << prefixBits) - 1;
+    if (value < max) {
+      out[pos++] = (byte) (firstByteFlags | value);
+      return;
+    }
+    out[pos++] = (byte) (firstByteFlags | max);
+    value -= max;
+    while (value >= 0x80) {
+      out[pos++] = (byte) ((value & 0x7f) | 0x80);
+      value >>>= 7;
+    }
+    out[pos++] = (byte) value;
+  }
+
+  private void writeString(String s) {
+    int length = s.length();
+    int huffmanLength = Huffman.encodedLength(s);
+    if (huffmanLength < 0) {
+      throw new IllegalArgumentException("header text must be octets (chars up to 0xff): " + s);
+    }
+    boolean useHuffman =
+        switch (huffman) {
+          case NEVER -> false;
+          case WHEN_SHORTER -> huffmanLength < length;
+          case ALWAYS -> true;
+        };
+    if (useHuffman) {
+      writeInt(huffmanLength, 7, 0x80);
+      ensure(huffmanLength);
+      pos = Huffman.encode(s, out, pos);
+    } else {
+      writeInt(length, 7, 0x00);
+      ensure(length);
+      for (int i = 0; i < length; i++) {
+        out[pos++] = (byte) s.charAt(i);
+      }
+    }
+  }
+
+  private void ensure(int more) {
+    if (pos + more > out.length) {
+      out = Arrays.copyOf(out, Math.max(out.length * 2, pos + more));
+    }
+  }
+
+  /** Current maximum size of the dynamic table (before any pending size update). */
+  public int dynamicTableMaxSize() {
+    return table.maxSize();
+  }
+
+  /** Number of entries in the dynamic table. */
+  public int dynamicTableLength() {
+    return table.length();
+  }
+
+  /** Current size of the dynamic table (sum of name + value + 32). */
+  public long dynamicTableSize() {
+    return table.size();
+  }
+}

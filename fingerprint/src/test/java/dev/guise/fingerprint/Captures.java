@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import dev.guise.fingerprint.internal.Json;
 import java.util.stream.Stream;
 
 /** The reference captures in shared/reference/browsers, found by walking up from the working dir. */

@@ -1,12 +1,12 @@
-package dev.guise.fingerprint;
+package dev.guise.fingerprint.internal;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-/** A minimal JSON reader for the reference capture files (objects, arrays, strings, numbers). */
-final class Json {
+/** A minimal JSON reader for the bundled capture descriptions: objects (ordered maps), arrays, strings, integers (Long), doubles, booleans, null. Input is trusted module resources or test files. */
+public final class Json {
   private final String s;
   private int pos;
 
@@ -14,7 +14,7 @@ final class Json {
     this.s = s;
   }
 
-  static Object parse(String text) {
+  public static Object parse(String text) {
     Json j = new Json(text);
     Object v = j.value();
     j.ws();

@@ -1,0 +1,107 @@
+package dev.guise.fingerprint;
+
+import dev.guise.api.Header;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Objects;
+import java.util.Set;
+
+/**
+ * A caller's changes to a profile's default request headers: headers to set (replace a default or
+ * add a new one) and default headers to remove. See {@link BrowserProfile#mergeHeaders(HeaderOverrides)}
+ * for where each ends up.
+ *
+ * <pre>{@code
+ * HeaderOverrides overrides = HeaderOverrides.builder()
+ *     .set("accept-language", "de-DE,de;q=0.9")
+ *     .set("cookie", "session=abc")
+ *     .remove("priority")
+ *     .build();
+ * }</pre>
+ *
+ * <p>Immutable and thread-safe. Names are compared ignoring ASCII case.
+ */
+public final class HeaderOverrides {
+  private static final HeaderOverrides NONE = new HeaderOverrides(List.of(), Set.of());
+
+  private final List<Header> set;
+  private final Set<String> removed;
+
+  private HeaderOverrides(List<Header> set, Set<String> removed) {
+    this.set = List.copyOf(set);
+    this.removed = Set.copyOf(removed);
+  }
+
+  /** No changes: the profile's defaults as they are. */
+  public static HeaderOverrides none() {
+    return NONE;
+  }
+
+  /** Sets each of {@code headers}, in order; removes nothing. */
+  public static HeaderOverrides of(List<Header> headers) {
+    Builder b = builder();
+    for (Header h : headers) {
+      b.set(h);
+    }
+    return b.build();
+  }
+
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /** The headers to set, in the caller's order (a name may repeat: all its values are sent). */
+  public List<Header> set() {
+    return set;
+  }
+
+  /** The lower-cased names of default headers to leave out. */
+  public Set<String> removed() {
+    return removed;
+  }
+
+  /** Builds {@link HeaderOverrides}. Not thread-safe. */
+  public static final class Builder {
+    private final List<Header> set = new ArrayList<>();
+    private final Set<String> removed = new LinkedHashSet<>();
+
+    private Builder() {}
+
+    /** Sets {@code name} to {@code value}; calling it again with the same name adds a second value. */
+    public Builder set(String name, String value) {
+      return set(new Header(name, value));
+    }
+
+    /** Sets {@code header}; see {@link #set(String, String)}. */
+    public Builder set(Header header) {
+      Objects.requireNonNull(header, "header");
+      if (header.name().startsWith(":")) {
+        throw new IllegalArgumentException(
+            "pseudo-headers are the engine's business, not a header override: " + header.name());
+      }
+      set.add(header);
+      return this;
+    }
+
+    /** Leaves the default header {@code name} out (no effect when the profile has no such default). */
+    public Builder remove(String name) {
+      Objects.requireNonNull(name, "name");
+      removed.add(name.toLowerCase(Locale.ROOT));
+      return this;
+    }
+
+    /**
+     * @throws IllegalArgumentException if a name is both set and removed
+     */
+    public HeaderOverrides build() {
+      for (Header h : set) {
+        if (removed.contains(h.name().toLowerCase(Locale.ROOT))) {
+          throw new IllegalArgumentException("header both set and removed: " + h.name());
+        }
+      }
+      return new HeaderOverrides(set, removed);
+    }
+  }
+}

@@ -26,6 +26,11 @@ public final class HttpFailures {
         FailureKind.NOT_PROCESSED, true, PoolAction.DISCARD_CONNECTION, message, null);
   }
 
+  /** As {@link #notProcessed(String)}, for a refusal that leaves the connection as good as it was. */
+  public static ClassifiedIOException notProcessed(String message, PoolAction action) {
+    return new ClassifiedIOException(FailureKind.NOT_PROCESSED, true, action, message, null);
+  }
+
   /** More than a limit allows; {@code action} says whether the connection stayed in step. */
   public static ClassifiedIOException tooLarge(String message, PoolAction action) {
     return new ClassifiedIOException(FailureKind.RESPONSE_TOO_LARGE, false, action, message, null);

@@ -157,7 +157,13 @@ public final class Http2Connection implements HttpConnection {
   private long connectionRecvUnacked;
   private long peerInitialWindow = DEFAULT_WINDOW;
   private int peerMaxFrameSize = DEFAULT_MAX_FRAME_SIZE;
-  private int peerMaxConcurrentStreams = ASSUMED_MAX_CONCURRENT_STREAMS;
+  /**
+   * One stream until the server's SETTINGS arrive: the first request leaves at once, as a
+   * browser's does, but a burst of callers on a new connection cannot overrun a server whose limit
+   * is below the assumed one (it would refuse the excess streams).
+   */
+  private int peerMaxConcurrentStreams = 1;
+  private boolean peerSettingsApplied;
   private boolean goAwayReceived;
   private int goAwayLastStreamId = Integer.MAX_VALUE;
   private boolean closed;
@@ -555,7 +561,7 @@ public final class Http2Connection implements HttpConnection {
   private void awaitResponse(Stream stream, long deadlineNanos) throws IOException {
     lock.lock();
     try {
-      while (!stream.remoteClosed && stream.failure == null) {
+      while (!stream.remoteClosed && !stream.truncated && stream.failure == null) {
         long left = remaining(deadlineNanos);
         if (left <= 0) {
           stream.failure = HttpFailures.readTimeout("no complete HTTP/2 response from " + endpoint
@@ -938,7 +944,7 @@ public final class Http2Connection implements HttpConnection {
         checkKnownStream(streamId, "DATA");
       } else if (s.remoteClosed) {
         throw new ConnectionError(ErrorCodes.STREAM_CLOSED, "DATA after END_STREAM on stream " + streamId);
-      } else if (s.failure == null) {
+      } else if (s.failure == null && !s.truncated) {
         if (s.headers == null) {
           throw new ConnectionError(ErrorCodes.PROTOCOL_ERROR, "DATA before HEADERS on stream " + streamId);
         }
@@ -951,7 +957,9 @@ public final class Http2Connection implements HttpConnection {
           if (s.truncate) {
             int keep = (int) Math.max(0, s.maxRawBody - s.body.size());
             s.body.write(p, dataOffset, Math.min(keep, dataLength));
-            complete(s);
+            // Not remoteClosed: DATA already in flight keeps coming until our RST_STREAM lands.
+            s.truncated = true;
+            s.changed.signalAll();
           } else {
             fail(s, HttpFailures.tooLarge("response body of stream " + streamId + " from " + endpoint
                 + " exceeds the limit of " + s.limits.maxBodyBytes() + " bytes", PoolAction.KEEP));
@@ -1102,7 +1110,7 @@ public final class Http2Connection implements HttpConnection {
       if (s.remoteClosed) {
         throw new ConnectionError(ErrorCodes.STREAM_CLOSED, "HEADERS after END_STREAM on stream " + streamId);
       }
-      if (s.failure != null) {
+      if (s.failure != null || s.truncated) {
         return;
       }
       if (tooLarge == null && listSize(fields) > s.limits.maxHeaderListSize()) {
@@ -1201,12 +1209,12 @@ public final class Http2Connection implements HttpConnection {
       if (s.remoteClosed && code == ErrorCodes.NO_ERROR) {
         return; // RFC 9113 section 8.1: the response is complete, the server wants no more body
       }
-      if (s.failure != null || s.remoteClosed) {
+      if (s.failure != null || s.remoteClosed || s.truncated) {
         return;
       }
       String message = "server reset stream " + streamId + " on " + endpoint + " with " + ErrorCodes.name(code);
       ClassifiedIOException failure = switch (code) {
-        case ErrorCodes.REFUSED_STREAM -> HttpFailures.notProcessed(message);
+        case ErrorCodes.REFUSED_STREAM -> HttpFailures.notProcessed(message, PoolAction.KEEP);
         case ErrorCodes.PROTOCOL_ERROR, ErrorCodes.COMPRESSION_ERROR, ErrorCodes.FLOW_CONTROL_ERROR,
             ErrorCodes.FRAME_SIZE_ERROR, ErrorCodes.STREAM_CLOSED ->
             new ClassifiedIOException(FailureKind.PROTOCOL_ERROR, false, PoolAction.KEEP, message, null);
@@ -1236,6 +1244,11 @@ public final class Http2Connection implements HttpConnection {
     int headerTableSize = -1;
     lock.lock();
     try {
+      if (!peerSettingsApplied) {
+        peerSettingsApplied = true;
+        peerMaxConcurrentStreams = ASSUMED_MAX_CONCURRENT_STREAMS;
+        slotFreed.signalAll();
+      }
       for (int i = 0; i < p.length; i += 6) {
         int id = (p[i] & 0xff) << 8 | (p[i + 1] & 0xff);
         long value = int32(p, i + 2) & 0xffffffffL;
@@ -1522,6 +1535,8 @@ public final class Http2Connection implements HttpConnection {
     List<Header> trailers = List.of();
     final ByteArrayOutputStream body = new ByteArrayOutputStream();
     boolean remoteClosed;
+    /** The body reached the limit with truncation on: the exchange has what it wants. */
+    boolean truncated;
     boolean rstSent;
     int pendingRst = -1;
     int pendingRstCode;

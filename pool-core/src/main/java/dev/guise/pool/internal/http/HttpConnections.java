@@ -1,0 +1,41 @@
+package dev.guise.pool.internal.http;
+
+import dev.guise.api.HttpProtocol;
+import dev.guise.api.TlsConnection;
+import dev.guise.api.TlsEndpoint;
+import dev.guise.pool.internal.http.h1.Http1Connection;
+import dev.guise.pool.internal.http.h2.Http2Connection;
+import java.io.IOException;
+import java.time.Duration;
+
+/** Opens the {@link HttpConnection} that the TLS handshake's ALPN agreed on. */
+public final class HttpConnections {
+  /** How long the connection's own frames (preface, ACKs, WINDOW_UPDATEs) may take to write. */
+  public static final Duration DEFAULT_CONTROL_WRITE_TIMEOUT = Duration.ofSeconds(10);
+
+  private HttpConnections() {}
+
+  /**
+   * HTTP/2 when ALPN chose {@code h2}, HTTP/1.1 otherwise, speaking as {@code profile}. The
+   * returned connection owns {@code tls}; if opening fails, {@code tls} is closed.
+   */
+  public static HttpConnection open(TlsConnection tls, TlsEndpoint endpoint, WireProfile profile)
+      throws IOException {
+    return open(tls, endpoint, profile, DEFAULT_CONTROL_WRITE_TIMEOUT);
+  }
+
+  /** As {@link #open(TlsConnection, TlsEndpoint, WireProfile)}, with the control write timeout. */
+  public static HttpConnection open(
+      TlsConnection tls, TlsEndpoint endpoint, WireProfile profile, Duration controlWriteTimeout)
+      throws IOException {
+    if (tls.negotiated().httpProtocol() == HttpProtocol.HTTP_2) {
+      return Http2Connection.open(tls, endpoint, profile, controlWriteTimeout);
+    }
+    return Http1Connection.open(tls, endpoint, profile);
+  }
+
+  /** As {@link #open(TlsConnection, TlsEndpoint, WireProfile)}, with the profile the engine presented. */
+  public static HttpConnection open(TlsConnection tls, TlsEndpoint endpoint) throws IOException {
+    return open(tls, endpoint, WireProfile.forName(tls.negotiated().profile()));
+  }
+}

@@ -1,0 +1,231 @@
+package dev.guise.pool.internal.http;
+
+import dev.guise.api.Header;
+import dev.guise.fingerprint.AkamaiFingerprint.Http2Setting;
+import dev.guise.fingerprint.AkamaiFingerprint.Priority;
+import dev.guise.fingerprint.BrowserProfile;
+import dev.guise.fingerprint.BrowserProfiles;
+import dev.guise.fingerprint.Http2Behaviour;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.Set;
+
+/**
+ * What an HTTP connection puts on the wire after the handshake for one profile: the HTTP/2
+ * preface and per-request frame behaviour, and the request headers in the browser's order.
+ *
+ * <p>Built from a {@link BrowserProfile} ({@code chrome-156}, {@code firefox-153}) or, for the JDK
+ * engine's {@code jdk-default}, a neutral profile that claims no browser.
+ *
+ * <p>HTTP/1.1 header order: browsers build one request header list and hand it to whichever
+ * protocol the connection speaks, so the HTTP/1.1 order is the HTTP/2 order with the
+ * pseudo-headers turned into the request line and {@code Host} (first, where both Chrome and
+ * Firefox put it), plus {@code Connection: keep-alive} where each browser adds it (Chrome right
+ * after {@code Host}; Firefox after {@code Accept-Encoding}). Names are written in the browsers'
+ * HTTP/1.1 spelling: Title-Case, except Chrome's client hints ({@code sec-ch-ua*}), which it
+ * sends in lower case. HTTP/2-only headers are left out: Firefox's {@code te: trailers} and
+ * Chrome's {@code priority} (Chrome derives it from the HTTP/2 stream priority and does not send it
+ * on HTTP/1.1; Firefox sends it on both).
+ *
+ * <p>Immutable and thread-safe.
+ */
+public final class WireProfile {
+  /** The neutral profile's name, the JDK engine's only offer. */
+  public static final String NEUTRAL_NAME = "jdk-default";
+
+  private static final Set<String> CONNECTION_SPECIFIC =
+      Set.of("connection", "keep-alive", "proxy-connection", "transfer-encoding", "upgrade", "host");
+
+  private final String name;
+  private final Http2Behaviour http2;
+  private final Optional<BrowserProfile> browser;
+  private final List<Header> neutralDefaults;
+  private final boolean connectionAfterHost;
+  private final Set<String> h2Only;
+  private final boolean lowerCaseClientHints;
+
+  private WireProfile(
+      String name,
+      Http2Behaviour http2,
+      Optional<BrowserProfile> browser,
+      List<Header> neutralDefaults,
+      boolean connectionAfterHost,
+      Set<String> h2Only,
+      boolean lowerCaseClientHints) {
+    this.name = name;
+    this.http2 = http2;
+    this.browser = browser;
+    this.neutralDefaults = neutralDefaults;
+    this.connectionAfterHost = connectionAfterHost;
+    this.h2Only = h2Only;
+    this.lowerCaseClientHints = lowerCaseClientHints;
+  }
+
+  /** The profile for a browser. */
+  public static WireProfile of(BrowserProfile profile) {
+    Objects.requireNonNull(profile, "profile");
+    boolean chrome = profile.name().startsWith("chrome");
+    return new WireProfile(
+        profile.name(),
+        profile.http2(),
+        Optional.of(profile),
+        List.of(),
+        chrome,
+        chrome ? Set.of("priority", "te") : Set.of("te"),
+        chrome);
+  }
+
+  /**
+   * A profile that claims no browser, for the JDK engine: RFC defaults where they are sensible,
+   * push off, a 16 MiB connection window, plain headers.
+   */
+  public static WireProfile neutral() {
+    Http2Behaviour h2 = new Http2Behaviour(
+        List.of(
+            new Http2Setting(1, 4096),
+            new Http2Setting(2, 0),
+            new Http2Setting(4, 4 * 1024 * 1024),
+            new Http2Setting(6, 262_144)),
+        OptionalLong.of(16L * 1024 * 1024 - 65_535),
+        List.of(),
+        Optional.empty(),
+        1,
+        OptionalLong.empty(),
+        List.of(":method", ":scheme", ":authority", ":path"));
+    return new WireProfile(
+        NEUTRAL_NAME,
+        h2,
+        Optional.empty(),
+        List.of(
+            new Header("user-agent", "guise/0.1"),
+            new Header("accept", "*/*"),
+            new Header("accept-encoding", "gzip, deflate, br, zstd")),
+        true,
+        Set.of(),
+        false);
+  }
+
+  /**
+   * The profile an engine presented, by the name in {@link dev.guise.api.NegotiatedTls#profile()}.
+   *
+   * @throws IllegalArgumentException for a name neither neutral nor a known browser
+   */
+  public static WireProfile forName(String profileName) {
+    if (NEUTRAL_NAME.equalsIgnoreCase(profileName)) {
+      return neutral();
+    }
+    return of(BrowserProfiles.get(profileName));
+  }
+
+  /** The profile name. */
+  public String name() {
+    return name;
+  }
+
+  /** The HTTP/2 preface and per-request frame behaviour. */
+  public Http2Behaviour http2() {
+    return http2;
+  }
+
+  /** A setting of the first SETTINGS frame, if the profile sends it. */
+  public OptionalLong setting(int id) {
+    for (Http2Setting s : http2.settings()) {
+      if (s.id() == id) {
+        return OptionalLong.of(s.value());
+      }
+    }
+    return OptionalLong.empty();
+  }
+
+  /** The priority of each request HEADERS frame, if the browser sets the PRIORITY flag. */
+  public Optional<Priority> headersPriority() {
+    return http2.headersPriority();
+  }
+
+  /**
+   * The request headers to send (no pseudo-headers, lower-case names, the browser's order): the
+   * profile's defaults with {@code callerHeaders} merged in, connection-specific headers removed
+   * (HTTP/2 forbids them; HTTP/1.1 adds its own).
+   */
+  public List<Header> requestHeaders(List<Header> callerHeaders) {
+    List<Header> caller = new ArrayList<>(callerHeaders.size());
+    for (Header h : callerHeaders) {
+      if (!CONNECTION_SPECIFIC.contains(h.name().toLowerCase(Locale.ROOT))) {
+        caller.add(h);
+      }
+    }
+    if (browser.isPresent()) {
+      return browser.get().mergeHeaders(caller);
+    }
+    List<Header> out = new ArrayList<>(neutralDefaults);
+    for (Header h : caller) {
+      String lower = h.name().toLowerCase(Locale.ROOT);
+      Header normalised = new Header(lower, h.value());
+      int at = -1;
+      for (int i = 0; i < out.size(); i++) {
+        if (out.get(i).name().equals(lower) && neutralDefaults.contains(out.get(i))) {
+          at = i;
+          break;
+        }
+      }
+      if (at >= 0) {
+        out.set(at, normalised);
+      } else {
+        out.add(normalised);
+      }
+    }
+    return List.copyOf(out);
+  }
+
+  /**
+   * The HTTP/1.1 header section (after the request line): {@code Host}, the merged headers in the
+   * browser's order and spelling, and {@code Connection: keep-alive}; see the class comment.
+   */
+  public List<Header> http1Headers(String authority, List<Header> callerHeaders) {
+    List<Header> merged = requestHeaders(callerHeaders);
+    List<Header> out = new ArrayList<>(merged.size() + 2);
+    out.add(new Header("Host", authority));
+    boolean connectionAdded = false;
+    if (connectionAfterHost) {
+      out.add(new Header("Connection", "keep-alive"));
+      connectionAdded = true;
+    }
+    for (Header h : merged) {
+      if (h2Only.contains(h.name())) {
+        continue;
+      }
+      out.add(new Header(http1Name(h.name()), h.value()));
+      if (!connectionAdded && h.name().equals("accept-encoding")) {
+        out.add(new Header("Connection", "keep-alive"));
+        connectionAdded = true;
+      }
+    }
+    if (!connectionAdded) {
+      out.add(new Header("Connection", "keep-alive"));
+    }
+    return out;
+  }
+
+  private String http1Name(String lower) {
+    if (lowerCaseClientHints && lower.startsWith("sec-ch-")) {
+      return lower;
+    }
+    StringBuilder sb = new StringBuilder(lower.length());
+    boolean upper = true;
+    for (int i = 0; i < lower.length(); i++) {
+      char c = lower.charAt(i);
+      sb.append(upper && c >= 'a' && c <= 'z' ? (char) (c - 32) : c);
+      upper = c == '-';
+    }
+    return sb.toString();
+  }
+
+  @Override
+  public String toString() {
+    return name;
+  }
+}

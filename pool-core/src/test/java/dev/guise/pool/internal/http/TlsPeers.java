@@ -3,6 +3,7 @@ package dev.guise.pool.internal.http;
 import dev.guise.api.TlsConnectRequest;
 import dev.guise.api.TlsConnection;
 import dev.guise.api.TlsEndpoint;
+import dev.guise.pool.internal.HttpConnections;
 import dev.guise.pool.internal.tls.JdkTlsProvider;
 import dev.guise.testkit.tls.IssuedCertificate;
 import dev.guise.testkit.tls.TestCertificateAuthority;

@@ -1,10 +1,12 @@
-package dev.guise.pool.internal.http;
+package dev.guise.pool.internal;
 
 import dev.guise.api.HttpProtocol;
 import dev.guise.api.TlsConnection;
 import dev.guise.api.TlsEndpoint;
 import dev.guise.pool.internal.http.h1.Http1Connection;
 import dev.guise.pool.internal.http.h2.Http2Connection;
+import dev.guise.pool.internal.http.HttpConnection;
+import dev.guise.pool.internal.http.WireProfile;
 import java.io.IOException;
 import java.time.Duration;
 

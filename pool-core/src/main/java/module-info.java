@@ -8,6 +8,7 @@
 module dev.guise.pool {
   requires transitive dev.guise.api;
   requires org.slf4j;
+  requires jdk.jfr;
   requires dev.guise.codec;
   requires dev.guise.fingerprint;
   // brotli and zstd decoders (automatic modules named from their jar files), used by the HTTP

@@ -1,0 +1,142 @@
+package dev.guise.pool;
+
+import dev.guise.api.ClassifiedFailure;
+import dev.guise.api.ClassifiedIOException;
+import dev.guise.api.FailureKind;
+import dev.guise.api.HttpProtocol;
+import dev.guise.api.NegotiatedTls;
+import dev.guise.api.PoolAction;
+import dev.guise.api.ResponseInfo;
+import dev.guise.api.TlsEndpoint;
+import dev.guise.api.spi.FailureClassifier.ResponseVerdict;
+import dev.guise.pool.http.HttpRequest;
+import dev.guise.pool.http.HttpResponse;
+import dev.guise.pool.internal.ConnectionManager;
+import dev.guise.pool.internal.HostKey;
+import dev.guise.pool.internal.http.HttpConnection.ExchangeLimits;
+import java.io.IOException;
+import java.time.Duration;
+
+/**
+ * A connection lent by a {@link HotConnectionPool}: an HTTP/1.1 connection for this lease alone, or
+ * one stream's share of an HTTP/2 connection. Send requests with {@link #send}; give it back with
+ * {@link #close()} (try-with-resources), which returns a healthy connection to the pool and closes
+ * one that failed.
+ *
+ * <p>Not thread-safe: one thread uses a lease at a time. {@link #send} classifies what it gets:
+ * a failure response (a block page, a rate limit) is still returned, but the pool acts on it (bans
+ * the IP, retires the connection) as the classifier says. Retries are {@link GuiseClient}'s job.
+ */
+public final class ConnectionLease implements AutoCloseable {
+  private final HotConnectionPool pool;
+  private final ConnectionManager.Lease lease;
+  private final HostKey host;
+  private PoolAction worst = PoolAction.KEEP;
+  private boolean failed;
+  private boolean closed;
+  private boolean usedOnce;
+
+  ConnectionLease(HotConnectionPool pool, ConnectionManager.Lease lease, HostKey host) {
+    this.pool = pool;
+    this.lease = lease;
+    this.host = host;
+  }
+
+  /** Host, pinned IP and port. */
+  public TlsEndpoint endpoint() {
+    return lease.endpoint();
+  }
+
+  public HttpProtocol protocol() {
+    return lease.http().protocol();
+  }
+
+  /** What the handshake agreed on, including the profile presented and its fidelity. */
+  public NegotiatedTls tls() {
+    return lease.http().tls();
+  }
+
+  /** The fingerprint profile the connection presents. */
+  public String profile() {
+    return lease.profile();
+  }
+
+  /** Whether the connection had been used before this lease. */
+  public boolean reused() {
+    return lease.reused();
+  }
+
+  long connectionId() {
+    return lease.connectionId();
+  }
+
+  /**
+   * Sends one request over this connection and reads the whole response, within the request's
+   * timeout (or the pool's default).
+   *
+   * @throws ClassifiedIOException classified; the pool has already acted on it (the connection will
+   *     be closed on {@link #close()}, the IP penalised or banned where the failure says so)
+   */
+  public HttpResponse send(HttpRequest request) throws IOException {
+    Duration timeout = request.timeout().orElse(pool.config().requestTimeout());
+    return exchange(request, System.nanoTime() + timeout.toNanos()).response;
+  }
+
+  /** A response, and its failure classification when the classifier judged it one. */
+  record Outcome(HttpResponse response, ClassifiedFailure failure) {}
+
+  Outcome exchange(HttpRequest request, long deadlineNanos) throws ClassifiedIOException {
+    if (closed) {
+      throw new IllegalStateException("the lease was closed");
+    }
+    if (!request.host().equalsIgnoreCase(host.host()) || request.port() != host.port()) {
+      throw new ClassifiedIOException(FailureKind.INVALID_REQUEST, false, PoolAction.KEEP,
+          "request for " + request.host() + ":" + request.port() + " on a connection to " + host, null);
+    }
+    boolean reused = lease.reused() || usedOnce;
+    usedOnce = true;
+    long started = System.nanoTime();
+    HttpResponse raw;
+    try {
+      raw = lease.http().exchange(request,
+          new ExchangeLimits(pool.config().maxHeaderListSize(), pool.config().maxResponseBodyBytes(), false),
+          deadlineNanos);
+    } catch (IOException | RuntimeException e) {
+      ClassifiedFailure f = pool.classify(e, endpoint());
+      fail(f);
+      pool.metrics().attemptFailed(endpoint(), request.method(), f);
+      throw e instanceof ClassifiedIOException c && c.failure() == f ? c : new ClassifiedIOException(f);
+    }
+    HttpResponse response = new HttpResponse(raw.status(), raw.headers(), raw.body(), raw.trailers(),
+        raw.protocol(), endpoint(), profile(), reused);
+    pool.metrics().attemptAnswered(endpoint(), request.method(), response.status(), reused,
+        Duration.ofNanos(System.nanoTime() - started));
+    ResponseVerdict verdict = pool.config().classifier()
+        .classify(new ResponseInfo(response.status(), response.headers(), endpoint()));
+    if (verdict instanceof ResponseVerdict.Fail(ClassifiedFailure f)) {
+      fail(f);
+      pool.metrics().attemptFailed(endpoint(), request.method(), f);
+      return new Outcome(response, f);
+    }
+    pool.succeeded(host, endpoint().ip());
+    return new Outcome(response, null);
+  }
+
+  private void fail(ClassifiedFailure f) {
+    failed = true;
+    if (f.action().compareTo(worst) > 0) {
+      worst = f.action();
+    }
+    pool.applyIpAction(host, endpoint().ip(), f);
+  }
+
+  /** Returns the connection to the pool (or closes it, after a failure that calls for it). */
+  @Override
+  public void close() {
+    if (closed) {
+      return;
+    }
+    closed = true;
+    pool.release(lease, worst, !failed);
+  }
+}

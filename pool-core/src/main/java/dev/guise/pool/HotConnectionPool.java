@@ -1,0 +1,286 @@
+package dev.guise.pool;
+
+import dev.guise.api.ClassifiedFailure;
+import dev.guise.api.ClassifiedIOException;
+import dev.guise.api.FailureKind;
+import dev.guise.api.PoolAction;
+import dev.guise.api.TlsEndpoint;
+import dev.guise.pool.config.PoolConfig;
+import dev.guise.pool.internal.ConnectionFactory;
+import dev.guise.pool.internal.ConnectionManager;
+import dev.guise.pool.internal.DefaultConnectionFactory;
+import dev.guise.pool.internal.FingerprintSelector;
+import dev.guise.pool.internal.HostKey;
+import dev.guise.pool.internal.IpAccessController;
+import dev.guise.pool.internal.PoolMetrics;
+import dev.guise.pool.stats.ConnectionState;
+import dev.guise.pool.stats.PoolListener;
+import dev.guise.pool.stats.PoolStats;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.URI;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A hot pool of TLS connections pinned to chosen IPs of a host, each presenting a browser's TLS
+ * and HTTP/2 fingerprint, kept healthy in the background.
+ *
+ * <ul>
+ *   <li>{@link #connectionToIp(URI, InetAddress)} leases a connection to the URL's host at one IP:
+ *       a healthy one reused (validated first when it idled longer than {@code revalidateAfterIdle}),
+ *       or a new one opened with the configured engine and profile, validated.
+ *   <li>{@link #connection(URI)} lets the pool choose the IP: round robin over the host's known,
+ *       allowed (not banned) IPs. IPs come from {@link #addIps}, {@link #warmUp}, or, when none are
+ *       known, the configured resolver (the JDK's by default).
+ *   <li>HTTP/2 connections are shared by concurrent leases up to the server's stream limit;
+ *       HTTP/1.1 connections are leased to one caller at a time. Per-IP and per-host limits bound
+ *       the connections; a caller past them waits at most {@code acquireTimeout}, then fails with
+ *       {@link FailureKind#POOL_EXHAUSTED}.
+ *   <li>A background health checker closes connections idle past the idle timeout or older than
+ *       the maximum lifetime, retires those with too many errors, and revalidates idle ones every
+ *       health-check interval.
+ * </ul>
+ *
+ * <p>Thread-safe; meant to be shared by many (virtual) threads. {@link #close()} closes every
+ * connection and stops every background task; nothing of the pool survives it.
+ */
+public final class HotConnectionPool implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(HotConnectionPool.class);
+
+  private final PoolConfig config;
+  private final IpAccessController access;
+  private final PoolMetrics metrics = new PoolMetrics();
+  private final ConnectionManager manager;
+  private final FingerprintSelector selector;
+  private final ExecutorService workers;
+  private final ScheduledExecutorService healthChecker;
+  private final String engineName;
+
+  private HotConnectionPool(PoolConfig config, ConnectionFactory factory, String engineName,
+      boolean background) {
+    this.config = config;
+    this.engineName = engineName;
+    this.access = new IpAccessController(config.banDuration(), config.strikesToBan());
+    this.selector = new FingerprintSelector(config.profiles(), config.seed());
+    this.workers = Executors.newThreadPerTaskExecutor(
+        Thread.ofVirtual().name("guise-pool-worker-", 0).factory());
+    this.manager = new ConnectionManager(config, factory, access, metrics, selector, workers);
+    if (background) {
+      healthChecker = Executors.newSingleThreadScheduledExecutor(
+          Thread.ofPlatform().daemon().name("guise-health-checker").factory());
+      long period = Math.max(100, Math.min(config.healthCheckInterval().toMillis(),
+          config.idleTimeout().toMillis()) / 2);
+      healthChecker.scheduleWithFixedDelay(this::checkHealthQuietly, period, period, TimeUnit.MILLISECONDS);
+    } else {
+      healthChecker = null;
+    }
+  }
+
+  /**
+   * A pool opening connections with the configured engine.
+   *
+   * @throws IllegalArgumentException when the engine is unknown or does not offer a configured
+   *     profile (naming the engines that do)
+   */
+  public static HotConnectionPool create(PoolConfig config) {
+    DefaultConnectionFactory factory = new DefaultConnectionFactory(config);
+    return new HotConnectionPool(config, factory, factory.engine().name(), true);
+  }
+
+  /** A pool over a custom factory, without the background checker (tests drive health checks). */
+  static HotConnectionPool withFactory(PoolConfig config, ConnectionFactory factory) {
+    return new HotConnectionPool(config, factory, "custom", false);
+  }
+
+  private void checkHealthQuietly() {
+    try {
+      manager.checkHealth();
+    } catch (RuntimeException e) {
+      log.warn("health check failed; will run again", e);
+    }
+  }
+
+  /** One health-check pass now (the background checker runs them on its own schedule). */
+  public ConnectionManager.HealthReport checkHealth() {
+    return manager.checkHealth();
+  }
+
+  public PoolConfig config() {
+    return config;
+  }
+
+  /** The TLS engine's name. */
+  public String engine() {
+    return engineName;
+  }
+
+  /** Adds IPs to a host's list, in order. */
+  public void addIps(String host, int port, List<InetAddress> ips) {
+    manager.addIps(new HostKey(host, port), ips);
+  }
+
+  /** The host's known IPs. */
+  public List<InetAddress> ips(String host, int port) {
+    return manager.ips(new HostKey(host, port));
+  }
+
+  /**
+   * Leases a connection to {@code url}'s host pinned to {@code ip}.
+   *
+   * @throws ClassifiedIOException IP_BLOCKED when the IP is banned, POOL_EXHAUSTED past the wait
+   *     limit, or the classified failure of opening or validating a connection
+   */
+  public ConnectionLease connectionToIp(URI url, InetAddress ip) throws IOException {
+    HostKey key = key(url);
+    return lease(key, ip, -1, System.nanoTime() + config.acquireTimeout().plus(config.connectTimeout()).toNanos());
+  }
+
+  /** Leases a connection to {@code url}'s host at an IP the pool chooses (round robin). */
+  public ConnectionLease connection(URI url) throws IOException {
+    HostKey key = key(url);
+    return lease(key, null, -1, System.nanoTime() + config.acquireTimeout().plus(config.connectTimeout()).toNanos());
+  }
+
+  ConnectionLease lease(HostKey key, InetAddress ip, long avoid, long deadlineNanos) throws IOException {
+    return new ConnectionLease(this, manager.acquire(key, ip, avoid, deadlineNanos), key);
+  }
+
+  static HostKey key(URI url) {
+    if (url.getHost() == null) {
+      throw new IllegalArgumentException("the URL has no host: " + url);
+    }
+    return new HostKey(url.getHost(), url.getPort() < 0 ? 443 : url.getPort());
+  }
+
+  /**
+   * Opens (and validates, when a validator is configured) a connection to each of {@code ips},
+   * at most {@code warmUpParallelism} at once, and adds the IPs to the host's list. An IP that
+   * already has a connection counts as ready. Blocks until every IP is done; each IP takes at most
+   * the connect timeout plus the validation timeout.
+   */
+  public WarmUpSummary warmUp(String host, int port, List<InetAddress> ips, WarmUpProgress progress)
+      throws InterruptedException {
+    HostKey key = new HostKey(host, port);
+    manager.addIps(key, ips);
+    long started = System.nanoTime();
+    Semaphore permits = new Semaphore(config.warmUpParallelism());
+    AtomicInteger done = new AtomicInteger();
+    AtomicInteger ready = new AtomicInteger();
+    Map<FailureKind, Integer> failures = new ConcurrentHashMap<>();
+    List<java.util.concurrent.Future<?>> futures = new ArrayList<>(ips.size());
+    for (InetAddress ip : ips) {
+      permits.acquire();
+      futures.add(workers.submit(() -> {
+        ClassifiedFailure failure = null;
+        try {
+          long deadline = System.nanoTime()
+              + config.connectTimeout().plus(config.validationTimeout()).toNanos();
+          ConnectionManager.Lease l = manager.acquire(key, ip, -1, deadline);
+          manager.release(l, PoolAction.KEEP, true);
+          ready.incrementAndGet();
+        } catch (IOException | RuntimeException e) {
+          failure = classify(e, new TlsEndpoint(host, ip, port));
+          failures.merge(failure.kind(), 1, Integer::sum);
+        } finally {
+          permits.release();
+          try {
+            progress.ipDone(ip, failure, done.incrementAndGet(), ips.size());
+          } catch (RuntimeException e) {
+            log.warn("warm-up progress listener threw; ignored", e);
+          }
+        }
+      }));
+    }
+    for (var f : futures) {
+      try {
+        f.get();
+      } catch (java.util.concurrent.ExecutionException e) {
+        throw new IllegalStateException("warm-up task failed unexpectedly", e.getCause());
+      }
+    }
+    return new WarmUpSummary(host, ips.size(), ready.get(), failures,
+        Duration.ofNanos(System.nanoTime() - started));
+  }
+
+  /** Adds a listener for the pool's events. */
+  public void addListener(PoolListener listener) {
+    metrics.addListener(listener);
+  }
+
+  /** A snapshot of the pool's connections and counters. */
+  public PoolStats stats() {
+    Map<ConnectionState, Integer> byState = new EnumMap<>(ConnectionState.class);
+    List<PoolStats.IpStats> ips = new ArrayList<>();
+    for (var b : manager.books()) {
+      b.states().forEach((s, n) -> byState.merge(s, n, Integer::sum));
+      ips.add(new PoolStats.IpStats(b.host().toString(), b.ip(), b.states(), b.opened(), b.closed(),
+          b.failedOpens()));
+    }
+    var now = config.clock().instant();
+    List<PoolStats.ActiveBan> bans = access.bans(now).stream()
+        .map(b -> new PoolStats.ActiveBan(b.host().toString(), b.ip(), b.until(), b.reason()))
+        .toList();
+    return new PoolStats(byState, ips, metrics.handshakesCount(), metrics.failedHandshakesCount(),
+        metrics.requestsCount(), metrics.reusedRequestsCount(), metrics.retriesCount(),
+        metrics.retriedRequestsSucceededCount(), metrics.retriedRequestsCount(),
+        metrics.failuresByKind(), metrics.bansCount(), bans);
+  }
+
+  // Plumbing for ConnectionLease and GuiseClient.
+
+  PoolMetrics metrics() {
+    return metrics;
+  }
+
+  ClassifiedFailure classify(Throwable e, TlsEndpoint endpoint) {
+    return config.classifier().classify(e, endpoint).orElseGet(() -> ClassifiedFailure.of(
+        FailureKind.UNKNOWN, false, PoolAction.DISCARD_CONNECTION, String.valueOf(e.getMessage()), e));
+  }
+
+  void applyIpAction(HostKey host, InetAddress ip, ClassifiedFailure f) {
+    manager.applyIpAction(host, ip, f);
+  }
+
+  void succeeded(HostKey host, InetAddress ip) {
+    access.succeeded(host, ip);
+  }
+
+  void release(ConnectionManager.Lease lease, PoolAction action, boolean success) {
+    manager.release(lease, action, success);
+  }
+
+  ExecutorService workers() {
+    return workers;
+  }
+
+  /** Closes every connection, stops the health checker and the worker threads. Idempotent. */
+  @Override
+  public void close() {
+    if (healthChecker != null) {
+      healthChecker.shutdownNow();
+    }
+    manager.close();
+    workers.shutdownNow();
+    try {
+      if (healthChecker != null) {
+        healthChecker.awaitTermination(5, TimeUnit.SECONDS);
+      }
+      workers.awaitTermination(5, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+}

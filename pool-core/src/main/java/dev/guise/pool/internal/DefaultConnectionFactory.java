@@ -1,0 +1,90 @@
+package dev.guise.pool.internal;
+
+import dev.guise.api.ClassifiedIOException;
+import dev.guise.api.FailureKind;
+import dev.guise.api.FingerprintOffer;
+import dev.guise.api.PoolAction;
+import dev.guise.api.TlsConnectRequest;
+import dev.guise.api.TlsConnection;
+import dev.guise.api.TlsEndpoint;
+import dev.guise.api.spi.Providers;
+import dev.guise.api.spi.TlsFingerprintProvider;
+import dev.guise.pool.config.PoolConfig;
+import dev.guise.pool.internal.http.HttpConnection;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.net.SocketTimeoutException;
+import java.time.Duration;
+import java.util.List;
+import java.util.stream.Collectors;
+
+/**
+ * Opens connections the way the pool's configuration says: TCP to the pinned IP within the
+ * connect timeout, TLS with the configured engine presenting the chosen profile, then HTTP/1.1 or
+ * HTTP/2 by ALPN with the profile's wire behaviour.
+ */
+public final class DefaultConnectionFactory implements ConnectionFactory {
+  private final PoolConfig config;
+  private final TlsFingerprintProvider engine;
+
+  /**
+   * @throws IllegalArgumentException when the engine is unknown or does not offer every configured
+   *     profile; the message names the engines that do
+   */
+  public DefaultConnectionFactory(PoolConfig config) {
+    this.config = config;
+    this.engine = Providers.tlsEngine(config.engine());
+    for (String profile : config.profiles().keySet()) {
+      if (engine.offer(profile).isEmpty()) {
+        throw new IllegalArgumentException(unsupported(engine, profile));
+      }
+    }
+  }
+
+  static String unsupported(TlsFingerprintProvider engine, String profile) {
+    List<String> able = Providers.tlsEngines().stream()
+        .filter(e -> e.unavailableReason().isEmpty())
+        .filter(e -> e.offer(profile).isPresent())
+        .map(e -> e.name() + " (" + e.offer(profile).map(FingerprintOffer::fidelity).orElseThrow()
+            .name().toLowerCase(java.util.Locale.ROOT) + ")")
+        .collect(Collectors.toList());
+    return "TLS engine '" + engine.name() + "' does not offer profile '" + profile + "'; "
+        + (able.isEmpty() ? "no installed engine does" : "engines that do: " + String.join(", ", able))
+        + ". It offers: " + engine.offers().stream().map(FingerprintOffer::profile).toList();
+  }
+
+  /** The engine connections are opened with. */
+  public TlsFingerprintProvider engine() {
+    return engine;
+  }
+
+  @Override
+  public HttpConnection open(TlsEndpoint endpoint, String profile, long deadlineNanos) throws IOException {
+    Socket socket = new Socket();
+    try {
+      socket.setTcpNoDelay(true);
+      socket.connect(new InetSocketAddress(endpoint.ip(), endpoint.port()), millisLeft(deadlineNanos));
+    } catch (SocketTimeoutException e) {
+      socket.close();
+      throw new ClassifiedIOException(FailureKind.CONNECT_TIMEOUT, true, PoolAction.PENALISE_IP,
+          "connect to " + endpoint + " timed out", e);
+    } catch (IOException e) {
+      socket.close();
+      throw e;
+    }
+    Duration handshake = Duration.ofMillis(millisLeft(deadlineNanos));
+    TlsConnection tls = engine.connect(socket,
+        new TlsConnectRequest(endpoint, profile, config.alpn(), config.trust(), handshake));
+    return HttpConnections.open(tls, endpoint);
+  }
+
+  private static int millisLeft(long deadlineNanos) throws ClassifiedIOException {
+    long ms = (deadlineNanos - System.nanoTime()) / 1_000_000;
+    if (ms <= 0) {
+      throw new ClassifiedIOException(FailureKind.DEADLINE_EXCEEDED, false, PoolAction.KEEP,
+          "no time left to open a connection", null);
+    }
+    return (int) Math.min(Integer.MAX_VALUE, ms);
+  }
+}

@@ -1,0 +1,217 @@
+package dev.guise.pool.internal;
+
+import dev.guise.api.ClassifiedFailure;
+import dev.guise.api.FailureKind;
+import dev.guise.api.TlsEndpoint;
+import dev.guise.pool.internal.jfr.GuiseEvents;
+import dev.guise.pool.stats.PoolListener;
+import java.time.Duration;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.LongAdder;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The pool's counters, and the fan-out of its events to listeners, JFR and the log (debug level:
+ * quiet by default). Thread-safe and non-blocking.
+ */
+public final class PoolMetrics implements PoolEvents {
+  private static final Logger log = LoggerFactory.getLogger("dev.guise.pool");
+
+  final LongAdder handshakes = new LongAdder();
+  final LongAdder failedHandshakes = new LongAdder();
+  final LongAdder requests = new LongAdder();
+  final LongAdder reusedRequests = new LongAdder();
+  final LongAdder retries = new LongAdder();
+  final LongAdder retriedRequests = new LongAdder();
+  final LongAdder retriedRequestsSucceeded = new LongAdder();
+  final LongAdder bans = new LongAdder();
+  private final Map<FailureKind, LongAdder> failures = new EnumMap<>(FailureKind.class);
+  private final List<PoolListener> listeners = new CopyOnWriteArrayList<>();
+
+  public PoolMetrics() {
+    for (FailureKind k : FailureKind.values()) {
+      failures.put(k, new LongAdder());
+    }
+  }
+
+  public void addListener(PoolListener listener) {
+    listeners.add(listener);
+  }
+
+  private void each(java.util.function.Consumer<PoolListener> call) {
+    for (PoolListener l : listeners) {
+      try {
+        call.accept(l);
+      } catch (RuntimeException e) {
+        log.warn("pool listener {} threw; ignored", l, e);
+      }
+    }
+  }
+
+  @Override
+  public void connectionOpened(TlsEndpoint endpoint, String profile, Duration handshake) {
+    handshakes.increment();
+    var e = new GuiseEvents.Handshake();
+    if (e.shouldCommit()) {
+      e.host = endpoint.host();
+      e.ip = endpoint.ip().getHostAddress();
+      e.profile = profile;
+      e.handshakeNanos = handshake.toNanos();
+      e.commit();
+    }
+    log.debug("opened {} as {} in {} ms", endpoint, profile, handshake.toMillis());
+    each(l -> l.connectionOpened(endpoint, profile, handshake));
+  }
+
+  @Override
+  public void connectionFailed(TlsEndpoint endpoint, ClassifiedFailure failure) {
+    failedHandshakes.increment();
+    failures.get(failure.kind()).increment();
+    var e = new GuiseEvents.Handshake();
+    if (e.shouldCommit()) {
+      e.host = endpoint.host();
+      e.ip = endpoint.ip().getHostAddress();
+      e.failure = failure.toString();
+      e.commit();
+    }
+    log.debug("could not open {}: {}", endpoint, failure);
+    each(l -> l.connectionFailed(endpoint, failure));
+  }
+
+  @Override
+  public void connectionClosed(TlsEndpoint endpoint, String reason) {
+    var e = new GuiseEvents.Eviction();
+    if (e.shouldCommit()) {
+      e.host = endpoint.host();
+      e.ip = endpoint.ip().getHostAddress();
+      e.reason = reason;
+      e.commit();
+    }
+    log.debug("closed {}: {}", endpoint, reason);
+    each(l -> l.connectionClosed(endpoint, reason));
+  }
+
+  @Override
+  public void ipBanned(IpAccessController.Ban ban) {
+    bans.increment();
+    var e = new GuiseEvents.Ban();
+    if (e.shouldCommit()) {
+      e.host = ban.host().toString();
+      e.ip = ban.ip().getHostAddress();
+      e.until = ban.until().toString();
+      e.reason = ban.reason();
+      e.commit();
+    }
+    log.debug("banned {} for {} until {}: {}", ban.ip(), ban.host(), ban.until(), ban.reason());
+    each(l -> l.ipBanned(ban.host().host(), ban.ip(), ban.until(), ban.reason()));
+  }
+
+  /** One attempt got a response. */
+  public void attemptAnswered(TlsEndpoint endpoint, String method, int status, boolean reused, Duration took) {
+    requests.increment();
+    if (reused) {
+      reusedRequests.increment();
+    }
+    var e = new GuiseEvents.Request();
+    if (e.shouldCommit()) {
+      e.host = endpoint.host();
+      e.ip = endpoint.ip().getHostAddress();
+      e.method = method;
+      e.status = status;
+      e.reused = reused;
+      e.commit();
+    }
+    each(l -> l.requestCompleted(endpoint, status, took, reused));
+  }
+
+  /** One attempt failed (a failure response or an exception). */
+  public void attemptFailed(TlsEndpoint endpoint, String method, ClassifiedFailure failure) {
+    failures.get(failure.kind()).increment();
+    var e = new GuiseEvents.Request();
+    if (e.shouldCommit()) {
+      if (endpoint != null) {
+        e.host = endpoint.host();
+        e.ip = endpoint.ip().getHostAddress();
+      }
+      e.method = method;
+      e.status = failure.status().orElse(0);
+      e.failure = failure.toString();
+      e.commit();
+    }
+  }
+
+  public void retrying(String host, int attempt, ClassifiedFailure failure, Duration delay) {
+    retries.increment();
+    var e = new GuiseEvents.Retry();
+    if (e.shouldCommit()) {
+      e.host = host;
+      e.attempt = attempt;
+      e.failure = failure.toString();
+      e.delayMillis = delay.toMillis();
+      e.commit();
+    }
+    log.debug("retrying {} (attempt {} failed: {}) after {} ms", host, attempt, failure, delay.toMillis());
+    each(l -> l.retrying(host, attempt, failure, delay));
+  }
+
+  /** A request ended; {@code attempts} counts its tries. */
+  public void requestEnded(String host, boolean succeeded, int attempts, ClassifiedFailure last) {
+    if (attempts > 1) {
+      retriedRequests.increment();
+      if (succeeded) {
+        retriedRequestsSucceeded.increment();
+      }
+    }
+    if (!succeeded) {
+      log.debug("request to {} failed after {} attempts: {}", host, attempts, last);
+      each(l -> l.requestFailed(host, last, attempts));
+    }
+  }
+
+  public long handshakesCount() {
+    return handshakes.sum();
+  }
+
+  public long failedHandshakesCount() {
+    return failedHandshakes.sum();
+  }
+
+  public long requestsCount() {
+    return requests.sum();
+  }
+
+  public long reusedRequestsCount() {
+    return reusedRequests.sum();
+  }
+
+  public long retriesCount() {
+    return retries.sum();
+  }
+
+  public long retriedRequestsCount() {
+    return retriedRequests.sum();
+  }
+
+  public long retriedRequestsSucceededCount() {
+    return retriedRequestsSucceeded.sum();
+  }
+
+  public long bansCount() {
+    return bans.sum();
+  }
+
+  public Map<FailureKind, Long> failuresByKind() {
+    Map<FailureKind, Long> out = new EnumMap<>(FailureKind.class);
+    failures.forEach((k, v) -> {
+      long n = v.sum();
+      if (n > 0) {
+        out.put(k, n);
+      }
+    });
+    return out;
+  }
+}

@@ -1,0 +1,69 @@
+package dev.guise.testkit.internal;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.Socket;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/** One open connection as the server's housekeeping sees it: for stop, idle close and stalls. */
+final class LiveConnection {
+  final Socket raw;
+  final ConnectionLog log;
+  final InetAddress local;
+  private final CountDownLatch closed = new CountDownLatch(1);
+  private final AtomicInteger inFlight = new AtomicInteger();
+  private volatile long lastActivityNanos = System.nanoTime();
+  /** Set by an HTTP/2 session: a graceful close (GOAWAY first) for the idle reaper. */
+  volatile Runnable gracefulClose;
+
+  LiveConnection(Socket raw, ConnectionLog log) {
+    this.raw = raw;
+    this.log = log;
+    this.local = raw.getLocalAddress();
+  }
+
+  void requestStarted() {
+    inFlight.incrementAndGet();
+    lastActivityNanos = System.nanoTime();
+  }
+
+  void requestFinished() {
+    inFlight.decrementAndGet();
+    lastActivityNanos = System.nanoTime();
+  }
+
+  boolean idleLongerThan(long nanos) {
+    return inFlight.get() == 0 && System.nanoTime() - lastActivityNanos > nanos;
+  }
+
+  boolean isClosed() {
+    return closed.getCount() == 0;
+  }
+
+  /** Blocks until the connection is closed or {@code millis} passed; true if closed. */
+  boolean awaitClosed(long millis) throws InterruptedException {
+    return closed.await(millis, TimeUnit.MILLISECONDS);
+  }
+
+  /** Closes the TCP connection (FIN); the TLS layer above is abandoned. Idempotent. */
+  void close() {
+    try {
+      raw.close();
+    } catch (IOException ignored) {
+      // Closing is all we wanted; a failure means it is already gone.
+    }
+    closed.countDown();
+  }
+
+  /** Closes with a TCP reset (RST) instead of a FIN, so the client sees "connection reset". */
+  void reset() {
+    try {
+      raw.setSoLinger(true, 0);
+    } catch (IOException ignored) {
+      // Already closed: nothing left to reset.
+    }
+    close();
+  }
+}

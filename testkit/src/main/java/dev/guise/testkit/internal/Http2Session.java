@@ -183,6 +183,7 @@ final class Http2Session {
       }
       byte[] payload = new byte[length];
       in.readFully(payload);
+      connection.touch();
       if (pending != null && (type != CONTINUATION || streamId != pending.streamId)) {
         throw new ConnectionError(PROTOCOL_ERROR, "header block interrupted by " + typeName(type));
       }

@@ -49,6 +49,7 @@ public final class ServerEngine {
   private final FaultTable faults;
   private final Object lifecycle = new Object();
   private final Map<InetAddress, ServerSocket> listeners = new LinkedHashMap<>();
+  private final Map<ServerSocket, Thread> acceptThreads = new ConcurrentHashMap<>();
   private final Set<Thread> threads = ConcurrentHashMap.newKeySet();
   private final Set<LiveConnection> open = ConcurrentHashMap.newKeySet();
   private final List<ConnectionLog> records = new ArrayList<>();
@@ -216,13 +217,30 @@ public final class ServerEngine {
 
   private void closeListeners() {
     for (ServerSocket ss : listeners.values()) {
-      try {
-        ss.close();
-      } catch (IOException ignored) {
-        // Closing is all we wanted.
-      }
+      closeListener(ss);
     }
     listeners.clear();
+  }
+
+  /**
+   * Closes a listener and waits for its accept thread: a socket closed while a thread is blocked
+   * in accept keeps its file descriptor (and the port) until that thread has left accept, and
+   * an immediate rebind (up(), removing a REFUSE rule) would fail with "address in use".
+   */
+  private void closeListener(ServerSocket ss) {
+    try {
+      ss.close();
+    } catch (IOException ignored) {
+      // Closing is all we wanted.
+    }
+    Thread acceptor = acceptThreads.remove(ss);
+    if (acceptor != null && acceptor != Thread.currentThread()) {
+      try {
+        acceptor.join(Duration.ofSeconds(2));
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
   }
 
   private void closeConnections() {
@@ -250,11 +268,7 @@ public final class ServerEngine {
           }
         } else if (!wanted && current != null) {
           listeners.remove(address);
-          try {
-            current.close();
-          } catch (IOException ignored) {
-            // Closing is all we wanted.
-          }
+          closeListener(current);
           if (up) {
             faults.refused(address);
           }
@@ -301,7 +315,7 @@ public final class ServerEngine {
   }
 
   private void startAccepting(InetAddress address, ServerSocket ss) {
-    spawn("testkit-accept-" + address.getHostAddress(), () -> acceptLoop(ss));
+    acceptThreads.put(ss, spawn("testkit-accept-" + address.getHostAddress(), () -> acceptLoop(ss)));
   }
 
   private void acceptLoop(ServerSocket ss) {
@@ -383,6 +397,7 @@ public final class ServerEngine {
       tls.startHandshake();
       SSLSession session = tls.getSession();
       log.handshake(session.getProtocol(), session.getCipherSuite(), tls.getApplicationProtocol());
+      connection.ready();
       raw.setSoTimeout((int) config.readTimeout().toMillis());
       if ("h2".equals(tls.getApplicationProtocol())) {
         new Http2Session(this, connection, tls).run();

@@ -21,7 +21,7 @@ module dev.guise.codec {
 
   exports dev.guise.codec;
   exports dev.guise.codec.hpack;
-  // EXPORT-HTTP2 exports dev.guise.codec.http2;
-  // EXPORT-HTTP1 exports dev.guise.codec.http1;
-  // EXPORT-CONTENT exports dev.guise.codec.content;
+  exports dev.guise.codec.http2;
+  exports dev.guise.codec.http1;
+  exports dev.guise.codec.content;
 }

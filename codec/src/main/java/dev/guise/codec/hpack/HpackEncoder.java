@@ -25,11 +25,17 @@ import java.util.Set;
 public final class HpackEncoder {
   /** How one literal field is represented (RFC 7541 section 6.2). */
   public enum Indexing {
-    /** Literal with incremental indexing: the field is added to the dynamic table. */
+    /**
+     * An index when a table holds the field, else a literal with incremental indexing (added to
+     * the dynamic table).
+     */
     INCREMENTAL,
-    /** Literal without indexing: the table is not touched; intermediaries may index it. */
+    /**
+     * Always a literal without indexing (only the name may be indexed), even when a table holds the
+     * field: Firefox sends {@code :path} this way.
+     */
     WITHOUT_INDEXING,
-    /** Literal never indexed: no table, and intermediaries must not index it either. */
+    /** Always a literal never indexed: intermediaries must not index it either. */
     NEVER_INDEXED
   }
 
@@ -151,7 +157,7 @@ public final class HpackEncoder {
     String value = header.value();
     Indexing indexing = policy.indexing(name, value);
     int staticNameIndex = StaticTable.nameIndex(name);
-    if (indexing != Indexing.NEVER_INDEXED) {
+    if (indexing == Indexing.INCREMENTAL) {
       if (staticNameIndex != 0) {
         int full = StaticTable.fullIndex(staticNameIndex, name, value);
         if (full != 0) {

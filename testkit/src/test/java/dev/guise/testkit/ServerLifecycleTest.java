@@ -63,7 +63,10 @@ class ServerLifecycleTest {
       assertThrows(ConnectException.class, () -> plainConnect(a, server.port()));
     }
     if (fdsBefore >= 0) {
-      assertEquals(fdsBefore, Clients.openFileDescriptors(), "file descriptors leaked");
+      // Not more than before (other tests' clients may close descriptors meanwhile); 150
+      // listeners and 150 connections left open would show up many times over.
+      int fdsAfter = Clients.openFileDescriptors();
+      assertTrue(fdsAfter <= fdsBefore, "file descriptors leaked: " + fdsBefore + " -> " + fdsAfter);
     }
   }
 

@@ -1,0 +1,77 @@
+package dev.guise.testkit;
+
+import java.io.IOException;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import java.util.function.BooleanSupplier;
+
+/** Shared helpers: JDK clients that verify the server certificate, polling, file descriptors. */
+final class Clients {
+  private Clients() {}
+
+  static HttpClient client(TestServer server, HttpClient.Version version) {
+    return HttpClient.newBuilder()
+        .sslContext(server.clientSslContext())
+        .version(version)
+        .connectTimeout(Duration.ofSeconds(5))
+        .build();
+  }
+
+  static HttpResponse<String> get(HttpClient client, java.net.URI uri)
+      throws IOException, InterruptedException {
+    return client.send(
+        HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(10)).build(),
+        HttpResponse.BodyHandlers.ofString());
+  }
+
+  /** Polls until {@code condition} holds; fails after 10 s (a bound, not a speed assertion). */
+  static void await(String what, BooleanSupplier condition) throws InterruptedException {
+    long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+    while (!condition.getAsBoolean()) {
+      if (System.nanoTime() > deadline) {
+        throw new AssertionError("timed out waiting for: " + what);
+      }
+      Thread.sleep(10);
+    }
+  }
+
+  static <T> T quietly(Callable<T> c) {
+    try {
+      return c.call();
+    } catch (Exception e) {
+      throw new AssertionError(e);
+    }
+  }
+
+  /** Open file descriptors of this process (Linux), or -1 elsewhere. */
+  static int openFileDescriptors() {
+    Path fd = Path.of("/proc/self/fd");
+    if (!Files.isDirectory(fd)) {
+      return -1;
+    }
+    try (var s = Files.list(fd)) {
+      return (int) s.count();
+    } catch (IOException e) {
+      return -1;
+    }
+  }
+
+  /** shared/reference, found by walking up from the module directory. */
+  static Optional<Path> referenceDir() {
+    Path dir = Path.of("").toAbsolutePath();
+    while (dir != null) {
+      Path candidate = dir.resolve("shared/reference");
+      if (Files.isDirectory(candidate)) {
+        return Optional.of(candidate);
+      }
+      dir = dir.getParent();
+    }
+    return Optional.empty();
+  }
+}

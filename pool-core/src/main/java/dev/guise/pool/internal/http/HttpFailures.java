@@ -36,10 +36,14 @@ public final class HttpFailures {
     return new ClassifiedIOException(FailureKind.RESPONSE_TOO_LARGE, false, action, message, null);
   }
 
-  /** The connection was closed (by us or the peer) while the exchange was running. */
+  /**
+   * The connection was closed (by us or the peer) while the exchange was running. Retryable: a
+   * server closing a kept-alive connection is the ordinary fate of a pooled connection, and another
+   * connection will do; whether the request may be sent again is the client's check (idempotence).
+   */
   public static ClassifiedIOException closed(String message, Throwable cause) {
     return new ClassifiedIOException(
-        FailureKind.CONNECTION_CLOSED, false, PoolAction.DISCARD_CONNECTION, message, cause);
+        FailureKind.CONNECTION_CLOSED, true, PoolAction.DISCARD_CONNECTION, message, cause);
   }
 
   /** Waiting for the response took longer than the exchange's deadline allowed. */
@@ -57,7 +61,7 @@ public final class HttpFailures {
   /** The connection broke (reset) while in use. */
   public static ClassifiedIOException reset(String message, Throwable cause) {
     return new ClassifiedIOException(
-        FailureKind.CONNECTION_RESET, false, PoolAction.DISCARD_CONNECTION, message, cause);
+        FailureKind.CONNECTION_RESET, true, PoolAction.DISCARD_CONNECTION, message, cause);
   }
 
   /** The caller was interrupted. */

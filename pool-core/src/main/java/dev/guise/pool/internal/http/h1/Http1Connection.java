@@ -51,13 +51,7 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 public final class Http1Connection implements HttpConnection {
   private static final int MAX_CHUNK_LINE = 4096;
-  private static final ScheduledExecutorService WRITE_GUARD =
-      Executors.newSingleThreadScheduledExecutor(
-          r -> {
-            Thread t = new Thread(r, "guise-h1-write-guard");
-            t.setDaemon(true);
-            return t;
-          });
+  private static final ScheduledExecutorService WRITE_GUARD = dev.guise.pool.internal.http.IoDeadlines.timer();
 
   private final TlsConnection tls;
   private final TlsEndpoint endpoint;

@@ -107,13 +107,7 @@ public final class Http2Connection implements HttpConnection {
   /** Control frames (SETTINGS, PING, empty DATA, PRIORITY) tolerated between two real frames. */
   private static final int CONTROL_FLOOD_LIMIT = 10_000;
   static final Duration READ_TICK = Duration.ofSeconds(5);
-  private static final ScheduledExecutorService WATCHDOG =
-      Executors.newSingleThreadScheduledExecutor(
-          r -> {
-            Thread t = new Thread(r, "guise-h2-write-watchdog");
-            t.setDaemon(true);
-            return t;
-          });
+  private static final ScheduledExecutorService WATCHDOG = dev.guise.pool.internal.http.IoDeadlines.timer();
 
   private final TlsConnection tls;
   private final TlsEndpoint endpoint;
@@ -1218,7 +1212,7 @@ public final class Http2Connection implements HttpConnection {
         case ErrorCodes.PROTOCOL_ERROR, ErrorCodes.COMPRESSION_ERROR, ErrorCodes.FLOW_CONTROL_ERROR,
             ErrorCodes.FRAME_SIZE_ERROR, ErrorCodes.STREAM_CLOSED ->
             new ClassifiedIOException(FailureKind.PROTOCOL_ERROR, false, PoolAction.KEEP, message, null);
-        default -> new ClassifiedIOException(FailureKind.CONNECTION_RESET, false, PoolAction.KEEP, message, null);
+        default -> new ClassifiedIOException(FailureKind.CONNECTION_RESET, true, PoolAction.KEEP, message, null);
       };
       fail(s, failure);
       s.remoteClosed = true;

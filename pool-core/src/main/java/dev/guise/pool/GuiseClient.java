@@ -1,0 +1,187 @@
+package dev.guise.pool;
+
+import dev.guise.api.ClassifiedFailure;
+import dev.guise.api.ClassifiedIOException;
+import dev.guise.api.FailureKind;
+import dev.guise.api.PoolAction;
+import dev.guise.api.RetryContext;
+import dev.guise.api.RetryDecision;
+import dev.guise.pool.http.HttpRequest;
+import dev.guise.pool.http.HttpResponse;
+import dev.guise.pool.internal.HostKey;
+import dev.guise.pool.internal.RetryBudget;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Sends requests through a {@link HotConnectionPool}, retrying what can be retried.
+ *
+ * <p>Each request has one deadline covering all its attempts: the request's timeout, or the pool's
+ * {@code requestTimeout}. An attempt that fails is classified by the pool's classifier chain; it is
+ * retried when
+ * <ul>
+ *   <li>the failure is retryable, and
+ *   <li>a retry is safe: the request is idempotent, or the server provably did not process it (it
+ *       failed before it was sent: connecting, TLS, a full pool; or the server said so: GOAWAY above
+ *       the stream, REFUSED_STREAM), and
+ *   <li>the retry policy agrees (it sees the attempt number, the failure with its Retry-After and
+ *       the time left), and
+ *   <li>the pool's retry budget has a token (so an outage cannot turn into a retry storm).
+ * </ul>
+ * A retry never goes to the connection that failed: it takes another one or opens a fresh one; a
+ * request whose IP the pool chooses usually lands on another IP, and never on a banned one.
+ *
+ * <p>A failure response (a block page, a rate limit) that is not retried is returned as a
+ * response only if the classifier accepted it; otherwise the request fails with
+ * {@link RequestFailedException}, which carries every attempt's failure.
+ *
+ * <p>Thread-safe. {@link #sendAsync} runs on virtual threads the client owns; {@link #close()} stops
+ * them (the pool stays open: it is the caller's).
+ */
+public final class GuiseClient implements AutoCloseable {
+  private final HotConnectionPool pool;
+  private final RetryBudget budget;
+  private final java.util.concurrent.ExecutorService async =
+      java.util.concurrent.Executors.newThreadPerTaskExecutor(
+          Thread.ofVirtual().name("guise-client-", 0).factory());
+
+  public GuiseClient(HotConnectionPool pool) {
+    this.pool = pool;
+    this.budget = new RetryBudget(pool.config().retryBudgetRatio(),
+        pool.config().retryBudgetMinPerSecond(), System.nanoTime());
+  }
+
+  /** Sends {@code request} to an IP the pool chooses; blocks until it ends or its deadline passes. */
+  public HttpResponse send(HttpRequest request) throws IOException {
+    return send(request, null);
+  }
+
+  /**
+   * Sends {@code request} pinned to {@code ip} (null lets the pool choose). Retries stay on that IP,
+   * over another connection.
+   */
+  public HttpResponse send(HttpRequest request, InetAddress ip) throws IOException {
+    Duration timeout = request.timeout().orElse(pool.config().requestTimeout());
+    long deadline = System.nanoTime() + timeout.toNanos();
+    HostKey key = HotConnectionPool.key(request.uri());
+    List<ClassifiedFailure> failures = new ArrayList<>();
+    long avoid = -1;
+    for (int attempt = 1; ; attempt++) {
+      ClassifiedFailure failure;
+      boolean sent = false;
+      HttpResponse failedResponse = null;
+      ConnectionLease lease = null;
+      try {
+        lease = pool.lease(key, ip, avoid, deadline);
+        avoid = lease.connectionId();
+        sent = true;
+        ConnectionLease.Outcome outcome = lease.exchange(request, deadline);
+        if (outcome.failure() == null) {
+          lease.close();
+          budget.recordSuccess();
+          pool.metrics().requestEnded(key.host(), true, attempt, null);
+          return outcome.response();
+        }
+        failure = outcome.failure();
+        failedResponse = outcome.response();
+      } catch (ClassifiedIOException e) {
+        failure = e.failure();
+        if (!sent) {
+          pool.metrics().attemptFailed(null, request.method(), failure);
+        }
+      } finally {
+        if (lease != null) {
+          lease.close();
+        }
+      }
+      failures.add(failure);
+      String stop = whyNotRetry(request, failure, sent, attempt, deadline);
+      if (stop != null) {
+        pool.metrics().requestEnded(key.host(), false, attempt, failure);
+        throw new RequestFailedException(failures, stop);
+      }
+      RetryDecision decision = pool.config().retryPolicy().decide(new RetryContext(
+          attempt, failure, Duration.ofNanos(deadline - System.nanoTime()), request.isIdempotent()));
+      if (decision instanceof RetryDecision.GiveUp(String reason)) {
+        pool.metrics().requestEnded(key.host(), false, attempt, failure);
+        throw new RequestFailedException(failures, reason);
+      }
+      if (!budget.tryRetry(System.nanoTime())) {
+        pool.metrics().requestEnded(key.host(), false, attempt, failure);
+        throw new RequestFailedException(failures, "the pool's retry budget is spent");
+      }
+      Duration delay = ((RetryDecision.Retry) decision).delay();
+      pool.metrics().retrying(key.host(), attempt, failure, delay);
+      sleep(delay, failures);
+    }
+  }
+
+  /** Why {@code failure} ends the request, or null when a retry may be considered. */
+  private static String whyNotRetry(HttpRequest request, ClassifiedFailure failure, boolean sent,
+      int attempt, long deadline) {
+    if (!failure.retryable()) {
+      return "not retryable";
+    }
+    boolean notProcessed = !sent || failure.kind() == FailureKind.NOT_PROCESSED;
+    if (!request.isIdempotent() && !notProcessed) {
+      return request.method() + " is not idempotent and the server may have processed it";
+    }
+    if (deadline - System.nanoTime() <= 0) {
+      return "the request's deadline passed";
+    }
+    return null;
+  }
+
+  private static void sleep(Duration delay, List<ClassifiedFailure> failures) throws IOException {
+    if (delay.isZero()) {
+      return;
+    }
+    try {
+      TimeUnit.NANOSECONDS.sleep(delay.toNanos());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      failures.add(ClassifiedFailure.of(FailureKind.CANCELLED, false, PoolAction.KEEP,
+          "interrupted while waiting to retry", e));
+      throw new RequestFailedException(failures, "interrupted");
+    }
+  }
+
+  /**
+   * Sends on a virtual thread of this client. The future completes with the response, or
+   * exceptionally with a {@link RequestFailedException} (unwrapped, not in a CompletionException).
+   * Cancelling the future interrupts the request.
+   */
+  public CompletableFuture<HttpResponse> sendAsync(HttpRequest request) {
+    CompletableFuture<HttpResponse> result = new CompletableFuture<>();
+    var task = async.submit(() -> {
+      try {
+        result.complete(send(request));
+      } catch (IOException | RuntimeException e) {
+        result.completeExceptionally(e instanceof CompletionException c ? c.getCause() : e);
+      }
+    });
+    result.whenComplete((r, e) -> {
+      if (result.isCancelled()) {
+        task.cancel(true);
+      }
+    });
+    return result;
+  }
+
+  /** Stops the client's async threads; requests in flight on them are interrupted. */
+  @Override
+  public void close() {
+    async.shutdownNow();
+    try {
+      async.awaitTermination(5, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+}

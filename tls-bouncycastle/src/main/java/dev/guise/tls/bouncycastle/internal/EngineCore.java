@@ -7,6 +7,7 @@ import dev.guise.api.NegotiatedTls;
 import dev.guise.api.PoolAction;
 import dev.guise.api.TlsConnectRequest;
 import dev.guise.api.TlsConnection;
+import dev.guise.fingerprint.BrowserProfiles;
 import dev.guise.fingerprint.ClientHello;
 import java.io.BufferedInputStream;
 import java.io.IOException;
@@ -46,16 +47,10 @@ public final class EngineCore {
   private static final class BuiltIn {
     static final EngineCore INSTANCE =
         new EngineCore(
-            List.of(
-                EngineProfile.builtIn(
-                    "chrome-156", List.of("chrome"), "chrome-156.bin",
-                    HelloTemplate.Randomisation.CHROME, EngineProfile.CHROME_H2_SETTINGS, CRYPTO),
-                EngineProfile.builtIn(
-                    "firefox-153", List.of("firefox"), "firefox-153.bin",
-                    HelloTemplate.Randomisation.FIREFOX, new byte[0], CRYPTO)));
+                BrowserProfiles.all().stream().map(p -> EngineProfile.builtIn(p, CRYPTO)).toList());
   }
 
-  /** Chrome 156 and Firefox 153. */
+  /** The browser profiles of {@code dev.guise.fingerprint.BrowserProfiles} (Chrome 156, Firefox 153). */
   public static EngineCore builtIn() {
     return BuiltIn.INSTANCE;
   }

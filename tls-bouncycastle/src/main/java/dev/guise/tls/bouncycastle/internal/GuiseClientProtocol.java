@@ -44,6 +44,7 @@ final class GuiseClientProtocol extends TlsClientProtocol {
   private GuiseTlsClient client;
   private int helloCount;
   private boolean alpsSent;
+  private int certificateCompression = -1;
 
   GuiseClientProtocol(InputStream input, OutputStream output) {
     super(input, output);
@@ -57,6 +58,14 @@ final class GuiseClientProtocol extends TlsClientProtocol {
   /** The parameters of the completed handshake. */
   SecurityParameters securityParameters() {
     return getContext().getSecurityParametersConnection();
+  }
+
+  /**
+   * The RFC 8879 algorithm of the server's compressed certificate, or -1 when the certificate came
+   * uncompressed.
+   */
+  int certificateCompression() {
+    return certificateCompression;
   }
 
   @Override
@@ -94,9 +103,10 @@ final class GuiseClientProtocol extends TlsClientProtocol {
       default -> throw new TlsFatalAlert(
           AlertDescription.unexpected_message, "compressed certificate out of order");
     }
-    byte[] certificate =
+    CertificateDecompressor.Decompressed certificate =
         CertificateDecompressor.decompress(buf, client.template().certificateCompression);
-    receive13ServerCertificate(new ByteArrayInputStream(certificate));
+    certificateCompression = certificate.algorithm();
+    receive13ServerCertificate(new ByteArrayInputStream(certificate.certificateMessage()));
     connection_state = CS_SERVER_CERTIFICATE;
   }
 

@@ -213,8 +213,10 @@ public final class EngineCore {
     String where = "TLS handshake with " + request.endpoint();
     if (client != null && client.certificateFailure() != null) {
       CertificateRejectedException rejected = client.certificateFailure();
+      // The site's misconfiguration (or an attack on the path), not a block of this IP: the
+      // connection goes, the IP keeps its standing, and retrying cannot change the certificate.
       return new ClassifiedIOException(
-          FailureKind.CERTIFICATE, false, PoolAction.PENALISE_IP,
+          FailureKind.CERTIFICATE, false, PoolAction.DISCARD_CONNECTION,
           where + ": " + rejected.getMessage(), rejected);
     }
     for (Throwable c = e; c != null; c = c.getCause()) {

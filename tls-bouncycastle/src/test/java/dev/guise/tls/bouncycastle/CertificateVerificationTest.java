@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.guise.api.ClassifiedIOException;
 import dev.guise.api.FailureKind;
+import dev.guise.api.PoolAction;
 import dev.guise.api.TlsConnection;
 import dev.guise.api.TrustPolicy;
 import dev.guise.testkit.tls.IssuedCertificate;
@@ -39,6 +40,8 @@ class CertificateVerificationTest {
     ClassifiedIOException e = assertThrows(ClassifiedIOException.class, () -> fetch(served, host, trust));
     assertEquals(FailureKind.CERTIFICATE, e.kind(), e.getMessage());
     assertFalse(e.failure().retryable());
+    // A bad certificate is the site's problem, not a block of the IP: drop the connection only.
+    assertEquals(PoolAction.DISCARD_CONNECTION, e.failure().action(), e.getMessage());
   }
 
   @Test

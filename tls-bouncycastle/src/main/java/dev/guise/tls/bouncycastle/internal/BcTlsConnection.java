@@ -81,6 +81,14 @@ final class BcTlsConnection implements TlsConnection {
     return negotiated;
   }
 
+  /**
+   * The RFC 8879 algorithm (1 zlib, 2 brotli, 3 zstd) of the server's compressed certificate, or -1
+   * when the certificate came uncompressed (or the server sent none: TLS 1.2).
+   */
+  int certificateCompression() {
+    return protocol.certificateCompression();
+  }
+
   @Override
   public InetSocketAddress remoteAddress() {
     return (InetSocketAddress) socket.getRemoteSocketAddress();

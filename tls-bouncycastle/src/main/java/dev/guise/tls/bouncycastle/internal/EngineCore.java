@@ -7,6 +7,7 @@ import dev.guise.api.NegotiatedTls;
 import dev.guise.api.PoolAction;
 import dev.guise.api.TlsConnectRequest;
 import dev.guise.api.TlsConnection;
+import dev.guise.fingerprint.BrowserProfiles;
 import dev.guise.fingerprint.ClientHello;
 import java.io.BufferedInputStream;
 import java.io.IOException;
@@ -46,16 +47,10 @@ public final class EngineCore {
   private static final class BuiltIn {
     static final EngineCore INSTANCE =
         new EngineCore(
-            List.of(
-                EngineProfile.builtIn(
-                    "chrome-156", List.of("chrome"), "chrome-156.bin",
-                    HelloTemplate.Randomisation.CHROME, EngineProfile.CHROME_H2_SETTINGS, CRYPTO),
-                EngineProfile.builtIn(
-                    "firefox-153", List.of("firefox"), "firefox-153.bin",
-                    HelloTemplate.Randomisation.FIREFOX, new byte[0], CRYPTO)));
+                BrowserProfiles.all().stream().map(p -> EngineProfile.builtIn(p, CRYPTO)).toList());
   }
 
-  /** Chrome 156 and Firefox 153. */
+  /** The browser profiles of {@code dev.guise.fingerprint.BrowserProfiles} (Chrome 156, Firefox 153). */
   public static EngineCore builtIn() {
     return BuiltIn.INSTANCE;
   }
@@ -218,8 +213,10 @@ public final class EngineCore {
     String where = "TLS handshake with " + request.endpoint();
     if (client != null && client.certificateFailure() != null) {
       CertificateRejectedException rejected = client.certificateFailure();
+      // The site's misconfiguration (or an attack on the path), not a block of this IP: the
+      // connection goes, the IP keeps its standing, and retrying cannot change the certificate.
       return new ClassifiedIOException(
-          FailureKind.CERTIFICATE, false, PoolAction.PENALISE_IP,
+          FailureKind.CERTIFICATE, false, PoolAction.DISCARD_CONNECTION,
           where + ": " + rejected.getMessage(), rejected);
     }
     for (Throwable c = e; c != null; c = c.getCause()) {

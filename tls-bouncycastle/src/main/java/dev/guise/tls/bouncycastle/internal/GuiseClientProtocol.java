@@ -35,7 +35,9 @@ import org.bouncycastle.tls.TlsFatalAlert;
  *   <li><b>Send ALPS settings</b> ({@link #send13FinishedMessage()}): when the server negotiated
  *       ALPS, the client's settings go in an EncryptedExtensions message (handshake type 8, as
  *       BoringSSL sends it) after the server's Finished and before the client's Certificate or
- *       Finished. Servers that negotiate ALPS (Google's) abort without it.
+ *       Finished. Servers that negotiate ALPS (Google's) abort without it. Not yet checked against
+ *       a real ALPS server: the test BoringSSL (netty-tcnative 2.0.84) cannot be told to
+ *       negotiate ALPS.
  * </ol>
  *
  * <p>Blocking mode only. One instance per connection.
@@ -44,6 +46,7 @@ final class GuiseClientProtocol extends TlsClientProtocol {
   private GuiseTlsClient client;
   private int helloCount;
   private boolean alpsSent;
+  private int certificateCompression = -1;
 
   GuiseClientProtocol(InputStream input, OutputStream output) {
     super(input, output);
@@ -57,6 +60,14 @@ final class GuiseClientProtocol extends TlsClientProtocol {
   /** The parameters of the completed handshake. */
   SecurityParameters securityParameters() {
     return getContext().getSecurityParametersConnection();
+  }
+
+  /**
+   * The RFC 8879 algorithm of the server's compressed certificate, or -1 when the certificate came
+   * uncompressed.
+   */
+  int certificateCompression() {
+    return certificateCompression;
   }
 
   @Override
@@ -94,9 +105,10 @@ final class GuiseClientProtocol extends TlsClientProtocol {
       default -> throw new TlsFatalAlert(
           AlertDescription.unexpected_message, "compressed certificate out of order");
     }
-    byte[] certificate =
+    CertificateDecompressor.Decompressed certificate =
         CertificateDecompressor.decompress(buf, client.template().certificateCompression);
-    receive13ServerCertificate(new ByteArrayInputStream(certificate));
+    certificateCompression = certificate.algorithm();
+    receive13ServerCertificate(new ByteArrayInputStream(certificate.certificateMessage()));
     connection_state = CS_SERVER_CERTIFICATE;
   }
 

@@ -153,15 +153,6 @@ final class GuiseTlsClient extends AbstractTlsClient {
   }
 
   @Override
-  protected Vector<ProtocolName> getProtocolNames() {
-    Vector<ProtocolName> names = new Vector<>();
-    for (String p : plan.alpn()) {
-      names.add(ProtocolName.asUtf8Encoding(p));
-    }
-    return names;
-  }
-
-  @Override
   public void processServerExtensions(Hashtable serverExtensions) throws IOException {
     super.processServerExtensions(serverExtensions);
     if (serverExtensions == null || template.alpsCodepoint < 0) {

@@ -31,7 +31,6 @@ import org.bouncycastle.math.ec.rfc7748.X25519;
  * <p>Not thread-safe; one plan per connection.
  */
 final class HelloPlan {
-  private static final int[] CHROME_ECH_PAYLOAD_LENGTHS = {144, 176, 208, 240};
   private static final int AEAD_AES_128_GCM = 0x0001;
   private static final int AEAD_CHACHA20_POLY1305 = 0x0003;
 
@@ -75,7 +74,7 @@ final class HelloPlan {
         }
       }
     }
-    if (template.randomisation == HelloTemplate.Randomisation.CHROME && lastGrease > firstGrease) {
+    if (template.randomisation.permutesExtensions() && lastGrease > firstGrease) {
       // Fisher-Yates over the extensions strictly between the two GREASE extensions. BoringSSL
       // permutes its whole extension table, cookie included, so the cookie's place is drawn too.
       int from = firstGrease + 1;
@@ -108,23 +107,16 @@ final class HelloPlan {
   }
 
   private byte[] echGrease(EncryptedClientHelloInfo info) {
+    // The KEM/KDF ids are the capture's (constants of the browser build); the AEAD id and payload
+    // length vary as the profile's TlsRandomisation says.
     int kdf = info.kdfId();
     int aead = info.aeadId();
-    int payloadLength = info.payloadLength();
-    switch (template.randomisation) {
-      case CHROME -> {
-        kdf = 0x0001;
-        aead = AEAD_AES_128_GCM;
-        payloadLength = CHROME_ECH_PAYLOAD_LENGTHS[random.nextInt(CHROME_ECH_PAYLOAD_LENGTHS.length)];
-      }
-      case FIREFOX -> {
-        kdf = 0x0001;
-        aead = random.nextBoolean() ? AEAD_AES_128_GCM : AEAD_CHACHA20_POLY1305;
-      }
-      case CAPTURE -> {
-        // the captured suite and length
-      }
+    if (template.randomisation.echAeadIdVaries()) {
+      aead = random.nextBoolean() ? AEAD_AES_128_GCM : AEAD_CHACHA20_POLY1305; // NSS's two choices
     }
+    List<Integer> lengths = template.randomisation.echPayloadLengths();
+    int payloadLength =
+        lengths.isEmpty() ? info.payloadLength() : lengths.get(random.nextInt(lengths.size()));
     byte[] enc;
     if (info.encLength() == X25519.POINT_SIZE) {
       // A real X25519 public key: random bytes would be told apart by their top bit.

@@ -3,6 +3,7 @@ package dev.guise.tls.bouncycastle.internal;
 import dev.guise.fingerprint.ClientHello;
 import dev.guise.fingerprint.KeyShare;
 import dev.guise.fingerprint.TlsExtension;
+import dev.guise.fingerprint.TlsRandomisation;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.LinkedHashSet;
@@ -49,33 +50,14 @@ import org.bouncycastle.tls.crypto.TlsCrypto;
  */
 final class HelloTemplate {
 
-  /** How the browser randomises what it sends; see {@link HelloPlan}. */
-  enum Randomisation {
-    /**
-     * BoringSSL as in Chrome: extensions between the leading and trailing GREASE extension are
-     * shuffled per connection; GREASE values per connection; ECH GREASE payload length drawn from
-     * {144, 176, 208, 240}.
-     */
-    CHROME,
-    /**
-     * NSS as in Firefox: fixed order, no GREASE; ECH GREASE with AES-128-GCM or ChaCha20-Poly1305
-     * on one random bit and a payload length that is a constant of the build (copied).
-     */
-    FIREFOX,
-    /**
-     * A user's capture: the captured order, GREASE values regenerated the BoringSSL way, ECH GREASE
-     * with the captured suite and payload length.
-     */
-    CAPTURE
-  }
-
   static final int EXT_COOKIE = 44;
   private static final int COMPRESSION_ZLIB = 1;
   private static final int COMPRESSION_BROTLI = 2;
   private static final int COMPRESSION_ZSTD = 3;
 
   final String name;
-  final Randomisation randomisation;
+  /** What is fresh per connection beyond the always-fresh fields; see {@link HelloPlan}. */
+  final TlsRandomisation randomisation;
   final ClientHello reference;
   final int legacyVersion;
   final List<Integer> cipherSuites; // wire order, GREASE kept as placeholders
@@ -95,7 +77,7 @@ final class HelloTemplate {
   final byte[] alpsH2Settings;
 
   private HelloTemplate(
-      String name, Randomisation randomisation, ClientHello hello, byte[] alpsH2Settings) {
+      String name, TlsRandomisation randomisation, ClientHello hello, byte[] alpsH2Settings) {
     this.name = name;
     this.randomisation = randomisation;
     this.reference = hello;
@@ -128,7 +110,7 @@ final class HelloTemplate {
    */
   static HelloTemplate of(
       String name,
-      Randomisation randomisation,
+      TlsRandomisation randomisation,
       ClientHello hello,
       TlsCrypto crypto,
       byte[] alpsH2Settings) {

@@ -1,7 +1,7 @@
 package dev.guise.tls.bouncycastle.internal;
 
 /** A ClientHello (a profile or a capture) asks for something this engine cannot send faithfully. */
-public final class UnsupportedHelloException extends IllegalArgumentException {
+final class UnsupportedHelloException extends IllegalArgumentException {
   private static final long serialVersionUID = 1L;
 
   UnsupportedHelloException(String problem) {

@@ -12,8 +12,7 @@ module dev.guise.tls.bouncycastle {
   requires org.bouncycastle.tls;
   requires org.bouncycastle.provider;
   requires org.bouncycastle.util;
-  requires dec; // org.brotli:dec, an automatic module
-  requires aircompressor; // automatic module
+  requires dev.guise.codec; // RFC 8879 certificate decompression
 
   exports dev.guise.tls.bouncycastle;
 

@@ -1,5 +1,6 @@
 package dev.guise.testkit;
 
+import dev.guise.testkit.internal.FingerprintJson;
 import dev.guise.testkit.internal.ServerConfig;
 import dev.guise.testkit.internal.ServerEngine;
 import dev.guise.testkit.tls.IssuedCertificate;
@@ -59,7 +60,16 @@ import javax.net.ssl.TrustManagerFactory;
  * }</pre>
  *
  * (the {@code tls} fields from {@code sni} to {@code alpn_offered} are absent when the ClientHello
- * could not be parsed).
+ * could not be parsed). {@code server_ip} and {@code server_port} are the local address the
+ * connection arrived on. {@link #fingerprintJson(ConnectionRecord)} gives the same document for any
+ * recorded connection.
+ *
+ * <p><b>ALPN.</b> The protocol is the first of the server's {@linkplain Builder#alpn(String...)
+ * protocols} that the client offered. A client offering protocols of which the server speaks none
+ * is refused with a fatal {@code no_application_protocol} alert (RFC 7301); a client offering no
+ * ALPN at all gets HTTP/1.1 if the server speaks it and is refused with the same alert otherwise (a
+ * server configured for {@code h2} only never falls back to HTTP/1.1). Either refusal is recorded as
+ * the connection's {@link ConnectionRecord#failure() failure}, after its ClientHello.
  *
  * <p><b>Lifecycle.</b> {@link #start()} binds every address; {@link #down()} and {@link #up()}
  * take the whole server away and back on the same addresses and port (counted as {@link
@@ -217,6 +227,19 @@ public final class TestServer implements AutoCloseable {
     return engine.connections();
   }
 
+  /**
+   * The {@code /fingerprint} JSON document (shape above) for a recorded connection, without making
+   * a request: what the server saw of that client, including the address it arrived on ({@code
+   * server_ip}, {@code server_port}). The request fields ({@code method}, {@code path}, HTTP/2
+   * {@code stream_id} and {@code headers}) describe the connection's latest recorded request and are
+   * {@code null} (headers empty) before it has one; {@code http_version} is {@code null} when no
+   * protocol was agreed, and then the document has an {@code http1} part with nulls. A snapshot:
+   * call again for what arrived since.
+   */
+  public static String fingerprintJson(ConnectionRecord connection) {
+    return FingerprintJson.fingerprint(Objects.requireNonNull(connection, "connection"));
+  }
+
   /** The connections accepted on {@code address}. */
   public List<ConnectionRecord> connections(InetAddress address) {
     return engine.connections().stream()
@@ -330,7 +353,10 @@ public final class TestServer implements AutoCloseable {
       return this;
     }
 
-    /** The ALPN protocols offered, in preference order: {@code "h2"}, {@code "http/1.1"}. */
+    /**
+     * The ALPN protocols offered, in preference order: {@code "h2"}, {@code "http/1.1"}. Without
+     * {@code "http/1.1"} clients that do not offer {@code h2} (or no ALPN at all) are refused.
+     */
     public Builder alpn(String... protocols) {
       for (String p : protocols) {
         if (!p.equals("h2") && !p.equals("http/1.1")) {

@@ -1,6 +1,7 @@
 package dev.guise.testkit;
 
 import java.io.IOException;
+import java.net.InetAddress;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -10,6 +11,8 @@ import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.function.BooleanSupplier;
+import javax.net.ssl.SSLParameters;
+import javax.net.ssl.SSLSocket;
 
 /** Shared helpers: JDK clients that verify the server certificate, polling, file descriptors. */
 final class Clients {
@@ -28,6 +31,23 @@ final class Clients {
     return client.send(
         HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(10)).build(),
         HttpResponse.BodyHandlers.ofString());
+  }
+
+  /**
+   * A TLS socket to {@code address} that verifies the server certificate and host (the address is
+   * an IP SAN), offering exactly {@code alpn} (no ALPN extension at all when empty). Not yet
+   * handshaken.
+   */
+  static SSLSocket tlsSocket(TestServer server, InetAddress address, String... alpn)
+      throws IOException {
+    SSLSocket s =
+        (SSLSocket) server.clientSslContext().getSocketFactory().createSocket(address, server.port());
+    s.setSoTimeout(10_000);
+    SSLParameters params = s.getSSLParameters();
+    params.setEndpointIdentificationAlgorithm("HTTPS");
+    params.setApplicationProtocols(alpn);
+    s.setSSLParameters(params);
+    return s;
   }
 
   /** Polls until {@code condition} holds; fails after 10 s (a bound, not a speed assertion). */

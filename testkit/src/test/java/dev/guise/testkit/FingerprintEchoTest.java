@@ -104,6 +104,17 @@ class FingerprintEchoTest {
       assertTrue(sent.stream().anyMatch(h -> h.name().equals(":path") && h.value().equals("/fingerprint/x?y=1")));
       assertEquals(1L, MiniJson.at(json, "http2.first_headers.stream_id"));
       assertEquals(1, server.connectionsAccepted(address));
+
+      // The same document from the record alone, with the address the connection arrived on.
+      Object fromRecord = MiniJson.parse(TestServer.fingerprintJson(record));
+      assertEquals(address.getHostAddress(), MiniJson.at(fromRecord, "server_ip"));
+      assertEquals(record.localAddress().getPort(), ((Long) MiniJson.at(fromRecord, "server_port")).intValue());
+      assertEquals((long) server.port(), MiniJson.at(fromRecord, "server_port"));
+      for (String key : List.of("ip", "port", "connection_id", "http_version", "method", "path",
+          "tls.ja4", "tls.ja3_hash", "tls.client_hello_hex", "http2.akamai_fingerprint",
+          "http2.stream_id", "http2.headers", "http2.settings", "http2.first_headers")) {
+        assertEquals(MiniJson.at(json, key), MiniJson.at(fromRecord, key), key);
+      }
     }
   }
 
@@ -171,6 +182,14 @@ class FingerprintEchoTest {
       assertEquals(List.of(sent.get(i).name(), sent.get(i).value()), echoed.get(i));
     }
     assertTrue(record.http2Frames().isEmpty());
+
+    Object fromRecord = MiniJson.parse(TestServer.fingerprintJson(record));
+    assertEquals(address.getHostAddress(), MiniJson.at(fromRecord, "server_ip"));
+    for (String key : List.of("server_port", "connection_id", "http_version", "method", "path",
+        "tls.ja4", "http1.request_line", "http1.headers")) {
+      assertEquals(MiniJson.at(json, key), MiniJson.at(fromRecord, key), key);
+    }
+    assertEquals("GET", MiniJson.at(fromRecord, "method"));
   }
 
   @Test

@@ -202,6 +202,41 @@ class ServerLifecycleTest {
   }
 
   @Test
+  void badHttp1RequestsAreAnsweredAndTheConnectionClosed() throws Exception {
+    try (TestServer server = TestServer.builder().maxBodyBytes(10).maxHeaderBytes(256).build().start()) {
+      String[][] cases = {
+        {"GET /a HTTP/1.1 extra\r\nHost: x\r\n\r\n", "HTTP/1.1 400 "},
+        {"GET / HTTP/1.1\r\nHost: x\r\nX-Big: " + "a".repeat(300) + "\r\n\r\n", "HTTP/1.1 431 "},
+        {"POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 11\r\n\r\nhello world", "HTTP/1.1 413 "},
+        {"POST / HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n6\r\nhello \r\n5\r\nworld\r\n0\r\n\r\n",
+            "HTTP/1.1 413 "},
+        {"POST / HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\nContent-Length: 3\r\n\r\n0\r\n\r\n",
+            "HTTP/1.1 400 "},
+      };
+      for (String[] c : cases) {
+        try (Socket s = Clients.tlsSocket(server, server.addresses().get(0))) {
+          s.getOutputStream().write(c[0].getBytes(StandardCharsets.US_ASCII));
+          s.getOutputStream().flush();
+          // The whole answer up to EOF: the server closes after a bad request.
+          String all = new String(s.getInputStream().readAllBytes(), StandardCharsets.ISO_8859_1);
+          assertTrue(all.startsWith(c[1]), c[0] + " -> " + all);
+          assertTrue(all.contains("connection: close\r\n"), all);
+        }
+      }
+      // Within the limits, a chunked body with trailers arrives whole and keep-alive goes on.
+      try (Socket s = Clients.tlsSocket(server, server.addresses().get(0))) {
+        s.getOutputStream().write(("POST /status/201 HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n"
+            + "4\r\nabcd\r\n0\r\nX-Trailer: 1\r\n\r\n"
+            + "GET /bytes/3 HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+        s.getOutputStream().flush();
+        String all = new String(s.getInputStream().readAllBytes(), StandardCharsets.ISO_8859_1);
+        assertTrue(all.startsWith("HTTP/1.1 201 Created\r\n"), all);
+        assertTrue(all.endsWith("\r\n\r\nabc"), all);
+      }
+    }
+  }
+
+  @Test
   void plainTextInsteadOfTlsIsRecordedAndClosed() throws Exception {
     try (TestServer server = TestServer.builder().build().start()) {
       try (Socket s = new Socket()) {

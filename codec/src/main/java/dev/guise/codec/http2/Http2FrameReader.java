@@ -37,6 +37,7 @@ public final class Http2FrameReader {
   private final InputStream in;
   private final byte[] header = new byte[Http2FrameWriter.FRAME_HEADER_LENGTH];
   private int maxFrameSize;
+  private Http2FrameHeader lastFrameHeader;
 
   /**
    * @param in the connection's input, positioned after the connection preface
@@ -53,6 +54,16 @@ public final class Http2FrameReader {
       throw new IllegalArgumentException("max frame size outside 16384..16777215: " + maxFrameSize);
     }
     this.maxFrameSize = maxFrameSize;
+  }
+
+  /**
+   * The header of the frame the last {@link #readFrame()} call read: set as soon as the 9 header
+   * octets are in, so it also describes a frame that call then rejected with an {@link
+   * Http2Exception}. Null before the first frame and after a call that read no complete header
+   * (clean end of stream, or truncated inside the header).
+   */
+  public Http2FrameHeader lastFrameHeader() {
+    return lastFrameHeader;
   }
 
   /**
@@ -77,6 +88,7 @@ public final class Http2FrameReader {
    * @throws ClassifiedIOException CONNECTION_CLOSED when the stream ends inside a frame
    */
   public Http2Frame readFrame() throws IOException {
+    lastFrameHeader = null;
     int n = in.readNBytes(header, 0, header.length);
     if (n == 0) {
       return null;
@@ -89,12 +101,22 @@ public final class Http2FrameReader {
     int flags = header[4] & 0xff;
     // The reserved bit is ignored on receipt (RFC 9113 section 4.1).
     int streamId = readInt31(header, 5);
+    lastFrameHeader = new Http2FrameHeader(length, type, flags, streamId);
     if (length > maxFrameSize) {
       throw Http2Exception.connectionError(
           FRAME_SIZE_ERROR, "frame of " + length + " bytes exceeds our maximum " + maxFrameSize);
     }
     checkStreamRule(type, streamId);
-    checkFixedLength(type, flags, length, streamId);
+    try {
+      checkFixedLength(type, flags, length, streamId);
+    } catch (Http2Exception e) {
+      if (!e.isConnectionError()) {
+        // A stream error leaves the connection usable, so the reader must stay in step with the
+        // byte stream: skip the rejected payload (no larger than our maximum frame size).
+        skipPayload(length);
+      }
+      throw e;
+    }
     byte[] payload = new byte[length];
     if (in.readNBytes(payload, 0, length) < length) {
       throw truncated();
@@ -115,6 +137,17 @@ public final class Http2FrameReader {
           new Http2Frame.Continuation(streamId, payload, (flags & Http2Frame.FLAG_END_HEADERS) != 0);
       default -> new Http2Frame.Unknown(type, flags, streamId, payload);
     };
+  }
+
+  private void skipPayload(int length) throws IOException {
+    byte[] sink = new byte[Math.min(length, 4096)];
+    for (int left = length; left > 0; ) {
+      int n = in.readNBytes(sink, 0, Math.min(left, sink.length));
+      if (n == 0) {
+        throw truncated();
+      }
+      left -= n;
+    }
   }
 
   private static ClassifiedIOException truncated() {

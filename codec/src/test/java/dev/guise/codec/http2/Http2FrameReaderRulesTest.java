@@ -70,6 +70,47 @@ class Http2FrameReaderRulesTest {
   }
 
   @Test
+  void streamErrorOnAFixedLengthLeavesTheReaderInStepWithTheNextFrame() throws Exception {
+    // PRIORITY of 4 bytes on stream 1 (a stream error), then PING.
+    Http2FrameReader reader =
+        new Http2FrameReader(
+            new ByteArrayInputStream(
+                hex("000004" + "02" + "00" + "00000001" + "00000003"
+                    + "000008" + "06" + "00" + "00000000" + "0102030405060708")),
+            16_384);
+    Http2Exception e = assertThrows(Http2Exception.class, reader::readFrame);
+    assertEquals(1, e.streamId());
+    assertEquals(new Http2FrameHeader(4, Http2Frame.TYPE_PRIORITY, 0, 1), reader.lastFrameHeader());
+    Http2Frame.Ping ping = assertInstanceOf(Http2Frame.Ping.class, reader.readFrame());
+    assertEquals(0x0102030405060708L, ping.opaqueData());
+  }
+
+  @Test
+  void lastFrameHeaderKeepsWhatTheFrameObjectCannot() throws Exception {
+    // SETTINGS with an undefined flag bit (0x02), and padded DATA (length counts the padding).
+    Http2FrameReader reader =
+        new Http2FrameReader(
+            new ByteArrayInputStream(
+                hex("000006" + "04" + "02" + "00000000" + "000300000064"
+                    + "000004" + "00" + "09" + "00000001" + "02610000")),
+            16_384);
+    assertNull(reader.lastFrameHeader());
+    Http2Frame.Settings settings = assertInstanceOf(Http2Frame.Settings.class, reader.readFrame());
+    assertEquals(0, settings.flags());
+    assertEquals(new Http2FrameHeader(6, Http2Frame.TYPE_SETTINGS, 0x02, 0), reader.lastFrameHeader());
+    Http2Frame.Data data = assertInstanceOf(Http2Frame.Data.class, reader.readFrame());
+    assertEquals(1, data.data().length);
+    assertEquals(new Http2FrameHeader(4, Http2Frame.TYPE_DATA, 0x09, 1), reader.lastFrameHeader());
+    assertNull(reader.readFrame());
+    assertNull(reader.lastFrameHeader());
+    // A rejected frame is still described.
+    Http2FrameReader oversized =
+        new Http2FrameReader(new ByteArrayInputStream(hex("004001" + "00" + "00" + "00000001")), 16_384);
+    assertThrows(Http2Exception.class, oversized::readFrame);
+    assertEquals(new Http2FrameHeader(16_385, Http2Frame.TYPE_DATA, 0, 1), oversized.lastFrameHeader());
+  }
+
+  @Test
   void paddingBounds() {
     // DATA: pad length 4 in a 4-byte payload (needs 5).
     reject("000004" + "00" + "08" + "00000001" + "04000000", Http2ErrorCode.PROTOCOL_ERROR, true);

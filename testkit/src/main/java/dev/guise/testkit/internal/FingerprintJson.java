@@ -21,21 +21,67 @@ public final class FingerprintJson {
 
   /** What {@code /fingerprint} answers for {@code request}. */
   public static String fingerprint(TestRequest request) {
-    ConnectionRecord c = request.connection();
+    return document(
+        request.connection(),
+        request.protocol(),
+        request.method(),
+        request.target(),
+        request.streamId(),
+        request.headers());
+  }
+
+  /**
+   * The {@code /fingerprint} document for a connection as recorded, without a request in hand: the
+   * request fields ({@code method}, {@code path}, HTTP/2 {@code stream_id} and {@code headers})
+   * describe the connection's latest recorded request, {@code null} (headers empty) if it had none.
+   * {@code http_version} is null when no protocol was agreed (the handshake did not complete).
+   */
+  public static String fingerprint(ConnectionRecord c) {
+    List<RequestRecord> requests = c.requests();
+    RequestRecord last = requests.isEmpty() ? null : requests.get(requests.size() - 1);
+    String method = null;
+    String path = null;
+    Integer streamId = null;
+    List<Header> headers = last == null ? List.of() : last.headers();
+    if (last != null && last.protocol() == HttpProtocol.HTTP_2) {
+      streamId = last.streamId();
+      for (Header h : headers) {
+        if (h.name().equals(":method")) {
+          method = h.value();
+        } else if (h.name().equals(":path")) {
+          path = h.value();
+        }
+      }
+    } else if (last != null) {
+      // "METHOD target version", single spaces: the parser accepted nothing else.
+      String[] parts = last.requestLine().split(" ", 3);
+      method = parts[0];
+      path = parts.length > 1 ? parts[1] : null;
+    }
+    return document(c, c.protocol().orElse(null), method, path, streamId, headers);
+  }
+
+  private static String document(
+      ConnectionRecord c,
+      HttpProtocol protocol,
+      String method,
+      String path,
+      Integer streamId,
+      List<Header> headers) {
     Json j = new Json().beginObject();
     j.field("ip", c.clientAddress().getAddress().getHostAddress());
     j.field("port", c.clientAddress().getPort());
     j.field("server_ip", c.localAddress().getAddress().getHostAddress());
     j.field("server_port", c.localAddress().getPort());
     j.field("connection_id", c.id());
-    j.field("http_version", request.protocol().alpn());
-    j.field("method", request.method());
-    j.field("path", request.target());
+    j.field("http_version", protocol == null ? null : protocol.alpn());
+    j.field("method", method);
+    j.field("path", path);
     j.name("tls");
     tls(j, c);
-    if (request.protocol() == HttpProtocol.HTTP_2) {
+    if (protocol == HttpProtocol.HTTP_2) {
       j.name("http2");
-      http2(j, c, request);
+      http2(j, c, streamId, headers);
     } else {
       j.name("http1");
       http1(j, c);
@@ -91,7 +137,7 @@ public final class FingerprintJson {
     j.endObject();
   }
 
-  private static void http2(Json j, ConnectionRecord c, TestRequest request) {
+  private static void http2(Json j, ConnectionRecord c, Integer streamId, List<Header> headers) {
     j.beginObject();
     j.field("akamai_fingerprint", c.akamaiFingerprint().map(AkamaiFingerprint::value).orElse(null));
     j.name("settings").beginArray();
@@ -129,9 +175,14 @@ public final class FingerprintJson {
     } else {
       j.nullValue();
     }
-    j.field("stream_id", request.streamId());
+    j.name("stream_id");
+    if (streamId == null) {
+      j.nullValue();
+    } else {
+      j.value(streamId);
+    }
     j.name("headers");
-    headerList(j, request.headers());
+    headerList(j, headers);
     j.name("frames").beginArray();
     for (Http2FrameRecord f : c.http2Frames()) {
       j.beginObject()

@@ -1,20 +1,25 @@
 package dev.guise.testkit.internal;
 
+import dev.guise.api.FailureKind;
 import dev.guise.api.Header;
 import dev.guise.api.HttpProtocol;
+import dev.guise.api.PoolAction;
+import dev.guise.codec.CodecException;
+import dev.guise.codec.http1.ChunkedOutputStream;
+import dev.guise.codec.http1.Http1BodyFraming;
+import dev.guise.codec.http1.Http1Input;
+import dev.guise.codec.http1.Http1Limits;
+import dev.guise.codec.http1.Http1Request;
+import dev.guise.codec.http1.Http1RequestParser;
+import dev.guise.codec.http1.Http1ResponseWriter;
 import dev.guise.testkit.RequestRecord;
 import dev.guise.testkit.TestRequest;
 import dev.guise.testkit.TestResponse;
-import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
-import java.io.ByteArrayOutputStream;
-import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.net.ProtocolException;
 import java.net.SocketTimeoutException;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import javax.net.ssl.SSLSocket;
@@ -23,23 +28,32 @@ import javax.net.ssl.SSLSocket;
  * HTTP/1.1 on one TLS connection: keep-alive, Content-Length and chunked bodies both ways,
  * {@code Connection: close}. Requests are served one after the other on the connection's thread.
  *
- * <p>The request parser is a private stand-in until the codec module's HTTP/1.1 request parser is
- * available; it is strict and bounded (head size, body size, chunk-size line length).
+ * <p>Parsing and body framing are the codec's ({@link Http1RequestParser}, {@link Http1Input} and
+ * its body streams, {@link Http1ResponseWriter}, {@link ChunkedOutputStream}), strict and bounded:
+ * a malformed head is answered 400, a head over the limit 431, a body over the limit 413, and the
+ * connection is closed after each of them (its byte stream can no longer be trusted).
  */
 final class Http1Session {
-  private static final int MAX_CHUNK_LINE = 1024;
   private static final int WRITE_CHUNK = 8192;
+  private static final int MAX_CHUNK_LINE = 1024;
 
   private final ServerEngine engine;
   private final LiveConnection connection;
-  private final InputStream in;
+  private final Http1Input in;
   private final OutputStream out;
+  private final Http1Limits limits;
+  private final Http1RequestParser parser;
+  private final Http1ResponseWriter responseWriter = new Http1ResponseWriter();
 
   Http1Session(ServerEngine engine, LiveConnection connection, SSLSocket tls) throws IOException {
     this.engine = engine;
     this.connection = connection;
-    this.in = new BufferedInputStream(tls.getInputStream(), 16 * 1024);
+    this.in = new Http1Input(tls.getInputStream(), 16 * 1024);
     this.out = new BufferedOutputStream(tls.getOutputStream(), 16 * 1024);
+    // One limit for the whole head, as configured; a single line may use all of it.
+    int head = Math.max(16, engine.config().maxHeaderBytes());
+    this.limits = new Http1Limits(head, head, MAX_CHUNK_LINE, head);
+    this.parser = new Http1RequestParser(limits);
   }
 
   void run() throws IOException {
@@ -53,65 +67,52 @@ final class Http1Session {
 
   /** Serves one request; false when the connection must close after it (or had no request). */
   private boolean serveOne() throws IOException {
-    int[] headBudget = {engine.config().maxHeaderBytes()};
-    String requestLine = readLine(headBudget, true);
-    if (requestLine == null) {
+    Http1Request head;
+    try {
+      head = parser.parse(in);
+    } catch (CodecException e) {
+      // Counted as a request: the client did send one, however broken.
+      connection.requestStarted();
+      try {
+        connection.log.failure("bad HTTP/1.1 request: " + e.getMessage());
+        boolean tooLarge = e.kind() == FailureKind.RESPONSE_TOO_LARGE;
+        writeSimple(tooLarge ? 431 : 400, e.getMessage() + "\n");
+        return false;
+      } finally {
+        connection.requestFinished();
+      }
+    }
+    if (head == null) {
       return false; // clean close between requests
     }
     connection.requestStarted();
     try {
-      String[] parts = requestLine.split(" ", -1);
-      if (parts.length != 3 || parts[0].isEmpty() || parts[1].isEmpty()
-          || !parts[2].startsWith("HTTP/1.")) {
-        writeSimple(400, "malformed request line\n");
-        return false;
-      }
-      List<Header> headers = new ArrayList<>();
-      while (true) {
-        String line = readLine(headBudget, false);
-        if (line.isEmpty()) {
-          break;
-        }
-        int colon = line.indexOf(':');
-        if (colon <= 0) {
-          writeSimple(400, "malformed header line\n");
-          return false;
-        }
-        try {
-          headers.add(new Header(line.substring(0, colon), line.substring(colon + 1).strip()));
-        } catch (IllegalArgumentException e) {
-          writeSimple(400, "malformed header line\n");
-          return false;
-        }
-      }
+      String requestLine = head.method() + " " + head.target() + " " + head.version();
+      List<Header> headers = head.headers();
       connection.log.request(new RequestRecord(HttpProtocol.HTTP_1_1, 0, requestLine, headers));
       byte[] body;
       try {
-        body = readBody(headers);
-      } catch (ProtocolException e) {
-        writeSimple(400, e.getMessage() + "\n");
+        body = readBody(head);
+      } catch (CodecException e) {
+        connection.log.failure("bad HTTP/1.1 request body: " + e.getMessage());
+        writeSimple(e.kind() == FailureKind.RESPONSE_TOO_LARGE ? 413 : 400, e.getMessage() + "\n");
         return false;
       }
-      String authority = "";
-      for (Header h : headers) {
-        if (h.is("host")) {
-          authority = h.value();
-          break;
-        }
-      }
-      boolean keepAlive = parts[2].equals("HTTP/1.1") && !hasToken(headers, "connection", "close");
+      String authority = head.header("host");
+      boolean keepAlive =
+          head.version().equals("HTTP/1.1") && !hasToken(headers, "connection", "close");
       TestRequest request =
           new TestRequest(
               connection.log,
               HttpProtocol.HTTP_1_1,
               0,
-              parts[0],
-              parts[1],
-              authority,
+              head.method(),
+              head.target(),
+              authority == null ? "" : authority,
               headers,
               body);
       ServerEngine.Decision decision = engine.decide(request);
-      boolean head = parts[0].equals("HEAD");
+      boolean isHead = head.method().equals("HEAD");
       if (decision.fault() != null) {
         switch (decision.fault().kind()) {
           case STALL -> {
@@ -120,11 +121,11 @@ final class Http1Session {
           }
           case GOAWAY -> {
             TestResponse r = TestResponse.text(200, "closing (GOAWAY fault)\n");
-            write(r, false, head, Integer.MAX_VALUE);
+            write(r, false, isHead, Integer.MAX_VALUE);
             return false;
           }
           case RESET -> {
-            write(decision.response(), keepAlive, head, decision.fault().bytesBeforeReset());
+            write(decision.response(), keepAlive, isHead, decision.fault().bytesBeforeReset());
             out.flush();
             connection.reset();
             return false;
@@ -134,7 +135,7 @@ final class Http1Session {
           }
         }
       }
-      write(decision.response(), keepAlive, head, Integer.MAX_VALUE);
+      write(decision.response(), keepAlive, isHead, Integer.MAX_VALUE);
       out.flush();
       return keepAlive;
     } finally {
@@ -173,91 +174,30 @@ final class Http1Session {
     return false;
   }
 
-  private byte[] readBody(List<Header> headers) throws IOException {
+  /**
+   * The whole request body, read to its end (for chunked bodies that includes the trailers, so the
+   * next request starts in step).
+   *
+   * @throws CodecException RESPONSE_TOO_LARGE beyond the configured maximum, PROTOCOL_ERROR for bad
+   *     chunked framing
+   */
+  private byte[] readBody(Http1Request head) throws IOException {
     int max = engine.config().maxBodyBytes();
-    if (hasToken(headers, "transfer-encoding", "chunked")) {
-      ByteArrayOutputStream body = new ByteArrayOutputStream();
-      while (true) {
-        int[] budget = {MAX_CHUNK_LINE};
-        String sizeLine = readLine(budget, false);
-        int semi = sizeLine.indexOf(';');
-        String hex = (semi < 0 ? sizeLine : sizeLine.substring(0, semi)).strip();
-        int size;
-        try {
-          size = Integer.parseInt(hex, 16);
-        } catch (NumberFormatException e) {
-          throw new ProtocolException("bad chunk size: " + hex);
-        }
-        if (size < 0 || body.size() + (long) size > max) {
-          throw new ProtocolException("request body larger than " + max + " bytes");
-        }
-        if (size == 0) {
-          // Trailers, bounded like a head, then the empty line.
-          int[] trailerBudget = {engine.config().maxHeaderBytes()};
-          while (!readLine(trailerBudget, false).isEmpty()) {
-            // trailers are not kept
-          }
-          return body.toByteArray();
-        }
-        byte[] chunk = in.readNBytes(size);
-        if (chunk.length != size) {
-          throw new EOFException("connection closed inside a chunk");
-        }
-        body.write(chunk);
-        int[] crlfBudget = {2};
-        if (!readLine(crlfBudget, false).isEmpty()) {
-          throw new ProtocolException("chunk not followed by CRLF");
-        }
-      }
+    if (head.framing() == Http1BodyFraming.CONTENT_LENGTH && head.contentLength() > max) {
+      throw tooLarge(max);
     }
-    long length = 0;
-    for (Header h : headers) {
-      if (h.is("content-length")) {
-        try {
-          length = Long.parseLong(h.value());
-        } catch (NumberFormatException e) {
-          throw new ProtocolException("bad content-length: " + h.value());
-        }
-      }
+    InputStream body = in.body(head.framing(), head.contentLength(), limits);
+    // One byte more than allowed tells "at the limit" from "over it" without reading on.
+    byte[] bytes = body.readNBytes(max + 1);
+    if (bytes.length > max) {
+      throw tooLarge(max);
     }
-    if (length < 0 || length > max) {
-      throw new ProtocolException("request body larger than " + max + " bytes");
-    }
-    byte[] body = in.readNBytes((int) length);
-    if (body.length != length) {
-      throw new EOFException("connection closed inside the request body");
-    }
-    return body;
+    return bytes;
   }
 
-  /**
-   * One CRLF-terminated line (a bare LF is tolerated), charged against {@code budget[0]}. Null at
-   * EOF before the first byte when {@code eofAllowed}.
-   */
-  private String readLine(int[] budget, boolean eofAllowed) throws IOException {
-    StringBuilder line = new StringBuilder();
-    boolean any = false;
-    while (true) {
-      int b = in.read();
-      if (b < 0) {
-        if (!any && eofAllowed) {
-          return null;
-        }
-        throw new EOFException("connection closed inside a request head");
-      }
-      any = true;
-      if (--budget[0] < 0) {
-        throw new ProtocolException("request head too large");
-      }
-      if (b == '\n') {
-        int n = line.length();
-        if (n > 0 && line.charAt(n - 1) == '\r') {
-          line.setLength(n - 1);
-        }
-        return line.toString();
-      }
-      line.append((char) b);
-    }
+  private static CodecException tooLarge(int max) {
+    return CodecException.tooLarge(
+        "request body larger than " + max + " bytes", PoolAction.DISCARD_CONNECTION);
   }
 
   private void writeSimple(int status, String text) throws IOException {
@@ -269,21 +209,17 @@ final class Http1Session {
   private void write(TestResponse r, boolean keepAlive, boolean head, int bodyLimit)
       throws IOException {
     byte[] body = r.body();
-    StringBuilder h = new StringBuilder(256);
-    h.append("HTTP/1.1 ").append(r.status()).append(' ').append(reason(r.status())).append("\r\n");
-    for (Header header : r.headers()) {
-      h.append(header.name()).append(": ").append(header.value()).append("\r\n");
-    }
+    List<Header> fields = new ArrayList<>(r.headers().size() + 2);
+    fields.addAll(r.headers());
     if (r.chunked()) {
-      h.append("transfer-encoding: chunked\r\n");
+      fields.add(new Header("transfer-encoding", "chunked"));
     } else {
-      h.append("content-length: ").append(body.length).append("\r\n");
+      fields.add(new Header("content-length", Integer.toString(body.length)));
     }
     if (!keepAlive) {
-      h.append("connection: close\r\n");
+      fields.add(new Header("connection", "close"));
     }
-    h.append("\r\n");
-    out.write(h.toString().getBytes(StandardCharsets.ISO_8859_1));
+    responseWriter.writeHead(out, r.status(), reason(r.status()), fields);
     if (head) {
       return;
     }
@@ -292,18 +228,14 @@ final class Http1Session {
       out.write(body, 0, limit);
       return;
     }
+    ChunkedOutputStream chunked = new ChunkedOutputStream(out);
     for (int off = 0; off < limit; off += WRITE_CHUNK) {
-      int n = Math.min(WRITE_CHUNK, limit - off);
-      out.write((Integer.toHexString(n) + "\r\n").getBytes(StandardCharsets.US_ASCII));
-      out.write(body, off, n);
-      out.write(CRLF);
+      chunked.write(body, off, Math.min(WRITE_CHUNK, limit - off));
     }
     if (limit == body.length) {
-      out.write("0\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+      chunked.finish(List.of());
     }
   }
-
-  private static final byte[] CRLF = {'\r', '\n'};
 
   static String reason(int status) {
     return switch (status) {
@@ -318,6 +250,7 @@ final class Http1Session {
       case 404 -> "Not Found";
       case 413 -> "Content Too Large";
       case 429 -> "Too Many Requests";
+      case 431 -> "Request Header Fields Too Large";
       case 500 -> "Internal Server Error";
       case 502 -> "Bad Gateway";
       case 503 -> "Service Unavailable";

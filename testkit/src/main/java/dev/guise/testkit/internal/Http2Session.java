@@ -1,27 +1,30 @@
 package dev.guise.testkit.internal;
 
-import static dev.guise.testkit.internal.Http2Wire.*;
-
 import dev.guise.api.Header;
 import dev.guise.api.HttpProtocol;
 import dev.guise.codec.hpack.HpackDecoder;
 import dev.guise.codec.hpack.HpackEncoder;
 import dev.guise.codec.hpack.HpackException;
+import dev.guise.codec.http2.HeaderBlockAssembler;
+import dev.guise.codec.http2.Http2ErrorCode;
+import dev.guise.codec.http2.Http2Exception;
+import dev.guise.codec.http2.Http2Frame;
+import dev.guise.codec.http2.Http2FrameHeader;
+import dev.guise.codec.http2.Http2FrameReader;
+import dev.guise.codec.http2.Http2FrameWriter;
+import dev.guise.codec.http2.Http2Setting;
 import dev.guise.fingerprint.AkamaiFingerprint;
 import dev.guise.testkit.Http2FrameRecord;
 import dev.guise.testkit.Http2HeadersRecord;
 import dev.guise.testkit.RequestRecord;
 import dev.guise.testkit.TestRequest;
 import dev.guise.testkit.TestResponse;
+import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
 import java.io.ByteArrayOutputStream;
-import java.io.DataInputStream;
-import java.io.EOFException;
 import java.io.IOException;
 import java.io.InterruptedIOException;
-import java.io.OutputStream;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
@@ -37,22 +40,29 @@ import javax.net.ssl.SSLSocket;
 /**
  * HTTP/2 on one TLS connection (RFC 9113), enough for tests: SETTINGS exchange, HEADERS and
  * CONTINUATION, DATA with flow control both ways, PING, RST_STREAM, GOAWAY, concurrent streams.
+ * Framing is the codec's ({@link Http2FrameReader}, {@link Http2FrameWriter},
+ * {@link HeaderBlockAssembler}); this class adds the server's stream handling and the frame log.
  *
  * <p>One reader thread (the connection's) reads and logs every client frame; each request runs on
  * its own virtual thread. Writes are serialised by {@link #writeLock} (HPACK state must change in
- * the order blocks hit the wire); send windows are guarded by {@link #flowLock}, a separate lock
- * so that a writer blocked on TCP never stops the reader from crediting windows.
+ * the order blocks hit the wire, and the frame writer is not thread-safe); send windows are guarded
+ * by {@link #flowLock}, a separate lock so that a writer blocked on TCP never stops the reader from
+ * crediting windows.
+ *
+ * <p>The log takes each frame's flags and length from {@link Http2FrameReader#lastFrameHeader()},
+ * the octets as sent: the frame objects keep only the flags their type defines, and a fingerprint
+ * must show whatever the client set.
  */
 final class Http2Session {
   private static final int DEFAULT_WINDOW = 65_535;
-  private static final int DEFAULT_MAX_FRAME = 16_384;
   private static final long GOAWAY_DRAIN_MILLIS = 5_000;
 
   private final ServerEngine engine;
   private final LiveConnection connection;
   private final ConnectionLog log;
-  private final DataInputStream in;
-  private final OutputStream out;
+  private final Http2FrameReader reader;
+  private final Http2FrameWriter writer; // guarded by writeLock
+  private final BufferedOutputStream out;
   private final ReentrantLock writeLock = new ReentrantLock();
   private final ReentrantLock flowLock = new ReentrantLock();
   private final Condition windowOpened = flowLock.newCondition();
@@ -60,13 +70,13 @@ final class Http2Session {
   private final AtomicInteger activeStreams = new AtomicInteger();
   private final HpackDecoder decoder;
   private final HpackEncoder encoder = new HpackEncoder();
-  private final int ourMaxFrame;
+  private final HeaderBlockAssembler assembler;
   private final int maxConcurrentStreams;
 
   // Guarded by flowLock.
   private long connectionSendWindow = DEFAULT_WINDOW;
   private int peerInitialWindow = DEFAULT_WINDOW;
-  private volatile int peerMaxFrame = DEFAULT_MAX_FRAME;
+  private volatile int peerMaxFrame = Http2FrameReader.DEFAULT_MAX_FRAME_SIZE;
 
   /** Streams above this are ignored once we sent GOAWAY; MAX_VALUE until then. */
   private volatile int goAwayLastStream = Integer.MAX_VALUE;
@@ -74,7 +84,8 @@ final class Http2Session {
   private volatile boolean closed;
   // Reader thread only.
   private volatile int lastClientStream;
-  private PendingHeaders pending;
+  /** The raw headers of the open header block's frames (HEADERS, then CONTINUATIONs). */
+  private final List<Http2FrameHeader> openBlock = new ArrayList<>();
 
   private static final class Stream {
     final int id;
@@ -91,69 +102,52 @@ final class Http2Session {
     }
   }
 
-  /** A HEADERS frame waiting for its CONTINUATIONs. */
-  private static final class PendingHeaders {
-    final int streamId;
-    final int flags;
-    final int length;
-    final AkamaiFingerprint.Priority priority;
-    final ByteArrayOutputStream block = new ByteArrayOutputStream();
-    final List<int[]> continuations = new ArrayList<>(); // {flags, length}
-
-    PendingHeaders(int streamId, int flags, int length, AkamaiFingerprint.Priority priority) {
-      this.streamId = streamId;
-      this.flags = flags;
-      this.length = length;
-      this.priority = priority;
-    }
-  }
-
-  /** A connection error: GOAWAY with this code, then close. */
-  private static final class ConnectionError extends Exception {
-    private static final long serialVersionUID = 1L;
-    final int code;
-
-    ConnectionError(int code, String message) {
-      super(message, null, false, false);
-      this.code = code;
-    }
-  }
-
   Http2Session(ServerEngine engine, LiveConnection connection, SSLSocket tls) throws IOException {
     this.engine = engine;
     this.connection = connection;
     this.log = connection.log;
-    this.in = new DataInputStream(new java.io.BufferedInputStream(tls.getInputStream(), 16 * 1024));
-    this.out = new BufferedOutputStream(tls.getOutputStream(), 16 * 1024);
     ServerConfig config = engine.config();
-    this.decoder =
-        new HpackDecoder(HpackDecoder.DEFAULT_HEADER_TABLE_SIZE, config.maxHeaderBytes());
-    this.ourMaxFrame = config.http2Setting(5, DEFAULT_MAX_FRAME);
-    this.maxConcurrentStreams = config.http2Setting(3, Integer.MAX_VALUE);
+    // The reader enforces our SETTINGS_MAX_FRAME_SIZE; a configured value outside what the
+    // protocol allows is still sent as configured (a test may want that) but read as the nearest
+    // legal one.
+    int ourMaxFrame =
+        Math.clamp(
+            config.http2Setting(Http2Setting.MAX_FRAME_SIZE, Http2FrameReader.DEFAULT_MAX_FRAME_SIZE),
+            Http2FrameReader.DEFAULT_MAX_FRAME_SIZE,
+            Http2FrameReader.MAX_MAX_FRAME_SIZE);
+    this.reader = new Http2FrameReader(new BufferedInputStream(tls.getInputStream(), 16 * 1024), ourMaxFrame);
+    this.out = new BufferedOutputStream(tls.getOutputStream(), 16 * 1024);
+    this.writer = new Http2FrameWriter(out, Http2FrameReader.DEFAULT_MAX_FRAME_SIZE);
+    this.decoder = new HpackDecoder(HpackDecoder.DEFAULT_HEADER_TABLE_SIZE, config.maxHeaderBytes());
+    this.assembler = new HeaderBlockAssembler(config.maxHeaderBytes());
+    this.maxConcurrentStreams = config.http2Setting(Http2Setting.MAX_CONCURRENT_STREAMS, Integer.MAX_VALUE);
   }
 
   void run() throws IOException {
     connection.gracefulClose = this::goAwayAndClose;
     try {
-      byte[] preface = new byte[PREFACE.length];
       try {
-        in.readFully(preface);
-      } catch (EOFException e) {
-        log.failure("EOF before the HTTP/2 preface");
+        reader.readClientPreface();
+      } catch (Http2Exception e) {
+        log.failure("bad or missing HTTP/2 preface: " + e.getMessage());
         return;
       }
-      if (!Arrays.equals(preface, PREFACE)) {
-        log.failure("bad HTTP/2 preface: " + HexFormat.of().formatHex(preface));
-        return;
+      List<Http2Setting> settings = new ArrayList<>();
+      for (int[] s : engine.config().http2Settings()) {
+        settings.add(new Http2Setting(s[0], s[1] & 0xffff_ffffL));
       }
-      List<int[]> settings = engine.config().http2Settings();
-      int[][] table = settings.toArray(int[][]::new);
-      write(SETTINGS, 0, 0, settingsPayload(table));
+      writeLock.lock();
+      try {
+        writer.writeSettings(settings);
+        writer.flush();
+      } finally {
+        writeLock.unlock();
+      }
       try {
         readLoop();
-      } catch (ConnectionError e) {
-        log.failure("HTTP/2 connection error " + e.code + ": " + e.getMessage());
-        sendGoAway(lastClientStream, e.code);
+      } catch (Http2Exception e) {
+        log.failure("HTTP/2 connection error " + e.errorCode().code() + ": " + e.getMessage());
+        sendGoAway(lastClientStream, e.errorCode());
       }
     } finally {
       closed = true;
@@ -166,123 +160,135 @@ final class Http2Session {
     }
   }
 
-  private void readLoop() throws IOException, ConnectionError {
-    byte[] header = new byte[9];
+  private void readLoop() throws IOException {
     while (true) {
+      Http2Frame frame;
       try {
-        in.readFully(header);
-      } catch (EOFException e) {
+        frame = reader.readFrame();
+      } catch (Http2Exception e) {
+        // The frame broke a single-frame rule; it is still part of what the client sent.
+        Http2FrameHeader raw = reader.lastFrameHeader();
+        if (raw != null) {
+          logFrame(raw, "");
+        }
+        if (e.isConnectionError()) {
+          throw e;
+        }
+        resetStream(e.streamId(), e.errorCode());
+        continue;
+      }
+      if (frame == null) {
         return;
       }
-      int length = ((header[0] & 0xff) << 16) | ((header[1] & 0xff) << 8) | (header[2] & 0xff);
-      int type = header[3] & 0xff;
-      int flags = header[4] & 0xff;
-      int streamId = getInt(header, 5) & 0x7fffffff;
-      if (length > ourMaxFrame) {
-        throw new ConnectionError(FRAME_SIZE_ERROR, "frame of " + length + " bytes");
-      }
-      byte[] payload = new byte[length];
-      in.readFully(payload);
       connection.touch();
-      if (pending != null && (type != CONTINUATION || streamId != pending.streamId)) {
-        throw new ConnectionError(PROTOCOL_ERROR, "header block interrupted by " + typeName(type));
+      Http2FrameHeader raw = reader.lastFrameHeader();
+      if (frame instanceof Http2Frame.PushPromise) {
+        logFrame(raw, "");
+        throw Http2Exception.connectionError(Http2ErrorCode.PROTOCOL_ERROR, "PUSH_PROMISE from a client");
       }
-      switch (type) {
-        case HEADERS -> onHeaders(flags, streamId, payload);
-        case CONTINUATION -> onContinuation(flags, streamId, payload);
-        case DATA -> onData(flags, streamId, payload);
-        case SETTINGS -> onSettings(flags, streamId, payload);
-        case WINDOW_UPDATE -> onWindowUpdate(flags, streamId, payload);
-        case PING -> onPing(flags, streamId, payload);
-        case PRIORITY -> onPriority(flags, streamId, payload);
-        case RST_STREAM -> onRstStream(flags, streamId, payload);
-        case GOAWAY -> {
-          String detail =
-              length >= 8
-                  ? "last_stream=" + (getInt(payload, 0) & 0x7fffffff) + ";error=" + getInt(payload, 4)
-                  : "";
-          logFrame(type, flags, streamId, length, detail);
+      HeaderBlockAssembler.HeaderBlock block;
+      try {
+        block = assembler.accept(frame);
+      } catch (Http2Exception e) {
+        if (frame instanceof Http2Frame.Continuation && openBlock.isEmpty()) {
+          logFrame(raw, ""); // a CONTINUATION without HEADERS
         }
-        case PUSH_PROMISE -> {
-          logFrame(type, flags, streamId, length, "");
-          throw new ConnectionError(PROTOCOL_ERROR, "PUSH_PROMISE from a client");
-        }
-        default -> logFrame(type, flags, streamId, length, "");
+        throw e;
+      }
+      switch (frame) {
+        case Http2Frame.Headers h -> onHeaderBlockFrame(raw, block);
+        case Http2Frame.Continuation c -> onHeaderBlockFrame(raw, block);
+        case Http2Frame.Data d -> onData(raw, d);
+        case Http2Frame.Settings s -> onSettings(raw, s);
+        case Http2Frame.WindowUpdate w -> onWindowUpdate(raw, w);
+        case Http2Frame.Ping p -> onPing(raw, p);
+        case Http2Frame.Priority p -> onPriority(raw, p);
+        case Http2Frame.RstStream r -> onRstStream(raw, r);
+        case Http2Frame.GoAway g ->
+            logFrame(raw, "last_stream=" + g.lastStreamId() + ";error=" + g.errorCode());
+        default -> logFrame(raw, ""); // unknown types are ignored (RFC 9113 section 4.1)
       }
     }
   }
 
-  private void logFrame(int type, int flags, int streamId, int length, String detail) {
-    log.frame(new Http2FrameRecord(type, typeName(type), flags, streamId, length, detail));
+  private void logFrame(Http2FrameHeader raw, String detail) {
+    log.frame(
+        new Http2FrameRecord(
+            raw.type(), typeName(raw.type()), raw.flags(), raw.streamId(), raw.length(), detail));
+  }
+
+  static String typeName(int type) {
+    return switch (type) {
+      case Http2Frame.TYPE_DATA -> "DATA";
+      case Http2Frame.TYPE_HEADERS -> "HEADERS";
+      case Http2Frame.TYPE_PRIORITY -> "PRIORITY";
+      case Http2Frame.TYPE_RST_STREAM -> "RST_STREAM";
+      case Http2Frame.TYPE_SETTINGS -> "SETTINGS";
+      case Http2Frame.TYPE_PUSH_PROMISE -> "PUSH_PROMISE";
+      case Http2Frame.TYPE_PING -> "PING";
+      case Http2Frame.TYPE_GOAWAY -> "GOAWAY";
+      case Http2Frame.TYPE_WINDOW_UPDATE -> "WINDOW_UPDATE";
+      case Http2Frame.TYPE_CONTINUATION -> "CONTINUATION";
+      default -> "UNKNOWN_" + type;
+    };
+  }
+
+  /** A stream error: RST_STREAM, and the stream (if we know it) stops. */
+  private void resetStream(int streamId, Http2ErrorCode code) throws IOException {
+    Stream s = streams.remove(streamId);
+    if (s != null) {
+      s.reset = true;
+      signalWindows();
+    }
+    write(w -> w.writeRstStream(streamId, code));
+  }
+
+  private void signalWindows() {
+    flowLock.lock();
+    try {
+      windowOpened.signalAll();
+    } finally {
+      flowLock.unlock();
+    }
   }
 
   // ---------------------------------------------------------------------------------------------
   // Client frames
 
-  private void onHeaders(int flags, int streamId, byte[] p) throws IOException, ConnectionError {
-    int off = 0;
-    int end = p.length;
-    if ((flags & FLAG_PADDED) != 0) {
-      if (p.length < 1) {
-        throw new ConnectionError(PROTOCOL_ERROR, "padded HEADERS without pad length");
-      }
-      off = 1;
-      end -= p[0] & 0xff;
-    }
-    AkamaiFingerprint.Priority priority = null;
-    if ((flags & FLAG_PRIORITY) != 0) {
-      if (end - off < 5) {
-        throw new ConnectionError(PROTOCOL_ERROR, "HEADERS too short for its priority");
-      }
-      priority = priority(p, off);
-      off += 5;
-    }
-    if (end < off || streamId == 0) {
-      throw new ConnectionError(PROTOCOL_ERROR, "bad HEADERS frame");
-    }
-    pending = new PendingHeaders(streamId, flags, p.length, priority);
-    pending.block.write(p, off, end - off);
-    if ((flags & FLAG_END_HEADERS) != 0) {
-      completeHeaders();
+  /** HEADERS or CONTINUATION; the block is logged and handled once it is complete. */
+  private void onHeaderBlockFrame(Http2FrameHeader raw, HeaderBlockAssembler.HeaderBlock block)
+      throws IOException {
+    openBlock.add(raw);
+    if (block != null) {
+      List<Http2FrameHeader> frames = List.copyOf(openBlock);
+      openBlock.clear();
+      completeHeaders(frames, (Http2Frame.Headers) block.first(), block.block());
     }
   }
 
-  private void onContinuation(int flags, int streamId, byte[] p) throws IOException, ConnectionError {
-    if (pending == null) {
-      logFrame(CONTINUATION, flags, streamId, p.length, "");
-      throw new ConnectionError(PROTOCOL_ERROR, "CONTINUATION without HEADERS");
-    }
-    if (pending.block.size() + p.length > engine.config().maxHeaderBytes()) {
-      throw new ConnectionError(ENHANCE_YOUR_CALM, "header block too large");
-    }
-    pending.block.write(p);
-    pending.continuations.add(new int[] {flags, p.length});
-    if ((flags & FLAG_END_HEADERS) != 0) {
-      completeHeaders();
-    }
-  }
-
-  private void completeHeaders() throws IOException, ConnectionError {
-    PendingHeaders h = pending;
-    pending = null;
+  private void completeHeaders(
+      List<Http2FrameHeader> frames, Http2Frame.Headers first, byte[] block) throws IOException {
+    Http2FrameHeader headersFrame = frames.get(0);
+    int streamId = first.streamId();
     List<Header> headers;
     try {
-      headers = decoder.decode(h.block.toByteArray());
+      headers = decoder.decode(block);
     } catch (HpackException e) {
-      logFrame(HEADERS, h.flags, h.streamId, h.length, "undecodable: " + e.getMessage());
-      throw new ConnectionError(9, "HPACK: " + e.getMessage()); // COMPRESSION_ERROR
+      logFrame(headersFrame, "undecodable: " + e.getMessage());
+      throw Http2Exception.connectionError(Http2ErrorCode.COMPRESSION_ERROR, "HPACK: " + e.getMessage());
     }
+    AkamaiFingerprint.Priority priority = first.priority().map(Http2Session::priority).orElse(null);
     String priorityText =
-        h.priority == null
+        priority == null
             ? ""
-            : "priority=" + (h.priority.exclusive() ? 1 : 0) + ":" + h.priority.dependsOn() + ":"
-                + h.priority.weight() + ";";
-    logFrame(HEADERS, h.flags, h.streamId, h.length, priorityText + "headers=" + headers);
-    for (int[] c : h.continuations) {
-      logFrame(CONTINUATION, c[0], h.streamId, c[1], "");
+            : "priority=" + (priority.exclusive() ? 1 : 0) + ":" + priority.dependsOn() + ":"
+                + priority.weight() + ";";
+    logFrame(headersFrame, priorityText + "headers=" + headers);
+    for (Http2FrameHeader continuation : frames.subList(1, frames.size())) {
+      logFrame(continuation, "");
     }
-    boolean endStream = (h.flags & FLAG_END_STREAM) != 0;
-    Stream existing = streams.get(h.streamId);
+    boolean endStream = first.endStream();
+    Stream existing = streams.get(streamId);
     if (existing != null) {
       // Trailers: nothing to answer yet; they end the request body.
       if (endStream && !existing.dispatched) {
@@ -290,18 +296,18 @@ final class Http2Session {
       }
       return;
     }
-    if (h.streamId % 2 == 0 || h.streamId <= lastClientStream) {
-      throw new ConnectionError(PROTOCOL_ERROR, "bad client stream id " + h.streamId);
+    if (streamId % 2 == 0 || streamId <= lastClientStream) {
+      throw Http2Exception.connectionError(Http2ErrorCode.PROTOCOL_ERROR, "bad client stream id " + streamId);
     }
-    lastClientStream = h.streamId;
+    lastClientStream = streamId;
     log.headers(
-        new Http2HeadersRecord(h.streamId, h.flags, Optional.ofNullable(h.priority), headers));
-    log.request(new RequestRecord(HttpProtocol.HTTP_2, h.streamId, "", headers));
-    if (h.streamId > goAwayLastStream) {
+        new Http2HeadersRecord(streamId, headersFrame.flags(), Optional.ofNullable(priority), headers));
+    log.request(new RequestRecord(HttpProtocol.HTTP_2, streamId, "", headers));
+    if (streamId > goAwayLastStream) {
       return; // after our GOAWAY: ignored, the client retries it elsewhere
     }
     if (activeStreams.get() >= maxConcurrentStreams) {
-      write(RST_STREAM, 0, h.streamId, intPayload(REFUSED_STREAM));
+      write(w -> w.writeRstStream(streamId, Http2ErrorCode.REFUSED_STREAM));
       return;
     }
     long window;
@@ -311,90 +317,73 @@ final class Http2Session {
     } finally {
       flowLock.unlock();
     }
-    Stream stream = new Stream(h.streamId, headers, window);
-    streams.put(h.streamId, stream);
+    Stream stream = new Stream(streamId, headers, window);
+    streams.put(streamId, stream);
     if (endStream) {
       dispatch(stream);
     }
   }
 
-  private void onData(int flags, int streamId, byte[] p) throws IOException, ConnectionError {
-    logFrame(DATA, flags, streamId, p.length, "");
-    if (streamId == 0) {
-      throw new ConnectionError(PROTOCOL_ERROR, "DATA on stream 0");
-    }
-    int off = 0;
-    int end = p.length;
-    if ((flags & FLAG_PADDED) != 0) {
-      if (p.length < 1 || (p[0] & 0xff) >= p.length) {
-        throw new ConnectionError(PROTOCOL_ERROR, "bad DATA padding");
-      }
-      off = 1;
-      end -= p[0] & 0xff;
-    }
-    boolean endStream = (flags & FLAG_END_STREAM) != 0;
+  private void onData(Http2FrameHeader raw, Http2Frame.Data d) throws IOException {
+    logFrame(raw, "");
+    int streamId = d.streamId();
+    // Padding counts against flow control as well (RFC 9113 section 6.9.1).
+    int spent = d.flowControlledLength();
     // Credit what the client spent at once: tests want data to flow, not receive-side pressure.
-    if (p.length > 0) {
-      write(WINDOW_UPDATE, 0, 0, intPayload(p.length));
+    if (spent > 0) {
+      write(w -> w.writeWindowUpdate(0, spent));
     }
     Stream stream = streams.get(streamId);
     if (stream == null || stream.dispatched) {
       return; // refused, ignored after GOAWAY, or already answered: nothing to collect
     }
-    if (p.length > 0 && !endStream) {
-      write(WINDOW_UPDATE, 0, streamId, intPayload(p.length));
+    if (spent > 0 && !d.endStream()) {
+      write(w -> w.writeWindowUpdate(streamId, spent));
     }
-    if (stream.body.size() + (end - off) > engine.config().maxBodyBytes()) {
+    byte[] data = d.data();
+    if (stream.body.size() + data.length > engine.config().maxBodyBytes()) {
       streams.remove(streamId);
-      write(RST_STREAM, 0, streamId, intPayload(ENHANCE_YOUR_CALM));
+      write(w -> w.writeRstStream(streamId, Http2ErrorCode.ENHANCE_YOUR_CALM));
       return;
     }
-    stream.body.write(p, off, end - off);
-    if (endStream) {
+    stream.body.write(data, 0, data.length);
+    if (d.endStream()) {
       dispatch(stream);
     }
   }
 
-  private void onSettings(int flags, int streamId, byte[] p) throws IOException, ConnectionError {
-    if ((flags & FLAG_ACK) != 0) {
-      logFrame(SETTINGS, flags, streamId, p.length, "ACK");
+  private void onSettings(Http2FrameHeader raw, Http2Frame.Settings s) throws IOException {
+    if (s.ack()) {
+      logFrame(raw, "ACK");
       return;
-    }
-    if (p.length % 6 != 0 || streamId != 0) {
-      logFrame(SETTINGS, flags, streamId, p.length, "");
-      throw new ConnectionError(FRAME_SIZE_ERROR, "bad SETTINGS frame");
     }
     List<AkamaiFingerprint.Http2Setting> settings = new ArrayList<>();
     StringBuilder detail = new StringBuilder();
-    for (int i = 0; i < p.length; i += 6) {
-      int id = ((p[i] & 0xff) << 8) | (p[i + 1] & 0xff);
-      long value = getInt(p, i + 2) & 0xffffffffL;
-      settings.add(new AkamaiFingerprint.Http2Setting(id, value));
+    for (Http2Setting setting : s.settings()) {
+      settings.add(new AkamaiFingerprint.Http2Setting(setting.id(), setting.value()));
       if (detail.length() > 0) {
         detail.append(';');
       }
-      detail.append(id).append(':').append(value);
+      detail.append(setting.id()).append(':').append(setting.value());
     }
-    logFrame(SETTINGS, flags, streamId, p.length, detail.toString());
+    logFrame(raw, detail.toString());
     log.settings(settings);
-    for (AkamaiFingerprint.Http2Setting s : settings) {
-      switch (s.id()) {
-        case 1 -> {
+    // The reader has checked the values (window within 31 bits, frame size within range).
+    for (Http2Setting setting : s.settings()) {
+      switch (setting.id()) {
+        case Http2Setting.HEADER_TABLE_SIZE -> {
           writeLock.lock();
           try {
-            encoder.setPeerHeaderTableSize((int) Math.min(s.value(), Integer.MAX_VALUE));
+            encoder.setPeerHeaderTableSize((int) Math.min(setting.value(), Integer.MAX_VALUE));
           } finally {
             writeLock.unlock();
           }
         }
-        case 4 -> {
-          if (s.value() > 0x7fffffffL) {
-            throw new ConnectionError(FLOW_CONTROL_ERROR, "INITIAL_WINDOW_SIZE too large");
-          }
+        case Http2Setting.INITIAL_WINDOW_SIZE -> {
           flowLock.lock();
           try {
-            long delta = s.value() - peerInitialWindow;
-            peerInitialWindow = (int) s.value();
+            long delta = setting.value() - peerInitialWindow;
+            peerInitialWindow = (int) setting.value();
             for (Stream st : streams.values()) {
               st.sendWindow += delta;
             }
@@ -403,27 +392,27 @@ final class Http2Session {
             flowLock.unlock();
           }
         }
-        case 5 -> {
-          if (s.value() < DEFAULT_MAX_FRAME || s.value() > 16_777_215) {
-            throw new ConnectionError(PROTOCOL_ERROR, "bad MAX_FRAME_SIZE " + s.value());
+        case Http2Setting.MAX_FRAME_SIZE -> {
+          writeLock.lock();
+          try {
+            writer.setMaxFrameSize((int) setting.value());
+            peerMaxFrame = (int) setting.value();
+          } finally {
+            writeLock.unlock();
           }
-          peerMaxFrame = (int) s.value();
         }
         default -> {
           // Not needed by the server; recorded above.
         }
       }
     }
-    write(SETTINGS, FLAG_ACK, 0, new byte[0]);
+    write(Http2FrameWriter::writeSettingsAck);
   }
 
-  private void onWindowUpdate(int flags, int streamId, byte[] p) throws ConnectionError {
-    if (p.length != 4) {
-      logFrame(WINDOW_UPDATE, flags, streamId, p.length, "");
-      throw new ConnectionError(FRAME_SIZE_ERROR, "WINDOW_UPDATE of " + p.length + " bytes");
-    }
-    long increment = getInt(p, 0) & 0x7fffffffL;
-    logFrame(WINDOW_UPDATE, flags, streamId, p.length, "increment=" + increment);
+  private void onWindowUpdate(Http2FrameHeader raw, Http2Frame.WindowUpdate w) {
+    long increment = w.increment();
+    int streamId = w.streamId();
+    logFrame(raw, "increment=" + increment);
     log.windowUpdate(streamId, increment);
     flowLock.lock();
     try {
@@ -441,55 +430,33 @@ final class Http2Session {
     }
   }
 
-  private void onPing(int flags, int streamId, byte[] p) throws IOException, ConnectionError {
-    logFrame(PING, flags, streamId, p.length, HexFormat.of().formatHex(p));
-    if (p.length != 8) {
-      throw new ConnectionError(FRAME_SIZE_ERROR, "PING of " + p.length + " bytes");
-    }
-    if ((flags & FLAG_ACK) == 0) {
-      write(PING, FLAG_ACK, 0, p);
+  private void onPing(Http2FrameHeader raw, Http2Frame.Ping p) throws IOException {
+    logFrame(raw, HexFormat.of().toHexDigits(p.opaqueData()));
+    if (!p.ack()) {
+      write(w -> w.writePing(true, p.opaqueData()));
     }
   }
 
-  private void onPriority(int flags, int streamId, byte[] p) throws ConnectionError {
-    if (p.length != 5) {
-      logFrame(PRIORITY, flags, streamId, p.length, "");
-      throw new ConnectionError(FRAME_SIZE_ERROR, "PRIORITY of " + p.length + " bytes");
-    }
-    AkamaiFingerprint.Priority pr = priority(p, 0);
+  private void onPriority(Http2FrameHeader raw, Http2Frame.Priority p) {
+    AkamaiFingerprint.Priority pr = priority(p.priority());
     logFrame(
-        PRIORITY,
-        flags,
-        streamId,
-        p.length,
+        raw,
         "exclusive=" + (pr.exclusive() ? 1 : 0) + ";depends_on=" + pr.dependsOn() + ";weight="
             + pr.weight());
-    if (streamId == 0) {
-      throw new ConnectionError(PROTOCOL_ERROR, "PRIORITY on stream 0");
-    }
-    log.priority(new AkamaiFingerprint.PriorityFrame(streamId, pr));
+    log.priority(new AkamaiFingerprint.PriorityFrame(p.streamId(), pr));
   }
 
-  private void onRstStream(int flags, int streamId, byte[] p) throws ConnectionError {
-    logFrame(RST_STREAM, flags, streamId, p.length, p.length == 4 ? "error=" + getInt(p, 0) : "");
-    if (p.length != 4) {
-      throw new ConnectionError(FRAME_SIZE_ERROR, "RST_STREAM of " + p.length + " bytes");
-    }
-    Stream s = streams.get(streamId);
+  private void onRstStream(Http2FrameHeader raw, Http2Frame.RstStream r) {
+    logFrame(raw, "error=" + r.errorCode());
+    Stream s = streams.get(r.streamId());
     if (s != null) {
       s.reset = true;
-      flowLock.lock();
-      try {
-        windowOpened.signalAll();
-      } finally {
-        flowLock.unlock();
-      }
+      signalWindows();
     }
   }
 
-  private static AkamaiFingerprint.Priority priority(byte[] p, int off) {
-    int dep = getInt(p, off);
-    return new AkamaiFingerprint.Priority(dep < 0, dep & 0x7fffffff, (p[off + 4] & 0xff) + 1);
+  private static AkamaiFingerprint.Priority priority(Http2Frame.PriorityFields p) {
+    return new AkamaiFingerprint.Priority(p.exclusive(), p.streamDependency(), p.weight());
   }
 
   // ---------------------------------------------------------------------------------------------
@@ -544,7 +511,7 @@ final class Http2Session {
           // Leave this stream (and every later one) unprocessed; earlier ones may finish.
           int last = Math.max(0, stream.id - 2);
           goAwayLastStream = last;
-          sendGoAway(last, NO_ERROR);
+          sendGoAway(last, Http2ErrorCode.NO_ERROR);
           counted = false;
           activeStreams.decrementAndGet();
           connection.requestFinished();
@@ -587,20 +554,12 @@ final class Http2Session {
     if (!head) {
       fields.add(new Header("content-length", Integer.toString(body.length)));
     }
+    boolean endStream = body.length == 0 && complete;
     writeLock.lock();
     try {
       byte[] block = encoder.encode(fields);
-      int max = peerMaxFrame;
-      int first = Math.min(block.length, max);
-      boolean endStream = body.length == 0 && complete;
-      int flags = (first == block.length ? FLAG_END_HEADERS : 0) | (endStream ? FLAG_END_STREAM : 0);
-      writeFrame(out, HEADERS, flags, stream.id, block, 0, first);
-      for (int off = first; off < block.length; off += max) {
-        int n = Math.min(max, block.length - off);
-        writeFrame(out, CONTINUATION, off + n == block.length ? FLAG_END_HEADERS : 0, stream.id,
-            block, off, n);
-      }
-      out.flush();
+      writer.writeHeaders(stream.id, block, endStream, Optional.empty());
+      writer.flush();
     } finally {
       writeLock.unlock();
     }
@@ -610,11 +569,15 @@ final class Http2Session {
       if (n == 0) {
         return; // stream reset or connection closed
       }
-      boolean last = complete && off + n == body.length;
       writeLock.lock();
       try {
-        writeFrame(out, DATA, last ? FLAG_END_STREAM : 0, stream.id, body, off, n);
-        out.flush();
+        // The peer may have lowered its maximum frame size since the window was taken.
+        for (int o = off, max = writer.maxFrameSize(); o < off + n; o += max) {
+          int len = Math.min(max, off + n - o);
+          boolean last = complete && o + len == body.length;
+          writer.writeData(stream.id, body, o, len, last);
+        }
+        writer.flush();
       } finally {
         writeLock.unlock();
       }
@@ -649,19 +612,26 @@ final class Http2Session {
   // ---------------------------------------------------------------------------------------------
   // Writing
 
-  private void write(int type, int flags, int streamId, byte[] payload) throws IOException {
+  /** One frame-writing step, run under the write lock. */
+  @FunctionalInterface
+  private interface FrameWrite {
+    void writeTo(Http2FrameWriter writer) throws IOException;
+  }
+
+  /** Writes under the write lock and flushes. */
+  private void write(FrameWrite step) throws IOException {
     writeLock.lock();
     try {
-      writeFrame(out, type, flags, streamId, payload);
-      out.flush();
+      step.writeTo(writer);
+      writer.flush();
     } finally {
       writeLock.unlock();
     }
   }
 
-  private void sendGoAway(int lastStreamId, int errorCode) {
+  private void sendGoAway(int lastStreamId, Http2ErrorCode code) {
     try {
-      write(GOAWAY, 0, 0, goAwayPayload(lastStreamId, errorCode));
+      write(w -> w.writeGoAway(lastStreamId, code, new byte[0]));
     } catch (IOException e) {
       // Best effort: the connection closes right after anyway.
     }
@@ -672,8 +642,8 @@ final class Http2Session {
     try {
       if (writeLock.tryLock(100, TimeUnit.MILLISECONDS)) {
         try {
-          writeFrame(out, GOAWAY, 0, 0, goAwayPayload(lastStreamSeen(), NO_ERROR));
-          out.flush();
+          writer.writeGoAway(lastStreamSeen(), Http2ErrorCode.NO_ERROR, new byte[0]);
+          writer.flush();
         } catch (IOException e) {
           // Closing anyway.
         } finally {

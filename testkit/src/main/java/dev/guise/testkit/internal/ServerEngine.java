@@ -1,5 +1,6 @@
 package dev.guise.testkit.internal;
 
+import dev.guise.fingerprint.ClientHello;
 import dev.guise.testkit.ConnectionRecord;
 import dev.guise.testkit.Fault;
 import dev.guise.testkit.TestRequest;
@@ -43,6 +44,8 @@ public final class ServerEngine {
   private static final long REAPER_PERIOD_MILLIS = 20;
   /** The fatal alert record sent by a TLS_ALERT fault: TLS 1.2 record, alert handshake_failure. */
   private static final byte[] HANDSHAKE_FAILURE_ALERT = {0x15, 0x03, 0x03, 0x00, 0x02, 0x02, 0x28};
+  /** The same record with alert no_application_protocol (120, RFC 7301 section 3.2). */
+  private static final byte[] NO_APPLICATION_PROTOCOL_ALERT = {0x15, 0x03, 0x03, 0x00, 0x02, 0x02, 0x78};
 
   private final ServerConfig config;
   private final SSLSocketFactory socketFactory;
@@ -389,6 +392,14 @@ public final class ServerEngine {
         log.failure("TLS_ALERT fault: sent a fatal handshake_failure alert");
         return;
       }
+      Optional<String> noProtocol = refusedAlpn(log);
+      if (noProtocol.isPresent()) {
+        OutputStream out = raw.getOutputStream();
+        out.write(NO_APPLICATION_PROTOCOL_ALERT);
+        out.flush();
+        log.failure("ALPN: " + noProtocol.get() + "; sent a fatal no_application_protocol alert");
+        return;
+      }
       SSLSocket tls =
           (SSLSocket) socketFactory.createSocket(raw, new ByteArrayInputStream(hello), true);
       SSLParameters params = tls.getSSLParameters();
@@ -413,6 +424,33 @@ public final class ServerEngine {
       log.markClosed();
       open.remove(connection);
     }
+  }
+
+  /**
+   * Why the client's ALPN offer leaves no protocol to speak, or empty when there is one. RFC 7301
+   * requires the alert when the client offers protocols and none is ours. A client that offers no
+   * ALPN at all gets HTTP/1.1, the protocol one speaks without negotiating; a server configured
+   * without HTTP/1.1 refuses it the same way rather than silently speaking a protocol it was told
+   * not to. Decided here from the recorded ClientHello because the JDK's ALPN selector is never
+   * consulted when the extension is absent. An unparsable ClientHello is left to the handshake.
+   */
+  private Optional<String> refusedAlpn(ConnectionLog log) {
+    Optional<ClientHello> hello = log.clientHello();
+    if (hello.isEmpty()) {
+      return Optional.empty();
+    }
+    List<String> offered = hello.get().alpn();
+    if (offered.isEmpty()) {
+      return config.alpn().contains("http/1.1")
+          ? Optional.empty()
+          : Optional.of("client offered no ALPN and the server speaks only " + config.alpn());
+    }
+    for (String p : offered) {
+      if (config.alpn().contains(p)) {
+        return Optional.empty();
+      }
+    }
+    return Optional.of("client offered " + offered + ", the server speaks only " + config.alpn());
   }
 
   private static void closeQuietly(Socket s) {

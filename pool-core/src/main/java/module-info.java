@@ -11,10 +11,6 @@ module dev.guise.pool {
   requires jdk.jfr;
   requires dev.guise.codec;
   requires dev.guise.fingerprint;
-  // brotli and zstd decoders (automatic modules named from their jar files), used by the HTTP
-  // client's content decoding until codec exports its own decoders
-  requires dec;
-  requires aircompressor;
 
   exports dev.guise.pool.config;
   exports dev.guise.pool.failure;

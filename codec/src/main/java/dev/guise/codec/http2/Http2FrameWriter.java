@@ -14,6 +14,12 @@ import java.util.Optional;
  * <p>Each frame is assembled in a reusable buffer and handed to the stream in one {@code write}
  * call (a large DATA payload in two). Nothing is flushed until {@link #flush()}.
  *
+ * <p>Batching: between {@link #beginBatch()} and {@link #endBatch()} (or {@link #flush()}) frames
+ * are gathered in that same buffer and handed to the stream in a single {@code write}, so that
+ * what belongs together (a connection preface; a request's HEADERS, CONTINUATIONs and a stream
+ * WINDOW_UPDATE) leaves in one TLS record without a second buffer and a second copy of every
+ * frame. {@link #discardBatch()} drops a batch that must not reach the wire.
+ *
  * <p>Not thread-safe: callers serialise all writes to one connection (frames must not interleave,
  * and HPACK blocks must be written in the order they were encoded). The writer does not close the
  * stream.
@@ -27,6 +33,9 @@ public final class Http2FrameWriter {
   private final OutputStream out;
   private int maxFrameSize;
   private byte[] buf;
+  /** Bytes of earlier frames of the open batch at the start of {@code buf}; 0 outside a batch. */
+  private int batched;
+  private boolean batching;
 
   /**
    * @param out the connection's output
@@ -57,11 +66,48 @@ public final class Http2FrameWriter {
   }
 
   public void writeClientPreface() throws IOException {
-    out.write(CLIENT_PREFACE);
+    if (batching) {
+      if (buf.length < batched + CLIENT_PREFACE.length) {
+        buf = java.util.Arrays.copyOf(buf, Math.max(buf.length * 2, batched + CLIENT_PREFACE.length));
+      }
+      System.arraycopy(CLIENT_PREFACE, 0, buf, batched, CLIENT_PREFACE.length);
+      batched += CLIENT_PREFACE.length;
+    } else {
+      out.write(CLIENT_PREFACE);
+    }
   }
 
+  /** Writes any open batch, then flushes the stream. */
   public void flush() throws IOException {
+    endBatch();
     out.flush();
+  }
+
+  /** Starts gathering frames: nothing reaches the stream until {@link #endBatch()} or {@link #flush()}. */
+  public void beginBatch() {
+    batching = true;
+  }
+
+  /** Hands the gathered frames to the stream in one {@code write} and stops gathering. */
+  public void endBatch() throws IOException {
+    batching = false;
+    if (batched > 0) {
+      int n = batched;
+      // Emptied before the write: a failed write must not leave the frames to go out later.
+      batched = 0;
+      out.write(buf, 0, n);
+    }
+  }
+
+  /** Drops the gathered frames unwritten and stops gathering. */
+  public void discardBatch() {
+    batching = false;
+    batched = 0;
+  }
+
+  /** Bytes gathered in the open batch. */
+  public int batchedBytes() {
+    return batched;
   }
 
   /**
@@ -73,7 +119,9 @@ public final class Http2FrameWriter {
     switch (frame) {
       case Http2Frame.Data d -> {
         int padding = d.padding();
-        if (padding < 0) {
+        if (padding < 0 && batching) {
+          flushFrame(put(d.data(), start(d.data().length, Http2Frame.TYPE_DATA, d.flags(), d.streamId())));
+        } else if (padding < 0) {
           // The payload may be large: header from the buffer, payload straight from the array.
           checkLength(d.data().length);
           header(0, d.data().length, Http2Frame.TYPE_DATA, d.flags(), d.streamId());
@@ -196,7 +244,12 @@ public final class Http2FrameWriter {
     if (streamId <= 0) {
       throw new IllegalArgumentException("DATA needs a stream: " + streamId);
     }
-    header(0, length, Http2Frame.TYPE_DATA, endStream ? Http2Frame.FLAG_END_STREAM : 0, streamId);
+    int flags = endStream ? Http2Frame.FLAG_END_STREAM : 0;
+    if (batching) {
+      flushFrame(put(data, offset, length, start(length, Http2Frame.TYPE_DATA, flags, streamId)));
+      return;
+    }
+    header(0, length, Http2Frame.TYPE_DATA, flags, streamId);
     if (length <= buf.length - FRAME_HEADER_LENGTH) {
       System.arraycopy(data, offset, buf, FRAME_HEADER_LENGTH, length);
       out.write(buf, 0, FRAME_HEADER_LENGTH + length);
@@ -237,14 +290,18 @@ public final class Http2FrameWriter {
     }
   }
 
-  /** Checks the length, makes room, writes the header; returns the payload position. */
+  /**
+   * Checks the length, makes room after any batched frames, writes the header; returns the payload
+   * position.
+   */
   private int start(int length, int type, int flags, int streamId) {
     checkLength(length);
-    if (buf.length < FRAME_HEADER_LENGTH + length) {
-      buf = new byte[FRAME_HEADER_LENGTH + length];
+    int need = batched + FRAME_HEADER_LENGTH + length;
+    if (buf.length < need) {
+      buf = java.util.Arrays.copyOf(buf, Math.max(need, batched > 0 ? buf.length * 2 : 0));
     }
-    header(0, length, type, flags, streamId);
-    return FRAME_HEADER_LENGTH;
+    header(batched, length, type, flags, streamId);
+    return batched + FRAME_HEADER_LENGTH;
   }
 
   private void header(int at, int length, int type, int flags, int streamId) {
@@ -285,6 +342,10 @@ public final class Http2FrameWriter {
   }
 
   private void flushFrame(int end) throws IOException {
-    out.write(buf, 0, end);
+    if (batching) {
+      batched = end;
+    } else {
+      out.write(buf, 0, end);
+    }
   }
 }

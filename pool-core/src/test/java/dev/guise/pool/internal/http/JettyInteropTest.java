@@ -33,6 +33,9 @@ import java.util.zip.GZIPOutputStream;
 import org.eclipse.jetty.alpn.server.ALPNServerConnectionFactory;
 import org.eclipse.jetty.http.HttpField;
 import org.eclipse.jetty.http.HttpFields;
+import org.eclipse.jetty.http.HttpURI;
+import org.eclipse.jetty.http.HttpVersion;
+import org.eclipse.jetty.http.MetaData;
 import org.eclipse.jetty.http2.server.HTTP2ServerConnectionFactory;
 import org.eclipse.jetty.io.Content;
 import org.eclipse.jetty.server.Handler;
@@ -124,6 +127,12 @@ class JettyInteropTest {
           }
         }
         response.write(true, ByteBuffer.wrap(Long.toString(total).getBytes(StandardCharsets.US_ASCII)), callback);
+      }
+      case "/push" -> {
+        // Jetty 12 core still pushes (Request.push), but only to a client whose SETTINGS allow it.
+        request.push(new MetaData.Request("GET", HttpURI.build(request.getHttpURI()).path("/big").query("10"),
+            HttpVersion.HTTP_2, HttpFields.EMPTY));
+        response.write(true, ByteBuffer.wrap("after push".getBytes(StandardCharsets.US_ASCII)), callback);
       }
       case "/big" -> {
         int n = Integer.parseInt(query);
@@ -294,6 +303,23 @@ class JettyInteropTest {
       shutdown.get(10, TimeUnit.SECONDS);
     } finally {
       c.close();
+    }
+  }
+
+  /**
+   * The handler asks Jetty to push; both profiles send SETTINGS_ENABLE_PUSH=0, so Jetty must not
+   * send PUSH_PROMISE (if it did, the client would fail the connection with PROTOCOL_ERROR, as
+   * Http2HostileServerTest proves with a scripted PUSH_PROMISE): the response arrives and the
+   * connection stays usable.
+   */
+  @Test
+  void h2PushFromJettyIsNeverSentToOurProfiles() throws Exception {
+    for (WireProfile profile : List.of(CHROME, FIREFOX)) {
+      try (HttpConnection c = TlsPeers.connect(port, H2, profile)) {
+        assertEquals("after push", c.exchange(get("/push"), ExchangeLimits.DEFAULT, in(Duration.ofSeconds(10))).bodyText());
+        assertEquals(200, c.exchange(get("/big?10"), ExchangeLimits.DEFAULT, in(Duration.ofSeconds(10))).status());
+        assertTrue(c.isUsable(), profile.name());
+      }
     }
   }
 

@@ -1,21 +1,6 @@
 package dev.guise.pool.internal.http.h2;
 
 import static dev.guise.pool.internal.http.HttpFailures.remaining;
-import static dev.guise.pool.internal.http.h2.FrameBuffer.CONTINUATION;
-import static dev.guise.pool.internal.http.h2.FrameBuffer.DATA;
-import static dev.guise.pool.internal.http.h2.FrameBuffer.FLAG_ACK;
-import static dev.guise.pool.internal.http.h2.FrameBuffer.FLAG_END_HEADERS;
-import static dev.guise.pool.internal.http.h2.FrameBuffer.FLAG_END_STREAM;
-import static dev.guise.pool.internal.http.h2.FrameBuffer.FLAG_PADDED;
-import static dev.guise.pool.internal.http.h2.FrameBuffer.FLAG_PRIORITY;
-import static dev.guise.pool.internal.http.h2.FrameBuffer.GOAWAY;
-import static dev.guise.pool.internal.http.h2.FrameBuffer.HEADERS;
-import static dev.guise.pool.internal.http.h2.FrameBuffer.PING;
-import static dev.guise.pool.internal.http.h2.FrameBuffer.PRIORITY;
-import static dev.guise.pool.internal.http.h2.FrameBuffer.PUSH_PROMISE;
-import static dev.guise.pool.internal.http.h2.FrameBuffer.RST_STREAM;
-import static dev.guise.pool.internal.http.h2.FrameBuffer.SETTINGS;
-import static dev.guise.pool.internal.http.h2.FrameBuffer.WINDOW_UPDATE;
 
 import dev.guise.api.ClassifiedIOException;
 import dev.guise.api.FailureKind;
@@ -25,27 +10,33 @@ import dev.guise.api.NegotiatedTls;
 import dev.guise.api.PoolAction;
 import dev.guise.api.TlsConnection;
 import dev.guise.api.TlsEndpoint;
+import dev.guise.codec.http2.HeaderBlockAssembler;
+import dev.guise.codec.http2.Http2ErrorCode;
+import dev.guise.codec.http2.Http2Exception;
+import dev.guise.codec.http2.Http2Frame;
+import dev.guise.codec.http2.Http2FrameReader;
+import dev.guise.codec.http2.Http2FrameWriter;
 import dev.guise.codec.hpack.HpackDecoder;
 import dev.guise.codec.hpack.HpackEncoder;
 import dev.guise.codec.hpack.HpackException;
-import dev.guise.fingerprint.AkamaiFingerprint.Http2Setting;
 import dev.guise.fingerprint.AkamaiFingerprint.Priority;
 import dev.guise.fingerprint.AkamaiFingerprint.PriorityFrame;
 import dev.guise.fingerprint.Http2Behaviour;
 import dev.guise.pool.http.HttpRequest;
 import dev.guise.pool.http.HttpResponse;
-import dev.guise.pool.internal.http.ContentDecoding;
 import dev.guise.pool.internal.http.HttpConnection;
 import dev.guise.pool.internal.http.HttpFailures;
+import dev.guise.pool.internal.http.ResponseBodies;
 import dev.guise.pool.internal.http.WireProfile;
 import java.io.BufferedInputStream;
 import java.io.ByteArrayOutputStream;
+import java.io.ByteArrayInputStream;
 import java.io.EOFException;
+import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.SocketTimeoutException;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -95,8 +86,6 @@ import java.util.concurrent.locks.ReentrantLock;
  * {@code NOT_PROCESSED}.
  */
 public final class Http2Connection implements HttpConnection {
-  private static final byte[] PREFACE =
-      "PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n".getBytes(StandardCharsets.US_ASCII);
   private static final int DEFAULT_WINDOW = 65_535;
   private static final int DEFAULT_MAX_FRAME_SIZE = 16_384;
   private static final long MAX_WINDOW = 0x7fffffffL;
@@ -115,13 +104,13 @@ public final class Http2Connection implements HttpConnection {
   private final Http2Behaviour wire;
   private final Duration controlWriteTimeout;
   private final InputStream in;
-  private final OutputStream out;
   private final Thread reader;
   private final ScheduledFuture<?> watchdog;
 
   // Guarded by writeLock.
   private final ReentrantLock writeLock = new ReentrantLock();
-  private final FrameBuffer frames = new FrameBuffer();
+  /** Gathers each write's frames into one batch, so they leave in one TLS write. */
+  private final Http2FrameWriter frames;
   private final HpackEncoder encoder;
   private volatile long writeStartedNanos;
   private volatile long writeDeadlineNanos;
@@ -131,9 +120,8 @@ public final class Http2Connection implements HttpConnection {
   private final HpackDecoder decoder;
   private final int ownMaxFrameSize;
   private final long ownMaxHeaderListSize;
-  private int continuationStream;
-  private int continuationFlags;
-  private ByteArrayOutputStream headerBlock;
+  private final Http2FrameReader frameReader;
+  private final HeaderBlockAssembler headerBlocks;
   private int controlFrames;
   private boolean peerSettingsSeen;
 
@@ -163,6 +151,7 @@ public final class Http2Connection implements HttpConnection {
   private boolean closed;
   private IOException broken;
 
+  private final java.util.Optional<Http2Frame.PriorityFields> headersPriority;
   private final long connectionWindowTarget;
   private final long streamWindowTarget;
   private final long ownInitialWindow;
@@ -175,19 +164,24 @@ public final class Http2Connection implements HttpConnection {
     this.profile = profile;
     this.wire = profile.http2();
     this.controlWriteTimeout = controlWriteTimeout;
-    this.in = new BufferedInputStream(tls.input(), 32 * 1024);
-    this.out = tls.output();
+    this.in = new BufferedInputStream(new TickingInput(tls.input()), 32 * 1024);
+    this.frames = new Http2FrameWriter(tls.output(), DEFAULT_MAX_FRAME_SIZE);
     int headerTableSize = (int) profile.setting(1).orElse(HpackDecoder.DEFAULT_HEADER_TABLE_SIZE);
     this.ownMaxHeaderListSize = profile.setting(6).orElse(256 * 1024);
     this.decoder = new HpackDecoder(headerTableSize, ownMaxHeaderListSize);
     // Browsers keep HPACK's default 4096-byte encoder table (they advertise a larger decoder table).
     this.encoder = new HpackEncoder();
     this.ownMaxFrameSize = (int) profile.setting(5).orElse(DEFAULT_MAX_FRAME_SIZE);
+    this.frameReader = new Http2FrameReader(in, ownMaxFrameSize);
+    // A block far larger than the header list limit cannot decode to a list within it: stop before
+    // buffering it (this is what ends an endless CONTINUATION sequence).
+    this.headerBlocks = new HeaderBlockAssembler((int) Math.min(Integer.MAX_VALUE - 1024, ownMaxHeaderListSize) + 1024);
     this.ownInitialWindow = profile.setting(4).orElse(DEFAULT_WINDOW);
     this.connectionWindowTarget = DEFAULT_WINDOW + wire.connectionWindowUpdate().orElse(0);
     this.streamWindowTarget = ownInitialWindow + wire.streamWindowUpdate().orElse(0);
     this.connectionRecvWindow = connectionWindowTarget;
     this.nextStreamId = wire.firstStreamId();
+    this.headersPriority = profile.headersPriority().map(Http2Connection::priorityFields);
     writePreface();
     tls.setReadTimeout(READ_TICK);
     this.reader = Thread.ofVirtual().name("guise-h2-reader " + endpoint).unstarted(this::readLoop);
@@ -217,19 +211,18 @@ public final class Http2Connection implements HttpConnection {
   private void writePreface() throws IOException {
     writeLock.lock();
     try {
-      frames.raw(PREFACE);
-      List<Http2Setting> settings = wire.settings();
-      frames.header(settings.size() * 6, SETTINGS, 0, 0);
-      for (Http2Setting s : settings) {
-        frames.int16(s.id());
-        frames.int32((int) s.value());
+      frames.beginBatch();
+      frames.writeClientPreface();
+      List<dev.guise.codec.http2.Http2Setting> settings = new ArrayList<>();
+      for (var s : wire.settings()) {
+        settings.add(new dev.guise.codec.http2.Http2Setting(s.id(), s.value()));
       }
+      frames.writeSettings(settings);
       if (wire.connectionWindowUpdate().isPresent()) {
-        frames.windowUpdate(0, wire.connectionWindowUpdate().getAsLong());
+        frames.writeWindowUpdate(0, (int) wire.connectionWindowUpdate().getAsLong());
       }
       for (PriorityFrame p : wire.priorityFrames()) {
-        frames.header(5, PRIORITY, 0, p.streamId());
-        writePriority(p.priority());
+        frames.write(new Http2Frame.Priority(p.streamId(), priorityFields(p.priority())));
       }
       timedWrite(System.nanoTime() + controlWriteTimeout.toNanos());
     } finally {
@@ -237,9 +230,8 @@ public final class Http2Connection implements HttpConnection {
     }
   }
 
-  private void writePriority(Priority p) {
-    frames.int32((p.exclusive() ? 0x80000000 : 0) | p.dependsOn());
-    frames.byte1(p.weight() - 1);
+  private static Http2Frame.PriorityFields priorityFields(Priority p) {
+    return new Http2Frame.PriorityFields(p.exclusive(), p.dependsOn(), p.weight());
   }
 
   // ---------------------------------------------------------------------------------------------
@@ -340,8 +332,7 @@ public final class Http2Connection implements HttpConnection {
       if (request.method().equals("HEAD")) {
         decoded = new byte[0];
       } else {
-        decoded = ContentDecoding.decode(stream.headers, stream.body.toByteArray(),
-            limits.maxBodyBytes(), limits.truncateBody()).body();
+        decoded = decodeBody(stream, limits);
       }
       return new HttpResponse(stream.status, stream.headers, decoded, stream.trailers,
           HttpProtocol.HTTP_2, endpoint, tls.negotiated().profile(), reused);
@@ -351,6 +342,28 @@ public final class Http2Connection implements HttpConnection {
       } else {
         endStream(stream);
       }
+    }
+  }
+
+  /**
+   * The whole raw body is already here, so a body over the limit leaves the connection in step:
+   * the failure keeps it.
+   */
+  private byte[] decodeBody(Stream stream, ExchangeLimits limits) throws IOException {
+    byte[] raw = stream.body.toByteArray();
+    String coding = ResponseBodies.contentEncoding(stream.headers);
+    if (ResponseBodies.isIdentity(coding) && raw.length <= limits.maxBodyBytes()) {
+      return raw;
+    }
+    try {
+      return ResponseBodies.read(coding, new ByteArrayInputStream(raw), limits.maxBodyBytes(),
+          limits.truncateBody(), stream.truncated);
+    } catch (ClassifiedIOException e) {
+      if (e.kind() == FailureKind.RESPONSE_TOO_LARGE) {
+        throw HttpFailures.tooLarge("response body of stream " + stream.id + " from " + endpoint
+            + " exceeds the limit of " + limits.maxBodyBytes() + " bytes", PoolAction.KEEP);
+      }
+      throw e;
     }
   }
 
@@ -465,40 +478,15 @@ public final class Http2Connection implements HttpConnection {
         lock.unlock();
       }
       byte[] block = encoder.encode(headerList);
-      int flags = hasBody ? 0 : FLAG_END_STREAM;
-      Priority priority = profile.headersPriority().orElse(null);
-      int prefix = priority == null ? 0 : 5;
-      int first = Math.min(block.length, peerMaxFrameSize() - prefix);
-      boolean single = first == block.length;
-      frames.header(first + prefix, HEADERS,
-          flags | (single ? FLAG_END_HEADERS : 0) | (priority == null ? 0 : FLAG_PRIORITY), stream.id);
-      if (priority != null) {
-        writePriority(priority);
-      }
-      frames.bytes(block, 0, first);
-      for (int off = first; off < block.length; ) {
-        int n = Math.min(block.length - off, peerMaxFrameSize());
-        frames.header(n, CONTINUATION, off + n == block.length ? FLAG_END_HEADERS : 0, stream.id);
-        frames.bytes(block, off, n);
-        off += n;
-      }
+      frames.writeHeaders(stream.id, block, !hasBody, headersPriority);
       if (wire.streamWindowUpdate().isPresent()) {
-        frames.windowUpdate(stream.id, wire.streamWindowUpdate().getAsLong());
+        frames.writeWindowUpdate(stream.id, (int) wire.streamWindowUpdate().getAsLong());
       }
       timedWrite(deadlineNanos);
     } catch (IOException e) {
       throw writeFailed(e);
     } finally {
       writeLock.unlock();
-    }
-  }
-
-  private int peerMaxFrameSize() {
-    lock.lock();
-    try {
-      return peerMaxFrameSize;
-    } finally {
-      lock.unlock();
     }
   }
 
@@ -514,7 +502,7 @@ public final class Http2Connection implements HttpConnection {
           }
           if (stream.remoteClosed) {
             // The server answered before reading everything (e.g. 413): stop sending, keep the answer.
-            sendRstLater(stream.id, ErrorCodes.CANCEL);
+            sendRstLater(stream.id, Http2ErrorCode.CANCEL);
             return;
           }
           long window = Math.min(stream.sendWindow, connectionSendWindow);
@@ -540,8 +528,13 @@ public final class Http2Connection implements HttpConnection {
       boolean last = off + n == body.length;
       acquireWriteLock(deadlineNanos);
       try {
-        frames.header(n, DATA, last ? FLAG_END_STREAM : 0, stream.id);
-        frames.bytes(body, off, n);
+        // The writer learns a new peer frame size only with our SETTINGS ACK; until then it may
+        // still hold the old (smaller) one.
+        for (int sent = 0; sent < n; ) {
+          int piece = Math.min(n - sent, frames.maxFrameSize());
+          frames.writeData(stream.id, body, off + sent, piece, last && sent + piece == n);
+          sent += piece;
+        }
         timedWrite(deadlineNanos);
       } catch (IOException e) {
         throw writeFailed(e);
@@ -560,7 +553,7 @@ public final class Http2Connection implements HttpConnection {
         if (left <= 0) {
           stream.failure = HttpFailures.readTimeout("no complete HTTP/2 response from " + endpoint
               + " on stream " + stream.id + " before the deadline");
-          sendRstLater(stream.id, ErrorCodes.CANCEL);
+          sendRstLater(stream.id, Http2ErrorCode.CANCEL);
           break;
         }
         stream.changed.awaitNanos(left);
@@ -570,7 +563,7 @@ public final class Http2Connection implements HttpConnection {
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      sendRstLater(stream.id, ErrorCodes.CANCEL);
+      sendRstLater(stream.id, Http2ErrorCode.CANCEL);
       throw HttpFailures.cancelled("interrupted waiting for the response");
     } finally {
       lock.unlock();
@@ -592,12 +585,12 @@ public final class Http2Connection implements HttpConnection {
       lock.unlock();
     }
     if (rst >= 0) {
-      writeControl(f -> f.rstStream(stream.id, stream.pendingRstCode));
+      writeControl(f -> f.writeRstStream(stream.id, stream.pendingRstCode));
     }
   }
 
   /** Records an RST_STREAM to send once the state lock is released. Under lock. */
-  private void sendRstLater(int streamId, int code) {
+  private void sendRstLater(int streamId, Http2ErrorCode code) {
     Stream s = streams.get(streamId);
     if (s != null && !s.rstSent) {
       s.rstSent = true;
@@ -633,7 +626,7 @@ public final class Http2Connection implements HttpConnection {
     try {
       acquireWriteLock(deadline);
       try {
-        frames.ping(false, longBytes(payload));
+        frames.writePing(false, payload);
         timedWrite(deadline);
       } catch (IOException e) {
         throw writeFailed(e);
@@ -682,7 +675,7 @@ public final class Http2Connection implements HttpConnection {
     try {
       if (writeLock.tryLock(100, TimeUnit.MILLISECONDS)) {
         try {
-          frames.clear();
+          startBatch();
           int last;
           lock.lock();
           try {
@@ -690,7 +683,7 @@ public final class Http2Connection implements HttpConnection {
           } finally {
             lock.unlock();
           }
-          frames.goAway(last, ErrorCodes.NO_ERROR);
+          frames.writeGoAway(last, Http2ErrorCode.NO_ERROR, new byte[0]);
           timedWrite(System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(200));
         } catch (IOException ignored) {
           // the peer may already be gone; closing is what matters
@@ -729,12 +722,17 @@ public final class Http2Connection implements HttpConnection {
       if (!writeLock.tryLock(Math.max(0, remaining(deadlineNanos)), TimeUnit.NANOSECONDS)) {
         throw HttpFailures.deadline("could not write to " + endpoint + " before the deadline");
       }
-      // Whatever a failed holder left half-built must never reach the wire.
-      frames.clear();
+      startBatch();
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw HttpFailures.cancelled("interrupted waiting to write");
     }
+  }
+
+  /** Starts a batch; whatever a failed holder left half-built must never reach the wire. Under writeLock. */
+  private void startBatch() {
+    frames.discardBatch();
+    frames.beginBatch();
   }
 
   /** Writes the gathered frames; the watchdog closes the connection if it blocks past the deadline. Under writeLock. */
@@ -742,7 +740,7 @@ public final class Http2Connection implements HttpConnection {
     writeDeadlineNanos = deadlineNanos;
     writeStartedNanos = System.nanoTime() | 1;
     try {
-      frames.writeTo(out);
+      frames.flush();
     } finally {
       writeStartedNanos = 0;
     }
@@ -754,7 +752,7 @@ public final class Http2Connection implements HttpConnection {
       writeStallHandled = true;
       // Closing may itself block on the stuck write's TLS lock; never stall the shared watchdog.
       Thread.ofVirtual().start(() -> connectionError(HttpFailures.deadline("a write to " + endpoint
-          + " blocked past its deadline (the peer stopped reading)"), -1));
+          + " blocked past its deadline (the peer stopped reading)"), null));
     }
   }
 
@@ -769,13 +767,13 @@ public final class Http2Connection implements HttpConnection {
     } finally {
       lock.unlock();
     }
-    connectionError(failure, -1);
+    connectionError(failure, null);
     return failure;
   }
 
   @FunctionalInterface
   private interface FrameWrite {
-    void into(FrameBuffer f);
+    void into(Http2FrameWriter f) throws IOException;
   }
 
   /** Writes a connection-level frame from the reader or a finishing exchange; failures break the connection. */
@@ -784,7 +782,7 @@ public final class Http2Connection implements HttpConnection {
     try {
       acquireWriteLock(deadline);
     } catch (IOException e) {
-      connectionError(HttpFailures.deadline("could not write a control frame to " + endpoint + " in time"), -1);
+      connectionError(HttpFailures.deadline("could not write a control frame to " + endpoint + " in time"), null);
       return;
     }
     try {
@@ -802,60 +800,81 @@ public final class Http2Connection implements HttpConnection {
   // ---------------------------------------------------------------------------------------------
 
   private void readLoop() {
-    byte[] head = new byte[9];
     try {
       while (true) {
-        readFully(head, 9);
-        int length = (head[0] & 0xff) << 16 | (head[1] & 0xff) << 8 | (head[2] & 0xff);
-        int type = head[3] & 0xff;
-        int flags = head[4] & 0xff;
-        int streamId = ((head[5] & 0x7f) << 24) | ((head[6] & 0xff) << 16) | ((head[7] & 0xff) << 8) | (head[8] & 0xff);
-        if (length > ownMaxFrameSize) {
-          throw new ConnectionError(ErrorCodes.FRAME_SIZE_ERROR,
-              "frame of " + length + " bytes exceeds our SETTINGS_MAX_FRAME_SIZE " + ownMaxFrameSize);
+        Http2Frame frame;
+        try {
+          frame = frameReader.readFrame();
+        } catch (Http2Exception e) {
+          if (e.isConnectionError()) {
+            throw e;
+          }
+          // The frame was read whole: the connection is in step, only that stream is in error.
+          onStreamError(e);
+          continue;
         }
-        byte[] payload = new byte[length];
-        readFully(payload, length);
+        if (frame == null) {
+          throw new EOFException("end of stream between frames");
+        }
         if (!peerSettingsSeen) {
-          if (type != SETTINGS || (flags & FLAG_ACK) != 0) {
-            throw new ConnectionError(ErrorCodes.PROTOCOL_ERROR, "the server's preface is not a SETTINGS frame");
+          if (!(frame instanceof Http2Frame.Settings settings) || settings.ack()) {
+            throw new ConnectionError(Http2ErrorCode.PROTOCOL_ERROR, "the server's preface is not a SETTINGS frame");
           }
           peerSettingsSeen = true;
         }
-        if (continuationStream != 0 && (type != CONTINUATION || streamId != continuationStream)) {
-          throw new ConnectionError(ErrorCodes.PROTOCOL_ERROR, "expected CONTINUATION for stream " + continuationStream);
+        if (frame instanceof Http2Frame.PushPromise) {
+          throw new ConnectionError(Http2ErrorCode.PROTOCOL_ERROR, "PUSH_PROMISE although we sent SETTINGS_ENABLE_PUSH=0");
         }
-        dispatch(type, flags, streamId, payload);
+        HeaderBlockAssembler.HeaderBlock block = headerBlocks.accept(frame);
+        if (block != null) {
+          onHeaderBlock(block);
+        } else if (!(frame instanceof Http2Frame.Headers) && !(frame instanceof Http2Frame.Continuation)) {
+          dispatch(frame);
+        } else {
+          controlFrames = 0;
+        }
       }
     } catch (ConnectionError e) {
       connectionError(e.failure, e.code);
+    } catch (Http2Exception e) {
+      connectionError(e, e.errorCode());
     } catch (ClassifiedIOException e) {
-      connectionError(e, ErrorCodes.PROTOCOL_ERROR);
+      connectionError(e, e.kind() == FailureKind.PROTOCOL_ERROR ? Http2ErrorCode.PROTOCOL_ERROR : null);
     } catch (EOFException e) {
-      connectionError(HttpFailures.closed("the server closed the connection " + endpoint, e), -1);
+      connectionError(HttpFailures.closed("the server closed the connection " + endpoint, e), null);
     } catch (IOException e) {
-      connectionError(HttpFailures.reset("reading from " + endpoint + " failed: " + e.getMessage(), e), -1);
+      connectionError(HttpFailures.reset("reading from " + endpoint + " failed: " + e.getMessage(), e), null);
     } catch (RuntimeException | Error e) {
-      connectionError(HttpFailures.protocol("HTTP/2 reader failed: " + e, e), ErrorCodes.INTERNAL_ERROR);
+      connectionError(HttpFailures.protocol("HTTP/2 reader failed: " + e, e), Http2ErrorCode.INTERNAL_ERROR);
     }
   }
 
-  private void readFully(byte[] b, int n) throws IOException {
-    int off = 0;
-    while (off < n) {
-      int r;
-      try {
-        r = in.read(b, off, n - off);
-      } catch (SocketTimeoutException tick) {
-        if (isClosedOrBroken()) {
-          throw tick;
+  /**
+   * The connection's input with the reader's periodic read timeout turned into "read on" while the
+   * connection is open, so a frame split across a tick is never lost half-read.
+   */
+  private final class TickingInput extends FilterInputStream {
+    TickingInput(InputStream in) {
+      super(in);
+    }
+
+    @Override
+    public int read() throws IOException {
+      byte[] one = new byte[1];
+      return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
+    }
+
+    @Override
+    public int read(byte[] b, int off, int len) throws IOException {
+      while (true) {
+        try {
+          return in.read(b, off, len);
+        } catch (SocketTimeoutException tick) {
+          if (isClosedOrBroken()) {
+            throw tick;
+          }
         }
-        continue;
       }
-      if (r < 0) {
-        throw new EOFException("end of stream after " + off + " of " + n + " bytes");
-      }
-      off += r;
     }
   }
 
@@ -868,51 +887,56 @@ public final class Http2Connection implements HttpConnection {
     }
   }
 
-  private void dispatch(int type, int flags, int streamId, byte[] p) throws IOException {
-    switch (type) {
-      case DATA -> onData(flags, streamId, p);
-      case HEADERS -> onHeaders(flags, streamId, p);
-      case PRIORITY -> {
-        if (p.length != 5) {
-          throw new ConnectionError(ErrorCodes.FRAME_SIZE_ERROR, "PRIORITY frame of " + p.length + " bytes");
-        }
-        countControl();
+  private void dispatch(Http2Frame frame) throws IOException {
+    switch (frame) {
+      case Http2Frame.Data d -> onData(d);
+      case Http2Frame.Priority ignored -> countControl();
+      case Http2Frame.RstStream r -> onRstStream(r.streamId(), r.errorCode());
+      case Http2Frame.Settings settings -> onSettings(settings);
+      case Http2Frame.Ping ping -> onPing(ping);
+      case Http2Frame.GoAway g -> onGoAway(g);
+      case Http2Frame.WindowUpdate w -> onWindowUpdate(w.streamId(), w.increment());
+      // Unknown frame types are ignored (RFC 9113 section 4.1); header frames went to the assembler.
+      default -> countControl();
+    }
+  }
+
+  /** A stream error the frame reader found (bad PRIORITY length, zero WINDOW_UPDATE): reset that stream. */
+  private void onStreamError(Http2Exception e) {
+    int streamId = e.streamId();
+    boolean reset = false;
+    lock.lock();
+    try {
+      Stream s = streams.get(streamId);
+      if (s != null && !s.rstSent) {
+        fail(s, new ClassifiedIOException(FailureKind.PROTOCOL_ERROR, false, PoolAction.KEEP,
+            e.getMessage() + " from " + endpoint, e));
+        s.rstSent = true;
+        reset = true;
       }
-      case RST_STREAM -> onRstStream(streamId, p);
-      case SETTINGS -> onSettings(flags, streamId, p);
-      case PUSH_PROMISE -> throw new ConnectionError(ErrorCodes.PROTOCOL_ERROR,
-          "PUSH_PROMISE although we sent SETTINGS_ENABLE_PUSH=0");
-      case PING -> onPing(flags, streamId, p);
-      case GOAWAY -> onGoAway(streamId, p);
-      case WINDOW_UPDATE -> onWindowUpdate(streamId, p);
-      case CONTINUATION -> onContinuation(flags, streamId, p);
-      default -> countControl(); // unknown frame types are ignored (RFC 9113 section 4.1)
+    } finally {
+      lock.unlock();
+    }
+    if (reset) {
+      writeControl(f -> f.writeRstStream(streamId, e.errorCode()));
     }
   }
 
   private void countControl() throws ConnectionError {
     if (++controlFrames > CONTROL_FLOOD_LIMIT) {
-      throw new ConnectionError(ErrorCodes.ENHANCE_YOUR_CALM,
+      throw new ConnectionError(Http2ErrorCode.ENHANCE_YOUR_CALM,
           "more than " + CONTROL_FLOOD_LIMIT + " control frames without a response frame");
     }
   }
 
-  private void onData(int flags, int streamId, byte[] p) throws IOException {
-    if (streamId == 0) {
-      throw new ConnectionError(ErrorCodes.PROTOCOL_ERROR, "DATA on stream 0");
-    }
-    int padding = 0;
-    int dataOffset = 0;
-    if ((flags & FLAG_PADDED) != 0) {
-      if (p.length < 1 || (p[0] & 0xff) >= p.length) {
-        throw new ConnectionError(ErrorCodes.PROTOCOL_ERROR, "DATA padding longer than the frame");
-      }
-      padding = p[0] & 0xff;
-      dataOffset = 1;
-    }
-    int dataLength = p.length - dataOffset - padding;
-    boolean endStream = (flags & FLAG_END_STREAM) != 0;
-    if (p.length == 0 && !endStream) {
+  private void onData(Http2Frame.Data d) throws IOException {
+    int streamId = d.streamId();
+    byte[] data = d.data();
+    int dataLength = data.length;
+    // Flow control counts the whole frame, padding included.
+    int flowLength = d.flowControlledLength();
+    boolean endStream = d.endStream();
+    if (flowLength == 0 && !endStream) {
       countControl();
     } else {
       controlFrames = 0;
@@ -922,12 +946,12 @@ public final class Http2Connection implements HttpConnection {
     int rst = -1;
     lock.lock();
     try {
-      // Flow control counts the whole frame, padding included, whatever became of the stream.
-      connectionRecvWindow -= p.length;
+      // Whatever became of the stream.
+      connectionRecvWindow -= flowLength;
       if (connectionRecvWindow < 0) {
-        throw new ConnectionError(ErrorCodes.FLOW_CONTROL_ERROR, "the server overran the connection window");
+        throw new ConnectionError(Http2ErrorCode.FLOW_CONTROL_ERROR, "the server overran the connection window");
       }
-      connectionRecvUnacked += p.length;
+      connectionRecvUnacked += flowLength;
       if (connectionRecvUnacked >= connectionWindowTarget / 2) {
         connectionUpdate = connectionRecvUnacked;
         connectionRecvWindow += connectionRecvUnacked;
@@ -937,20 +961,20 @@ public final class Http2Connection implements HttpConnection {
       if (s == null) {
         checkKnownStream(streamId, "DATA");
       } else if (s.remoteClosed) {
-        throw new ConnectionError(ErrorCodes.STREAM_CLOSED, "DATA after END_STREAM on stream " + streamId);
+        throw new ConnectionError(Http2ErrorCode.STREAM_CLOSED, "DATA after END_STREAM on stream " + streamId);
       } else if (s.failure == null && !s.truncated) {
         if (s.headers == null) {
-          throw new ConnectionError(ErrorCodes.PROTOCOL_ERROR, "DATA before HEADERS on stream " + streamId);
+          throw new ConnectionError(Http2ErrorCode.PROTOCOL_ERROR, "DATA before HEADERS on stream " + streamId);
         }
-        s.recvWindow -= p.length;
+        s.recvWindow -= flowLength;
         if (s.recvWindow < 0) {
-          throw new ConnectionError(ErrorCodes.FLOW_CONTROL_ERROR, "the server overran stream " + streamId + "'s window");
+          throw new ConnectionError(Http2ErrorCode.FLOW_CONTROL_ERROR, "the server overran stream " + streamId + "'s window");
         }
-        s.recvUnacked += p.length;
+        s.recvUnacked += flowLength;
         if (s.body.size() + dataLength > s.maxRawBody) {
           if (s.truncate) {
             int keep = (int) Math.max(0, s.maxRawBody - s.body.size());
-            s.body.write(p, dataOffset, Math.min(keep, dataLength));
+            s.body.write(data, 0, Math.min(keep, dataLength));
             // Not remoteClosed: DATA already in flight keeps coming until our RST_STREAM lands.
             s.truncated = true;
             s.changed.signalAll();
@@ -961,7 +985,7 @@ public final class Http2Connection implements HttpConnection {
           s.rstSent = true;
           rst = streamId;
         } else {
-          s.body.write(p, dataOffset, dataLength);
+          s.body.write(data, 0, dataLength);
           if (endStream) {
             checkContentLength(s);
             complete(s);
@@ -981,13 +1005,13 @@ public final class Http2Connection implements HttpConnection {
       final int r = rst;
       writeControl(f -> {
         if (cu > 0) {
-          f.windowUpdate(0, cu);
+          f.writeWindowUpdate(0, (int) cu);
         }
         if (su > 0) {
-          f.windowUpdate(streamId, su);
+          f.writeWindowUpdate(streamId, (int) su);
         }
         if (r >= 0) {
-          f.rstStream(r, ErrorCodes.CANCEL);
+          f.writeRstStream(r, Http2ErrorCode.CANCEL);
         }
       });
     }
@@ -996,7 +1020,7 @@ public final class Http2Connection implements HttpConnection {
   /** A frame for a stream we do not track: fine if we closed it, an error if it never existed. Under lock. */
   private void checkKnownStream(int streamId, String frame) throws ConnectionError {
     if ((streamId & 1) == 0 || streamId > highestStreamId || streamId < wire.firstStreamId()) {
-      throw new ConnectionError(ErrorCodes.PROTOCOL_ERROR, frame + " on stream " + streamId + ", which we never opened");
+      throw new ConnectionError(Http2ErrorCode.PROTOCOL_ERROR, frame + " on stream " + streamId + ", which we never opened");
     }
   }
 
@@ -1010,10 +1034,10 @@ public final class Http2Connection implements HttpConnection {
         try {
           declared = Long.parseLong(h.value().trim());
         } catch (NumberFormatException e) {
-          throw new ConnectionError(ErrorCodes.PROTOCOL_ERROR, "malformed content-length: " + h.value());
+          throw new ConnectionError(Http2ErrorCode.PROTOCOL_ERROR, "malformed content-length: " + h.value());
         }
         if (declared != s.body.size()) {
-          throw new ConnectionError(ErrorCodes.PROTOCOL_ERROR, "stream " + s.id + " carried " + s.body.size()
+          throw new ConnectionError(Http2ErrorCode.PROTOCOL_ERROR, "stream " + s.id + " carried " + s.body.size()
               + " body bytes but content-length said " + declared);
         }
         return;
@@ -1021,74 +1045,18 @@ public final class Http2Connection implements HttpConnection {
     }
   }
 
-  private void onHeaders(int flags, int streamId, byte[] p) throws IOException {
-    if (streamId == 0) {
-      throw new ConnectionError(ErrorCodes.PROTOCOL_ERROR, "HEADERS on stream 0");
-    }
+  private void onHeaderBlock(HeaderBlockAssembler.HeaderBlock headerBlock) throws IOException {
     controlFrames = 0;
-    int off = 0;
-    int padding = 0;
-    if ((flags & FLAG_PADDED) != 0) {
-      if (p.length < 1) {
-        throw new ConnectionError(ErrorCodes.PROTOCOL_ERROR, "HEADERS too short for its padding");
-      }
-      padding = p[0] & 0xff;
-      off = 1;
-    }
-    if ((flags & FLAG_PRIORITY) != 0) {
-      off += 5;
-    }
-    if (off + padding > p.length) {
-      throw new ConnectionError(ErrorCodes.PROTOCOL_ERROR, "HEADERS padding longer than the frame");
-    }
-    headerBlock = new ByteArrayOutputStream(Math.max(64, p.length));
-    headerBlock.write(p, off, p.length - off - padding);
-    continuationFlags = flags;
-    continuationStream = streamId;
-    checkBlockSize();
-    if ((flags & FLAG_END_HEADERS) != 0) {
-      headerBlockDone();
-    }
-  }
-
-  private void onContinuation(int flags, int streamId, byte[] p) throws IOException {
-    if (continuationStream == 0 || streamId != continuationStream) {
-      throw new ConnectionError(ErrorCodes.PROTOCOL_ERROR, "CONTINUATION without HEADERS on stream " + streamId);
-    }
-    headerBlock.write(p, 0, p.length);
-    checkBlockSize();
-    if ((flags & FLAG_END_HEADERS) != 0) {
-      headerBlockDone();
-    }
-  }
-
-  /**
-   * A block far larger than the header list limit cannot decode to a list within it: stop before
-   * buffering it (this is what ends an endless CONTINUATION sequence). We cannot decode what we do
-   * not buffer, so HPACK state is lost and the connection must go.
-   */
-  private void checkBlockSize() throws ConnectionError {
-    if (headerBlock.size() > ownMaxHeaderListSize + 1024) {
-      throw new ConnectionError(ErrorCodes.ENHANCE_YOUR_CALM,
-          HttpFailures.tooLarge("header block from " + endpoint + " larger than the header list limit of "
-              + ownMaxHeaderListSize + " bytes", PoolAction.DISCARD_CONNECTION));
-    }
-  }
-
-  private void headerBlockDone() throws IOException {
-    int streamId = continuationStream;
-    int flags = continuationFlags;
-    byte[] block = headerBlock.toByteArray();
-    continuationStream = 0;
-    headerBlock = null;
-    boolean endStream = (flags & FLAG_END_STREAM) != 0;
+    int streamId = headerBlock.streamId();
+    byte[] block = headerBlock.block();
+    boolean endStream = headerBlock.endStream();
     List<Header> fields;
     ClassifiedIOException tooLarge = null;
     try {
       fields = decoder.decode(block);
     } catch (HpackException e) {
       if (e.kind() != FailureKind.RESPONSE_TOO_LARGE) {
-        throw new ConnectionError(ErrorCodes.COMPRESSION_ERROR, e);
+        throw new ConnectionError(Http2ErrorCode.COMPRESSION_ERROR, e);
       }
       fields = null;
       tooLarge = HttpFailures.tooLarge(e.getMessage(), PoolAction.KEEP);
@@ -1102,7 +1070,7 @@ public final class Http2Connection implements HttpConnection {
         return; // a stream we reset; the block was decoded to keep HPACK in step
       }
       if (s.remoteClosed) {
-        throw new ConnectionError(ErrorCodes.STREAM_CLOSED, "HEADERS after END_STREAM on stream " + streamId);
+        throw new ConnectionError(Http2ErrorCode.STREAM_CLOSED, "HEADERS after END_STREAM on stream " + streamId);
       }
       if (s.failure != null || s.truncated) {
         return;
@@ -1119,11 +1087,11 @@ public final class Http2Connection implements HttpConnection {
         onResponseHead(s, fields, endStream);
       } else {
         if (!endStream) {
-          throw new ConnectionError(ErrorCodes.PROTOCOL_ERROR, "trailers without END_STREAM on stream " + streamId);
+          throw new ConnectionError(Http2ErrorCode.PROTOCOL_ERROR, "trailers without END_STREAM on stream " + streamId);
         }
         for (Header h : fields) {
           if (h.name().startsWith(":")) {
-            throw new ConnectionError(ErrorCodes.PROTOCOL_ERROR, "pseudo-header in trailers: " + h.name());
+            throw new ConnectionError(Http2ErrorCode.PROTOCOL_ERROR, "pseudo-header in trailers: " + h.name());
           }
         }
         s.trailers = fields;
@@ -1134,7 +1102,7 @@ public final class Http2Connection implements HttpConnection {
       lock.unlock();
     }
     if (rst >= 0) {
-      writeControl(f -> f.rstStream(streamId, ErrorCodes.CANCEL));
+      writeControl(f -> f.writeRstStream(streamId, Http2ErrorCode.CANCEL));
     }
   }
 
@@ -1153,13 +1121,13 @@ public final class Http2Connection implements HttpConnection {
     for (Header h : fields) {
       if (h.name().startsWith(":")) {
         if (!regular.isEmpty() || !h.name().equals(":status") || status != -1) {
-          throw new ConnectionError(ErrorCodes.PROTOCOL_ERROR, "malformed response pseudo-header " + h.name()
+          throw new ConnectionError(Http2ErrorCode.PROTOCOL_ERROR, "malformed response pseudo-header " + h.name()
               + " on stream " + s.id);
         }
         String v = h.value();
         if (v.length() != 3 || !Character.isDigit(v.charAt(0)) || !Character.isDigit(v.charAt(1))
             || !Character.isDigit(v.charAt(2))) {
-          throw new ConnectionError(ErrorCodes.PROTOCOL_ERROR, "malformed :status " + v);
+          throw new ConnectionError(Http2ErrorCode.PROTOCOL_ERROR, "malformed :status " + v);
         }
         status = Integer.parseInt(v);
       } else {
@@ -1167,11 +1135,11 @@ public final class Http2Connection implements HttpConnection {
       }
     }
     if (status < 100) {
-      throw new ConnectionError(ErrorCodes.PROTOCOL_ERROR, "response without :status on stream " + s.id);
+      throw new ConnectionError(Http2ErrorCode.PROTOCOL_ERROR, "response without :status on stream " + s.id);
     }
     if (status < 200) {
       if (status == 101 || endStream) {
-        throw new ConnectionError(ErrorCodes.PROTOCOL_ERROR, "informational response " + status + " ends stream " + s.id);
+        throw new ConnectionError(Http2ErrorCode.PROTOCOL_ERROR, "informational response " + status + " ends stream " + s.id);
       }
       return; // interim response (100, 103): the final one follows
     }
@@ -1183,15 +1151,8 @@ public final class Http2Connection implements HttpConnection {
     }
   }
 
-  private void onRstStream(int streamId, byte[] p) throws IOException {
-    if (streamId == 0) {
-      throw new ConnectionError(ErrorCodes.PROTOCOL_ERROR, "RST_STREAM on stream 0");
-    }
-    if (p.length != 4) {
-      throw new ConnectionError(ErrorCodes.FRAME_SIZE_ERROR, "RST_STREAM of " + p.length + " bytes");
-    }
+  private void onRstStream(int streamId, int code) throws IOException {
     controlFrames = 0;
-    int code = int32(p, 0);
     lock.lock();
     try {
       Stream s = streams.get(streamId);
@@ -1200,17 +1161,16 @@ public final class Http2Connection implements HttpConnection {
         return;
       }
       s.rstSent = true; // the stream is closed: no RST_STREAM from us any more
-      if (s.remoteClosed && code == ErrorCodes.NO_ERROR) {
+      if (s.remoteClosed && code == Http2ErrorCode.NO_ERROR.code()) {
         return; // RFC 9113 section 8.1: the response is complete, the server wants no more body
       }
       if (s.failure != null || s.remoteClosed || s.truncated) {
         return;
       }
-      String message = "server reset stream " + streamId + " on " + endpoint + " with " + ErrorCodes.name(code);
-      ClassifiedIOException failure = switch (code) {
-        case ErrorCodes.REFUSED_STREAM -> HttpFailures.notProcessed(message, PoolAction.KEEP);
-        case ErrorCodes.PROTOCOL_ERROR, ErrorCodes.COMPRESSION_ERROR, ErrorCodes.FLOW_CONTROL_ERROR,
-            ErrorCodes.FRAME_SIZE_ERROR, ErrorCodes.STREAM_CLOSED ->
+      String message = "server reset stream " + streamId + " on " + endpoint + " with " + errorName(code);
+      ClassifiedIOException failure = switch (Http2ErrorCode.of(code)) {
+        case REFUSED_STREAM -> HttpFailures.notProcessed(message, PoolAction.KEEP);
+        case PROTOCOL_ERROR, COMPRESSION_ERROR, FLOW_CONTROL_ERROR, FRAME_SIZE_ERROR, STREAM_CLOSED ->
             new ClassifiedIOException(FailureKind.PROTOCOL_ERROR, false, PoolAction.KEEP, message, null);
         default -> new ClassifiedIOException(FailureKind.CONNECTION_RESET, true, PoolAction.KEEP, message, null);
       };
@@ -1221,19 +1181,11 @@ public final class Http2Connection implements HttpConnection {
     }
   }
 
-  private void onSettings(int flags, int streamId, byte[] p) throws IOException {
-    if (streamId != 0) {
-      throw new ConnectionError(ErrorCodes.PROTOCOL_ERROR, "SETTINGS on stream " + streamId);
-    }
+  /** The reader has checked each value's range (RFC 9113 section 6.5.2). */
+  private void onSettings(Http2Frame.Settings settings) throws IOException {
     countControl();
-    if ((flags & FLAG_ACK) != 0) {
-      if (p.length != 0) {
-        throw new ConnectionError(ErrorCodes.FRAME_SIZE_ERROR, "SETTINGS ACK with a payload");
-      }
+    if (settings.ack()) {
       return;
-    }
-    if (p.length % 6 != 0) {
-      throw new ConnectionError(ErrorCodes.FRAME_SIZE_ERROR, "SETTINGS of " + p.length + " bytes");
     }
     int headerTableSize = -1;
     lock.lock();
@@ -1243,42 +1195,29 @@ public final class Http2Connection implements HttpConnection {
         peerMaxConcurrentStreams = ASSUMED_MAX_CONCURRENT_STREAMS;
         slotFreed.signalAll();
       }
-      for (int i = 0; i < p.length; i += 6) {
-        int id = (p[i] & 0xff) << 8 | (p[i + 1] & 0xff);
-        long value = int32(p, i + 2) & 0xffffffffL;
-        switch (id) {
-          case 1 -> headerTableSize = (int) Math.min(value, Integer.MAX_VALUE);
-          case 2 -> {
-            if (value > 1) {
-              throw new ConnectionError(ErrorCodes.PROTOCOL_ERROR, "SETTINGS_ENABLE_PUSH " + value);
-            }
-          }
-          case 3 -> {
+      for (dev.guise.codec.http2.Http2Setting setting : settings.settings()) {
+        long value = setting.value();
+        switch (setting.id()) {
+          case dev.guise.codec.http2.Http2Setting.HEADER_TABLE_SIZE ->
+              headerTableSize = (int) Math.min(value, Integer.MAX_VALUE);
+          case dev.guise.codec.http2.Http2Setting.MAX_CONCURRENT_STREAMS -> {
             peerMaxConcurrentStreams = (int) Math.min(value, Integer.MAX_VALUE);
             slotFreed.signalAll();
           }
-          case 4 -> {
-            if (value > MAX_WINDOW) {
-              throw new ConnectionError(ErrorCodes.FLOW_CONTROL_ERROR, "SETTINGS_INITIAL_WINDOW_SIZE " + value);
-            }
+          case dev.guise.codec.http2.Http2Setting.INITIAL_WINDOW_SIZE -> {
             long delta = value - peerInitialWindow;
             peerInitialWindow = value;
             for (Stream s : streams.values()) {
               s.sendWindow += delta;
               if (s.sendWindow > MAX_WINDOW) {
-                throw new ConnectionError(ErrorCodes.FLOW_CONTROL_ERROR, "stream window overflow");
+                throw new ConnectionError(Http2ErrorCode.FLOW_CONTROL_ERROR, "stream window overflow");
               }
             }
             windowOpened.signalAll();
           }
-          case 5 -> {
-            if (value < DEFAULT_MAX_FRAME_SIZE || value > 0xffffff) {
-              throw new ConnectionError(ErrorCodes.PROTOCOL_ERROR, "SETTINGS_MAX_FRAME_SIZE " + value);
-            }
-            peerMaxFrameSize = (int) value;
-          }
+          case dev.guise.codec.http2.Http2Setting.MAX_FRAME_SIZE -> peerMaxFrameSize = (int) value;
           default -> {
-            // MAX_HEADER_LIST_SIZE is advisory; unknown settings are ignored (RFC 9113 6.5.2)
+            // ENABLE_PUSH was range-checked; MAX_HEADER_LIST_SIZE is advisory; unknown settings are ignored (RFC 9113 6.5.2)
           }
         }
       }
@@ -1286,24 +1225,20 @@ public final class Http2Connection implements HttpConnection {
       lock.unlock();
     }
     final int tableSize = headerTableSize;
+    final int frameSize = peerMaxFrameSize;
     writeControl(f -> {
       // Under the write lock, so no block is encoded between the new size and the ACK.
       if (tableSize >= 0) {
         encoder.setPeerHeaderTableSize(tableSize);
       }
-      f.header(0, SETTINGS, FLAG_ACK, 0);
+      f.setMaxFrameSize(frameSize);
+      f.writeSettingsAck();
     });
   }
 
-  private void onPing(int flags, int streamId, byte[] p) throws IOException {
-    if (streamId != 0) {
-      throw new ConnectionError(ErrorCodes.PROTOCOL_ERROR, "PING on stream " + streamId);
-    }
-    if (p.length != 8) {
-      throw new ConnectionError(ErrorCodes.FRAME_SIZE_ERROR, "PING of " + p.length + " bytes");
-    }
-    if ((flags & FLAG_ACK) != 0) {
-      long payload = ((long) int32(p, 0) << 32) | (int32(p, 4) & 0xffffffffL);
+  private void onPing(Http2Frame.Ping ping) throws IOException {
+    if (ping.ack()) {
+      long payload = ping.opaqueData();
       CompletableFuture<Long> waiting;
       lock.lock();
       try {
@@ -1317,25 +1252,19 @@ public final class Http2Connection implements HttpConnection {
       return;
     }
     countControl();
-    writeControl(f -> f.ping(true, p));
+    writeControl(f -> f.writePing(true, ping.opaqueData()));
   }
 
-  private void onGoAway(int streamId, byte[] p) throws IOException {
-    if (streamId != 0) {
-      throw new ConnectionError(ErrorCodes.PROTOCOL_ERROR, "GOAWAY on stream " + streamId);
-    }
-    if (p.length < 8) {
-      throw new ConnectionError(ErrorCodes.FRAME_SIZE_ERROR, "GOAWAY of " + p.length + " bytes");
-    }
-    int lastStreamId = int32(p, 0) & 0x7fffffff;
-    int code = int32(p, 4);
+  private void onGoAway(Http2Frame.GoAway goAway) throws IOException {
+    int lastStreamId = goAway.lastStreamId();
+    int code = goAway.errorCode();
     lock.lock();
     try {
       goAwayReceived = true;
       goAwayLastStreamId = Math.min(goAwayLastStreamId, lastStreamId);
       for (Stream s : streams.values()) {
         if (s.id > goAwayLastStreamId && s.failure == null && !s.remoteClosed) {
-          fail(s, HttpFailures.notProcessed("server sent GOAWAY (" + ErrorCodes.name(code) + ", last stream "
+          fail(s, HttpFailures.notProcessed("server sent GOAWAY (" + errorName(code) + ", last stream "
               + lastStreamId + ") before processing stream " + s.id + " on " + endpoint));
           s.rstSent = true;
         }
@@ -1347,21 +1276,15 @@ public final class Http2Connection implements HttpConnection {
     }
   }
 
-  private void onWindowUpdate(int streamId, byte[] p) throws IOException {
-    if (p.length != 4) {
-      throw new ConnectionError(ErrorCodes.FRAME_SIZE_ERROR, "WINDOW_UPDATE of " + p.length + " bytes");
-    }
-    long increment = int32(p, 0) & 0x7fffffffL;
+  /** The reader has rejected zero increments (a connection or stream error of its own). */
+  private void onWindowUpdate(int streamId, long increment) throws IOException {
     int rst = -1;
     lock.lock();
     try {
       if (streamId == 0) {
-        if (increment == 0) {
-          throw new ConnectionError(ErrorCodes.PROTOCOL_ERROR, "connection WINDOW_UPDATE of 0");
-        }
         connectionSendWindow += increment;
         if (connectionSendWindow > MAX_WINDOW) {
-          throw new ConnectionError(ErrorCodes.FLOW_CONTROL_ERROR, "connection window above 2^31-1");
+          throw new ConnectionError(Http2ErrorCode.FLOW_CONTROL_ERROR, "connection window above 2^31-1");
         }
         windowOpened.signalAll();
         return;
@@ -1372,19 +1295,18 @@ public final class Http2Connection implements HttpConnection {
         return;
       }
       s.sendWindow += increment;
-      if (increment == 0 || s.sendWindow > MAX_WINDOW) {
+      if (s.sendWindow > MAX_WINDOW) {
         fail(s, new ClassifiedIOException(FailureKind.PROTOCOL_ERROR, false, PoolAction.KEEP,
             "bad WINDOW_UPDATE (" + increment + ") on stream " + streamId, null));
         s.rstSent = true;
-        rst = increment == 0 ? ErrorCodes.PROTOCOL_ERROR : ErrorCodes.FLOW_CONTROL_ERROR;
+        rst = streamId;
       }
       windowOpened.signalAll();
     } finally {
       lock.unlock();
     }
     if (rst >= 0) {
-      int code = rst;
-      writeControl(f -> f.rstStream(streamId, code));
+      writeControl(f -> f.writeRstStream(streamId, Http2ErrorCode.FLOW_CONTROL_ERROR));
     }
   }
 
@@ -1427,7 +1349,7 @@ public final class Http2Connection implements HttpConnection {
    * Ends the connection after an error: fails every open exchange with {@code failure}, sends
    * GOAWAY with {@code code} (none when negative) and closes.
    */
-  private void connectionError(IOException failure, int code) {
+  private void connectionError(IOException failure, Http2ErrorCode code) {
     lock.lock();
     try {
       if (broken != null) {
@@ -1441,13 +1363,13 @@ public final class Http2Connection implements HttpConnection {
     } finally {
       lock.unlock();
     }
-    if (code >= 0) {
+    if (code != null) {
       // Best effort and short: the connection is going whatever the peer does.
       try {
         if (writeLock.tryLock(50, TimeUnit.MILLISECONDS)) {
           try {
-            frames.clear();
-            frames.goAway(0, code);
+            startBatch();
+            frames.writeGoAway(0, code, new byte[0]);
             timedWrite(System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(200));
           } catch (IOException ignored) {
             // closing anyway
@@ -1469,17 +1391,10 @@ public final class Http2Connection implements HttpConnection {
     closeQuietly(tls);
   }
 
-  private static int int32(byte[] b, int off) {
-    return (b[off] & 0xff) << 24 | (b[off + 1] & 0xff) << 16 | (b[off + 2] & 0xff) << 8 | (b[off + 3] & 0xff);
-  }
-
-  private static byte[] longBytes(long v) {
-    byte[] b = new byte[8];
-    for (int i = 7; i >= 0; i--) {
-      b[i] = (byte) v;
-      v >>>= 8;
-    }
-    return b;
+  /** The code's name, or its hex value when RFC 9113 does not define it. */
+  private static String errorName(int code) {
+    Http2ErrorCode known = Http2ErrorCode.of(code);
+    return known.code() == code ? known.name() : "0x" + Integer.toHexString(code);
   }
 
   private static void closeQuietly(TlsConnection tls) {
@@ -1498,14 +1413,14 @@ public final class Http2Connection implements HttpConnection {
   /** A connection error found by the reader, with its GOAWAY code. */
   private static final class ConnectionError extends IOException {
     private static final long serialVersionUID = 1L;
-    final int code;
+    final transient Http2ErrorCode code;
     final transient ClassifiedIOException failure;
 
-    ConnectionError(int code, String message) {
-      this(code, HttpFailures.protocol("HTTP/2 " + ErrorCodes.name(code) + ": " + message));
+    ConnectionError(Http2ErrorCode code, String message) {
+      this(code, HttpFailures.protocol("HTTP/2 " + code + ": " + message));
     }
 
-    ConnectionError(int code, ClassifiedIOException failure) {
+    ConnectionError(Http2ErrorCode code, ClassifiedIOException failure) {
       super(failure.getMessage(), failure);
       this.code = code;
       this.failure = failure;
@@ -1533,7 +1448,7 @@ public final class Http2Connection implements HttpConnection {
     boolean truncated;
     boolean rstSent;
     int pendingRst = -1;
-    int pendingRstCode;
+    Http2ErrorCode pendingRstCode;
     IOException failure;
 
     Stream(ExchangeLimits limits, boolean head, Condition changed) {

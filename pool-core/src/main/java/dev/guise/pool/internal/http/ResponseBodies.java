@@ -1,0 +1,157 @@
+package dev.guise.pool.internal.http;
+
+import dev.guise.api.ClassifiedIOException;
+import dev.guise.api.FailureKind;
+import dev.guise.api.Header;
+import dev.guise.api.PoolAction;
+import dev.guise.codec.content.ContentDecoders;
+import java.io.FilterInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * Turns a raw response body into the bytes an {@code HttpResponse} carries: undoes the
+ * {@code Content-Encoding} with codec's {@link ContentDecoders} as the body is read, and applies
+ * the exchange's decoded-size limit (fail past it, or keep the first bytes when truncating).
+ *
+ * <p>Decoding is incremental, so truncation cuts the decoded output, never the compressed input:
+ * a bomb costs at most the limit, and a prefix of a compressed body is a prefix of its text.
+ * Stateless; the stream passed in is read by the calling thread only.
+ */
+public final class ResponseBodies {
+  /** The raw (undecoded) bytes tolerated beyond the decoded limit: coding overhead of honest servers. */
+  public static final long RAW_SLACK = 64 * 1024;
+
+  private ResponseBodies() {}
+
+  /** The {@code Content-Encoding} values joined by commas, or null when there are none. */
+  public static String contentEncoding(List<Header> headers) {
+    String joined = null;
+    for (int i = 0, n = headers.size(); i < n; i++) {
+      Header h = headers.get(i);
+      if (h.is("content-encoding")) {
+        joined = joined == null ? h.value() : joined + "," + h.value();
+      }
+    }
+    return joined;
+  }
+
+  /** Whether the coding list is empty or only {@code identity}: the raw bytes are the body. */
+  public static boolean isIdentity(String contentEncoding) {
+    if (contentEncoding == null) {
+      return true;
+    }
+    for (String c : contentEncoding.split(",")) {
+      String t = c.trim();
+      if (!t.isEmpty() && !t.equalsIgnoreCase("identity")) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /**
+   * Reads and decodes {@code raw} to its end, or to the limit.
+   *
+   * @param rawCut whether {@code raw} is a prefix we cut ourselves while truncating: a decoder that
+   *     then runs out of input mid-stream has still produced a true prefix of the body, which is
+   *     returned
+   * @throws ClassifiedIOException RESPONSE_TOO_LARGE past {@code maxBytes} decoded (or
+   *     {@code maxBytes + RAW_SLACK} raw) bytes unless truncating, PROTOCOL_ERROR for corrupt,
+   *     truncated or unknown codings; both with {@link PoolAction#DISCARD_CONNECTION} (callers that
+   *     stayed in step with the peer relax that)
+   */
+  public static byte[] read(String contentEncoding, InputStream raw, long maxBytes, boolean truncate, boolean rawCut)
+      throws IOException {
+    long max = Math.min(maxBytes, Integer.MAX_VALUE - 16);
+    InputStream in;
+    if (isIdentity(contentEncoding)) {
+      in = raw;
+    } else {
+      // The decoders count their own output: one byte over the limit tells "more" from "exactly".
+      in = ContentDecoders.decode(contentEncoding, new RawCap(raw, max + RAW_SLACK, truncate), truncate ? max + 1 : max);
+    }
+    byte[] buf = new byte[(int) Math.min(max + 1, 16 * 1024)];
+    int n = 0;
+    try {
+      while (true) {
+        if (n == buf.length) {
+          buf = Arrays.copyOf(buf, (int) Math.min(max + 1, Math.max(buf.length * 2L, 16 * 1024)));
+        }
+        int r = in.read(buf, n, buf.length - n);
+        if (r < 0) {
+          break;
+        }
+        n += r;
+        if (n > max) {
+          if (!truncate) {
+            throw tooLarge(maxBytes);
+          }
+          break;
+        }
+      }
+    } catch (ClassifiedIOException e) {
+      if (!(rawCut && truncate && e.kind() == FailureKind.PROTOCOL_ERROR && n > 0)) {
+        throw e;
+      }
+      // We cut the compressed input ourselves; what the decoder produced up to there is genuine.
+    }
+    return n == buf.length && n <= max ? buf : Arrays.copyOf(buf, (int) Math.min(n, max));
+  }
+
+  static ClassifiedIOException tooLarge(long maxBytes) {
+    return HttpFailures.tooLarge(
+        "response body larger than the limit of " + maxBytes + " bytes", PoolAction.DISCARD_CONNECTION);
+  }
+
+  /**
+   * Bounds the compressed input too: output is bounded by the decoders, but a stream of empty
+   * deflate blocks decodes to nothing however long it runs. Past the cap: RESPONSE_TOO_LARGE, or
+   * (truncating) end of input, which the decoder reports as truncated content.
+   */
+  private static final class RawCap extends FilterInputStream {
+    private final long cap;
+    private final boolean endQuietly;
+    private long count;
+
+    RawCap(InputStream in, long cap, boolean endQuietly) {
+      super(in);
+      this.cap = cap;
+      this.endQuietly = endQuietly;
+    }
+
+    @Override
+    public int read() throws IOException {
+      byte[] one = new byte[1];
+      return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
+    }
+
+    @Override
+    public int read(byte[] b, int off, int len) throws IOException {
+      if (count >= cap) {
+        if (endQuietly) {
+          return -1;
+        }
+        if (in.read() < 0) {
+          return -1;
+        }
+        throw HttpFailures.tooLarge("compressed response body larger than " + cap + " bytes",
+            PoolAction.DISCARD_CONNECTION);
+      }
+      int n = in.read(b, off, (int) Math.min(len, cap - count));
+      if (n > 0) {
+        count += n;
+      }
+      return n;
+    }
+
+    @Override
+    public long skip(long n) throws IOException {
+      long skipped = in.skip(Math.max(0, Math.min(n, cap - count)));
+      count += skipped;
+      return skipped;
+    }
+  }
+}

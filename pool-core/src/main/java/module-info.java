@@ -12,6 +12,7 @@ module dev.guise.pool {
   requires dev.guise.codec;
   requires dev.guise.fingerprint;
 
+  exports dev.guise.pool;
   exports dev.guise.pool.config;
   exports dev.guise.pool.failure;
   exports dev.guise.pool.stats;

@@ -101,7 +101,9 @@ final class FetchCommand implements Command {
         .trust(trust)
         .connectTimeout(min(timeout, Duration.ofSeconds(30)))
         .requestTimeout(timeout)
-        .acquireTimeout(timeout);
+        .acquireTimeout(timeout)
+        // One request to one host: banning its IP after repeated refusals would only hide the cause.
+        .strikesToBan(1000);
     if (args.flag("http1")) {
       config.alpn(List.of(HttpProtocol.HTTP_1_1.alpn()));
     }

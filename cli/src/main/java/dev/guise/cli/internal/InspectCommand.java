@@ -27,7 +27,7 @@ final class InspectCommand implements Command {
   /** How often the server's connection records are read. */
   private static final Duration POLL = Duration.ofMillis(50);
   /** A connection that sent its hello but no request by then is printed with what is known. */
-  private static final Duration WAIT_FOR_REQUEST = Duration.ofSeconds(3);
+  private static final Duration WAIT_FOR_REQUEST = Duration.ofSeconds(10);
 
   @Override
   public String name() {

@@ -57,10 +57,11 @@ public interface TlsFingerprintProvider {
    * closes it. Either way the caller must not use the socket afterwards.
    *
    * @throws dev.guise.api.ClassifiedIOException with kind {@code CERTIFICATE} when the server's
-   *     certificate is rejected, {@code TLS_HANDSHAKE} when the handshake fails otherwise, and
-   *     {@code INVALID_REQUEST} when this engine does not offer {@code request.profile()}
-   * @throws java.net.SocketTimeoutException when the handshake outlasts its timeout
-   * @throws IOException for other I/O failures
+   *     certificate is rejected, {@code TLS_HANDSHAKE} when the handshake fails otherwise,
+   *     {@code READ_TIMEOUT} when it outlasts its timeout (the {@link java.net.SocketTimeoutException}
+   *     as its cause), and {@code INVALID_REQUEST} when this engine does not offer
+   *     {@code request.profile()}
+   * @throws IOException for other I/O failures (the pool's classifier maps them)
    */
   TlsConnection connect(Socket socket, TlsConnectRequest request) throws IOException;
 }

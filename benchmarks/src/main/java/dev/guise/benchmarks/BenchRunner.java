@@ -50,7 +50,7 @@ public final class BenchRunner {
     Files.createDirectories(out);
     List<Group> groups = quick
         ? List.of(new Group("HotRequests", 1, 2, 2, 2), new Group("Handshakes", 1, 2, 2, 2),
-            new Group("PoolAcquire", 1, 1, 2, 1), new Group("Hpack", 1, 1, 2, 1), new Group("WarmUp", 1, 0, 2, 0))
+            new Group("PoolAcquire", 1, 1, 2, 1), new Group("Hpack", 1, 1, 2, 1), new Group("WarmUp", 1, 0, 1, 0))
         : List.of(new Group("HotRequests", -1, 0, -1, 0), new Group("Handshakes", -1, 0, -1, 0),
             new Group("PoolAcquire", -1, 0, -1, 0), new Group("Hpack", -1, 0, -1, 0), new Group("WarmUp", -1, 0, -1, 0));
 

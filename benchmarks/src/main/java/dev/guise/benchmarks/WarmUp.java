@@ -1,0 +1,137 @@
+package dev.guise.benchmarks;
+
+import dev.guise.api.TrustPolicy;
+import dev.guise.api.spi.Providers;
+import dev.guise.benchmarks.clients.HttpSubject;
+import dev.guise.benchmarks.server.ServerProcess;
+import dev.guise.pool.HotConnectionPool;
+import dev.guise.pool.WarmUpSummary;
+import dev.guise.pool.config.PoolConfig;
+import dev.guise.testkit.TestServer;
+import java.net.InetAddress;
+import java.net.URI;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
+import org.openjdk.jmh.annotations.Warmup;
+
+/**
+ * Warm-up of 1,000 loopback IPs (the testkit server on 127.0.1.1 ... 127.0.4.250, its own process):
+ * wall time until every IP has an open, validated connection. Guise: {@code
+ * HotConnectionPool.warmUp} with the {@code head-path} validator (a HEAD / on each new connection),
+ * 32 at once (its default). Peers: a HEAD to {@code https://<ip>:port/} per IP through their own
+ * pool, 32 at once on virtual threads; the connection stays in their pool. One shot per
+ * measurement, a fresh client each time.
+ */
+@State(Scope.Benchmark)
+@BenchmarkMode(Mode.SingleShotTime)
+@OutputTimeUnit(TimeUnit.MILLISECONDS)
+@Warmup(iterations = 2)
+@Measurement(iterations = 5)
+@Fork(value = 1, jvmArgsAppend = {"-Xms2g", "-Xmx2g", "--enable-native-access=ALL-UNNAMED",
+    "-Dorg.slf4j.simpleLogger.defaultLogLevel=error"})
+public class WarmUp {
+  static final int PARALLELISM = 32;
+
+  @Param({"guise-jdk", "guise-bouncycastle", "okhttp", "jdk-httpclient", "apache", "jetty"})
+  public String subject;
+
+  @Param({"1000"})
+  public int ips;
+
+  private ServerProcess server;
+  private List<InetAddress> addresses;
+  private HotConnectionPool guise;
+  private HttpSubject peer;
+
+  @Setup(Level.Trial)
+  public void startServer() throws Exception {
+    server = ServerProcess.shared("testkit", "1000");
+    addresses = TestServer.loopbackAddresses(ips);
+  }
+
+  @TearDown(Level.Trial)
+  public void stopServer() {
+    server.close();
+  }
+
+  @Setup(Level.Invocation)
+  public void newClient() throws Exception {
+    if (subject.startsWith("guise-")) {
+      guise = HotConnectionPool.create(PoolConfig.builder()
+          .engine(subject.substring("guise-".length()))
+          .trust(TrustPolicy.onlyAnchors(List.of(server.ca())))
+          .validator(Providers.connectionValidator("head-path"))
+          .warmUpParallelism(PARALLELISM)
+          .connectTimeout(Duration.ofSeconds(20))
+          .build());
+    } else {
+      peer = HttpSubject.create(subject, true, server, 1, ips);
+    }
+  }
+
+  @TearDown(Level.Invocation)
+  public void closeClient() throws Exception {
+    if (guise != null) {
+      guise.close();
+      guise = null;
+    }
+    if (peer != null) {
+      peer.close();
+      peer = null;
+    }
+  }
+
+  @Benchmark
+  public int warmUp() throws Exception {
+    if (guise != null) {
+      WarmUpSummary s = guise.warmUp("localhost", server.port(), addresses, (ip, failure, done, total) -> {});
+      if (s.ready() != ips) {
+        throw new IllegalStateException("Guise warmed " + s.ready() + " of " + ips + ": " + s);
+      }
+      return s.ready();
+    }
+    Semaphore permits = new Semaphore(PARALLELISM);
+    List<Future<Integer>> done = new ArrayList<>(ips);
+    try (ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
+      for (InetAddress ip : addresses) {
+        permits.acquire();
+        URI uri = URI.create("https://" + ip.getHostAddress() + ":" + server.port() + "/");
+        done.add(pool.submit(() -> {
+          try {
+            return peer.head(uri);
+          } finally {
+            permits.release();
+          }
+        }));
+      }
+      int ok = 0;
+      for (Future<Integer> f : done) {
+        if (f.get(60, TimeUnit.SECONDS) == 200) {
+          ok++;
+        }
+      }
+      if (ok != ips) {
+        throw new IllegalStateException(subject + " warmed " + ok + " of " + ips);
+      }
+      return ok;
+    }
+  }
+}

@@ -1,0 +1,181 @@
+package dev.guise.benchmarks.report;
+
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * Turns JMH's JSON results (and the idle-memory figures) into the comparison entries of
+ * {@code results.json}: for every benchmark, scenario and metric, each Guise subject against the
+ * best peer measured there (the highest throughput, the lowest time, CPU or memory).
+ */
+public final class Results {
+  private Results() {}
+
+  /** One comparison: a Guise subject against the best peer. */
+  public record Entry(String benchmark, String subject, String peer, String metric, String unit,
+      double guise, double peerValue, String better) {
+
+    public double ratio() {
+      return guise / peerValue;
+    }
+
+    String toJson() {
+      return "{\"benchmark\": " + Json.quote(benchmark) + ", \"subject\": " + Json.quote(subject)
+          + ", \"peer\": " + Json.quote(peer) + ", \"metric\": " + Json.quote(metric)
+          + ", \"unit\": " + Json.quote(unit) + ", \"guise\": " + Json.number(guise)
+          + ", \"peer_value\": " + Json.number(peerValue) + ", \"ratio\": " + Json.number(ratio())
+          + ", \"better\": " + Json.quote(better) + "}";
+    }
+  }
+
+  /** The measurements in a JMH JSON result file ({@code -rf json}). */
+  @SuppressWarnings("unchecked")
+  public static List<Measurement> fromJmh(String json) {
+    List<Measurement> out = new ArrayList<>();
+    for (Object o : (List<Object>) Json.parse(json)) {
+      Map<String, Object> run = (Map<String, Object>) o;
+      String name = (String) run.get("benchmark");
+      String[] parts = name.split("\\.");
+      String benchmark = parts.length >= 2 ? parts[parts.length - 2] + "." + parts[parts.length - 1] : name;
+      Map<String, Object> params = (Map<String, Object>) run.getOrDefault("params", Map.of());
+      String subject = String.valueOf(params.getOrDefault("subject", "?"));
+      StringBuilder scenario = new StringBuilder();
+      for (var p : new TreeMap<>(params).entrySet()) {
+        if (!p.getKey().equals("subject")) {
+          scenario.append(scenario.isEmpty() ? "" : ", ").append(p.getKey()).append('=').append(p.getValue());
+        }
+      }
+      String mode = (String) run.get("mode");
+      Map<String, Object> primary = (Map<String, Object>) run.get("primaryMetric");
+      boolean throughput = "thrpt".equals(mode);
+      out.add(new Measurement(benchmark, scenario.toString(), subject, throughput ? "throughput" : "time",
+          (String) primary.get("scoreUnit"), num(primary.get("score")), num(primary.get("scoreError")),
+          throughput));
+      Map<String, Object> secondary = (Map<String, Object>) run.getOrDefault("secondaryMetrics", Map.of());
+      for (var s : secondary.entrySet()) {
+        Map<String, Object> m = (Map<String, Object>) s.getValue();
+        out.add(new Measurement(benchmark, scenario.toString(), subject, s.getKey(),
+            (String) m.get("scoreUnit"), num(m.get("score")), num(m.get("scoreError")), false));
+      }
+    }
+    return out;
+  }
+
+  private static double num(Object o) {
+    return o instanceof Double d ? d : Double.NaN;
+  }
+
+  /** For each benchmark, scenario and metric: every Guise subject against the best peer. */
+  public static List<Entry> compare(List<Measurement> all) {
+    Map<String, List<Measurement>> groups = new LinkedHashMap<>();
+    for (Measurement m : all) {
+      groups.computeIfAbsent(m.label() + "\u0000" + m.metric(), k -> new ArrayList<>()).add(m);
+    }
+    List<Entry> entries = new ArrayList<>();
+    for (List<Measurement> g : groups.values()) {
+      Comparator<Measurement> best = Comparator.comparingDouble(Measurement::value);
+      if (g.get(0).higherIsBetter()) {
+        best = best.reversed();
+      }
+      var peer = g.stream().filter(m -> !m.isGuise() && !Double.isNaN(m.value())).min(best);
+      if (peer.isEmpty()) {
+        continue;
+      }
+      for (Measurement m : g) {
+        if (m.isGuise()) {
+          entries.add(new Entry(m.label(), m.subject(), peer.get().subject(), m.metric(), m.unit(),
+              m.value(), peer.get().value(), m.higherIsBetter() ? "higher" : "lower"));
+        }
+      }
+    }
+    return entries;
+  }
+
+  /** {@code entries} as the JSON list of {@code results.json}. */
+  public static String toJson(List<Entry> entries) {
+    StringBuilder b = new StringBuilder("[\n");
+    for (int i = 0; i < entries.size(); i++) {
+      b.append("  ").append(entries.get(i).toJson()).append(i + 1 < entries.size() ? ",\n" : "\n");
+    }
+    return b.append("]\n").toString();
+  }
+
+  /** The raw measurements as JSON (every subject, peers included). */
+  public static String measurementsToJson(List<Measurement> all) {
+    StringBuilder b = new StringBuilder("[\n");
+    for (int i = 0; i < all.size(); i++) {
+      Measurement m = all.get(i);
+      b.append("  {\"benchmark\": ").append(Json.quote(m.benchmark())).append(", \"scenario\": ")
+          .append(Json.quote(m.scenario())).append(", \"subject\": ").append(Json.quote(m.subject()))
+          .append(", \"metric\": ").append(Json.quote(m.metric())).append(", \"unit\": ")
+          .append(Json.quote(m.unit())).append(", \"value\": ").append(Json.number(m.value()))
+          .append(", \"error\": ").append(Json.number(m.error())).append(", \"better\": ")
+          .append(Json.quote(m.higherIsBetter() ? "higher" : "lower")).append('}')
+          .append(i + 1 < all.size() ? ",\n" : "\n");
+    }
+    return b.append("]\n").toString();
+  }
+
+  /** The comparison as a text table. */
+  public static String table(List<Entry> entries) {
+    List<String[]> rows = new ArrayList<>();
+    rows.add(new String[] {"benchmark", "metric", "subject", "guise", "best peer", "peer value", "unit", "ratio", "better"});
+    for (Entry e : entries) {
+      rows.add(new String[] {e.benchmark(), e.metric(), e.subject(), fmt(e.guise()), e.peer(), fmt(e.peerValue()),
+          e.unit(), String.format(Locale.ROOT, "%.2f", e.ratio()), e.better()});
+    }
+    return render(rows);
+  }
+
+  /** Every measurement as a text table. */
+  public static String rawTable(List<Measurement> all) {
+    List<String[]> rows = new ArrayList<>();
+    rows.add(new String[] {"benchmark", "metric", "subject", "value", "error", "unit"});
+    for (Measurement m : all) {
+      rows.add(new String[] {m.label(), m.metric(), m.subject(), fmt(m.value()),
+          Double.isNaN(m.error()) ? "" : "± " + fmt(m.error()), m.unit()});
+    }
+    return render(rows);
+  }
+
+  static String fmt(double v) {
+    if (Double.isNaN(v)) {
+      return "n/a";
+    }
+    double a = Math.abs(v);
+    return a >= 100 ? String.format(Locale.ROOT, "%,.0f", v)
+        : a >= 1 ? String.format(Locale.ROOT, "%.2f", v) : String.format(Locale.ROOT, "%.4f", v);
+  }
+
+  private static String render(List<String[]> rows) {
+    int[] width = new int[rows.get(0).length];
+    for (String[] r : rows) {
+      for (int c = 0; c < r.length; c++) {
+        width[c] = Math.max(width[c], r[c].length());
+      }
+    }
+    StringBuilder b = new StringBuilder();
+    for (int i = 0; i < rows.size(); i++) {
+      String[] r = rows.get(i);
+      b.append("| ");
+      for (int c = 0; c < r.length; c++) {
+        b.append(String.format("%-" + width[c] + "s", r[c])).append(" | ");
+      }
+      b.setLength(b.length() - 1);
+      b.append('\n');
+      if (i == 0) {
+        b.append('|');
+        for (int w : width) {
+          b.append("-".repeat(w + 2)).append('|');
+        }
+        b.append('\n');
+      }
+    }
+    return b.toString();
+  }
+}

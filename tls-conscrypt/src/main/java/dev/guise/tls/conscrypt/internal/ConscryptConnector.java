@@ -40,7 +40,7 @@ public final class ConscryptConnector {
     TlsEndpoint endpoint = request.endpoint();
     SSLSocket ssl;
     try {
-      ssl = (SSLSocket) ConscryptContexts.forPolicy(request.trust()).getSocketFactory()
+      ssl = (SSLSocket) ConscryptContexts.forPolicyAndProfile(request.trust(), profile.offer().profile()).getSocketFactory()
           .createSocket(socket, endpoint.host(), endpoint.port(), true);
     } catch (GeneralSecurityException | IOException | RuntimeException e) {
       closeQuietly(socket);

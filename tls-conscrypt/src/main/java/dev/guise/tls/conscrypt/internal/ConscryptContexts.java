@@ -29,29 +29,35 @@ import org.conscrypt.OkHostnameVerifier;
  * explicitly to Conscrypt's strict RFC 2818/6125 one (SANs only, no CN fallback) rather than
  * relying on Conscrypt's process-wide default, which any code may replace.
  *
- * <p>A context is kept per policy because building one with the JDK's ~150 anchors costs
- * milliseconds, and because its client session cache is what makes resumption possible; sessions
- * established under one policy are therefore never resumed under another. The cache is bounded
- * (policies are few in practice; an overflow drops the oldest).
+ * <p>A context is kept per (policy, profile) because building one with the JDK's ~150 anchors
+ * costs milliseconds, and because its client session cache is what makes resumption possible.
+ * Keying by profile too matters for fingerprinting: a session established while presenting one
+ * browser must never be resumed while presenting another, or the resumption ticket would link the
+ * two "browsers" for the server. The cache is bounded (pairs are few in practice; an overflow drops
+ * the oldest).
  */
 final class ConscryptContexts {
   private ConscryptContexts() {}
 
   private static final int MAX_CONTEXTS = 16;
 
-  private static final Map<TrustPolicy, SSLContext> CONTEXTS =
+  private record Key(TrustPolicy policy, String profile) {}
+
+  private static final Map<Key, SSLContext> CONTEXTS =
       new LinkedHashMap<>(16, 0.75f, true) {
         private static final long serialVersionUID = 1L;
 
         @Override
-        protected boolean removeEldestEntry(Map.Entry<TrustPolicy, SSLContext> eldest) {
+        protected boolean removeEldestEntry(Map.Entry<Key, SSLContext> eldest) {
           return size() > MAX_CONTEXTS;
         }
       };
 
-  static SSLContext forPolicy(TrustPolicy policy) throws GeneralSecurityException {
+  static SSLContext forPolicyAndProfile(TrustPolicy policy, String profile)
+      throws GeneralSecurityException {
+    Key key = new Key(policy, profile);
     synchronized (CONTEXTS) {
-      SSLContext cached = CONTEXTS.get(policy);
+      SSLContext cached = CONTEXTS.get(key);
       if (cached != null) {
         return cached;
       }
@@ -59,7 +65,7 @@ final class ConscryptContexts {
     SSLContext context = SSLContext.getInstance("TLS", ConscryptRuntime.provider());
     context.init(null, new TrustManager[] {trustManager(policy)}, null);
     synchronized (CONTEXTS) {
-      SSLContext raced = CONTEXTS.putIfAbsent(policy, context);
+      SSLContext raced = CONTEXTS.putIfAbsent(key, context);
       return raced != null ? raced : context;
     }
   }

@@ -68,11 +68,14 @@ public final class HotConnectionPool implements AutoCloseable {
   private final ExecutorService workers;
   private final ScheduledExecutorService healthChecker;
   private final String engineName;
+  /** How long a lease may take at most: waiting for room, then opening a connection. */
+  private final long leaseTimeoutNanos;
 
   private HotConnectionPool(PoolConfig config, ConnectionFactory factory, String engineName,
       boolean background) {
     this.config = config;
     this.engineName = engineName;
+    this.leaseTimeoutNanos = config.acquireTimeout().plus(config.connectTimeout()).toNanos();
     this.access = new IpAccessController(config.banDuration(), config.strikesToBan());
     this.selector = new FingerprintSelector(config.profiles(), config.seed());
     this.workers = Executors.newThreadPerTaskExecutor(
@@ -145,13 +148,13 @@ public final class HotConnectionPool implements AutoCloseable {
    */
   public ConnectionLease connectionToIp(URI url, InetAddress ip) throws IOException {
     HostKey key = key(url);
-    return lease(key, ip, -1, System.nanoTime() + config.acquireTimeout().plus(config.connectTimeout()).toNanos());
+    return lease(key, ip, -1, System.nanoTime() + leaseTimeoutNanos);
   }
 
   /** Leases a connection to {@code url}'s host at an IP the pool chooses (round robin). */
   public ConnectionLease connection(URI url) throws IOException {
     HostKey key = key(url);
-    return lease(key, null, -1, System.nanoTime() + config.acquireTimeout().plus(config.connectTimeout()).toNanos());
+    return lease(key, null, -1, System.nanoTime() + leaseTimeoutNanos);
   }
 
   ConnectionLease lease(HostKey key, InetAddress ip, long avoid, long deadlineNanos) throws IOException {

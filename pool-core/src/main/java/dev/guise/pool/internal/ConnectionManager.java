@@ -53,6 +53,11 @@ public final class ConnectionManager implements AutoCloseable {
   private final Map<HostKey, HostEntry> hosts = new ConcurrentHashMap<>();
   private final AtomicLong ids = new AtomicLong();
   private volatile boolean closed;
+  private final long revalidateAfterIdleMillis;
+  private final long maxLifetimeMillis;
+  private final long idleTimeoutMillis;
+  private final long healthCheckIntervalMillis;
+  private final long acquireTimeoutNanos;
 
   public ConnectionManager(PoolConfig config, ConnectionFactory factory, IpAccessController access,
       PoolEvents events, FingerprintSelector selector, Executor validationExecutor) {
@@ -63,6 +68,11 @@ public final class ConnectionManager implements AutoCloseable {
     this.clock = config.clock();
     this.selector = selector;
     this.validationExecutor = validationExecutor;
+    this.revalidateAfterIdleMillis = config.revalidateAfterIdle().toMillis();
+    this.maxLifetimeMillis = config.maxLifetime().toMillis();
+    this.idleTimeoutMillis = config.idleTimeout().toMillis();
+    this.healthCheckIntervalMillis = config.healthCheckInterval().toMillis();
+    this.acquireTimeoutNanos = config.acquireTimeout().toNanos();
   }
 
   /** A lease on a connection, returned by {@link #acquire}; give it back with {@link #release}. */
@@ -145,7 +155,7 @@ public final class ConnectionManager implements AutoCloseable {
     if (pinned == null && ips(key).isEmpty()) {
       addIps(key, resolve(key));
     }
-    long waitUntil = Math.min(deadlineNanos, System.nanoTime() + config.acquireTimeout().toNanos());
+    long waitUntil = Math.min(deadlineNanos, System.nanoTime() + acquireTimeoutNanos);
     while (true) {
       Decision d = decide(key, pinned, avoidConnection, waitUntil);
       if (d.lease != null) {
@@ -170,7 +180,7 @@ public final class ConnectionManager implements AutoCloseable {
           throw new ClassifiedIOException(FailureKind.CANCELLED, false, PoolAction.KEEP,
               "the pool is closed", null);
         }
-        Instant now = clock.instant();
+        long now = clock.millis();
         List<InetAddress> candidates = candidates(h, pinned, now);
         // Round robin: the IP at the cursor serves the request if it can, over a connection with
         // room or a new one; otherwise the next IP is asked. Load spreads over all the host's IPs,
@@ -181,16 +191,14 @@ public final class ConnectionManager implements AutoCloseable {
         }
         for (int i = 0; i < n; i++) {
           IpSlot slot = h.slot(candidates.get((h.cursor + i) % n));
-          for (PooledConnection c : slot.connections) {
-            if (c.id != avoid && c.canTakeLease()) {
-              boolean idleTooLong = c.leases == 0
-                  && Duration.between(c.lastUsedAt, now).compareTo(config.revalidateAfterIdle()) > 0;
-              boolean reused = c.uses > 0;
-              c.lease();
-              c.uses++;
-              advanceCursor(h, pinned, i, n);
-              return new Decision(new Lease(c, reused), idleTooLong && config.validator().isPresent(), null);
-            }
+          PooledConnection c = leasable(slot, avoid);
+          if (c != null) {
+            boolean idleTooLong = c.leases == 0 && now - c.lastUsedAt > revalidateAfterIdleMillis;
+            boolean reused = c.uses > 0;
+            c.lease();
+            c.uses++;
+            advanceCursor(h, pinned, i, n);
+            return new Decision(new Lease(c, reused), idleTooLong && config.validator().isPresent(), null);
           }
           // While a first connection to this IP is still being opened, wait for it rather than
           // open more: it will most likely be HTTP/2 and serve everyone, as a browser's single
@@ -228,6 +236,39 @@ public final class ConnectionManager implements AutoCloseable {
     }
   }
 
+  /**
+   * A connection of {@code slot} that can take a lease now: the most recently idled HTTP/1.1
+   * connection, else (HTTP/2) one with a free stream. Lock held.
+   */
+  private static PooledConnection leasable(IpSlot slot, long avoid) {
+    PooledConnection skipped = null;
+    PooledConnection c;
+    while ((c = slot.idle.pollLast()) != null) {
+      if (c.leases == 0 && c.canTakeLease()) {
+        if (c.id != avoid) {
+          if (skipped != null) {
+            slot.idle.addLast(skipped);
+          }
+          return c;
+        }
+        skipped = c; // the connection a retry must avoid stays idle for others
+      }
+      // else stale: leased another way, or closed; it re-enters when it goes idle again
+    }
+    if (skipped != null) {
+      slot.idle.addLast(skipped);
+    }
+    if (slot.protocol == HttpProtocol.HTTP_1_1) {
+      return null; // every idle HTTP/1.1 connection is on the stack
+    }
+    for (PooledConnection s : slot.connections) {
+      if (s.id != avoid && s.canTakeLease()) {
+        return s;
+      }
+    }
+    return null;
+  }
+
   /** Moves the round-robin cursor past the IP just chosen; pinned requests leave it alone. */
   private static void advanceCursor(HostEntry h, InetAddress pinned, int chosen, int n) {
     if (pinned == null) {
@@ -236,7 +277,7 @@ public final class ConnectionManager implements AutoCloseable {
   }
 
   /** The IPs a request may use now. Lock held. */
-  private List<InetAddress> candidates(HostEntry h, InetAddress pinned, Instant now)
+  private List<InetAddress> candidates(HostEntry h, InetAddress pinned, long now)
       throws ClassifiedIOException {
     if (pinned != null) {
       if (!access.isAllowed(h.key, pinned, now)) {
@@ -299,7 +340,7 @@ public final class ConnectionManager implements AutoCloseable {
     }
     events.connectionOpened(endpoint, profile, Duration.ofNanos(System.nanoTime() - started));
     PooledConnection c = new PooledConnection(ids.incrementAndGet(), key, endpoint, http, profile,
-        clock.instant());
+        clock.millis());
     HostEntry h = host(key);
     boolean closeNow;
     h.lock.lock();
@@ -351,7 +392,7 @@ public final class ConnectionManager implements AutoCloseable {
       HostEntry h = host(c.host);
       h.lock.lock();
       try {
-        c.lastValidatedAt = clock.instant();
+        c.lastValidatedAt = clock.millis();
         c.uses++;
       } finally {
         h.lock.unlock();
@@ -414,7 +455,7 @@ public final class ConnectionManager implements AutoCloseable {
     boolean close = false;
     h.lock.lock();
     try {
-      Instant now = clock.instant();
+      long now = clock.millis();
       c.unlease(now);
       if (!success) {
         c.errors++;
@@ -425,12 +466,15 @@ public final class ConnectionManager implements AutoCloseable {
           c.state = c.leases == 0 ? ConnectionState.UNHEALTHY : c.state;
         }
       }
-      if (Duration.between(c.openedAt, now).compareTo(config.maxLifetime()) >= 0) {
+      if (now - c.openedAt >= maxLifetimeMillis) {
         c.retireWhenIdle = true;
       }
+      IpSlot slot = h.slot(c.endpoint.ip());
       if (c.retireWhenIdle && c.leases == 0) {
-        removeLocked(h, h.slot(c.endpoint.ip()), c);
+        removeLocked(h, slot, c);
         close = true;
+      } else if (c.leases == 0 && c.http.protocol() == HttpProtocol.HTTP_1_1) {
+        slot.idle.addLast(c);
       }
       h.changed.signalAll();
     } finally {
@@ -443,6 +487,7 @@ public final class ConnectionManager implements AutoCloseable {
 
   /** Removes {@code c} from the books as closed. Host lock held. */
   private static void removeLocked(HostEntry h, IpSlot slot, PooledConnection c) {
+    slot.idle.remove(c);
     if (slot.connections.remove(c)) {
       slot.closed++;
       h.connections--;
@@ -472,7 +517,7 @@ public final class ConnectionManager implements AutoCloseable {
     List<PooledConnection> toClose = new ArrayList<>();
     List<String> reasons = new ArrayList<>();
     List<PooledConnection> toValidate = new ArrayList<>();
-    Instant now = clock.instant();
+    long now = clock.millis();
     for (HostEntry h : hosts.values()) {
       h.lock.lock();
       try {
@@ -482,10 +527,10 @@ public final class ConnectionManager implements AutoCloseable {
               continue; // only idle connections are judged; busy ones are judged on release
             }
             String reason = null;
-            if (Duration.between(c.openedAt, now).compareTo(config.maxLifetime()) >= 0) {
+            if (now - c.openedAt >= maxLifetimeMillis) {
               reason = "past its maximum lifetime";
               old++;
-            } else if (Duration.between(c.lastUsedAt, now).compareTo(config.idleTimeout()) >= 0) {
+            } else if (now - c.lastUsedAt >= idleTimeoutMillis) {
               reason = "idle longer than the idle timeout";
               idle++;
             } else if (c.errors >= config.errorThreshold()) {
@@ -501,8 +546,9 @@ public final class ConnectionManager implements AutoCloseable {
               toClose.add(c);
               reasons.add(reason);
             } else if (config.validator().isPresent()
-                && Duration.between(c.lastValidatedAt, now).compareTo(config.healthCheckInterval()) >= 0) {
+                && now - c.lastValidatedAt >= healthCheckIntervalMillis) {
               c.lease(); // IN_USE by the validator: no request may take it meanwhile
+              slot.idle.remove(c);
               toValidate.add(c);
             }
           }

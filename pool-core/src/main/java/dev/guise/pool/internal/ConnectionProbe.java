@@ -45,12 +45,12 @@ final class ConnectionProbe implements ValidationTarget {
 
   @Override
   public Instant openedAt() {
-    return c.openedAt;
+    return Instant.ofEpochMilli(c.openedAt);
   }
 
   @Override
   public Instant lastUsedAt() {
-    return c.lastUsedAt;
+    return Instant.ofEpochMilli(c.lastUsedAt);
   }
 
   @Override

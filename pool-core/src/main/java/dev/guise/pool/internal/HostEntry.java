@@ -43,6 +43,12 @@ final class HostEntry {
   static final class IpSlot {
     final InetAddress ip;
     final List<PooledConnection> connections = new ArrayList<>();
+    /**
+     * HTTP/1.1 connections that went idle, most recent last: a lease pops one in O(1), and the
+     * warmest connection serves first (as the peers' LIFO pools do). Entries can be stale (a
+     * connection leased another way, or closed meanwhile); a pop checks before it takes.
+     */
+    final java.util.ArrayDeque<PooledConnection> idle = new java.util.ArrayDeque<>();
     int connecting;
     long opened;
     long closed;

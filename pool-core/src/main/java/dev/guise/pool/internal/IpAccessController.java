@@ -39,12 +39,20 @@ public final class IpAccessController {
 
   /** Whether {@code ip} may be used for {@code host} at {@code now}. */
   public boolean isAllowed(HostKey host, InetAddress ip, Instant now) {
+    return isAllowed(host, ip, now.toEpochMilli());
+  }
+
+  /** As {@link #isAllowed(HostKey, InetAddress, Instant)}, with epoch milliseconds. */
+  public boolean isAllowed(HostKey host, InetAddress ip, long nowMillis) {
+    if (standings.isEmpty()) {
+      return true; // the common case: no IP has ever been penalised; no lookup, no allocation
+    }
     Standing s = standings.get(new Key(host, ip));
     if (s == null) {
       return true;
     }
     synchronized (s) {
-      return s.bannedUntil == null || !now.isBefore(s.bannedUntil);
+      return s.bannedUntil == null || nowMillis >= s.bannedUntil.toEpochMilli();
     }
   }
 

@@ -4,7 +4,6 @@ import dev.guise.api.HttpProtocol;
 import dev.guise.api.TlsEndpoint;
 import dev.guise.pool.stats.ConnectionState;
 import dev.guise.pool.internal.http.HttpConnection;
-import java.time.Instant;
 
 /**
  * The pool's record of one connection: the HTTP connection and its bookkeeping. Every mutable
@@ -17,13 +16,14 @@ final class PooledConnection {
   final TlsEndpoint endpoint;
   final HttpConnection http;
   final String profile;
-  final Instant openedAt;
+  /** Epoch milliseconds of the pool's clock; kept as longs so that the lease path allocates nothing. */
+  final long openedAt;
 
   // Guarded by the host lock.
   ConnectionState state = ConnectionState.IN_USE;
   int leases;
-  Instant lastUsedAt;
-  Instant lastValidatedAt;
+  long lastUsedAt;
+  long lastValidatedAt;
   int errors;
   /** Exchanges and validations this connection has carried; more than zero means a request reuses it. */
   long uses;
@@ -31,7 +31,7 @@ final class PooledConnection {
   boolean retireWhenIdle;
 
   PooledConnection(long id, HostKey host, TlsEndpoint endpoint, HttpConnection http, String profile,
-      Instant openedAt) {
+      long openedAt) {
     this.id = id;
     this.host = host;
     this.endpoint = endpoint;
@@ -61,7 +61,7 @@ final class PooledConnection {
   }
 
   /** Returns a lease; the connection becomes IDLE when it was the last. Host lock held. */
-  void unlease(Instant now) {
+  void unlease(long now) {
     if (leases <= 0) {
       throw new IllegalStateException("connection " + id + " released more often than leased");
     }

@@ -56,7 +56,7 @@ class ValidatorsAgainstRealPeersTest {
         .open(endpoint, "jdk-default", System.nanoTime() + Duration.ofSeconds(10).toNanos());
     assertEquals(protocol, connection.protocol());
     PooledConnection pooled = new PooledConnection(1, new HostKey(HOST, server.port()), endpoint,
-        connection, "jdk-default", Clock.systemUTC().instant());
+        connection, "jdk-default", Clock.systemUTC().millis());
     return new ConnectionProbe(pooled, Clock.systemUTC(), config);
   }
 

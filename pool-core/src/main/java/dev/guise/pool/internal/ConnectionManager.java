@@ -155,9 +155,8 @@ public final class ConnectionManager implements AutoCloseable {
     if (pinned == null && ips(key).isEmpty()) {
       addIps(key, resolve(key));
     }
-    long waitUntil = Math.min(deadlineNanos, System.nanoTime() + acquireTimeoutNanos);
     while (true) {
-      Decision d = decide(key, pinned, avoidConnection, waitUntil);
+      Decision d = decide(key, pinned, avoidConnection, deadlineNanos);
       if (d.lease != null) {
         if (d.validate && !validateLeased(d.lease)) {
           continue; // it failed validation and was closed; look again
@@ -170,9 +169,10 @@ public final class ConnectionManager implements AutoCloseable {
 
   private record Decision(Lease lease, boolean validate, InetAddress openOn) {}
 
-  private Decision decide(HostKey key, InetAddress pinned, long avoid, long waitUntil)
+  private Decision decide(HostKey key, InetAddress pinned, long avoid, long deadlineNanos)
       throws IOException {
     HostEntry h = host(key);
+    long waitUntil = Long.MIN_VALUE; // set at the first wait: a lease that needs none reads no clock
     h.lock.lock();
     try {
       while (true) {
@@ -215,6 +215,9 @@ public final class ConnectionManager implements AutoCloseable {
           }
         }
         // 3. Wait for capacity.
+        if (waitUntil == Long.MIN_VALUE) {
+          waitUntil = Math.min(deadlineNanos, System.nanoTime() + acquireTimeoutNanos);
+        }
         long left = waitUntil - System.nanoTime();
         if (left <= 0) {
           throw new ClassifiedIOException(FailureKind.POOL_EXHAUSTED, true, PoolAction.KEEP,
@@ -351,6 +354,8 @@ public final class ConnectionManager implements AutoCloseable {
       slot.protocol = http.protocol();
       closeNow = closed;
       if (!closeNow) {
+        c.owner = h;
+        c.slot = slot;
         slot.connections.add(c);
         c.lease(); // IN_USE for the caller that opened it
         c.uses++;
@@ -389,7 +394,7 @@ public final class ConnectionManager implements AutoCloseable {
     ConnectionValidator v = config.validator().orElseThrow();
     ValidationResult r = v.validate(new ConnectionProbe(c, clock, config), config.validationTimeout());
     if (r.healthy()) {
-      HostEntry h = host(c.host);
+      HostEntry h = c.owner;
       h.lock.lock();
       try {
         c.lastValidatedAt = clock.millis();
@@ -451,7 +456,7 @@ public final class ConnectionManager implements AutoCloseable {
     }
     lease.released = true;
     PooledConnection c = lease.connection;
-    HostEntry h = host(c.host);
+    HostEntry h = c.owner;
     boolean close = false;
     h.lock.lock();
     try {
@@ -469,7 +474,7 @@ public final class ConnectionManager implements AutoCloseable {
       if (now - c.openedAt >= maxLifetimeMillis) {
         c.retireWhenIdle = true;
       }
-      IpSlot slot = h.slot(c.endpoint.ip());
+      IpSlot slot = c.slot;
       if (c.retireWhenIdle && c.leases == 0) {
         removeLocked(h, slot, c);
         close = true;

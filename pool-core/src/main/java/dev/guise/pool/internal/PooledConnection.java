@@ -19,6 +19,10 @@ final class PooledConnection {
   /** Epoch milliseconds of the pool's clock; kept as longs so that the lease path allocates nothing. */
   final long openedAt;
 
+  /** The host and IP books this connection is kept in; set once when it is registered. */
+  HostEntry owner;
+  HostEntry.IpSlot slot;
+
   // Guarded by the host lock.
   ConnectionState state = ConnectionState.IN_USE;
   int leases;

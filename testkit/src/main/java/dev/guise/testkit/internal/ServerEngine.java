@@ -218,6 +218,30 @@ public final class ServerEngine {
     }
   }
 
+  /**
+   * Binds again an address whose listener was just closed. Even after its accept thread has left,
+   * the kernel can hold the port for a moment (seen once in a few hundred rebinds under load), so
+   * "address in use" is retried for up to two seconds before it is an error.
+   */
+  private static ServerSocket rebind(InetAddress address, int port) throws IOException {
+    long deadline = System.nanoTime() + Duration.ofSeconds(2).toNanos();
+    while (true) {
+      try {
+        return bind(address, port);
+      } catch (java.net.BindException e) {
+        if (System.nanoTime() > deadline) {
+          throw e;
+        }
+        try {
+          Thread.sleep(20);
+        } catch (InterruptedException interrupted) {
+          Thread.currentThread().interrupt();
+          throw e;
+        }
+      }
+    }
+  }
+
   private void closeListeners() {
     for (ServerSocket ss : listeners.values()) {
       closeListener(ss);
@@ -263,7 +287,7 @@ public final class ServerEngine {
         ServerSocket current = listeners.get(address);
         if (wanted && current == null) {
           try {
-            ServerSocket ss = bind(address, port);
+            ServerSocket ss = rebind(address, port);
             listeners.put(address, ss);
             startAccepting(address, ss);
           } catch (IOException e) {

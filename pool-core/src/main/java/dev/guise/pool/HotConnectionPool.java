@@ -72,12 +72,17 @@ public final class HotConnectionPool implements AutoCloseable {
   private final long leaseTimeoutNanos;
 
   private HotConnectionPool(PoolConfig config, ConnectionFactory factory, String engineName,
-      boolean background) {
+      boolean background, java.util.function.UnaryOperator<String> canonicalProfile) {
     this.config = config;
     this.engineName = engineName;
     this.leaseTimeoutNanos = config.acquireTimeout().plus(config.connectTimeout()).toNanos();
     this.access = new IpAccessController(config.banDuration(), config.strikesToBan());
-    this.selector = new FingerprintSelector(config.profiles(), config.seed());
+    // Aliases ("chrome") become the names connections report ("chrome-156"), so a response, its
+    // lease and its TLS facts all name the profile the same way.
+    Map<String, Integer> profiles = new java.util.LinkedHashMap<>();
+    config.profiles().forEach((name, weight) ->
+        profiles.merge(canonicalProfile.apply(name), weight, Integer::sum));
+    this.selector = new FingerprintSelector(profiles, config.seed());
     this.workers = Executors.newThreadPerTaskExecutor(
         Thread.ofVirtual().name("guise-pool-worker-", 0).factory());
     this.manager = new ConnectionManager(config, factory, access, metrics, selector, workers);
@@ -100,12 +105,13 @@ public final class HotConnectionPool implements AutoCloseable {
    */
   public static HotConnectionPool create(PoolConfig config) {
     DefaultConnectionFactory factory = new DefaultConnectionFactory(config);
-    return new HotConnectionPool(config, factory, factory.engine().name(), true);
+    return new HotConnectionPool(config, factory, factory.engine().name(), true,
+        name -> factory.engine().offer(name).orElseThrow().profile());
   }
 
   /** A pool over a custom factory, without the background checker (tests drive health checks). */
   static HotConnectionPool withFactory(PoolConfig config, ConnectionFactory factory) {
-    return new HotConnectionPool(config, factory, "custom", false);
+    return new HotConnectionPool(config, factory, "custom", false, name -> name);
   }
 
   private void checkHealthQuietly() {

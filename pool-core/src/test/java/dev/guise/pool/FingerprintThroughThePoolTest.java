@@ -22,20 +22,21 @@ class FingerprintThroughThePoolTest {
   private static final String HOST = "www.fp.test";
 
   @ParameterizedTest
-  @ValueSource(strings = {"chrome-156", "firefox-153"})
-  void theServerSeesTheBrowsersFingerprints(String profileName) throws Exception {
-    BrowserProfile profile = BrowserProfiles.get(profileName);
+  @ValueSource(strings = {"chrome", "firefox-153"})
+  void theServerSeesTheBrowsersFingerprints(String asConfigured) throws Exception {
+    BrowserProfile profile = BrowserProfiles.get(asConfigured);
+    String profileName = profile.name();
     try (TestServer server = TestServer.builder().loopbackAddresses(2).hostNames(HOST).build().start();
         HotConnectionPool pool = HotConnectionPool.create(PoolConfig.builder()
             .engine("bouncycastle")
-            .profile(profileName)
+            .profile(asConfigured)
             .trust(server.certificateAuthority().trustPolicy())
             .build());
         GuiseClient client = new GuiseClient(pool)) {
       HttpResponse r = client.send(HttpRequest.get("https://" + HOST + ":" + server.port() + "/"),
           server.addresses().get(1));
       assertEquals(200, r.status());
-      assertEquals(profileName, r.profile());
+      assertEquals(profileName, r.profile(), "the canonical name, also for an alias");
       ConnectionRecord seen = server.connections(server.addresses().get(1)).get(0);
       assertEquals(profile.expectedJa4(), seen.ja4().orElseThrow().ja4());
       assertEquals(profile.expectedAkamai(), seen.akamaiFingerprint().orElseThrow().value());

@@ -24,4 +24,5 @@ module dev.guise.codec {
   exports dev.guise.codec.http2;
   exports dev.guise.codec.http1;
   exports dev.guise.codec.content;
+  exports dev.guise.codec.io;
 }

@@ -1,17 +1,35 @@
 package dev.guise.codec.http1;
 
 import dev.guise.api.Header;
+import dev.guise.codec.io.BufferPool;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.util.Arrays;
 import java.util.List;
 
-/** Builds a message head in one array and writes it with one call. */
+/**
+ * Builds a message head in one array and writes it with one call. The array is borrowed from the
+ * {@link BufferPool} for the write only, so a connection between messages holds none.
+ */
 final class Http1HeadWriter {
-  private byte[] buf = new byte[1024];
+  private byte[] buf;
   private int pos;
 
-  Http1HeadWriter startLine(String a, String b, String c) {
+  /** Writes the start line {@code a b c} and the fields, then gives the buffer back. */
+  void write(OutputStream out, String a, String b, String c, List<Header> headers) throws IOException {
+    try {
+      startLine(a, b, c).fields(headers).writeTo(out);
+    } finally {
+      byte[] used = buf;
+      buf = null;
+      BufferPool.release(used);
+    }
+  }
+
+  private Http1HeadWriter startLine(String a, String b, String c) {
+    if (buf == null) {
+      buf = BufferPool.acquire();
+    }
     pos = 0;
     ascii(a);
     put(' ');
@@ -22,7 +40,7 @@ final class Http1HeadWriter {
     return this;
   }
 
-  Http1HeadWriter fields(List<Header> headers) {
+  private Http1HeadWriter fields(List<Header> headers) {
     for (int i = 0, n = headers.size(); i < n; i++) {
       Header h = headers.get(i);
       ascii(h.name());
@@ -35,7 +53,7 @@ final class Http1HeadWriter {
     return this;
   }
 
-  void writeTo(OutputStream out) throws IOException {
+  private void writeTo(OutputStream out) throws IOException {
     out.write(buf, 0, pos);
   }
 

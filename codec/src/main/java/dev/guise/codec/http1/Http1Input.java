@@ -4,6 +4,7 @@ import dev.guise.api.ClassifiedIOException;
 import dev.guise.api.FailureKind;
 import dev.guise.api.PoolAction;
 import dev.guise.codec.CodecException;
+import dev.guise.codec.io.BufferPool;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -19,11 +20,20 @@ import java.util.Objects;
  * connection must not be reused; the next {@link Http1ResponseParser#parse} would also reject those
  * bytes as PROTOCOL_ERROR because they do not start with a status line.
  *
+ * <p>Buffer: a buffer of up to {@link BufferPool#BUFFER_SIZE} bytes is borrowed from the
+ * {@link BufferPool} on the first read and held until {@link #releaseBuffer()} gives it back
+ * (the owner calls that between messages, so an idle keep-alive connection holds none); larger
+ * or tiny sizes get an array of their own, kept.
+ *
  * <p>Not thread-safe; one per connection. Closing it closes the underlying stream.
  */
 public final class Http1Input extends InputStream {
   private final InputStream in;
-  private final byte[] buf;
+  private static final int SMALLEST_POOLED = 1024;
+  private final int capacity;
+  private final boolean pooled;
+  /** Null while a pooled buffer is given back. */
+  private byte[] buf;
   private int pos;
   private int limit;
 
@@ -33,7 +43,31 @@ public final class Http1Input extends InputStream {
 
   public Http1Input(InputStream in, int bufferSize) {
     this.in = Objects.requireNonNull(in, "in");
-    this.buf = new byte[bufferSize];
+    if (bufferSize <= 0) {
+      throw new IllegalArgumentException("buffer size must be positive: " + bufferSize);
+    }
+    this.capacity = bufferSize;
+    this.pooled = bufferSize >= SMALLEST_POOLED && bufferSize <= BufferPool.BUFFER_SIZE;
+    this.buf = pooled ? null : new byte[bufferSize];
+  }
+
+  /**
+   * Gives a pooled buffer back when nothing is buffered (bytes read ahead are never dropped: with
+   * some buffered, this does nothing). The next read borrows one again.
+   */
+  public void releaseBuffer() {
+    if (pooled && buf != null && pos == limit) {
+      byte[] b = buf;
+      buf = null;
+      pos = 0;
+      limit = 0;
+      BufferPool.release(b);
+    }
+  }
+
+  /** Whether a pooled buffer is held now (for tests). */
+  public boolean holdsBuffer() {
+    return pooled && buf != null;
   }
 
   /** Bytes already read from the connection and not yet consumed. */
@@ -60,10 +94,13 @@ public final class Http1Input extends InputStream {
       pos = 0;
       limit = 0;
     }
-    if (limit == buf.length) {
+    if (buf == null) {
+      buf = BufferPool.acquire();
+    }
+    if (limit == capacity) {
       return true;
     }
-    int n = in.read(buf, limit, buf.length - limit);
+    int n = in.read(buf, limit, capacity - limit);
     if (n <= 0) {
       return false;
     }
@@ -149,7 +186,7 @@ public final class Http1Input extends InputStream {
       return 0;
     }
     if (pos == limit) {
-      if (len >= buf.length) {
+      if (len >= capacity) {
         // Large reads bypass the buffer.
         return in.read(b, off, len);
       }

@@ -39,6 +39,6 @@ public final class Http1RequestWriter {
         throw new IllegalArgumentException("invalid character in request target: " + target);
       }
     }
-    head.startLine(method, target, "HTTP/1.1").fields(headers).writeTo(out);
+    head.write(out, method, target, "HTTP/1.1", headers);
   }
 }

@@ -1,5 +1,6 @@
 package dev.guise.codec.http2;
 
+import dev.guise.codec.io.BufferPool;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
@@ -11,8 +12,10 @@ import java.util.Optional;
  * Writes HTTP/2 frames exactly as given (RFC 9113 section 6): flags, padding, priority fields and
  * SETTINGS order are reproduced byte for byte, since they make up a client's fingerprint.
  *
- * <p>Each frame is assembled in a reusable buffer and handed to the stream in one {@code write}
- * call (a large DATA payload in two). Nothing is flushed until {@link #flush()}.
+ * <p>Each frame is assembled in a buffer and handed to the stream in one {@code write} call (a
+ * large DATA payload in two). Nothing is flushed until {@link #flush()}. The buffer is borrowed
+ * from the {@link BufferPool} for each write (or batch) and given back after it, so an idle
+ * connection holds none.
  *
  * <p>Batching: between {@link #beginBatch()} and {@link #endBatch()} (or {@link #flush()}) frames
  * are gathered in that same buffer and handed to the stream in a single {@code write}, so that
@@ -32,6 +35,7 @@ public final class Http2FrameWriter {
 
   private final OutputStream out;
   private int maxFrameSize;
+  /** Null between writes: borrowed from the pool by {@link #buffer()}, given back by {@link #giveBack()}. */
   private byte[] buf;
   /** Bytes of earlier frames of the open batch at the start of {@code buf}; 0 outside a batch. */
   private int batched;
@@ -44,7 +48,21 @@ public final class Http2FrameWriter {
   public Http2FrameWriter(OutputStream out, int maxFrameSize) {
     this.out = Objects.requireNonNull(out, "out");
     setMaxFrameSize(maxFrameSize);
-    this.buf = new byte[FRAME_HEADER_LENGTH + Http2FrameReader.DEFAULT_MAX_FRAME_SIZE];
+  }
+
+  private byte[] buffer() {
+    byte[] b = buf;
+    return b != null ? b : (buf = BufferPool.acquire());
+  }
+
+  /** Gives the buffer back unless a batch is open (it holds the batch). */
+  private void giveBack() {
+    if (!batching && buf != null) {
+      byte[] b = buf;
+      buf = null;
+      batched = 0;
+      BufferPool.release(b);
+    }
   }
 
   /** The 24 octets a client sends first: {@code PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n}. */
@@ -67,6 +85,7 @@ public final class Http2FrameWriter {
 
   public void writeClientPreface() throws IOException {
     if (batching) {
+      buffer();
       if (buf.length < batched + CLIENT_PREFACE.length) {
         buf = java.util.Arrays.copyOf(buf, Math.max(buf.length * 2, batched + CLIENT_PREFACE.length));
       }
@@ -95,7 +114,13 @@ public final class Http2FrameWriter {
       int n = batched;
       // Emptied before the write: a failed write must not leave the frames to go out later.
       batched = 0;
-      out.write(buf, 0, n);
+      try {
+        out.write(buf, 0, n);
+      } finally {
+        giveBack();
+      }
+    } else {
+      giveBack();
     }
   }
 
@@ -103,6 +128,7 @@ public final class Http2FrameWriter {
   public void discardBatch() {
     batching = false;
     batched = 0;
+    giveBack();
   }
 
   /** Bytes gathered in the open batch. */
@@ -124,9 +150,14 @@ public final class Http2FrameWriter {
         } else if (padding < 0) {
           // The payload may be large: header from the buffer, payload straight from the array.
           checkLength(d.data().length);
+          buffer();
           header(0, d.data().length, Http2Frame.TYPE_DATA, d.flags(), d.streamId());
-          out.write(buf, 0, FRAME_HEADER_LENGTH);
-          out.write(d.data());
+          try {
+            out.write(buf, 0, FRAME_HEADER_LENGTH);
+            out.write(d.data());
+          } finally {
+            giveBack();
+          }
         } else {
           int length = 1 + d.data().length + padding;
           int p = start(length, Http2Frame.TYPE_DATA, d.flags(), d.streamId());
@@ -249,13 +280,18 @@ public final class Http2FrameWriter {
       flushFrame(put(data, offset, length, start(length, Http2Frame.TYPE_DATA, flags, streamId)));
       return;
     }
+    buffer();
     header(0, length, Http2Frame.TYPE_DATA, flags, streamId);
-    if (length <= buf.length - FRAME_HEADER_LENGTH) {
-      System.arraycopy(data, offset, buf, FRAME_HEADER_LENGTH, length);
-      out.write(buf, 0, FRAME_HEADER_LENGTH + length);
-    } else {
-      out.write(buf, 0, FRAME_HEADER_LENGTH);
-      out.write(data, offset, length);
+    try {
+      if (length <= buf.length - FRAME_HEADER_LENGTH) {
+        System.arraycopy(data, offset, buf, FRAME_HEADER_LENGTH, length);
+        out.write(buf, 0, FRAME_HEADER_LENGTH + length);
+      } else {
+        out.write(buf, 0, FRAME_HEADER_LENGTH);
+        out.write(data, offset, length);
+      }
+    } finally {
+      giveBack();
     }
   }
 
@@ -297,6 +333,7 @@ public final class Http2FrameWriter {
   private int start(int length, int type, int flags, int streamId) {
     checkLength(length);
     int need = batched + FRAME_HEADER_LENGTH + length;
+    buffer();
     if (buf.length < need) {
       buf = java.util.Arrays.copyOf(buf, Math.max(need, batched > 0 ? buf.length * 2 : 0));
     }
@@ -345,7 +382,11 @@ public final class Http2FrameWriter {
     if (batching) {
       batched = end;
     } else {
-      out.write(buf, 0, end);
+      try {
+        out.write(buf, 0, end);
+      } finally {
+        giveBack();
+      }
     }
   }
 }

@@ -2,7 +2,7 @@ package dev.guise.tls.bouncycastle.internal;
 
 import dev.guise.api.NegotiatedTls;
 import dev.guise.api.TlsConnection;
-import java.io.BufferedInputStream;
+import dev.guise.codec.io.PooledBufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -19,7 +19,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * A TLS connection driven by BouncyCastle in blocking mode over a socket.
  *
  * <p>Read timeouts: a read with nothing buffered first waits for the next byte on the raw socket
- * (a one-byte peek through a {@link BufferedInputStream}) before BouncyCastle is asked to read a
+ * (a one-byte peek, {@link PooledBufferedInputStream#awaitInput()}) before BouncyCastle is asked to read a
  * record. An idle timeout therefore surfaces as a {@link java.net.SocketTimeoutException} while the
  * connection stays usable; BouncyCastle itself treats any exception inside a record read as fatal.
  * A timeout in the middle of a record still ends the connection, as it must.
@@ -34,7 +34,7 @@ final class BcTlsConnection implements TlsConnection {
   private static final ScheduledThreadPoolExecutor WATCHDOG = watchdog();
 
   private final Socket socket;
-  private final BufferedInputStream rawInput;
+  private final PooledBufferedInputStream rawInput;
   private final GuiseClientProtocol protocol;
   private final NegotiatedTls negotiated;
   private final InputStream input;
@@ -42,7 +42,7 @@ final class BcTlsConnection implements TlsConnection {
   private final AtomicBoolean closed = new AtomicBoolean();
 
   BcTlsConnection(
-      Socket socket, BufferedInputStream rawInput, GuiseClientProtocol protocol, NegotiatedTls negotiated) {
+      Socket socket, PooledBufferedInputStream rawInput, GuiseClientProtocol protocol, NegotiatedTls negotiated) {
     this.socket = socket;
     this.rawInput = rawInput;
     this.protocol = protocol;
@@ -158,13 +158,10 @@ final class BcTlsConnection implements TlsConnection {
       }
       if (protocol.applicationDataAvailable() == 0 && !protocol.isClosed()) {
         synchronized (rawInput) {
-          if (rawInput.available() == 0) {
-            rawInput.mark(1);
-            // May time out: nothing is consumed and the connection stays intact. At end of stream
-            // BouncyCastle's own read below reports the close (clean or without close_notify).
-            rawInput.read();
-            rawInput.reset();
-          }
+          // May time out: nothing is consumed and the connection stays intact. At end of stream
+          // BouncyCastle's own read below reports the close (clean or without close_notify). The
+          // wait holds no buffer, so an idle connection's reader keeps none.
+          rawInput.awaitInput();
         }
       }
       return tls.read(b, off, len);

@@ -7,9 +7,9 @@ import dev.guise.api.NegotiatedTls;
 import dev.guise.api.PoolAction;
 import dev.guise.api.TlsConnectRequest;
 import dev.guise.api.TlsConnection;
+import dev.guise.codec.io.PooledBufferedInputStream;
 import dev.guise.fingerprint.BrowserProfiles;
 import dev.guise.fingerprint.ClientHello;
-import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.net.Socket;
@@ -131,7 +131,9 @@ public final class EngineCore {
 
       long deadline = System.nanoTime() + request.handshakeTimeout().toNanos();
       DeadlineInputStream timed = new DeadlineInputStream(socket, deadline);
-      BufferedInputStream buffered = new BufferedInputStream(timed, 16 * 1024 + 512);
+      // Records are read through a buffer borrowed from the shared pool while bytes are in flight
+      // (a whole record fits one); an idle connection holds none.
+      PooledBufferedInputStream buffered = new PooledBufferedInputStream(timed, false);
       GuiseClientProtocol protocol = new GuiseClientProtocol(buffered, socket.getOutputStream());
       protocol.connect(client);
       timed.clearDeadline();

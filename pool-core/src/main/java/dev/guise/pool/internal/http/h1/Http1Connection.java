@@ -18,13 +18,13 @@ import dev.guise.codec.http1.Http1Limits;
 import dev.guise.codec.http1.Http1RequestWriter;
 import dev.guise.codec.http1.Http1Response;
 import dev.guise.codec.http1.Http1ResponseParser;
+import dev.guise.codec.io.PooledBufferedOutputStream;
 import dev.guise.pool.http.HttpRequest;
 import dev.guise.pool.http.HttpResponse;
 import dev.guise.pool.internal.http.HttpConnection;
 import dev.guise.pool.internal.http.HttpFailures;
 import dev.guise.pool.internal.http.ResponseBodies;
 import dev.guise.pool.internal.http.WireProfile;
-import java.io.BufferedOutputStream;
 import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -78,7 +78,9 @@ public final class Http1Connection implements HttpConnection {
     this.endpoint = endpoint;
     this.profile = profile;
     this.in = new Http1Input(new DeadlineInput(tls.input()), 16 * 1024);
-    this.out = new BufferedOutputStream(tls.output(), 16 * 1024);
+    // Both buffers come from the shared pool and go back between exchanges: an idle keep-alive
+    // connection holds neither (see releaseBuffers).
+    this.out = new PooledBufferedOutputStream(tls.output());
   }
 
   /** Speaks HTTP/1.1 over {@code tls}, which the connection owns from here on. */
@@ -147,6 +149,7 @@ public final class Http1Connection implements HttpConnection {
       usable = false;
       return true;
     } finally {
+      in.releaseBuffer();
       busy.set(false);
     }
   }
@@ -195,6 +198,9 @@ public final class Http1Connection implements HttpConnection {
           ? HttpFailures.closed("HTTP/1.1 connection to " + endpoint + " was closed", e)
           : HttpFailures.reset("HTTP/1.1 exchange with " + endpoint + " failed: " + e.getMessage(), e);
     } finally {
+      // The response was read whole (or the connection is done): nothing is left in the buffer
+      // of a reusable connection, so it goes back to the pool until the next exchange.
+      in.releaseBuffer();
       busy.set(false);
     }
   }

@@ -19,6 +19,7 @@ import dev.guise.codec.http2.Http2FrameWriter;
 import dev.guise.codec.hpack.HpackDecoder;
 import dev.guise.codec.hpack.HpackEncoder;
 import dev.guise.codec.hpack.HpackException;
+import dev.guise.codec.io.PooledBufferedInputStream;
 import dev.guise.fingerprint.AkamaiFingerprint.Priority;
 import dev.guise.fingerprint.AkamaiFingerprint.PriorityFrame;
 import dev.guise.fingerprint.Http2Behaviour;
@@ -28,7 +29,6 @@ import dev.guise.pool.internal.http.HttpConnection;
 import dev.guise.pool.internal.http.HttpFailures;
 import dev.guise.pool.internal.http.ResponseBodies;
 import dev.guise.pool.internal.http.WireProfile;
-import java.io.BufferedInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.ByteArrayInputStream;
 import java.io.EOFException;
@@ -164,7 +164,9 @@ public final class Http2Connection implements HttpConnection {
     this.profile = profile;
     this.wire = profile.http2();
     this.controlWriteTimeout = controlWriteTimeout;
-    this.in = new BufferedInputStream(new TickingInput(tls.input()), 32 * 1024);
+    // The buffer is borrowed only while decrypted bytes wait to be parsed: the reader of an idle
+    // connection waits for the next frame with none (it reads straight into the frame header).
+    this.in = new PooledBufferedInputStream(new TickingInput(tls.input()), true);
     this.frames = new Http2FrameWriter(tls.output(), DEFAULT_MAX_FRAME_SIZE);
     int headerTableSize = (int) profile.setting(1).orElse(HpackDecoder.DEFAULT_HEADER_TABLE_SIZE);
     this.ownMaxHeaderListSize = profile.setting(6).orElse(256 * 1024);

@@ -1,0 +1,150 @@
+package dev.guise.codec.io;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.Objects;
+
+/**
+ * A buffered input stream whose buffer is borrowed from the {@link BufferPool} when a read needs
+ * one and given back as soon as it has been read empty: between messages a connection holds no
+ * buffer. Reads of at least {@link BufferPool#BUFFER_SIZE} bytes go straight to the caller's
+ * array, as with {@link java.io.BufferedInputStream}.
+ *
+ * <p>Waiting without a buffer: a thread that waits for the peer in a read must not hold a buffer
+ * all that time (an idle HTTP/2 connection's reader waits for the next frame for minutes). Two
+ * ways, chosen by the owner:
+ *
+ * <ul>
+ *   <li>{@code waitUnbuffered = true}, for a stream whose {@code available()} is cheap and exact
+ *       (a TLS stream's decrypted bytes): when nothing is buffered and nothing is available, the
+ *       read goes straight into the caller's array; a buffer is borrowed only when bytes are
+ *       already waiting;
+ *   <li>{@link #awaitInput()}, for a raw socket (where {@code available()} is a system call): it
+ *       blocks for one byte, held without a buffer, before the owner starts a read that may block.
+ * </ul>
+ *
+ * <p>Not thread-safe: one reading thread at a time. {@link #close()} may be called from another
+ * thread; it closes the underlying stream (ending a blocked read) and leaves the buffer to the
+ * reader, so a buffer can never be given back twice.
+ */
+public final class PooledBufferedInputStream extends InputStream {
+  private final InputStream in;
+  private final boolean waitUnbuffered;
+  private final byte[] one = new byte[1];
+  private byte[] buf;
+  private int pos;
+  private int limit;
+  /** A byte {@link #awaitInput()} read, not yet handed out; -1 when none. */
+  private int pushback = -1;
+
+  /**
+   * @param in the stream to read from; closed by {@link #close()}
+   * @param waitUnbuffered whether a read that finds nothing buffered and nothing available reads
+   *     straight into the caller's array (see the class comment)
+   */
+  public PooledBufferedInputStream(InputStream in, boolean waitUnbuffered) {
+    this.in = Objects.requireNonNull(in, "in");
+    this.waitUnbuffered = waitUnbuffered;
+  }
+
+  /** Bytes read from the underlying stream and not yet handed out. */
+  public int buffered() {
+    return limit - pos + (pushback >= 0 ? 1 : 0);
+  }
+
+  /** Whether a pooled buffer is held now (for tests). */
+  public boolean holdsBuffer() {
+    return buf != null;
+  }
+
+  /**
+   * Blocks until at least one byte can be read without blocking, or the underlying stream ends or
+   * fails (a read timeout then propagates and nothing is lost). Holds no buffer while it waits.
+   */
+  public void awaitInput() throws IOException {
+    if (buffered() > 0) {
+      return;
+    }
+    int b = in.read();
+    if (b >= 0) {
+      pushback = b;
+    }
+    // At end of stream nothing is kept: the next read reads the end again.
+  }
+
+  @Override
+  public int read() throws IOException {
+    if (pos < limit) {
+      int b = buf[pos++] & 0xff;
+      if (pos == limit) {
+        giveBack();
+      }
+      return b;
+    }
+    int n = read(one, 0, 1);
+    return n <= 0 ? -1 : one[0] & 0xff;
+  }
+
+  @Override
+  public int read(byte[] b, int off, int len) throws IOException {
+    Objects.checkFromIndexSize(off, len, b.length);
+    if (len == 0) {
+      return 0;
+    }
+    if (pos < limit) {
+      return copyOut(b, off, len);
+    }
+    if (pushback >= 0) {
+      b[off] = (byte) pushback;
+      pushback = -1;
+      return 1;
+    }
+    if (len >= BufferPool.BUFFER_SIZE || (waitUnbuffered && in.available() <= 0)) {
+      return in.read(b, off, len);
+    }
+    byte[] buffer = buf != null ? buf : (buf = BufferPool.acquire());
+    int n;
+    try {
+      n = in.read(buffer, 0, buffer.length);
+    } catch (IOException | RuntimeException e) {
+      giveBack();
+      throw e;
+    }
+    if (n <= 0) {
+      giveBack();
+      return n;
+    }
+    pos = 0;
+    limit = n;
+    return copyOut(b, off, len);
+  }
+
+  private int copyOut(byte[] b, int off, int len) {
+    int n = Math.min(len, limit - pos);
+    System.arraycopy(buf, pos, b, off, n);
+    pos += n;
+    if (pos == limit) {
+      giveBack();
+    }
+    return n;
+  }
+
+  private void giveBack() {
+    byte[] b = buf;
+    buf = null;
+    pos = 0;
+    limit = 0;
+    BufferPool.release(b);
+  }
+
+  @Override
+  public int available() throws IOException {
+    long n = (long) buffered() + in.available();
+    return (int) Math.min(Integer.MAX_VALUE, n);
+  }
+
+  @Override
+  public void close() throws IOException {
+    in.close();
+  }
+}

@@ -1,0 +1,215 @@
+package dev.guise.codec.io;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.guise.codec.http1.Http1Input;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+
+class PooledStreamsTest {
+
+  private static byte[] random(int n) {
+    byte[] b = new byte[n];
+    new Random(n).nextBytes(b);
+    return b;
+  }
+
+  /** Hands out at most {@code chunk} bytes per read and says how much is available, like a TLS stream. */
+  private static class Chunked extends InputStream {
+    final byte[] data;
+    final int chunk;
+    final boolean reportAvailable;
+    int pos;
+    final List<Integer> asked = new ArrayList<>();
+
+    Chunked(byte[] data, int chunk, boolean reportAvailable) {
+      this.data = data;
+      this.chunk = chunk;
+      this.reportAvailable = reportAvailable;
+    }
+
+    @Override
+    public int read() {
+      return pos < data.length ? data[pos++] & 0xff : -1;
+    }
+
+    @Override
+    public int read(byte[] b, int off, int len) {
+      asked.add(len);
+      if (pos == data.length) {
+        return -1;
+      }
+      int n = Math.min(Math.min(len, chunk), data.length - pos);
+      System.arraycopy(data, pos, b, off, n);
+      pos += n;
+      return n;
+    }
+
+    @Override
+    public int available() {
+      return reportAvailable ? Math.min(chunk, data.length - pos) : 0;
+    }
+  }
+
+  @Test
+  void readsEverythingInOrderAndGivesTheBufferBackWhenEmpty() throws IOException {
+    byte[] data = random(3 * BufferPool.BUFFER_SIZE + 123);
+    PooledBufferedInputStream in = new PooledBufferedInputStream(new Chunked(data, 5000, true), true);
+    ByteArrayOutputStream got = new ByteArrayOutputStream();
+    byte[] small = new byte[9];
+    int n;
+    while ((n = in.read(small, 0, small.length)) > 0) {
+      got.write(small, 0, n);
+      assertEquals(in.buffered() > 0, in.holdsBuffer(), "a buffer is held exactly while bytes are buffered");
+      int b = in.read();
+      if (b < 0) {
+        break;
+      }
+      got.write(b);
+    }
+    assertArrayEquals(data, got.toByteArray());
+    assertFalse(in.holdsBuffer());
+  }
+
+  @Test
+  void withNothingAvailableAReadGoesStraightToTheCallerWithoutABuffer() throws IOException {
+    byte[] data = random(100);
+    Chunked raw = new Chunked(data, 1000, false);
+    PooledBufferedInputStream in = new PooledBufferedInputStream(raw, true);
+    byte[] header = new byte[9];
+    assertEquals(9, in.read(header, 0, 9));
+    assertEquals(List.of(9), raw.asked, "the read went to the caller's array, not into a buffer");
+    assertFalse(in.holdsBuffer());
+    // A stream that cannot wait unbuffered fills a buffer instead.
+    Chunked raw2 = new Chunked(data, 1000, false);
+    PooledBufferedInputStream filling = new PooledBufferedInputStream(raw2, false);
+    assertEquals(9, filling.read(header, 0, 9));
+    assertEquals(List.of(BufferPool.BUFFER_SIZE), raw2.asked);
+    assertTrue(filling.holdsBuffer());
+    assertEquals(91, filling.readAllBytes().length);
+    assertFalse(filling.holdsBuffer());
+  }
+
+  @Test
+  void awaitInputHoldsOneByteAndNoBuffer() throws IOException {
+    byte[] data = random(40);
+    PooledBufferedInputStream[] self = new PooledBufferedInputStream[1];
+    InputStream raw = new Chunked(data, 1000, false) {
+      @Override
+      public int read() {
+        assertFalse(self[0].holdsBuffer(), "no buffer while waiting for the first byte");
+        return super.read();
+      }
+    };
+    PooledBufferedInputStream in = new PooledBufferedInputStream(raw, false);
+    self[0] = in;
+    in.awaitInput();
+    assertEquals(1, in.buffered());
+    assertFalse(in.holdsBuffer());
+    in.awaitInput(); // something is buffered: returns at once, consumes nothing
+    assertEquals(1, in.buffered());
+    assertArrayEquals(data, in.readAllBytes());
+    in.awaitInput(); // end of stream: nothing kept
+    assertEquals(-1, in.read());
+  }
+
+  @Test
+  void aFailedFillGivesTheBufferBack() {
+    InputStream failing = new InputStream() {
+      @Override
+      public int read() throws IOException {
+        throw new IOException("reset");
+      }
+
+      @Override
+      public int read(byte[] b, int off, int len) throws IOException {
+        throw new IOException("reset");
+      }
+    };
+    PooledBufferedInputStream in = new PooledBufferedInputStream(failing, false);
+    assertThrows(IOException.class, () -> in.read(new byte[10], 0, 10));
+    assertFalse(in.holdsBuffer());
+  }
+
+  @Test
+  void outputGathersWritesUntilFlushThenGivesTheBufferBack() throws IOException {
+    List<Integer> writes = new ArrayList<>();
+    ByteArrayOutputStream sink = new ByteArrayOutputStream();
+    OutputStream raw = new OutputStream() {
+      @Override
+      public void write(int b) {
+        writes.add(1);
+        sink.write(b);
+      }
+
+      @Override
+      public void write(byte[] b, int off, int len) {
+        writes.add(len);
+        sink.write(b, off, len);
+      }
+    };
+    PooledBufferedOutputStream out = new PooledBufferedOutputStream(raw);
+    byte[] head = random(300);
+    byte[] body = random(2000);
+    out.write(head);
+    out.write('x');
+    out.write(body);
+    assertTrue(out.holdsBuffer());
+    assertEquals(List.of(), writes);
+    out.flush();
+    assertEquals(List.of(2301), writes, "head and body leave in one write");
+    assertFalse(out.holdsBuffer());
+    byte[] big = random(BufferPool.BUFFER_SIZE + 1);
+    out.write(head);
+    out.write(big);
+    out.flush();
+    assertEquals(List.of(2301, 300, big.length), writes, "what was buffered goes first");
+    ByteArrayOutputStream expected = new ByteArrayOutputStream();
+    expected.write(head);
+    expected.write('x');
+    expected.write(body);
+    expected.write(head);
+    expected.write(big);
+    assertArrayEquals(expected.toByteArray(), sink.toByteArray());
+  }
+
+  @Test
+  void poolReusesReturnedBuffersAndIgnoresForeignOnes() {
+    byte[] a = BufferPool.acquire();
+    assertEquals(BufferPool.BUFFER_SIZE, a.length);
+    int before = BufferPool.pooled();
+    BufferPool.release(new byte[10]);
+    BufferPool.release(null);
+    assertEquals(before, BufferPool.pooled());
+    BufferPool.release(a);
+    // Another test class may run concurrently in this JVM; at least it is pooled or reused.
+    byte[] b = BufferPool.acquire();
+    assertEquals(BufferPool.BUFFER_SIZE, b.length);
+  }
+
+  @Test
+  void http1InputKeepsBufferedBytesAcrossARelease() throws IOException {
+    byte[] data = "HTTP/1.1 200 OK\r\nrest".getBytes(java.nio.charset.StandardCharsets.ISO_8859_1);
+    Http1Input in = new Http1Input(new ByteArrayInputStream(data), 16 * 1024);
+    assertFalse(in.holdsBuffer());
+    assertEquals('H', in.read());
+    in.releaseBuffer(); // bytes are buffered: nothing is given back
+    assertTrue(in.holdsBuffer());
+    byte[] rest = in.readAllBytes();
+    assertEquals(data.length - 1, rest.length);
+    in.releaseBuffer();
+    assertFalse(in.holdsBuffer());
+    assertEquals(-1, in.read());
+  }
+}

@@ -271,10 +271,6 @@ public final class HotConnectionPool implements AutoCloseable {
     manager.release(lease, action, success);
   }
 
-  ExecutorService workers() {
-    return workers;
-  }
-
   /** Closes every connection, stops the health checker and the worker threads. Idempotent. */
   @Override
   public void close() {

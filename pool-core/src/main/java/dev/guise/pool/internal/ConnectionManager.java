@@ -17,12 +17,10 @@ import java.io.IOException;
 import java.net.InetAddress;
 import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
@@ -653,8 +651,4 @@ public final class ConnectionManager implements AutoCloseable {
     return closed;
   }
 
-  /** Used by {@link ConnectionProbe}: the optional validator. */
-  Optional<ConnectionValidator> validator() {
-    return config.validator();
-  }
 }

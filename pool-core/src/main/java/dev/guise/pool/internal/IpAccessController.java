@@ -37,12 +37,7 @@ public final class IpAccessController {
     String reason;
   }
 
-  /** Whether {@code ip} may be used for {@code host} at {@code now}. */
-  public boolean isAllowed(HostKey host, InetAddress ip, Instant now) {
-    return isAllowed(host, ip, now.toEpochMilli());
-  }
-
-  /** As {@link #isAllowed(HostKey, InetAddress, Instant)}, with epoch milliseconds. */
+  /** Whether {@code ip} may be used for {@code host} at {@code nowMillis} (epoch milliseconds). */
   public boolean isAllowed(HostKey host, InetAddress ip, long nowMillis) {
     if (standings.isEmpty()) {
       return true; // the common case: no IP has ever been penalised; no lookup, no allocation
@@ -92,11 +87,6 @@ public final class IpAccessController {
         s.strikes = 0;
       }
     }
-  }
-
-  /** Lifts a ban now. */
-  public void unban(HostKey host, InetAddress ip) {
-    standings.remove(new Key(host, ip));
   }
 
   /** The bans in force at {@code now}. */

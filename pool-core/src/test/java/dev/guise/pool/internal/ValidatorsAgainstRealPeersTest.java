@@ -82,7 +82,7 @@ class ValidatorsAgainstRealPeersTest {
         assertTrue(r.healthy(), spec + " over " + protocol + ": " + r);
       }
     }
-    assertEquals(protocol == HttpProtocol.HTTP_2 ? 3 : 3, server.requestsReceived(),
+    assertEquals(3, server.requestsReceived(),
         "head-path, full-url and get-limited each sent one request; ping and tls-alive none");
   }
 

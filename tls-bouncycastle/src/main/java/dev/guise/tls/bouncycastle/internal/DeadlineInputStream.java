@@ -2,7 +2,6 @@ package dev.guise.tls.bouncycastle.internal;
 
 import java.io.FilterInputStream;
 import java.io.IOException;
-import java.io.InputStream;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
 

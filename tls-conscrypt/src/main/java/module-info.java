@@ -14,6 +14,7 @@
 module dev.guise.tls.conscrypt {
   requires transitive dev.guise.api;
   requires dev.guise.fingerprint;
+  requires dev.guise.codec;
   requires org.conscrypt;
 
   exports dev.guise.tls.conscrypt;

@@ -31,7 +31,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 final class BcTlsConnection implements TlsConnection {
   static final Duration CLOSE_NOTIFY_LIMIT = Duration.ofSeconds(1);
 
-  private static final ScheduledThreadPoolExecutor WATCHDOG = watchdog();
+  private static final ScheduledThreadPoolExecutor WATCHDOG = dev.guise.codec.io.IoDeadlines.timer();
 
   private final Socket socket;
   private final PooledBufferedInputStream rawInput;
@@ -49,21 +49,6 @@ final class BcTlsConnection implements TlsConnection {
     this.negotiated = negotiated;
     this.input = new Input(protocol.getInputStream());
     this.output = protocol.getOutputStream();
-  }
-
-  private static ScheduledThreadPoolExecutor watchdog() {
-    ScheduledThreadPoolExecutor executor =
-        new ScheduledThreadPoolExecutor(
-            1,
-            r -> {
-              Thread t = new Thread(r, "guise-bc-close-watchdog");
-              t.setDaemon(true);
-              return t;
-            });
-    executor.setKeepAliveTime(5, TimeUnit.SECONDS);
-    executor.allowCoreThreadTimeOut(true);
-    executor.setRemoveOnCancelPolicy(true);
-    return executor;
   }
 
   @Override

@@ -15,11 +15,11 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * byte at a time could stretch it forever. Writes (close_notify to a peer that does not read) have
  * no timeout at all. Closing the socket is the one thing that unblocks both.
  *
- * <p>One shared daemon thread, created on demand and gone after a few idle seconds, so that an idle
- * engine holds no thread.
+ * <p>Runs on {@link dev.guise.codec.io.IoDeadlines}' timer, shared with the HTTP connections and the
+ * BouncyCastle engine; its one thread exits when idle, so an idle engine holds no thread.
  */
 final class Watchdog implements AutoCloseable {
-  private static final ScheduledThreadPoolExecutor TIMER = timer();
+  private static final ScheduledThreadPoolExecutor TIMER = dev.guise.codec.io.IoDeadlines.timer();
 
   private final AtomicBoolean fired = new AtomicBoolean();
   private final ScheduledFuture<?> task;
@@ -51,15 +51,4 @@ final class Watchdog implements AutoCloseable {
     task.cancel(false);
   }
 
-  private static ScheduledThreadPoolExecutor timer() {
-    ScheduledThreadPoolExecutor timer = new ScheduledThreadPoolExecutor(1, r -> {
-      Thread t = new Thread(r, "guise-conscrypt-watchdog");
-      t.setDaemon(true);
-      return t;
-    });
-    timer.setRemoveOnCancelPolicy(true);
-    timer.setKeepAliveTime(5, TimeUnit.SECONDS);
-    timer.allowCoreThreadTimeOut(true);
-    return timer;
-  }
 }

@@ -33,7 +33,6 @@ import java.net.SocketTimeoutException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
@@ -58,7 +57,7 @@ public final class Http1Connection implements HttpConnection {
   private static final int MAX_CHUNK_LINE = 4096;
   /** Interim (1xx) responses tolerated before the final one. */
   private static final int MAX_INTERIM_RESPONSES = 16;
-  private static final ScheduledExecutorService WRITE_GUARD = dev.guise.pool.internal.http.IoDeadlines.timer();
+  private static final ScheduledExecutorService WRITE_GUARD = dev.guise.codec.io.IoDeadlines.timer();
 
   private final TlsConnection tls;
   private final TlsEndpoint endpoint;

@@ -35,7 +35,6 @@ import java.io.EOFException;
 import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
 import java.net.SocketTimeoutException;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -44,7 +43,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ThreadLocalRandom;
@@ -96,7 +94,7 @@ public final class Http2Connection implements HttpConnection {
   /** Control frames (SETTINGS, PING, empty DATA, PRIORITY) tolerated between two real frames. */
   private static final int CONTROL_FLOOD_LIMIT = 10_000;
   static final Duration READ_TICK = Duration.ofSeconds(5);
-  private static final ScheduledExecutorService WATCHDOG = dev.guise.pool.internal.http.IoDeadlines.timer();
+  private static final ScheduledExecutorService WATCHDOG = dev.guise.codec.io.IoDeadlines.timer();
 
   private final TlsConnection tls;
   private final TlsEndpoint endpoint;

@@ -1,12 +1,14 @@
-package dev.guise.pool.internal.http;
+package dev.guise.codec.io;
 
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The one timer that ends writes blocked past their deadline, for every connection. Its thread
- * starts on first use and exits after a second with nothing scheduled, so an application that
- * closed its pools keeps no thread of Guise's.
+ * The one timer for I/O deadlines in Guise: writes blocked past their deadline, handshakes past
+ * theirs, a close_notify the peer never lets through. The HTTP connections and both TLS engines
+ * share it. Its thread starts on first use and exits after a second with nothing scheduled, so an
+ * application that closed its pools keeps no thread of Guise's. Tasks must be short and must not
+ * block (they close sockets).
  */
 public final class IoDeadlines {
   private static final ScheduledThreadPoolExecutor TIMER = create();

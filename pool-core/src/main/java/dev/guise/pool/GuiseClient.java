@@ -174,6 +174,11 @@ public final class GuiseClient implements AutoCloseable {
     return result;
   }
 
+  /** Whether the client's async (virtual) threads have all ended, after {@link #close()}. */
+  boolean isTerminated() {
+    return async.isTerminated();
+  }
+
   /** Stops the client's async threads; requests in flight on them are interrupted. */
   @Override
   public void close() {

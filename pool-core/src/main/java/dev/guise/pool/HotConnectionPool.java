@@ -271,6 +271,14 @@ public final class HotConnectionPool implements AutoCloseable {
     manager.release(lease, action, success);
   }
 
+  /**
+   * Whether every thread the pool started has ended (after {@link #close()}). The workers are
+   * virtual threads, which thread listings do not show, so tests ask the executors.
+   */
+  boolean isTerminated() {
+    return workers.isTerminated() && (healthChecker == null || healthChecker.isTerminated());
+  }
+
   /** Closes every connection, stops the health checker and the worker threads. Idempotent. */
   @Override
   public void close() {

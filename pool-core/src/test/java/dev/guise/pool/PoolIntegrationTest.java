@@ -326,6 +326,10 @@ class PoolIntegrationTest {
       Thread.sleep(20);
     }
     assertEquals(0, guiseThreads(), "threads left: " + Thread.getAllStackTraces().keySet());
+    // Thread listings omit virtual threads: the pool's workers and the client's async threads are
+    // checked through their executors.
+    assertTrue(pool.isTerminated(), "the pool's worker or health-check threads are still running");
+    assertTrue(client.isTerminated(), "the client's async threads are still running");
     assertEquals(0, s.openConnections(), "the server still sees open connections");
     assertEquals(0, pool.stats().ips().stream().mapToInt(PoolStats.IpStats::open).sum());
     assertFalse(pool.stats().ips().isEmpty());

@@ -30,11 +30,16 @@ import java.util.concurrent.atomic.AtomicLong;
  * Holds the connections per (host, IP) and the host-to-IPs mapping, and moves connections through
  * their {@link ConnectionState}s.
  *
- * <p>Guarantees, each kept by doing the transition under the host's lock: an HTTP/1.1 connection
- * is never leased twice at once; a closed connection is never leased; every connection opened is in
- * exactly one IP's list until it is closed, and then counted as closed (the books balance:
- * opened = closed + open, per IP). I/O (connecting, validating, closing) always happens outside the
- * lock.
+ * <p>Guarantees: an HTTP/1.1 connection is never leased twice at once; a closed connection is never
+ * leased; every connection opened is in exactly one IP's list until it is closed, and then counted
+ * as closed (the books balance: opened = closed + open, per IP). I/O (connecting, validating,
+ * closing) always happens outside the lock.
+ *
+ * <p>Most transitions happen under the host's lock. The exception is the hot path of a pinned
+ * HTTP/1.1 request, which takes an idle connection from its IP's lock-free idle stack and puts it
+ * back there when done (see {@link HostEntry.IpSlot#idle} for the ownership rule that keeps the
+ * guarantees without the lock). With 64 threads leasing from one host, the single lock was the
+ * limit: every release woke the next waiter for it.
  *
  * <p>IP choice for a request that names none: round robin over the host's allowed (not banned)
  * IPs. The IP whose turn it is serves the request over a connection with room, or a new one within
@@ -153,6 +158,12 @@ public final class ConnectionManager implements AutoCloseable {
    */
   public Lease acquire(HostKey key, InetAddress pinned, long avoidConnection, long deadlineNanos)
       throws IOException {
+    if (pinned != null && avoidConnection < 0) {
+      Lease idle = leaseIdleHttp1(key, pinned);
+      if (idle != null) {
+        return idle;
+      }
+    }
     if (pinned == null && ips(key).isEmpty()) {
       addIps(key, resolve(key));
     }
@@ -168,12 +179,74 @@ public final class ConnectionManager implements AutoCloseable {
     }
   }
 
-  private record Decision(Lease lease, boolean validate, InetAddress openOn) {}
+  /**
+   * The lock-free lease: pops the most recently idled HTTP/1.1 connection of {@code ip}. Popping
+   * it makes the caller its only owner, so its fields are written without the lock. Returns null
+   * when the locked path must decide: nothing idle, an unknown host or IP, a ban (the locked path
+   * reports it), a closed pool.
+   */
+  private Lease leaseIdleHttp1(HostKey key, InetAddress ip) throws IOException {
+    HostEntry h = hosts.get(key);
+    IpSlot slot = h == null ? null : h.ips.get(ip);
+    if (slot == null) {
+      return null;
+    }
+    while (!closed) {
+      long now = clock.millis();
+      if (!access.isAllowed(key, ip, now)) {
+        return null;
+      }
+      PooledConnection c = slot.idle.pollLast();
+      if (c == null) {
+        return null;
+      }
+      if (c.leases != 0 || !c.canTakeLease()) {
+        discardOwned(h, slot, c, "closed or half-closed by the peer");
+        continue;
+      }
+      boolean idleTooLong = now - c.lastUsedAt > revalidateAfterIdleMillis;
+      boolean reused = c.uses > 0;
+      c.lease();
+      c.uses++;
+      Lease lease = new Lease(c, reused);
+      if (idleTooLong && config.validator().isPresent() && !validateLeased(lease)) {
+        continue; // it failed validation and was closed; look again
+      }
+      return lease;
+    }
+    return null;
+  }
+
+  /**
+   * Closes an idle HTTP/1.1 connection the caller removed from its idle stack (and so owns) because
+   * it may not be leased any more. Closes and reports it only if it was still in the books: the
+   * pool's close may have counted it already.
+   */
+  private void discardOwned(HostEntry h, IpSlot slot, PooledConnection c, String reason) {
+    boolean inBooks;
+    h.lock.lock();
+    try {
+      inBooks = removeLocked(h, slot, c);
+      h.changed.signalAll(); // room under the limits
+    } finally {
+      h.lock.unlock();
+    }
+    if (inBooks) {
+      closeAll(List.of(c), reason);
+    } else {
+      c.http.close();
+    }
+  }
+
+  private record Decision(Lease lease, boolean validate, InetAddress openOn,
+      List<PooledConnection> stale) {}
 
   private Decision decide(HostKey key, InetAddress pinned, long avoid, long deadlineNanos)
       throws IOException {
     HostEntry h = host(key);
     long waitUntil = Long.MIN_VALUE; // set at the first wait: a lease that needs none reads no clock
+    boolean waiting = false;
+    List<PooledConnection> stale = new ArrayList<>(0);
     h.lock.lock();
     try {
       while (true) {
@@ -192,14 +265,15 @@ public final class ConnectionManager implements AutoCloseable {
         }
         for (int i = 0; i < n; i++) {
           IpSlot slot = h.slot(candidates.get((h.cursor + i) % n));
-          PooledConnection c = leasable(slot, avoid);
+          PooledConnection c = leasable(h, slot, avoid, stale);
           if (c != null) {
             boolean idleTooLong = c.leases == 0 && now - c.lastUsedAt > revalidateAfterIdleMillis;
             boolean reused = c.uses > 0;
             c.lease();
             c.uses++;
             advanceCursor(h, pinned, i, n);
-            return new Decision(new Lease(c, reused), idleTooLong && config.validator().isPresent(), null);
+            return new Decision(new Lease(c, reused), idleTooLong && config.validator().isPresent(),
+                null, stale);
           }
           // While a first connection to this IP is still being opened, wait for it rather than
           // open more: it will most likely be HTTP/2 and serve everyone, as a browser's single
@@ -212,10 +286,17 @@ public final class ConnectionManager implements AutoCloseable {
             slot.connecting++;
             h.connections++;
             advanceCursor(h, pinned, i, n);
-            return new Decision(null, false, slot.ip);
+            return new Decision(null, false, slot.ip, stale);
           }
         }
-        // 3. Wait for capacity.
+        // Wait for capacity. A lock-free release pushes a connection and then signals only if it
+        // sees a waiter; so a waiter first counts itself and then looks once more, and one of the
+        // two always sees the other.
+        if (!waiting) {
+          waiting = true;
+          h.waiters++;
+          continue;
+        }
         if (waitUntil == Long.MIN_VALUE) {
           waitUntil = Math.min(deadlineNanos, System.nanoTime() + acquireTimeoutNanos);
         }
@@ -236,15 +317,23 @@ public final class ConnectionManager implements AutoCloseable {
         }
       }
     } finally {
+      if (waiting) {
+        h.waiters--;
+      }
       h.lock.unlock();
+      // Connections found unusable on the idle stack were taken off the books above; close them
+      // outside the lock (closing may write a close_notify).
+      closeAll(stale, "closed or half-closed by the peer");
     }
   }
 
   /**
    * A connection of {@code slot} that can take a lease now: the most recently idled HTTP/1.1
-   * connection, else (HTTP/2) one with a free stream. Lock held.
+   * connection, else (HTTP/2) one with a free stream. Idle HTTP/1.1 connections found unusable are
+   * taken off the books and added to {@code stale}, for the caller to close. Lock held.
    */
-  private static PooledConnection leasable(IpSlot slot, long avoid) {
+  private static PooledConnection leasable(HostEntry h, IpSlot slot, long avoid,
+      List<PooledConnection> stale) {
     PooledConnection skipped = null;
     PooledConnection c;
     while ((c = slot.idle.pollLast()) != null) {
@@ -256,8 +345,9 @@ public final class ConnectionManager implements AutoCloseable {
           return c;
         }
         skipped = c; // the connection a retry must avoid stays idle for others
+      } else if (removeLocked(h, slot, c)) {
+        stale.add(c); // popped, so ours: it may not serve again
       }
-      // else stale: leased another way, or closed; it re-enters when it goes idle again
     }
     if (skipped != null) {
       slot.idle.addLast(skipped);
@@ -432,11 +522,12 @@ public final class ConnectionManager implements AutoCloseable {
         return;
       }
       for (PooledConnection c : List.copyOf(slot.connections)) {
-        if (c.leases == 0) {
+        // The flag first, then the attempt to take it: a lock-free release pushes the connection
+        // and then reads the flag, so either it sees the flag or this sees it on the idle stack.
+        c.retireWhenIdle = true;
+        if (claimIdle(slot, c)) {
           removeLocked(h, slot, c);
           toClose.add(c);
-        } else {
-          c.retireWhenIdle = true;
         }
       }
     } finally {
@@ -457,6 +548,10 @@ public final class ConnectionManager implements AutoCloseable {
     }
     lease.released = true;
     PooledConnection c = lease.connection;
+    if (action == PoolAction.KEEP && success && c.http.protocol() == HttpProtocol.HTTP_1_1
+        && releaseIdleHttp1(c)) {
+      return;
+    }
     HostEntry h = c.owner;
     boolean close = false;
     h.lock.lock();
@@ -491,14 +586,64 @@ public final class ConnectionManager implements AutoCloseable {
     }
   }
 
-  /** Removes {@code c} from the books as closed. Host lock held. */
-  private static void removeLocked(HostEntry h, IpSlot slot, PooledConnection c) {
+  /**
+   * The lock-free release of a healthy HTTP/1.1 connection after a successful exchange: back on
+   * its IP's idle stack, where the next lease (locked or not) finds it. Returns false, having
+   * changed nothing, when the locked path must decide (the connection is retiring, broken or past
+   * its lifetime).
+   */
+  private boolean releaseIdleHttp1(PooledConnection c) {
+    long now = clock.millis();
+    if (c.leases != 1 || c.state != ConnectionState.IN_USE || c.retireWhenIdle
+        || now - c.openedAt >= maxLifetimeMillis || !c.http.isUsable()) {
+      return false;
+    }
+    HostEntry h = c.owner;
+    IpSlot slot = c.slot;
+    c.lastUsedAt = now;
+    c.leases = 0;
+    c.state = ConnectionState.IDLE;
+    slot.idle.addLast(c);
+    // A ban (retireIp) or the pool's close may have looked for this connection between the checks
+    // above and the push, and not found it idle. Both set their flag before they look, so reading
+    // the flags after the push catches them; whoever removes the connection from the stack closes it.
+    if ((c.retireWhenIdle || closed) && slot.idle.remove(c)) {
+      discardOwned(h, slot, c, closed ? "pool closed" : "retired");
+      return true;
+    }
+    if (h.waiters > 0) {
+      h.lock.lock();
+      try {
+        h.changed.signalAll();
+      } finally {
+        h.lock.unlock();
+      }
+    }
+    return true;
+  }
+
+  /**
+   * Takes an idle connection for the caller, who holds the host lock: an HTTP/1.1 one by removing
+   * it from the idle stack (a lock-free lease may have popped it first), an HTTP/2 one when it has
+   * no lease (HTTP/2 leases are only ever taken under the lock).
+   */
+  private static boolean claimIdle(IpSlot slot, PooledConnection c) {
+    return c.http.protocol() == HttpProtocol.HTTP_1_1 ? slot.idle.remove(c) : c.leases == 0;
+  }
+
+  /**
+   * Removes {@code c} from the books as closed; returns whether it was still in them. Host lock
+   * held.
+   */
+  private static boolean removeLocked(HostEntry h, IpSlot slot, PooledConnection c) {
     slot.idle.remove(c);
-    if (slot.connections.remove(c)) {
+    boolean inBooks = slot.connections.remove(c);
+    if (inBooks) {
       slot.closed++;
       h.connections--;
     }
     c.state = ConnectionState.CLOSED;
+    return inBooks;
   }
 
   private void closeAll(List<PooledConnection> cs, String reason) {
@@ -529,9 +674,11 @@ public final class ConnectionManager implements AutoCloseable {
       try {
         for (IpSlot slot : h.ips.values()) {
           for (PooledConnection c : List.copyOf(slot.connections)) {
-            if (c.leases > 0) {
+            if (c.leases > 0 || !claimIdle(slot, c)) {
               continue; // only idle connections are judged; busy ones are judged on release
             }
+            // Ours now (an HTTP/1.1 one is off its idle stack): no lease takes it while it is
+            // judged, and the probe below never reads while an exchange does.
             String reason = null;
             if (now - c.openedAt >= maxLifetimeMillis) {
               reason = "past its maximum lifetime";
@@ -554,8 +701,9 @@ public final class ConnectionManager implements AutoCloseable {
             } else if (config.validator().isPresent()
                 && now - c.lastValidatedAt >= healthCheckIntervalMillis) {
               c.lease(); // IN_USE by the validator: no request may take it meanwhile
-              slot.idle.remove(c);
               toValidate.add(c);
+            } else if (c.http.protocol() == HttpProtocol.HTTP_1_1) {
+              slot.idle.addLast(c); // healthy: back where leases find it
             }
           }
         }
@@ -602,13 +750,18 @@ public final class ConnectionManager implements AutoCloseable {
     }
   }
 
-  /** A consistent snapshot of each IP's books (each host read under its lock). */
+  /**
+   * A snapshot of each IP's books, in the order the IPs were added: counts and the connections in
+   * the books are consistent (read under the host lock); a state may lag by one lock-free lease or
+   * release of an HTTP/1.1 connection in flight.
+   */
   public List<IpBooks> books() {
     List<IpBooks> out = new ArrayList<>();
     for (HostEntry h : hosts.values()) {
       h.lock.lock();
       try {
-        for (IpSlot slot : h.ips.values()) {
+        for (InetAddress ip : h.order) {
+          IpSlot slot = h.ips.get(ip);
           Map<ConnectionState, Integer> states = new java.util.EnumMap<>(ConnectionState.class);
           for (PooledConnection c : slot.connections) {
             states.merge(c.state, 1, Integer::sum);

@@ -6,9 +6,13 @@ import dev.guise.pool.stats.ConnectionState;
 import dev.guise.pool.internal.http.HttpConnection;
 
 /**
- * The pool's record of one connection: the HTTP connection and its bookkeeping. Every mutable
- * field is guarded by the lock of the {@link HostEntry} that owns the record; methods that change
- * state document that they must be called with it held.
+ * The pool's record of one connection: the HTTP connection and its bookkeeping. Mutable fields are
+ * written under the lock of the {@link HostEntry} that owns the record, with one exception: an
+ * idle HTTP/1.1 connection taken from its slot's idle stack is owned by whoever took it (see
+ * {@link HostEntry.IpSlot#idle}), and the owner's lock-free lease and release write {@code leases},
+ * {@code state}, {@code uses} and {@code lastUsedAt} without the lock. Those fields are volatile so
+ * that the locked readers (statistics, the health check) see them; the health check re-checks
+ * ownership by removing the connection from the idle stack before it acts on what it read.
  */
 final class PooledConnection {
   final long id;
@@ -23,16 +27,20 @@ final class PooledConnection {
   HostEntry owner;
   HostEntry.IpSlot slot;
 
-  // Guarded by the host lock.
-  ConnectionState state = ConnectionState.IN_USE;
-  int leases;
-  long lastUsedAt;
+  // Written under the host lock, or by the owner of an idle HTTP/1.1 connection (see above).
+  volatile ConnectionState state = ConnectionState.IN_USE;
+  volatile int leases;
+  volatile long lastUsedAt;
   long lastValidatedAt;
   int errors;
   /** Exchanges and validations this connection has carried; more than zero means a request reuses it. */
   long uses;
-  /** Set when the connection must close once its last lease returns (banned IP, past its lifetime). */
-  boolean retireWhenIdle;
+  /**
+   * Set when the connection must close once its last lease returns (banned IP, past its lifetime).
+   * Volatile: a lock-free release reads it after pushing the connection on the idle stack, and a
+   * ban sets it before looking for the connection there, so one of the two always sees the other.
+   */
+  volatile boolean retireWhenIdle;
 
   PooledConnection(long id, HostKey host, TlsEndpoint endpoint, HttpConnection http, String profile,
       long openedAt) {
@@ -58,7 +66,7 @@ final class PooledConnection {
     return leases < limit;
   }
 
-  /** Takes a lease. Host lock held; {@link #canTakeLease()} was true. */
+  /** Takes a lease. Host lock held (or the caller owns the idle HTTP/1.1 connection); {@link #canTakeLease()} was true. */
   void lease() {
     leases++;
     state = ConnectionState.IN_USE;

@@ -376,4 +376,129 @@ class ConnectionManagerTest {
     assertBooksBalance(m);
     assertFalse(m.isClosed());
   }
+
+  /**
+   * The lock-free path of pinned HTTP/1.1 leases against everything that takes connections under
+   * the lock at the same time: health checks that revalidate (the validator really exchanges on
+   * the connection) and close idle, broken and old connections, bans of one IP, the unpinned
+   * round-robin path, failed exchanges and connections that break while idle. Whatever the
+   * interleaving, no HTTP/1.1 connection carries two exchanges at once, no closed connection is
+   * leased, and the books balance with nothing left open outside them.
+   */
+  @Test
+  void pinnedLeasesRacingHealthChecksAndBansNeverShareAConnection() throws Exception {
+    ConnectionValidator exchanging = new ConnectionValidator() {
+      @Override
+      public String name() {
+        return "exchanging";
+      }
+
+      @Override
+      public ValidationResult validate(ValidationTarget target, Duration timeout) {
+        try {
+          target.exchange(new dev.guise.api.ProbeRequest("HEAD", "/", List.of(), 0), timeout);
+          return ValidationResult.ok("fine", Duration.ZERO);
+        } catch (java.io.IOException e) {
+          return ValidationResult.unhealthy(ValidationResult.Reason.ERROR, String.valueOf(e.getMessage()), Duration.ZERO);
+        }
+      }
+    };
+    var m = manager(PoolConfig.builder()
+        .maxConnectionsPerIp(3)
+        .validator(exchanging)
+        .healthCheckInterval(Duration.ofSeconds(10))
+        .revalidateAfterIdle(Duration.ofSeconds(5))
+        .idleTimeout(Duration.ofSeconds(60))
+        .maxLifetime(Duration.ofMinutes(10))
+        .banDuration(Duration.ofSeconds(30))
+        .acquireTimeout(Duration.ofSeconds(5)));
+    List<InetAddress> ips = List.of(ip(1), ip(2), ip(3));
+    m.addIps(HOST, ips);
+    AtomicBoolean stop = new AtomicBoolean();
+    List<Throwable> failures = java.util.Collections.synchronizedList(new ArrayList<>());
+    AtomicInteger exchanges = new AtomicInteger();
+    AtomicInteger blocked = new AtomicInteger();
+    List<Thread> callers = new ArrayList<>();
+    for (int t = 0; t < 16; t++) {
+      int seed = t;
+      callers.add(Thread.ofPlatform().start(() -> {
+        java.util.Random random = new java.util.Random(seed);
+        for (int i = 0; i < 3_000 && failures.isEmpty(); i++) {
+          InetAddress pinned = random.nextInt(8) == 0 ? null : ips.get(random.nextInt(ips.size()));
+          ConnectionManager.Lease l;
+          try {
+            l = m.acquire(HOST, pinned, -1, deadline());
+          } catch (ClassifiedIOException e) {
+            if (e.kind() == FailureKind.IP_BLOCKED) {
+              blocked.incrementAndGet();
+              continue;
+            }
+            failures.add(e);
+            return;
+          } catch (Throwable e) {
+            failures.add(e);
+            return;
+          }
+          try {
+            l.http().exchange(dev.guise.pool.http.HttpRequest.get("https://example.test/"),
+                dev.guise.pool.internal.http.HttpConnection.ExchangeLimits.DEFAULT, deadline());
+            exchanges.incrementAndGet();
+            int roll = random.nextInt(50);
+            if (roll == 0) {
+              ((FakeHttpConnection) l.http()).usable = false; // breaks; found on release
+            }
+            m.release(l, roll == 1 ? PoolAction.DISCARD_CONNECTION : PoolAction.KEEP, roll != 2);
+          } catch (Throwable e) {
+            failures.add(e);
+            return;
+          }
+        }
+      }));
+    }
+    Thread housekeeper = Thread.ofPlatform().start(() -> {
+      java.util.Random random = new java.util.Random(99);
+      while (!stop.get() && failures.isEmpty()) {
+        try {
+          clock.advance(Duration.ofSeconds(random.nextInt(8)));
+          if (random.nextInt(10) == 0) {
+            m.applyIpAction(HOST, ip(2), ClassifiedFailure.of(FailureKind.IP_BLOCKED, false,
+                PoolAction.BAN_IP, "block page", null));
+          }
+          if (random.nextInt(4) == 0) {
+            synchronized (opened) { // one idle connection breaks: the peer half-closed it
+              opened.get(random.nextInt(opened.size())).unexpectedInput = true;
+            }
+          }
+          m.checkHealth();
+          Thread.onSpinWait();
+        } catch (Throwable e) {
+          failures.add(e);
+        }
+      }
+    });
+    for (Thread t : callers) {
+      t.join(60_000);
+      assertFalse(t.isAlive(), "a caller is stuck");
+    }
+    stop.set(true);
+    housekeeper.join(10_000);
+    assertEquals(List.of(), failures);
+    assertTrue(exchanges.get() > 10_000, "exchanges: " + exchanges.get());
+
+    List<FakeHttpConnection> all;
+    synchronized (opened) {
+      all = List.copyOf(opened);
+    }
+    for (var c : all) {
+      assertTrue(c.maxActiveSeen.get() <= 1, "never shared: " + c.endpoint);
+    }
+    assertBooksBalance(m);
+    long openInBooks = m.books().stream().mapToLong(ConnectionManager.IpBooks::open).sum();
+    long openForReal = all.stream().filter(c -> !c.closed).count();
+    assertEquals(openInBooks, openForReal, "every connection still open is in the books, and only those");
+    Set<ConnectionState> states = new HashSet<>();
+    m.books().forEach(b -> states.addAll(b.states().keySet()));
+    assertTrue(Set.of(ConnectionState.IDLE).containsAll(states), "all back and idle: " + states);
+    assertTrue(all.size() > 9, "connections were closed and reopened: " + all.size());
+  }
 }

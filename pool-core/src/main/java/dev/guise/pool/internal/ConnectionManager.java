@@ -158,7 +158,7 @@ public final class ConnectionManager implements AutoCloseable {
    */
   public Lease acquire(HostKey key, InetAddress pinned, long avoidConnection, long deadlineNanos)
       throws IOException {
-    if (pinned != null && avoidConnection < 0) {
+    if (avoidConnection < 0) {
       Lease idle = leaseIdleHttp1(key, pinned);
       if (idle != null) {
         return idle;
@@ -180,14 +180,29 @@ public final class ConnectionManager implements AutoCloseable {
   }
 
   /**
-   * The lock-free lease: pops the most recently idled HTTP/1.1 connection of {@code ip}. Popping
-   * it makes the caller its only owner, so its fields are written without the lock. Returns null
-   * when the locked path must decide: nothing idle, an unknown host or IP, a ban (the locked path
-   * reports it), a closed pool.
+   * The lock-free lease: pops the most recently idled HTTP/1.1 connection of {@code pinned}, or of
+   * the IP at the round-robin cursor when none is pinned (and then moves the cursor on, as the
+   * locked path would have). Popping it makes the caller its only owner, so its fields are written
+   * without the lock. Returns null when the locked path must decide: nothing idle at that IP, an
+   * unknown host or IP, a ban (the locked path reports it or moves on), a closed pool.
    */
-  private Lease leaseIdleHttp1(HostKey key, InetAddress ip) throws IOException {
+  private Lease leaseIdleHttp1(HostKey key, InetAddress pinned) throws IOException {
     HostEntry h = hosts.get(key);
-    IpSlot slot = h == null ? null : h.ips.get(ip);
+    if (h == null) {
+      return null;
+    }
+    InetAddress ip = pinned;
+    int at = -1;
+    if (ip == null) {
+      List<InetAddress> order = h.order;
+      int n = order.size(); // only grows, so a position below n stays valid
+      at = h.cursor;
+      if (n == 0 || at >= n) {
+        return null;
+      }
+      ip = order.get(at);
+    }
+    IpSlot slot = h.ips.get(ip);
     if (slot == null) {
       return null;
     }
@@ -208,6 +223,9 @@ public final class ConnectionManager implements AutoCloseable {
       boolean reused = c.uses > 0;
       c.lease();
       c.uses++;
+      if (at >= 0) {
+        h.cursor = (at + 1) % h.order.size();
+      }
       Lease lease = new Lease(c, reused);
       if (idleTooLong && config.validator().isPresent() && !validateLeased(lease)) {
         continue; // it failed validation and was closed; look again
@@ -255,16 +273,22 @@ public final class ConnectionManager implements AutoCloseable {
               "the pool is closed", null);
         }
         long now = clock.millis();
-        List<InetAddress> candidates = candidates(h, pinned, now);
-        // Round robin: the IP at the cursor serves the request if it can, over a connection with
-        // room or a new one; otherwise the next IP is asked. Load spreads over all the host's IPs,
-        // which is the point of having many.
+        List<InetAddress> candidates = pinned == null ? h.order : List.of(allowedPinned(h, pinned, now));
+        // Round robin: the allowed IP at the cursor serves the request if it can, over a connection
+        // with room or a new one; otherwise the next allowed IP is asked. Load spreads over all the
+        // host's IPs, which is the point of having many.
         int n = candidates.size();
         if (h.cursor >= n) {
-          h.cursor = 0; // the list shrank (a ban)
+          h.cursor = 0;
         }
+        boolean anyAllowed = pinned != null;
         for (int i = 0; i < n; i++) {
-          IpSlot slot = h.slot(candidates.get((h.cursor + i) % n));
+          InetAddress ip = candidates.get((h.cursor + i) % n);
+          if (pinned == null && !access.isAllowed(h.key, ip, now)) {
+            continue;
+          }
+          anyAllowed = true;
+          IpSlot slot = h.slot(ip);
           PooledConnection c = leasable(h, slot, avoid, stale);
           if (c != null) {
             boolean idleTooLong = c.leases == 0 && now - c.lastUsedAt > revalidateAfterIdleMillis;
@@ -288,6 +312,10 @@ public final class ConnectionManager implements AutoCloseable {
             advanceCursor(h, pinned, i, n);
             return new Decision(null, false, slot.ip, stale);
           }
+        }
+        if (!anyAllowed) {
+          throw new ClassifiedIOException(FailureKind.IP_BLOCKED, false, PoolAction.KEEP,
+              "every known IP of " + h.key + " is banned (" + n + " IPs)", null);
         }
         // Wait for capacity. A lock-free release pushes a connection and then signals only if it
         // sees a waiter; so a waiter first counts itself and then looks once more, and one of the
@@ -370,28 +398,15 @@ public final class ConnectionManager implements AutoCloseable {
     }
   }
 
-  /** The IPs a request may use now. Lock held. */
-  private List<InetAddress> candidates(HostEntry h, InetAddress pinned, long now)
+  /** {@code pinned}, known to the host from now on, unless it is banned. Lock held. */
+  private InetAddress allowedPinned(HostEntry h, InetAddress pinned, long now)
       throws ClassifiedIOException {
-    if (pinned != null) {
-      if (!access.isAllowed(h.key, pinned, now)) {
-        throw new ClassifiedIOException(FailureKind.IP_BLOCKED, false, PoolAction.KEEP,
-            pinned.getHostAddress() + " is banned for " + h.key, null);
-      }
-      h.slot(pinned);
-      return List.of(pinned);
-    }
-    List<InetAddress> allowed = new ArrayList<>(h.order.size());
-    for (InetAddress ip : h.order) {
-      if (access.isAllowed(h.key, ip, now)) {
-        allowed.add(ip);
-      }
-    }
-    if (allowed.isEmpty()) {
+    if (!access.isAllowed(h.key, pinned, now)) {
       throw new ClassifiedIOException(FailureKind.IP_BLOCKED, false, PoolAction.KEEP,
-          "every known IP of " + h.key + " is banned (" + h.order.size() + " IPs)", null);
+          pinned.getHostAddress() + " is banned for " + h.key, null);
     }
-    return allowed;
+    h.slot(pinned);
+    return pinned;
   }
 
   private List<InetAddress> resolve(HostKey key) throws ClassifiedIOException {

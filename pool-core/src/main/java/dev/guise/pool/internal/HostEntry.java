@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedDeque;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 
@@ -29,9 +30,16 @@ final class HostEntry {
    */
   volatile int waiters;
 
+  /** The IPs in the order first given; only grows. Written under the lock, read without it. */
+  final List<InetAddress> order = new CopyOnWriteArrayList<>();
+  /**
+   * The round-robin position in {@link #order}. Written under the lock, and by the lock-free lease
+   * that took an idle connection at the IP it points to; a lost update between the two only
+   * bends the rotation for one request.
+   */
+  volatile int cursor;
+
   // Guarded by lock.
-  final List<InetAddress> order = new ArrayList<>();
-  int cursor;
   int connections; // open and connecting, for the per-host limit
 
   HostEntry(HostKey key) {

@@ -194,6 +194,18 @@ class ConnectionManagerTest {
       m.release(l, PoolAction.KEEP, true);
     }
     assertEquals(List.of(ip(1), ip(2), ip(3), ip(1), ip(2), ip(3)), seen);
+
+    // The reuses above took idle connections without the lock; a ban makes the rotation skip the IP.
+    m.applyIpAction(HOST, ip(2), ClassifiedFailure.of(FailureKind.IP_BLOCKED, false, PoolAction.BAN_IP,
+        "block page", null));
+    seen.clear();
+    for (int i = 0; i < 4; i++) {
+      var l = m.acquire(HOST, null, -1, deadline());
+      seen.add(l.endpoint().ip());
+      m.release(l, PoolAction.KEEP, true);
+    }
+    assertEquals(List.of(ip(1), ip(3), ip(1), ip(3)), seen);
+    assertEquals(3, opened.size(), "every lease after the first round reused a connection");
   }
 
   @Test

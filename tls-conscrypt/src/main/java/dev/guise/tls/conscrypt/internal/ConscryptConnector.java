@@ -22,7 +22,7 @@ import javax.net.ssl.SSLException;
 import javax.net.ssl.SSLParameters;
 import javax.net.ssl.SSLPeerUnverifiedException;
 import javax.net.ssl.SSLSession;
-import javax.net.ssl.SSLSocket;
+import javax.net.ssl.SSLEngine;
 import org.conscrypt.Conscrypt;
 
 /** Opens a Conscrypt TLS connection over a connected socket, presenting one {@link HelloProfile}. */
@@ -38,28 +38,35 @@ public final class ConscryptConnector {
   public static TlsConnection connect(Socket socket, TlsConnectRequest request, HelloProfile profile)
       throws IOException {
     TlsEndpoint endpoint = request.endpoint();
-    SSLSocket ssl;
+    SSLEngine engine;
+    ConscryptTlsConnection connection;
     try {
-      ssl = (SSLSocket) ConscryptContexts.forPolicyAndProfile(request.trust(), profile.offer().profile()).getSocketFactory()
-          .createSocket(socket, endpoint.host(), endpoint.port(), true);
+      // The peer host given here is what the trust manager checks the certificate against (with
+      // the HTTPS endpoint identification set below): the requested host, never the pinned IP.
+      engine = ConscryptContexts.forPolicyAndProfile(request.trust(), profile.offer().profile())
+          .createSSLEngine(endpoint.host(), endpoint.port());
+      engine.setUseClientMode(true);
+      configure(engine, request, profile);
+      connection = new ConscryptTlsConnection(engine, socket);
     } catch (GeneralSecurityException | IOException | RuntimeException e) {
       closeQuietly(socket);
-      throw new IOException("cannot set up a Conscrypt TLS socket for " + endpoint + ": " + e, e);
+      throw new IOException("cannot set up a Conscrypt TLS engine for " + endpoint + ": " + e, e);
     }
+    // Each read is bounded by the socket timeout; the watchdog bounds the whole handshake (a peer
+    // dripping bytes) and the writes (a peer that does not read).
     try (Watchdog watchdog = Watchdog.arm(socket, request.handshakeTimeout())) {
       try {
-        configure(ssl, request, profile);
         int previousTimeout = socket.getSoTimeout();
-        ssl.setSoTimeout(Math.toIntExact(Math.max(1, request.handshakeTimeout().toMillis())));
-        ssl.startHandshake();
-        ssl.setSoTimeout(previousTimeout);
-        NegotiatedTls negotiated = negotiated(ssl, profile);
+        socket.setSoTimeout(Math.toIntExact(Math.max(1, request.handshakeTimeout().toMillis())));
+        connection.handshake();
+        socket.setSoTimeout(previousTimeout);
+        connection.negotiated(negotiated(engine, profile));
         if (watchdog.fired()) {
           throw new SocketTimeoutException("handshake deadline passed");
         }
-        return new ConscryptTlsConnection(ssl, socket, negotiated);
+        return connection;
       } catch (IOException | RuntimeException e) {
-        closeQuietly(ssl);
+        closeQuietly(connection);
         closeQuietly(socket);
         if (watchdog.fired() || e instanceof SocketTimeoutException) {
           throw new ClassifiedIOException(FailureKind.READ_TIMEOUT, true,
@@ -75,32 +82,38 @@ public final class ConscryptConnector {
   }
 
   /**
-   * Applies the profile. Order matters: {@code setSSLParameters} replaces the protocol and cipher
-   * lists, so the Conscrypt-specific settings come after it.
+   * Applies the profile: the same settings, in the same order, that were applied to Conscrypt's
+   * SSLSocket before this engine adapter replaced it, so the ClientHello is unchanged (the JA4
+   * tests check it on the wire). {@code setSSLParameters} replaces the protocol, cipher and group
+   * lists, so the other settings come after it.
+   *
+   * <p>Named groups: Conscrypt 2.9.0 has {@code Conscrypt.setNamedGroups} for sockets and socket
+   * factories only; for an engine it takes them from {@link SSLParameters#setNamedGroups} (JDK 20+),
+   * which its {@code setSSLParameters} copies into the same native setting.
    */
-  private static void configure(SSLSocket ssl, TlsConnectRequest request, HelloProfile profile) {
-    SSLParameters params = ssl.getSSLParameters();
+  private static void configure(SSLEngine engine, TlsConnectRequest request, HelloProfile profile) {
+    SSLParameters params = engine.getSSLParameters();
     params.setEndpointIdentificationAlgorithm(
         request.trust().verificationDisabled() ? null : "HTTPS");
     List<String> alpn = request.alpn().isEmpty() ? profile.alpn() : request.alpn();
     params.setApplicationProtocols(alpn.toArray(String[]::new));
-    ssl.setSSLParameters(params);
-
-    ssl.setEnabledProtocols(PROTOCOLS);
-    if (!profile.cipherSuites().isEmpty()) {
-      ssl.setEnabledCipherSuites(profile.cipherSuites().toArray(String[]::new));
-    }
     if (!profile.namedGroups().isEmpty()) {
-      Conscrypt.setNamedGroups(ssl, profile.namedGroups().toArray(String[]::new));
+      params.setNamedGroups(profile.namedGroups().toArray(String[]::new));
     }
-    Conscrypt.setUseSessionTickets(ssl, profile.sessionTickets());
-    // SNI and the peer host the trust manager checks: the requested host, never the pinned IP.
-    // Conscrypt leaves SNI out by itself when the host is an IP literal (RFC 6066).
-    Conscrypt.setHostname(ssl, request.endpoint().host());
+    engine.setSSLParameters(params);
+
+    engine.setEnabledProtocols(PROTOCOLS);
+    if (!profile.cipherSuites().isEmpty()) {
+      engine.setEnabledCipherSuites(profile.cipherSuites().toArray(String[]::new));
+    }
+    Conscrypt.setUseSessionTickets(engine, profile.sessionTickets());
+    // SNI: the requested host. Conscrypt leaves SNI out by itself when the host is an IP literal
+    // (RFC 6066).
+    Conscrypt.setHostname(engine, request.endpoint().host());
   }
 
-  private static NegotiatedTls negotiated(SSLSocket ssl, HelloProfile profile) throws SSLException {
-    SSLSession session = ssl.getSession();
+  private static NegotiatedTls negotiated(SSLEngine engine, HelloProfile profile) throws SSLException {
+    SSLSession session = engine.getSession();
     List<X509Certificate> chain = new ArrayList<>();
     try {
       for (Certificate c : session.getPeerCertificates()) {
@@ -109,8 +122,8 @@ public final class ConscryptConnector {
     } catch (SSLPeerUnverifiedException e) {
       throw new SSLException("handshake completed without a server certificate", e);
     }
-    String alpn = ssl.getApplicationProtocol();
-    String group = Conscrypt.getGroupName(ssl);
+    String alpn = engine.getApplicationProtocol();
+    String group = Conscrypt.getGroupName(engine);
     return new NegotiatedTls(session.getProtocol(), session.getCipherSuite(),
         alpn == null || alpn.isEmpty() ? Optional.empty() : Optional.of(alpn),
         group == null || group.isEmpty() ? Optional.empty() : Optional.of(group),
@@ -129,6 +142,14 @@ public final class ConscryptConnector {
     return new ClassifiedIOException(FailureKind.TLS_HANDSHAKE, true,
         PoolAction.DISCARD_CONNECTION,
         "TLS handshake with " + endpoint + " failed: " + e.getMessage(), e);
+  }
+
+  private static void closeQuietly(TlsConnection c) {
+    try {
+      c.close();
+    } catch (IOException ignored) {
+      // closing after a failure: the failure is what the caller needs to see
+    }
   }
 
   static void closeQuietly(Socket s) {

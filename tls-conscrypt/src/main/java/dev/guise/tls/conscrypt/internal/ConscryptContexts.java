@@ -23,9 +23,9 @@ import org.conscrypt.OkHostnameVerifier;
  *
  * <p>Why Conscrypt's own trust manager: in TLS 1.3 Conscrypt passes the auth type
  * {@code "GENERIC"}, which the JDK's PKIX trust manager rejects. Conscrypt's {@code PKIX} trust
- * manager accepts it, checks the chain against the anchors it was given and, when the socket asks
- * for the {@code HTTPS} endpoint identification, the SANs against the socket's peer host (the host
- * name the socket was created for, never the IP it is connected to). The host name verifier is set
+ * manager accepts it, checks the chain against the anchors it was given and, when the engine asks
+ * for the {@code HTTPS} endpoint identification, the SANs against the engine's peer host (the host
+ * name the engine was created for, never the IP the socket is connected to). The host name verifier is set
  * explicitly to Conscrypt's strict RFC 2818/6125 one (SANs only, no CN fallback) rather than
  * relying on Conscrypt's process-wide default, which any code may replace.
  *

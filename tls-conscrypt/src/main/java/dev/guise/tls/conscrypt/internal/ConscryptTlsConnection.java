@@ -1,37 +1,168 @@
 package dev.guise.tls.conscrypt.internal;
 
+import dev.guise.api.ClassifiedIOException;
+import dev.guise.api.FailureKind;
 import dev.guise.api.NegotiatedTls;
+import dev.guise.api.PoolAction;
 import dev.guise.api.TlsConnection;
-import java.io.FilterInputStream;
+import dev.guise.codec.io.BufferPool;
+import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.Socket;
+import java.net.SocketException;
+import java.nio.ByteBuffer;
 import java.time.Duration;
-import javax.net.ssl.SSLSocket;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.locks.ReentrantLock;
+import javax.net.ssl.SSLEngine;
+import javax.net.ssl.SSLEngineResult;
+import javax.net.ssl.SSLEngineResult.HandshakeStatus;
+import javax.net.ssl.SSLException;
+import javax.net.ssl.SSLHandshakeException;
 
 /**
- * A {@link TlsConnection} over a Conscrypt {@link SSLSocket} layered on a plain socket.
+ * A {@link TlsConnection} that drives a Conscrypt {@link SSLEngine} over a plain connected socket.
  *
- * <p>Close is bounded: Conscrypt's close writes close_notify, which blocks while a peer that does
- * not read keeps the send buffer full; a watchdog closes the plain socket after
- * {@link #CLOSE_NOTIFY_LIMIT}, and the plain socket is closed in every case.
+ * <p>Why not Conscrypt's own {@code SSLSocket}: its engine socket allocates two heap buffers of a
+ * whole TLS packet each (about 16 KiB per direction) for the life of the socket, so every idle
+ * pooled connection kept 33 KiB of empty arrays. Here the network buffers are borrowed from
+ * {@link BufferPool} only while a record is in flight and given back as soon as the engine has
+ * consumed it (inbound) or the socket has taken it (outbound). Decrypted bytes go straight into the
+ * caller's array: Conscrypt keeps what does not fit inside its native SSL object and hands it out
+ * on the next unwrap, so no plaintext buffer is needed on the heap either.
+ *
+ * <p>Waiting without a buffer: a reader that has nothing to return waits for the next record by
+ * reading its 5-byte header into a small array of its own; only then, with the length known and
+ * checked, is a pooled buffer borrowed for the record. An idle connection (no reader, or a reader
+ * parked on the socket) therefore holds no 16 KiB buffer. A read timeout while waiting leaves the
+ * connection intact (a partly read header or record is kept and completed by the next read).
+ *
+ * <p>Threading: one reader and one writer may work at the same time (the HTTP/2 client reads on
+ * one thread while others write). Each side has its own lock; Conscrypt's engine serialises its
+ * own wrap and unwrap internally. Post-handshake messages (TLS 1.3 NewSessionTicket, KeyUpdate)
+ * are consumed by reads; when the engine has something to send in reply (a KeyUpdate answer), the
+ * reader sends it if the write side is free, and otherwise leaves it to the writer, whose next
+ * wrap sends it first (the engine drains what it has pending before new records). A reader never
+ * waits for the write lock, so a writer blocked on a peer that does not read cannot stall reads.
+ *
+ * <p>Close is bounded: close_notify is written under a {@link Watchdog} that closes the socket
+ * after {@link #CLOSE_NOTIFY_LIMIT}, and the socket is closed in every case.
  */
 final class ConscryptTlsConnection implements TlsConnection {
   static final Duration CLOSE_NOTIFY_LIMIT = Duration.ofSeconds(1);
 
-  private final SSLSocket ssl;
-  private final Socket raw;
-  private final NegotiatedTls negotiated;
-  private final InputStream input;
-  private volatile boolean peerClosed;
+  /** TLS record header: type (1), legacy version (2), length (2). */
+  static final int HEADER_LENGTH = 5;
+  /** The largest record body RFC 8446/5246 allow a peer to send (2^14 + 2048). */
+  static final int MAX_RECORD_BODY = 16 * 1024 + 2048;
 
-  ConscryptTlsConnection(SSLSocket ssl, Socket raw, NegotiatedTls negotiated) throws IOException {
-    this.ssl = ssl;
+  private static final ByteBuffer EMPTY = ByteBuffer.allocate(0);
+
+  private final SSLEngine engine;
+  private final Socket raw;
+  private final InputStream rawIn;
+  private final OutputStream rawOut;
+  private final ReentrantLock readLock = new ReentrantLock();
+  private final ReentrantLock writeLock = new ReentrantLock();
+  private final AtomicBoolean closed = new AtomicBoolean();
+  private final InputStream input = new Input();
+  private final OutputStream output = new Output();
+  private volatile boolean peerClosed;
+  /** Why the connection cannot be read any more (a fatal TLS error); null while it can. */
+  private volatile IOException broken;
+  private NegotiatedTls negotiated;
+
+  // Inbound record state, guarded by readLock. The header array is the only inbound memory kept
+  // while idle; record is a pooled buffer (or, for a record longer than a pooled buffer, a
+  // one-off array) present only while a record is being read or waits to be unwrapped.
+  private final byte[] header = new byte[HEADER_LENGTH];
+  private int headerFilled;
+  private byte[] record;
+  private int recordLength;
+  private int recordFilled;
+  /** The whole record read, not yet (completely) consumed by the engine; null when none. */
+  private ByteBuffer unconsumed;
+  /**
+   * The last unwrap filled the caller's array and the engine said it holds more plaintext: a read
+   * can return at least one byte without touching the socket.
+   */
+  private boolean plaintextWaiting;
+
+  ConscryptTlsConnection(SSLEngine engine, Socket raw) throws IOException {
+    this.engine = engine;
     this.raw = raw;
+    this.rawIn = raw.getInputStream();
+    this.rawOut = raw.getOutputStream();
+  }
+
+  /**
+   * Runs the handshake to completion. Every read is bounded by the socket's read timeout; the
+   * caller bounds the whole (a {@link Watchdog} closing the socket) and classifies failures.
+   */
+  void handshake() throws IOException {
+    try {
+      engine.beginHandshake();
+      runHandshake();
+    } catch (IOException | RuntimeException | Error e) {
+      throw e;
+    } catch (Exception e) {
+      // Conscrypt's native code throws the trust manager's CertificateException undeclared.
+      throw (SSLHandshakeException) new SSLHandshakeException(String.valueOf(e.getMessage())).initCause(e);
+    }
+  }
+
+  private void runHandshake() throws IOException {
+    readLock.lock();
+    try {
+      for (;;) {
+        HandshakeStatus status = engine.getHandshakeStatus();
+        switch (status) {
+          case NEED_WRAP -> {
+            writeLock.lock();
+            try {
+              wrapAndSend(EMPTY);
+            } finally {
+              writeLock.unlock();
+            }
+          }
+          case NEED_UNWRAP, NEED_UNWRAP_AGAIN -> unwrapHandshakeRecord();
+          case NEED_TASK -> runDelegatedTasks();
+          case FINISHED, NOT_HANDSHAKING -> {
+            return;
+          }
+        }
+      }
+    } finally {
+      readLock.unlock();
+    }
+  }
+
+  private void unwrapHandshakeRecord() throws IOException {
+    if (unconsumed == null) {
+      unconsumed = nextRecord();
+      if (unconsumed == null) {
+        throw new SSLHandshakeException("the server closed the connection during the handshake");
+      }
+    }
+    // No room for plaintext: application data arriving with the last handshake flight stays in
+    // the engine, which hands it out on the first read.
+    SSLEngineResult result = engine.unwrap(unconsumed, EMPTY);
+    releaseRecordIfConsumed();
+    if (result.getStatus() == SSLEngineResult.Status.CLOSED) {
+      throw new SSLHandshakeException("the server closed the TLS session during the handshake");
+    }
+    if (result.bytesConsumed() == 0
+        && result.getStatus() == SSLEngineResult.Status.BUFFER_UNDERFLOW) {
+      // Never expected: the engine was given one whole record.
+      throw new SSLHandshakeException("the TLS engine did not accept a whole record");
+    }
+  }
+
+  void negotiated(NegotiatedTls negotiated) {
     this.negotiated = negotiated;
-    this.input = new EofWatchingInput(ssl.getInputStream());
   }
 
   @Override
@@ -40,8 +171,8 @@ final class ConscryptTlsConnection implements TlsConnection {
   }
 
   @Override
-  public OutputStream output() throws IOException {
-    return ssl.getOutputStream();
+  public OutputStream output() {
+    return output;
   }
 
   @Override
@@ -56,51 +187,398 @@ final class ConscryptTlsConnection implements TlsConnection {
 
   @Override
   public void setReadTimeout(Duration timeout) throws IOException {
-    ssl.setSoTimeout(Math.toIntExact(timeout.toMillis()));
+    if (timeout.isNegative()) {
+      throw new IllegalArgumentException("negative read timeout: " + timeout);
+    }
+    raw.setSoTimeout(timeout.isZero() ? 0 : (int) Math.max(1, Math.min(Integer.MAX_VALUE, timeout.toMillis())));
   }
 
   @Override
   public boolean isOpen() {
-    return !peerClosed && !ssl.isClosed() && !raw.isClosed();
+    return !closed.get() && !peerClosed && broken == null && !raw.isClosed();
   }
 
   @Override
   public void close() throws IOException {
-    if (raw.isClosed() && ssl.isClosed()) {
+    if (!closed.compareAndSet(false, true)) {
       return;
     }
+    // Armed before taking the write lock: a writer blocked on a peer that does not read holds it,
+    // and closing the socket is what frees that writer (and then this closer).
     try (Watchdog watchdog = Watchdog.arm(raw, CLOSE_NOTIFY_LIMIT)) {
-      ssl.close();
-    } catch (IOException ignored) {
-      // close_notify could not be sent (peer gone, or the watchdog closed the socket): the
-      // connection is closed all the same, which is all close() promises
+      writeLock.lock();
+      try {
+        engine.closeOutbound();
+        wrapAndSend(EMPTY); // close_notify
+      } catch (IOException | RuntimeException ignored) {
+        // the peer may be gone, or the watchdog closed the socket: closed all the same
+      } finally {
+        writeLock.unlock();
+      }
     } finally {
-      raw.close();
+      try {
+        raw.close(); // also ends a blocked read
+      } finally {
+        try {
+          // Lets Conscrypt free its native SSL object now rather than at garbage collection.
+          engine.closeInbound();
+        } catch (SSLException | RuntimeException ignored) {
+          // no close_notify from the peer: irrelevant once we are closing
+        }
+        // A reader holds the lock while it uses the record buffer; it gives it back on its way
+        // out. With no reader, nobody will: give it back here.
+        if (readLock.tryLock()) {
+          try {
+            releaseRecord();
+          } finally {
+            readLock.unlock();
+          }
+        }
+      }
     }
   }
 
-  /** Remembers that the peer closed its side, so that {@link #isOpen()} can say so without I/O. */
-  private final class EofWatchingInput extends FilterInputStream {
-    EofWatchingInput(InputStream in) {
-      super(in);
+  // ---------------------------------------------------------------------------------------------
+  // Inbound
+
+  private int read(byte[] b, int off, int len) throws IOException {
+    java.util.Objects.checkFromIndexSize(off, len, b.length);
+    readLock.lock();
+    try {
+      checkReadable();
+      if (peerClosed) {
+        return -1;
+      }
+      if (len == 0) {
+        return 0;
+      }
+      ByteBuffer dst = ByteBuffer.wrap(b, off, len);
+      for (;;) {
+        ByteBuffer src = unconsumed != null ? unconsumed : EMPTY;
+        SSLEngineResult result = engine.unwrap(src, dst);
+        releaseRecordIfConsumed();
+        if (result.getHandshakeStatus() == HandshakeStatus.NEED_TASK) {
+          runDelegatedTasks();
+        }
+        int produced = result.bytesProduced();
+        switch (result.getStatus()) {
+          case CLOSED -> {
+            // close_notify: the end of the stream (after anything decrypted with it).
+            peerClosed = true;
+            releaseRecord();
+            return produced > 0 ? produced : -1;
+          }
+          case BUFFER_OVERFLOW -> {
+            // The caller's array is full and the engine holds more plaintext.
+            plaintextWaiting = true;
+            if (produced > 0) {
+              return produced;
+            }
+            throw new SSLException("the TLS engine reported no room in a non-empty buffer");
+          }
+          case OK, BUFFER_UNDERFLOW -> {
+            plaintextWaiting = false;
+            if (produced > 0) {
+              return produced;
+            }
+            if (result.bytesConsumed() > 0) {
+              // A record with no application data: a post-handshake message (session ticket,
+              // KeyUpdate). Send whatever answer the engine queued, if the write side is free.
+              sendPendingIfWriterIdle();
+              continue;
+            }
+            if (src.hasRemaining()) {
+              // Never expected: the engine was given one whole record and took none of it.
+              throw new SSLException("the TLS engine did not accept a whole record");
+            }
+            unconsumed = nextRecord();
+            if (unconsumed == null) {
+              // The peer closed TCP at a record boundary without close_notify. Conscrypt's own
+              // socket reports that as the end of the stream too; a truncated record is an error.
+              peerClosed = true;
+              return -1;
+            }
+          }
+        }
+      }
+    } catch (SSLException e) {
+      throw broken(e);
+    } catch (IOException | RuntimeException e) {
+      if (closed.get()) {
+        throw new SocketException("connection closed");
+      }
+      throw e;
+    } catch (Exception e) {
+      // a checked exception Conscrypt's native code threw undeclared
+      throw broken(new SSLException(e));
+    } finally {
+      if (closed.get() || broken != null) {
+        releaseRecord();
+      }
+      readLock.unlock();
     }
+  }
+
+  private void checkReadable() throws IOException {
+    if (closed.get()) {
+      throw new SocketException("connection closed");
+    }
+    IOException failure = broken;
+    if (failure != null) {
+      throw new SocketException("connection broken by an earlier TLS error: " + failure.getMessage());
+    }
+  }
+
+  /** A fatal error after the handshake: the connection can no longer be read. */
+  private ClassifiedIOException broken(SSLException e) {
+    ClassifiedIOException failure = new ClassifiedIOException(FailureKind.PROTOCOL_ERROR, true,
+        PoolAction.DISCARD_CONNECTION,
+        "TLS error from " + raw.getRemoteSocketAddress() + ": " + e.getMessage(), e);
+    broken = failure;
+    return failure;
+  }
+
+  /**
+   * Reads one whole record (header and body) and returns it, or null when the stream ends before
+   * its first byte. Waits for the header without a pooled buffer; borrows one for the body once the
+   * length is known and valid. May time out at any point: what was read is kept for the next call.
+   */
+  private ByteBuffer nextRecord() throws IOException {
+    while (headerFilled < HEADER_LENGTH) {
+      int n = rawIn.read(header, headerFilled, HEADER_LENGTH - headerFilled);
+      if (n < 0) {
+        if (headerFilled == 0) {
+          return null;
+        }
+        throw new SSLException("the connection ended inside a TLS record header");
+      }
+      headerFilled += n;
+    }
+    if (record == null) {
+      int type = header[0] & 0xff;
+      int major = header[1] & 0xff;
+      int length = ((header[3] & 0xff) << 8) | (header[4] & 0xff);
+      // change_cipher_spec, alert, handshake, application_data: anything else is not TLS.
+      if (type < 20 || type > 23 || major != 3) {
+        throw new SSLException(String.format(
+            "not a TLS record: type %d, version %d.%d", type, major, header[2] & 0xff));
+      }
+      if (length > MAX_RECORD_BODY) {
+        throw new SSLException("TLS record of " + length + " bytes (the limit is " + MAX_RECORD_BODY + ")");
+      }
+      recordLength = HEADER_LENGTH + length;
+      // A pooled buffer holds any TLS 1.3 record and any TLS 1.2 record a real server sends; the
+      // rare longer TLS 1.2 record (allowed up to 2^14 + 2048) gets an array of its own.
+      record = recordLength <= BufferPool.BUFFER_SIZE ? BufferPool.acquire() : new byte[recordLength];
+      System.arraycopy(header, 0, record, 0, HEADER_LENGTH);
+      recordFilled = HEADER_LENGTH;
+    }
+    while (recordFilled < recordLength) {
+      int n = rawIn.read(record, recordFilled, recordLength - recordFilled);
+      if (n < 0) {
+        throw new SSLException(new EOFException("the connection ended inside a TLS record ("
+            + recordFilled + " of " + recordLength + " bytes)"));
+      }
+      recordFilled += n;
+    }
+    headerFilled = 0;
+    return ByteBuffer.wrap(record, 0, recordLength);
+  }
+
+  private void releaseRecordIfConsumed() {
+    if (unconsumed != null && !unconsumed.hasRemaining()) {
+      releaseRecord();
+    }
+  }
+
+  /** Gives the record buffer back (and drops a partly read record: only after a fatal error). */
+  private void releaseRecord() {
+    byte[] b = record;
+    record = null;
+    unconsumed = null;
+    recordFilled = 0;
+    recordLength = 0;
+    BufferPool.release(b);
+  }
+
+  private void runDelegatedTasks() {
+    for (Runnable task; (task = engine.getDelegatedTask()) != null; ) {
+      task.run();
+    }
+  }
+
+  /** Called by the reader after a post-handshake message; never waits for the writer. */
+  private void sendPendingIfWriterIdle() throws IOException {
+    if (!writeLock.tryLock()) {
+      return; // the writer's next wrap sends what the engine has pending
+    }
+    try {
+      if (!closed.get()) {
+        wrapAndSend(EMPTY);
+      }
+    } finally {
+      writeLock.unlock();
+    }
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Outbound
+
+  private void write(byte[] b, int off, int len) throws IOException {
+    java.util.Objects.checkFromIndexSize(off, len, b.length);
+    if (len == 0) {
+      return;
+    }
+    writeLock.lock();
+    try {
+      if (closed.get()) {
+        throw new SocketException("connection closed");
+      }
+      wrapAndSend(ByteBuffer.wrap(b, off, len));
+    } catch (SSLException e) {
+      throw writeFailure(e);
+    } catch (IOException | RuntimeException e) {
+      throw e;
+    } catch (Exception e) {
+      // a checked exception Conscrypt's native code threw undeclared
+      throw writeFailure(e);
+    } finally {
+      writeLock.unlock();
+    }
+  }
+
+  private ClassifiedIOException writeFailure(Exception e) {
+    return new ClassifiedIOException(FailureKind.PROTOCOL_ERROR, true, PoolAction.DISCARD_CONNECTION,
+        "TLS error writing to " + raw.getRemoteSocketAddress() + ": " + e.getMessage(), e);
+  }
+
+  /**
+   * Wraps all of {@code src} (nothing, for handshake messages, close_notify or a pending answer)
+   * and writes every record to the socket. Caller holds the write lock. The network buffer is
+   * borrowed for the call only.
+   */
+  private void wrapAndSend(ByteBuffer src) throws IOException {
+    boolean appData = src.hasRemaining();
+    byte[] net = BufferPool.acquire();
+    try {
+      ByteBuffer dst = ByteBuffer.wrap(net);
+      for (;;) {
+        dst.clear();
+        SSLEngineResult result = engine.wrap(src, dst);
+        if (dst.position() > 0) {
+          rawOut.write(net, 0, dst.position());
+        }
+        if (result.getHandshakeStatus() == HandshakeStatus.NEED_TASK) {
+          runDelegatedTasks();
+        }
+        switch (result.getStatus()) {
+          case OK -> {
+            if (result.bytesConsumed() == 0 && result.bytesProduced() == 0) {
+              if (src.hasRemaining()) {
+                throw new SSLException("the TLS engine took no application data");
+              }
+              // Nothing (more) to send: an empty wrap drained what the engine had pending, or the
+              // engine waits for the peer during a handshake.
+              rawOut.flush();
+              return;
+            }
+          }
+          case CLOSED -> {
+            if (src.hasRemaining()) {
+              throw new SocketException("the TLS session is closed");
+            }
+            rawOut.flush();
+            return;
+          }
+          case BUFFER_OVERFLOW -> throw new SSLException(
+              "a TLS record does not fit a " + net.length + "-byte buffer");
+          case BUFFER_UNDERFLOW -> throw new SSLException("unexpected BUFFER_UNDERFLOW from wrap");
+        }
+        if (!src.hasRemaining() && (appData || result.bytesProduced() == 0)) {
+          rawOut.flush();
+          return;
+        }
+        // Data left, or an empty wrap that produced something: wrap again until the engine has
+        // nothing more (a handshake flight or a pending answer may take more than one call).
+      }
+    } finally {
+      BufferPool.release(net);
+    }
+  }
+
+  // ---------------------------------------------------------------------------------------------
+
+  /** Decrypted bytes; {@link #available()} is 1 when the engine is known to hold plaintext. */
+  private final class Input extends InputStream {
+    private final byte[] one = new byte[1];
 
     @Override
     public int read() throws IOException {
-      int b = super.read();
-      if (b < 0) {
-        peerClosed = true;
+      readLock.lock();
+      try {
+        int n = ConscryptTlsConnection.this.read(one, 0, 1);
+        return n < 0 ? -1 : one[0] & 0xff;
+      } finally {
+        readLock.unlock();
       }
-      return b;
     }
 
     @Override
     public int read(byte[] b, int off, int len) throws IOException {
-      int n = in.read(b, off, len);
-      if (n < 0) {
-        peerClosed = true;
+      return ConscryptTlsConnection.this.read(b, off, len);
+    }
+
+    @Override
+    public int available() {
+      // A lower bound, cheap and exact enough for "can a read return without blocking": the
+      // engine does not say how much plaintext it holds, only that it holds some.
+      if (!readLock.tryLock()) {
+        return 0;
       }
-      return n;
+      try {
+        return plaintextWaiting && !closed.get() ? 1 : 0;
+      } finally {
+        readLock.unlock();
+      }
+    }
+
+    @Override
+    public void close() throws IOException {
+      ConscryptTlsConnection.this.close();
+    }
+  }
+
+  /** Each write is wrapped and sent at once (as Conscrypt's socket did); flush has nothing to do. */
+  private final class Output extends OutputStream {
+    private final byte[] one = new byte[1];
+
+    @Override
+    public void write(int b) throws IOException {
+      writeLock.lock();
+      try {
+        one[0] = (byte) b;
+        ConscryptTlsConnection.this.write(one, 0, 1);
+      } finally {
+        writeLock.unlock();
+      }
+    }
+
+    @Override
+    public void write(byte[] b, int off, int len) throws IOException {
+      ConscryptTlsConnection.this.write(b, off, len);
+    }
+
+    @Override
+    public void flush() throws IOException {
+      if (closed.get()) {
+        throw new SocketException("connection closed");
+      }
+      rawOut.flush();
+    }
+
+    @Override
+    public void close() throws IOException {
+      ConscryptTlsConnection.this.close();
     }
   }
 }

@@ -1,5 +1,6 @@
 package dev.guise.tls.bouncycastle;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -14,13 +15,16 @@ import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.Optional;
+import java.util.SplittableRandom;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /** Full handshakes and an HTTP/1.1 request against real TLS servers on loopback. */
@@ -109,6 +113,38 @@ class HandshakeTest {
     assertEquals("TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256", viaOpenssl.cipherSuite());
     NegotiatedTls viaJdk = handshakeAndGet(jdkTls12.port(), profile, "HTTP/1.1 200");
     assertEquals("TLSv1.2", viaJdk.protocol());
+  }
+
+  /**
+   * Each TLS 1.3 AES-GCM suite, forced by the server, carrying more than a full 16 KiB record each
+   * way: both directions run through the engine's own GHASH multiplier (CompactGcmTlsCrypto), so a
+   * wrong product would fail the handshake's Finished or a record's tag.
+   */
+  @ParameterizedTest
+  @CsvSource({
+    "TLS_AES_128_GCM_SHA256, chrome-156",
+    "TLS_AES_256_GCM_SHA384, chrome-156",
+    "TLS_AES_128_GCM_SHA256, firefox-153",
+    "TLS_AES_256_GCM_SHA384, firefox-153",
+  })
+  void aesGcmSuitesCarryWholeRecordsBothWays(String suite, String profile) throws Exception {
+    byte[] body = new byte[70_000];
+    new SplittableRandom(suite.hashCode()).nextBytes(body);
+    try (JdkTlsServer server = new JdkTlsServer(certificate, body, new String[] {suite}, "TLSv1.3");
+        TlsConnection c = ENGINE.connect(
+            TestSupport.connect(server.port()), TestSupport.request(HOST, server.port(), profile, trust))) {
+      assertEquals(suite, c.negotiated().cipherSuite());
+      assertEquals("TLSv1.3", c.negotiated().protocol());
+      OutputStream out = c.output();
+      // A 20 KiB header: the request alone fills one record and spills into another.
+      out.write(("GET / HTTP/1.1\r\nHost: " + HOST + "\r\nX-Pad: " + "p".repeat(20_000)
+          + "\r\nConnection: close\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+      out.flush();
+      byte[] response = c.input().readAllBytes();
+      String head = "HTTP/1.1 200 OK\r\nContent-Length: 70000\r\nConnection: close\r\n\r\n";
+      assertEquals(head, new String(response, 0, Math.min(head.length(), response.length), StandardCharsets.ISO_8859_1));
+      assertArrayEquals(body, Arrays.copyOfRange(response, head.length(), response.length));
+    }
   }
 
   @Test

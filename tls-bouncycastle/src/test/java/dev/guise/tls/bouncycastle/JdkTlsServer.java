@@ -11,9 +11,13 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import javax.net.ssl.SSLServerSocket;
 
-/** A loopback JDK TLS server answering each HTTP/1.1 request with {@code 200 ok} and closing. */
+/**
+ * A loopback JDK TLS server answering each HTTP/1.1 request with {@code 200} and a body ({@code ok}
+ * unless told otherwise), and closing.
+ */
 final class JdkTlsServer implements AutoCloseable {
   private final SSLServerSocket server;
+  private final byte[] body;
   private final ExecutorService executor = Executors.newCachedThreadPool(r -> {
     Thread t = new Thread(r, "jdk-tls-server");
     t.setDaemon(true);
@@ -21,11 +25,24 @@ final class JdkTlsServer implements AutoCloseable {
   });
 
   JdkTlsServer(IssuedCertificate certificate, String... protocols) throws IOException {
+    this(certificate, "ok".getBytes(StandardCharsets.US_ASCII), new String[0], protocols);
+  }
+
+  /**
+   * A server that only accepts {@code cipherSuites} (so the client cannot negotiate another) and
+   * answers with {@code body}.
+   */
+  JdkTlsServer(IssuedCertificate certificate, byte[] body, String[] cipherSuites, String... protocols)
+      throws IOException {
+    this.body = body.clone();
     server =
         (SSLServerSocket)
             certificate.serverSslContext().getServerSocketFactory().createServerSocket(0, 50, TestSupport.LOOPBACK);
     if (protocols.length > 0) {
       server.setEnabledProtocols(protocols);
+    }
+    if (cipherSuites.length > 0) {
+      server.setEnabledCipherSuites(cipherSuites);
     }
     executor.execute(this::acceptLoop);
   }
@@ -45,7 +62,7 @@ final class JdkTlsServer implements AutoCloseable {
     }
   }
 
-  private static void serve(Socket s) {
+  private void serve(Socket s) {
     try (s) {
       s.setSoTimeout(10_000);
       InputStream in = s.getInputStream();
@@ -58,8 +75,9 @@ final class JdkTlsServer implements AutoCloseable {
         head.append((char) b);
       }
       OutputStream out = s.getOutputStream();
-      out.write("HTTP/1.1 200 OK\r\nContent-Length: 2\r\nConnection: close\r\n\r\nok"
+      out.write(("HTTP/1.1 200 OK\r\nContent-Length: " + body.length + "\r\nConnection: close\r\n\r\n")
           .getBytes(StandardCharsets.US_ASCII));
+      out.write(body);
       out.flush();
     } catch (IOException e) {
       // a client that rejected our certificate hangs up mid-handshake: expected in those tests

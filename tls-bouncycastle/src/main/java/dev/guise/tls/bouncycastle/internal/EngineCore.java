@@ -31,13 +31,19 @@ import org.bouncycastle.tls.crypto.impl.bc.BcTlsCrypto;
 /**
  * The engine behind {@code dev.guise.tls.bouncycastle.BouncyCastleEngine}: its profiles and the
  * handshake. Immutable and thread-safe; the crypto (BouncyCastle's lightweight {@link BcTlsCrypto},
- * which has ML-KEM on every JDK and needs no security provider registered) is shared.
+ * which has ML-KEM on every JDK and needs no security provider registered, with the compact AES-GCM
+ * multiplier of {@link CompactGcmTlsCrypto}) is shared.
  */
 public final class EngineCore {
   private static final SecureRandom RANDOM = new SecureRandom();
-  private static final BcTlsCrypto CRYPTO = new BcTlsCrypto(RANDOM);
+  private static final BcTlsCrypto CRYPTO = new CompactGcmTlsCrypto(RANDOM);
 
   private final List<EngineProfile> profiles;
+
+  /** The crypto every connection of this engine uses (tests check what it is). */
+  static BcTlsCrypto crypto() {
+    return CRYPTO;
+  }
 
   private EngineCore(List<EngineProfile> profiles) {
     this.profiles = List.copyOf(profiles);

@@ -28,6 +28,7 @@ import org.openjdk.jmh.runner.options.TimeValue;
  *
  * <p>Arguments: {@code --quick} (short iterations, one fork: minutes), {@code --only REGEX} (the
  * benchmark classes or memory to run: {@code HotRequests|Handshakes|PoolAcquire|WarmUp|Hpack|IdleMemory}),
+ * {@code --param NAME=V1,V2} (JMH parameter values to run, e.g. {@code protocol=h2}; repeatable),
  * {@code --out DIR} (default {@code target}).
  */
 public final class BenchRunner {
@@ -39,9 +40,17 @@ public final class BenchRunner {
     boolean quick = false;
     Pattern only = Pattern.compile(".*");
     Path out = Path.of("target");
+    java.util.Map<String, String[]> params = new java.util.LinkedHashMap<>();
     for (int i = 0; i < args.length; i++) {
       switch (args[i]) {
         case "--quick" -> quick = true;
+        case "--param" -> {
+          String[] kv = args[++i].split("=", 2);
+          if (kv.length != 2) {
+            throw new IllegalArgumentException("--param wants NAME=V1,V2, not " + args[i]);
+          }
+          params.put(kv[0], kv[1].split(","));
+        }
         case "--only" -> only = Pattern.compile(args[++i]);
         case "--out" -> out = Path.of(args[++i]);
         default -> throw new IllegalArgumentException("unknown argument " + args[i]);
@@ -73,6 +82,7 @@ public final class BenchRunner {
             .resultFormat(ResultFormatType.JSON)
             .result(json.toString())
             .shouldFailOnError(true);
+        params.forEach(o::param);
         if (g.warmups() >= 0) {
           o.forks(1).warmupIterations(g.warmups()).measurementIterations(g.iterations());
           if (g.seconds() > 0) {

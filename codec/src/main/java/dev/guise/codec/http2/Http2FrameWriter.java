@@ -21,7 +21,9 @@ import java.util.Optional;
  * are gathered in that same buffer and handed to the stream in a single {@code write}, so that
  * what belongs together (a connection preface; a request's HEADERS, CONTINUATIONs and a stream
  * WINDOW_UPDATE) leaves in one TLS record without a second buffer and a second copy of every
- * frame. {@link #discardBatch()} drops a batch that must not reach the wire.
+ * frame. {@link #discardBatch()} drops a batch that must not reach the wire. {@link #keepBatch()}
+ * marks what was gathered as complete frames that stay for the next write: a caller may leave its
+ * frames for the next caller to send with its own, in the same write.
  *
  * <p>Not thread-safe: callers serialise all writes to one connection (frames must not interleave,
  * and HPACK blocks must be written in the order they were encoded). The writer does not close the
@@ -39,6 +41,8 @@ public final class Http2FrameWriter {
   private byte[] buf;
   /** Bytes of earlier frames of the open batch at the start of {@code buf}; 0 outside a batch. */
   private int batched;
+  /** Bytes at the start of the open batch that {@link #keepBatch()} marked complete; at most {@code batched}. */
+  private int kept;
   private boolean batching;
 
   /**
@@ -107,9 +111,10 @@ public final class Http2FrameWriter {
     batching = true;
   }
 
-  /** Hands the gathered frames to the stream in one {@code write} and stops gathering. */
+  /** Hands the gathered frames (kept ones included) to the stream in one {@code write} and stops gathering. */
   public void endBatch() throws IOException {
     batching = false;
+    kept = 0;
     if (batched > 0) {
       int n = batched;
       // Emptied before the write: a failed write must not leave the frames to go out later.
@@ -124,16 +129,47 @@ public final class Http2FrameWriter {
     }
   }
 
-  /** Drops the gathered frames unwritten and stops gathering. */
+  /**
+   * Drops the frames gathered since the last {@link #keepBatch()} (all of them if none was kept).
+   * Gathering stops unless kept frames remain; they stay in the open batch.
+   */
   public void discardBatch() {
+    if (kept > 0) {
+      batched = kept;
+      return;
+    }
     batching = false;
     batched = 0;
     giveBack();
   }
 
+  /** Drops every gathered frame, kept ones included, and stops gathering. */
+  public void abandonBatch() {
+    kept = 0;
+    discardBatch();
+  }
+
+  /**
+   * Marks the frames gathered so far as complete: they survive {@link #discardBatch()} and leave
+   * with the next {@link #endBatch()} or {@link #flush()}, ahead of whatever is gathered meanwhile.
+   *
+   * @throws IllegalStateException when no batch is open
+   */
+  public void keepBatch() {
+    if (!batching) {
+      throw new IllegalStateException("no open batch to keep");
+    }
+    kept = batched;
+  }
+
   /** Bytes gathered in the open batch. */
   public int batchedBytes() {
     return batched;
+  }
+
+  /** Bytes of the open batch that {@link #keepBatch()} marked complete and not yet written. */
+  public int keptBytes() {
+    return kept;
   }
 
   /**

@@ -77,4 +77,45 @@ class Http2FrameWriterBatchTest {
     assertEquals(3, rst.streamId());
     assertNull(r.readFrame());
   }
+
+  @Test
+  void keptFramesSurviveADiscardAndLeaveFirstWithTheNextWrite() throws IOException {
+    CountingStream out = new CountingStream();
+    Http2FrameWriter w = new Http2FrameWriter(out, 16_384);
+    w.beginBatch();
+    w.writeHeaders(1, new byte[] {(byte) 0x82}, true, Optional.empty());
+    w.keepBatch();
+    assertEquals(w.batchedBytes(), w.keptBytes());
+    // The next holder: a half-built frame of a failed holder is dropped, the kept HEADERS stay.
+    w.discardBatch();
+    w.beginBatch();
+    w.writePing(false, 7);
+    w.discardBatch();
+    w.beginBatch();
+    w.writeHeaders(3, new byte[] {(byte) 0x82}, true, Optional.empty());
+    assertEquals(0, out.writes);
+    w.flush();
+    assertEquals(1, out.writes, "both requests in one write");
+    assertEquals(0, w.keptBytes());
+    Http2FrameReader r = new Http2FrameReader(new ByteArrayInputStream(out.toByteArray()), 16_384);
+    assertEquals(1, assertInstanceOf(Http2Frame.Headers.class, r.readFrame()).streamId());
+    assertEquals(3, assertInstanceOf(Http2Frame.Headers.class, r.readFrame()).streamId());
+    assertNull(r.readFrame());
+  }
+
+  @Test
+  void anAbandonedBatchDropsKeptFramesToo() throws IOException {
+    CountingStream out = new CountingStream();
+    Http2FrameWriter w = new Http2FrameWriter(out, 16_384);
+    w.beginBatch();
+    w.writeHeaders(1, new byte[] {(byte) 0x82}, true, Optional.empty());
+    w.keepBatch();
+    w.abandonBatch();
+    w.beginBatch();
+    w.writeGoAway(0, Http2ErrorCode.NO_ERROR, new byte[0]);
+    w.flush();
+    Http2FrameReader r = new Http2FrameReader(new ByteArrayInputStream(out.toByteArray()), 16_384);
+    assertInstanceOf(Http2Frame.GoAway.class, r.readFrame());
+    assertNull(r.readFrame());
+  }
 }

@@ -226,6 +226,89 @@ class JettyInteropTest {
     }
   }
 
+  /**
+   * 64 callers sending GETs at once over one connection: the requests that find others in flight
+   * leave their HEADERS for one write that carries many, and every answer still reaches its caller.
+   */
+  @Test
+  void h2ConcurrentGetsShareTlsWritesAndEachGetsItsOwnAnswer() throws Exception {
+    java.util.concurrent.atomic.AtomicInteger writes = new java.util.concurrent.atomic.AtomicInteger();
+    dev.guise.api.TlsConnection tls = TlsPeers.tls(port, H2);
+    dev.guise.api.TlsConnection counting = new dev.guise.api.TlsConnection() {
+      private final java.io.OutputStream out = new java.io.FilterOutputStream(tls.output()) {
+        @Override
+        public void write(byte[] b, int off, int len) throws IOException {
+          writes.incrementAndGet();
+          out.write(b, off, len);
+        }
+      };
+
+      @Override
+      public InputStream input() throws IOException {
+        return tls.input();
+      }
+
+      @Override
+      public java.io.OutputStream output() {
+        return out;
+      }
+
+      @Override
+      public dev.guise.api.NegotiatedTls negotiated() {
+        return tls.negotiated();
+      }
+
+      @Override
+      public java.net.InetSocketAddress remoteAddress() {
+        return tls.remoteAddress();
+      }
+
+      @Override
+      public void setReadTimeout(Duration timeout) throws IOException {
+        tls.setReadTimeout(timeout);
+      }
+
+      @Override
+      public boolean isOpen() {
+        return tls.isOpen();
+      }
+
+      @Override
+      public void close() throws IOException {
+        tls.close();
+      }
+    };
+    int callers = 64;
+    int each = 40;
+    try (HttpConnection c = dev.guise.pool.internal.HttpConnections.open(counting, TlsPeers.endpoint(port), CHROME);
+        ExecutorService threads = Executors.newVirtualThreadPerTaskExecutor()) {
+      int afterPreface = writes.get();
+      List<Future<?>> results = new ArrayList<>();
+      for (int t = 0; t < callers; t++) {
+        int seed = t;
+        results.add(threads.submit(() -> {
+          Random random = new Random(seed);
+          for (int i = 0; i < each; i++) {
+            int n = random.nextInt(3000);
+            HttpResponse r = c.exchange(get("/big?" + n), ExchangeLimits.DEFAULT, in(Duration.ofSeconds(20)));
+            assertEquals(200, r.status());
+            assertArrayEquals(pattern(n), r.body());
+          }
+          return null;
+        }));
+      }
+      for (Future<?> f : results) {
+        f.get(30, TimeUnit.SECONDS);
+      }
+      assertEquals(callers * each, c.exchangeCount());
+      assertEquals(0, c.activeStreams());
+      assertTrue(c.isUsable());
+      int requestWrites = writes.get() - afterPreface; // control frames (SETTINGS ACK, WINDOW_UPDATE) included
+      assertTrue(requestWrites < callers * each,
+          requestWrites + " writes for " + callers * each + " requests: no write carried two");
+    }
+  }
+
   @Test
   void h2LargeBodiesBothWaysThroughFlowControl() throws Exception {
     try (HttpConnection c = TlsPeers.connect(port, H2, FIREFOX)) {

@@ -105,8 +105,13 @@ public final class Http2Connection implements HttpConnection {
   private final Thread reader;
   private final ScheduledFuture<?> watchdog;
 
+  /** Up to this many bytes of frames may wait in the batch for the next write (one TLS record). */
+  private static final int DEFERRED_BATCH_LIMIT = 8 * 1024;
+
   // Guarded by writeLock.
   private final ReentrantLock writeLock = new ReentrantLock();
+  /** A {@link #flushKept} thread is started and has not yet taken the lock. */
+  private boolean flushScheduled;
   /** Gathers each write's frames into one batch, so they leave in one TLS write. */
   private final Http2FrameWriter frames;
   private final HpackEncoder encoder;
@@ -463,6 +468,8 @@ public final class Http2Connection implements HttpConnection {
   private void startStream(Stream stream, List<Header> headerList, boolean hasBody, long deadlineNanos)
       throws IOException {
     acquireWriteLock(deadlineNanos);
+    boolean deferred = false;
+    int inFlight;
     try {
       lock.lock();
       try {
@@ -474,6 +481,7 @@ public final class Http2Connection implements HttpConnection {
         reservedSlots--;
         highestStreamId = stream.id;
         nextStreamId = nextStreamId > Integer.MAX_VALUE - 2 ? -1 : nextStreamId + 2;
+        inFlight = streams.size();
       } finally {
         lock.unlock();
       }
@@ -482,9 +490,46 @@ public final class Http2Connection implements HttpConnection {
       if (wire.streamWindowUpdate().isPresent()) {
         frames.writeWindowUpdate(stream.id, (int) wire.streamWindowUpdate().getAsLong());
       }
-      timedWrite(deadlineNanos);
+      deferred = !hasBody && inFlight > 1 && frames.batchedBytes() <= DEFERRED_BATCH_LIMIT;
+      if (deferred) {
+        frames.keepBatch();
+        if (!flushScheduled) {
+          flushScheduled = true;
+          Thread.ofVirtual().name("guise-h2-flush").start(this::flushKept);
+        }
+      } else {
+        timedWrite(deadlineNanos);
+      }
     } catch (IOException e) {
       throw writeFailed(e);
+    } finally {
+      writeLock.unlock();
+    }
+  }
+
+  /**
+   * Sends the HEADERS that requests left in the batch (see {@link #startStream}). Runs on a virtual
+   * thread started by the first of them, so it runs after the callers already waiting to run: when
+   * the reader has just woken many callers, each adds its next request to the batch and this sends
+   * them all in one TLS record and one socket write. With every request writing its own, a third of
+   * the client's CPU at 64 callers went to {@code write}. Any other write that takes the lock first
+   * sends them too.
+   */
+  private void flushKept() {
+    long deadline = System.nanoTime() + controlWriteTimeout.toNanos();
+    try {
+      acquireWriteLock(deadline);
+    } catch (IOException e) {
+      connectionError(HttpFailures.deadline("could not write to " + endpoint + " in time"), null);
+      return;
+    }
+    try {
+      flushScheduled = false;
+      if (frames.keptBytes() > 0) {
+        timedWrite(deadline);
+      }
+    } catch (IOException e) {
+      writeFailed(e);
     } finally {
       writeLock.unlock();
     }
@@ -675,7 +720,8 @@ public final class Http2Connection implements HttpConnection {
     try {
       if (writeLock.tryLock(100, TimeUnit.MILLISECONDS)) {
         try {
-          startBatch();
+          frames.abandonBatch(); // the streams are failed: their kept HEADERS must not go out
+          frames.beginBatch();
           int last;
           lock.lock();
           try {
@@ -729,7 +775,11 @@ public final class Http2Connection implements HttpConnection {
     }
   }
 
-  /** Starts a batch; whatever a failed holder left half-built must never reach the wire. Under writeLock. */
+  /**
+   * Starts a batch after the frames earlier requests kept for the next write (see {@link
+   * #flushKept}); whatever a failed holder left half-built must never reach the wire. Under
+   * writeLock.
+   */
   private void startBatch() {
     frames.discardBatch();
     frames.beginBatch();
@@ -1368,7 +1418,8 @@ public final class Http2Connection implements HttpConnection {
       try {
         if (writeLock.tryLock(50, TimeUnit.MILLISECONDS)) {
           try {
-            startBatch();
+            frames.abandonBatch();
+            frames.beginBatch();
             frames.writeGoAway(0, code, new byte[0]);
             timedWrite(System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(200));
           } catch (IOException ignored) {

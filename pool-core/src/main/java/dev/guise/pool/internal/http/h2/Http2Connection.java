@@ -516,23 +516,9 @@ public final class Http2Connection implements HttpConnection {
    * sends them too.
    */
   private void flushKept() {
-    long deadline = System.nanoTime() + controlWriteTimeout.toNanos();
-    try {
-      acquireWriteLock(deadline);
-    } catch (IOException e) {
-      connectionError(HttpFailures.deadline("could not write to " + endpoint + " in time"), null);
-      return;
-    }
-    try {
-      flushScheduled = false;
-      if (frames.keptBytes() > 0) {
-        timedWrite(deadline);
-      }
-    } catch (IOException e) {
-      writeFailed(e);
-    } finally {
-      writeLock.unlock();
-    }
+    // Adds nothing: the kept frames are the batch, and the write sends them (or nothing, if
+    // another write sent them first).
+    writeControl(f -> flushScheduled = false);
   }
 
   private void sendBody(Stream stream, byte[] body, long deadlineNanos) throws IOException {

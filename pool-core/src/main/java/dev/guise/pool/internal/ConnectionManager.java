@@ -35,9 +35,9 @@ import java.util.concurrent.atomic.AtomicLong;
  * as closed (the books balance: opened = closed + open, per IP). I/O (connecting, validating,
  * closing) always happens outside the lock.
  *
- * <p>Most transitions happen under the host's lock. The exception is the hot path of a pinned
- * HTTP/1.1 request, which takes an idle connection from its IP's lock-free idle stack and puts it
- * back there when done (see {@link HostEntry.IpSlot#idle} for the ownership rule that keeps the
+ * <p>Most transitions happen under the host's lock. The exception is the hot path of an HTTP/1.1
+ * request (pinned, or at the IP whose round-robin turn it is), which takes an idle connection from
+ * that IP's lock-free idle stack and puts it back there when done (see {@link HostEntry.IpSlot#idle} for the ownership rule that keeps the
  * guarantees without the lock). With 64 threads leasing from one host, the single lock was the
  * limit: every release woke the next waiter for it.
  *
@@ -216,7 +216,7 @@ public final class ConnectionManager implements AutoCloseable {
         return null;
       }
       if (c.leases != 0 || !c.canTakeLease()) {
-        discardOwned(h, slot, c, "closed or half-closed by the peer");
+        discardOwned(h, slot, c, "retired or no longer usable");
         continue;
       }
       boolean idleTooLong = now - c.lastUsedAt > revalidateAfterIdleMillis;
@@ -256,8 +256,7 @@ public final class ConnectionManager implements AutoCloseable {
     }
   }
 
-  private record Decision(Lease lease, boolean validate, InetAddress openOn,
-      List<PooledConnection> stale) {}
+  private record Decision(Lease lease, boolean validate, InetAddress openOn) {}
 
   private Decision decide(HostKey key, InetAddress pinned, long avoid, long deadlineNanos)
       throws IOException {
@@ -297,7 +296,7 @@ public final class ConnectionManager implements AutoCloseable {
             c.uses++;
             advanceCursor(h, pinned, i, n);
             return new Decision(new Lease(c, reused), idleTooLong && config.validator().isPresent(),
-                null, stale);
+                null);
           }
           // While a first connection to this IP is still being opened, wait for it rather than
           // open more: it will most likely be HTTP/2 and serve everyone, as a browser's single
@@ -310,7 +309,7 @@ public final class ConnectionManager implements AutoCloseable {
             slot.connecting++;
             h.connections++;
             advanceCursor(h, pinned, i, n);
-            return new Decision(null, false, slot.ip, stale);
+            return new Decision(null, false, slot.ip);
           }
         }
         if (!anyAllowed) {
@@ -351,7 +350,7 @@ public final class ConnectionManager implements AutoCloseable {
       h.lock.unlock();
       // Connections found unusable on the idle stack were taken off the books above; close them
       // outside the lock (closing may write a close_notify).
-      closeAll(stale, "closed or half-closed by the peer");
+      closeAll(stale, "retired or no longer usable");
     }
   }
 

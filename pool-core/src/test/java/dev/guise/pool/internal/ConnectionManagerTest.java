@@ -364,8 +364,10 @@ class ConnectionManagerTest {
     m.addIps(HOST, List.of(ip(1), ip(2)));
     AtomicInteger done = new AtomicInteger();
     try (var exec = Executors.newVirtualThreadPerTaskExecutor()) {
+      // All submitted before any is awaited, so the 300 really run at once.
+      List<java.util.concurrent.Future<?>> running = new ArrayList<>();
       for (int t = 0; t < 300; t++) {
-        exec.submit(() -> {
+        running.add(exec.submit(() -> {
           for (int i = 0; i < 20; i++) {
             var l = m.acquire(HOST, null, -1, deadline());
             l.http().exchange(dev.guise.pool.http.HttpRequest.get("https://example.test/"),
@@ -374,7 +376,10 @@ class ConnectionManagerTest {
           }
           done.incrementAndGet();
           return null;
-        }).get(30, java.util.concurrent.TimeUnit.SECONDS);
+        }));
+      }
+      for (var f : running) {
+        f.get(30, java.util.concurrent.TimeUnit.SECONDS);
       }
     }
     assertEquals(300, done.get());

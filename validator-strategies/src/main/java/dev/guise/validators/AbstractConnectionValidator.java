@@ -11,13 +11,28 @@ import java.io.InterruptedIOException;
 import java.io.UncheckedIOException;
 import java.net.SocketTimeoutException;
 import java.time.Duration;
+import java.util.Objects;
 
 /**
  * The part every validator shares: a closed connection is unhealthy without any I/O, the time
  * taken is measured, and exceptions become unhealthy results with a reason instead of escaping.
- * Subclasses implement {@link #check}.
+ * Subclasses give their name to the constructor and implement {@link #check}.
  */
 public abstract class AbstractConnectionValidator implements ConnectionValidator {
+  private final String name;
+
+  /**
+   * A validator called {@code name}, the stable name configuration picks it by, such as
+   * {@code head-path}.
+   */
+  protected AbstractConnectionValidator(String name) {
+    this.name = Objects.requireNonNull(name, "name");
+  }
+
+  @Override
+  public final String name() {
+    return name;
+  }
 
   @Override
   public final ValidationResult validate(ValidationTarget target, Duration timeout) {
@@ -42,7 +57,8 @@ public abstract class AbstractConnectionValidator implements ConnectionValidator
     } catch (InterruptedIOException e) {
       return ValidationResult.unhealthy(Reason.ERROR, "interrupted", elapsed(start));
     } catch (IOException | UncheckedIOException e) {
-      return ValidationResult.unhealthy(Reason.ERROR, String.valueOf(e.getMessage()), elapsed(start));
+      return ValidationResult.unhealthy(
+          Reason.ERROR, String.valueOf(e.getMessage()), elapsed(start));
     }
   }
 

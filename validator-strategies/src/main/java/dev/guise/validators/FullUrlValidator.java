@@ -4,13 +4,12 @@ import dev.guise.api.ProbeRequest;
 import dev.guise.api.ValidationResult.Reason;
 import dev.guise.api.ValidationTarget;
 import dev.guise.api.spi.ConnectionValidator;
-import dev.guise.validators.internal.Opts;
+import dev.guise.api.spi.ProviderOptions;
 import java.io.IOException;
 import java.net.URI;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 
 /**
  * {@code full-url}: a HEAD request to a full {@code https} URL, whose host must be the connection's
@@ -23,26 +22,30 @@ import java.util.Set;
 public final class FullUrlValidator extends AbstractConnectionValidator {
   public static final String NAME = "full-url";
 
+  private static final String URL_SYNTAX =
+      "an https URL on the connection's host, such as url=https://host/path";
+
   private final Optional<URI> url;
   private final StatusRange accepted;
 
   /** Unconfigured: validating with it is a clear configuration error until {@code url} is set. */
   public FullUrlValidator() {
+    super(NAME);
     this.url = Optional.empty();
     this.accepted = StatusRange.DEFAULT;
   }
 
   public FullUrlValidator(URI url, StatusRange accepted) {
-    if (!"https".equalsIgnoreCase(url.getScheme()) || url.getHost() == null) {
-      throw new IllegalArgumentException("'" + NAME + "' needs an https URL with a host: " + url);
-    }
-    this.url = Optional.of(url);
+    super(NAME);
+    this.url = Optional.of(requireHttps(url));
     this.accepted = accepted;
   }
 
-  @Override
-  public String name() {
-    return NAME;
+  private static URI requireHttps(URI url) {
+    if (!"https".equalsIgnoreCase(url.getScheme()) || url.getHost() == null) {
+      throw new IllegalArgumentException("'" + NAME + "' needs an https URL with a host: " + url);
+    }
+    return url;
   }
 
   @Override
@@ -60,23 +63,17 @@ public final class FullUrlValidator extends AbstractConnectionValidator {
     }
     String path = (u.getRawPath() == null || u.getRawPath().isEmpty() ? "/" : u.getRawPath())
         + (u.getRawQuery() == null ? "" : "?" + u.getRawQuery());
-    return HeadPathValidator.judge(
+    return HttpProbes.judge(
         target.exchange(ProbeRequest.head(path), timeout), accepted, "HEAD " + u);
   }
 
   @Override
   public ConnectionValidator withOptions(Map<String, String> options) {
-    Opts o = new Opts(NAME, options, Set.of("url", "status"));
-    String text = o.get("url", url.map(URI::toString).orElse(null));
-    if (text == null) {
-      throw new IllegalArgumentException("'" + NAME + "' needs the option url=https://host/path");
-    }
-    URI u;
-    try {
-      u = URI.create(text);
-    } catch (IllegalArgumentException e) {
-      throw new IllegalArgumentException("'" + NAME + "' option url = '" + text + "' is not a URL");
-    }
-    return new FullUrlValidator(u, StatusRange.parseOr(o.get("status", null), accepted));
+    ProviderOptions o = ProviderOptions.read(NAME, options, "url", "status");
+    // An unconfigured validator cannot do without url; a configured one keeps its own.
+    URI u = url.isPresent()
+        ? o.get("url", url.get(), t -> requireHttps(URI.create(t)), URL_SYNTAX)
+        : o.getRequired("url", t -> requireHttps(URI.create(t)), URL_SYNTAX);
+    return new FullUrlValidator(u, HttpProbes.statusOption(o, accepted));
   }
 }

@@ -4,11 +4,10 @@ import dev.guise.api.ProbeRequest;
 import dev.guise.api.ProbeResponse;
 import dev.guise.api.ValidationTarget;
 import dev.guise.api.spi.ConnectionValidator;
-import dev.guise.validators.internal.Opts;
+import dev.guise.api.spi.ProviderOptions;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.Map;
-import java.util.Set;
 
 /**
  * {@code get-limited}: a GET to a path reading at most {@code max-body} bytes of the body (the rest
@@ -28,7 +27,8 @@ public final class GetLimitedValidator extends AbstractConnectionValidator {
   }
 
   public GetLimitedValidator(String path, int maxBody, StatusRange accepted) {
-    this.path = Opts.requirePath(NAME, path);
+    super(NAME);
+    this.path = HttpProbes.requirePath(NAME, path);
     if (maxBody < 0) {
       throw new IllegalArgumentException("'" + NAME + "' max-body must not be negative");
     }
@@ -37,21 +37,16 @@ public final class GetLimitedValidator extends AbstractConnectionValidator {
   }
 
   @Override
-  public String name() {
-    return NAME;
-  }
-
-  @Override
   protected Verdict check(ValidationTarget target, Duration timeout) throws IOException {
     ProbeResponse r = target.exchange(ProbeRequest.get(path, maxBody), timeout);
-    return HeadPathValidator.judge(r, accepted,
+    return HttpProbes.judge(r, accepted,
         "GET " + path + (r.bodyTruncated() ? " (body capped at " + maxBody + " bytes)" : ""));
   }
 
   @Override
   public ConnectionValidator withOptions(Map<String, String> options) {
-    Opts o = new Opts(NAME, options, Set.of("path", "max-body", "status"));
-    return new GetLimitedValidator(
-        o.get("path", path), o.integer("max-body", maxBody), StatusRange.parseOr(o.get("status", null), accepted));
+    ProviderOptions o = ProviderOptions.read(NAME, options, "path", "max-body", "status");
+    return new GetLimitedValidator(HttpProbes.pathOption(o, path),
+        o.getInt("max-body", maxBody, 0, Integer.MAX_VALUE), HttpProbes.statusOption(o, accepted));
   }
 }

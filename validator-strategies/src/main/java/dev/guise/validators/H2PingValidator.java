@@ -12,9 +12,8 @@ import java.time.Duration;
 public final class H2PingValidator extends AbstractConnectionValidator {
   public static final String NAME = "h2-ping";
 
-  @Override
-  public String name() {
-    return NAME;
+  public H2PingValidator() {
+    super(NAME);
   }
 
   @Override

@@ -1,15 +1,12 @@
 package dev.guise.validators;
 
 import dev.guise.api.ProbeRequest;
-import dev.guise.api.ProbeResponse;
-import dev.guise.api.ValidationResult.Reason;
 import dev.guise.api.ValidationTarget;
 import dev.guise.api.spi.ConnectionValidator;
-import dev.guise.validators.internal.Opts;
+import dev.guise.api.spi.ProviderOptions;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.Map;
-import java.util.Set;
 
 /**
  * {@code head-path}: a HEAD request to a path on the connection's host; healthy when the status is
@@ -27,30 +24,21 @@ public final class HeadPathValidator extends AbstractConnectionValidator {
   }
 
   public HeadPathValidator(String path, StatusRange accepted) {
-    this.path = Opts.requirePath(NAME, path);
+    super(NAME);
+    this.path = HttpProbes.requirePath(NAME, path);
     this.accepted = accepted;
   }
 
   @Override
-  public String name() {
-    return NAME;
-  }
-
-  @Override
   protected Verdict check(ValidationTarget target, Duration timeout) throws IOException {
-    return judge(target.exchange(ProbeRequest.head(path), timeout), accepted, "HEAD " + path);
-  }
-
-  static Verdict judge(ProbeResponse r, StatusRange accepted, String what) {
-    String detail = what + " -> " + r.status();
-    return accepted.accepts(r.status())
-        ? Verdict.ok(detail)
-        : Verdict.unhealthy(Reason.STATUS, detail + " (accepted: " + accepted + ")");
+    return HttpProbes.judge(
+        target.exchange(ProbeRequest.head(path), timeout), accepted, "HEAD " + path);
   }
 
   @Override
   public ConnectionValidator withOptions(Map<String, String> options) {
-    Opts o = new Opts(NAME, options, Set.of("path", "status"));
-    return new HeadPathValidator(o.get("path", path), StatusRange.parseOr(o.get("status", null), accepted));
+    ProviderOptions o = ProviderOptions.read(NAME, options, "path", "status");
+    return new HeadPathValidator(
+        HttpProbes.pathOption(o, path), HttpProbes.statusOption(o, accepted));
   }
 }

@@ -13,9 +13,8 @@ import java.time.Duration;
 public final class TlsAliveValidator extends AbstractConnectionValidator {
   public static final String NAME = "tls-alive";
 
-  @Override
-  public String name() {
-    return NAME;
+  public TlsAliveValidator() {
+    super(NAME);
   }
 
   @Override

@@ -2,12 +2,16 @@ package dev.guise.validators;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.guise.api.HttpProtocol;
 import dev.guise.api.ProbeResponse;
 import dev.guise.api.ValidationResult;
 import dev.guise.api.ValidationResult.Reason;
 import dev.guise.api.spi.ConnectionValidator;
+import dev.guise.api.spi.InvalidOptionException;
+import dev.guise.api.spi.InvalidOptionException.Problem;
 import dev.guise.api.spi.Providers;
 import java.net.SocketTimeoutException;
 import java.net.URI;
@@ -24,8 +28,9 @@ class ValidatorContractTest {
   private static final Duration TIMEOUT = Duration.ofSeconds(2);
 
   static Stream<ConnectionValidator> all() {
-    return Stream.of(new HeadPathValidator(), new FullUrlValidator(URI.create("https://example.test/"),
-        StatusRange.DEFAULT), new GetLimitedValidator(), new H2PingValidator(), new TlsAliveValidator());
+    return Stream.of(new HeadPathValidator(),
+        new FullUrlValidator(URI.create("https://example.test/"), StatusRange.DEFAULT),
+        new GetLimitedValidator(), new H2PingValidator(), new TlsAliveValidator());
   }
 
   @ParameterizedTest
@@ -75,7 +80,8 @@ class ValidatorContractTest {
     var r = new HeadPathValidator().validate(t, TIMEOUT);
     assertEquals(Reason.STATUS, r.reason());
     assertTrue(r.detail().contains("503"), r.detail());
-    var lenient = new HeadPathValidator().withOptions(Map.of("status", "200-599", "path", "/health"));
+    var lenient =
+        new HeadPathValidator().withOptions(Map.of("status", "200-599", "path", "/health"));
     assertTrue(lenient.validate(t, TIMEOUT).healthy());
     assertEquals("/health", t.sent.get(1).path());
     assertEquals("HEAD", t.sent.get(1).method());
@@ -87,7 +93,8 @@ class ValidatorContractTest {
     var v = Providers.connectionValidator("full-url:url=https://other.test/ping");
     var r = v.validate(t, TIMEOUT);
     assertEquals(Reason.ERROR, r.reason());
-    assertTrue(r.detail().contains("configuration error") && r.detail().contains("other.test"), r.detail());
+    assertTrue(r.detail().contains("configuration error") && r.detail().contains("other.test"),
+        r.detail());
     assertTrue(t.sent.isEmpty(), "nothing is sent to check another host");
     var same = Providers.connectionValidator("full-url:url=https://example.test/ping?x=1");
     assertTrue(same.validate(t, TIMEOUT).healthy());
@@ -106,7 +113,7 @@ class ValidatorContractTest {
   @Test
   void pingDoesNotApplyToHttp1() {
     var t = new ScriptedTarget();
-    t.protocol = dev.guise.api.HttpProtocol.HTTP_1_1;
+    t.protocol = HttpProtocol.HTTP_1_1;
     var r = new H2PingValidator().validate(t, TIMEOUT);
     assertEquals(Reason.NOT_APPLICABLE, r.reason());
     assertEquals(0, t.pings);
@@ -124,8 +131,44 @@ class ValidatorContractTest {
 
   @Test
   void unknownOptionsAreRejectedByName() {
-    var e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+    var e = assertThrows(IllegalArgumentException.class,
         () -> Providers.connectionValidator("head-path:paht=/x"));
     assertTrue(e.getMessage().contains("paht") && e.getMessage().contains("path"), e.getMessage());
+  }
+
+  @Test
+  void badOptionValuesNameTheValidatorTheOptionAndWhatIsAccepted() {
+    var body = assertThrows(InvalidOptionException.class,
+        () -> Providers.connectionValidator("get-limited:max-body=-1"));
+    assertEquals("'get-limited' option 'max-body' = '-1' is not valid; expected a whole number "
+        + "of at least 0", body.getMessage());
+    var status = assertThrows(InvalidOptionException.class,
+        () -> Providers.connectionValidator("head-path:status=2xx"));
+    assertEquals("status", status.option());
+    assertTrue(status.getMessage().contains("200-299|304"), status.getMessage());
+    var path = assertThrows(InvalidOptionException.class,
+        () -> Providers.connectionValidator("get-limited:path=health"));
+    assertEquals("path", path.option());
+    assertTrue(path.getMessage().contains("starting with '/'"), path.getMessage());
+    var noUrl = assertThrows(InvalidOptionException.class,
+        () -> Providers.connectionValidator("full-url:status=200"));
+    assertEquals(Problem.MISSING_OPTION, noUrl.problem());
+    var plain = assertThrows(InvalidOptionException.class,
+        () -> Providers.connectionValidator("full-url:url=http://example.test/"));
+    assertEquals(Problem.BAD_VALUE, plain.problem());
+    assertTrue(plain.getMessage().contains("https"), plain.getMessage());
+    var none = assertThrows(InvalidOptionException.class,
+        () -> Providers.connectionValidator("h2-ping:timeout=1s"));
+    assertEquals("'h2-ping' has no option 'timeout'; it takes no options", none.getMessage());
+  }
+
+  @Test
+  void aConfiguredFullUrlKeepsItsUrlWhenOnlyTheStatusChanges() {
+    var t = new ScriptedTarget();
+    t.answer = (req, timeout) -> new ProbeResponse(503, List.of(), new byte[0], false);
+    var v = new FullUrlValidator(URI.create("https://example.test/up"), StatusRange.DEFAULT)
+        .withOptions(Map.of("status", "500-599"));
+    assertTrue(v.validate(t, TIMEOUT).healthy());
+    assertEquals("/up", t.sent.get(0).path());
   }
 }

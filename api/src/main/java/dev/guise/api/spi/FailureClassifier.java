@@ -47,10 +47,11 @@ public interface FailureClassifier {
   /**
    * A classifier with the same behaviour configured with {@code options}. The default accepts none.
    *
-   * @throws IllegalArgumentException naming an unknown option or an invalid value
+   * @throws IllegalArgumentException naming an unknown option or an invalid value (an
+   *     {@link InvalidOptionException} when read with {@link ProviderOptions}, as they should be)
    */
   default FailureClassifier withOptions(Map<String, String> options) {
-    Options.rejectAll(name(), options);
+    ProviderOptions.read(name(), options);
     return this;
   }
 

@@ -19,7 +19,8 @@ import java.util.function.Function;
  *
  * <p>A <em>spec</em> names a provider and, optionally, its options:
  * {@code head-path} or {@code head-path:path=/health,status=200-299}. Options are handed to the
- * provider's {@code withOptions}.
+ * provider's {@code withOptions}; {@link ProviderOptions} describes their syntax (durations, lists)
+ * and reads them, and malformed options text is an {@link InvalidOptionException}.
  *
  * <p>Errors: an unknown name is an {@link UnknownProviderException} listing the names available;
  * two providers with one name are an {@link IllegalStateException} naming both classes (the
@@ -28,7 +29,9 @@ import java.util.function.Function;
 public final class Providers {
   private Providers() {}
 
-  /** Every TLS engine found, usable or not (see {@link TlsFingerprintProvider#unavailableReason()}). */
+  /**
+   * Every TLS engine found, usable or not (see {@link TlsFingerprintProvider#unavailableReason()}).
+   */
   public static List<TlsFingerprintProvider> tlsEngines() {
     return load(TlsFingerprintProvider.class, TlsFingerprintProvider::name);
   }
@@ -122,24 +125,9 @@ public final class Providers {
       }
       int colon = spec.indexOf(':');
       String name = (colon < 0 ? spec : spec.substring(0, colon)).trim();
-      Map<String, String> options = new LinkedHashMap<>();
-      if (colon >= 0) {
-        for (String pair : spec.substring(colon + 1).split(",")) {
-          if (pair.isBlank()) {
-            continue;
-          }
-          int eq = pair.indexOf('=');
-          if (eq <= 0) {
-            throw new IllegalArgumentException(
-                "option '" + pair.trim() + "' in spec '" + spec + "' is not key=value");
-          }
-          String key = pair.substring(0, eq).trim();
-          if (options.put(key, pair.substring(eq + 1).trim()) != null) {
-            throw new IllegalArgumentException("option '" + key + "' given twice in '" + spec + "'");
-          }
-        }
-      }
-      return new Spec(name, Collections.unmodifiableMap(options));
+      Map<String, String> options =
+          colon < 0 ? Map.of() : ProviderOptions.parse(name, spec.substring(colon + 1));
+      return new Spec(name, options);
     }
   }
 }

@@ -31,10 +31,11 @@ public interface RetryPolicy {
    * A policy of the same kind configured with {@code options} (for example {@code base=500ms}).
    * The default accepts no options.
    *
-   * @throws IllegalArgumentException naming an unknown option or an invalid value
+   * @throws IllegalArgumentException naming an unknown option or an invalid value (an
+   *     {@link InvalidOptionException} when read with {@link ProviderOptions}, as they should be)
    */
   default RetryPolicy withOptions(Map<String, String> options) {
-    Options.rejectAll(name(), options);
+    ProviderOptions.read(name(), options);
     return this;
   }
 }

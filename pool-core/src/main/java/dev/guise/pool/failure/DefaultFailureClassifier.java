@@ -7,7 +7,7 @@ import dev.guise.api.PoolAction;
 import dev.guise.api.ResponseInfo;
 import dev.guise.api.TlsEndpoint;
 import dev.guise.api.spi.FailureClassifier;
-import dev.guise.pool.internal.options.OptionReader;
+import dev.guise.api.spi.ProviderOptions;
 import java.io.EOFException;
 import java.io.InterruptedIOException;
 import java.net.ConnectException;
@@ -23,13 +23,11 @@ import java.time.Duration;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
-import java.util.Arrays;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.TreeSet;
 import java.util.concurrent.CancellationException;
-import java.util.stream.Collectors;
 import javax.net.ssl.SSLException;
 import javax.net.ssl.SSLHandshakeException;
 import javax.net.ssl.SSLPeerUnverifiedException;
@@ -221,35 +219,15 @@ public final class DefaultFailureClassifier implements FailureClassifier {
 
   @Override
   public FailureClassifier withOptions(Map<String, String> options) {
-    OptionReader o = new OptionReader(NAME, options, Set.of("ban-statuses", "rate-limit-statuses"));
+    ProviderOptions o = ProviderOptions.read(NAME, options, "ban-statuses", "rate-limit-statuses");
     return new DefaultFailureClassifier(
-        statuses(o.string("ban-statuses", join(banStatuses)), "ban-statuses"),
-        statuses(o.string("rate-limit-statuses", join(rateLimitStatuses)), "rate-limit-statuses"),
+        statuses(o, "ban-statuses", banStatuses),
+        statuses(o, "rate-limit-statuses", rateLimitStatuses),
         clock);
   }
 
-  private static String join(Set<Integer> statuses) {
-    return new TreeSet<>(statuses).stream().map(String::valueOf).collect(Collectors.joining("|"));
-  }
-
-  private static Set<Integer> statuses(String list, String option) {
-    if (list.isBlank()) {
-      return Set.of();
-    }
-    try {
-      return Arrays.stream(list.split("\\|"))
-          .map(String::trim)
-          .map(Integer::parseInt)
-          .peek(s -> {
-            if (s < 100 || s > 599) {
-              throw new NumberFormatException();
-            }
-          })
-          .collect(Collectors.toUnmodifiableSet());
-    } catch (NumberFormatException e) {
-      throw new IllegalArgumentException(
-          "'" + NAME + "' option '" + option + "' = '" + list
-              + "' is not a list of HTTP statuses separated by '|', such as 403|451");
-    }
+  /** A '|'-separated list of HTTP statuses, such as {@code 403|451}; empty for none. */
+  private static Set<Integer> statuses(ProviderOptions o, String option, Set<Integer> fallback) {
+    return Set.copyOf(o.getIntList(option, List.copyOf(fallback), 100, 599));
   }
 }

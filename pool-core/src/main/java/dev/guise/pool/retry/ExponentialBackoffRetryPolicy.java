@@ -2,14 +2,13 @@ package dev.guise.pool.retry;
 
 import dev.guise.api.RetryContext;
 import dev.guise.api.RetryDecision;
+import dev.guise.api.spi.ProviderOptions;
 import dev.guise.api.spi.RetryPolicy;
-import dev.guise.pool.internal.options.OptionReader;
 import java.time.Duration;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.ThreadLocalRandom;
-import java.util.random.RandomGenerator;
 import java.util.function.Supplier;
+import java.util.random.RandomGenerator;
 
 /**
  * Exponential backoff with full jitter: the n-th retry waits a uniformly random time between zero
@@ -19,8 +18,9 @@ import java.util.function.Supplier;
  * <p>Tie-breaks: a server's {@code Retry-After} is a floor (the delay is the larger of the two);
  * a delay that would end past the request's deadline is not taken, the policy gives up instead.
  *
- * <p>Options: {@code base}, {@code cap} (durations), {@code factor} (number), {@code max-retries}.
- * Immutable and thread-safe.
+ * <p>Options: {@code base}, {@code cap} (durations, such as {@code 500ms}, in the syntax of
+ * {@link ProviderOptions}), {@code factor} (a number from 1 to 100), {@code max-retries} (0 to
+ * 100). Immutable and thread-safe.
  */
 public final class ExponentialBackoffRetryPolicy implements RetryPolicy {
   public static final String NAME = "exponential";
@@ -40,7 +40,8 @@ public final class ExponentialBackoffRetryPolicy implements RetryPolicy {
    * @param random where jitter comes from (pass a seeded generator in tests)
    */
   public ExponentialBackoffRetryPolicy(
-      Duration base, double factor, Duration cap, int maxRetries, Supplier<RandomGenerator> random) {
+      Duration base, double factor, Duration cap, int maxRetries,
+      Supplier<RandomGenerator> random) {
     if (base.isNegative() || base.isZero()) {
       throw new IllegalArgumentException("base must be positive: " + base);
     }
@@ -84,12 +85,23 @@ public final class ExponentialBackoffRetryPolicy implements RetryPolicy {
 
   @Override
   public RetryPolicy withOptions(Map<String, String> options) {
-    OptionReader o = new OptionReader(NAME, options, Set.of("base", "factor", "cap", "max-retries"));
+    ProviderOptions o = ProviderOptions.read(NAME, options, "base", "factor", "cap", "max-retries");
+    Duration newBase = o.getDuration("base", base);
+    if (newBase.isZero()) {
+      throw o.invalid("base", "a duration above zero, such as 500ms");
+    }
+    Duration newCap = o.getDuration("cap", cap);
+    // Checked here as well as in the constructor, so that the error names the option at fault.
+    if (newCap.compareTo(newBase) < 0) {
+      throw o.has("cap")
+          ? o.invalid("cap", "a duration not below base (" + newBase + ")")
+          : o.invalid("base", "a duration not above cap (" + newCap + ")");
+    }
     return new ExponentialBackoffRetryPolicy(
-        o.duration("base", base),
-        o.decimal("factor", factor, 1.0, 100.0),
-        o.duration("cap", cap),
-        o.integer("max-retries", maxRetries, 0, 100),
+        newBase,
+        o.getDouble("factor", factor, 1.0, 100.0),
+        newCap,
+        o.getInt("max-retries", maxRetries, 0, 100),
         random);
   }
 

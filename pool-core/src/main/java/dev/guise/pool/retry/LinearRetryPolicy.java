@@ -2,17 +2,17 @@ package dev.guise.pool.retry;
 
 import dev.guise.api.RetryContext;
 import dev.guise.api.RetryDecision;
+import dev.guise.api.spi.ProviderOptions;
 import dev.guise.api.spi.RetryPolicy;
-import dev.guise.pool.internal.options.OptionReader;
 import java.time.Duration;
 import java.util.Map;
-import java.util.Set;
 
 /**
  * Waits {@code step * (n - 1)} before the n-th retry: 0 s, 1 s, 2 s, ... by default, 3 retries.
  * Named {@code linear}. Retry-After and the deadline apply as for every built-in policy.
  *
- * <p>Options: {@code step} (duration), {@code max-retries}. Immutable and thread-safe.
+ * <p>Options: {@code step} (a duration, such as {@code 250ms}, in the syntax of
+ * {@link ProviderOptions}), {@code max-retries} (0 to 100). Immutable and thread-safe.
  */
 public final class LinearRetryPolicy implements RetryPolicy {
   public static final String NAME = "linear";
@@ -50,8 +50,9 @@ public final class LinearRetryPolicy implements RetryPolicy {
 
   @Override
   public RetryPolicy withOptions(Map<String, String> options) {
-    OptionReader o = new OptionReader(NAME, options, Set.of("step", "max-retries"));
-    return new LinearRetryPolicy(o.duration("step", step), o.integer("max-retries", maxRetries, 0, 100));
+    ProviderOptions o = ProviderOptions.read(NAME, options, "step", "max-retries");
+    return new LinearRetryPolicy(
+        o.getDuration("step", step), o.getInt("max-retries", maxRetries, 0, 100));
   }
 
   @Override

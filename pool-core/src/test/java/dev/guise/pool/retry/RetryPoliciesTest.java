@@ -2,6 +2,7 @@ package dev.guise.pool.retry;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.guise.api.ClassifiedFailure;
@@ -9,6 +10,7 @@ import dev.guise.api.FailureKind;
 import dev.guise.api.PoolAction;
 import dev.guise.api.RetryContext;
 import dev.guise.api.RetryDecision;
+import dev.guise.api.spi.InvalidOptionException;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
@@ -16,8 +18,8 @@ import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 
 class RetryPoliciesTest {
-  private static final ClassifiedFailure RESET =
-      ClassifiedFailure.of(FailureKind.CONNECTION_RESET, true, PoolAction.DISCARD_CONNECTION, "reset", null);
+  private static final ClassifiedFailure RESET = ClassifiedFailure.of(
+      FailureKind.CONNECTION_RESET, true, PoolAction.DISCARD_CONNECTION, "reset", null);
 
   private static RetryContext ctx(int attempt, ClassifiedFailure f, Duration left) {
     return new RetryContext(attempt, f, left, true);
@@ -64,7 +66,8 @@ class RetryPoliciesTest {
     var linear = new LinearRetryPolicy();
     var d = (RetryDecision.Retry) linear.decide(ctx(1, limited, Duration.ofSeconds(60)));
     assertEquals(Duration.ofSeconds(5), d.delay());
-    assertInstanceOf(RetryDecision.GiveUp.class, linear.decide(ctx(1, limited, Duration.ofSeconds(4))));
+    assertInstanceOf(RetryDecision.GiveUp.class,
+        linear.decide(ctx(1, limited, Duration.ofSeconds(4))));
   }
 
   @Test
@@ -81,5 +84,21 @@ class RetryPoliciesTest {
   void neverNeverRetries() {
     assertInstanceOf(RetryDecision.GiveUp.class,
         new NeverRetryPolicy().decide(ctx(1, RESET, Duration.ofMinutes(1))));
+  }
+
+  @Test
+  void exponentialOptionsSpeakTheOneDurationSyntax() {
+    var p = (ExponentialBackoffRetryPolicy) new ExponentialBackoffRetryPolicy()
+        .withOptions(Map.of("base", "250", "cap", "PT2S", "factor", "4"));
+    assertEquals(Duration.ofMillis(250), p.ceiling(1));
+    assertEquals(Duration.ofSeconds(1), p.ceiling(2));
+    assertEquals(Duration.ofSeconds(2), p.ceiling(3));
+    var capBelowBase = assertThrows(InvalidOptionException.class,
+        () -> new ExponentialBackoffRetryPolicy().withOptions(Map.of("base", "2s", "cap", "1s")));
+    assertEquals("cap", capBelowBase.option());
+    assertTrue(capBelowBase.getMessage().contains("'exponential'"), capBelowBase.getMessage());
+    var zero = assertThrows(InvalidOptionException.class,
+        () -> new ExponentialBackoffRetryPolicy().withOptions(Map.of("base", "0ms")));
+    assertEquals("base", zero.option());
   }
 }

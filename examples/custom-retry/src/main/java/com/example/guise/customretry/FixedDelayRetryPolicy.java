@@ -3,6 +3,7 @@ package com.example.guise.customretry;
 import dev.guise.api.FailureKind;
 import dev.guise.api.RetryContext;
 import dev.guise.api.RetryDecision;
+import dev.guise.api.spi.ProviderOptions;
 import dev.guise.api.spi.RetryPolicy;
 import java.time.Duration;
 import java.util.Map;
@@ -11,8 +12,9 @@ import java.util.Map;
  * Retries after the same delay every time, and never retries a ban: a site that blocked one IP
  * tends to block the next one too when asked again at once, so this policy leaves bans alone.
  *
- * <p>Named {@code fixed-delay}. Options: {@code delay} in milliseconds (default 500) and
- * {@code max-retries} (default 2).
+ * <p>Named {@code fixed-delay}. Options: {@code delay}, a duration such as {@code 250ms},
+ * {@code 2s} or {@code PT1S}, where a bare number is milliseconds (default 500ms), and
+ * {@code max-retries}, 0 to 100 (default 2).
  */
 public final class FixedDelayRetryPolicy implements RetryPolicy {
   private final Duration delay;
@@ -41,7 +43,8 @@ public final class FixedDelayRetryPolicy implements RetryPolicy {
     if (context.attempt() > maxRetries) {
       return RetryDecision.giveUp("gave up after " + context.attempt() + " attempts");
     }
-    Duration wait = context.failure().retryAfter().filter(d -> d.compareTo(delay) > 0).orElse(delay);
+    Duration wait =
+        context.failure().retryAfter().filter(d -> d.compareTo(delay) > 0).orElse(delay);
     if (wait.compareTo(context.timeLeft()) >= 0) {
       return RetryDecision.giveUp("no time left for another attempt");
     }
@@ -50,30 +53,11 @@ public final class FixedDelayRetryPolicy implements RetryPolicy {
 
   @Override
   public RetryPolicy withOptions(Map<String, String> options) {
-    Duration d = delay;
-    int max = maxRetries;
-    for (var e : options.entrySet()) {
-      switch (e.getKey()) {
-        case "delay" -> d = Duration.ofMillis(parse(e.getKey(), e.getValue()));
-        case "max-retries" -> max = (int) parse(e.getKey(), e.getValue());
-        default -> throw new IllegalArgumentException(
-            "'fixed-delay' has no option '" + e.getKey() + "'; known options: [delay, max-retries]");
-      }
-    }
-    return new FixedDelayRetryPolicy(d, max);
-  }
-
-  private static long parse(String key, String value) {
-    try {
-      long v = Long.parseLong(value);
-      if (v < 0) {
-        throw new NumberFormatException();
-      }
-      return v;
-    } catch (NumberFormatException e) {
-      throw new IllegalArgumentException(
-          "'fixed-delay' option '" + key + "' = '" + value + "' is not a whole number of at least 0");
-    }
+    // ProviderOptions rejects unknown options and bad values with errors that name this policy,
+    // the option and what is accepted, in the duration syntax every Guise provider speaks.
+    ProviderOptions o = ProviderOptions.read(name(), options, "delay", "max-retries");
+    return new FixedDelayRetryPolicy(
+        o.getDuration("delay", delay), o.getInt("max-retries", maxRetries, 0, 100));
   }
 
   /** The delay between attempts. */

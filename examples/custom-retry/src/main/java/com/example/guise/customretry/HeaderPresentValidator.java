@@ -3,8 +3,10 @@ package com.example.guise.customretry;
 import dev.guise.api.ProbeRequest;
 import dev.guise.api.ProbeResponse;
 import dev.guise.api.ValidationResult;
+import dev.guise.api.ValidationResult.Reason;
 import dev.guise.api.ValidationTarget;
 import dev.guise.api.spi.ConnectionValidator;
+import dev.guise.api.spi.ProviderOptions;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.Map;
@@ -38,26 +40,21 @@ public final class HeaderPresentValidator implements ConnectionValidator {
       ProbeResponse r = target.exchange(ProbeRequest.head("/"), timeout);
       Duration took = Duration.ofNanos(System.nanoTime() - start);
       if (r.status() / 100 != 2) {
-        return ValidationResult.unhealthy(ValidationResult.Reason.STATUS, "status " + r.status(), took);
+        return ValidationResult.unhealthy(Reason.STATUS, "status " + r.status(), took);
       }
       boolean present = r.headers().stream().anyMatch(h -> h.is(header));
       return present
           ? ValidationResult.ok(header + " present", took)
-          : ValidationResult.unhealthy(ValidationResult.Reason.STATUS, "no " + header + " header", took);
+          : ValidationResult.unhealthy(Reason.STATUS, "no " + header + " header", took);
     } catch (IOException e) {
-      return ValidationResult.unhealthy(ValidationResult.Reason.ERROR, String.valueOf(e.getMessage()),
+      return ValidationResult.unhealthy(Reason.ERROR, String.valueOf(e.getMessage()),
           Duration.ofNanos(System.nanoTime() - start));
     }
   }
 
   @Override
   public ConnectionValidator withOptions(Map<String, String> options) {
-    for (String key : options.keySet()) {
-      if (!key.equals("header")) {
-        throw new IllegalArgumentException(
-            "'header-present' has no option '" + key + "'; known options: [header]");
-      }
-    }
-    return new HeaderPresentValidator(options.getOrDefault("header", header));
+    ProviderOptions o = ProviderOptions.read(name(), options, "header");
+    return new HeaderPresentValidator(o.getString("header", header));
   }
 }

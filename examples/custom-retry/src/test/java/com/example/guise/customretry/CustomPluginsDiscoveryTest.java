@@ -2,6 +2,7 @@ package com.example.guise.customretry;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.guise.api.ClassifiedFailure;
@@ -10,9 +11,11 @@ import dev.guise.api.PoolAction;
 import dev.guise.api.RetryContext;
 import dev.guise.api.RetryDecision;
 import dev.guise.api.spi.ConnectionValidator;
+import dev.guise.api.spi.InvalidOptionException;
 import dev.guise.api.spi.Providers;
 import dev.guise.api.spi.RetryPolicy;
 import java.time.Duration;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -33,10 +36,12 @@ class CustomPluginsDiscoveryTest {
     if (MODULE_PATH) {
       assertEquals("com.example.guise.customretry", p.getClass().getModule().getName());
     }
-    var reset = ClassifiedFailure.of(FailureKind.CONNECTION_RESET, true, PoolAction.DISCARD_CONNECTION, "reset", null);
+    var reset = ClassifiedFailure.of(
+        FailureKind.CONNECTION_RESET, true, PoolAction.DISCARD_CONNECTION, "reset", null);
     assertEquals(new RetryDecision.Retry(Duration.ofMillis(200)),
         p.decide(new RetryContext(1, reset, Duration.ofSeconds(10), true)));
-    assertInstanceOf(RetryDecision.GiveUp.class, p.decide(new RetryContext(2, reset, Duration.ofSeconds(10), true)));
+    assertInstanceOf(RetryDecision.GiveUp.class,
+        p.decide(new RetryContext(2, reset, Duration.ofSeconds(10), true)));
   }
 
   @Test
@@ -49,6 +54,22 @@ class CustomPluginsDiscoveryTest {
   @Test
   void theyStandBesideTheBuiltInPlugins() {
     var names = Providers.retryPolicies().stream().map(RetryPolicy::name).toList();
-    assertTrue(names.containsAll(java.util.List.of("fixed-delay", "exponential", "linear", "never")), names.toString());
+    assertTrue(names.containsAll(List.of("fixed-delay", "exponential", "linear", "never")),
+        names.toString());
+  }
+
+  @Test
+  void itsOptionsSpeakGuisesOneSyntax() {
+    var withUnit = (FixedDelayRetryPolicy) Providers.retryPolicy("fixed-delay:delay=1s");
+    assertEquals(Duration.ofSeconds(1), withUnit.delay());
+    var iso = (FixedDelayRetryPolicy) Providers.retryPolicy("fixed-delay:delay=PT0.25S");
+    assertEquals(Duration.ofMillis(250), iso.delay());
+    var bad = assertThrows(InvalidOptionException.class,
+        () -> Providers.retryPolicy("fixed-delay:delay=soon"));
+    assertTrue(bad.getMessage().contains("'fixed-delay' option 'delay' = 'soon'"),
+        bad.getMessage());
+    var unknown = assertThrows(InvalidOptionException.class,
+        () -> Providers.connectionValidator("header-present:name=x-cache"));
+    assertTrue(unknown.getMessage().contains("known options: [header]"), unknown.getMessage());
   }
 }

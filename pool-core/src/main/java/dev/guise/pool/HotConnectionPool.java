@@ -12,8 +12,11 @@ import dev.guise.pool.internal.DefaultConnectionFactory;
 import dev.guise.pool.internal.FingerprintSelector;
 import dev.guise.pool.internal.HostKey;
 import dev.guise.pool.internal.IpAccessController;
+import dev.guise.pool.internal.Loan;
 import dev.guise.pool.internal.PoolMetrics;
+import dev.guise.pool.internal.Route;
 import dev.guise.pool.stats.ConnectionState;
+import dev.guise.pool.stats.HealthReport;
 import dev.guise.pool.stats.PoolListener;
 import dev.guise.pool.stats.PoolStats;
 import java.io.IOException;
@@ -123,7 +126,7 @@ public final class HotConnectionPool implements AutoCloseable {
   }
 
   /** One health-check pass now (the background checker runs them on its own schedule). */
-  public ConnectionManager.HealthReport checkHealth() {
+  public HealthReport checkHealth() {
     return manager.checkHealth();
   }
 
@@ -197,7 +200,7 @@ public final class HotConnectionPool implements AutoCloseable {
         try {
           long deadline = System.nanoTime()
               + config.connectTimeout().plus(config.validationTimeout()).toNanos();
-          ConnectionManager.Lease l = manager.acquire(key, ip, -1, deadline);
+          Loan l = manager.acquire(key, ip, -1, deadline);
           manager.release(l, PoolAction.KEEP, true);
           ready.incrementAndGet();
         } catch (IOException | RuntimeException e) {
@@ -259,15 +262,15 @@ public final class HotConnectionPool implements AutoCloseable {
         FailureKind.UNKNOWN, false, PoolAction.DISCARD_CONNECTION, String.valueOf(e.getMessage()), e));
   }
 
-  void applyIpAction(HostKey host, InetAddress ip, ClassifiedFailure f) {
-    manager.applyIpAction(host, ip, f);
+  void applyIpAction(Route route, ClassifiedFailure f) {
+    manager.applyIpAction(route, f);
   }
 
-  void succeeded(HostKey host, InetAddress ip) {
-    access.succeeded(host, ip);
+  void succeeded(Route route) {
+    access.succeeded(route);
   }
 
-  void release(ConnectionManager.Lease lease, PoolAction action, boolean success) {
+  void release(Loan lease, PoolAction action, boolean success) {
     manager.release(lease, action, success);
   }
 

@@ -145,7 +145,7 @@ class ConnectionManagerTest {
     var held = m.acquire(HOST, ip(1), -1, deadline());
     try (var exec = Executors.newVirtualThreadPerTaskExecutor()) {
       var waiter = exec.submit(() -> m.acquire(HOST, ip(1), -1, deadline()));
-      HostEntry h = m.host(HOST);
+      HostRoutes h = m.host(HOST);
       boolean waiting = false;
       while (!waiting) {
         h.lock.lock();
@@ -196,7 +196,7 @@ class ConnectionManagerTest {
     assertEquals(List.of(ip(1), ip(2), ip(3), ip(1), ip(2), ip(3)), seen);
 
     // The reuses above took idle connections without the lock; a ban makes the rotation skip the IP.
-    m.applyIpAction(HOST, ip(2), ClassifiedFailure.of(FailureKind.IP_BLOCKED, false, PoolAction.BAN_IP,
+    m.applyIpAction(new Route(HOST, ip(2)), ClassifiedFailure.of(FailureKind.IP_BLOCKED, false, PoolAction.BAN_IP,
         "block page", null));
     seen.clear();
     for (int i = 0; i < 4; i++) {
@@ -214,7 +214,7 @@ class ConnectionManagerTest {
     m.addIps(HOST, List.of(ip(1), ip(2)));
     var a = m.acquire(HOST, ip(1), -1, deadline());
     m.release(a, PoolAction.KEEP, true); // idle connection on ip 1
-    m.applyIpAction(HOST, ip(1), ClassifiedFailure.ofStatus(FailureKind.IP_BLOCKED, true,
+    m.applyIpAction(new Route(HOST, ip(1)), ClassifiedFailure.ofStatus(FailureKind.IP_BLOCKED, true,
         PoolAction.BAN_IP, 403, java.util.Optional.empty(), "403"));
     assertTrue(opened.get(0).closed, "a ban closes the IP's idle connections");
     var e = assertThrows(ClassifiedIOException.class, () -> m.acquire(HOST, ip(1), -1, deadline()));
@@ -442,7 +442,7 @@ class ConnectionManagerTest {
         java.util.Random random = new java.util.Random(seed);
         for (int i = 0; i < 3_000 && failures.isEmpty(); i++) {
           InetAddress pinned = random.nextInt(8) == 0 ? null : ips.get(random.nextInt(ips.size()));
-          ConnectionManager.Lease l;
+          Loan l;
           try {
             l = m.acquire(HOST, pinned, -1, deadline());
           } catch (ClassifiedIOException e) {
@@ -478,7 +478,7 @@ class ConnectionManagerTest {
         try {
           clock.advance(Duration.ofSeconds(random.nextInt(8)));
           if (random.nextInt(10) == 0) {
-            m.applyIpAction(HOST, ip(2), ClassifiedFailure.of(FailureKind.IP_BLOCKED, false,
+            m.applyIpAction(new Route(HOST, ip(2)), ClassifiedFailure.of(FailureKind.IP_BLOCKED, false,
                 PoolAction.BAN_IP, "block page", null));
           }
           if (random.nextInt(4) == 0) {
@@ -510,7 +510,7 @@ class ConnectionManagerTest {
       assertTrue(c.maxActiveSeen.get() <= 1, "never shared: " + c.endpoint);
     }
     assertBooksBalance(m);
-    long openInBooks = m.books().stream().mapToLong(ConnectionManager.IpBooks::open).sum();
+    long openInBooks = m.books().stream().mapToLong(RouteBooks::open).sum();
     long openForReal = all.stream().filter(c -> !c.closed).count();
     assertEquals(openInBooks, openForReal, "every connection still open is in the books, and only those");
     Set<ConnectionState> states = new HashSet<>();

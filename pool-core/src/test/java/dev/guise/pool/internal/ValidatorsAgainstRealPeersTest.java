@@ -55,8 +55,9 @@ class ValidatorsAgainstRealPeersTest {
     connection = new DefaultConnectionFactory(config)
         .open(endpoint, "jdk-default", System.nanoTime() + Duration.ofSeconds(10).toNanos());
     assertEquals(protocol, connection.protocol());
-    PooledConnection pooled = new PooledConnection(1, new HostKey(HOST, server.port()), endpoint,
-        connection, "jdk-default", Clock.systemUTC().millis());
+    Route route = new Route(new HostKey(HOST, server.port()), endpoint.ip());
+    PooledConnection pooled = new PooledConnection(1, route, connection, "jdk-default",
+        Clock.systemUTC().millis());
     return new ConnectionProbe(pooled, Clock.systemUTC(), config);
   }
 

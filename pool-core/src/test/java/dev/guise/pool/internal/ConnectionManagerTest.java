@@ -28,6 +28,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -67,6 +68,10 @@ class ConnectionManagerTest {
   };
 
   private ConnectionManager manager(PoolConfig.Builder b) {
+    return manager(b, RouteRotation.ROUND_ROBIN);
+  }
+
+  private ConnectionManager manager(PoolConfig.Builder b, Supplier<RouteRotation> rotation) {
     PoolConfig config = b.clock(clock).build();
     ConnectionFactory factory = (endpoint, profile, deadline) -> {
       if (refusing.contains(endpoint.ip())) {
@@ -80,7 +85,7 @@ class ConnectionManagerTest {
     };
     return new ConnectionManager(config, factory,
         new IpAccessController(config.banDuration(), config.strikesToBan()), PoolEvents.NONE,
-        new FingerprintSelector(config.profiles(), 1), Runnable::run);
+        new FingerprintSelector(config.profiles(), 1), Runnable::run, rotation);
   }
 
   private static long deadline() {
@@ -206,6 +211,39 @@ class ConnectionManagerTest {
     }
     assertEquals(List.of(ip(1), ip(3), ip(1), ip(3)), seen);
     assertEquals(3, opened.size(), "every lease after the first round reused a connection");
+  }
+
+  /**
+   * The rotation is a strategy: with three busy IPs and one of them freed, least loaded sends the
+   * next request to the freed IP's idle connection, where round robin goes on to the next IP in
+   * turn (and opens a second connection there).
+   */
+  @Test
+  void leastLoadedSendsUnpinnedRequestsToTheFreestIp() throws Exception {
+    for (var rotation : List.of(RouteRotation.LEAST_LOADED, RouteRotation.ROUND_ROBIN)) {
+      opened.clear();
+      var m = manager(PoolConfig.builder(), rotation);
+      m.addIps(HOST, List.of(ip(1), ip(2), ip(3)));
+      var a = m.acquire(HOST, null, -1, deadline());
+      var b = m.acquire(HOST, null, -1, deadline());
+      var c = m.acquire(HOST, null, -1, deadline());
+      assertEquals(List.of(ip(1), ip(2), ip(3)),
+          List.of(a.endpoint().ip(), b.endpoint().ip(), c.endpoint().ip()), "idle IPs take turns");
+      m.release(b, PoolAction.KEEP, true);
+      var next = m.acquire(HOST, null, -1, deadline());
+      if (rotation == RouteRotation.LEAST_LOADED) {
+        assertEquals(ip(2), next.endpoint().ip(), "the only IP with nothing in use");
+        assertEquals(b.connectionId(), next.connectionId());
+        assertEquals(3, opened.size());
+      } else {
+        assertEquals(ip(1), next.endpoint().ip(), "round robin: the next IP in turn");
+        assertEquals(4, opened.size());
+      }
+      for (var l : List.of(a, c, next)) {
+        m.release(l, PoolAction.KEEP, true);
+      }
+      assertBooksBalance(m);
+    }
   }
 
   @Test

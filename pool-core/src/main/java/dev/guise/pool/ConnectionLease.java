@@ -62,8 +62,8 @@ public final class ConnectionLease implements AutoCloseable {
   }
 
   /**
-   * Whether the connection had been used (an exchange or a validation) before this lease. The pool's
-   * own record of the lease (an internal {@code Loan}) answers it.
+   * Whether the connection had been used (an exchange or a validation) before this lease. The
+   * pool's own record of the lease (an internal {@code Loan}) answers it.
    */
   public boolean reused() {
     return lease.reused();
@@ -94,7 +94,8 @@ public final class ConnectionLease implements AutoCloseable {
     }
     if (!request.host().equalsIgnoreCase(host.host()) || request.port() != host.port()) {
       throw new ClassifiedIOException(FailureKind.INVALID_REQUEST, false, PoolAction.KEEP,
-          "request for " + request.host() + ":" + request.port() + " on a connection to " + host, null);
+          "request for " + request.host() + ":" + request.port() + " on a connection to " + host,
+          null);
     }
     boolean reused = lease.reused() || usedOnce;
     usedOnce = true;
@@ -102,16 +103,18 @@ public final class ConnectionLease implements AutoCloseable {
     HttpResponse raw;
     try {
       raw = lease.http().exchange(request,
-          new ExchangeLimits(pool.config().maxHeaderListSize(), pool.config().maxResponseBodyBytes(), false),
+          new ExchangeLimits(pool.config().maxHeaderListSize(),
+              pool.config().maxResponseBodyBytes(), false),
           deadlineNanos);
     } catch (IOException | RuntimeException e) {
       ClassifiedFailure f = pool.classify(e, endpoint());
       fail(f);
       pool.metrics().attemptFailed(endpoint(), request.method(), f);
-      throw e instanceof ClassifiedIOException c && c.failure() == f ? c : new ClassifiedIOException(f);
+      throw e instanceof ClassifiedIOException c && c.failure() == f
+          ? c : new ClassifiedIOException(f);
     }
-    HttpResponse response = new HttpResponse(raw.status(), raw.headers(), raw.body(), raw.trailers(),
-        raw.protocol(), endpoint(), profile(), reused);
+    HttpResponse response = new HttpResponse(raw.status(), raw.headers(), raw.body(),
+        raw.trailers(), raw.protocol(), endpoint(), profile(), reused);
     pool.metrics().attemptAnswered(endpoint(), request.method(), response.status(), reused,
         Duration.ofNanos(System.nanoTime() - started));
     ResponseVerdict verdict = pool.config().classifier()

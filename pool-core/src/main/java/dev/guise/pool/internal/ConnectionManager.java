@@ -47,11 +47,11 @@ public final class ConnectionManager implements AutoCloseable {
   private final long acquireTimeoutNanos;
   private volatile boolean closed;
 
-  /** A manager whose hosts rotate their routes round robin. */
+  /** A manager whose hosts rotate their routes as {@link PoolConfig#ipRotation()} says. */
   public ConnectionManager(PoolConfig config, ConnectionFactory factory, IpAccessController access,
       PoolEvents events, FingerprintSelector selector, Executor validationExecutor) {
     this(config, factory, access, events, selector, validationExecutor,
-        RouteRotation.ROUND_ROBIN);
+        RouteRotation.of(config.ipRotation()));
   }
 
   ConnectionManager(PoolConfig config, ConnectionFactory factory, IpAccessController access,
@@ -182,7 +182,8 @@ public final class ConnectionManager implements AutoCloseable {
   private Decision decide(HostKey key, InetAddress pinned, long avoid, long deadlineNanos)
       throws IOException {
     HostRoutes h = host(key);
-    long waitUntil = Long.MIN_VALUE; // set at the first wait: a lease that needs none reads no clock
+    // Set at the first wait: a lease that needs none reads no clock.
+    long waitUntil = Long.MIN_VALUE;
     boolean waiting = false;
     List<PooledConnection> stale = new ArrayList<>(0);
     h.lock.lock();

@@ -10,9 +10,10 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * Which routes (IPs of a host) may be used. An IP collects strikes ({@link PoolAction#PENALISE_IP}: refused
- * connections, rate limits); {@code strikesToBan} strikes, or one {@link PoolAction#BAN_IP} (a block
- * page), ban it for {@code banDuration}. A ban expires by the clock; a success clears the strikes.
+ * Which routes (IPs of a host) may be used. A route collects strikes
+ * ({@link PoolAction#PENALISE_IP}: refused connections, rate limits); {@code strikesToBan}
+ * strikes, or one {@link PoolAction#BAN_IP} (a block page), ban it for {@code banDuration}. A ban
+ * expires by the clock; a success clears the strikes.
  *
  * <p>Standings are kept per {@link Route}, so a route component added later (a proxy) is told
  * apart here with no change. Thread-safe. Time is passed in, so the rules are tested without

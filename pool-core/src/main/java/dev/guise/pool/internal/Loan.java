@@ -5,8 +5,8 @@ import dev.guise.pool.internal.http.HttpConnection;
 
 /**
  * The pool's record of one lease of a {@link PooledConnection}: made by its {@link RoutePool},
- * given back with {@link ConnectionManager#release}. The public face a caller holds is
- * {@code dev.guise.pool.ConnectionLease}, which wraps one of these (its {@code reused()} is
+ * given back with {@link ConnectionManager#release}. The public face a caller holds is the
+ * pool's {@code ConnectionLease}, which wraps one of these (its {@code reused()} is
  * {@link #reused()}) and adds sending, classification and the release on close.
  */
 public final class Loan {

@@ -77,7 +77,8 @@ final class RoutePool {
 
   /** Leases {@code c}, which the caller owns (popped) or may lease (host lock held). */
   private Loan lend(PooledConnection c, long now) {
-    boolean idleTooLong = c.leases == 0 && now - c.lastUsedAt > host.limits.revalidateAfterIdleMillis();
+    boolean idleTooLong = c.leases == 0
+        && now - c.lastUsedAt > host.limits.revalidateAfterIdleMillis();
     boolean reused = c.uses > 0;
     c.lease();
     c.uses++;
@@ -389,7 +390,7 @@ final class RoutePool {
     return c.isHttp1() ? idle.remove(c) : c.leases == 0;
   }
 
-  /** Removes {@code c} from the books as closed; returns whether it was still in them. Lock held. */
+  /** Takes {@code c} off the books as closed; returns whether it was still in them. Lock held. */
   private boolean removeLocked(PooledConnection c) {
     idle.remove(c);
     boolean inBooks = connections.remove(c);

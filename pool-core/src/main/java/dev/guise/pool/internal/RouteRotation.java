@@ -1,5 +1,6 @@
 package dev.guise.pool.internal;
 
+import dev.guise.pool.config.IpRotation;
 import java.util.List;
 import java.util.function.Supplier;
 
@@ -9,7 +10,8 @@ import java.util.function.Supplier;
  * cursor. Banned routes are skipped by the pool, not by the strategy.
  *
  * <p>Siblings: {@link RoundRobinRotation} (the default), {@link LeastLoadedRotation}; a random or
- * sticky one is another implementation of these three methods. Concurrency: {@link #firstChoice}
+ * sticky one is another implementation of these three methods, a constant of {@link IpRotation}
+ * and a case in {@link #of}. Concurrency: {@link #firstChoice}
  * runs without the host lock, {@link #order} with it, {@link #served} either way; see
  * {@code docs/concurrency.md}, "The pool".
  */
@@ -19,6 +21,14 @@ interface RouteRotation {
 
   /** Least loaded first. */
   Supplier<RouteRotation> LEAST_LOADED = LeastLoadedRotation::new;
+
+  /** The strategy a configuration names. */
+  static Supplier<RouteRotation> of(IpRotation rotation) {
+    return switch (rotation) {
+      case ROUND_ROBIN -> ROUND_ROBIN;
+      case LEAST_LOADED -> LEAST_LOADED;
+    };
+  }
 
   /**
    * Without the host lock: the index of the route whose idle HTTP/1.1 connection the lock-free

@@ -51,8 +51,9 @@ import org.slf4j.LoggerFactory;
  *       {@code revalidateAfterIdle}), or a new one opened with the configured engine and
  *       profile, validated.
  *   <li>{@link #connection(URI)} lets the pool choose the IP among the host's known, allowed (not
- *       banned) IPs: round robin, or as {@link PoolConfig#ipRotation()} says. IPs come from {@link #addIps}, {@link #warmUp}, or, when none are
- *       known, the configured resolver (the JDK's by default).
+ *       banned) IPs: round robin, or as {@link PoolConfig#ipRotation()} says. IPs come from
+ *       {@link #addIps}, {@link #warmUp}, or, when none are known, the configured resolver (the
+ *       JDK's by default).
  *   <li>HTTP/2 connections are shared by concurrent leases up to the server's stream limit;
  *       HTTP/1.1 connections are leased to one caller at a time. Per-IP and per-host limits bound
  *       the connections; a caller past them waits at most {@code acquireTimeout}, then fails with

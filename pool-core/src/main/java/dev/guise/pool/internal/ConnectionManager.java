@@ -118,7 +118,7 @@ public final class ConnectionManager implements AutoCloseable {
         return idle;
       }
     }
-    if (pinned == null && ips(key).isEmpty()) {
+    if (pinned == null && host(key).routes.isEmpty()) {
       addIps(key, resolve(key));
     }
     while (true) {

@@ -11,8 +11,8 @@ import dev.guise.api.TlsEndpoint;
 import dev.guise.api.spi.FailureClassifier.ResponseVerdict;
 import dev.guise.pool.http.HttpRequest;
 import dev.guise.pool.http.HttpResponse;
-import dev.guise.pool.internal.ConnectionManager;
 import dev.guise.pool.internal.HostKey;
+import dev.guise.pool.internal.Loan;
 import dev.guise.pool.internal.http.HttpConnection.ExchangeLimits;
 import java.io.IOException;
 import java.time.Duration;
@@ -29,14 +29,14 @@ import java.time.Duration;
  */
 public final class ConnectionLease implements AutoCloseable {
   private final HotConnectionPool pool;
-  private final ConnectionManager.Lease lease;
+  private final Loan lease;
   private final HostKey host;
   private PoolAction worst = PoolAction.KEEP;
   private boolean failed;
   private boolean closed;
   private boolean usedOnce;
 
-  ConnectionLease(HotConnectionPool pool, ConnectionManager.Lease lease, HostKey host) {
+  ConnectionLease(HotConnectionPool pool, Loan lease, HostKey host) {
     this.pool = pool;
     this.lease = lease;
     this.host = host;
@@ -61,7 +61,10 @@ public final class ConnectionLease implements AutoCloseable {
     return lease.profile();
   }
 
-  /** Whether the connection had been used before this lease. */
+  /**
+   * Whether the connection had been used (an exchange or a validation) before this lease. The
+   * pool's own record of the lease (an internal {@code Loan}) answers it.
+   */
   public boolean reused() {
     return lease.reused();
   }
@@ -91,7 +94,8 @@ public final class ConnectionLease implements AutoCloseable {
     }
     if (!request.host().equalsIgnoreCase(host.host()) || request.port() != host.port()) {
       throw new ClassifiedIOException(FailureKind.INVALID_REQUEST, false, PoolAction.KEEP,
-          "request for " + request.host() + ":" + request.port() + " on a connection to " + host, null);
+          "request for " + request.host() + ":" + request.port() + " on a connection to " + host,
+          null);
     }
     boolean reused = lease.reused() || usedOnce;
     usedOnce = true;
@@ -99,16 +103,18 @@ public final class ConnectionLease implements AutoCloseable {
     HttpResponse raw;
     try {
       raw = lease.http().exchange(request,
-          new ExchangeLimits(pool.config().maxHeaderListSize(), pool.config().maxResponseBodyBytes(), false),
+          new ExchangeLimits(pool.config().maxHeaderListSize(),
+              pool.config().maxResponseBodyBytes(), false),
           deadlineNanos);
     } catch (IOException | RuntimeException e) {
       ClassifiedFailure f = pool.classify(e, endpoint());
       fail(f);
       pool.metrics().attemptFailed(endpoint(), request.method(), f);
-      throw e instanceof ClassifiedIOException c && c.failure() == f ? c : new ClassifiedIOException(f);
+      throw e instanceof ClassifiedIOException c && c.failure() == f
+          ? c : new ClassifiedIOException(f);
     }
-    HttpResponse response = new HttpResponse(raw.status(), raw.headers(), raw.body(), raw.trailers(),
-        raw.protocol(), endpoint(), profile(), reused);
+    HttpResponse response = new HttpResponse(raw.status(), raw.headers(), raw.body(),
+        raw.trailers(), raw.protocol(), endpoint(), profile(), reused);
     pool.metrics().attemptAnswered(endpoint(), request.method(), response.status(), reused,
         Duration.ofNanos(System.nanoTime() - started));
     ResponseVerdict verdict = pool.config().classifier()
@@ -118,7 +124,7 @@ public final class ConnectionLease implements AutoCloseable {
       pool.metrics().attemptFailed(endpoint(), request.method(), f);
       return new Outcome(response, f);
     }
-    pool.succeeded(host, endpoint().ip());
+    pool.succeeded(lease.route());
     return new Outcome(response, null);
   }
 
@@ -127,7 +133,7 @@ public final class ConnectionLease implements AutoCloseable {
     if (f.action().compareTo(worst) > 0) {
       worst = f.action();
     }
-    pool.applyIpAction(host, endpoint().ip(), f);
+    pool.applyIpAction(lease.route(), f);
   }
 
   /** Returns the connection to the pool (or closes it, after a failure that calls for it). */

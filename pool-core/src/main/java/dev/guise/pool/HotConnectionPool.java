@@ -12,8 +12,11 @@ import dev.guise.pool.internal.DefaultConnectionFactory;
 import dev.guise.pool.internal.FingerprintSelector;
 import dev.guise.pool.internal.HostKey;
 import dev.guise.pool.internal.IpAccessController;
+import dev.guise.pool.internal.Loan;
 import dev.guise.pool.internal.PoolMetrics;
+import dev.guise.pool.internal.Route;
 import dev.guise.pool.stats.ConnectionState;
+import dev.guise.pool.stats.HealthReport;
 import dev.guise.pool.stats.PoolListener;
 import dev.guise.pool.stats.PoolStats;
 import java.io.IOException;
@@ -22,15 +25,19 @@ import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.EnumMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.UnaryOperator;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -40,11 +47,13 @@ import org.slf4j.LoggerFactory;
  *
  * <ul>
  *   <li>{@link #connectionToIp(URI, InetAddress)} leases a connection to the URL's host at one IP:
- *       a healthy one reused (validated first when it idled longer than {@code revalidateAfterIdle}),
- *       or a new one opened with the configured engine and profile, validated.
- *   <li>{@link #connection(URI)} lets the pool choose the IP: round robin over the host's known,
- *       allowed (not banned) IPs. IPs come from {@link #addIps}, {@link #warmUp}, or, when none are
- *       known, the configured resolver (the JDK's by default).
+ *       a healthy one reused (validated first when it idled longer than
+ *       {@code revalidateAfterIdle}), or a new one opened with the configured engine and
+ *       profile, validated.
+ *   <li>{@link #connection(URI)} lets the pool choose the IP among the host's known, allowed (not
+ *       banned) IPs: round robin, or as {@link PoolConfig#ipRotation()} says. IPs come from
+ *       {@link #addIps}, {@link #warmUp}, or, when none are known, the configured resolver (the
+ *       JDK's by default).
  *   <li>HTTP/2 connections are shared by concurrent leases up to the server's stream limit;
  *       HTTP/1.1 connections are leased to one caller at a time. Per-IP and per-host limits bound
  *       the connections; a caller past them waits at most {@code acquireTimeout}, then fails with
@@ -72,14 +81,14 @@ public final class HotConnectionPool implements AutoCloseable {
   private final long leaseTimeoutNanos;
 
   private HotConnectionPool(PoolConfig config, ConnectionFactory factory, String engineName,
-      boolean background, java.util.function.UnaryOperator<String> canonicalProfile) {
+      boolean background, UnaryOperator<String> canonicalProfile) {
     this.config = config;
     this.engineName = engineName;
     this.leaseTimeoutNanos = config.acquireTimeout().plus(config.connectTimeout()).toNanos();
     this.access = new IpAccessController(config.banDuration(), config.strikesToBan());
     // Aliases ("chrome") become the names connections report ("chrome-156"), so a response, its
     // lease and its TLS facts all name the profile the same way.
-    Map<String, Integer> profiles = new java.util.LinkedHashMap<>();
+    Map<String, Integer> profiles = new LinkedHashMap<>();
     config.profiles().forEach((name, weight) ->
         profiles.merge(canonicalProfile.apply(name), weight, Integer::sum));
     this.selector = new FingerprintSelector(profiles, config.seed());
@@ -91,7 +100,8 @@ public final class HotConnectionPool implements AutoCloseable {
           Thread.ofPlatform().daemon().name("guise-health-checker").factory());
       long period = Math.max(100, Math.min(config.healthCheckInterval().toMillis(),
           config.idleTimeout().toMillis()) / 2);
-      healthChecker.scheduleWithFixedDelay(this::checkHealthQuietly, period, period, TimeUnit.MILLISECONDS);
+      healthChecker.scheduleWithFixedDelay(this::checkHealthQuietly, period, period,
+          TimeUnit.MILLISECONDS);
     } else {
       healthChecker = null;
     }
@@ -123,7 +133,7 @@ public final class HotConnectionPool implements AutoCloseable {
   }
 
   /** One health-check pass now (the background checker runs them on its own schedule). */
-  public ConnectionManager.HealthReport checkHealth() {
+  public HealthReport checkHealth() {
     return manager.checkHealth();
   }
 
@@ -163,7 +173,8 @@ public final class HotConnectionPool implements AutoCloseable {
     return lease(key, null, -1, System.nanoTime() + leaseTimeoutNanos);
   }
 
-  ConnectionLease lease(HostKey key, InetAddress ip, long avoid, long deadlineNanos) throws IOException {
+  ConnectionLease lease(HostKey key, InetAddress ip, long avoid, long deadlineNanos)
+      throws IOException {
     return new ConnectionLease(this, manager.acquire(key, ip, avoid, deadlineNanos), key);
   }
 
@@ -189,7 +200,7 @@ public final class HotConnectionPool implements AutoCloseable {
     AtomicInteger done = new AtomicInteger();
     AtomicInteger ready = new AtomicInteger();
     Map<FailureKind, Integer> failures = new ConcurrentHashMap<>();
-    List<java.util.concurrent.Future<?>> futures = new ArrayList<>(ips.size());
+    List<Future<?>> futures = new ArrayList<>(ips.size());
     for (InetAddress ip : ips) {
       permits.acquire();
       futures.add(workers.submit(() -> {
@@ -197,7 +208,7 @@ public final class HotConnectionPool implements AutoCloseable {
         try {
           long deadline = System.nanoTime()
               + config.connectTimeout().plus(config.validationTimeout()).toNanos();
-          ConnectionManager.Lease l = manager.acquire(key, ip, -1, deadline);
+          Loan l = manager.acquire(key, ip, -1, deadline);
           manager.release(l, PoolAction.KEEP, true);
           ready.incrementAndGet();
         } catch (IOException | RuntimeException e) {
@@ -216,7 +227,7 @@ public final class HotConnectionPool implements AutoCloseable {
     for (var f : futures) {
       try {
         f.get();
-      } catch (java.util.concurrent.ExecutionException e) {
+      } catch (ExecutionException e) {
         throw new IllegalStateException("warm-up task failed unexpectedly", e.getCause());
       }
     }
@@ -256,18 +267,19 @@ public final class HotConnectionPool implements AutoCloseable {
 
   ClassifiedFailure classify(Throwable e, TlsEndpoint endpoint) {
     return config.classifier().classify(e, endpoint).orElseGet(() -> ClassifiedFailure.of(
-        FailureKind.UNKNOWN, false, PoolAction.DISCARD_CONNECTION, String.valueOf(e.getMessage()), e));
+        FailureKind.UNKNOWN, false, PoolAction.DISCARD_CONNECTION, String.valueOf(e.getMessage()),
+        e));
   }
 
-  void applyIpAction(HostKey host, InetAddress ip, ClassifiedFailure f) {
-    manager.applyIpAction(host, ip, f);
+  void applyIpAction(Route route, ClassifiedFailure f) {
+    manager.applyIpAction(route, f);
   }
 
-  void succeeded(HostKey host, InetAddress ip) {
-    access.succeeded(host, ip);
+  void succeeded(Route route) {
+    access.succeeded(route);
   }
 
-  void release(ConnectionManager.Lease lease, PoolAction action, boolean success) {
+  void release(Loan lease, PoolAction action, boolean success) {
     manager.release(lease, action, success);
   }
 

@@ -55,6 +55,7 @@ public final class PoolConfig {
   private final Resolver resolver;
   private final Clock clock;
   private final long seed;
+  private final IpRotation ipRotation;
 
   private PoolConfig(Builder b) {
     this.engine = b.engine;
@@ -85,6 +86,7 @@ public final class PoolConfig {
     this.resolver = b.resolver;
     this.clock = b.clock;
     this.seed = b.seed;
+    this.ipRotation = b.ipRotation;
   }
 
   public static Builder builder() {
@@ -216,6 +218,11 @@ public final class PoolConfig {
     return seed;
   }
 
+  /** How a request that names no IP picks one of the host's IPs. */
+  public IpRotation ipRotation() {
+    return ipRotation;
+  }
+
   /** Resolves a host to its IPs when the caller has named none. */
   @FunctionalInterface
   public interface Resolver {
@@ -258,6 +265,7 @@ public final class PoolConfig {
     private Resolver resolver = Resolver.jdk();
     private Clock clock = Clock.systemUTC();
     private long seed = System.nanoTime();
+    private IpRotation ipRotation = IpRotation.ROUND_ROBIN;
 
     private Builder() {}
 
@@ -406,6 +414,12 @@ public final class PoolConfig {
 
     public Builder seed(long seed) {
       this.seed = seed;
+      return this;
+    }
+
+    /** How a request that names no IP picks one (default {@link IpRotation#ROUND_ROBIN}). */
+    public Builder ipRotation(IpRotation rotation) {
+      this.ipRotation = Objects.requireNonNull(rotation, "ipRotation");
       return this;
     }
 

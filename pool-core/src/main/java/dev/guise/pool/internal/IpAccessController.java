@@ -10,26 +10,35 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * Which IPs of a host may be used. An IP collects strikes ({@link PoolAction#PENALISE_IP}: refused
- * connections, rate limits); {@code strikesToBan} strikes, or one {@link PoolAction#BAN_IP} (a block
- * page), ban it for {@code banDuration}. A ban expires by the clock; a success clears the strikes.
+ * Which routes (IPs of a host) may be used. A route collects strikes
+ * ({@link PoolAction#PENALISE_IP}: refused connections, rate limits); {@code strikesToBan}
+ * strikes, or one {@link PoolAction#BAN_IP} (a block page), ban it for {@code banDuration}. A ban
+ * expires by the clock; a success clears the strikes.
  *
- * <p>Thread-safe. Time is passed in, so the rules are tested without sleeping.
+ * <p>Standings are kept per {@link Route}, so a route component added later (a proxy) is told
+ * apart here with no change. Thread-safe. Time is passed in, so the rules are tested without
+ * sleeping.
  */
 public final class IpAccessController {
   private final Duration banDuration;
   private final int strikesToBan;
-  private final Map<Key, Standing> standings = new ConcurrentHashMap<>();
+  private final Map<Route, Standing> standings = new ConcurrentHashMap<>();
 
   public IpAccessController(Duration banDuration, int strikesToBan) {
     this.banDuration = banDuration;
     this.strikesToBan = strikesToBan;
   }
 
-  private record Key(HostKey host, InetAddress ip) {}
-
   /** A ban in force. */
-  public record Ban(HostKey host, InetAddress ip, Instant until, String reason) {}
+  public record Ban(Route route, Instant until, String reason) {
+    public HostKey host() {
+      return route.host();
+    }
+
+    public InetAddress ip() {
+      return route.ip();
+    }
+  }
 
   private static final class Standing {
     int strikes;
@@ -37,12 +46,12 @@ public final class IpAccessController {
     String reason;
   }
 
-  /** Whether {@code ip} may be used for {@code host} at {@code nowMillis} (epoch milliseconds). */
-  public boolean isAllowed(HostKey host, InetAddress ip, long nowMillis) {
+  /** Whether {@code route} may be used at {@code nowMillis} (epoch milliseconds). */
+  public boolean isAllowed(Route route, long nowMillis) {
     if (standings.isEmpty()) {
       return true; // the common case: no IP has ever been penalised; no lookup, no allocation
     }
-    Standing s = standings.get(new Key(host, ip));
+    Standing s = standings.get(route);
     if (s == null) {
       return true;
     }
@@ -56,11 +65,11 @@ public final class IpAccessController {
    *
    * @return the new ban when this action started one, else null
    */
-  public Ban apply(HostKey host, InetAddress ip, PoolAction action, String reason, Instant now) {
+  public Ban apply(Route route, PoolAction action, String reason, Instant now) {
     if (action != PoolAction.PENALISE_IP && action != PoolAction.BAN_IP) {
       return null;
     }
-    Standing s = standings.computeIfAbsent(new Key(host, ip), k -> new Standing());
+    Standing s = standings.computeIfAbsent(route, k -> new Standing());
     synchronized (s) {
       if (s.bannedUntil != null && now.isBefore(s.bannedUntil)) {
         return null; // already banned; a second failure does not extend the ban
@@ -73,15 +82,15 @@ public final class IpAccessController {
       if (action == PoolAction.BAN_IP || s.strikes >= strikesToBan) {
         s.bannedUntil = now.plus(banDuration);
         s.reason = reason;
-        return new Ban(host, ip, s.bannedUntil, reason);
+        return new Ban(route, s.bannedUntil, reason);
       }
       return null;
     }
   }
 
-  /** A success clears the IP's strikes (an active ban stays). */
-  public void succeeded(HostKey host, InetAddress ip) {
-    Standing s = standings.get(new Key(host, ip));
+  /** A success clears the route's strikes (an active ban stays). */
+  public void succeeded(Route route) {
+    Standing s = standings.get(route);
     if (s != null) {
       synchronized (s) {
         s.strikes = 0;
@@ -95,7 +104,7 @@ public final class IpAccessController {
     standings.forEach((k, s) -> {
       synchronized (s) {
         if (s.bannedUntil != null && now.isBefore(s.bannedUntil)) {
-          out.add(new Ban(k.host(), k.ip(), s.bannedUntil, s.reason));
+          out.add(new Ban(k, s.bannedUntil, s.reason));
         }
       }
     });

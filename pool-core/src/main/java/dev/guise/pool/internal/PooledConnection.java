@@ -2,30 +2,30 @@ package dev.guise.pool.internal;
 
 import dev.guise.api.HttpProtocol;
 import dev.guise.api.TlsEndpoint;
-import dev.guise.pool.stats.ConnectionState;
 import dev.guise.pool.internal.http.HttpConnection;
+import dev.guise.pool.stats.ConnectionState;
 
 /**
- * The pool's record of one connection: the HTTP connection and its bookkeeping. Mutable fields are
- * written under the lock of the {@link HostEntry} that owns the record, with one exception: an
- * idle HTTP/1.1 connection taken from its slot's idle stack is owned by whoever took it (see
- * {@link HostEntry.IpSlot#idle}), and the owner's lock-free lease and release write {@code leases},
- * {@code state}, {@code uses} and {@code lastUsedAt} without the lock. Those fields are volatile so
- * that the locked readers (statistics, the health check) see them; the health check re-checks
- * ownership by removing the connection from the idle stack before it acts on what it read.
+ * The pool's record of one connection (the entry, in Jetty's pool/entry terms): the HTTP
+ * connection and its bookkeeping. Only its {@link RoutePool} changes the mutable fields, under the
+ * host lock, with one exception: an idle HTTP/1.1 connection taken from the route's idle stack is
+ * owned by whoever took it, and the owner's lock-free lease and release write {@code leases},
+ * {@code state}, {@code uses} and {@code lastUsedAt} without the lock. Those fields are volatile
+ * so that the locked readers (statistics, the health check) see them; the health check re-checks
+ * ownership by removing the connection from the idle stack before it acts on what it read. All
+ * the rules: {@code docs/concurrency.md}, "The pool".
  */
 final class PooledConnection {
   final long id;
-  final HostKey host;
+  final Route route;
   final TlsEndpoint endpoint;
   final HttpConnection http;
   final String profile;
-  /** Epoch milliseconds of the pool's clock; kept as longs so that the lease path allocates nothing. */
+  /** Epoch milliseconds of the pool's clock; longs, so that the lease path allocates nothing. */
   final long openedAt;
 
-  /** The host and IP books this connection is kept in; set once when it is registered. */
-  HostEntry owner;
-  HostEntry.IpSlot slot;
+  /** The books this connection is kept in; set once when it is registered. */
+  RoutePool pool;
 
   // Written under the host lock, or by the owner of an idle HTTP/1.1 connection (see above).
   volatile ConnectionState state = ConnectionState.IN_USE;
@@ -33,7 +33,7 @@ final class PooledConnection {
   volatile long lastUsedAt;
   long lastValidatedAt;
   int errors;
-  /** Exchanges and validations this connection has carried; more than zero means a request reuses it. */
+  /** Exchanges and validations carried; more than zero means a request reuses the connection. */
   long uses;
   /**
    * Set when the connection must close once its last lease returns (banned IP, past its lifetime).
@@ -42,11 +42,10 @@ final class PooledConnection {
    */
   volatile boolean retireWhenIdle;
 
-  PooledConnection(long id, HostKey host, TlsEndpoint endpoint, HttpConnection http, String profile,
-      long openedAt) {
+  PooledConnection(long id, Route route, HttpConnection http, String profile, long openedAt) {
     this.id = id;
-    this.host = host;
-    this.endpoint = endpoint;
+    this.route = route;
+    this.endpoint = route.endpoint();
     this.http = http;
     this.profile = profile;
     this.openedAt = openedAt;
@@ -54,7 +53,7 @@ final class PooledConnection {
     this.lastValidatedAt = openedAt;
   }
 
-  /** Whether one more lease may be taken now. Host lock held. */
+  /** Whether one more lease may be taken now. Host lock held, or the caller owns it. */
   boolean canTakeLease() {
     if (state != ConnectionState.IDLE && state != ConnectionState.IN_USE) {
       return false;
@@ -62,11 +61,18 @@ final class PooledConnection {
     if (retireWhenIdle || !http.isUsable()) {
       return false;
     }
-    int limit = http.protocol() == HttpProtocol.HTTP_1_1 ? 1 : Math.max(1, http.maxConcurrentStreams());
+    int limit = isHttp1() ? 1 : Math.max(1, http.maxConcurrentStreams());
     return leases < limit;
   }
 
-  /** Takes a lease. Host lock held (or the caller owns the idle HTTP/1.1 connection); {@link #canTakeLease()} was true. */
+  boolean isHttp1() {
+    return http.protocol() == HttpProtocol.HTTP_1_1;
+  }
+
+  /**
+   * Takes a lease. Host lock held (or the caller owns the idle HTTP/1.1 connection);
+   * {@link #canTakeLease()} was true.
+   */
   void lease() {
     leases++;
     state = ConnectionState.IN_USE;

@@ -11,21 +11,32 @@ import dev.guise.api.ClassifiedIOException;
 import dev.guise.api.FailureKind;
 import dev.guise.api.HttpProtocol;
 import dev.guise.api.PoolAction;
+import dev.guise.api.ProbeRequest;
 import dev.guise.api.ValidationResult;
 import dev.guise.api.ValidationTarget;
 import dev.guise.api.spi.ConnectionValidator;
-import dev.guise.pool.stats.ConnectionState;
+import dev.guise.pool.config.IpRotation;
 import dev.guise.pool.config.PoolConfig;
+import dev.guise.pool.http.HttpRequest;
+import dev.guise.pool.internal.http.HttpConnection.ExchangeLimits;
+import dev.guise.pool.stats.ConnectionState;
+import java.io.IOException;
 import java.net.ConnectException;
 import java.net.InetAddress;
+import java.net.UnknownHostException;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.Random;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
@@ -46,7 +57,7 @@ class ConnectionManagerTest {
   private static InetAddress ip(int last) {
     try {
       return InetAddress.getByAddress(new byte[] {127, 0, 1, (byte) last});
-    } catch (java.net.UnknownHostException e) {
+    } catch (UnknownHostException e) {
       throw new AssertionError(e);
     }
   }
@@ -98,7 +109,8 @@ class ConnectionManagerTest {
     var m = manager(PoolConfig.builder());
     var a = m.acquire(HOST, ip(1), -1, deadline());
     var b = m.acquire(HOST, ip(1), -1, deadline());
-    assertNotEquals(a.connectionId(), b.connectionId(), "a leased HTTP/1.1 connection is not leased again");
+    assertNotEquals(a.connectionId(), b.connectionId(),
+        "a leased HTTP/1.1 connection is not leased again");
     m.release(a, PoolAction.KEEP, true);
     var c = m.acquire(HOST, ip(1), -1, deadline());
     assertEquals(a.connectionId(), c.connectionId(), "an idle connection is reused");
@@ -120,7 +132,8 @@ class ConnectionManagerTest {
     assertEquals(first.connectionId(), second.connectionId());
     assertEquals(first.connectionId(), third.connectionId());
     var fourth = m.acquire(HOST, ip(1), -1, deadline());
-    assertNotEquals(first.connectionId(), fourth.connectionId(), "a full connection takes no fourth stream");
+    assertNotEquals(first.connectionId(), fourth.connectionId(),
+        "a full connection takes no fourth stream");
     for (var l : List.of(first, second, third, fourth)) {
       m.release(l, PoolAction.KEEP, true);
     }
@@ -129,7 +142,8 @@ class ConnectionManagerTest {
 
   @Test
   void theLimitMakesCallersWaitThenFailClearly() throws Exception {
-    var m = manager(PoolConfig.builder().maxConnectionsPerIp(1).acquireTimeout(Duration.ofMillis(50)));
+    var m = manager(PoolConfig.builder().maxConnectionsPerIp(1)
+        .acquireTimeout(Duration.ofMillis(50)));
     var held = m.acquire(HOST, ip(1), -1, deadline());
     var e = assertThrows(ClassifiedIOException.class, () -> m.acquire(HOST, ip(1), -1, deadline()));
     assertEquals(FailureKind.POOL_EXHAUSTED, e.kind());
@@ -145,7 +159,7 @@ class ConnectionManagerTest {
     var held = m.acquire(HOST, ip(1), -1, deadline());
     try (var exec = Executors.newVirtualThreadPerTaskExecutor()) {
       var waiter = exec.submit(() -> m.acquire(HOST, ip(1), -1, deadline()));
-      HostEntry h = m.host(HOST);
+      HostRoutes h = m.host(HOST);
       boolean waiting = false;
       while (!waiting) {
         h.lock.lock();
@@ -195,9 +209,10 @@ class ConnectionManagerTest {
     }
     assertEquals(List.of(ip(1), ip(2), ip(3), ip(1), ip(2), ip(3)), seen);
 
-    // The reuses above took idle connections without the lock; a ban makes the rotation skip the IP.
-    m.applyIpAction(HOST, ip(2), ClassifiedFailure.of(FailureKind.IP_BLOCKED, false, PoolAction.BAN_IP,
-        "block page", null));
+    // The reuses above took idle connections without the lock; a ban makes the rotation skip
+    // the IP.
+    m.applyIpAction(new Route(HOST, ip(2)), ClassifiedFailure.of(FailureKind.IP_BLOCKED, false,
+        PoolAction.BAN_IP, "block page", null));
     seen.clear();
     for (int i = 0; i < 4; i++) {
       var l = m.acquire(HOST, null, -1, deadline());
@@ -208,14 +223,47 @@ class ConnectionManagerTest {
     assertEquals(3, opened.size(), "every lease after the first round reused a connection");
   }
 
+  /**
+   * The rotation is a strategy: with three busy IPs and one of them freed, least loaded sends the
+   * next request to the freed IP's idle connection, where round robin goes on to the next IP in
+   * turn (and opens a second connection there).
+   */
+  @Test
+  void leastLoadedSendsUnpinnedRequestsToTheFreestIp() throws Exception {
+    for (var rotation : List.of(IpRotation.LEAST_LOADED, IpRotation.ROUND_ROBIN)) {
+      opened.clear();
+      var m = manager(PoolConfig.builder().ipRotation(rotation));
+      m.addIps(HOST, List.of(ip(1), ip(2), ip(3)));
+      var a = m.acquire(HOST, null, -1, deadline());
+      var b = m.acquire(HOST, null, -1, deadline());
+      var c = m.acquire(HOST, null, -1, deadline());
+      assertEquals(List.of(ip(1), ip(2), ip(3)),
+          List.of(a.endpoint().ip(), b.endpoint().ip(), c.endpoint().ip()), "idle IPs take turns");
+      m.release(b, PoolAction.KEEP, true);
+      var next = m.acquire(HOST, null, -1, deadline());
+      if (rotation == IpRotation.LEAST_LOADED) {
+        assertEquals(ip(2), next.endpoint().ip(), "the only IP with nothing in use");
+        assertEquals(b.connectionId(), next.connectionId());
+        assertEquals(3, opened.size());
+      } else {
+        assertEquals(ip(1), next.endpoint().ip(), "round robin: the next IP in turn");
+        assertEquals(4, opened.size());
+      }
+      for (var l : List.of(a, c, next)) {
+        m.release(l, PoolAction.KEEP, true);
+      }
+      assertBooksBalance(m);
+    }
+  }
+
   @Test
   void aBanKeepsTheIpOutUntilItExpires() throws Exception {
     var m = manager(PoolConfig.builder().banDuration(Duration.ofMinutes(10)));
     m.addIps(HOST, List.of(ip(1), ip(2)));
     var a = m.acquire(HOST, ip(1), -1, deadline());
     m.release(a, PoolAction.KEEP, true); // idle connection on ip 1
-    m.applyIpAction(HOST, ip(1), ClassifiedFailure.ofStatus(FailureKind.IP_BLOCKED, true,
-        PoolAction.BAN_IP, 403, java.util.Optional.empty(), "403"));
+    m.applyIpAction(new Route(HOST, ip(1)), ClassifiedFailure.ofStatus(FailureKind.IP_BLOCKED, true,
+        PoolAction.BAN_IP, 403, Optional.empty(), "403"));
     assertTrue(opened.get(0).closed, "a ban closes the IP's idle connections");
     var e = assertThrows(ClassifiedIOException.class, () -> m.acquire(HOST, ip(1), -1, deadline()));
     assertEquals(FailureKind.IP_BLOCKED, e.kind());
@@ -235,10 +283,12 @@ class ConnectionManagerTest {
     var m = manager(PoolConfig.builder().strikesToBan(3));
     refusing.add(ip(1));
     for (int i = 0; i < 3; i++) {
-      var e = assertThrows(ClassifiedIOException.class, () -> m.acquire(HOST, ip(1), -1, deadline()));
+      var e = assertThrows(ClassifiedIOException.class,
+          () -> m.acquire(HOST, ip(1), -1, deadline()));
       assertEquals(FailureKind.CONNECTION_REFUSED, e.kind());
     }
-    var banned = assertThrows(ClassifiedIOException.class, () -> m.acquire(HOST, ip(1), -1, deadline()));
+    var banned = assertThrows(ClassifiedIOException.class,
+        () -> m.acquire(HOST, ip(1), -1, deadline()));
     assertEquals(FailureKind.IP_BLOCKED, banned.kind());
     var books = m.books().get(0);
     assertEquals(3, books.failedOpens());
@@ -247,7 +297,8 @@ class ConnectionManagerTest {
 
   @Test
   void healthCheckClosesIdleAndOldConnections() throws Exception {
-    var m = manager(PoolConfig.builder().idleTimeout(Duration.ofSeconds(60)).maxLifetime(Duration.ofSeconds(300)));
+    var m = manager(PoolConfig.builder().idleTimeout(Duration.ofSeconds(60))
+        .maxLifetime(Duration.ofSeconds(300)));
     var a = m.acquire(HOST, ip(1), -1, deadline());
     var b = m.acquire(HOST, ip(1), -1, deadline());
     m.release(a, PoolAction.KEEP, true);
@@ -263,13 +314,15 @@ class ConnectionManagerTest {
     // re-use it within the idle timeout, so only its age can close it
     var old = m.acquire(HOST, ip(1), -1, deadline());
     m.release(old, PoolAction.KEEP, true);
-    assertTrue(opened.get(again.connectionId() == 1 ? 0 : 1).closed, "past max lifetime: closed on release");
+    assertTrue(opened.get(again.connectionId() == 1 ? 0 : 1).closed,
+        "past max lifetime: closed on release");
     assertBooksBalance(m);
   }
 
   @Test
   void healthCheckRetiresOldIdleConnections() throws Exception {
-    var m = manager(PoolConfig.builder().idleTimeout(Duration.ofSeconds(60)).maxLifetime(Duration.ofSeconds(100)));
+    var m = manager(PoolConfig.builder().idleTimeout(Duration.ofSeconds(60))
+        .maxLifetime(Duration.ofSeconds(100)));
     var a = m.acquire(HOST, ip(1), -1, deadline());
     m.release(a, PoolAction.KEEP, true);
     for (int i = 0; i < 3; i++) {
@@ -298,7 +351,8 @@ class ConnectionManagerTest {
 
   @Test
   void healthCheckRevalidatesAndClosesWhatFails() throws Exception {
-    var m = manager(PoolConfig.builder().validator(validator).healthCheckInterval(Duration.ofSeconds(30)));
+    var m = manager(PoolConfig.builder().validator(validator)
+        .healthCheckInterval(Duration.ofSeconds(30)));
     var a = m.acquire(HOST, ip(1), -1, deadline());
     var b = m.acquire(HOST, ip(1), -1, deadline());
     m.release(a, PoolAction.KEEP, true);
@@ -318,7 +372,8 @@ class ConnectionManagerTest {
 
   @Test
   void aLongIdleConnectionIsValidatedBeforeReuse() throws Exception {
-    var m = manager(PoolConfig.builder().validator(validator).revalidateAfterIdle(Duration.ofSeconds(30)));
+    var m = manager(PoolConfig.builder().validator(validator)
+        .revalidateAfterIdle(Duration.ofSeconds(30)));
     var a = m.acquire(HOST, ip(1), -1, deadline());
     m.release(a, PoolAction.KEEP, true);
     int before = validations.get();
@@ -328,8 +383,8 @@ class ConnectionManagerTest {
     clock.advance(Duration.ofSeconds(31));
     validatorSaysHealthy.set(false);
     validatorSaysHealthy.set(false);
-    // the stale connection fails validation, is closed, and a new one is opened (and validated: also
-    // failing, so the acquire reports it)
+    // the stale connection fails validation, is closed, and a new one is opened (and validated:
+    // also failing, so the acquire reports it)
     var e = assertThrows(ClassifiedIOException.class, () -> m.acquire(HOST, ip(1), -1, deadline()));
     assertTrue(e.getMessage().contains("failed validation"), e.getMessage());
     assertTrue(opened.get(0).closed);
@@ -365,13 +420,13 @@ class ConnectionManagerTest {
     AtomicInteger done = new AtomicInteger();
     try (var exec = Executors.newVirtualThreadPerTaskExecutor()) {
       // All submitted before any is awaited, so the 300 really run at once.
-      List<java.util.concurrent.Future<?>> running = new ArrayList<>();
+      List<Future<?>> running = new ArrayList<>();
       for (int t = 0; t < 300; t++) {
         running.add(exec.submit(() -> {
           for (int i = 0; i < 20; i++) {
             var l = m.acquire(HOST, null, -1, deadline());
-            l.http().exchange(dev.guise.pool.http.HttpRequest.get("https://example.test/"),
-                dev.guise.pool.internal.http.HttpConnection.ExchangeLimits.DEFAULT, deadline());
+            l.http().exchange(HttpRequest.get("https://example.test/"),
+                ExchangeLimits.DEFAULT, deadline());
             m.release(l, PoolAction.KEEP, true);
           }
           done.incrementAndGet();
@@ -379,7 +434,7 @@ class ConnectionManagerTest {
         }));
       }
       for (var f : running) {
-        f.get(30, java.util.concurrent.TimeUnit.SECONDS);
+        f.get(30, TimeUnit.SECONDS);
       }
     }
     assertEquals(300, done.get());
@@ -413,10 +468,11 @@ class ConnectionManagerTest {
       @Override
       public ValidationResult validate(ValidationTarget target, Duration timeout) {
         try {
-          target.exchange(new dev.guise.api.ProbeRequest("HEAD", "/", List.of(), 0), timeout);
+          target.exchange(new ProbeRequest("HEAD", "/", List.of(), 0), timeout);
           return ValidationResult.ok("fine", Duration.ZERO);
-        } catch (java.io.IOException e) {
-          return ValidationResult.unhealthy(ValidationResult.Reason.ERROR, String.valueOf(e.getMessage()), Duration.ZERO);
+        } catch (IOException e) {
+          return ValidationResult.unhealthy(ValidationResult.Reason.ERROR,
+              String.valueOf(e.getMessage()), Duration.ZERO);
         }
       }
     };
@@ -432,17 +488,17 @@ class ConnectionManagerTest {
     List<InetAddress> ips = List.of(ip(1), ip(2), ip(3));
     m.addIps(HOST, ips);
     AtomicBoolean stop = new AtomicBoolean();
-    List<Throwable> failures = java.util.Collections.synchronizedList(new ArrayList<>());
+    List<Throwable> failures = Collections.synchronizedList(new ArrayList<>());
     AtomicInteger exchanges = new AtomicInteger();
     AtomicInteger blocked = new AtomicInteger();
     List<Thread> callers = new ArrayList<>();
     for (int t = 0; t < 16; t++) {
       int seed = t;
       callers.add(Thread.ofPlatform().start(() -> {
-        java.util.Random random = new java.util.Random(seed);
+        Random random = new Random(seed);
         for (int i = 0; i < 3_000 && failures.isEmpty(); i++) {
           InetAddress pinned = random.nextInt(8) == 0 ? null : ips.get(random.nextInt(ips.size()));
-          ConnectionManager.Lease l;
+          Loan l;
           try {
             l = m.acquire(HOST, pinned, -1, deadline());
           } catch (ClassifiedIOException e) {
@@ -457,8 +513,8 @@ class ConnectionManagerTest {
             return;
           }
           try {
-            l.http().exchange(dev.guise.pool.http.HttpRequest.get("https://example.test/"),
-                dev.guise.pool.internal.http.HttpConnection.ExchangeLimits.DEFAULT, deadline());
+            l.http().exchange(HttpRequest.get("https://example.test/"),
+                ExchangeLimits.DEFAULT, deadline());
             exchanges.incrementAndGet();
             int roll = random.nextInt(50);
             if (roll == 0) {
@@ -473,13 +529,13 @@ class ConnectionManagerTest {
       }));
     }
     Thread housekeeper = Thread.ofPlatform().start(() -> {
-      java.util.Random random = new java.util.Random(99);
+      Random random = new Random(99);
       while (!stop.get() && failures.isEmpty()) {
         try {
           clock.advance(Duration.ofSeconds(random.nextInt(8)));
           if (random.nextInt(10) == 0) {
-            m.applyIpAction(HOST, ip(2), ClassifiedFailure.of(FailureKind.IP_BLOCKED, false,
-                PoolAction.BAN_IP, "block page", null));
+            m.applyIpAction(new Route(HOST, ip(2)), ClassifiedFailure.of(FailureKind.IP_BLOCKED,
+                false, PoolAction.BAN_IP, "block page", null));
           }
           if (random.nextInt(4) == 0) {
             synchronized (opened) { // one idle connection breaks: the peer half-closed it
@@ -510,9 +566,10 @@ class ConnectionManagerTest {
       assertTrue(c.maxActiveSeen.get() <= 1, "never shared: " + c.endpoint);
     }
     assertBooksBalance(m);
-    long openInBooks = m.books().stream().mapToLong(ConnectionManager.IpBooks::open).sum();
+    long openInBooks = m.books().stream().mapToLong(RouteBooks::open).sum();
     long openForReal = all.stream().filter(c -> !c.closed).count();
-    assertEquals(openInBooks, openForReal, "every connection still open is in the books, and only those");
+    assertEquals(openInBooks, openForReal,
+        "every connection still open is in the books, and only those");
     Set<ConnectionState> states = new HashSet<>();
     m.books().forEach(b -> states.addAll(b.states().keySet()));
     assertTrue(Set.of(ConnectionState.IDLE).containsAll(states), "all back and idle: " + states);

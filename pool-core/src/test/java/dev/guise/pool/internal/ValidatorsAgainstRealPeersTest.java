@@ -55,8 +55,9 @@ class ValidatorsAgainstRealPeersTest {
     connection = new DefaultConnectionFactory(config)
         .open(endpoint, "jdk-default", System.nanoTime() + Duration.ofSeconds(10).toNanos());
     assertEquals(protocol, connection.protocol());
-    PooledConnection pooled = new PooledConnection(1, new HostKey(HOST, server.port()), endpoint,
-        connection, "jdk-default", Clock.systemUTC().millis());
+    Route route = new Route(new HostKey(HOST, server.port()), endpoint.ip());
+    PooledConnection pooled = new PooledConnection(1, route, connection, "jdk-default",
+        Clock.systemUTC().millis());
     return new ConnectionProbe(pooled, Clock.systemUTC(), config);
   }
 
@@ -65,7 +66,8 @@ class ValidatorsAgainstRealPeersTest {
     long start = System.nanoTime();
     ValidationResult r = v.validate(probe, TIMEOUT);
     long tookMs = (System.nanoTime() - start) / 1_000_000;
-    assertTrue(tookMs < TIMEOUT.toMillis() + 1500, spec + " took " + tookMs + " ms, past its timeout");
+    assertTrue(tookMs < TIMEOUT.toMillis() + 1500,
+        spec + " took " + tookMs + " ms, past its timeout");
     return r;
   }
 
@@ -74,7 +76,8 @@ class ValidatorsAgainstRealPeersTest {
   void everyApplicableValidatorPassesAHealthyConnection(HttpProtocol protocol) throws Exception {
     ConnectionProbe probe = open(protocol);
     String url = "https://" + HOST + ":" + server.port() + "/";
-    for (String spec : new String[] {"head-path", "full-url:url=" + url, "get-limited", "tls-alive", "h2-ping"}) {
+    for (String spec : new String[] {
+        "head-path", "full-url:url=" + url, "get-limited", "tls-alive", "h2-ping"}) {
       ValidationResult r = check(spec, probe);
       if (spec.equals("h2-ping") && protocol == HttpProtocol.HTTP_1_1) {
         assertEquals(Reason.NOT_APPLICABLE, r.reason());
@@ -129,8 +132,9 @@ class ValidatorsAgainstRealPeersTest {
     // Whatever the validator did with the rest of the body, the connection is either clean for
     // the next exchange or marked unusable; it never answers the next request with old bytes.
     if (connection.isUsable()) {
-      var next = connection.exchange(HttpRequest.get("https://" + HOST + ":" + server.port() + "/bytes/10"),
-          ExchangeLimits.DEFAULT, System.nanoTime() + Duration.ofSeconds(5).toNanos());
+      String url = "https://" + HOST + ":" + server.port() + "/bytes/10";
+      var next = connection.exchange(HttpRequest.get(url), ExchangeLimits.DEFAULT,
+          System.nanoTime() + Duration.ofSeconds(5).toNanos());
       assertEquals(200, next.status());
       assertEquals(10, next.body().length);
     }
@@ -142,7 +146,8 @@ class ValidatorsAgainstRealPeersTest {
     ConnectionProbe probe = open(protocol);
     server.faults().add(FaultScope.path("/bytes"), Fault.reset(10));
     ValidationResult r = check("get-limited:path=/bytes/100000,max-body=1000000", probe);
-    assertTrue(!r.healthy() && Set.of(Reason.CLOSED, Reason.ERROR, Reason.PROTOCOL).contains(r.reason()),
+    assertTrue(!r.healthy()
+        && Set.of(Reason.CLOSED, Reason.ERROR, Reason.PROTOCOL).contains(r.reason()),
         r.toString());
   }
 

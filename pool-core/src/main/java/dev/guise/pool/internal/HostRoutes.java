@@ -1,0 +1,96 @@
+package dev.guise.pool.internal;
+
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.BooleanSupplier;
+
+/**
+ * One host's routes: their {@link RoutePool}s in the order first given, the host lock they share,
+ * the host-wide connection count (for the per-host limit) and the host's {@link RouteRotation}.
+ *
+ * <p>One lock guards the books of every route of the host, except the idle stacks of HTTP/1.1
+ * connections, which lock-free leases and releases use without it. Critical sections only move
+ * records between lists and never do I/O, so the lock is held for microseconds. Waiters for a
+ * connection wait on {@link #changed}, signalled whenever capacity may have appeared. All the
+ * rules: {@code docs/concurrency.md}, "The pool".
+ */
+final class HostRoutes {
+  final HostKey key;
+  final ReentrantLock lock = new ReentrantLock();
+  final Condition changed = lock.newCondition();
+  final RouteLimits limits;
+  final RouteRotation rotation;
+  final PoolEvents events;
+  private final BooleanSupplier poolClosed;
+
+  /** Every route's pool. Written under the lock; read without it by the lock-free lease. */
+  private final Map<Route, RoutePool> byRoute = new ConcurrentHashMap<>();
+  /** The routes in the order first given; only grows. Written under the lock, read without it. */
+  final List<RoutePool> routes = new CopyOnWriteArrayList<>();
+  /**
+   * Callers waiting on {@link #changed}. Written under the lock; a lock-free release reads it after
+   * pushing a connection and signals only when someone waits.
+   */
+  volatile int waiters;
+
+  /** Open and connecting connections of every route, for the per-host limit. Guarded by lock. */
+  int connections;
+
+  HostRoutes(HostKey key, RouteLimits limits, RouteRotation rotation, PoolEvents events,
+      BooleanSupplier poolClosed) {
+    this.key = key;
+    this.limits = limits;
+    this.rotation = rotation;
+    this.events = events;
+    this.poolClosed = poolClosed;
+  }
+
+  /** The pool of {@code route} (one of this host's), created on first use. Lock held. */
+  RoutePool route(Route route) {
+    RoutePool r = byRoute.get(route);
+    if (r == null) {
+      r = new RoutePool(route, this);
+      byRoute.put(route, r);
+      routes.add(r);
+    }
+    return r;
+  }
+
+  /** The pool of {@code route}, or null when it is unknown. Lock-free. */
+  RoutePool find(Route route) {
+    return byRoute.get(route);
+  }
+
+  /** Whether the pool is closed; read after a lock-free push, which is why it is a supplier. */
+  boolean poolClosed() {
+    return poolClosed.getAsBoolean();
+  }
+
+  /** Wakes the callers waiting for capacity, if any. Lock-free callers only; takes the lock. */
+  void signalWaiters() {
+    if (waiters > 0) {
+      lock.lock();
+      try {
+        changed.signalAll();
+      } finally {
+        lock.unlock();
+      }
+    }
+  }
+
+  /** Closes connections taken off the books and reports them. Never with the lock held. */
+  void close(List<PooledConnection> cs, String reason) {
+    for (PooledConnection c : cs) {
+      close(c, reason);
+    }
+  }
+
+  void close(PooledConnection c, String reason) {
+    c.http.close();
+    events.connectionClosed(c.endpoint, reason);
+  }
+}

@@ -2,7 +2,7 @@ package dev.guise.testkit;
 
 import dev.guise.testkit.internal.FingerprintJson;
 import dev.guise.testkit.internal.ServerConfig;
-import dev.guise.testkit.internal.ServerEngine;
+import dev.guise.testkit.internal.ServerRuntime;
 import dev.guise.testkit.tls.IssuedCertificate;
 import dev.guise.testkit.tls.TestCertificateAuthority;
 import java.io.IOException;
@@ -82,17 +82,17 @@ public final class TestServer implements AutoCloseable {
   /** How many distinct addresses {@link #loopbackAddresses(int)} can produce. */
   public static final int MAX_LOOPBACK_ADDRESSES = 250 * 250;
 
-  private final ServerEngine engine;
+  private final ServerRuntime runtime;
   private final TestCertificateAuthority authority;
   private final IssuedCertificate certificate;
   private final List<String> hostNames;
 
   private TestServer(
-      ServerEngine engine,
+      ServerRuntime runtime,
       TestCertificateAuthority authority,
       IssuedCertificate certificate,
       List<String> hostNames) {
-    this.engine = engine;
+    this.runtime = runtime;
     this.authority = authority;
     this.certificate = certificate;
     this.hostNames = hostNames;
@@ -125,34 +125,34 @@ public final class TestServer implements AutoCloseable {
 
   /** Binds every address on one port and starts serving. Returns this. */
   public TestServer start() throws IOException {
-    engine.start();
+    runtime.start();
     return this;
   }
 
   /** The server goes away: listeners unbound (connects are refused), connections closed. */
   public void down() {
-    engine.down();
+    runtime.down();
   }
 
   /** Comes back after {@link #down()} on the same addresses and port. */
   public void up() throws IOException {
-    engine.up();
+    runtime.up();
   }
 
   /** {@link #down()} then {@link #up()}. */
   public void restart() throws IOException {
-    engine.down();
-    engine.up();
+    runtime.down();
+    runtime.up();
   }
 
   /** Whether the server is started and not down. */
   public boolean isUp() {
-    return engine.isUp();
+    return runtime.isUp();
   }
 
   /** Closes every listener and connection and joins the server's threads (at most ~5 s). */
   public void stop() {
-    engine.stop();
+    runtime.stop();
   }
 
   @Override
@@ -162,12 +162,12 @@ public final class TestServer implements AutoCloseable {
 
   /** The one port every address listens on (after {@link #start()}). */
   public int port() {
-    return engine.port();
+    return runtime.port();
   }
 
   /** The listening addresses, in the order given. */
   public List<InetAddress> addresses() {
-    return engine.config().addresses();
+    return runtime.config().addresses();
   }
 
   /** The host names in the default certificate (the first is the primary). */
@@ -219,12 +219,12 @@ public final class TestServer implements AutoCloseable {
 
   /** The fault plan, changeable while the server runs. */
   public Faults faults() {
-    return engine.faults();
+    return runtime.faults();
   }
 
   /** Every connection accepted so far, oldest first (survives down/up). */
   public List<ConnectionRecord> connections() {
-    return engine.connections();
+    return runtime.connections();
   }
 
   /**
@@ -242,39 +242,39 @@ public final class TestServer implements AutoCloseable {
 
   /** The connections accepted on {@code address}. */
   public List<ConnectionRecord> connections(InetAddress address) {
-    return engine.connections().stream()
+    return runtime.connections().stream()
         .filter(c -> c.localAddress().getAddress().equals(address))
         .toList();
   }
 
   /** Connections accepted on every address. */
   public long connectionsAccepted() {
-    return engine.connectionsAccepted();
+    return runtime.connectionsAccepted();
   }
 
   /** Connections accepted on {@code address}. */
   public long connectionsAccepted(InetAddress address) {
-    return engine.connectionsAccepted(address);
+    return runtime.connectionsAccepted(address);
   }
 
   /** Requests received (whether answered normally or with a fault) on every address. */
   public long requestsReceived() {
-    return engine.requestsReceived();
+    return runtime.requestsReceived();
   }
 
   /** Requests received on {@code address}. */
   public long requestsReceived(InetAddress address) {
-    return engine.requestsReceived(address);
+    return runtime.requestsReceived(address);
   }
 
   /** Connections currently open. */
   public int openConnections() {
-    return engine.openConnections();
+    return runtime.openConnections();
   }
 
   /** Threads the server started that are still alive (0 after {@link #close()}). */
   public int liveThreads() {
-    return engine.liveThreads();
+    return runtime.liveThreads();
   }
 
   /**
@@ -440,7 +440,7 @@ public final class TestServer implements AutoCloseable {
               maxBodyBytes,
               handshakeTimeout,
               readTimeout);
-      return new TestServer(new ServerEngine(config), ca, cert, hostNames);
+      return new TestServer(new ServerRuntime(config), ca, cert, hostNames);
     }
   }
 }

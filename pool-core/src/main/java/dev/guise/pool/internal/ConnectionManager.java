@@ -12,7 +12,7 @@ import dev.guise.api.spi.FailureClassifier;
 import dev.guise.pool.stats.ConnectionState;
 import dev.guise.pool.config.PoolConfig;
 import dev.guise.pool.internal.HostEntry.IpSlot;
-import dev.guise.pool.internal.http.HttpConnection;
+import dev.guise.pool.internal.exchange.HttpConnection;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.time.Clock;

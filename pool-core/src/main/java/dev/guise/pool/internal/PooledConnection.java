@@ -3,7 +3,7 @@ package dev.guise.pool.internal;
 import dev.guise.api.HttpProtocol;
 import dev.guise.api.TlsEndpoint;
 import dev.guise.pool.stats.ConnectionState;
-import dev.guise.pool.internal.http.HttpConnection;
+import dev.guise.pool.internal.exchange.HttpConnection;
 
 /**
  * The pool's record of one connection: the HTTP connection and its bookkeeping. Mutable fields are

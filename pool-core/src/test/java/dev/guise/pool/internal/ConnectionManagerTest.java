@@ -371,7 +371,7 @@ class ConnectionManagerTest {
           for (int i = 0; i < 20; i++) {
             var l = m.acquire(HOST, null, -1, deadline());
             l.http().exchange(dev.guise.pool.http.HttpRequest.get("https://example.test/"),
-                dev.guise.pool.internal.http.HttpConnection.ExchangeLimits.DEFAULT, deadline());
+                dev.guise.pool.internal.exchange.HttpConnection.ExchangeLimits.DEFAULT, deadline());
             m.release(l, PoolAction.KEEP, true);
           }
           done.incrementAndGet();
@@ -458,7 +458,7 @@ class ConnectionManagerTest {
           }
           try {
             l.http().exchange(dev.guise.pool.http.HttpRequest.get("https://example.test/"),
-                dev.guise.pool.internal.http.HttpConnection.ExchangeLimits.DEFAULT, deadline());
+                dev.guise.pool.internal.exchange.HttpConnection.ExchangeLimits.DEFAULT, deadline());
             exchanges.incrementAndGet();
             int roll = random.nextInt(50);
             if (roll == 0) {

@@ -57,7 +57,7 @@ final class Http2Session {
   private static final int DEFAULT_WINDOW = 65_535;
   private static final long GOAWAY_DRAIN_MILLIS = 5_000;
 
-  private final ServerEngine engine;
+  private final ServerRuntime runtime;
   private final LiveConnection connection;
   private final ConnectionLog log;
   private final Http2FrameReader reader;
@@ -102,11 +102,11 @@ final class Http2Session {
     }
   }
 
-  Http2Session(ServerEngine engine, LiveConnection connection, SSLSocket tls) throws IOException {
-    this.engine = engine;
+  Http2Session(ServerRuntime runtime, LiveConnection connection, SSLSocket tls) throws IOException {
+    this.runtime = runtime;
     this.connection = connection;
     this.log = connection.log;
-    ServerConfig config = engine.config();
+    ServerConfig config = runtime.config();
     // The reader enforces our SETTINGS_MAX_FRAME_SIZE; a configured value outside what the
     // protocol allows is still sent as configured (a test may want that) but read as the nearest
     // legal one.
@@ -133,7 +133,7 @@ final class Http2Session {
         return;
       }
       List<Http2Setting> settings = new ArrayList<>();
-      for (int[] s : engine.config().http2Settings()) {
+      for (int[] s : runtime.config().http2Settings()) {
         settings.add(new Http2Setting(s[0], s[1] & 0xffff_ffffL));
       }
       writeLock.lock();
@@ -341,7 +341,7 @@ final class Http2Session {
       write(w -> w.writeWindowUpdate(streamId, spent));
     }
     byte[] data = d.data();
-    if (stream.body.size() + data.length > engine.config().maxBodyBytes()) {
+    if (stream.body.size() + data.length > runtime.config().maxBodyBytes()) {
       streams.remove(streamId);
       write(w -> w.writeRstStream(streamId, Http2ErrorCode.ENHANCE_YOUR_CALM));
       return;
@@ -466,7 +466,7 @@ final class Http2Session {
     stream.dispatched = true;
     activeStreams.incrementAndGet();
     connection.requestStarted();
-    engine.spawn("testkit-h2-" + log.id() + "-" + stream.id, () -> respond(stream));
+    runtime.spawn("testkit-h2-" + log.id() + "-" + stream.id, () -> respond(stream));
   }
 
   private void respond(Stream stream) {
@@ -495,7 +495,7 @@ final class Http2Session {
               authority,
               stream.headers,
               stream.body.toByteArray());
-      ServerEngine.Decision decision = engine.decide(request);
+      ServerRuntime.Decision decision = runtime.decide(request);
       boolean head = method.equals("HEAD");
       if (decision.fault() == null) {
         writeResponse(stream, decision.response(), head, Integer.MAX_VALUE);

@@ -1,4 +1,4 @@
-package dev.guise.pool.internal.http;
+package dev.guise.pool.internal.exchange;
 
 import dev.guise.api.HttpProtocol;
 import dev.guise.api.NegotiatedTls;

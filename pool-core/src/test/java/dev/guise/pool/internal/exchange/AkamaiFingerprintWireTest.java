@@ -1,11 +1,11 @@
-package dev.guise.pool.internal.http;
+package dev.guise.pool.internal.exchange;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import dev.guise.api.Header;
 import dev.guise.fingerprint.BrowserProfiles;
 import dev.guise.pool.http.HttpRequest;
-import dev.guise.pool.internal.http.HttpConnection.ExchangeLimits;
+import dev.guise.pool.internal.exchange.HttpConnection.ExchangeLimits;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -33,7 +33,7 @@ class AkamaiFingerprintWireTest {
   @CsvSource({"chrome-156, chromium1-conn03", "firefox-153, firefox1-conn06"})
   void serverSeesTheBrowsersHttp2(String profileName, String capture) throws Exception {
     String json = Files.readString(referenceDir().resolve("browsers/" + capture + ".json"), StandardCharsets.UTF_8);
-    WireProfile profile = WireProfile.of(BrowserProfiles.get(profileName));
+    RequestTemplate profile = RequestTemplate.of(BrowserProfiles.get(profileName));
     try (ScriptedH2Server server = new ScriptedH2Server("h2", s -> {
       s.readPreface();
       ScriptedH2Server.Frame headers = s.readUntil(1);

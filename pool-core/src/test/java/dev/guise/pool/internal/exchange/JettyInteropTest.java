@@ -1,4 +1,4 @@
-package dev.guise.pool.internal.http;
+package dev.guise.pool.internal.exchange;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -13,7 +13,7 @@ import dev.guise.api.HttpProtocol;
 import dev.guise.fingerprint.BrowserProfiles;
 import dev.guise.pool.http.HttpRequest;
 import dev.guise.pool.http.HttpResponse;
-import dev.guise.pool.internal.http.HttpConnection.ExchangeLimits;
+import dev.guise.pool.internal.exchange.HttpConnection.ExchangeLimits;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -60,8 +60,8 @@ import org.junit.jupiter.api.Timeout;
 class JettyInteropTest {
   private static final List<String> H2 = List.of("h2");
   private static final List<String> H1 = List.of("http/1.1");
-  private static final WireProfile CHROME = WireProfile.of(BrowserProfiles.get("chrome-156"));
-  private static final WireProfile FIREFOX = WireProfile.of(BrowserProfiles.get("firefox-153"));
+  private static final RequestTemplate CHROME = RequestTemplate.of(BrowserProfiles.get("chrome-156"));
+  private static final RequestTemplate FIREFOX = RequestTemplate.of(BrowserProfiles.get("firefox-153"));
 
   private Server server;
   private int port;
@@ -397,7 +397,7 @@ class JettyInteropTest {
    */
   @Test
   void h2PushFromJettyIsNeverSentToOurProfiles() throws Exception {
-    for (WireProfile profile : List.of(CHROME, FIREFOX)) {
+    for (RequestTemplate profile : List.of(CHROME, FIREFOX)) {
       try (HttpConnection c = TlsPeers.connect(port, H2, profile)) {
         assertEquals("after push", c.exchange(get("/push"), ExchangeLimits.DEFAULT, in(Duration.ofSeconds(10))).bodyText());
         assertEquals(200, c.exchange(get("/big?10"), ExchangeLimits.DEFAULT, in(Duration.ofSeconds(10))).status());
@@ -424,7 +424,7 @@ class JettyInteropTest {
       c.close();
       var e = assertThrows(java.util.concurrent.ExecutionException.class, () -> slow.get(5, TimeUnit.SECONDS));
       assertEquals(FailureKind.CONNECTION_CLOSED, ((ClassifiedIOException) e.getCause()).kind());
-      assertTrue(((dev.guise.pool.internal.http.h2.Http2Connection) c).toString().startsWith("h2"));
+      assertTrue(((dev.guise.pool.internal.http2.Http2Connection) c).toString().startsWith("h2"));
       assertFalse(c.isUsable());
     }
   }

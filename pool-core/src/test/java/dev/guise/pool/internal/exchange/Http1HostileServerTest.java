@@ -1,4 +1,4 @@
-package dev.guise.pool.internal.http;
+package dev.guise.pool.internal.exchange;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -9,7 +9,7 @@ import dev.guise.api.ClassifiedIOException;
 import dev.guise.api.FailureKind;
 import dev.guise.fingerprint.BrowserProfiles;
 import dev.guise.pool.http.HttpRequest;
-import dev.guise.pool.internal.http.HttpConnection.ExchangeLimits;
+import dev.guise.pool.internal.exchange.HttpConnection.ExchangeLimits;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
@@ -23,7 +23,7 @@ import org.junit.jupiter.api.Timeout;
 /** HTTP/1.1 against a scripted server: bad framing is classified, reuse is refused when out of step. */
 @Timeout(value = 10, unit = TimeUnit.SECONDS)
 class Http1HostileServerTest {
-  private static final WireProfile FIREFOX = WireProfile.of(BrowserProfiles.get("firefox-153"));
+  private static final RequestTemplate FIREFOX = RequestTemplate.of(BrowserProfiles.get("firefox-153"));
   private static final HttpRequest GET = HttpRequest.get("https://localhost/");
 
   private static void readHead(InputStream in) throws Exception {

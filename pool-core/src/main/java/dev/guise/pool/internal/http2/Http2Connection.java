@@ -1,6 +1,6 @@
-package dev.guise.pool.internal.http.h2;
+package dev.guise.pool.internal.http2;
 
-import static dev.guise.pool.internal.http.HttpFailures.remaining;
+import static dev.guise.pool.internal.exchange.HttpFailures.remaining;
 
 import dev.guise.api.ClassifiedIOException;
 import dev.guise.api.FailureKind;
@@ -25,10 +25,10 @@ import dev.guise.fingerprint.AkamaiFingerprint.PriorityFrame;
 import dev.guise.fingerprint.Http2Behaviour;
 import dev.guise.pool.http.HttpRequest;
 import dev.guise.pool.http.HttpResponse;
-import dev.guise.pool.internal.http.HttpConnection;
-import dev.guise.pool.internal.http.HttpFailures;
-import dev.guise.pool.internal.http.ResponseBodies;
-import dev.guise.pool.internal.http.WireProfile;
+import dev.guise.pool.internal.exchange.HttpConnection;
+import dev.guise.pool.internal.exchange.HttpFailures;
+import dev.guise.pool.internal.exchange.ResponseBodies;
+import dev.guise.pool.internal.exchange.RequestTemplate;
 import java.io.ByteArrayOutputStream;
 import java.io.ByteArrayInputStream;
 import java.io.EOFException;
@@ -54,7 +54,7 @@ import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * An HTTP/2 client connection (RFC 9113) over any {@link TlsConnection}, putting on the wire what
- * the {@link WireProfile}'s browser does: its SETTINGS in its order, its connection WINDOW_UPDATE,
+ * the {@link RequestTemplate}'s browser does: its SETTINGS in its order, its connection WINDOW_UPDATE,
  * its HEADERS priority, first stream id, pseudo-header and header order, and Firefox's stream
  * WINDOW_UPDATE after each request's HEADERS.
  *
@@ -98,7 +98,7 @@ public final class Http2Connection implements HttpConnection {
 
   private final TlsConnection tls;
   private final TlsEndpoint endpoint;
-  private final WireProfile profile;
+  private final RequestTemplate profile;
   private final Http2Behaviour wire;
   private final Duration controlWriteTimeout;
   private final InputStream in;
@@ -160,7 +160,7 @@ public final class Http2Connection implements HttpConnection {
   private final long ownInitialWindow;
   private final AtomicLong exchanges = new AtomicLong();
 
-  private Http2Connection(TlsConnection tls, TlsEndpoint endpoint, WireProfile profile,
+  private Http2Connection(TlsConnection tls, TlsEndpoint endpoint, RequestTemplate profile,
       Duration controlWriteTimeout) throws IOException {
     this.tls = tls;
     this.endpoint = endpoint;
@@ -203,7 +203,7 @@ public final class Http2Connection implements HttpConnection {
    *     may take to write
    */
   public static Http2Connection open(
-      TlsConnection tls, TlsEndpoint endpoint, WireProfile profile, Duration controlWriteTimeout)
+      TlsConnection tls, TlsEndpoint endpoint, RequestTemplate profile, Duration controlWriteTimeout)
       throws IOException {
     try {
       return new Http2Connection(tls, endpoint, profile, controlWriteTimeout);
@@ -309,7 +309,7 @@ public final class Http2Connection implements HttpConnection {
   }
 
   /** The profile this connection presents. */
-  public WireProfile profile() {
+  public RequestTemplate profile() {
     return profile;
   }
 

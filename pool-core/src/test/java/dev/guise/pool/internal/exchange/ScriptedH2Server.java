@@ -1,4 +1,4 @@
-package dev.guise.pool.internal.http;
+package dev.guise.pool.internal.exchange;
 
 import dev.guise.api.Header;
 import dev.guise.codec.hpack.HpackDecoder;

@@ -36,7 +36,7 @@ import javax.net.ssl.SSLSocketFactory;
  * interrupt and join all of them and tests can check nothing is left behind. Lifecycle methods are
  * serialised on {@link #lifecycle}.
  */
-public final class ServerEngine {
+public final class ServerRuntime {
   private static final int MAX_CLIENT_HELLO_BYTES = 64 * 1024;
   private static final int BIND_ATTEMPTS = 50;
   private static final long STOP_JOIN_MILLIS = 5_000;
@@ -64,7 +64,7 @@ public final class ServerEngine {
   private boolean stopped;
   private Thread reaper;
 
-  public ServerEngine(ServerConfig config) {
+  public ServerRuntime(ServerConfig config) {
     this.config = config;
     this.socketFactory = config.sslContext().getSocketFactory();
     this.port = config.port();

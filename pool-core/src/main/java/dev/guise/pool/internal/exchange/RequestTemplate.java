@@ -1,4 +1,4 @@
-package dev.guise.pool.internal.http;
+package dev.guise.pool.internal.exchange;
 
 import dev.guise.api.Header;
 import dev.guise.fingerprint.AkamaiFingerprint.Http2Setting;
@@ -33,7 +33,7 @@ import java.util.Set;
  *
  * <p>Immutable and thread-safe.
  */
-public final class WireProfile {
+public final class RequestTemplate {
   /** The neutral profile's name, the JDK engine's only offer. */
   public static final String NEUTRAL_NAME = "jdk-default";
 
@@ -48,7 +48,7 @@ public final class WireProfile {
   private final Set<String> h2Only;
   private final boolean lowerCaseClientHints;
 
-  private WireProfile(
+  private RequestTemplate(
       String name,
       Http2Behaviour http2,
       Optional<BrowserProfile> browser,
@@ -66,10 +66,10 @@ public final class WireProfile {
   }
 
   /** The profile for a browser. */
-  public static WireProfile of(BrowserProfile profile) {
+  public static RequestTemplate of(BrowserProfile profile) {
     Objects.requireNonNull(profile, "profile");
     boolean chrome = profile.name().startsWith("chrome");
-    return new WireProfile(
+    return new RequestTemplate(
         profile.name(),
         profile.http2(),
         Optional.of(profile),
@@ -83,7 +83,7 @@ public final class WireProfile {
    * A profile that claims no browser, for the JDK engine: RFC defaults where they are sensible,
    * push off, a 16 MiB connection window, plain headers.
    */
-  public static WireProfile neutral() {
+  public static RequestTemplate neutral() {
     Http2Behaviour h2 = new Http2Behaviour(
         List.of(
             new Http2Setting(1, 4096),
@@ -96,7 +96,7 @@ public final class WireProfile {
         1,
         OptionalLong.empty(),
         List.of(":method", ":scheme", ":authority", ":path"));
-    return new WireProfile(
+    return new RequestTemplate(
         NEUTRAL_NAME,
         h2,
         Optional.empty(),
@@ -114,7 +114,7 @@ public final class WireProfile {
    *
    * @throws IllegalArgumentException for a name neither neutral nor a known browser
    */
-  public static WireProfile forName(String profileName) {
+  public static RequestTemplate forName(String profileName) {
     if (NEUTRAL_NAME.equalsIgnoreCase(profileName)) {
       return neutral();
     }

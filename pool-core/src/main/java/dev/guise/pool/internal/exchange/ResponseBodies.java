@@ -1,4 +1,4 @@
-package dev.guise.pool.internal.http;
+package dev.guise.pool.internal.exchange;
 
 import dev.guise.api.ClassifiedIOException;
 import dev.guise.api.FailureKind;

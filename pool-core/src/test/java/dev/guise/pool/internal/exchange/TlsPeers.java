@@ -1,4 +1,4 @@
-package dev.guise.pool.internal.http;
+package dev.guise.pool.internal.exchange;
 
 import dev.guise.api.TlsConnectRequest;
 import dev.guise.api.TlsConnection;
@@ -33,7 +33,7 @@ final class TlsPeers {
         JdkTlsProvider.PROFILE, alpn, CA.trustPolicy(), Duration.ofSeconds(5)));
   }
 
-  static HttpConnection connect(int port, List<String> alpn, WireProfile profile) throws IOException {
+  static HttpConnection connect(int port, List<String> alpn, RequestTemplate profile) throws IOException {
     return HttpConnections.open(tls(port, alpn), endpoint(port), profile);
   }
 

@@ -1,6 +1,6 @@
-package dev.guise.pool.internal.http.h1;
+package dev.guise.pool.internal.http1;
 
-import static dev.guise.pool.internal.http.HttpFailures.remaining;
+import static dev.guise.pool.internal.exchange.HttpFailures.remaining;
 
 import dev.guise.api.ClassifiedIOException;
 import dev.guise.api.FailureKind;
@@ -21,10 +21,10 @@ import dev.guise.codec.http1.Http1ResponseParser;
 import dev.guise.codec.io.PooledBufferedOutputStream;
 import dev.guise.pool.http.HttpRequest;
 import dev.guise.pool.http.HttpResponse;
-import dev.guise.pool.internal.http.HttpConnection;
-import dev.guise.pool.internal.http.HttpFailures;
-import dev.guise.pool.internal.http.ResponseBodies;
-import dev.guise.pool.internal.http.WireProfile;
+import dev.guise.pool.internal.exchange.HttpConnection;
+import dev.guise.pool.internal.exchange.HttpFailures;
+import dev.guise.pool.internal.exchange.ResponseBodies;
+import dev.guise.pool.internal.exchange.RequestTemplate;
 import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -42,7 +42,7 @@ import java.util.concurrent.atomic.AtomicLong;
 /**
  * An HTTP/1.1 client connection (RFC 9112) over any {@link TlsConnection}: one exchange at a time,
  * keep-alive, {@code Content-Length}, chunked and close-delimited bodies, interim (1xx) responses
- * skipped, headers in the profile's browser order ({@link WireProfile#http1Headers}).
+ * skipped, headers in the profile's browser order ({@link RequestTemplate#http1Headers}).
  *
  * <p>Reuse: the connection stays usable after a response only when the response was delimited
  * (length or chunked), neither side said {@code Connection: close}, and nothing followed the body
@@ -61,7 +61,7 @@ public final class Http1Connection implements HttpConnection {
 
   private final TlsConnection tls;
   private final TlsEndpoint endpoint;
-  private final WireProfile profile;
+  private final RequestTemplate profile;
   private final Http1Input in;
   private final OutputStream out;
   private final Http1RequestWriter requestWriter = new Http1RequestWriter();
@@ -72,7 +72,7 @@ public final class Http1Connection implements HttpConnection {
   private volatile boolean usable = true;
   private volatile boolean closed;
 
-  private Http1Connection(TlsConnection tls, TlsEndpoint endpoint, WireProfile profile) throws IOException {
+  private Http1Connection(TlsConnection tls, TlsEndpoint endpoint, RequestTemplate profile) throws IOException {
     this.tls = tls;
     this.endpoint = endpoint;
     this.profile = profile;
@@ -83,7 +83,7 @@ public final class Http1Connection implements HttpConnection {
   }
 
   /** Speaks HTTP/1.1 over {@code tls}, which the connection owns from here on. */
-  public static Http1Connection open(TlsConnection tls, TlsEndpoint endpoint, WireProfile profile)
+  public static Http1Connection open(TlsConnection tls, TlsEndpoint endpoint, RequestTemplate profile)
       throws IOException {
     return new Http1Connection(tls, endpoint, profile);
   }

@@ -1,8 +1,8 @@
-package dev.guise.pool.internal.http;
+package dev.guise.pool.internal.exchange;
 
-import static dev.guise.pool.internal.http.ScriptedH2Server.concat;
-import static dev.guise.pool.internal.http.ScriptedH2Server.frame;
-import static dev.guise.pool.internal.http.ScriptedH2Server.int32;
+import static dev.guise.pool.internal.exchange.ScriptedH2Server.concat;
+import static dev.guise.pool.internal.exchange.ScriptedH2Server.frame;
+import static dev.guise.pool.internal.exchange.ScriptedH2Server.int32;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -14,7 +14,7 @@ import dev.guise.api.Header;
 import dev.guise.fingerprint.BrowserProfiles;
 import dev.guise.pool.http.HttpRequest;
 import dev.guise.pool.http.HttpResponse;
-import dev.guise.pool.internal.http.HttpConnection.ExchangeLimits;
+import dev.guise.pool.internal.exchange.HttpConnection.ExchangeLimits;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -29,7 +29,7 @@ import org.junit.jupiter.api.Timeout;
 /** A server that breaks the rules: every case ends in a classified error, within its deadline. */
 @Timeout(value = 10, unit = TimeUnit.SECONDS)
 class Http2HostileServerTest {
-  private static final WireProfile CHROME = WireProfile.of(BrowserProfiles.get("chrome-156"));
+  private static final RequestTemplate CHROME = RequestTemplate.of(BrowserProfiles.get("chrome-156"));
   private static final HttpRequest GET = HttpRequest.get("https://localhost/");
 
   private static ClassifiedIOException failure(ScriptedH2Server.Script script, HttpRequest request, Duration deadline)

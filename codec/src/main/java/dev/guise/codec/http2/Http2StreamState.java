@@ -72,7 +72,8 @@ public final class Http2StreamState {
     state = switch (state) {
       case OPEN -> State.HALF_CLOSED_LOCAL;
       case HALF_CLOSED_REMOTE -> State.CLOSED;
-      default -> throw new IllegalStateException("END_STREAM on stream " + streamId + " in " + state);
+      default -> throw new IllegalStateException(
+          "END_STREAM on stream " + streamId + " in " + state);
     };
   }
 

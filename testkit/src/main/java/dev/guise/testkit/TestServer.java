@@ -29,8 +29,8 @@ import javax.net.ssl.TrustManagerFactory;
  * <pre>{@code
  * try (TestServer server = TestServer.builder().loopbackAddresses(3).build().start()) {
  *   HttpClient client = HttpClient.newBuilder().sslContext(server.clientSslContext()).build();
- *   client.send(HttpRequest.newBuilder(server.uri(server.addresses().get(1), "/fingerprint")).build(),
- *       BodyHandlers.ofString());
+ *   URI uri = server.uri(server.addresses().get(1), "/fingerprint");
+ *   client.send(HttpRequest.newBuilder(uri).build(), BodyHandlers.ofString());
  *   ConnectionRecord seen = server.connections().get(0);
  * }
  * }</pre>
@@ -68,8 +68,8 @@ import javax.net.ssl.TrustManagerFactory;
  * protocols} that the client offered. A client offering protocols of which the server speaks none
  * is refused with a fatal {@code no_application_protocol} alert (RFC 7301); a client offering no
  * ALPN at all gets HTTP/1.1 if the server speaks it and is refused with the same alert otherwise (a
- * server configured for {@code h2} only never falls back to HTTP/1.1). Either refusal is recorded as
- * the connection's {@link ConnectionRecord#failure() failure}, after its ClientHello.
+ * server configured for {@code h2} only never falls back to HTTP/1.1). Either refusal is recorded
+ * as the connection's {@link ConnectionRecord#failure() failure}, after its ClientHello.
  *
  * <p><b>Lifecycle.</b> {@link #start()} binds every address; {@link #down()} and {@link #up()}
  * take the whole server away and back on the same addresses and port (counted as {@link
@@ -182,7 +182,8 @@ public final class TestServer implements AutoCloseable {
       int zone = host.indexOf('%');
       host = "[" + (zone < 0 ? host : host.substring(0, zone)) + "]";
     }
-    return URI.create("https://" + host + ":" + port() + (path.startsWith("/") ? path : "/" + path));
+    String absolute = path.startsWith("/") ? path : "/" + path;
+    return URI.create("https://" + host + ":" + port() + absolute);
   }
 
   /** {@link #uri(InetAddress, String)} for the first address. */
@@ -231,10 +232,10 @@ public final class TestServer implements AutoCloseable {
    * The {@code /fingerprint} JSON document (shape above) for a recorded connection, without making
    * a request: what the server saw of that client, including the address it arrived on ({@code
    * server_ip}, {@code server_port}). The request fields ({@code method}, {@code path}, HTTP/2
-   * {@code stream_id} and {@code headers}) describe the connection's latest recorded request and are
-   * {@code null} (headers empty) before it has one; {@code http_version} is {@code null} when no
-   * protocol was agreed, and then the document has an {@code http1} part with nulls. A snapshot:
-   * call again for what arrived since.
+   * {@code stream_id} and {@code headers}) describe the connection's latest recorded request and
+   * are {@code null} (headers empty) before it has one; {@code http_version} is {@code null} when
+   * no protocol was agreed, and then the document has an {@code http1} part with nulls. A
+   * snapshot: call again for what arrived since.
    */
   public static String fingerprintJson(ConnectionRecord connection) {
     return FingerprintJson.fingerprint(Objects.requireNonNull(connection, "connection"));

@@ -1,6 +1,7 @@
 package dev.guise.pool.internal.exchange;
 
 import dev.guise.api.Header;
+import dev.guise.api.NegotiatedTls;
 import dev.guise.fingerprint.AkamaiFingerprint.Http2Setting;
 import dev.guise.fingerprint.AkamaiFingerprint.Priority;
 import dev.guise.fingerprint.BrowserProfile;
@@ -38,7 +39,8 @@ public final class RequestTemplate {
   public static final String NEUTRAL_NAME = "jdk-default";
 
   private static final Set<String> CONNECTION_SPECIFIC =
-      Set.of("connection", "keep-alive", "proxy-connection", "transfer-encoding", "upgrade", "host");
+      Set.of("connection", "keep-alive", "proxy-connection", "transfer-encoding", "upgrade",
+          "host");
 
   private final String name;
   private final Http2Behaviour http2;
@@ -110,7 +112,7 @@ public final class RequestTemplate {
   }
 
   /**
-   * The profile an engine presented, by the name in {@link dev.guise.api.NegotiatedTls#profile()}.
+   * The profile an engine presented, by the name in {@link NegotiatedTls#profile()}.
    *
    * @throws IllegalArgumentException for a name neither neutral nor a known browser
    */

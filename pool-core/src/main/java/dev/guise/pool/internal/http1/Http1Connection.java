@@ -43,7 +43,7 @@ import java.util.concurrent.atomic.AtomicLong;
 /**
  * An HTTP/1.1 client connection (RFC 9112) over any {@link TlsConnection}: one exchange at a time,
  * keep-alive, {@code Content-Length}, chunked and close-delimited bodies, interim (1xx) responses
- * skipped, headers in the profile's browser order ({@link RequestTemplate#http1Headers}).
+ * skipped, headers in the template's browser order ({@link RequestTemplate#http1Headers}).
  *
  * <p>Reuse: the connection stays usable after a response only when the response was delimited
  * (length or chunked), neither side said {@code Connection: close}, and nothing followed the body
@@ -62,7 +62,7 @@ public final class Http1Connection implements HttpConnection {
 
   private final TlsConnection tls;
   private final TlsEndpoint endpoint;
-  private final RequestTemplate profile;
+  private final RequestTemplate template;
   private final Http1Input in;
   private final OutputStream out;
   private final Http1RequestWriter requestWriter = new Http1RequestWriter();
@@ -73,11 +73,11 @@ public final class Http1Connection implements HttpConnection {
   private volatile boolean usable = true;
   private volatile boolean closed;
 
-  private Http1Connection(TlsConnection tls, TlsEndpoint endpoint, RequestTemplate profile)
+  private Http1Connection(TlsConnection tls, TlsEndpoint endpoint, RequestTemplate template)
       throws IOException {
     this.tls = tls;
     this.endpoint = endpoint;
-    this.profile = profile;
+    this.template = template;
     this.in = new Http1Input(new DeadlineInput(tls.input()), 16 * 1024);
     // Both buffers come from the shared pool and go back between exchanges: an idle keep-alive
     // connection holds neither (see releaseBuffers).
@@ -86,8 +86,8 @@ public final class Http1Connection implements HttpConnection {
 
   /** Speaks HTTP/1.1 over {@code tls}, which the connection owns from here on. */
   public static Http1Connection open(
-      TlsConnection tls, TlsEndpoint endpoint, RequestTemplate profile) throws IOException {
-    return new Http1Connection(tls, endpoint, profile);
+      TlsConnection tls, TlsEndpoint endpoint, RequestTemplate template) throws IOException {
+    return new Http1Connection(tls, endpoint, template);
   }
 
   @Override
@@ -226,7 +226,7 @@ public final class Http1Connection implements HttpConnection {
         request.port() == 443
             ? hostLiteral(request.host())
             : hostLiteral(request.host()) + ":" + request.port();
-    return profile.http1Headers(authority, caller);
+    return template.http1Headers(authority, caller);
   }
 
   private static String hostLiteral(String host) {
@@ -410,6 +410,6 @@ public final class Http1Connection implements HttpConnection {
 
   @Override
   public String toString() {
-    return "http/1.1 " + endpoint + " (" + profile.name() + ")";
+    return "http/1.1 " + endpoint + " (" + template.name() + ")";
   }
 }

@@ -3,11 +3,8 @@ package dev.guise.pool.internal.http2;
 import static dev.guise.pool.internal.exchange.HttpFailures.remaining;
 
 import dev.guise.api.ClassifiedIOException;
-import dev.guise.api.FailureKind;
-import dev.guise.api.Header;
 import dev.guise.api.HttpProtocol;
 import dev.guise.api.NegotiatedTls;
-import dev.guise.api.PoolAction;
 import dev.guise.api.TlsConnection;
 import dev.guise.api.TlsEndpoint;
 import dev.guise.codec.http2.FlowWindow;
@@ -49,10 +46,10 @@ import java.util.concurrent.locks.ReentrantLock;
  *
  * <p>This class is the session: it owns the state shared by the caller threads and the reader (the
  * streams, stream slots, send windows, the peer's settings, GOAWAY and close) under one state lock,
- * and runs each exchange on its caller's thread. The parts: {@link Http2Stream} (one exchange's
- * stream), {@link Http2Writer} (write lock, batching, watchdog), {@link Http2Reader} (the reader
- * thread and its frame handlers) and {@link Http2Messages} (requests and responses to and from
- * header lists). Who may hold which lock, wait where and complete a stream is written down in
+ * and its life from preface to close. The parts: {@link Http2Exchange} (one request and its
+ * response, on the caller's thread), {@link Http2Stream} (one exchange's stream), {@link
+ * Http2Writer} (write lock, batching, watchdog), {@link Http2Reader} (the reader thread and its
+ * frame handlers) and {@link Http2Messages} (requests and responses to and from header lists). Who may hold which lock, wait where and complete a stream is written down in
  * {@code docs/concurrency.md}, "The HTTP/2 session".
  *
  * <h2>Timeouts</h2>
@@ -263,37 +260,16 @@ public final class Http2Connection implements HttpConnection {
   public HttpResponse exchange(HttpRequest request, ExchangeLimits limits, long deadlineNanos)
       throws IOException {
     boolean reused = exchanges.getAndIncrement() > 0;
-    byte[] body = request.body().orElse(null);
-    boolean hasBody = body != null && body.length > 0;
-    List<Header> headerList;
-    try {
-      headerList = Http2Messages.requestHeaders(template, request, body);
-    } catch (IllegalArgumentException e) {
-      throw new ClassifiedIOException(FailureKind.INVALID_REQUEST, false, PoolAction.KEEP,
-          e.getMessage(), e);
-    }
-    boolean head = request.method().equals("HEAD");
-    reserveSlot(deadlineNanos);
-    Http2Stream stream = new Http2Stream(limits, head, lock.newCondition());
-    try {
-      startStream(stream, headerList, hasBody, deadlineNanos);
-      if (hasBody) {
-        sendBody(stream, body, deadlineNanos);
-      }
-      awaitResponse(stream, deadlineNanos);
-      byte[] decoded = head ? new byte[0] : Http2Messages.decodeBody(stream, limits, endpoint);
-      return new HttpResponse(stream.status, stream.headers, decoded, stream.trailers,
-          HttpProtocol.HTTP_2, endpoint, tls.negotiated().profile(), reused);
-    } finally {
-      if (stream.id == 0) {
-        releaseReservation();
-      } else {
-        endStream(stream);
-      }
-    }
+    return new Http2Exchange(this, template, headersPriority).run(request, limits, deadlineNanos,
+        reused);
   }
 
-  private void reserveSlot(long deadlineNanos) throws IOException {
+  // ---------------------------------------------------------------------------------------------
+  // Stream slots and the stream table
+  // ---------------------------------------------------------------------------------------------
+
+  /** Waits for a free stream slot and reserves it; the exchange's first step. */
+  void reserveSlot(long deadlineNanos) throws IOException {
     lock.lock();
     try {
       while (true) {
@@ -337,7 +313,8 @@ public final class Http2Connection implements HttpConnection {
     }
   }
 
-  private void releaseReservation() {
+  /** Gives back a slot whose stream never opened. */
+  void releaseReservation() {
     lock.lock();
     try {
       reservedSlots--;
@@ -349,127 +326,24 @@ public final class Http2Connection implements HttpConnection {
   }
 
   /**
-   * Opens the stream and writes its HEADERS. The id is taken under the write lock, so ids reach
-   * the wire in increasing order as RFC 9113 section 5.1.1 requires.
+   * Gives the stream its id and windows and enters it in the table, in place of its reserved
+   * slot. Called under the write lock, so ids reach the wire in increasing order (RFC 9113
+   * section 5.1.1).
+   *
+   * @return the streams in flight now, this one included
    */
-  private void startStream(Http2Stream stream, List<Header> headerList, boolean hasBody,
-      long deadlineNanos) throws IOException {
-    writer.acquire(deadlineNanos);
-    try {
-      int inFlight;
-      lock.lock();
-      try {
-        checkAcceptsStreams();
-        int id = nextStreamId;
-        stream.open(id, sendWindows.openStream(id), new ReceiveWindow(id, streamWindowTarget),
-            !hasBody);
-        streams.put(id, stream);
-        reservedSlots--;
-        highestStreamId = id;
-        nextStreamId = nextStreamId > Integer.MAX_VALUE - 2 ? -1 : nextStreamId + 2;
-        inFlight = streams.size();
-      } finally {
-        lock.unlock();
-      }
-      Http2FrameWriter frames = writer.frames();
-      byte[] block = writer.encoder().encode(headerList);
-      frames.writeHeaders(stream.id, block, !hasBody, headersPriority);
-      if (wire.streamWindowUpdate().isPresent()) {
-        frames.writeWindowUpdate(stream.id, (int) wire.streamWindowUpdate().getAsLong());
-      }
-      // A request without a body that finds others in flight shares their next write.
-      if (hasBody || !writer.keepForSharedWrite(inFlight)) {
-        writer.write(deadlineNanos);
-      }
-    } catch (IOException e) {
-      throw writeFailed(e);
-    } finally {
-      writer.release();
-    }
-  }
-
-  private void sendBody(Http2Stream stream, byte[] body, long deadlineNanos) throws IOException {
-    int off = 0;
-    while (off < body.length) {
-      int n;
-      boolean last;
-      lock.lock();
-      try {
-        while (true) {
-          if (stream.failure != null) {
-            throw stream.failure;
-          }
-          if (stream.responded) {
-            // The server answered before reading everything (e.g. 413): stop sending, keep the
-            // answer.
-            stream.resetLater(Http2ErrorCode.CANCEL);
-            return;
-          }
-          if (!stream.state.canSend()) {
-            return; // we reset it (the response was truncated): the exchange has its answer
-          }
-          n = sendWindows.take(stream.sendWindow, Math.min(peerMaxFrameSize, body.length - off));
-          if (n > 0) {
-            break;
-          }
-          long left = remaining(deadlineNanos);
-          if (left <= 0) {
-            throw HttpFailures.deadline("HTTP/2 flow-control window of " + endpoint
-                + " stayed closed until the deadline (" + off + " of " + body.length
-                + " bytes sent)");
-          }
-          windowOpened.awaitNanos(left);
-        }
-        last = off + n == body.length;
-        if (last) {
-          stream.state.sendEndStream();
-        }
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw HttpFailures.cancelled("interrupted waiting for flow-control window");
-      } finally {
-        lock.unlock();
-      }
-      writer.acquire(deadlineNanos);
-      try {
-        // The writer learns a new peer frame size only with our SETTINGS ACK; until then it may
-        // still hold the old (smaller) one.
-        Http2FrameWriter frames = writer.frames();
-        for (int sent = 0; sent < n; ) {
-          int piece = Math.min(n - sent, frames.maxFrameSize());
-          frames.writeData(stream.id, body, off + sent, piece, last && sent + piece == n);
-          sent += piece;
-        }
-        writer.write(deadlineNanos);
-      } catch (IOException e) {
-        throw writeFailed(e);
-      } finally {
-        writer.release();
-      }
-      off += n;
-    }
-  }
-
-  private void awaitResponse(Http2Stream stream, long deadlineNanos) throws IOException {
+  int openStream(Http2Stream stream, boolean endStream) throws IOException {
     lock.lock();
     try {
-      while (!stream.done()) {
-        long left = remaining(deadlineNanos);
-        if (left <= 0) {
-          stream.failure = HttpFailures.readTimeout("no complete HTTP/2 response from " + endpoint
-              + " on stream " + stream.id + " before the deadline");
-          stream.resetLater(Http2ErrorCode.CANCEL);
-          break;
-        }
-        stream.changed.awaitNanos(left);
-      }
-      if (stream.failure != null) {
-        throw stream.failure;
-      }
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      stream.resetLater(Http2ErrorCode.CANCEL);
-      throw HttpFailures.cancelled("interrupted waiting for the response");
+      checkAcceptsStreams();
+      int id = nextStreamId;
+      stream.open(id, sendWindows.openStream(id), new ReceiveWindow(id, streamWindowTarget),
+          endStream);
+      streams.put(id, stream);
+      reservedSlots--;
+      highestStreamId = id;
+      nextStreamId = nextStreamId > Integer.MAX_VALUE - 2 ? -1 : nextStreamId + 2;
+      return streams.size();
     } finally {
       lock.unlock();
     }
@@ -479,7 +353,7 @@ public final class Http2Connection implements HttpConnection {
    * Removes the exchange's stream and sends the RST_STREAM it left pending; the connection closes
    * here if it was draining.
    */
-  private void endStream(Http2Stream stream) {
+  void endStream(Http2Stream stream) {
     Http2ErrorCode reset;
     lock.lock();
     try {

@@ -258,8 +258,8 @@ final class Http2Session {
     write(w -> w.writeRstStream(streamId, code));
   }
 
-  /** Whether the stream was reset, by either side. */
-  private boolean isReset(Stream s) {
+  /** Whether the stream is closed: for one we never answer, reset by either side. */
+  private boolean isClosed(Stream s) {
     flowLock.lock();
     try {
       return s.state.isClosed();
@@ -563,7 +563,7 @@ final class Http2Session {
       }
       switch (decision.fault().kind()) {
         case STALL -> {
-          while (!isReset(stream) && !connection.awaitClosed(50)) {
+          while (!isClosed(stream) && !connection.awaitClosed(50)) {
             // Never answer; ends when the client resets the stream or the connection closes.
           }
         }

@@ -77,8 +77,8 @@ class ArchitectureTest {
   /**
    * No cycles between packages, where a package's {@code internal} implementation counts as part of
    * that package: {@code dev.guise.testkit.internal} (which implements the public interfaces of
-   * {@code dev.guise.testkit}) is one unit with it, and {@code dev.guise.pool.internal.http2} is one
-   * with a {@code dev.guise.pool.http2} slice. Any other cycle fails, inside a module or across
+   * {@code dev.guise.testkit}) is one unit with it, and {@code dev.guise.pool.internal.http2}
+   * counts as {@code dev.guise.pool.http2}. Any other cycle fails, inside a module or across
    * modules.
    */
   @Test

@@ -13,7 +13,7 @@ import dev.guise.pool.http.HttpRequest;
 import dev.guise.pool.http.HttpResponse;
 import dev.guise.pool.internal.HostKey;
 import dev.guise.pool.internal.Loan;
-import dev.guise.pool.internal.http.HttpConnection.ExchangeLimits;
+import dev.guise.pool.internal.exchange.HttpConnection.ExchangeLimits;
 import java.io.IOException;
 import java.time.Duration;
 

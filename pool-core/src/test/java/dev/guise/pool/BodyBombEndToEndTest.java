@@ -53,7 +53,7 @@ class BodyBombEndToEndTest {
   private static byte[] brotliBomb() throws IOException {
     // 100 MB of zeros, made with the brotli command-line tool (see ContentDecodingTest)
     try (InputStream in = BodyBombEndToEndTest.class.getResourceAsStream(
-        "/dev/guise/pool/internal/http/bomb.br")) {
+        "/dev/guise/pool/internal/exchange/bomb.br")) {
       return in.readAllBytes();
     }
   }

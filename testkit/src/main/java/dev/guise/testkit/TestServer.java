@@ -2,7 +2,7 @@ package dev.guise.testkit;
 
 import dev.guise.testkit.internal.FingerprintJson;
 import dev.guise.testkit.internal.ServerConfig;
-import dev.guise.testkit.internal.ServerEngine;
+import dev.guise.testkit.internal.ServerRuntime;
 import dev.guise.testkit.tls.IssuedCertificate;
 import dev.guise.testkit.tls.TestCertificateAuthority;
 import java.io.IOException;
@@ -29,8 +29,8 @@ import javax.net.ssl.TrustManagerFactory;
  * <pre>{@code
  * try (TestServer server = TestServer.builder().loopbackAddresses(3).build().start()) {
  *   HttpClient client = HttpClient.newBuilder().sslContext(server.clientSslContext()).build();
- *   client.send(HttpRequest.newBuilder(server.uri(server.addresses().get(1), "/fingerprint")).build(),
- *       BodyHandlers.ofString());
+ *   URI uri = server.uri(server.addresses().get(1), "/fingerprint");
+ *   client.send(HttpRequest.newBuilder(uri).build(), BodyHandlers.ofString());
  *   ConnectionRecord seen = server.connections().get(0);
  * }
  * }</pre>
@@ -68,8 +68,8 @@ import javax.net.ssl.TrustManagerFactory;
  * protocols} that the client offered. A client offering protocols of which the server speaks none
  * is refused with a fatal {@code no_application_protocol} alert (RFC 7301); a client offering no
  * ALPN at all gets HTTP/1.1 if the server speaks it and is refused with the same alert otherwise (a
- * server configured for {@code h2} only never falls back to HTTP/1.1). Either refusal is recorded as
- * the connection's {@link ConnectionRecord#failure() failure}, after its ClientHello.
+ * server configured for {@code h2} only never falls back to HTTP/1.1). Either refusal is recorded
+ * as the connection's {@link ConnectionRecord#failure() failure}, after its ClientHello.
  *
  * <p><b>Lifecycle.</b> {@link #start()} binds every address; {@link #down()} and {@link #up()}
  * take the whole server away and back on the same addresses and port (counted as {@link
@@ -82,17 +82,17 @@ public final class TestServer implements AutoCloseable {
   /** How many distinct addresses {@link #loopbackAddresses(int)} can produce. */
   public static final int MAX_LOOPBACK_ADDRESSES = 250 * 250;
 
-  private final ServerEngine engine;
+  private final ServerRuntime runtime;
   private final TestCertificateAuthority authority;
   private final IssuedCertificate certificate;
   private final List<String> hostNames;
 
   private TestServer(
-      ServerEngine engine,
+      ServerRuntime runtime,
       TestCertificateAuthority authority,
       IssuedCertificate certificate,
       List<String> hostNames) {
-    this.engine = engine;
+    this.runtime = runtime;
     this.authority = authority;
     this.certificate = certificate;
     this.hostNames = hostNames;
@@ -125,34 +125,34 @@ public final class TestServer implements AutoCloseable {
 
   /** Binds every address on one port and starts serving. Returns this. */
   public TestServer start() throws IOException {
-    engine.start();
+    runtime.start();
     return this;
   }
 
   /** The server goes away: listeners unbound (connects are refused), connections closed. */
   public void down() {
-    engine.down();
+    runtime.down();
   }
 
   /** Comes back after {@link #down()} on the same addresses and port. */
   public void up() throws IOException {
-    engine.up();
+    runtime.up();
   }
 
   /** {@link #down()} then {@link #up()}. */
   public void restart() throws IOException {
-    engine.down();
-    engine.up();
+    runtime.down();
+    runtime.up();
   }
 
   /** Whether the server is started and not down. */
   public boolean isUp() {
-    return engine.isUp();
+    return runtime.isUp();
   }
 
   /** Closes every listener and connection and joins the server's threads (at most ~5 s). */
   public void stop() {
-    engine.stop();
+    runtime.stop();
   }
 
   @Override
@@ -162,12 +162,12 @@ public final class TestServer implements AutoCloseable {
 
   /** The one port every address listens on (after {@link #start()}). */
   public int port() {
-    return engine.port();
+    return runtime.port();
   }
 
   /** The listening addresses, in the order given. */
   public List<InetAddress> addresses() {
-    return engine.config().addresses();
+    return runtime.config().addresses();
   }
 
   /** The host names in the default certificate (the first is the primary). */
@@ -182,7 +182,8 @@ public final class TestServer implements AutoCloseable {
       int zone = host.indexOf('%');
       host = "[" + (zone < 0 ? host : host.substring(0, zone)) + "]";
     }
-    return URI.create("https://" + host + ":" + port() + (path.startsWith("/") ? path : "/" + path));
+    String absolute = path.startsWith("/") ? path : "/" + path;
+    return URI.create("https://" + host + ":" + port() + absolute);
   }
 
   /** {@link #uri(InetAddress, String)} for the first address. */
@@ -219,22 +220,22 @@ public final class TestServer implements AutoCloseable {
 
   /** The fault plan, changeable while the server runs. */
   public Faults faults() {
-    return engine.faults();
+    return runtime.faults();
   }
 
   /** Every connection accepted so far, oldest first (survives down/up). */
   public List<ConnectionRecord> connections() {
-    return engine.connections();
+    return runtime.connections();
   }
 
   /**
    * The {@code /fingerprint} JSON document (shape above) for a recorded connection, without making
    * a request: what the server saw of that client, including the address it arrived on ({@code
    * server_ip}, {@code server_port}). The request fields ({@code method}, {@code path}, HTTP/2
-   * {@code stream_id} and {@code headers}) describe the connection's latest recorded request and are
-   * {@code null} (headers empty) before it has one; {@code http_version} is {@code null} when no
-   * protocol was agreed, and then the document has an {@code http1} part with nulls. A snapshot:
-   * call again for what arrived since.
+   * {@code stream_id} and {@code headers}) describe the connection's latest recorded request and
+   * are {@code null} (headers empty) before it has one; {@code http_version} is {@code null} when
+   * no protocol was agreed, and then the document has an {@code http1} part with nulls. A
+   * snapshot: call again for what arrived since.
    */
   public static String fingerprintJson(ConnectionRecord connection) {
     return FingerprintJson.fingerprint(Objects.requireNonNull(connection, "connection"));
@@ -242,39 +243,39 @@ public final class TestServer implements AutoCloseable {
 
   /** The connections accepted on {@code address}. */
   public List<ConnectionRecord> connections(InetAddress address) {
-    return engine.connections().stream()
+    return runtime.connections().stream()
         .filter(c -> c.localAddress().getAddress().equals(address))
         .toList();
   }
 
   /** Connections accepted on every address. */
   public long connectionsAccepted() {
-    return engine.connectionsAccepted();
+    return runtime.connectionsAccepted();
   }
 
   /** Connections accepted on {@code address}. */
   public long connectionsAccepted(InetAddress address) {
-    return engine.connectionsAccepted(address);
+    return runtime.connectionsAccepted(address);
   }
 
   /** Requests received (whether answered normally or with a fault) on every address. */
   public long requestsReceived() {
-    return engine.requestsReceived();
+    return runtime.requestsReceived();
   }
 
   /** Requests received on {@code address}. */
   public long requestsReceived(InetAddress address) {
-    return engine.requestsReceived(address);
+    return runtime.requestsReceived(address);
   }
 
   /** Connections currently open. */
   public int openConnections() {
-    return engine.openConnections();
+    return runtime.openConnections();
   }
 
   /** Threads the server started that are still alive (0 after {@link #close()}). */
   public int liveThreads() {
-    return engine.liveThreads();
+    return runtime.liveThreads();
   }
 
   /**
@@ -440,7 +441,7 @@ public final class TestServer implements AutoCloseable {
               maxBodyBytes,
               handshakeTimeout,
               readTimeout);
-      return new TestServer(new ServerEngine(config), ca, cert, hostNames);
+      return new TestServer(new ServerRuntime(config), ca, cert, hostNames);
     }
   }
 }

@@ -1,7 +1,7 @@
 package dev.guise.pool.internal;
 
 import dev.guise.api.TlsEndpoint;
-import dev.guise.pool.internal.http.HttpConnection;
+import dev.guise.pool.internal.exchange.HttpConnection;
 import java.io.IOException;
 
 /**

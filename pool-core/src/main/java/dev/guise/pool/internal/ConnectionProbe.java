@@ -9,7 +9,7 @@ import dev.guise.api.ValidationTarget;
 import dev.guise.pool.config.PoolConfig;
 import dev.guise.pool.http.HttpRequest;
 import dev.guise.pool.http.HttpResponse;
-import dev.guise.pool.internal.http.HttpConnection.ExchangeLimits;
+import dev.guise.pool.internal.exchange.HttpConnection.ExchangeLimits;
 import java.io.IOException;
 import java.net.URI;
 import java.time.Clock;

@@ -8,7 +8,7 @@ import dev.guise.api.TlsEndpoint;
 import dev.guise.api.ValidationResult;
 import dev.guise.api.spi.ConnectionValidator;
 import dev.guise.pool.config.PoolConfig;
-import dev.guise.pool.internal.http.HttpConnection;
+import dev.guise.pool.internal.exchange.HttpConnection;
 import java.io.IOException;
 import java.time.Clock;
 import java.time.Duration;

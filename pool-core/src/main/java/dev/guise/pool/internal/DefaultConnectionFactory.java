@@ -10,7 +10,7 @@ import dev.guise.api.TlsEndpoint;
 import dev.guise.api.spi.Providers;
 import dev.guise.api.spi.TlsFingerprintProvider;
 import dev.guise.pool.config.PoolConfig;
-import dev.guise.pool.internal.http.HttpConnection;
+import dev.guise.pool.internal.exchange.HttpConnection;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.Socket;

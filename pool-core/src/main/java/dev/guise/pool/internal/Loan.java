@@ -1,7 +1,7 @@
 package dev.guise.pool.internal;
 
 import dev.guise.api.TlsEndpoint;
-import dev.guise.pool.internal.http.HttpConnection;
+import dev.guise.pool.internal.exchange.HttpConnection;
 
 /**
  * The pool's record of one lease of a {@link PooledConnection}: made by its {@link RoutePool},

@@ -18,7 +18,7 @@ import dev.guise.api.spi.ConnectionValidator;
 import dev.guise.pool.config.IpRotation;
 import dev.guise.pool.config.PoolConfig;
 import dev.guise.pool.http.HttpRequest;
-import dev.guise.pool.internal.http.HttpConnection.ExchangeLimits;
+import dev.guise.pool.internal.exchange.HttpConnection.ExchangeLimits;
 import dev.guise.pool.stats.ConnectionState;
 import java.io.IOException;
 import java.net.ConnectException;

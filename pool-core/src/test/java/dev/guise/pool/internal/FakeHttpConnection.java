@@ -6,7 +6,7 @@ import dev.guise.api.NegotiatedTls;
 import dev.guise.api.TlsEndpoint;
 import dev.guise.pool.http.HttpRequest;
 import dev.guise.pool.http.HttpResponse;
-import dev.guise.pool.internal.http.HttpConnection;
+import dev.guise.pool.internal.exchange.HttpConnection;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.List;

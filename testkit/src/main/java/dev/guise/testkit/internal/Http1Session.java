@@ -37,7 +37,7 @@ final class Http1Session {
   private static final int WRITE_CHUNK = 8192;
   private static final int MAX_CHUNK_LINE = 1024;
 
-  private final ServerEngine engine;
+  private final ServerRuntime runtime;
   private final LiveConnection connection;
   private final Http1Input in;
   private final OutputStream out;
@@ -45,13 +45,13 @@ final class Http1Session {
   private final Http1RequestParser parser;
   private final Http1ResponseWriter responseWriter = new Http1ResponseWriter();
 
-  Http1Session(ServerEngine engine, LiveConnection connection, SSLSocket tls) throws IOException {
-    this.engine = engine;
+  Http1Session(ServerRuntime runtime, LiveConnection connection, SSLSocket tls) throws IOException {
+    this.runtime = runtime;
     this.connection = connection;
     this.in = new Http1Input(tls.getInputStream(), 16 * 1024);
     this.out = new BufferedOutputStream(tls.getOutputStream(), 16 * 1024);
     // One limit for the whole head, as configured; a single line may use all of it.
-    int head = Math.max(16, engine.config().maxHeaderBytes());
+    int head = Math.max(16, runtime.config().maxHeaderBytes());
     this.limits = new Http1Limits(head, head, MAX_CHUNK_LINE, head);
     this.parser = new Http1RequestParser(limits);
   }
@@ -111,7 +111,7 @@ final class Http1Session {
               authority == null ? "" : authority,
               headers,
               body);
-      ServerEngine.Decision decision = engine.decide(request);
+      ServerRuntime.Decision decision = runtime.decide(request);
       boolean isHead = head.method().equals("HEAD");
       if (decision.fault() != null) {
         switch (decision.fault().kind()) {
@@ -131,7 +131,7 @@ final class Http1Session {
             return false;
           }
           default -> {
-            // STATUS: an ordinary response built by the engine.
+            // STATUS: an ordinary response built by the runtime.
           }
         }
       }
@@ -182,7 +182,7 @@ final class Http1Session {
    *     chunked framing
    */
   private byte[] readBody(Http1Request head) throws IOException {
-    int max = engine.config().maxBodyBytes();
+    int max = runtime.config().maxBodyBytes();
     if (head.framing() == Http1BodyFraming.CONTENT_LENGTH && head.contentLength() > max) {
       throw tooLarge(max);
     }

@@ -5,6 +5,7 @@ import dev.guise.api.HttpProtocol;
 import dev.guise.codec.hpack.HpackDecoder;
 import dev.guise.codec.hpack.HpackEncoder;
 import dev.guise.codec.hpack.HpackException;
+import dev.guise.codec.http2.FlowWindow;
 import dev.guise.codec.http2.HeaderBlockAssembler;
 import dev.guise.codec.http2.Http2ErrorCode;
 import dev.guise.codec.http2.Http2Exception;
@@ -13,6 +14,8 @@ import dev.guise.codec.http2.Http2FrameHeader;
 import dev.guise.codec.http2.Http2FrameReader;
 import dev.guise.codec.http2.Http2FrameWriter;
 import dev.guise.codec.http2.Http2Setting;
+import dev.guise.codec.http2.Http2StreamState;
+import dev.guise.codec.http2.SendWindows;
 import dev.guise.fingerprint.AkamaiFingerprint;
 import dev.guise.testkit.Http2FrameRecord;
 import dev.guise.testkit.Http2HeadersRecord;
@@ -45,19 +48,20 @@ import javax.net.ssl.SSLSocket;
  *
  * <p>One reader thread (the connection's) reads and logs every client frame; each request runs on
  * its own virtual thread. Writes are serialised by {@link #writeLock} (HPACK state must change in
- * the order blocks hit the wire, and the frame writer is not thread-safe); send windows are guarded
- * by {@link #flowLock}, a separate lock so that a writer blocked on TCP never stops the reader from
- * crediting windows.
+ * the order blocks hit the wire, and the frame writer is not thread-safe); the send windows and
+ * the streams' states (the codec's {@link SendWindows} and {@link Http2StreamState}, shared with
+ * the client) are guarded by {@link #flowLock}, a separate lock so that a writer blocked on TCP
+ * never stops the reader from crediting windows ({@code docs/concurrency.md}, "The HTTP/2
+ * session").
  *
  * <p>The log takes each frame's flags and length from {@link Http2FrameReader#lastFrameHeader()},
  * the octets as sent: the frame objects keep only the flags their type defines, and a fingerprint
  * must show whatever the client set.
  */
 final class Http2Session {
-  private static final int DEFAULT_WINDOW = 65_535;
   private static final long GOAWAY_DRAIN_MILLIS = 5_000;
 
-  private final ServerEngine engine;
+  private final ServerRuntime runtime;
   private final LiveConnection connection;
   private final ConnectionLog log;
   private final Http2FrameReader reader;
@@ -74,8 +78,7 @@ final class Http2Session {
   private final int maxConcurrentStreams;
 
   // Guarded by flowLock.
-  private long connectionSendWindow = DEFAULT_WINDOW;
-  private int peerInitialWindow = DEFAULT_WINDOW;
+  private final SendWindows sendWindows = new SendWindows();
   private volatile int peerMaxFrame = Http2FrameReader.DEFAULT_MAX_FRAME_SIZE;
 
   /** Streams above this are ignored once we sent GOAWAY; MAX_VALUE until then. */
@@ -91,36 +94,42 @@ final class Http2Session {
     final int id;
     final List<Header> headers;
     final ByteArrayOutputStream body = new ByteArrayOutputStream();
-    long sendWindow; // guarded by flowLock
-    volatile boolean reset;
+    // Guarded by flowLock.
+    final FlowWindow sendWindow;
+    final Http2StreamState state;
     boolean dispatched;
 
-    Stream(int id, List<Header> headers, long sendWindow) {
+    Stream(int id, List<Header> headers, FlowWindow sendWindow, Http2StreamState state) {
       this.id = id;
       this.headers = headers;
       this.sendWindow = sendWindow;
+      this.state = state;
     }
   }
 
-  Http2Session(ServerEngine engine, LiveConnection connection, SSLSocket tls) throws IOException {
-    this.engine = engine;
+  Http2Session(ServerRuntime runtime, LiveConnection connection, SSLSocket tls) throws IOException {
+    this.runtime = runtime;
     this.connection = connection;
     this.log = connection.log;
-    ServerConfig config = engine.config();
+    ServerConfig config = runtime.config();
     // The reader enforces our SETTINGS_MAX_FRAME_SIZE; a configured value outside what the
     // protocol allows is still sent as configured (a test may want that) but read as the nearest
     // legal one.
     int ourMaxFrame =
         Math.clamp(
-            config.http2Setting(Http2Setting.MAX_FRAME_SIZE, Http2FrameReader.DEFAULT_MAX_FRAME_SIZE),
+            config.http2Setting(
+                Http2Setting.MAX_FRAME_SIZE, Http2FrameReader.DEFAULT_MAX_FRAME_SIZE),
             Http2FrameReader.DEFAULT_MAX_FRAME_SIZE,
             Http2FrameReader.MAX_MAX_FRAME_SIZE);
-    this.reader = new Http2FrameReader(new BufferedInputStream(tls.getInputStream(), 16 * 1024), ourMaxFrame);
+    this.reader = new Http2FrameReader(
+        new BufferedInputStream(tls.getInputStream(), 16 * 1024), ourMaxFrame);
     this.out = new BufferedOutputStream(tls.getOutputStream(), 16 * 1024);
     this.writer = new Http2FrameWriter(out, Http2FrameReader.DEFAULT_MAX_FRAME_SIZE);
-    this.decoder = new HpackDecoder(HpackDecoder.DEFAULT_HEADER_TABLE_SIZE, config.maxHeaderBytes());
+    this.decoder =
+        new HpackDecoder(HpackDecoder.DEFAULT_HEADER_TABLE_SIZE, config.maxHeaderBytes());
     this.assembler = new HeaderBlockAssembler(config.maxHeaderBytes());
-    this.maxConcurrentStreams = config.http2Setting(Http2Setting.MAX_CONCURRENT_STREAMS, Integer.MAX_VALUE);
+    this.maxConcurrentStreams =
+        config.http2Setting(Http2Setting.MAX_CONCURRENT_STREAMS, Integer.MAX_VALUE);
   }
 
   void run() throws IOException {
@@ -133,7 +142,7 @@ final class Http2Session {
         return;
       }
       List<Http2Setting> settings = new ArrayList<>();
-      for (int[] s : engine.config().http2Settings()) {
+      for (int[] s : runtime.config().http2Settings()) {
         settings.add(new Http2Setting(s[0], s[1] & 0xffff_ffffL));
       }
       writeLock.lock();
@@ -184,7 +193,8 @@ final class Http2Session {
       Http2FrameHeader raw = reader.lastFrameHeader();
       if (frame instanceof Http2Frame.PushPromise) {
         logFrame(raw, "");
-        throw Http2Exception.connectionError(Http2ErrorCode.PROTOCOL_ERROR, "PUSH_PROMISE from a client");
+        throw Http2Exception.connectionError(
+            Http2ErrorCode.PROTOCOL_ERROR, "PUSH_PROMISE from a client");
       }
       HeaderBlockAssembler.HeaderBlock block;
       try {
@@ -237,16 +247,22 @@ final class Http2Session {
   private void resetStream(int streamId, Http2ErrorCode code) throws IOException {
     Stream s = streams.remove(streamId);
     if (s != null) {
-      s.reset = true;
-      signalWindows();
+      flowLock.lock();
+      try {
+        s.state.sendReset();
+        windowOpened.signalAll();
+      } finally {
+        flowLock.unlock();
+      }
     }
     write(w -> w.writeRstStream(streamId, code));
   }
 
-  private void signalWindows() {
+  /** Whether the stream is closed: for one we never answer, reset by either side. */
+  private boolean isClosed(Stream s) {
     flowLock.lock();
     try {
-      windowOpened.signalAll();
+      return s.state.isClosed();
     } finally {
       flowLock.unlock();
     }
@@ -275,7 +291,8 @@ final class Http2Session {
       headers = decoder.decode(block);
     } catch (HpackException e) {
       logFrame(headersFrame, "undecodable: " + e.getMessage());
-      throw Http2Exception.connectionError(Http2ErrorCode.COMPRESSION_ERROR, "HPACK: " + e.getMessage());
+      throw Http2Exception.connectionError(
+          Http2ErrorCode.COMPRESSION_ERROR, "HPACK: " + e.getMessage());
     }
     AkamaiFingerprint.Priority priority = first.priority().map(Http2Session::priority).orElse(null);
     String priorityText =
@@ -291,17 +308,22 @@ final class Http2Session {
     Stream existing = streams.get(streamId);
     if (existing != null) {
       // Trailers: nothing to answer yet; they end the request body.
+      if (!receive(existing, "HEADERS", endStream)) {
+        return;
+      }
       if (endStream && !existing.dispatched) {
         dispatch(existing);
       }
       return;
     }
     if (streamId % 2 == 0 || streamId <= lastClientStream) {
-      throw Http2Exception.connectionError(Http2ErrorCode.PROTOCOL_ERROR, "bad client stream id " + streamId);
+      throw Http2Exception.connectionError(
+          Http2ErrorCode.PROTOCOL_ERROR, "bad client stream id " + streamId);
     }
     lastClientStream = streamId;
     log.headers(
-        new Http2HeadersRecord(streamId, headersFrame.flags(), Optional.ofNullable(priority), headers));
+        new Http2HeadersRecord(
+            streamId, headersFrame.flags(), Optional.ofNullable(priority), headers));
     log.request(new RequestRecord(HttpProtocol.HTTP_2, streamId, "", headers));
     if (streamId > goAwayLastStream) {
       return; // after our GOAWAY: ignored, the client retries it elsewhere
@@ -310,14 +332,15 @@ final class Http2Session {
       write(w -> w.writeRstStream(streamId, Http2ErrorCode.REFUSED_STREAM));
       return;
     }
-    long window;
+    Stream stream;
     flowLock.lock();
     try {
-      window = peerInitialWindow;
+      Http2StreamState state = new Http2StreamState(streamId);
+      state.receive("HEADERS", endStream);
+      stream = new Stream(streamId, headers, sendWindows.openStream(streamId), state);
     } finally {
       flowLock.unlock();
     }
-    Stream stream = new Stream(streamId, headers, window);
     streams.put(streamId, stream);
     if (endStream) {
       dispatch(stream);
@@ -334,14 +357,14 @@ final class Http2Session {
       write(w -> w.writeWindowUpdate(0, spent));
     }
     Stream stream = streams.get(streamId);
-    if (stream == null || stream.dispatched) {
-      return; // refused, ignored after GOAWAY, or already answered: nothing to collect
+    if (stream == null || !receive(stream, "DATA", d.endStream()) || stream.dispatched) {
+      return; // refused, ignored after GOAWAY, reset, or already answered: nothing to collect
     }
     if (spent > 0 && !d.endStream()) {
       write(w -> w.writeWindowUpdate(streamId, spent));
     }
     byte[] data = d.data();
-    if (stream.body.size() + data.length > engine.config().maxBodyBytes()) {
+    if (stream.body.size() + data.length > runtime.config().maxBodyBytes()) {
       streams.remove(streamId);
       write(w -> w.writeRstStream(streamId, Http2ErrorCode.ENHANCE_YOUR_CALM));
       return;
@@ -382,11 +405,12 @@ final class Http2Session {
         case Http2Setting.INITIAL_WINDOW_SIZE -> {
           flowLock.lock();
           try {
-            long delta = setting.value() - peerInitialWindow;
-            peerInitialWindow = (int) setting.value();
+            List<FlowWindow> open = new ArrayList<>();
             for (Stream st : streams.values()) {
-              st.sendWindow += delta;
+              open.add(st.sendWindow);
             }
+            // Past 2^31-1 is a connection error (RFC 9113 section 6.9.2): GOAWAY from run().
+            sendWindows.initialStreamWindowChanged(setting.value(), open);
             windowOpened.signalAll();
           } finally {
             flowLock.unlock();
@@ -409,24 +433,35 @@ final class Http2Session {
     write(Http2FrameWriter::writeSettingsAck);
   }
 
-  private void onWindowUpdate(Http2FrameHeader raw, Http2Frame.WindowUpdate w) {
+  private void onWindowUpdate(Http2FrameHeader raw, Http2Frame.WindowUpdate w)
+      throws IOException {
     long increment = w.increment();
     int streamId = w.streamId();
     logFrame(raw, "increment=" + increment);
     log.windowUpdate(streamId, increment);
+    Http2Exception streamError = null;
     flowLock.lock();
     try {
+      // Past 2^31-1 is an error (RFC 9113 section 6.9.1): the connection's goes to run() as
+      // GOAWAY, a stream's resets that stream.
       if (streamId == 0) {
-        connectionSendWindow += increment;
+        sendWindows.connection().expand(increment);
       } else {
         Stream s = streams.get(streamId);
         if (s != null) {
-          s.sendWindow += increment;
+          try {
+            s.sendWindow.expand(increment);
+          } catch (Http2Exception e) {
+            streamError = e;
+          }
         }
       }
       windowOpened.signalAll();
     } finally {
       flowLock.unlock();
+    }
+    if (streamError != null) {
+      resetStream(streamId, streamError.errorCode());
     }
   }
 
@@ -450,9 +485,34 @@ final class Http2Session {
     logFrame(raw, "error=" + r.errorCode());
     Stream s = streams.get(r.streamId());
     if (s != null) {
-      s.reset = true;
-      signalWindows();
+      flowLock.lock();
+      try {
+        s.state.receiveReset();
+        windowOpened.signalAll();
+      } finally {
+        flowLock.unlock();
+      }
     }
+  }
+
+  /**
+   * Moves the stream's state on for a client HEADERS or DATA frame. A frame after the client
+   * ended the stream is a STREAM_CLOSED stream error (RFC 9113 section 5.1).
+   *
+   * @return whether the frame is for the stream (false after it was reset)
+   */
+  private boolean receive(Stream s, String frameType, boolean endStream) throws IOException {
+    Http2Exception error;
+    flowLock.lock();
+    try {
+      return s.state.receive(frameType, endStream);
+    } catch (Http2Exception e) {
+      error = e;
+    } finally {
+      flowLock.unlock();
+    }
+    resetStream(s.id, error.errorCode());
+    return false;
   }
 
   private static AkamaiFingerprint.Priority priority(Http2Frame.PriorityFields p) {
@@ -466,7 +526,7 @@ final class Http2Session {
     stream.dispatched = true;
     activeStreams.incrementAndGet();
     connection.requestStarted();
-    engine.spawn("testkit-h2-" + log.id() + "-" + stream.id, () -> respond(stream));
+    runtime.spawn("testkit-h2-" + log.id() + "-" + stream.id, () -> respond(stream));
   }
 
   private void respond(Stream stream) {
@@ -495,7 +555,7 @@ final class Http2Session {
               authority,
               stream.headers,
               stream.body.toByteArray());
-      ServerEngine.Decision decision = engine.decide(request);
+      ServerRuntime.Decision decision = runtime.decide(request);
       boolean head = method.equals("HEAD");
       if (decision.fault() == null) {
         writeResponse(stream, decision.response(), head, Integer.MAX_VALUE);
@@ -503,7 +563,7 @@ final class Http2Session {
       }
       switch (decision.fault().kind()) {
         case STALL -> {
-          while (!stream.reset && !connection.awaitClosed(50)) {
+          while (!isClosed(stream) && !connection.awaitClosed(50)) {
             // Never answer; ends when the client resets the stream or the connection closes.
           }
         }
@@ -563,6 +623,9 @@ final class Http2Session {
     } finally {
       writeLock.unlock();
     }
+    if (endStream) {
+      sentEndStream(stream);
+    }
     int off = 0;
     while (off < end) {
       int n = acquireWindow(stream, Math.min(end - off, peerMaxFrame));
@@ -583,13 +646,32 @@ final class Http2Session {
       }
       off += n;
     }
+    if (complete && body.length > 0) {
+      sentEndStream(stream);
+    }
+  }
+
+  /** Our END_STREAM went out: the stream's state moves on, unless a reset closed it meanwhile. */
+  private void sentEndStream(Stream stream) {
+    flowLock.lock();
+    try {
+      if (stream.state.canSend()) {
+        stream.state.sendEndStream();
+      }
+    } finally {
+      flowLock.unlock();
+    }
   }
 
   /** Up to {@code want} bytes of send window, blocking until some is open; 0 if the stream died. */
   private int acquireWindow(Stream stream, int want) throws InterruptedIOException {
     flowLock.lock();
     try {
-      while (!closed && !stream.reset && (connectionSendWindow <= 0 || stream.sendWindow <= 0)) {
+      while (!closed && !stream.state.isClosed()) {
+        int n = sendWindows.take(stream.sendWindow, want);
+        if (n > 0) {
+          return n;
+        }
         try {
           windowOpened.await(100, TimeUnit.MILLISECONDS);
         } catch (InterruptedException e) {
@@ -597,13 +679,7 @@ final class Http2Session {
           throw new InterruptedIOException("server stopping");
         }
       }
-      if (closed || stream.reset) {
-        return 0;
-      }
-      int n = (int) Math.min(want, Math.min(connectionSendWindow, stream.sendWindow));
-      connectionSendWindow -= n;
-      stream.sendWindow -= n;
-      return n;
+      return 0;
     } finally {
       flowLock.unlock();
     }

@@ -7,7 +7,7 @@ import java.util.List;
 import javax.net.ssl.SSLContext;
 
 /**
- * Everything a {@link ServerEngine} needs, fixed at build time.
+ * Everything a {@link ServerRuntime} needs, fixed at build time.
  *
  * @param addresses the local addresses to listen on, all on the same port
  * @param port the port, or 0 to pick one that is free on every address

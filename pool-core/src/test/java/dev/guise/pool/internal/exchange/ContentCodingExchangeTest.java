@@ -1,4 +1,4 @@
-package dev.guise.pool.internal.http;
+package dev.guise.pool.internal.exchange;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -10,7 +10,7 @@ import dev.guise.api.FailureKind;
 import dev.guise.api.Header;
 import dev.guise.fingerprint.BrowserProfiles;
 import dev.guise.pool.http.HttpRequest;
-import dev.guise.pool.internal.http.HttpConnection.ExchangeLimits;
+import dev.guise.pool.internal.exchange.HttpConnection.ExchangeLimits;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -37,7 +37,8 @@ import org.junit.jupiter.api.Timeout;
  */
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
 class ContentCodingExchangeTest {
-  private static final WireProfile CHROME = WireProfile.of(BrowserProfiles.get("chrome-156"));
+  private static final RequestTemplate CHROME =
+      RequestTemplate.of(BrowserProfiles.get("chrome-156"));
   private static final HttpRequest GET = HttpRequest.get("https://localhost/");
   private static final byte[] TEXT = text();
   private static final List<String> CODINGS = List.of("gzip", "deflate", "br", "zstd");
@@ -72,7 +73,8 @@ class ContentCodingExchangeTest {
     return switch (coding) {
       case "gzip" -> encode(GZIPOutputStream::new, TEXT);
       case "deflate" -> encode(DeflaterOutputStream::new, TEXT);
-      case "raw-deflate" -> encode(out -> new DeflaterOutputStream(out, new Deflater(6, true)), TEXT);
+      case "raw-deflate" ->
+          encode(out -> new DeflaterOutputStream(out, new Deflater(6, true)), TEXT);
       case "br" -> resource("text.br");
       case "zstd" -> resource("text.zst");
       default -> throw new IllegalArgumentException(coding);
@@ -90,44 +92,61 @@ class ContentCodingExchangeTest {
   }
 
   /** Serves one response with {@code body} as the given coding and runs one exchange against it. */
-  private static byte[] fetch(boolean h2, String coding, byte[] body, ExchangeLimits limits) throws Exception {
+  private static byte[] fetch(boolean h2, String coding, byte[] body, ExchangeLimits limits)
+      throws Exception {
     String wireCoding = coding.equals("raw-deflate") ? "deflate" : coding;
-    ScriptedH2Server.Script script = h2
-        ? s -> {
-          s.readPreface();
-          s.readUntil(1);
-          s.settingsAndAck();
-          byte[] block = s.encoder.encode(List.of(new Header(":status", "200"),
-              new Header("content-encoding", wireCoding), new Header("content-length", Integer.toString(body.length))));
-          s.write(1, 0x4, 1, block);
-          s.drainInBackground();
-          for (int off = 0; off < body.length; off += 16_384) {
-            int n = Math.min(16_384, body.length - off);
-            try {
-              s.write(0, off + n == body.length ? 1 : 0, 1, Arrays.copyOfRange(body, off, off + n));
-            } catch (IOException reset) {
-              return; // the client stopped reading (truncation or a failure): fine
+    ScriptedH2Server.Script script =
+        h2
+            ? s -> {
+              s.readPreface();
+              s.readUntil(1);
+              s.settingsAndAck();
+              byte[] block =
+                  s.encoder.encode(
+                      List.of(
+                          new Header(":status", "200"),
+                          new Header("content-encoding", wireCoding),
+                          new Header("content-length", Integer.toString(body.length))));
+              s.write(1, 0x4, 1, block);
+              s.drainInBackground();
+              for (int off = 0; off < body.length; off += 16_384) {
+                int n = Math.min(16_384, body.length - off);
+                try {
+                  s.write(
+                      0, off + n == body.length ? 1 : 0, 1, Arrays.copyOfRange(body, off, off + n));
+                } catch (IOException reset) {
+                  return; // the client stopped reading (truncation or a failure): fine
+                }
+              }
             }
-          }
-        }
-        : s -> {
-          int state = 0;
-          while (state < 4) {
-            int b = s.rawIn().read();
-            state = (b == '\r' && (state == 0 || state == 2)) || (b == '\n' && (state == 1 || state == 3)) ? state + 1 : 0;
-          }
-          s.out.write(("HTTP/1.1 200 OK\r\nContent-Encoding: " + wireCoding + "\r\nContent-Length: " + body.length
-              + "\r\n\r\n").getBytes(StandardCharsets.ISO_8859_1));
-          try {
-            s.out.write(body);
-            s.out.flush();
-          } catch (IOException reset) {
-            return;
-          }
-          s.awaitClientClose();
-        };
+            : s -> {
+              int state = 0;
+              while (state < 4) {
+                int b = s.rawIn().read();
+                state =
+                    (b == '\r' && (state == 0 || state == 2))
+                            || (b == '\n' && (state == 1 || state == 3))
+                        ? state + 1
+                        : 0;
+              }
+              s.out.write(
+                  ("HTTP/1.1 200 OK\r\nContent-Encoding: "
+                          + wireCoding
+                          + "\r\nContent-Length: "
+                          + body.length
+                          + "\r\n\r\n")
+                      .getBytes(StandardCharsets.ISO_8859_1));
+              try {
+                s.out.write(body);
+                s.out.flush();
+              } catch (IOException reset) {
+                return;
+              }
+              s.awaitClientClose();
+            };
     try (ScriptedH2Server server = new ScriptedH2Server(h2 ? "h2" : "http/1.1", script);
-        HttpConnection c = TlsPeers.connect(server.port(), List.of(h2 ? "h2" : "http/1.1"), CHROME)) {
+        HttpConnection c =
+            TlsPeers.connect(server.port(), List.of(h2 ? "h2" : "http/1.1"), CHROME)) {
       return c.exchange(GET, limits, TlsPeers.deadline(Duration.ofSeconds(10))).body();
     }
   }
@@ -140,22 +159,36 @@ class ContentCodingExchangeTest {
   void everyAdvertisedCodingDecodesOverBothProtocols() throws Exception {
     for (boolean h2 : new boolean[] {false, true}) {
       for (String coding : List.of("gzip", "deflate", "raw-deflate", "br", "zstd")) {
-        assertArrayEquals(TEXT, fetch(h2, coding, encodedText(coding), ExchangeLimits.DEFAULT), coding + " h2=" + h2);
+        assertArrayEquals(
+            TEXT,
+            fetch(h2, coding, encodedText(coding), ExchangeLimits.DEFAULT),
+            coding + " h2=" + h2);
       }
     }
   }
 
   @Test
   void cutOrCorruptBodiesAreProtocolErrors() throws Exception {
-    byte[] garbage = "this is not compressed at all, not even a little".getBytes(StandardCharsets.US_ASCII);
+    byte[] garbage =
+        "this is not compressed at all, not even a little".getBytes(StandardCharsets.US_ASCII);
     for (boolean h2 : new boolean[] {false, true}) {
       for (String coding : CODINGS) {
         byte[] full = encodedText(coding);
         byte[] cut = Arrays.copyOf(full, full.length / 2);
-        assertEquals(FailureKind.PROTOCOL_ERROR, assertThrows(ClassifiedIOException.class,
-            () -> fetch(h2, coding, cut, ExchangeLimits.DEFAULT), coding + " cut, h2=" + h2).kind());
-        assertEquals(FailureKind.PROTOCOL_ERROR, assertThrows(ClassifiedIOException.class,
-            () -> fetch(h2, coding, garbage, ExchangeLimits.DEFAULT), coding + " garbage, h2=" + h2).kind());
+        assertEquals(
+            FailureKind.PROTOCOL_ERROR,
+            assertThrows(
+                    ClassifiedIOException.class,
+                    () -> fetch(h2, coding, cut, ExchangeLimits.DEFAULT),
+                    coding + " cut, h2=" + h2)
+                .kind());
+        assertEquals(
+            FailureKind.PROTOCOL_ERROR,
+            assertThrows(
+                    ClassifiedIOException.class,
+                    () -> fetch(h2, coding, garbage, ExchangeLimits.DEFAULT),
+                    coding + " garbage, h2=" + h2)
+                .kind());
       }
       assertEquals(FailureKind.PROTOCOL_ERROR, assertThrows(ClassifiedIOException.class,
           () -> fetch(h2, "compress", garbage, ExchangeLimits.DEFAULT)).kind(), "unknown coding");
@@ -170,7 +203,8 @@ class ContentCodingExchangeTest {
         assertTrue(bomb.length < 100_000, coding + " bomb is small on the wire");
         assertEquals(FailureKind.RESPONSE_TOO_LARGE, assertThrows(ClassifiedIOException.class,
             () -> fetch(h2, coding, bomb, limit(1 << 20, false)), coding + " h2=" + h2).kind());
-        assertArrayEquals(new byte[1000], fetch(h2, coding, bomb, limit(1000, true)), coding + " h2=" + h2);
+        assertArrayEquals(
+            new byte[1000], fetch(h2, coding, bomb, limit(1000, true)), coding + " h2=" + h2);
       }
     }
   }
@@ -188,7 +222,10 @@ class ContentCodingExchangeTest {
     long limit = 150_000;
     assertTrue(gzipped.length > limit + ResponseBodies.RAW_SLACK);
     for (boolean h2 : new boolean[] {false, true}) {
-      assertArrayEquals(Arrays.copyOf(random, (int) limit), fetch(h2, "gzip", gzipped, limit(limit, true)), "h2=" + h2);
+      assertArrayEquals(
+          Arrays.copyOf(random, (int) limit),
+          fetch(h2, "gzip", gzipped, limit(limit, true)),
+          "h2=" + h2);
     }
   }
 }

@@ -1,4 +1,4 @@
-package dev.guise.pool.internal.http;
+package dev.guise.pool.internal.exchange;
 
 import dev.guise.api.TlsConnectRequest;
 import dev.guise.api.TlsConnection;
@@ -14,7 +14,10 @@ import java.net.Socket;
 import java.time.Duration;
 import java.util.List;
 
-/** The test CA, a server certificate for {@code localhost}, and JDK-engine client connections to loopback. */
+/**
+ * The test CA, a server certificate for {@code localhost}, and JDK-engine client connections to
+ * loopback.
+ */
 final class TlsPeers {
   static final TestCertificateAuthority CA = TestCertificateAuthority.create("Guise HTTP test CA");
   static final IssuedCertificate SERVER = CA.issue("localhost");
@@ -33,7 +36,8 @@ final class TlsPeers {
         JdkTlsProvider.PROFILE, alpn, CA.trustPolicy(), Duration.ofSeconds(5)));
   }
 
-  static HttpConnection connect(int port, List<String> alpn, WireProfile profile) throws IOException {
+  static HttpConnection connect(int port, List<String> alpn, RequestTemplate profile)
+      throws IOException {
     return HttpConnections.open(tls(port, alpn), endpoint(port), profile);
   }
 

@@ -1,4 +1,4 @@
-package dev.guise.pool.internal.http;
+package dev.guise.pool.internal.exchange;
 
 import dev.guise.api.Header;
 import dev.guise.codec.hpack.HpackDecoder;
@@ -11,10 +11,13 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.Socket;
+import java.net.SocketException;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
 import java.util.List;
+import javax.net.ssl.SSLException;
 import javax.net.ssl.SSLParameters;
 import javax.net.ssl.SSLServerSocket;
 import javax.net.ssl.SSLSocket;
@@ -27,7 +30,9 @@ import javax.net.ssl.SSLSocket;
 final class ScriptedH2Server implements AutoCloseable {
   record Frame(int type, int flags, int stream, byte[] payload) {
     int int32(int off) {
-      return (payload[off] & 0xff) << 24 | (payload[off + 1] & 0xff) << 16 | (payload[off + 2] & 0xff) << 8
+      return (payload[off] & 0xff) << 24
+          | (payload[off + 1] & 0xff) << 16
+          | (payload[off + 2] & 0xff) << 8
           | (payload[off + 3] & 0xff);
     }
   }
@@ -76,7 +81,7 @@ final class ScriptedH2Server implements AutoCloseable {
   void readPreface() throws IOException {
     byte[] magic = new byte[24];
     in.readFully(magic);
-    if (!new String(magic, java.nio.charset.StandardCharsets.US_ASCII).equals("PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n")) {
+    if (!new String(magic, StandardCharsets.US_ASCII).equals("PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n")) {
       throw new IOException("bad preface");
     }
   }
@@ -87,8 +92,15 @@ final class ScriptedH2Server implements AutoCloseable {
     int length = (head[0] & 0xff) << 16 | (head[1] & 0xff) << 8 | (head[2] & 0xff);
     byte[] payload = new byte[length];
     in.readFully(payload);
-    Frame f = new Frame(head[3] & 0xff, head[4] & 0xff,
-        ((head[5] & 0x7f) << 24) | ((head[6] & 0xff) << 16) | ((head[7] & 0xff) << 8) | (head[8] & 0xff), payload);
+    Frame f =
+        new Frame(
+            head[3] & 0xff,
+            head[4] & 0xff,
+            ((head[5] & 0x7f) << 24)
+                | ((head[6] & 0xff) << 16)
+                | ((head[7] & 0xff) << 8)
+                | (head[8] & 0xff),
+            payload);
     received.add(f);
     return f;
   }
@@ -157,7 +169,7 @@ final class ScriptedH2Server implements AutoCloseable {
     }
   }
 
-  /** Reads and discards whatever the client sends, on another thread (so our writes never stall it). */
+  /** Reads and discards what the client sends, on another thread (our writes never stall it). */
   void drainInBackground() {
     Thread.ofVirtual().start(() -> {
       try {
@@ -175,7 +187,7 @@ final class ScriptedH2Server implements AutoCloseable {
       while (true) {
         read();
       }
-    } catch (EOFException | java.net.SocketException | javax.net.ssl.SSLException closed) {
+    } catch (EOFException | SocketException | SSLException closed) {
       // expected
     } catch (IOException e) {
       // timeouts etc.: the test's assertions tell

@@ -1,4 +1,4 @@
-package dev.guise.pool.internal.http;
+package dev.guise.pool.internal.exchange;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -10,25 +10,35 @@ import dev.guise.api.ClassifiedIOException;
 import dev.guise.api.FailureKind;
 import dev.guise.api.Header;
 import dev.guise.api.HttpProtocol;
+import dev.guise.api.NegotiatedTls;
+import dev.guise.api.TlsConnection;
 import dev.guise.fingerprint.BrowserProfiles;
 import dev.guise.pool.http.HttpRequest;
 import dev.guise.pool.http.HttpResponse;
-import dev.guise.pool.internal.http.HttpConnection.ExchangeLimits;
+import dev.guise.pool.internal.HttpConnections;
+import dev.guise.pool.internal.exchange.HttpConnection.ExchangeLimits;
+import dev.guise.pool.internal.http2.Http2Connection;
 import java.io.ByteArrayOutputStream;
+import java.io.FilterOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
 import java.net.URI;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Random;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.zip.GZIPOutputStream;
 import org.eclipse.jetty.alpn.server.ALPNServerConnectionFactory;
 import org.eclipse.jetty.http.HttpField;
@@ -60,8 +70,10 @@ import org.junit.jupiter.api.Timeout;
 class JettyInteropTest {
   private static final List<String> H2 = List.of("h2");
   private static final List<String> H1 = List.of("http/1.1");
-  private static final WireProfile CHROME = WireProfile.of(BrowserProfiles.get("chrome-156"));
-  private static final WireProfile FIREFOX = WireProfile.of(BrowserProfiles.get("firefox-153"));
+  private static final RequestTemplate CHROME =
+      RequestTemplate.of(BrowserProfiles.get("chrome-156"));
+  private static final RequestTemplate FIREFOX =
+      RequestTemplate.of(BrowserProfiles.get("firefox-153"));
 
   private Server server;
   private int port;
@@ -85,12 +97,14 @@ class JettyInteropTest {
     connector.setPort(0);
     server.addConnector(connector);
     server.setStopTimeout(5000);
-    server.setHandler(new Handler.Abstract() {
-      @Override
-      public boolean handle(Request request, Response response, Callback callback) throws Exception {
-        return JettyInteropTest.this.handle(request, response, callback);
-      }
-    });
+    server.setHandler(
+        new Handler.Abstract() {
+          @Override
+          public boolean handle(Request request, Response response, Callback callback)
+              throws Exception {
+            return JettyInteropTest.this.handle(request, response, callback);
+          }
+        });
     server.start();
     port = connector.getLocalPort();
   }
@@ -126,13 +140,21 @@ class JettyInteropTest {
             }
           }
         }
-        response.write(true, ByteBuffer.wrap(Long.toString(total).getBytes(StandardCharsets.US_ASCII)), callback);
+        response.write(
+            true,
+            ByteBuffer.wrap(Long.toString(total).getBytes(StandardCharsets.US_ASCII)),
+            callback);
       }
       case "/push" -> {
         // Jetty 12 core still pushes (Request.push), but only to a client whose SETTINGS allow it.
-        request.push(new MetaData.Request("GET", HttpURI.build(request.getHttpURI()).path("/big").query("10"),
-            HttpVersion.HTTP_2, HttpFields.EMPTY));
-        response.write(true, ByteBuffer.wrap("after push".getBytes(StandardCharsets.US_ASCII)), callback);
+        request.push(
+            new MetaData.Request(
+                "GET",
+                HttpURI.build(request.getHttpURI()).path("/big").query("10"),
+                HttpVersion.HTTP_2,
+                HttpFields.EMPTY));
+        response.write(
+            true, ByteBuffer.wrap("after push".getBytes(StandardCharsets.US_ASCII)), callback);
       }
       case "/big" -> {
         int n = Integer.parseInt(query);
@@ -144,7 +166,8 @@ class JettyInteropTest {
         for (HttpField f : request.getHeaders()) {
           sb.append(f.getName()).append(": ").append(f.getValue()).append('\n');
         }
-        response.write(true, ByteBuffer.wrap(sb.toString().getBytes(StandardCharsets.UTF_8)), callback);
+        response.write(
+            true, ByteBuffer.wrap(sb.toString().getBytes(StandardCharsets.UTF_8)), callback);
       }
       case "/gzip" -> {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
@@ -156,7 +179,8 @@ class JettyInteropTest {
       }
       case "/trailers" -> {
         response.setTrailersSupplier(() -> HttpFields.build().add("x-checksum", "c0ffee"));
-        response.write(true, ByteBuffer.wrap("with trailers".getBytes(StandardCharsets.US_ASCII)), callback);
+        response.write(
+            true, ByteBuffer.wrap("with trailers".getBytes(StandardCharsets.US_ASCII)), callback);
       }
       case "/slow" -> {
         slowEntered.countDown();
@@ -189,7 +213,9 @@ class JettyInteropTest {
   }
 
   private HttpRequest post(String path, byte[] body) {
-    return HttpRequest.newBuilder(URI.create("https://localhost:" + port + path)).POST(body).build();
+    return HttpRequest.newBuilder(URI.create("https://localhost:" + port + path))
+        .POST(body)
+        .build();
   }
 
   private static long in(Duration d) {
@@ -204,17 +230,23 @@ class JettyInteropTest {
       List<Future<?>> results = new ArrayList<>();
       for (int t = 0; t < 64; t++) {
         int seed = t;
-        results.add(threads.submit(() -> {
-          Random random = new Random(seed);
-          for (int i = 0; i < 8; i++) {
-            byte[] body = new byte[random.nextInt(40_000)];
-            random.nextBytes(body);
-            HttpResponse r = c.exchange(post("/echo", body), ExchangeLimits.DEFAULT, in(Duration.ofSeconds(20)));
-            assertEquals(200, r.status());
-            assertArrayEquals(body, r.body());
-          }
-          return null;
-        }));
+        results.add(
+            threads.submit(
+                () -> {
+                  Random random = new Random(seed);
+                  for (int i = 0; i < 8; i++) {
+                    byte[] body = new byte[random.nextInt(40_000)];
+                    random.nextBytes(body);
+                    HttpResponse r =
+                        c.exchange(
+                            post("/echo", body),
+                            ExchangeLimits.DEFAULT,
+                            in(Duration.ofSeconds(20)));
+                    assertEquals(200, r.status());
+                    assertArrayEquals(body, r.body());
+                  }
+                  return null;
+                }));
       }
       for (Future<?> f : results) {
         f.get(25, TimeUnit.SECONDS);
@@ -232,10 +264,10 @@ class JettyInteropTest {
    */
   @Test
   void h2ConcurrentGetsShareTlsWritesAndEachGetsItsOwnAnswer() throws Exception {
-    java.util.concurrent.atomic.AtomicInteger writes = new java.util.concurrent.atomic.AtomicInteger();
-    dev.guise.api.TlsConnection tls = TlsPeers.tls(port, H2);
-    dev.guise.api.TlsConnection counting = new dev.guise.api.TlsConnection() {
-      private final java.io.OutputStream out = new java.io.FilterOutputStream(tls.output()) {
+    AtomicInteger writes = new AtomicInteger();
+    TlsConnection tls = TlsPeers.tls(port, H2);
+    TlsConnection counting = new TlsConnection() {
+      private final OutputStream out = new FilterOutputStream(tls.output()) {
         @Override
         public void write(byte[] b, int off, int len) throws IOException {
           writes.incrementAndGet();
@@ -249,17 +281,17 @@ class JettyInteropTest {
       }
 
       @Override
-      public java.io.OutputStream output() {
+      public OutputStream output() {
         return out;
       }
 
       @Override
-      public dev.guise.api.NegotiatedTls negotiated() {
+      public NegotiatedTls negotiated() {
         return tls.negotiated();
       }
 
       @Override
-      public java.net.InetSocketAddress remoteAddress() {
+      public InetSocketAddress remoteAddress() {
         return tls.remoteAddress();
       }
 
@@ -280,22 +312,26 @@ class JettyInteropTest {
     };
     int callers = 64;
     int each = 40;
-    try (HttpConnection c = dev.guise.pool.internal.HttpConnections.open(counting, TlsPeers.endpoint(port), CHROME);
+    try (HttpConnection c = HttpConnections.open(counting, TlsPeers.endpoint(port), CHROME);
         ExecutorService threads = Executors.newVirtualThreadPerTaskExecutor()) {
       int afterPreface = writes.get();
       List<Future<?>> results = new ArrayList<>();
       for (int t = 0; t < callers; t++) {
         int seed = t;
-        results.add(threads.submit(() -> {
-          Random random = new Random(seed);
-          for (int i = 0; i < each; i++) {
-            int n = random.nextInt(3000);
-            HttpResponse r = c.exchange(get("/big?" + n), ExchangeLimits.DEFAULT, in(Duration.ofSeconds(20)));
-            assertEquals(200, r.status());
-            assertArrayEquals(pattern(n), r.body());
-          }
-          return null;
-        }));
+        results.add(
+            threads.submit(
+                () -> {
+                  Random random = new Random(seed);
+                  for (int i = 0; i < each; i++) {
+                    int n = random.nextInt(3000);
+                    HttpResponse r =
+                        c.exchange(
+                            get("/big?" + n), ExchangeLimits.DEFAULT, in(Duration.ofSeconds(20)));
+                    assertEquals(200, r.status());
+                    assertArrayEquals(pattern(n), r.body());
+                  }
+                  return null;
+                }));
       }
       for (Future<?> f : results) {
         f.get(30, TimeUnit.SECONDS);
@@ -303,7 +339,8 @@ class JettyInteropTest {
       assertEquals(callers * each, c.exchangeCount());
       assertEquals(0, c.activeStreams());
       assertTrue(c.isUsable());
-      int requestWrites = writes.get() - afterPreface; // control frames (SETTINGS ACK, WINDOW_UPDATE) included
+      int requestWrites =
+          writes.get() - afterPreface; // control frames (SETTINGS ACK, WINDOW_UPDATE) included
       assertTrue(requestWrites < callers * each,
           requestWrites + " writes for " + callers * each + " requests: no write carried two");
     }
@@ -312,13 +349,18 @@ class JettyInteropTest {
   @Test
   void h2LargeBodiesBothWaysThroughFlowControl() throws Exception {
     try (HttpConnection c = TlsPeers.connect(port, H2, FIREFOX)) {
-      HttpResponse down = c.exchange(get("/big?" + 20_000_000), ExchangeLimits.DEFAULT, in(Duration.ofSeconds(20)));
+      HttpResponse down =
+          c.exchange(get("/big?" + 20_000_000), ExchangeLimits.DEFAULT, in(Duration.ofSeconds(20)));
       assertArrayEquals(pattern(20_000_000), down.body());
       byte[] up = pattern(6_000_000);
-      HttpResponse echoed = c.exchange(post("/echo", up), ExchangeLimits.DEFAULT, in(Duration.ofSeconds(20)));
+      HttpResponse echoed =
+          c.exchange(post("/echo", up), ExchangeLimits.DEFAULT, in(Duration.ofSeconds(20)));
       assertArrayEquals(up, echoed.body());
-      HttpResponse slow = c.exchange(post("/slow-upload", pattern(3_000_000)), ExchangeLimits.DEFAULT,
-          in(Duration.ofSeconds(20)));
+      HttpResponse slow =
+          c.exchange(
+              post("/slow-upload", pattern(3_000_000)),
+              ExchangeLimits.DEFAULT,
+              in(Duration.ofSeconds(20)));
       assertEquals("3000000", slow.bodyText());
       assertTrue(echoed.reusedConnection());
     }
@@ -327,10 +369,12 @@ class JettyInteropTest {
   @Test
   void h2GzipBodyIsDecodedAndTrailersArrive() throws Exception {
     try (HttpConnection c = TlsPeers.connect(port, H2, CHROME)) {
-      HttpResponse gz = c.exchange(get("/gzip"), ExchangeLimits.DEFAULT, in(Duration.ofSeconds(10)));
+      HttpResponse gz =
+          c.exchange(get("/gzip"), ExchangeLimits.DEFAULT, in(Duration.ofSeconds(10)));
       assertEquals("gzip", gz.header("content-encoding").orElseThrow());
       assertArrayEquals(pattern(300_000), gz.body());
-      HttpResponse t = c.exchange(get("/trailers"), ExchangeLimits.DEFAULT, in(Duration.ofSeconds(10)));
+      HttpResponse t =
+          c.exchange(get("/trailers"), ExchangeLimits.DEFAULT, in(Duration.ofSeconds(10)));
       assertEquals("with trailers", t.bodyText());
       assertEquals(List.of(new Header("x-checksum", "c0ffee")), t.trailers());
     }
@@ -339,13 +383,24 @@ class JettyInteropTest {
   @Test
   void h2BodyOverTheLimitFailsThatRequestOnlyAndTruncationKeepsThePrefix() throws Exception {
     try (HttpConnection c = TlsPeers.connect(port, H2, CHROME)) {
-      ClassifiedIOException e = assertThrows(ClassifiedIOException.class, () ->
-          c.exchange(get("/big?" + 2_000_000), new ExchangeLimits(65_536, 100_000, false), in(Duration.ofSeconds(10))));
+      ClassifiedIOException e =
+          assertThrows(
+              ClassifiedIOException.class,
+              () ->
+                  c.exchange(
+                      get("/big?" + 2_000_000),
+                      new ExchangeLimits(65_536, 100_000, false),
+                      in(Duration.ofSeconds(10))));
       assertEquals(FailureKind.RESPONSE_TOO_LARGE, e.kind());
-      HttpResponse cut = c.exchange(get("/big?" + 2_000_000), new ExchangeLimits(65_536, 1000, true),
-          in(Duration.ofSeconds(10)));
+      HttpResponse cut =
+          c.exchange(
+              get("/big?" + 2_000_000),
+              new ExchangeLimits(65_536, 1000, true),
+              in(Duration.ofSeconds(10)));
       assertArrayEquals(pattern(1000), cut.body());
-      assertEquals(200, c.exchange(get("/big?10"), ExchangeLimits.DEFAULT, in(Duration.ofSeconds(10))).status());
+      assertEquals(
+          200,
+          c.exchange(get("/big?10"), ExchangeLimits.DEFAULT, in(Duration.ofSeconds(10))).status());
     }
   }
 
@@ -354,10 +409,19 @@ class JettyInteropTest {
     try (HttpConnection c = TlsPeers.connect(port, H2, CHROME)) {
       ClassifiedIOException e = assertThrows(ClassifiedIOException.class,
           () -> c.exchange(get("/reset"), ExchangeLimits.DEFAULT, in(Duration.ofSeconds(10))));
-      assertTrue(e.kind() == FailureKind.CONNECTION_RESET || e.kind() == FailureKind.PROTOCOL_ERROR, e.toString());
+      assertTrue(
+          e.kind() == FailureKind.CONNECTION_RESET || e.kind() == FailureKind.PROTOCOL_ERROR,
+          e.toString());
       assertTrue(c.isUsable());
-      assertEquals("hi", new String(c.exchange(post("/echo", "hi".getBytes(StandardCharsets.US_ASCII)),
-          ExchangeLimits.DEFAULT, in(Duration.ofSeconds(10))).body(), StandardCharsets.US_ASCII));
+      assertEquals(
+          "hi",
+          new String(
+              c.exchange(
+                      post("/echo", "hi".getBytes(StandardCharsets.US_ASCII)),
+                      ExchangeLimits.DEFAULT,
+                      in(Duration.ofSeconds(10)))
+                  .body(),
+              StandardCharsets.US_ASCII));
     }
   }
 
@@ -367,7 +431,11 @@ class JettyInteropTest {
     try (ExecutorService threads = Executors.newVirtualThreadPerTaskExecutor()) {
       List<Future<HttpResponse>> inFlight = new ArrayList<>();
       for (int i = 0; i < 20; i++) {
-        inFlight.add(threads.submit(() -> c.exchange(get("/slow?300"), ExchangeLimits.DEFAULT, in(Duration.ofSeconds(10)))));
+        inFlight.add(
+            threads.submit(
+                () ->
+                    c.exchange(
+                        get("/slow?300"), ExchangeLimits.DEFAULT, in(Duration.ofSeconds(10)))));
       }
       assertTrue(slowEntered.await(10, TimeUnit.SECONDS));
       var shutdown = Graceful.shutdown(server);
@@ -397,10 +465,16 @@ class JettyInteropTest {
    */
   @Test
   void h2PushFromJettyIsNeverSentToOurProfiles() throws Exception {
-    for (WireProfile profile : List.of(CHROME, FIREFOX)) {
+    for (RequestTemplate profile : List.of(CHROME, FIREFOX)) {
       try (HttpConnection c = TlsPeers.connect(port, H2, profile)) {
-        assertEquals("after push", c.exchange(get("/push"), ExchangeLimits.DEFAULT, in(Duration.ofSeconds(10))).bodyText());
-        assertEquals(200, c.exchange(get("/big?10"), ExchangeLimits.DEFAULT, in(Duration.ofSeconds(10))).status());
+        assertEquals(
+            "after push",
+            c.exchange(get("/push"), ExchangeLimits.DEFAULT, in(Duration.ofSeconds(10)))
+                .bodyText());
+        assertEquals(
+            200,
+            c.exchange(get("/big?10"), ExchangeLimits.DEFAULT, in(Duration.ofSeconds(10)))
+                .status());
         assertTrue(c.isUsable(), profile.name());
       }
     }
@@ -418,13 +492,16 @@ class JettyInteropTest {
   void h2CloseFailsInFlightExchangesAndStopsTheReader() throws Exception {
     HttpConnection c = TlsPeers.connect(port, H2, CHROME);
     try (ExecutorService threads = Executors.newVirtualThreadPerTaskExecutor()) {
-      Future<HttpResponse> slow = threads.submit(() -> c.exchange(get("/slow?3000"), ExchangeLimits.DEFAULT,
-          in(Duration.ofSeconds(10))));
+      Future<HttpResponse> slow =
+          threads.submit(
+              () ->
+                  c.exchange(
+                      get("/slow?3000"), ExchangeLimits.DEFAULT, in(Duration.ofSeconds(10))));
       assertTrue(awaitOne());
       c.close();
-      var e = assertThrows(java.util.concurrent.ExecutionException.class, () -> slow.get(5, TimeUnit.SECONDS));
+      var e = assertThrows(ExecutionException.class, () -> slow.get(5, TimeUnit.SECONDS));
       assertEquals(FailureKind.CONNECTION_CLOSED, ((ClassifiedIOException) e.getCause()).kind());
-      assertTrue(((dev.guise.pool.internal.http.h2.Http2Connection) c).toString().startsWith("h2"));
+      assertTrue(((Http2Connection) c).toString().startsWith("h2"));
       assertFalse(c.isUsable());
     }
   }
@@ -440,20 +517,37 @@ class JettyInteropTest {
   @Test
   void h2ServerSeesTheProfilesHeaderOrderWithCallerHeadersMerged() throws Exception {
     try (HttpConnection c = TlsPeers.connect(port, H2, CHROME)) {
-      HttpRequest request = HttpRequest.newBuilder(URI.create("https://localhost:" + port + "/headers"))
-          .header("Accept-Language", "de-DE,de;q=0.9")
-          .header("Cookie", "a=b")
-          .header("x-custom", "1")
-          .build();
-      String seen = c.exchange(request, ExchangeLimits.DEFAULT, in(Duration.ofSeconds(10))).bodyText();
+      HttpRequest request =
+          HttpRequest.newBuilder(URI.create("https://localhost:" + port + "/headers"))
+              .header("Accept-Language", "de-DE,de;q=0.9")
+              .header("Cookie", "a=b")
+              .header("x-custom", "1")
+              .build();
+      String seen =
+          c.exchange(request, ExchangeLimits.DEFAULT, in(Duration.ofSeconds(10))).bodyText();
       List<String> names = new ArrayList<>();
       for (String line : seen.split("\n")) {
-        names.add(line.substring(0, line.indexOf(':')).toLowerCase(java.util.Locale.ROOT));
+        names.add(line.substring(0, line.indexOf(':')).toLowerCase(Locale.ROOT));
       }
       // Jetty lists the regular fields as they arrived (pseudo-headers are not fields).
-      assertEquals(List.of("sec-ch-ua", "sec-ch-ua-mobile", "sec-ch-ua-platform",
-          "upgrade-insecure-requests", "user-agent", "accept", "sec-fetch-site", "sec-fetch-mode", "sec-fetch-user",
-          "sec-fetch-dest", "accept-encoding", "accept-language", "cookie", "priority", "x-custom"), names);
+      assertEquals(
+          List.of(
+              "sec-ch-ua",
+              "sec-ch-ua-mobile",
+              "sec-ch-ua-platform",
+              "upgrade-insecure-requests",
+              "user-agent",
+              "accept",
+              "sec-fetch-site",
+              "sec-fetch-mode",
+              "sec-fetch-user",
+              "sec-fetch-dest",
+              "accept-encoding",
+              "accept-language",
+              "cookie",
+              "priority",
+              "x-custom"),
+          names);
       assertTrue(seen.contains("accept-language: de-DE,de;q=0.9"));
     }
   }
@@ -463,41 +557,84 @@ class JettyInteropTest {
     try (HttpConnection c = TlsPeers.connect(port, H1, CHROME)) {
       assertEquals(HttpProtocol.HTTP_1_1, c.protocol());
       byte[] up = pattern(500_000);
-      assertArrayEquals(up, c.exchange(post("/echo", up), ExchangeLimits.DEFAULT, in(Duration.ofSeconds(10))).body());
+      assertArrayEquals(
+          up,
+          c.exchange(post("/echo", up), ExchangeLimits.DEFAULT, in(Duration.ofSeconds(10))).body());
       // Jetty streams a large body without Content-Length over HTTP/1.1 as chunked.
-      HttpResponse chunked = c.exchange(get("/gzip"), ExchangeLimits.DEFAULT, in(Duration.ofSeconds(10)));
+      HttpResponse chunked =
+          c.exchange(get("/gzip"), ExchangeLimits.DEFAULT, in(Duration.ofSeconds(10)));
       assertArrayEquals(pattern(300_000), chunked.body());
-      HttpResponse trailers = c.exchange(get("/trailers"), ExchangeLimits.DEFAULT, in(Duration.ofSeconds(10)));
+      HttpResponse trailers =
+          c.exchange(get("/trailers"), ExchangeLimits.DEFAULT, in(Duration.ofSeconds(10)));
       assertEquals("with trailers", trailers.bodyText());
-      HttpResponse headers = c.exchange(get("/headers"), ExchangeLimits.DEFAULT, in(Duration.ofSeconds(10)));
+      HttpResponse headers =
+          c.exchange(get("/headers"), ExchangeLimits.DEFAULT, in(Duration.ofSeconds(10)));
       assertTrue(headers.reusedConnection());
       List<String> names = new ArrayList<>();
       for (String line : headers.bodyText().split("\n")) {
         names.add(line.substring(0, line.indexOf(':')));
       }
-      assertEquals(List.of("Host", "Connection", "sec-ch-ua", "sec-ch-ua-mobile", "sec-ch-ua-platform",
-          "Upgrade-Insecure-Requests", "User-Agent", "Accept", "Sec-Fetch-Site", "Sec-Fetch-Mode", "Sec-Fetch-User",
-          "Sec-Fetch-Dest", "Accept-Encoding", "Accept-Language"), names);
+      assertEquals(
+          List.of(
+              "Host",
+              "Connection",
+              "sec-ch-ua",
+              "sec-ch-ua-mobile",
+              "sec-ch-ua-platform",
+              "Upgrade-Insecure-Requests",
+              "User-Agent",
+              "Accept",
+              "Sec-Fetch-Site",
+              "Sec-Fetch-Mode",
+              "Sec-Fetch-User",
+              "Sec-Fetch-Dest",
+              "Accept-Encoding",
+              "Accept-Language"),
+          names);
       assertEquals(4, c.exchangeCount());
       assertTrue(c.isUsable());
       assertFalse(c.hasUnexpectedInput());
-      assertEquals(200, c.exchange(HttpRequest.newBuilder(URI.create("https://localhost:" + port + "/big?5")).HEAD()
-          .build(), ExchangeLimits.DEFAULT, in(Duration.ofSeconds(10))).status());
-      assertEquals(5, c.exchange(get("/big?5"), ExchangeLimits.DEFAULT, in(Duration.ofSeconds(10))).body().length);
+      assertEquals(
+          200,
+          c.exchange(
+                  HttpRequest.newBuilder(URI.create("https://localhost:" + port + "/big?5"))
+                      .HEAD()
+                      .build(),
+                  ExchangeLimits.DEFAULT,
+                  in(Duration.ofSeconds(10)))
+              .status());
+      assertEquals(
+          5,
+          c.exchange(get("/big?5"), ExchangeLimits.DEFAULT, in(Duration.ofSeconds(10)))
+              .body()
+              .length);
     }
   }
 
   @Test
   void h1FirefoxOrderPutsConnectionAfterAcceptEncoding() throws Exception {
     try (HttpConnection c = TlsPeers.connect(port, H1, FIREFOX)) {
-      HttpResponse headers = c.exchange(get("/headers"), ExchangeLimits.DEFAULT, in(Duration.ofSeconds(10)));
+      HttpResponse headers =
+          c.exchange(get("/headers"), ExchangeLimits.DEFAULT, in(Duration.ofSeconds(10)));
       List<String> names = new ArrayList<>();
       for (String line : headers.bodyText().split("\n")) {
         names.add(line.substring(0, line.indexOf(':')));
       }
-      assertEquals(List.of("Host", "User-Agent", "Accept", "Accept-Language", "Accept-Encoding", "Connection",
-          "Upgrade-Insecure-Requests", "Sec-Fetch-Dest", "Sec-Fetch-Mode", "Sec-Fetch-Site", "Sec-Fetch-User",
-          "Priority"), names);
+      assertEquals(
+          List.of(
+              "Host",
+              "User-Agent",
+              "Accept",
+              "Accept-Language",
+              "Accept-Encoding",
+              "Connection",
+              "Upgrade-Insecure-Requests",
+              "Sec-Fetch-Dest",
+              "Sec-Fetch-Mode",
+              "Sec-Fetch-Site",
+              "Sec-Fetch-User",
+              "Priority"),
+          names);
     }
   }
 }

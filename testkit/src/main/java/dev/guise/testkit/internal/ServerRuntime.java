@@ -36,7 +36,7 @@ import javax.net.ssl.SSLSocketFactory;
  * interrupt and join all of them and tests can check nothing is left behind. Lifecycle methods are
  * serialised on {@link #lifecycle}.
  */
-public final class ServerEngine {
+public final class ServerRuntime {
   private static final int MAX_CLIENT_HELLO_BYTES = 64 * 1024;
   private static final int BIND_ATTEMPTS = 50;
   private static final long STOP_JOIN_MILLIS = 5_000;
@@ -44,7 +44,8 @@ public final class ServerEngine {
   /** The fatal alert record sent by a TLS_ALERT fault: TLS 1.2 record, alert handshake_failure. */
   private static final byte[] HANDSHAKE_FAILURE_ALERT = {0x15, 0x03, 0x03, 0x00, 0x02, 0x02, 0x28};
   /** The same record with alert no_application_protocol (120, RFC 7301 section 3.2). */
-  private static final byte[] NO_APPLICATION_PROTOCOL_ALERT = {0x15, 0x03, 0x03, 0x00, 0x02, 0x02, 0x78};
+  private static final byte[] NO_APPLICATION_PROTOCOL_ALERT =
+      {0x15, 0x03, 0x03, 0x00, 0x02, 0x02, 0x78};
 
   private final ServerConfig config;
   private final SSLSocketFactory socketFactory;
@@ -64,7 +65,7 @@ public final class ServerEngine {
   private boolean stopped;
   private Thread reaper;
 
-  public ServerEngine(ServerConfig config) {
+  public ServerRuntime(ServerConfig config) {
     this.config = config;
     this.socketFactory = config.sslContext().getSocketFactory();
     this.port = config.port();
@@ -227,7 +228,7 @@ public final class ServerEngine {
     while (true) {
       try {
         return bind(address, port);
-      } catch (java.net.BindException e) {
+      } catch (BindException e) {
         if (System.nanoTime() > deadline) {
           throw e;
         }
@@ -341,7 +342,8 @@ public final class ServerEngine {
   }
 
   private void startAccepting(InetAddress address, ServerSocket ss) {
-    acceptThreads.put(ss, spawn("testkit-accept-" + address.getHostAddress(), () -> acceptLoop(ss)));
+    acceptThreads.put(
+        ss, spawn("testkit-accept-" + address.getHostAddress(), () -> acceptLoop(ss)));
   }
 
   private void acceptLoop(ServerSocket ss) {
@@ -501,7 +503,8 @@ public final class ServerEngine {
       Fault f = fault.get();
       switch (f.kind()) {
         case STATUS -> {
-          TestResponse r = TestResponse.text(f.status(), "injected fault: status " + f.status() + "\n");
+          TestResponse r =
+              TestResponse.text(f.status(), "injected fault: status " + f.status() + "\n");
           if (f.retryAfterSeconds() >= 0) {
             r = r.withHeader("retry-after", Integer.toString(f.retryAfterSeconds()));
           }

@@ -1,6 +1,7 @@
-package dev.guise.pool.internal.http;
+package dev.guise.pool.internal.exchange;
 
 import dev.guise.api.Header;
+import dev.guise.api.NegotiatedTls;
 import dev.guise.fingerprint.AkamaiFingerprint.Http2Setting;
 import dev.guise.fingerprint.AkamaiFingerprint.Priority;
 import dev.guise.fingerprint.BrowserProfile;
@@ -33,12 +34,13 @@ import java.util.Set;
  *
  * <p>Immutable and thread-safe.
  */
-public final class WireProfile {
+public final class RequestTemplate {
   /** The neutral profile's name, the JDK engine's only offer. */
   public static final String NEUTRAL_NAME = "jdk-default";
 
   private static final Set<String> CONNECTION_SPECIFIC =
-      Set.of("connection", "keep-alive", "proxy-connection", "transfer-encoding", "upgrade", "host");
+      Set.of("connection", "keep-alive", "proxy-connection", "transfer-encoding", "upgrade",
+          "host");
 
   private final String name;
   private final Http2Behaviour http2;
@@ -48,7 +50,7 @@ public final class WireProfile {
   private final Set<String> h2Only;
   private final boolean lowerCaseClientHints;
 
-  private WireProfile(
+  private RequestTemplate(
       String name,
       Http2Behaviour http2,
       Optional<BrowserProfile> browser,
@@ -66,10 +68,10 @@ public final class WireProfile {
   }
 
   /** The profile for a browser. */
-  public static WireProfile of(BrowserProfile profile) {
+  public static RequestTemplate of(BrowserProfile profile) {
     Objects.requireNonNull(profile, "profile");
     boolean chrome = profile.name().startsWith("chrome");
-    return new WireProfile(
+    return new RequestTemplate(
         profile.name(),
         profile.http2(),
         Optional.of(profile),
@@ -83,7 +85,7 @@ public final class WireProfile {
    * A profile that claims no browser, for the JDK engine: RFC defaults where they are sensible,
    * push off, a 16 MiB connection window, plain headers.
    */
-  public static WireProfile neutral() {
+  public static RequestTemplate neutral() {
     Http2Behaviour h2 = new Http2Behaviour(
         List.of(
             new Http2Setting(1, 4096),
@@ -96,7 +98,7 @@ public final class WireProfile {
         1,
         OptionalLong.empty(),
         List.of(":method", ":scheme", ":authority", ":path"));
-    return new WireProfile(
+    return new RequestTemplate(
         NEUTRAL_NAME,
         h2,
         Optional.empty(),
@@ -110,11 +112,11 @@ public final class WireProfile {
   }
 
   /**
-   * The profile an engine presented, by the name in {@link dev.guise.api.NegotiatedTls#profile()}.
+   * The profile an engine presented, by the name in {@link NegotiatedTls#profile()}.
    *
    * @throws IllegalArgumentException for a name neither neutral nor a known browser
    */
-  public static WireProfile forName(String profileName) {
+  public static RequestTemplate forName(String profileName) {
     if (NEUTRAL_NAME.equalsIgnoreCase(profileName)) {
       return neutral();
     }

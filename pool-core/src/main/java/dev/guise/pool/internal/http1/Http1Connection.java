@@ -1,6 +1,6 @@
-package dev.guise.pool.internal.http.h1;
+package dev.guise.pool.internal.http1;
 
-import static dev.guise.pool.internal.http.HttpFailures.remaining;
+import static dev.guise.pool.internal.exchange.HttpFailures.remaining;
 
 import dev.guise.api.ClassifiedIOException;
 import dev.guise.api.FailureKind;
@@ -18,13 +18,14 @@ import dev.guise.codec.http1.Http1Limits;
 import dev.guise.codec.http1.Http1RequestWriter;
 import dev.guise.codec.http1.Http1Response;
 import dev.guise.codec.http1.Http1ResponseParser;
+import dev.guise.codec.io.IoDeadlines;
 import dev.guise.codec.io.PooledBufferedOutputStream;
 import dev.guise.pool.http.HttpRequest;
 import dev.guise.pool.http.HttpResponse;
-import dev.guise.pool.internal.http.HttpConnection;
-import dev.guise.pool.internal.http.HttpFailures;
-import dev.guise.pool.internal.http.ResponseBodies;
-import dev.guise.pool.internal.http.WireProfile;
+import dev.guise.pool.internal.exchange.HttpConnection;
+import dev.guise.pool.internal.exchange.HttpFailures;
+import dev.guise.pool.internal.exchange.ResponseBodies;
+import dev.guise.pool.internal.exchange.RequestTemplate;
 import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -42,7 +43,7 @@ import java.util.concurrent.atomic.AtomicLong;
 /**
  * An HTTP/1.1 client connection (RFC 9112) over any {@link TlsConnection}: one exchange at a time,
  * keep-alive, {@code Content-Length}, chunked and close-delimited bodies, interim (1xx) responses
- * skipped, headers in the profile's browser order ({@link WireProfile#http1Headers}).
+ * skipped, headers in the template's browser order ({@link RequestTemplate#http1Headers}).
  *
  * <p>Reuse: the connection stays usable after a response only when the response was delimited
  * (length or chunked), neither side said {@code Connection: close}, and nothing followed the body
@@ -57,11 +58,11 @@ public final class Http1Connection implements HttpConnection {
   private static final int MAX_CHUNK_LINE = 4096;
   /** Interim (1xx) responses tolerated before the final one. */
   private static final int MAX_INTERIM_RESPONSES = 16;
-  private static final ScheduledExecutorService WRITE_GUARD = dev.guise.codec.io.IoDeadlines.timer();
+  private static final ScheduledExecutorService WRITE_GUARD = IoDeadlines.timer();
 
   private final TlsConnection tls;
   private final TlsEndpoint endpoint;
-  private final WireProfile profile;
+  private final RequestTemplate template;
   private final Http1Input in;
   private final OutputStream out;
   private final Http1RequestWriter requestWriter = new Http1RequestWriter();
@@ -72,10 +73,11 @@ public final class Http1Connection implements HttpConnection {
   private volatile boolean usable = true;
   private volatile boolean closed;
 
-  private Http1Connection(TlsConnection tls, TlsEndpoint endpoint, WireProfile profile) throws IOException {
+  private Http1Connection(TlsConnection tls, TlsEndpoint endpoint, RequestTemplate template)
+      throws IOException {
     this.tls = tls;
     this.endpoint = endpoint;
-    this.profile = profile;
+    this.template = template;
     this.in = new Http1Input(new DeadlineInput(tls.input()), 16 * 1024);
     // Both buffers come from the shared pool and go back between exchanges: an idle keep-alive
     // connection holds neither (see releaseBuffers).
@@ -83,9 +85,9 @@ public final class Http1Connection implements HttpConnection {
   }
 
   /** Speaks HTTP/1.1 over {@code tls}, which the connection owns from here on. */
-  public static Http1Connection open(TlsConnection tls, TlsEndpoint endpoint, WireProfile profile)
-      throws IOException {
-    return new Http1Connection(tls, endpoint, profile);
+  public static Http1Connection open(
+      TlsConnection tls, TlsEndpoint endpoint, RequestTemplate template) throws IOException {
+    return new Http1Connection(tls, endpoint, template);
   }
 
   @Override
@@ -177,8 +179,15 @@ public final class Http1Connection implements HttpConnection {
         usable = false;
         close();
       }
-      return new HttpResponse(r.status, r.headers, r.body, r.trailers, HttpProtocol.HTTP_1_1, endpoint,
-          tls.negotiated().profile(), reused);
+      return new HttpResponse(
+          r.status,
+          r.headers,
+          r.body,
+          r.trailers,
+          HttpProtocol.HTTP_1_1,
+          endpoint,
+          tls.negotiated().profile(),
+          reused);
     } catch (ClassifiedIOException e) {
       if (e.failure().action() != PoolAction.KEEP) {
         usable = false;
@@ -188,14 +197,16 @@ public final class Http1Connection implements HttpConnection {
     } catch (SocketTimeoutException e) {
       usable = false;
       close();
-      throw HttpFailures.readTimeout("no complete HTTP/1.1 response from " + endpoint + " before the deadline");
+      throw HttpFailures.readTimeout(
+          "no complete HTTP/1.1 response from " + endpoint + " before the deadline");
     } catch (IOException e) {
       usable = false;
       boolean wasClosed = closed;
       close();
       throw wasClosed
           ? HttpFailures.closed("HTTP/1.1 connection to " + endpoint + " was closed", e)
-          : HttpFailures.reset("HTTP/1.1 exchange with " + endpoint + " failed: " + e.getMessage(), e);
+          : HttpFailures.reset(
+              "HTTP/1.1 exchange with " + endpoint + " failed: " + e.getMessage(), e);
     } finally {
       // The response was read whole (or the connection is done): nothing is left in the buffer
       // of a reusable connection, so it goes back to the pool until the next exchange.
@@ -211,19 +222,24 @@ public final class Http1Connection implements HttpConnection {
     if (hasBody && caller.stream().noneMatch(h -> h.is("content-length"))) {
       caller.add(new Header("content-length", Integer.toString(bodyLength)));
     }
-    String authority = request.port() == 443 ? hostLiteral(request.host()) : hostLiteral(request.host()) + ":" + request.port();
-    return profile.http1Headers(authority, caller);
+    String authority =
+        request.port() == 443
+            ? hostLiteral(request.host())
+            : hostLiteral(request.host()) + ":" + request.port();
+    return template.http1Headers(authority, caller);
   }
 
   private static String hostLiteral(String host) {
     return host.indexOf(':') >= 0 && !host.startsWith("[") ? "[" + host + "]" : host;
   }
 
-  private void writeRequest(HttpRequest request, byte[] body, long deadlineNanos) throws IOException {
+  private void writeRequest(HttpRequest request, byte[] body, long deadlineNanos)
+      throws IOException {
     List<Header> headers = requestHeaders(request);
     long left = remaining(deadlineNanos);
     if (left <= 0) {
-      throw HttpFailures.deadline("deadline passed before the request to " + endpoint + " was sent");
+      throw HttpFailures.deadline(
+          "deadline passed before the request to " + endpoint + " was sent");
     }
     AtomicBoolean timedOut = new AtomicBoolean();
     // A peer that stops reading blocks the write in the socket; closing the connection ends it.
@@ -245,7 +261,8 @@ public final class Http1Connection implements HttpConnection {
       out.flush();
     } catch (IOException e) {
       if (timedOut.get()) {
-        throw HttpFailures.deadline("writing the request to " + endpoint + " blocked past the deadline");
+        throw HttpFailures.deadline(
+            "writing the request to " + endpoint + " blocked past the deadline");
       }
       throw e;
     } finally {
@@ -253,24 +270,28 @@ public final class Http1Connection implements HttpConnection {
     }
   }
 
-  private record Response(int status, List<Header> headers, byte[] body, List<Header> trailers, boolean reusable) {}
+  private record Response(
+      int status, List<Header> headers, byte[] body, List<Header> trailers, boolean reusable) {}
 
   private Response readResponse(String method, ExchangeLimits limits) throws IOException {
     int headerBytes = limits.maxHeaderListSize();
-    Http1Limits h1Limits = new Http1Limits(Math.max(16, headerBytes), Math.max(16, headerBytes), MAX_CHUNK_LINE,
-        headerBytes);
+    Http1Limits h1Limits =
+        new Http1Limits(
+            Math.max(16, headerBytes), Math.max(16, headerBytes), MAX_CHUNK_LINE, headerBytes);
     Http1ResponseParser parser = new Http1ResponseParser(h1Limits);
     for (int interim = 0; ; interim++) {
       Http1Response head = parser.parse(in, method);
       if (head == null) {
-        throw HttpFailures.closed("the server closed the HTTP/1.1 connection " + endpoint + " before responding", null);
+        throw HttpFailures.closed(
+            "the server closed the HTTP/1.1 connection " + endpoint + " before responding", null);
       }
       if (head.status() == 101) {
         throw HttpFailures.protocol("unexpected 101 Switching Protocols from " + endpoint);
       }
       if (head.status() < 200) {
         if (interim >= MAX_INTERIM_RESPONSES) {
-          throw HttpFailures.protocol("more than " + MAX_INTERIM_RESPONSES + " interim responses from " + endpoint);
+          throw HttpFailures.protocol(
+              "more than " + MAX_INTERIM_RESPONSES + " interim responses from " + endpoint);
         }
         continue; // interim response; the final one follows
       }
@@ -278,13 +299,15 @@ public final class Http1Connection implements HttpConnection {
     }
   }
 
-  private Response readBody(Http1Response head, ExchangeLimits limits, Http1Limits h1Limits) throws IOException {
+  private Response readBody(Http1Response head, ExchangeLimits limits, Http1Limits h1Limits)
+      throws IOException {
     long max = limits.maxBodyBytes();
     boolean truncate = limits.truncateBody();
     String coding = ResponseBodies.contentEncoding(head.headers());
     Http1BodyFraming framing = head.framing();
     if (framing == Http1BodyFraming.NONE) {
-      return new Response(head.status(), head.headers(), new byte[0], List.of(), head.keepAlive() && idle());
+      return new Response(
+          head.status(), head.headers(), new byte[0], List.of(), head.keepAlive() && idle());
     }
     if (framing == Http1BodyFraming.CONTENT_LENGTH && ResponseBodies.isIdentity(coding)) {
       // The common case: read straight into the body array.
@@ -296,12 +319,21 @@ public final class Http1Connection implements HttpConnection {
       int keep = (int) Math.min(length, max);
       byte[] body = new ContentLengthInputStream(in, keep).readNBytes(keep);
       boolean complete = keep == length;
-      return new Response(head.status(), head.headers(), body, List.of(), head.keepAlive() && complete && idle());
+      return new Response(
+          head.status(), head.headers(), body, List.of(), head.keepAlive() && complete && idle());
     }
-    if (framing == Http1BodyFraming.CONTENT_LENGTH && head.contentLength() > max + ResponseBodies.RAW_SLACK
+    if (framing == Http1BodyFraming.CONTENT_LENGTH
+        && head.contentLength() > max + ResponseBodies.RAW_SLACK
         && !truncate) {
-      throw HttpFailures.tooLarge("response Content-Length " + head.contentLength() + " from " + endpoint
-          + " exceeds the limit of " + max + " bytes", PoolAction.DISCARD_CONNECTION);
+      throw HttpFailures.tooLarge(
+          "response Content-Length "
+              + head.contentLength()
+              + " from "
+              + endpoint
+              + " exceeds the limit of "
+              + max
+              + " bytes",
+          PoolAction.DISCARD_CONNECTION);
     }
     InputStream raw = in.body(framing, head.contentLength(), h1Limits);
     byte[] body = ResponseBodies.read(coding, raw, max, truncate, false);
@@ -310,11 +342,16 @@ public final class Http1Connection implements HttpConnection {
       case ChunkedInputStream chunked -> chunked.complete();
       default -> false; // close-delimited: never reused
     };
-    List<Header> trailers = raw instanceof ChunkedInputStream chunked ? chunked.trailers() : List.of();
-    return new Response(head.status(), head.headers(), body, trailers, head.keepAlive() && complete && idle());
+    List<Header> trailers =
+        raw instanceof ChunkedInputStream chunked ? chunked.trailers() : List.of();
+    return new Response(
+        head.status(), head.headers(), body, trailers, head.keepAlive() && complete && idle());
   }
 
-  /** Whether nothing follows the response: bytes the server sent beyond it put the connection out of step. */
+  /**
+   * Whether nothing follows the response: bytes the server sent beyond it put the connection out of
+   * step.
+   */
   private boolean idle() throws IOException {
     try {
       in.checkIdle();
@@ -373,6 +410,6 @@ public final class Http1Connection implements HttpConnection {
 
   @Override
   public String toString() {
-    return "http/1.1 " + endpoint + " (" + profile.name() + ")";
+    return "http/1.1 " + endpoint + " (" + template.name() + ")";
   }
 }

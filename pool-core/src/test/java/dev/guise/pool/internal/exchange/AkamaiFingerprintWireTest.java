@@ -1,16 +1,18 @@
-package dev.guise.pool.internal.http;
+package dev.guise.pool.internal.exchange;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import dev.guise.api.Header;
+import dev.guise.codec.hpack.HpackDecoder;
 import dev.guise.fingerprint.BrowserProfiles;
 import dev.guise.pool.http.HttpRequest;
-import dev.guise.pool.internal.http.HttpConnection.ExchangeLimits;
+import dev.guise.pool.internal.exchange.HttpConnection.ExchangeLimits;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
@@ -32,8 +34,10 @@ class AkamaiFingerprintWireTest {
   @ParameterizedTest
   @CsvSource({"chrome-156, chromium1-conn03", "firefox-153, firefox1-conn06"})
   void serverSeesTheBrowsersHttp2(String profileName, String capture) throws Exception {
-    String json = Files.readString(referenceDir().resolve("browsers/" + capture + ".json"), StandardCharsets.UTF_8);
-    WireProfile profile = WireProfile.of(BrowserProfiles.get(profileName));
+    String json =
+        Files.readString(
+            referenceDir().resolve("browsers/" + capture + ".json"), StandardCharsets.UTF_8);
+    RequestTemplate profile = RequestTemplate.of(BrowserProfiles.get(profileName));
     try (ScriptedH2Server server = new ScriptedH2Server("h2", s -> {
       s.readPreface();
       ScriptedH2Server.Frame headers = s.readUntil(1);
@@ -45,13 +49,19 @@ class AkamaiFingerprintWireTest {
       s.awaitClientClose();
     })) {
       try (HttpConnection c = TlsPeers.connect(server.port(), List.of("h2"), profile)) {
-        assertEquals("ok", c.exchange(HttpRequest.get("https://www.fp-oracle.test/"), ExchangeLimits.DEFAULT,
-            TlsPeers.deadline(Duration.ofSeconds(10))).bodyText());
+        assertEquals(
+            "ok",
+            c.exchange(
+                    HttpRequest.get("https://www.fp-oracle.test/"),
+                    ExchangeLimits.DEFAULT,
+                    TlsPeers.deadline(Duration.ofSeconds(10)))
+                .bodyText());
       }
       server.close();
       List<ScriptedH2Server.Frame> frames = new ArrayList<>(server.received);
 
-      // Akamai: SETTINGS in order | connection WINDOW_UPDATE | PRIORITY frames | pseudo-header order
+      // Akamai: SETTINGS in order | connection WINDOW_UPDATE | PRIORITY frames | pseudo-header
+      // order
       StringBuilder akamai = new StringBuilder();
       ScriptedH2Server.Frame settings = frames.get(0);
       assertEquals(4, settings.type());
@@ -68,7 +78,8 @@ class AkamaiFingerprintWireTest {
         if (f.type() == 4 && (f.flags() & 1) != 0) {
           break;
         }
-        sequence.add(name(f.type()) + "(s=" + f.stream() + ",f=0x" + String.format("%02x", f.flags()) + ")");
+        sequence.add(
+            name(f.type()) + "(s=" + f.stream() + ",f=0x" + String.format("%02x", f.flags()) + ")");
         if (firstHeaders == null) {
           if (f.type() == 8 && f.stream() == 0) {
             windowUpdate = f.int32(0) & 0x7fffffffL;
@@ -80,8 +91,8 @@ class AkamaiFingerprintWireTest {
           }
         }
       }
-      List<Header> sent = new dev.guise.codec.hpack.HpackDecoder(4096, 1 << 20).decode(
-          java.util.Arrays.copyOfRange(firstHeaders.payload(), (firstHeaders.flags() & 0x20) != 0 ? 5 : 0,
+      List<Header> sent = new HpackDecoder(4096, 1 << 20).decode(
+          Arrays.copyOfRange(firstHeaders.payload(), (firstHeaders.flags() & 0x20) != 0 ? 5 : 0,
               firstHeaders.payload().length));
       List<String> pseudo = new ArrayList<>();
       for (Header h : sent) {
@@ -95,14 +106,18 @@ class AkamaiFingerprintWireTest {
       assertEquals(field(json, "akamai_fingerprint"), akamai.toString());
 
       List<String> referenceSequence = list(json, "frame_sequence");
-      assertEquals(referenceSequence.subList(0, referenceSequence.indexOf("SETTINGS(s=0,f=0x01)")), sequence);
+      assertEquals(
+          referenceSequence.subList(0, referenceSequence.indexOf("SETTINGS(s=0,f=0x01)")),
+          sequence);
 
       // Priority of the HEADERS frame: E bit, dependency, weight as captured.
       String priority = block(json, "first_headers_priority");
       boolean exclusive = (firstHeaders.payload()[0] & 0x80) != 0;
       assertEquals(priority.contains("\"exclusive\": true"), exclusive);
-      assertEquals(Integer.parseInt(field(priority, "depends_on")), firstHeaders.int32(0) & 0x7fffffff);
-      assertEquals(Integer.parseInt(field(priority, "weight_wire")), firstHeaders.payload()[4] & 0xff);
+      assertEquals(
+          Integer.parseInt(field(priority, "depends_on")), firstHeaders.int32(0) & 0x7fffffff);
+      assertEquals(
+          Integer.parseInt(field(priority, "weight_wire")), firstHeaders.payload()[4] & 0xff);
 
       List<String> referenceOrder = list(json, "first_headers_header_order");
       List<String> order = new ArrayList<>();
@@ -114,7 +129,8 @@ class AkamaiFingerprintWireTest {
       for (int i = 0; i < sent.size(); i++) {
         Header expected = referenceHeaders.get(i);
         if (expected.name().equals("user-agent")) {
-          expected = new Header("user-agent", expected.value().replace("HeadlessChrome/", "Chrome/"));
+          expected =
+              new Header("user-agent", expected.value().replace("HeadlessChrome/", "Chrome/"));
         }
         assertEquals(expected, sent.get(i));
       }
@@ -145,13 +161,16 @@ class AkamaiFingerprintWireTest {
       }
       dir = dir.getParent();
     }
-    throw new IllegalStateException("shared/reference not found above " + Path.of("").toAbsolutePath());
+    throw new IllegalStateException(
+        "shared/reference not found above " + Path.of("").toAbsolutePath());
   }
 
   // Just enough JSON reading for the capture files' flat fields.
 
   private static String field(String json, String name) {
-    Matcher m = Pattern.compile("\"" + Pattern.quote(name) + "\": (?:\"([^\"]*)\"|([^,}\\s]*))").matcher(json);
+    Matcher m =
+        Pattern.compile("\"" + Pattern.quote(name) + "\": (?:\"([^\"]*)\"|([^,}\\s]*))")
+            .matcher(json);
     if (!m.find()) {
       throw new IllegalStateException("no " + name);
     }

@@ -1,8 +1,8 @@
-package dev.guise.pool.internal.http;
+package dev.guise.pool.internal.exchange;
 
-import static dev.guise.pool.internal.http.ScriptedH2Server.concat;
-import static dev.guise.pool.internal.http.ScriptedH2Server.frame;
-import static dev.guise.pool.internal.http.ScriptedH2Server.int32;
+import static dev.guise.pool.internal.exchange.ScriptedH2Server.concat;
+import static dev.guise.pool.internal.exchange.ScriptedH2Server.frame;
+import static dev.guise.pool.internal.exchange.ScriptedH2Server.int32;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -14,11 +14,13 @@ import dev.guise.api.Header;
 import dev.guise.fingerprint.BrowserProfiles;
 import dev.guise.pool.http.HttpRequest;
 import dev.guise.pool.http.HttpResponse;
-import dev.guise.pool.internal.http.HttpConnection.ExchangeLimits;
+import dev.guise.pool.internal.exchange.HttpConnection.ExchangeLimits;
+import java.io.IOException;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -29,17 +31,20 @@ import org.junit.jupiter.api.Timeout;
 /** A server that breaks the rules: every case ends in a classified error, within its deadline. */
 @Timeout(value = 10, unit = TimeUnit.SECONDS)
 class Http2HostileServerTest {
-  private static final WireProfile CHROME = WireProfile.of(BrowserProfiles.get("chrome-156"));
+  private static final RequestTemplate CHROME =
+      RequestTemplate.of(BrowserProfiles.get("chrome-156"));
   private static final HttpRequest GET = HttpRequest.get("https://localhost/");
 
-  private static ClassifiedIOException failure(ScriptedH2Server.Script script, HttpRequest request, Duration deadline)
-      throws Exception {
+  private static ClassifiedIOException failure(
+      ScriptedH2Server.Script script, HttpRequest request, Duration deadline) throws Exception {
     try (ScriptedH2Server server = new ScriptedH2Server("h2", script);
         HttpConnection c = TlsPeers.connect(server.port(), List.of("h2"), CHROME)) {
       long start = System.nanoTime();
       ClassifiedIOException e = assertThrows(ClassifiedIOException.class,
           () -> c.exchange(request, ExchangeLimits.DEFAULT, TlsPeers.deadline(deadline)));
-      assertTrue(System.nanoTime() - start < deadline.toNanos() + TimeUnit.SECONDS.toNanos(2), "ended near its deadline");
+      assertTrue(
+          System.nanoTime() - start < deadline.toNanos() + TimeUnit.SECONDS.toNanos(2),
+          "ended near its deadline");
       return e;
     }
   }
@@ -56,9 +61,17 @@ class Http2HostileServerTest {
 
   @Test
   void pushPromiseIsAConnectionProtocolError() throws Exception {
-    ClassifiedIOException e = failure(afterHeaders(s ->
-        s.write(5, 4, 1, concat(int32(2), s.encoder.encode(List.of(new Header(":method", "GET")))))),
-        GET, Duration.ofSeconds(3));
+    ClassifiedIOException e =
+        failure(
+            afterHeaders(
+                s ->
+                    s.write(
+                        5,
+                        4,
+                        1,
+                        concat(int32(2), s.encoder.encode(List.of(new Header(":method", "GET")))))),
+            GET,
+            Duration.ofSeconds(3));
     assertEquals(FailureKind.PROTOCOL_ERROR, e.kind());
   }
 
@@ -80,8 +93,14 @@ class Http2HostileServerTest {
     try (ScriptedH2Server server = new ScriptedH2Server("h2", afterHeaders(s ->
         s.respond(1, 200, List.of(new Header("x-big", "v".repeat(5000))), new byte[0])));
         HttpConnection c = TlsPeers.connect(server.port(), List.of("h2"), CHROME)) {
-      ClassifiedIOException e = assertThrows(ClassifiedIOException.class,
-          () -> c.exchange(GET, new ExchangeLimits(4096, 1000, false), TlsPeers.deadline(Duration.ofSeconds(3))));
+      ClassifiedIOException e =
+          assertThrows(
+              ClassifiedIOException.class,
+              () ->
+                  c.exchange(
+                      GET,
+                      new ExchangeLimits(4096, 1000, false),
+                      TlsPeers.deadline(Duration.ofSeconds(3))));
       assertEquals(FailureKind.RESPONSE_TOO_LARGE, e.kind());
     }
   }
@@ -89,8 +108,11 @@ class Http2HostileServerTest {
   @Test
   void badHpackIsAConnectionProtocolError() throws Exception {
     // Index 70 with an empty dynamic table.
-    ClassifiedIOException e = failure(afterHeaders(s -> s.write(1, 5, 1, new byte[] {(byte) (0x80 | 70)})),
-        GET, Duration.ofSeconds(3));
+    ClassifiedIOException e =
+        failure(
+            afterHeaders(s -> s.write(1, 5, 1, new byte[] {(byte) (0x80 | 70)})),
+            GET,
+            Duration.ofSeconds(3));
     assertEquals(FailureKind.PROTOCOL_ERROR, e.kind());
   }
 
@@ -105,7 +127,7 @@ class Http2HostileServerTest {
           s.out.write(i % 2 == 0 ? ping : settings);
         }
         s.out.flush();
-      } catch (java.io.IOException closedByClient) {
+      } catch (IOException closedByClient) {
         // expected once the client gives up on us
       }
     }), GET, Duration.ofSeconds(5));
@@ -115,15 +137,24 @@ class Http2HostileServerTest {
 
   @Test
   void bodyLongerThanContentLengthIsAProtocolError() throws Exception {
-    ClassifiedIOException e = failure(afterHeaders(s ->
-        s.respond(1, 200, List.of(new Header("content-length", "3")), "too long".getBytes(StandardCharsets.US_ASCII))),
-        GET, Duration.ofSeconds(3));
+    ClassifiedIOException e =
+        failure(
+            afterHeaders(
+                s ->
+                    s.respond(
+                        1,
+                        200,
+                        List.of(new Header("content-length", "3")),
+                        "too long".getBytes(StandardCharsets.US_ASCII))),
+            GET,
+            Duration.ofSeconds(3));
     assertEquals(FailureKind.PROTOCOL_ERROR, e.kind());
   }
 
   @Test
   void serverThatNeverGrantsWindowEndsTheUploadAtTheDeadline() throws Exception {
-    HttpRequest upload = HttpRequest.newBuilder(URI.create("https://localhost/")).POST(new byte[1_000_000]).build();
+    HttpRequest upload =
+        HttpRequest.newBuilder(URI.create("https://localhost/")).POST(new byte[1_000_000]).build();
     ClassifiedIOException e = failure(s -> {
       s.readPreface();
       s.settingsAndAck();
@@ -141,7 +172,7 @@ class Http2HostileServerTest {
           s.write(0, 0, 1, new byte[] {'x'});
           Thread.sleep(100);
         }
-      } catch (java.io.IOException gone) {
+      } catch (IOException gone) {
         // the client gave up
       }
     }), GET, Duration.ofMillis(800));
@@ -150,7 +181,8 @@ class Http2HostileServerTest {
 
   @Test
   void refusedStreamIsNotProcessedAndRetryable() throws Exception {
-    ClassifiedIOException e = failure(afterHeaders(s -> s.write(3, 0, 1, int32(7))), GET, Duration.ofSeconds(3));
+    ClassifiedIOException e =
+        failure(afterHeaders(s -> s.write(3, 0, 1, int32(7))), GET, Duration.ofSeconds(3));
     assertEquals(FailureKind.NOT_PROCESSED, e.kind());
     assertTrue(e.failure().retryable());
   }
@@ -181,13 +213,16 @@ class Http2HostileServerTest {
       Future<HttpResponse> second = threads.submit(() -> c.exchange(GET, ExchangeLimits.DEFAULT,
           TlsPeers.deadline(Duration.ofSeconds(5))));
       assertEquals("one", first.get(5, TimeUnit.SECONDS).bodyText());
-      var e = assertThrows(java.util.concurrent.ExecutionException.class, () -> second.get(5, TimeUnit.SECONDS));
+      var e = assertThrows(ExecutionException.class, () -> second.get(5, TimeUnit.SECONDS));
       ClassifiedIOException cause = (ClassifiedIOException) e.getCause();
       assertEquals(FailureKind.NOT_PROCESSED, cause.kind());
       assertTrue(cause.failure().retryable());
       assertFalse(c.isUsable());
       until = System.nanoTime() + TimeUnit.SECONDS.toNanos(3);
-      while (c.tls() != null && c.hasUnexpectedInput() && c.activeStreams() > 0 && System.nanoTime() < until) {
+      while (c.tls() != null
+          && c.hasUnexpectedInput()
+          && c.activeStreams() > 0
+          && System.nanoTime() < until) {
         Thread.sleep(2);
       }
       assertEquals(0, c.activeStreams());
@@ -196,7 +231,8 @@ class Http2HostileServerTest {
 
   @Test
   void frameLargerThanOurMaxFrameSizeIsAConnectionError() throws Exception {
-    ClassifiedIOException e = failure(afterHeaders(s -> s.write(0, 0, 1, new byte[20_000])), GET, Duration.ofSeconds(3));
+    ClassifiedIOException e =
+        failure(afterHeaders(s -> s.write(0, 0, 1, new byte[20_000])), GET, Duration.ofSeconds(3));
     assertEquals(FailureKind.PROTOCOL_ERROR, e.kind());
   }
 }

@@ -1,4 +1,4 @@
-package dev.guise.pool.internal.http;
+package dev.guise.pool.internal.exchange;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -9,7 +9,7 @@ import dev.guise.api.ClassifiedIOException;
 import dev.guise.api.FailureKind;
 import dev.guise.fingerprint.BrowserProfiles;
 import dev.guise.pool.http.HttpRequest;
-import dev.guise.pool.internal.http.HttpConnection.ExchangeLimits;
+import dev.guise.pool.internal.exchange.HttpConnection.ExchangeLimits;
 import java.io.ByteArrayOutputStream;
 import java.time.Duration;
 import java.util.List;
@@ -26,7 +26,8 @@ import org.junit.jupiter.api.Timeout;
  */
 @Timeout(value = 10, unit = TimeUnit.SECONDS)
 class Http2HpackTableSizeAttackTest {
-  private static final WireProfile CHROME = WireProfile.of(BrowserProfiles.get("chrome-156"));
+  private static final RequestTemplate CHROME =
+      RequestTemplate.of(BrowserProfiles.get("chrome-156"));
   private static final HttpRequest GET = HttpRequest.get("https://localhost/");
   /** :status 200, indexed from the static table. */
   private static final byte STATUS_200 = (byte) 0x88;
@@ -67,14 +68,28 @@ class Http2HpackTableSizeAttackTest {
   @Test
   void growingTheTableBeyondOurSettingIsACompressionError() throws Exception {
     // 16 MiB: far above the 65536 Chrome's profile advertises
-    ClassifiedIOException e = answeredWith(ScriptedH2Server.concat(sizeUpdate(1 << 24), new byte[] {STATUS_200}));
+    ClassifiedIOException e =
+        answeredWith(ScriptedH2Server.concat(sizeUpdate(1 << 24), new byte[] {STATUS_200}));
     assertEquals(FailureKind.PROTOCOL_ERROR, e.kind(), e.getMessage());
   }
 
   @Test
   void sizeUpdateWithAnOverflowingIntegerIsACompressionError() throws Exception {
-    byte[] huge = ScriptedH2Server.concat(new byte[] {0x3f}, new byte[] {(byte) 0xff, (byte) 0xff,
-        (byte) 0xff, (byte) 0xff, (byte) 0xff, (byte) 0xff, (byte) 0xff, (byte) 0xff, (byte) 0xff, 0x7f});
+    byte[] huge =
+        ScriptedH2Server.concat(
+            new byte[] {0x3f},
+            new byte[] {
+              (byte) 0xff,
+              (byte) 0xff,
+              (byte) 0xff,
+              (byte) 0xff,
+              (byte) 0xff,
+              (byte) 0xff,
+              (byte) 0xff,
+              (byte) 0xff,
+              (byte) 0xff,
+              0x7f
+            });
     ClassifiedIOException e = answeredWith(ScriptedH2Server.concat(huge, new byte[] {STATUS_200}));
     assertEquals(FailureKind.PROTOCOL_ERROR, e.kind(), e.getMessage());
   }
@@ -88,21 +103,31 @@ class Http2HpackTableSizeAttackTest {
 
   @Test
   void aSizeUpdateAfterAFieldIsACompressionError() throws Exception {
-    ClassifiedIOException e = answeredWith(ScriptedH2Server.concat(new byte[] {STATUS_200}, sizeUpdate(0)));
+    ClassifiedIOException e =
+        answeredWith(ScriptedH2Server.concat(new byte[] {STATUS_200}, sizeUpdate(0)));
     assertEquals(FailureKind.PROTOCOL_ERROR, e.kind(), e.getMessage());
   }
 
   @Test
   void legalShrinkAndRestoreIsAccepted() throws Exception {
-    try (ScriptedH2Server server = new ScriptedH2Server("h2", s -> {
-      s.readPreface();
-      s.readUntil(1);
-      s.settingsAndAck();
-      s.write(1, 0x4 | 0x1, 1, ScriptedH2Server.concat(sizeUpdate(0), sizeUpdate(4096), new byte[] {STATUS_200}));
-      s.awaitClientClose();
-    });
+    try (ScriptedH2Server server =
+            new ScriptedH2Server(
+                "h2",
+                s -> {
+                  s.readPreface();
+                  s.readUntil(1);
+                  s.settingsAndAck();
+                  s.write(
+                      1,
+                      0x4 | 0x1,
+                      1,
+                      ScriptedH2Server.concat(
+                          sizeUpdate(0), sizeUpdate(4096), new byte[] {STATUS_200}));
+                  s.awaitClientClose();
+                });
         HttpConnection c = TlsPeers.connect(server.port(), List.of("h2"), CHROME)) {
-      var response = c.exchange(GET, ExchangeLimits.DEFAULT, TlsPeers.deadline(Duration.ofSeconds(5)));
+      var response =
+          c.exchange(GET, ExchangeLimits.DEFAULT, TlsPeers.deadline(Duration.ofSeconds(5)));
       assertEquals(200, response.status());
       assertTrue(c.isUsable());
     }

@@ -1,4 +1,4 @@
-package dev.guise.pool.internal.http;
+package dev.guise.pool.internal.exchange;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -9,7 +9,9 @@ import dev.guise.api.ClassifiedIOException;
 import dev.guise.api.FailureKind;
 import dev.guise.fingerprint.BrowserProfiles;
 import dev.guise.pool.http.HttpRequest;
-import dev.guise.pool.internal.http.HttpConnection.ExchangeLimits;
+import dev.guise.pool.internal.exchange.HttpConnection.ExchangeLimits;
+import java.io.EOFException;
+import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
@@ -20,10 +22,14 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
-/** HTTP/1.1 against a scripted server: bad framing is classified, reuse is refused when out of step. */
+/**
+ * HTTP/1.1 against a scripted server: bad framing is classified, reuse is refused when out of
+ * step.
+ */
 @Timeout(value = 10, unit = TimeUnit.SECONDS)
 class Http1HostileServerTest {
-  private static final WireProfile FIREFOX = WireProfile.of(BrowserProfiles.get("firefox-153"));
+  private static final RequestTemplate FIREFOX =
+      RequestTemplate.of(BrowserProfiles.get("firefox-153"));
   private static final HttpRequest GET = HttpRequest.get("https://localhost/");
 
   private static void readHead(InputStream in) throws Exception {
@@ -31,9 +37,12 @@ class Http1HostileServerTest {
     while (state < 4) {
       int b = in.read();
       if (b < 0) {
-        throw new java.io.EOFException();
+        throw new EOFException();
       }
-      state = (b == '\r' && (state == 0 || state == 2)) || (b == '\n' && (state == 1 || state == 3)) ? state + 1 : 0;
+      state =
+          (b == '\r' && (state == 0 || state == 2)) || (b == '\n' && (state == 1 || state == 3))
+              ? state + 1
+              : 0;
     }
   }
 
@@ -53,9 +62,13 @@ class Http1HostileServerTest {
   @Test
   void bodyLongerThanContentLengthLeavesTheConnectionUnused() throws Exception {
     CountDownLatch done = new CountDownLatch(1);
-    try (ScriptedH2Server server = server("HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nokEXTRA", done);
+    try (ScriptedH2Server server =
+            server("HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nokEXTRA", done);
         HttpConnection c = TlsPeers.connect(server.port(), List.of("http/1.1"), FIREFOX)) {
-      assertEquals("ok", c.exchange(GET, ExchangeLimits.DEFAULT, TlsPeers.deadline(Duration.ofSeconds(3))).bodyText());
+      assertEquals(
+          "ok",
+          c.exchange(GET, ExchangeLimits.DEFAULT, TlsPeers.deadline(Duration.ofSeconds(3)))
+              .bodyText());
       assertFalse(c.isUsable());
       done.countDown();
     }
@@ -64,7 +77,8 @@ class Http1HostileServerTest {
   @Test
   void malformedChunkedIsAProtocolError() throws Exception {
     CountDownLatch done = new CountDownLatch(1);
-    try (ScriptedH2Server server = server("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\nabc\r\n", done);
+    try (ScriptedH2Server server =
+            server("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\nabc\r\n", done);
         HttpConnection c = TlsPeers.connect(server.port(), List.of("http/1.1"), FIREFOX)) {
       ClassifiedIOException e = assertThrows(ClassifiedIOException.class,
           () -> c.exchange(GET, ExchangeLimits.DEFAULT, TlsPeers.deadline(Duration.ofSeconds(3))));
@@ -77,8 +91,11 @@ class Http1HostileServerTest {
   @Test
   void chunkedBodyAndTrailersAfterAnInterimResponse() throws Exception {
     CountDownLatch done = new CountDownLatch(1);
-    try (ScriptedH2Server server = server("HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 200 OK\r\nTransfer-Encoding: chunked"
-        + "\r\n\r\n3\r\nabc\r\n2;ext=1\r\nde\r\n0\r\nx-sum: 5\r\n\r\n", done);
+    try (ScriptedH2Server server =
+            server(
+                "HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 200 OK\r\nTransfer-Encoding: chunked"
+                    + "\r\n\r\n3\r\nabc\r\n2;ext=1\r\nde\r\n0\r\nx-sum: 5\r\n\r\n",
+                done);
         HttpConnection c = TlsPeers.connect(server.port(), List.of("http/1.1"), FIREFOX)) {
       var r = c.exchange(GET, ExchangeLimits.DEFAULT, TlsPeers.deadline(Duration.ofSeconds(3)));
       assertEquals("abcde", r.bodyText());
@@ -97,7 +114,7 @@ class Http1HostileServerTest {
           send(s.out, "X");
           Thread.sleep(100);
         }
-      } catch (java.io.IOException gone) {
+      } catch (IOException gone) {
         // the client gave up
       }
     });
@@ -122,7 +139,10 @@ class Http1HostileServerTest {
       done.await(5, TimeUnit.SECONDS);
     });
         HttpConnection c = TlsPeers.connect(server.port(), List.of("http/1.1"), FIREFOX)) {
-      assertEquals(200, c.exchange(GET, ExchangeLimits.DEFAULT, TlsPeers.deadline(Duration.ofSeconds(3))).status());
+      assertEquals(
+          200,
+          c.exchange(GET, ExchangeLimits.DEFAULT, TlsPeers.deadline(Duration.ofSeconds(3)))
+              .status());
       assertFalse(c.hasUnexpectedInput());
       assertTrue(c.isUsable());
       sent.countDown();

@@ -1,4 +1,4 @@
-package dev.guise.pool.internal.http;
+package dev.guise.pool.internal.exchange;
 
 import dev.guise.api.ClassifiedIOException;
 import dev.guise.api.FailureKind;
@@ -26,7 +26,7 @@ public final class HttpFailures {
         FailureKind.NOT_PROCESSED, true, PoolAction.DISCARD_CONNECTION, message, null);
   }
 
-  /** As {@link #notProcessed(String)}, for a refusal that leaves the connection as good as it was. */
+  /** As {@link #notProcessed(String)}, for a refusal that leaves the connection as it was. */
   public static ClassifiedIOException notProcessed(String message, PoolAction action) {
     return new ClassifiedIOException(FailureKind.NOT_PROCESSED, true, action, message, null);
   }

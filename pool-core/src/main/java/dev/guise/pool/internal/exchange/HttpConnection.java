@@ -1,5 +1,6 @@
-package dev.guise.pool.internal.http;
+package dev.guise.pool.internal.exchange;
 
+import dev.guise.api.ClassifiedIOException;
 import dev.guise.api.HttpProtocol;
 import dev.guise.api.NegotiatedTls;
 import dev.guise.api.TlsEndpoint;
@@ -7,6 +8,7 @@ import dev.guise.pool.http.HttpRequest;
 import dev.guise.pool.http.HttpResponse;
 import java.io.Closeable;
 import java.io.IOException;
+import java.net.SocketTimeoutException;
 import java.time.Duration;
 
 /**
@@ -19,10 +21,10 @@ import java.time.Duration;
  * must be given one exchange at a time (the pool leases it), and fails a second concurrent one with
  * an {@link IllegalStateException} rather than corrupting the stream.
  *
- * <p>Failures: every exchange ends with a response or an exception; {@link dev.guise.api.ClassifiedIOException}
- * where the layer knows the kind (for example {@code NOT_PROCESSED} for streams above a GOAWAY's last
- * stream id, {@code PROTOCOL_ERROR}, {@code RESPONSE_TOO_LARGE}). After a failure that leaves the
- * connection unusable, {@link #isUsable()} is false and the connection closes itself once its
+ * <p>Failures: every exchange ends with a response or an exception; {@link ClassifiedIOException}
+ * where the layer knows the kind (for example {@code NOT_PROCESSED} for streams above a GOAWAY's
+ * last stream id, {@code PROTOCOL_ERROR}, {@code RESPONSE_TOO_LARGE}). After a failure that leaves
+ * the connection unusable, {@link #isUsable()} is false and the connection closes itself once its
  * other exchanges end.
  */
 public interface HttpConnection extends Closeable {
@@ -65,9 +67,9 @@ public interface HttpConnection extends Closeable {
    * Sends {@code request} and reads the whole response (body decoded, at most
    * {@code limits.maxBodyBytes()} bytes after decoding).
    *
-   * @param deadlineNanos a {@link System#nanoTime()} value; no read or write of this exchange blocks
-   *     past it (a {@link java.net.SocketTimeoutException} or {@code ClassifiedIOException} with kind
-   *     {@code READ_TIMEOUT} / {@code DEADLINE_EXCEEDED} results)
+   * @param deadlineNanos a {@link System#nanoTime()} value; no read or write of this exchange
+   *     blocks past it (a {@link SocketTimeoutException} or {@code ClassifiedIOException} with
+   *     kind {@code READ_TIMEOUT} / {@code DEADLINE_EXCEEDED} results)
    */
   HttpResponse exchange(HttpRequest request, ExchangeLimits limits, long deadlineNanos)
       throws IOException;
@@ -95,7 +97,8 @@ public interface HttpConnection extends Closeable {
    *     (validators); the connection stays usable only if the rest could be drained cheaply
    */
   record ExchangeLimits(int maxHeaderListSize, long maxBodyBytes, boolean truncateBody) {
-    public static final ExchangeLimits DEFAULT = new ExchangeLimits(256 * 1024, 64L * 1024 * 1024, false);
+    public static final ExchangeLimits DEFAULT =
+        new ExchangeLimits(256 * 1024, 64L * 1024 * 1024, false);
 
     public ExchangeLimits {
       if (maxHeaderListSize <= 0 || maxBodyBytes < 0) {

@@ -1,4 +1,4 @@
-package dev.guise.pool.internal.http;
+package dev.guise.pool.internal.exchange;
 
 import dev.guise.api.ClassifiedIOException;
 import dev.guise.api.FailureKind;
@@ -21,7 +21,7 @@ import java.util.List;
  * Stateless; the stream passed in is read by the calling thread only.
  */
 public final class ResponseBodies {
-  /** The raw (undecoded) bytes tolerated beyond the decoded limit: coding overhead of honest servers. */
+  /** Raw (undecoded) bytes tolerated beyond the decoded limit: honest servers' coding overhead. */
   public static final long RAW_SLACK = 64 * 1024;
 
   private ResponseBodies() {}
@@ -63,15 +63,16 @@ public final class ResponseBodies {
    *     truncated or unknown codings; both with {@link PoolAction#DISCARD_CONNECTION} (callers that
    *     stayed in step with the peer relax that)
    */
-  public static byte[] read(String contentEncoding, InputStream raw, long maxBytes, boolean truncate, boolean rawCut)
-      throws IOException {
+  public static byte[] read(String contentEncoding, InputStream raw, long maxBytes,
+      boolean truncate, boolean rawCut) throws IOException {
     long max = Math.min(maxBytes, Integer.MAX_VALUE - 16);
     InputStream in;
     if (isIdentity(contentEncoding)) {
       in = raw;
     } else {
       // The decoders count their own output: one byte over the limit tells "more" from "exactly".
-      in = ContentDecoders.decode(contentEncoding, new RawCap(raw, max + RAW_SLACK, truncate), truncate ? max + 1 : max);
+      in = ContentDecoders.decode(contentEncoding, new RawCap(raw, max + RAW_SLACK, truncate),
+          truncate ? max + 1 : max);
     }
     byte[] buf = new byte[(int) Math.min(max + 1, 16 * 1024)];
     int n = 0;
@@ -103,7 +104,8 @@ public final class ResponseBodies {
 
   static ClassifiedIOException tooLarge(long maxBytes) {
     return HttpFailures.tooLarge(
-        "response body larger than the limit of " + maxBytes + " bytes", PoolAction.DISCARD_CONNECTION);
+        "response body larger than the limit of " + maxBytes + " bytes",
+        PoolAction.DISCARD_CONNECTION);
   }
 
   /**

@@ -1,0 +1,189 @@
+package dev.guise.pool.internal.http2;
+
+import static dev.guise.pool.internal.exchange.HttpFailures.remaining;
+
+import dev.guise.api.ClassifiedIOException;
+import dev.guise.api.FailureKind;
+import dev.guise.api.Header;
+import dev.guise.api.HttpProtocol;
+import dev.guise.api.PoolAction;
+import dev.guise.codec.http2.Http2ErrorCode;
+import dev.guise.codec.http2.Http2Frame;
+import dev.guise.codec.http2.Http2FrameWriter;
+import dev.guise.fingerprint.Http2Behaviour;
+import dev.guise.pool.http.HttpRequest;
+import dev.guise.pool.http.HttpResponse;
+import dev.guise.pool.internal.exchange.HttpConnection.ExchangeLimits;
+import dev.guise.pool.internal.exchange.HttpFailures;
+import dev.guise.pool.internal.exchange.RequestTemplate;
+import java.io.IOException;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * One request and its response on the caller's thread: a stream slot, HEADERS (shared with other
+ * requests' when they are in flight), the body within the send windows, the wait for the
+ * response, and the stream's removal whatever happened. The waits and locks it uses are the
+ * session's ({@code docs/concurrency.md}, "The HTTP/2 session").
+ */
+final class Http2Exchange {
+  private final Http2Connection session;
+  private final RequestTemplate template;
+  private final Http2Behaviour wire;
+  private final Optional<Http2Frame.PriorityFields> headersPriority;
+
+  Http2Exchange(Http2Connection session, RequestTemplate template,
+      Optional<Http2Frame.PriorityFields> headersPriority) {
+    this.session = session;
+    this.template = template;
+    this.wire = template.http2();
+    this.headersPriority = headersPriority;
+  }
+
+  HttpResponse run(HttpRequest request, ExchangeLimits limits, long deadlineNanos, boolean reused)
+      throws IOException {
+    byte[] body = request.body().orElse(null);
+    boolean hasBody = body != null && body.length > 0;
+    List<Header> headerList;
+    try {
+      headerList = Http2Messages.requestHeaders(template, request, body);
+    } catch (IllegalArgumentException e) {
+      throw new ClassifiedIOException(FailureKind.INVALID_REQUEST, false, PoolAction.KEEP,
+          e.getMessage(), e);
+    }
+    boolean head = request.method().equals("HEAD");
+    session.reserveSlot(deadlineNanos);
+    Http2Stream stream = new Http2Stream(limits, head, session.lock.newCondition());
+    try {
+      startStream(stream, headerList, hasBody, deadlineNanos);
+      if (hasBody) {
+        sendBody(stream, body, deadlineNanos);
+      }
+      awaitResponse(stream, deadlineNanos);
+      byte[] decoded =
+          head ? new byte[0] : Http2Messages.decodeBody(stream, limits, session.endpoint);
+      return new HttpResponse(stream.status, stream.headers, decoded, stream.trailers,
+          HttpProtocol.HTTP_2, session.endpoint, session.tls.negotiated().profile(), reused);
+    } finally {
+      if (stream.id == 0) {
+        session.releaseReservation();
+      } else {
+        session.endStream(stream);
+      }
+    }
+  }
+
+  /**
+   * Opens the stream and writes its HEADERS (and a browser's stream WINDOW_UPDATE). The id is
+   * taken under the write lock, so ids reach the wire in increasing order.
+   */
+  private void startStream(Http2Stream stream, List<Header> headerList, boolean hasBody,
+      long deadlineNanos) throws IOException {
+    session.writer.acquire(deadlineNanos);
+    try {
+      int inFlight = session.openStream(stream, !hasBody);
+      Http2FrameWriter frames = session.writer.frames();
+      byte[] block = session.writer.encoder().encode(headerList);
+      frames.writeHeaders(stream.id, block, !hasBody, headersPriority);
+      if (wire.streamWindowUpdate().isPresent()) {
+        frames.writeWindowUpdate(stream.id, (int) wire.streamWindowUpdate().getAsLong());
+      }
+      // A request without a body that finds others in flight shares their next write.
+      if (hasBody || !session.writer.keepForSharedWrite(inFlight)) {
+        session.writer.write(deadlineNanos);
+      }
+    } catch (IOException e) {
+      throw session.writeFailed(e);
+    } finally {
+      session.writer.release();
+    }
+  }
+
+  private void sendBody(Http2Stream stream, byte[] body, long deadlineNanos) throws IOException {
+    int off = 0;
+    while (off < body.length) {
+      int n;
+      boolean last;
+      session.lock.lock();
+      try {
+        while (true) {
+          if (stream.failure != null) {
+            throw stream.failure;
+          }
+          if (stream.responded) {
+            // The server answered before reading everything (e.g. 413): stop sending, keep the
+            // answer.
+            stream.resetLater(Http2ErrorCode.CANCEL);
+            return;
+          }
+          if (!stream.state.canSend()) {
+            return; // we reset it (the response was truncated): the exchange has its answer
+          }
+          int want = Math.min(session.peerMaxFrameSize, body.length - off);
+          n = session.sendWindows.take(stream.sendWindow, want);
+          if (n > 0) {
+            break;
+          }
+          long left = remaining(deadlineNanos);
+          if (left <= 0) {
+            throw HttpFailures.deadline("HTTP/2 flow-control window of " + session.endpoint
+                + " stayed closed until the deadline (" + off + " of " + body.length
+                + " bytes sent)");
+          }
+          session.windowOpened.awaitNanos(left);
+        }
+        last = off + n == body.length;
+        if (last) {
+          stream.state.sendEndStream();
+        }
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw HttpFailures.cancelled("interrupted waiting for flow-control window");
+      } finally {
+        session.lock.unlock();
+      }
+      session.writer.acquire(deadlineNanos);
+      try {
+        // The writer learns a new peer frame size only with our SETTINGS ACK; until then it may
+        // still hold the old (smaller) one.
+        Http2FrameWriter frames = session.writer.frames();
+        for (int sent = 0; sent < n; ) {
+          int piece = Math.min(n - sent, frames.maxFrameSize());
+          frames.writeData(stream.id, body, off + sent, piece, last && sent + piece == n);
+          sent += piece;
+        }
+        session.writer.write(deadlineNanos);
+      } catch (IOException e) {
+        throw session.writeFailed(e);
+      } finally {
+        session.writer.release();
+      }
+      off += n;
+    }
+  }
+
+  private void awaitResponse(Http2Stream stream, long deadlineNanos) throws IOException {
+    session.lock.lock();
+    try {
+      while (!stream.done()) {
+        long left = remaining(deadlineNanos);
+        if (left <= 0) {
+          stream.failure = HttpFailures.readTimeout("no complete HTTP/2 response from "
+              + session.endpoint + " on stream " + stream.id + " before the deadline");
+          stream.resetLater(Http2ErrorCode.CANCEL);
+          break;
+        }
+        stream.changed.awaitNanos(left);
+      }
+      if (stream.failure != null) {
+        throw stream.failure;
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      stream.resetLater(Http2ErrorCode.CANCEL);
+      throw HttpFailures.cancelled("interrupted waiting for the response");
+    } finally {
+      session.lock.unlock();
+    }
+  }
+}

@@ -19,7 +19,7 @@ module dev.guise.pool {
   exports dev.guise.pool.http;
   exports dev.guise.pool.retry;
 
-  provides dev.guise.api.spi.TlsFingerprintProvider with
+  provides dev.guise.api.spi.TlsEngine with
       dev.guise.pool.internal.tls.JdkTlsProvider;
   provides dev.guise.api.spi.FailureClassifier with
       dev.guise.pool.failure.DefaultFailureClassifier;

@@ -16,6 +16,6 @@ module dev.guise.tls.bouncycastle {
 
   exports dev.guise.tls.bouncycastle;
 
-  provides dev.guise.api.spi.TlsFingerprintProvider with
+  provides dev.guise.api.spi.TlsEngine with
       dev.guise.tls.bouncycastle.BouncyCastleEngine;
 }

@@ -70,7 +70,7 @@ class ArchitectureTest {
   void thePoolNeverNamesAnEngineLibrary() {
     noClasses().that().resideInAPackage("dev.guise.pool..")
         .should().dependOnClassesThat().resideInAnyPackage("org.bouncycastle..", "org.conscrypt..")
-        .because("the pool reaches TLS engines only through TlsFingerprintProvider")
+        .because("the pool reaches TLS engines only through TlsEngine")
         .check(classes);
   }
 

@@ -12,7 +12,7 @@ import dev.guise.api.TlsConnection;
 import dev.guise.api.TlsEndpoint;
 import dev.guise.api.TrustPolicy;
 import dev.guise.api.spi.Providers;
-import dev.guise.api.spi.TlsFingerprintProvider;
+import dev.guise.api.spi.TlsEngine;
 import dev.guise.testkit.tls.IssuedCertificate;
 import dev.guise.testkit.tls.TestCertificateAuthority;
 import java.io.ByteArrayOutputStream;
@@ -65,7 +65,7 @@ class CertificateConformanceTest {
   static Stream<String> engines() {
     return Providers.tlsEngines().stream()
         .filter(e -> e.unavailableReason().isEmpty())
-        .map(TlsFingerprintProvider::name);
+        .map(TlsEngine::name);
   }
 
   @BeforeAll
@@ -77,7 +77,7 @@ class CertificateConformanceTest {
 
   @Test
   void conscryptIsUsableOnThisMachine() {
-    TlsFingerprintProvider conscrypt = Providers.tlsEngine("conscrypt");
+    TlsEngine conscrypt = Providers.tlsEngine("conscrypt");
     assertEquals(java.util.Optional.empty(), conscrypt.unavailableReason());
   }
 
@@ -215,7 +215,7 @@ class CertificateConformanceTest {
 
   private static String fetch(String engineName, IssuedCertificate cert, String bind, String host,
       TrustPolicy trust) throws Exception {
-    TlsFingerprintProvider engine = Providers.tlsEngine(engineName);
+    TlsEngine engine = Providers.tlsEngine(engineName);
     try (JdkHttpsServer server = new JdkHttpsServer(bind, cert)) {
       InetAddress address = InetAddress.getByName(bind);
       Socket socket = new Socket();

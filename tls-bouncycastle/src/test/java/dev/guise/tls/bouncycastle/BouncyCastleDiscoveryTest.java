@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.guise.api.Fidelity;
 import dev.guise.api.spi.Providers;
-import dev.guise.api.spi.TlsFingerprintProvider;
+import dev.guise.api.spi.TlsEngine;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
@@ -13,7 +13,7 @@ import org.junit.jupiter.api.Test;
 class BouncyCastleDiscoveryTest {
   @Test
   void foundByNameOnThisPath() {
-    TlsFingerprintProvider engine = Providers.tlsEngine("bouncycastle");
+    TlsEngine engine = Providers.tlsEngine("bouncycastle");
     assertEquals(BouncyCastleEngine.class, engine.getClass());
     String path = System.getProperty("guise.expected.path");
     if ("module".equals(path)) {

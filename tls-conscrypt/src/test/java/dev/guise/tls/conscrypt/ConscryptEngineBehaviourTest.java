@@ -12,7 +12,7 @@ import dev.guise.api.FingerprintOffer;
 import dev.guise.api.TlsConnectRequest;
 import dev.guise.api.TlsConnection;
 import dev.guise.api.TlsEndpoint;
-import dev.guise.api.spi.TlsFingerprintProvider;
+import dev.guise.api.spi.TlsEngine;
 import dev.guise.testkit.tls.TestCertificateAuthority;
 import java.io.OutputStream;
 import java.net.InetAddress;
@@ -27,7 +27,7 @@ import org.junit.jupiter.api.Timeout;
 
 /** Refusals, timeouts and the unknown-profile error. */
 class ConscryptEngineBehaviourTest {
-  private static final ConscryptTlsProvider ENGINE = new ConscryptTlsProvider();
+  private static final ConscryptEngine ENGINE = new ConscryptEngine();
   private static final TestCertificateAuthority CA = TestCertificateAuthority.create("Guise behaviour CA");
 
   @Test
@@ -47,15 +47,15 @@ class ConscryptEngineBehaviourTest {
 
   @Test
   void theErrorNamesTheEnginesThatCanSendTheProfile() {
-    TlsFingerprintProvider firefoxCapable = new FakeEngine("bouncycastle",
+    TlsEngine firefoxCapable = new FakeEngine("bouncycastle",
         new FingerprintOffer("firefox-153", List.of("firefox"), Fidelity.EXACT, Optional.empty(), ""));
-    TlsFingerprintProvider other = new FakeEngine("jdk",
+    TlsEngine other = new FakeEngine("jdk",
         new FingerprintOffer("jdk-default", List.of(), Fidelity.NONE, Optional.empty(), ""));
-    String message = ConscryptTlsProvider.cannotSendMessage(
+    String message = ConscryptEngine.cannotSendMessage(
         "firefox", ENGINE.offers(), List.of(other, ENGINE, firefoxCapable));
     assertTrue(message.contains("engines that can: bouncycastle (exact)"), message);
     assertFalse(message.contains("jdk"), message);
-    String none = ConscryptTlsProvider.cannotSendMessage("safari", ENGINE.offers(), List.of(other));
+    String none = ConscryptEngine.cannotSendMessage("safari", ENGINE.offers(), List.of(other));
     assertTrue(none.contains("no installed TLS engine offers it"), none);
   }
 
@@ -142,7 +142,7 @@ class ConscryptEngineBehaviourTest {
         profile, List.of(), CA.trustPolicy(), timeout);
   }
 
-  private record FakeEngine(String name, FingerprintOffer only) implements TlsFingerprintProvider {
+  private record FakeEngine(String name, FingerprintOffer only) implements TlsEngine {
     @Override
     public List<FingerprintOffer> offers() {
       return List.of(only);

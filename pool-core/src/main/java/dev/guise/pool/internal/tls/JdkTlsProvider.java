@@ -8,7 +8,7 @@ import dev.guise.api.NegotiatedTls;
 import dev.guise.api.PoolAction;
 import dev.guise.api.TlsConnectRequest;
 import dev.guise.api.TlsConnection;
-import dev.guise.api.spi.TlsFingerprintProvider;
+import dev.guise.api.spi.TlsEngine;
 import java.io.IOException;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
@@ -33,7 +33,7 @@ import javax.net.ssl.SSLSocket;
  * the requested host by the JDK's HTTPS endpoint identification (which checks the host the socket
  * was layered for, never the IP it is connected to).
  */
-public final class JdkTlsProvider implements TlsFingerprintProvider {
+public final class JdkTlsProvider implements TlsEngine {
   public static final String NAME = "jdk";
   public static final String PROFILE = "jdk-default";
 

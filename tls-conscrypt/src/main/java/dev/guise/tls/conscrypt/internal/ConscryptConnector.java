@@ -25,7 +25,7 @@ import javax.net.ssl.SSLSession;
 import javax.net.ssl.SSLEngine;
 import org.conscrypt.Conscrypt;
 
-/** Opens a Conscrypt TLS connection over a connected socket, presenting one {@link HelloProfile}. */
+/** Opens a Conscrypt TLS connection over a connected socket, presenting one {@link HelloSettings}. */
 public final class ConscryptConnector {
   private ConscryptConnector() {}
 
@@ -35,7 +35,7 @@ public final class ConscryptConnector {
    * Handshakes over {@code socket} (which the returned connection then owns; on failure it is
    * closed). Blocks at most {@code request.handshakeTimeout()}.
    */
-  public static TlsConnection connect(Socket socket, TlsConnectRequest request, HelloProfile profile)
+  public static TlsConnection connect(Socket socket, TlsConnectRequest request, HelloSettings profile)
       throws IOException {
     TlsEndpoint endpoint = request.endpoint();
     SSLEngine engine;
@@ -91,7 +91,7 @@ public final class ConscryptConnector {
    * factories only; for an engine it takes them from {@link SSLParameters#setNamedGroups} (JDK 20+),
    * which its {@code setSSLParameters} copies into the same native setting.
    */
-  private static void configure(SSLEngine engine, TlsConnectRequest request, HelloProfile profile) {
+  private static void configure(SSLEngine engine, TlsConnectRequest request, HelloSettings profile) {
     SSLParameters params = engine.getSSLParameters();
     params.setEndpointIdentificationAlgorithm(
         request.trust().verificationDisabled() ? null : "HTTPS");
@@ -112,7 +112,7 @@ public final class ConscryptConnector {
     Conscrypt.setHostname(engine, request.endpoint().host());
   }
 
-  private static NegotiatedTls negotiated(SSLEngine engine, HelloProfile profile) throws SSLException {
+  private static NegotiatedTls negotiated(SSLEngine engine, HelloSettings profile) throws SSLException {
     SSLSession session = engine.getSession();
     List<X509Certificate> chain = new ArrayList<>();
     try {

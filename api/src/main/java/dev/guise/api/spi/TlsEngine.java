@@ -22,7 +22,7 @@ import java.util.Optional;
  * {@link dev.guise.api.TrustPolicy} says, and reports a rejection as a
  * {@link dev.guise.api.ClassifiedIOException} of kind {@link dev.guise.api.FailureKind#CERTIFICATE}.
  */
-public interface TlsFingerprintProvider {
+public interface TlsEngine {
 
   /** The stable name configuration uses to pick this engine, such as {@code bouncycastle}. */
   String name();

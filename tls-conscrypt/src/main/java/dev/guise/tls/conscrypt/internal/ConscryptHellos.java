@@ -21,8 +21,8 @@ import java.util.Optional;
  * JA4 with the fingerprint module and fails when it differs from the constant here (after a
  * Conscrypt upgrade, for example). Never edit them without that test's measurement.
  */
-public final class HelloProfiles {
-  private HelloProfiles() {}
+public final class ConscryptHellos {
+  private ConscryptHellos() {}
 
   /** Conscrypt's own hello. */
   public static final String DEFAULT_PROFILE = "conscrypt-default";
@@ -65,22 +65,22 @@ public final class HelloProfiles {
       0x0019, "P-521");
 
   private static final class Holder {
-    static final List<HelloProfile> ALL = List.of(conscryptDefault(), chrome());
+    static final List<HelloSettings> ALL = List.of(conscryptDefault(), chrome());
   }
 
   /** Every profile, the engine's own first. */
-  public static List<HelloProfile> all() {
+  public static List<HelloSettings> all() {
     return Holder.ALL;
   }
 
   /** The offers of {@link #all()}. */
   public static List<FingerprintOffer> offers() {
-    return all().stream().map(HelloProfile::offer).toList();
+    return all().stream().map(HelloSettings::offer).toList();
   }
 
   /** The profile answering to {@code name} (canonical name or alias, ASCII case ignored). */
-  public static Optional<HelloProfile> find(String name) {
-    for (HelloProfile p : all()) {
+  public static Optional<HelloSettings> find(String name) {
+    for (HelloSettings p : all()) {
       if (p.offer().answersTo(name)) {
         return Optional.of(p);
       }
@@ -88,14 +88,14 @@ public final class HelloProfiles {
     return Optional.empty();
   }
 
-  private static HelloProfile conscryptDefault() {
-    return new HelloProfile(DEFAULT_PROFILE, List.of(), Fidelity.NONE, DEFAULT_JA4,
+  private static HelloSettings conscryptDefault() {
+    return new HelloSettings(DEFAULT_PROFILE, List.of(), Fidelity.NONE, DEFAULT_JA4,
         "Conscrypt's own ClientHello (BoringSSL defaults, ALPN h2 and http/1.1); "
             + "looks like BoringSSL, not like a browser",
         List.of(), List.of(), false, HTTP_ALPN);
   }
 
-  private static HelloProfile chrome() {
+  private static HelloSettings chrome() {
     BrowserProfile chrome = BrowserProfiles.get(CHROME_PROFILE);
     ClientHello reference = chrome.referenceHello();
     List<String> ciphers = new ArrayList<>();
@@ -130,7 +130,7 @@ public final class HelloProfiles {
         + " certificate compression, no ALPS, no ECH GREASE, no signed_certificate_timestamp, no"
         + " trust_anchors, BoringSSL's signature algorithms (with rsa_pkcs1_sha1, without ML-DSA)"
         + (notSent.isEmpty() ? "" : "; not sent: " + String.join(", ", notSent));
-    return new HelloProfile(chrome.name(), chrome.aliases(), Fidelity.APPROXIMATE, CHROME_JA4,
+    return new HelloSettings(chrome.name(), chrome.aliases(), Fidelity.APPROXIMATE, CHROME_JA4,
         note, ciphers, groups, true, chrome.alpn());
   }
 }

@@ -17,13 +17,13 @@ import org.bouncycastle.tls.crypto.TlsCrypto;
  * A named ClientHello this engine presents: a browser profile of the shared catalogue or a user's
  * capture. Immutable and thread-safe.
  */
-final class EngineProfile {
+final class NamedHello {
   final String name;
   final List<String> aliases;
   final HelloTemplate template;
   final String note;
 
-  private EngineProfile(String name, List<String> aliases, HelloTemplate template, String note) {
+  private NamedHello(String name, List<String> aliases, HelloTemplate template, String note) {
     this.name = name;
     this.aliases = List.copyOf(aliases);
     this.template = template;
@@ -31,10 +31,10 @@ final class EngineProfile {
   }
 
   /** A profile of the shared catalogue ({@code dev.guise.fingerprint.BrowserProfiles}). */
-  static EngineProfile builtIn(BrowserProfile browser, TlsCrypto crypto) {
+  static NamedHello builtIn(BrowserProfile browser, TlsCrypto crypto) {
     ClientHello hello = browser.referenceHello();
     byte[] alps = hello.alpsProtocols().contains("h2") ? settingsFrame(browser.http2().settings()) : new byte[0];
-    return new EngineProfile(
+    return new NamedHello(
         browser.name(), browser.aliases(),
         HelloTemplate.of(browser.name(), browser.tlsRandomisation(), hello, crypto, alps),
         "browser-exact ClientHello on BouncyCastle: " + browser.description());
@@ -49,7 +49,7 @@ final class EngineProfile {
    * @throws IllegalArgumentException when the bytes are not a ClientHello or ask for something the
    *     engine cannot send (the message names it)
    */
-  static EngineProfile captured(String name, byte[] capture, TlsCrypto crypto) {
+  static NamedHello captured(String name, byte[] capture, TlsCrypto crypto) {
     ClientHello hello = parse(capture, "capture " + name);
     byte[] alps =
         hello.alpsProtocols().contains("h2")
@@ -58,7 +58,7 @@ final class EngineProfile {
     List<Integer> echLengths =
         hello.ech().map(ech -> List.of(ech.payloadLength())).orElse(List.of());
     TlsRandomisation randomisation = new TlsRandomisation(false, true, echLengths, false);
-    return new EngineProfile(
+    return new NamedHello(
         name, List.of(),
         HelloTemplate.of(name, randomisation, hello, crypto, alps),
         "sends a captured ClientHello with fresh random values");

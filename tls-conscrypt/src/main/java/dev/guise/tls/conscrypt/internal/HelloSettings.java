@@ -20,7 +20,7 @@ import java.util.Optional;
  * @param sessionTickets whether to send the (TLS 1.2) session_ticket extension
  * @param alpn the ALPN protocols offered when the request names none
  */
-public record HelloProfile(
+public record HelloSettings(
     String name,
     List<String> aliases,
     Fidelity fidelity,
@@ -31,7 +31,7 @@ public record HelloProfile(
     boolean sessionTickets,
     List<String> alpn) {
 
-  public HelloProfile {
+  public HelloSettings {
     Objects.requireNonNull(name, "name");
     aliases = List.copyOf(aliases);
     Objects.requireNonNull(fidelity, "fidelity");

@@ -7,11 +7,11 @@ import dev.guise.api.PoolAction;
 import dev.guise.api.TlsConnectRequest;
 import dev.guise.api.TlsConnection;
 import dev.guise.api.spi.Providers;
-import dev.guise.api.spi.TlsFingerprintProvider;
+import dev.guise.api.spi.TlsEngine;
 import dev.guise.tls.conscrypt.internal.ConscryptConnector;
 import dev.guise.tls.conscrypt.internal.ConscryptRuntime;
-import dev.guise.tls.conscrypt.internal.HelloProfile;
-import dev.guise.tls.conscrypt.internal.HelloProfiles;
+import dev.guise.tls.conscrypt.internal.HelloSettings;
+import dev.guise.tls.conscrypt.internal.ConscryptHellos;
 import java.io.IOException;
 import java.net.Socket;
 import java.util.ArrayList;
@@ -50,14 +50,14 @@ import java.util.Optional;
  * <p>Thread-safe; one instance may serve any number of concurrent connects. {@link #connect}
  * blocks for at most the request's handshake timeout.
  */
-public final class ConscryptTlsProvider implements TlsFingerprintProvider {
+public final class ConscryptEngine implements TlsEngine {
   /** The engine's name in configuration. */
   public static final String NAME = "conscrypt";
   /** The offer that presents Conscrypt's own ClientHello. */
-  public static final String DEFAULT_PROFILE = HelloProfiles.DEFAULT_PROFILE;
+  public static final String DEFAULT_PROFILE = ConscryptHellos.DEFAULT_PROFILE;
 
   /** Creates the engine; cheap (Conscrypt is loaded on first use). */
-  public ConscryptTlsProvider() {}
+  public ConscryptEngine() {}
 
   @Override
   public String name() {
@@ -66,7 +66,7 @@ public final class ConscryptTlsProvider implements TlsFingerprintProvider {
 
   @Override
   public List<FingerprintOffer> offers() {
-    return HelloProfiles.offers();
+    return ConscryptHellos.offers();
   }
 
   @Override
@@ -76,7 +76,7 @@ public final class ConscryptTlsProvider implements TlsFingerprintProvider {
 
   @Override
   public TlsConnection connect(Socket socket, TlsConnectRequest request) throws IOException {
-    Optional<HelloProfile> profile = HelloProfiles.find(request.profile());
+    Optional<HelloSettings> profile = ConscryptHellos.find(request.profile());
     if (profile.isEmpty()) {
       closeQuietly(socket);
       throw new ClassifiedIOException(FailureKind.INVALID_REQUEST, false,
@@ -97,9 +97,9 @@ public final class ConscryptTlsProvider implements TlsFingerprintProvider {
   }
 
   static String cannotSendMessage(
-      String profile, List<FingerprintOffer> mine, List<TlsFingerprintProvider> engines) {
+      String profile, List<FingerprintOffer> mine, List<TlsEngine> engines) {
     List<String> others = new ArrayList<>();
-    for (TlsFingerprintProvider engine : engines) {
+    for (TlsEngine engine : engines) {
       if (engine.name().equals(NAME)) {
         continue;
       }

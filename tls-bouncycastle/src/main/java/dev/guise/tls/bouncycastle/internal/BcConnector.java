@@ -34,30 +34,30 @@ import org.bouncycastle.tls.crypto.impl.bc.BcTlsCrypto;
  * which has ML-KEM on every JDK and needs no security provider registered, with the compact AES-GCM
  * multiplier of {@link CompactGcmTlsCrypto}) is shared.
  */
-public final class EngineCore {
+public final class BcConnector {
   private static final SecureRandom RANDOM = new SecureRandom();
   private static final BcTlsCrypto CRYPTO = new CompactGcmTlsCrypto(RANDOM);
 
-  private final List<EngineProfile> profiles;
+  private final List<NamedHello> profiles;
 
   /** The crypto every connection of this engine uses (tests check what it is). */
   static BcTlsCrypto crypto() {
     return CRYPTO;
   }
 
-  private EngineCore(List<EngineProfile> profiles) {
+  private BcConnector(List<NamedHello> profiles) {
     this.profiles = List.copyOf(profiles);
   }
 
   /** Holds the built-in profiles, built on first use (discovery must stay cheap). */
   private static final class BuiltIn {
-    static final EngineCore INSTANCE =
-        new EngineCore(
-                BrowserProfiles.all().stream().map(p -> EngineProfile.builtIn(p, CRYPTO)).toList());
+    static final BcConnector INSTANCE =
+        new BcConnector(
+                BrowserProfiles.all().stream().map(p -> NamedHello.builtIn(p, CRYPTO)).toList());
   }
 
   /** The browser profiles of {@code dev.guise.fingerprint.BrowserProfiles} (Chrome 156, Firefox 153). */
-  public static EngineCore builtIn() {
+  public static BcConnector builtIn() {
     return BuiltIn.INSTANCE;
   }
 
@@ -67,18 +67,18 @@ public final class EngineCore {
    * @throws IllegalArgumentException when the capture is malformed or unsupported (naming the
    *     extension), or the name is taken
    */
-  public EngineCore withCapture(String name, byte[] capture) {
+  public BcConnector withCapture(String name, byte[] capture) {
     if (name == null || name.isBlank()) {
       throw new IllegalArgumentException("a captured profile needs a name");
     }
-    for (EngineProfile p : profiles) {
+    for (NamedHello p : profiles) {
       if (p.answersTo(name)) {
         throw new IllegalArgumentException("profile name '" + name + "' is already taken");
       }
     }
-    List<EngineProfile> all = new ArrayList<>(profiles);
-    all.add(EngineProfile.captured(name, capture, CRYPTO));
-    return new EngineCore(all);
+    List<NamedHello> all = new ArrayList<>(profiles);
+    all.add(NamedHello.captured(name, capture, CRYPTO));
+    return new BcConnector(all);
   }
 
   /** Why the engine cannot run here, or empty. */
@@ -94,20 +94,20 @@ public final class EngineCore {
   }
 
   public List<FingerprintOffer> offers() {
-    return profiles.stream().map(EngineProfile::offer).toList();
+    return profiles.stream().map(NamedHello::offer).toList();
   }
 
   /** The template a profile sends, for tests in this package. */
-  Optional<EngineProfile> profile(String name) {
+  Optional<NamedHello> profile(String name) {
     return profiles.stream().filter(p -> p.answersTo(name)).findFirst();
   }
 
-  /** Performs the handshake; see {@code TlsFingerprintProvider.connect}. */
+  /** Performs the handshake; see {@code TlsEngine.connect}. */
   public TlsConnection connect(Socket socket, TlsConnectRequest request) throws IOException {
     GuiseTlsClient client = null;
     boolean done = false;
     try {
-      EngineProfile profile =
+      NamedHello profile =
           profile(request.profile())
               .orElseThrow(
                   () ->

@@ -53,7 +53,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * Certificate and host name checks, in one place for every engine: the same matrix runs over
- * every TLS engine discovery finds (jdk from pool-core, bouncycastle, conscrypt), against a JDK
+ * every TLS engine discovery finds (jdk, bouncycastle, conscrypt), against a JDK
  * TLS server on loopback presenting certificates from the testkit CA. Each engine must accept what
  * a browser accepts and reject what it rejects, as a CERTIFICATE failure that is never retried.
  */

@@ -1,4 +1,4 @@
-package dev.guise.pool.internal.tls;
+package dev.guise.tls.jdk.internal;
 
 import dev.guise.api.NegotiatedTls;
 import dev.guise.api.TlsConnection;

@@ -15,6 +15,7 @@ module dev.guise.tls.conscrypt {
   requires transitive dev.guise.api;
   requires dev.guise.fingerprint;
   requires dev.guise.codec;
+  requires dev.guise.tls.support;
   requires org.conscrypt;
 
   exports dev.guise.tls.conscrypt;

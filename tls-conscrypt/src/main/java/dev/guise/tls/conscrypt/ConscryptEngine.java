@@ -6,12 +6,14 @@ import dev.guise.api.FingerprintOffer;
 import dev.guise.api.PoolAction;
 import dev.guise.api.TlsConnectRequest;
 import dev.guise.api.TlsConnection;
+import dev.guise.api.TlsEndpoint;
+import dev.guise.api.TrustPolicy;
 import dev.guise.api.spi.Providers;
 import dev.guise.api.spi.TlsEngine;
 import dev.guise.tls.conscrypt.internal.ConscryptConnector;
 import dev.guise.tls.conscrypt.internal.ConscryptRuntime;
-import dev.guise.tls.conscrypt.internal.HelloSettings;
 import dev.guise.tls.conscrypt.internal.ConscryptHellos;
+import dev.guise.tls.conscrypt.internal.HelloSettings;
 import java.io.IOException;
 import java.net.Socket;
 import java.util.ArrayList;
@@ -36,10 +38,10 @@ import java.util.Optional;
  * tests capture the hello on the wire and fail if it drifts from the reported value.
  *
  * <p>Verification is always on unless the policy is
- * {@link dev.guise.api.TrustPolicy#dangerouslyTrustAnyCertificate()}: the chain is checked by
- * Conscrypt's own PKIX trust manager against the policy's anchors (and the JDK's trust store when
- * the policy uses it), and the name by RFC 6125 rules against {@link dev.guise.api.TlsEndpoint#host()}
- * (SANs only; IP SANs for IP literals), never against the IP the socket is connected to.
+ * {@link TrustPolicy#dangerouslyTrustAnyCertificate()}: the chain against the policy's anchors
+ * (and the JDK's trust store when the policy uses it), and the name by RFC 6125 rules against
+ * {@link TlsEndpoint#host()} (SANs only; IP SANs for IP literals), never against the IP the socket
+ * is connected to. The checks are the ones every Guise engine shares (the tls-support module).
  *
  * <p>Loading: nothing of Conscrypt is touched when this class is instantiated (discovery
  * instantiates every engine). {@link #unavailableReason()} loads Conscrypt and its native library
@@ -76,8 +78,8 @@ public final class ConscryptEngine implements TlsEngine {
 
   @Override
   public TlsConnection connect(Socket socket, TlsConnectRequest request) throws IOException {
-    Optional<HelloSettings> profile = ConscryptHellos.find(request.profile());
-    if (profile.isEmpty()) {
+    Optional<HelloSettings> hello = ConscryptHellos.find(request.profile());
+    if (hello.isEmpty()) {
       closeQuietly(socket);
       throw new ClassifiedIOException(FailureKind.INVALID_REQUEST, false,
           PoolAction.DISCARD_CONNECTION, cannotSend(request.profile()), null);
@@ -88,7 +90,7 @@ public final class ConscryptEngine implements TlsEngine {
       throw new IllegalStateException(
           "TLS engine '" + NAME + "' cannot be used on this machine: " + unavailable.get());
     }
-    return ConscryptConnector.connect(socket, request, profile.get());
+    return ConscryptConnector.connect(socket, request, hello.get());
   }
 
   /** The error for a profile this engine cannot send: which engines can, and what this one offers. */

@@ -40,6 +40,12 @@ import javax.net.ssl.X509TrustManager;
  */
 public final class ServerTrust {
   private static final int CACHED_ANCHOR_SETS = 16;
+  /**
+   * The longest chain accepted, leaf included: the JDK's own default for a server's chain
+   * ({@code jdk.tls.maxCertificateChainLength}) and BouncyCastle's, so every engine draws the line
+   * at the same place; real sites send two to four.
+   */
+  static final int MAX_CHAIN_LENGTH = 10;
   private static final Map<List<X509Certificate>, X509TrustManager> ANCHOR_TRUST =
       new LinkedHashMap<>(16, 0.75f, true) {
         private static final long serialVersionUID = 1L;
@@ -106,6 +112,12 @@ public final class ServerTrust {
     }
     if (chain == null || chain.length == 0) {
       throw new CertificateException("the server sent no certificate");
+    }
+    if (chain.length > MAX_CHAIN_LENGTH) {
+      // PKIX alone would walk any depth the peer sends (the test CA's intermediates carry no path
+      // length constraint), spending a signature check per certificate.
+      throw new CertificateException("the server sent a chain of " + chain.length
+          + " certificates; the limit is " + MAX_CHAIN_LENGTH);
     }
     String type = authType == null || authType.equals("GENERIC") ? "UNKNOWN" : authType;
     CertificateException first = null;

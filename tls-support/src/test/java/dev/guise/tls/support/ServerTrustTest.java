@@ -64,6 +64,18 @@ class ServerTrustTest {
   }
 
   @Test
+  void anAbsurdlyLongChainIsRejectedBeforeAnySignatureIsChecked() {
+    X509Certificate[] issued = chain(CA.issue(HOST));
+    X509Certificate[] longChain = new X509Certificate[ServerTrust.MAX_CHAIN_LENGTH + 1];
+    for (int i = 0; i < longChain.length; i++) {
+      longChain[i] = issued[Math.min(i, issued.length - 1)];
+    }
+    var e = assertThrows(CertificateException.class,
+        () -> ServerTrust.forPolicy(CA.trustPolicy()).check(longChain, "UNKNOWN", HOST));
+    assertTrue(e.getMessage().contains("limit"), e.getMessage());
+  }
+
+  @Test
   void onlyTheExplicitPolicyTrustsAnything() throws Exception {
     ServerTrust any = ServerTrust.forPolicy(TrustPolicy.dangerouslyTrustAnyCertificate());
     any.check(chain(TestCertificateAuthority.selfSigned("other.example.test")), "UNKNOWN", HOST);

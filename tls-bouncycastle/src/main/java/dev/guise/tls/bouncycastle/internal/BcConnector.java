@@ -2,21 +2,31 @@ package dev.guise.tls.bouncycastle.internal;
 
 import dev.guise.api.ClassifiedIOException;
 import dev.guise.api.FailureKind;
+import dev.guise.api.Fidelity;
 import dev.guise.api.FingerprintOffer;
 import dev.guise.api.NegotiatedTls;
 import dev.guise.api.PoolAction;
 import dev.guise.api.TlsConnectRequest;
 import dev.guise.api.TlsConnection;
+import dev.guise.api.TlsEndpoint;
+import dev.guise.codec.io.DeadlineGuard;
 import dev.guise.codec.io.PooledBufferedInputStream;
 import dev.guise.fingerprint.BrowserProfiles;
 import dev.guise.fingerprint.ClientHello;
+import dev.guise.tls.support.HostNames;
+import dev.guise.tls.support.ServerTrust;
+import dev.guise.tls.support.TlsFailures;
 import java.io.IOException;
-import java.io.InterruptedIOException;
+import java.lang.reflect.Field;
+import java.lang.reflect.Modifier;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.security.SecureRandom;
+import java.security.cert.CertificateException;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import org.bouncycastle.tls.AlertDescription;
 import org.bouncycastle.tls.CipherSuite;
@@ -38,15 +48,15 @@ public final class BcConnector {
   private static final SecureRandom RANDOM = new SecureRandom();
   private static final BcTlsCrypto CRYPTO = new CompactGcmTlsCrypto(RANDOM);
 
-  private final List<NamedHello> profiles;
+  private final List<NamedHello> hellos;
 
   /** The crypto every connection of this engine uses (tests check what it is). */
   static BcTlsCrypto crypto() {
     return CRYPTO;
   }
 
-  private BcConnector(List<NamedHello> profiles) {
-    this.profiles = List.copyOf(profiles);
+  private BcConnector(List<NamedHello> hellos) {
+    this.hellos = List.copyOf(hellos);
   }
 
   /** Holds the built-in profiles, built on first use (discovery must stay cheap). */
@@ -71,12 +81,12 @@ public final class BcConnector {
     if (name == null || name.isBlank()) {
       throw new IllegalArgumentException("a captured profile needs a name");
     }
-    for (NamedHello p : profiles) {
+    for (NamedHello p : hellos) {
       if (p.answersTo(name)) {
         throw new IllegalArgumentException("profile name '" + name + "' is already taken");
       }
     }
-    List<NamedHello> all = new ArrayList<>(profiles);
+    List<NamedHello> all = new ArrayList<>(hellos);
     all.add(NamedHello.captured(name, capture, CRYPTO));
     return new BcConnector(all);
   }
@@ -94,57 +104,62 @@ public final class BcConnector {
   }
 
   public List<FingerprintOffer> offers() {
-    return profiles.stream().map(NamedHello::offer).toList();
+    return hellos.stream().map(NamedHello::offer).toList();
   }
 
-  /** The template a profile sends, for tests in this package. */
-  Optional<NamedHello> profile(String name) {
-    return profiles.stream().filter(p -> p.answersTo(name)).findFirst();
+  /** The hello a profile name selects, for tests in this package. */
+  Optional<NamedHello> namedHello(String name) {
+    return hellos.stream().filter(p -> p.answersTo(name)).findFirst();
   }
 
   /** Performs the handshake; see {@code TlsEngine.connect}. */
   public TlsConnection connect(Socket socket, TlsConnectRequest request) throws IOException {
+    Optional<String> unavailable = unavailableReason();
+    if (unavailable.isPresent()) {
+      closeQuietly(socket);
+      throw new IllegalStateException("the bouncycastle engine cannot run: " + unavailable.get());
+    }
     GuiseTlsClient client = null;
     boolean done = false;
+    // Each read is bounded by the socket timeout; the guard bounds the whole handshake (a peer
+    // dripping bytes) and its writes (a peer that does not read).
+    DeadlineGuard guard = DeadlineGuard.closeAfter(request.handshakeTimeout(), socket);
     try {
-      NamedHello profile =
-          profile(request.profile())
-              .orElseThrow(
-                  () ->
-                      new ClassifiedIOException(
-                          FailureKind.INVALID_REQUEST, false, PoolAction.DISCARD_CONNECTION,
-                          "the bouncycastle engine has no profile '" + request.profile() + "'; it offers "
-                              + profiles.stream().map(p -> p.name).toList(),
-                          null));
-      Optional<String> unavailable = unavailableReason();
-      if (unavailable.isPresent()) {
-        throw new IllegalStateException("the bouncycastle engine cannot run: " + unavailable.get());
-      }
-      HelloTemplate template = profile.template;
+      NamedHello hello = namedHello(request.profile())
+          .orElseThrow(() -> new ClassifiedIOException(
+              FailureKind.INVALID_REQUEST, false, PoolAction.DISCARD_CONNECTION,
+              "the bouncycastle engine has no profile '" + request.profile() + "'; it offers "
+                  + hellos.stream().map(p -> p.name).toList(),
+              null));
+      HelloTemplate template = hello.template;
       List<String> alpn = request.alpn().isEmpty() ? template.alpn : request.alpn();
       if (!request.alpn().isEmpty() && !template.has(ClientHello.EXT_ALPN)) {
         throw new ClassifiedIOException(
             FailureKind.INVALID_REQUEST, false, PoolAction.DISCARD_CONNECTION,
-            "profile " + profile.name + " sends no ALPN extension; cannot offer " + request.alpn(), null);
+            "profile " + hello.name + " sends no ALPN extension; cannot offer " + request.alpn(),
+            null);
       }
       String host = request.endpoint().host();
-      String normalised = HostnameMatcher.normalise(host);
       // Browsers send no SNI for an IP literal (RFC 6066 forbids it).
-      String serverName = HostnameMatcher.isIpLiteral(normalised) ? null : normalised;
+      String serverName = HostNames.serverName(host).orElse(null);
       HelloPlan plan = new HelloPlan(template, serverName, alpn, RANDOM);
-      ServerCertificateVerifier verifier = new ServerCertificateVerifier(request.trust(), host);
+      ServerCertificateVerifier verifier =
+          new ServerCertificateVerifier(ServerTrust.forPolicy(request.trust()), host);
       client = new GuiseTlsClient(CRYPTO, template, plan, verifier);
 
-      long deadline = System.nanoTime() + request.handshakeTimeout().toNanos();
-      DeadlineInputStream timed = new DeadlineInputStream(socket, deadline);
+      // Until the owner sets its own, reads are bounded by the handshake timeout (never unbounded).
+      socket.setSoTimeout((int) Math.max(1,
+          Math.min(Integer.MAX_VALUE, request.handshakeTimeout().toMillis())));
       // Records are read through a buffer borrowed from the shared pool while bytes are in flight
       // (a whole record fits one); an idle connection holds none.
-      PooledBufferedInputStream buffered = new PooledBufferedInputStream(timed, false);
+      PooledBufferedInputStream buffered =
+          new PooledBufferedInputStream(socket.getInputStream(), false);
       GuiseClientProtocol protocol = new GuiseClientProtocol(buffered, socket.getOutputStream());
       protocol.connect(client);
-      timed.clearDeadline();
-      // Until the owner sets its own, reads are bounded by the handshake timeout (never unbounded).
-      socket.setSoTimeout((int) Math.max(1, Math.min(Integer.MAX_VALUE, request.handshakeTimeout().toMillis())));
+      guard.close();
+      if (guard.fired()) {
+        throw new SocketTimeoutException("handshake deadline passed");
+      }
 
       SecurityParameters parameters = protocol.securityParameters();
       ProtocolName alpnSelected = parameters.getApplicationProtocol();
@@ -156,32 +171,37 @@ public final class BcConnector {
               Optional.ofNullable(alpnSelected).map(ProtocolName::getUtf8Decoding),
               Optional.ofNullable(client.negotiatedGroupName()),
               verifier.chain(),
-              profile.name,
-              dev.guise.api.Fidelity.EXACT);
+              hello.name,
+              Fidelity.EXACT);
       BcTlsConnection connection = new BcTlsConnection(socket, buffered, protocol, negotiated);
       done = true;
       return connection;
     } catch (IOException | RuntimeException e) {
-      throw classify(e, client, request);
+      throw classify(e, client, request, guard.fired());
     } finally {
+      guard.close();
       if (!done) {
-        try {
-          socket.close();
-        } catch (IOException ignored) {
-          // the failure being reported matters more
-        }
+        closeQuietly(socket);
       }
     }
   }
 
-  private static final class CipherSuiteNames {
-    static final java.util.Map<Integer, String> BY_VALUE = byValue();
+  private static void closeQuietly(Socket socket) {
+    try {
+      socket.close();
+    } catch (IOException ignored) {
+      // the failure being reported matters more
+    }
+  }
 
-    private static java.util.Map<Integer, String> byValue() {
-      java.util.Map<Integer, String> out = new java.util.HashMap<>();
+  private static final class CipherSuiteNames {
+    static final Map<Integer, String> BY_VALUE = byValue();
+
+    private static Map<Integer, String> byValue() {
+      Map<Integer, String> out = new HashMap<>();
       // BouncyCastle's constants are named by their IANA names.
-      for (java.lang.reflect.Field f : CipherSuite.class.getFields()) {
-        if (f.getType() == int.class && java.lang.reflect.Modifier.isStatic(f.getModifiers())
+      for (Field f : CipherSuite.class.getFields()) {
+        if (f.getType() == int.class && Modifier.isStatic(f.getModifiers())
             && f.getName().startsWith("TLS_")) {
           try {
             out.putIfAbsent(f.getInt(null), f.getName());
@@ -190,7 +210,7 @@ public final class BcConnector {
           }
         }
       }
-      return java.util.Map.copyOf(out);
+      return Map.copyOf(out);
     }
   }
 
@@ -214,54 +234,42 @@ public final class BcConnector {
     return ProtocolVersion.TLSv10.equals(version) ? "TLSv1" : version.toString();
   }
 
-  private static IOException classifyIo(IOException e, GuiseTlsClient client, TlsConnectRequest request) {
-    if (e instanceof ClassifiedIOException) {
-      return e;
+  /**
+   * The failure of a handshake, classified like every engine's ({@link TlsFailures}): by the
+   * certificate failure this connection's verifier recorded, the deadline guard, the exception's
+   * type and causes, and BouncyCastle's own alert exceptions, never by message text.
+   */
+  private static IOException classify(
+      Exception e, GuiseTlsClient client, TlsConnectRequest request, boolean deadlinePassed) {
+    TlsEndpoint endpoint = request.endpoint();
+    if (e instanceof ClassifiedIOException classified) {
+      return classified;
     }
-    String where = "TLS handshake with " + request.endpoint();
     if (client != null && client.certificateFailure() != null) {
-      CertificateRejectedException rejected = client.certificateFailure();
-      // The site's misconfiguration (or an attack on the path), not a block of this IP: the
-      // connection goes, the IP keeps its standing, and retrying cannot change the certificate.
+      CertificateException rejected = client.certificateFailure();
+      return TlsFailures.certificateRejected(endpoint, rejected.getMessage(), rejected);
+    }
+    if (deadlinePassed) {
+      return TlsFailures.timedOut(endpoint, request.handshakeTimeout(), e);
+    }
+    if (!(e instanceof IOException io)) {
       return new ClassifiedIOException(
-          FailureKind.CERTIFICATE, false, PoolAction.DISCARD_CONNECTION,
-          where + ": " + rejected.getMessage(), rejected);
+          FailureKind.TLS_HANDSHAKE, false, PoolAction.DISCARD_CONNECTION,
+          "TLS handshake with " + endpoint + " failed inside the engine: " + e, e);
     }
-    for (Throwable c = e; c != null; c = c.getCause()) {
-      if (c instanceof SocketTimeoutException) {
-        SocketTimeoutException timeout =
-            new SocketTimeoutException(where + " timed out after " + request.handshakeTimeout());
-        timeout.initCause(e);
-        return timeout;
-      }
-      if (c instanceof InterruptedIOException && !(c instanceof SocketTimeoutException)) {
-        return (IOException) c;
-      }
+    IOException classified = TlsFailures.classify(io, endpoint, request.handshakeTimeout());
+    if (classified != io) {
+      return classified;
     }
-    if (e instanceof TlsFatalAlertReceived received) {
-      return new ClassifiedIOException(
-          FailureKind.TLS_HANDSHAKE, true, PoolAction.DISCARD_CONNECTION,
-          where + ": the server sent alert " + AlertDescription.getText(received.getAlertDescription()), e);
+    if (io instanceof TlsFatalAlertReceived received) {
+      return TlsFailures.handshakeFailed(endpoint,
+          "the server sent alert " + AlertDescription.getText(received.getAlertDescription()), io);
     }
-    if (e instanceof TlsFatalAlert alert) {
-      return new ClassifiedIOException(
-          FailureKind.TLS_HANDSHAKE, true, PoolAction.DISCARD_CONNECTION,
-          where + " failed: " + AlertDescription.getText(alert.getAlertDescription())
-              + (alert.getMessage() == null ? "" : " (" + alert.getMessage() + ")"), e);
+    if (io instanceof TlsFatalAlert alert) {
+      return TlsFailures.handshakeFailed(endpoint,
+          AlertDescription.getText(alert.getAlertDescription())
+              + (alert.getMessage() == null ? "" : " (" + alert.getMessage() + ")"), io);
     }
-    return e; // connection reset, EOF: plain I/O failures the pool's classifier places
-  }
-
-  private static IOException classify(Exception e, GuiseTlsClient client, TlsConnectRequest request) {
-    if (e instanceof IOException io) {
-      return classifyIo(io, client, request);
-    }
-    if (e instanceof IllegalStateException && e.getMessage() != null
-        && e.getMessage().contains("cannot run")) {
-      throw (IllegalStateException) e;
-    }
-    return new ClassifiedIOException(
-        FailureKind.TLS_HANDSHAKE, false, PoolAction.DISCARD_CONNECTION,
-        "TLS handshake with " + request.endpoint() + " failed inside the engine: " + e, e);
+    return io; // connection reset, EOF: plain I/O failures the pool's classifier places
   }
 }

@@ -4,6 +4,7 @@ import dev.guise.fingerprint.ClientHello;
 import dev.guise.fingerprint.TlsExtension;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.security.cert.CertificateException;
 import java.util.Hashtable;
 import java.util.List;
 import java.util.Vector;
@@ -44,7 +45,7 @@ final class GuiseTlsClient extends AbstractTlsClient {
   private final ServerCertificateVerifier verifier;
 
   private String negotiatedAlps; // the protocol whose ALPS the server echoed, if any
-  private CertificateRejectedException certificateFailure;
+  private CertificateException certificateFailure;
   private short alertReceived = -1;
 
   GuiseTlsClient(TlsCrypto crypto, HelloTemplate template, HelloPlan plan, ServerCertificateVerifier verifier) {
@@ -192,9 +193,10 @@ final class GuiseTlsClient extends AbstractTlsClient {
         SecurityParameters parameters = context.getSecurityParametersHandshake();
         try {
           verifier.verify(serverCertificate.getCertificate(), parameters);
-        } catch (CertificateRejectedException e) {
+        } catch (CertificateException e) {
+          // Kept: the engine classifies the failure by this, whatever BouncyCastle wraps it in.
           certificateFailure = e;
-          throw new TlsFatalAlert(e.alert(), e.getMessage(), e);
+          throw new TlsFatalAlert(ServerCertificateVerifier.alertFor(e), e.getMessage(), e);
         }
       }
 
@@ -213,7 +215,7 @@ final class GuiseTlsClient extends AbstractTlsClient {
   }
 
   /** Why the server certificate was rejected, if it was. */
-  CertificateRejectedException certificateFailure() {
+  CertificateException certificateFailure() {
     return certificateFailure;
   }
 

@@ -6,6 +6,7 @@ import dev.guise.api.NegotiatedTls;
 import dev.guise.api.PoolAction;
 import dev.guise.api.TlsConnection;
 import dev.guise.codec.io.BufferPool;
+import dev.guise.codec.io.DeadlineGuard;
 import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
@@ -15,6 +16,7 @@ import java.net.Socket;
 import java.net.SocketException;
 import java.nio.ByteBuffer;
 import java.time.Duration;
+import java.util.Objects;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.ReentrantLock;
 import javax.net.ssl.SSLEngine;
@@ -48,7 +50,7 @@ import javax.net.ssl.SSLHandshakeException;
  * wrap sends it first (the engine drains what it has pending before new records). A reader never
  * waits for the write lock, so a writer blocked on a peer that does not read cannot stall reads.
  *
- * <p>Close is bounded: close_notify is written under a {@link Watchdog} that closes the socket
+ * <p>Close is bounded: close_notify is written under a {@link DeadlineGuard} that closes the socket
  * after {@link #CLOSE_NOTIFY_LIMIT}, and the socket is closed in every case.
  */
 final class ConscryptTlsConnection implements TlsConnection {
@@ -100,7 +102,7 @@ final class ConscryptTlsConnection implements TlsConnection {
 
   /**
    * Runs the handshake to completion. Every read is bounded by the socket's read timeout; the
-   * caller bounds the whole (a {@link Watchdog} closing the socket) and classifies failures.
+   * caller bounds the whole (a {@link DeadlineGuard} closing the socket) and classifies failures.
    */
   void handshake() throws IOException {
     try {
@@ -205,13 +207,13 @@ final class ConscryptTlsConnection implements TlsConnection {
     }
     // Armed before taking the write lock: a writer blocked on a peer that does not read holds it,
     // and closing the socket is what frees that writer (and then this closer).
-    try (Watchdog watchdog = Watchdog.arm(raw, CLOSE_NOTIFY_LIMIT)) {
+    try (DeadlineGuard guard = DeadlineGuard.closeAfter(CLOSE_NOTIFY_LIMIT, raw)) {
       writeLock.lock();
       try {
         engine.closeOutbound();
         wrapAndSend(EMPTY); // close_notify
       } catch (IOException | RuntimeException ignored) {
-        // the peer may be gone, or the watchdog closed the socket: closed all the same
+        // the peer may be gone, or the guard closed the socket: closed all the same
       } finally {
         writeLock.unlock();
       }
@@ -242,7 +244,7 @@ final class ConscryptTlsConnection implements TlsConnection {
   // Inbound
 
   private int read(byte[] b, int off, int len) throws IOException {
-    java.util.Objects.checkFromIndexSize(off, len, b.length);
+    Objects.checkFromIndexSize(off, len, b.length);
     readLock.lock();
     try {
       checkReadable();
@@ -425,7 +427,7 @@ final class ConscryptTlsConnection implements TlsConnection {
   // Outbound
 
   private void write(byte[] b, int off, int len) throws IOException {
-    java.util.Objects.checkFromIndexSize(off, len, b.length);
+    Objects.checkFromIndexSize(off, len, b.length);
     if (len == 0) {
       return;
     }

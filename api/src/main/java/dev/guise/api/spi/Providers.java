@@ -135,7 +135,8 @@ public final class Providers {
           }
           String key = pair.substring(0, eq).trim();
           if (options.put(key, pair.substring(eq + 1).trim()) != null) {
-            throw new IllegalArgumentException("option '" + key + "' given twice in '" + spec + "'");
+            throw new IllegalArgumentException(
+                "option '" + key + "' given twice in '" + spec + "'");
           }
         }
       }

@@ -20,7 +20,8 @@ import java.util.Optional;
  * <p>Security: an engine verifies the server's certificate chain and the host name of
  * {@link dev.guise.api.TlsEndpoint#host()} (never the IP the socket is connected to) as
  * {@link dev.guise.api.TrustPolicy} says, and reports a rejection as a
- * {@link dev.guise.api.ClassifiedIOException} of kind {@link dev.guise.api.FailureKind#CERTIFICATE}.
+ * {@link dev.guise.api.ClassifiedIOException} of kind
+ * {@link dev.guise.api.FailureKind#CERTIFICATE}.
  */
 public interface TlsEngine {
 
@@ -52,15 +53,15 @@ public interface TlsEngine {
   /**
    * Performs a TLS handshake over {@code socket} and returns the connection.
    *
-   * <p>Blocks for at most {@code request.handshakeTimeout()}. The socket must already be connected to
-   * {@code request.endpoint()}; on success the returned connection owns it, on failure this method
-   * closes it. Either way the caller must not use the socket afterwards.
+   * <p>Blocks for at most {@code request.handshakeTimeout()}. The socket must already be connected
+   * to {@code request.endpoint()}; on success the returned connection owns it, on failure this
+   * method closes it. Either way the caller must not use the socket afterwards.
    *
    * @throws dev.guise.api.ClassifiedIOException with kind {@code CERTIFICATE} when the server's
    *     certificate is rejected, {@code TLS_HANDSHAKE} when the handshake fails otherwise,
-   *     {@code READ_TIMEOUT} when it outlasts its timeout (the {@link java.net.SocketTimeoutException}
-   *     as its cause), and {@code INVALID_REQUEST} when this engine does not offer
-   *     {@code request.profile()}
+   *     {@code READ_TIMEOUT} when it outlasts its timeout (the
+   *     {@link java.net.SocketTimeoutException} as its cause), and {@code INVALID_REQUEST} when
+   *     this engine does not offer {@code request.profile()}
    * @throws IOException for other I/O failures (the pool's classifier maps them)
    */
   TlsConnection connect(Socket socket, TlsConnectRequest request) throws IOException;

@@ -72,7 +72,10 @@ public final class BouncyCastleEngine implements TlsEngine {
     return new BouncyCastleEngine(core().withCapture(name, clientHello.clone()));
   }
 
-  /** Like {@link #withCapturedProfile(String, byte[])} for hex text (white space and colons ignored). */
+  /**
+   * Like {@link #withCapturedProfile(String, byte[])} for hex text (white space and colons
+   * ignored).
+   */
   public BouncyCastleEngine withCapturedProfileHex(String name, String hex) {
     String digits = Objects.requireNonNull(hex, "hex").replaceAll("[\\s:]", "");
     if (digits.startsWith("0x") || digits.startsWith("0X")) {

@@ -46,8 +46,8 @@ import java.util.Optional;
  * <p>Loading: nothing of Conscrypt is touched when this class is instantiated (discovery
  * instantiates every engine). {@link #unavailableReason()} loads Conscrypt and its native library
  * once and remembers the outcome, so a machine where it cannot load gets a clear error when the
- * engine is picked. Sessions are cached per trust policy and profile, and resumed as browsers do; a resumed
- * hello also carries {@code pre_shared_key} and so has another JA4, as Chrome's does.
+ * engine is picked. Sessions are cached per trust policy and profile, and resumed as browsers
+ * do; a resumed hello also carries {@code pre_shared_key} and so has another JA4, as Chrome's does.
  *
  * <p>Thread-safe; one instance may serve any number of concurrent connects. {@link #connect}
  * blocks for at most the request's handshake timeout.
@@ -93,7 +93,7 @@ public final class ConscryptEngine implements TlsEngine {
     return ConscryptConnector.connect(socket, request, hello.get());
   }
 
-  /** The error for a profile this engine cannot send: which engines can, and what this one offers. */
+  /** The error for a profile this engine cannot send: which engines can, what this one offers. */
   private String cannotSend(String profile) {
     return cannotSendMessage(profile, offers(), Providers.tlsEngines());
   }

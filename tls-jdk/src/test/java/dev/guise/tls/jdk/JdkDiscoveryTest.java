@@ -9,7 +9,7 @@ import dev.guise.api.spi.TlsEngine;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
-/** Found by ServiceLoader on the module path (module-info) and the class path (META-INF/services). */
+/** Found by ServiceLoader on the module path (module-info) and class path (META-INF/services). */
 class JdkDiscoveryTest {
   @Test
   void foundByNameOnThisPath() {

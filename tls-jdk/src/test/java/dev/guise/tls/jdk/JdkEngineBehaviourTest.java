@@ -27,10 +27,11 @@ import javax.net.ssl.SSLSocket;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
-/** Refusals, timeouts and the name rules of the JDK engine (certificates: the conformance tests). */
+/** Refusals, timeouts and name rules of the JDK engine (certificates: the conformance tests). */
 class JdkEngineBehaviourTest {
   private static final JdkEngine ENGINE = new JdkEngine();
-  private static final TestCertificateAuthority CA = TestCertificateAuthority.create("JDK engine CA");
+  private static final TestCertificateAuthority CA =
+      TestCertificateAuthority.create("JDK engine CA");
 
   private static TlsConnectRequest request(String host, int port, String profile, Duration timeout)
       throws Exception {

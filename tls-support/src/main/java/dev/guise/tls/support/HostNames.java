@@ -104,8 +104,8 @@ public final class HostNames {
    */
   public static void check(String host, X509Certificate leaf) throws CertificateException {
     if (!matches(host, leaf)) {
-      throw new HostNameMismatchException(
-          "server certificate does not match host " + host + " (names: " + describeNames(leaf) + ")");
+      throw new HostNameMismatchException("server certificate does not match host " + host
+          + " (names: " + describeNames(leaf) + ")");
     }
   }
 

@@ -26,9 +26,9 @@ import javax.net.ssl.X509TrustManager;
  * <p>The chain must lead to an anchor of the JDK's trust store (when the policy uses it) or to one
  * of the policy's extra anchors, checked by the JDK's PKIX implementation (validity period,
  * signatures, basic constraints, key usage, the serverAuth extended key usage). Then the leaf must
- * be valid for the requested host by {@link HostNames}' RFC 6125 rules. Adding anchors never weakens
- * the name check. Only {@link TrustPolicy#dangerouslyTrustAnyCertificate()} turns both off; nothing
- * else does, and no engine has a trust-everything path of its own.
+ * be valid for the requested host by {@link HostNames}' RFC 6125 rules. Adding anchors never
+ * weakens the name check. Only {@link TrustPolicy#dangerouslyTrustAnyCertificate()} turns both
+ * off; nothing else does, and no engine has a trust-everything path of its own.
  *
  * <p>Two ways in: {@link #check} for an engine that sees the chain itself (BouncyCastle's low-level
  * API), and {@link #trustManager()} for a JSSE-style engine (the JDK's, Conscrypt's). The trust

@@ -65,7 +65,8 @@ public final class TlsFailures {
         return timedOut(endpoint, timeout, e);
       }
       if (t instanceof InterruptedIOException) {
-        return (InterruptedIOException) t; // the caller's thread was interrupted: not the peer's doing
+        // the caller's thread was interrupted: not the peer's doing
+        return (InterruptedIOException) t;
       }
       if (t.getCause() == t) {
         break;
@@ -88,7 +89,8 @@ public final class TlsFailures {
   public static ClassifiedIOException timedOut(
       TlsEndpoint endpoint, Duration timeout, Throwable cause) {
     return new ClassifiedIOException(FailureKind.READ_TIMEOUT, true, PoolAction.DISCARD_CONNECTION,
-        "TLS handshake with " + endpoint + " took longer than " + timeout.toMillis() + " ms", cause);
+        "TLS handshake with " + endpoint + " took longer than " + timeout.toMillis() + " ms",
+        cause);
   }
 
   /** Any other TLS failure of the handshake: {@code TLS_HANDSHAKE}, retryable. */

@@ -60,7 +60,8 @@ class ServerTrustTest {
     var early = assertThrows(CertificateException.class,
         () -> trust.check(chain(CA.issueNotYetValid(HOST)), "UNKNOWN", HOST));
     assertTrue(hasCause(early, CertificateNotYetValidException.class), early.toString());
-    assertThrows(CertificateException.class, () -> trust.check(new X509Certificate[0], "UNKNOWN", HOST));
+    assertThrows(CertificateException.class,
+        () -> trust.check(new X509Certificate[0], "UNKNOWN", HOST));
   }
 
   @Test

@@ -28,7 +28,8 @@ class TlsFailuresTest {
   private static final Duration TIMEOUT = Duration.ofSeconds(3);
 
   private static ClassifiedIOException classified(IOException e) {
-    return assertInstanceOf(ClassifiedIOException.class, TlsFailures.classify(e, ENDPOINT, TIMEOUT));
+    return assertInstanceOf(
+        ClassifiedIOException.class, TlsFailures.classify(e, ENDPOINT, TIMEOUT));
   }
 
   @Test

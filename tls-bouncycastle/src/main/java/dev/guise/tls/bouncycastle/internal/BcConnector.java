@@ -66,7 +66,7 @@ public final class BcConnector {
                 BrowserProfiles.all().stream().map(p -> NamedHello.builtIn(p, CRYPTO)).toList());
   }
 
-  /** The browser profiles of {@code dev.guise.fingerprint.BrowserProfiles} (Chrome 156, Firefox 153). */
+  /** The browser profiles of {@link BrowserProfiles} (Chrome 156, Firefox 153). */
   public static BcConnector builtIn() {
     return BuiltIn.INSTANCE;
   }

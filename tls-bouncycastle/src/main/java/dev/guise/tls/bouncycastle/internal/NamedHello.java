@@ -33,7 +33,9 @@ final class NamedHello {
   /** A profile of the shared catalogue ({@code dev.guise.fingerprint.BrowserProfiles}). */
   static NamedHello builtIn(BrowserProfile browser, TlsCrypto crypto) {
     ClientHello hello = browser.referenceHello();
-    byte[] alps = hello.alpsProtocols().contains("h2") ? settingsFrame(browser.http2().settings()) : new byte[0];
+    byte[] alps = hello.alpsProtocols().contains("h2")
+        ? settingsFrame(browser.http2().settings())
+        : new byte[0];
     return new NamedHello(
         browser.name(), browser.aliases(),
         HelloTemplate.of(browser.name(), browser.tlsRandomisation(), hello, crypto, alps),

@@ -61,7 +61,8 @@ final class ServerCertificateVerifier {
       return AlertDescription.certificate_unknown;
     }
     for (Throwable c = rejection; c != null; c = c.getCause()) {
-      if (c instanceof CertificateExpiredException || c instanceof CertificateNotYetValidException) {
+      if (c instanceof CertificateExpiredException
+          || c instanceof CertificateNotYetValidException) {
         return AlertDescription.certificate_expired;
       }
     }

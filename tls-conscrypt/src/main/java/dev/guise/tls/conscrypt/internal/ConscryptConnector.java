@@ -21,7 +21,7 @@ import javax.net.ssl.SSLPeerUnverifiedException;
 import javax.net.ssl.SSLSession;
 import org.conscrypt.Conscrypt;
 
-/** Opens a Conscrypt TLS connection over a connected socket, presenting one {@link HelloSettings}. */
+/** Opens a Conscrypt TLS connection over a connected socket, sending one {@link HelloSettings}. */
 public final class ConscryptConnector {
   private ConscryptConnector() {}
 
@@ -78,15 +78,15 @@ public final class ConscryptConnector {
   /**
    * Applies the hello settings: the same settings, in the same order, that were applied to
    * Conscrypt's SSLSocket before this engine adapter replaced it, so the ClientHello is unchanged
-   * (the JA4 tests check it on the wire). {@code setSSLParameters} replaces the protocol, cipher and
-   * group lists, so the other settings come after it.
+   * (the JA4 tests check it on the wire). {@code setSSLParameters} replaces the protocol, cipher
+   * and group lists, so the other settings come after it.
    *
    * <p>No endpoint identification: the trust manager ({@code ServerTrust}) checks the name itself,
    * by the same RFC 6125 rules as every other engine.
    *
    * <p>Named groups: Conscrypt 2.9.0 has {@code Conscrypt.setNamedGroups} for sockets and socket
-   * factories only; for an engine it takes them from {@link SSLParameters#setNamedGroups} (JDK 20+),
-   * which its {@code setSSLParameters} copies into the same native setting.
+   * factories only; for an engine it takes them from {@link SSLParameters#setNamedGroups} (JDK
+   * 20+), which its {@code setSSLParameters} copies into the same native setting.
    */
   private static void configure(SSLEngine engine, TlsConnectRequest request, HelloSettings hello) {
     SSLParameters params = engine.getSSLParameters();

@@ -112,7 +112,8 @@ final class ConscryptTlsConnection implements TlsConnection {
       throw e;
     } catch (Exception e) {
       // Conscrypt's native code throws the trust manager's CertificateException undeclared.
-      throw (SSLHandshakeException) new SSLHandshakeException(String.valueOf(e.getMessage())).initCause(e);
+      throw (SSLHandshakeException)
+          new SSLHandshakeException(String.valueOf(e.getMessage())).initCause(e);
     }
   }
 
@@ -192,7 +193,9 @@ final class ConscryptTlsConnection implements TlsConnection {
     if (timeout.isNegative()) {
       throw new IllegalArgumentException("negative read timeout: " + timeout);
     }
-    raw.setSoTimeout(timeout.isZero() ? 0 : (int) Math.max(1, Math.min(Integer.MAX_VALUE, timeout.toMillis())));
+    raw.setSoTimeout(timeout.isZero()
+        ? 0
+        : (int) Math.max(1, Math.min(Integer.MAX_VALUE, timeout.toMillis())));
   }
 
   @Override
@@ -327,7 +330,8 @@ final class ConscryptTlsConnection implements TlsConnection {
     }
     IOException failure = broken;
     if (failure != null) {
-      throw new SocketException("connection broken by an earlier TLS error: " + failure.getMessage());
+      throw new SocketException(
+          "connection broken by an earlier TLS error: " + failure.getMessage());
     }
   }
 
@@ -366,12 +370,15 @@ final class ConscryptTlsConnection implements TlsConnection {
             "not a TLS record: type %d, version %d.%d", type, major, header[2] & 0xff));
       }
       if (length > MAX_RECORD_BODY) {
-        throw new SSLException("TLS record of " + length + " bytes (the limit is " + MAX_RECORD_BODY + ")");
+        throw new SSLException(
+            "TLS record of " + length + " bytes (the limit is " + MAX_RECORD_BODY + ")");
       }
       recordLength = HEADER_LENGTH + length;
       // A pooled buffer holds any TLS 1.3 record and any TLS 1.2 record a real server sends; the
       // rare longer TLS 1.2 record (allowed up to 2^14 + 2048) gets an array of its own.
-      record = recordLength <= BufferPool.BUFFER_SIZE ? BufferPool.acquire() : new byte[recordLength];
+      record = recordLength <= BufferPool.BUFFER_SIZE
+          ? BufferPool.acquire()
+          : new byte[recordLength];
       System.arraycopy(header, 0, record, 0, HEADER_LENGTH);
       recordFilled = HEADER_LENGTH;
     }
@@ -450,7 +457,8 @@ final class ConscryptTlsConnection implements TlsConnection {
   }
 
   private ClassifiedIOException writeFailure(Exception e) {
-    return new ClassifiedIOException(FailureKind.PROTOCOL_ERROR, true, PoolAction.DISCARD_CONNECTION,
+    return new ClassifiedIOException(
+        FailureKind.PROTOCOL_ERROR, true, PoolAction.DISCARD_CONNECTION,
         "TLS error writing to " + raw.getRemoteSocketAddress() + ": " + e.getMessage(), e);
   }
 
@@ -550,7 +558,7 @@ final class ConscryptTlsConnection implements TlsConnection {
     }
   }
 
-  /** Each write is wrapped and sent at once (as Conscrypt's socket did); flush has nothing to do. */
+  /** Each write is wrapped and sent at once (as Conscrypt's socket did); flush has no work. */
   private final class Output extends OutputStream {
     private final byte[] one = new byte[1];
 

@@ -7,7 +7,8 @@ import java.util.Objects;
 import java.util.Optional;
 
 /**
- * What the engine sets on a Conscrypt SSLEngine to present one profile, and what it reports about it.
+ * What the engine sets on a Conscrypt SSLEngine to present one profile, and what it reports about
+ * it.
  *
  * @param name the profile's canonical name
  * @param aliases other names selecting it

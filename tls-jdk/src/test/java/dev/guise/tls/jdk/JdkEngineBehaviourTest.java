@@ -13,7 +13,6 @@ import dev.guise.api.TlsEndpoint;
 import dev.guise.testkit.tls.IssuedCertificate;
 import dev.guise.testkit.tls.TestCertificateAuthority;
 import java.io.InputStream;
-import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
@@ -27,7 +26,10 @@ import javax.net.ssl.SSLSocket;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
-/** Refusals, timeouts and name rules of the JDK engine (certificates: the conformance tests). */
+/**
+ * The JDK engine's own refusal message and name rules. Certificates, timeouts and peers that are
+ * not TLS: the matrices of engine-conformance-tests, which run over every engine.
+ */
 class JdkEngineBehaviourTest {
   private static final JdkEngine ENGINE = new JdkEngine();
   private static final TestCertificateAuthority CA =
@@ -54,52 +56,6 @@ class JdkEngineBehaviourTest {
       assertEquals(FailureKind.INVALID_REQUEST, e.kind());
       assertFalse(e.failure().retryable());
       assertTrue(socket.isClosed(), "on failure the engine closes the socket");
-    }
-  }
-
-  @Test
-  @Timeout(value = 20, unit = TimeUnit.SECONDS)
-  void aDrippingServerCannotStretchTheHandshakePastItsDeadline() throws Exception {
-    // One byte of a never-ending record every 100 ms: each read is quick, the handshake never ends.
-    try (ServerSocket server = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
-      Socket socket = connect(server);
-      try (Socket accepted = server.accept()) {
-        Thread dripper = Thread.ofPlatform().daemon().start(() -> {
-          try {
-            OutputStream out = accepted.getOutputStream();
-            byte[] head = {0x16, 0x03, 0x03, 0x40, 0x00};
-            for (int i = 0; ; i++) {
-              out.write(i < head.length ? head[i] : 0);
-              out.flush();
-              Thread.sleep(100);
-            }
-          } catch (Exception stopped) {
-            // the client closed
-          }
-        });
-        long start = System.nanoTime();
-        var e = assertThrows(ClassifiedIOException.class, () -> ENGINE.connect(socket, request(
-            "www.example.test", server.getLocalPort(), "jdk-default", Duration.ofMillis(700))));
-        assertEquals(FailureKind.READ_TIMEOUT, e.kind(), e.getMessage());
-        assertTrue(System.nanoTime() - start < 5_000_000_000L, "ended by the deadline");
-        assertTrue(socket.isClosed());
-        accepted.close();
-        dripper.join(5000);
-      }
-    }
-  }
-
-  @Test
-  void aServerThatIsNotTlsIsAHandshakeFailure() throws Exception {
-    try (ServerSocket server = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
-      Socket socket = connect(server);
-      try (Socket accepted = server.accept()) {
-        accepted.getOutputStream().write("HTTP/1.1 400 Bad Request\r\n\r\n".getBytes());
-        accepted.getOutputStream().flush();
-        var e = assertThrows(ClassifiedIOException.class, () -> ENGINE.connect(socket, request(
-            "www.example.test", server.getLocalPort(), "jdk-default", Duration.ofSeconds(5))));
-        assertEquals(FailureKind.TLS_HANDSHAKE, e.kind(), e.getMessage());
-      }
     }
   }
 

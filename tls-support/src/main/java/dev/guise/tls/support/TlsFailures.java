@@ -78,6 +78,26 @@ public final class TlsFailures {
     return e;
   }
 
+  /**
+   * What a handshake that threw {@code e} reports: {@code READ_TIMEOUT} when the engine's deadline
+   * guard fired (whatever the blocked operation threw when its socket was closed under it), else
+   * {@link #classify}. A runtime exception not caused by the deadline is the engine's own bug and
+   * is rethrown unchanged.
+   */
+  public static IOException handshakeFailure(
+      Exception e, TlsEndpoint endpoint, Duration timeout, boolean deadlinePassed) {
+    if (deadlinePassed) {
+      return timedOut(endpoint, timeout, e);
+    }
+    if (e instanceof IOException io) {
+      return classify(io, endpoint, timeout);
+    }
+    if (e instanceof RuntimeException runtime) {
+      throw runtime;
+    }
+    return new IOException(e);
+  }
+
   /** The server's certificate was rejected: {@code CERTIFICATE}, never retried. */
   public static ClassifiedIOException certificateRejected(
       TlsEndpoint endpoint, String reason, Throwable cause) {

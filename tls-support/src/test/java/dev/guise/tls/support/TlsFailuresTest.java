@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.guise.api.ClassifiedIOException;
@@ -14,6 +15,7 @@ import java.io.EOFException;
 import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.net.InetAddress;
+import java.net.SocketException;
 import java.net.SocketTimeoutException;
 import java.security.cert.CertPathValidatorException;
 import java.security.cert.CertificateException;
@@ -71,5 +73,18 @@ class TlsFailuresTest {
     assertSame(interrupted, TlsFailures.classify(interrupted, ENDPOINT, TIMEOUT));
     ClassifiedIOException already = TlsFailures.handshakeFailed(ENDPOINT, "alert", null);
     assertSame(already, TlsFailures.classify(already, ENDPOINT, TIMEOUT));
+  }
+
+  @Test
+  void aFiredDeadlineIsAReadTimeoutWhateverTheClosedSocketThrew() {
+    // The guard closed the socket under a blocked read: the read fails with "Socket closed".
+    IOException closed = new SocketException("Socket closed");
+    ClassifiedIOException e = assertInstanceOf(ClassifiedIOException.class,
+        TlsFailures.handshakeFailure(closed, ENDPOINT, TIMEOUT, true));
+    assertEquals(FailureKind.READ_TIMEOUT, e.kind());
+    assertSame(closed, TlsFailures.handshakeFailure(closed, ENDPOINT, TIMEOUT, false));
+    IllegalStateException bug = new IllegalStateException("engine bug");
+    assertSame(bug, assertThrows(IllegalStateException.class,
+        () -> TlsFailures.handshakeFailure(bug, ENDPOINT, TIMEOUT, false)));
   }
 }

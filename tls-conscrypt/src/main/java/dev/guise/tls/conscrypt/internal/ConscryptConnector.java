@@ -64,13 +64,7 @@ public final class ConscryptConnector {
       } catch (IOException | RuntimeException e) {
         closeQuietly(connection);
         closeQuietly(socket);
-        if (guard.fired()) {
-          throw TlsFailures.timedOut(endpoint, request.handshakeTimeout(), e);
-        }
-        if (e instanceof IOException io) {
-          throw TlsFailures.classify(io, endpoint, request.handshakeTimeout());
-        }
-        throw e;
+        throw TlsFailures.handshakeFailure(e, endpoint, request.handshakeTimeout(), guard.fired());
       }
     }
   }

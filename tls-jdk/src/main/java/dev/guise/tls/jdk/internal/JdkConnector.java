@@ -9,6 +9,7 @@ import dev.guise.api.TlsConnectRequest;
 import dev.guise.api.TlsConnection;
 import dev.guise.api.TlsEndpoint;
 import dev.guise.codec.io.DeadlineGuard;
+import dev.guise.tls.jdk.JdkEngine;
 import dev.guise.tls.support.HostNames;
 import dev.guise.tls.support.ServerTrust;
 import dev.guise.tls.support.TlsFailures;
@@ -33,8 +34,6 @@ import javax.net.ssl.TrustManager;
 public final class JdkConnector {
   private JdkConnector() {}
 
-  /** The name of the engine's one offer, as {@code JdkEngine.PROFILE}. */
-  private static final String PROFILE = "jdk-default";
   private static final List<String> DEFAULT_ALPN = List.of("h2", "http/1.1");
 
   /**
@@ -50,7 +49,8 @@ public final class JdkConnector {
       closeQuietly(socket);
       throw new ClassifiedIOException(FailureKind.INVALID_REQUEST, false,
           PoolAction.DISCARD_CONNECTION,
-          "engine 'jdk' offers only '" + PROFILE + "', not '" + request.profile() + "'", null);
+          "engine '" + JdkEngine.NAME + "' offers only '" + JdkEngine.PROFILE + "', not '"
+              + request.profile() + "'", null);
     }
     SSLSocket ssl;
     try {
@@ -91,13 +91,7 @@ public final class JdkConnector {
       } catch (IOException | RuntimeException e) {
         closeQuietly(ssl);
         closeQuietly(socket);
-        if (guard.fired()) {
-          throw TlsFailures.timedOut(endpoint, request.handshakeTimeout(), e);
-        }
-        if (e instanceof IOException io) {
-          throw TlsFailures.classify(io, endpoint, request.handshakeTimeout());
-        }
-        throw e;
+        throw TlsFailures.handshakeFailure(e, endpoint, request.handshakeTimeout(), guard.fired());
       }
     }
   }
@@ -115,7 +109,7 @@ public final class JdkConnector {
     String alpn = ssl.getApplicationProtocol();
     return new NegotiatedTls(session.getProtocol(), session.getCipherSuite(),
         alpn == null || alpn.isEmpty() ? Optional.empty() : Optional.of(alpn),
-        Optional.empty(), chain, PROFILE, Fidelity.NONE);
+        Optional.empty(), chain, JdkEngine.PROFILE, Fidelity.NONE);
   }
 
   private static void closeQuietly(Socket s) {

@@ -1,9 +1,10 @@
 /**
  * The hot connection pool and the retrying client.
  *
- * <p>Also the default plugins every pool needs: the plain JDK TLS engine ({@code jdk}), the
- * default failure classifier ({@code default}) and the retry policies {@code exponential},
- * {@code linear} and {@code never}.
+ * <p>Also the default plugins every pool needs: the default failure classifier ({@code default})
+ * and the retry policies {@code exponential}, {@code linear} and {@code never}. TLS engines are
+ * modules of their own, found by name: {@code jdk} (guise-tls-jdk), {@code bouncycastle},
+ * {@code conscrypt}.
  */
 module dev.guise.pool {
   requires transitive dev.guise.api;
@@ -19,8 +20,6 @@ module dev.guise.pool {
   exports dev.guise.pool.http;
   exports dev.guise.pool.retry;
 
-  provides dev.guise.api.spi.TlsFingerprintProvider with
-      dev.guise.pool.internal.tls.JdkTlsProvider;
   provides dev.guise.api.spi.FailureClassifier with
       dev.guise.pool.failure.DefaultFailureClassifier;
   provides dev.guise.api.spi.RetryPolicy with

@@ -12,10 +12,11 @@ module dev.guise.tls.bouncycastle {
   requires org.bouncycastle.tls;
   requires org.bouncycastle.provider;
   requires org.bouncycastle.util;
-  requires dev.guise.codec; // RFC 8879 certificate decompression
+  requires dev.guise.codec; // RFC 8879 certificate decompression, the deadline guard
+  requires dev.guise.tls.support;
 
   exports dev.guise.tls.bouncycastle;
 
-  provides dev.guise.api.spi.TlsFingerprintProvider with
+  provides dev.guise.api.spi.TlsEngine with
       dev.guise.tls.bouncycastle.BouncyCastleEngine;
 }

@@ -1,6 +1,6 @@
 /**
  * The fast TLS engine, {@code conscrypt}: Conscrypt (BoringSSL through JNI) behind Guise's
- * {@link dev.guise.api.spi.TlsFingerprintProvider}.
+ * {@link dev.guise.api.spi.TlsEngine}.
  *
  * <p>It cannot be browser-exact (Conscrypt has no knobs for GREASE, extension order, certificate
  * compression or ALPS) and says so: it offers its own hello ({@code conscrypt-default}, fidelity
@@ -15,10 +15,11 @@ module dev.guise.tls.conscrypt {
   requires transitive dev.guise.api;
   requires dev.guise.fingerprint;
   requires dev.guise.codec;
+  requires dev.guise.tls.support;
   requires org.conscrypt;
 
   exports dev.guise.tls.conscrypt;
 
-  provides dev.guise.api.spi.TlsFingerprintProvider with
-      dev.guise.tls.conscrypt.ConscryptTlsProvider;
+  provides dev.guise.api.spi.TlsEngine with
+      dev.guise.tls.conscrypt.ConscryptEngine;
 }

@@ -5,7 +5,7 @@ import java.util.List;
 import java.util.Objects;
 
 /**
- * What a {@link dev.guise.api.spi.TlsFingerprintProvider} is asked to open.
+ * What a {@link dev.guise.api.spi.TlsEngine} is asked to open.
  *
  * @param endpoint host (for SNI and verification), pinned IP and port
  * @param profile the fingerprint to present, by name or alias ({@code chrome-156}, {@code chrome})

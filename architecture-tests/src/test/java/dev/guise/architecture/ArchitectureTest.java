@@ -38,7 +38,8 @@ class ArchitectureTest {
   /** Every Guise module's root package, for the internal-package rule. */
   private static final List<String> MODULE_ROOTS = List.of(
       "dev.guise.api", "dev.guise.pool", "dev.guise.validators", "dev.guise.codec",
-      "dev.guise.fingerprint", "dev.guise.tls.bouncycastle", "dev.guise.tls.conscrypt",
+      "dev.guise.fingerprint", "dev.guise.tls.support", "dev.guise.tls.jdk",
+      "dev.guise.tls.bouncycastle", "dev.guise.tls.conscrypt",
       "dev.guise.testkit", "dev.guise.cli");
 
   private static JavaClasses classes;
@@ -70,7 +71,7 @@ class ArchitectureTest {
   void thePoolNeverNamesAnEngineLibrary() {
     noClasses().that().resideInAPackage("dev.guise.pool..")
         .should().dependOnClassesThat().resideInAnyPackage("org.bouncycastle..", "org.conscrypt..")
-        .because("the pool reaches TLS engines only through TlsFingerprintProvider")
+        .because("the pool reaches TLS engines only through TlsEngine")
         .check(classes);
   }
 

@@ -5,7 +5,7 @@ import dev.guise.api.TlsConnection;
 import dev.guise.api.TlsEndpoint;
 import dev.guise.api.TrustPolicy;
 import dev.guise.api.spi.Providers;
-import dev.guise.api.spi.TlsFingerprintProvider;
+import dev.guise.api.spi.TlsEngine;
 import dev.guise.benchmarks.server.ServerProcess;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -34,7 +34,7 @@ import org.openjdk.jmh.annotations.Warmup;
 /**
  * One full handshake per operation: a new TCP connection to the Jetty server, TLS 1.3 with
  * certificate chain and host name verification, then close. The server sends no session tickets,
- * so nothing is resumed. Guise engines through their public SPI ({@code TlsFingerprintProvider.connect});
+ * so nothing is resumed. Guise engines through their public SPI ({@code TlsEngine.connect});
  * the peer is a plain JDK {@code SSLSocket} (the TLS under OkHttp, Apache, Jetty and the JDK
  * client), offering ALPN h2/http1.1 like the others.
  */
@@ -51,7 +51,7 @@ public class Handshakes {
   public String subject;
 
   private ServerProcess server;
-  private TlsFingerprintProvider engine;
+  private TlsEngine engine;
   private TlsConnectRequest request;
   private SSLContext jdk;
   private InetSocketAddress address;

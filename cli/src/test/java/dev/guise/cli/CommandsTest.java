@@ -88,7 +88,7 @@ class CommandsTest {
 
     Run engine = Run.of("fetch", "https://example.test/", "--engine", "nosuch");
     assertEquals(2, engine.code());
-    assertTrue(engine.err().startsWith("error: no TlsFingerprintProvider named 'nosuch'; available: "
+    assertTrue(engine.err().startsWith("error: no TlsEngine named 'nosuch'; available: "
         + "bouncycastle, conscrypt, jdk"), engine.toString());
     assertEquals(1, engine.err().lines().count());
   }

@@ -12,7 +12,7 @@ import dev.guise.api.TlsConnection;
 import dev.guise.api.TlsEndpoint;
 import dev.guise.api.TrustPolicy;
 import dev.guise.api.spi.Providers;
-import dev.guise.api.spi.TlsFingerprintProvider;
+import dev.guise.api.spi.TlsEngine;
 import dev.guise.testkit.tls.IssuedCertificate;
 import dev.guise.testkit.tls.TestCertificateAuthority;
 import java.io.ByteArrayOutputStream;
@@ -33,6 +33,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Date;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Stream;
 import javax.net.ssl.SSLServerSocket;
@@ -53,19 +54,20 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * Certificate and host name checks, in one place for every engine: the same matrix runs over
- * every TLS engine discovery finds (jdk from pool-core, bouncycastle, conscrypt), against a JDK
+ * every TLS engine discovery finds (jdk, bouncycastle, conscrypt), against a JDK
  * TLS server on loopback presenting certificates from the testkit CA. Each engine must accept what
  * a browser accepts and reject what it rejects, as a CERTIFICATE failure that is never retried.
  */
 class CertificateConformanceTest {
-  private static final TestCertificateAuthority CA = TestCertificateAuthority.create("Guise conformance CA");
+  private static final TestCertificateAuthority CA =
+      TestCertificateAuthority.create("Guise conformance CA");
   private static final TrustPolicy TRUST = CA.trustPolicy();
   private static final Duration HANDSHAKE_TIMEOUT = Duration.ofSeconds(10);
 
   static Stream<String> engines() {
     return Providers.tlsEngines().stream()
         .filter(e -> e.unavailableReason().isEmpty())
-        .map(TlsFingerprintProvider::name);
+        .map(TlsEngine::name);
   }
 
   @BeforeAll
@@ -77,8 +79,8 @@ class CertificateConformanceTest {
 
   @Test
   void conscryptIsUsableOnThisMachine() {
-    TlsFingerprintProvider conscrypt = Providers.tlsEngine("conscrypt");
-    assertEquals(java.util.Optional.empty(), conscrypt.unavailableReason());
+    TlsEngine conscrypt = Providers.tlsEngine("conscrypt");
+    assertEquals(Optional.empty(), conscrypt.unavailableReason());
   }
 
   // --- accepted ---
@@ -131,13 +133,15 @@ class CertificateConformanceTest {
   @ParameterizedTest(name = "{0}")
   @MethodSource("engines")
   void expired(String engine) {
-    assertRejected(engine, CA.issueExpired("www.example.test"), "127.0.0.1", "www.example.test", TRUST);
+    assertRejected(engine, CA.issueExpired("www.example.test"), "127.0.0.1", "www.example.test",
+        TRUST);
   }
 
   @ParameterizedTest(name = "{0}")
   @MethodSource("engines")
   void notYetValid(String engine) {
-    assertRejected(engine, CA.issueNotYetValid("www.example.test"), "127.0.0.1", "www.example.test", TRUST);
+    assertRejected(engine, CA.issueNotYetValid("www.example.test"), "127.0.0.1",
+        "www.example.test", TRUST);
   }
 
   @ParameterizedTest(name = "{0}")
@@ -151,7 +155,8 @@ class CertificateConformanceTest {
   @MethodSource("engines")
   void untrustedCa(String engine) {
     TestCertificateAuthority stranger = TestCertificateAuthority.create("Someone else");
-    assertRejected(engine, stranger.issue("www.example.test"), "127.0.0.1", "www.example.test", TRUST);
+    assertRejected(engine, stranger.issue("www.example.test"), "127.0.0.1", "www.example.test",
+        TRUST);
   }
 
   @ParameterizedTest(name = "{0}")
@@ -199,14 +204,14 @@ class CertificateConformanceTest {
     return Providers.tlsEngine(engine).offers().get(0).profile();
   }
 
-  private static void assertAccepted(String engine, IssuedCertificate cert, String bind, String host)
-      throws Exception {
+  private static void assertAccepted(
+      String engine, IssuedCertificate cert, String bind, String host) throws Exception {
     String response = fetch(engine, cert, bind, host, TRUST);
     assertTrue(response.startsWith("HTTP/1.1 200 OK"), engine + ": " + response);
   }
 
-  private static void assertRejected(String engine, IssuedCertificate cert, String bind, String host,
-      TrustPolicy trust) {
+  private static void assertRejected(
+      String engine, IssuedCertificate cert, String bind, String host, TrustPolicy trust) {
     var e = assertThrows(ClassifiedIOException.class, () -> fetch(engine, cert, bind, host, trust),
         engine + " accepted it");
     assertEquals(FailureKind.CERTIFICATE, e.kind(), engine + ": " + e.getMessage());
@@ -215,7 +220,7 @@ class CertificateConformanceTest {
 
   private static String fetch(String engineName, IssuedCertificate cert, String bind, String host,
       TrustPolicy trust) throws Exception {
-    TlsFingerprintProvider engine = Providers.tlsEngine(engineName);
+    TlsEngine engine = Providers.tlsEngine(engineName);
     try (JdkHttpsServer server = new JdkHttpsServer(bind, cert)) {
       InetAddress address = InetAddress.getByName(bind);
       Socket socket = new Socket();
@@ -266,8 +271,8 @@ class CertificateConformanceTest {
           // read the request head
           int state = 0;
           for (int b; state < 4 && (b = in.read()) >= 0; ) {
-            state = (b == '\r' && (state == 0 || state == 2)) || (b == '\n' && (state == 1 || state == 3))
-                ? state + 1 : 0;
+            state = (b == '\r' && (state == 0 || state == 2))
+                || (b == '\n' && (state == 1 || state == 3)) ? state + 1 : 0;
           }
           s.getOutputStream().write(
               "HTTP/1.1 200 OK\r\nContent-Length: 2\r\nConnection: close\r\n\r\nok"
@@ -327,7 +332,8 @@ class CertificateConformanceTest {
     var b = new JcaX509v3CertificateBuilder(issuer, BigInteger.valueOf(now.toEpochMilli()).add(
         BigInteger.valueOf(subject.hashCode() & 0x7fffffff)), Date.from(now.minusSeconds(3600)),
         Date.from(now.plusSeconds(86_400)), subject, subjectKey.getPublic());
-    b.addExtension(Extension.basicConstraints, true, ca ? new BasicConstraints(true) : new BasicConstraints(false));
+    b.addExtension(Extension.basicConstraints, true,
+        ca ? new BasicConstraints(true) : new BasicConstraints(false));
     b.addExtension(Extension.keyUsage, true, ca
         ? new KeyUsage(KeyUsage.keyCertSign | KeyUsage.cRLSign)
         : new KeyUsage(KeyUsage.digitalSignature));

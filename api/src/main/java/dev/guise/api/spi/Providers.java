@@ -29,11 +29,9 @@ import java.util.function.Function;
 public final class Providers {
   private Providers() {}
 
-  /**
-   * Every TLS engine found, usable or not (see {@link TlsFingerprintProvider#unavailableReason()}).
-   */
-  public static List<TlsFingerprintProvider> tlsEngines() {
-    return load(TlsFingerprintProvider.class, TlsFingerprintProvider::name);
+  /** Every TLS engine found, usable or not (see {@link TlsEngine#unavailableReason()}). */
+  public static List<TlsEngine> tlsEngines() {
+    return load(TlsEngine.class, TlsEngine::name);
   }
 
   /** Every retry policy found. */
@@ -57,9 +55,9 @@ public final class Providers {
    * @throws UnknownProviderException when none is, listing the engines found
    * @throws IllegalStateException when the engine cannot run here, with its reason
    */
-  public static TlsFingerprintProvider tlsEngine(String name) {
-    TlsFingerprintProvider engine =
-        pick(TlsFingerprintProvider.class, tlsEngines(), TlsFingerprintProvider::name, name);
+  public static TlsEngine tlsEngine(String name) {
+    TlsEngine engine =
+        pick(TlsEngine.class, tlsEngines(), TlsEngine::name, name);
     Optional<String> unavailable = engine.unavailableReason();
     if (unavailable.isPresent()) {
       throw new IllegalStateException(

@@ -2,7 +2,7 @@ package dev.guise.cli.internal;
 
 import dev.guise.api.FingerprintOffer;
 import dev.guise.api.spi.Providers;
-import dev.guise.api.spi.TlsFingerprintProvider;
+import dev.guise.api.spi.TlsEngine;
 import dev.guise.api.spi.UnknownProviderException;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -17,19 +17,19 @@ final class Engines {
   private Engines() {}
 
   /** An engine and the offer it will present. */
-  record Choice(TlsFingerprintProvider engine, FingerprintOffer offer) {
+  record Choice(TlsEngine engine, FingerprintOffer offer) {
     String name() {
       return engine.name();
     }
   }
 
   /** Every engine found, in {@link #PREFERENCE} order, then the rest by name. */
-  static List<TlsFingerprintProvider> found() {
-    List<TlsFingerprintProvider> engines = new ArrayList<>(Providers.tlsEngines());
-    engines.sort(Comparator.comparingInt((TlsFingerprintProvider e) -> {
+  static List<TlsEngine> found() {
+    List<TlsEngine> engines = new ArrayList<>(Providers.tlsEngines());
+    engines.sort(Comparator.comparingInt((TlsEngine e) -> {
       int i = PREFERENCE.indexOf(e.name());
       return i < 0 ? PREFERENCE.size() : i;
-    }).thenComparing(TlsFingerprintProvider::name));
+    }).thenComparing(TlsEngine::name));
     return engines;
   }
 
@@ -44,7 +44,7 @@ final class Engines {
       ParsedArgs args) {
     String wanted = profile.orElse(defaultProfile);
     if (engineName.isPresent()) {
-      TlsFingerprintProvider engine;
+      TlsEngine engine;
       try {
         engine = Providers.tlsEngine(engineName.get());
       } catch (UnknownProviderException | IllegalStateException e) {
@@ -59,7 +59,7 @@ final class Engines {
     }
     Choice fallback = null;
     List<String> unusable = new ArrayList<>();
-    for (TlsFingerprintProvider engine : found()) {
+    for (TlsEngine engine : found()) {
       Optional<String> why = engine.unavailableReason();
       if (why.isPresent()) {
         unusable.add(engine.name() + " (" + why.get() + ")");
@@ -81,7 +81,7 @@ final class Engines {
     return fallback;
   }
 
-  private static String offerNames(TlsFingerprintProvider engine) {
+  private static String offerNames(TlsEngine engine) {
     List<String> names = new ArrayList<>();
     for (FingerprintOffer o : engine.offers()) {
       names.add(o.profile() + (o.aliases().isEmpty() ? "" : " (" + String.join(", ", o.aliases()) + ")"));

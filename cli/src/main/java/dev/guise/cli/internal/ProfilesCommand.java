@@ -1,7 +1,7 @@
 package dev.guise.cli.internal;
 
 import dev.guise.api.FingerprintOffer;
-import dev.guise.api.spi.TlsFingerprintProvider;
+import dev.guise.api.spi.TlsEngine;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -44,14 +44,14 @@ final class ProfilesCommand implements Command {
 
   @Override
   public int run(ParsedArgs args, Io io) {
-    List<TlsFingerprintProvider> engines = Engines.found();
+    List<TlsEngine> engines = Engines.found();
     if (engines.isEmpty()) {
       throw new CliException(CliException.FAILED, "no TLS engine found on the module path or class path");
     }
     List<String[]> rows = new ArrayList<>();
     rows.add(new String[] {"ENGINE", "PROFILE", "ALIASES", "FIDELITY", "JA4", "NOTE"});
     List<String> unavailable = new ArrayList<>();
-    for (TlsFingerprintProvider engine : engines) {
+    for (TlsEngine engine : engines) {
       Optional<String> why = engine.unavailableReason();
       if (why.isPresent()) {
         unavailable.add(engine.name() + ": unavailable: " + Cli.oneLine(why.get()));

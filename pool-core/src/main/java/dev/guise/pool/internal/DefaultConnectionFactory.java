@@ -8,7 +8,7 @@ import dev.guise.api.TlsConnectRequest;
 import dev.guise.api.TlsConnection;
 import dev.guise.api.TlsEndpoint;
 import dev.guise.api.spi.Providers;
-import dev.guise.api.spi.TlsFingerprintProvider;
+import dev.guise.api.spi.TlsEngine;
 import dev.guise.pool.config.PoolConfig;
 import dev.guise.pool.internal.exchange.HttpConnection;
 import java.io.IOException;
@@ -26,7 +26,7 @@ import java.util.stream.Collectors;
  */
 public final class DefaultConnectionFactory implements ConnectionFactory {
   private final PoolConfig config;
-  private final TlsFingerprintProvider engine;
+  private final TlsEngine engine;
 
   /**
    * @throws IllegalArgumentException when the engine is unknown or does not offer every configured
@@ -42,7 +42,7 @@ public final class DefaultConnectionFactory implements ConnectionFactory {
     }
   }
 
-  static String unsupported(TlsFingerprintProvider engine, String profile) {
+  static String unsupported(TlsEngine engine, String profile) {
     List<String> able = Providers.tlsEngines().stream()
         .filter(e -> e.unavailableReason().isEmpty())
         .filter(e -> e.offer(profile).isPresent())
@@ -55,7 +55,7 @@ public final class DefaultConnectionFactory implements ConnectionFactory {
   }
 
   /** The engine connections are opened with. */
-  public TlsFingerprintProvider engine() {
+  public TlsEngine engine() {
     return engine;
   }
 

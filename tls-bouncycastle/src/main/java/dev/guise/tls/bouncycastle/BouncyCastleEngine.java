@@ -3,8 +3,8 @@ package dev.guise.tls.bouncycastle;
 import dev.guise.api.FingerprintOffer;
 import dev.guise.api.TlsConnectRequest;
 import dev.guise.api.TlsConnection;
-import dev.guise.api.spi.TlsFingerprintProvider;
-import dev.guise.tls.bouncycastle.internal.EngineCore;
+import dev.guise.api.spi.TlsEngine;
+import dev.guise.tls.bouncycastle.internal.BcConnector;
 import java.io.IOException;
 import java.net.Socket;
 import java.util.HexFormat;
@@ -35,23 +35,23 @@ import java.util.Optional;
  * <p>Immutable and thread-safe; {@link #connect} blocks for at most the request's handshake
  * timeout. Construction is cheap: profiles are loaded on first use.
  */
-public final class BouncyCastleEngine implements TlsFingerprintProvider {
+public final class BouncyCastleEngine implements TlsEngine {
   /** The engine's name, as {@link dev.guise.api.spi.Providers#tlsEngine(String)} looks it up. */
   public static final String NAME = "bouncycastle";
 
-  private final EngineCore core; // null: the built-in profiles, loaded lazily
+  private final BcConnector core; // null: the built-in profiles, loaded lazily
 
   /** The engine with the built-in browser profiles. */
   public BouncyCastleEngine() {
     this(null);
   }
 
-  private BouncyCastleEngine(EngineCore core) {
+  private BouncyCastleEngine(BcConnector core) {
     this.core = core;
   }
 
-  private EngineCore core() {
-    return core != null ? core : EngineCore.builtIn();
+  private BcConnector core() {
+    return core != null ? core : BcConnector.builtIn();
   }
 
   /**
@@ -72,7 +72,10 @@ public final class BouncyCastleEngine implements TlsFingerprintProvider {
     return new BouncyCastleEngine(core().withCapture(name, clientHello.clone()));
   }
 
-  /** Like {@link #withCapturedProfile(String, byte[])} for hex text (white space and colons ignored). */
+  /**
+   * Like {@link #withCapturedProfile(String, byte[])} for hex text (white space and colons
+   * ignored).
+   */
   public BouncyCastleEngine withCapturedProfileHex(String name, String hex) {
     String digits = Objects.requireNonNull(hex, "hex").replaceAll("[\\s:]", "");
     if (digits.startsWith("0x") || digits.startsWith("0X")) {
@@ -93,7 +96,7 @@ public final class BouncyCastleEngine implements TlsFingerprintProvider {
 
   @Override
   public Optional<String> unavailableReason() {
-    return EngineCore.unavailableReason();
+    return BcConnector.unavailableReason();
   }
 
   @Override

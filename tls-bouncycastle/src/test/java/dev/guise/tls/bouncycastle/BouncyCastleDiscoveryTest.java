@@ -5,15 +5,15 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.guise.api.Fidelity;
 import dev.guise.api.spi.Providers;
-import dev.guise.api.spi.TlsFingerprintProvider;
+import dev.guise.api.spi.TlsEngine;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
-/** Found by ServiceLoader on the module path (module-info) and the class path (META-INF/services). */
+/** Found by ServiceLoader on the module path (module-info) and class path (META-INF/services). */
 class BouncyCastleDiscoveryTest {
   @Test
   void foundByNameOnThisPath() {
-    TlsFingerprintProvider engine = Providers.tlsEngine("bouncycastle");
+    TlsEngine engine = Providers.tlsEngine("bouncycastle");
     assertEquals(BouncyCastleEngine.class, engine.getClass());
     String path = System.getProperty("guise.expected.path");
     if ("module".equals(path)) {
@@ -25,7 +25,8 @@ class BouncyCastleDiscoveryTest {
     }
     assertEquals(Optional.empty(), engine.unavailableReason());
     assertEquals(Fidelity.EXACT, engine.offer("chrome").orElseThrow().fidelity());
-    assertEquals(Optional.of("t13d1517h2_8daaf6152771_cb7bf5808d99"), engine.offer("chrome").orElseThrow().ja4());
+    assertEquals(Optional.of("t13d1517h2_8daaf6152771_cb7bf5808d99"),
+        engine.offer("chrome").orElseThrow().ja4());
     assertEquals("firefox-153", engine.offer("firefox").orElseThrow().profile());
   }
 }

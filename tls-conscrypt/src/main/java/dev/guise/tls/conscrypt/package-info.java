@@ -1,5 +1,5 @@
 /**
  * The Conscrypt TLS engine. Its only public type is {@link
- * dev.guise.tls.conscrypt.ConscryptTlsProvider}; pick it with {@code Providers.tlsEngine("conscrypt")}.
+ * dev.guise.tls.conscrypt.ConscryptEngine}; pick it with {@code Providers.tlsEngine("conscrypt")}.
  */
 package dev.guise.tls.conscrypt;

@@ -25,7 +25,7 @@ import org.junit.jupiter.api.Test;
 class ConscryptCertificateTest {
   private static final TestCertificateAuthority CA = TestCertificateAuthority.create("Guise cert test CA");
   private static final TrustPolicy TRUST = CA.trustPolicy();
-  private static final ConscryptTlsProvider ENGINE = new ConscryptTlsProvider();
+  private static final ConscryptEngine ENGINE = new ConscryptEngine();
 
   private static String fetch(IssuedCertificate cert, String bind, String host, TrustPolicy trust)
       throws Exception {

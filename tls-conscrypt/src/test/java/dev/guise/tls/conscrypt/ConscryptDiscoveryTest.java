@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.guise.api.Fidelity;
 import dev.guise.api.spi.Providers;
-import dev.guise.api.spi.TlsFingerprintProvider;
+import dev.guise.api.spi.TlsEngine;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
@@ -21,8 +21,8 @@ class ConscryptDiscoveryTest {
 
   @Test
   void findsTheConscryptEngineByName() {
-    TlsFingerprintProvider engine = Providers.tlsEngine("conscrypt");
-    assertInstanceOf(ConscryptTlsProvider.class, engine);
+    TlsEngine engine = Providers.tlsEngine("conscrypt");
+    assertInstanceOf(ConscryptEngine.class, engine);
     assertEquals(MODULE_PATH, engine.getClass().getModule().isNamed(),
         "engine module: " + engine.getClass().getModule());
     if (MODULE_PATH) {
@@ -34,13 +34,13 @@ class ConscryptDiscoveryTest {
 
   @Test
   void conscryptLoadsHere() {
-    assertEquals(Optional.empty(), new ConscryptTlsProvider().unavailableReason(),
+    assertEquals(Optional.empty(), new ConscryptEngine().unavailableReason(),
         "Conscrypt must load on Linux x86_64");
   }
 
   @Test
   void offersItsOwnHelloAndAnApproximateChrome() {
-    TlsFingerprintProvider engine = Providers.tlsEngine("conscrypt");
+    TlsEngine engine = Providers.tlsEngine("conscrypt");
     assertEquals(Fidelity.NONE, engine.offer("conscrypt-default").orElseThrow().fidelity());
     assertEquals(Fidelity.APPROXIMATE, engine.offer("chrome").orElseThrow().fidelity());
     assertEquals("chrome-156", engine.offer("chrome").orElseThrow().profile());

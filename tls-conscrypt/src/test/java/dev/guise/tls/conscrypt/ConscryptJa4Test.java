@@ -28,7 +28,7 @@ import org.junit.jupiter.api.Test;
  */
 class ConscryptJa4Test {
   private static final String HOST = "www.example.test";
-  private static final ConscryptTlsProvider ENGINE = new ConscryptTlsProvider();
+  private static final ConscryptEngine ENGINE = new ConscryptEngine();
   private static final TrustPolicy TRUST =
       TestCertificateAuthority.create("Guise JA4 test CA").trustPolicy();
   private static LoopbackServers.HelloCapturingServer capture;

@@ -36,7 +36,7 @@ import org.junit.jupiter.api.io.TempDir;
 class ConscryptOpenSslStreamTest {
   private static final String HOST = "www.example.test";
   private static final TestCertificateAuthority CA = TestCertificateAuthority.create("Guise openssl stream CA");
-  private static final ConscryptTlsProvider ENGINE = new ConscryptTlsProvider();
+  private static final ConscryptEngine ENGINE = new ConscryptEngine();
 
   @TempDir Path dir;
 

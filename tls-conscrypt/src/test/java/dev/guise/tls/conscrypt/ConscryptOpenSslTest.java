@@ -34,7 +34,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 class ConscryptOpenSslTest {
   private static final String HOST = "www.example.test";
   private static final TestCertificateAuthority CA = TestCertificateAuthority.create("Guise openssl CA");
-  private static final ConscryptTlsProvider ENGINE = new ConscryptTlsProvider();
+  private static final ConscryptEngine ENGINE = new ConscryptEngine();
   private static final List<Process> SERVERS = new ArrayList<>();
 
   @TempDir static Path dir;

@@ -38,7 +38,7 @@ class ConscryptStreamTest {
   private static final String HOST = "www.example.test";
   private static final TestCertificateAuthority CA = TestCertificateAuthority.create("Guise stream CA");
   private static final IssuedCertificate CERT = CA.issue(HOST);
-  private static final ConscryptTlsProvider ENGINE = new ConscryptTlsProvider();
+  private static final ConscryptEngine ENGINE = new ConscryptEngine();
 
   @ParameterizedTest
   @ValueSource(strings = {"TLSv1.3", "TLSv1.2"})

@@ -30,10 +30,10 @@ class ConscryptTestServerTest {
 
   @Test
   void requestsAreAnsweredAndTheServerSeesTheReportedJa4() throws Exception {
-    ConscryptTlsProvider engine = new ConscryptTlsProvider();
+    ConscryptEngine engine = new ConscryptEngine();
     try (TestServer server = TestServer.builder().loopbackAddresses(3).hostNames(HOST).build().start()) {
       InetAddress ip = server.addresses().get(2);
-      for (String profile : List.of("chrome-156", ConscryptTlsProvider.DEFAULT_PROFILE)) {
+      for (String profile : List.of("chrome-156", ConscryptEngine.DEFAULT_PROFILE)) {
         // The profile's own ALPN list (h2, http/1.1): the hello whose JA4 the offer reports.
         try (TlsConnection tls = connect(engine, server, ip, profile, List.of())) {
           assertEquals("h2", tls.negotiated().alpn().orElseThrow());
@@ -61,7 +61,7 @@ class ConscryptTestServerTest {
     }
   }
 
-  private static TlsConnection connect(ConscryptTlsProvider engine, TestServer server, InetAddress ip,
+  private static TlsConnection connect(ConscryptEngine engine, TestServer server, InetAddress ip,
       String profile, List<String> alpn) throws java.io.IOException {
     Socket socket = new Socket();
     socket.connect(new InetSocketAddress(ip, server.port()), 5000);

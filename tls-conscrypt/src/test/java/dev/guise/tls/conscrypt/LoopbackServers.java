@@ -31,12 +31,12 @@ final class LoopbackServers {
 
   /** Connects a plain socket to {@code ip:port} and hands it to the engine. */
   static TlsConnection connect(
-      ConscryptTlsProvider engine, String host, String ip, int port, String profile, TrustPolicy trust)
+      ConscryptEngine engine, String host, String ip, int port, String profile, TrustPolicy trust)
       throws IOException {
     return connect(engine, host, ip, port, profile, List.of(), trust);
   }
 
-  static TlsConnection connect(ConscryptTlsProvider engine, String host, String ip, int port,
+  static TlsConnection connect(ConscryptEngine engine, String host, String ip, int port,
       String profile, List<String> alpn, TrustPolicy trust) throws IOException {
     InetAddress address = InetAddress.getByName(ip);
     Socket socket = new Socket();

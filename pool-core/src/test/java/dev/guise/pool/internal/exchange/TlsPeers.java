@@ -3,8 +3,8 @@ package dev.guise.pool.internal.exchange;
 import dev.guise.api.TlsConnectRequest;
 import dev.guise.api.TlsConnection;
 import dev.guise.api.TlsEndpoint;
+import dev.guise.api.spi.Providers;
 import dev.guise.pool.internal.HttpConnections;
-import dev.guise.pool.internal.tls.JdkTlsProvider;
 import dev.guise.testkit.tls.IssuedCertificate;
 import dev.guise.testkit.tls.TestCertificateAuthority;
 import java.io.IOException;
@@ -32,8 +32,10 @@ final class TlsPeers {
   static TlsConnection tls(int port, List<String> alpn) throws IOException {
     Socket socket = new Socket();
     socket.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 2000);
-    return new JdkTlsProvider().connect(socket, new TlsConnectRequest(endpoint(port),
-        JdkTlsProvider.PROFILE, alpn, CA.trustPolicy(), Duration.ofSeconds(5)));
+    // Found by name, as the pool finds it: on the module path the engine's module is not read by
+    // dev.guise.pool.
+    return Providers.tlsEngine("jdk").connect(socket, new TlsConnectRequest(endpoint(port),
+        "jdk-default", alpn, CA.trustPolicy(), Duration.ofSeconds(5)));
   }
 
   static HttpConnection connect(int port, List<String> alpn, RequestTemplate profile)

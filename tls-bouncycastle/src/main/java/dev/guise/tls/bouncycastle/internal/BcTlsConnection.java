@@ -2,6 +2,7 @@ package dev.guise.tls.bouncycastle.internal;
 
 import dev.guise.api.NegotiatedTls;
 import dev.guise.api.TlsConnection;
+import dev.guise.codec.io.DeadlineGuard;
 import dev.guise.codec.io.PooledBufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -10,28 +11,24 @@ import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.SocketException;
 import java.time.Duration;
-import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.ScheduledThreadPoolExecutor;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * A TLS connection driven by BouncyCastle in blocking mode over a socket.
  *
  * <p>Read timeouts: a read with nothing buffered first waits for the next byte on the raw socket
- * (a one-byte peek, {@link PooledBufferedInputStream#awaitInput()}) before BouncyCastle is asked to read a
- * record. An idle timeout therefore surfaces as a {@link java.net.SocketTimeoutException} while the
- * connection stays usable; BouncyCastle itself treats any exception inside a record read as fatal.
+ * (a one-byte peek, {@link PooledBufferedInputStream#awaitInput()}) before BouncyCastle is asked
+ * to read a record. An idle timeout therefore surfaces as a
+ * {@link java.net.SocketTimeoutException} while the connection stays usable; BouncyCastle itself
+ * treats any exception inside a record read as fatal.
  * A timeout in the middle of a record still ends the connection, as it must.
  *
  * <p>Closing sends close_notify, bounded by {@link #CLOSE_NOTIFY_LIMIT} (a peer that stopped
- * reading cannot block the closer: a watchdog closes the socket), and always closes the socket.
- * Closing unblocks a blocked reader, which then fails with an IOException.
+ * reading cannot block the closer: a {@link DeadlineGuard} closes the socket), and always closes
+ * the socket. Closing unblocks a blocked reader, which then fails with an IOException.
  */
 final class BcTlsConnection implements TlsConnection {
   static final Duration CLOSE_NOTIFY_LIMIT = Duration.ofSeconds(1);
-
-  private static final ScheduledThreadPoolExecutor WATCHDOG = dev.guise.codec.io.IoDeadlines.timer();
 
   private final Socket socket;
   private final PooledBufferedInputStream rawInput;
@@ -42,7 +39,8 @@ final class BcTlsConnection implements TlsConnection {
   private final AtomicBoolean closed = new AtomicBoolean();
 
   BcTlsConnection(
-      Socket socket, PooledBufferedInputStream rawInput, GuiseClientProtocol protocol, NegotiatedTls negotiated) {
+      Socket socket, PooledBufferedInputStream rawInput, GuiseClientProtocol protocol,
+      NegotiatedTls negotiated) {
     this.socket = socket;
     this.rawInput = rawInput;
     this.protocol = protocol;
@@ -85,7 +83,8 @@ final class BcTlsConnection implements TlsConnection {
       throw new IllegalArgumentException("negative read timeout: " + timeout);
     }
     long millis = timeout.toMillis();
-    socket.setSoTimeout(timeout.isZero() ? 0 : (int) Math.max(1, Math.min(Integer.MAX_VALUE, millis)));
+    socket.setSoTimeout(
+        timeout.isZero() ? 0 : (int) Math.max(1, Math.min(Integer.MAX_VALUE, millis)));
   }
 
   @Override
@@ -98,14 +97,11 @@ final class BcTlsConnection implements TlsConnection {
     if (!closed.compareAndSet(false, true)) {
       return;
     }
-    ScheduledFuture<?> guard =
-        WATCHDOG.schedule(this::closeSocketQuietly, CLOSE_NOTIFY_LIMIT.toMillis(), TimeUnit.MILLISECONDS);
-    try {
+    try (DeadlineGuard guard = DeadlineGuard.closeAfter(CLOSE_NOTIFY_LIMIT, socket)) {
       protocol.close(); // close_notify, then closes the streams
     } catch (IOException | RuntimeException ignored) {
       // the peer may be gone already; the socket is closed below either way
     } finally {
-      guard.cancel(false);
       closeSocketQuietly();
     }
   }

@@ -4,6 +4,7 @@ import dev.guise.fingerprint.ClientHello;
 import dev.guise.fingerprint.TlsExtension;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.security.cert.CertificateException;
 import java.util.Hashtable;
 import java.util.List;
 import java.util.Vector;
@@ -44,10 +45,11 @@ final class GuiseTlsClient extends AbstractTlsClient {
   private final ServerCertificateVerifier verifier;
 
   private String negotiatedAlps; // the protocol whose ALPS the server echoed, if any
-  private CertificateRejectedException certificateFailure;
+  private CertificateException certificateFailure;
   private short alertReceived = -1;
 
-  GuiseTlsClient(TlsCrypto crypto, HelloTemplate template, HelloPlan plan, ServerCertificateVerifier verifier) {
+  GuiseTlsClient(TlsCrypto crypto, HelloTemplate template, HelloPlan plan,
+      ServerCertificateVerifier verifier) {
     super(crypto);
     this.template = template;
     this.plan = plan;
@@ -102,18 +104,21 @@ final class GuiseTlsClient extends AbstractTlsClient {
           TlsExtensionsUtils.addSupportedGroupsExtension(extensions, groups);
         }
         case ClientHello.EXT_SIGNATURE_ALGORITHMS -> {
-          Vector<SignatureAndHashAlgorithm> algorithms = signatureAlgorithms(template.signatureAlgorithms);
+          Vector<SignatureAndHashAlgorithm> algorithms =
+              signatureAlgorithms(template.signatureAlgorithms);
           this.supportedSignatureAlgorithms = algorithms;
           TlsExtensionsUtils.addSignatureAlgorithmsExtension(extensions, algorithms);
         }
         case ClientHello.EXT_SIGNATURE_ALGORITHMS_CERT -> {
-          Vector<SignatureAndHashAlgorithm> algorithms = signatureAlgorithms(template.signatureAlgorithmsCert);
+          Vector<SignatureAndHashAlgorithm> algorithms =
+              signatureAlgorithms(template.signatureAlgorithmsCert);
           this.supportedSignatureAlgorithmsCert = algorithms;
           TlsExtensionsUtils.addSignatureAlgorithmsCertExtension(extensions, algorithms);
         }
         case ClientHello.EXT_ENCRYPTED_CLIENT_HELLO -> extensions.put(type, plan.echData());
         // BouncyCastle writes these itself (and Guise rewrites them on the wire)
-        case ClientHello.EXT_SUPPORTED_VERSIONS, ClientHello.EXT_KEY_SHARE, ClientHello.EXT_PADDING, 23 -> {}
+        case ClientHello.EXT_SUPPORTED_VERSIONS, ClientHello.EXT_KEY_SHARE, ClientHello.EXT_PADDING,
+            23 -> {}
         default -> extensions.put(type, e.data());
       }
     }
@@ -123,7 +128,8 @@ final class GuiseTlsClient extends AbstractTlsClient {
   private static Vector<SignatureAndHashAlgorithm> signatureAlgorithms(List<Integer> schemes) {
     Vector<SignatureAndHashAlgorithm> out = new Vector<>();
     for (int scheme : schemes) {
-      out.add(SignatureAndHashAlgorithm.getInstance((short) (scheme >>> 8), (short) (scheme & 0xff)));
+      out.add(SignatureAndHashAlgorithm.getInstance(
+          (short) (scheme >>> 8), (short) (scheme & 0xff)));
     }
     return out;
   }
@@ -158,7 +164,8 @@ final class GuiseTlsClient extends AbstractTlsClient {
     if (serverExtensions == null || template.alpsCodepoint < 0) {
       return;
     }
-    byte[] echo = TlsUtils.getExtensionData(serverExtensions, Integers.valueOf(template.alpsCodepoint));
+    byte[] echo =
+        TlsUtils.getExtensionData(serverExtensions, Integers.valueOf(template.alpsCodepoint));
     if (echo == null) {
       return;
     }
@@ -167,12 +174,13 @@ final class GuiseTlsClient extends AbstractTlsClient {
     String protocol = selected == null ? null : selected.getUtf8Decoding();
     if (protocol == null || !plan.alpsProtocols().contains(protocol)) {
       // RFC-draft ALPS: settings only for a protocol both offered for ALPS and selected by ALPN.
-      throw new TlsFatalAlert(AlertDescription.illegal_parameter, "ALPS without a matching ALPN protocol");
+      throw new TlsFatalAlert(
+          AlertDescription.illegal_parameter, "ALPS without a matching ALPN protocol");
     }
     this.negotiatedAlps = protocol;
   }
 
-  /** The ALPS value to send in the client's EncryptedExtensions, or null when ALPS is not in use. */
+  /** The ALPS value to send in the client's EncryptedExtensions, or null without ALPS. */
   byte[] clientApplicationSettings() {
     if (negotiatedAlps == null) {
       return null;
@@ -188,13 +196,15 @@ final class GuiseTlsClient extends AbstractTlsClient {
   public TlsAuthentication getAuthentication() {
     return new TlsAuthentication() {
       @Override
-      public void notifyServerCertificate(TlsServerCertificate serverCertificate) throws IOException {
+      public void notifyServerCertificate(TlsServerCertificate serverCertificate)
+          throws IOException {
         SecurityParameters parameters = context.getSecurityParametersHandshake();
         try {
           verifier.verify(serverCertificate.getCertificate(), parameters);
-        } catch (CertificateRejectedException e) {
+        } catch (CertificateException e) {
+          // Kept: the engine classifies the failure by this, whatever BouncyCastle wraps it in.
           certificateFailure = e;
-          throw new TlsFatalAlert(e.alert(), e.getMessage(), e);
+          throw new TlsFatalAlert(ServerCertificateVerifier.alertFor(e), e.getMessage(), e);
         }
       }
 
@@ -213,7 +223,7 @@ final class GuiseTlsClient extends AbstractTlsClient {
   }
 
   /** Why the server certificate was rejected, if it was. */
-  CertificateRejectedException certificateFailure() {
+  CertificateException certificateFailure() {
     return certificateFailure;
   }
 

@@ -13,7 +13,7 @@ import org.junit.jupiter.api.Test;
 class CompactGcmTlsCryptoTest {
   @Test
   void theEngineUsesIt() {
-    assertInstanceOf(CompactGcmTlsCrypto.class, EngineCore.crypto());
+    assertInstanceOf(CompactGcmTlsCrypto.class, BcConnector.crypto());
   }
 
   @Test

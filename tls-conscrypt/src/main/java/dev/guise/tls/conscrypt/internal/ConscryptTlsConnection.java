@@ -6,6 +6,7 @@ import dev.guise.api.NegotiatedTls;
 import dev.guise.api.PoolAction;
 import dev.guise.api.TlsConnection;
 import dev.guise.codec.io.BufferPool;
+import dev.guise.codec.io.DeadlineGuard;
 import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
@@ -15,6 +16,7 @@ import java.net.Socket;
 import java.net.SocketException;
 import java.nio.ByteBuffer;
 import java.time.Duration;
+import java.util.Objects;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.ReentrantLock;
 import javax.net.ssl.SSLEngine;
@@ -48,7 +50,7 @@ import javax.net.ssl.SSLHandshakeException;
  * wrap sends it first (the engine drains what it has pending before new records). A reader never
  * waits for the write lock, so a writer blocked on a peer that does not read cannot stall reads.
  *
- * <p>Close is bounded: close_notify is written under a {@link Watchdog} that closes the socket
+ * <p>Close is bounded: close_notify is written under a {@link DeadlineGuard} that closes the socket
  * after {@link #CLOSE_NOTIFY_LIMIT}, and the socket is closed in every case.
  */
 final class ConscryptTlsConnection implements TlsConnection {
@@ -100,7 +102,7 @@ final class ConscryptTlsConnection implements TlsConnection {
 
   /**
    * Runs the handshake to completion. Every read is bounded by the socket's read timeout; the
-   * caller bounds the whole (a {@link Watchdog} closing the socket) and classifies failures.
+   * caller bounds the whole (a {@link DeadlineGuard} closing the socket) and classifies failures.
    */
   void handshake() throws IOException {
     try {
@@ -110,7 +112,8 @@ final class ConscryptTlsConnection implements TlsConnection {
       throw e;
     } catch (Exception e) {
       // Conscrypt's native code throws the trust manager's CertificateException undeclared.
-      throw (SSLHandshakeException) new SSLHandshakeException(String.valueOf(e.getMessage())).initCause(e);
+      throw (SSLHandshakeException)
+          new SSLHandshakeException(String.valueOf(e.getMessage())).initCause(e);
     }
   }
 
@@ -190,7 +193,9 @@ final class ConscryptTlsConnection implements TlsConnection {
     if (timeout.isNegative()) {
       throw new IllegalArgumentException("negative read timeout: " + timeout);
     }
-    raw.setSoTimeout(timeout.isZero() ? 0 : (int) Math.max(1, Math.min(Integer.MAX_VALUE, timeout.toMillis())));
+    raw.setSoTimeout(timeout.isZero()
+        ? 0
+        : (int) Math.max(1, Math.min(Integer.MAX_VALUE, timeout.toMillis())));
   }
 
   @Override
@@ -205,13 +210,13 @@ final class ConscryptTlsConnection implements TlsConnection {
     }
     // Armed before taking the write lock: a writer blocked on a peer that does not read holds it,
     // and closing the socket is what frees that writer (and then this closer).
-    try (Watchdog watchdog = Watchdog.arm(raw, CLOSE_NOTIFY_LIMIT)) {
+    try (DeadlineGuard guard = DeadlineGuard.closeAfter(CLOSE_NOTIFY_LIMIT, raw)) {
       writeLock.lock();
       try {
         engine.closeOutbound();
         wrapAndSend(EMPTY); // close_notify
       } catch (IOException | RuntimeException ignored) {
-        // the peer may be gone, or the watchdog closed the socket: closed all the same
+        // the peer may be gone, or the guard closed the socket: closed all the same
       } finally {
         writeLock.unlock();
       }
@@ -242,7 +247,7 @@ final class ConscryptTlsConnection implements TlsConnection {
   // Inbound
 
   private int read(byte[] b, int off, int len) throws IOException {
-    java.util.Objects.checkFromIndexSize(off, len, b.length);
+    Objects.checkFromIndexSize(off, len, b.length);
     readLock.lock();
     try {
       checkReadable();
@@ -325,7 +330,8 @@ final class ConscryptTlsConnection implements TlsConnection {
     }
     IOException failure = broken;
     if (failure != null) {
-      throw new SocketException("connection broken by an earlier TLS error: " + failure.getMessage());
+      throw new SocketException(
+          "connection broken by an earlier TLS error: " + failure.getMessage());
     }
   }
 
@@ -364,12 +370,15 @@ final class ConscryptTlsConnection implements TlsConnection {
             "not a TLS record: type %d, version %d.%d", type, major, header[2] & 0xff));
       }
       if (length > MAX_RECORD_BODY) {
-        throw new SSLException("TLS record of " + length + " bytes (the limit is " + MAX_RECORD_BODY + ")");
+        throw new SSLException(
+            "TLS record of " + length + " bytes (the limit is " + MAX_RECORD_BODY + ")");
       }
       recordLength = HEADER_LENGTH + length;
       // A pooled buffer holds any TLS 1.3 record and any TLS 1.2 record a real server sends; the
       // rare longer TLS 1.2 record (allowed up to 2^14 + 2048) gets an array of its own.
-      record = recordLength <= BufferPool.BUFFER_SIZE ? BufferPool.acquire() : new byte[recordLength];
+      record = recordLength <= BufferPool.BUFFER_SIZE
+          ? BufferPool.acquire()
+          : new byte[recordLength];
       System.arraycopy(header, 0, record, 0, HEADER_LENGTH);
       recordFilled = HEADER_LENGTH;
     }
@@ -425,7 +434,7 @@ final class ConscryptTlsConnection implements TlsConnection {
   // Outbound
 
   private void write(byte[] b, int off, int len) throws IOException {
-    java.util.Objects.checkFromIndexSize(off, len, b.length);
+    Objects.checkFromIndexSize(off, len, b.length);
     if (len == 0) {
       return;
     }
@@ -448,7 +457,8 @@ final class ConscryptTlsConnection implements TlsConnection {
   }
 
   private ClassifiedIOException writeFailure(Exception e) {
-    return new ClassifiedIOException(FailureKind.PROTOCOL_ERROR, true, PoolAction.DISCARD_CONNECTION,
+    return new ClassifiedIOException(
+        FailureKind.PROTOCOL_ERROR, true, PoolAction.DISCARD_CONNECTION,
         "TLS error writing to " + raw.getRemoteSocketAddress() + ": " + e.getMessage(), e);
   }
 
@@ -548,7 +558,7 @@ final class ConscryptTlsConnection implements TlsConnection {
     }
   }
 
-  /** Each write is wrapped and sent at once (as Conscrypt's socket did); flush has nothing to do. */
+  /** Each write is wrapped and sent at once (as Conscrypt's socket did); flush has no work. */
   private final class Output extends OutputStream {
     private final byte[] one = new byte[1];
 

@@ -1,0 +1,122 @@
+package dev.guise.tls.jdk.internal;
+
+import dev.guise.api.ClassifiedIOException;
+import dev.guise.api.FailureKind;
+import dev.guise.api.Fidelity;
+import dev.guise.api.NegotiatedTls;
+import dev.guise.api.PoolAction;
+import dev.guise.api.TlsConnectRequest;
+import dev.guise.api.TlsConnection;
+import dev.guise.api.TlsEndpoint;
+import dev.guise.codec.io.DeadlineGuard;
+import dev.guise.tls.jdk.JdkEngine;
+import dev.guise.tls.support.HostNames;
+import dev.guise.tls.support.ServerTrust;
+import dev.guise.tls.support.TlsFailures;
+import java.io.IOException;
+import java.net.Socket;
+import java.security.GeneralSecurityException;
+import java.security.cert.Certificate;
+import java.security.cert.X509Certificate;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import javax.net.ssl.SNIHostName;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLException;
+import javax.net.ssl.SSLParameters;
+import javax.net.ssl.SSLPeerUnverifiedException;
+import javax.net.ssl.SSLSession;
+import javax.net.ssl.SSLSocket;
+import javax.net.ssl.TrustManager;
+
+/** Opens a JDK (SunJSSE) TLS connection over a connected socket. */
+public final class JdkConnector {
+  private JdkConnector() {}
+
+  private static final List<String> DEFAULT_ALPN = List.of("h2", "http/1.1");
+
+  /**
+   * Handshakes over {@code socket} (which the returned connection then owns; on failure it is
+   * closed). Blocks at most {@code request.handshakeTimeout()}.
+   *
+   * @param offered whether the engine offers the requested profile
+   */
+  public static TlsConnection connect(Socket socket, TlsConnectRequest request, boolean offered)
+      throws IOException {
+    TlsEndpoint endpoint = request.endpoint();
+    if (!offered) {
+      closeQuietly(socket);
+      throw new ClassifiedIOException(FailureKind.INVALID_REQUEST, false,
+          PoolAction.DISCARD_CONNECTION,
+          "engine '" + JdkEngine.NAME + "' offers only '" + JdkEngine.PROFILE + "', not '"
+              + request.profile() + "'", null);
+    }
+    SSLSocket ssl;
+    try {
+      SSLContext context = SSLContext.getInstance("TLS");
+      TrustManager trust = ServerTrust.forPolicy(request.trust()).trustManager();
+      context.init(null, new TrustManager[] {trust}, null);
+      // The host given here is the peer host the trust manager checks the certificate's name
+      // against: the requested host, never the IP the socket is connected to.
+      ssl = (SSLSocket) context.getSocketFactory()
+          .createSocket(socket, endpoint.host(), endpoint.port(), true);
+    } catch (GeneralSecurityException | RuntimeException e) {
+      closeQuietly(socket);
+      throw new IOException("cannot set up the JDK TLS context for " + endpoint + ": " + e, e);
+    }
+    // Each read is bounded by the socket timeout; the guard bounds the whole handshake (a peer
+    // dripping bytes) and its writes. It closes the plain socket: SSLSocket.close() would try to
+    // send close_notify under the handshake's lock, which the blocked handshake holds.
+    try (DeadlineGuard guard = DeadlineGuard.closeAfter(request.handshakeTimeout(), socket)) {
+      try {
+        SSLParameters params = ssl.getSSLParameters();
+        // No endpoint identification: the trust manager checks the name itself, by the same RFC
+        // 6125 rules as every other engine.
+        params.setEndpointIdentificationAlgorithm(null);
+        HostNames.serverName(endpoint.host())
+            .ifPresent(name -> params.setServerNames(List.of(new SNIHostName(name))));
+        params.setApplicationProtocols(
+            (request.alpn().isEmpty() ? DEFAULT_ALPN : request.alpn()).toArray(String[]::new));
+        ssl.setSSLParameters(params);
+        int previousTimeout = socket.getSoTimeout();
+        ssl.setSoTimeout(Math.toIntExact(Math.max(1, request.handshakeTimeout().toMillis())));
+        ssl.startHandshake();
+        ssl.setSoTimeout(previousTimeout);
+        JdkTlsConnection connection = new JdkTlsConnection(ssl, negotiated(ssl));
+        if (guard.fired()) {
+          throw new SSLException("handshake deadline passed");
+        }
+        return connection;
+      } catch (IOException | RuntimeException e) {
+        closeQuietly(ssl);
+        closeQuietly(socket);
+        throw TlsFailures.handshakeFailure(e, endpoint, request.handshakeTimeout(), guard.fired());
+      }
+    }
+  }
+
+  private static NegotiatedTls negotiated(SSLSocket ssl) throws SSLException {
+    SSLSession session = ssl.getSession();
+    List<X509Certificate> chain = new ArrayList<>();
+    try {
+      for (Certificate c : session.getPeerCertificates()) {
+        chain.add((X509Certificate) c);
+      }
+    } catch (SSLPeerUnverifiedException unverified) {
+      // only possible with verification disabled and an anonymous suite; leave the chain empty
+    }
+    String alpn = ssl.getApplicationProtocol();
+    return new NegotiatedTls(session.getProtocol(), session.getCipherSuite(),
+        alpn == null || alpn.isEmpty() ? Optional.empty() : Optional.of(alpn),
+        Optional.empty(), chain, JdkEngine.PROFILE, Fidelity.NONE);
+  }
+
+  private static void closeQuietly(Socket s) {
+    try {
+      s.close();
+    } catch (IOException ignored) {
+      // closing after a failure: the failure is what the caller needs to see
+    }
+  }
+}

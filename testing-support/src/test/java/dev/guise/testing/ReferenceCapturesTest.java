@@ -36,7 +36,7 @@ class ReferenceCapturesTest {
 
   @Test
   void hexIgnoresWhitespace() {
-    assertArrayEquals(new byte[] {0x16, 0x03, 0x01}, Hex.parse("16 03\n01"));
-    assertEquals("160301", Hex.format(new byte[] {0x16, 0x03, 0x01}));
+    assertArrayEquals(new byte[] {0x16, 0x03, 0x01}, Hex.hex("16 03\n01"));
+    assertEquals("160301", Hex.hex(new byte[] {0x16, 0x03, 0x01}));
   }
 }

@@ -1,6 +1,6 @@
 package dev.guise.codec.hpack;
 
-import static dev.guise.codec.TestBytes.hex;
+import static dev.guise.testing.Hex.hex;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;

@@ -1,6 +1,6 @@
 package dev.guise.codec.hpack;
 
-import static dev.guise.codec.TestBytes.hex;
+import static dev.guise.testing.Hex.hex;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import dev.guise.api.Header;

@@ -1,5 +1,6 @@
 package dev.guise.codec.hpack;
 
+import static dev.guise.testing.Hex.hex;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -84,17 +85,17 @@ class HpackRoundTripTest {
     HpackEncoder encoder = new HpackEncoder(65536, HpackEncoder.IndexingPolicy.incremental());
     HpackDecoder decoder = new HpackDecoder(65536, 1 << 20);
     // No change from the default: no update.
-    assertEquals("82", dev.guise.codec.TestBytes.hex(encoder.encode(List.of(new Header(":method", "GET")))));
+    assertEquals("82", hex(encoder.encode(List.of(new Header(":method", "GET")))));
     encoder.setPeerHeaderTableSize(65536);
     byte[] wire = encoder.encode(List.of(new Header(":method", "GET")));
-    assertEquals("3fe1ff03" + "82", dev.guise.codec.TestBytes.hex(wire));
+    assertEquals("3fe1ff03" + "82", hex(wire));
     decoder.decode(wire);
     assertEquals(65536, decoder.dynamicTableMaxSize());
     // Shrink to 0 then back: both announced, smallest first.
     encoder.setPeerHeaderTableSize(0);
     encoder.setPeerHeaderTableSize(100);
     wire = encoder.encode(List.of());
-    assertEquals("20" + "3f45", dev.guise.codec.TestBytes.hex(wire));
+    assertEquals("20" + "3f45", hex(wire));
     decoder.decode(wire);
     assertEquals(100, decoder.dynamicTableMaxSize());
   }

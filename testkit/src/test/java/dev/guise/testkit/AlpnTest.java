@@ -35,12 +35,12 @@ class AlpnTest {
     assertEquals(Optional.empty(), record.protocol());
     assertTrue(record.requests().isEmpty());
     assertEquals(0, server.requestsReceived());
-    Object json = MiniJson.parse(TestServer.fingerprintJson(record));
-    assertEquals(address.getHostAddress(), MiniJson.at(json, "server_ip"));
-    assertEquals(null, MiniJson.at(json, "http_version"));
-    assertEquals(null, MiniJson.at(json, "method"));
-    assertEquals(null, MiniJson.at(json, "http1.request_line"));
-    assertEquals(List.of(alpn), MiniJson.at(json, "tls.alpn_offered"));
+    Object json = JsonTree.parse(TestServer.fingerprintJson(record));
+    assertEquals(address.getHostAddress(), JsonTree.at(json, "server_ip"));
+    assertEquals(null, JsonTree.at(json, "http_version"));
+    assertEquals(null, JsonTree.at(json, "method"));
+    assertEquals(null, JsonTree.at(json, "http1.request_line"));
+    assertEquals(List.of(alpn), JsonTree.at(json, "tls.alpn_offered"));
   }
 
   @Test

@@ -93,14 +93,14 @@ class Http2FrameLogTest {
       assertEquals("1:65536;3:100|1000|3:1:0:201|m,p,s,a", record.akamaiFingerprint().orElseThrow().value());
 
       // The echo carries the same log, and the address the connection arrived on.
-      Object json = MiniJson.parse(body);
-      assertEquals(address.getHostAddress(), MiniJson.at(json, "server_ip"));
-      assertEquals((long) server.port(), MiniJson.at(json, "server_port"));
-      List<Object> echoed = MiniJson.array(MiniJson.at(json, "http2.frames"));
+      Object json = JsonTree.parse(body);
+      assertEquals(address.getHostAddress(), JsonTree.at(json, "server_ip"));
+      assertEquals(server.port(), JsonTree.at(json, "server_port"));
+      List<Object> echoed = JsonTree.array(JsonTree.at(json, "http2.frames"));
       assertEquals(7, echoed.size());
-      assertEquals(0x29L, MiniJson.object(echoed.get(5)).get("flags"));
-      assertEquals(11L, MiniJson.object(echoed.get(5)).get("length"));
-      assertEquals("UNKNOWN_250", MiniJson.object(echoed.get(3)).get("type"));
+      assertEquals(0x29, JsonTree.object(echoed.get(5)).get("flags"));
+      assertEquals(11, JsonTree.object(echoed.get(5)).get("length"));
+      assertEquals("UNKNOWN_250", JsonTree.object(echoed.get(3)).get("type"));
     }
   }
 

@@ -170,8 +170,8 @@ class ServerLifecycleTest {
       assertEquals("chunked", chunked.headers().firstValue("transfer-encoding").orElseThrow());
       assertEquals(418, Clients.get(client, server.uri("/status/418")).statusCode());
       HttpResponse<String> headers = Clients.get(client, server.uri("/headers"));
-      Object json = MiniJson.parse(headers.body());
-      assertEquals("http/1.1", MiniJson.at(json, "http_version"));
+      Object json = JsonTree.parse(headers.body());
+      assertEquals("http/1.1", JsonTree.at(json, "http_version"));
       assertEquals(1, server.connectionsAccepted(), "keep-alive reuses the connection");
       assertEquals(3, server.connections().get(0).requests().size());
     }

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.guise.api.NegotiatedTls;
 import dev.guise.api.TlsConnection;
 import dev.guise.api.TrustPolicy;
+import dev.guise.testing.OpenSslServer;
 import dev.guise.testkit.tls.IssuedCertificate;
 import dev.guise.testkit.tls.TestCertificateAuthority;
 import java.io.IOException;
@@ -48,10 +49,12 @@ class HandshakeTest {
     trust = ca.trustPolicy();
     jdk = new JdkTlsServer(certificate);
     jdkTls12 = new JdkTlsServer(certificate, "TLSv1.2");
-    openssl = new OpenSslServer(certificate, dir.resolve("plain"));
+    IssuedCertificate.PemFiles pem = certificate.writePem(dir);
+    openssl = new OpenSslServer(pem.certificateChain(), pem.privateKey());
     // Only P-256: neither profile's first key share fits Chrome, so the server must retry.
-    opensslHrr = new OpenSslServer(certificate, dir.resolve("hrr"), "-groups", "P-256");
-    opensslTls12 = new OpenSslServer(certificate, dir.resolve("tls12"), "-tls1_2");
+    opensslHrr =
+        new OpenSslServer(pem.certificateChain(), pem.privateKey(), "-groups", "P-256");
+    opensslTls12 = new OpenSslServer(pem.certificateChain(), pem.privateKey(), "-tls1_2");
   }
 
   @AfterAll

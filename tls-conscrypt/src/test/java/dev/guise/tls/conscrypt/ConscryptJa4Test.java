@@ -14,6 +14,7 @@ import dev.guise.fingerprint.BrowserProfile;
 import dev.guise.fingerprint.BrowserProfiles;
 import dev.guise.fingerprint.ClientHello;
 import dev.guise.fingerprint.Ja4;
+import dev.guise.testing.HelloCatcher;
 import dev.guise.testkit.tls.TestCertificateAuthority;
 import java.util.List;
 import java.util.Optional;
@@ -31,11 +32,11 @@ class ConscryptJa4Test {
   private static final ConscryptTlsProvider ENGINE = new ConscryptTlsProvider();
   private static final TrustPolicy TRUST =
       TestCertificateAuthority.create("Guise JA4 test CA").trustPolicy();
-  private static LoopbackServers.HelloCapturingServer capture;
+  private static HelloCatcher capture;
 
   @BeforeAll
   static void start() throws Exception {
-    capture = new LoopbackServers.HelloCapturingServer();
+    capture = new HelloCatcher();
   }
 
   @AfterAll

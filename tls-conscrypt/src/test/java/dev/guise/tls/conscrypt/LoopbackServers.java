@@ -6,20 +6,15 @@ import dev.guise.api.TlsEndpoint;
 import dev.guise.api.TrustPolicy;
 import dev.guise.testkit.tls.IssuedCertificate;
 import java.io.ByteArrayOutputStream;
-import java.io.DataInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.ArrayBlockingQueue;
-import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.TimeUnit;
 import javax.net.ssl.SSLServerSocket;
 import javax.net.ssl.SSLSocket;
 
@@ -115,78 +110,6 @@ final class LoopbackServers {
           // a rejected certificate ends the handshake from the client side
         }
       }
-    }
-
-    @Override
-    public void close() throws Exception {
-      server.close();
-      acceptor.join(5000);
-    }
-  }
-
-  /**
-   * Accepts connections and records the first ClientHello of each (the whole TLS records that
-   * carry it), then closes the connection: no handshake ever completes.
-   */
-  static final class HelloCapturingServer implements AutoCloseable {
-    private final ServerSocket server;
-    private final Thread acceptor;
-    private final BlockingQueue<byte[]> hellos = new ArrayBlockingQueue<>(64);
-
-    HelloCapturingServer() throws IOException {
-      server = new ServerSocket(0, 16, InetAddress.getByName("127.0.0.1"));
-      acceptor = Thread.ofPlatform().daemon().name("hello-capture").start(this::serve);
-    }
-
-    int port() {
-      return server.getLocalPort();
-    }
-
-    /** The next captured hello, waiting at most 5 s. */
-    byte[] nextHello() throws InterruptedException {
-      byte[] hello = hellos.poll(5, TimeUnit.SECONDS);
-      if (hello == null) {
-        throw new AssertionError("no ClientHello captured within 5 s");
-      }
-      return hello;
-    }
-
-    private void serve() {
-      while (!server.isClosed()) {
-        try (Socket s = server.accept()) {
-          s.setSoTimeout(5000);
-          hellos.add(readHelloRecords(new DataInputStream(s.getInputStream())));
-        } catch (IOException e) {
-          // closed server, or a client that gave up
-        }
-      }
-    }
-
-    /** Reads handshake records until they hold one whole handshake message (the ClientHello). */
-    private static byte[] readHelloRecords(DataInputStream in) throws IOException {
-      ByteArrayOutputStream records = new ByteArrayOutputStream();
-      ByteArrayOutputStream handshake = new ByteArrayOutputStream();
-      while (handshake.size() < 4 || handshake.size() < 4 + messageLength(handshake.toByteArray())) {
-        byte[] header = new byte[5];
-        in.readFully(header);
-        if (header[0] != 0x16) {
-          throw new IOException("not a handshake record: " + header[0]);
-        }
-        int length = ((header[3] & 0xff) << 8) | (header[4] & 0xff);
-        if (length > 16384 + 2048 || records.size() > 1 << 17) {
-          throw new IOException("record too long");
-        }
-        byte[] body = new byte[length];
-        in.readFully(body);
-        records.write(header);
-        records.write(body);
-        handshake.write(body);
-      }
-      return records.toByteArray();
-    }
-
-    private static int messageLength(byte[] handshake) {
-      return ((handshake[1] & 0xff) << 16) | ((handshake[2] & 0xff) << 8) | (handshake[3] & 0xff);
     }
 
     @Override

@@ -16,6 +16,7 @@ import dev.guise.api.ValidationTarget;
 import dev.guise.api.spi.ConnectionValidator;
 import dev.guise.pool.stats.ConnectionState;
 import dev.guise.pool.config.PoolConfig;
+import dev.guise.testing.MutableClock;
 import java.net.ConnectException;
 import java.net.InetAddress;
 import java.time.Duration;

@@ -2,19 +2,20 @@ package dev.guise.pool.internal.http;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import com.fasterxml.jackson.jr.ob.JSON;
 import dev.guise.api.Header;
+import dev.guise.codec.hpack.HpackDecoder;
 import dev.guise.fingerprint.BrowserProfiles;
 import dev.guise.pool.http.HttpRequest;
 import dev.guise.pool.internal.http.HttpConnection.ExchangeLimits;
+import dev.guise.testing.ReferenceCaptures;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -24,7 +25,7 @@ import org.junit.jupiter.params.provider.CsvSource;
  * Akamai fingerprint computed from the raw client frames, the frame sequence up to the SETTINGS
  * ACK, the first HEADERS' stream, flags and priority, and the full header list in order (values
  * included; only the User-Agent differs, where the capture's headless token is the desktop one in
- * the profile). Reference: {@code shared/reference/browsers/*.json}.
+ * the profile). Reference: the captures' {@code browsers/*.json}, from testing-support.
  */
 @Timeout(value = 20, unit = TimeUnit.SECONDS)
 class AkamaiFingerprintWireTest {
@@ -32,7 +33,9 @@ class AkamaiFingerprintWireTest {
   @ParameterizedTest
   @CsvSource({"chrome-156, chromium1-conn03", "firefox-153, firefox1-conn06"})
   void serverSeesTheBrowsersHttp2(String profileName, String capture) throws Exception {
-    String json = Files.readString(referenceDir().resolve("browsers/" + capture + ".json"), StandardCharsets.UTF_8);
+    Map<String, Object> http2 = object(
+        JSON.std.mapFrom(ReferenceCaptures.text("browsers/" + capture + ".json")).get("http2"));
+    Map<String, Object> detail = object(http2.get("detail"));
     WireProfile profile = WireProfile.of(BrowserProfiles.get(profileName));
     try (ScriptedH2Server server = new ScriptedH2Server("h2", s -> {
       s.readPreface();
@@ -80,8 +83,8 @@ class AkamaiFingerprintWireTest {
           }
         }
       }
-      List<Header> sent = new dev.guise.codec.hpack.HpackDecoder(4096, 1 << 20).decode(
-          java.util.Arrays.copyOfRange(firstHeaders.payload(), (firstHeaders.flags() & 0x20) != 0 ? 5 : 0,
+      List<Header> sent = new HpackDecoder(4096, 1 << 20).decode(
+          Arrays.copyOfRange(firstHeaders.payload(), (firstHeaders.flags() & 0x20) != 0 ? 5 : 0,
               firstHeaders.payload().length));
       List<String> pseudo = new ArrayList<>();
       for (Header h : sent) {
@@ -92,25 +95,33 @@ class AkamaiFingerprintWireTest {
       akamai.append('|').append(windowUpdate == 0 ? "00" : Long.toString(windowUpdate))
           .append('|').append(priorityFrames.isEmpty() ? "0" : String.join(",", priorityFrames))
           .append('|').append(String.join(",", pseudo));
-      assertEquals(field(json, "akamai_fingerprint"), akamai.toString());
+      assertEquals(http2.get("akamai_fingerprint"), akamai.toString());
 
-      List<String> referenceSequence = list(json, "frame_sequence");
-      assertEquals(referenceSequence.subList(0, referenceSequence.indexOf("SETTINGS(s=0,f=0x01)")), sequence);
+      List<String> referenceSequence = strings(detail.get("frame_sequence"));
+      assertEquals(
+          referenceSequence.subList(0, referenceSequence.indexOf("SETTINGS(s=0,f=0x01)")),
+          sequence);
 
       // Priority of the HEADERS frame: E bit, dependency, weight as captured.
-      String priority = block(json, "first_headers_priority");
+      Map<String, Object> priority = object(detail.get("first_headers_priority"));
       boolean exclusive = (firstHeaders.payload()[0] & 0x80) != 0;
-      assertEquals(priority.contains("\"exclusive\": true"), exclusive);
-      assertEquals(Integer.parseInt(field(priority, "depends_on")), firstHeaders.int32(0) & 0x7fffffff);
-      assertEquals(Integer.parseInt(field(priority, "weight_wire")), firstHeaders.payload()[4] & 0xff);
+      assertEquals(priority.get("exclusive"), exclusive);
+      assertEquals(((Number) priority.get("depends_on")).intValue(),
+          firstHeaders.int32(0) & 0x7fffffff);
+      assertEquals(((Number) priority.get("weight_wire")).intValue(),
+          firstHeaders.payload()[4] & 0xff);
 
-      List<String> referenceOrder = list(json, "first_headers_header_order");
+      List<String> referenceOrder = strings(detail.get("first_headers_header_order"));
       List<String> order = new ArrayList<>();
       for (Header h : sent) {
         order.add(h.name());
       }
       assertEquals(referenceOrder, order, "full header order");
-      List<Header> referenceHeaders = pairs(block(json, "\"first_headers\""));
+      List<Header> referenceHeaders = new ArrayList<>();
+      for (Object pair : (List<?>) detail.get("first_headers")) {
+        List<String> nameAndValue = strings(pair);
+        referenceHeaders.add(new Header(nameAndValue.get(0), nameAndValue.get(1)));
+      }
       for (int i = 0; i < sent.size(); i++) {
         Header expected = referenceHeaders.get(i);
         if (expected.name().equals("user-agent")) {
@@ -136,66 +147,13 @@ class AkamaiFingerprintWireTest {
     };
   }
 
-  static Path referenceDir() {
-    Path dir = Path.of("").toAbsolutePath();
-    while (dir != null) {
-      Path candidate = dir.resolve("shared/reference");
-      if (Files.isDirectory(candidate)) {
-        return candidate;
-      }
-      dir = dir.getParent();
-    }
-    throw new IllegalStateException("shared/reference not found above " + Path.of("").toAbsolutePath());
+  @SuppressWarnings("unchecked")
+  private static Map<String, Object> object(Object json) {
+    return (Map<String, Object>) json;
   }
 
-  // Just enough JSON reading for the capture files' flat fields.
-
-  private static String field(String json, String name) {
-    Matcher m = Pattern.compile("\"" + Pattern.quote(name) + "\": (?:\"([^\"]*)\"|([^,}\\s]*))").matcher(json);
-    if (!m.find()) {
-      throw new IllegalStateException("no " + name);
-    }
-    return m.group(1) != null ? m.group(1) : m.group(2);
-  }
-
-  private static String block(String json, String key) {
-    int at = json.indexOf(key.startsWith("\"") ? key + ":" : "\"" + key + "\":");
-    int start = at + key.length();
-    int depth = 0;
-    for (int i = start; i < json.length(); i++) {
-      char c = json.charAt(i);
-      if (c == '{' || c == '[') {
-        if (depth++ == 0) {
-          start = i;
-        }
-      } else if (c == '}' || c == ']') {
-        if (--depth == 0) {
-          return json.substring(start, i + 1);
-        }
-      }
-    }
-    throw new IllegalStateException("no " + key);
-  }
-
-  private static List<String> list(String json, String key) {
-    List<String> out = new ArrayList<>();
-    Matcher m = Pattern.compile("\"((?:[^\"\\\\]|\\\\.)*)\"").matcher(block(json, key));
-    while (m.find()) {
-      out.add(m.group(1));
-    }
-    return out;
-  }
-
-  private static List<Header> pairs(String block) {
-    List<String> strings = new ArrayList<>();
-    Matcher m = Pattern.compile("\"((?:[^\"\\\\]|\\\\.)*)\"").matcher(block);
-    while (m.find()) {
-      strings.add(m.group(1).replace("\\\"", "\"").replace("\\\\", "\\"));
-    }
-    List<Header> out = new ArrayList<>();
-    for (int i = 0; i + 1 < strings.size(); i += 2) {
-      out.add(new Header(strings.get(i), strings.get(i + 1)));
-    }
-    return out;
+  @SuppressWarnings("unchecked")
+  private static List<String> strings(Object json) {
+    return (List<String>) json;
   }
 }

@@ -3,6 +3,7 @@ package dev.guise.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.jr.ob.JSON;
 import java.io.File;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -58,7 +59,7 @@ class GuiseScriptIT {
     Run r = run("demo", "--ips", "10", "--rounds", "1", "--json");
     assertEquals(0, r.code(), r.toString());
     @SuppressWarnings("unchecked")
-    Map<String, Object> fp = (Map<String, Object>) JsonReader.object(r.out()).get("fingerprint");
+    Map<String, Object> fp = (Map<String, Object>) JSON.std.mapFrom(r.out()).get("fingerprint");
     assertEquals(Boolean.TRUE, fp.get("match"), r.toString());
   }
 

@@ -103,7 +103,7 @@ class Http2FrameRoundTripTest {
 
   @Test
   void chromeSettingsAndWindowUpdateAreByteExact() throws Exception {
-    // Payloads from shared/reference/browsers/chromium1-conn03.json.
+    // Payloads from the reference capture browsers/chromium1-conn03.json (testing-support).
     byte[] settings =
         write(
             new Http2Frame.Settings(

@@ -74,6 +74,16 @@ class ArchitectureTest {
         .check(classes);
   }
 
+  @Test
+  void noProductionCodeUsesTheTestingSupport() {
+    // guise-testing-support is a test-scope dependency only; main code naming it would compile in
+    // the reactor and then fail for a user, who never has it.
+    noClasses().that().resideOutsideOfPackage("dev.guise.testing..")
+        .should().dependOnClassesThat().resideInAPackage("dev.guise.testing..")
+        .because("dev.guise.testing (captures, test clocks, TLS peers) is for tests only")
+        .check(classes);
+  }
+
   /**
    * No cycles between packages, where a package's {@code internal} implementation counts as part of
    * that package: {@code dev.guise.testkit.internal} (which implements the public interfaces of

@@ -8,6 +8,7 @@ import dev.guise.api.TlsConnection;
 import dev.guise.fingerprint.ClientHello;
 import dev.guise.fingerprint.Ja4;
 import dev.guise.fingerprint.TlsExtension;
+import dev.guise.testing.JdkTlsServer;
 import dev.guise.testkit.tls.TestCertificateAuthority;
 import java.util.ArrayList;
 import java.util.HexFormat;
@@ -42,7 +43,8 @@ class CapturedProfileTest {
     assertEquals(512, longer.toBytes().length);
 
     TestCertificateAuthority ca = TestCertificateAuthority.create("Capture Root");
-    try (JdkTlsServer server = new JdkTlsServer(ca.issue("www.guise.test"));
+    try (JdkTlsServer server =
+            JdkTlsServer.builder(ca.issue("www.guise.test").serverSslContext()).start();
         TlsConnection c = engine.connect(TestSupport.connect(server.port()),
             TestSupport.request("www.guise.test", server.port(), "curl", ca.trustPolicy()))) {
       assertTrue(HandshakeTest.get(c, "www.guise.test").startsWith("HTTP/1.1 200"));

@@ -10,6 +10,7 @@ import dev.guise.api.FailureKind;
 import dev.guise.api.PoolAction;
 import dev.guise.api.TlsConnection;
 import dev.guise.api.TrustPolicy;
+import dev.guise.testing.JdkTlsServer;
 import dev.guise.testkit.tls.IssuedCertificate;
 import dev.guise.testkit.tls.TestCertificateAuthority;
 import java.util.List;
@@ -29,7 +30,7 @@ class CertificateVerificationTest {
   }
 
   private static String fetch(IssuedCertificate served, String host, TrustPolicy trust) throws Exception {
-    try (JdkTlsServer server = new JdkTlsServer(served);
+    try (JdkTlsServer server = JdkTlsServer.builder(served.serverSslContext()).start();
         TlsConnection c = ENGINE.connect(
             TestSupport.connect(server.port()), TestSupport.request(host, server.port(), "chrome", trust))) {
       return HandshakeTest.get(c, host);

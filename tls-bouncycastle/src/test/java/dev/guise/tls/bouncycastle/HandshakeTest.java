@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.guise.api.NegotiatedTls;
 import dev.guise.api.TlsConnection;
 import dev.guise.api.TrustPolicy;
+import dev.guise.testing.JdkTlsServer;
 import dev.guise.testing.OpenSslServer;
 import dev.guise.testkit.tls.IssuedCertificate;
 import dev.guise.testkit.tls.TestCertificateAuthority;
@@ -47,8 +48,9 @@ class HandshakeTest {
     ca = TestCertificateAuthority.create("Guise Handshake Test Root");
     certificate = ca.issue(HOST, "127.0.0.1");
     trust = ca.trustPolicy();
-    jdk = new JdkTlsServer(certificate);
-    jdkTls12 = new JdkTlsServer(certificate, "TLSv1.2");
+    jdk = JdkTlsServer.builder(certificate.serverSslContext()).start();
+    jdkTls12 =
+        JdkTlsServer.builder(certificate.serverSslContext()).protocols("TLSv1.2").start();
     IssuedCertificate.PemFiles pem = certificate.writePem(dir);
     openssl = new OpenSslServer(pem.certificateChain(), pem.privateKey());
     // Only P-256: neither profile's first key share fits Chrome, so the server must retry.
@@ -133,7 +135,8 @@ class HandshakeTest {
   void aesGcmSuitesCarryWholeRecordsBothWays(String suite, String profile) throws Exception {
     byte[] body = new byte[70_000];
     new SplittableRandom(suite.hashCode()).nextBytes(body);
-    try (JdkTlsServer server = new JdkTlsServer(certificate, body, new String[] {suite}, "TLSv1.3");
+    try (JdkTlsServer server = JdkTlsServer.builder(certificate.serverSslContext())
+            .body(body).cipherSuites(suite).protocols("TLSv1.3").start();
         TlsConnection c = ENGINE.connect(
             TestSupport.connect(server.port()), TestSupport.request(HOST, server.port(), profile, trust))) {
       assertEquals(suite, c.negotiated().cipherSuite());

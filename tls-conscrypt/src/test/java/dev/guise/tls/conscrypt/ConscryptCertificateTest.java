@@ -29,7 +29,7 @@ class ConscryptCertificateTest {
 
   private static String fetch(IssuedCertificate cert, String bind, String host, TrustPolicy trust)
       throws Exception {
-    try (var server = new LoopbackServers.JdkHttpsServer(bind, cert);
+    try (var server = LoopbackServers.https(bind, cert);
         TlsConnection c = LoopbackServers.connect(ENGINE, host, bind, server.port(), "chrome-156", trust)) {
       return LoopbackServers.get(c, host);
     }
@@ -44,7 +44,7 @@ class ConscryptCertificateTest {
   @Test
   void validCertificateAndRequest() throws Exception {
     IssuedCertificate cert = CA.issue("www.example.test");
-    try (var server = new LoopbackServers.JdkHttpsServer("127.0.0.1", cert);
+    try (var server = LoopbackServers.https("127.0.0.1", cert);
         TlsConnection c = LoopbackServers.connect(
             ENGINE, "www.example.test", "127.0.0.1", server.port(), "chrome-156", TRUST)) {
       NegotiatedTls tls = c.negotiated();
@@ -69,7 +69,7 @@ class ConscryptCertificateTest {
   @Test
   void aliasIsReportedByCanonicalName() throws Exception {
     IssuedCertificate cert = CA.issue("www.example.test");
-    try (var server = new LoopbackServers.JdkHttpsServer("127.0.0.1", cert);
+    try (var server = LoopbackServers.https("127.0.0.1", cert);
         TlsConnection c = LoopbackServers.connect(
             ENGINE, "www.example.test", "127.0.0.1", server.port(), "CHROME", TRUST)) {
       assertEquals("chrome-156", c.negotiated().profile());
@@ -152,7 +152,7 @@ class ConscryptCertificateTest {
   void rsaServerOverTls12() throws Exception {
     IssuedCertificate rsa = CA.leaf("www.example.test")
         .keyType(dev.guise.testkit.tls.KeyType.RSA_2048).issue();
-    try (var server = new LoopbackServers.JdkHttpsServer("127.0.0.1", rsa, "TLSv1.2");
+    try (var server = LoopbackServers.https("127.0.0.1", rsa, "TLSv1.2");
         TlsConnection c = LoopbackServers.connect(
             ENGINE, "www.example.test", "127.0.0.1", server.port(), "chrome-156", TRUST)) {
       assertEquals("TLSv1.2", c.negotiated().protocol());

@@ -124,7 +124,7 @@ class ConscryptEngineBehaviourTest {
   @Timeout(value = 20, unit = TimeUnit.SECONDS)
   void closeIsBoundedAndClosesTheSocketWhenThePeerNeverReads() throws Exception {
     var cert = CA.issue("www.example.test");
-    try (var server = new LoopbackServers.JdkHttpsServer("127.0.0.1", cert)) {
+    try (var server = LoopbackServers.https("127.0.0.1", cert)) {
       TlsConnection c = LoopbackServers.connect(ENGINE, "www.example.test", "127.0.0.1",
           server.port(), "conscrypt-default", CA.trustPolicy());
       assertEquals("conscrypt-default", c.negotiated().profile());

@@ -4,6 +4,7 @@ import dev.guise.api.TlsConnectRequest;
 import dev.guise.api.TlsConnection;
 import dev.guise.api.TlsEndpoint;
 import dev.guise.api.TrustPolicy;
+import dev.guise.testing.JdkTlsServer;
 import dev.guise.testkit.tls.IssuedCertificate;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -15,8 +16,6 @@ import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
-import javax.net.ssl.SSLServerSocket;
-import javax.net.ssl.SSLSocket;
 
 /** Loopback peers for the engine's tests. */
 final class LoopbackServers {
@@ -60,62 +59,17 @@ final class LoopbackServers {
   }
 
   /**
-   * A JDK TLS server on a loopback address presenting one certificate. Each connection: handshake,
-   * read the request head, answer {@code 200} with body {@code hello from <address>}, close.
-   * Handshake failures (the client rejecting the certificate) are expected and ignored.
+   * A JDK TLS server on loopback address {@code bind} presenting {@code certificate}, TLS 1.3 and
+   * 1.2 unless {@code protocols} are given, ALPN http/1.1. Each connection: handshake, read the
+   * request head, answer {@code 200} with body {@code hello from <bind>}, close.
    */
-  static final class JdkHttpsServer implements AutoCloseable {
-    private final SSLServerSocket server;
-    private final Thread acceptor;
-
-    JdkHttpsServer(String bindAddress, IssuedCertificate certificate) throws IOException {
-      this(bindAddress, certificate, "TLSv1.3", "TLSv1.2");
-    }
-
-    JdkHttpsServer(String bindAddress, IssuedCertificate certificate, String... protocols)
-        throws IOException {
-      server = (SSLServerSocket) certificate.serverSslContext().getServerSocketFactory()
-          .createServerSocket(0, 16, InetAddress.getByName(bindAddress));
-      server.setEnabledProtocols(protocols);
-      var params = server.getSSLParameters();
-      params.setApplicationProtocols(new String[] {"http/1.1"});
-      server.setSSLParameters(params);
-      acceptor = Thread.ofPlatform().daemon().name("jdk-https-" + bindAddress).start(this::serve);
-    }
-
-    int port() {
-      return server.getLocalPort();
-    }
-
-    private void serve() {
-      while (!server.isClosed()) {
-        try (SSLSocket s = (SSLSocket) server.accept()) {
-          s.setSoTimeout(5000);
-          s.startHandshake();
-          InputStream in = s.getInputStream();
-          int state = 0;
-          while (state < 4) {
-            int b = in.read();
-            if (b < 0) {
-              break;
-            }
-            state = (b == '\r' && (state == 0 || state == 2)) || (b == '\n' && (state == 1 || state == 3))
-                ? state + 1 : 0;
-          }
-          String body = "hello from " + server.getInetAddress().getHostAddress();
-          s.getOutputStream().write(("HTTP/1.1 200 OK\r\nContent-Length: " + body.length()
-              + "\r\nConnection: close\r\n\r\n" + body).getBytes(StandardCharsets.US_ASCII));
-          s.getOutputStream().flush();
-        } catch (IOException expected) {
-          // a rejected certificate ends the handshake from the client side
-        }
-      }
-    }
-
-    @Override
-    public void close() throws Exception {
-      server.close();
-      acceptor.join(5000);
-    }
+  static JdkTlsServer https(String bind, IssuedCertificate certificate, String... protocols)
+      throws IOException {
+    return JdkTlsServer.builder(certificate.serverSslContext())
+        .bind(bind)
+        .protocols(protocols.length > 0 ? protocols : new String[] {"TLSv1.3", "TLSv1.2"})
+        .alpn("http/1.1")
+        .body("hello from " + bind)
+        .start();
   }
 }

@@ -12,14 +12,17 @@ import com.tngtech.archunit.library.dependencies.SliceAssignment;
 import com.tngtech.archunit.library.dependencies.SliceIdentifier;
 import com.tngtech.archunit.core.importer.ClassFileImporter;
 import com.tngtech.archunit.core.importer.ImportOption;
+import dev.guise.api.spi.Providers;
 import java.io.File;
 import java.lang.module.ModuleDescriptor;
 import java.lang.module.ModuleFinder;
 import java.lang.module.ModuleReference;
+import java.net.URI;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
+import java.util.stream.Collectors;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -53,7 +56,8 @@ class ArchitectureTest {
   @Test
   void apiDependsOnNothingButTheJdk() {
     classes().that().resideInAPackage("dev.guise.api..")
-        .should().onlyDependOnClassesThat().resideInAnyPackage("java..", "javax..", "dev.guise.api..")
+        .should().onlyDependOnClassesThat()
+            .resideInAnyPackage("java..", "javax..", "dev.guise.api..")
         .because("the api module is what third parties compile against; it must stay JDK-only")
         .check(classes);
   }
@@ -87,7 +91,8 @@ class ArchitectureTest {
   /**
    * No cycles between packages, where a package's {@code internal} implementation counts as part of
    * that package: {@code dev.guise.testkit.internal} (which implements the public interfaces of
-   * {@code dev.guise.testkit}) is one unit with it, and {@code dev.guise.pool.internal.http.h2} is one
+   * {@code dev.guise.testkit}) is one unit with it, and {@code dev.guise.pool.internal.http.h2} is
+   * one
    * with {@code dev.guise.pool.http}. Any other cycle fails, inside a module or across modules.
    */
   @Test
@@ -129,7 +134,8 @@ class ArchitectureTest {
     for (String entry : System.getProperty("java.class.path").split(File.pathSeparator)) {
       for (ModuleReference ref : ModuleFinder.of(Path.of(entry)).findAll()) {
         ModuleDescriptor d = ref.descriptor();
-        if (d.isAutomatic() || !(d.name().startsWith("dev.guise") || d.name().startsWith("com.example.guise"))) {
+        if (d.isAutomatic() || !(d.name().startsWith("dev.guise")
+            || d.name().startsWith("com.example.guise"))) {
           continue;
         }
         checked.add(d.name());
@@ -139,18 +145,20 @@ class ArchitectureTest {
         }
       }
     }
-    assertTrue(checked.containsAll(Set.of("dev.guise.api", "dev.guise.pool", "dev.guise.validators")),
+    assertTrue(checked.containsAll(
+        Set.of("dev.guise.api", "dev.guise.pool", "dev.guise.validators")),
         "the module descriptors were found: " + checked);
   }
 
   @Test
   void theApiModuleRequiresOnlyJavaBase() {
-    ModuleDescriptor api = dev.guise.api.spi.Providers.class.getModule().getDescriptor();
+    ModuleDescriptor api = Providers.class.getModule().getDescriptor();
     if (api == null) { // on the class path: read the descriptor from the jar
-      var location = dev.guise.api.spi.Providers.class.getProtectionDomain().getCodeSource().getLocation();
-      api = ModuleFinder.of(Path.of(java.net.URI.create(location.toString()))).findAll().iterator().next().descriptor();
+      var location = Providers.class.getProtectionDomain().getCodeSource().getLocation();
+      api = ModuleFinder.of(Path.of(URI.create(location.toString()))).findAll().iterator()
+          .next().descriptor();
     }
     assertEquals(Set.of("java.base"),
-        api.requires().stream().map(ModuleDescriptor.Requires::name).collect(java.util.stream.Collectors.toSet()));
+        api.requires().stream().map(ModuleDescriptor.Requires::name).collect(Collectors.toSet()));
   }
 }

@@ -33,6 +33,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Date;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Stream;
 import org.bouncycastle.asn1.x500.X500Name;
@@ -56,7 +57,8 @@ import org.junit.jupiter.params.provider.MethodSource;
  * a browser accepts and reject what it rejects, as a CERTIFICATE failure that is never retried.
  */
 class CertificateConformanceTest {
-  private static final TestCertificateAuthority CA = TestCertificateAuthority.create("Guise conformance CA");
+  private static final TestCertificateAuthority CA =
+      TestCertificateAuthority.create("Guise conformance CA");
   private static final TrustPolicy TRUST = CA.trustPolicy();
   private static final Duration HANDSHAKE_TIMEOUT = Duration.ofSeconds(10);
 
@@ -76,7 +78,7 @@ class CertificateConformanceTest {
   @Test
   void conscryptIsUsableOnThisMachine() {
     TlsFingerprintProvider conscrypt = Providers.tlsEngine("conscrypt");
-    assertEquals(java.util.Optional.empty(), conscrypt.unavailableReason());
+    assertEquals(Optional.empty(), conscrypt.unavailableReason());
   }
 
   // --- accepted ---
@@ -129,13 +131,15 @@ class CertificateConformanceTest {
   @ParameterizedTest(name = "{0}")
   @MethodSource("engines")
   void expired(String engine) {
-    assertRejected(engine, CA.issueExpired("www.example.test"), "127.0.0.1", "www.example.test", TRUST);
+    assertRejected(engine, CA.issueExpired("www.example.test"), "127.0.0.1",
+        "www.example.test", TRUST);
   }
 
   @ParameterizedTest(name = "{0}")
   @MethodSource("engines")
   void notYetValid(String engine) {
-    assertRejected(engine, CA.issueNotYetValid("www.example.test"), "127.0.0.1", "www.example.test", TRUST);
+    assertRejected(engine, CA.issueNotYetValid("www.example.test"), "127.0.0.1",
+        "www.example.test", TRUST);
   }
 
   @ParameterizedTest(name = "{0}")
@@ -149,7 +153,8 @@ class CertificateConformanceTest {
   @MethodSource("engines")
   void untrustedCa(String engine) {
     TestCertificateAuthority stranger = TestCertificateAuthority.create("Someone else");
-    assertRejected(engine, stranger.issue("www.example.test"), "127.0.0.1", "www.example.test", TRUST);
+    assertRejected(engine, stranger.issue("www.example.test"), "127.0.0.1",
+        "www.example.test", TRUST);
   }
 
   @ParameterizedTest(name = "{0}")
@@ -197,13 +202,15 @@ class CertificateConformanceTest {
     return Providers.tlsEngine(engine).offers().get(0).profile();
   }
 
-  private static void assertAccepted(String engine, IssuedCertificate cert, String bind, String host)
+  private static void assertAccepted(String engine, IssuedCertificate cert,
+      String bind, String host)
       throws Exception {
     String response = fetch(engine, cert, bind, host, TRUST);
     assertTrue(response.startsWith("HTTP/1.1 200 OK"), engine + ": " + response);
   }
 
-  private static void assertRejected(String engine, IssuedCertificate cert, String bind, String host,
+  private static void assertRejected(String engine, IssuedCertificate cert,
+      String bind, String host,
       TrustPolicy trust) {
     var e = assertThrows(ClassifiedIOException.class, () -> fetch(engine, cert, bind, host, trust),
         engine + " accepted it");
@@ -280,7 +287,8 @@ class CertificateConformanceTest {
     var b = new JcaX509v3CertificateBuilder(issuer, BigInteger.valueOf(now.toEpochMilli()).add(
         BigInteger.valueOf(subject.hashCode() & 0x7fffffff)), Date.from(now.minusSeconds(3600)),
         Date.from(now.plusSeconds(86_400)), subject, subjectKey.getPublic());
-    b.addExtension(Extension.basicConstraints, true, ca ? new BasicConstraints(true) : new BasicConstraints(false));
+    b.addExtension(Extension.basicConstraints, true, ca ? new BasicConstraints(true)
+        : new BasicConstraints(false));
     b.addExtension(Extension.keyUsage, true, ca
         ? new KeyUsage(KeyUsage.keyCertSign | KeyUsage.cRLSign)
         : new KeyUsage(KeyUsage.digitalSignature));

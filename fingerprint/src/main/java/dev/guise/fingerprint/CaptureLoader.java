@@ -88,7 +88,8 @@ final class CaptureLoader {
     OptionalLong connectionWindowUpdate =
         wu == null ? OptionalLong.empty() : OptionalLong.of(toLong(wu));
     List<PriorityFrame> priorityFrames = new ArrayList<>();
-    for (Map<String, Object> p : (List<Map<String, Object>>) d.get("priority_frames_before_first_headers")) {
+    for (Map<String, Object> p
+        : (List<Map<String, Object>>) d.get("priority_frames_before_first_headers")) {
       priorityFrames.add(new PriorityFrame(toInt(p.get("stream_id")), priority(p)));
     }
     int firstStream = toInt(d.get("first_headers_stream_id"));
@@ -114,7 +115,8 @@ final class CaptureLoader {
   }
 
   private static Priority priority(Map<String, Object> p) {
-    return new Priority((Boolean) p.get("exclusive"), toInt(p.get("depends_on")), toInt(p.get("weight")));
+    return new Priority((Boolean) p.get("exclusive"), toInt(p.get("depends_on")),
+        toInt(p.get("weight")));
   }
 
   /** The first HEADERS' regular headers (pseudo-headers left out), in wire order. */

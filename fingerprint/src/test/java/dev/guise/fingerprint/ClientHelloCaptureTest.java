@@ -69,14 +69,16 @@ class ClientHelloCaptureTest {
     assertEquals(hex(raw.get("legacy_version")), hello.legacyVersion());
     assertEquals(raw.get("random"), HexFormat.of().formatHex(hello.random()));
     assertEquals(raw.get("session_id"), HexFormat.of().formatHex(hello.sessionId()));
-    assertEquals(hexes(raw.get("record_version") == null ? List.of() : List.of(raw.get("record_version"))),
+    assertEquals(hexes(raw.get("record_version") == null ? List.of()
+        : List.of(raw.get("record_version"))),
         List.of(hello.recordVersion().getAsInt()));
     assertEquals(ints(raw.get("compression_methods")), hello.compressionMethods());
     List<Map<String, Object>> exts = (List<Map<String, Object>>) raw.get("extensions");
     assertEquals(exts.size(), hello.extensions().size());
     for (int i = 0; i < exts.size(); i++) {
       assertEquals(((Number) exts.get(i).get("type")).intValue(), hello.extensions().get(i).type());
-      assertEquals(exts.get(i).get("data"), HexFormat.of().formatHex(hello.extensions().get(i).data()));
+      assertEquals(exts.get(i).get("data"),
+          HexFormat.of().formatHex(hello.extensions().get(i).data()));
       assertEquals(exts.get(i).get("grease"), hello.extensions().get(i).isGrease());
     }
 
@@ -93,7 +95,8 @@ class ClientHelloCaptureTest {
       assertEquals(shares.get(i).get("grease"), ClientHello.isGrease(share.group()));
     }
     assertEquals(hexes(t.get("signature_algorithms")), hello.signatureAlgorithms());
-    assertEquals(orEmpty(hexes(t.get("signature_algorithms_cert"))), hello.signatureAlgorithmsCert());
+    assertEquals(orEmpty(hexes(t.get("signature_algorithms_cert"))),
+        hello.signatureAlgorithmsCert());
     assertEquals(orEmpty(hexes(t.get("delegated_credentials"))),
         hello.delegatedCredentialSignatureAlgorithms());
     assertEquals(hexes(t.get("supported_versions")), hello.supportedVersions());
@@ -131,7 +134,8 @@ class ClientHelloCaptureTest {
       assertEquals(hex(ech.get("aead_id")), info.aeadId());
       assertEquals(((Number) ech.get("config_id")).intValue(), info.configId());
       assertEquals(((Number) ech.get("enc_len")).intValue(), info.encLength());
-      assertEquals(((Number) ech.get("payload_len")).intValue(), hello.echPayloadLength().getAsInt());
+      assertEquals(((Number) ech.get("payload_len")).intValue(),
+          hello.echPayloadLength().getAsInt());
     }
     Map<String, Object> grease = (Map<String, Object>) t.get("grease_positions");
     assertEquals(ints(grease.get("extensions")), positionsOfGrease(hello.extensionTypes()));

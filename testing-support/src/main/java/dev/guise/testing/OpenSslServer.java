@@ -47,7 +47,8 @@ public final class OpenSslServer implements AutoCloseable {
     try {
       process = new ProcessBuilder(command).redirectErrorStream(true).start();
     } catch (IOException e) {
-      throw new AssertionError("openssl is required for this test (apt-get install openssl): " + e, e);
+      throw new AssertionError(
+          "openssl is required for this test (apt-get install openssl): " + e, e);
     }
     // Drained all the time: a full pipe would block s_server.
     Thread reader = new Thread(this::drain, "openssl-output");

@@ -29,9 +29,11 @@ class ReferenceCapturesTest {
 
   @Test
   void aMissingCaptureOrAnEmptyListingIsAnError() {
-    assertThrows(IllegalArgumentException.class, () -> ReferenceCaptures.bytes("browsers/none.bin"));
+    assertThrows(IllegalArgumentException.class,
+        () -> ReferenceCaptures.bytes("browsers/none.bin"));
     assertThrows(IllegalArgumentException.class, () -> ReferenceCaptures.list("browsers", ".pcap"));
-    assertEquals("chromium1-conn03", ReferenceCaptures.stem("browsers/chromium1-conn03.bin", ".bin"));
+    assertEquals("chromium1-conn03",
+        ReferenceCaptures.stem("browsers/chromium1-conn03.bin", ".bin"));
   }
 
   @Test

@@ -82,7 +82,8 @@ class AlpnTest {
       s.startHandshake();
       assertEquals("", s.getApplicationProtocol());
       s.getOutputStream().write(
-          "GET /status/204 HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+          "GET /status/204 HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n".getBytes(
+              StandardCharsets.US_ASCII));
       s.getOutputStream().flush();
       String response = new String(s.getInputStream().readAllBytes(), StandardCharsets.ISO_8859_1);
       assertTrue(response.startsWith("HTTP/1.1 204 "), response);

@@ -46,7 +46,8 @@ class FingerprintEchoTest {
   void http2FingerprintJsonMatchesTheRecordedClientHelloAndFrames() throws Exception {
     HttpClient client = Clients.client(server, HttpClient.Version.HTTP_2);
     for (InetAddress address : server.addresses()) {
-      HttpResponse<String> response = Clients.get(client, server.uri(address, "/fingerprint/x?y=1"));
+      HttpResponse<String> response =
+          Clients.get(client, server.uri(address, "/fingerprint/x?y=1"));
       assertEquals(200, response.statusCode());
       assertEquals(HttpClient.Version.HTTP_2, response.version());
       Object json = JsonTree.parse(response.body());
@@ -102,7 +103,8 @@ class FingerprintEchoTest {
         assertTrue(sent.get(i).name().startsWith(":"), "pseudo-headers come first: " + sent);
       }
       assertTrue(echoed.contains(List.of(":method", "GET")), echoed.toString());
-      assertTrue(sent.stream().anyMatch(h -> h.name().equals(":path") && h.value().equals("/fingerprint/x?y=1")));
+      assertTrue(sent.stream()
+          .anyMatch(h -> h.name().equals(":path") && h.value().equals("/fingerprint/x?y=1")));
       assertEquals(1, JsonTree.at(json, "http2.first_headers.stream_id"));
       assertEquals(1, server.connectionsAccepted(address));
 

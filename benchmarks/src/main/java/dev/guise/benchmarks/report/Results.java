@@ -58,22 +58,27 @@ public final class Results {
       Map<String, Object> run = (Map<String, Object>) o;
       String name = (String) run.get("benchmark");
       String[] parts = name.split("\\.");
-      String benchmark = parts.length >= 2 ? parts[parts.length - 2] + "." + parts[parts.length - 1] : name;
+      String benchmark = parts.length >= 2 ? parts[parts.length - 2] + "."
+          + parts[parts.length - 1] : name;
       Map<String, Object> params = (Map<String, Object>) run.getOrDefault("params", Map.of());
       String subject = String.valueOf(params.getOrDefault("subject", "?"));
       StringBuilder scenario = new StringBuilder();
       for (var p : new TreeMap<>(params).entrySet()) {
         if (!p.getKey().equals("subject")) {
-          scenario.append(scenario.isEmpty() ? "" : ", ").append(p.getKey()).append('=').append(p.getValue());
+          scenario.append(scenario.isEmpty() ? "" : ", ").append(p.getKey()).append('=')
+              .append(p.getValue());
         }
       }
       String mode = (String) run.get("mode");
       Map<String, Object> primary = (Map<String, Object>) run.get("primaryMetric");
       boolean throughput = "thrpt".equals(mode);
-      out.add(new Measurement(benchmark, scenario.toString(), subject, throughput ? "throughput" : "time",
-          (String) primary.get("scoreUnit"), num(primary.get("score")), num(primary.get("scoreError")),
+      out.add(new Measurement(benchmark, scenario.toString(), subject, throughput
+          ? "throughput" : "time",
+          (String) primary.get("scoreUnit"), num(primary.get("score")),
+              num(primary.get("scoreError")),
           throughput));
-      Map<String, Object> secondary = (Map<String, Object>) run.getOrDefault("secondaryMetrics", Map.of());
+      Map<String, Object> secondary =
+          (Map<String, Object>) run.getOrDefault("secondaryMetrics", Map.of());
       for (var s : secondary.entrySet()) {
         Map<String, Object> m = (Map<String, Object>) s.getValue();
         out.add(new Measurement(benchmark, scenario.toString(), subject, s.getKey(),
@@ -172,9 +177,11 @@ public final class Results {
   /** The comparison as a text table. */
   public static String table(List<Entry> entries) {
     List<String[]> rows = new ArrayList<>();
-    rows.add(new String[] {"benchmark", "metric", "subject", "guise", "best peer", "peer value", "unit", "ratio", "better"});
+    rows.add(new String[] {"benchmark", "metric", "subject", "guise", "best peer", "peer value",
+        "unit", "ratio", "better"});
     for (Entry e : entries) {
-      rows.add(new String[] {e.benchmark(), e.metric(), e.subject(), fmt(e.guise()), e.peer(), fmt(e.peerValue()),
+      rows.add(new String[] {e.benchmark(), e.metric(), e.subject(), fmt(e.guise()), e.peer(),
+          fmt(e.peerValue()),
           e.unit(), String.format(Locale.ROOT, "%.2f", e.ratio()), e.better()});
     }
     return render(rows);

@@ -30,9 +30,11 @@ class CapturedProfileTest {
     ClientHello reference = captured.withExtensions(
         captured.extensions().stream().filter(e -> e.type() != 49).toList());
     byte[] curl = reference.toRecordBytes();
-    BouncyCastleEngine engine = new BouncyCastleEngine().withCapturedProfileHex("curl", HexFormat.of().formatHex(curl));
+    BouncyCastleEngine engine =
+        new BouncyCastleEngine().withCapturedProfileHex("curl", HexFormat.of().formatHex(curl));
     // Same host as the capture: the padding comes out at the captured length.
-    ClientHello sent = ClientHello.parse(TestSupport.catchHello(engine, "www.fp-oracle.test", "curl", List.of()));
+    ClientHello sent = ClientHello.parse(
+        TestSupport.catchHello(engine, "www.fp-oracle.test", "curl", List.of()));
     assertEquals(Ja4.of(reference).ja4(), Ja4.of(sent).ja4());
     assertEquals(reference.extensionTypes(), sent.extensionTypes());
     assertEquals(512, sent.toBytes().length, "padded to 512 as OpenSSL pads");
@@ -65,7 +67,8 @@ class CapturedProfileTest {
     List<TlsExtension> withUnknown = new ArrayList<>(chrome.extensions());
     withUnknown.add(1, new TlsExtension(0x7777, new byte[0]));
     IllegalArgumentException unknown = assertThrows(IllegalArgumentException.class,
-        () -> new BouncyCastleEngine().withCapturedProfile("odd", chrome.withExtensions(withUnknown).toBytes()));
+        () -> new BouncyCastleEngine()
+            .withCapturedProfile("odd", chrome.withExtensions(withUnknown).toBytes()));
     assertTrue(unknown.getMessage().contains("0x7777"), unknown.getMessage());
   }
 }

@@ -77,8 +77,11 @@ class HandshakeTest {
     return new String(response, StandardCharsets.ISO_8859_1);
   }
 
-  private static NegotiatedTls handshakeAndGet(int port, String profile, String expectStatus) throws IOException {
-    try (TlsConnection c = ENGINE.connect(TestSupport.connect(port), TestSupport.request(HOST, port, profile, trust))) {
+  private static NegotiatedTls handshakeAndGet(int port, String profile,
+      String expectStatus) throws IOException {
+    try (TlsConnection c =
+        ENGINE.connect(TestSupport.connect(port),
+        TestSupport.request(HOST, port, profile, trust))) {
       String response = get(c, HOST);
       assertTrue(response.startsWith(expectStatus), response);
       assertEquals(certificate.leaf(), c.negotiated().peerCertificates().get(0));
@@ -138,7 +141,8 @@ class HandshakeTest {
     try (JdkTlsServer server = JdkTlsServer.builder(certificate.serverSslContext())
             .body(body).cipherSuites(suite).protocols("TLSv1.3").start();
         TlsConnection c = ENGINE.connect(
-            TestSupport.connect(server.port()), TestSupport.request(HOST, server.port(), profile, trust))) {
+            TestSupport.connect(server.port()),
+                TestSupport.request(HOST, server.port(), profile, trust))) {
       assertEquals(suite, c.negotiated().cipherSuite());
       assertEquals("TLSv1.3", c.negotiated().protocol());
       OutputStream out = c.output();
@@ -148,7 +152,8 @@ class HandshakeTest {
       out.flush();
       byte[] response = c.input().readAllBytes();
       String head = "HTTP/1.1 200 OK\r\nContent-Length: 70000\r\nConnection: close\r\n\r\n";
-      assertEquals(head, new String(response, 0, Math.min(head.length(), response.length), StandardCharsets.ISO_8859_1));
+      assertEquals(head, new String(response, 0, Math.min(head.length(), response.length),
+          StandardCharsets.ISO_8859_1));
       assertArrayEquals(body, Arrays.copyOfRange(response, head.length(), response.length));
     }
   }
@@ -157,7 +162,8 @@ class HandshakeTest {
   void anIdleReadTimesOutWithoutBreakingTheConnection() throws Exception {
     // s_server -www waits for a request: the first read times out, the request still works after.
     try (TlsConnection c = ENGINE.connect(
-        TestSupport.connect(openssl.port()), TestSupport.request(HOST, openssl.port(), "chrome", trust))) {
+        TestSupport.connect(openssl.port()),
+            TestSupport.request(HOST, openssl.port(), "chrome", trust))) {
       c.setReadTimeout(Duration.ofMillis(200));
       try {
         c.input().read();

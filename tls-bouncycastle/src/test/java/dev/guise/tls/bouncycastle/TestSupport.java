@@ -45,7 +45,8 @@ final class TestSupport {
    * Sends one ClientHello from {@code engine} for {@code profile} to a loopback listener that
    * records it and hangs up, and returns the hello's record bytes.
    */
-  static byte[] catchHello(BouncyCastleEngine engine, String host, String profile, List<String> alpn)
+  static byte[] catchHello(BouncyCastleEngine engine, String host, String profile,
+      List<String> alpn)
       throws Exception {
     try (HelloCatcher catcher = new HelloCatcher()) {
       Socket client = connect(catcher.port());

@@ -14,6 +14,7 @@ import dev.guise.api.TlsConnection;
 import dev.guise.api.TlsEndpoint;
 import dev.guise.api.spi.TlsFingerprintProvider;
 import dev.guise.testkit.tls.TestCertificateAuthority;
+import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.ServerSocket;
@@ -28,7 +29,8 @@ import org.junit.jupiter.api.Timeout;
 /** Refusals, timeouts and the unknown-profile error. */
 class ConscryptEngineBehaviourTest {
   private static final ConscryptTlsProvider ENGINE = new ConscryptTlsProvider();
-  private static final TestCertificateAuthority CA = TestCertificateAuthority.create("Guise behaviour CA");
+  private static final TestCertificateAuthority CA =
+      TestCertificateAuthority.create("Guise behaviour CA");
 
   @Test
   void aProfileItCannotSendIsAnInvalidRequestAndTheSocketIsClosed() throws Exception {
@@ -39,7 +41,8 @@ class ConscryptEngineBehaviourTest {
           "www.example.test", server.getLocalPort(), "firefox-153", Duration.ofSeconds(5))));
       assertEquals(FailureKind.INVALID_REQUEST, e.kind());
       assertFalse(e.failure().retryable());
-      assertTrue(e.getMessage().contains("'firefox-153'") && e.getMessage().contains("conscrypt-default")
+      assertTrue(e.getMessage().contains("'firefox-153'")
+          && e.getMessage().contains("conscrypt-default")
           && e.getMessage().contains("chrome-156"), e.getMessage());
       assertTrue(socket.isClosed(), "on failure the engine closes the socket");
     }
@@ -48,7 +51,8 @@ class ConscryptEngineBehaviourTest {
   @Test
   void theErrorNamesTheEnginesThatCanSendTheProfile() {
     TlsFingerprintProvider firefoxCapable = new FakeEngine("bouncycastle",
-        new FingerprintOffer("firefox-153", List.of("firefox"), Fidelity.EXACT, Optional.empty(), ""));
+        new FingerprintOffer("firefox-153", List.of("firefox"), Fidelity.EXACT,
+            Optional.empty(), ""));
     TlsFingerprintProvider other = new FakeEngine("jdk",
         new FingerprintOffer("jdk-default", List.of(), Fidelity.NONE, Optional.empty(), ""));
     String message = ConscryptTlsProvider.cannotSendMessage(
@@ -132,7 +136,7 @@ class ConscryptEngineBehaviourTest {
       assertEquals(Optional.of("http/1.1"), c.negotiated().alpn());
       c.close();
       assertFalse(c.isOpen());
-      assertThrows(java.io.IOException.class, () -> c.input().read());
+      assertThrows(IOException.class, () -> c.input().read());
     }
   }
 

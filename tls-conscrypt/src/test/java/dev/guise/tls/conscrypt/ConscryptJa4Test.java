@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.guise.api.ClassifiedIOException;
+import dev.guise.api.FailureKind;
 import dev.guise.api.Fidelity;
 import dev.guise.api.FingerprintOffer;
 import dev.guise.api.TrustPolicy;
@@ -49,8 +50,9 @@ class ConscryptJa4Test {
       throws Exception {
     // The capturing server closes after the hello: the handshake must fail, never succeed.
     var failure = assertThrows(ClassifiedIOException.class,
-        () -> LoopbackServers.connect(ENGINE, host, "127.0.0.1", capture.port(), profile, alpn, TRUST));
-    assertNotEquals(dev.guise.api.FailureKind.CERTIFICATE, failure.kind(), failure.getMessage());
+        () -> LoopbackServers.connect(ENGINE, host, "127.0.0.1", capture.port(),
+            profile, alpn, TRUST));
+    assertNotEquals(FailureKind.CERTIFICATE, failure.kind(), failure.getMessage());
     return ClientHello.parse(capture.nextHello());
   }
 

@@ -25,7 +25,8 @@ import org.junit.jupiter.params.provider.ValueSource;
  */
 class ConscryptOpenSslTest {
   private static final String HOST = "www.example.test";
-  private static final TestCertificateAuthority CA = TestCertificateAuthority.create("Guise openssl CA");
+  private static final TestCertificateAuthority CA =
+      TestCertificateAuthority.create("Guise openssl CA");
   private static final ConscryptTlsProvider ENGINE = new ConscryptTlsProvider();
   private static OpenSslServer tls13;
   private static OpenSslServer tls12;

@@ -25,7 +25,8 @@ final class LoopbackServers {
 
   /** Connects a plain socket to {@code ip:port} and hands it to the engine. */
   static TlsConnection connect(
-      ConscryptTlsProvider engine, String host, String ip, int port, String profile, TrustPolicy trust)
+      ConscryptTlsProvider engine, String host, String ip, int port, String profile,
+          TrustPolicy trust)
       throws IOException {
     return connect(engine, host, ip, port, profile, List.of(), trust);
   }

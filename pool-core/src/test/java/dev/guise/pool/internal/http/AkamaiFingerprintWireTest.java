@@ -48,13 +48,15 @@ class AkamaiFingerprintWireTest {
       s.awaitClientClose();
     })) {
       try (HttpConnection c = TlsPeers.connect(server.port(), List.of("h2"), profile)) {
-        assertEquals("ok", c.exchange(HttpRequest.get("https://www.fp-oracle.test/"), ExchangeLimits.DEFAULT,
+        assertEquals("ok", c.exchange(HttpRequest.get("https://www.fp-oracle.test/"),
+            ExchangeLimits.DEFAULT,
             TlsPeers.deadline(Duration.ofSeconds(10))).bodyText());
       }
       server.close();
       List<ScriptedH2Server.Frame> frames = new ArrayList<>(server.received);
 
-      // Akamai: SETTINGS in order | connection WINDOW_UPDATE | PRIORITY frames | pseudo-header order
+      // Akamai: SETTINGS in order | connection WINDOW_UPDATE | PRIORITY frames | pseudo-header
+      // order
       StringBuilder akamai = new StringBuilder();
       ScriptedH2Server.Frame settings = frames.get(0);
       assertEquals(4, settings.type());
@@ -71,7 +73,8 @@ class AkamaiFingerprintWireTest {
         if (f.type() == 4 && (f.flags() & 1) != 0) {
           break;
         }
-        sequence.add(name(f.type()) + "(s=" + f.stream() + ",f=0x" + String.format("%02x", f.flags()) + ")");
+        sequence.add(name(f.type()) + "(s=" + f.stream() + ",f=0x"
+            + String.format("%02x", f.flags()) + ")");
         if (firstHeaders == null) {
           if (f.type() == 8 && f.stream() == 0) {
             windowUpdate = f.int32(0) & 0x7fffffffL;
@@ -125,7 +128,8 @@ class AkamaiFingerprintWireTest {
       for (int i = 0; i < sent.size(); i++) {
         Header expected = referenceHeaders.get(i);
         if (expected.name().equals("user-agent")) {
-          expected = new Header("user-agent", expected.value().replace("HeadlessChrome/", "Chrome/"));
+          expected = new Header("user-agent",
+              expected.value().replace("HeadlessChrome/", "Chrome/"));
         }
         assertEquals(expected, sent.get(i));
       }

@@ -92,8 +92,8 @@ class ArchitectureTest {
    * No cycles between packages, where a package's {@code internal} implementation counts as part of
    * that package: {@code dev.guise.testkit.internal} (which implements the public interfaces of
    * {@code dev.guise.testkit}) is one unit with it, and {@code dev.guise.pool.internal.http.h2} is
-   * one
-   * with {@code dev.guise.pool.http}. Any other cycle fails, inside a module or across modules.
+   * one with {@code dev.guise.pool.http}. Any other cycle fails, inside a module or across
+   * modules.
    */
   @Test
   void noPackageCycles() {

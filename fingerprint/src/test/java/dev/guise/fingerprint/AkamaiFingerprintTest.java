@@ -25,8 +25,8 @@ class AkamaiFingerprintTest {
 
   @Test
   void sixCapturesCarryHttp2() {
-    // Chromium 3 launches + Firefox 2 + curl 1; the other Chromium connections ended before the
-    // preface.
+    // Chromium 3 launches + Firefox 2 + curl 1; the other Chromium connections ended before
+    // the preface.
     assertEquals(6, capturesWithHttp2().count());
   }
 

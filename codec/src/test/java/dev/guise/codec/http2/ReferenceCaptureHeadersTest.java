@@ -23,20 +23,19 @@ import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.TestFactory;
 
 /**
- * Real browsers' first frames (the reference captures browsers/chromium*.json and firefox*.json):
- * each
- * client frame's bytes are rebuilt from the capture and read with {@link Http2FrameReader}; frame
- * types, flags and SETTINGS must match the capture, and writing the frames back must give the same
- * bytes. The first HEADERS block is decoded with {@link HpackDecoder} and compared with the
- * capture's {@code http2.detail.first_headers}.
+ * Real browsers' first frames (the reference captures browsers/chromium*.json and
+ * firefox*.json): each client frame's bytes are rebuilt from the capture and read with
+ * {@link Http2FrameReader}; frame types, flags and SETTINGS must match the capture, and writing
+ * the frames back must give the same bytes. The first HEADERS block is decoded with
+ * {@link HpackDecoder} and compared with the capture's {@code http2.detail.first_headers}.
  *
  * <p>The captures keep at most 256 bytes of each payload ({@code payload_hex}), while the browsers'
  * first HEADERS blocks are longer (279 and 439 bytes). So the test decodes the longest prefix of
- * the
- * kept bytes that ends on a field boundary and requires the fields found to be exactly the first
- * fields of {@code first_headers} (at least the pseudo-headers and more); decoding the cut block
- * whole must fail as truncated, never yield a wrong field. And our encoder, fed the full header
- * list and set up as each browser encodes, must reproduce the browser's kept bytes exactly.
+ * the kept bytes that ends on a field boundary and requires the fields found to be exactly the
+ * first fields of {@code first_headers} (at least the pseudo-headers and more); decoding the cut
+ * block whole must fail as truncated, never yield a wrong field. And our encoder, fed the full
+ * header list and set up as each browser encodes, must reproduce the browser's kept bytes
+ * exactly.
  */
 class ReferenceCaptureHeadersTest {
 
@@ -63,8 +62,10 @@ class ReferenceCaptureHeadersTest {
     return tests.stream();
   }
 
-  /** The fields of the longest prefix of {@code block} that decodes; the whole must decode or fail
-   * as truncated. */
+  /**
+   * The fields of the longest prefix of {@code block} that decodes; the whole must decode or fail
+   * as truncated.
+   */
   private static List<Header> decodeLongestPrefix(byte[] block) throws Exception {
     try {
       return new HpackDecoder(4096, 256 * 1024).decode(block);

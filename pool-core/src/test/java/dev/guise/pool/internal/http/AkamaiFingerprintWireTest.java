@@ -55,8 +55,8 @@ class AkamaiFingerprintWireTest {
       server.close();
       List<ScriptedH2Server.Frame> frames = new ArrayList<>(server.received);
 
-      // Akamai: SETTINGS in order | connection WINDOW_UPDATE | PRIORITY frames | pseudo-header
-      // order
+      // Akamai: SETTINGS in order | connection WINDOW_UPDATE | PRIORITY frames
+      // | pseudo-header order
       StringBuilder akamai = new StringBuilder();
       ScriptedH2Server.Frame settings = frames.get(0);
       assertEquals(4, settings.type());

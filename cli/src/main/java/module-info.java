@@ -11,6 +11,7 @@ module dev.guise.cli {
   requires dev.guise.fingerprint;
   requires dev.guise.pool;
   requires dev.guise.testkit;
+  requires com.fasterxml.jackson.jr.ob;
 
   exports dev.guise.cli;
 }

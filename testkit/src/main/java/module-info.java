@@ -13,6 +13,7 @@ module dev.guise.testkit {
   requires transitive dev.guise.api;
   requires transitive dev.guise.fingerprint;
   requires dev.guise.codec;
+  requires com.fasterxml.jackson.jr.ob;
   requires org.bouncycastle.provider;
   requires org.bouncycastle.pkix;
   requires org.bouncycastle.util;

@@ -12,14 +12,17 @@ import com.tngtech.archunit.library.dependencies.SliceAssignment;
 import com.tngtech.archunit.library.dependencies.SliceIdentifier;
 import com.tngtech.archunit.core.importer.ClassFileImporter;
 import com.tngtech.archunit.core.importer.ImportOption;
+import dev.guise.api.spi.Providers;
 import java.io.File;
 import java.lang.module.ModuleDescriptor;
 import java.lang.module.ModuleFinder;
 import java.lang.module.ModuleReference;
+import java.net.URI;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
+import java.util.stream.Collectors;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -54,7 +57,8 @@ class ArchitectureTest {
   @Test
   void apiDependsOnNothingButTheJdk() {
     classes().that().resideInAPackage("dev.guise.api..")
-        .should().onlyDependOnClassesThat().resideInAnyPackage("java..", "javax..", "dev.guise.api..")
+        .should().onlyDependOnClassesThat()
+            .resideInAnyPackage("java..", "javax..", "dev.guise.api..")
         .because("the api module is what third parties compile against; it must stay JDK-only")
         .check(classes);
   }
@@ -72,6 +76,16 @@ class ArchitectureTest {
     noClasses().that().resideInAPackage("dev.guise.pool..")
         .should().dependOnClassesThat().resideInAnyPackage("org.bouncycastle..", "org.conscrypt..")
         .because("the pool reaches TLS engines only through TlsEngine")
+        .check(classes);
+  }
+
+  @Test
+  void noProductionCodeUsesTheTestingSupport() {
+    // guise-testing-support is a test-scope dependency only; main code naming it would compile in
+    // the reactor and then fail for a user, who never has it.
+    noClasses().that().resideOutsideOfPackage("dev.guise.testing..")
+        .should().dependOnClassesThat().resideInAPackage("dev.guise.testing..")
+        .because("dev.guise.testing (captures, test clocks, TLS peers) is for tests only")
         .check(classes);
   }
 
@@ -121,7 +135,8 @@ class ArchitectureTest {
     for (String entry : System.getProperty("java.class.path").split(File.pathSeparator)) {
       for (ModuleReference ref : ModuleFinder.of(Path.of(entry)).findAll()) {
         ModuleDescriptor d = ref.descriptor();
-        if (d.isAutomatic() || !(d.name().startsWith("dev.guise") || d.name().startsWith("com.example.guise"))) {
+        if (d.isAutomatic() || !(d.name().startsWith("dev.guise")
+            || d.name().startsWith("com.example.guise"))) {
           continue;
         }
         checked.add(d.name());
@@ -131,18 +146,20 @@ class ArchitectureTest {
         }
       }
     }
-    assertTrue(checked.containsAll(Set.of("dev.guise.api", "dev.guise.pool", "dev.guise.validators")),
+    assertTrue(checked.containsAll(
+        Set.of("dev.guise.api", "dev.guise.pool", "dev.guise.validators")),
         "the module descriptors were found: " + checked);
   }
 
   @Test
   void theApiModuleRequiresOnlyJavaBase() {
-    ModuleDescriptor api = dev.guise.api.spi.Providers.class.getModule().getDescriptor();
+    ModuleDescriptor api = Providers.class.getModule().getDescriptor();
     if (api == null) { // on the class path: read the descriptor from the jar
-      var location = dev.guise.api.spi.Providers.class.getProtectionDomain().getCodeSource().getLocation();
-      api = ModuleFinder.of(Path.of(java.net.URI.create(location.toString()))).findAll().iterator().next().descriptor();
+      var location = Providers.class.getProtectionDomain().getCodeSource().getLocation();
+      api = ModuleFinder.of(Path.of(URI.create(location.toString()))).findAll().iterator()
+          .next().descriptor();
     }
     assertEquals(Set.of("java.base"),
-        api.requires().stream().map(ModuleDescriptor.Requires::name).collect(java.util.stream.Collectors.toSet()));
+        api.requires().stream().map(ModuleDescriptor.Requires::name).collect(Collectors.toSet()));
   }
 }

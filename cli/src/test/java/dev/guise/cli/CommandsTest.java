@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.jr.ob.JSON;
 import dev.guise.fingerprint.BrowserProfiles;
 import dev.guise.testkit.ConnectionRecord;
 import dev.guise.testkit.RequestRecord;
@@ -67,12 +68,14 @@ class CommandsTest {
   void anUnknownOptionIsOneLineNamingItAndPointingAtHelp() {
     Run r = Run.of("fetch", "https://example.test/", "--bogus", "1");
     assertEquals(2, r.code(), r.toString());
-    assertEquals("error: unknown option '--bogus' for 'guise fetch'; see 'guise fetch --help'\n", r.err());
+    assertEquals("error: unknown option '--bogus' for 'guise fetch'; see 'guise fetch --help'\n",
+        r.err());
     assertEquals("", r.out());
 
     Run demo = Run.of("demo", "--ips", "many");
     assertEquals(2, demo.code());
-    assertEquals("error: --ips takes a whole number, not 'many'; see 'guise demo --help'\n", demo.err());
+    assertEquals("error: --ips takes a whole number, not 'many'; see 'guise demo --help'\n",
+        demo.err());
 
     Run command = Run.of("frobnicate");
     assertEquals(2, command.code());
@@ -88,7 +91,8 @@ class CommandsTest {
 
     Run engine = Run.of("fetch", "https://example.test/", "--engine", "nosuch");
     assertEquals(2, engine.code());
-    assertTrue(engine.err().startsWith("error: no TlsEngine named 'nosuch'; available: "
+    assertTrue(engine.err()
+        .startsWith("error: no TlsEngine named 'nosuch'; available: "
         + "bouncycastle, conscrypt, jdk"), engine.toString());
     assertEquals(1, engine.err().lines().count());
   }
@@ -103,35 +107,41 @@ class CommandsTest {
     assertTrue(lines.get(0).startsWith("ENGINE"), r.toString());
     assertTrue(lines.stream().anyMatch(l -> l.matches("bouncycastle +chrome-156 +chrome +EXACT +"
         + CHROME_JA4 + " .*")), r.toString());
-    assertTrue(lines.stream().anyMatch(l -> l.matches("bouncycastle +firefox-153 +firefox +EXACT .*")), r.toString());
-    assertTrue(lines.stream().anyMatch(l -> l.matches("conscrypt +chrome-156 +chrome +APPROXIMATE .*")), r.toString());
-    assertTrue(lines.stream().anyMatch(l -> l.matches("jdk +jdk-default +- +NONE .*")), r.toString());
+    assertTrue(lines.stream()
+        .anyMatch(l -> l.matches("bouncycastle +firefox-153 +firefox +EXACT .*")), r.toString());
+    assertTrue(lines.stream()
+        .anyMatch(l -> l.matches("conscrypt +chrome-156 +chrome +APPROXIMATE .*")), r.toString());
+    assertTrue(lines.stream()
+        .anyMatch(l -> l.matches("jdk +jdk-default +- +NONE .*")), r.toString());
   }
 
   // --- demo
 
   @Test
-  void demoJsonReportsAFullChromeMatchWithFaultsHandled() {
+  void demoJsonReportsAFullChromeMatchWithFaultsHandled() throws Exception {
     Run r = Run.of("demo", "--ips", "20", "--rounds", "2", "--json");
     assertEquals(0, r.code(), r.toString());
-    Map<String, Object> report = JsonReader.object(r.out());
+    Map<String, Object> report = JSON.std.mapFrom(r.out());
     assertEquals("bouncycastle", report.get("engine"));
     assertEquals("chrome-156", report.get("profile"));
-    assertEquals(40.0, report.get("requests"));
-    assertEquals(0.0, report.get("warmup_failures"));
-    assertTrue((Double) report.get("warmup_ms") > 0);
-    assertEquals(1.0, report.get("bans"), "the IP answering 403 is banned");
-    assertEquals(0.0, report.get("requests_failed"), "every request got through, retried where needed");
-    double reuse = (Double) report.get("reuse_rate");
+    assertEquals(40.0, number(report.get("requests")));
+    assertEquals(0.0, number(report.get("warmup_failures")));
+    assertTrue(number(report.get("warmup_ms")) > 0);
+    assertEquals(1.0, number(report.get("bans")), "the IP answering 403 is banned");
+    assertEquals(0.0, number(report.get("requests_failed")),
+        "every request got through, retried where needed");
+    double reuse = number(report.get("reuse_rate"));
     assertTrue(reuse > 0.5 && reuse <= 1.0, "warm connections carry the requests: " + reuse);
-    assertTrue((Double) report.get("retries") >= 5, "403, 429, 503s, resets and GOAWAYs were retried: " + r);
+    assertTrue(number(report.get("retries")) >= 5,
+        "403, 429, 503s, resets and GOAWAYs were retried: " + r);
     @SuppressWarnings("unchecked")
     Map<String, Object> latency = (Map<String, Object>) report.get("latency_ms");
     assertEquals(List.of("p50", "p90", "p99", "max"), List.copyOf(latency.keySet()));
-    assertTrue((Double) latency.get("p50") <= (Double) latency.get("max"));
+    assertTrue(number(latency.get("p50")) <= number(latency.get("max")));
     @SuppressWarnings("unchecked")
     Map<String, Object> failures = (Map<String, Object>) report.get("failures_by_kind");
-    for (String kind : List.of("IP_BLOCKED", "RATE_LIMITED", "SERVER_ERROR", "CONNECTION_RESET", "NOT_PROCESSED")) {
+    for (String kind : List.of("IP_BLOCKED", "RATE_LIMITED", "SERVER_ERROR", "CONNECTION_RESET",
+        "NOT_PROCESSED")) {
       assertTrue(failures.containsKey(kind), kind + " in " + failures);
     }
     @SuppressWarnings("unchecked")
@@ -142,26 +152,39 @@ class CommandsTest {
     assertEquals(CHROME_JA4, fp.get("ja4"));
     assertEquals(CHROME_AKAMAI, fp.get("akamai"));
     assertEquals(Boolean.TRUE, fp.get("match"));
-    assertEquals(fp.get("connections_checked"), fp.get("connections_matching"), "every connection matched");
+    assertEquals(fp.get("connections_checked"), fp.get("connections_matching"),
+        "every connection matched");
   }
 
   @Test
-  void demoTextWithoutFaultsAndWithAnApproximateEngine() {
+  void demoTextWithoutFaultsAndWithAnApproximateEngine() throws Exception {
     Run clean = Run.of("demo", "--ips", "5", "--rounds", "1", "--no-faults");
     assertEquals(0, clean.code(), clean.toString());
     assertTrue(clean.out().contains("faults:        none"), clean.toString());
-    assertTrue(clean.out().contains("requests       5 in 1 rounds: 5 ok, 0 failed"), clean.toString());
+    assertTrue(clean.out().contains("requests       5 in 1 rounds: 5 ok, 0 failed"),
+        clean.toString());
     assertTrue(clean.out().contains("bans           0"), clean.toString());
     assertTrue(clean.out().contains("result: FULL MATCH"), clean.toString());
-    assertTrue(clean.err().contains("warm-up: 5/5 done"), "plain progress lines when not a terminal: " + clean);
+    assertTrue(clean.err().contains("warm-up: 5/5 done"),
+        "plain progress lines when not a terminal: " + clean);
 
     // Conscrypt only approximates Chrome: the report must say so, not claim a match.
-    Run approx = Run.of("demo", "--ips", "3", "--rounds", "1", "--no-faults", "--engine", "conscrypt", "--json");
+    Run approx = Run.of("demo", "--ips", "3", "--rounds", "1", "--no-faults", "--engine",
+        "conscrypt", "--json");
     assertEquals(0, approx.code(), approx.toString());
     @SuppressWarnings("unchecked")
-    Map<String, Object> fp = (Map<String, Object>) JsonReader.object(approx.out()).get("fingerprint");
+    Map<String, Object> fp =
+        (Map<String, Object>) JSON.std.mapFrom(approx.out()).get("fingerprint");
     assertEquals(Boolean.FALSE, fp.get("match"), approx.toString());
     assertFalse(CHROME_JA4.equals(fp.get("ja4")));
+  }
+
+  /**
+   * A JSON number as a double: the report writes whole values as integers (jackson-jr reads them
+   * back as Integer or Long) and fractions as decimals (Double).
+   */
+  private static double number(Object json) {
+    return ((Number) json).doubleValue();
   }
 
   // --- fetch
@@ -175,26 +198,32 @@ class CommandsTest {
     try (TestServer server = server("www.fetch.test")) {
       Path ca = writePem(dir, "ca.pem", server.certificateAuthority().certificate());
       String ip = server.addresses().get(1).getHostAddress();
-      Run r = Run.of("fetch", "https://www.fetch.test:" + server.port() + "/headers", "--connect-to", ip,
+      Run r = Run.of("fetch", "https://www.fetch.test:" + server.port() + "/headers",
+          "--connect-to", ip,
           "--ca", ca.toString(), "--header", "X-Demo: yes", "--verbose");
       assertEquals(0, r.code(), r.toString());
       assertEquals("", r.err());
       assertTrue(r.out().contains("\nHTTP/2 200\n"), r.toString());
-      assertTrue(r.out().contains("* engine bouncycastle, profile chrome-156 (EXACT)"), r.toString());
-      assertTrue(r.out().contains("* connected to " + ip + " port " + server.port() + " for www.fetch.test"), r.toString());
+      assertTrue(r.out().contains(
+          "* engine bouncycastle, profile chrome-156 (EXACT)"), r.toString());
+      assertTrue(r.out().contains("* connected to " + ip + " port " + server.port()
+          + " for www.fetch.test"), r.toString());
       assertTrue(r.out().contains("* TLSv1.3, "), r.toString());
       assertTrue(r.out().contains("content-type: application/json"), r.toString());
-      assertTrue(r.out().contains("[\"x-demo\",\"yes\"]"), "the body (the server's echo) follows: " + r);
+      assertTrue(r.out().contains("[\"x-demo\",\"yes\"]"),
+          "the body (the server's echo) follows: " + r);
 
       List<ConnectionRecord> seen = server.connections(server.addresses().get(1));
-      assertEquals(1, seen.size(), "one connection, to the --connect-to IP only: " + server.connections());
+      assertEquals(1, seen.size(), "one connection, to the --connect-to IP only: "
+          + server.connections());
       assertEquals(0, server.connections(server.addresses().get(0)).size());
       ConnectionRecord c = seen.get(0);
       assertEquals("www.fetch.test", c.clientHello().orElseThrow().serverName().orElseThrow());
       assertEquals(CHROME_JA4, c.ja4().orElseThrow().ja4());
       RequestRecord request = c.requests().get(0);
       assertTrue(request.headers().stream().anyMatch(
-          h -> h.is(":authority") && h.value().equals("www.fetch.test:" + server.port())), "authority: " + request);
+          h -> h.is(":authority") && h.value().equals("www.fetch.test:" + server.port())),
+              "authority: " + request);
     }
   }
 
@@ -213,7 +242,8 @@ class CommandsTest {
   @Test
   void fetchWithTheWrongCaFailsWithOneClassifiedLine() throws Exception {
     try (TestServer server = server("www.fetch.test")) {
-      Path other = writePem(dir, "other.pem", TestCertificateAuthority.create("Not the server's CA").certificate());
+      Path other = writePem(dir, "other.pem",
+          TestCertificateAuthority.create("Not the server's CA").certificate());
       Run r = Run.of("fetch", "https://www.fetch.test:" + server.port() + "/", "--connect-to",
           server.addresses().get(0).getHostAddress(), "--ca", other.toString(), "--timeout", "10");
       assertEquals(3, r.code(), r.toString());
@@ -236,7 +266,8 @@ class CommandsTest {
     Run notIp = Run.of("fetch", "https://example.test/", "--connect-to", "example.org");
     assertEquals(2, notIp.code());
     assertTrue(notIp.err().startsWith("error: --connect-to takes an IP address"), notIp.toString());
-    Run noCa = Run.of("fetch", "https://example.test/", "--ca", dir.resolve("missing.pem").toString());
+    Run noCa = Run.of("fetch", "https://example.test/", "--ca",
+        dir.resolve("missing.pem").toString());
     assertEquals(2, noCa.code());
     assertTrue(noCa.err().startsWith("error: no such file: "), noCa.toString());
     Run header = Run.of("fetch", "https://example.test/", "--header", "no colon");

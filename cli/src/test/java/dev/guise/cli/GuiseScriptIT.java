@@ -3,6 +3,7 @@ package dev.guise.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.jr.ob.JSON;
 import java.io.File;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -48,7 +49,8 @@ class GuiseScriptIT {
   void profilesOnTheModulePath() throws Exception {
     Run r = run("profiles");
     assertEquals(0, r.code(), r.toString());
-    assertTrue(r.out().lines().anyMatch(l -> l.matches("bouncycastle +chrome-156 +chrome +EXACT .*")), r.toString());
+    assertTrue(r.out().lines()
+        .anyMatch(l -> l.matches("bouncycastle +chrome-156 +chrome +EXACT .*")), r.toString());
     assertTrue(r.out().lines().anyMatch(l -> l.startsWith("conscrypt ")), r.toString());
     assertTrue(!r.err().contains("WARNING"), "no JVM warnings (native access, opens): " + r);
   }
@@ -58,7 +60,7 @@ class GuiseScriptIT {
     Run r = run("demo", "--ips", "10", "--rounds", "1", "--json");
     assertEquals(0, r.code(), r.toString());
     @SuppressWarnings("unchecked")
-    Map<String, Object> fp = (Map<String, Object>) JsonReader.object(r.out()).get("fingerprint");
+    Map<String, Object> fp = (Map<String, Object>) JSON.std.mapFrom(r.out()).get("fingerprint");
     assertEquals(Boolean.TRUE, fp.get("match"), r.toString());
   }
 
@@ -66,6 +68,7 @@ class GuiseScriptIT {
   void usageErrorsExitTwo() throws Exception {
     Run r = run("demo", "--frobnicate");
     assertEquals(2, r.code(), r.toString());
-    assertEquals("error: unknown option '--frobnicate' for 'guise demo'; see 'guise demo --help'\n", r.err());
+    assertEquals("error: unknown option '--frobnicate' for 'guise demo'; see 'guise demo --help'\n",
+        r.err());
   }
 }

@@ -13,10 +13,10 @@ import dev.guise.api.TlsEndpoint;
 import dev.guise.api.TrustPolicy;
 import dev.guise.api.spi.Providers;
 import dev.guise.api.spi.TlsEngine;
+import dev.guise.testing.JdkTlsServer;
 import dev.guise.testkit.tls.IssuedCertificate;
 import dev.guise.testkit.tls.TestCertificateAuthority;
 import java.io.ByteArrayOutputStream;
-import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.math.BigInteger;
@@ -36,8 +36,6 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Stream;
-import javax.net.ssl.SSLServerSocket;
-import javax.net.ssl.SSLSocket;
 import org.bouncycastle.asn1.x500.X500Name;
 import org.bouncycastle.asn1.x509.BasicConstraints;
 import org.bouncycastle.asn1.x509.Extension;
@@ -133,8 +131,8 @@ class CertificateConformanceTest {
   @ParameterizedTest(name = "{0}")
   @MethodSource("engines")
   void expired(String engine) {
-    assertRejected(engine, CA.issueExpired("www.example.test"), "127.0.0.1", "www.example.test",
-        TRUST);
+    assertRejected(engine, CA.issueExpired("www.example.test"), "127.0.0.1",
+        "www.example.test", TRUST);
   }
 
   @ParameterizedTest(name = "{0}")
@@ -155,8 +153,8 @@ class CertificateConformanceTest {
   @MethodSource("engines")
   void untrustedCa(String engine) {
     TestCertificateAuthority stranger = TestCertificateAuthority.create("Someone else");
-    assertRejected(engine, stranger.issue("www.example.test"), "127.0.0.1", "www.example.test",
-        TRUST);
+    assertRejected(engine, stranger.issue("www.example.test"), "127.0.0.1",
+        "www.example.test", TRUST);
   }
 
   @ParameterizedTest(name = "{0}")
@@ -204,14 +202,16 @@ class CertificateConformanceTest {
     return Providers.tlsEngine(engine).offers().get(0).profile();
   }
 
-  private static void assertAccepted(
-      String engine, IssuedCertificate cert, String bind, String host) throws Exception {
+  private static void assertAccepted(String engine, IssuedCertificate cert,
+      String bind, String host)
+      throws Exception {
     String response = fetch(engine, cert, bind, host, TRUST);
     assertTrue(response.startsWith("HTTP/1.1 200 OK"), engine + ": " + response);
   }
 
-  private static void assertRejected(
-      String engine, IssuedCertificate cert, String bind, String host, TrustPolicy trust) {
+  private static void assertRejected(String engine, IssuedCertificate cert,
+      String bind, String host,
+      TrustPolicy trust) {
     var e = assertThrows(ClassifiedIOException.class, () -> fetch(engine, cert, bind, host, trust),
         engine + " accepted it");
     assertEquals(FailureKind.CERTIFICATE, e.kind(), engine + ": " + e.getMessage());
@@ -221,7 +221,9 @@ class CertificateConformanceTest {
   private static String fetch(String engineName, IssuedCertificate cert, String bind, String host,
       TrustPolicy trust) throws Exception {
     TlsEngine engine = Providers.tlsEngine(engineName);
-    try (JdkHttpsServer server = new JdkHttpsServer(bind, cert)) {
+    // One short HTTP/1.1 response per connection, then close; ALPN http/1.1 as every engine offers.
+    try (JdkTlsServer server = JdkTlsServer.builder(cert.serverSslContext())
+        .bind(bind).protocols("TLSv1.3", "TLSv1.2").alpn("http/1.1").start()) {
       InetAddress address = InetAddress.getByName(bind);
       Socket socket = new Socket();
       socket.connect(new InetSocketAddress(address, server.port()), 2000);
@@ -241,53 +243,6 @@ class CertificateConformanceTest {
         }
         return response.toString(StandardCharsets.US_ASCII);
       }
-    }
-  }
-
-  /** A JDK TLS server that answers one short HTTP/1.1 response per connection, then closes. */
-  static final class JdkHttpsServer implements AutoCloseable {
-    private final SSLServerSocket server;
-    private final Thread acceptor;
-
-    JdkHttpsServer(String bind, IssuedCertificate cert) throws IOException {
-      server = (SSLServerSocket) cert.serverSslContext().getServerSocketFactory()
-          .createServerSocket(0, 16, InetAddress.getByName(bind));
-      server.setEnabledProtocols(new String[] {"TLSv1.3", "TLSv1.2"});
-      var params = server.getSSLParameters();
-      params.setApplicationProtocols(new String[] {"http/1.1"});
-      server.setSSLParameters(params);
-      acceptor = Thread.ofPlatform().daemon().name("conformance-https").start(this::serve);
-    }
-
-    int port() {
-      return server.getLocalPort();
-    }
-
-    private void serve() {
-      while (!server.isClosed()) {
-        try (SSLSocket s = (SSLSocket) server.accept()) {
-          s.setSoTimeout(5_000);
-          InputStream in = s.getInputStream();
-          // read the request head
-          int state = 0;
-          for (int b; state < 4 && (b = in.read()) >= 0; ) {
-            state = (b == '\r' && (state == 0 || state == 2))
-                || (b == '\n' && (state == 1 || state == 3)) ? state + 1 : 0;
-          }
-          s.getOutputStream().write(
-              "HTTP/1.1 200 OK\r\nContent-Length: 2\r\nConnection: close\r\n\r\nok"
-                  .getBytes(StandardCharsets.US_ASCII));
-          s.getOutputStream().flush();
-        } catch (IOException e) {
-          // a rejected handshake ends here; keep serving until closed
-        }
-      }
-    }
-
-    @Override
-    public void close() throws Exception {
-      server.close();
-      acceptor.join(5_000);
     }
   }
 
@@ -332,8 +287,8 @@ class CertificateConformanceTest {
     var b = new JcaX509v3CertificateBuilder(issuer, BigInteger.valueOf(now.toEpochMilli()).add(
         BigInteger.valueOf(subject.hashCode() & 0x7fffffff)), Date.from(now.minusSeconds(3600)),
         Date.from(now.plusSeconds(86_400)), subject, subjectKey.getPublic());
-    b.addExtension(Extension.basicConstraints, true,
-        ca ? new BasicConstraints(true) : new BasicConstraints(false));
+    b.addExtension(Extension.basicConstraints, true, ca ? new BasicConstraints(true)
+        : new BasicConstraints(false));
     b.addExtension(Extension.keyUsage, true, ca
         ? new KeyUsage(KeyUsage.keyCertSign | KeyUsage.cRLSign)
         : new KeyUsage(KeyUsage.digitalSignature));

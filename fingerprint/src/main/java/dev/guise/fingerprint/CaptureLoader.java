@@ -1,10 +1,10 @@
 package dev.guise.fingerprint;
 
+import com.fasterxml.jackson.jr.ob.JSON;
 import dev.guise.api.Header;
 import dev.guise.fingerprint.AkamaiFingerprint.Http2Setting;
 import dev.guise.fingerprint.AkamaiFingerprint.Priority;
 import dev.guise.fingerprint.AkamaiFingerprint.PriorityFrame;
-import dev.guise.fingerprint.internal.Json;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -18,7 +18,10 @@ import java.util.OptionalLong;
 /**
  * Reads a reference capture bundled under {@code dev/guise/fingerprint/profiles/}: the raw
  * ClientHello ({@code <name>.bin}) and the capture's decoded HTTP/2 side ({@code <name>.json}, the
- * unmodified file from shared/reference/browsers).
+ * unmodified file from the reference captures' browsers/ folder).
+ *
+ * <p>JSON numbers arrive as jackson-jr reads them (Integer when they fit, else Long or
+ * BigInteger; Double for fractions), so they are read here through {@link Number}.
  */
 final class CaptureLoader {
   private static final String DIR = "/dev/guise/fingerprint/profiles/";
@@ -33,12 +36,11 @@ final class CaptureLoader {
     this.hello = hello;
   }
 
-  @SuppressWarnings("unchecked")
   public static CaptureLoader load(String captureName) {
     try {
       byte[] bin = read(captureName + ".bin");
       Map<String, Object> json =
-          (Map<String, Object>) Json.parse(new String(read(captureName + ".json"), StandardCharsets.UTF_8));
+          JSON.std.mapFrom(new String(read(captureName + ".json"), StandardCharsets.UTF_8));
       return new CaptureLoader(captureName, json, ClientHello.parse(bin));
     } catch (MalformedClientHelloException e) {
       throw new IllegalStateException("bundled capture " + captureName + " does not parse", e);
@@ -80,12 +82,14 @@ final class CaptureLoader {
     Map<String, Object> d = detail();
     List<Http2Setting> settings = new ArrayList<>();
     for (Map<String, Object> s : (List<Map<String, Object>>) d.get("settings")) {
-      settings.add(new Http2Setting(toInt(s.get("id")), (Long) s.get("value")));
+      settings.add(new Http2Setting(toInt(s.get("id")), toLong(s.get("value"))));
     }
     Object wu = d.get("connection_window_update_before_first_headers");
-    OptionalLong connectionWindowUpdate = wu == null ? OptionalLong.empty() : OptionalLong.of((Long) wu);
+    OptionalLong connectionWindowUpdate =
+        wu == null ? OptionalLong.empty() : OptionalLong.of(toLong(wu));
     List<PriorityFrame> priorityFrames = new ArrayList<>();
-    for (Map<String, Object> p : (List<Map<String, Object>>) d.get("priority_frames_before_first_headers")) {
+    for (Map<String, Object> p
+        : (List<Map<String, Object>>) d.get("priority_frames_before_first_headers")) {
       priorityFrames.add(new PriorityFrame(toInt(p.get("stream_id")), priority(p)));
     }
     int firstStream = toInt(d.get("first_headers_stream_id"));
@@ -96,7 +100,7 @@ final class CaptureLoader {
     Map<String, Object> http2 = (Map<String, Object>) json.get("http2");
     for (Map<String, Object> f : (List<Map<String, Object>>) http2.get("frames")) {
       if (toInt(f.get("type")) == 8 && toInt(f.get("stream_id")) == firstStream) {
-        streamWindowUpdate = OptionalLong.of((Long) f.get("increment"));
+        streamWindowUpdate = OptionalLong.of(toLong(f.get("increment")));
         break;
       }
     }
@@ -111,7 +115,8 @@ final class CaptureLoader {
   }
 
   private static Priority priority(Map<String, Object> p) {
-    return new Priority((Boolean) p.get("exclusive"), toInt(p.get("depends_on")), toInt(p.get("weight")));
+    return new Priority((Boolean) p.get("exclusive"), toInt(p.get("depends_on")),
+        toInt(p.get("weight")));
   }
 
   /** The first HEADERS' regular headers (pseudo-headers left out), in wire order. */
@@ -127,6 +132,14 @@ final class CaptureLoader {
   }
 
   private static int toInt(Object o) {
-    return Math.toIntExact((Long) o);
+    return Math.toIntExact(toLong(o));
+  }
+
+  /** A JSON integer, whichever Number type it was read as; a fraction is an error, not cut. */
+  private static long toLong(Object o) {
+    if (o instanceof Integer || o instanceof Long) {
+      return ((Number) o).longValue();
+    }
+    throw new IllegalStateException("not a JSON integer within long range: " + o);
   }
 }

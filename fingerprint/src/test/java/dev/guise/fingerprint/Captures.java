@@ -1,17 +1,18 @@
 package dev.guise.fingerprint;
 
+import com.fasterxml.jackson.jr.ob.JSON;
+import dev.guise.testing.ReferenceCaptures;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import dev.guise.fingerprint.internal.Json;
-import java.util.stream.Stream;
 
-/** The reference captures in shared/reference/browsers, found by walking up from the working dir. */
+/**
+ * The reference captures of browsers/ (from testing-support), each hello with its decoded JSON.
+ * JSON numbers are read as jackson-jr gives them (Integer, Long or BigInteger; Double), so tests
+ * read them through {@link Number}.
+ */
 final class Captures {
   private Captures() {}
 
@@ -36,38 +37,19 @@ final class Captures {
     }
   }
 
-  static Path browsersDir() {
-    Path dir = Path.of("").toAbsolutePath();
-    // Walking up finds both layouts: X/main/<module> (shared at X/shared) and a worktree whose
-    // ancestor holds shared/ (/work/wt/fingerprint -> /work/shared).
-    for (Path p = dir; p != null; p = p.getParent()) {
-      Path candidate = p.resolve("shared/reference/browsers");
-      if (Files.isDirectory(candidate)) {
-        return candidate;
-      }
-    }
-    throw new IllegalStateException("no shared/reference found above " + dir);
-  }
-
-  @SuppressWarnings("unchecked")
   static List<Capture> all() {
-    Path dir = browsersDir();
     List<Capture> out = new ArrayList<>();
-    try (Stream<Path> files = Files.list(dir)) {
-      for (Path bin : files.filter(f -> f.toString().endsWith(".bin")).sorted().toList()) {
-        String stem = bin.getFileName().toString().replace(".bin", "");
-        Path json = dir.resolve(stem + ".json");
-        out.add(
-            new Capture(
-                stem,
-                Files.readAllBytes(bin),
-                (Map<String, Object>) Json.parse(Files.readString(json, StandardCharsets.UTF_8))));
+    for (String bin : ReferenceCaptures.list("browsers", ".bin")) {
+      String stem = ReferenceCaptures.stem(bin, ".bin");
+      String json = ReferenceCaptures.text("browsers/" + stem + ".json");
+      try {
+        out.add(new Capture(stem, ReferenceCaptures.bytes(bin), JSON.std.mapFrom(json)));
+      } catch (IOException e) {
+        throw new UncheckedIOException("capture " + stem + ".json does not parse", e);
       }
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
     }
     if (out.size() < 9) {
-      throw new IllegalStateException("expected at least 9 captures in " + dir + ", found " + out.size());
+      throw new IllegalStateException("expected at least 9 captures, found " + out.size());
     }
     return out;
   }

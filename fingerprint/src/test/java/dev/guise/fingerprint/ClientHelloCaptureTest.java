@@ -69,14 +69,16 @@ class ClientHelloCaptureTest {
     assertEquals(hex(raw.get("legacy_version")), hello.legacyVersion());
     assertEquals(raw.get("random"), HexFormat.of().formatHex(hello.random()));
     assertEquals(raw.get("session_id"), HexFormat.of().formatHex(hello.sessionId()));
-    assertEquals(hexes(raw.get("record_version") == null ? List.of() : List.of(raw.get("record_version"))),
+    assertEquals(hexes(raw.get("record_version") == null ? List.of()
+        : List.of(raw.get("record_version"))),
         List.of(hello.recordVersion().getAsInt()));
-    assertEquals(longs(raw.get("compression_methods")), hello.compressionMethods());
+    assertEquals(ints(raw.get("compression_methods")), hello.compressionMethods());
     List<Map<String, Object>> exts = (List<Map<String, Object>>) raw.get("extensions");
     assertEquals(exts.size(), hello.extensions().size());
     for (int i = 0; i < exts.size(); i++) {
-      assertEquals(((Long) exts.get(i).get("type")).intValue(), hello.extensions().get(i).type());
-      assertEquals(exts.get(i).get("data"), HexFormat.of().formatHex(hello.extensions().get(i).data()));
+      assertEquals(((Number) exts.get(i).get("type")).intValue(), hello.extensions().get(i).type());
+      assertEquals(exts.get(i).get("data"),
+          HexFormat.of().formatHex(hello.extensions().get(i).data()));
       assertEquals(exts.get(i).get("grease"), hello.extensions().get(i).isGrease());
     }
 
@@ -89,20 +91,21 @@ class ClientHelloCaptureTest {
     for (int i = 0; i < shares.size(); i++) {
       KeyShare share = hello.keyShares().get(i);
       assertEquals(hex(shares.get(i).get("group")), share.group());
-      assertEquals(((Long) shares.get(i).get("key_len")).intValue(), share.keyLength());
+      assertEquals(((Number) shares.get(i).get("key_len")).intValue(), share.keyLength());
       assertEquals(shares.get(i).get("grease"), ClientHello.isGrease(share.group()));
     }
     assertEquals(hexes(t.get("signature_algorithms")), hello.signatureAlgorithms());
-    assertEquals(orEmpty(hexes(t.get("signature_algorithms_cert"))), hello.signatureAlgorithmsCert());
+    assertEquals(orEmpty(hexes(t.get("signature_algorithms_cert"))),
+        hello.signatureAlgorithmsCert());
     assertEquals(orEmpty(hexes(t.get("delegated_credentials"))),
         hello.delegatedCredentialSignatureAlgorithms());
     assertEquals(hexes(t.get("supported_versions")), hello.supportedVersions());
     assertEquals(t.get("alpn"), hello.alpn());
-    assertEquals(orEmpty(longs(t.get("psk_key_exchange_modes"))), hello.pskKeyExchangeModes());
+    assertEquals(orEmpty(ints(t.get("psk_key_exchange_modes"))), hello.pskKeyExchangeModes());
     List<Integer> compression = new ArrayList<>();
     if (t.get("compress_certificate") != null) {
       for (Map<String, Object> a : (List<Map<String, Object>>) t.get("compress_certificate")) {
-        compression.add(((Long) a.get("id")).intValue());
+        compression.add(((Number) a.get("id")).intValue());
       }
     }
     assertEquals(compression, hello.certificateCompressionAlgorithms());
@@ -114,11 +117,11 @@ class ClientHelloCaptureTest {
       assertEquals(hex(alps.get("codepoint")), hello.alpsCodepoint().getAsInt());
       assertEquals(alps.get("protocols"), hello.alpsProtocols());
     }
-    assertEquals(orEmpty(longs(t.get("ec_point_formats"))), hello.ecPointFormats());
+    assertEquals(orEmpty(ints(t.get("ec_point_formats"))), hello.ecPointFormats());
     assertEquals(t.get("record_size_limit"),
-        hello.recordSizeLimit().isPresent() ? (Object) (long) hello.recordSizeLimit().getAsInt() : null);
+        hello.recordSizeLimit().isPresent() ? (Object) hello.recordSizeLimit().getAsInt() : null);
     assertEquals(t.get("padding_len"),
-        hello.paddingLength().isPresent() ? (Object) (long) hello.paddingLength().getAsInt() : null);
+        hello.paddingLength().isPresent() ? (Object) hello.paddingLength().getAsInt() : null);
     Map<String, Object> ech = (Map<String, Object>) t.get("ech");
     if (ech == null) {
       assertFalse(hello.hasEch());
@@ -129,15 +132,16 @@ class ClientHelloCaptureTest {
       assertTrue(info.isOuter());
       assertEquals(hex(ech.get("kdf_id")), info.kdfId());
       assertEquals(hex(ech.get("aead_id")), info.aeadId());
-      assertEquals(((Long) ech.get("config_id")).intValue(), info.configId());
-      assertEquals(((Long) ech.get("enc_len")).intValue(), info.encLength());
-      assertEquals(((Long) ech.get("payload_len")).intValue(), hello.echPayloadLength().getAsInt());
+      assertEquals(((Number) ech.get("config_id")).intValue(), info.configId());
+      assertEquals(((Number) ech.get("enc_len")).intValue(), info.encLength());
+      assertEquals(((Number) ech.get("payload_len")).intValue(),
+          hello.echPayloadLength().getAsInt());
     }
     Map<String, Object> grease = (Map<String, Object>) t.get("grease_positions");
-    assertEquals(longs(grease.get("extensions")), positionsOfGrease(hello.extensionTypes()));
-    assertEquals(longs(grease.get("cipher_suites")), positionsOfGrease(hello.cipherSuites()));
-    assertEquals(longs(grease.get("supported_groups")), positionsOfGrease(hello.supportedGroups()));
-    assertEquals(longs(grease.get("signature_algorithms")),
+    assertEquals(ints(grease.get("extensions")), positionsOfGrease(hello.extensionTypes()));
+    assertEquals(ints(grease.get("cipher_suites")), positionsOfGrease(hello.cipherSuites()));
+    assertEquals(ints(grease.get("supported_groups")), positionsOfGrease(hello.supportedGroups()));
+    assertEquals(ints(grease.get("signature_algorithms")),
         positionsOfGrease(hello.signatureAlgorithms()));
   }
 
@@ -164,11 +168,11 @@ class ClientHelloCaptureTest {
   }
 
   @SuppressWarnings("unchecked")
-  static List<Integer> longs(Object list) {
+  static List<Integer> ints(Object list) {
     if (list == null) {
       return null;
     }
-    return ((List<Object>) list).stream().map(o -> ((Long) o).intValue()).toList();
+    return ((List<Object>) list).stream().map(o -> ((Number) o).intValue()).toList();
   }
 
   static List<Integer> orEmpty(List<Integer> l) {

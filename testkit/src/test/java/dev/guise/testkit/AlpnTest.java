@@ -35,12 +35,12 @@ class AlpnTest {
     assertEquals(Optional.empty(), record.protocol());
     assertTrue(record.requests().isEmpty());
     assertEquals(0, server.requestsReceived());
-    Object json = MiniJson.parse(TestServer.fingerprintJson(record));
-    assertEquals(address.getHostAddress(), MiniJson.at(json, "server_ip"));
-    assertEquals(null, MiniJson.at(json, "http_version"));
-    assertEquals(null, MiniJson.at(json, "method"));
-    assertEquals(null, MiniJson.at(json, "http1.request_line"));
-    assertEquals(List.of(alpn), MiniJson.at(json, "tls.alpn_offered"));
+    Object json = JsonTree.parse(TestServer.fingerprintJson(record));
+    assertEquals(address.getHostAddress(), JsonTree.at(json, "server_ip"));
+    assertEquals(null, JsonTree.at(json, "http_version"));
+    assertEquals(null, JsonTree.at(json, "method"));
+    assertEquals(null, JsonTree.at(json, "http1.request_line"));
+    assertEquals(List.of(alpn), JsonTree.at(json, "tls.alpn_offered"));
   }
 
   @Test
@@ -82,7 +82,8 @@ class AlpnTest {
       s.startHandshake();
       assertEquals("", s.getApplicationProtocol());
       s.getOutputStream().write(
-          "GET /status/204 HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+          "GET /status/204 HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n".getBytes(
+              StandardCharsets.US_ASCII));
       s.getOutputStream().flush();
       String response = new String(s.getInputStream().readAllBytes(), StandardCharsets.ISO_8859_1);
       assertTrue(response.startsWith("HTTP/1.1 204 "), response);

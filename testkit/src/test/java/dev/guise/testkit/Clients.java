@@ -2,13 +2,13 @@ package dev.guise.testkit;
 
 import java.io.IOException;
 import java.net.InetAddress;
+import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.function.BooleanSupplier;
 import javax.net.ssl.SSLParameters;
@@ -26,7 +26,7 @@ final class Clients {
         .build();
   }
 
-  static HttpResponse<String> get(HttpClient client, java.net.URI uri)
+  static HttpResponse<String> get(HttpClient client, URI uri)
       throws IOException, InterruptedException {
     return client.send(
         HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(10)).build(),
@@ -41,7 +41,8 @@ final class Clients {
   static SSLSocket tlsSocket(TestServer server, InetAddress address, String... alpn)
       throws IOException {
     SSLSocket s =
-        (SSLSocket) server.clientSslContext().getSocketFactory().createSocket(address, server.port());
+        (SSLSocket) server.clientSslContext().getSocketFactory()
+            .createSocket(address, server.port());
     s.setSoTimeout(10_000);
     SSLParameters params = s.getSSLParameters();
     params.setEndpointIdentificationAlgorithm("HTTPS");
@@ -80,18 +81,5 @@ final class Clients {
     } catch (IOException e) {
       return -1;
     }
-  }
-
-  /** shared/reference, found by walking up from the module directory. */
-  static Optional<Path> referenceDir() {
-    Path dir = Path.of("").toAbsolutePath();
-    while (dir != null) {
-      Path candidate = dir.resolve("shared/reference");
-      if (Files.isDirectory(candidate)) {
-        return Optional.of(candidate);
-      }
-      dir = dir.getParent();
-    }
-    return Optional.empty();
   }
 }

@@ -10,6 +10,7 @@ import dev.guise.api.HttpProtocol;
 import dev.guise.fingerprint.ClientHello;
 import dev.guise.fingerprint.Ja3;
 import dev.guise.fingerprint.Ja4;
+import dev.guise.testing.ReferenceCaptures;
 import java.net.InetAddress;
 import java.net.http.HttpClient;
 import java.net.http.HttpResponse;
@@ -45,54 +46,55 @@ class FingerprintEchoTest {
   void http2FingerprintJsonMatchesTheRecordedClientHelloAndFrames() throws Exception {
     HttpClient client = Clients.client(server, HttpClient.Version.HTTP_2);
     for (InetAddress address : server.addresses()) {
-      HttpResponse<String> response = Clients.get(client, server.uri(address, "/fingerprint/x?y=1"));
+      HttpResponse<String> response =
+          Clients.get(client, server.uri(address, "/fingerprint/x?y=1"));
       assertEquals(200, response.statusCode());
       assertEquals(HttpClient.Version.HTTP_2, response.version());
-      Object json = MiniJson.parse(response.body());
-      assertEquals(address.getHostAddress(), MiniJson.at(json, "server_ip"));
-      assertEquals("h2", MiniJson.at(json, "http_version"));
-      assertEquals("/fingerprint/x?y=1", MiniJson.at(json, "path"));
+      Object json = JsonTree.parse(response.body());
+      assertEquals(address.getHostAddress(), JsonTree.at(json, "server_ip"));
+      assertEquals("h2", JsonTree.at(json, "http_version"));
+      assertEquals("/fingerprint/x?y=1", JsonTree.at(json, "path"));
 
       List<ConnectionRecord> connections = server.connections(address);
       assertEquals(1, connections.size(), "one h2 connection per address");
       ConnectionRecord record = connections.get(0);
-      assertEquals(((Long) MiniJson.at(json, "connection_id")).longValue(), record.id());
+      assertEquals(((Number) JsonTree.at(json, "connection_id")).longValue(), record.id());
 
       // TLS: recompute everything from the recorded bytes, independently of the record's fields.
       byte[] hello = record.clientHelloBytes().orElseThrow();
       assertEquals(0x16, hello[0] & 0xff);
-      assertEquals(HexFormat.of().formatHex(hello), MiniJson.at(json, "tls.client_hello_hex"));
+      assertEquals(HexFormat.of().formatHex(hello), JsonTree.at(json, "tls.client_hello_hex"));
       ClientHello parsed = ClientHello.parse(hello);
       Ja4 ja4 = Ja4.of(parsed);
       Ja3 ja3 = Ja3.of(parsed);
-      assertEquals(ja4.ja4(), MiniJson.at(json, "tls.ja4"));
-      assertEquals(ja4.ja4r(), MiniJson.at(json, "tls.ja4_r"));
-      assertEquals(ja3.string(), MiniJson.at(json, "tls.ja3"));
-      assertEquals(ja3.hash(), MiniJson.at(json, "tls.ja3_hash"));
-      assertEquals(ja3.normalizedHash(), MiniJson.at(json, "tls.ja3n_hash"));
+      assertEquals(ja4.ja4(), JsonTree.at(json, "tls.ja4"));
+      assertEquals(ja4.ja4r(), JsonTree.at(json, "tls.ja4_r"));
+      assertEquals(ja3.string(), JsonTree.at(json, "tls.ja3"));
+      assertEquals(ja3.hash(), JsonTree.at(json, "tls.ja3_hash"));
+      assertEquals(ja3.normalizedHash(), JsonTree.at(json, "tls.ja3n_hash"));
       // The JDK client sends no SNI for an IP literal: JA4's second letter says so.
       assertEquals('i', ja4.ja4().charAt(3));
       assertTrue(ja4.ja4().startsWith("t13i"), ja4.ja4());
-      assertEquals(List.of("h2", "http/1.1"), MiniJson.at(json, "tls.alpn_offered"));
-      assertEquals("h2", MiniJson.at(json, "tls.alpn"));
-      assertEquals("TLSv1.3", MiniJson.at(json, "tls.version"));
+      assertEquals(List.of("h2", "http/1.1"), JsonTree.at(json, "tls.alpn_offered"));
+      assertEquals("h2", JsonTree.at(json, "tls.alpn"));
+      assertEquals("TLSv1.3", JsonTree.at(json, "tls.version"));
 
       // HTTP/2: rebuild the Akamai string from the raw frame log.
       String expectedAkamai = akamaiFromFrames(record.http2Frames());
-      assertEquals(expectedAkamai, MiniJson.at(json, "http2.akamai_fingerprint"));
+      assertEquals(expectedAkamai, JsonTree.at(json, "http2.akamai_fingerprint"));
       assertTrue(
           expectedAkamai.matches("\\d+:\\d+(;\\d+:\\d+)*\\|(00|\\d+)\\|0\\|[mpsa](,[mpsa]){3}"),
           expectedAkamai);
-      List<Object> settings = MiniJson.array(MiniJson.at(json, "http2.settings"));
+      List<Object> settings = JsonTree.array(JsonTree.at(json, "http2.settings"));
       assertEquals(record.http2Settings().size(), settings.size());
       for (int i = 0; i < settings.size(); i++) {
-        Map<String, Object> s = MiniJson.object(settings.get(i));
-        assertEquals((long) record.http2Settings().get(i).id(), s.get("id"));
-        assertEquals(record.http2Settings().get(i).value(), s.get("value"));
+        Map<String, Object> s = JsonTree.object(settings.get(i));
+        assertEquals(record.http2Settings().get(i).id(), ((Number) s.get("id")).intValue());
+        assertEquals(record.http2Settings().get(i).value(), ((Number) s.get("value")).longValue());
       }
       // The header list in wire order, pseudo-headers first, as the record has it.
       List<Header> sent = record.requests().get(0).headers();
-      List<Object> echoed = MiniJson.array(MiniJson.at(json, "http2.headers"));
+      List<Object> echoed = JsonTree.array(JsonTree.at(json, "http2.headers"));
       assertEquals(sent.size(), echoed.size());
       for (int i = 0; i < sent.size(); i++) {
         assertEquals(List.of(sent.get(i).name(), sent.get(i).value()), echoed.get(i));
@@ -101,19 +103,21 @@ class FingerprintEchoTest {
         assertTrue(sent.get(i).name().startsWith(":"), "pseudo-headers come first: " + sent);
       }
       assertTrue(echoed.contains(List.of(":method", "GET")), echoed.toString());
-      assertTrue(sent.stream().anyMatch(h -> h.name().equals(":path") && h.value().equals("/fingerprint/x?y=1")));
-      assertEquals(1L, MiniJson.at(json, "http2.first_headers.stream_id"));
+      assertTrue(sent.stream()
+          .anyMatch(h -> h.name().equals(":path") && h.value().equals("/fingerprint/x?y=1")));
+      assertEquals(1, JsonTree.at(json, "http2.first_headers.stream_id"));
       assertEquals(1, server.connectionsAccepted(address));
 
       // The same document from the record alone, with the address the connection arrived on.
-      Object fromRecord = MiniJson.parse(TestServer.fingerprintJson(record));
-      assertEquals(address.getHostAddress(), MiniJson.at(fromRecord, "server_ip"));
-      assertEquals(record.localAddress().getPort(), ((Long) MiniJson.at(fromRecord, "server_port")).intValue());
-      assertEquals((long) server.port(), MiniJson.at(fromRecord, "server_port"));
+      Object fromRecord = JsonTree.parse(TestServer.fingerprintJson(record));
+      assertEquals(address.getHostAddress(), JsonTree.at(fromRecord, "server_ip"));
+      assertEquals(record.localAddress().getPort(),
+          ((Number) JsonTree.at(fromRecord, "server_port")).intValue());
+      assertEquals(server.port(), JsonTree.at(fromRecord, "server_port"));
       for (String key : List.of("ip", "port", "connection_id", "http_version", "method", "path",
           "tls.ja4", "tls.ja3_hash", "tls.client_hello_hex", "http2.akamai_fingerprint",
           "http2.stream_id", "http2.headers", "http2.settings", "http2.first_headers")) {
-        assertEquals(MiniJson.at(json, key), MiniJson.at(fromRecord, key), key);
+        assertEquals(JsonTree.at(json, key), JsonTree.at(fromRecord, key), key);
       }
     }
   }
@@ -161,44 +165,41 @@ class FingerprintEchoTest {
     HttpResponse<String> response = Clients.get(client, server.uri(address, "/fingerprint"));
     assertEquals(200, response.statusCode());
     assertEquals(HttpClient.Version.HTTP_1_1, response.version());
-    Object json = MiniJson.parse(response.body());
-    assertEquals("http/1.1", MiniJson.at(json, "http_version"));
-    assertEquals("GET /fingerprint HTTP/1.1", MiniJson.at(json, "http1.request_line"));
+    Object json = JsonTree.parse(response.body());
+    assertEquals("http/1.1", JsonTree.at(json, "http_version"));
+    assertEquals("GET /fingerprint HTTP/1.1", JsonTree.at(json, "http1.request_line"));
     ConnectionRecord record =
         server.connections(address).stream()
             .filter(c -> c.protocol().equals(Optional.of(HttpProtocol.HTTP_1_1)))
             .findFirst()
             .orElseThrow();
     ClientHello hello = record.clientHello().orElseThrow();
-    assertEquals(hello.alpn(), MiniJson.at(json, "tls.alpn_offered"));
+    assertEquals(hello.alpn(), JsonTree.at(json, "tls.alpn_offered"));
     // The JDK client in HTTP/1.1 mode may offer no ALPN at all; then none is negotiated.
-    assertEquals(hello.alpn().isEmpty() ? null : "http/1.1", MiniJson.at(json, "tls.alpn"));
+    assertEquals(hello.alpn().isEmpty() ? null : "http/1.1", JsonTree.at(json, "tls.alpn"));
     assertEquals(Ja4.of(ClientHello.parse(record.clientHelloBytes().orElseThrow())).ja4(),
-        MiniJson.at(json, "tls.ja4"));
+        JsonTree.at(json, "tls.ja4"));
     List<Header> sent = record.requests().get(0).headers();
-    List<Object> echoed = MiniJson.array(MiniJson.at(json, "http1.headers"));
+    List<Object> echoed = JsonTree.array(JsonTree.at(json, "http1.headers"));
     assertEquals(sent.size(), echoed.size());
     for (int i = 0; i < sent.size(); i++) {
       assertEquals(List.of(sent.get(i).name(), sent.get(i).value()), echoed.get(i));
     }
     assertTrue(record.http2Frames().isEmpty());
 
-    Object fromRecord = MiniJson.parse(TestServer.fingerprintJson(record));
-    assertEquals(address.getHostAddress(), MiniJson.at(fromRecord, "server_ip"));
+    Object fromRecord = JsonTree.parse(TestServer.fingerprintJson(record));
+    assertEquals(address.getHostAddress(), JsonTree.at(fromRecord, "server_ip"));
     for (String key : List.of("server_port", "connection_id", "http_version", "method", "path",
         "tls.ja4", "http1.request_line", "http1.headers")) {
-      assertEquals(MiniJson.at(json, key), MiniJson.at(fromRecord, key), key);
+      assertEquals(JsonTree.at(json, key), JsonTree.at(fromRecord, key), key);
     }
-    assertEquals("GET", MiniJson.at(fromRecord, "method"));
+    assertEquals("GET", JsonTree.at(fromRecord, "method"));
   }
 
   @Test
   void curlMatchesItsReferenceCapture(@TempDir Path dir) throws Exception {
     assumeTrue(Files.isExecutable(Path.of("/usr/bin/curl")), "curl is not installed");
-    Path reference = Clients.referenceDir().map(r -> r.resolve("browsers/curl1-conn01.json"))
-        .filter(Files::isRegularFile).orElse(null);
-    assumeTrue(reference != null, "reference captures not found");
-    Object capture = MiniJson.parse(Files.readString(reference));
+    Object capture = JsonTree.parse(ReferenceCaptures.text("browsers/curl1-conn01.json"));
     Path caPem = dir.resolve("ca.pem");
     Files.writeString(
         caPem,
@@ -220,16 +221,16 @@ class FingerprintEchoTest {
     assertTrue(curl.waitFor(20, TimeUnit.SECONDS), "curl did not finish");
     String output = new String(curl.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
     assertEquals(0, curl.exitValue(), output);
-    Object json = MiniJson.parse(output);
-    assertEquals(MiniJson.at(capture, "fingerprints.ja4"), MiniJson.at(json, "tls.ja4"));
-    assertEquals("t13d3112h2_e8f1e7e78f70_b26ce05bbdd6", MiniJson.at(json, "tls.ja4"));
-    assertEquals(MiniJson.at(capture, "fingerprints.ja4_r"), MiniJson.at(json, "tls.ja4_r"));
-    assertEquals(MiniJson.at(capture, "fingerprints.ja3_hash"), MiniJson.at(json, "tls.ja3_hash"));
-    assertEquals(MiniJson.at(capture, "http2.akamai_fingerprint"),
-        MiniJson.at(json, "http2.akamai_fingerprint"));
+    Object json = JsonTree.parse(output);
+    assertEquals(JsonTree.at(capture, "fingerprints.ja4"), JsonTree.at(json, "tls.ja4"));
+    assertEquals("t13d3112h2_e8f1e7e78f70_b26ce05bbdd6", JsonTree.at(json, "tls.ja4"));
+    assertEquals(JsonTree.at(capture, "fingerprints.ja4_r"), JsonTree.at(json, "tls.ja4_r"));
+    assertEquals(JsonTree.at(capture, "fingerprints.ja3_hash"), JsonTree.at(json, "tls.ja3_hash"));
+    assertEquals(JsonTree.at(capture, "http2.akamai_fingerprint"),
+        JsonTree.at(json, "http2.akamai_fingerprint"));
     assertEquals("3:100;4:33554432;2:0|33488897|0|m,p,s,a",
-        MiniJson.at(json, "http2.akamai_fingerprint"));
-    assertEquals(host, MiniJson.at(json, "tls.sni"));
+        JsonTree.at(json, "http2.akamai_fingerprint"));
+    assertEquals(host, JsonTree.at(json, "tls.sni"));
     ConnectionRecord record = server.connections(address).get(0);
     assertFalse(record.http2Frames().isEmpty());
     assertEquals(33488897L, record.http2ConnectionWindowUpdate().orElseThrow());

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.guise.testkit.tls.TestCertificateAuthority;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -66,7 +67,8 @@ class ServerLifecycleTest {
       // Not more than before (other tests' clients may close descriptors meanwhile); 150
       // listeners and 150 connections left open would show up many times over.
       int fdsAfter = Clients.openFileDescriptors();
-      assertTrue(fdsAfter <= fdsBefore, "file descriptors leaked: " + fdsBefore + " -> " + fdsAfter);
+      assertTrue(fdsAfter <= fdsBefore, "file descriptors leaked: " + fdsBefore
+          + " -> " + fdsAfter);
     }
   }
 
@@ -162,7 +164,8 @@ class ServerLifecycleTest {
             request.path().equals("/chunked")
                 ? TestResponse.ok("x".repeat(20_000)).asChunked()
                 : RequestHandler.defaults().handle(request);
-    try (TestServer server = TestServer.builder().alpn("http/1.1").handler(handler).build().start()) {
+    try (TestServer server =
+        TestServer.builder().alpn("http/1.1").handler(handler).build().start()) {
       HttpClient client = Clients.client(server, HttpClient.Version.HTTP_2);
       HttpResponse<String> chunked = Clients.get(client, server.uri("/chunked"));
       assertEquals(HttpClient.Version.HTTP_1_1, chunked.version(), "server offers only http/1.1");
@@ -170,8 +173,8 @@ class ServerLifecycleTest {
       assertEquals("chunked", chunked.headers().firstValue("transfer-encoding").orElseThrow());
       assertEquals(418, Clients.get(client, server.uri("/status/418")).statusCode());
       HttpResponse<String> headers = Clients.get(client, server.uri("/headers"));
-      Object json = MiniJson.parse(headers.body());
-      assertEquals("http/1.1", MiniJson.at(json, "http_version"));
+      Object json = JsonTree.parse(headers.body());
+      assertEquals("http/1.1", JsonTree.at(json, "http_version"));
       assertEquals(1, server.connectionsAccepted(), "keep-alive reuses the connection");
       assertEquals(3, server.connections().get(0).requests().size());
     }
@@ -203,14 +206,17 @@ class ServerLifecycleTest {
 
   @Test
   void badHttp1RequestsAreAnsweredAndTheConnectionClosed() throws Exception {
-    try (TestServer server = TestServer.builder().maxBodyBytes(10).maxHeaderBytes(256).build().start()) {
+    try (TestServer server =
+        TestServer.builder().maxBodyBytes(10).maxHeaderBytes(256).build().start()) {
       String[][] cases = {
         {"GET /a HTTP/1.1 extra\r\nHost: x\r\n\r\n", "HTTP/1.1 400 "},
         {"GET / HTTP/1.1\r\nHost: x\r\nX-Big: " + "a".repeat(300) + "\r\n\r\n", "HTTP/1.1 431 "},
         {"POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 11\r\n\r\nhello world", "HTTP/1.1 413 "},
-        {"POST / HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n6\r\nhello \r\n5\r\nworld\r\n0\r\n\r\n",
+        {"POST / HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n6\r\nhello " +
+            "\r\n5\r\nworld\r\n0\r\n\r\n",
             "HTTP/1.1 413 "},
-        {"POST / HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\nContent-Length: 3\r\n\r\n0\r\n\r\n",
+        {"POST / HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\nContent-Length: " +
+            "3\r\n\r\n0\r\n\r\n",
             "HTTP/1.1 400 "},
       };
       for (String[] c : cases) {
@@ -225,9 +231,11 @@ class ServerLifecycleTest {
       }
       // Within the limits, a chunked body with trailers arrives whole and keep-alive goes on.
       try (Socket s = Clients.tlsSocket(server, server.addresses().get(0))) {
-        s.getOutputStream().write(("POST /status/201 HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n"
+        s.getOutputStream().write(
+            ("POST /status/201 HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n"
             + "4\r\nabcd\r\n0\r\nX-Trailer: 1\r\n\r\n"
-            + "GET /bytes/3 HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+            + "GET /bytes/3 HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+                .getBytes(StandardCharsets.US_ASCII));
         s.getOutputStream().flush();
         String all = new String(s.getInputStream().readAllBytes(), StandardCharsets.ISO_8859_1);
         assertTrue(all.startsWith("HTTP/1.1 201 Created\r\n"), all);
@@ -253,7 +261,7 @@ class ServerLifecycleTest {
 
   @Test
   void expiredCertificateIsRejectedByAVerifyingClient() throws Exception {
-    var ca = dev.guise.testkit.tls.TestCertificateAuthority.create("Expired Root");
+    var ca = TestCertificateAuthority.create("Expired Root");
     try (TestServer server = TestServer.builder()
         .certificateAuthority(ca)
         .certificate(ca.issueExpired("127.0.1.1"))

@@ -1,5 +1,8 @@
 package dev.guise.benchmarks.report;
 
+import com.fasterxml.jackson.jr.ob.JSON;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
@@ -14,6 +17,8 @@ import java.util.TreeMap;
  * best peer measured there (the highest throughput, the lowest time, CPU or memory).
  */
 public final class Results {
+  private static final JSON WRITER = JSON.std.with(JSON.Feature.WRITE_NULL_PROPERTIES);
+
   private Results() {}
 
   /** One comparison: a Guise subject against the best peer. */
@@ -24,39 +29,56 @@ public final class Results {
       return guise / peerValue;
     }
 
-    String toJson() {
-      return "{\"benchmark\": " + Json.quote(benchmark) + ", \"subject\": " + Json.quote(subject)
-          + ", \"peer\": " + Json.quote(peer) + ", \"metric\": " + Json.quote(metric)
-          + ", \"unit\": " + Json.quote(unit) + ", \"guise\": " + Json.number(guise)
-          + ", \"peer_value\": " + Json.number(peerValue) + ", \"ratio\": " + Json.number(ratio())
-          + ", \"better\": " + Json.quote(better) + "}";
+    Map<String, Object> toJson() {
+      Map<String, Object> m = new LinkedHashMap<>();
+      m.put("benchmark", benchmark);
+      m.put("subject", subject);
+      m.put("peer", peer);
+      m.put("metric", metric);
+      m.put("unit", unit);
+      m.put("guise", number(guise));
+      m.put("peer_value", number(peerValue));
+      m.put("ratio", number(ratio()));
+      m.put("better", better);
+      return m;
     }
   }
 
   /** The measurements in a JMH JSON result file ({@code -rf json}). */
   @SuppressWarnings("unchecked")
   public static List<Measurement> fromJmh(String json) {
+    List<Object> runs;
+    try {
+      runs = JSON.std.listFrom(json);
+    } catch (IOException e) {
+      throw new IllegalArgumentException("not a JMH JSON result: " + e.getMessage(), e);
+    }
     List<Measurement> out = new ArrayList<>();
-    for (Object o : (List<Object>) Json.parse(json)) {
+    for (Object o : runs) {
       Map<String, Object> run = (Map<String, Object>) o;
       String name = (String) run.get("benchmark");
       String[] parts = name.split("\\.");
-      String benchmark = parts.length >= 2 ? parts[parts.length - 2] + "." + parts[parts.length - 1] : name;
+      String benchmark = parts.length >= 2 ? parts[parts.length - 2] + "."
+          + parts[parts.length - 1] : name;
       Map<String, Object> params = (Map<String, Object>) run.getOrDefault("params", Map.of());
       String subject = String.valueOf(params.getOrDefault("subject", "?"));
       StringBuilder scenario = new StringBuilder();
       for (var p : new TreeMap<>(params).entrySet()) {
         if (!p.getKey().equals("subject")) {
-          scenario.append(scenario.isEmpty() ? "" : ", ").append(p.getKey()).append('=').append(p.getValue());
+          scenario.append(scenario.isEmpty() ? "" : ", ").append(p.getKey()).append('=')
+              .append(p.getValue());
         }
       }
       String mode = (String) run.get("mode");
       Map<String, Object> primary = (Map<String, Object>) run.get("primaryMetric");
       boolean throughput = "thrpt".equals(mode);
-      out.add(new Measurement(benchmark, scenario.toString(), subject, throughput ? "throughput" : "time",
-          (String) primary.get("scoreUnit"), num(primary.get("score")), num(primary.get("scoreError")),
+      out.add(new Measurement(benchmark, scenario.toString(), subject, throughput
+          ? "throughput" : "time",
+          (String) primary.get("scoreUnit"), num(primary.get("score")),
+              num(primary.get("scoreError")),
           throughput));
-      Map<String, Object> secondary = (Map<String, Object>) run.getOrDefault("secondaryMetrics", Map.of());
+      Map<String, Object> secondary =
+          (Map<String, Object>) run.getOrDefault("secondaryMetrics", Map.of());
       for (var s : secondary.entrySet()) {
         Map<String, Object> m = (Map<String, Object>) s.getValue();
         out.add(new Measurement(benchmark, scenario.toString(), subject, s.getKey(),
@@ -66,8 +88,9 @@ public final class Results {
     return out;
   }
 
+  /** A JMH score: any JSON number; JMH writes "NaN" (a string) where it has none. */
   private static double num(Object o) {
-    return o instanceof Double d ? d : Double.NaN;
+    return o instanceof Number n ? n.doubleValue() : Double.NaN;
   }
 
   /** For each benchmark, scenario and metric: every Guise subject against the best peer. */
@@ -98,35 +121,67 @@ public final class Results {
 
   /** {@code entries} as the JSON list of {@code results.json}. */
   public static String toJson(List<Entry> entries) {
-    StringBuilder b = new StringBuilder("[\n");
-    for (int i = 0; i < entries.size(); i++) {
-      b.append("  ").append(entries.get(i).toJson()).append(i + 1 < entries.size() ? ",\n" : "\n");
-    }
-    return b.append("]\n").toString();
+    return jsonList(entries.stream().map(Entry::toJson).toList());
   }
 
   /** The raw measurements as JSON (every subject, peers included). */
   public static String measurementsToJson(List<Measurement> all) {
+    List<Map<String, Object>> rows = new ArrayList<>();
+    for (Measurement m : all) {
+      Map<String, Object> row = new LinkedHashMap<>();
+      row.put("benchmark", m.benchmark());
+      row.put("scenario", m.scenario());
+      row.put("subject", m.subject());
+      row.put("metric", m.metric());
+      row.put("unit", m.unit());
+      row.put("value", number(m.value()));
+      row.put("error", number(m.error()));
+      row.put("better", m.higherIsBetter() ? "higher" : "lower");
+      rows.add(row);
+    }
+    return jsonList(rows);
+  }
+
+  /**
+   * A JSON array with one object a line, each written by jackson-jr: a re-run's diff of the
+   * committed results then shows one line per comparison that changed.
+   */
+  private static String jsonList(List<Map<String, Object>> rows) {
     StringBuilder b = new StringBuilder("[\n");
-    for (int i = 0; i < all.size(); i++) {
-      Measurement m = all.get(i);
-      b.append("  {\"benchmark\": ").append(Json.quote(m.benchmark())).append(", \"scenario\": ")
-          .append(Json.quote(m.scenario())).append(", \"subject\": ").append(Json.quote(m.subject()))
-          .append(", \"metric\": ").append(Json.quote(m.metric())).append(", \"unit\": ")
-          .append(Json.quote(m.unit())).append(", \"value\": ").append(Json.number(m.value()))
-          .append(", \"error\": ").append(Json.number(m.error())).append(", \"better\": ")
-          .append(Json.quote(m.higherIsBetter() ? "higher" : "lower")).append('}')
-          .append(i + 1 < all.size() ? ",\n" : "\n");
+    for (int i = 0; i < rows.size(); i++) {
+      try {
+        b.append("  ").append(WRITER.asString(rows.get(i)));
+      } catch (IOException e) {
+        // Strings and numbers only: nothing here can fail to write.
+        throw new UncheckedIOException(e);
+      }
+      b.append(i + 1 < rows.size() ? ",\n" : "\n");
     }
     return b.append("]\n").toString();
+  }
+
+  /**
+   * A measured value for JSON: null for NaN and infinities (JSON has no words for them), a whole
+   * value as an integer, any other as it is.
+   */
+  private static Object number(double v) {
+    if (Double.isNaN(v) || Double.isInfinite(v)) {
+      return null;
+    }
+    if (v == Math.rint(v) && Math.abs(v) < 1e15) {
+      return (long) v;
+    }
+    return v;
   }
 
   /** The comparison as a text table. */
   public static String table(List<Entry> entries) {
     List<String[]> rows = new ArrayList<>();
-    rows.add(new String[] {"benchmark", "metric", "subject", "guise", "best peer", "peer value", "unit", "ratio", "better"});
+    rows.add(new String[] {"benchmark", "metric", "subject", "guise", "best peer", "peer value",
+        "unit", "ratio", "better"});
     for (Entry e : entries) {
-      rows.add(new String[] {e.benchmark(), e.metric(), e.subject(), fmt(e.guise()), e.peer(), fmt(e.peerValue()),
+      rows.add(new String[] {e.benchmark(), e.metric(), e.subject(), fmt(e.guise()), e.peer(),
+          fmt(e.peerValue()),
           e.unit(), String.format(Locale.ROOT, "%.2f", e.ratio()), e.better()});
     }
     return render(rows);

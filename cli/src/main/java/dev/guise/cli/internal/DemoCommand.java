@@ -121,7 +121,7 @@ final class DemoCommand implements Command {
         FingerprintSeen seen = fingerprintSeen(server, choice.offer().profile());
         Report report = new Report(choice, ipCount, rounds, faultPlan, warmUp, result, stats,
             server.faults().injectedCounts(), seen, Duration.ofNanos(System.nanoTime() - started));
-        io.out().print(args.flag("json") ? Json.write(report.toJson()) : report.toText());
+        io.out().print(args.flag("json") ? JsonOutput.write(report.toJson()) : report.toText());
       }
     }
     return 0;

@@ -1,6 +1,6 @@
 package dev.guise.codec.hpack;
 
-import static dev.guise.codec.TestBytes.hex;
+import static dev.guise.testing.Hex.hex;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -103,7 +103,8 @@ class HpackDecoderLimitsTest {
   @Test
   void twoSizeUpdatesAtTheStartAreFine() throws Exception {
     HpackDecoder decoder = new HpackDecoder(4096, 1 << 20);
-    assertEquals(List.of(new Header(":method", "GET")), decoder.decode(hex("20" + "3f e1 1f" + "82")));
+    assertEquals(List.of(new Header(":method", "GET")),
+        decoder.decode(hex("20" + "3f e1 1f" + "82")));
     assertEquals(4096, decoder.dynamicTableMaxSize());
   }
 
@@ -128,7 +129,9 @@ class HpackDecoderLimitsTest {
     // block is 14 KB but would expand to 40 MB. The limit cuts it off.
     String big = "v".repeat(4000);
     ByteArrayOutputStream block = new ByteArrayOutputStream();
-    HpackEncoder encoder = new HpackEncoder(4096, HpackEncoder.IndexingPolicy.incremental(), HpackEncoder.HuffmanPolicy.NEVER);
+    HpackEncoder encoder =
+        new HpackEncoder(4096, HpackEncoder.IndexingPolicy.incremental(),
+        HpackEncoder.HuffmanPolicy.NEVER);
     block.writeBytes(encoder.encode(List.of(new Header("x-big", big))));
     for (int i = 0; i < 10_000; i++) {
       block.write(0x80 | 62);

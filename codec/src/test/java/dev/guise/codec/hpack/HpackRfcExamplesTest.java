@@ -1,10 +1,11 @@
 package dev.guise.codec.hpack;
 
-import static dev.guise.codec.TestBytes.hex;
+import static dev.guise.testing.Hex.hex;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import dev.guise.api.Header;
 import java.util.List;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -34,7 +35,9 @@ class HpackRfcExamplesTest {
     assertEquals(List.of(h("custom-key", "custom-header")), decoder.decode(wire));
     assertTable(decoder, 55, h("custom-key", "custom-header"));
 
-    HpackEncoder encoder = new HpackEncoder(4096, HpackEncoder.IndexingPolicy.incremental(), HpackEncoder.HuffmanPolicy.NEVER);
+    HpackEncoder encoder =
+        new HpackEncoder(4096, HpackEncoder.IndexingPolicy.incremental(),
+        HpackEncoder.HuffmanPolicy.NEVER);
     assertEquals(hex(wire), hex(encoder.encode(List.of(h("custom-key", "custom-header")))));
     assertEquals(55, encoder.dynamicTableSize());
   }
@@ -47,7 +50,8 @@ class HpackRfcExamplesTest {
     assertTable(decoder, 0);
 
     HpackEncoder encoder =
-        new HpackEncoder(4096, (n, v) -> HpackEncoder.Indexing.WITHOUT_INDEXING, HpackEncoder.HuffmanPolicy.NEVER);
+        new HpackEncoder(4096, (n, v) -> HpackEncoder.Indexing.WITHOUT_INDEXING,
+            HpackEncoder.HuffmanPolicy.NEVER);
     assertEquals(hex(wire), hex(encoder.encode(List.of(h(":path", "/sample/path")))));
     assertEquals(0, encoder.dynamicTableLength());
   }
@@ -61,7 +65,8 @@ class HpackRfcExamplesTest {
 
     HpackEncoder encoder =
         new HpackEncoder(
-            4096, HpackEncoder.IndexingPolicy.neverIndex(java.util.Set.of("password")), HpackEncoder.HuffmanPolicy.NEVER);
+            4096, HpackEncoder.IndexingPolicy.neverIndex(Set.of("password")),
+                HpackEncoder.HuffmanPolicy.NEVER);
     assertEquals(hex(wire), hex(encoder.encode(List.of(h("password", "secret")))));
     assertEquals(0, encoder.dynamicTableLength());
   }
@@ -77,7 +82,8 @@ class HpackRfcExamplesTest {
   // C.3 / C.4: requests, one connection.
 
   private static final List<Header> REQUEST_1 =
-      List.of(h(":method", "GET"), h(":scheme", "http"), h(":path", "/"), h(":authority", "www.example.com"));
+      List.of(h(":method", "GET"), h(":scheme", "http"), h(":path", "/"),
+          h(":authority", "www.example.com"));
   private static final List<Header> REQUEST_2 =
       List.of(
           h(":method", "GET"),
@@ -208,18 +214,23 @@ class HpackRfcExamplesTest {
   void c5ResponsesWithoutHuffman() throws Exception {
     checkResponses(
         false,
-        "4803333032580770726976617465611d4d6f6e2c203231204f637420323031332032303a31333a323120474d546e1768747470733a2f2f7777772e6578616d706c652e636f6d",
+        "4803333032580770726976617465611d4d6f6e2c203231204f637420323031332032303a31333a32"
+            + "3120474d546e1768747470733a2f2f7777772e6578616d706c652e636f6d",
         "4803333037c1c0bf",
-        "88c1611d4d6f6e2c203231204f637420323031332032303a31333a323220474d54c05a04677a69707738666f6f3d4153444a4b48514b425a584f5157454f50495541585157454f49553b206d61782d6167653d333630303b2076657273696f6e3d31");
+        "88c1611d4d6f6e2c203231204f637420323031332032303a31333a323220474d54c05a04677a6970"
+            + "7738666f6f3d4153444a4b48514b425a584f5157454f50495541585157454f49553b206d61782d61"
+            + "67653d333630303b2076657273696f6e3d31");
   }
 
   @Test
   void c6ResponsesWithHuffman() throws Exception {
     checkResponses(
         true,
-        "488264025885aec3771a4b6196d07abe941054d444a8200595040b8166e082a62d1bff6e919d29ad171863c78f0b97c8e9ae82ae43d3",
+        "488264025885aec3771a4b6196d07abe941054d444a8200595040b8166e082a62d1bff6e919d29ad"
+            + "171863c78f0b97c8e9ae82ae43d3",
         "4883640effc1c0bf",
-        "88c16196d07abe941054d444a8200595040b8166e084a62d1bffc05a839bd9ab77ad94e7821dd7f2e6c7b335dfdfcd5b3960d5af27087f3672c1ab270fb5291f9587316065c003ed4ee5b1063d5007");
+        "88c16196d07abe941054d444a8200595040b8166e084a62d1bffc05a839bd9ab77ad94e7821dd7f2"
+            + "e6c7b335dfdfcd5b3960d5af27087f3672c1ab270fb5291f9587316065c003ed4ee5b1063d5007");
   }
 
   @Test

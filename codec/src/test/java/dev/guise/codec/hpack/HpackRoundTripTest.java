@@ -1,5 +1,6 @@
 package dev.guise.codec.hpack;
 
+import static dev.guise.testing.Hex.hex;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -43,7 +44,8 @@ class HpackRoundTripTest {
     for (int tableSize : new int[] {0, 64, 256, 4096, 65536}) {
       for (HpackEncoder.Indexing indexing : HpackEncoder.Indexing.values()) {
         HpackEncoder encoder =
-            new HpackEncoder(tableSize, (n, v) -> r.nextInt(3) == 0 ? indexing : HpackEncoder.Indexing.INCREMENTAL,
+            new HpackEncoder(tableSize, (n, v) -> r.nextInt(3) == 0 ? indexing
+                : HpackEncoder.Indexing.INCREMENTAL,
                 HpackEncoder.HuffmanPolicy.values()[r.nextInt(3)]);
         HpackDecoder decoder = new HpackDecoder(65536, 1 << 20);
         encoder.setPeerHeaderTableSize(65536);
@@ -84,17 +86,17 @@ class HpackRoundTripTest {
     HpackEncoder encoder = new HpackEncoder(65536, HpackEncoder.IndexingPolicy.incremental());
     HpackDecoder decoder = new HpackDecoder(65536, 1 << 20);
     // No change from the default: no update.
-    assertEquals("82", dev.guise.codec.TestBytes.hex(encoder.encode(List.of(new Header(":method", "GET")))));
+    assertEquals("82", hex(encoder.encode(List.of(new Header(":method", "GET")))));
     encoder.setPeerHeaderTableSize(65536);
     byte[] wire = encoder.encode(List.of(new Header(":method", "GET")));
-    assertEquals("3fe1ff03" + "82", dev.guise.codec.TestBytes.hex(wire));
+    assertEquals("3fe1ff03" + "82", hex(wire));
     decoder.decode(wire);
     assertEquals(65536, decoder.dynamicTableMaxSize());
     // Shrink to 0 then back: both announced, smallest first.
     encoder.setPeerHeaderTableSize(0);
     encoder.setPeerHeaderTableSize(100);
     wire = encoder.encode(List.of());
-    assertEquals("20" + "3f45", dev.guise.codec.TestBytes.hex(wire));
+    assertEquals("20" + "3f45", hex(wire));
     decoder.decode(wire);
     assertEquals(100, decoder.dynamicTableMaxSize());
   }

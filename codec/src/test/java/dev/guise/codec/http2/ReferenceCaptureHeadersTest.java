@@ -1,19 +1,21 @@
 package dev.guise.codec.http2;
 
+import static dev.guise.testing.Hex.hex;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.jr.ob.JSON;
+import dev.guise.api.FailureKind;
 import dev.guise.api.Header;
-import dev.guise.codec.MiniJson;
-import dev.guise.codec.TestBytes;
 import dev.guise.codec.hpack.HpackDecoder;
 import dev.guise.codec.hpack.HpackEncoder;
+import dev.guise.codec.hpack.HpackException;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
-import java.nio.file.Files;
-import java.nio.file.Path;
+import dev.guise.testing.ReferenceCaptures;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
@@ -21,57 +23,61 @@ import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.TestFactory;
 
 /**
- * Real browsers' first frames (shared/reference/browsers/chromium*.json and firefox*.json): each
- * client frame's bytes are rebuilt from the capture and read with {@link Http2FrameReader}; frame
- * types, flags and SETTINGS must match the capture, and writing the frames back must give the same
- * bytes. The first HEADERS block is decoded with {@link HpackDecoder} and compared with the
- * capture's {@code http2.detail.first_headers}.
+ * Real browsers' first frames (the reference captures browsers/chromium*.json and
+ * firefox*.json): each client frame's bytes are rebuilt from the capture and read with
+ * {@link Http2FrameReader}; frame types, flags and SETTINGS must match the capture, and writing
+ * the frames back must give the same bytes. The first HEADERS block is decoded with
+ * {@link HpackDecoder} and compared with the capture's {@code http2.detail.first_headers}.
  *
  * <p>The captures keep at most 256 bytes of each payload ({@code payload_hex}), while the browsers'
- * first HEADERS blocks are longer (279 and 439 bytes). So the test decodes the longest prefix of the
- * kept bytes that ends on a field boundary and requires the fields found to be exactly the first
- * fields of {@code first_headers} (at least the pseudo-headers and more); decoding the cut block
- * whole must fail as truncated, never yield a wrong field. And our encoder, fed the full header
- * list and set up as each browser encodes, must reproduce the browser's kept bytes exactly.
+ * first HEADERS blocks are longer (279 and 439 bytes). So the test decodes the longest prefix of
+ * the kept bytes that ends on a field boundary and requires the fields found to be exactly the
+ * first fields of {@code first_headers} (at least the pseudo-headers and more); decoding the cut
+ * block whole must fail as truncated, never yield a wrong field. And our encoder, fed the full
+ * header list and set up as each browser encodes, must reproduce the browser's kept bytes
+ * exactly.
  */
 class ReferenceCaptureHeadersTest {
 
   @SuppressWarnings("unchecked")
   @TestFactory
   Stream<DynamicTest> browserFirstHeadersDecode() throws Exception {
-    Path dir = TestBytes.referenceDir().resolve("browsers");
-    List<Path> files = new ArrayList<>();
-    try (Stream<Path> s = Files.list(dir)) {
-      s.filter(p -> p.getFileName().toString().matches("(chromium|firefox).*\\.json")).sorted().forEach(files::add);
-    }
+    List<String> files = ReferenceCaptures.list("browsers", ".json").stream()
+        .filter(p -> ReferenceCaptures.stem(p, ".json").matches("(chromium|firefox).*"))
+        .toList();
     List<DynamicTest> tests = new ArrayList<>();
     int withHttp2 = 0;
-    for (Path file : files) {
-      Map<String, Object> json = (Map<String, Object>) MiniJson.parse(Files.readString(file));
+    for (String file : files) {
+      Map<String, Object> json = JSON.std.mapFrom(ReferenceCaptures.text(file));
       Map<String, Object> http2 = (Map<String, Object>) json.get("http2");
       if (http2 == null || !(http2.get("frames") instanceof List<?> frames) || frames.isEmpty()) {
         continue;
       }
       withHttp2++;
-      boolean firefox = file.getFileName().toString().startsWith("firefox");
-      tests.add(DynamicTest.dynamicTest(file.getFileName().toString(), () -> check(http2, firefox)));
+      String name = ReferenceCaptures.stem(file, "");
+      boolean firefox = name.startsWith("firefox");
+      tests.add(DynamicTest.dynamicTest(name, () -> check(http2, firefox)));
     }
     assertTrue(withHttp2 >= 4, "expected several captures with HTTP/2 frames, found " + withHttp2);
     return tests.stream();
   }
 
-  /** The fields of the longest prefix of {@code block} that decodes; the whole must decode or fail as truncated. */
+  /**
+   * The fields of the longest prefix of {@code block} that decodes; the whole must decode or fail
+   * as truncated.
+   */
   private static List<Header> decodeLongestPrefix(byte[] block) throws Exception {
     try {
       return new HpackDecoder(4096, 256 * 1024).decode(block);
-    } catch (dev.guise.codec.hpack.HpackException e) {
-      assertEquals(dev.guise.api.FailureKind.PROTOCOL_ERROR, e.kind());
-      assertTrue(e.getMessage().contains("truncated") || e.getMessage().contains("longer than the rest"), e.getMessage());
+    } catch (HpackException e) {
+      assertEquals(FailureKind.PROTOCOL_ERROR, e.kind());
+      assertTrue(e.getMessage().contains("truncated")
+          || e.getMessage().contains("longer than the rest"), e.getMessage());
     }
     for (int k = block.length - 1; k > 0; k--) {
       try {
         return new HpackDecoder(4096, 256 * 1024).decode(block, 0, k);
-      } catch (dev.guise.codec.hpack.HpackException e) {
+      } catch (HpackException e) {
         // not a field boundary
       }
     }
@@ -88,11 +94,14 @@ class ReferenceCaptureHeadersTest {
       int type = ((Number) f.get("type")).intValue();
       int flags = Integer.decode((String) f.get("flags"));
       int stream = ((Number) f.get("stream_id")).intValue();
-      byte[] payload = TestBytes.hex((String) f.get("payload_hex"));
-      assertTrue(payload.length == length || payload.length == 256, "payload kept whole or cut at 256");
+      byte[] payload = hex((String) f.get("payload_hex"));
+      assertTrue(payload.length == length || payload.length == 256,
+          "payload kept whole or cut at 256");
       length = payload.length;
-      wire.write(new byte[] {(byte) (length >>> 16), (byte) (length >>> 8), (byte) length, (byte) type, (byte) flags});
-      wire.write(new byte[] {(byte) (stream >>> 24), (byte) (stream >>> 16), (byte) (stream >>> 8), (byte) stream});
+      wire.write(new byte[] {(byte) (length >>> 16), (byte) (length >>> 8), (byte) length,
+          (byte) type, (byte) flags});
+      wire.write(new byte[] {(byte) (stream >>> 24), (byte) (stream >>> 16), (byte) (stream >>> 8),
+          (byte) stream});
       wire.write(payload);
     }
     byte[] bytes = wire.toByteArray();
@@ -118,7 +127,8 @@ class ReferenceCaptureHeadersTest {
         assertEquals(settings.size(), s.settings().size());
         for (int i = 0; i < settings.size(); i++) {
           assertEquals(((Number) settings.get(i).get("id")).intValue(), s.settings().get(i).id());
-          assertEquals(((Number) settings.get(i).get("value")).longValue(), s.settings().get(i).value());
+          assertEquals(((Number) settings.get(i).get("value")).longValue(),
+              s.settings().get(i).value());
         }
       }
       HeaderBlockAssembler.HeaderBlock block = assembler.accept(frame);
@@ -130,7 +140,7 @@ class ReferenceCaptureHeadersTest {
     }
     assertEquals(frames.size(), index);
     // Every frame written back is byte for byte what the browser sent.
-    assertEquals(TestBytes.hex(bytes), TestBytes.hex(rewritten.toByteArray()));
+    assertEquals(hex(bytes), hex(rewritten.toByteArray()));
 
     List<List<String>> expectedHeaders = (List<List<String>>) detail.get("first_headers");
     List<Header> expected = new ArrayList<>();
@@ -144,7 +154,8 @@ class ReferenceCaptureHeadersTest {
     } else {
       assertEquals(expected, firstHeaders);
     }
-    assertEquals(((Number) detail.get("first_headers_stream_id")).intValue(), firstHeadersFrame.streamId());
+    assertEquals(((Number) detail.get("first_headers_stream_id")).intValue(),
+        firstHeadersFrame.streamId());
     Map<String, Object> priority = (Map<String, Object>) detail.get("first_headers_priority");
     if (priority != null) {
       Http2Frame.PriorityFields p = firstHeadersFrame.priority().orElseThrow();
@@ -168,8 +179,8 @@ class ReferenceCaptureHeadersTest {
     byte[] ours = encoder.encode(expected);
     byte[] theirs = firstHeadersFrame.blockFragment();
     assertEquals(
-        TestBytes.hex(theirs),
-        TestBytes.hex(java.util.Arrays.copyOf(ours, Math.min(ours.length, theirs.length))));
+        hex(theirs),
+        hex(Arrays.copyOf(ours, Math.min(ours.length, theirs.length))));
     assertEquals(expected, new HpackDecoder(4096, 256 * 1024).decode(ours));
   }
 }

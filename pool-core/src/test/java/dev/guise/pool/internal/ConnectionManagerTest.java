@@ -21,6 +21,7 @@ import dev.guise.pool.http.HttpRequest;
 import dev.guise.pool.internal.exchange.HttpConnection.ExchangeLimits;
 import dev.guise.pool.stats.ConnectionState;
 import java.io.IOException;
+import dev.guise.testing.MutableClock;
 import java.net.ConnectException;
 import java.net.InetAddress;
 import java.net.UnknownHostException;

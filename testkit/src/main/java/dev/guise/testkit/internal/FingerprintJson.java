@@ -1,5 +1,6 @@
 package dev.guise.testkit.internal;
 
+import com.fasterxml.jackson.jr.ob.JSON;
 import dev.guise.api.Header;
 import dev.guise.api.HttpProtocol;
 import dev.guise.fingerprint.AkamaiFingerprint;
@@ -11,12 +12,24 @@ import dev.guise.testkit.Http2FrameRecord;
 import dev.guise.testkit.Http2HeadersRecord;
 import dev.guise.testkit.RequestRecord;
 import dev.guise.testkit.TestRequest;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.ArrayList;
 import java.util.HexFormat;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
-/** The JSON documents of the default routes. The shape is documented on {@code TestServer}. */
+/**
+ * The JSON documents of the default routes. The shape is documented on {@code TestServer}.
+ *
+ * <p>Each document is built as ordered maps and lists and written by jackson-jr; absent values
+ * are written as {@code null}, not left out, so a client sees every field on every connection.
+ */
 public final class FingerprintJson {
+  private static final JSON WRITER = JSON.std.with(JSON.Feature.WRITE_NULL_PROPERTIES);
+
   private FingerprintJson() {}
 
   /** What {@code /fingerprint} answers for {@code request}. */
@@ -68,162 +81,147 @@ public final class FingerprintJson {
       String path,
       Integer streamId,
       List<Header> headers) {
-    Json j = new Json().beginObject();
-    j.field("ip", c.clientAddress().getAddress().getHostAddress());
-    j.field("port", c.clientAddress().getPort());
-    j.field("server_ip", c.localAddress().getAddress().getHostAddress());
-    j.field("server_port", c.localAddress().getPort());
-    j.field("connection_id", c.id());
-    j.field("http_version", protocol == null ? null : protocol.alpn());
-    j.field("method", method);
-    j.field("path", path);
-    j.name("tls");
-    tls(j, c);
+    Map<String, Object> j = new LinkedHashMap<>();
+    j.put("ip", c.clientAddress().getAddress().getHostAddress());
+    j.put("port", c.clientAddress().getPort());
+    j.put("server_ip", c.localAddress().getAddress().getHostAddress());
+    j.put("server_port", c.localAddress().getPort());
+    j.put("connection_id", c.id());
+    j.put("http_version", protocol == null ? null : protocol.alpn());
+    j.put("method", method);
+    j.put("path", path);
+    j.put("tls", tls(c));
     if (protocol == HttpProtocol.HTTP_2) {
-      j.name("http2");
-      http2(j, c, streamId, headers);
+      j.put("http2", http2(c, streamId, headers));
     } else {
-      j.name("http1");
-      http1(j, c);
+      j.put("http1", http1(c));
     }
-    return j.endObject().toString();
+    return write(j);
   }
 
   /** What {@code /headers} answers: the request's header list in wire order. */
   public static String headers(TestRequest request) {
-    Json j = new Json().beginObject();
-    j.field("http_version", request.protocol().alpn());
-    j.name("headers");
-    headerList(j, request.headers());
-    return j.endObject().toString();
+    Map<String, Object> j = new LinkedHashMap<>();
+    j.put("http_version", request.protocol().alpn());
+    j.put("headers", headerList(request.headers()));
+    return write(j);
   }
 
-  private static void tls(Json j, ConnectionRecord c) {
-    j.beginObject();
-    j.field("version", c.tlsVersion().orElse(null));
-    j.field("cipher", c.cipherSuite().orElse(null));
-    j.field("alpn", c.alpn().orElse(null));
+  private static String write(Map<String, Object> document) {
+    try {
+      return WRITER.asString(document);
+    } catch (IOException e) {
+      // Maps, lists, strings and numbers only: nothing here can fail to write.
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  private static Map<String, Object> tls(ConnectionRecord c) {
+    Map<String, Object> j = new LinkedHashMap<>();
+    j.put("version", c.tlsVersion().orElse(null));
+    j.put("cipher", c.cipherSuite().orElse(null));
+    j.put("alpn", c.alpn().orElse(null));
     Optional<ClientHello> hello = c.clientHello();
     if (hello.isPresent()) {
       ClientHello h = hello.get();
       Ja3 ja3 = c.ja3().orElseThrow();
       Ja4 ja4 = c.ja4().orElseThrow();
-      j.field("sni", h.serverName().orElse(null));
-      j.field("ja3", ja3.string());
-      j.field("ja3_hash", ja3.hash());
-      j.field("ja3n", ja3.normalized());
-      j.field("ja3n_hash", ja3.normalizedHash());
-      j.field("ja4", ja4.ja4());
-      j.field("ja4_r", ja4.ja4r());
-      j.field("ja4_o", ja4.ja4o());
-      j.field("ja4_ro", ja4.ja4ro());
-      j.name("ciphers");
-      ints(j, h.cipherSuites());
-      j.name("extensions");
-      ints(j, h.extensionTypes());
-      j.name("supported_groups");
-      ints(j, h.supportedGroups());
-      j.name("signature_algorithms");
-      ints(j, h.signatureAlgorithms());
-      j.name("supported_versions");
-      ints(j, h.supportedVersions());
-      j.name("alpn_offered").beginArray();
-      for (String a : h.alpn()) {
-        j.value(a);
-      }
-      j.endArray();
+      j.put("sni", h.serverName().orElse(null));
+      j.put("ja3", ja3.string());
+      j.put("ja3_hash", ja3.hash());
+      j.put("ja3n", ja3.normalized());
+      j.put("ja3n_hash", ja3.normalizedHash());
+      j.put("ja4", ja4.ja4());
+      j.put("ja4_r", ja4.ja4r());
+      j.put("ja4_o", ja4.ja4o());
+      j.put("ja4_ro", ja4.ja4ro());
+      j.put("ciphers", h.cipherSuites());
+      j.put("extensions", h.extensionTypes());
+      j.put("supported_groups", h.supportedGroups());
+      j.put("signature_algorithms", h.signatureAlgorithms());
+      j.put("supported_versions", h.supportedVersions());
+      j.put("alpn_offered", h.alpn());
     }
-    j.field("client_hello_hex", c.clientHelloBytes().map(b -> HexFormat.of().formatHex(b)).orElse(null));
-    j.endObject();
+    j.put("client_hello_hex",
+        c.clientHelloBytes().map(b -> HexFormat.of().formatHex(b)).orElse(null));
+    return j;
   }
 
-  private static void http2(Json j, ConnectionRecord c, Integer streamId, List<Header> headers) {
-    j.beginObject();
-    j.field("akamai_fingerprint", c.akamaiFingerprint().map(AkamaiFingerprint::value).orElse(null));
-    j.name("settings").beginArray();
+  private static Map<String, Object> http2(
+      ConnectionRecord c, Integer streamId, List<Header> headers) {
+    Map<String, Object> j = new LinkedHashMap<>();
+    j.put("akamai_fingerprint",
+        c.akamaiFingerprint().map(AkamaiFingerprint::value).orElse(null));
+    List<Object> settings = new ArrayList<>();
     for (AkamaiFingerprint.Http2Setting s : c.http2Settings()) {
-      j.beginObject().field("id", s.id()).field("value", s.value()).endObject();
+      Map<String, Object> setting = new LinkedHashMap<>();
+      setting.put("id", s.id());
+      setting.put("value", s.value());
+      settings.add(setting);
     }
-    j.endArray();
-    j.name("window_update");
-    if (c.http2ConnectionWindowUpdate().isPresent()) {
-      j.value(c.http2ConnectionWindowUpdate().getAsLong());
-    } else {
-      j.nullValue();
-    }
-    j.name("priority").beginArray();
+    j.put("settings", settings);
+    j.put("window_update", c.http2ConnectionWindowUpdate().isPresent()
+        ? c.http2ConnectionWindowUpdate().getAsLong() : null);
+    List<Object> priority = new ArrayList<>();
     for (AkamaiFingerprint.PriorityFrame f : c.http2PriorityFrames()) {
-      j.beginObject().field("stream_id", f.streamId());
-      priorityFields(j, f.priority());
-      j.endObject();
+      Map<String, Object> frame = new LinkedHashMap<>();
+      frame.put("stream_id", f.streamId());
+      priorityFields(frame, f.priority());
+      priority.add(frame);
     }
-    j.endArray();
+    j.put("priority", priority);
     Optional<Http2HeadersRecord> first = c.http2FirstHeaders();
-    j.name("first_headers");
+    Map<String, Object> firstHeaders = null;
     if (first.isPresent()) {
       Http2HeadersRecord h = first.get();
-      j.beginObject().field("stream_id", h.streamId()).field("flags", h.flags());
-      j.name("priority");
+      firstHeaders = new LinkedHashMap<>();
+      firstHeaders.put("stream_id", h.streamId());
+      firstHeaders.put("flags", h.flags());
+      Map<String, Object> headersPriority = null;
       if (h.priority().isPresent()) {
-        j.beginObject();
-        priorityFields(j, h.priority().get());
-        j.endObject();
-      } else {
-        j.nullValue();
+        headersPriority = new LinkedHashMap<>();
+        priorityFields(headersPriority, h.priority().get());
       }
-      j.endObject();
-    } else {
-      j.nullValue();
+      firstHeaders.put("priority", headersPriority);
     }
-    j.name("stream_id");
-    if (streamId == null) {
-      j.nullValue();
-    } else {
-      j.value(streamId);
-    }
-    j.name("headers");
-    headerList(j, headers);
-    j.name("frames").beginArray();
+    j.put("first_headers", firstHeaders);
+    j.put("stream_id", streamId);
+    j.put("headers", headerList(headers));
+    List<Object> frames = new ArrayList<>();
     for (Http2FrameRecord f : c.http2Frames()) {
-      j.beginObject()
-          .field("type", f.typeName())
-          .field("flags", f.flags())
-          .field("stream_id", f.streamId())
-          .field("length", f.length())
-          .field("detail", f.detail())
-          .endObject();
+      Map<String, Object> frame = new LinkedHashMap<>();
+      frame.put("type", f.typeName());
+      frame.put("flags", f.flags());
+      frame.put("stream_id", f.streamId());
+      frame.put("length", f.length());
+      frame.put("detail", f.detail());
+      frames.add(frame);
     }
-    j.endArray();
-    j.endObject();
+    j.put("frames", frames);
+    return j;
   }
 
-  private static void http1(Json j, ConnectionRecord c) {
-    j.beginObject();
+  private static Map<String, Object> http1(ConnectionRecord c) {
+    Map<String, Object> j = new LinkedHashMap<>();
     List<RequestRecord> requests = c.requests();
     RequestRecord last = requests.isEmpty() ? null : requests.get(requests.size() - 1);
-    j.field("request_line", last == null ? null : last.requestLine());
-    j.name("headers");
-    headerList(j, last == null ? List.of() : last.headers());
-    j.endObject();
+    j.put("request_line", last == null ? null : last.requestLine());
+    j.put("headers", headerList(last == null ? List.of() : last.headers()));
+    return j;
   }
 
-  private static void priorityFields(Json j, AkamaiFingerprint.Priority p) {
-    j.field("exclusive", p.exclusive()).field("depends_on", p.dependsOn()).field("weight", p.weight());
+  private static void priorityFields(Map<String, Object> j, AkamaiFingerprint.Priority p) {
+    j.put("exclusive", p.exclusive());
+    j.put("depends_on", p.dependsOn());
+    j.put("weight", p.weight());
   }
 
-  private static void headerList(Json j, List<Header> headers) {
-    j.beginArray();
+  /** Headers as [name, value] pairs: a list keeps the wire order and repeated names. */
+  private static List<List<String>> headerList(List<Header> headers) {
+    List<List<String>> out = new ArrayList<>();
     for (Header h : headers) {
-      j.beginArray().value(h.name()).value(h.value()).endArray();
+      out.add(List.of(h.name(), h.value()));
     }
-    j.endArray();
-  }
-
-  private static void ints(Json j, List<Integer> values) {
-    j.beginArray();
-    for (int v : values) {
-      j.value(v);
-    }
-    j.endArray();
+    return out;
   }
 }

@@ -8,6 +8,7 @@ import dev.guise.api.TlsConnection;
 import dev.guise.fingerprint.ClientHello;
 import dev.guise.fingerprint.Ja4;
 import dev.guise.fingerprint.TlsExtension;
+import dev.guise.testing.JdkTlsServer;
 import dev.guise.testkit.tls.TestCertificateAuthority;
 import java.util.ArrayList;
 import java.util.HexFormat;
@@ -29,9 +30,11 @@ class CapturedProfileTest {
     ClientHello reference = captured.withExtensions(
         captured.extensions().stream().filter(e -> e.type() != 49).toList());
     byte[] curl = reference.toRecordBytes();
-    BouncyCastleEngine engine = new BouncyCastleEngine().withCapturedProfileHex("curl", HexFormat.of().formatHex(curl));
+    BouncyCastleEngine engine =
+        new BouncyCastleEngine().withCapturedProfileHex("curl", HexFormat.of().formatHex(curl));
     // Same host as the capture: the padding comes out at the captured length.
-    ClientHello sent = ClientHello.parse(TestSupport.catchHello(engine, "www.fp-oracle.test", "curl", List.of()));
+    ClientHello sent = ClientHello.parse(
+        TestSupport.catchHello(engine, "www.fp-oracle.test", "curl", List.of()));
     assertEquals(Ja4.of(reference).ja4(), Ja4.of(sent).ja4());
     assertEquals(reference.extensionTypes(), sent.extensionTypes());
     assertEquals(512, sent.toBytes().length, "padded to 512 as OpenSSL pads");
@@ -42,7 +45,8 @@ class CapturedProfileTest {
     assertEquals(512, longer.toBytes().length);
 
     TestCertificateAuthority ca = TestCertificateAuthority.create("Capture Root");
-    try (JdkTlsServer server = new JdkTlsServer(ca.issue("www.guise.test"));
+    try (JdkTlsServer server =
+            JdkTlsServer.builder(ca.issue("www.guise.test").serverSslContext()).start();
         TlsConnection c = engine.connect(TestSupport.connect(server.port()),
             TestSupport.request("www.guise.test", server.port(), "curl", ca.trustPolicy()))) {
       assertTrue(HandshakeTest.get(c, "www.guise.test").startsWith("HTTP/1.1 200"));
@@ -63,7 +67,8 @@ class CapturedProfileTest {
     List<TlsExtension> withUnknown = new ArrayList<>(chrome.extensions());
     withUnknown.add(1, new TlsExtension(0x7777, new byte[0]));
     IllegalArgumentException unknown = assertThrows(IllegalArgumentException.class,
-        () -> new BouncyCastleEngine().withCapturedProfile("odd", chrome.withExtensions(withUnknown).toBytes()));
+        () -> new BouncyCastleEngine()
+            .withCapturedProfile("odd", chrome.withExtensions(withUnknown).toBytes()));
     assertTrue(unknown.getMessage().contains("0x7777"), unknown.getMessage());
   }
 }

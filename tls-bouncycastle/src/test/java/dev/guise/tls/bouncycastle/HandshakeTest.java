@@ -7,6 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.guise.api.NegotiatedTls;
 import dev.guise.api.TlsConnection;
 import dev.guise.api.TrustPolicy;
+import dev.guise.testing.JdkTlsServer;
+import dev.guise.testing.OpenSslServer;
 import dev.guise.testkit.tls.IssuedCertificate;
 import dev.guise.testkit.tls.TestCertificateAuthority;
 import java.io.IOException;
@@ -46,12 +48,15 @@ class HandshakeTest {
     ca = TestCertificateAuthority.create("Guise Handshake Test Root");
     certificate = ca.issue(HOST, "127.0.0.1");
     trust = ca.trustPolicy();
-    jdk = new JdkTlsServer(certificate);
-    jdkTls12 = new JdkTlsServer(certificate, "TLSv1.2");
-    openssl = new OpenSslServer(certificate, dir.resolve("plain"));
+    jdk = JdkTlsServer.builder(certificate.serverSslContext()).start();
+    jdkTls12 =
+        JdkTlsServer.builder(certificate.serverSslContext()).protocols("TLSv1.2").start();
+    IssuedCertificate.PemFiles pem = certificate.writePem(dir);
+    openssl = new OpenSslServer(pem.certificateChain(), pem.privateKey());
     // Only P-256: neither profile's first key share fits Chrome, so the server must retry.
-    opensslHrr = new OpenSslServer(certificate, dir.resolve("hrr"), "-groups", "P-256");
-    opensslTls12 = new OpenSslServer(certificate, dir.resolve("tls12"), "-tls1_2");
+    opensslHrr =
+        new OpenSslServer(pem.certificateChain(), pem.privateKey(), "-groups", "P-256");
+    opensslTls12 = new OpenSslServer(pem.certificateChain(), pem.privateKey(), "-tls1_2");
   }
 
   @AfterAll
@@ -72,8 +77,11 @@ class HandshakeTest {
     return new String(response, StandardCharsets.ISO_8859_1);
   }
 
-  private static NegotiatedTls handshakeAndGet(int port, String profile, String expectStatus) throws IOException {
-    try (TlsConnection c = ENGINE.connect(TestSupport.connect(port), TestSupport.request(HOST, port, profile, trust))) {
+  private static NegotiatedTls handshakeAndGet(int port, String profile,
+      String expectStatus) throws IOException {
+    try (TlsConnection c =
+        ENGINE.connect(TestSupport.connect(port),
+        TestSupport.request(HOST, port, profile, trust))) {
       String response = get(c, HOST);
       assertTrue(response.startsWith(expectStatus), response);
       assertEquals(certificate.leaf(), c.negotiated().peerCertificates().get(0));
@@ -130,9 +138,11 @@ class HandshakeTest {
   void aesGcmSuitesCarryWholeRecordsBothWays(String suite, String profile) throws Exception {
     byte[] body = new byte[70_000];
     new SplittableRandom(suite.hashCode()).nextBytes(body);
-    try (JdkTlsServer server = new JdkTlsServer(certificate, body, new String[] {suite}, "TLSv1.3");
+    try (JdkTlsServer server = JdkTlsServer.builder(certificate.serverSslContext())
+            .body(body).cipherSuites(suite).protocols("TLSv1.3").start();
         TlsConnection c = ENGINE.connect(
-            TestSupport.connect(server.port()), TestSupport.request(HOST, server.port(), profile, trust))) {
+            TestSupport.connect(server.port()),
+                TestSupport.request(HOST, server.port(), profile, trust))) {
       assertEquals(suite, c.negotiated().cipherSuite());
       assertEquals("TLSv1.3", c.negotiated().protocol());
       OutputStream out = c.output();
@@ -142,7 +152,8 @@ class HandshakeTest {
       out.flush();
       byte[] response = c.input().readAllBytes();
       String head = "HTTP/1.1 200 OK\r\nContent-Length: 70000\r\nConnection: close\r\n\r\n";
-      assertEquals(head, new String(response, 0, Math.min(head.length(), response.length), StandardCharsets.ISO_8859_1));
+      assertEquals(head, new String(response, 0, Math.min(head.length(), response.length),
+          StandardCharsets.ISO_8859_1));
       assertArrayEquals(body, Arrays.copyOfRange(response, head.length(), response.length));
     }
   }
@@ -151,7 +162,8 @@ class HandshakeTest {
   void anIdleReadTimesOutWithoutBreakingTheConnection() throws Exception {
     // s_server -www waits for a request: the first read times out, the request still works after.
     try (TlsConnection c = ENGINE.connect(
-        TestSupport.connect(openssl.port()), TestSupport.request(HOST, openssl.port(), "chrome", trust))) {
+        TestSupport.connect(openssl.port()),
+            TestSupport.request(HOST, openssl.port(), "chrome", trust))) {
       c.setReadTimeout(Duration.ofMillis(200));
       try {
         c.input().read();

@@ -12,6 +12,7 @@ import dev.guise.api.NegotiatedTls;
 import dev.guise.api.TlsConnection;
 import dev.guise.api.TrustPolicy;
 import dev.guise.testkit.tls.IssuedCertificate;
+import dev.guise.testkit.tls.KeyType;
 import dev.guise.testkit.tls.TestCertificateAuthority;
 import java.util.List;
 import java.util.Optional;
@@ -23,19 +24,22 @@ import org.junit.jupiter.api.Test;
  * failure that is never retried.
  */
 class ConscryptCertificateTest {
-  private static final TestCertificateAuthority CA = TestCertificateAuthority.create("Guise cert test CA");
+  private static final TestCertificateAuthority CA =
+      TestCertificateAuthority.create("Guise cert test CA");
   private static final TrustPolicy TRUST = CA.trustPolicy();
   private static final ConscryptEngine ENGINE = new ConscryptEngine();
 
   private static String fetch(IssuedCertificate cert, String bind, String host, TrustPolicy trust)
       throws Exception {
-    try (var server = new LoopbackServers.JdkHttpsServer(bind, cert);
-        TlsConnection c = LoopbackServers.connect(ENGINE, host, bind, server.port(), "chrome-156", trust)) {
+    try (var server = LoopbackServers.https(bind, cert);
+        TlsConnection c = LoopbackServers.connect(ENGINE, host, bind, server.port(),
+            "chrome-156", trust)) {
       return LoopbackServers.get(c, host);
     }
   }
 
-  private static void assertRejected(IssuedCertificate cert, String bind, String host, TrustPolicy trust) {
+  private static void assertRejected(IssuedCertificate cert, String bind, String host,
+      TrustPolicy trust) {
     var e = assertThrows(ClassifiedIOException.class, () -> fetch(cert, bind, host, trust));
     assertEquals(FailureKind.CERTIFICATE, e.kind(), e.getMessage());
     assertFalse(e.failure().retryable(), "a rejected certificate is never retried");
@@ -44,12 +48,13 @@ class ConscryptCertificateTest {
   @Test
   void validCertificateAndRequest() throws Exception {
     IssuedCertificate cert = CA.issue("www.example.test");
-    try (var server = new LoopbackServers.JdkHttpsServer("127.0.0.1", cert);
+    try (var server = LoopbackServers.https("127.0.0.1", cert);
         TlsConnection c = LoopbackServers.connect(
             ENGINE, "www.example.test", "127.0.0.1", server.port(), "chrome-156", TRUST)) {
       NegotiatedTls tls = c.negotiated();
       assertEquals("TLSv1.3", tls.protocol());
-      assertTrue(tls.cipherSuite().startsWith("TLS_AES_") || tls.cipherSuite().startsWith("TLS_CHACHA20"),
+      assertTrue(tls.cipherSuite().startsWith("TLS_AES_")
+          || tls.cipherSuite().startsWith("TLS_CHACHA20"),
           tls.cipherSuite());
       assertEquals(Optional.of("http/1.1"), tls.alpn());
       assertTrue(tls.namedGroup().isPresent(), "Conscrypt reports the group");
@@ -69,7 +74,7 @@ class ConscryptCertificateTest {
   @Test
   void aliasIsReportedByCanonicalName() throws Exception {
     IssuedCertificate cert = CA.issue("www.example.test");
-    try (var server = new LoopbackServers.JdkHttpsServer("127.0.0.1", cert);
+    try (var server = LoopbackServers.https("127.0.0.1", cert);
         TlsConnection c = LoopbackServers.connect(
             ENGINE, "www.example.test", "127.0.0.1", server.port(), "CHROME", TRUST)) {
       assertEquals("chrome-156", c.negotiated().profile());
@@ -151,8 +156,8 @@ class ConscryptCertificateTest {
   @Test
   void rsaServerOverTls12() throws Exception {
     IssuedCertificate rsa = CA.leaf("www.example.test")
-        .keyType(dev.guise.testkit.tls.KeyType.RSA_2048).issue();
-    try (var server = new LoopbackServers.JdkHttpsServer("127.0.0.1", rsa, "TLSv1.2");
+        .keyType(KeyType.RSA_2048).issue();
+    try (var server = LoopbackServers.https("127.0.0.1", rsa, "TLSv1.2");
         TlsConnection c = LoopbackServers.connect(
             ENGINE, "www.example.test", "127.0.0.1", server.port(), "chrome-156", TRUST)) {
       assertEquals("TLSv1.2", c.negotiated().protocol());

@@ -14,6 +14,8 @@ import dev.guise.api.TlsConnection;
 import dev.guise.api.TlsEndpoint;
 import dev.guise.api.spi.TlsEngine;
 import dev.guise.testkit.tls.TestCertificateAuthority;
+import java.io.IOException;
+import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
@@ -30,7 +32,8 @@ import org.junit.jupiter.api.Timeout;
  */
 class ConscryptEngineBehaviourTest {
   private static final ConscryptEngine ENGINE = new ConscryptEngine();
-  private static final TestCertificateAuthority CA = TestCertificateAuthority.create("Guise behaviour CA");
+  private static final TestCertificateAuthority CA =
+      TestCertificateAuthority.create("Guise behaviour CA");
 
   @Test
   void aProfileItCannotSendIsAnInvalidRequestAndTheSocketIsClosed() throws Exception {
@@ -41,7 +44,8 @@ class ConscryptEngineBehaviourTest {
           "www.example.test", server.getLocalPort(), "firefox-153", Duration.ofSeconds(5))));
       assertEquals(FailureKind.INVALID_REQUEST, e.kind());
       assertFalse(e.failure().retryable());
-      assertTrue(e.getMessage().contains("'firefox-153'") && e.getMessage().contains("conscrypt-default")
+      assertTrue(e.getMessage().contains("'firefox-153'")
+          && e.getMessage().contains("conscrypt-default")
           && e.getMessage().contains("chrome-156"), e.getMessage());
       assertTrue(socket.isClosed(), "on failure the engine closes the socket");
     }
@@ -50,7 +54,8 @@ class ConscryptEngineBehaviourTest {
   @Test
   void theErrorNamesTheEnginesThatCanSendTheProfile() {
     TlsEngine firefoxCapable = new FakeEngine("bouncycastle",
-        new FingerprintOffer("firefox-153", List.of("firefox"), Fidelity.EXACT, Optional.empty(), ""));
+        new FingerprintOffer("firefox-153", List.of("firefox"), Fidelity.EXACT,
+            Optional.empty(), ""));
     TlsEngine other = new FakeEngine("jdk",
         new FingerprintOffer("jdk-default", List.of(), Fidelity.NONE, Optional.empty(), ""));
     String message = ConscryptEngine.cannotSendMessage(
@@ -65,7 +70,7 @@ class ConscryptEngineBehaviourTest {
   @Timeout(value = 20, unit = TimeUnit.SECONDS)
   void closeIsBoundedAndClosesTheSocketWhenThePeerNeverReads() throws Exception {
     var cert = CA.issue("www.example.test");
-    try (var server = new LoopbackServers.JdkHttpsServer("127.0.0.1", cert)) {
+    try (var server = LoopbackServers.https("127.0.0.1", cert)) {
       TlsConnection c = LoopbackServers.connect(ENGINE, "www.example.test", "127.0.0.1",
           server.port(), "conscrypt-default", CA.trustPolicy());
       assertEquals("conscrypt-default", c.negotiated().profile());
@@ -73,7 +78,7 @@ class ConscryptEngineBehaviourTest {
       assertEquals(Optional.of("http/1.1"), c.negotiated().alpn());
       c.close();
       assertFalse(c.isOpen());
-      assertThrows(java.io.IOException.class, () -> c.input().read());
+      assertThrows(IOException.class, () -> c.input().read());
     }
   }
 

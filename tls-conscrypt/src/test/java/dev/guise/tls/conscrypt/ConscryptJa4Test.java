@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.guise.api.ClassifiedIOException;
+import dev.guise.api.FailureKind;
 import dev.guise.api.Fidelity;
 import dev.guise.api.FingerprintOffer;
 import dev.guise.api.TrustPolicy;
@@ -14,6 +15,7 @@ import dev.guise.fingerprint.BrowserProfile;
 import dev.guise.fingerprint.BrowserProfiles;
 import dev.guise.fingerprint.ClientHello;
 import dev.guise.fingerprint.Ja4;
+import dev.guise.testing.HelloCatcher;
 import dev.guise.testkit.tls.TestCertificateAuthority;
 import java.util.List;
 import java.util.Optional;
@@ -31,11 +33,11 @@ class ConscryptJa4Test {
   private static final ConscryptEngine ENGINE = new ConscryptEngine();
   private static final TrustPolicy TRUST =
       TestCertificateAuthority.create("Guise JA4 test CA").trustPolicy();
-  private static LoopbackServers.HelloCapturingServer capture;
+  private static HelloCatcher capture;
 
   @BeforeAll
   static void start() throws Exception {
-    capture = new LoopbackServers.HelloCapturingServer();
+    capture = new HelloCatcher();
   }
 
   @AfterAll
@@ -48,8 +50,9 @@ class ConscryptJa4Test {
       throws Exception {
     // The capturing server closes after the hello: the handshake must fail, never succeed.
     var failure = assertThrows(ClassifiedIOException.class,
-        () -> LoopbackServers.connect(ENGINE, host, "127.0.0.1", capture.port(), profile, alpn, TRUST));
-    assertNotEquals(dev.guise.api.FailureKind.CERTIFICATE, failure.kind(), failure.getMessage());
+        () -> LoopbackServers.connect(ENGINE, host, "127.0.0.1", capture.port(),
+            profile, alpn, TRUST));
+    assertNotEquals(FailureKind.CERTIFICATE, failure.kind(), failure.getMessage());
     return ClientHello.parse(capture.nextHello());
   }
 

@@ -7,19 +7,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.guise.api.ClassifiedIOException;
 import dev.guise.api.FailureKind;
 import dev.guise.api.TlsConnection;
+import dev.guise.testing.OpenSslServer;
 import dev.guise.testkit.tls.IssuedCertificate;
 import dev.guise.testkit.tls.TestCertificateAuthority;
-import java.io.IOException;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
-import java.net.ServerSocket;
-import java.net.Socket;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -33,9 +25,11 @@ import org.junit.jupiter.params.provider.ValueSource;
  */
 class ConscryptOpenSslTest {
   private static final String HOST = "www.example.test";
-  private static final TestCertificateAuthority CA = TestCertificateAuthority.create("Guise openssl CA");
+  private static final TestCertificateAuthority CA =
+      TestCertificateAuthority.create("Guise openssl CA");
   private static final ConscryptEngine ENGINE = new ConscryptEngine();
-  private static final List<Process> SERVERS = new ArrayList<>();
+  private static OpenSslServer tls13;
+  private static OpenSslServer tls12;
 
   @TempDir static Path dir;
   private static int tls13Port;
@@ -45,48 +39,23 @@ class ConscryptOpenSslTest {
   static void startOpenSsl() throws Exception {
     IssuedCertificate cert = CA.issue(HOST);
     IssuedCertificate.PemFiles pem = cert.writePem(dir.resolve("pem"));
-    tls13Port = start(pem, "-tls1_3");
-    tls12Port = start(pem, "-tls1_2");
+    tls13 = start(pem, "-tls1_3");
+    tls13Port = tls13.port();
+    tls12 = start(pem, "-tls1_2");
+    tls12Port = tls12.port();
   }
 
-  private static int start(IssuedCertificate.PemFiles pem, String version) throws Exception {
-    int port;
-    try (ServerSocket probe = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
-      port = probe.getLocalPort();
-    }
-    Process p;
-    try {
-      p = new ProcessBuilder("openssl", "s_server", "-accept", "127.0.0.1:" + port,
-          "-cert", pem.certificateChain().toString(), "-key", pem.privateKey().toString(),
-          version, "-www", "-alpn", "http/1.1", "-quiet")
-          .redirectErrorStream(true)
-          .redirectOutput(dir.resolve("openssl-" + port + ".log").toFile())
-          .start();
-    } catch (IOException e) {
-      throw new AssertionError("openssl is needed for this test and could not be started: " + e, e);
-    }
-    SERVERS.add(p);
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-    while (true) {
-      try (Socket s = new Socket()) {
-        s.connect(new InetSocketAddress("127.0.0.1", port), 500);
-        return port;
-      } catch (IOException notYet) {
-        if (!p.isAlive() || System.nanoTime() > deadline) {
-          throw new AssertionError("openssl s_server did not start: "
-              + Files.readString(dir.resolve("openssl-" + port + ".log")));
-        }
-        Thread.sleep(50);
-      }
-    }
+  private static OpenSslServer start(IssuedCertificate.PemFiles pem, String version)
+      throws Exception {
+    return new OpenSslServer(pem.certificateChain(), pem.privateKey(),
+        version, "-alpn", "http/1.1", "-quiet");
   }
 
   @AfterAll
   static void stopOpenSsl() throws InterruptedException {
-    for (Process p : SERVERS) {
-      p.destroy();
-      if (!p.waitFor(5, TimeUnit.SECONDS)) {
-        p.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
+    for (OpenSslServer server : new OpenSslServer[] {tls13, tls12}) {
+      if (server != null) {
+        server.close();
       }
     }
   }

@@ -4,24 +4,18 @@ import dev.guise.api.TlsConnectRequest;
 import dev.guise.api.TlsConnection;
 import dev.guise.api.TlsEndpoint;
 import dev.guise.api.TrustPolicy;
+import dev.guise.testing.JdkTlsServer;
 import dev.guise.testkit.tls.IssuedCertificate;
 import java.io.ByteArrayOutputStream;
-import java.io.DataInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.ArrayBlockingQueue;
-import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.TimeUnit;
-import javax.net.ssl.SSLServerSocket;
-import javax.net.ssl.SSLSocket;
 
 /** Loopback peers for the engine's tests. */
 final class LoopbackServers {
@@ -31,7 +25,8 @@ final class LoopbackServers {
 
   /** Connects a plain socket to {@code ip:port} and hands it to the engine. */
   static TlsConnection connect(
-      ConscryptEngine engine, String host, String ip, int port, String profile, TrustPolicy trust)
+      ConscryptEngine engine, String host, String ip, int port, String profile,
+          TrustPolicy trust)
       throws IOException {
     return connect(engine, host, ip, port, profile, List.of(), trust);
   }
@@ -65,134 +60,17 @@ final class LoopbackServers {
   }
 
   /**
-   * A JDK TLS server on a loopback address presenting one certificate. Each connection: handshake,
-   * read the request head, answer {@code 200} with body {@code hello from <address>}, close.
-   * Handshake failures (the client rejecting the certificate) are expected and ignored.
+   * A JDK TLS server on loopback address {@code bind} presenting {@code certificate}, TLS 1.3 and
+   * 1.2 unless {@code protocols} are given, ALPN http/1.1. Each connection: handshake, read the
+   * request head, answer {@code 200} with body {@code hello from <bind>}, close.
    */
-  static final class JdkHttpsServer implements AutoCloseable {
-    private final SSLServerSocket server;
-    private final Thread acceptor;
-
-    JdkHttpsServer(String bindAddress, IssuedCertificate certificate) throws IOException {
-      this(bindAddress, certificate, "TLSv1.3", "TLSv1.2");
-    }
-
-    JdkHttpsServer(String bindAddress, IssuedCertificate certificate, String... protocols)
-        throws IOException {
-      server = (SSLServerSocket) certificate.serverSslContext().getServerSocketFactory()
-          .createServerSocket(0, 16, InetAddress.getByName(bindAddress));
-      server.setEnabledProtocols(protocols);
-      var params = server.getSSLParameters();
-      params.setApplicationProtocols(new String[] {"http/1.1"});
-      server.setSSLParameters(params);
-      acceptor = Thread.ofPlatform().daemon().name("jdk-https-" + bindAddress).start(this::serve);
-    }
-
-    int port() {
-      return server.getLocalPort();
-    }
-
-    private void serve() {
-      while (!server.isClosed()) {
-        try (SSLSocket s = (SSLSocket) server.accept()) {
-          s.setSoTimeout(5000);
-          s.startHandshake();
-          InputStream in = s.getInputStream();
-          int state = 0;
-          while (state < 4) {
-            int b = in.read();
-            if (b < 0) {
-              break;
-            }
-            state = (b == '\r' && (state == 0 || state == 2)) || (b == '\n' && (state == 1 || state == 3))
-                ? state + 1 : 0;
-          }
-          String body = "hello from " + server.getInetAddress().getHostAddress();
-          s.getOutputStream().write(("HTTP/1.1 200 OK\r\nContent-Length: " + body.length()
-              + "\r\nConnection: close\r\n\r\n" + body).getBytes(StandardCharsets.US_ASCII));
-          s.getOutputStream().flush();
-        } catch (IOException expected) {
-          // a rejected certificate ends the handshake from the client side
-        }
-      }
-    }
-
-    @Override
-    public void close() throws Exception {
-      server.close();
-      acceptor.join(5000);
-    }
-  }
-
-  /**
-   * Accepts connections and records the first ClientHello of each (the whole TLS records that
-   * carry it), then closes the connection: no handshake ever completes.
-   */
-  static final class HelloCapturingServer implements AutoCloseable {
-    private final ServerSocket server;
-    private final Thread acceptor;
-    private final BlockingQueue<byte[]> hellos = new ArrayBlockingQueue<>(64);
-
-    HelloCapturingServer() throws IOException {
-      server = new ServerSocket(0, 16, InetAddress.getByName("127.0.0.1"));
-      acceptor = Thread.ofPlatform().daemon().name("hello-capture").start(this::serve);
-    }
-
-    int port() {
-      return server.getLocalPort();
-    }
-
-    /** The next captured hello, waiting at most 5 s. */
-    byte[] nextHello() throws InterruptedException {
-      byte[] hello = hellos.poll(5, TimeUnit.SECONDS);
-      if (hello == null) {
-        throw new AssertionError("no ClientHello captured within 5 s");
-      }
-      return hello;
-    }
-
-    private void serve() {
-      while (!server.isClosed()) {
-        try (Socket s = server.accept()) {
-          s.setSoTimeout(5000);
-          hellos.add(readHelloRecords(new DataInputStream(s.getInputStream())));
-        } catch (IOException e) {
-          // closed server, or a client that gave up
-        }
-      }
-    }
-
-    /** Reads handshake records until they hold one whole handshake message (the ClientHello). */
-    private static byte[] readHelloRecords(DataInputStream in) throws IOException {
-      ByteArrayOutputStream records = new ByteArrayOutputStream();
-      ByteArrayOutputStream handshake = new ByteArrayOutputStream();
-      while (handshake.size() < 4 || handshake.size() < 4 + messageLength(handshake.toByteArray())) {
-        byte[] header = new byte[5];
-        in.readFully(header);
-        if (header[0] != 0x16) {
-          throw new IOException("not a handshake record: " + header[0]);
-        }
-        int length = ((header[3] & 0xff) << 8) | (header[4] & 0xff);
-        if (length > 16384 + 2048 || records.size() > 1 << 17) {
-          throw new IOException("record too long");
-        }
-        byte[] body = new byte[length];
-        in.readFully(body);
-        records.write(header);
-        records.write(body);
-        handshake.write(body);
-      }
-      return records.toByteArray();
-    }
-
-    private static int messageLength(byte[] handshake) {
-      return ((handshake[1] & 0xff) << 16) | ((handshake[2] & 0xff) << 8) | (handshake[3] & 0xff);
-    }
-
-    @Override
-    public void close() throws Exception {
-      server.close();
-      acceptor.join(5000);
-    }
+  static JdkTlsServer https(String bind, IssuedCertificate certificate, String... protocols)
+      throws IOException {
+    return JdkTlsServer.builder(certificate.serverSslContext())
+        .bind(bind)
+        .protocols(protocols.length > 0 ? protocols : new String[] {"TLSv1.3", "TLSv1.2"})
+        .alpn("http/1.1")
+        .body("hello from " + bind)
+        .start();
   }
 }

@@ -2,21 +2,20 @@ package dev.guise.pool.internal.exchange;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import com.fasterxml.jackson.jr.ob.JSON;
 import dev.guise.api.Header;
 import dev.guise.codec.hpack.HpackDecoder;
 import dev.guise.fingerprint.BrowserProfiles;
 import dev.guise.pool.http.HttpRequest;
 import dev.guise.pool.internal.exchange.HttpConnection.ExchangeLimits;
+import dev.guise.testing.ReferenceCaptures;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -26,7 +25,7 @@ import org.junit.jupiter.params.provider.CsvSource;
  * Akamai fingerprint computed from the raw client frames, the frame sequence up to the SETTINGS
  * ACK, the first HEADERS' stream, flags and priority, and the full header list in order (values
  * included; only the User-Agent differs, where the capture's headless token is the desktop one in
- * the profile). Reference: {@code shared/reference/browsers/*.json}.
+ * the profile). Reference: the captures' {@code browsers/*.json}, from testing-support.
  */
 @Timeout(value = 20, unit = TimeUnit.SECONDS)
 class AkamaiFingerprintWireTest {
@@ -34,9 +33,9 @@ class AkamaiFingerprintWireTest {
   @ParameterizedTest
   @CsvSource({"chrome-156, chromium1-conn03", "firefox-153, firefox1-conn06"})
   void serverSeesTheBrowsersHttp2(String profileName, String capture) throws Exception {
-    String json =
-        Files.readString(
-            referenceDir().resolve("browsers/" + capture + ".json"), StandardCharsets.UTF_8);
+    Map<String, Object> http2 = object(
+        JSON.std.mapFrom(ReferenceCaptures.text("browsers/" + capture + ".json")).get("http2"));
+    Map<String, Object> detail = object(http2.get("detail"));
     RequestTemplate profile = RequestTemplate.of(BrowserProfiles.get(profileName));
     try (ScriptedH2Server server = new ScriptedH2Server("h2", s -> {
       s.readPreface();
@@ -49,19 +48,15 @@ class AkamaiFingerprintWireTest {
       s.awaitClientClose();
     })) {
       try (HttpConnection c = TlsPeers.connect(server.port(), List.of("h2"), profile)) {
-        assertEquals(
-            "ok",
-            c.exchange(
-                    HttpRequest.get("https://www.fp-oracle.test/"),
-                    ExchangeLimits.DEFAULT,
-                    TlsPeers.deadline(Duration.ofSeconds(10)))
-                .bodyText());
+        assertEquals("ok", c.exchange(HttpRequest.get("https://www.fp-oracle.test/"),
+            ExchangeLimits.DEFAULT,
+            TlsPeers.deadline(Duration.ofSeconds(10))).bodyText());
       }
       server.close();
       List<ScriptedH2Server.Frame> frames = new ArrayList<>(server.received);
 
-      // Akamai: SETTINGS in order | connection WINDOW_UPDATE | PRIORITY frames | pseudo-header
-      // order
+      // Akamai: SETTINGS in order | connection WINDOW_UPDATE | PRIORITY frames
+      // | pseudo-header order
       StringBuilder akamai = new StringBuilder();
       ScriptedH2Server.Frame settings = frames.get(0);
       assertEquals(4, settings.type());
@@ -78,8 +73,8 @@ class AkamaiFingerprintWireTest {
         if (f.type() == 4 && (f.flags() & 1) != 0) {
           break;
         }
-        sequence.add(
-            name(f.type()) + "(s=" + f.stream() + ",f=0x" + String.format("%02x", f.flags()) + ")");
+        sequence.add(name(f.type()) + "(s=" + f.stream() + ",f=0x"
+            + String.format("%02x", f.flags()) + ")");
         if (firstHeaders == null) {
           if (f.type() == 8 && f.stream() == 0) {
             windowUpdate = f.int32(0) & 0x7fffffffL;
@@ -103,34 +98,38 @@ class AkamaiFingerprintWireTest {
       akamai.append('|').append(windowUpdate == 0 ? "00" : Long.toString(windowUpdate))
           .append('|').append(priorityFrames.isEmpty() ? "0" : String.join(",", priorityFrames))
           .append('|').append(String.join(",", pseudo));
-      assertEquals(field(json, "akamai_fingerprint"), akamai.toString());
+      assertEquals(http2.get("akamai_fingerprint"), akamai.toString());
 
-      List<String> referenceSequence = list(json, "frame_sequence");
+      List<String> referenceSequence = strings(detail.get("frame_sequence"));
       assertEquals(
           referenceSequence.subList(0, referenceSequence.indexOf("SETTINGS(s=0,f=0x01)")),
           sequence);
 
       // Priority of the HEADERS frame: E bit, dependency, weight as captured.
-      String priority = block(json, "first_headers_priority");
+      Map<String, Object> priority = object(detail.get("first_headers_priority"));
       boolean exclusive = (firstHeaders.payload()[0] & 0x80) != 0;
-      assertEquals(priority.contains("\"exclusive\": true"), exclusive);
-      assertEquals(
-          Integer.parseInt(field(priority, "depends_on")), firstHeaders.int32(0) & 0x7fffffff);
-      assertEquals(
-          Integer.parseInt(field(priority, "weight_wire")), firstHeaders.payload()[4] & 0xff);
+      assertEquals(priority.get("exclusive"), exclusive);
+      assertEquals(((Number) priority.get("depends_on")).intValue(),
+          firstHeaders.int32(0) & 0x7fffffff);
+      assertEquals(((Number) priority.get("weight_wire")).intValue(),
+          firstHeaders.payload()[4] & 0xff);
 
-      List<String> referenceOrder = list(json, "first_headers_header_order");
+      List<String> referenceOrder = strings(detail.get("first_headers_header_order"));
       List<String> order = new ArrayList<>();
       for (Header h : sent) {
         order.add(h.name());
       }
       assertEquals(referenceOrder, order, "full header order");
-      List<Header> referenceHeaders = pairs(block(json, "\"first_headers\""));
+      List<Header> referenceHeaders = new ArrayList<>();
+      for (Object pair : (List<?>) detail.get("first_headers")) {
+        List<String> nameAndValue = strings(pair);
+        referenceHeaders.add(new Header(nameAndValue.get(0), nameAndValue.get(1)));
+      }
       for (int i = 0; i < sent.size(); i++) {
         Header expected = referenceHeaders.get(i);
         if (expected.name().equals("user-agent")) {
-          expected =
-              new Header("user-agent", expected.value().replace("HeadlessChrome/", "Chrome/"));
+          expected = new Header("user-agent",
+              expected.value().replace("HeadlessChrome/", "Chrome/"));
         }
         assertEquals(expected, sent.get(i));
       }
@@ -152,69 +151,13 @@ class AkamaiFingerprintWireTest {
     };
   }
 
-  static Path referenceDir() {
-    Path dir = Path.of("").toAbsolutePath();
-    while (dir != null) {
-      Path candidate = dir.resolve("shared/reference");
-      if (Files.isDirectory(candidate)) {
-        return candidate;
-      }
-      dir = dir.getParent();
-    }
-    throw new IllegalStateException(
-        "shared/reference not found above " + Path.of("").toAbsolutePath());
+  @SuppressWarnings("unchecked")
+  private static Map<String, Object> object(Object json) {
+    return (Map<String, Object>) json;
   }
 
-  // Just enough JSON reading for the capture files' flat fields.
-
-  private static String field(String json, String name) {
-    Matcher m =
-        Pattern.compile("\"" + Pattern.quote(name) + "\": (?:\"([^\"]*)\"|([^,}\\s]*))")
-            .matcher(json);
-    if (!m.find()) {
-      throw new IllegalStateException("no " + name);
-    }
-    return m.group(1) != null ? m.group(1) : m.group(2);
-  }
-
-  private static String block(String json, String key) {
-    int at = json.indexOf(key.startsWith("\"") ? key + ":" : "\"" + key + "\":");
-    int start = at + key.length();
-    int depth = 0;
-    for (int i = start; i < json.length(); i++) {
-      char c = json.charAt(i);
-      if (c == '{' || c == '[') {
-        if (depth++ == 0) {
-          start = i;
-        }
-      } else if (c == '}' || c == ']') {
-        if (--depth == 0) {
-          return json.substring(start, i + 1);
-        }
-      }
-    }
-    throw new IllegalStateException("no " + key);
-  }
-
-  private static List<String> list(String json, String key) {
-    List<String> out = new ArrayList<>();
-    Matcher m = Pattern.compile("\"((?:[^\"\\\\]|\\\\.)*)\"").matcher(block(json, key));
-    while (m.find()) {
-      out.add(m.group(1));
-    }
-    return out;
-  }
-
-  private static List<Header> pairs(String block) {
-    List<String> strings = new ArrayList<>();
-    Matcher m = Pattern.compile("\"((?:[^\"\\\\]|\\\\.)*)\"").matcher(block);
-    while (m.find()) {
-      strings.add(m.group(1).replace("\\\"", "\"").replace("\\\\", "\\"));
-    }
-    List<Header> out = new ArrayList<>();
-    for (int i = 0; i + 1 < strings.size(); i += 2) {
-      out.add(new Header(strings.get(i), strings.get(i + 1)));
-    }
-    return out;
+  @SuppressWarnings("unchecked")
+  private static List<String> strings(Object json) {
+    return (List<String>) json;
   }
 }

@@ -1,6 +1,9 @@
 /**
- * Test support for Guise: a loopback HTTPS server with fingerprint capture and fault injection,
- * and a throw-away certificate authority. Never used by production modules.
+ * Guise's loopback peer: an HTTPS server with fingerprint capture and fault injection, and a
+ * throw-away certificate authority. Tests of every module run against it, and so does the
+ * {@code guise demo} command (module {@code dev.guise.cli}), which shows the pool working on a
+ * machine with no network; no library module (api, codec, the pool, the engines) depends on it.
+ * Support that only tests need (captures, clocks, TLS peers) is in {@code testing-support}.
  *
  * <p>{@link dev.guise.testkit.TestServer} speaks HTTP/1.1 and HTTP/2 on many loopback addresses
  * and records each client's ClientHello (JA3/JA4) and HTTP/2 frames (Akamai fingerprint); its

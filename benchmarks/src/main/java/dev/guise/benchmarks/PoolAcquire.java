@@ -79,8 +79,8 @@ public class PoolAcquire {
             .engine("jdk")
             .alpn(List.of("http/1.1"))
             .trust(TrustPolicy.onlyAnchors(List.of(server.ca())))
-            .maxConnectionsPerIp(CONNECTIONS)
-            .maxConnectionsPerHost(CONNECTIONS)
+            .limits(l -> l.withMaxConnectionsPerIp(CONNECTIONS)
+                .withMaxConnectionsPerHost(CONNECTIONS))
             .build());
         url = URI.create("https://localhost:" + server.port() + "/");
         ip = InetAddress.getByName("127.0.0.1");

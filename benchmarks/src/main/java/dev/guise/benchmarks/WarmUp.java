@@ -79,8 +79,8 @@ public class WarmUp {
           .engine(subject.substring("guise-".length()))
           .trust(TrustPolicy.onlyAnchors(List.of(server.ca())))
           .validator(Providers.connectionValidator("head-path"))
-          .warmUpParallelism(PARALLELISM)
-          .connectTimeout(Duration.ofSeconds(20))
+          .limits(l -> l.withWarmUpParallelism(PARALLELISM))
+          .timeouts(t -> t.withConnect(Duration.ofSeconds(20)))
           .build());
     } else {
       peer = HttpSubject.create(subject, true, server, 1, ips);

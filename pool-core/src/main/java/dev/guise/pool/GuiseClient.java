@@ -53,8 +53,8 @@ public final class GuiseClient implements AutoCloseable {
 
   public GuiseClient(HotConnectionPool pool) {
     this.pool = pool;
-    this.budget = new RetryBudget(pool.config().retryBudgetRatio(),
-        pool.config().retryBudgetMinPerSecond(), System.nanoTime());
+    this.budget = new RetryBudget(pool.config().retryBudget().ratio(),
+        pool.config().retryBudget().minPerSecond(), System.nanoTime());
   }
 
   /** Sends {@code request} to an IP the pool chooses; blocks until it ends or its deadline passes. */
@@ -67,7 +67,7 @@ public final class GuiseClient implements AutoCloseable {
    * over another connection.
    */
   public HttpResponse send(HttpRequest request, InetAddress ip) throws IOException {
-    Duration timeout = request.timeout().orElse(pool.config().requestTimeout());
+    Duration timeout = request.timeout().orElse(pool.config().timeouts().request());
     long deadline = System.nanoTime() + timeout.toNanos();
     HostKey key = HotConnectionPool.key(request.uri());
     List<ClassifiedFailure> failures = new ArrayList<>();
@@ -85,7 +85,7 @@ public final class GuiseClient implements AutoCloseable {
         if (outcome.failure() == null) {
           lease.close();
           budget.recordSuccess();
-          pool.metrics().requestEnded(key.host(), true, attempt, null);
+          pool.counters().requestEnded(key.host(), true, attempt, null);
           return outcome.response();
         }
         failure = outcome.failure();
@@ -93,7 +93,7 @@ public final class GuiseClient implements AutoCloseable {
       } catch (ClassifiedIOException e) {
         failure = e.failure();
         if (!sent) {
-          pool.metrics().attemptFailed(null, request.method(), failure);
+          pool.counters().attemptFailed(null, request.method(), failure);
         }
       } finally {
         if (lease != null) {
@@ -103,21 +103,21 @@ public final class GuiseClient implements AutoCloseable {
       failures.add(failure);
       String stop = whyNotRetry(request, failure, sent, attempt, deadline);
       if (stop != null) {
-        pool.metrics().requestEnded(key.host(), false, attempt, failure);
+        pool.counters().requestEnded(key.host(), false, attempt, failure);
         throw new RequestFailedException(failures, stop);
       }
       RetryDecision decision = pool.config().retryPolicy().decide(new RetryContext(
           attempt, failure, Duration.ofNanos(deadline - System.nanoTime()), request.isIdempotent()));
       if (decision instanceof RetryDecision.GiveUp(String reason)) {
-        pool.metrics().requestEnded(key.host(), false, attempt, failure);
+        pool.counters().requestEnded(key.host(), false, attempt, failure);
         throw new RequestFailedException(failures, reason);
       }
       if (!budget.tryRetry(System.nanoTime())) {
-        pool.metrics().requestEnded(key.host(), false, attempt, failure);
+        pool.counters().requestEnded(key.host(), false, attempt, failure);
         throw new RequestFailedException(failures, "the pool's retry budget is spent");
       }
       Duration delay = ((RetryDecision.Retry) decision).delay();
-      pool.metrics().retrying(key.host(), attempt, failure, delay);
+      pool.counters().retrying(key.host(), attempt, failure, delay);
       sleep(delay, failures);
     }
   }

@@ -12,9 +12,8 @@ import dev.guise.pool.internal.DefaultConnectionFactory;
 import dev.guise.pool.internal.FingerprintSelector;
 import dev.guise.pool.internal.HostKey;
 import dev.guise.pool.internal.IpAccessController;
-import dev.guise.pool.internal.PoolMetrics;
+import dev.guise.pool.internal.PoolCounters;
 import dev.guise.pool.stats.ConnectionState;
-import dev.guise.pool.stats.PoolListener;
 import dev.guise.pool.stats.PoolStats;
 import java.io.IOException;
 import java.net.InetAddress;
@@ -22,15 +21,19 @@ import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.EnumMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.UnaryOperator;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -40,7 +43,8 @@ import org.slf4j.LoggerFactory;
  *
  * <ul>
  *   <li>{@link #connectionToIp(URI, InetAddress)} leases a connection to the URL's host at one IP:
- *       a healthy one reused (validated first when it idled longer than {@code revalidateAfterIdle}),
+ *       a healthy one reused (validated first when it idled longer than
+ *       {@code healthChecks().revalidateAfterIdle()}),
  *       or a new one opened with the configured engine and profile, validated.
  *   <li>{@link #connection(URI)} lets the pool choose the IP: round robin over the host's known,
  *       allowed (not banned) IPs. IPs come from {@link #addIps}, {@link #warmUp}, or, when none are
@@ -62,7 +66,7 @@ public final class HotConnectionPool implements AutoCloseable {
 
   private final PoolConfig config;
   private final IpAccessController access;
-  private final PoolMetrics metrics = new PoolMetrics();
+  private final PoolCounters counters;
   private final ConnectionManager manager;
   private final FingerprintSelector selector;
   private final ExecutorService workers;
@@ -72,26 +76,31 @@ public final class HotConnectionPool implements AutoCloseable {
   private final long leaseTimeoutNanos;
 
   private HotConnectionPool(PoolConfig config, ConnectionFactory factory, String engineName,
-      boolean background, java.util.function.UnaryOperator<String> canonicalProfile) {
+      boolean background, UnaryOperator<String> canonicalProfile) {
     this.config = config;
     this.engineName = engineName;
-    this.leaseTimeoutNanos = config.acquireTimeout().plus(config.connectTimeout()).toNanos();
-    this.access = new IpAccessController(config.banDuration(), config.strikesToBan());
+    // The listener exists before the first connection can open, so it hears every event.
+    this.counters = new PoolCounters(config.eventListenerFactory().create());
+    this.leaseTimeoutNanos =
+        config.timeouts().acquire().plus(config.timeouts().connect()).toNanos();
+    this.access = new IpAccessController(
+        config.healthChecks().banDuration(), config.healthChecks().strikesToBan());
     // Aliases ("chrome") become the names connections report ("chrome-156"), so a response, its
     // lease and its TLS facts all name the profile the same way.
-    Map<String, Integer> profiles = new java.util.LinkedHashMap<>();
+    Map<String, Integer> profiles = new LinkedHashMap<>();
     config.profiles().forEach((name, weight) ->
         profiles.merge(canonicalProfile.apply(name), weight, Integer::sum));
     this.selector = new FingerprintSelector(profiles, config.seed());
     this.workers = Executors.newThreadPerTaskExecutor(
         Thread.ofVirtual().name("guise-pool-worker-", 0).factory());
-    this.manager = new ConnectionManager(config, factory, access, metrics, selector, workers);
+    this.manager = new ConnectionManager(config, factory, access, counters, selector, workers);
     if (background) {
       healthChecker = Executors.newSingleThreadScheduledExecutor(
           Thread.ofPlatform().daemon().name("guise-health-checker").factory());
-      long period = Math.max(100, Math.min(config.healthCheckInterval().toMillis(),
-          config.idleTimeout().toMillis()) / 2);
-      healthChecker.scheduleWithFixedDelay(this::checkHealthQuietly, period, period, TimeUnit.MILLISECONDS);
+      long period = Math.max(100, Math.min(config.healthChecks().interval().toMillis(),
+          config.timeouts().idle().toMillis()) / 2);
+      healthChecker.scheduleWithFixedDelay(
+          this::checkHealthQuietly, period, period, TimeUnit.MILLISECONDS);
     } else {
       healthChecker = null;
     }
@@ -163,7 +172,8 @@ public final class HotConnectionPool implements AutoCloseable {
     return lease(key, null, -1, System.nanoTime() + leaseTimeoutNanos);
   }
 
-  ConnectionLease lease(HostKey key, InetAddress ip, long avoid, long deadlineNanos) throws IOException {
+  ConnectionLease lease(HostKey key, InetAddress ip, long avoid, long deadlineNanos)
+      throws IOException {
     return new ConnectionLease(this, manager.acquire(key, ip, avoid, deadlineNanos), key);
   }
 
@@ -176,7 +186,7 @@ public final class HotConnectionPool implements AutoCloseable {
 
   /**
    * Opens (and validates, when a validator is configured) a connection to each of {@code ips},
-   * at most {@code warmUpParallelism} at once, and adds the IPs to the host's list. An IP that
+   * at most {@code limits().warmUpParallelism()} at once, and adds the IPs to the host's list. An IP that
    * already has a connection counts as ready. Blocks until every IP is done; each IP takes at most
    * the connect timeout plus the validation timeout.
    */
@@ -185,18 +195,18 @@ public final class HotConnectionPool implements AutoCloseable {
     HostKey key = new HostKey(host, port);
     manager.addIps(key, ips);
     long started = System.nanoTime();
-    Semaphore permits = new Semaphore(config.warmUpParallelism());
+    Semaphore permits = new Semaphore(config.limits().warmUpParallelism());
     AtomicInteger done = new AtomicInteger();
     AtomicInteger ready = new AtomicInteger();
     Map<FailureKind, Integer> failures = new ConcurrentHashMap<>();
-    List<java.util.concurrent.Future<?>> futures = new ArrayList<>(ips.size());
+    List<Future<?>> futures = new ArrayList<>(ips.size());
     for (InetAddress ip : ips) {
       permits.acquire();
       futures.add(workers.submit(() -> {
         ClassifiedFailure failure = null;
         try {
           long deadline = System.nanoTime()
-              + config.connectTimeout().plus(config.validationTimeout()).toNanos();
+              + config.timeouts().connect().plus(config.timeouts().validation()).toNanos();
           ConnectionManager.Lease l = manager.acquire(key, ip, -1, deadline);
           manager.release(l, PoolAction.KEEP, true);
           ready.incrementAndGet();
@@ -216,17 +226,12 @@ public final class HotConnectionPool implements AutoCloseable {
     for (var f : futures) {
       try {
         f.get();
-      } catch (java.util.concurrent.ExecutionException e) {
+      } catch (ExecutionException e) {
         throw new IllegalStateException("warm-up task failed unexpectedly", e.getCause());
       }
     }
     return new WarmUpSummary(host, ips.size(), ready.get(), failures,
         Duration.ofNanos(System.nanoTime() - started));
-  }
-
-  /** Adds a listener for the pool's events. */
-  public void addListener(PoolListener listener) {
-    metrics.addListener(listener);
   }
 
   /** A snapshot of the pool's connections and counters. */
@@ -242,16 +247,17 @@ public final class HotConnectionPool implements AutoCloseable {
     List<PoolStats.ActiveBan> bans = access.bans(now).stream()
         .map(b -> new PoolStats.ActiveBan(b.host().toString(), b.ip(), b.until(), b.reason()))
         .toList();
-    return new PoolStats(byState, ips, metrics.handshakesCount(), metrics.failedHandshakesCount(),
-        metrics.requestsCount(), metrics.reusedRequestsCount(), metrics.retriesCount(),
-        metrics.retriedRequestsSucceededCount(), metrics.retriedRequestsCount(),
-        metrics.failuresByKind(), metrics.bansCount(), bans);
+    return new PoolStats(byState, ips, counters.handshakesCount(),
+        counters.failedHandshakesCount(), counters.requestsCount(),
+        counters.reusedRequestsCount(), counters.retriesCount(),
+        counters.retriedRequestsSucceededCount(), counters.retriedRequestsCount(),
+        counters.failuresByKind(), counters.bansCount(), bans);
   }
 
   // Plumbing for ConnectionLease and GuiseClient.
 
-  PoolMetrics metrics() {
-    return metrics;
+  PoolCounters counters() {
+    return counters;
   }
 
   ClassifiedFailure classify(Throwable e, TlsEndpoint endpoint) {

@@ -73,7 +73,7 @@ class BodyBombEndToEndTest {
         HotConnectionPool pool = HotConnectionPool.create(PoolConfig.builder()
             .engine("jdk")
             .trust(server.certificateAuthority().trustPolicy())
-            .maxResponseBodyBytes(LIMIT)
+            .limits(l -> l.withMaxResponseBodyBytes(LIMIT))
             .retryPolicy(new LinearRetryPolicy(Duration.ZERO, 3))
             .build());
         GuiseClient client = new GuiseClient(pool)) {

@@ -120,7 +120,8 @@ class PoolIntegrationTest {
   @Test
   void hundredsOfVirtualThreadsThroughASmallHttp1Pool() throws Exception {
     TestServer s = server(4, "http/1.1");
-    HotConnectionPool pool = pool(s, PoolConfig.builder().maxConnectionsPerIp(3));
+    HotConnectionPool pool = pool(s, PoolConfig.builder().limits(l -> l
+        .withMaxConnectionsPerIp(3)));
     pool.addIps(HOST, s.port(), s.addresses());
     GuiseClient client = client(pool);
     AtomicInteger ok = new AtomicInteger();
@@ -194,7 +195,7 @@ class PoolIntegrationTest {
   void rateLimitsHonourRetryAfter() throws Exception {
     TestServer s = server(1);
     s.faults().add(FaultScope.everywhere(), Fault.tooManyRequests(1).times(1));
-    HotConnectionPool pool = pool(s, PoolConfig.builder().strikesToBan(5));
+    HotConnectionPool pool = pool(s, PoolConfig.builder().healthChecks(h -> h.withStrikesToBan(5)));
     GuiseClient client = client(pool);
     long start = System.nanoTime();
     HttpResponse r = client.send(HttpRequest.get(url(s, "/").toString()), s.addresses().get(0));

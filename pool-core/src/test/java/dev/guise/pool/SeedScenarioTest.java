@@ -33,8 +33,7 @@ class SeedScenarioTest {
             .engine("jdk")
             .trust(server.certificateAuthority().trustPolicy())
             .validator(Providers.connectionValidator("head-path"))
-            .warmUpParallelism(64)
-            .maxConnectionsPerHost(2000)
+            .limits(l -> l.withWarmUpParallelism(64).withMaxConnectionsPerHost(2000))
             .build());
         GuiseClient client = new GuiseClient(pool)) {
       WarmUpSummary warm = pool.warmUp(HOST, server.port(), server.addresses(), WarmUpProgress.NONE);

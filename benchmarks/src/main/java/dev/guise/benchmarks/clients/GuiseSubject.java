@@ -35,8 +35,8 @@ final class GuiseSubject implements HttpSubject {
         .profile(profile)
         .alpn(h2 ? List.of("h2", "http/1.1") : List.of("http/1.1"))
         .trust(TrustPolicy.onlyAnchors(List.of(server.ca())))
-        .maxConnectionsPerIp(maxConnections)
-        .maxConnectionsPerHost(totalConnections)
+        .limits(l -> l.withMaxConnectionsPerIp(maxConnections)
+            .withMaxConnectionsPerHost(totalConnections))
         .build());
     pool.addIps(HOST, port, List.of(InetAddress.getByName("127.0.0.1")));
     this.client = new GuiseClient(pool);

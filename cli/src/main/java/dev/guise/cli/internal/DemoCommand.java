@@ -105,8 +105,7 @@ final class DemoCommand implements Command {
           .engine(choice.name())
           .profile(choice.offer().profile())
           .trust(server.certificateAuthority().trustPolicy())
-          .connectTimeout(Duration.ofSeconds(10))
-          .requestTimeout(Duration.ofSeconds(20))
+          .timeouts(t -> t.withConnect(Duration.ofSeconds(10)).withRequest(Duration.ofSeconds(20)))
           .build();
       try (HotConnectionPool pool = HotConnectionPool.create(config);
           GuiseClient client = new GuiseClient(pool)) {

@@ -99,11 +99,10 @@ final class FetchCommand implements Command {
         .engine(choice.name())
         .profile(choice.offer().profile())
         .trust(trust)
-        .connectTimeout(min(timeout, Duration.ofSeconds(30)))
-        .requestTimeout(timeout)
-        .acquireTimeout(timeout)
+        .timeouts(t -> t.withConnect(min(timeout, Duration.ofSeconds(30))).withRequest(timeout)
+            .withAcquire(timeout))
         // One request to one host: banning its IP after repeated refusals would only hide the cause.
-        .strikesToBan(1000);
+        .healthChecks(h -> h.withStrikesToBan(1000));
     if (args.flag("http1")) {
       config.alpn(List.of(HttpProtocol.HTTP_1_1.alpn()));
     }

@@ -11,6 +11,7 @@ import dev.guise.api.spi.ConnectionValidator;
 import dev.guise.api.spi.FailureClassifier;
 import dev.guise.pool.stats.ConnectionState;
 import dev.guise.pool.config.PoolConfig;
+import dev.guise.pool.stats.PoolEventListener;
 import dev.guise.pool.internal.HostEntry.IpSlot;
 import dev.guise.pool.internal.http.HttpConnection;
 import java.io.IOException;
@@ -49,7 +50,7 @@ public final class ConnectionManager implements AutoCloseable {
   private final PoolConfig config;
   private final ConnectionFactory factory;
   private final IpAccessController access;
-  private final PoolEvents events;
+  private final PoolEventListener events;
   private final Clock clock;
   private final FingerprintSelector selector;
   private final Executor validationExecutor;
@@ -63,7 +64,7 @@ public final class ConnectionManager implements AutoCloseable {
   private final long acquireTimeoutNanos;
 
   public ConnectionManager(PoolConfig config, ConnectionFactory factory, IpAccessController access,
-      PoolEvents events, FingerprintSelector selector, Executor validationExecutor) {
+      PoolEventListener events, FingerprintSelector selector, Executor validationExecutor) {
     this.config = config;
     this.factory = factory;
     this.access = access;
@@ -71,11 +72,11 @@ public final class ConnectionManager implements AutoCloseable {
     this.clock = config.clock();
     this.selector = selector;
     this.validationExecutor = validationExecutor;
-    this.revalidateAfterIdleMillis = config.revalidateAfterIdle().toMillis();
-    this.maxLifetimeMillis = config.maxLifetime().toMillis();
-    this.idleTimeoutMillis = config.idleTimeout().toMillis();
-    this.healthCheckIntervalMillis = config.healthCheckInterval().toMillis();
-    this.acquireTimeoutNanos = config.acquireTimeout().toNanos();
+    this.revalidateAfterIdleMillis = config.healthChecks().revalidateAfterIdle().toMillis();
+    this.maxLifetimeMillis = config.timeouts().maxLifetime().toMillis();
+    this.idleTimeoutMillis = config.timeouts().idle().toMillis();
+    this.healthCheckIntervalMillis = config.healthChecks().interval().toMillis();
+    this.acquireTimeoutNanos = config.timeouts().acquire().toNanos();
   }
 
   /** A lease on a connection, returned by {@link #acquire}; give it back with {@link #release}. */
@@ -305,7 +306,8 @@ public final class ConnectionManager implements AutoCloseable {
           if (mayMultiplex && slot.connecting > 0) {
             continue;
           }
-          if (slot.count() < config.maxConnectionsPerIp() && h.connections < config.maxConnectionsPerHost()) {
+          if (slot.count() < config.limits().maxConnectionsPerIp()
+              && h.connections < config.limits().maxConnectionsPerHost()) {
             slot.connecting++;
             h.connections++;
             advanceCursor(h, pinned, i, n);
@@ -331,8 +333,9 @@ public final class ConnectionManager implements AutoCloseable {
         if (left <= 0) {
           throw new ClassifiedIOException(FailureKind.POOL_EXHAUSTED, true, PoolAction.KEEP,
               "no connection to " + key + (pinned == null ? "" : " at " + pinned.getHostAddress())
-                  + " within " + config.acquireTimeout().toMillis() + " ms (limits: "
-                  + config.maxConnectionsPerIp() + " per IP, " + config.maxConnectionsPerHost()
+                  + " within " + config.timeouts().acquire().toMillis() + " ms (limits: "
+                  + config.limits().maxConnectionsPerIp() + " per IP, "
+                  + config.limits().maxConnectionsPerHost()
                   + " per host)", null);
         }
         try {
@@ -425,7 +428,7 @@ public final class ConnectionManager implements AutoCloseable {
     TlsEndpoint endpoint = new TlsEndpoint(key.host(), ip, key.port());
     String profile = selector.next();
     long started = System.nanoTime();
-    long openDeadline = Math.min(deadlineNanos, started + config.connectTimeout().toNanos());
+    long openDeadline = Math.min(deadlineNanos, started + config.timeouts().connect().toNanos());
     HttpConnection http;
     try {
       http = factory.open(endpoint, profile, openDeadline);
@@ -497,7 +500,8 @@ public final class ConnectionManager implements AutoCloseable {
 
   ValidationResult validate(PooledConnection c) {
     ConnectionValidator v = config.validator().orElseThrow();
-    ValidationResult r = v.validate(new ConnectionProbe(c, clock, config), config.validationTimeout());
+    ValidationResult r =
+        v.validate(new ConnectionProbe(c, clock, config), config.timeouts().validation());
     if (r.healthy()) {
       HostEntry h = c.owner;
       h.lock.lock();
@@ -521,7 +525,7 @@ public final class ConnectionManager implements AutoCloseable {
   public void applyIpAction(HostKey key, InetAddress ip, ClassifiedFailure f) {
     IpAccessController.Ban ban = access.apply(key, ip, f.action(), f.message(), clock.instant());
     if (ban != null) {
-      events.ipBanned(ban);
+      events.ipBanned(ban.host().host(), ban.ip(), ban.until(), ban.reason());
       retireIp(key, ip, "IP banned: " + f.message());
     }
   }
@@ -700,7 +704,7 @@ public final class ConnectionManager implements AutoCloseable {
             } else if (now - c.lastUsedAt >= idleTimeoutMillis) {
               reason = "idle longer than the idle timeout";
               idle++;
-            } else if (c.errors >= config.errorThreshold()) {
+            } else if (c.errors >= config.healthChecks().errorThreshold()) {
               c.state = ConnectionState.UNHEALTHY;
               reason = "unhealthy: " + c.errors + " errors";
               unhealthy++;
@@ -747,7 +751,7 @@ public final class ConnectionManager implements AutoCloseable {
       });
     }
     try {
-      done.await(config.validationTimeout().toMillis() + 1000, TimeUnit.MILLISECONDS);
+      done.await(config.timeouts().validation().toMillis() + 1000, TimeUnit.MILLISECONDS);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }

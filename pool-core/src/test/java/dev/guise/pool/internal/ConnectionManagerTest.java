@@ -16,6 +16,7 @@ import dev.guise.api.ValidationTarget;
 import dev.guise.api.spi.ConnectionValidator;
 import dev.guise.pool.stats.ConnectionState;
 import dev.guise.pool.config.PoolConfig;
+import dev.guise.pool.stats.PoolEventListener;
 import java.net.ConnectException;
 import java.net.InetAddress;
 import java.time.Duration;
@@ -79,7 +80,8 @@ class ConnectionManagerTest {
       return c;
     };
     return new ConnectionManager(config, factory,
-        new IpAccessController(config.banDuration(), config.strikesToBan()), PoolEvents.NONE,
+        new IpAccessController(config.healthChecks().banDuration(),
+            config.healthChecks().strikesToBan()), PoolEventListener.NONE,
         new FingerprintSelector(config.profiles(), 1), Runnable::run);
   }
 
@@ -129,7 +131,8 @@ class ConnectionManagerTest {
 
   @Test
   void theLimitMakesCallersWaitThenFailClearly() throws Exception {
-    var m = manager(PoolConfig.builder().maxConnectionsPerIp(1).acquireTimeout(Duration.ofMillis(50)));
+    var m = manager(PoolConfig.builder().limits(l -> l.withMaxConnectionsPerIp(1)).timeouts(t -> t
+        .withAcquire(Duration.ofMillis(50))));
     var held = m.acquire(HOST, ip(1), -1, deadline());
     var e = assertThrows(ClassifiedIOException.class, () -> m.acquire(HOST, ip(1), -1, deadline()));
     assertEquals(FailureKind.POOL_EXHAUSTED, e.kind());
@@ -141,7 +144,7 @@ class ConnectionManagerTest {
 
   @Test
   void aWaiterGetsTheConnectionReleasedMeanwhile() throws Exception {
-    var m = manager(PoolConfig.builder().maxConnectionsPerIp(1));
+    var m = manager(PoolConfig.builder().limits(l -> l.withMaxConnectionsPerIp(1)));
     var held = m.acquire(HOST, ip(1), -1, deadline());
     try (var exec = Executors.newVirtualThreadPerTaskExecutor()) {
       var waiter = exec.submit(() -> m.acquire(HOST, ip(1), -1, deadline()));
@@ -210,7 +213,8 @@ class ConnectionManagerTest {
 
   @Test
   void aBanKeepsTheIpOutUntilItExpires() throws Exception {
-    var m = manager(PoolConfig.builder().banDuration(Duration.ofMinutes(10)));
+    var m = manager(PoolConfig.builder().healthChecks(h -> h
+        .withBanDuration(Duration.ofMinutes(10))));
     m.addIps(HOST, List.of(ip(1), ip(2)));
     var a = m.acquire(HOST, ip(1), -1, deadline());
     m.release(a, PoolAction.KEEP, true); // idle connection on ip 1
@@ -232,7 +236,7 @@ class ConnectionManagerTest {
 
   @Test
   void refusedConnectionsAreStrikesAndEnoughStrikesBan() throws Exception {
-    var m = manager(PoolConfig.builder().strikesToBan(3));
+    var m = manager(PoolConfig.builder().healthChecks(h -> h.withStrikesToBan(3)));
     refusing.add(ip(1));
     for (int i = 0; i < 3; i++) {
       var e = assertThrows(ClassifiedIOException.class, () -> m.acquire(HOST, ip(1), -1, deadline()));
@@ -247,7 +251,8 @@ class ConnectionManagerTest {
 
   @Test
   void healthCheckClosesIdleAndOldConnections() throws Exception {
-    var m = manager(PoolConfig.builder().idleTimeout(Duration.ofSeconds(60)).maxLifetime(Duration.ofSeconds(300)));
+    var m = manager(PoolConfig.builder().timeouts(t -> t.withIdle(Duration.ofSeconds(60))
+        .withMaxLifetime(Duration.ofSeconds(300))));
     var a = m.acquire(HOST, ip(1), -1, deadline());
     var b = m.acquire(HOST, ip(1), -1, deadline());
     m.release(a, PoolAction.KEEP, true);
@@ -269,7 +274,8 @@ class ConnectionManagerTest {
 
   @Test
   void healthCheckRetiresOldIdleConnections() throws Exception {
-    var m = manager(PoolConfig.builder().idleTimeout(Duration.ofSeconds(60)).maxLifetime(Duration.ofSeconds(100)));
+    var m = manager(PoolConfig.builder().timeouts(t -> t.withIdle(Duration.ofSeconds(60))
+        .withMaxLifetime(Duration.ofSeconds(100))));
     var a = m.acquire(HOST, ip(1), -1, deadline());
     m.release(a, PoolAction.KEEP, true);
     for (int i = 0; i < 3; i++) {
@@ -285,7 +291,7 @@ class ConnectionManagerTest {
 
   @Test
   void errorsPastTheThresholdMakeAConnectionUnhealthy() throws Exception {
-    var m = manager(PoolConfig.builder().errorThreshold(3));
+    var m = manager(PoolConfig.builder().healthChecks(h -> h.withErrorThreshold(3)));
     for (int i = 0; i < 3; i++) {
       var l = m.acquire(HOST, ip(1), -1, deadline());
       m.release(l, PoolAction.KEEP, false);
@@ -298,7 +304,8 @@ class ConnectionManagerTest {
 
   @Test
   void healthCheckRevalidatesAndClosesWhatFails() throws Exception {
-    var m = manager(PoolConfig.builder().validator(validator).healthCheckInterval(Duration.ofSeconds(30)));
+    var m = manager(PoolConfig.builder().validator(validator).healthChecks(h -> h
+        .withInterval(Duration.ofSeconds(30))));
     var a = m.acquire(HOST, ip(1), -1, deadline());
     var b = m.acquire(HOST, ip(1), -1, deadline());
     m.release(a, PoolAction.KEEP, true);
@@ -318,7 +325,8 @@ class ConnectionManagerTest {
 
   @Test
   void aLongIdleConnectionIsValidatedBeforeReuse() throws Exception {
-    var m = manager(PoolConfig.builder().validator(validator).revalidateAfterIdle(Duration.ofSeconds(30)));
+    var m = manager(PoolConfig.builder().validator(validator).healthChecks(h -> h
+        .withRevalidateAfterIdle(Duration.ofSeconds(30))));
     var a = m.acquire(HOST, ip(1), -1, deadline());
     m.release(a, PoolAction.KEEP, true);
     int before = validations.get();
@@ -360,7 +368,7 @@ class ConnectionManagerTest {
 
   @Test
   void hundredsOfVirtualThreadsNeverShareAnHttp1Connection() throws Exception {
-    var m = manager(PoolConfig.builder().maxConnectionsPerIp(4));
+    var m = manager(PoolConfig.builder().limits(l -> l.withMaxConnectionsPerIp(4)));
     m.addIps(HOST, List.of(ip(1), ip(2)));
     AtomicInteger done = new AtomicInteger();
     try (var exec = Executors.newVirtualThreadPerTaskExecutor()) {
@@ -421,14 +429,13 @@ class ConnectionManagerTest {
       }
     };
     var m = manager(PoolConfig.builder()
-        .maxConnectionsPerIp(3)
+        .limits(l -> l.withMaxConnectionsPerIp(3))
         .validator(exchanging)
-        .healthCheckInterval(Duration.ofSeconds(10))
-        .revalidateAfterIdle(Duration.ofSeconds(5))
-        .idleTimeout(Duration.ofSeconds(60))
-        .maxLifetime(Duration.ofMinutes(10))
-        .banDuration(Duration.ofSeconds(30))
-        .acquireTimeout(Duration.ofSeconds(5)));
+        .healthChecks(h -> h.withInterval(Duration.ofSeconds(10))
+            .withRevalidateAfterIdle(Duration.ofSeconds(5)))
+        .timeouts(t -> t.withIdle(Duration.ofSeconds(60)).withMaxLifetime(Duration.ofMinutes(10)))
+        .healthChecks(h -> h.withBanDuration(Duration.ofSeconds(30)))
+        .timeouts(t -> t.withAcquire(Duration.ofSeconds(5))));
     List<InetAddress> ips = List.of(ip(1), ip(2), ip(3));
     m.addIps(HOST, ips);
     AtomicBoolean stop = new AtomicBoolean();

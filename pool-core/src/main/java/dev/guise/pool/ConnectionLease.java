@@ -91,7 +91,8 @@ public final class ConnectionLease implements AutoCloseable {
     }
     if (!request.host().equalsIgnoreCase(host.host()) || request.port() != host.port()) {
       throw new ClassifiedIOException(FailureKind.INVALID_REQUEST, false, PoolAction.KEEP,
-          "request for " + request.host() + ":" + request.port() + " on a connection to " + host, null);
+          "request for " + request.host() + ":" + request.port() + " on a connection to " + host,
+          null);
     }
     boolean reused = lease.reused() || usedOnce;
     usedOnce = true;
@@ -106,10 +107,11 @@ public final class ConnectionLease implements AutoCloseable {
       ClassifiedFailure f = pool.classify(e, endpoint());
       fail(f);
       pool.counters().attemptFailed(endpoint(), request.method(), f);
-      throw e instanceof ClassifiedIOException c && c.failure() == f ? c : new ClassifiedIOException(f);
+      throw e instanceof ClassifiedIOException c && c.failure() == f
+          ? c : new ClassifiedIOException(f);
     }
-    HttpResponse response = new HttpResponse(raw.status(), raw.headers(), raw.body(), raw.trailers(),
-        raw.protocol(), endpoint(), profile(), reused);
+    HttpResponse response = new HttpResponse(raw.status(), raw.headers(), raw.body(),
+        raw.trailers(), raw.protocol(), endpoint(), profile(), reused);
     pool.counters().attemptAnswered(endpoint(), request.method(), response.status(), reused,
         Duration.ofNanos(System.nanoTime() - started));
     ResponseVerdict verdict = pool.config().classifier()

@@ -186,9 +186,9 @@ public final class HotConnectionPool implements AutoCloseable {
 
   /**
    * Opens (and validates, when a validator is configured) a connection to each of {@code ips},
-   * at most {@code limits().warmUpParallelism()} at once, and adds the IPs to the host's list. An IP that
-   * already has a connection counts as ready. Blocks until every IP is done; each IP takes at most
-   * the connect timeout plus the validation timeout.
+   * at most {@code limits().warmUpParallelism()} at once, and adds the IPs to the host's list. An
+   * IP that already has a connection counts as ready. Blocks until every IP is done; each IP takes
+   * at most the connect timeout plus the validation timeout.
    */
   public WarmUpSummary warmUp(String host, int port, List<InetAddress> ips, WarmUpProgress progress)
       throws InterruptedException {
@@ -262,7 +262,8 @@ public final class HotConnectionPool implements AutoCloseable {
 
   ClassifiedFailure classify(Throwable e, TlsEndpoint endpoint) {
     return config.classifier().classify(e, endpoint).orElseGet(() -> ClassifiedFailure.of(
-        FailureKind.UNKNOWN, false, PoolAction.DISCARD_CONNECTION, String.valueOf(e.getMessage()), e));
+        FailureKind.UNKNOWN, false, PoolAction.DISCARD_CONNECTION, String.valueOf(e.getMessage()),
+        e));
   }
 
   void applyIpAction(HostKey host, InetAddress ip, ClassifiedFailure f) {

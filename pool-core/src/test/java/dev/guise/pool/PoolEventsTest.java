@@ -34,7 +34,8 @@ class PoolEventsTest {
   private static final String HOST = "www.events.test";
 
   @Test
-  void listenersAndJfrSeeHandshakesRequestsRetriesBansAndEvictions(@TempDir Path dir) throws Exception {
+  void listenersAndJfrSeeHandshakesRequestsRetriesBansAndEvictions(@TempDir Path dir)
+      throws Exception {
     Map<String, AtomicInteger> heard = new ConcurrentHashMap<>();
     PoolEventListener listener = new PoolEventListener() {
       private void hear(String what) {
@@ -52,7 +53,8 @@ class PoolEventsTest {
       }
 
       @Override
-      public void requestCompleted(TlsEndpoint endpoint, int status, Duration took, boolean reused) {
+      public void requestCompleted(
+          TlsEndpoint endpoint, int status, Duration took, boolean reused) {
         hear("completed");
       }
 
@@ -73,7 +75,8 @@ class PoolEventsTest {
       recording.enable("dev.guise.Ban");
       recording.enable("dev.guise.Eviction");
       recording.start();
-      try (TestServer server = TestServer.builder().loopbackAddresses(2).hostNames(HOST).build().start()) {
+      try (TestServer server =
+          TestServer.builder().loopbackAddresses(2).hostNames(HOST).build().start()) {
         server.faults().add(FaultScope.address(server.addresses().get(0)), Fault.status(403));
         try (HotConnectionPool pool = HotConnectionPool.create(PoolConfig.builder().engine("jdk")
                 .trust(server.certificateAuthority().trustPolicy())
@@ -81,7 +84,8 @@ class PoolEventsTest {
                 .eventListener(listener).build());
             GuiseClient client = new GuiseClient(pool)) {
           pool.addIps(HOST, server.port(), server.addresses());
-          assertEquals(200, client.send(HttpRequest.get("https://" + HOST + ":" + server.port() + "/")).status());
+          String url = "https://" + HOST + ":" + server.port() + "/";
+          assertEquals(200, client.send(HttpRequest.get(url)).status());
         }
       }
       recording.stop();
@@ -95,12 +99,14 @@ class PoolEventsTest {
       assertEquals(1L, byType.get("dev.guise.Ban"), "" + byType);
       assertEquals(1L, byType.get("dev.guise.Retry"), "" + byType);
       assertTrue(byType.get("dev.guise.Request") >= 2, "" + byType);
-      assertTrue(byType.get("dev.guise.Eviction") >= 2, "closing the pool evicts both connections: " + byType);
+      assertTrue(byType.get("dev.guise.Eviction") >= 2,
+          "closing the pool evicts both connections: " + byType);
     }
     assertEquals(2, heard.get("opened").get(), "" + heard);
     assertEquals(1, heard.get("banned").get(), "" + heard);
     assertEquals(1, heard.get("retrying").get(), "" + heard);
-    assertEquals(2, heard.get("completed").get(), "the 403 and the 200 both got responses: " + heard);
+    assertEquals(2, heard.get("completed").get(),
+        "the 403 and the 200 both got responses: " + heard);
     assertEquals(2, heard.get("closed").get(), "" + heard);
   }
 

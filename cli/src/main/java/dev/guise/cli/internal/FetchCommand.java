@@ -101,7 +101,8 @@ final class FetchCommand implements Command {
         .trust(trust)
         .timeouts(t -> t.withConnect(min(timeout, Duration.ofSeconds(30))).withRequest(timeout)
             .withAcquire(timeout))
-        // One request to one host: banning its IP after repeated refusals would only hide the cause.
+        // One request to one host: banning its IP after repeated refusals would only hide the
+        // cause.
         .healthChecks(h -> h.withStrikesToBan(1000));
     if (args.flag("http1")) {
       config.alpn(List.of(HttpProtocol.HTTP_1_1.alpn()));

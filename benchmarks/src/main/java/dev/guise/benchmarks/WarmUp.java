@@ -102,7 +102,8 @@ public class WarmUp {
   @Benchmark
   public int warmUp() throws Exception {
     if (guise != null) {
-      WarmUpSummary s = guise.warmUp("localhost", server.port(), addresses, (ip, failure, done, total) -> {});
+      WarmUpSummary s = guise.warmUp("localhost", server.port(), addresses,
+          (ip, failure, done, total) -> {});
       if (s.ready() != ips) {
         throw new IllegalStateException("Guise warmed " + s.ready() + " of " + ips + ": " + s);
       }

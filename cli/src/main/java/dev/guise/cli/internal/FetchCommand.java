@@ -11,6 +11,7 @@ import dev.guise.pool.HotConnectionPool;
 import dev.guise.pool.config.PoolConfig;
 import dev.guise.pool.http.HttpRequest;
 import dev.guise.pool.http.HttpResponse;
+import java.io.IOException;
 import java.net.InetAddress;
 import java.net.URI;
 import java.net.URISyntaxException;
@@ -147,7 +148,7 @@ final class FetchCommand implements Command {
             + ", issued by " + leaf.getIssuerX500Principal().getName() + ", valid until "
             + leaf.getNotAfter().toInstant());
       }
-    } catch (java.io.IOException e) {
+    } catch (IOException e) {
       io.out().println("* could not open a connection ahead of the request: " + e.getMessage());
     }
   }

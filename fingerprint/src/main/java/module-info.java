@@ -11,5 +11,8 @@ module dev.guise.fingerprint {
   requires transitive dev.guise.api;
   requires com.fasterxml.jackson.jr.ob;
 
+  // Exported to everyone, unlike the codec: computing JA4 or Akamai fingerprints of captures and
+  // reading the browser profiles are things users do (the testkit's public records speak these
+  // types too). The parsing helpers stay in the unexported internal package.
   exports dev.guise.fingerprint;
 }

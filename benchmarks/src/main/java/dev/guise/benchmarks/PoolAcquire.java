@@ -47,7 +47,8 @@ import org.openjdk.jmh.annotations.Warmup;
 @OutputTimeUnit(TimeUnit.MICROSECONDS)
 @Warmup(iterations = 3, time = 3)
 @Measurement(iterations = 5, time = 3)
-@Fork(value = 1, jvmArgsAppend = {"-Xms1g", "-Xmx1g", "-Dorg.slf4j.simpleLogger.defaultLogLevel=warn"})
+@Fork(value = 1,
+    jvmArgsAppend = {"-Xms1g", "-Xmx1g", "-Dorg.slf4j.simpleLogger.defaultLogLevel=warn"})
 public class PoolAcquire {
   private static final int CONNECTIONS = 64;
   private static final String ROUTE = "https://localhost:443";
@@ -79,8 +80,8 @@ public class PoolAcquire {
             .engine("jdk")
             .alpn(List.of("http/1.1"))
             .trust(TrustPolicy.onlyAnchors(List.of(server.ca())))
-            .maxConnectionsPerIp(CONNECTIONS)
-            .maxConnectionsPerHost(CONNECTIONS)
+            .limits(l -> l.withMaxConnectionsPerIp(CONNECTIONS)
+                .withMaxConnectionsPerHost(CONNECTIONS))
             .build());
         url = URI.create("https://localhost:" + server.port() + "/");
         ip = InetAddress.getByName("127.0.0.1");
@@ -94,14 +95,15 @@ public class PoolAcquire {
       }
       case "httpcore-strict" -> httpcore = new StrictConnPool<>(CONNECTIONS, CONNECTIONS,
           TimeValue.NEG_ONE_MILLISECOND, PoolReusePolicy.LIFO, null);
-      case "httpcore-lax" -> httpcore = new LaxConnPool<>(CONNECTIONS, TimeValue.NEG_ONE_MILLISECOND,
-          PoolReusePolicy.LIFO, null);
+      case "httpcore-lax" -> httpcore = new LaxConnPool<>(CONNECTIONS,
+          TimeValue.NEG_ONE_MILLISECOND, PoolReusePolicy.LIFO, null);
       default -> throw new IllegalArgumentException(subject);
     }
     if (httpcore != null) {
       List<PoolEntry<String, NoopConnection>> held = new ArrayList<>();
       for (int i = 0; i < CONNECTIONS; i++) {
-        PoolEntry<String, NoopConnection> e = httpcore.lease(ROUTE, null, Timeout.ofSeconds(10), null).get();
+        PoolEntry<String, NoopConnection> e =
+            httpcore.lease(ROUTE, null, Timeout.ofSeconds(10), null).get();
         e.assignConnection(new NoopConnection());
         held.add(e);
       }
@@ -128,7 +130,8 @@ public class PoolAcquire {
       lease.close();
       return lease;
     }
-    PoolEntry<String, NoopConnection> e = httpcore.lease(ROUTE, null, Timeout.ofSeconds(10), null).get();
+    PoolEntry<String, NoopConnection> e =
+        httpcore.lease(ROUTE, null, Timeout.ofSeconds(10), null).get();
     if (!e.hasConnection()) {
       e.assignConnection(new NoopConnection());
     }

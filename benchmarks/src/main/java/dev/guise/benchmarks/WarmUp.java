@@ -79,8 +79,8 @@ public class WarmUp {
           .engine(subject.substring("guise-".length()))
           .trust(TrustPolicy.onlyAnchors(List.of(server.ca())))
           .validator(Providers.connectionValidator("head-path"))
-          .warmUpParallelism(PARALLELISM)
-          .connectTimeout(Duration.ofSeconds(20))
+          .limits(l -> l.withWarmUpParallelism(PARALLELISM))
+          .timeouts(t -> t.withConnect(Duration.ofSeconds(20)))
           .build());
     } else {
       peer = HttpSubject.create(subject, true, server, 1, ips);
@@ -102,7 +102,8 @@ public class WarmUp {
   @Benchmark
   public int warmUp() throws Exception {
     if (guise != null) {
-      WarmUpSummary s = guise.warmUp("localhost", server.port(), addresses, (ip, failure, done, total) -> {});
+      WarmUpSummary s = guise.warmUp("localhost", server.port(), addresses,
+          (ip, failure, done, total) -> {});
       if (s.ready() != ips) {
         throw new IllegalStateException("Guise warmed " + s.ready() + " of " + ips + ": " + s);
       }

@@ -81,7 +81,7 @@ public final class ConnectionLease implements AutoCloseable {
    *     be closed on {@link #close()}, the IP penalised or banned where the failure says so)
    */
   public HttpResponse send(HttpRequest request) throws IOException {
-    Duration timeout = request.timeout().orElse(pool.config().requestTimeout());
+    Duration timeout = request.timeout().orElse(pool.config().timeouts().request());
     return exchange(request, System.nanoTime() + timeout.toNanos()).response;
   }
 
@@ -103,25 +103,25 @@ public final class ConnectionLease implements AutoCloseable {
     HttpResponse raw;
     try {
       raw = lease.http().exchange(request,
-          new ExchangeLimits(pool.config().maxHeaderListSize(),
-              pool.config().maxResponseBodyBytes(), false),
+          new ExchangeLimits(pool.config().limits().maxHeaderListSize(),
+              pool.config().limits().maxResponseBodyBytes(), false),
           deadlineNanos);
     } catch (IOException | RuntimeException e) {
       ClassifiedFailure f = pool.classify(e, endpoint());
       fail(f);
-      pool.metrics().attemptFailed(endpoint(), request.method(), f);
+      pool.counters().attemptFailed(endpoint(), request.method(), f);
       throw e instanceof ClassifiedIOException c && c.failure() == f
           ? c : new ClassifiedIOException(f);
     }
     HttpResponse response = new HttpResponse(raw.status(), raw.headers(), raw.body(),
         raw.trailers(), raw.protocol(), endpoint(), profile(), reused);
-    pool.metrics().attemptAnswered(endpoint(), request.method(), response.status(), reused,
+    pool.counters().attemptAnswered(endpoint(), request.method(), response.status(), reused,
         Duration.ofNanos(System.nanoTime() - started));
     ResponseVerdict verdict = pool.config().classifier()
         .classify(new ResponseInfo(response.status(), response.headers(), endpoint()));
     if (verdict instanceof ResponseVerdict.Fail(ClassifiedFailure f)) {
       fail(f);
-      pool.metrics().attemptFailed(endpoint(), request.method(), f);
+      pool.counters().attemptFailed(endpoint(), request.method(), f);
       return new Outcome(response, f);
     }
     pool.succeeded(lease.route());

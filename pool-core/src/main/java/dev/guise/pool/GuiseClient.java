@@ -17,19 +17,21 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 
 /**
  * Sends requests through a {@link HotConnectionPool}, retrying what can be retried.
  *
  * <p>Each request has one deadline covering all its attempts: the request's timeout, or the pool's
- * {@code requestTimeout}. An attempt that fails is classified by the pool's classifier chain; it is
- * retried when
+ * {@code timeouts().request()}. An attempt that fails is classified by the pool's classifier
+ * chain; it is retried when
  * <ul>
  *   <li>the failure is retryable, and
  *   <li>a retry is safe: the request is idempotent, or the server provably did not process it (it
- *       failed before it was sent: connecting, TLS, a full pool; or the server said so: GOAWAY above
- *       the stream, REFUSED_STREAM), and
+ *       failed before it was sent: connecting, TLS, a full pool; or the server said so: GOAWAY
+ *       above the stream, REFUSED_STREAM), and
  *   <li>the retry policy agrees (it sees the attempt number, the failure with its Retry-After and
  *       the time left), and
  *   <li>the pool's retry budget has a token (so an outage cannot turn into a retry storm).
@@ -41,33 +43,35 @@ import java.util.concurrent.TimeUnit;
  * response only if the classifier accepted it; otherwise the request fails with
  * {@link RequestFailedException}, which carries every attempt's failure.
  *
- * <p>Thread-safe. {@link #sendAsync} runs on virtual threads the client owns; {@link #close()} stops
- * them (the pool stays open: it is the caller's).
+ * <p>Thread-safe. {@link #sendAsync} runs on virtual threads the client owns; {@link #close()}
+ * stops them (the pool stays open: it is the caller's).
  */
 public final class GuiseClient implements AutoCloseable {
   private final HotConnectionPool pool;
   private final RetryBudget budget;
-  private final java.util.concurrent.ExecutorService async =
-      java.util.concurrent.Executors.newThreadPerTaskExecutor(
+  private final ExecutorService async =
+      Executors.newThreadPerTaskExecutor(
           Thread.ofVirtual().name("guise-client-", 0).factory());
 
   public GuiseClient(HotConnectionPool pool) {
     this.pool = pool;
-    this.budget = new RetryBudget(pool.config().retryBudgetRatio(),
-        pool.config().retryBudgetMinPerSecond(), System.nanoTime());
+    this.budget = new RetryBudget(pool.config().retryBudget().ratio(),
+        pool.config().retryBudget().minPerSecond(), System.nanoTime());
   }
 
-  /** Sends {@code request} to an IP the pool chooses; blocks until it ends or its deadline passes. */
+  /**
+   * Sends {@code request} to an IP the pool chooses; blocks until it ends or its deadline passes.
+   */
   public HttpResponse send(HttpRequest request) throws IOException {
     return send(request, null);
   }
 
   /**
-   * Sends {@code request} pinned to {@code ip} (null lets the pool choose). Retries stay on that IP,
-   * over another connection.
+   * Sends {@code request} pinned to {@code ip} (null lets the pool choose). Retries stay on that
+   * IP, over another connection.
    */
   public HttpResponse send(HttpRequest request, InetAddress ip) throws IOException {
-    Duration timeout = request.timeout().orElse(pool.config().requestTimeout());
+    Duration timeout = request.timeout().orElse(pool.config().timeouts().request());
     long deadline = System.nanoTime() + timeout.toNanos();
     HostKey key = HotConnectionPool.key(request.uri());
     List<ClassifiedFailure> failures = new ArrayList<>();
@@ -85,7 +89,7 @@ public final class GuiseClient implements AutoCloseable {
         if (outcome.failure() == null) {
           lease.close();
           budget.recordSuccess();
-          pool.metrics().requestEnded(key.host(), true, attempt, null);
+          pool.counters().requestEnded(key.host(), true, attempt, null);
           return outcome.response();
         }
         failure = outcome.failure();
@@ -93,7 +97,7 @@ public final class GuiseClient implements AutoCloseable {
       } catch (ClassifiedIOException e) {
         failure = e.failure();
         if (!sent) {
-          pool.metrics().attemptFailed(null, request.method(), failure);
+          pool.counters().attemptFailed(null, request.method(), failure);
         }
       } finally {
         if (lease != null) {
@@ -103,21 +107,21 @@ public final class GuiseClient implements AutoCloseable {
       failures.add(failure);
       String stop = whyNotRetry(request, failure, sent, attempt, deadline);
       if (stop != null) {
-        pool.metrics().requestEnded(key.host(), false, attempt, failure);
+        pool.counters().requestEnded(key.host(), false, attempt, failure);
         throw new RequestFailedException(failures, stop);
       }
-      RetryDecision decision = pool.config().retryPolicy().decide(new RetryContext(
-          attempt, failure, Duration.ofNanos(deadline - System.nanoTime()), request.isIdempotent()));
+      RetryDecision decision = pool.config().retryPolicy().decide(new RetryContext(attempt,
+          failure, Duration.ofNanos(deadline - System.nanoTime()), request.isIdempotent()));
       if (decision instanceof RetryDecision.GiveUp(String reason)) {
-        pool.metrics().requestEnded(key.host(), false, attempt, failure);
+        pool.counters().requestEnded(key.host(), false, attempt, failure);
         throw new RequestFailedException(failures, reason);
       }
       if (!budget.tryRetry(System.nanoTime())) {
-        pool.metrics().requestEnded(key.host(), false, attempt, failure);
+        pool.counters().requestEnded(key.host(), false, attempt, failure);
         throw new RequestFailedException(failures, "the pool's retry budget is spent");
       }
       Duration delay = ((RetryDecision.Retry) decision).delay();
-      pool.metrics().retrying(key.host(), attempt, failure, delay);
+      pool.counters().retrying(key.host(), attempt, failure, delay);
       sleep(delay, failures);
     }
   }

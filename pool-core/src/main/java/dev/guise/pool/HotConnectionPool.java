@@ -13,11 +13,10 @@ import dev.guise.pool.internal.FingerprintSelector;
 import dev.guise.pool.internal.HostKey;
 import dev.guise.pool.internal.IpAccessController;
 import dev.guise.pool.internal.Loan;
-import dev.guise.pool.internal.PoolMetrics;
+import dev.guise.pool.internal.PoolCounters;
 import dev.guise.pool.internal.Route;
 import dev.guise.pool.stats.ConnectionState;
 import dev.guise.pool.stats.HealthReport;
-import dev.guise.pool.stats.PoolListener;
 import dev.guise.pool.stats.PoolStats;
 import java.io.IOException;
 import java.net.InetAddress;
@@ -71,7 +70,7 @@ public final class HotConnectionPool implements AutoCloseable {
 
   private final PoolConfig config;
   private final IpAccessController access;
-  private final PoolMetrics metrics = new PoolMetrics();
+  private final PoolCounters counters;
   private final ConnectionManager manager;
   private final FingerprintSelector selector;
   private final ExecutorService workers;
@@ -84,8 +83,12 @@ public final class HotConnectionPool implements AutoCloseable {
       boolean background, UnaryOperator<String> canonicalProfile) {
     this.config = config;
     this.engineName = engineName;
-    this.leaseTimeoutNanos = config.acquireTimeout().plus(config.connectTimeout()).toNanos();
-    this.access = new IpAccessController(config.banDuration(), config.strikesToBan());
+    // The listener exists before the first connection can open, so it hears every event.
+    this.counters = new PoolCounters(config.eventListenerFactory().create());
+    this.leaseTimeoutNanos =
+        config.timeouts().acquire().plus(config.timeouts().connect()).toNanos();
+    this.access = new IpAccessController(
+        config.healthChecks().banDuration(), config.healthChecks().strikesToBan());
     // Aliases ("chrome") become the names connections report ("chrome-156"), so a response, its
     // lease and its TLS facts all name the profile the same way.
     Map<String, Integer> profiles = new LinkedHashMap<>();
@@ -94,14 +97,14 @@ public final class HotConnectionPool implements AutoCloseable {
     this.selector = new FingerprintSelector(profiles, config.seed());
     this.workers = Executors.newThreadPerTaskExecutor(
         Thread.ofVirtual().name("guise-pool-worker-", 0).factory());
-    this.manager = new ConnectionManager(config, factory, access, metrics, selector, workers);
+    this.manager = new ConnectionManager(config, factory, access, counters, selector, workers);
     if (background) {
       healthChecker = Executors.newSingleThreadScheduledExecutor(
           Thread.ofPlatform().daemon().name("guise-health-checker").factory());
-      long period = Math.max(100, Math.min(config.healthCheckInterval().toMillis(),
-          config.idleTimeout().toMillis()) / 2);
-      healthChecker.scheduleWithFixedDelay(this::checkHealthQuietly, period, period,
-          TimeUnit.MILLISECONDS);
+      long period = Math.max(100, Math.min(config.healthChecks().interval().toMillis(),
+          config.timeouts().idle().toMillis()) / 2);
+      healthChecker.scheduleWithFixedDelay(
+          this::checkHealthQuietly, period, period, TimeUnit.MILLISECONDS);
     } else {
       healthChecker = null;
     }
@@ -187,16 +190,16 @@ public final class HotConnectionPool implements AutoCloseable {
 
   /**
    * Opens (and validates, when a validator is configured) a connection to each of {@code ips},
-   * at most {@code warmUpParallelism} at once, and adds the IPs to the host's list. An IP that
-   * already has a connection counts as ready. Blocks until every IP is done; each IP takes at most
-   * the connect timeout plus the validation timeout.
+   * at most {@code limits().warmUpParallelism()} at once, and adds the IPs to the host's list. An
+   * IP that already has a connection counts as ready. Blocks until every IP is done; each IP takes
+   * at most the connect timeout plus the validation timeout.
    */
   public WarmUpSummary warmUp(String host, int port, List<InetAddress> ips, WarmUpProgress progress)
       throws InterruptedException {
     HostKey key = new HostKey(host, port);
     manager.addIps(key, ips);
     long started = System.nanoTime();
-    Semaphore permits = new Semaphore(config.warmUpParallelism());
+    Semaphore permits = new Semaphore(config.limits().warmUpParallelism());
     AtomicInteger done = new AtomicInteger();
     AtomicInteger ready = new AtomicInteger();
     Map<FailureKind, Integer> failures = new ConcurrentHashMap<>();
@@ -207,7 +210,7 @@ public final class HotConnectionPool implements AutoCloseable {
         ClassifiedFailure failure = null;
         try {
           long deadline = System.nanoTime()
-              + config.connectTimeout().plus(config.validationTimeout()).toNanos();
+              + config.timeouts().connect().plus(config.timeouts().validation()).toNanos();
           Loan l = manager.acquire(key, ip, -1, deadline);
           manager.release(l, PoolAction.KEEP, true);
           ready.incrementAndGet();
@@ -235,11 +238,6 @@ public final class HotConnectionPool implements AutoCloseable {
         Duration.ofNanos(System.nanoTime() - started));
   }
 
-  /** Adds a listener for the pool's events. */
-  public void addListener(PoolListener listener) {
-    metrics.addListener(listener);
-  }
-
   /** A snapshot of the pool's connections and counters. */
   public PoolStats stats() {
     Map<ConnectionState, Integer> byState = new EnumMap<>(ConnectionState.class);
@@ -253,16 +251,17 @@ public final class HotConnectionPool implements AutoCloseable {
     List<PoolStats.ActiveBan> bans = access.bans(now).stream()
         .map(b -> new PoolStats.ActiveBan(b.host().toString(), b.ip(), b.until(), b.reason()))
         .toList();
-    return new PoolStats(byState, ips, metrics.handshakesCount(), metrics.failedHandshakesCount(),
-        metrics.requestsCount(), metrics.reusedRequestsCount(), metrics.retriesCount(),
-        metrics.retriedRequestsSucceededCount(), metrics.retriedRequestsCount(),
-        metrics.failuresByKind(), metrics.bansCount(), bans);
+    return new PoolStats(byState, ips, counters.handshakesCount(),
+        counters.failedHandshakesCount(), counters.requestsCount(),
+        counters.reusedRequestsCount(), counters.retriesCount(),
+        counters.retriedRequestsSucceededCount(), counters.retriedRequestsCount(),
+        counters.failuresByKind(), counters.bansCount(), bans);
   }
 
   // Plumbing for ConnectionLease and GuiseClient.
 
-  PoolMetrics metrics() {
-    return metrics;
+  PoolCounters counters() {
+    return counters;
   }
 
   ClassifiedFailure classify(Throwable e, TlsEndpoint endpoint) {

@@ -68,12 +68,13 @@ class BodyBombEndToEndTest {
     byte[] body = bombs.get(coding);
     assertTrue(body.length < 100_000, coding + " bomb is small on the wire: " + body.length);
     try (TestServer server = TestServer.builder().hostNames(HOST).alpn(alpn)
-            .handler(r -> TestResponse.bytes(200, "text/html", body).withHeader("content-encoding", coding))
+            .handler(r -> TestResponse.bytes(200, "text/html", body)
+                .withHeader("content-encoding", coding))
             .build().start();
         HotConnectionPool pool = HotConnectionPool.create(PoolConfig.builder()
             .engine("jdk")
             .trust(server.certificateAuthority().trustPolicy())
-            .maxResponseBodyBytes(LIMIT)
+            .limits(l -> l.withMaxResponseBodyBytes(LIMIT))
             .retryPolicy(new LinearRetryPolicy(Duration.ZERO, 3))
             .build());
         GuiseClient client = new GuiseClient(pool)) {

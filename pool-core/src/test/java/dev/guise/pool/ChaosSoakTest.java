@@ -14,6 +14,7 @@ import dev.guise.testkit.FaultRule;
 import dev.guise.testkit.FaultScope;
 import dev.guise.testkit.TestServer;
 import dev.guise.testkit.tls.TestCertificateAuthority;
+import java.io.IOException;
 import java.net.InetAddress;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
@@ -32,6 +33,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.function.BooleanSupplier;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 
@@ -111,7 +113,8 @@ class ChaosSoakTest {
     // The pool, the servers and everything they held are gone: the heap must be back.
     long heapAfter = usedHeapAfterGc();
     report(f, seconds, seed, heapBefore, heapAfter);
-    assertTrue(f.violations.isEmpty(), f.violations.size() + " violations:\n" + String.join("\n", f.violations));
+    assertTrue(f.violations.isEmpty(),
+        f.violations.size() + " violations:\n" + String.join("\n", f.violations));
     assertTrue(f.requests.sum() > 0 && f.responses.sum() > 0, "the soak did work");
     assertTrue(heapAfter <= heapBefore + HEAP_TOLERANCE,
         "heap after close " + mib(heapAfter) + " MiB, before " + mib(heapBefore) + " MiB");
@@ -141,14 +144,12 @@ class ChaosSoakTest {
           .engine("jdk")
           .trust(ca.trustPolicy())
           .retryPolicy(new LinearRetryPolicy(Duration.ofMillis(20), 3))
-          .connectTimeout(Duration.ofSeconds(1))
-          .validationTimeout(Duration.ofSeconds(1))
-          .acquireTimeout(Duration.ofSeconds(1))
-          .requestTimeout(DEADLINE)
-          .idleTimeout(Duration.ofSeconds(4))
-          .healthCheckInterval(Duration.ofSeconds(1))
-          .banDuration(Duration.ofSeconds(2))
-          .maxConnectionsPerIp(4)
+          .timeouts(t -> t.withConnect(Duration.ofSeconds(1)).withValidation(Duration.ofSeconds(1))
+              .withAcquire(Duration.ofSeconds(1)).withRequest(DEADLINE)
+              .withIdle(Duration.ofSeconds(4)))
+          .healthChecks(h -> h.withInterval(Duration.ofSeconds(1))
+              .withBanDuration(Duration.ofSeconds(2)))
+          .limits(l -> l.withMaxConnectionsPerIp(4))
           .seed(seed)
           .build());
       GuiseClient client = new GuiseClient(pool);
@@ -198,7 +199,8 @@ class ChaosSoakTest {
           f.ipsWithConnections++;
         }
         if (s.open() != 0) {
-          f.violation("after close " + s.host() + " " + s.ip() + " still has " + s.open() + " open");
+          f.violation(
+              "after close " + s.host() + " " + s.ip() + " still has " + s.open() + " open");
         }
       }
       waitFor(() -> guiseThreads().isEmpty(), Duration.ofSeconds(10));
@@ -252,7 +254,8 @@ class ChaosSoakTest {
         }
         outcome = "status " + response.status();
         f.responses.increment();
-        f.responsesByProtocol.computeIfAbsent(response.protocol(), k -> new LongAdder()).increment();
+        f.responsesByProtocol.computeIfAbsent(response.protocol(), k -> new LongAdder())
+            .increment();
       } catch (RequestFailedException e) {
         f.failuresByKind.computeIfAbsent(e.kind(), k -> new LongAdder()).increment();
         f.exampleByKind.putIfAbsent(e.kind(), e.getMessage());
@@ -271,8 +274,8 @@ class ChaosSoakTest {
         f.worstOverrunMillis.accumulateAndGet(overrun, Math::max);
       }
       if (overrun > SLACK.toMillis()) {
-        f.violation(request + " took " + tookMillis + " ms, deadline " + DEADLINE.toMillis() + " ms: "
-            + outcome);
+        f.violation(request + " took " + tookMillis + " ms, deadline " + DEADLINE.toMillis()
+            + " ms: " + outcome);
       }
     }
   }
@@ -319,7 +322,8 @@ class ChaosSoakTest {
                 : FaultScope.address(s.addresses().get(random.nextInt(s.addresses().size())));
             Fault fault = randomFault(scope.address().isEmpty());
             FaultRule rule = s.faults().add(scope, fault);
-            live.add(new Object[] {s, rule, now + TimeUnit.MILLISECONDS.toNanos(300 + random.nextInt(2700))});
+            live.add(new Object[] {
+                s, rule, now + TimeUnit.MILLISECONDS.toNanos(300 + random.nextInt(2700))});
           }
           if (now >= nextRestart) {
             TestServer s = servers.get(random.nextInt(servers.size()));
@@ -339,7 +343,7 @@ class ChaosSoakTest {
           if (!s.isUp()) {
             try {
               s.up();
-            } catch (java.io.IOException e) {
+            } catch (IOException e) {
               throw new IllegalStateException(e);
             }
           }
@@ -381,7 +385,7 @@ class ChaosSoakTest {
         .toList();
   }
 
-  private static void waitFor(java.util.function.BooleanSupplier condition, Duration max)
+  private static void waitFor(BooleanSupplier condition, Duration max)
       throws InterruptedException {
     long end = System.nanoTime() + max.toNanos();
     while (!condition.getAsBoolean() && System.nanoTime() < end) {
@@ -389,7 +393,10 @@ class ChaosSoakTest {
     }
   }
 
-  /** Heap in use (java.base only: the test runs inside dev.guise.pool, which reads no java.management). */
+  /**
+   * Heap in use (java.base only: the test runs inside dev.guise.pool, which reads no
+   * java.management).
+   */
   private static long usedHeap() {
     Runtime rt = Runtime.getRuntime();
     return rt.totalMemory() - rt.freeMemory();
@@ -432,7 +439,8 @@ class ChaosSoakTest {
         examples            %s
         """,
         seconds, seed, f.requests.sum(), f.responses.sum(), protocols, f.failures(), failures,
-        f.faults, f.restarts, f.rebindFailures, f.retries, f.bans, f.connectionsOpened, f.connectionsClosed,
+        f.faults, f.restarts, f.rebindFailures, f.retries, f.bans, f.connectionsOpened,
+        f.connectionsClosed,
         f.failedOpens, f.ipsWithConnections, f.longestRequestMillis.get(), DEADLINE.toMillis(),
         f.worstOverrunMillis.get(), mib(heapBefore), mib(f.peakHeap.get()), mib(heapAfter),
         f.violations.size(), f.exampleByKind);

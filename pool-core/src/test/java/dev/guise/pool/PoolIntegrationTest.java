@@ -16,6 +16,7 @@ import dev.guise.pool.stats.PoolStats;
 import dev.guise.testkit.Fault;
 import dev.guise.testkit.FaultScope;
 import dev.guise.testkit.TestServer;
+import dev.guise.testkit.tls.TestCertificateAuthority;
 import java.net.InetAddress;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
@@ -81,7 +82,8 @@ class PoolIntegrationTest {
     TestServer s = server(50);
     HotConnectionPool pool = pool(s, PoolConfig.builder());
     AtomicInteger progress = new AtomicInteger();
-    WarmUpSummary w = pool.warmUp(HOST, s.port(), s.addresses(), (ip, f, done, total) -> progress.incrementAndGet());
+    WarmUpSummary w = pool.warmUp(HOST, s.port(), s.addresses(),
+        (ip, f, done, total) -> progress.incrementAndGet());
     assertEquals(50, w.ready(), "" + w);
     assertEquals(0, w.failed());
     assertEquals(50, progress.get());
@@ -120,7 +122,8 @@ class PoolIntegrationTest {
   @Test
   void hundredsOfVirtualThreadsThroughASmallHttp1Pool() throws Exception {
     TestServer s = server(4, "http/1.1");
-    HotConnectionPool pool = pool(s, PoolConfig.builder().maxConnectionsPerIp(3));
+    HotConnectionPool pool = pool(s, PoolConfig.builder().limits(l -> l
+        .withMaxConnectionsPerIp(3)));
     pool.addIps(HOST, s.port(), s.addresses());
     GuiseClient client = client(pool);
     AtomicInteger ok = new AtomicInteger();
@@ -145,7 +148,8 @@ class PoolIntegrationTest {
     assertEquals(1500, ok.get());
     assertTrue(s.connectionsAccepted() <= 12, "limits hold: " + s.connectionsAccepted());
     for (var ipStats : pool.stats().ips()) {
-      assertEquals(ipStats.opened(), ipStats.closed() + ipStats.open(), "books balance for " + ipStats.ip());
+      assertEquals(ipStats.opened(), ipStats.closed() + ipStats.open(),
+          "books balance for " + ipStats.ip());
     }
   }
 
@@ -194,7 +198,7 @@ class PoolIntegrationTest {
   void rateLimitsHonourRetryAfter() throws Exception {
     TestServer s = server(1);
     s.faults().add(FaultScope.everywhere(), Fault.tooManyRequests(1).times(1));
-    HotConnectionPool pool = pool(s, PoolConfig.builder().strikesToBan(5));
+    HotConnectionPool pool = pool(s, PoolConfig.builder().healthChecks(h -> h.withStrikesToBan(5)));
     GuiseClient client = client(pool);
     long start = System.nanoTime();
     HttpResponse r = client.send(HttpRequest.get(url(s, "/").toString()), s.addresses().get(0));
@@ -226,7 +230,8 @@ class PoolIntegrationTest {
     s.faults().add(FaultScope.path("/bytes"), Fault.reset(100).times(1));
     HotConnectionPool pool = pool(s, PoolConfig.builder());
     GuiseClient client = client(pool);
-    HttpResponse r = client.send(HttpRequest.get(url(s, "/bytes/5000").toString()), s.addresses().get(0));
+    HttpResponse r =
+        client.send(HttpRequest.get(url(s, "/bytes/5000").toString()), s.addresses().get(0));
     assertEquals(200, r.status());
     assertEquals(1, pool.stats().retries());
     assertTrue(pool.stats().failuresByKind().keySet().stream().anyMatch(k ->
@@ -241,7 +246,8 @@ class PoolIntegrationTest {
     HotConnectionPool pool = pool(s, PoolConfig.builder());
     GuiseClient client = client(pool);
     var e = assertThrows(RequestFailedException.class, () -> client.send(
-        HttpRequest.newBuilder(url(s, "/bytes/5000")).POST("x".getBytes(StandardCharsets.UTF_8)).build(),
+        HttpRequest.newBuilder(url(s, "/bytes/5000")).POST("x".getBytes(StandardCharsets.UTF_8))
+            .build(),
         s.addresses().get(0)));
     assertEquals(1, e.attempts());
     assertTrue(e.reason().contains("not idempotent"), e.reason());
@@ -271,7 +277,8 @@ class PoolIntegrationTest {
         HttpRequest.newBuilder(url(s, "/stuck")).timeout(Duration.ofMillis(800)).build(),
         s.addresses().get(0)));
     long tookMs = (System.nanoTime() - start) / 1_000_000;
-    assertTrue(Set.of(FailureKind.READ_TIMEOUT, FailureKind.DEADLINE_EXCEEDED).contains(e.kind()), e.getMessage());
+    assertTrue(Set.of(FailureKind.READ_TIMEOUT, FailureKind.DEADLINE_EXCEEDED).contains(e.kind()),
+        e.getMessage());
     assertTrue(tookMs < 5000, "ended near its deadline: " + tookMs + " ms");
   }
 
@@ -302,7 +309,7 @@ class PoolIntegrationTest {
   void wrongCertificatesAreRejectedAndNotRetried() throws Exception {
     TestServer s = server(1);
     HotConnectionPool pool = HotConnectionPool.create(PoolConfig.builder().engine("jdk")
-        .trust(dev.guise.testkit.tls.TestCertificateAuthority.create("someone else").trustPolicy())
+        .trust(TestCertificateAuthority.create("someone else").trustPolicy())
         .retryPolicy(new LinearRetryPolicy(Duration.ZERO, 3)).build());
     toClose.add(pool);
     var e = assertThrows(RequestFailedException.class,

@@ -28,16 +28,17 @@ class SeedScenarioTest {
 
   @Test
   void thousandIpsWarmUpAndServeRoundsOverWarmConnections() throws Exception {
-    try (TestServer server = TestServer.builder().loopbackAddresses(1000).hostNames(HOST).build().start();
+    try (TestServer server =
+            TestServer.builder().loopbackAddresses(1000).hostNames(HOST).build().start();
         HotConnectionPool pool = HotConnectionPool.create(PoolConfig.builder()
             .engine("jdk")
             .trust(server.certificateAuthority().trustPolicy())
             .validator(Providers.connectionValidator("head-path"))
-            .warmUpParallelism(64)
-            .maxConnectionsPerHost(2000)
+            .limits(l -> l.withWarmUpParallelism(64).withMaxConnectionsPerHost(2000))
             .build());
         GuiseClient client = new GuiseClient(pool)) {
-      WarmUpSummary warm = pool.warmUp(HOST, server.port(), server.addresses(), WarmUpProgress.NONE);
+      WarmUpSummary warm =
+          pool.warmUp(HOST, server.port(), server.addresses(), WarmUpProgress.NONE);
       assertTrue(warm.failureRate() <= 0.001, "warm-up failures: " + warm);
       System.out.printf("seed scenario: warm-up of %d IPs in %d ms, %d failed%n",
           warm.ips(), warm.took().toMillis(), warm.failed());

@@ -1,5 +1,6 @@
 package dev.guise.benchmarks.clients;
 
+import dev.guise.api.HttpProtocol;
 import dev.guise.api.TrustPolicy;
 import dev.guise.benchmarks.server.ServerProcess;
 import dev.guise.pool.ConnectionLease;
@@ -35,8 +36,8 @@ final class GuiseSubject implements HttpSubject {
         .profile(profile)
         .alpn(h2 ? List.of("h2", "http/1.1") : List.of("http/1.1"))
         .trust(TrustPolicy.onlyAnchors(List.of(server.ca())))
-        .maxConnectionsPerIp(maxConnections)
-        .maxConnectionsPerHost(totalConnections)
+        .limits(l -> l.withMaxConnectionsPerIp(maxConnections)
+            .withMaxConnectionsPerHost(totalConnections))
         .build());
     pool.addIps(HOST, port, List.of(InetAddress.getByName("127.0.0.1")));
     this.client = new GuiseClient(pool);
@@ -53,7 +54,7 @@ final class GuiseSubject implements HttpSubject {
     if (r.status() != 200 || r.body().length == 0) {
       throw new IOException("unexpected response " + r.status());
     }
-    return r.protocol() == dev.guise.api.HttpProtocol.HTTP_2 ? "h2" : "http/1.1";
+    return r.protocol() == HttpProtocol.HTTP_2 ? "h2" : "http/1.1";
   }
 
   @Override

@@ -23,10 +23,12 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.EnumMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -105,8 +107,7 @@ final class DemoCommand implements Command {
           .engine(choice.name())
           .profile(choice.offer().profile())
           .trust(server.certificateAuthority().trustPolicy())
-          .connectTimeout(Duration.ofSeconds(10))
-          .requestTimeout(Duration.ofSeconds(20))
+          .timeouts(t -> t.withConnect(Duration.ofSeconds(10)).withRequest(Duration.ofSeconds(20)))
           .build();
       try (HotConnectionPool pool = HotConnectionPool.create(config);
           GuiseClient client = new GuiseClient(pool)) {
@@ -252,7 +253,7 @@ final class DemoCommand implements Command {
   static Map<String, Double> percentiles(long[] nanos) {
     long[] sorted = Arrays.copyOf(nanos, nanos.length);
     Arrays.sort(sorted);
-    Map<String, Double> out = new java.util.LinkedHashMap<>();
+    Map<String, Double> out = new LinkedHashMap<>();
     out.put("p50", rank(sorted, 0.50));
     out.put("p90", rank(sorted, 0.90));
     out.put("p99", rank(sorted, 0.99));
@@ -274,7 +275,7 @@ final class DemoCommand implements Command {
       Duration took) {
 
     Map<String, Object> toJson() {
-      Map<String, Object> m = new java.util.LinkedHashMap<>();
+      Map<String, Object> m = new LinkedHashMap<>();
       m.put("host", HOST);
       m.put("engine", choice.name());
       m.put("profile", choice.offer().profile());
@@ -301,7 +302,7 @@ final class DemoCommand implements Command {
       m.put("bans", stats.bansStarted());
       List<Object> banned = new ArrayList<>();
       for (PoolStats.ActiveBan b : stats.activeBans()) {
-        Map<String, Object> bm = new java.util.LinkedHashMap<>();
+        Map<String, Object> bm = new LinkedHashMap<>();
         bm.put("ip", b.ip().getHostAddress());
         bm.put("reason", b.reason());
         banned.add(bm);
@@ -327,7 +328,7 @@ final class DemoCommand implements Command {
     }
 
     private static Map<String, Object> byName(Map<? extends Enum<?>, ? extends Number> counts) {
-      Map<String, Object> out = new java.util.TreeMap<>();
+      Map<String, Object> out = new TreeMap<>();
       counts.forEach((k, v) -> {
         if (v.longValue() > 0) {
           out.put(k.name(), v.longValue());

@@ -11,6 +11,7 @@ import dev.guise.pool.HotConnectionPool;
 import dev.guise.pool.config.PoolConfig;
 import dev.guise.pool.http.HttpRequest;
 import dev.guise.pool.http.HttpResponse;
+import java.io.IOException;
 import java.net.InetAddress;
 import java.net.URI;
 import java.net.URISyntaxException;
@@ -99,11 +100,11 @@ final class FetchCommand implements Command {
         .engine(choice.name())
         .profile(choice.offer().profile())
         .trust(trust)
-        .connectTimeout(min(timeout, Duration.ofSeconds(30)))
-        .requestTimeout(timeout)
-        .acquireTimeout(timeout)
-        // One request to one host: banning its IP after repeated refusals would only hide the cause.
-        .strikesToBan(1000);
+        .timeouts(t -> t.withConnect(min(timeout, Duration.ofSeconds(30))).withRequest(timeout)
+            .withAcquire(timeout))
+        // One request to one host: banning its IP after repeated refusals would only hide the
+        // cause.
+        .healthChecks(h -> h.withStrikesToBan(1000));
     if (args.flag("http1")) {
       config.alpn(List.of(HttpProtocol.HTTP_1_1.alpn()));
     }
@@ -147,7 +148,7 @@ final class FetchCommand implements Command {
             + ", issued by " + leaf.getIssuerX500Principal().getName() + ", valid until "
             + leaf.getNotAfter().toInstant());
       }
-    } catch (java.io.IOException e) {
+    } catch (IOException e) {
       io.out().println("* could not open a connection ahead of the request: " + e.getMessage());
     }
   }

@@ -3,86 +3,81 @@ package dev.guise.pool.config;
 import dev.guise.api.TrustPolicy;
 import dev.guise.api.spi.ConnectionValidator;
 import dev.guise.api.spi.FailureClassifier;
+import dev.guise.api.spi.Providers;
 import dev.guise.api.spi.RetryPolicy;
 import dev.guise.pool.failure.DefaultFailureClassifier;
 import dev.guise.pool.retry.ExponentialBackoffRetryPolicy;
+import dev.guise.pool.stats.PoolEventListener;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.function.UnaryOperator;
 
 /**
- * Everything a {@link HotConnectionPool} is built from. Immutable; build one with {@link #builder()}.
- * Invalid values are rejected by {@link Builder#build()} with a message naming the setting.
+ * Everything a {@code HotConnectionPool} is built from. Immutable; build one with
+ * {@link #builder()}, or change a copy with {@link #toBuilder()}.
  *
- * <p>Defaults: connect timeout 30 s, validation timeout 10 s, idle timeout 60 s, health-check
- * interval 30 s, maximum lifetime 300 s, 3 retries (exponential backoff with full jitter), error
- * threshold 10, ban 10 min, 3 strikes to a ban, 6 connections per IP, 1000 per host, acquire wait
- * 10 s, revalidation after 30 s idle, request deadline 30 s, warm-up parallelism 32.
+ * <p>What the connections look like stands here: the engine, profiles, trust and ALPN, the
+ * plugins (validator, classifiers, retry policy), the event listener, the resolver, the clock and
+ * the seed. The numbers stand in four groups, each an immutable value with its own defaults and
+ * {@code with...} methods: {@link Timeouts}, {@link Limits}, {@link HealthChecks} (health checks
+ * and bans, with the statuses that ban or rate-limit) and {@link RetryBudget}. A group is changed
+ * in place with a function:
+ *
+ * <pre>{@code
+ * PoolConfig.builder()
+ *     .timeouts(t -> t.withConnect(Duration.ofSeconds(5)))
+ *     .healthChecks(h -> h.withBanStatuses(Set.of(403, 451)))
+ *     .build();
+ * }</pre>
+ *
+ * <p>An invalid value is rejected where it is given (or, for a rule across settings, by
+ * {@link Builder#build()}) with a message naming the setting.
  */
 public final class PoolConfig {
   private final String engine;
+  /** The profiles as configured, possibly none, so that {@link #toBuilder()} keeps "none given". */
+  private final Map<String, Integer> configuredProfiles;
   private final Map<String, Integer> profiles;
   private final TrustPolicy trust;
   private final List<String> alpn;
   private final Optional<ConnectionValidator> validator;
+  private final List<FailureClassifier> classifiers;
   private final FailureClassifier classifier;
   private final RetryPolicy retryPolicy;
-  private final Duration connectTimeout;
-  private final Duration validationTimeout;
-  private final Duration idleTimeout;
-  private final Duration healthCheckInterval;
-  private final Duration maxLifetime;
-  private final Duration revalidateAfterIdle;
-  private final int errorThreshold;
-  private final Duration banDuration;
-  private final int strikesToBan;
-  private final int maxConnectionsPerIp;
-  private final int maxConnectionsPerHost;
-  private final Duration acquireTimeout;
-  private final Duration requestTimeout;
-  private final int warmUpParallelism;
-  private final long maxResponseBodyBytes;
-  private final int maxHeaderListSize;
-  private final double retryBudgetRatio;
-  private final int retryBudgetMinPerSecond;
+  private final Timeouts timeouts;
+  private final Limits limits;
+  private final HealthChecks healthChecks;
+  private final RetryBudget retryBudget;
+  private final PoolEventListener.Factory eventListenerFactory;
   private final Resolver resolver;
   private final Clock clock;
   private final long seed;
   private final IpRotation ipRotation;
 
-  private PoolConfig(Builder b) {
+  private PoolConfig(Builder b, Map<String, Integer> profiles, FailureClassifier classifier) {
     this.engine = b.engine;
-    this.profiles = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(b.profiles));
+    this.configuredProfiles = Collections.unmodifiableMap(new LinkedHashMap<>(b.profiles));
+    this.profiles = Collections.unmodifiableMap(new LinkedHashMap<>(profiles));
     this.trust = b.trust;
-    this.alpn = List.copyOf(b.alpn);
+    this.alpn = b.alpn;
     this.validator = Optional.ofNullable(b.validator);
-    this.classifier = b.classifier;
+    this.classifiers = List.copyOf(b.classifiers);
+    this.classifier = classifier;
     this.retryPolicy = b.retryPolicy;
-    this.connectTimeout = b.connectTimeout;
-    this.validationTimeout = b.validationTimeout;
-    this.idleTimeout = b.idleTimeout;
-    this.healthCheckInterval = b.healthCheckInterval;
-    this.maxLifetime = b.maxLifetime;
-    this.revalidateAfterIdle = b.revalidateAfterIdle;
-    this.errorThreshold = b.errorThreshold;
-    this.banDuration = b.banDuration;
-    this.strikesToBan = b.strikesToBan;
-    this.maxConnectionsPerIp = b.maxConnectionsPerIp;
-    this.maxConnectionsPerHost = b.maxConnectionsPerHost;
-    this.acquireTimeout = b.acquireTimeout;
-    this.requestTimeout = b.requestTimeout;
-    this.warmUpParallelism = b.warmUpParallelism;
-    this.maxResponseBodyBytes = b.maxResponseBodyBytes;
-    this.maxHeaderListSize = b.maxHeaderListSize;
-    this.retryBudgetRatio = b.retryBudgetRatio;
-    this.retryBudgetMinPerSecond = b.retryBudgetMinPerSecond;
+    this.timeouts = b.timeouts;
+    this.limits = b.limits;
+    this.healthChecks = b.healthChecks;
+    this.retryBudget = b.retryBudget;
+    this.eventListenerFactory = b.eventListenerFactory;
     this.resolver = b.resolver;
     this.clock = b.clock;
     this.seed = b.seed;
@@ -93,7 +88,28 @@ public final class PoolConfig {
     return new Builder();
   }
 
-  /** The TLS engine's name, as {@link dev.guise.api.spi.Providers#tlsEngine} knows it. */
+  /** A builder holding this configuration's settings; building it unchanged gives an equal one. */
+  public Builder toBuilder() {
+    Builder b = new Builder();
+    b.engine = engine;
+    b.profiles.putAll(configuredProfiles);
+    b.trust = trust;
+    b.alpn = alpn;
+    b.validator = validator.orElse(null);
+    b.classifiers.addAll(classifiers);
+    b.retryPolicy = retryPolicy;
+    b.timeouts = timeouts;
+    b.limits = limits;
+    b.healthChecks = healthChecks;
+    b.retryBudget = retryBudget;
+    b.eventListenerFactory = eventListenerFactory;
+    b.resolver = resolver;
+    b.clock = clock;
+    b.seed = seed;
+    return b;
+  }
+
+  /** The TLS engine's name, as {@link Providers#tlsEngine} knows it. */
   public String engine() {
     return engine;
   }
@@ -126,83 +142,26 @@ public final class PoolConfig {
     return retryPolicy;
   }
 
-  public Duration connectTimeout() {
-    return connectTimeout;
+  public Timeouts timeouts() {
+    return timeouts;
   }
 
-  public Duration validationTimeout() {
-    return validationTimeout;
+  public Limits limits() {
+    return limits;
   }
 
-  public Duration idleTimeout() {
-    return idleTimeout;
+  /** Health checks and bans, with the statuses the default classifier bans and rate-limits on. */
+  public HealthChecks healthChecks() {
+    return healthChecks;
   }
 
-  public Duration healthCheckInterval() {
-    return healthCheckInterval;
+  public RetryBudget retryBudget() {
+    return retryBudget;
   }
 
-  public Duration maxLifetime() {
-    return maxLifetime;
-  }
-
-  /** A connection idle longer than this is validated before it is handed out. */
-  public Duration revalidateAfterIdle() {
-    return revalidateAfterIdle;
-  }
-
-  /** Failed exchanges on one connection after which the health checker marks it unhealthy. */
-  public int errorThreshold() {
-    return errorThreshold;
-  }
-
-  public Duration banDuration() {
-    return banDuration;
-  }
-
-  /** Penalties (refused connections, rate limits) after which an IP is banned. */
-  public int strikesToBan() {
-    return strikesToBan;
-  }
-
-  public int maxConnectionsPerIp() {
-    return maxConnectionsPerIp;
-  }
-
-  public int maxConnectionsPerHost() {
-    return maxConnectionsPerHost;
-  }
-
-  /** The longest a caller waits for a connection when the limits are reached. */
-  public Duration acquireTimeout() {
-    return acquireTimeout;
-  }
-
-  /** The default deadline of a request, retries included. */
-  public Duration requestTimeout() {
-    return requestTimeout;
-  }
-
-  public int warmUpParallelism() {
-    return warmUpParallelism;
-  }
-
-  public long maxResponseBodyBytes() {
-    return maxResponseBodyBytes;
-  }
-
-  public int maxHeaderListSize() {
-    return maxHeaderListSize;
-  }
-
-  /** Retries allowed as a share of successful requests (the retry budget's refill). */
-  public double retryBudgetRatio() {
-    return retryBudgetRatio;
-  }
-
-  /** Retries always allowed per second, whatever the ratio says. */
-  public int retryBudgetMinPerSecond() {
-    return retryBudgetMinPerSecond;
+  /** Makes each pool's event listener as the pool is created. */
+  public PoolEventListener.Factory eventListenerFactory() {
+    return eventListenerFactory;
   }
 
   public Resolver resolver() {
@@ -234,7 +193,11 @@ public final class PoolConfig {
     }
   }
 
-  /** Builds a {@link PoolConfig}; not thread-safe. */
+  /**
+   * Builds a {@link PoolConfig}; not thread-safe. {@link #build()} reads the builder and leaves it
+   * as it was, so one builder can build several configurations, and changing it afterwards does
+   * not change what it built.
+   */
   public static final class Builder {
     private String engine = "jdk";
     private final Map<String, Integer> profiles = new LinkedHashMap<>();
@@ -242,26 +205,13 @@ public final class PoolConfig {
     private List<String> alpn = List.of();
     private ConnectionValidator validator;
     private final List<FailureClassifier> classifiers = new ArrayList<>();
-    private FailureClassifier classifier;
     private RetryPolicy retryPolicy = new ExponentialBackoffRetryPolicy();
-    private Duration connectTimeout = Duration.ofSeconds(30);
-    private Duration validationTimeout = Duration.ofSeconds(10);
-    private Duration idleTimeout = Duration.ofSeconds(60);
-    private Duration healthCheckInterval = Duration.ofSeconds(30);
-    private Duration maxLifetime = Duration.ofSeconds(300);
-    private Duration revalidateAfterIdle = Duration.ofSeconds(30);
-    private int errorThreshold = 10;
-    private Duration banDuration = Duration.ofMinutes(10);
-    private int strikesToBan = 3;
-    private int maxConnectionsPerIp = 6;
-    private int maxConnectionsPerHost = 1000;
-    private Duration acquireTimeout = Duration.ofSeconds(10);
-    private Duration requestTimeout = Duration.ofSeconds(30);
-    private int warmUpParallelism = 32;
-    private long maxResponseBodyBytes = 64L * 1024 * 1024;
-    private int maxHeaderListSize = 256 * 1024;
-    private double retryBudgetRatio = 0.2;
-    private int retryBudgetMinPerSecond = 10;
+    private Timeouts timeouts = Timeouts.defaults();
+    private Limits limits = Limits.defaults();
+    private HealthChecks healthChecks = HealthChecks.defaults();
+    private RetryBudget retryBudget = RetryBudget.defaults();
+    private PoolEventListener.Factory eventListenerFactory =
+        PoolEventListener.Factory.of(PoolEventListener.NONE);
     private Resolver resolver = Resolver.jdk();
     private Clock clock = Clock.systemUTC();
     private long seed = System.nanoTime();
@@ -314,90 +264,49 @@ public final class PoolConfig {
       return this;
     }
 
-    public Builder connectTimeout(Duration d) {
-      this.connectTimeout = d;
+    public Builder timeouts(Timeouts timeouts) {
+      this.timeouts = Objects.requireNonNull(timeouts, "timeouts");
       return this;
     }
 
-    public Builder validationTimeout(Duration d) {
-      this.validationTimeout = d;
+    /** Changes the timeouts: {@code timeouts(t -> t.withConnect(Duration.ofSeconds(5)))}. */
+    public Builder timeouts(UnaryOperator<Timeouts> change) {
+      return timeouts(change.apply(timeouts));
+    }
+
+    public Builder limits(Limits limits) {
+      this.limits = Objects.requireNonNull(limits, "limits");
       return this;
     }
 
-    public Builder idleTimeout(Duration d) {
-      this.idleTimeout = d;
+    /** Changes the limits: {@code limits(l -> l.withMaxConnectionsPerIp(2))}. */
+    public Builder limits(UnaryOperator<Limits> change) {
+      return limits(change.apply(limits));
+    }
+
+    public Builder healthChecks(HealthChecks healthChecks) {
+      this.healthChecks = Objects.requireNonNull(healthChecks, "healthChecks");
       return this;
     }
 
-    public Builder healthCheckInterval(Duration d) {
-      this.healthCheckInterval = d;
+    /** Changes health checks and bans: {@code healthChecks(h -> h.withStrikesToBan(1))}. */
+    public Builder healthChecks(UnaryOperator<HealthChecks> change) {
+      return healthChecks(change.apply(healthChecks));
+    }
+
+    public Builder retryBudget(RetryBudget retryBudget) {
+      this.retryBudget = Objects.requireNonNull(retryBudget, "retryBudget");
       return this;
     }
 
-    public Builder maxLifetime(Duration d) {
-      this.maxLifetime = d;
-      return this;
+    /** The listener every pool built from this configuration reports to. */
+    public Builder eventListener(PoolEventListener listener) {
+      return eventListenerFactory(PoolEventListener.Factory.of(listener));
     }
 
-    public Builder revalidateAfterIdle(Duration d) {
-      this.revalidateAfterIdle = d;
-      return this;
-    }
-
-    public Builder errorThreshold(int n) {
-      this.errorThreshold = n;
-      return this;
-    }
-
-    public Builder banDuration(Duration d) {
-      this.banDuration = d;
-      return this;
-    }
-
-    public Builder strikesToBan(int n) {
-      this.strikesToBan = n;
-      return this;
-    }
-
-    public Builder maxConnectionsPerIp(int n) {
-      this.maxConnectionsPerIp = n;
-      return this;
-    }
-
-    public Builder maxConnectionsPerHost(int n) {
-      this.maxConnectionsPerHost = n;
-      return this;
-    }
-
-    public Builder acquireTimeout(Duration d) {
-      this.acquireTimeout = d;
-      return this;
-    }
-
-    public Builder requestTimeout(Duration d) {
-      this.requestTimeout = d;
-      return this;
-    }
-
-    public Builder warmUpParallelism(int n) {
-      this.warmUpParallelism = n;
-      return this;
-    }
-
-    public Builder maxResponseBodyBytes(long n) {
-      this.maxResponseBodyBytes = n;
-      return this;
-    }
-
-    public Builder maxHeaderListSize(int n) {
-      this.maxHeaderListSize = n;
-      return this;
-    }
-
-    /** The retry budget: retries may be {@code ratio} of successes, and at least {@code minPerSecond}. */
-    public Builder retryBudget(double ratio, int minPerSecond) {
-      this.retryBudgetRatio = ratio;
-      this.retryBudgetMinPerSecond = minPerSecond;
+    /** Makes each pool's own listener as the pool is created. */
+    public Builder eventListenerFactory(PoolEventListener.Factory factory) {
+      this.eventListenerFactory = Objects.requireNonNull(factory, "eventListenerFactory");
       return this;
     }
 
@@ -424,71 +333,36 @@ public final class PoolConfig {
     }
 
     /**
-     * Validates and builds.
+     * Validates and builds; the builder is left as it was.
      *
      * @throws IllegalArgumentException naming the first invalid setting
      */
     public PoolConfig build() {
-      positive("connectTimeout", connectTimeout);
-      positive("validationTimeout", validationTimeout);
-      positive("idleTimeout", idleTimeout);
-      positive("healthCheckInterval", healthCheckInterval);
-      positive("maxLifetime", maxLifetime);
-      notNegative("revalidateAfterIdle", revalidateAfterIdle);
-      positive("banDuration", banDuration);
-      positive("acquireTimeout", acquireTimeout);
-      positive("requestTimeout", requestTimeout);
-      atLeast("errorThreshold", errorThreshold, 1);
-      atLeast("strikesToBan", strikesToBan, 1);
-      atLeast("maxConnectionsPerIp", maxConnectionsPerIp, 1);
-      atLeast("maxConnectionsPerHost", maxConnectionsPerHost, 1);
-      atLeast("warmUpParallelism", warmUpParallelism, 1);
-      atLeast("maxHeaderListSize", maxHeaderListSize, 1024);
-      if (maxResponseBodyBytes < 0) {
-        throw new IllegalArgumentException("maxResponseBodyBytes must not be negative: " + maxResponseBodyBytes);
-      }
-      if (!(retryBudgetRatio >= 0 && retryBudgetRatio <= 10)) {
-        throw new IllegalArgumentException("retryBudget ratio must be between 0 and 10: " + retryBudgetRatio);
-      }
-      atLeast("retryBudget minPerSecond", retryBudgetMinPerSecond, 0);
-      if (maxLifetime.compareTo(idleTimeout) < 0) {
-        throw new IllegalArgumentException(
-            "maxLifetime (" + maxLifetime + ") must not be shorter than idleTimeout (" + idleTimeout + ")");
+      Duration idle = timeouts.idle();
+      Duration maxLifetime = timeouts.maxLifetime();
+      if (maxLifetime.compareTo(idle) < 0) {
+        throw new IllegalArgumentException("timeouts.maxLifetime (" + maxLifetime
+            + ") must not be shorter than timeouts.idle (" + idle + ")");
       }
       if (engine.isBlank()) {
         throw new IllegalArgumentException("engine must name a TLS engine");
       }
-      if (profiles.isEmpty()) {
-        profiles.put(engine.equals("jdk") ? "jdk-default" : "chrome", 1);
+      // The default profile is chosen here, not stored in the builder: a later engine(...) on the
+      // same builder, or on toBuilder(), must pick its own default again.
+      Map<String, Integer> chosen = new LinkedHashMap<>(profiles);
+      if (chosen.isEmpty()) {
+        chosen.put(engine.equals("jdk") ? "jdk-default" : "chrome", 1);
       }
-      for (var e : profiles.entrySet()) {
+      for (var e : chosen.entrySet()) {
         if (e.getValue() < 1) {
           throw new IllegalArgumentException(
               "profile weight must be at least 1: " + e.getKey() + "=" + e.getValue());
         }
       }
       List<FailureClassifier> chain = new ArrayList<>(classifiers);
-      chain.add(new DefaultFailureClassifier(java.util.Set.of(403), java.util.Set.of(429), clock));
-      classifier = FailureClassifier.chain(chain);
-      return new PoolConfig(this);
-    }
-
-    private static void positive(String name, Duration d) {
-      if (d == null || d.isNegative() || d.isZero()) {
-        throw new IllegalArgumentException(name + " must be a positive duration: " + d);
-      }
-    }
-
-    private static void notNegative(String name, Duration d) {
-      if (d == null || d.isNegative()) {
-        throw new IllegalArgumentException(name + " must not be negative: " + d);
-      }
-    }
-
-    private static void atLeast(String name, int value, int min) {
-      if (value < min) {
-        throw new IllegalArgumentException(name + " must be at least " + min + ": " + value);
-      }
+      chain.add(new DefaultFailureClassifier(healthChecks.banStatuses(),
+          healthChecks.rateLimitStatuses(), clock));
+      return new PoolConfig(this, chosen, FailureClassifier.chain(chain));
     }
   }
 }

@@ -24,6 +24,7 @@ import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -42,21 +43,27 @@ import javax.net.ssl.SSLPeerUnverifiedException;
  *   <caption>Exception mapping</caption>
  *   <tr><th>exception</th><th>kind</th><th>retryable</th><th>pool action</th></tr>
  *   <tr><td>UnknownHostException</td><td>UNKNOWN_HOST</td><td>no</td><td>discard</td></tr>
- *   <tr><td>ConnectException (refused)</td><td>CONNECTION_REFUSED</td><td>yes</td><td>penalise IP</td></tr>
- *   <tr><td>SocketTimeoutException, "connect timed out"</td><td>CONNECT_TIMEOUT</td><td>yes</td><td>penalise IP</td></tr>
+ *   <tr><td>ConnectException (refused)</td><td>CONNECTION_REFUSED</td><td>yes</td>
+ *       <td>penalise IP</td></tr>
+ *   <tr><td>SocketTimeoutException, "connect timed out"</td><td>CONNECT_TIMEOUT</td><td>yes</td>
+ *       <td>penalise IP</td></tr>
  *   <tr><td>other SocketTimeoutException</td><td>READ_TIMEOUT</td><td>yes</td><td>discard</td></tr>
- *   <tr><td>certificate problems in a handshake</td><td>CERTIFICATE</td><td>no</td><td>discard</td></tr>
+ *   <tr><td>certificate problems in a handshake</td><td>CERTIFICATE</td><td>no</td>
+ *       <td>discard</td></tr>
  *   <tr><td>other SSLException</td><td>TLS_HANDSHAKE</td><td>yes</td><td>discard</td></tr>
- *   <tr><td>SocketException (reset, broken pipe)</td><td>CONNECTION_RESET</td><td>yes</td><td>discard</td></tr>
+ *   <tr><td>SocketException (reset, broken pipe)</td><td>CONNECTION_RESET</td><td>yes</td>
+ *       <td>discard</td></tr>
  *   <tr><td>EOFException</td><td>CONNECTION_CLOSED</td><td>yes</td><td>discard</td></tr>
  *   <tr><td>interrupt, cancellation</td><td>CANCELLED</td><td>no</td><td>discard</td></tr>
  *   <tr><td>anything else</td><td>UNKNOWN</td><td>no</td><td>discard</td></tr>
  * </table>
  *
  * <h2>Responses</h2>
- * {@code 403} (option {@code ban-statuses}) is IP_BLOCKED: retryable on another IP, ban this one.
- * {@code 429} (option {@code rate-limit-statuses}) is RATE_LIMITED: retryable, penalise the IP,
- * with the server's Retry-After. {@code 503} with a Retry-After is RATE_LIMITED too; {@code 502},
+ * The ban statuses ({@code 403} by default; option {@code ban-statuses}, or a pool's
+ * {@code HealthChecks.banStatuses()}) are IP_BLOCKED: retryable on another IP, ban this one.
+ * The rate-limit statuses ({@code 429} by default; option {@code rate-limit-statuses}, or
+ * {@code HealthChecks.rateLimitStatuses()}) are RATE_LIMITED: retryable, penalise the IP, with the
+ * server's Retry-After. {@code 503} with a Retry-After is RATE_LIMITED too; {@code 502},
  * {@code 503} and {@code 504} are retryable SERVER_ERRORs that keep the connection; other 5xx are
  * SERVER_ERRORs not retried. Every other status is accepted: it is the caller's answer.
  *
@@ -65,21 +72,41 @@ import javax.net.ssl.SSLPeerUnverifiedException;
 public final class DefaultFailureClassifier implements FailureClassifier {
   public static final String NAME = "default";
 
+  /** The statuses that mean IP_BLOCKED unless configured otherwise: {@code 403}. */
+  public static final Set<Integer> DEFAULT_BAN_STATUSES = Set.of(403);
+
+  /** The statuses that mean RATE_LIMITED unless configured otherwise: {@code 429}. */
+  public static final Set<Integer> DEFAULT_RATE_LIMIT_STATUSES = Set.of(429);
+
   private final Set<Integer> banStatuses;
   private final Set<Integer> rateLimitStatuses;
   private final Clock clock;
 
+  /** With the default statuses; a pool's classifier takes its statuses from its configuration. */
   public DefaultFailureClassifier() {
-    this(Set.of(403), Set.of(429), Clock.systemUTC());
+    this(DEFAULT_BAN_STATUSES, DEFAULT_RATE_LIMIT_STATUSES, Clock.systemUTC());
   }
 
   /**
+   * @param banStatuses statuses classified IP_BLOCKED (ban the IP, retry elsewhere)
+   * @param rateLimitStatuses statuses classified RATE_LIMITED (penalise the IP, honour Retry-After)
    * @param clock reads the time for Retry-After given as an HTTP date
    */
-  public DefaultFailureClassifier(Set<Integer> banStatuses, Set<Integer> rateLimitStatuses, Clock clock) {
+  public DefaultFailureClassifier(
+      Set<Integer> banStatuses, Set<Integer> rateLimitStatuses, Clock clock) {
     this.banStatuses = Set.copyOf(banStatuses);
     this.rateLimitStatuses = Set.copyOf(rateLimitStatuses);
     this.clock = clock;
+  }
+
+  /** The statuses classified IP_BLOCKED. */
+  public Set<Integer> banStatuses() {
+    return banStatuses;
+  }
+
+  /** The statuses classified RATE_LIMITED (besides a 503 with Retry-After). */
+  public Set<Integer> rateLimitStatuses() {
+    return rateLimitStatuses;
   }
 
   @Override
@@ -110,7 +137,7 @@ public final class DefaultFailureClassifier implements FailureClassifier {
           "connection refused" + where, error);
     }
     if (error instanceof SocketTimeoutException) {
-      if (msg.toLowerCase(java.util.Locale.ROOT).contains("connect")) {
+      if (msg.toLowerCase(Locale.ROOT).contains("connect")) {
         return fail(FailureKind.CONNECT_TIMEOUT, true, PoolAction.PENALISE_IP,
             "connect timed out" + where, error);
       }
@@ -150,8 +177,9 @@ public final class DefaultFailureClassifier implements FailureClassifier {
     // The JDK reports a failed chain as an SSLHandshakeException whose cause was dropped by some
     // engines; its alert text is then the only witness.
     if (error instanceof SSLHandshakeException) {
-      String m = String.valueOf(error.getMessage()).toLowerCase(java.util.Locale.ROOT);
-      return m.contains("certificate") || m.contains("pkix") || m.contains("no subject alternative");
+      String m = String.valueOf(error.getMessage()).toLowerCase(Locale.ROOT);
+      return m.contains("certificate") || m.contains("pkix")
+          || m.contains("no subject alternative");
     }
     return false;
   }
@@ -189,7 +217,8 @@ public final class DefaultFailureClassifier implements FailureClassifier {
     }
     if (rateLimitStatuses.contains(status) || status == 503 && retryAfter.isPresent()) {
       return ResponseVerdict.fail(ClassifiedFailure.ofStatus(FailureKind.RATE_LIMITED, true,
-          PoolAction.PENALISE_IP, status, retryAfter, "status " + status + where + ": rate limited"));
+          PoolAction.PENALISE_IP, status, retryAfter,
+          "status " + status + where + ": rate limited"));
     }
     if (status >= 500 && status <= 599) {
       boolean transientError = status == 502 || status == 503 || status == 504;

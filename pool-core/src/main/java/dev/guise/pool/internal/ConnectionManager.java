@@ -1,5 +1,6 @@
 package dev.guise.pool.internal;
 
+import dev.guise.pool.stats.PoolEventListener;
 import dev.guise.api.ClassifiedFailure;
 import dev.guise.api.ClassifiedIOException;
 import dev.guise.api.FailureKind;
@@ -40,7 +41,7 @@ public final class ConnectionManager implements AutoCloseable {
   private final Clock clock;
   private final RouteLimits limits;
   private final Supplier<RouteRotation> rotations;
-  private final PoolEvents events;
+  private final PoolEventListener events;
   private final Connector connector;
   private final HealthChecker healthChecker;
   private final Map<HostKey, HostRoutes> hosts = new ConcurrentHashMap<>();
@@ -49,13 +50,13 @@ public final class ConnectionManager implements AutoCloseable {
 
   /** A manager whose hosts rotate their routes as {@link PoolConfig#ipRotation()} says. */
   public ConnectionManager(PoolConfig config, ConnectionFactory factory, IpAccessController access,
-      PoolEvents events, FingerprintSelector selector, Executor validationExecutor) {
+      PoolEventListener events, FingerprintSelector selector, Executor validationExecutor) {
     this(config, factory, access, events, selector, validationExecutor,
         RouteRotation.of(config.ipRotation()));
   }
 
   ConnectionManager(PoolConfig config, ConnectionFactory factory, IpAccessController access,
-      PoolEvents events, FingerprintSelector selector, Executor validationExecutor,
+      PoolEventListener events, FingerprintSelector selector, Executor validationExecutor,
       Supplier<RouteRotation> rotations) {
     this.config = config;
     this.access = access;
@@ -65,7 +66,7 @@ public final class ConnectionManager implements AutoCloseable {
     this.events = events;
     this.connector = new Connector(config, factory, selector, events, this::applyIpAction);
     this.healthChecker = new HealthChecker(config, connector, validationExecutor);
-    this.acquireTimeoutNanos = config.acquireTimeout().toNanos();
+    this.acquireTimeoutNanos = config.timeouts().acquire().toNanos();
   }
 
   HostRoutes host(HostKey key) {
@@ -239,7 +240,7 @@ public final class ConnectionManager implements AutoCloseable {
         if (left <= 0) {
           throw new ClassifiedIOException(FailureKind.POOL_EXHAUSTED, true, PoolAction.KEEP,
               "no connection to " + key + (pinned == null ? "" : " at " + pinned.getHostAddress())
-                  + " within " + config.acquireTimeout().toMillis() + " ms (limits: "
+                  + " within " + config.timeouts().acquire().toMillis() + " ms (limits: "
                   + limits.perRoute() + " per IP, " + limits.perHost() + " per host)", null);
         }
         try {
@@ -316,7 +317,7 @@ public final class ConnectionManager implements AutoCloseable {
   public void applyIpAction(Route route, ClassifiedFailure f) {
     IpAccessController.Ban ban = access.apply(route, f.action(), f.message(), clock.instant());
     if (ban != null) {
-      events.ipBanned(ban);
+      events.ipBanned(ban.host().host(), ban.ip(), ban.until(), ban.reason());
       HostRoutes h = hosts.get(route.host());
       RoutePool pool = h == null ? null : h.find(route);
       if (pool != null) {

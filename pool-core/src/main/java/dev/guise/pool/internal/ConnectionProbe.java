@@ -60,7 +60,7 @@ final class ConnectionProbe implements ValidationTarget {
 
   @Override
   public Duration maxLifetime() {
-    return config.maxLifetime();
+    return config.timeouts().maxLifetime();
   }
 
   @Override
@@ -81,7 +81,8 @@ final class ConnectionProbe implements ValidationTarget {
     probe.headers().forEach(h -> builder.header(h.name(), h.value()));
     long deadline = System.nanoTime() + timeout.toNanos();
     HttpResponse r = c.http.exchange(builder.build(),
-        new ExchangeLimits(config.maxHeaderListSize(), probe.maxBodyBytes(), true), deadline);
+        new ExchangeLimits(config.limits().maxHeaderListSize(), probe.maxBodyBytes(), true),
+        deadline);
     byte[] body = r.body();
     long declared = r.header("content-length").map(v -> {
       try {

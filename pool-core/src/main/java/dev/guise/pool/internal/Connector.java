@@ -1,5 +1,6 @@
 package dev.guise.pool.internal;
 
+import dev.guise.pool.stats.PoolEventListener;
 import dev.guise.api.ClassifiedFailure;
 import dev.guise.api.ClassifiedIOException;
 import dev.guise.api.FailureKind;
@@ -25,14 +26,14 @@ final class Connector {
   private final PoolConfig config;
   private final ConnectionFactory factory;
   private final FingerprintSelector selector;
-  private final PoolEvents events;
+  private final PoolEventListener events;
   private final Clock clock;
   private final BiConsumer<Route, ClassifiedFailure> ipAction;
   private final AtomicLong ids = new AtomicLong();
 
   /** @param ipAction applies a failed opening's IP action (a strike or a ban) to its route */
   Connector(PoolConfig config, ConnectionFactory factory, FingerprintSelector selector,
-      PoolEvents events, BiConsumer<Route, ClassifiedFailure> ipAction) {
+      PoolEventListener events, BiConsumer<Route, ClassifiedFailure> ipAction) {
     this.config = config;
     this.factory = factory;
     this.selector = selector;
@@ -53,7 +54,7 @@ final class Connector {
     TlsEndpoint endpoint = route.endpoint();
     String profile = selector.next();
     long started = System.nanoTime();
-    long openDeadline = Math.min(deadlineNanos, started + config.connectTimeout().toNanos());
+    long openDeadline = Math.min(deadlineNanos, started + config.timeouts().connect().toNanos());
     HttpConnection http;
     try {
       http = factory.open(endpoint, profile, openDeadline);
@@ -80,7 +81,7 @@ final class Connector {
   ValidationResult validate(PooledConnection c) {
     ConnectionValidator v = config.validator().orElseThrow();
     ValidationResult r = v.validate(new ConnectionProbe(c, clock, config),
-        config.validationTimeout());
+        config.timeouts().validation());
     if (r.healthy()) {
       c.pool.validated(c, clock.millis());
     }

@@ -37,11 +37,11 @@ final class HealthChecker {
     this.connector = connector;
     this.validationExecutor = validationExecutor;
     this.validates = config.validator().isPresent();
-    this.maxLifetimeMillis = config.maxLifetime().toMillis();
-    this.idleTimeoutMillis = config.idleTimeout().toMillis();
-    this.healthCheckIntervalMillis = config.healthCheckInterval().toMillis();
-    this.errorThreshold = config.errorThreshold();
-    this.validationWaitMillis = config.validationTimeout().toMillis() + 1000;
+    this.maxLifetimeMillis = config.timeouts().maxLifetime().toMillis();
+    this.idleTimeoutMillis = config.timeouts().idle().toMillis();
+    this.healthCheckIntervalMillis = config.healthChecks().interval().toMillis();
+    this.errorThreshold = config.healthChecks().errorThreshold();
+    this.validationWaitMillis = config.timeouts().validation().toMillis() + 1000;
   }
 
   /** One pass over {@code hosts}. */

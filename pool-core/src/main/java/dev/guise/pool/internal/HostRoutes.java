@@ -1,5 +1,6 @@
 package dev.guise.pool.internal;
 
+import dev.guise.pool.stats.PoolEventListener;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -24,7 +25,7 @@ final class HostRoutes {
   final Condition changed = lock.newCondition();
   final RouteLimits limits;
   final RouteRotation rotation;
-  final PoolEvents events;
+  final PoolEventListener events;
   private final BooleanSupplier poolClosed;
 
   /** Every route's pool. Written under the lock; read without it by the lock-free lease. */
@@ -40,7 +41,7 @@ final class HostRoutes {
   /** Open and connecting connections of every route, for the per-host limit. Guarded by lock. */
   int connections;
 
-  HostRoutes(HostKey key, RouteLimits limits, RouteRotation rotation, PoolEvents events,
+  HostRoutes(HostKey key, RouteLimits limits, RouteRotation rotation, PoolEventListener events,
       BooleanSupplier poolClosed) {
     this.key = key;
     this.limits = limits;

@@ -16,8 +16,8 @@ record RouteLimits(int perRoute, int perHost, long maxLifetimeMillis,
     long revalidateAfterIdleMillis, boolean validates) {
 
   static RouteLimits of(PoolConfig config) {
-    return new RouteLimits(config.maxConnectionsPerIp(), config.maxConnectionsPerHost(),
-        config.maxLifetime().toMillis(), config.revalidateAfterIdle().toMillis(),
+    return new RouteLimits(config.limits().maxConnectionsPerIp(), config.limits().maxConnectionsPerHost(),
+        config.timeouts().maxLifetime().toMillis(), config.healthChecks().revalidateAfterIdle().toMillis(),
         config.validator().isPresent());
   }
 }

@@ -22,6 +22,7 @@ import dev.guise.pool.internal.exchange.HttpConnection.ExchangeLimits;
 import dev.guise.pool.stats.ConnectionState;
 import java.io.IOException;
 import dev.guise.testing.MutableClock;
+import dev.guise.pool.stats.PoolEventListener;
 import java.net.ConnectException;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
@@ -91,7 +92,8 @@ class ConnectionManagerTest {
       return c;
     };
     return new ConnectionManager(config, factory,
-        new IpAccessController(config.banDuration(), config.strikesToBan()), PoolEvents.NONE,
+        new IpAccessController(config.healthChecks().banDuration(),
+            config.healthChecks().strikesToBan()), PoolEventListener.NONE,
         new FingerprintSelector(config.profiles(), 1), Runnable::run);
   }
 
@@ -143,8 +145,8 @@ class ConnectionManagerTest {
 
   @Test
   void theLimitMakesCallersWaitThenFailClearly() throws Exception {
-    var m = manager(PoolConfig.builder().maxConnectionsPerIp(1)
-        .acquireTimeout(Duration.ofMillis(50)));
+    var m = manager(PoolConfig.builder().limits(l -> l.withMaxConnectionsPerIp(1)).timeouts(t -> t
+        .withAcquire(Duration.ofMillis(50))));
     var held = m.acquire(HOST, ip(1), -1, deadline());
     var e = assertThrows(ClassifiedIOException.class, () -> m.acquire(HOST, ip(1), -1, deadline()));
     assertEquals(FailureKind.POOL_EXHAUSTED, e.kind());
@@ -156,7 +158,7 @@ class ConnectionManagerTest {
 
   @Test
   void aWaiterGetsTheConnectionReleasedMeanwhile() throws Exception {
-    var m = manager(PoolConfig.builder().maxConnectionsPerIp(1));
+    var m = manager(PoolConfig.builder().limits(l -> l.withMaxConnectionsPerIp(1)));
     var held = m.acquire(HOST, ip(1), -1, deadline());
     try (var exec = Executors.newVirtualThreadPerTaskExecutor()) {
       var waiter = exec.submit(() -> m.acquire(HOST, ip(1), -1, deadline()));
@@ -259,7 +261,8 @@ class ConnectionManagerTest {
 
   @Test
   void aBanKeepsTheIpOutUntilItExpires() throws Exception {
-    var m = manager(PoolConfig.builder().banDuration(Duration.ofMinutes(10)));
+    var m = manager(PoolConfig.builder().healthChecks(h -> h
+        .withBanDuration(Duration.ofMinutes(10))));
     m.addIps(HOST, List.of(ip(1), ip(2)));
     var a = m.acquire(HOST, ip(1), -1, deadline());
     m.release(a, PoolAction.KEEP, true); // idle connection on ip 1
@@ -281,7 +284,7 @@ class ConnectionManagerTest {
 
   @Test
   void refusedConnectionsAreStrikesAndEnoughStrikesBan() throws Exception {
-    var m = manager(PoolConfig.builder().strikesToBan(3));
+    var m = manager(PoolConfig.builder().healthChecks(h -> h.withStrikesToBan(3)));
     refusing.add(ip(1));
     for (int i = 0; i < 3; i++) {
       var e = assertThrows(ClassifiedIOException.class,
@@ -298,8 +301,8 @@ class ConnectionManagerTest {
 
   @Test
   void healthCheckClosesIdleAndOldConnections() throws Exception {
-    var m = manager(PoolConfig.builder().idleTimeout(Duration.ofSeconds(60))
-        .maxLifetime(Duration.ofSeconds(300)));
+    var m = manager(PoolConfig.builder().timeouts(t -> t.withIdle(Duration.ofSeconds(60))
+        .withMaxLifetime(Duration.ofSeconds(300))));
     var a = m.acquire(HOST, ip(1), -1, deadline());
     var b = m.acquire(HOST, ip(1), -1, deadline());
     m.release(a, PoolAction.KEEP, true);
@@ -322,8 +325,8 @@ class ConnectionManagerTest {
 
   @Test
   void healthCheckRetiresOldIdleConnections() throws Exception {
-    var m = manager(PoolConfig.builder().idleTimeout(Duration.ofSeconds(60))
-        .maxLifetime(Duration.ofSeconds(100)));
+    var m = manager(PoolConfig.builder().timeouts(t -> t.withIdle(Duration.ofSeconds(60))
+        .withMaxLifetime(Duration.ofSeconds(100))));
     var a = m.acquire(HOST, ip(1), -1, deadline());
     m.release(a, PoolAction.KEEP, true);
     for (int i = 0; i < 3; i++) {
@@ -339,7 +342,7 @@ class ConnectionManagerTest {
 
   @Test
   void errorsPastTheThresholdMakeAConnectionUnhealthy() throws Exception {
-    var m = manager(PoolConfig.builder().errorThreshold(3));
+    var m = manager(PoolConfig.builder().healthChecks(h -> h.withErrorThreshold(3)));
     for (int i = 0; i < 3; i++) {
       var l = m.acquire(HOST, ip(1), -1, deadline());
       m.release(l, PoolAction.KEEP, false);
@@ -352,8 +355,8 @@ class ConnectionManagerTest {
 
   @Test
   void healthCheckRevalidatesAndClosesWhatFails() throws Exception {
-    var m = manager(PoolConfig.builder().validator(validator)
-        .healthCheckInterval(Duration.ofSeconds(30)));
+    var m = manager(PoolConfig.builder().validator(validator).healthChecks(h -> h
+        .withInterval(Duration.ofSeconds(30))));
     var a = m.acquire(HOST, ip(1), -1, deadline());
     var b = m.acquire(HOST, ip(1), -1, deadline());
     m.release(a, PoolAction.KEEP, true);
@@ -373,8 +376,8 @@ class ConnectionManagerTest {
 
   @Test
   void aLongIdleConnectionIsValidatedBeforeReuse() throws Exception {
-    var m = manager(PoolConfig.builder().validator(validator)
-        .revalidateAfterIdle(Duration.ofSeconds(30)));
+    var m = manager(PoolConfig.builder().validator(validator).healthChecks(h -> h
+        .withRevalidateAfterIdle(Duration.ofSeconds(30))));
     var a = m.acquire(HOST, ip(1), -1, deadline());
     m.release(a, PoolAction.KEEP, true);
     int before = validations.get();
@@ -416,7 +419,7 @@ class ConnectionManagerTest {
 
   @Test
   void hundredsOfVirtualThreadsNeverShareAnHttp1Connection() throws Exception {
-    var m = manager(PoolConfig.builder().maxConnectionsPerIp(4));
+    var m = manager(PoolConfig.builder().limits(l -> l.withMaxConnectionsPerIp(4)));
     m.addIps(HOST, List.of(ip(1), ip(2)));
     AtomicInteger done = new AtomicInteger();
     try (var exec = Executors.newVirtualThreadPerTaskExecutor()) {
@@ -478,14 +481,13 @@ class ConnectionManagerTest {
       }
     };
     var m = manager(PoolConfig.builder()
-        .maxConnectionsPerIp(3)
+        .limits(l -> l.withMaxConnectionsPerIp(3))
         .validator(exchanging)
-        .healthCheckInterval(Duration.ofSeconds(10))
-        .revalidateAfterIdle(Duration.ofSeconds(5))
-        .idleTimeout(Duration.ofSeconds(60))
-        .maxLifetime(Duration.ofMinutes(10))
-        .banDuration(Duration.ofSeconds(30))
-        .acquireTimeout(Duration.ofSeconds(5)));
+        .healthChecks(h -> h.withInterval(Duration.ofSeconds(10))
+            .withRevalidateAfterIdle(Duration.ofSeconds(5)))
+        .timeouts(t -> t.withIdle(Duration.ofSeconds(60)).withMaxLifetime(Duration.ofMinutes(10)))
+        .healthChecks(h -> h.withBanDuration(Duration.ofSeconds(30)))
+        .timeouts(t -> t.withAcquire(Duration.ofSeconds(5))));
     List<InetAddress> ips = List.of(ip(1), ip(2), ip(3));
     m.addIps(HOST, ips);
     AtomicBoolean stop = new AtomicBoolean();

@@ -12,8 +12,8 @@ import jdk.jfr.Timespan;
  * Recording them costs nothing while no recording is running: each emit checks
  * {@link Event#shouldCommit()} first.
  */
-public final class GuiseEvents {
-  private GuiseEvents() {}
+public final class JfrEvents {
+  private JfrEvents() {}
 
   @Name("dev.guise.Handshake")
   @Label("Guise Handshake")

@@ -3,22 +3,26 @@ package dev.guise.pool.internal;
 import dev.guise.api.ClassifiedFailure;
 import dev.guise.api.FailureKind;
 import dev.guise.api.TlsEndpoint;
-import dev.guise.pool.internal.jfr.GuiseEvents;
-import dev.guise.pool.stats.PoolListener;
+import dev.guise.pool.internal.jfr.JfrEvents;
+import dev.guise.pool.stats.PoolEventListener;
+import java.net.InetAddress;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.EnumMap;
-import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The pool's counters, and the fan-out of its events to listeners, JFR and the log (debug level:
- * quiet by default). Thread-safe and non-blocking.
+ * The pool's own {@link PoolEventListener}: it counts what {@code PoolStats} reports, and passes
+ * every event on to JFR ({@link JfrEvents}), the log (debug level: quiet by default) and the
+ * user's listener from the configuration. The {@code attempt...} and {@code requestEnded} methods
+ * are finer than the listener's: the client reports each attempt here, and this class turns them
+ * into the listener's per-request events. Thread-safe and non-blocking.
  */
-public final class PoolMetrics implements PoolEvents {
+public final class PoolCounters implements PoolEventListener {
   private static final Logger log = LoggerFactory.getLogger("dev.guise.pool");
 
   final LongAdder handshakes = new LongAdder();
@@ -30,32 +34,29 @@ public final class PoolMetrics implements PoolEvents {
   final LongAdder retriedRequestsSucceeded = new LongAdder();
   final LongAdder bans = new LongAdder();
   private final Map<FailureKind, LongAdder> failures = new EnumMap<>(FailureKind.class);
-  private final List<PoolListener> listeners = new CopyOnWriteArrayList<>();
+  private final PoolEventListener listener;
 
-  public PoolMetrics() {
+  /** @param listener the user's listener, made by the configuration's factory for this pool */
+  public PoolCounters(PoolEventListener listener) {
+    this.listener = listener;
     for (FailureKind k : FailureKind.values()) {
       failures.put(k, new LongAdder());
     }
   }
 
-  public void addListener(PoolListener listener) {
-    listeners.add(listener);
-  }
-
-  private void each(java.util.function.Consumer<PoolListener> call) {
-    for (PoolListener l : listeners) {
-      try {
-        call.accept(l);
-      } catch (RuntimeException e) {
-        log.warn("pool listener {} threw; ignored", l, e);
-      }
+  private void each(Consumer<PoolEventListener> call) {
+    // A listener's bug must not fail the pool's work, which runs on the same thread.
+    try {
+      call.accept(listener);
+    } catch (RuntimeException e) {
+      log.warn("pool listener {} threw; ignored", listener, e);
     }
   }
 
   @Override
   public void connectionOpened(TlsEndpoint endpoint, String profile, Duration handshake) {
     handshakes.increment();
-    var e = new GuiseEvents.Handshake();
+    var e = new JfrEvents.Handshake();
     if (e.shouldCommit()) {
       e.host = endpoint.host();
       e.ip = endpoint.ip().getHostAddress();
@@ -71,7 +72,7 @@ public final class PoolMetrics implements PoolEvents {
   public void connectionFailed(TlsEndpoint endpoint, ClassifiedFailure failure) {
     failedHandshakes.increment();
     failures.get(failure.kind()).increment();
-    var e = new GuiseEvents.Handshake();
+    var e = new JfrEvents.Handshake();
     if (e.shouldCommit()) {
       e.host = endpoint.host();
       e.ip = endpoint.ip().getHostAddress();
@@ -84,7 +85,7 @@ public final class PoolMetrics implements PoolEvents {
 
   @Override
   public void connectionClosed(TlsEndpoint endpoint, String reason) {
-    var e = new GuiseEvents.Eviction();
+    var e = new JfrEvents.Eviction();
     if (e.shouldCommit()) {
       e.host = endpoint.host();
       e.ip = endpoint.ip().getHostAddress();
@@ -96,27 +97,28 @@ public final class PoolMetrics implements PoolEvents {
   }
 
   @Override
-  public void ipBanned(IpAccessController.Ban ban) {
+  public void ipBanned(String host, InetAddress ip, Instant until, String reason) {
     bans.increment();
-    var e = new GuiseEvents.Ban();
+    var e = new JfrEvents.Ban();
     if (e.shouldCommit()) {
-      e.host = ban.host().toString();
-      e.ip = ban.ip().getHostAddress();
-      e.until = ban.until().toString();
-      e.reason = ban.reason();
+      e.host = host;
+      e.ip = ip.getHostAddress();
+      e.until = until.toString();
+      e.reason = reason;
       e.commit();
     }
-    log.debug("banned {} for {} until {}: {}", ban.ip(), ban.host(), ban.until(), ban.reason());
-    each(l -> l.ipBanned(ban.host().host(), ban.ip(), ban.until(), ban.reason()));
+    log.debug("banned {} for {} until {}: {}", ip, host, until, reason);
+    each(l -> l.ipBanned(host, ip, until, reason));
   }
 
   /** One attempt got a response. */
-  public void attemptAnswered(TlsEndpoint endpoint, String method, int status, boolean reused, Duration took) {
+  public void attemptAnswered(
+      TlsEndpoint endpoint, String method, int status, boolean reused, Duration took) {
     requests.increment();
     if (reused) {
       reusedRequests.increment();
     }
-    var e = new GuiseEvents.Request();
+    var e = new JfrEvents.Request();
     if (e.shouldCommit()) {
       e.host = endpoint.host();
       e.ip = endpoint.ip().getHostAddress();
@@ -131,7 +133,7 @@ public final class PoolMetrics implements PoolEvents {
   /** One attempt failed (a failure response or an exception). */
   public void attemptFailed(TlsEndpoint endpoint, String method, ClassifiedFailure failure) {
     failures.get(failure.kind()).increment();
-    var e = new GuiseEvents.Request();
+    var e = new JfrEvents.Request();
     if (e.shouldCommit()) {
       if (endpoint != null) {
         e.host = endpoint.host();
@@ -146,7 +148,7 @@ public final class PoolMetrics implements PoolEvents {
 
   public void retrying(String host, int attempt, ClassifiedFailure failure, Duration delay) {
     retries.increment();
-    var e = new GuiseEvents.Retry();
+    var e = new JfrEvents.Retry();
     if (e.shouldCommit()) {
       e.host = host;
       e.attempt = attempt;
@@ -154,7 +156,8 @@ public final class PoolMetrics implements PoolEvents {
       e.delayMillis = delay.toMillis();
       e.commit();
     }
-    log.debug("retrying {} (attempt {} failed: {}) after {} ms", host, attempt, failure, delay.toMillis());
+    log.debug("retrying {} (attempt {} failed: {}) after {} ms",
+        host, attempt, failure, delay.toMillis());
     each(l -> l.retrying(host, attempt, failure, delay));
   }
 

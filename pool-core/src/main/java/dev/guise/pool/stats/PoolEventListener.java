@@ -1,0 +1,65 @@
+package dev.guise.pool.stats;
+
+import dev.guise.api.ClassifiedFailure;
+import dev.guise.api.TlsEndpoint;
+import java.net.InetAddress;
+import java.time.Duration;
+import java.time.Instant;
+
+/**
+ * Hears what a pool does: the one event interface of the pool. The pool's own counters (behind
+ * {@link PoolStats}), its JFR events and its debug log hear the same calls. Every method has an
+ * empty default, so a listener overrides what it needs.
+ *
+ * <p>Give the listener to the configuration ({@code PoolConfig.Builder#eventListener} or
+ * {@code #eventListenerFactory}): the pool creates it before it opens anything, so it hears the
+ * very first connection.
+ *
+ * <p>Calls come from the threads doing the work, often many at once: implementations must be
+ * thread-safe and quick, and must not block or throw (an exception is logged and ignored).
+ */
+public interface PoolEventListener {
+  /** Hears nothing. */
+  PoolEventListener NONE = new PoolEventListener() {};
+
+  /** A connection finished its handshake. */
+  default void connectionOpened(TlsEndpoint endpoint, String profile, Duration handshake) {}
+
+  /** A connection could not be opened. */
+  default void connectionFailed(TlsEndpoint endpoint, ClassifiedFailure failure) {}
+
+  /** A connection was closed (evicted, discarded, retired, pool closed). */
+  default void connectionClosed(TlsEndpoint endpoint, String reason) {}
+
+  /** A request ended with a response. */
+  default void requestCompleted(TlsEndpoint endpoint, int status, Duration took,
+      boolean reusedConnection) {}
+
+  /** A request ended with a failure, after its retries. */
+  default void requestFailed(String host, ClassifiedFailure failure, int attempts) {}
+
+  /** A failed attempt will be retried after {@code delay}. */
+  default void retrying(String host, int attempt, ClassifiedFailure failure, Duration delay) {}
+
+  /** An IP was banned for a host until {@code until}. */
+  default void ipBanned(String host, InetAddress ip, Instant until, String reason) {}
+
+  /**
+   * Makes the listener of each pool built from a configuration, as the pool is created: a
+   * configuration may build several pools, and each may want its own listener (its own counters,
+   * its own label), the way OkHttp's {@code EventListener.Factory} gives each call its own.
+   */
+  @FunctionalInterface
+  interface Factory {
+    /** Called once per pool, before its first connection opens. */
+    PoolEventListener create();
+
+    /** A factory giving every pool the same (thread-safe) listener. */
+    static Factory of(PoolEventListener listener) {
+      if (listener == null) {
+        throw new NullPointerException("listener");
+      }
+      return () -> listener;
+    }
+  }
+}

@@ -9,7 +9,7 @@ import dev.guise.api.RetryDecision;
 import dev.guise.pool.http.HttpRequest;
 import dev.guise.pool.http.HttpResponse;
 import dev.guise.pool.internal.HostKey;
-import dev.guise.pool.internal.RetryBudget;
+import dev.guise.pool.internal.RetryTokens;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.time.Duration;
@@ -25,8 +25,9 @@ import java.util.concurrent.TimeUnit;
  * Sends requests through a {@link HotConnectionPool}, retrying what can be retried.
  *
  * <p>Each request has one deadline covering all its attempts: the request's timeout, or the pool's
- * {@code timeouts().request()}. An attempt that fails is classified by the pool's classifier
- * chain; it is retried when
+ * {@code timeouts().request()}. An attempt that fails is classified by the pool's classifier chain;
+ * it is retried when
+ *
  * <ul>
  *   <li>the failure is retryable, and
  *   <li>a retry is safe: the request is idempotent, or the server provably did not process it (it
@@ -36,27 +37,30 @@ import java.util.concurrent.TimeUnit;
  *       the time left), and
  *   <li>the pool's retry budget has a token (so an outage cannot turn into a retry storm).
  * </ul>
+ *
  * A retry never goes to the connection that failed: it takes another one or opens a fresh one; a
  * request whose IP the pool chooses usually lands on another IP, and never on a banned one.
  *
- * <p>A failure response (a block page, a rate limit) that is not retried is returned as a
- * response only if the classifier accepted it; otherwise the request fails with
- * {@link RequestFailedException}, which carries every attempt's failure.
+ * <p>A failure response (a block page, a rate limit) that is not retried is returned as a response
+ * only if the classifier accepted it; otherwise the request fails with {@link
+ * RequestFailedException}, which carries every attempt's failure.
  *
  * <p>Thread-safe. {@link #sendAsync} runs on virtual threads the client owns; {@link #close()}
  * stops them (the pool stays open: it is the caller's).
  */
 public final class GuiseClient implements AutoCloseable {
   private final HotConnectionPool pool;
-  private final RetryBudget budget;
+  private final RetryTokens budget;
   private final ExecutorService async =
-      Executors.newThreadPerTaskExecutor(
-          Thread.ofVirtual().name("guise-client-", 0).factory());
+      Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("guise-client-", 0).factory());
 
   public GuiseClient(HotConnectionPool pool) {
     this.pool = pool;
-    this.budget = new RetryBudget(pool.config().retryBudget().ratio(),
-        pool.config().retryBudget().minPerSecond(), System.nanoTime());
+    this.budget =
+        new RetryTokens(
+            pool.config().retryBudget().ratio(),
+            pool.config().retryBudget().minPerSecond(),
+            System.nanoTime());
   }
 
   /**
@@ -110,8 +114,15 @@ public final class GuiseClient implements AutoCloseable {
         pool.counters().requestEnded(key.host(), false, attempt, failure);
         throw new RequestFailedException(failures, stop);
       }
-      RetryDecision decision = pool.config().retryPolicy().decide(new RetryContext(attempt,
-          failure, Duration.ofNanos(deadline - System.nanoTime()), request.isIdempotent()));
+      RetryDecision decision =
+          pool.config()
+              .retryPolicy()
+              .decide(
+                  new RetryContext(
+                      attempt,
+                      failure,
+                      Duration.ofNanos(deadline - System.nanoTime()),
+                      request.isIdempotent()));
       if (decision instanceof RetryDecision.GiveUp(String reason)) {
         pool.counters().requestEnded(key.host(), false, attempt, failure);
         throw new RequestFailedException(failures, reason);
@@ -127,8 +138,8 @@ public final class GuiseClient implements AutoCloseable {
   }
 
   /** Why {@code failure} ends the request, or null when a retry may be considered. */
-  private static String whyNotRetry(HttpRequest request, ClassifiedFailure failure, boolean sent,
-      int attempt, long deadline) {
+  private static String whyNotRetry(
+      HttpRequest request, ClassifiedFailure failure, boolean sent, int attempt, long deadline) {
     if (!failure.retryable()) {
       return "not retryable";
     }
@@ -150,8 +161,13 @@ public final class GuiseClient implements AutoCloseable {
       TimeUnit.NANOSECONDS.sleep(delay.toNanos());
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      failures.add(ClassifiedFailure.of(FailureKind.CANCELLED, false, PoolAction.KEEP,
-          "interrupted while waiting to retry", e));
+      failures.add(
+          ClassifiedFailure.of(
+              FailureKind.CANCELLED,
+              false,
+              PoolAction.KEEP,
+              "interrupted while waiting to retry",
+              e));
       throw new RequestFailedException(failures, "interrupted");
     }
   }
@@ -163,18 +179,21 @@ public final class GuiseClient implements AutoCloseable {
    */
   public CompletableFuture<HttpResponse> sendAsync(HttpRequest request) {
     CompletableFuture<HttpResponse> result = new CompletableFuture<>();
-    var task = async.submit(() -> {
-      try {
-        result.complete(send(request));
-      } catch (IOException | RuntimeException e) {
-        result.completeExceptionally(e instanceof CompletionException c ? c.getCause() : e);
-      }
-    });
-    result.whenComplete((r, e) -> {
-      if (result.isCancelled()) {
-        task.cancel(true);
-      }
-    });
+    var task =
+        async.submit(
+            () -> {
+              try {
+                result.complete(send(request));
+              } catch (IOException | RuntimeException e) {
+                result.completeExceptionally(e instanceof CompletionException c ? c.getCause() : e);
+              }
+            });
+    result.whenComplete(
+        (r, e) -> {
+          if (result.isCancelled()) {
+            task.cancel(true);
+          }
+        });
     return result;
   }
 

@@ -8,14 +8,14 @@ package dev.guise.pool.internal;
  *
  * <p>Thread-safe. Time is passed in as {@link System#nanoTime()} values so tests can drive it.
  */
-public final class RetryBudget {
+public final class RetryTokens {
   private final double ratio;
   private final double perNano;
   private final double capacity;
   private double tokens;
   private long lastNanos;
 
-  public RetryBudget(double ratio, int minPerSecond, long nowNanos) {
+  public RetryTokens(double ratio, int minPerSecond, long nowNanos) {
     this.ratio = ratio;
     this.perNano = minPerSecond / 1e9;
     this.capacity = Math.max(1, minPerSecond * 10.0 + 100 * ratio);

@@ -1,11 +1,11 @@
 /**
  * HTTP wire formats for both directions (the pooled client and the loopback test server): HPACK
- * ({@link dev.guise.codec.hpack}), HTTP/2 frames with the flow windows and stream states both
- * sides keep ({@link dev.guise.codec.http2}), HTTP/1.1 messages and body framing
- * ({@link dev.guise.codec.http1}) and content decoders ({@link dev.guise.codec.content}).
+ * ({@link dev.guise.codec.hpack}), HTTP/2 frames with the flow windows and stream states both sides
+ * keep ({@link dev.guise.codec.http2}), HTTP/1.1 messages and body framing ({@link
+ * dev.guise.codec.http1}) and content decoders ({@link dev.guise.codec.content}).
  *
- * <p>Every parser bounds the memory a peer can make it use and reports bad input as a
- * {@link dev.guise.api.ClassifiedIOException}; nothing here opens sockets or threads.
+ * <p>Every parser bounds the memory a peer can make it use and reports bad input as a {@link
+ * dev.guise.api.ClassifiedIOException}; nothing here opens sockets or threads.
  *
  * <p>Every package is exported only to the Guise modules that use it: the codec is not API.
  *

@@ -3,9 +3,9 @@
  * profile catalogue (Chrome 156, Firefox 153) built from the reference captures.
  *
  * <p>Everything here is pure computation over bytes: no I/O besides reading the module's own
- * resources, no threads. Depends on {@code dev.guise.api} (for {@link dev.guise.api.Header}
- * and the classified exception type), which it re-exports because its API speaks those types, and
- * on jackson-jr to read the bundled captures' JSON (not re-exported: no signature here names it).
+ * resources, no threads. Depends on {@code dev.guise.api} (for {@link dev.guise.api.Header} and the
+ * classified exception type), which it re-exports because its API speaks those types, and on
+ * jackson-jr to read the bundled captures' JSON (not re-exported: no signature here names it).
  */
 module dev.guise.fingerprint {
   requires transitive dev.guise.api;

@@ -3,8 +3,8 @@
  *
  * <p>Also the default plugins every pool needs: the default failure classifier ({@code default})
  * and the retry policies {@code exponential}, {@code linear} and {@code never}. TLS engines are
- * modules of their own, found by name: {@code jdk} (guise-tls-jdk), {@code bouncycastle},
- * {@code conscrypt}.
+ * modules of their own, found by name: {@code jdk} (guise-tls-jdk), {@code bouncycastle}, {@code
+ * conscrypt}.
  */
 module dev.guise.pool {
   requires transitive dev.guise.api;

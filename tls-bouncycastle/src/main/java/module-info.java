@@ -3,8 +3,8 @@
  * captured hello) on stock BouncyCastle bctls.
  *
  * <p>Needs, on the module path, {@code --add-opens
- * org.bouncycastle.tls/org.bouncycastle.tls=dev.guise.tls.bouncycastle}: see
- * {@link dev.guise.tls.bouncycastle.BouncyCastleEngine}.
+ * org.bouncycastle.tls/org.bouncycastle.tls=dev.guise.tls.bouncycastle}: see {@link
+ * dev.guise.tls.bouncycastle.BouncyCastleEngine}.
  */
 module dev.guise.tls.bouncycastle {
   requires dev.guise.api;

@@ -1,6 +1,6 @@
 /**
- * The fast TLS engine, {@code conscrypt}: Conscrypt (BoringSSL through JNI) behind Guise's
- * {@link dev.guise.api.spi.TlsEngine}.
+ * The fast TLS engine, {@code conscrypt}: Conscrypt (BoringSSL through JNI) behind Guise's {@link
+ * dev.guise.api.spi.TlsEngine}.
  *
  * <p>It cannot be browser-exact (Conscrypt has no knobs for GREASE, extension order, certificate
  * compression or ALPS) and says so: it offers its own hello ({@code conscrypt-default}, fidelity

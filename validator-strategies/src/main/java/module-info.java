@@ -1,6 +1,7 @@
 /**
  * Connection validators: {@code head-path}, {@code full-url}, {@code get-limited}, {@code h2-ping}
- * and {@code tls-alive}. Pick one by name with {@link dev.guise.api.spi.Providers#connectionValidator}.
+ * and {@code tls-alive}. Pick one by name with {@link
+ * dev.guise.api.spi.Providers#connectionValidator}.
  */
 module dev.guise.validators {
   requires transitive dev.guise.api;

@@ -2,6 +2,8 @@
 module com.example.guise.customretry {
   requires dev.guise.api;
 
-  provides dev.guise.api.spi.RetryPolicy with com.example.guise.customretry.FixedDelayRetryPolicy;
-  provides dev.guise.api.spi.ConnectionValidator with com.example.guise.customretry.HeaderPresentValidator;
+  provides dev.guise.api.spi.RetryPolicy with
+      com.example.guise.customretry.FixedDelayRetryPolicy;
+  provides dev.guise.api.spi.ConnectionValidator with
+      com.example.guise.customretry.HeaderPresentValidator;
 }

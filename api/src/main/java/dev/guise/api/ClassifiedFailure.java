@@ -49,7 +49,12 @@ public record ClassifiedFailure(
   public static ClassifiedFailure of(
       FailureKind kind, boolean retryable, PoolAction action, String message, Throwable cause) {
     return new ClassifiedFailure(
-        kind, retryable, action, OptionalInt.empty(), Optional.empty(), message,
+        kind,
+        retryable,
+        action,
+        OptionalInt.empty(),
+        Optional.empty(),
+        message,
         Optional.ofNullable(cause));
   }
 

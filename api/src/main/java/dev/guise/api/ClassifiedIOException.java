@@ -6,8 +6,8 @@ import java.util.Objects;
 /**
  * An I/O failure that already knows its classification. Engines, codecs and the pool throw it where
  * they know better than a generic mapping of JDK exceptions would (a rejected certificate, an
- * HTTP/2 GOAWAY above the last processed stream, a body over the limit); the default
- * {@link dev.guise.api.spi.FailureClassifier} returns its {@link #failure()} unchanged.
+ * HTTP/2 GOAWAY above the last processed stream, a body over the limit); the default {@link
+ * dev.guise.api.spi.FailureClassifier} returns its {@link #failure()} unchanged.
  */
 public class ClassifiedIOException extends IOException {
   private static final long serialVersionUID = 1L;

@@ -23,7 +23,9 @@ public enum FailureKind {
   CERTIFICATE,
   /** The peer broke HTTP/1.1, HTTP/2, HPACK or content-coding rules. */
   PROTOCOL_ERROR,
-  /** The server provably did not process the request (GOAWAY above the last stream, REFUSED_STREAM). */
+  /**
+   * The server provably did not process the request (GOAWAY above the last stream, REFUSED_STREAM).
+   */
   NOT_PROCESSED,
   /** The site blocks this IP (for example 403 from a bot defence). */
   IP_BLOCKED,
@@ -33,7 +35,10 @@ public enum FailureKind {
   SERVER_ERROR,
   /** The response was larger than the configured limit (body or header list). */
   RESPONSE_TOO_LARGE,
-  /** The request itself is invalid (bad URL, header, or a body that cannot be replayed). Never retried. */
+  /**
+   * The request itself is invalid (bad URL, header, or a body that cannot be replayed). Never
+   * retried.
+   */
   INVALID_REQUEST,
   /** No connection could be had within the pool's wait limit. */
   POOL_EXHAUSTED,

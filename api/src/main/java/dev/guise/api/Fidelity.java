@@ -6,7 +6,9 @@ package dev.guise.api;
  * <p>Ordered from best to worst, so {@code a.compareTo(b) < 0} means {@code a} is more faithful.
  */
 public enum Fidelity {
-  /** Byte-for-byte the browser's ClientHello, apart from the fields the browser itself randomises. */
+  /**
+   * Byte-for-byte the browser's ClientHello, apart from the fields the browser itself randomises.
+   */
   EXACT,
   /** Close to the browser (for example the same cipher suites and groups) but distinguishable. */
   APPROXIMATE,

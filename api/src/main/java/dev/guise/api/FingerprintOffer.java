@@ -13,7 +13,8 @@ import java.util.Optional;
  * @param fidelity how faithfully the engine sends it
  * @param ja4 the JA4 fingerprint the engine actually produces for this profile, when known. For an
  *     {@link Fidelity#APPROXIMATE approximate} offer this is the engine's JA4, not the browser's.
- * @param note a short human-readable remark (what differs from the browser, for example); may be empty
+ * @param note a short human-readable remark (what differs from the browser, for example); may be
+ *     empty
  */
 public record FingerprintOffer(
     String profile, List<String> aliases, Fidelity fidelity, Optional<String> ja4, String note) {
@@ -28,7 +29,9 @@ public record FingerprintOffer(
     }
   }
 
-  /** Whether {@code name} is this offer's profile name or one of its aliases (ASCII case ignored). */
+  /**
+   * Whether {@code name} is this offer's profile name or one of its aliases (ASCII case ignored).
+   */
   public boolean answersTo(String name) {
     if (profile.equalsIgnoreCase(name)) {
       return true;

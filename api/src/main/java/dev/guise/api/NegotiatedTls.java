@@ -11,7 +11,8 @@ import java.util.Optional;
  * @param protocol {@code TLSv1.3} or {@code TLSv1.2}
  * @param cipherSuite the IANA name, for example {@code TLS_AES_128_GCM_SHA256}
  * @param alpn the selected application protocol ({@code h2}, {@code http/1.1}), if any
- * @param namedGroup the key exchange group (for example {@code X25519MLKEM768}), if the engine knows
+ * @param namedGroup the key exchange group (for example {@code X25519MLKEM768}), if the engine
+ *     knows
  * @param peerCertificates the server's chain, leaf first, as verified
  * @param profile the fingerprint profile the engine presented (its canonical name, not an alias)
  * @param fidelity how faithfully that profile was presented

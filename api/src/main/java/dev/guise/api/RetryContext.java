@@ -12,7 +12,8 @@ import java.util.Objects;
  * @param idempotent whether the request may be sent twice (GET, HEAD, PUT, DELETE, OPTIONS, or
  *     marked so by the caller)
  */
-public record RetryContext(int attempt, ClassifiedFailure failure, Duration timeLeft, boolean idempotent) {
+public record RetryContext(
+    int attempt, ClassifiedFailure failure, Duration timeLeft, boolean idempotent) {
   public RetryContext {
     Objects.requireNonNull(failure, "failure");
     Objects.requireNonNull(timeLeft, "timeLeft");

@@ -9,12 +9,12 @@ import java.util.Objects;
  *
  * @param endpoint host (for SNI and verification), pinned IP and port
  * @param profile the fingerprint to present, by name or alias ({@code chrome-156}, {@code chrome})
- * @param alpn the application protocols to offer, most preferred first; empty for the profile's
- *     own list. An engine that cannot offer exactly these says so with an error; it never silently
+ * @param alpn the application protocols to offer, most preferred first; empty for the profile's own
+ *     list. An engine that cannot offer exactly these says so with an error; it never silently
  *     offers others.
  * @param trust which certificates to accept
- * @param handshakeTimeout the most the handshake may take, from the first byte written to the
- *     last byte read; the engine fails with a read timeout past it
+ * @param handshakeTimeout the most the handshake may take, from the first byte written to the last
+ *     byte read; the engine fails with a read timeout past it
  */
 public record TlsConnectRequest(
     TlsEndpoint endpoint,

@@ -15,14 +15,20 @@ import java.time.Duration;
  * writes). {@link #close()} may be called from any thread at any time, and unblocks a blocked read.
  *
  * <p>Ownership: the connection owns the socket it was opened over. Closing it sends close_notify
- * where it can (bounded by a short timeout) and always closes the socket. Closing twice is harmless.
+ * where it can (bounded by a short timeout) and always closes the socket. Closing twice is
+ * harmless.
  */
 public interface TlsConnection extends Closeable {
 
-  /** Decrypted bytes from the peer. A read blocks at most the {@link #setReadTimeout read timeout}. */
+  /**
+   * Decrypted bytes from the peer. A read blocks at most the {@link #setReadTimeout read timeout}.
+   */
   InputStream input() throws IOException;
 
-  /** Bytes to the peer, encrypted. Callers flush to send; writes are bounded by the socket's buffers. */
+  /**
+   * Bytes to the peer, encrypted. Callers flush to send; writes are bounded by the socket's
+   * buffers.
+   */
   OutputStream output() throws IOException;
 
   /** What the handshake agreed on. */
@@ -32,8 +38,8 @@ public interface TlsConnection extends Closeable {
   InetSocketAddress remoteAddress();
 
   /**
-   * The longest a single read may block before failing with {@link java.net.SocketTimeoutException};
-   * zero means no limit, which Guise itself never uses.
+   * The longest a single read may block before failing with {@link
+   * java.net.SocketTimeoutException}; zero means no limit, which Guise itself never uses.
    */
   void setReadTimeout(Duration timeout) throws IOException;
 

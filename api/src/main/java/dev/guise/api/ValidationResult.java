@@ -36,7 +36,8 @@ public record ValidationResult(boolean healthy, Reason reason, String detail, Du
     Objects.requireNonNull(detail, "detail");
     Objects.requireNonNull(elapsed, "elapsed");
     if (healthy != (reason == Reason.OK)) {
-      throw new IllegalArgumentException("healthy must go with reason OK, and only with it: " + reason);
+      throw new IllegalArgumentException(
+          "healthy must go with reason OK, and only with it: " + reason);
     }
   }
 

@@ -9,10 +9,10 @@ import java.time.Instant;
  * it, nothing to take it out of the pool.
  *
  * <p>The pool hands a target to one validator at a time and does not lend the connection to a
- * request meanwhile. Every blocking method takes a timeout and fails with
- * {@link java.net.SocketTimeoutException} (or a {@link ClassifiedIOException} of kind
- * {@link FailureKind#READ_TIMEOUT}) when it passes. On any failure the pool discards the connection,
- * so a validator never needs to clean up after one.
+ * request meanwhile. Every blocking method takes a timeout and fails with {@link
+ * java.net.SocketTimeoutException} (or a {@link ClassifiedIOException} of kind {@link
+ * FailureKind#READ_TIMEOUT}) when it passes. On any failure the pool discards the connection, so a
+ * validator never needs to clean up after one.
  */
 public interface ValidationTarget {
 

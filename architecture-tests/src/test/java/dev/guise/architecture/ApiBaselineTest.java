@@ -34,24 +34,33 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The public API of every Guise module, written out and compared with the checked-in baseline
- * {@code architecture-tests/api/guise.api}, so an accidental change of the API fails the build
- * (the way OkHttp keeps its {@code api/okhttp.api} files). An intended change updates the
- * baseline with {@value #UPDATE_COMMAND}, and the baseline's diff is reviewed with the change.
+ * {@code architecture-tests/api/guise.api}, so an accidental change of the API fails the build (the
+ * way OkHttp keeps its {@code api/okhttp.api} files). An intended change updates the baseline with
+ * {@value #UPDATE_COMMAND}, and the baseline's diff is reviewed with the change.
  *
  * <p>The file lists, per module, its exports (qualified ones with their targets) and, for every
- * package exported to everyone, each public type with its public and protected members, sorted,
- * one per line. Until the first release this is the whole check; from then on japicmp against
- * the released artifacts joins it (see the README).
+ * package exported to everyone, each public type with its public and protected members, sorted, one
+ * per line. Until the first release this is the whole check; from then on japicmp against the
+ * released artifacts joins it (see the README).
  */
 class ApiBaselineTest {
-  static final String UPDATE_COMMAND = "mvn -B -o -pl architecture-tests -am verify"
-      + " -Dtest=ApiBaselineTest -Dsurefire.failIfNoSpecifiedTests=false -Dguise.api.update=true";
+  static final String UPDATE_COMMAND =
+      "mvn -B -o -pl architecture-tests -am verify -Dtest=ApiBaselineTest"
+          + " -Dsurefire.failIfNoSpecifiedTests=false -Dguise.api.update=true";
 
   /** The modules that must be present: a missing one would silently drop out of the baseline. */
-  private static final Set<String> PUBLISHED = Set.of("dev.guise.api", "dev.guise.codec",
-      "dev.guise.fingerprint", "dev.guise.pool", "dev.guise.testkit", "dev.guise.tls.bouncycastle",
-      "dev.guise.tls.conscrypt", "dev.guise.tls.jdk", "dev.guise.tls.support",
-      "dev.guise.validators");
+  private static final Set<String> PUBLISHED =
+      Set.of(
+          "dev.guise.api",
+          "dev.guise.codec",
+          "dev.guise.fingerprint",
+          "dev.guise.pool",
+          "dev.guise.testkit",
+          "dev.guise.tls.bouncycastle",
+          "dev.guise.tls.conscrypt",
+          "dev.guise.tls.jdk",
+          "dev.guise.tls.support",
+          "dev.guise.validators");
 
   private static final Path BASELINE =
       Path.of(System.getProperty("basedir", "."), "api", "guise.api");
@@ -64,21 +73,27 @@ class ApiBaselineTest {
       Files.writeString(BASELINE, current, StandardCharsets.UTF_8);
       return;
     }
-    assertTrue(Files.exists(BASELINE), "no API baseline at " + BASELINE.toAbsolutePath()
-        + "; write it with: " + UPDATE_COMMAND);
+    assertTrue(
+        Files.exists(BASELINE),
+        "no API baseline at " + BASELINE.toAbsolutePath() + "; write it with: " + UPDATE_COMMAND);
     String baseline = Files.readString(BASELINE, StandardCharsets.UTF_8);
     if (!baseline.equals(current)) {
-      fail("The public API differs from the baseline " + BASELINE + ":\n"
-          + diff(baseline.lines().toList(), current.lines().toList())
-          + "\nIf the change is intended, update the baseline and commit it with the change:\n  "
-          + UPDATE_COMMAND);
+      fail(
+          "The public API differs from the baseline "
+              + BASELINE
+              + ":\n"
+              + diff(baseline.lines().toList(), current.lines().toList())
+              + "\n"
+              + "If the change is intended, update the baseline and commit it with the change:\n"
+              + "  "
+              + UPDATE_COMMAND);
     }
   }
 
   /**
-   * Lines only in the baseline ("-") and only in the API now ("+"), in file order. A member line
-   * is compared together with its type's (or module's) name, and printed with it, since the
-   * member line alone does not say whose it is.
+   * Lines only in the baseline ("-") and only in the API now ("+"), in file order. A member line is
+   * compared together with its type's (or module's) name, and printed with it, since the member
+   * line alone does not say whose it is.
    */
   private static String diff(List<String> before, List<String> after) {
     List<String> was = owned(before);
@@ -86,10 +101,12 @@ class ApiBaselineTest {
     Set<String> wasSet = new LinkedHashSet<>(was);
     Set<String> isSet = new LinkedHashSet<>(is);
     StringBuilder out = new StringBuilder();
-    was.stream().filter(l -> !isSet.contains(l)).forEach(l -> out.append("- ").append(l)
-        .append('\n'));
-    is.stream().filter(l -> !wasSet.contains(l)).forEach(l -> out.append("+ ").append(l)
-        .append('\n'));
+    was.stream()
+        .filter(l -> !isSet.contains(l))
+        .forEach(l -> out.append("- ").append(l).append('\n'));
+    is.stream()
+        .filter(l -> !wasSet.contains(l))
+        .forEach(l -> out.append("+ ").append(l).append('\n'));
     return out.length() == 0 ? "(only the order of lines changed)\n" : out.toString();
   }
 
@@ -114,22 +131,32 @@ class ApiBaselineTest {
 
   static String currentApi() {
     Map<String, ModuleDescriptor> modules = GuiseModules.all();
-    assertTrue(modules.keySet().containsAll(PUBLISHED),
+    assertTrue(
+        modules.keySet().containsAll(PUBLISHED),
         "every published module is on the class path (add it to architecture-tests' pom): found "
-            + modules.keySet() + ", need " + PUBLISHED);
-    var imported = new ClassFileImporter()
-        .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
-        .importPackages("dev.guise");
+            + modules.keySet()
+            + ", need "
+            + PUBLISHED);
+    var imported =
+        new ClassFileImporter()
+            .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
+            .importPackages("dev.guise");
     StringBuilder out = new StringBuilder();
     out.append("# The public API of Guise's modules; checked by ApiBaselineTest.\n")
-        .append("# Do not edit: regenerate with ").append(UPDATE_COMMAND).append('\n');
+        .append("# Do not edit: regenerate with ")
+        .append(UPDATE_COMMAND)
+        .append('\n');
     for (ModuleDescriptor d : modules.values()) {
       out.append('\n').append("module ").append(d.name()).append('\n');
       Set<String> open = new TreeSet<>();
-      d.exports().stream().map(e -> e.isQualified()
-              ? e.source() + " to " + String.join(", ", new TreeSet<>(e.targets()))
-              : e.source())
-          .sorted().forEach(e -> out.append("  exports ").append(e).append('\n'));
+      d.exports().stream()
+          .map(
+              e ->
+                  e.isQualified()
+                      ? e.source() + " to " + String.join(", ", new TreeSet<>(e.targets()))
+                      : e.source())
+          .sorted()
+          .forEach(e -> out.append("  exports ").append(e).append('\n'));
       d.exports().stream().filter(e -> !e.isQualified()).forEach(e -> open.add(e.source()));
       Map<String, Class<?>> types = new TreeMap<>();
       for (JavaClass c : imported) {
@@ -165,8 +192,11 @@ class ApiBaselineTest {
     if (Modifier.isProtected(m)) {
       words.add("protected");
     }
-    if (c.getEnclosingClass() != null && Modifier.isStatic(m) && !c.isInterface()
-        && !c.isEnum() && !c.isRecord()) {
+    if (c.getEnclosingClass() != null
+        && Modifier.isStatic(m)
+        && !c.isInterface()
+        && !c.isEnum()
+        && !c.isRecord()) {
       words.add("static");
     }
     if (Modifier.isAbstract(m) && !c.isInterface()) {
@@ -178,18 +208,26 @@ class ApiBaselineTest {
     if (c.isSealed()) {
       words.add("sealed");
     }
-    words.add(c.isAnnotation() ? "@interface" : c.isInterface() ? "interface"
-        : c.isEnum() ? "enum" : c.isRecord() ? "record" : "class");
-    StringBuilder s = new StringBuilder(String.join(" ", words)).append(' ')
-        .append(c.getName()).append(typeParameters(c.getTypeParameters()));
+    words.add(
+        c.isAnnotation()
+            ? "@interface"
+            : c.isInterface()
+                ? "interface"
+                : c.isEnum() ? "enum" : c.isRecord() ? "record" : "class");
+    StringBuilder s =
+        new StringBuilder(String.join(" ", words))
+            .append(' ')
+            .append(c.getName())
+            .append(typeParameters(c.getTypeParameters()));
     Type superclass = c.getGenericSuperclass();
     if (superclass != null && !c.isEnum() && !c.isRecord() && superclass != Object.class) {
       s.append(" extends ").append(superclass.getTypeName());
     }
     Type[] interfaces = c.getGenericInterfaces();
     if (interfaces.length > 0 && !c.isAnnotation()) {
-      s.append(c.isInterface() ? " extends " : " implements ").append(Arrays.stream(interfaces)
-          .map(Type::getTypeName).collect(Collectors.joining(", ")));
+      s.append(c.isInterface() ? " extends " : " implements ")
+          .append(
+              Arrays.stream(interfaces).map(Type::getTypeName).collect(Collectors.joining(", ")));
     }
     return s.toString();
   }
@@ -198,25 +236,34 @@ class ApiBaselineTest {
     if (variables.length == 0) {
       return "";
     }
-    return Arrays.stream(variables).map(v -> {
-      String bounds = Arrays.stream(v.getBounds()).filter(b -> b != Object.class)
-          .map(Type::getTypeName).collect(Collectors.joining(" & "));
-      return bounds.isEmpty() ? v.getName() : v.getName() + " extends " + bounds;
-    }).collect(Collectors.joining(", ", "<", ">"));
+    return Arrays.stream(variables)
+        .map(
+            v -> {
+              String bounds =
+                  Arrays.stream(v.getBounds())
+                      .filter(b -> b != Object.class)
+                      .map(Type::getTypeName)
+                      .collect(Collectors.joining(" & "));
+              return bounds.isEmpty() ? v.getName() : v.getName() + " extends " + bounds;
+            })
+        .collect(Collectors.joining(", ", "<", ">"));
   }
 
   /** Public and protected members, sorted; compiler-made bridges and synthetics left out. */
   private static List<String> members(Class<?> c) {
-    Stream<Member> all = Stream.of(c.getDeclaredConstructors(), c.getDeclaredMethods(),
-        c.getDeclaredFields()).flatMap(Arrays::stream);
+    Stream<Member> all =
+        Stream.of(c.getDeclaredConstructors(), c.getDeclaredMethods(), c.getDeclaredFields())
+            .flatMap(Arrays::stream);
     return all.filter(m -> !m.isSynthetic())
         .filter(m -> Modifier.isPublic(m.getModifiers()) || Modifier.isProtected(m.getModifiers()))
-        .map(m -> switch (m) {
-          case Method method -> method.toGenericString();
-          case Constructor<?> constructor -> constructor.toGenericString();
-          case Field field -> field.toGenericString();
-          default -> throw new IllegalStateException(m.toString());
-        })
+        .map(
+            m ->
+                switch (m) {
+                  case Method method -> method.toGenericString();
+                  case Constructor<?> constructor -> constructor.toGenericString();
+                  case Field field -> field.toGenericString();
+                  default -> throw new IllegalStateException(m.toString());
+                })
         // The type's header names the type: "Timeouts.connect()" becomes "connect()". Parameter
         // types follow "(" or "," and the return type a modifier, so only the name's prefix goes.
         .map(line -> line.replaceFirst(" " + Pattern.quote(c.getName() + "."), " "))

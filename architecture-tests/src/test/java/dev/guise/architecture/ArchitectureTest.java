@@ -8,10 +8,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.tngtech.archunit.core.domain.JavaClass;
 import com.tngtech.archunit.core.domain.JavaClasses;
-import com.tngtech.archunit.library.dependencies.SliceAssignment;
-import com.tngtech.archunit.library.dependencies.SliceIdentifier;
 import com.tngtech.archunit.core.importer.ClassFileImporter;
 import com.tngtech.archunit.core.importer.ImportOption;
+import com.tngtech.archunit.library.dependencies.SliceAssignment;
+import com.tngtech.archunit.library.dependencies.SliceIdentifier;
 import dev.guise.api.spi.Providers;
 import java.io.File;
 import java.lang.module.ModuleDescriptor;
@@ -39,42 +39,62 @@ class ArchitectureTest {
   };
 
   /** Every Guise module's root package, for the internal-package rule. */
-  private static final List<String> MODULE_ROOTS = List.of(
-      "dev.guise.api", "dev.guise.pool", "dev.guise.validators", "dev.guise.codec",
-      "dev.guise.fingerprint", "dev.guise.tls.support", "dev.guise.tls.jdk",
-      "dev.guise.tls.bouncycastle", "dev.guise.tls.conscrypt",
-      "dev.guise.testkit", "dev.guise.cli");
+  private static final List<String> MODULE_ROOTS =
+      List.of(
+          "dev.guise.api",
+          "dev.guise.pool",
+          "dev.guise.validators",
+          "dev.guise.codec",
+          "dev.guise.fingerprint",
+          "dev.guise.tls.support",
+          "dev.guise.tls.jdk",
+          "dev.guise.tls.bouncycastle",
+          "dev.guise.tls.conscrypt",
+          "dev.guise.testkit",
+          "dev.guise.cli");
 
   private static JavaClasses classes;
 
   @BeforeAll
   static void importClasses() {
-    classes = new ClassFileImporter()
-        .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
-        .importPackages("dev.guise", "com.example.guise");
+    classes =
+        new ClassFileImporter()
+            .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
+            .importPackages("dev.guise", "com.example.guise");
   }
 
   @Test
   void apiDependsOnNothingButTheJdk() {
-    classes().that().resideInAPackage("dev.guise.api..")
-        .should().onlyDependOnClassesThat()
-            .resideInAnyPackage("java..", "javax..", "dev.guise.api..")
+    classes()
+        .that()
+        .resideInAPackage("dev.guise.api..")
+        .should()
+        .onlyDependOnClassesThat()
+        .resideInAnyPackage("java..", "javax..", "dev.guise.api..")
         .because("the api module is what third parties compile against; it must stay JDK-only")
         .check(classes);
   }
 
   @Test
   void pluginsNeverDependOnThePool() {
-    noClasses().that().resideInAnyPackage(PLUGIN_PACKAGES)
-        .should().dependOnClassesThat().resideInAPackage("dev.guise.pool..")
+    noClasses()
+        .that()
+        .resideInAnyPackage(PLUGIN_PACKAGES)
+        .should()
+        .dependOnClassesThat()
+        .resideInAPackage("dev.guise.pool..")
         .because("engines and validators are plugins: they speak the api, never the pool")
         .check(classes);
   }
 
   @Test
   void thePoolNeverNamesAnEngineLibrary() {
-    noClasses().that().resideInAPackage("dev.guise.pool..")
-        .should().dependOnClassesThat().resideInAnyPackage("org.bouncycastle..", "org.conscrypt..")
+    noClasses()
+        .that()
+        .resideInAPackage("dev.guise.pool..")
+        .should()
+        .dependOnClassesThat()
+        .resideInAnyPackage("org.bouncycastle..", "org.conscrypt..")
         .because("the pool reaches TLS engines only through TlsEngine")
         .check(classes);
   }
@@ -83,8 +103,12 @@ class ArchitectureTest {
   void noProductionCodeUsesTheTestingSupport() {
     // guise-testing-support is a test-scope dependency only; main code naming it would compile in
     // the reactor and then fail for a user, who never has it.
-    noClasses().that().resideOutsideOfPackage("dev.guise.testing..")
-        .should().dependOnClassesThat().resideInAPackage("dev.guise.testing..")
+    noClasses()
+        .that()
+        .resideOutsideOfPackage("dev.guise.testing..")
+        .should()
+        .dependOnClassesThat()
+        .resideInAPackage("dev.guise.testing..")
         .because("dev.guise.testing (captures, test clocks, TLS peers) is for tests only")
         .check(classes);
   }
@@ -98,21 +122,27 @@ class ArchitectureTest {
    */
   @Test
   void noPackageCycles() {
-    slices().assignedFrom(new SliceAssignment() {
-      @Override
-      public SliceIdentifier getIdentifierOf(JavaClass c) {
-        String p = c.getPackageName();
-        if (!p.startsWith("dev.guise.")) {
-          return SliceIdentifier.ignore();
-        }
-        return SliceIdentifier.of(p.replace(".internal.", ".").replaceAll("\\.internal$", ""));
-      }
+    slices()
+        .assignedFrom(
+            new SliceAssignment() {
+              @Override
+              public SliceIdentifier getIdentifierOf(JavaClass c) {
+                String p = c.getPackageName();
+                if (!p.startsWith("dev.guise.")) {
+                  return SliceIdentifier.ignore();
+                }
+                return SliceIdentifier.of(
+                    p.replace(".internal.", ".").replaceAll("\\.internal$", ""));
+              }
 
-      @Override
-      public String getDescription() {
-        return "packages of dev.guise, each with its internal implementation";
-      }
-    }).should().beFreeOfCycles().check(classes);
+              @Override
+              public String getDescription() {
+                return "packages of dev.guise, each with its internal implementation";
+              }
+            })
+        .should()
+        .beFreeOfCycles()
+        .check(classes);
   }
 
   @Test
@@ -122,8 +152,12 @@ class ArchitectureTest {
       if (classes.stream().noneMatch(c -> c.getPackageName().startsWith(root + ".internal"))) {
         continue; // a module without internals (or not built yet) has nothing to protect
       }
-      noClasses().that().resideOutsideOfPackage(root + "..")
-          .should().dependOnClassesThat().resideInAPackage(internal)
+      noClasses()
+          .that()
+          .resideOutsideOfPackage(root + "..")
+          .should()
+          .dependOnClassesThat()
+          .resideInAPackage(internal)
           .because(internal + " is the implementation of module " + root)
           .check(classes);
     }
@@ -135,19 +169,20 @@ class ArchitectureTest {
     for (String entry : System.getProperty("java.class.path").split(File.pathSeparator)) {
       for (ModuleReference ref : ModuleFinder.of(Path.of(entry)).findAll()) {
         ModuleDescriptor d = ref.descriptor();
-        if (d.isAutomatic() || !(d.name().startsWith("dev.guise")
-            || d.name().startsWith("com.example.guise"))) {
+        if (d.isAutomatic()
+            || !(d.name().startsWith("dev.guise") || d.name().startsWith("com.example.guise"))) {
           continue;
         }
         checked.add(d.name());
         for (ModuleDescriptor.Exports e : d.exports()) {
-          assertTrue(!e.source().contains(".internal"),
+          assertTrue(
+              !e.source().contains(".internal"),
               d.name() + " exports its internal package " + e.source());
         }
       }
     }
-    assertTrue(checked.containsAll(
-        Set.of("dev.guise.api", "dev.guise.pool", "dev.guise.validators")),
+    assertTrue(
+        checked.containsAll(Set.of("dev.guise.api", "dev.guise.pool", "dev.guise.validators")),
         "the module descriptors were found: " + checked);
   }
 
@@ -156,10 +191,15 @@ class ArchitectureTest {
     ModuleDescriptor api = Providers.class.getModule().getDescriptor();
     if (api == null) { // on the class path: read the descriptor from the jar
       var location = Providers.class.getProtectionDomain().getCodeSource().getLocation();
-      api = ModuleFinder.of(Path.of(URI.create(location.toString()))).findAll().iterator()
-          .next().descriptor();
+      api =
+          ModuleFinder.of(Path.of(URI.create(location.toString())))
+              .findAll()
+              .iterator()
+              .next()
+              .descriptor();
     }
-    assertEquals(Set.of("java.base"),
+    assertEquals(
+        Set.of("java.base"),
         api.requires().stream().map(ModuleDescriptor.Requires::name).collect(Collectors.toSet()));
   }
 }

@@ -11,8 +11,8 @@ import java.util.TreeMap;
 import java.util.TreeSet;
 
 /**
- * The module descriptors of Guise's modules on this test's class path (jars or class directories
- * of the reactor), read without loading them as modules: the tests run on the class path.
+ * The module descriptors of Guise's modules on this test's class path (jars or class directories of
+ * the reactor), read without loading them as modules: the tests run on the class path.
  */
 final class GuiseModules {
   private GuiseModules() {}

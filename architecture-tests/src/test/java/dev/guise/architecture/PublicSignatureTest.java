@@ -24,10 +24,10 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * No public signature names an internal type: what a user can call or extend must be made of
- * types the user can name. Checked over every public type of every exported package: its
- * supertypes, and its public and protected fields, constructors and methods (parameters, return
- * type, thrown exceptions, type arguments included).
+ * No public signature names an internal type: what a user can call or extend must be made of types
+ * the user can name. Checked over every public type of every exported package: its supertypes, and
+ * its public and protected fields, constructors and methods (parameters, return type, thrown
+ * exceptions, type arguments included).
  */
 class PublicSignatureTest {
   private static JavaClasses classes;
@@ -35,30 +35,35 @@ class PublicSignatureTest {
 
   @BeforeAll
   static void importClasses() {
-    classes = new ClassFileImporter()
-        .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
-        .importPackages("dev.guise");
+    classes =
+        new ClassFileImporter()
+            .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
+            .importPackages("dev.guise");
     exported = GuiseModules.exportedPackages();
   }
 
   @Test
   void noPublicSignatureNamesAnInternalType() {
     assertTrue(exported.contains("dev.guise.pool"), "module descriptors found: " + exported);
-    classes().that(arePublicTypesOfExportedPackages())
+    classes()
+        .that(arePublicTypesOfExportedPackages())
         .should(nameNoInternalTypeInTheirPublicSignatures())
-        .because("a public signature naming an internal type is API the user cannot name, and "
-            + "ties the implementation to the API")
+        .because(
+            "a public signature naming an internal type is API the user cannot name, and "
+                + "ties the implementation to the API")
         .check(classes);
   }
 
   private static DescribedPredicate<JavaClass> arePublicTypesOfExportedPackages() {
-    return DescribedPredicate.describe("are public types of exported packages",
+    return DescribedPredicate.describe(
+        "are public types of exported packages",
         c -> exported.contains(c.getPackageName()) && isVisible(c));
   }
 
   /** Public, and so are all the types it is nested in. */
   static boolean isVisible(JavaClass c) {
-    if (!c.getModifiers().contains(JavaModifier.PUBLIC) || c.isAnonymousClass()
+    if (!c.getModifiers().contains(JavaModifier.PUBLIC)
+        || c.isAnonymousClass()
         || c.isLocalClass()) {
       return false;
     }
@@ -68,7 +73,8 @@ class PublicSignatureTest {
   private static boolean isApi(JavaMember m) {
     Set<JavaModifier> mods = m.getModifiers();
     return (mods.contains(JavaModifier.PUBLIC) || mods.contains(JavaModifier.PROTECTED))
-        && !mods.contains(JavaModifier.SYNTHETIC) && !mods.contains(JavaModifier.BRIDGE);
+        && !mods.contains(JavaModifier.SYNTHETIC)
+        && !mods.contains(JavaModifier.BRIDGE);
   }
 
   private static ArchCondition<JavaClass> nameNoInternalTypeInTheirPublicSignatures() {
@@ -87,8 +93,15 @@ class PublicSignatureTest {
           if (!isApi(u) || u.getName().equals("<clinit>")) {
             continue;
           }
-          String where = c.getName() + "." + u.getName() + "(" + String.join(", ",
-              u.getRawParameterTypes().stream().map(JavaClass::getSimpleName).toList()) + ")";
+          String where =
+              c.getName()
+                  + "."
+                  + u.getName()
+                  + "("
+                  + String.join(
+                      ", ",
+                      u.getRawParameterTypes().stream().map(JavaClass::getSimpleName).toList())
+                  + ")";
           List<JavaType> types = new ArrayList<>(u.getParameterTypes());
           types.add(u.getReturnType());
           u.getThrowsClause().forEach(t -> types.add(t.getRawType()));

@@ -21,15 +21,16 @@ import org.openjdk.jmh.runner.options.OptionsBuilder;
 import org.openjdk.jmh.runner.options.TimeValue;
 
 /**
- * Runs every benchmark (what {@code benchmarks/run} calls) and writes {@code
- * target/results.json}: JMH for the timed benchmarks, {@link IdleMemory} in a fresh JVM per client
- * for memory. Starts the two servers once (Jetty; the testkit server on 1,000 IPs), each in its own
- * process, and hands them to the forked benchmark JVMs.
+ * Runs every benchmark (what {@code benchmarks/run} calls) and writes {@code target/results.json}:
+ * JMH for the timed benchmarks, {@link IdleMemory} in a fresh JVM per client for memory. Starts the
+ * two servers once (Jetty; the testkit server on 1,000 IPs), each in its own process, and hands
+ * them to the forked benchmark JVMs.
  *
  * <p>Arguments: {@code --quick} (short iterations, one fork: minutes), {@code --only REGEX} (the
- * benchmark classes or memory to run: {@code HotRequests|Handshakes|PoolAcquire|WarmUp|Hpack|IdleMemory}),
- * {@code --param NAME=V1,V2} (JMH parameter values to run, e.g. {@code protocol=h2}; repeatable),
- * {@code --out DIR} (default {@code target}).
+ * benchmark classes or memory to run: {@code
+ * HotRequests|Handshakes|PoolAcquire|WarmUp|Hpack|IdleMemory}), {@code --param NAME=V1,V2} (JMH
+ * parameter values to run, e.g. {@code protocol=h2}; repeatable), {@code --out DIR} (default {@code
+ * target}).
  */
 public final class BenchRunner {
   private BenchRunner() {}
@@ -57,36 +58,48 @@ public final class BenchRunner {
       }
     }
     Files.createDirectories(out);
-    List<Group> groups = quick
-        ? List.of(new Group("HotRequests", 1, 2, 2, 2), new Group("Handshakes", 1, 2, 2, 2),
-            new Group("PoolAcquire", 1, 1, 2, 1), new Group("Hpack", 1, 1, 2, 1), new Group("WarmUp", 1, 0, 1, 0))
-        : List.of(new Group("HotRequests", -1, 0, -1, 0), new Group("Handshakes", -1, 0, -1, 0),
-            new Group("PoolAcquire", -1, 0, -1, 0), new Group("Hpack", -1, 0, -1, 0), new Group("WarmUp", -1, 0, -1, 0));
+    List<Group> groups =
+        quick
+            ? List.of(
+                new Group("HotRequests", 1, 2, 2, 2),
+                new Group("Handshakes", 1, 2, 2, 2),
+                new Group("PoolAcquire", 1, 1, 2, 1),
+                new Group("Hpack", 1, 1, 2, 1),
+                new Group("WarmUp", 1, 0, 1, 0))
+            : List.of(
+                new Group("HotRequests", -1, 0, -1, 0),
+                new Group("Handshakes", -1, 0, -1, 0),
+                new Group("PoolAcquire", -1, 0, -1, 0),
+                new Group("Hpack", -1, 0, -1, 0),
+                new Group("WarmUp", -1, 0, -1, 0));
 
     List<Measurement> all = new ArrayList<>();
     long started = System.nanoTime();
     try (ServerProcess jetty = ServerProcess.start("jetty");
         ServerProcess many = ServerProcess.start("testkit", "1000")) {
       String[] serverProps = {
-          "-D" + ServerProcess.property("jetty") + "=" + jetty.describe(),
-          "-D" + ServerProcess.property("testkit 1000") + "=" + many.describe()};
+        "-D" + ServerProcess.property("jetty") + "=" + jetty.describe(),
+        "-D" + ServerProcess.property("testkit 1000") + "=" + many.describe()
+      };
       for (Group g : groups) {
         if (!only.matcher(g.name()).find()) {
           continue;
         }
         Path json = out.resolve("jmh-" + g.name() + ".json");
-        ChainedOptionsBuilder o = new OptionsBuilder()
-            .include("dev\\.guise\\.benchmarks\\." + g.name() + "\\.")
-            .jvmArgsPrepend(serverProps)
-            .addProfiler(CpuPerOpProfiler.class)
-            .resultFormat(ResultFormatType.JSON)
-            .result(json.toString())
-            .shouldFailOnError(true);
+        ChainedOptionsBuilder o =
+            new OptionsBuilder()
+                .include("dev\\.guise\\.benchmarks\\." + g.name() + "\\.")
+                .jvmArgsPrepend(serverProps)
+                .addProfiler(CpuPerOpProfiler.class)
+                .resultFormat(ResultFormatType.JSON)
+                .result(json.toString())
+                .shouldFailOnError(true);
         params.forEach(o::param);
         if (g.warmups() >= 0) {
           o.forks(1).warmupIterations(g.warmups()).measurementIterations(g.iterations());
           if (g.seconds() > 0) {
-            o.warmupTime(TimeValue.seconds(g.warmupSeconds())).measurementTime(TimeValue.seconds(g.seconds()));
+            o.warmupTime(TimeValue.seconds(g.warmupSeconds()))
+                .measurementTime(TimeValue.seconds(g.seconds()));
           }
         }
         new Runner(o.build()).run();
@@ -120,9 +133,17 @@ public final class BenchRunner {
   }
 
   static String machine() {
-    return Runtime.getRuntime().availableProcessors() + " CPUs, " + cpuModel() + ", "
-        + System.getProperty("java.vm.name") + " " + System.getProperty("java.runtime.version") + ", "
-        + System.getProperty("os.name") + " " + System.getProperty("os.version");
+    return Runtime.getRuntime().availableProcessors()
+        + " CPUs, "
+        + cpuModel()
+        + ", "
+        + System.getProperty("java.vm.name")
+        + " "
+        + System.getProperty("java.runtime.version")
+        + ", "
+        + System.getProperty("os.name")
+        + " "
+        + System.getProperty("os.version");
   }
 
   private static String cpuModel() {
@@ -138,24 +159,45 @@ public final class BenchRunner {
     return System.getProperty("os.arch");
   }
 
-  private static Measurement idleMemory(String subject, String protocol, int n, String[] serverProps)
+  private static Measurement idleMemory(
+      String subject, String protocol, int n, String[] serverProps)
       throws IOException, InterruptedException {
     List<String> cmd = new ArrayList<>();
     cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     cmd.addAll(List.of(serverProps));
-    cmd.addAll(List.of("-XX:+UseSerialGC", "-Xms512m", "-Xmx512m", "--enable-native-access=ALL-UNNAMED",
-        "-Dorg.slf4j.simpleLogger.defaultLogLevel=warn", "-cp", System.getProperty("java.class.path"),
-        IdleMemory.class.getName(), subject, protocol, Integer.toString(n)));
+    cmd.addAll(
+        List.of(
+            "-XX:+UseSerialGC",
+            "-Xms512m",
+            "-Xmx512m",
+            "--enable-native-access=ALL-UNNAMED",
+            "-Dorg.slf4j.simpleLogger.defaultLogLevel=warn",
+            "-cp",
+            System.getProperty("java.class.path"),
+            IdleMemory.class.getName(),
+            subject,
+            protocol,
+            Integer.toString(n)));
     Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
     Measurement result = null;
-    try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
+    try (BufferedReader r =
+        new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
       String line;
       while ((line = r.readLine()) != null) {
         if (line.startsWith("RESULT ")) {
           String[] f = line.split(" ");
-          result = new Measurement("IdleMemory", "protocol=" + protocol, subject, "retained.heap.per.connection",
-              "bytes", Double.parseDouble(f[3]), Double.NaN, false);
-          System.out.println("# idle memory " + subject + " " + protocol + ": " + f[3] + " bytes/connection");
+          result =
+              new Measurement(
+                  "IdleMemory",
+                  "protocol=" + protocol,
+                  subject,
+                  "retained.heap.per.connection",
+                  "bytes",
+                  Double.parseDouble(f[3]),
+                  Double.NaN,
+                  false);
+          System.out.println(
+              "# idle memory " + subject + " " + protocol + ": " + f[3] + " bytes/connection");
         } else {
           System.out.println("# idle memory " + subject + " " + protocol + ": " + line);
         }
@@ -165,7 +207,8 @@ public final class BenchRunner {
       p.destroyForcibly();
     }
     if (result == null) {
-      System.out.println("# idle memory " + subject + " " + protocol + ": FAILED (exit " + p.exitValue() + ")");
+      System.out.println(
+          "# idle memory " + subject + " " + protocol + ": FAILED (exit " + p.exitValue() + ")");
     }
     return result;
   }

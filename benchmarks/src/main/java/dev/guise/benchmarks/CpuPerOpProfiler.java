@@ -16,9 +16,8 @@ import org.openjdk.jmh.results.ScalarResult;
  * client's own I/O threads, GC and JIT alike) over an iteration, divided by the operations JMH
  * counted in it. The server runs in another process, so none of its CPU is counted.
  *
- * <p>Reported as the secondary metric {@value #LABEL} in ns/op. The same for every subject, so
- * the comparison is fair even though JMH's own bookkeeping is included (it is a small, equal
- * share).
+ * <p>Reported as the secondary metric {@value #LABEL} in ns/op. The same for every subject, so the
+ * comparison is fair even though JMH's own bookkeeping is included (it is a small, equal share).
  */
 public final class CpuPerOpProfiler implements InternalProfiler {
   public static final String LABEL = "cpu.per.op";
@@ -35,8 +34,8 @@ public final class CpuPerOpProfiler implements InternalProfiler {
   }
 
   @Override
-  public Collection<? extends Result> afterIteration(BenchmarkParams benchmarkParams,
-      IterationParams iterationParams, IterationResult result) {
+  public Collection<? extends Result> afterIteration(
+      BenchmarkParams benchmarkParams, IterationParams iterationParams, IterationResult result) {
     long cpu = processCpuNanos() - cpuBefore;
     long ops = result.getMetadata().getAllOps();
     double perOp = ops == 0 ? Double.NaN : (double) cpu / ops;

@@ -33,10 +33,10 @@ import org.openjdk.jmh.annotations.Warmup;
 
 /**
  * One full handshake per operation: a new TCP connection to the Jetty server, TLS 1.3 with
- * certificate chain and host name verification, then close. The server sends no session tickets,
- * so nothing is resumed. Guise engines through their public SPI ({@code TlsEngine.connect});
- * the peer is a plain JDK {@code SSLSocket} (the TLS under OkHttp, Apache, Jetty and the JDK
- * client), offering ALPN h2/http1.1 like the others.
+ * certificate chain and host name verification, then close. The server sends no session tickets, so
+ * nothing is resumed. Guise engines through their public SPI ({@code TlsEngine.connect}); the peer
+ * is a plain JDK {@code SSLSocket} (the TLS under OkHttp, Apache, Jetty and the JDK client),
+ * offering ALPN h2/http1.1 like the others.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
@@ -44,8 +44,14 @@ import org.openjdk.jmh.annotations.Warmup;
 @Warmup(iterations = 3, time = 5)
 @Measurement(iterations = 5, time = 5)
 @Threads(1)
-@Fork(value = 1, jvmArgsAppend = {"-Xms1g", "-Xmx1g", "--enable-native-access=ALL-UNNAMED",
-    "-Dorg.slf4j.simpleLogger.defaultLogLevel=warn"})
+@Fork(
+    value = 1,
+    jvmArgsAppend = {
+      "-Xms1g",
+      "-Xmx1g",
+      "--enable-native-access=ALL-UNNAMED",
+      "-Dorg.slf4j.simpleLogger.defaultLogLevel=warn"
+    })
 public class Handshakes {
   @Param({"guise-bouncycastle-chrome156", "guise-conscrypt", "guise-jdk", "jdk-tls"})
   public String subject;
@@ -65,15 +71,19 @@ public class Handshakes {
     switch (subject) {
       case "guise-bouncycastle-chrome156" -> {
         engine = Providers.tlsEngine("bouncycastle");
-        request = new TlsConnectRequest(endpoint, "chrome-156", List.of(), trust, Duration.ofSeconds(10));
+        request =
+            new TlsConnectRequest(endpoint, "chrome-156", List.of(), trust, Duration.ofSeconds(10));
       }
       case "guise-conscrypt" -> {
         engine = Providers.tlsEngine("conscrypt");
-        request = new TlsConnectRequest(endpoint, "chrome", List.of(), trust, Duration.ofSeconds(10));
+        request =
+            new TlsConnectRequest(endpoint, "chrome", List.of(), trust, Duration.ofSeconds(10));
       }
       case "guise-jdk" -> {
         engine = Providers.tlsEngine("jdk");
-        request = new TlsConnectRequest(endpoint, "jdk-default", List.of(), trust, Duration.ofSeconds(10));
+        request =
+            new TlsConnectRequest(
+                endpoint, "jdk-default", List.of(), trust, Duration.ofSeconds(10));
       }
       case "jdk-tls" -> jdk = server.clientSslContext();
       default -> throw new IllegalArgumentException(subject);
@@ -99,7 +109,9 @@ public class Handshakes {
         return c.negotiated().protocol();
       }
     }
-    SSLSocket tls = (SSLSocket) jdk.getSocketFactory().createSocket(socket, "localhost", address.getPort(), true);
+    SSLSocket tls =
+        (SSLSocket)
+            jdk.getSocketFactory().createSocket(socket, "localhost", address.getPort(), true);
     try (tls) {
       SSLParameters p = tls.getSSLParameters();
       p.setEndpointIdentificationAlgorithm("HTTPS");

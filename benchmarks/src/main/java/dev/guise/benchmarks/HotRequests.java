@@ -24,8 +24,8 @@ import org.openjdk.jmh.annotations.Threads;
 import org.openjdk.jmh.annotations.Warmup;
 
 /**
- * Small GETs over already-open connections to the Jetty server (its own process, 64-byte bodies),
- * 1 and 64 concurrent callers on virtual threads (JMH's {@code jmh.executor=VIRTUAL}), HTTP/2 and
+ * Small GETs over already-open connections to the Jetty server (its own process, 64-byte bodies), 1
+ * and 64 concurrent callers on virtual threads (JMH's {@code jmh.executor=VIRTUAL}), HTTP/2 and
  * HTTP/1.1. Every client verifies the certificate and keeps its connections; the set-up opens them
  * (64 parallel requests) and checks the protocol each client really negotiated. Client CPU per
  * request comes from {@link CpuPerOpProfiler}.
@@ -35,10 +35,25 @@ import org.openjdk.jmh.annotations.Warmup;
 @OutputTimeUnit(TimeUnit.SECONDS)
 @Warmup(iterations = 3, time = 5)
 @Measurement(iterations = 5, time = 5)
-@Fork(value = 1, jvmArgsAppend = {"-Djmh.executor=VIRTUAL", "-Xms1g", "-Xmx1g",
-    "--enable-native-access=ALL-UNNAMED", "-Dorg.slf4j.simpleLogger.defaultLogLevel=warn"})
+@Fork(
+    value = 1,
+    jvmArgsAppend = {
+      "-Djmh.executor=VIRTUAL",
+      "-Xms1g",
+      "-Xmx1g",
+      "--enable-native-access=ALL-UNNAMED",
+      "-Dorg.slf4j.simpleLogger.defaultLogLevel=warn"
+    })
 public class HotRequests {
-  @Param({"guise-jdk", "guise-bouncycastle", "guise-conscrypt", "okhttp", "jdk-httpclient", "apache", "jetty"})
+  @Param({
+    "guise-jdk",
+    "guise-bouncycastle",
+    "guise-conscrypt",
+    "okhttp",
+    "jdk-httpclient",
+    "apache",
+    "jetty"
+  })
   public String subject;
 
   @Param({"h2", "http1"})
@@ -63,7 +78,8 @@ public class HotRequests {
       for (Future<String> f : seen) {
         String got = f.get(60, TimeUnit.SECONDS);
         if (!got.equals(expected)) {
-          throw new IllegalStateException(subject + " negotiated " + got + ", expected " + expected);
+          throw new IllegalStateException(
+              subject + " negotiated " + got + ", expected " + expected);
         }
       }
     }

@@ -37,7 +37,9 @@ import org.openjdk.jmh.annotations.Warmup;
 @OutputTimeUnit(TimeUnit.NANOSECONDS)
 @Warmup(iterations = 3, time = 2)
 @Measurement(iterations = 5, time = 2)
-@Fork(value = 1, jvmArgsAppend = {"-Xms1g", "-Xmx1g"})
+@Fork(
+    value = 1,
+    jvmArgsAppend = {"-Xms1g", "-Xmx1g"})
 public class Hpack {
   @Param({"guise", "jetty"})
   public String subject;
@@ -57,15 +59,24 @@ public class Hpack {
 
   @Setup(Level.Trial)
   public void setUp() throws Exception {
-    headers = new ArrayList<>(List.of(new Header(":method", "GET"), new Header(":authority", "www.example.com"),
-        new Header(":scheme", "https"), new Header(":path", "/catalog/items?page=2")));
+    headers =
+        new ArrayList<>(
+            List.of(
+                new Header(":method", "GET"),
+                new Header(":authority", "www.example.com"),
+                new Header(":scheme", "https"),
+                new Header(":path", "/catalog/items?page=2")));
     HttpFields.Mutable fields = HttpFields.build();
     for (Header h : BrowserProfiles.get("chrome").defaultHeaders()) {
       headers.add(new Header(h.name().toLowerCase(java.util.Locale.ROOT), h.value()));
       fields.add(h.name().toLowerCase(java.util.Locale.ROOT), h.value());
     }
-    metaData = new MetaData.Request("GET", HttpURI.from("https://www.example.com/catalog/items?page=2"),
-        HttpVersion.HTTP_2, fields.asImmutable());
+    metaData =
+        new MetaData.Request(
+            "GET",
+            HttpURI.from("https://www.example.com/catalog/items?page=2"),
+            HttpVersion.HTTP_2,
+            fields.asImmutable());
     jettyOut = ByteBuffer.allocate(16 * 1024);
 
     // Guise: the first block, then (primed) the repeat block.
@@ -119,7 +130,9 @@ public class Hpack {
   public Object decode() throws Exception {
     boolean first = block.equals("first");
     if (subject.equals("guise")) {
-      return (first ? new HpackDecoder(HpackDecoder.DEFAULT_HEADER_TABLE_SIZE, 256 * 1024) : guiseDecoder)
+      return (first
+              ? new HpackDecoder(HpackDecoder.DEFAULT_HEADER_TABLE_SIZE, 256 * 1024)
+              : guiseDecoder)
           .decode(guiseBlock);
     }
     return (first ? newJettyDecoder() : jettyDecoder).decode(jettyBlock.duplicate());

@@ -23,13 +23,13 @@ import java.util.concurrent.TimeUnit;
  *   <li>create the client, open {@value #PRIMING} connections (one GET each, to distinct IPs of the
  *       testkit server) so that classes, caches and the client's shared machinery exist;
  *   <li>full GC until the used heap settles; read it;
- *   <li>open {@code n} more connections the same way (one per IP, each carries one GET and is
- *       left idle in the client's pool);
+ *   <li>open {@code n} more connections the same way (one per IP, each carries one GET and is left
+ *       idle in the client's pool);
  *   <li>full GC again; read it; (after - before) / n is the retained heap per idle connection.
  * </ol>
  *
- * The client stays reachable throughout. Native memory (platform thread stacks, Conscrypt's
- * native SSL objects, direct buffers) is not heap and is not counted for anyone.
+ * The client stays reachable throughout. Native memory (platform thread stacks, Conscrypt's native
+ * SSL objects, direct buffers) is not heap and is not counted for anyone.
  *
  * <p>Prints {@code RESULT <subject> <protocol> <bytes per connection> <connections>}.
  */
@@ -57,7 +57,8 @@ public final class IdleMemory {
     System.exit(0);
   }
 
-  private static void open(HttpSubject client, ServerProcess server, List<InetAddress> ips, boolean h2)
+  private static void open(
+      HttpSubject client, ServerProcess server, List<InetAddress> ips, boolean h2)
       throws Exception {
     try (ExecutorService pool = Executors.newFixedThreadPool(4)) {
       List<Future<String>> done = new ArrayList<>();

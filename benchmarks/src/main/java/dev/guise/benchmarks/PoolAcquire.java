@@ -14,7 +14,6 @@ import org.apache.hc.core5.io.CloseMode;
 import org.apache.hc.core5.io.ModalCloseable;
 import org.apache.hc.core5.pool.LaxConnPool;
 import org.apache.hc.core5.pool.ManagedConnPool;
-import org.apache.hc.core5.pool.PoolConcurrencyPolicy;
 import org.apache.hc.core5.pool.PoolEntry;
 import org.apache.hc.core5.pool.PoolReusePolicy;
 import org.apache.hc.core5.pool.StrictConnPool;
@@ -47,7 +46,8 @@ import org.openjdk.jmh.annotations.Warmup;
 @OutputTimeUnit(TimeUnit.MICROSECONDS)
 @Warmup(iterations = 3, time = 3)
 @Measurement(iterations = 5, time = 3)
-@Fork(value = 1,
+@Fork(
+    value = 1,
     jvmArgsAppend = {"-Xms1g", "-Xmx1g", "-Dorg.slf4j.simpleLogger.defaultLogLevel=warn"})
 public class PoolAcquire {
   private static final int CONNECTIONS = 64;
@@ -76,13 +76,17 @@ public class PoolAcquire {
     switch (subject) {
       case "guise" -> {
         server = ServerProcess.shared("jetty");
-        guise = HotConnectionPool.create(PoolConfig.builder()
-            .engine("jdk")
-            .alpn(List.of("http/1.1"))
-            .trust(TrustPolicy.onlyAnchors(List.of(server.ca())))
-            .limits(l -> l.withMaxConnectionsPerIp(CONNECTIONS)
-                .withMaxConnectionsPerHost(CONNECTIONS))
-            .build());
+        guise =
+            HotConnectionPool.create(
+                PoolConfig.builder()
+                    .engine("jdk")
+                    .alpn(List.of("http/1.1"))
+                    .trust(TrustPolicy.onlyAnchors(List.of(server.ca())))
+                    .limits(
+                        l ->
+                            l.withMaxConnectionsPerIp(CONNECTIONS)
+                                .withMaxConnectionsPerHost(CONNECTIONS))
+                    .build());
         url = URI.create("https://localhost:" + server.port() + "/");
         ip = InetAddress.getByName("127.0.0.1");
         List<ConnectionLease> held = new ArrayList<>();
@@ -93,10 +97,18 @@ public class PoolAcquire {
           l.close();
         }
       }
-      case "httpcore-strict" -> httpcore = new StrictConnPool<>(CONNECTIONS, CONNECTIONS,
-          TimeValue.NEG_ONE_MILLISECOND, PoolReusePolicy.LIFO, null);
-      case "httpcore-lax" -> httpcore = new LaxConnPool<>(CONNECTIONS,
-          TimeValue.NEG_ONE_MILLISECOND, PoolReusePolicy.LIFO, null);
+      case "httpcore-strict" ->
+          httpcore =
+              new StrictConnPool<>(
+                  CONNECTIONS,
+                  CONNECTIONS,
+                  TimeValue.NEG_ONE_MILLISECOND,
+                  PoolReusePolicy.LIFO,
+                  null);
+      case "httpcore-lax" ->
+          httpcore =
+              new LaxConnPool<>(
+                  CONNECTIONS, TimeValue.NEG_ONE_MILLISECOND, PoolReusePolicy.LIFO, null);
       default -> throw new IllegalArgumentException(subject);
     }
     if (httpcore != null) {

@@ -45,8 +45,14 @@ import org.openjdk.jmh.annotations.Warmup;
 @OutputTimeUnit(TimeUnit.MILLISECONDS)
 @Warmup(iterations = 2)
 @Measurement(iterations = 5)
-@Fork(value = 1, jvmArgsAppend = {"-Xms2g", "-Xmx2g", "--enable-native-access=ALL-UNNAMED",
-    "-Dorg.slf4j.simpleLogger.defaultLogLevel=error"})
+@Fork(
+    value = 1,
+    jvmArgsAppend = {
+      "-Xms2g",
+      "-Xmx2g",
+      "--enable-native-access=ALL-UNNAMED",
+      "-Dorg.slf4j.simpleLogger.defaultLogLevel=error"
+    })
 public class WarmUp {
   static final int PARALLELISM = 32;
 
@@ -75,13 +81,15 @@ public class WarmUp {
   @Setup(Level.Invocation)
   public void newClient() throws Exception {
     if (subject.startsWith("guise-")) {
-      guise = HotConnectionPool.create(PoolConfig.builder()
-          .engine(subject.substring("guise-".length()))
-          .trust(TrustPolicy.onlyAnchors(List.of(server.ca())))
-          .validator(Providers.connectionValidator("head-path"))
-          .limits(l -> l.withWarmUpParallelism(PARALLELISM))
-          .timeouts(t -> t.withConnect(Duration.ofSeconds(20)))
-          .build());
+      guise =
+          HotConnectionPool.create(
+              PoolConfig.builder()
+                  .engine(subject.substring("guise-".length()))
+                  .trust(TrustPolicy.onlyAnchors(List.of(server.ca())))
+                  .validator(Providers.connectionValidator("head-path"))
+                  .limits(l -> l.withWarmUpParallelism(PARALLELISM))
+                  .timeouts(t -> t.withConnect(Duration.ofSeconds(20)))
+                  .build());
     } else {
       peer = HttpSubject.create(subject, true, server, 1, ips);
     }
@@ -102,8 +110,8 @@ public class WarmUp {
   @Benchmark
   public int warmUp() throws Exception {
     if (guise != null) {
-      WarmUpSummary s = guise.warmUp("localhost", server.port(), addresses,
-          (ip, failure, done, total) -> {});
+      WarmUpSummary s =
+          guise.warmUp("localhost", server.port(), addresses, (ip, failure, done, total) -> {});
       if (s.ready() != ips) {
         throw new IllegalStateException("Guise warmed " + s.ready() + " of " + ips + ": " + s);
       }
@@ -115,13 +123,15 @@ public class WarmUp {
       for (InetAddress ip : addresses) {
         permits.acquire();
         URI uri = URI.create("https://" + ip.getHostAddress() + ":" + server.port() + "/");
-        done.add(pool.submit(() -> {
-          try {
-            return peer.head(uri);
-          } finally {
-            permits.release();
-          }
-        }));
+        done.add(
+            pool.submit(
+                () -> {
+                  try {
+                    return peer.head(uri);
+                  } finally {
+                    permits.release();
+                  }
+                }));
       }
       int ok = 0;
       for (Future<Integer> f : done) {

@@ -7,8 +7,8 @@ import java.io.PrintStream;
  * The {@code guise} command's entry point.
  *
  * <p>{@code guise demo | fetch | inspect | profiles}, each with {@code --help}. Exit codes: 0 done,
- * 1 an unexpected error, 2 a usage error (unknown option, bad value, unknown engine or profile),
- * 3 a request that failed (printed as {@code error: KIND: message}).
+ * 1 an unexpected error, 2 a usage error (unknown option, bad value, unknown engine or profile), 3
+ * a request that failed (printed as {@code error: KIND: message}).
  */
 public final class Main {
   private Main() {}

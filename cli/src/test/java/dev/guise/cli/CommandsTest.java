@@ -27,13 +27,13 @@ class CommandsTest {
   private static final String CHROME_JA4 = BrowserProfiles.get("chrome").expectedJa4();
   private static final String CHROME_AKAMAI = BrowserProfiles.get("chrome").expectedAkamai();
 
-  @TempDir
-  Path dir;
+  @TempDir Path dir;
 
   static Path writePem(Path dir, String name, X509Certificate cert) throws Exception {
-    String pem = "-----BEGIN CERTIFICATE-----\n"
-        + Base64.getMimeEncoder(64, new byte[] {'\n'}).encodeToString(cert.getEncoded())
-        + "\n-----END CERTIFICATE-----\n";
+    String pem =
+        "-----BEGIN CERTIFICATE-----\n"
+            + Base64.getMimeEncoder(64, new byte[] {'\n'}).encodeToString(cert.getEncoded())
+            + "\n-----END CERTIFICATE-----\n";
     Path file = dir.resolve(name);
     Files.writeString(file, pem, StandardCharsets.US_ASCII);
     return file;
@@ -68,14 +68,14 @@ class CommandsTest {
   void anUnknownOptionIsOneLineNamingItAndPointingAtHelp() {
     Run r = Run.of("fetch", "https://example.test/", "--bogus", "1");
     assertEquals(2, r.code(), r.toString());
-    assertEquals("error: unknown option '--bogus' for 'guise fetch'; see 'guise fetch --help'\n",
-        r.err());
+    assertEquals(
+        "error: unknown option '--bogus' for 'guise fetch'; see 'guise fetch --help'\n", r.err());
     assertEquals("", r.out());
 
     Run demo = Run.of("demo", "--ips", "many");
     assertEquals(2, demo.code());
-    assertEquals("error: --ips takes a whole number, not 'many'; see 'guise demo --help'\n",
-        demo.err());
+    assertEquals(
+        "error: --ips takes a whole number, not 'many'; see 'guise demo --help'\n", demo.err());
 
     Run command = Run.of("frobnicate");
     assertEquals(2, command.code());
@@ -91,9 +91,12 @@ class CommandsTest {
 
     Run engine = Run.of("fetch", "https://example.test/", "--engine", "nosuch");
     assertEquals(2, engine.code());
-    assertTrue(engine.err()
-        .startsWith("error: no TlsEngine named 'nosuch'; available: "
-        + "bouncycastle, conscrypt, jdk"), engine.toString());
+    assertTrue(
+        engine
+            .err()
+            .startsWith(
+                "error: no TlsEngine named 'nosuch'; available: " + "bouncycastle, conscrypt, jdk"),
+        engine.toString());
     assertEquals(1, engine.err().lines().count());
   }
 
@@ -105,14 +108,19 @@ class CommandsTest {
     assertEquals(0, r.code(), r.toString());
     List<String> lines = r.out().lines().toList();
     assertTrue(lines.get(0).startsWith("ENGINE"), r.toString());
-    assertTrue(lines.stream().anyMatch(l -> l.matches("bouncycastle +chrome-156 +chrome +EXACT +"
-        + CHROME_JA4 + " .*")), r.toString());
-    assertTrue(lines.stream()
-        .anyMatch(l -> l.matches("bouncycastle +firefox-153 +firefox +EXACT .*")), r.toString());
-    assertTrue(lines.stream()
-        .anyMatch(l -> l.matches("conscrypt +chrome-156 +chrome +APPROXIMATE .*")), r.toString());
-    assertTrue(lines.stream()
-        .anyMatch(l -> l.matches("jdk +jdk-default +- +NONE .*")), r.toString());
+    assertTrue(
+        lines.stream()
+            .anyMatch(
+                l -> l.matches("bouncycastle +chrome-156 +chrome +EXACT +" + CHROME_JA4 + " .*")),
+        r.toString());
+    assertTrue(
+        lines.stream().anyMatch(l -> l.matches("bouncycastle +firefox-153 +firefox +EXACT .*")),
+        r.toString());
+    assertTrue(
+        lines.stream().anyMatch(l -> l.matches("conscrypt +chrome-156 +chrome +APPROXIMATE .*")),
+        r.toString());
+    assertTrue(
+        lines.stream().anyMatch(l -> l.matches("jdk +jdk-default +- +NONE .*")), r.toString());
   }
 
   // --- demo
@@ -128,11 +136,14 @@ class CommandsTest {
     assertEquals(0.0, number(report.get("warmup_failures")));
     assertTrue(number(report.get("warmup_ms")) > 0);
     assertEquals(1.0, number(report.get("bans")), "the IP answering 403 is banned");
-    assertEquals(0.0, number(report.get("requests_failed")),
+    assertEquals(
+        0.0,
+        number(report.get("requests_failed")),
         "every request got through, retried where needed");
     double reuse = number(report.get("reuse_rate"));
     assertTrue(reuse > 0.5 && reuse <= 1.0, "warm connections carry the requests: " + reuse);
-    assertTrue(number(report.get("retries")) >= 5,
+    assertTrue(
+        number(report.get("retries")) >= 5,
         "403, 429, 503s, resets and GOAWAYs were retried: " + r);
     @SuppressWarnings("unchecked")
     Map<String, Object> latency = (Map<String, Object>) report.get("latency_ms");
@@ -140,8 +151,9 @@ class CommandsTest {
     assertTrue(number(latency.get("p50")) <= number(latency.get("max")));
     @SuppressWarnings("unchecked")
     Map<String, Object> failures = (Map<String, Object>) report.get("failures_by_kind");
-    for (String kind : List.of("IP_BLOCKED", "RATE_LIMITED", "SERVER_ERROR", "CONNECTION_RESET",
-        "NOT_PROCESSED")) {
+    for (String kind :
+        List.of(
+            "IP_BLOCKED", "RATE_LIMITED", "SERVER_ERROR", "CONNECTION_RESET", "NOT_PROCESSED")) {
       assertTrue(failures.containsKey(kind), kind + " in " + failures);
     }
     @SuppressWarnings("unchecked")
@@ -152,8 +164,8 @@ class CommandsTest {
     assertEquals(CHROME_JA4, fp.get("ja4"));
     assertEquals(CHROME_AKAMAI, fp.get("akamai"));
     assertEquals(Boolean.TRUE, fp.get("match"));
-    assertEquals(fp.get("connections_checked"), fp.get("connections_matching"),
-        "every connection matched");
+    assertEquals(
+        fp.get("connections_checked"), fp.get("connections_matching"), "every connection matched");
   }
 
   @Test
@@ -161,16 +173,26 @@ class CommandsTest {
     Run clean = Run.of("demo", "--ips", "5", "--rounds", "1", "--no-faults");
     assertEquals(0, clean.code(), clean.toString());
     assertTrue(clean.out().contains("faults:        none"), clean.toString());
-    assertTrue(clean.out().contains("requests       5 in 1 rounds: 5 ok, 0 failed"),
-        clean.toString());
+    assertTrue(
+        clean.out().contains("requests       5 in 1 rounds: 5 ok, 0 failed"), clean.toString());
     assertTrue(clean.out().contains("bans           0"), clean.toString());
     assertTrue(clean.out().contains("result: FULL MATCH"), clean.toString());
-    assertTrue(clean.err().contains("warm-up: 5/5 done"),
+    assertTrue(
+        clean.err().contains("warm-up: 5/5 done"),
         "plain progress lines when not a terminal: " + clean);
 
     // Conscrypt only approximates Chrome: the report must say so, not claim a match.
-    Run approx = Run.of("demo", "--ips", "3", "--rounds", "1", "--no-faults", "--engine",
-        "conscrypt", "--json");
+    Run approx =
+        Run.of(
+            "demo",
+            "--ips",
+            "3",
+            "--rounds",
+            "1",
+            "--no-faults",
+            "--engine",
+            "conscrypt",
+            "--json");
     assertEquals(0, approx.code(), approx.toString());
     @SuppressWarnings("unchecked")
     Map<String, Object> fp =
@@ -198,32 +220,44 @@ class CommandsTest {
     try (TestServer server = server("www.fetch.test")) {
       Path ca = writePem(dir, "ca.pem", server.certificateAuthority().certificate());
       String ip = server.addresses().get(1).getHostAddress();
-      Run r = Run.of("fetch", "https://www.fetch.test:" + server.port() + "/headers",
-          "--connect-to", ip,
-          "--ca", ca.toString(), "--header", "X-Demo: yes", "--verbose");
+      Run r =
+          Run.of(
+              "fetch",
+              "https://www.fetch.test:" + server.port() + "/headers",
+              "--connect-to",
+              ip,
+              "--ca",
+              ca.toString(),
+              "--header",
+              "X-Demo: yes",
+              "--verbose");
       assertEquals(0, r.code(), r.toString());
       assertEquals("", r.err());
       assertTrue(r.out().contains("\nHTTP/2 200\n"), r.toString());
-      assertTrue(r.out().contains(
-          "* engine bouncycastle, profile chrome-156 (EXACT)"), r.toString());
-      assertTrue(r.out().contains("* connected to " + ip + " port " + server.port()
-          + " for www.fetch.test"), r.toString());
+      assertTrue(
+          r.out().contains("* engine bouncycastle, profile chrome-156 (EXACT)"), r.toString());
+      assertTrue(
+          r.out()
+              .contains("* connected to " + ip + " port " + server.port() + " for www.fetch.test"),
+          r.toString());
       assertTrue(r.out().contains("* TLSv1.3, "), r.toString());
       assertTrue(r.out().contains("content-type: application/json"), r.toString());
-      assertTrue(r.out().contains("[\"x-demo\",\"yes\"]"),
-          "the body (the server's echo) follows: " + r);
+      assertTrue(
+          r.out().contains("[\"x-demo\",\"yes\"]"), "the body (the server's echo) follows: " + r);
 
       List<ConnectionRecord> seen = server.connections(server.addresses().get(1));
-      assertEquals(1, seen.size(), "one connection, to the --connect-to IP only: "
-          + server.connections());
+      assertEquals(
+          1, seen.size(), "one connection, to the --connect-to IP only: " + server.connections());
       assertEquals(0, server.connections(server.addresses().get(0)).size());
       ConnectionRecord c = seen.get(0);
       assertEquals("www.fetch.test", c.clientHello().orElseThrow().serverName().orElseThrow());
       assertEquals(CHROME_JA4, c.ja4().orElseThrow().ja4());
       RequestRecord request = c.requests().get(0);
-      assertTrue(request.headers().stream().anyMatch(
-          h -> h.is(":authority") && h.value().equals("www.fetch.test:" + server.port())),
-              "authority: " + request);
+      assertTrue(
+          request.headers().stream()
+              .anyMatch(
+                  h -> h.is(":authority") && h.value().equals("www.fetch.test:" + server.port())),
+          "authority: " + request);
     }
   }
 
@@ -231,8 +265,15 @@ class CommandsTest {
   void fetchOverHttp1() throws Exception {
     try (TestServer server = server("www.fetch.test")) {
       Path ca = writePem(dir, "ca.pem", server.certificateAuthority().certificate());
-      Run r = Run.of("fetch", "https://www.fetch.test:" + server.port() + "/status/418", "--http1",
-          "--connect-to", server.addresses().get(0).getHostAddress(), "--ca", ca.toString());
+      Run r =
+          Run.of(
+              "fetch",
+              "https://www.fetch.test:" + server.port() + "/status/418",
+              "--http1",
+              "--connect-to",
+              server.addresses().get(0).getHostAddress(),
+              "--ca",
+              ca.toString());
       assertEquals(0, r.code(), "any response is a success for fetch: " + r);
       assertTrue(r.out().startsWith("HTTP/1.1 418\n"), r.toString());
       assertEquals("http/1.1", server.connections().get(0).alpn().orElseThrow());
@@ -242,17 +283,35 @@ class CommandsTest {
   @Test
   void fetchWithTheWrongCaFailsWithOneClassifiedLine() throws Exception {
     try (TestServer server = server("www.fetch.test")) {
-      Path other = writePem(dir, "other.pem",
-          TestCertificateAuthority.create("Not the server's CA").certificate());
-      Run r = Run.of("fetch", "https://www.fetch.test:" + server.port() + "/", "--connect-to",
-          server.addresses().get(0).getHostAddress(), "--ca", other.toString(), "--timeout", "10");
+      Path other =
+          writePem(
+              dir,
+              "other.pem",
+              TestCertificateAuthority.create("Not the server's CA").certificate());
+      Run r =
+          Run.of(
+              "fetch",
+              "https://www.fetch.test:" + server.port() + "/",
+              "--connect-to",
+              server.addresses().get(0).getHostAddress(),
+              "--ca",
+              other.toString(),
+              "--timeout",
+              "10");
       assertEquals(3, r.code(), r.toString());
       assertEquals("", r.out());
       assertEquals(1, r.err().lines().count(), "one line, no stack trace: " + r);
       assertTrue(r.err().startsWith("error: CERTIFICATE: "), r.toString());
 
-      Run verbose = Run.of("fetch", "https://www.fetch.test:" + server.port() + "/", "--connect-to",
-          server.addresses().get(0).getHostAddress(), "--ca", other.toString(), "--verbose");
+      Run verbose =
+          Run.of(
+              "fetch",
+              "https://www.fetch.test:" + server.port() + "/",
+              "--connect-to",
+              server.addresses().get(0).getHostAddress(),
+              "--ca",
+              other.toString(),
+              "--verbose");
       assertEquals(3, verbose.code());
       assertTrue(verbose.err().contains("\tat "), "--verbose shows the stack trace: " + verbose);
     }
@@ -266,8 +325,8 @@ class CommandsTest {
     Run notIp = Run.of("fetch", "https://example.test/", "--connect-to", "example.org");
     assertEquals(2, notIp.code());
     assertTrue(notIp.err().startsWith("error: --connect-to takes an IP address"), notIp.toString());
-    Run noCa = Run.of("fetch", "https://example.test/", "--ca",
-        dir.resolve("missing.pem").toString());
+    Run noCa =
+        Run.of("fetch", "https://example.test/", "--ca", dir.resolve("missing.pem").toString());
     assertEquals(2, noCa.code());
     assertTrue(noCa.err().startsWith("error: no such file: "), noCa.toString());
     Run header = Run.of("fetch", "https://example.test/", "--header", "no colon");

@@ -49,8 +49,9 @@ class GuiseScriptIT {
   void profilesOnTheModulePath() throws Exception {
     Run r = run("profiles");
     assertEquals(0, r.code(), r.toString());
-    assertTrue(r.out().lines()
-        .anyMatch(l -> l.matches("bouncycastle +chrome-156 +chrome +EXACT .*")), r.toString());
+    assertTrue(
+        r.out().lines().anyMatch(l -> l.matches("bouncycastle +chrome-156 +chrome +EXACT .*")),
+        r.toString());
     assertTrue(r.out().lines().anyMatch(l -> l.startsWith("conscrypt ")), r.toString());
     assertTrue(!r.err().contains("WARNING"), "no JVM warnings (native access, opens): " + r);
   }
@@ -68,7 +69,8 @@ class GuiseScriptIT {
   void usageErrorsExitTwo() throws Exception {
     Run r = run("demo", "--frobnicate");
     assertEquals(2, r.code(), r.toString());
-    assertEquals("error: unknown option '--frobnicate' for 'guise demo'; see 'guise demo --help'\n",
+    assertEquals(
+        "error: unknown option '--frobnicate' for 'guise demo'; see 'guise demo --help'\n",
         r.err());
   }
 }

@@ -6,9 +6,9 @@ import dev.guise.api.FailureKind;
 import dev.guise.api.PoolAction;
 
 /**
- * A wire-format failure found by one of the codecs: the peer broke a rule
- * ({@link FailureKind#PROTOCOL_ERROR}) or sent more than a configured limit
- * ({@link FailureKind#RESPONSE_TOO_LARGE}).
+ * A wire-format failure found by one of the codecs: the peer broke a rule ({@link
+ * FailureKind#PROTOCOL_ERROR}) or sent more than a configured limit ({@link
+ * FailureKind#RESPONSE_TOO_LARGE}).
  *
  * <p>Protocol errors are never retryable on their own and discard the connection: after one the
  * parser's view of the byte stream can no longer be trusted.
@@ -26,12 +26,14 @@ public class CodecException extends ClassifiedIOException {
 
   /** The peer broke a rule of the format; the connection must not be used again. */
   public static CodecException protocolError(String message) {
-    return new CodecException(FailureKind.PROTOCOL_ERROR, PoolAction.DISCARD_CONNECTION, message, null);
+    return new CodecException(
+        FailureKind.PROTOCOL_ERROR, PoolAction.DISCARD_CONNECTION, message, null);
   }
 
   /** Like {@link #protocolError(String)}, with the exception that revealed it. */
   public static CodecException protocolError(String message, Throwable cause) {
-    return new CodecException(FailureKind.PROTOCOL_ERROR, PoolAction.DISCARD_CONNECTION, message, cause);
+    return new CodecException(
+        FailureKind.PROTOCOL_ERROR, PoolAction.DISCARD_CONNECTION, message, cause);
   }
 
   /**

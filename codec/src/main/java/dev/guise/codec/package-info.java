@@ -1,2 +1,4 @@
-/** What the codecs share: {@link dev.guise.codec.CodecException}, the classified failure they throw. */
+/**
+ * What the codecs share: {@link dev.guise.codec.CodecException}, the classified failure they throw.
+ */
 package dev.guise.codec;

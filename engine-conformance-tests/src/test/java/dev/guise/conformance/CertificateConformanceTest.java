@@ -51,10 +51,10 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * Certificate and host name checks, in one place for every engine: the same matrix runs over
- * every TLS engine discovery finds (jdk, bouncycastle, conscrypt), against a JDK
- * TLS server on loopback presenting certificates from the testkit CA. Each engine must accept what
- * a browser accepts and reject what it rejects, as a CERTIFICATE failure that is never retried.
+ * Certificate and host name checks, in one place for every engine: the same matrix runs over every
+ * TLS engine discovery finds (jdk, bouncycastle, conscrypt), against a JDK TLS server on loopback
+ * presenting certificates from the testkit CA. Each engine must accept what a browser accepts and
+ * reject what it rejects, as a CERTIFICATE failure that is never retried.
  */
 class CertificateConformanceTest {
   private static final TestCertificateAuthority CA =
@@ -131,36 +131,44 @@ class CertificateConformanceTest {
   @ParameterizedTest(name = "{0}")
   @MethodSource("engines")
   void expired(String engine) {
-    assertRejected(engine, CA.issueExpired("www.example.test"), "127.0.0.1",
-        "www.example.test", TRUST);
+    assertRejected(
+        engine, CA.issueExpired("www.example.test"), "127.0.0.1", "www.example.test", TRUST);
   }
 
   @ParameterizedTest(name = "{0}")
   @MethodSource("engines")
   void notYetValid(String engine) {
-    assertRejected(engine, CA.issueNotYetValid("www.example.test"), "127.0.0.1",
-        "www.example.test", TRUST);
+    assertRejected(
+        engine, CA.issueNotYetValid("www.example.test"), "127.0.0.1", "www.example.test", TRUST);
   }
 
   @ParameterizedTest(name = "{0}")
   @MethodSource("engines")
   void selfSigned(String engine) {
-    assertRejected(engine, TestCertificateAuthority.selfSigned("www.example.test"), "127.0.0.1",
-        "www.example.test", TRUST);
+    assertRejected(
+        engine,
+        TestCertificateAuthority.selfSigned("www.example.test"),
+        "127.0.0.1",
+        "www.example.test",
+        TRUST);
   }
 
   @ParameterizedTest(name = "{0}")
   @MethodSource("engines")
   void untrustedCa(String engine) {
     TestCertificateAuthority stranger = TestCertificateAuthority.create("Someone else");
-    assertRejected(engine, stranger.issue("www.example.test"), "127.0.0.1",
-        "www.example.test", TRUST);
+    assertRejected(
+        engine, stranger.issue("www.example.test"), "127.0.0.1", "www.example.test", TRUST);
   }
 
   @ParameterizedTest(name = "{0}")
   @MethodSource("engines")
   void systemTrustStoreDoesNotKnowTheTestCa(String engine) {
-    assertRejected(engine, CA.issue("www.example.test"), "127.0.0.1", "www.example.test",
+    assertRejected(
+        engine,
+        CA.issue("www.example.test"),
+        "127.0.0.1",
+        "www.example.test",
         TrustPolicy.systemDefaults());
   }
 
@@ -188,11 +196,15 @@ class CertificateConformanceTest {
   void absurdlyLongChainIsRefused(String engine) throws Exception {
     LongChain chain = longChain();
     long start = System.nanoTime();
-    var e = assertThrows(ClassifiedIOException.class,
-        () -> fetch(engine, chain.server(), "127.0.0.1", "www.example.test", chain.trust()));
-    assertTrue(Set.of(FailureKind.CERTIFICATE, FailureKind.TLS_HANDSHAKE).contains(e.kind()),
+    var e =
+        assertThrows(
+            ClassifiedIOException.class,
+            () -> fetch(engine, chain.server(), "127.0.0.1", "www.example.test", chain.trust()));
+    assertTrue(
+        Set.of(FailureKind.CERTIFICATE, FailureKind.TLS_HANDSHAKE).contains(e.kind()),
         engine + ": " + e.kind() + " " + e.getMessage());
-    assertTrue(System.nanoTime() - start < HANDSHAKE_TIMEOUT.toNanos() + 5_000_000_000L,
+    assertTrue(
+        System.nanoTime() - start < HANDSHAKE_TIMEOUT.toNanos() + 5_000_000_000L,
         "ended by the engine, not by a timeout");
   }
 
@@ -202,38 +214,51 @@ class CertificateConformanceTest {
     return Providers.tlsEngine(engine).offers().get(0).profile();
   }
 
-  private static void assertAccepted(String engine, IssuedCertificate cert,
-      String bind, String host)
-      throws Exception {
+  private static void assertAccepted(
+      String engine, IssuedCertificate cert, String bind, String host) throws Exception {
     String response = fetch(engine, cert, bind, host, TRUST);
     assertTrue(response.startsWith("HTTP/1.1 200 OK"), engine + ": " + response);
   }
 
-  private static void assertRejected(String engine, IssuedCertificate cert,
-      String bind, String host,
-      TrustPolicy trust) {
-    var e = assertThrows(ClassifiedIOException.class, () -> fetch(engine, cert, bind, host, trust),
-        engine + " accepted it");
+  private static void assertRejected(
+      String engine, IssuedCertificate cert, String bind, String host, TrustPolicy trust) {
+    var e =
+        assertThrows(
+            ClassifiedIOException.class,
+            () -> fetch(engine, cert, bind, host, trust),
+            engine + " accepted it");
     assertEquals(FailureKind.CERTIFICATE, e.kind(), engine + ": " + e.getMessage());
     assertFalse(e.failure().retryable(), engine + ": a rejected certificate is never retried");
   }
 
-  private static String fetch(String engineName, IssuedCertificate cert, String bind, String host,
-      TrustPolicy trust) throws Exception {
+  private static String fetch(
+      String engineName, IssuedCertificate cert, String bind, String host, TrustPolicy trust)
+      throws Exception {
     TlsEngine engine = Providers.tlsEngine(engineName);
     // One short HTTP/1.1 response per connection, then close; ALPN http/1.1 as every engine offers.
-    try (JdkTlsServer server = JdkTlsServer.builder(cert.serverSslContext())
-        .bind(bind).protocols("TLSv1.3", "TLSv1.2").alpn("http/1.1").start()) {
+    try (JdkTlsServer server =
+        JdkTlsServer.builder(cert.serverSslContext())
+            .bind(bind)
+            .protocols("TLSv1.3", "TLSv1.2")
+            .alpn("http/1.1")
+            .start()) {
       InetAddress address = InetAddress.getByName(bind);
       Socket socket = new Socket();
       socket.connect(new InetSocketAddress(address, server.port()), 2000);
-      try (TlsConnection c = engine.connect(socket, new TlsConnectRequest(
-          new TlsEndpoint(host, address, server.port()), profile(engineName), List.of("http/1.1"),
-          trust, HANDSHAKE_TIMEOUT))) {
+      try (TlsConnection c =
+          engine.connect(
+              socket,
+              new TlsConnectRequest(
+                  new TlsEndpoint(host, address, server.port()),
+                  profile(engineName),
+                  List.of("http/1.1"),
+                  trust,
+                  HANDSHAKE_TIMEOUT))) {
         c.setReadTimeout(Duration.ofSeconds(5));
         OutputStream out = c.output();
-        out.write(("GET / HTTP/1.1\r\nHost: " + host + "\r\nConnection: close\r\n\r\n")
-            .getBytes(StandardCharsets.US_ASCII));
+        out.write(
+            ("GET / HTTP/1.1\r\nHost: " + host + "\r\nConnection: close\r\n\r\n")
+                .getBytes(StandardCharsets.US_ASCII));
         out.flush();
         InputStream in = c.input();
         ByteArrayOutputStream response = new ByteArrayOutputStream();
@@ -272,28 +297,57 @@ class CertificateConformanceTest {
       issuerKey = k;
     }
     KeyPair leafKey = gen.generateKeyPair();
-    X509Certificate leaf = sign(new X500Name("CN=www.example.test"), leafKey, issuerName, issuerKey,
-        false, "www.example.test", now);
+    X509Certificate leaf =
+        sign(
+            new X500Name("CN=www.example.test"),
+            leafKey,
+            issuerName,
+            issuerKey,
+            false,
+            "www.example.test",
+            now);
     List<X509Certificate> chain = new ArrayList<>();
     chain.add(leaf);
     chain.addAll(issued);
-    longChainCache = new LongChain(new IssuedCertificate(chain, leafKey.getPrivate()),
-        TrustPolicy.onlyAnchors(List.of(root)));
+    longChainCache =
+        new LongChain(
+            new IssuedCertificate(chain, leafKey.getPrivate()),
+            TrustPolicy.onlyAnchors(List.of(root)));
     return longChainCache;
   }
 
-  private static X509Certificate sign(X500Name subject, KeyPair subjectKey, X500Name issuer,
-      KeyPair issuerKey, boolean ca, String dnsName, Instant now) throws Exception {
-    var b = new JcaX509v3CertificateBuilder(issuer, BigInteger.valueOf(now.toEpochMilli()).add(
-        BigInteger.valueOf(subject.hashCode() & 0x7fffffff)), Date.from(now.minusSeconds(3600)),
-        Date.from(now.plusSeconds(86_400)), subject, subjectKey.getPublic());
-    b.addExtension(Extension.basicConstraints, true, ca ? new BasicConstraints(true)
-        : new BasicConstraints(false));
-    b.addExtension(Extension.keyUsage, true, ca
-        ? new KeyUsage(KeyUsage.keyCertSign | KeyUsage.cRLSign)
-        : new KeyUsage(KeyUsage.digitalSignature));
+  private static X509Certificate sign(
+      X500Name subject,
+      KeyPair subjectKey,
+      X500Name issuer,
+      KeyPair issuerKey,
+      boolean ca,
+      String dnsName,
+      Instant now)
+      throws Exception {
+    var b =
+        new JcaX509v3CertificateBuilder(
+            issuer,
+            BigInteger.valueOf(now.toEpochMilli())
+                .add(BigInteger.valueOf(subject.hashCode() & 0x7fffffff)),
+            Date.from(now.minusSeconds(3600)),
+            Date.from(now.plusSeconds(86_400)),
+            subject,
+            subjectKey.getPublic());
+    b.addExtension(
+        Extension.basicConstraints,
+        true,
+        ca ? new BasicConstraints(true) : new BasicConstraints(false));
+    b.addExtension(
+        Extension.keyUsage,
+        true,
+        ca
+            ? new KeyUsage(KeyUsage.keyCertSign | KeyUsage.cRLSign)
+            : new KeyUsage(KeyUsage.digitalSignature));
     if (dnsName != null) {
-      b.addExtension(Extension.subjectAlternativeName, false,
+      b.addExtension(
+          Extension.subjectAlternativeName,
+          false,
           new GeneralNames(new GeneralName(GeneralName.dNSName, dnsName)));
     }
     var signer = new JcaContentSignerBuilder("SHA256withECDSA").build(issuerKey.getPrivate());

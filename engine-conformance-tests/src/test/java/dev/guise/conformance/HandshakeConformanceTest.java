@@ -27,8 +27,8 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * Handshakes that cannot succeed, in one place for every engine: each must end them within the
- * handshake timeout, close the socket, and report them as the SPI says ({@code READ_TIMEOUT} for
- * a peer too slow, {@code TLS_HANDSHAKE} for a peer that is not TLS, {@code INVALID_REQUEST} for a
+ * handshake timeout, close the socket, and report them as the SPI says ({@code READ_TIMEOUT} for a
+ * peer too slow, {@code TLS_HANDSHAKE} for a peer that is not TLS, {@code INVALID_REQUEST} for a
  * profile the engine does not offer). The deadline and the classification are shared code (the
  * tls-support module and codec's DeadlineGuard); this matrix checks every engine wires them.
  */
@@ -51,7 +51,10 @@ class HandshakeConformanceTest {
       throws Exception {
     return new TlsConnectRequest(
         new TlsEndpoint("www.example.test", InetAddress.getByName("127.0.0.1"), port),
-        profile, List.of(), CA.trustPolicy(), timeout);
+        profile,
+        List.of(),
+        CA.trustPolicy(),
+        timeout);
   }
 
   private static Socket connect(ServerSocket server) throws Exception {
@@ -68,8 +71,10 @@ class HandshakeConformanceTest {
       try (Socket accepted = server.accept()) {
         TlsConnectRequest request =
             request(server.getLocalPort(), profile(engine), Duration.ofMillis(300));
-        var e = assertThrows(ClassifiedIOException.class,
-            () -> Providers.tlsEngine(engine).connect(socket, request));
+        var e =
+            assertThrows(
+                ClassifiedIOException.class,
+                () -> Providers.tlsEngine(engine).connect(socket, request));
         assertEquals(FailureKind.READ_TIMEOUT, e.kind(), engine + ": " + e.getMessage());
         assertTrue(socket.isClosed(), engine + ": on failure the engine closes the socket");
       }
@@ -83,24 +88,30 @@ class HandshakeConformanceTest {
     try (ServerSocket server = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
       Socket socket = connect(server);
       try (Socket accepted = server.accept()) {
-        Thread dripper = Thread.ofPlatform().daemon().start(() -> {
-          try {
-            OutputStream out = accepted.getOutputStream();
-            byte[] head = {0x16, 0x03, 0x03, 0x40, 0x00};
-            for (int i = 0; ; i++) {
-              out.write(i < head.length ? head[i] : 0);
-              out.flush();
-              Thread.sleep(100);
-            }
-          } catch (Exception stopped) {
-            // the client closed
-          }
-        });
+        Thread dripper =
+            Thread.ofPlatform()
+                .daemon()
+                .start(
+                    () -> {
+                      try {
+                        OutputStream out = accepted.getOutputStream();
+                        byte[] head = {0x16, 0x03, 0x03, 0x40, 0x00};
+                        for (int i = 0; ; i++) {
+                          out.write(i < head.length ? head[i] : 0);
+                          out.flush();
+                          Thread.sleep(100);
+                        }
+                      } catch (Exception stopped) {
+                        // the client closed
+                      }
+                    });
         TlsConnectRequest request =
             request(server.getLocalPort(), profile(engine), Duration.ofMillis(700));
         long start = System.nanoTime();
-        var e = assertThrows(ClassifiedIOException.class,
-            () -> Providers.tlsEngine(engine).connect(socket, request));
+        var e =
+            assertThrows(
+                ClassifiedIOException.class,
+                () -> Providers.tlsEngine(engine).connect(socket, request));
         assertEquals(FailureKind.READ_TIMEOUT, e.kind(), engine + ": " + e.getMessage());
         assertTrue(System.nanoTime() - start < 5_000_000_000L, engine + ": ended by the deadline");
         assertTrue(socket.isClosed(), engine + ": on failure the engine closes the socket");
@@ -116,13 +127,16 @@ class HandshakeConformanceTest {
     try (ServerSocket server = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
       Socket socket = connect(server);
       try (Socket accepted = server.accept()) {
-        accepted.getOutputStream().write(
-            "HTTP/1.1 400 Bad Request\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+        accepted
+            .getOutputStream()
+            .write("HTTP/1.1 400 Bad Request\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
         accepted.getOutputStream().flush();
         TlsConnectRequest request =
             request(server.getLocalPort(), profile(engine), Duration.ofSeconds(5));
-        var e = assertThrows(ClassifiedIOException.class,
-            () -> Providers.tlsEngine(engine).connect(socket, request));
+        var e =
+            assertThrows(
+                ClassifiedIOException.class,
+                () -> Providers.tlsEngine(engine).connect(socket, request));
         assertEquals(FailureKind.TLS_HANDSHAKE, e.kind(), engine + ": " + e.getMessage());
         assertTrue(socket.isClosed(), engine + ": on failure the engine closes the socket");
       }
@@ -136,8 +150,10 @@ class HandshakeConformanceTest {
       Socket socket = connect(server);
       TlsConnectRequest request =
           request(server.getLocalPort(), "no-such-browser-1", Duration.ofSeconds(5));
-      var e = assertThrows(ClassifiedIOException.class,
-          () -> Providers.tlsEngine(engine).connect(socket, request));
+      var e =
+          assertThrows(
+              ClassifiedIOException.class,
+              () -> Providers.tlsEngine(engine).connect(socket, request));
       assertEquals(FailureKind.INVALID_REQUEST, e.kind(), engine + ": " + e.getMessage());
       assertFalse(e.failure().retryable(), engine);
       assertTrue(socket.isClosed(), engine + ": on failure the engine closes the socket");

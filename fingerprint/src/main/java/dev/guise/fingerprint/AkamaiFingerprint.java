@@ -109,7 +109,8 @@ public record AkamaiFingerprint(
       }
       sb.append(settings.get(i).id()).append(':').append(settings.get(i).value());
     }
-    sb.append('|').append(connectionWindowUpdate == 0 ? "00" : Long.toString(connectionWindowUpdate));
+    sb.append('|')
+        .append(connectionWindowUpdate == 0 ? "00" : Long.toString(connectionWindowUpdate));
     sb.append('|');
     if (priorityFrames.isEmpty()) {
       sb.append('0');

@@ -90,7 +90,10 @@ public final class BrowserProfile {
       Integer r = rank.get(h.name());
       if (r == null || r <= last) {
         throw new IllegalArgumentException(
-            name + ": default header " + h.name() + " is missing from, or out of order in, the known order");
+            name
+                + ": default header "
+                + h.name()
+                + " is missing from, or out of order in, the known order");
       }
       last = r;
     }
@@ -164,7 +167,9 @@ public final class BrowserProfile {
    * extensions (Chrome), which gives a different JA3 per connection.
    */
   public Optional<String> expectedJa3() {
-    return tlsRandomisation.permutesExtensions() ? Optional.empty() : Optional.of(referenceJa3.hash());
+    return tlsRandomisation.permutesExtensions()
+        ? Optional.empty()
+        : Optional.of(referenceJa3.hash());
   }
 
   /** The JA3N hash (extensions sorted), stable for every browser. */

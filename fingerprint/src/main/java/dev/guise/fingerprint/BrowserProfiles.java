@@ -6,24 +6,24 @@ import java.util.List;
 import java.util.Set;
 
 /**
- * The catalogue of browser profiles, built once (on first use) from the reference captures
- * bundled in this module.
+ * The catalogue of browser profiles, built once (on first use) from the reference captures bundled
+ * in this module.
  *
  * <ul>
  *   <li>{@code chrome-156} (alias {@code chrome}): Chromium 156.0.8078.79 on Debian 12, capture
  *       {@code chromium1-conn03}: the first connection of a fresh launch, the one that carried the
- *       page (so it has the HTTP/2 side), with a mid-range ECH GREASE payload (176 bytes). The other
- *       Chromium captures differ from it only in what Chrome randomises (tested). The User-Agent is
- *       the desktop one: the capture's {@code HeadlessChrome/} token becomes {@code Chrome/};
- *       {@code sec-ch-ua} (Chromium's brand list, no headless brand) already matches it.
+ *       page (so it has the HTTP/2 side), with a mid-range ECH GREASE payload (176 bytes). The
+ *       other Chromium captures differ from it only in what Chrome randomises (tested). The
+ *       User-Agent is the desktop one: the capture's {@code HeadlessChrome/} token becomes {@code
+ *       Chrome/}; {@code sec-ch-ua} (Chromium's brand list, no headless brand) already matches it.
  *   <li>{@code firefox-153} (alias {@code firefox}): Firefox ESR 153.7.0 on Debian 12, capture
  *       {@code firefox1-conn06}, the connection that carried the page; the second launch's capture
  *       differs only in the random values (tested). Its User-Agent is already the desktop one.
  * </ul>
  *
  * <p>Header positions beyond the captured GET navigation (content-type, content-length, origin,
- * referer, cookie, cache-control, conditional headers) come from the browsers' known request
- * header order, not from these captures.
+ * referer, cookie, cache-control, conditional headers) come from the browsers' known request header
+ * order, not from these captures.
  *
  * <p>Thread-safe; profiles are immutable and shared.
  */
@@ -52,7 +52,8 @@ public final class BrowserProfiles {
     }
     List<String> known = new ArrayList<>();
     for (BrowserProfile p : Holder.ALL) {
-      known.add(p.name() + (p.aliases().isEmpty() ? "" : " (" + String.join(", ", p.aliases()) + ")"));
+      known.add(
+          p.name() + (p.aliases().isEmpty() ? "" : " (" + String.join(", ", p.aliases()) + ")"));
     }
     throw new IllegalArgumentException(
         "unknown browser profile '" + name + "'; known: " + String.join(", ", known));
@@ -62,7 +63,10 @@ public final class BrowserProfiles {
     CaptureLoader capture = CaptureLoader.load("chromium1-conn03");
     List<Header> headers = new ArrayList<>();
     for (Header h : capture.requestHeaders()) {
-      headers.add(h.is("user-agent") ? new Header(h.name(), h.value().replace("HeadlessChrome/", "Chrome/")) : h);
+      headers.add(
+          h.is("user-agent")
+              ? new Header(h.name(), h.value().replace("HeadlessChrome/", "Chrome/"))
+              : h);
     }
     return new BrowserProfile(
         "chrome-156",

@@ -20,8 +20,8 @@ import java.util.OptionalLong;
  * ClientHello ({@code <name>.bin}) and the capture's decoded HTTP/2 side ({@code <name>.json}, the
  * unmodified file from the reference captures' browsers/ folder).
  *
- * <p>JSON numbers arrive as jackson-jr reads them (Integer when they fit, else Long or
- * BigInteger; Double for fractions), so they are read here through {@link Number}.
+ * <p>JSON numbers arrive as jackson-jr reads them (Integer when they fit, else Long or BigInteger;
+ * Double for fractions), so they are read here through {@link Number}.
  */
 final class CaptureLoader {
   private static final String DIR = "/dev/guise/fingerprint/profiles/";
@@ -88,8 +88,8 @@ final class CaptureLoader {
     OptionalLong connectionWindowUpdate =
         wu == null ? OptionalLong.empty() : OptionalLong.of(toLong(wu));
     List<PriorityFrame> priorityFrames = new ArrayList<>();
-    for (Map<String, Object> p
-        : (List<Map<String, Object>>) d.get("priority_frames_before_first_headers")) {
+    for (Map<String, Object> p :
+        (List<Map<String, Object>>) d.get("priority_frames_before_first_headers")) {
       priorityFrames.add(new PriorityFrame(toInt(p.get("stream_id")), priority(p)));
     }
     int firstStream = toInt(d.get("first_headers_stream_id"));
@@ -115,8 +115,8 @@ final class CaptureLoader {
   }
 
   private static Priority priority(Map<String, Object> p) {
-    return new Priority((Boolean) p.get("exclusive"), toInt(p.get("depends_on")),
-        toInt(p.get("weight")));
+    return new Priority(
+        (Boolean) p.get("exclusive"), toInt(p.get("depends_on")), toInt(p.get("weight")));
   }
 
   /** The first HEADERS' regular headers (pseudo-headers left out), in wire order. */

@@ -24,15 +24,15 @@ import java.util.Set;
  *
  * <p>{@link #toBytes()} re-encodes the handshake message; because the parser keeps every byte
  * (including the raw data of every extension) the result equals the parsed handshake message byte
- * for byte. {@link #of} builds a hello from fields, which is how an engine produces a
- * browser-exact hello from a {@link BrowserProfile#referenceHello() reference} with fresh random
- * values.
+ * for byte. {@link #of} builds a hello from fields, which is how an engine produces a browser-exact
+ * hello from a {@link BrowserProfile#referenceHello() reference} with fresh random values.
  *
  * <p>Instances are immutable and thread-safe; all array accessors return copies.
  */
 public final class ClientHello {
   /** TLS extension type codes used by the decoded views. */
   public static final int EXT_SERVER_NAME = 0;
+
   public static final int EXT_STATUS_REQUEST = 5;
   public static final int EXT_SUPPORTED_GROUPS = 10;
   public static final int EXT_EC_POINT_FORMATS = 11;
@@ -133,8 +133,8 @@ public final class ClientHello {
   }
 
   /**
-   * Like {@link #parse(byte[])} for hex text. White space, colons and an optional {@code 0x}
-   * prefix are ignored.
+   * Like {@link #parse(byte[])} for hex text. White space, colons and an optional {@code 0x} prefix
+   * are ignored.
    *
    * @throws MalformedClientHelloException if the text is not hex or the bytes are malformed
    */
@@ -181,7 +181,8 @@ public final class ClientHello {
       }
       int version = in.u16("record version");
       if (version >> 8 != 3 || (version & 0xff) > 4) {
-        throw in.errorAt(recordStart + 1, String.format("record version 0x%04x is not 0x03xx", version));
+        throw in.errorAt(
+            recordStart + 1, String.format("record version 0x%04x is not 0x03xx", version));
       }
       if (recordVersion < 0) {
         recordVersion = version;
@@ -275,13 +276,13 @@ public final class ClientHello {
   }
 
   /**
-   * Builds a ClientHello from its fields (for an engine that reproduces a profile with fresh
-   * random values, GREASE and extension order). The result is encoded and parsed again, so it is
-   * exactly as strict as {@link #parse(byte[])}; an empty extension list still writes an (empty)
-   * extensions block.
+   * Builds a ClientHello from its fields (for an engine that reproduces a profile with fresh random
+   * values, GREASE and extension order). The result is encoded and parsed again, so it is exactly
+   * as strict as {@link #parse(byte[])}; an empty extension list still writes an (empty) extensions
+   * block.
    *
-   * @throws IllegalArgumentException if the fields do not make a well-formed ClientHello (the
-   *     cause is the {@link MalformedClientHelloException})
+   * @throws IllegalArgumentException if the fields do not make a well-formed ClientHello (the cause
+   *     is the {@link MalformedClientHelloException})
    */
   public static ClientHello of(
       int legacyVersion,
@@ -338,8 +339,17 @@ public final class ClientHello {
 
   private void decodeExtensions(byte[] msg) throws MalformedClientHelloException {
     // Find where each extension's data starts so that errors carry a real offset.
-    int pos = 4 + 2 + 32 + 1 + sessionId.length + 2 + cipherSuites.size() * 2 + 1
-        + compressionMethods.size() + 2;
+    int pos =
+        4
+            + 2
+            + 32
+            + 1
+            + sessionId.length
+            + 2
+            + cipherSuites.size() * 2
+            + 1
+            + compressionMethods.size()
+            + 2;
     for (TlsExtension e : extensions) {
       int start = pos + 4;
       int end = start + e.length();
@@ -385,7 +395,8 @@ public final class ClientHello {
             supportedVersions = u16List(r, 1, "supported_versions", name);
         case EXT_COMPRESS_CERTIFICATE ->
             certificateCompressionAlgorithms = u16List(r, 1, "compress_certificate", name);
-        case EXT_PSK_KEY_EXCHANGE_MODES -> pskKeyExchangeModes = u8List(r, "psk_key_exchange_modes", name);
+        case EXT_PSK_KEY_EXCHANGE_MODES ->
+            pskKeyExchangeModes = u8List(r, "psk_key_exchange_modes", name);
         case EXT_EC_POINT_FORMATS -> ecPointFormats = u8List(r, "ec_point_formats", name);
         case EXT_RECORD_SIZE_LIMIT -> {
           recordSizeLimit = r.u16("record_size_limit");
@@ -412,7 +423,9 @@ public final class ClientHello {
             Reader enc = r.vector(2, "ECH enc");
             Reader payload = r.vector(2, "ECH payload");
             r.expectEnd(name);
-            ech = new EncryptedClientHelloInfo(0, kdf, aead, configId, enc.remaining(), payload.remaining());
+            ech =
+                new EncryptedClientHelloInfo(
+                    0, kdf, aead, configId, enc.remaining(), payload.remaining());
           } else {
             ech = new EncryptedClientHelloInfo(echType, 0, 0, 0, 0, 0);
           }
@@ -635,7 +648,9 @@ public final class ClientHello {
     return pskKeyExchangeModes;
   }
 
-  /** The certificate compression algorithms of compress_certificate (27): 1 zlib, 2 brotli, 3 zstd. */
+  /**
+   * The certificate compression algorithms of compress_certificate (27): 1 zlib, 2 brotli, 3 zstd.
+   */
   public List<Integer> certificateCompressionAlgorithms() {
     return certificateCompressionAlgorithms;
   }

@@ -10,8 +10,8 @@ import java.util.Set;
 
 /**
  * A caller's changes to a profile's default request headers: headers to set (replace a default or
- * add a new one) and default headers to remove. See {@link BrowserProfile#mergeHeaders(HeaderOverrides)}
- * for where each ends up.
+ * add a new one) and default headers to remove. See {@link
+ * BrowserProfile#mergeHeaders(HeaderOverrides)} for where each ends up.
  *
  * <pre>{@code
  * HeaderOverrides overrides = HeaderOverrides.builder()
@@ -69,7 +69,9 @@ public final class HeaderOverrides {
 
     private Builder() {}
 
-    /** Sets {@code name} to {@code value}; calling it again with the same name adds a second value. */
+    /**
+     * Sets {@code name} to {@code value}; calling it again with the same name adds a second value.
+     */
     public Builder set(String name, String value) {
       return set(new Header(name, value));
     }
@@ -85,7 +87,9 @@ public final class HeaderOverrides {
       return this;
     }
 
-    /** Leaves the default header {@code name} out (no effect when the profile has no such default). */
+    /**
+     * Leaves the default header {@code name} out (no effect when the profile has no such default).
+     */
     public Builder remove(String name) {
       Objects.requireNonNull(name, "name");
       removed.add(name.toLowerCase(Locale.ROOT));

@@ -7,8 +7,8 @@ import java.util.Set;
 
 /**
  * Compares a ClientHello with a profile's reference hello, ignoring exactly what the browser varies
- * per connection. GREASE values compare equal to each other (their positions must match); the
- * rules per extension are in {@link #differences}.
+ * per connection. GREASE values compare equal to each other (their positions must match); the rules
+ * per extension are in {@link #differences}.
  */
 final class HelloComparison {
   /** Extensions whose content depends on the host or on resumption state, not on the browser. */
@@ -25,18 +25,44 @@ final class HelloComparison {
       ClientHello reference, TlsRandomisation random, ClientHello candidate) {
     List<String> diffs = new ArrayList<>();
     if (reference.legacyVersion() != candidate.legacyVersion()) {
-      diffs.add(String.format("legacy_version %04x, expected %04x", candidate.legacyVersion(), reference.legacyVersion()));
+      diffs.add(
+          String.format(
+              "legacy_version %04x, expected %04x",
+              candidate.legacyVersion(), reference.legacyVersion()));
     }
     if (!reference.compressionMethods().equals(candidate.compressionMethods())) {
-      diffs.add("compression methods " + candidate.compressionMethods() + ", expected " + reference.compressionMethods());
+      diffs.add(
+          "compression methods "
+              + candidate.compressionMethods()
+              + ", expected "
+              + reference.compressionMethods());
     }
     if (reference.sessionId().length != candidate.sessionId().length) {
-      diffs.add("session id of " + candidate.sessionId().length + " bytes, expected " + reference.sessionId().length);
+      diffs.add(
+          "session id of "
+              + candidate.sessionId().length
+              + " bytes, expected "
+              + reference.sessionId().length);
     }
     compareList("cipher suites", reference.cipherSuites(), candidate.cipherSuites(), random, diffs);
-    compareList("supported_groups", reference.supportedGroups(), candidate.supportedGroups(), random, diffs);
-    compareList("signature_algorithms", reference.signatureAlgorithms(), candidate.signatureAlgorithms(), random, diffs);
-    compareList("supported_versions", reference.supportedVersions(), candidate.supportedVersions(), random, diffs);
+    compareList(
+        "supported_groups",
+        reference.supportedGroups(),
+        candidate.supportedGroups(),
+        random,
+        diffs);
+    compareList(
+        "signature_algorithms",
+        reference.signatureAlgorithms(),
+        candidate.signatureAlgorithms(),
+        random,
+        diffs);
+    compareList(
+        "supported_versions",
+        reference.supportedVersions(),
+        candidate.supportedVersions(),
+        random,
+        diffs);
 
     List<Integer> refTypes = normalise(reference.extensionTypes());
     List<Integer> candTypes = normalise(candidate.extensionTypes());
@@ -44,19 +70,33 @@ final class HelloComparison {
       if (refTypes.size() != candTypes.size()
           || !refTypes.isEmpty()
               && (!refTypes.get(0).equals(candTypes.get(0))
-                  || !refTypes.get(refTypes.size() - 1).equals(candTypes.get(candTypes.size() - 1)))) {
-        diffs.add("extensions " + hex(candidate.extensionTypes()) + " do not keep the first and last extension of " + hex(reference.extensionTypes()));
+                  || !refTypes
+                      .get(refTypes.size() - 1)
+                      .equals(candTypes.get(candTypes.size() - 1)))) {
+        diffs.add(
+            "extensions "
+                + hex(candidate.extensionTypes())
+                + " do not keep the first and last extension of "
+                + hex(reference.extensionTypes()));
       } else {
         List<Integer> a = new ArrayList<>(refTypes);
         List<Integer> b = new ArrayList<>(candTypes);
         a.sort(null);
         b.sort(null);
         if (!a.equals(b)) {
-          diffs.add("extension set " + hex(candidate.extensionTypes()) + ", expected a permutation of " + hex(reference.extensionTypes()));
+          diffs.add(
+              "extension set "
+                  + hex(candidate.extensionTypes())
+                  + ", expected a permutation of "
+                  + hex(reference.extensionTypes()));
         }
       }
     } else if (!refTypes.equals(candTypes)) {
-      diffs.add("extension order " + hex(candidate.extensionTypes()) + ", expected " + hex(reference.extensionTypes()));
+      diffs.add(
+          "extension order "
+              + hex(candidate.extensionTypes())
+              + ", expected "
+              + hex(reference.extensionTypes()));
     }
     if (!diffs.isEmpty()) {
       return diffs; // extension contents are only comparable once the sets agree
@@ -95,7 +135,8 @@ final class HelloComparison {
           // compared above as decoded lists
         }
         case ClientHello.EXT_KEY_SHARE -> compareKeyShares(reference, candidate, random, diffs);
-        case ClientHello.EXT_ENCRYPTED_CLIENT_HELLO -> compareEch(reference, candidate, random, diffs);
+        case ClientHello.EXT_ENCRYPTED_CLIENT_HELLO ->
+            compareEch(reference, candidate, random, diffs);
         default -> {
           if (!r.equals(c)) {
             diffs.add(String.format("extension %04x is %s, expected %s", r.type(), c, r));
@@ -130,8 +171,10 @@ final class HelloComparison {
         if (refGroupsIndex >= 0
             && refGroupsIndex < candidate.supportedGroups().size()
             && candidate.supportedGroups().get(refGroupsIndex) != c.get(i).group()) {
-          diffs.add(String.format("GREASE key share %04x differs from the GREASE group %04x", c.get(i).group(),
-              candidate.supportedGroups().get(refGroupsIndex)));
+          diffs.add(
+              String.format(
+                  "GREASE key share %04x differs from the GREASE group %04x",
+                  c.get(i).group(), candidate.supportedGroups().get(refGroupsIndex)));
         }
       }
     }
@@ -148,12 +191,20 @@ final class HelloComparison {
       diffs.add("ECH AEAD id " + c.aeadId() + ", expected " + r.aeadId());
     }
     if (r.isOuter() && !random.echPayloadLengths().contains(c.payloadLength())) {
-      diffs.add("ECH payload length " + c.payloadLength() + " is not one of " + random.echPayloadLengths());
+      diffs.add(
+          "ECH payload length "
+              + c.payloadLength()
+              + " is not one of "
+              + random.echPayloadLengths());
     }
   }
 
   private static void compareList(
-      String what, List<Integer> ref, List<Integer> cand, TlsRandomisation random, List<String> diffs) {
+      String what,
+      List<Integer> ref,
+      List<Integer> cand,
+      TlsRandomisation random,
+      List<String> diffs) {
     List<Integer> a = normalise(ref);
     List<Integer> b = random.grease() ? normalise(cand) : cand;
     if (!a.equals(b)) {

@@ -41,7 +41,8 @@ public record Http2Behaviour(
     Objects.requireNonNull(streamWindowUpdate, "streamWindowUpdate");
     pseudoHeaderOrder = List.copyOf(pseudoHeaderOrder);
     if (firstStreamId <= 0 || firstStreamId % 2 == 0) {
-      throw new IllegalArgumentException("a client's first stream id is odd and > 0: " + firstStreamId);
+      throw new IllegalArgumentException(
+          "a client's first stream id is odd and > 0: " + firstStreamId);
     }
   }
 

@@ -85,7 +85,8 @@ public record Ja3(String string, String normalized) {
   private static String md5(String s) {
     try {
       return HexFormat.of()
-          .formatHex(MessageDigest.getInstance("MD5").digest(s.getBytes(StandardCharsets.US_ASCII)));
+          .formatHex(
+              MessageDigest.getInstance("MD5").digest(s.getBytes(StandardCharsets.US_ASCII)));
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException("every JDK has MD5", e);
     }

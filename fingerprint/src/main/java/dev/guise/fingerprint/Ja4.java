@@ -19,11 +19,11 @@ import java.util.Objects;
  *   <li>Part a: protocol ({@code t} TCP, {@code q} QUIC, {@code d} DTLS); TLS version, the highest
  *       non-GREASE value of supported_versions when present, else legacy_version ({@code 13},
  *       {@code 12}, {@code 11}, {@code 10}, {@code s3}, {@code s2}, {@code d1}, {@code d2}, {@code
- *       d3}, else {@code 00}); {@code d} when server_name is present, else {@code i}; the number
- *       of cipher suites and of extensions, two digits each, capped at 99, GREASE not counted (SNI
- *       and ALPN are counted); the first and last character of the first ALPN value ({@code 00}
- *       without ALPN; when either is not an ASCII letter or digit, the first and last hex digit of
- *       the value instead).
+ *       d3}, else {@code 00}); {@code d} when server_name is present, else {@code i}; the number of
+ *       cipher suites and of extensions, two digits each, capped at 99, GREASE not counted (SNI and
+ *       ALPN are counted); the first and last character of the first ALPN value ({@code 00} without
+ *       ALPN; when either is not an ASCII letter or digit, the first and last hex digit of the
+ *       value instead).
  *   <li>Part b: the cipher suites (GREASE removed) as 4-digit lowercase hex, sorted (or in wire
  *       order for the {@code _o} forms), comma-separated; hashed as the first 12 hex digits of its
  *       SHA-256, or {@code 000000000000} when empty.

@@ -8,15 +8,15 @@ import dev.guise.api.PoolAction;
  * The bytes are not a well-formed TLS ClientHello. Thrown by {@link ClientHello#parse(byte[])} and
  * its siblings.
  *
- * <p>It is a checked {@link java.io.IOException} (a {@link ClassifiedIOException} of kind
- * {@link FailureKind#PROTOCOL_ERROR}) because the usual source of the bytes is a peer on the
- * network: a test server that reads a client's first flight should treat a broken hello like any
- * other protocol violation, not like a programming error. The message names the offset and what was
+ * <p>It is a checked {@link java.io.IOException} (a {@link ClassifiedIOException} of kind {@link
+ * FailureKind#PROTOCOL_ERROR}) because the usual source of the bytes is a peer on the network: a
+ * test server that reads a client's first flight should treat a broken hello like any other
+ * protocol violation, not like a programming error. The message names the offset and what was
  * wrong; {@link #offset()} gives the offset on its own.
  *
- * <p>Offsets are counted from the start of the handshake message (its type byte), except for
- * errors in the TLS record layer, which are counted from the start of the input; {@link
- * #inRecordLayer()} tells which.
+ * <p>Offsets are counted from the start of the handshake message (its type byte), except for errors
+ * in the TLS record layer, which are counted from the start of the input; {@link #inRecordLayer()}
+ * tells which.
  */
 public final class MalformedClientHelloException extends ClassifiedIOException {
   private static final long serialVersionUID = 1L;
@@ -51,7 +51,9 @@ public final class MalformedClientHelloException extends ClassifiedIOException {
     return offset;
   }
 
-  /** Whether {@link #offset()} counts from the start of the input rather than the handshake message. */
+  /**
+   * Whether {@link #offset()} counts from the start of the input rather than the handshake message.
+   */
   public boolean inRecordLayer() {
     return inRecordLayer;
   }

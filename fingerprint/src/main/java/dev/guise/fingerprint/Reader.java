@@ -1,6 +1,5 @@
 package dev.guise.fingerprint;
 
-
 /**
  * A bounds-checked cursor over a byte range. Every read checks the remaining length first and
  * reports an overrun as a {@link MalformedClientHelloException} naming the offset and the field, so

@@ -10,9 +10,9 @@ import java.util.List;
  * random, the session id bytes (its length is kept), the key share bytes, and the bytes (config id,
  * enc, payload) of an ECH GREASE extension.
  *
- * @param permutesExtensions whether the extension order is shuffled per connection: every
- *     extension except a GREASE extension at the first or last position, which stay in place
- *     (Chrome); false means the order is fixed (Firefox)
+ * @param permutesExtensions whether the extension order is shuffled per connection: every extension
+ *     except a GREASE extension at the first or last position, which stay in place (Chrome); false
+ *     means the order is fixed (Firefox)
  * @param grease whether fresh GREASE values (RFC 8701) are chosen per connection at the positions
  *     the reference hello has them: cipher suites, the first and last extension (never the same
  *     value; their data stays as in the reference: empty and one zero byte for Chrome),

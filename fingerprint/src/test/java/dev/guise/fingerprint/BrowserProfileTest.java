@@ -36,7 +36,8 @@ class BrowserProfileTest {
     assertEquals(List.of(CHROME, FIREFOX), BrowserProfiles.all());
     IllegalArgumentException e =
         assertThrows(IllegalArgumentException.class, () -> BrowserProfiles.get("safari"));
-    assertTrue(e.getMessage().contains("chrome-156") && e.getMessage().contains("firefox-153"),
+    assertTrue(
+        e.getMessage().contains("chrome-156") && e.getMessage().contains("firefox-153"),
         e.getMessage());
   }
 
@@ -44,10 +45,11 @@ class BrowserProfileTest {
   void bundledCapturesAreTheSharedOnes() throws Exception {
     for (String name : List.of("chromium1-conn03", "firefox1-conn06")) {
       for (String ext : List.of(".bin", ".json")) {
-        try (InputStream in = BrowserProfile.class.getResourceAsStream(
-            "/dev/guise/fingerprint/profiles/" + name + ext)) {
-          assertArrayEquals(ReferenceCaptures.bytes("browsers/" + name + ext), in.readAllBytes(),
-              name + ext);
+        try (InputStream in =
+            BrowserProfile.class.getResourceAsStream(
+                "/dev/guise/fingerprint/profiles/" + name + ext)) {
+          assertArrayEquals(
+              ReferenceCaptures.bytes("browsers/" + name + ext), in.readAllBytes(), name + ext);
         }
       }
     }
@@ -73,11 +75,12 @@ class BrowserProfileTest {
   @SuppressWarnings("unchecked")
   void everyCaptureOfTheBrowserHasTheProfilesFingerprints() throws Exception {
     for (Capture c : Captures.all()) {
-      BrowserProfile p = switch (c.client()) {
-        case "chromium" -> CHROME;
-        case "firefox" -> FIREFOX;
-        default -> null;
-      };
+      BrowserProfile p =
+          switch (c.client()) {
+            case "chromium" -> CHROME;
+            case "firefox" -> FIREFOX;
+            default -> null;
+          };
       if (p == null) {
         continue;
       }
@@ -99,21 +102,24 @@ class BrowserProfileTest {
     assertEquals(15663105, chrome.connectionWindowUpdate().getAsLong());
     assertTrue(chrome.streamWindowUpdate().isEmpty());
     assertFalse(chrome.sendsPriorityFrames());
-    assertEquals(Optional.of(new AkamaiFingerprint.Priority(true, 0, 256)),
-        chrome.headersPriority());
+    assertEquals(
+        Optional.of(new AkamaiFingerprint.Priority(true, 0, 256)), chrome.headersPriority());
     assertEquals(List.of(":method", ":authority", ":scheme", ":path"), chrome.pseudoHeaderOrder());
-    assertEquals(List.of(new AkamaiFingerprint.Http2Setting(1, 65536),
-        new AkamaiFingerprint.Http2Setting(2, 0),
-        new AkamaiFingerprint.Http2Setting(4, 6291456),
-            new AkamaiFingerprint.Http2Setting(6, 262144)), chrome.settings());
+    assertEquals(
+        List.of(
+            new AkamaiFingerprint.Http2Setting(1, 65536),
+            new AkamaiFingerprint.Http2Setting(2, 0),
+            new AkamaiFingerprint.Http2Setting(4, 6291456),
+            new AkamaiFingerprint.Http2Setting(6, 262144)),
+        chrome.settings());
 
     Http2Behaviour firefox = FIREFOX.http2();
     assertEquals(3, firefox.firstStreamId());
     assertEquals(12517377, firefox.connectionWindowUpdate().getAsLong());
     assertEquals(12451840, firefox.streamWindowUpdate().getAsLong());
     assertFalse(firefox.sendsPriorityFrames());
-    assertEquals(Optional.of(new AkamaiFingerprint.Priority(false, 0, 42)),
-        firefox.headersPriority());
+    assertEquals(
+        Optional.of(new AkamaiFingerprint.Priority(false, 0, 42)), firefox.headersPriority());
     assertEquals(List.of(":method", ":path", ":authority", ":scheme"), firefox.pseudoHeaderOrder());
   }
 
@@ -121,7 +127,8 @@ class BrowserProfileTest {
   @SuppressWarnings("unchecked")
   void http2BehaviourIsTheSameInEveryCaptureWithHttp2() {
     for (Capture c : Captures.all()) {
-      if (c.map("http2") == null || c.map("http2").get("akamai_fingerprint") == null
+      if (c.map("http2") == null
+          || c.map("http2").get("akamai_fingerprint") == null
           || c.client().equals("curl")) {
         continue;
       }
@@ -130,10 +137,12 @@ class BrowserProfileTest {
         continue;
       }
       Http2Behaviour b = (c.client().equals("chromium") ? CHROME : FIREFOX).http2();
-      assertEquals(((Number) d.get("first_headers_stream_id")).intValue(),
-          b.firstStreamId(), c.name());
-      assertEquals(((Number) d.get("connection_window_update_before_first_headers")).longValue(),
-          b.connectionWindowUpdate().getAsLong(), c.name());
+      assertEquals(
+          ((Number) d.get("first_headers_stream_id")).intValue(), b.firstStreamId(), c.name());
+      assertEquals(
+          ((Number) d.get("connection_window_update_before_first_headers")).longValue(),
+          b.connectionWindowUpdate().getAsLong(),
+          c.name());
       assertEquals(d.get("first_headers_pseudo_order"), b.pseudoHeaderOrder(), c.name());
       Map<String, Object> prio = (Map<String, Object>) d.get("first_headers_priority");
       AkamaiFingerprint.Priority expected = b.headersPriority().orElseThrow();
@@ -146,24 +155,33 @@ class BrowserProfileTest {
   @Test
   @SuppressWarnings("unchecked")
   void defaultHeadersAreTheCapturedNavigationWithTheDesktopUserAgent() {
-    List<List<String>> captured = (List<List<String>>) (List<?>)
-        capture("chromium1-conn03").map("http2", "detail").get("first_headers");
+    List<List<String>> captured =
+        (List<List<String>>)
+            (List<?>) capture("chromium1-conn03").map("http2", "detail").get("first_headers");
     List<Header> expected = new ArrayList<>();
     for (List<String> pair : captured) {
       if (!pair.get(0).startsWith(":")) {
-        expected.add(new Header(pair.get(0), pair.get(0).equals("user-agent")
-            ? "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) " +
-                "Chrome/156.0.0.0 Safari/537.36"
-            : pair.get(1)));
+        expected.add(
+            new Header(
+                pair.get(0),
+                pair.get(0).equals("user-agent")
+                    ? "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) "
+                        + "Chrome/156.0.0.0 Safari/537.36"
+                    : pair.get(1)));
       }
     }
     assertEquals(expected, CHROME.defaultHeaders());
-    String secChUa = CHROME.defaultHeaders().stream().filter(h -> h.is("sec-ch-ua")).findFirst()
-        .orElseThrow().value();
+    String secChUa =
+        CHROME.defaultHeaders().stream()
+            .filter(h -> h.is("sec-ch-ua"))
+            .findFirst()
+            .orElseThrow()
+            .value();
     assertTrue(secChUa.contains("v=\"156\"") && !secChUa.contains("Headless"), secChUa);
 
-    List<List<String>> ff = (List<List<String>>) (List<?>)
-        capture("firefox1-conn06").map("http2", "detail").get("first_headers");
+    List<List<String>> ff =
+        (List<List<String>>)
+            (List<?>) capture("firefox1-conn06").map("http2", "detail").get("first_headers");
     List<Header> ffExpected = new ArrayList<>();
     for (List<String> pair : ff) {
       if (!pair.get(0).startsWith(":")) {
@@ -171,10 +189,12 @@ class BrowserProfileTest {
       }
     }
     assertEquals(ffExpected, FIREFOX.defaultHeaders());
-    assertEquals(new Header("user-agent",
-        "Mozilla/5.0 (X11; Linux x86_64; rv:153.0) Gecko/20100101 Firefox/153.0"),
+    assertEquals(
+        new Header(
+            "user-agent", "Mozilla/5.0 (X11; Linux x86_64; rv:153.0) Gecko/20100101 Firefox/153.0"),
         FIREFOX.defaultHeaders().get(0));
-    assertEquals(new Header("te", "trailers"),
+    assertEquals(
+        new Header("te", "trailers"),
         FIREFOX.defaultHeaders().get(FIREFOX.defaultHeaders().size() - 1));
   }
 
@@ -191,19 +211,20 @@ class BrowserProfileTest {
     Set<Integer> payloadLengths = new HashSet<>();
     for (ClientHello h : hellos) {
       List<Integer> types = h.extensionTypes();
-      assertTrue(ClientHello.isGrease(types.get(0))
-          && ClientHello.isGrease(types.get(types.size() - 1)));
+      assertTrue(
+          ClientHello.isGrease(types.get(0)) && ClientHello.isGrease(types.get(types.size() - 1)));
       assertNotEquals(types.get(0), types.get(types.size() - 1));
-      assertEquals(sortedWithoutGrease(CHROME.referenceHello().extensionTypes()),
+      assertEquals(
+          sortedWithoutGrease(CHROME.referenceHello().extensionTypes()),
           sortedWithoutGrease(types));
       orders.add(types);
       payloadLengths.add(h.echPayloadLength().getAsInt());
-      assertEquals(List.of(), CHROME.differencesFrom(h),
-          "chromium capture should match the profile");
+      assertEquals(
+          List.of(), CHROME.differencesFrom(h), "chromium capture should match the profile");
       assertFalse(FIREFOX.differencesFrom(h).isEmpty());
     }
-    assertEquals(hellos.size(), orders.size(),
-        "every Chromium connection has its own extension order");
+    assertEquals(
+        hellos.size(), orders.size(), "every Chromium connection has its own extension order");
     assertTrue(CHROME.tlsRandomisation().permutesExtensions());
     assertTrue(CHROME.tlsRandomisation().echPayloadLengths().containsAll(payloadLengths));
     assertTrue(payloadLengths.size() > 1, "ECH GREASE payload length varies: " + payloadLengths);
@@ -224,8 +245,8 @@ class BrowserProfileTest {
     }
     assertFalse(FIREFOX.tlsRandomisation().permutesExtensions());
     assertFalse(FIREFOX.tlsRandomisation().grease());
-    assertNotEquals(hellos.get(0).ech().orElseThrow().configId(),
-        hellos.get(1).ech().orElseThrow().configId());
+    assertNotEquals(
+        hellos.get(0).ech().orElseThrow().configId(), hellos.get(1).ech().orElseThrow().configId());
   }
 
   @Test
@@ -265,41 +286,79 @@ class BrowserProfileTest {
     List<Header> merged =
         CHROME.mergeHeaders(List.of(new Header("Accept-Language", "de-DE,de;q=0.9")));
     assertEquals(names(CHROME.defaultHeaders()), names(merged));
-    assertEquals(new Header("accept-language", "de-DE,de;q=0.9"),
+    assertEquals(
+        new Header("accept-language", "de-DE,de;q=0.9"),
         merged.get(names(merged).indexOf("accept-language")));
     assertEquals(CHROME.defaultHeaders(), CHROME.mergeHeaders(List.of()));
   }
 
   @Test
   void knownHeadersGoWhereTheBrowserPutsThem() {
-    List<Header> merged = CHROME.mergeHeaders(List.of(
-        new Header("Cookie", "a=b"), new Header("Referer", "https://x.test/"),
-            new Header("X-Custom", "1"),
-        new Header("content-type", "application/x-www-form-urlencoded")));
-    assertEquals(List.of("sec-ch-ua", "sec-ch-ua-mobile", "sec-ch-ua-platform", "content-type",
-        "upgrade-insecure-requests", "user-agent", "accept", "sec-fetch-site", "sec-fetch-mode",
+    List<Header> merged =
+        CHROME.mergeHeaders(
+            List.of(
+                new Header("Cookie", "a=b"),
+                new Header("Referer", "https://x.test/"),
+                new Header("X-Custom", "1"),
+                new Header("content-type", "application/x-www-form-urlencoded")));
+    assertEquals(
+        List.of(
+            "sec-ch-ua",
+            "sec-ch-ua-mobile",
+            "sec-ch-ua-platform",
+            "content-type",
+            "upgrade-insecure-requests",
+            "user-agent",
+            "accept",
+            "sec-fetch-site",
+            "sec-fetch-mode",
             "sec-fetch-user",
-        "sec-fetch-dest", "referer", "accept-encoding", "accept-language", "cookie",
-            "priority", "x-custom"),
+            "sec-fetch-dest",
+            "referer",
+            "accept-encoding",
+            "accept-language",
+            "cookie",
+            "priority",
+            "x-custom"),
         names(merged));
 
-    List<Header> ff = FIREFOX.mergeHeaders(
-        List.of(new Header("x-custom", "1"), new Header("cookie", "a=b"),
-        new Header("referer", "https://x.test/")));
-    assertEquals(List.of("user-agent", "accept", "accept-language", "accept-encoding",
-        "referer", "cookie",
-        "upgrade-insecure-requests", "sec-fetch-dest", "sec-fetch-mode", "sec-fetch-site",
+    List<Header> ff =
+        FIREFOX.mergeHeaders(
+            List.of(
+                new Header("x-custom", "1"),
+                new Header("cookie", "a=b"),
+                new Header("referer", "https://x.test/")));
+    assertEquals(
+        List.of(
+            "user-agent",
+            "accept",
+            "accept-language",
+            "accept-encoding",
+            "referer",
+            "cookie",
+            "upgrade-insecure-requests",
+            "sec-fetch-dest",
+            "sec-fetch-mode",
+            "sec-fetch-site",
             "sec-fetch-user",
-        "priority", "x-custom", "te"), names(ff));
+            "priority",
+            "x-custom",
+            "te"),
+        names(ff));
   }
 
   @Test
   void removalAndRepeatedValues() {
     HeaderOverrides overrides;
-    assertThrows(IllegalArgumentException.class,
+    assertThrows(
+        IllegalArgumentException.class,
         () -> HeaderOverrides.builder().set("te", "x").remove("TE").build());
-    overrides = HeaderOverrides.builder().remove("Priority").set("cookie", "a=1")
-        .set("cookie", "b=2").build();
+    overrides =
+        HeaderOverrides.builder()
+            .remove("Priority")
+            .set("cookie", "a=1")
+            .set("cookie", "b=2")
+            .build();
     List<Header> ff = FIREFOX.mergeHeaders(overrides);
     assertFalse(names(ff).contains("priority"));
     int cookie = names(ff).indexOf("cookie");

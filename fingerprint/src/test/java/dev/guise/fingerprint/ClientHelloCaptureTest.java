@@ -69,16 +69,16 @@ class ClientHelloCaptureTest {
     assertEquals(hex(raw.get("legacy_version")), hello.legacyVersion());
     assertEquals(raw.get("random"), HexFormat.of().formatHex(hello.random()));
     assertEquals(raw.get("session_id"), HexFormat.of().formatHex(hello.sessionId()));
-    assertEquals(hexes(raw.get("record_version") == null ? List.of()
-        : List.of(raw.get("record_version"))),
+    assertEquals(
+        hexes(raw.get("record_version") == null ? List.of() : List.of(raw.get("record_version"))),
         List.of(hello.recordVersion().getAsInt()));
     assertEquals(ints(raw.get("compression_methods")), hello.compressionMethods());
     List<Map<String, Object>> exts = (List<Map<String, Object>>) raw.get("extensions");
     assertEquals(exts.size(), hello.extensions().size());
     for (int i = 0; i < exts.size(); i++) {
       assertEquals(((Number) exts.get(i).get("type")).intValue(), hello.extensions().get(i).type());
-      assertEquals(exts.get(i).get("data"),
-          HexFormat.of().formatHex(hello.extensions().get(i).data()));
+      assertEquals(
+          exts.get(i).get("data"), HexFormat.of().formatHex(hello.extensions().get(i).data()));
       assertEquals(exts.get(i).get("grease"), hello.extensions().get(i).isGrease());
     }
 
@@ -95,9 +95,10 @@ class ClientHelloCaptureTest {
       assertEquals(shares.get(i).get("grease"), ClientHello.isGrease(share.group()));
     }
     assertEquals(hexes(t.get("signature_algorithms")), hello.signatureAlgorithms());
-    assertEquals(orEmpty(hexes(t.get("signature_algorithms_cert"))),
-        hello.signatureAlgorithmsCert());
-    assertEquals(orEmpty(hexes(t.get("delegated_credentials"))),
+    assertEquals(
+        orEmpty(hexes(t.get("signature_algorithms_cert"))), hello.signatureAlgorithmsCert());
+    assertEquals(
+        orEmpty(hexes(t.get("delegated_credentials"))),
         hello.delegatedCredentialSignatureAlgorithms());
     assertEquals(hexes(t.get("supported_versions")), hello.supportedVersions());
     assertEquals(t.get("alpn"), hello.alpn());
@@ -118,9 +119,11 @@ class ClientHelloCaptureTest {
       assertEquals(alps.get("protocols"), hello.alpsProtocols());
     }
     assertEquals(orEmpty(ints(t.get("ec_point_formats"))), hello.ecPointFormats());
-    assertEquals(t.get("record_size_limit"),
+    assertEquals(
+        t.get("record_size_limit"),
         hello.recordSizeLimit().isPresent() ? (Object) hello.recordSizeLimit().getAsInt() : null);
-    assertEquals(t.get("padding_len"),
+    assertEquals(
+        t.get("padding_len"),
         hello.paddingLength().isPresent() ? (Object) hello.paddingLength().getAsInt() : null);
     Map<String, Object> ech = (Map<String, Object>) t.get("ech");
     if (ech == null) {
@@ -134,15 +137,15 @@ class ClientHelloCaptureTest {
       assertEquals(hex(ech.get("aead_id")), info.aeadId());
       assertEquals(((Number) ech.get("config_id")).intValue(), info.configId());
       assertEquals(((Number) ech.get("enc_len")).intValue(), info.encLength());
-      assertEquals(((Number) ech.get("payload_len")).intValue(),
-          hello.echPayloadLength().getAsInt());
+      assertEquals(
+          ((Number) ech.get("payload_len")).intValue(), hello.echPayloadLength().getAsInt());
     }
     Map<String, Object> grease = (Map<String, Object>) t.get("grease_positions");
     assertEquals(ints(grease.get("extensions")), positionsOfGrease(hello.extensionTypes()));
     assertEquals(ints(grease.get("cipher_suites")), positionsOfGrease(hello.cipherSuites()));
     assertEquals(ints(grease.get("supported_groups")), positionsOfGrease(hello.supportedGroups()));
-    assertEquals(ints(grease.get("signature_algorithms")),
-        positionsOfGrease(hello.signatureAlgorithms()));
+    assertEquals(
+        ints(grease.get("signature_algorithms")), positionsOfGrease(hello.signatureAlgorithms()));
   }
 
   static List<Integer> positionsOfGrease(List<Integer> values) {

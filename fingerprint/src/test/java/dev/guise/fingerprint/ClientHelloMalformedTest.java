@@ -30,7 +30,8 @@ class ClientHelloMalformedTest {
     for (int n = 0; n < full.length; n++) {
       byte[] cut = Arrays.copyOf(full, n);
       MalformedClientHelloException e =
-          assertThrows(MalformedClientHelloException.class, () -> ClientHello.parse(cut), "len " + n);
+          assertThrows(
+              MalformedClientHelloException.class, () -> ClientHello.parse(cut), "len " + n);
       assertTrue(e.getMessage().contains("offset"), e.getMessage());
       assertEquals(FailureKind.PROTOCOL_ERROR, e.kind());
     }
@@ -57,7 +58,8 @@ class ClientHelloMalformedTest {
         assertArrayEquals(Arrays.copyOfRange(bad, 5, bad.length), hello.toBytes());
         parsed++;
       } catch (MalformedClientHelloException expected) {
-        assertTrue(expected.getMessage().contains("malformed ClientHello at "), expected.getMessage());
+        assertTrue(
+            expected.getMessage().contains("malformed ClientHello at "), expected.getMessage());
       }
     }
     assertTrue(parsed > 0, "some corruptions only touch opaque bytes and must still parse");
@@ -66,7 +68,8 @@ class ClientHelloMalformedTest {
   @Test
   void namesTheProblem() {
     MalformedClientHelloException e =
-        assertThrows(MalformedClientHelloException.class, () -> ClientHello.parse(new byte[] {0x17, 3, 3}));
+        assertThrows(
+            MalformedClientHelloException.class, () -> ClientHello.parse(new byte[] {0x17, 3, 3}));
     assertEquals(0, e.offset());
     assertTrue(e.inRecordLayer());
     assertTrue(e.getMessage().contains("0x17"), e.getMessage());

@@ -10,8 +10,8 @@ import dev.guise.fingerprint.MalformedClientHelloException;
 
 /**
  * The ClientHello parser the test server (and anyone checking a fingerprint) runs on a client's
- * first flight. A hello that parses must also fingerprint (JA3, JA4) without failing, and
- * re-encode to bytes that parse to the same message.
+ * first flight. A hello that parses must also fingerprint (JA3, JA4) without failing, and re-encode
+ * to bytes that parse to the same message.
  */
 class ClientHelloFuzzTest {
   @FuzzTest

@@ -35,10 +35,13 @@ class ContentDecoderFuzzTest {
   }
 
   private static void decode(String coding, byte[] input) throws IOException {
-    Contract.parsesOrFailsClassified(() -> {
-      try (InputStream in = ContentDecoders.decode(coding, new ByteArrayInputStream(input), LIMIT)) {
-        Contract.drain(in, LIMIT);
-      }
-    }, Contract.MALFORMED_INPUT);
+    Contract.parsesOrFailsClassified(
+        () -> {
+          try (InputStream in =
+              ContentDecoders.decode(coding, new ByteArrayInputStream(input), LIMIT)) {
+            Contract.drain(in, LIMIT);
+          }
+        },
+        Contract.MALFORMED_INPUT);
   }
 }

@@ -8,17 +8,20 @@ import java.util.Set;
 
 /**
  * The contract every parser of peer bytes keeps, checked by each fuzz target: an input either
- * parses or fails with a {@link ClassifiedIOException} of an expected kind. Any other exception
- * (an {@code ArrayIndexOutOfBoundsException}, an unclassified {@code IOException}, an
- * {@code OutOfMemoryError}) escapes the target, and Jazzer reports it as a finding; a hang is
- * caught by Jazzer's per-input timeout when fuzzing and by surefire's when replaying.
+ * parses or fails with a {@link ClassifiedIOException} of an expected kind. Any other exception (an
+ * {@code ArrayIndexOutOfBoundsException}, an unclassified {@code IOException}, an {@code
+ * OutOfMemoryError}) escapes the target, and Jazzer reports it as a finding; a hang is caught by
+ * Jazzer's per-input timeout when fuzzing and by surefire's when replaying.
  */
 final class Contract {
   private Contract() {}
 
   /** What a parser may say about bytes it does not like. */
-  static final Set<FailureKind> MALFORMED_INPUT = Set.of(
-      FailureKind.PROTOCOL_ERROR, FailureKind.RESPONSE_TOO_LARGE, FailureKind.CONNECTION_CLOSED);
+  static final Set<FailureKind> MALFORMED_INPUT =
+      Set.of(
+          FailureKind.PROTOCOL_ERROR,
+          FailureKind.RESPONSE_TOO_LARGE,
+          FailureKind.CONNECTION_CLOSED);
 
   @FunctionalInterface
   interface Parse {

@@ -9,8 +9,8 @@ import java.io.ByteArrayInputStream;
 import java.io.IOException;
 
 /**
- * A server's byte stream after the preface, read the way a connection reads it: frames from
- * {@link Http2FrameReader}, header fragments through {@link HeaderBlockAssembler} (CONTINUATION
+ * A server's byte stream after the preface, read the way a connection reads it: frames from {@link
+ * Http2FrameReader}, header fragments through {@link HeaderBlockAssembler} (CONTINUATION
  * sequencing, block limits) and completed blocks through one {@link HpackDecoder}.
  */
 class Http2FrameFuzzTest {
@@ -18,18 +18,21 @@ class Http2FrameFuzzTest {
 
   @FuzzTest
   void readFrames(byte[] input) throws IOException {
-    Http2FrameReader reader = new Http2FrameReader(
-        new ByteArrayInputStream(input), Http2FrameReader.DEFAULT_MAX_FRAME_SIZE);
+    Http2FrameReader reader =
+        new Http2FrameReader(
+            new ByteArrayInputStream(input), Http2FrameReader.DEFAULT_MAX_FRAME_SIZE);
     HeaderBlockAssembler assembler = new HeaderBlockAssembler(MAX_HEADER_BLOCK);
     HpackDecoder hpack = new HpackDecoder(HpackDecoder.DEFAULT_HEADER_TABLE_SIZE, MAX_HEADER_BLOCK);
-    Contract.parsesOrFailsClassified(() -> {
-      // Each frame consumes at least its 9-byte header, so the loop ends with the input.
-      for (Http2Frame frame; (frame = reader.readFrame()) != null; ) {
-        HeaderBlockAssembler.HeaderBlock block = assembler.accept(frame);
-        if (block != null) {
-          hpack.decode(block.block());
-        }
-      }
-    }, Contract.MALFORMED_INPUT);
+    Contract.parsesOrFailsClassified(
+        () -> {
+          // Each frame consumes at least its 9-byte header, so the loop ends with the input.
+          for (Http2Frame frame; (frame = reader.readFrame()) != null; ) {
+            HeaderBlockAssembler.HeaderBlock block = assembler.accept(frame);
+            if (block != null) {
+              hpack.decode(block.block());
+            }
+          }
+        },
+        Contract.MALFORMED_INPUT);
   }
 }

@@ -23,8 +23,8 @@ import java.time.Duration;
  * {@link #close()} (try-with-resources), which returns a healthy connection to the pool and closes
  * one that failed.
  *
- * <p>Not thread-safe: one thread uses a lease at a time. {@link #send} classifies what it gets:
- * a failure response (a block page, a rate limit) is still returned, but the pool acts on it (bans
+ * <p>Not thread-safe: one thread uses a lease at a time. {@link #send} classifies what it gets: a
+ * failure response (a block page, a rate limit) is still returned, but the pool acts on it (bans
  * the IP, retires the connection) as the classifier says. Retries are {@link GuiseClient}'s job.
  */
 public final class ConnectionLease implements AutoCloseable {
@@ -93,7 +93,10 @@ public final class ConnectionLease implements AutoCloseable {
       throw new IllegalStateException("the lease was closed");
     }
     if (!request.host().equalsIgnoreCase(host.host()) || request.port() != host.port()) {
-      throw new ClassifiedIOException(FailureKind.INVALID_REQUEST, false, PoolAction.KEEP,
+      throw new ClassifiedIOException(
+          FailureKind.INVALID_REQUEST,
+          false,
+          PoolAction.KEEP,
           "request for " + request.host() + ":" + request.port() + " on a connection to " + host,
           null);
     }
@@ -102,23 +105,45 @@ public final class ConnectionLease implements AutoCloseable {
     long started = System.nanoTime();
     HttpResponse raw;
     try {
-      raw = lease.http().exchange(request,
-          new ExchangeLimits(pool.config().limits().maxHeaderListSize(),
-              pool.config().limits().maxResponseBodyBytes(), false),
-          deadlineNanos);
+      raw =
+          lease
+              .http()
+              .exchange(
+                  request,
+                  new ExchangeLimits(
+                      pool.config().limits().maxHeaderListSize(),
+                      pool.config().limits().maxResponseBodyBytes(),
+                      false),
+                  deadlineNanos);
     } catch (IOException | RuntimeException e) {
       ClassifiedFailure f = pool.classify(e, endpoint());
       fail(f);
       pool.counters().attemptFailed(endpoint(), request.method(), f);
       throw e instanceof ClassifiedIOException c && c.failure() == f
-          ? c : new ClassifiedIOException(f);
+          ? c
+          : new ClassifiedIOException(f);
     }
-    HttpResponse response = new HttpResponse(raw.status(), raw.headers(), raw.body(),
-        raw.trailers(), raw.protocol(), endpoint(), profile(), reused);
-    pool.counters().attemptAnswered(endpoint(), request.method(), response.status(), reused,
-        Duration.ofNanos(System.nanoTime() - started));
-    ResponseVerdict verdict = pool.config().classifier()
-        .classify(new ResponseInfo(response.status(), response.headers(), endpoint()));
+    HttpResponse response =
+        new HttpResponse(
+            raw.status(),
+            raw.headers(),
+            raw.body(),
+            raw.trailers(),
+            raw.protocol(),
+            endpoint(),
+            profile(),
+            reused);
+    pool.counters()
+        .attemptAnswered(
+            endpoint(),
+            request.method(),
+            response.status(),
+            reused,
+            Duration.ofNanos(System.nanoTime() - started));
+    ResponseVerdict verdict =
+        pool.config()
+            .classifier()
+            .classify(new ResponseInfo(response.status(), response.headers(), endpoint()));
     if (verdict instanceof ResponseVerdict.Fail(ClassifiedFailure f)) {
       fail(f);
       pool.counters().attemptFailed(endpoint(), request.method(), f);

@@ -41,24 +41,24 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A hot pool of TLS connections pinned to chosen IPs of a host, each presenting a browser's TLS
- * and HTTP/2 fingerprint, kept healthy in the background.
+ * A hot pool of TLS connections pinned to chosen IPs of a host, each presenting a browser's TLS and
+ * HTTP/2 fingerprint, kept healthy in the background.
  *
  * <ul>
  *   <li>{@link #connectionToIp(URI, InetAddress)} leases a connection to the URL's host at one IP:
- *       a healthy one reused (validated first when it idled longer than
- *       {@code revalidateAfterIdle}), or a new one opened with the configured engine and
- *       profile, validated.
+ *       a healthy one reused (validated first when it idled longer than {@code
+ *       revalidateAfterIdle}), or a new one opened with the configured engine and profile,
+ *       validated.
  *   <li>{@link #connection(URI)} lets the pool choose the IP among the host's known, allowed (not
- *       banned) IPs: round robin, or as {@link PoolConfig#ipRotation()} says. IPs come from
- *       {@link #addIps}, {@link #warmUp}, or, when none are known, the configured resolver (the
- *       JDK's by default).
+ *       banned) IPs: round robin, or as {@link PoolConfig#ipRotation()} says. IPs come from {@link
+ *       #addIps}, {@link #warmUp}, or, when none are known, the configured resolver (the JDK's by
+ *       default).
  *   <li>HTTP/2 connections are shared by concurrent leases up to the server's stream limit;
  *       HTTP/1.1 connections are leased to one caller at a time. Per-IP and per-host limits bound
  *       the connections; a caller past them waits at most {@code acquireTimeout}, then fails with
  *       {@link FailureKind#POOL_EXHAUSTED}.
- *   <li>A background health checker closes connections idle past the idle timeout or older than
- *       the maximum lifetime, retires those with too many errors, and revalidates idle ones every
+ *   <li>A background health checker closes connections idle past the idle timeout or older than the
+ *       maximum lifetime, retires those with too many errors, and revalidates idle ones every
  *       health-check interval.
  * </ul>
  *
@@ -76,33 +76,48 @@ public final class HotConnectionPool implements AutoCloseable {
   private final ExecutorService workers;
   private final ScheduledExecutorService healthChecker;
   private final String engineName;
+
   /** How long a lease may take at most: waiting for room, then opening a connection. */
   private final long leaseTimeoutNanos;
 
-  private HotConnectionPool(PoolConfig config, ConnectionFactory factory, String engineName,
-      boolean background, UnaryOperator<String> canonicalProfile) {
+  private HotConnectionPool(
+      PoolConfig config,
+      ConnectionFactory factory,
+      String engineName,
+      boolean background,
+      UnaryOperator<String> canonicalProfile) {
     this.config = config;
     this.engineName = engineName;
     // The listener exists before the first connection can open, so it hears every event.
     this.counters = new PoolCounters(config.eventListenerFactory().create());
     this.leaseTimeoutNanos =
         config.timeouts().acquire().plus(config.timeouts().connect()).toNanos();
-    this.access = new IpAccessController(
-        config.healthChecks().banDuration(), config.healthChecks().strikesToBan());
+    this.access =
+        new IpAccessController(
+            config.healthChecks().banDuration(), config.healthChecks().strikesToBan());
     // Aliases ("chrome") become the names connections report ("chrome-156"), so a response, its
     // lease and its TLS facts all name the profile the same way.
     Map<String, Integer> profiles = new LinkedHashMap<>();
-    config.profiles().forEach((name, weight) ->
-        profiles.merge(canonicalProfile.apply(name), weight, Integer::sum));
+    config
+        .profiles()
+        .forEach(
+            (name, weight) -> profiles.merge(canonicalProfile.apply(name), weight, Integer::sum));
     this.selector = new FingerprintSelector(profiles, config.seed());
-    this.workers = Executors.newThreadPerTaskExecutor(
-        Thread.ofVirtual().name("guise-pool-worker-", 0).factory());
+    this.workers =
+        Executors.newThreadPerTaskExecutor(
+            Thread.ofVirtual().name("guise-pool-worker-", 0).factory());
     this.manager = new ConnectionManager(config, factory, access, counters, selector, workers);
     if (background) {
-      healthChecker = Executors.newSingleThreadScheduledExecutor(
-          Thread.ofPlatform().daemon().name("guise-health-checker").factory());
-      long period = Math.max(100, Math.min(config.healthChecks().interval().toMillis(),
-          config.timeouts().idle().toMillis()) / 2);
+      healthChecker =
+          Executors.newSingleThreadScheduledExecutor(
+              Thread.ofPlatform().daemon().name("guise-health-checker").factory());
+      long period =
+          Math.max(
+              100,
+              Math.min(
+                      config.healthChecks().interval().toMillis(),
+                      config.timeouts().idle().toMillis())
+                  / 2);
       healthChecker.scheduleWithFixedDelay(
           this::checkHealthQuietly, period, period, TimeUnit.MILLISECONDS);
     } else {
@@ -118,7 +133,11 @@ public final class HotConnectionPool implements AutoCloseable {
    */
   public static HotConnectionPool create(PoolConfig config) {
     DefaultConnectionFactory factory = new DefaultConnectionFactory(config);
-    return new HotConnectionPool(config, factory, factory.engine().name(), true,
+    return new HotConnectionPool(
+        config,
+        factory,
+        factory.engine().name(),
+        true,
         name -> factory.engine().offer(name).orElseThrow().profile());
   }
 
@@ -189,10 +208,10 @@ public final class HotConnectionPool implements AutoCloseable {
   }
 
   /**
-   * Opens (and validates, when a validator is configured) a connection to each of {@code ips},
-   * at most {@code limits().warmUpParallelism()} at once, and adds the IPs to the host's list. An
-   * IP that already has a connection counts as ready. Blocks until every IP is done; each IP takes
-   * at most the connect timeout plus the validation timeout.
+   * Opens (and validates, when a validator is configured) a connection to each of {@code ips}, at
+   * most {@code limits().warmUpParallelism()} at once, and adds the IPs to the host's list. An IP
+   * that already has a connection counts as ready. Blocks until every IP is done; each IP takes at
+   * most the connect timeout plus the validation timeout.
    */
   public WarmUpSummary warmUp(String host, int port, List<InetAddress> ips, WarmUpProgress progress)
       throws InterruptedException {
@@ -206,26 +225,33 @@ public final class HotConnectionPool implements AutoCloseable {
     List<Future<?>> futures = new ArrayList<>(ips.size());
     for (InetAddress ip : ips) {
       permits.acquire();
-      futures.add(workers.submit(() -> {
-        ClassifiedFailure failure = null;
-        try {
-          long deadline = System.nanoTime()
-              + config.timeouts().connect().plus(config.timeouts().validation()).toNanos();
-          Loan l = manager.acquire(key, ip, -1, deadline);
-          manager.release(l, PoolAction.KEEP, true);
-          ready.incrementAndGet();
-        } catch (IOException | RuntimeException e) {
-          failure = classify(e, new TlsEndpoint(host, ip, port));
-          failures.merge(failure.kind(), 1, Integer::sum);
-        } finally {
-          permits.release();
-          try {
-            progress.ipDone(ip, failure, done.incrementAndGet(), ips.size());
-          } catch (RuntimeException e) {
-            log.warn("warm-up progress listener threw; ignored", e);
-          }
-        }
-      }));
+      futures.add(
+          workers.submit(
+              () -> {
+                ClassifiedFailure failure = null;
+                try {
+                  long deadline =
+                      System.nanoTime()
+                          + config
+                              .timeouts()
+                              .connect()
+                              .plus(config.timeouts().validation())
+                              .toNanos();
+                  Loan l = manager.acquire(key, ip, -1, deadline);
+                  manager.release(l, PoolAction.KEEP, true);
+                  ready.incrementAndGet();
+                } catch (IOException | RuntimeException e) {
+                  failure = classify(e, new TlsEndpoint(host, ip, port));
+                  failures.merge(failure.kind(), 1, Integer::sum);
+                } finally {
+                  permits.release();
+                  try {
+                    progress.ipDone(ip, failure, done.incrementAndGet(), ips.size());
+                  } catch (RuntimeException e) {
+                    log.warn("warm-up progress listener threw; ignored", e);
+                  }
+                }
+              }));
     }
     for (var f : futures) {
       try {
@@ -234,8 +260,8 @@ public final class HotConnectionPool implements AutoCloseable {
         throw new IllegalStateException("warm-up task failed unexpectedly", e.getCause());
       }
     }
-    return new WarmUpSummary(host, ips.size(), ready.get(), failures,
-        Duration.ofNanos(System.nanoTime() - started));
+    return new WarmUpSummary(
+        host, ips.size(), ready.get(), failures, Duration.ofNanos(System.nanoTime() - started));
   }
 
   /** A snapshot of the pool's connections and counters. */
@@ -244,18 +270,28 @@ public final class HotConnectionPool implements AutoCloseable {
     List<PoolStats.IpStats> ips = new ArrayList<>();
     for (var b : manager.books()) {
       b.states().forEach((s, n) -> byState.merge(s, n, Integer::sum));
-      ips.add(new PoolStats.IpStats(b.host().toString(), b.ip(), b.states(), b.opened(), b.closed(),
-          b.failedOpens()));
+      ips.add(
+          new PoolStats.IpStats(
+              b.host().toString(), b.ip(), b.states(), b.opened(), b.closed(), b.failedOpens()));
     }
     var now = config.clock().instant();
-    List<PoolStats.ActiveBan> bans = access.bans(now).stream()
-        .map(b -> new PoolStats.ActiveBan(b.host().toString(), b.ip(), b.until(), b.reason()))
-        .toList();
-    return new PoolStats(byState, ips, counters.handshakesCount(),
-        counters.failedHandshakesCount(), counters.requestsCount(),
-        counters.reusedRequestsCount(), counters.retriesCount(),
-        counters.retriedRequestsSucceededCount(), counters.retriedRequestsCount(),
-        counters.failuresByKind(), counters.bansCount(), bans);
+    List<PoolStats.ActiveBan> bans =
+        access.bans(now).stream()
+            .map(b -> new PoolStats.ActiveBan(b.host().toString(), b.ip(), b.until(), b.reason()))
+            .toList();
+    return new PoolStats(
+        byState,
+        ips,
+        counters.handshakesCount(),
+        counters.failedHandshakesCount(),
+        counters.requestsCount(),
+        counters.reusedRequestsCount(),
+        counters.retriesCount(),
+        counters.retriedRequestsSucceededCount(),
+        counters.retriedRequestsCount(),
+        counters.failuresByKind(),
+        counters.bansCount(),
+        bans);
   }
 
   // Plumbing for ConnectionLease and GuiseClient.
@@ -265,9 +301,17 @@ public final class HotConnectionPool implements AutoCloseable {
   }
 
   ClassifiedFailure classify(Throwable e, TlsEndpoint endpoint) {
-    return config.classifier().classify(e, endpoint).orElseGet(() -> ClassifiedFailure.of(
-        FailureKind.UNKNOWN, false, PoolAction.DISCARD_CONNECTION, String.valueOf(e.getMessage()),
-        e));
+    return config
+        .classifier()
+        .classify(e, endpoint)
+        .orElseGet(
+            () ->
+                ClassifiedFailure.of(
+                    FailureKind.UNKNOWN,
+                    false,
+                    PoolAction.DISCARD_CONNECTION,
+                    String.valueOf(e.getMessage()),
+                    e));
   }
 
   void applyIpAction(Route route, ClassifiedFailure f) {

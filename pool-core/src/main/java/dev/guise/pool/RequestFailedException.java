@@ -16,7 +16,9 @@ public final class RequestFailedException extends ClassifiedIOException {
   private final String reason;
 
   RequestFailedException(List<ClassifiedFailure> attemptFailures, String reason) {
-    super(withReason(attemptFailures.get(attemptFailures.size() - 1), attemptFailures.size(), reason));
+    super(
+        withReason(
+            attemptFailures.get(attemptFailures.size() - 1), attemptFailures.size(), reason));
     this.attemptFailures = List.copyOf(attemptFailures);
     this.reason = reason;
     for (int i = 0; i < attemptFailures.size() - 1; i++) {
@@ -25,10 +27,21 @@ public final class RequestFailedException extends ClassifiedIOException {
   }
 
   private static ClassifiedFailure withReason(ClassifiedFailure last, int attempts, String reason) {
-    String message = last.message() + " [" + attempts + (attempts == 1 ? " attempt" : " attempts")
-        + (reason.isEmpty() ? "" : "; " + reason) + "]";
-    return new ClassifiedFailure(last.kind(), last.retryable(), last.action(), last.status(),
-        last.retryAfter(), message, last.cause());
+    String message =
+        last.message()
+            + " ["
+            + attempts
+            + (attempts == 1 ? " attempt" : " attempts")
+            + (reason.isEmpty() ? "" : "; " + reason)
+            + "]";
+    return new ClassifiedFailure(
+        last.kind(),
+        last.retryable(),
+        last.action(),
+        last.status(),
+        last.retryAfter(),
+        message,
+        last.cause());
   }
 
   /** How many attempts were made. */

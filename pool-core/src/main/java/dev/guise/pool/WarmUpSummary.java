@@ -13,8 +13,8 @@ import java.util.Map;
  * @param failuresByKind IPs that failed, by the kind of their failure
  * @param took wall time from start to the last IP done
  */
-public record WarmUpSummary(String host, int ips, int ready, Map<FailureKind, Integer> failuresByKind,
-    Duration took) {
+public record WarmUpSummary(
+    String host, int ips, int ready, Map<FailureKind, Integer> failuresByKind, Duration took) {
   public WarmUpSummary {
     failuresByKind = Map.copyOf(failuresByKind);
   }

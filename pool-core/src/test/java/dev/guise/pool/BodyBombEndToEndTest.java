@@ -52,8 +52,9 @@ class BodyBombEndToEndTest {
 
   private static byte[] brotliBomb() throws IOException {
     // 100 MB of zeros, made with the brotli command-line tool (see ContentDecodingTest)
-    try (InputStream in = BodyBombEndToEndTest.class.getResourceAsStream(
-        "/dev/guise/pool/internal/exchange/bomb.br")) {
+    try (InputStream in =
+        BodyBombEndToEndTest.class.getResourceAsStream(
+            "/dev/guise/pool/internal/exchange/bomb.br")) {
       return in.readAllBytes();
     }
   }
@@ -61,27 +62,42 @@ class BodyBombEndToEndTest {
   @ParameterizedTest(name = "{0} over {1}")
   @CsvSource({"gzip, h2", "gzip, http/1.1", "br, h2", "br, http/1.1", "zstd, h2", "zstd, http/1.1"})
   void bombStopsAtTheBodyLimit(String coding, String alpn) throws Exception {
-    Map<String, byte[]> bombs = Map.of(
-        "gzip", bomb(GZIPOutputStream::new),
-        "br", brotliBomb(),
-        "zstd", bomb(ZstdOutputStream::new));
+    Map<String, byte[]> bombs =
+        Map.of(
+            "gzip", bomb(GZIPOutputStream::new),
+            "br", brotliBomb(),
+            "zstd", bomb(ZstdOutputStream::new));
     byte[] body = bombs.get(coding);
     assertTrue(body.length < 100_000, coding + " bomb is small on the wire: " + body.length);
-    try (TestServer server = TestServer.builder().hostNames(HOST).alpn(alpn)
-            .handler(r -> TestResponse.bytes(200, "text/html", body)
-                .withHeader("content-encoding", coding))
-            .build().start();
-        HotConnectionPool pool = HotConnectionPool.create(PoolConfig.builder()
-            .engine("jdk")
-            .trust(server.certificateAuthority().trustPolicy())
-            .limits(l -> l.withMaxResponseBodyBytes(LIMIT))
-            .retryPolicy(new LinearRetryPolicy(Duration.ZERO, 3))
-            .build());
+    try (TestServer server =
+            TestServer.builder()
+                .hostNames(HOST)
+                .alpn(alpn)
+                .handler(
+                    r ->
+                        TestResponse.bytes(200, "text/html", body)
+                            .withHeader("content-encoding", coding))
+                .build()
+                .start();
+        HotConnectionPool pool =
+            HotConnectionPool.create(
+                PoolConfig.builder()
+                    .engine("jdk")
+                    .trust(server.certificateAuthority().trustPolicy())
+                    .limits(l -> l.withMaxResponseBodyBytes(LIMIT))
+                    .retryPolicy(new LinearRetryPolicy(Duration.ZERO, 3))
+                    .build());
         GuiseClient client = new GuiseClient(pool)) {
       pool.addIps(HOST, server.port(), server.addresses());
-      var e = assertThrows(RequestFailedException.class, () -> client.send(
-          HttpRequest.newBuilder(URI.create("https://" + HOST + ":" + server.port() + "/"))
-              .timeout(Duration.ofSeconds(10)).build()));
+      var e =
+          assertThrows(
+              RequestFailedException.class,
+              () ->
+                  client.send(
+                      HttpRequest.newBuilder(
+                              URI.create("https://" + HOST + ":" + server.port() + "/"))
+                          .timeout(Duration.ofSeconds(10))
+                          .build()));
       assertEquals(FailureKind.RESPONSE_TOO_LARGE, e.kind(), e.getMessage());
       assertEquals(1, e.attempts(), "a bomb is not fetched again: " + e.getMessage());
       assertEquals(1, server.requestsReceived());

@@ -44,9 +44,10 @@ import org.junit.jupiter.api.Test;
  * alerts, idle closes, refused connects and whole-server restarts.
  *
  * <p>What must hold at the end:
+ *
  * <ul>
- *   <li>every request ended, within its deadline plus a slack, with a 2xx response or a
- *       {@link RequestFailedException} of a known kind (UNKNOWN is a classification gap);
+ *   <li>every request ended, within its deadline plus a slack, with a 2xx response or a {@link
+ *       RequestFailedException} of a known kind (UNKNOWN is a classification gap);
  *   <li>the pool's books balance per IP (opened = closed + open), before and after close();
  *   <li>after close(): no platform thread named {@code guise-*}, no connection open at either
  *       server, and the heap after a GC back near where it started.
@@ -60,14 +61,16 @@ class ChaosSoakTest {
   private static final String HOST_H2 = "h2.soak.test";
   private static final String HOST_H1 = "h1.soak.test";
   private static final Duration DEADLINE = Duration.ofSeconds(3);
+
   /**
-   * How far past its deadline a request may end before it counts as hung. The deadline is
-   * enforced by timers and socket timeouts, which fire late when 200 threads, two servers and the
-   * GC share 2 busy cores (a build machine runs other builds too); this is a bound that catches a
-   * hang, not a latency target. The worst overrun seen is in the printed figures.
+   * How far past its deadline a request may end before it counts as hung. The deadline is enforced
+   * by timers and socket timeouts, which fire late when 200 threads, two servers and the GC share 2
+   * busy cores (a build machine runs other builds too); this is a bound that catches a hang, not a
+   * latency target. The worst overrun seen is in the printed figures.
    */
   private static final Duration SLACK =
       Duration.ofMillis(Long.getLong("guise.soak.slack.millis", 10_000));
+
   private static final long HEAP_TOLERANCE = 48L * 1024 * 1024;
 
   /** What the soak saw; counters only, so a long run keeps nothing per request. */
@@ -113,10 +116,12 @@ class ChaosSoakTest {
     // The pool, the servers and everything they held are gone: the heap must be back.
     long heapAfter = usedHeapAfterGc();
     report(f, seconds, seed, heapBefore, heapAfter);
-    assertTrue(f.violations.isEmpty(),
+    assertTrue(
+        f.violations.isEmpty(),
         f.violations.size() + " violations:\n" + String.join("\n", f.violations));
     assertTrue(f.requests.sum() > 0 && f.responses.sum() > 0, "the soak did work");
-    assertTrue(heapAfter <= heapBefore + HEAP_TOLERANCE,
+    assertTrue(
+        heapAfter <= heapBefore + HEAP_TOLERANCE,
         "heap after close " + mib(heapAfter) + " MiB, before " + mib(heapBefore) + " MiB");
   }
 
@@ -125,33 +130,58 @@ class ChaosSoakTest {
     TestCertificateAuthority ca = TestCertificateAuthority.create("Guise Soak Root");
     List<InetAddress> ips = TestServer.loopbackAddresses(32);
     AtomicBoolean sampling = new AtomicBoolean(true);
-    Thread heapSampler = Thread.ofPlatform().daemon().name("soak-heap-sampler").start(() -> {
-      while (sampling.get()) {
-        f.peakHeap.accumulateAndGet(usedHeap(), Math::max);
-        try {
-          Thread.sleep(50);
-        } catch (InterruptedException e) {
-          return;
-        }
-      }
-    });
-    try (TestServer h2 = TestServer.builder().certificateAuthority(ca).hostNames(HOST_H2)
-            .addresses(ips.subList(0, 24)).readTimeout(Duration.ofSeconds(20)).build().start();
-        TestServer h1 = TestServer.builder().certificateAuthority(ca).hostNames(HOST_H1)
-            .addresses(ips.subList(24, 32)).alpn("http/1.1").readTimeout(Duration.ofSeconds(20))
-            .build().start()) {
-      HotConnectionPool pool = HotConnectionPool.create(PoolConfig.builder()
-          .engine("jdk")
-          .trust(ca.trustPolicy())
-          .retryPolicy(new LinearRetryPolicy(Duration.ofMillis(20), 3))
-          .timeouts(t -> t.withConnect(Duration.ofSeconds(1)).withValidation(Duration.ofSeconds(1))
-              .withAcquire(Duration.ofSeconds(1)).withRequest(DEADLINE)
-              .withIdle(Duration.ofSeconds(4)))
-          .healthChecks(h -> h.withInterval(Duration.ofSeconds(1))
-              .withBanDuration(Duration.ofSeconds(2)))
-          .limits(l -> l.withMaxConnectionsPerIp(4))
-          .seed(seed)
-          .build());
+    Thread heapSampler =
+        Thread.ofPlatform()
+            .daemon()
+            .name("soak-heap-sampler")
+            .start(
+                () -> {
+                  while (sampling.get()) {
+                    f.peakHeap.accumulateAndGet(usedHeap(), Math::max);
+                    try {
+                      Thread.sleep(50);
+                    } catch (InterruptedException e) {
+                      return;
+                    }
+                  }
+                });
+    try (TestServer h2 =
+            TestServer.builder()
+                .certificateAuthority(ca)
+                .hostNames(HOST_H2)
+                .addresses(ips.subList(0, 24))
+                .readTimeout(Duration.ofSeconds(20))
+                .build()
+                .start();
+        TestServer h1 =
+            TestServer.builder()
+                .certificateAuthority(ca)
+                .hostNames(HOST_H1)
+                .addresses(ips.subList(24, 32))
+                .alpn("http/1.1")
+                .readTimeout(Duration.ofSeconds(20))
+                .build()
+                .start()) {
+      HotConnectionPool pool =
+          HotConnectionPool.create(
+              PoolConfig.builder()
+                  .engine("jdk")
+                  .trust(ca.trustPolicy())
+                  .retryPolicy(new LinearRetryPolicy(Duration.ofMillis(20), 3))
+                  .timeouts(
+                      t ->
+                          t.withConnect(Duration.ofSeconds(1))
+                              .withValidation(Duration.ofSeconds(1))
+                              .withAcquire(Duration.ofSeconds(1))
+                              .withRequest(DEADLINE)
+                              .withIdle(Duration.ofSeconds(4)))
+                  .healthChecks(
+                      h ->
+                          h.withInterval(Duration.ofSeconds(1))
+                              .withBanDuration(Duration.ofSeconds(2)))
+                  .limits(l -> l.withMaxConnectionsPerIp(4))
+                  .seed(seed)
+                  .build());
       GuiseClient client = new GuiseClient(pool);
       // A crawler warms its pool before the crawl; without it the first second is 128
       // handshakes at once, which measures the machine's CPU, not Guise.
@@ -161,11 +191,15 @@ class ChaosSoakTest {
       long endNanos = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
       Chaos chaos = new Chaos(List.of(h2, h1), new Random(seed));
       boolean withChaos = !"false".equals(System.getProperty("guise.soak.chaos"));
-      Thread chaosThread = Thread.ofPlatform().name("soak-chaos").start(() -> {
-        if (withChaos) {
-          chaos.run(endNanos);
-        }
-      });
+      Thread chaosThread =
+          Thread.ofPlatform()
+              .name("soak-chaos")
+              .start(
+                  () -> {
+                    if (withChaos) {
+                      chaos.run(endNanos);
+                    }
+                  });
       ExecutorService senders = Executors.newVirtualThreadPerTaskExecutor();
       for (int t = 0; t < 200; t++) {
         senders.submit(() -> sendUntil(endNanos, client, h2, h1, f));
@@ -173,8 +207,9 @@ class ChaosSoakTest {
       senders.shutdown();
       // Every sender checks the clock between requests, and every request is bounded by its
       // deadline: a sender still running well after the end is a request that hangs.
-      boolean ended = senders.awaitTermination(
-          seconds + DEADLINE.toSeconds() + SLACK.toSeconds() + 30, TimeUnit.SECONDS);
+      boolean ended =
+          senders.awaitTermination(
+              seconds + DEADLINE.toSeconds() + SLACK.toSeconds() + 30, TimeUnit.SECONDS);
       if (!ended) {
         f.violation("senders still running long after the end: a request hangs");
         senders.shutdownNow();
@@ -209,8 +244,10 @@ class ChaosSoakTest {
       }
       waitFor(() -> h2.openConnections() == 0 && h1.openConnections() == 0, Duration.ofSeconds(10));
       if (h2.openConnections() + h1.openConnections() != 0) {
-        f.violation("the servers still see " + (h2.openConnections() + h1.openConnections())
-            + " open connections after close");
+        f.violation(
+            "the servers still see "
+                + (h2.openConnections() + h1.openConnections())
+                + " open connections after close");
       }
       for (TestServer s : List.of(h2, h1)) {
         s.faults().injectedCounts().forEach((k, v) -> f.faults.merge(k, v, Long::sum));
@@ -222,8 +259,8 @@ class ChaosSoakTest {
     return f;
   }
 
-  private static void sendUntil(long endNanos, GuiseClient client, TestServer h2, TestServer h1,
-      Figures f) {
+  private static void sendUntil(
+      long endNanos, GuiseClient client, TestServer h2, TestServer h1, Figures f) {
     ThreadLocalRandom r = ThreadLocalRandom.current();
     while (System.nanoTime() < endNanos) {
       boolean http2 = r.nextInt(4) != 0;
@@ -232,37 +269,47 @@ class ChaosSoakTest {
       int choice = r.nextInt(10);
       HttpRequest.Builder b;
       if (choice < 7) {
-        b = HttpRequest.newBuilder(URI.create("https://" + host + ":" + server.port() + "/bytes/"
-            + r.nextInt(32 * 1024)));
+        b =
+            HttpRequest.newBuilder(
+                URI.create(
+                    "https://" + host + ":" + server.port() + "/bytes/" + r.nextInt(32 * 1024)));
       } else if (choice < 9) {
         b = HttpRequest.newBuilder(URI.create("https://" + host + ":" + server.port() + "/"));
       } else {
-        b = HttpRequest.newBuilder(URI.create("https://" + host + ":" + server.port() + "/headers"))
-            .POST("soak".getBytes(StandardCharsets.UTF_8));
+        b =
+            HttpRequest.newBuilder(URI.create("https://" + host + ":" + server.port() + "/headers"))
+                .POST("soak".getBytes(StandardCharsets.UTF_8));
       }
       HttpRequest request = b.timeout(DEADLINE).build();
-      InetAddress pinned = r.nextInt(5) == 0
-          ? server.addresses().get(r.nextInt(server.addresses().size())) : null;
+      InetAddress pinned =
+          r.nextInt(5) == 0 ? server.addresses().get(r.nextInt(server.addresses().size())) : null;
       f.requests.increment();
       long start = System.nanoTime();
       String outcome = "?";
       try {
         HttpResponse response = client.send(request, pinned);
         if (response.status() / 100 != 2) {
-          f.violation("a non-2xx response was returned instead of a classified failure: "
-              + response.status() + " for " + request);
+          f.violation(
+              "a non-2xx response was returned instead of a classified failure: "
+                  + response.status()
+                  + " for "
+                  + request);
         }
         outcome = "status " + response.status();
         f.responses.increment();
-        f.responsesByProtocol.computeIfAbsent(response.protocol(), k -> new LongAdder())
+        f.responsesByProtocol
+            .computeIfAbsent(response.protocol(), k -> new LongAdder())
             .increment();
       } catch (RequestFailedException e) {
         f.failuresByKind.computeIfAbsent(e.kind(), k -> new LongAdder()).increment();
         f.exampleByKind.putIfAbsent(e.kind(), e.getMessage());
         outcome = e.getMessage();
         if (e.kind() == FailureKind.UNKNOWN) {
-          f.violation("UNKNOWN failure (a classification gap): " + e.getMessage()
-              + " cause " + e.getCause());
+          f.violation(
+              "UNKNOWN failure (a classification gap): "
+                  + e.getMessage()
+                  + " cause "
+                  + e.getCause());
         }
       } catch (Exception | Error e) {
         f.violation("not a RequestFailedException: " + e);
@@ -274,8 +321,14 @@ class ChaosSoakTest {
         f.worstOverrunMillis.accumulateAndGet(overrun, Math::max);
       }
       if (overrun > SLACK.toMillis()) {
-        f.violation(request + " took " + tookMillis + " ms, deadline " + DEADLINE.toMillis()
-            + " ms: " + outcome);
+        f.violation(
+            request
+                + " took "
+                + tookMillis
+                + " ms, deadline "
+                + DEADLINE.toMillis()
+                + " ms: "
+                + outcome);
       }
     }
   }
@@ -301,29 +354,34 @@ class ChaosSoakTest {
       try {
         while (System.nanoTime() < endNanos) {
           long now = System.nanoTime();
-          live.removeIf(x -> {
-            if ((long) x[2] <= now) {
-              try {
-                ((TestServer) x[0]).faults().remove((FaultRule) x[1]);
-              } catch (IllegalStateException e) {
-                // testkit: lifting a REFUSE rule can fail to rebind the port ("Address already in
-                // use"); the address then stays refused, which the pool must survive anyway.
-                rebindFailures++;
-              }
-              return true;
-            }
-            return false;
-          });
+          live.removeIf(
+              x -> {
+                if ((long) x[2] <= now) {
+                  try {
+                    ((TestServer) x[0]).faults().remove((FaultRule) x[1]);
+                  } catch (IllegalStateException e) {
+                    // testkit: lifting a REFUSE rule can fail to rebind the port ("Address already
+                    // in
+                    // use"); the address then stays refused, which the pool must survive anyway.
+                    rebindFailures++;
+                  }
+                  return true;
+                }
+                return false;
+              });
           int add = 1 + random.nextInt(3);
           for (int i = 0; i < add && live.size() < 14; i++) {
             TestServer s = servers.get(random.nextInt(servers.size()));
-            FaultScope scope = random.nextInt(6) == 0
-                ? FaultScope.path(random.nextBoolean() ? "/bytes" : "/headers")
-                : FaultScope.address(s.addresses().get(random.nextInt(s.addresses().size())));
+            FaultScope scope =
+                random.nextInt(6) == 0
+                    ? FaultScope.path(random.nextBoolean() ? "/bytes" : "/headers")
+                    : FaultScope.address(s.addresses().get(random.nextInt(s.addresses().size())));
             Fault fault = randomFault(scope.address().isEmpty());
             FaultRule rule = s.faults().add(scope, fault);
-            live.add(new Object[] {
-                s, rule, now + TimeUnit.MILLISECONDS.toNanos(300 + random.nextInt(2700))});
+            live.add(
+                new Object[] {
+                  s, rule, now + TimeUnit.MILLISECONDS.toNanos(300 + random.nextInt(2700))
+                });
           }
           if (now >= nextRestart) {
             TestServer s = servers.get(random.nextInt(servers.size()));
@@ -372,8 +430,19 @@ class ChaosSoakTest {
   private static void checkBooks(PoolStats stats, Figures f, String when) {
     for (PoolStats.IpStats s : stats.ips()) {
       if (s.opened() != s.closed() + s.open()) {
-        f.violation("books do not balance " + when + " for " + s.host() + " " + s.ip() + ": opened "
-            + s.opened() + ", closed " + s.closed() + ", open " + s.open());
+        f.violation(
+            "books do not balance "
+                + when
+                + " for "
+                + s.host()
+                + " "
+                + s.ip()
+                + ": opened "
+                + s.opened()
+                + ", closed "
+                + s.closed()
+                + ", open "
+                + s.open());
       }
     }
   }
@@ -385,8 +454,7 @@ class ChaosSoakTest {
         .toList();
   }
 
-  private static void waitFor(BooleanSupplier condition, Duration max)
-      throws InterruptedException {
+  private static void waitFor(BooleanSupplier condition, Duration max) throws InterruptedException {
     long end = System.nanoTime() + max.toNanos();
     while (!condition.getAsBoolean() && System.nanoTime() < end) {
       Thread.sleep(50);
@@ -418,14 +486,17 @@ class ChaosSoakTest {
   }
 
   private static void report(Figures f, long seconds, long seed, long heapBefore, long heapAfter) {
-    String failures = f.failuresByKind.entrySet().stream()
-        .sorted(Map.Entry.comparingByKey())
-        .map(e -> e.getKey() + "=" + e.getValue().sum())
-        .collect(Collectors.joining(", "));
-    String protocols = f.responsesByProtocol.entrySet().stream()
-        .map(e -> e.getKey() + "=" + e.getValue().sum())
-        .collect(Collectors.joining(", "));
-    System.out.printf("""
+    String failures =
+        f.failuresByKind.entrySet().stream()
+            .sorted(Map.Entry.comparingByKey())
+            .map(e -> e.getKey() + "=" + e.getValue().sum())
+            .collect(Collectors.joining(", "));
+    String protocols =
+        f.responsesByProtocol.entrySet().stream()
+            .map(e -> e.getKey() + "=" + e.getValue().sum())
+            .collect(Collectors.joining(", "));
+    System.out.printf(
+        """
         === chaos soak: %d s, seed %d ===
         requests            %d
         2xx responses       %d (%s)
@@ -438,11 +509,29 @@ class ChaosSoakTest {
         violations          %d
         examples            %s
         """,
-        seconds, seed, f.requests.sum(), f.responses.sum(), protocols, f.failures(), failures,
-        f.faults, f.restarts, f.rebindFailures, f.retries, f.bans, f.connectionsOpened,
+        seconds,
+        seed,
+        f.requests.sum(),
+        f.responses.sum(),
+        protocols,
+        f.failures(),
+        failures,
+        f.faults,
+        f.restarts,
+        f.rebindFailures,
+        f.retries,
+        f.bans,
+        f.connectionsOpened,
         f.connectionsClosed,
-        f.failedOpens, f.ipsWithConnections, f.longestRequestMillis.get(), DEADLINE.toMillis(),
-        f.worstOverrunMillis.get(), mib(heapBefore), mib(f.peakHeap.get()), mib(heapAfter),
-        f.violations.size(), f.exampleByKind);
+        f.failedOpens,
+        f.ipsWithConnections,
+        f.longestRequestMillis.get(),
+        DEADLINE.toMillis(),
+        f.worstOverrunMillis.get(),
+        mib(heapBefore),
+        mib(f.peakHeap.get()),
+        mib(heapAfter),
+        f.violations.size(),
+        f.exampleByKind);
   }
 }

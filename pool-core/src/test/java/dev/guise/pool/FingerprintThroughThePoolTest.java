@@ -26,22 +26,29 @@ class FingerprintThroughThePoolTest {
   void theServerSeesTheBrowsersFingerprints(String asConfigured) throws Exception {
     BrowserProfile profile = BrowserProfiles.get(asConfigured);
     String profileName = profile.name();
-    try (TestServer server = TestServer.builder().loopbackAddresses(2).hostNames(HOST).build().start();
-        HotConnectionPool pool = HotConnectionPool.create(PoolConfig.builder()
-            .engine("bouncycastle")
-            .profile(asConfigured)
-            .trust(server.certificateAuthority().trustPolicy())
-            .build());
+    try (TestServer server =
+            TestServer.builder().loopbackAddresses(2).hostNames(HOST).build().start();
+        HotConnectionPool pool =
+            HotConnectionPool.create(
+                PoolConfig.builder()
+                    .engine("bouncycastle")
+                    .profile(asConfigured)
+                    .trust(server.certificateAuthority().trustPolicy())
+                    .build());
         GuiseClient client = new GuiseClient(pool)) {
-      HttpResponse r = client.send(HttpRequest.get("https://" + HOST + ":" + server.port() + "/"),
-          server.addresses().get(1));
+      HttpResponse r =
+          client.send(
+              HttpRequest.get("https://" + HOST + ":" + server.port() + "/"),
+              server.addresses().get(1));
       assertEquals(200, r.status());
       assertEquals(profileName, r.profile(), "the canonical name, also for an alias");
       ConnectionRecord seen = server.connections(server.addresses().get(1)).get(0);
       assertEquals(profile.expectedJa4(), seen.ja4().orElseThrow().ja4());
       assertEquals(profile.expectedAkamai(), seen.akamaiFingerprint().orElseThrow().value());
-      try (ConnectionLease lease = pool.connectionToIp(
-          java.net.URI.create("https://" + HOST + ":" + server.port() + "/"), server.addresses().get(1))) {
+      try (ConnectionLease lease =
+          pool.connectionToIp(
+              java.net.URI.create("https://" + HOST + ":" + server.port() + "/"),
+              server.addresses().get(1))) {
         assertEquals(Fidelity.EXACT, lease.tls().fidelity());
         assertEquals(true, lease.reused(), "the connection the request used, now idle, is reused");
       }

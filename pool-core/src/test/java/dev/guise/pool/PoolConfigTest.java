@@ -55,18 +55,20 @@ class PoolConfigTest {
   static Stream<Arguments> invalid() {
     return Stream.of(
         invalid("timeouts.connect", b -> b.timeouts(t -> t.withConnect(Duration.ZERO))),
-        invalid("timeouts.validation",
-            b -> b.timeouts(t -> t.withValidation(Duration.ofSeconds(-1)))),
+        invalid(
+            "timeouts.validation", b -> b.timeouts(t -> t.withValidation(Duration.ofSeconds(-1)))),
         invalid("timeouts.idle", b -> b.timeouts(t -> t.withIdle(null))),
         invalid("healthChecks.interval", b -> b.healthChecks(h -> h.withInterval(Duration.ZERO))),
-        invalid("timeouts.maxLifetime",
+        invalid(
+            "timeouts.maxLifetime",
             b -> b.timeouts(t -> t.withMaxLifetime(Duration.ofSeconds(10)))),
         invalid("healthChecks.errorThreshold", b -> b.healthChecks(h -> h.withErrorThreshold(0))),
         invalid("limits.maxConnectionsPerIp", b -> b.limits(l -> l.withMaxConnectionsPerIp(0))),
         invalid("healthChecks.strikesToBan", b -> b.healthChecks(h -> h.withStrikesToBan(0))),
-        invalid("healthChecks.banStatuses",
-            b -> b.healthChecks(h -> h.withBanStatuses(Set.of(99)))),
-        invalid("healthChecks.rateLimitStatuses",
+        invalid(
+            "healthChecks.banStatuses", b -> b.healthChecks(h -> h.withBanStatuses(Set.of(99)))),
+        invalid(
+            "healthChecks.rateLimitStatuses",
             b -> b.healthChecks(h -> h.withRateLimitStatuses(Set.of(600)))),
         invalid("profile weight", b -> b.profile("chrome", 0)),
         invalid("retryBudget", b -> b.retryBudget(RetryBudget.of(-1, 10))));
@@ -80,15 +82,19 @@ class PoolConfigTest {
   @MethodSource("invalid")
   void invalidValuesAreRejectedNamingTheSetting(
       String setting, UnaryOperator<PoolConfig.Builder> change) {
-    var e = assertThrows(IllegalArgumentException.class,
-        () -> change.apply(PoolConfig.builder()).build());
+    var e =
+        assertThrows(
+            IllegalArgumentException.class, () -> change.apply(PoolConfig.builder()).build());
     assertTrue(e.getMessage().contains(setting), e.getMessage());
   }
 
   @Test
   void buildingLeavesTheBuilderAsItWasAndLaterChangesDoNotReachBuiltConfigs() {
-    PoolConfig.Builder builder = PoolConfig.builder().engine("jdk").seed(7)
-        .timeouts(t -> t.withConnect(Duration.ofSeconds(5)));
+    PoolConfig.Builder builder =
+        PoolConfig.builder()
+            .engine("jdk")
+            .seed(7)
+            .timeouts(t -> t.withConnect(Duration.ofSeconds(5)));
     PoolConfig first = builder.build();
     PoolConfig second = builder.build();
     assertEquals(Map.of("jdk-default", 1), first.profiles());
@@ -100,7 +106,10 @@ class PoolConfigTest {
     PoolConfig other = builder.engine("bouncycastle").build();
     assertEquals(Map.of("chrome", 1), other.profiles());
 
-    builder.engine("conscrypt").profile("firefox").seed(8)
+    builder
+        .engine("conscrypt")
+        .profile("firefox")
+        .seed(8)
         .timeouts(t -> t.withConnect(Duration.ofSeconds(9)))
         .limits(l -> l.withMaxConnectionsPerIp(1))
         .healthChecks(h -> h.withBanStatuses(Set.of(451)))
@@ -113,7 +122,9 @@ class PoolConfigTest {
       assertEquals(Limits.defaults(), built.limits());
       assertEquals(HealthChecks.defaults(), built.healthChecks());
       assertEquals(RetryBudget.defaults(), built.retryBudget());
-      assertEquals(ResponseVerdict.accept(), built.classifier().classify(response(451)),
+      assertEquals(
+          ResponseVerdict.accept(),
+          built.classifier().classify(response(451)),
           "a status added to the builder later does not reach a built classifier");
     }
     assertEquals(Map.of("chrome", 1), other.profiles());
@@ -122,14 +133,19 @@ class PoolConfigTest {
   @Test
   void toBuilderGivesAnEqualConfigurationThatCanBeChangedAlone() {
     PoolEventListener listener = new PoolEventListener() {};
-    PoolConfig original = PoolConfig.builder().engine("bouncycastle").profile("chrome", 3)
-        .profile("firefox", 1).seed(42).alpn(List.of("h2"))
-        .timeouts(t -> t.withRequest(Duration.ofSeconds(7)))
-        .limits(l -> l.withMaxConnectionsPerHost(50))
-        .healthChecks(h -> h.withStrikesToBan(2).withRateLimitStatuses(Set.of(420, 429)))
-        .retryBudget(RetryBudget.of(0.5, 3))
-        .eventListener(listener)
-        .build();
+    PoolConfig original =
+        PoolConfig.builder()
+            .engine("bouncycastle")
+            .profile("chrome", 3)
+            .profile("firefox", 1)
+            .seed(42)
+            .alpn(List.of("h2"))
+            .timeouts(t -> t.withRequest(Duration.ofSeconds(7)))
+            .limits(l -> l.withMaxConnectionsPerHost(50))
+            .healthChecks(h -> h.withStrikesToBan(2).withRateLimitStatuses(Set.of(420, 429)))
+            .retryBudget(RetryBudget.of(0.5, 3))
+            .eventListener(listener)
+            .build();
     PoolConfig copy = original.toBuilder().build();
     assertEquals(original.engine(), copy.engine());
     assertEquals(original.profiles(), copy.profiles());
@@ -142,8 +158,7 @@ class PoolConfigTest {
     assertSame(original.retryPolicy(), copy.retryPolicy());
     assertSame(original.trust(), copy.trust());
     assertSame(listener, copy.eventListenerFactory().create());
-    assertEquals(FailureKind.RATE_LIMITED,
-        failed(copy, 420).kind());
+    assertEquals(FailureKind.RATE_LIMITED, failed(copy, 420).kind());
 
     PoolConfig changed = original.toBuilder().timeouts(Timeouts.defaults()).build();
     assertEquals(Timeouts.defaults(), changed.timeouts());
@@ -161,45 +176,57 @@ class PoolConfigTest {
   @Test
   void theStatusesThatBanAndRateLimitAreConfiguration() {
     PoolConfig defaults = PoolConfig.builder().build();
-    assertEquals(PoolAction.BAN_IP,
-        failed(defaults, 403).action());
+    assertEquals(PoolAction.BAN_IP, failed(defaults, 403).action());
     assertEquals(ResponseVerdict.accept(), defaults.classifier().classify(response(451)));
 
-    PoolConfig custom = PoolConfig.builder()
-        .healthChecks(h -> h.withBanStatuses(Set.of(451, 403)).withRateLimitStatuses(Set.of(420)))
-        .build();
+    PoolConfig custom =
+        PoolConfig.builder()
+            .healthChecks(
+                h -> h.withBanStatuses(Set.of(451, 403)).withRateLimitStatuses(Set.of(420)))
+            .build();
     var blocked = failed(custom, 451);
     assertEquals(FailureKind.IP_BLOCKED, blocked.kind());
     assertEquals(PoolAction.BAN_IP, blocked.action());
-    assertEquals(FailureKind.IP_BLOCKED,
-        failed(custom, 403).kind());
+    assertEquals(FailureKind.IP_BLOCKED, failed(custom, 403).kind());
     var limited = failed(custom, 420);
     assertEquals(FailureKind.RATE_LIMITED, limited.kind());
     assertEquals(PoolAction.PENALISE_IP, limited.action());
-    assertEquals(ResponseVerdict.accept(), custom.classifier().classify(response(429)),
+    assertEquals(
+        ResponseVerdict.accept(),
+        custom.classifier().classify(response(429)),
         "429 is no longer a rate limit once the configuration names others");
 
     PoolConfig none = PoolConfig.builder().healthChecks(h -> h.withBanStatuses(Set.of())).build();
-    assertEquals(ResponseVerdict.accept(), none.classifier().classify(response(403)),
+    assertEquals(
+        ResponseVerdict.accept(),
+        none.classifier().classify(response(403)),
         "with no ban statuses, no status bans an IP");
   }
 
   @Test
   void anEngineWithoutTheProfileIsAClearErrorNamingTheEnginesThatHaveIt() {
-    var e = assertThrows(IllegalArgumentException.class, () -> HotConnectionPool.create(
-        PoolConfig.builder().engine("jdk").profile("firefox-153").build()));
-    assertTrue(e.getMessage().contains("'jdk' does not offer profile 'firefox-153'"),
-        e.getMessage());
+    var e =
+        assertThrows(
+            IllegalArgumentException.class,
+            () ->
+                HotConnectionPool.create(
+                    PoolConfig.builder().engine("jdk").profile("firefox-153").build()));
+    assertTrue(
+        e.getMessage().contains("'jdk' does not offer profile 'firefox-153'"), e.getMessage());
     assertTrue(e.getMessage().contains("bouncycastle (exact)"), e.getMessage());
-    var unknown = assertThrows(IllegalArgumentException.class,
-        () -> HotConnectionPool.create(PoolConfig.builder().engine("openssl").build()));
-    assertTrue(unknown.getMessage().contains("available:") && unknown.getMessage().contains("jdk"),
+    var unknown =
+        assertThrows(
+            IllegalArgumentException.class,
+            () -> HotConnectionPool.create(PoolConfig.builder().engine("openssl").build()));
+    assertTrue(
+        unknown.getMessage().contains("available:") && unknown.getMessage().contains("jdk"),
         unknown.getMessage());
   }
 
   private static ClassifiedFailure failed(PoolConfig config, int status) {
-    return assertInstanceOf(ResponseVerdict.Fail.class,
-        config.classifier().classify(response(status))).failure();
+    return assertInstanceOf(
+            ResponseVerdict.Fail.class, config.classifier().classify(response(status)))
+        .failure();
   }
 
   private static ResponseInfo response(int status) {

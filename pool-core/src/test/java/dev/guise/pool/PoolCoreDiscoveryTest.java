@@ -25,7 +25,9 @@ class PoolCoreDiscoveryTest {
 
   @Test
   void runsOnTheExpectedPath() {
-    assertEquals(MODULE_PATH, Providers.class.getModule().isNamed(),
+    assertEquals(
+        MODULE_PATH,
+        Providers.class.getModule().isNamed(),
         "dev.guise.api named module? " + Providers.class.getModule());
   }
 
@@ -49,20 +51,25 @@ class PoolCoreDiscoveryTest {
   @Test
   void unknownNamesListWhatIsAvailable() {
     var e = assertThrows(UnknownProviderException.class, () -> Providers.retryPolicy("fibonacci"));
-    assertTrue(e.available().containsAll(java.util.List.of("exponential", "linear", "never")),
+    assertTrue(
+        e.available().containsAll(java.util.List.of("exponential", "linear", "never")),
         e.getMessage());
-    assertTrue(e.getMessage().contains("fibonacci") && e.getMessage().contains("exponential"),
+    assertTrue(
+        e.getMessage().contains("fibonacci") && e.getMessage().contains("exponential"),
         e.getMessage());
   }
 
   @Test
   void badOptionsNameTheOption() {
-    var e = assertThrows(IllegalArgumentException.class,
-        () -> Providers.retryPolicy("exponential:base=soon"));
+    var e =
+        assertThrows(
+            IllegalArgumentException.class, () -> Providers.retryPolicy("exponential:base=soon"));
     assertTrue(e.getMessage().contains("base") && e.getMessage().contains("soon"), e.getMessage());
-    var unknown = assertThrows(IllegalArgumentException.class,
-        () -> Providers.retryPolicy("linear:stepp=1s"));
-    assertTrue(unknown.getMessage().contains("stepp") && unknown.getMessage().contains("step"),
+    var unknown =
+        assertThrows(
+            IllegalArgumentException.class, () -> Providers.retryPolicy("linear:stepp=1s"));
+    assertTrue(
+        unknown.getMessage().contains("stepp") && unknown.getMessage().contains("step"),
         unknown.getMessage());
   }
 }

@@ -58,11 +58,12 @@ class PoolIntegrationTest {
   }
 
   private HotConnectionPool pool(TestServer server, PoolConfig.Builder b) {
-    HotConnectionPool p = HotConnectionPool.create(b
-        .engine("jdk")
-        .trust(server.certificateAuthority().trustPolicy())
-        .retryPolicy(new LinearRetryPolicy(Duration.ZERO, 3))
-        .build());
+    HotConnectionPool p =
+        HotConnectionPool.create(
+            b.engine("jdk")
+                .trust(server.certificateAuthority().trustPolicy())
+                .retryPolicy(new LinearRetryPolicy(Duration.ZERO, 3))
+                .build());
     toClose.add(p);
     return p;
   }
@@ -82,8 +83,9 @@ class PoolIntegrationTest {
     TestServer s = server(50);
     HotConnectionPool pool = pool(s, PoolConfig.builder());
     AtomicInteger progress = new AtomicInteger();
-    WarmUpSummary w = pool.warmUp(HOST, s.port(), s.addresses(),
-        (ip, f, done, total) -> progress.incrementAndGet());
+    WarmUpSummary w =
+        pool.warmUp(
+            HOST, s.port(), s.addresses(), (ip, f, done, total) -> progress.incrementAndGet());
     assertEquals(50, w.ready(), "" + w);
     assertEquals(0, w.failed());
     assertEquals(50, progress.get());
@@ -122,24 +124,29 @@ class PoolIntegrationTest {
   @Test
   void hundredsOfVirtualThreadsThroughASmallHttp1Pool() throws Exception {
     TestServer s = server(4, "http/1.1");
-    HotConnectionPool pool = pool(s, PoolConfig.builder().limits(l -> l
-        .withMaxConnectionsPerIp(3)));
+    HotConnectionPool pool =
+        pool(s, PoolConfig.builder().limits(l -> l.withMaxConnectionsPerIp(3)));
     pool.addIps(HOST, s.port(), s.addresses());
     GuiseClient client = client(pool);
     AtomicInteger ok = new AtomicInteger();
     List<Future<?>> futures = new ArrayList<>();
     try (var exec = Executors.newVirtualThreadPerTaskExecutor()) {
       for (int t = 0; t < 300; t++) {
-        futures.add(exec.submit(() -> {
-          for (int i = 0; i < 5; i++) {
-            HttpResponse r = client.send(HttpRequest.newBuilder(url(s, "/bytes/2000"))
-                .timeout(Duration.ofSeconds(30)).build());
-            assertEquals(HttpProtocol.HTTP_1_1, r.protocol());
-            assertEquals(2000, r.body().length);
-            ok.incrementAndGet();
-          }
-          return null;
-        }));
+        futures.add(
+            exec.submit(
+                () -> {
+                  for (int i = 0; i < 5; i++) {
+                    HttpResponse r =
+                        client.send(
+                            HttpRequest.newBuilder(url(s, "/bytes/2000"))
+                                .timeout(Duration.ofSeconds(30))
+                                .build());
+                    assertEquals(HttpProtocol.HTTP_1_1, r.protocol());
+                    assertEquals(2000, r.body().length);
+                    ok.incrementAndGet();
+                  }
+                  return null;
+                }));
       }
       for (Future<?> f : futures) {
         f.get(60, TimeUnit.SECONDS);
@@ -148,8 +155,8 @@ class PoolIntegrationTest {
     assertEquals(1500, ok.get());
     assertTrue(s.connectionsAccepted() <= 12, "limits hold: " + s.connectionsAccepted());
     for (var ipStats : pool.stats().ips()) {
-      assertEquals(ipStats.opened(), ipStats.closed() + ipStats.open(),
-          "books balance for " + ipStats.ip());
+      assertEquals(
+          ipStats.opened(), ipStats.closed() + ipStats.open(), "books balance for " + ipStats.ip());
     }
   }
 
@@ -189,8 +196,10 @@ class PoolIntegrationTest {
     assertEquals(1, stats.bansStarted());
     assertEquals(blocked, stats.activeBans().get(0).ip());
     assertEquals(1, s.requestsReceived(blocked), "a banned IP gets no more traffic");
-    var pinned = assertThrows(RequestFailedException.class,
-        () -> client.send(HttpRequest.get(url(s, "/").toString()), blocked));
+    var pinned =
+        assertThrows(
+            RequestFailedException.class,
+            () -> client.send(HttpRequest.get(url(s, "/").toString()), blocked));
     assertEquals(FailureKind.IP_BLOCKED, pinned.kind());
   }
 
@@ -218,8 +227,10 @@ class PoolIntegrationTest {
     GuiseClient client = client(pool);
     InetAddress ip = s.addresses().get(0);
     assertEquals(200, client.send(HttpRequest.get(url(s, "/flaky").toString()), ip).status());
-    var e = assertThrows(RequestFailedException.class,
-        () -> client.send(HttpRequest.get(url(s, "/broken").toString()), ip));
+    var e =
+        assertThrows(
+            RequestFailedException.class,
+            () -> client.send(HttpRequest.get(url(s, "/broken").toString()), ip));
     assertEquals(FailureKind.SERVER_ERROR, e.kind());
     assertEquals(4, e.attempts(), "the first attempt and 3 retries");
   }
@@ -234,8 +245,9 @@ class PoolIntegrationTest {
         client.send(HttpRequest.get(url(s, "/bytes/5000").toString()), s.addresses().get(0));
     assertEquals(200, r.status());
     assertEquals(1, pool.stats().retries());
-    assertTrue(pool.stats().failuresByKind().keySet().stream().anyMatch(k ->
-        k == FailureKind.CONNECTION_RESET || k == FailureKind.CONNECTION_CLOSED),
+    assertTrue(
+        pool.stats().failuresByKind().keySet().stream()
+            .anyMatch(k -> k == FailureKind.CONNECTION_RESET || k == FailureKind.CONNECTION_CLOSED),
         "" + pool.stats().failuresByKind());
   }
 
@@ -245,10 +257,15 @@ class PoolIntegrationTest {
     s.faults().add(FaultScope.path("/bytes"), Fault.reset(10));
     HotConnectionPool pool = pool(s, PoolConfig.builder());
     GuiseClient client = client(pool);
-    var e = assertThrows(RequestFailedException.class, () -> client.send(
-        HttpRequest.newBuilder(url(s, "/bytes/5000")).POST("x".getBytes(StandardCharsets.UTF_8))
-            .build(),
-        s.addresses().get(0)));
+    var e =
+        assertThrows(
+            RequestFailedException.class,
+            () ->
+                client.send(
+                    HttpRequest.newBuilder(url(s, "/bytes/5000"))
+                        .POST("x".getBytes(StandardCharsets.UTF_8))
+                        .build(),
+                    s.addresses().get(0)));
     assertEquals(1, e.attempts());
     assertTrue(e.reason().contains("not idempotent"), e.reason());
   }
@@ -259,9 +276,12 @@ class PoolIntegrationTest {
     s.faults().add(FaultScope.path("/order"), Fault.goAway().times(1));
     HotConnectionPool pool = pool(s, PoolConfig.builder());
     GuiseClient client = client(pool);
-    HttpResponse r = client.send(
-        HttpRequest.newBuilder(url(s, "/order")).POST("x".getBytes(StandardCharsets.UTF_8)).build(),
-        s.addresses().get(0));
+    HttpResponse r =
+        client.send(
+            HttpRequest.newBuilder(url(s, "/order"))
+                .POST("x".getBytes(StandardCharsets.UTF_8))
+                .build(),
+            s.addresses().get(0));
     assertEquals(200, r.status());
     assertEquals(1L, pool.stats().failuresByKind().get(FailureKind.NOT_PROCESSED));
   }
@@ -273,11 +293,18 @@ class PoolIntegrationTest {
     HotConnectionPool pool = pool(s, PoolConfig.builder());
     GuiseClient client = client(pool);
     long start = System.nanoTime();
-    var e = assertThrows(RequestFailedException.class, () -> client.send(
-        HttpRequest.newBuilder(url(s, "/stuck")).timeout(Duration.ofMillis(800)).build(),
-        s.addresses().get(0)));
+    var e =
+        assertThrows(
+            RequestFailedException.class,
+            () ->
+                client.send(
+                    HttpRequest.newBuilder(url(s, "/stuck"))
+                        .timeout(Duration.ofMillis(800))
+                        .build(),
+                    s.addresses().get(0)));
     long tookMs = (System.nanoTime() - start) / 1_000_000;
-    assertTrue(Set.of(FailureKind.READ_TIMEOUT, FailureKind.DEADLINE_EXCEEDED).contains(e.kind()),
+    assertTrue(
+        Set.of(FailureKind.READ_TIMEOUT, FailureKind.DEADLINE_EXCEEDED).contains(e.kind()),
         e.getMessage());
     assertTrue(tookMs < 5000, "ended near its deadline: " + tookMs + " ms");
   }
@@ -308,12 +335,18 @@ class PoolIntegrationTest {
   @Test
   void wrongCertificatesAreRejectedAndNotRetried() throws Exception {
     TestServer s = server(1);
-    HotConnectionPool pool = HotConnectionPool.create(PoolConfig.builder().engine("jdk")
-        .trust(TestCertificateAuthority.create("someone else").trustPolicy())
-        .retryPolicy(new LinearRetryPolicy(Duration.ZERO, 3)).build());
+    HotConnectionPool pool =
+        HotConnectionPool.create(
+            PoolConfig.builder()
+                .engine("jdk")
+                .trust(TestCertificateAuthority.create("someone else").trustPolicy())
+                .retryPolicy(new LinearRetryPolicy(Duration.ZERO, 3))
+                .build());
     toClose.add(pool);
-    var e = assertThrows(RequestFailedException.class,
-        () -> client(pool).send(HttpRequest.get(url(s, "/").toString()), s.addresses().get(0)));
+    var e =
+        assertThrows(
+            RequestFailedException.class,
+            () -> client(pool).send(HttpRequest.get(url(s, "/").toString()), s.addresses().get(0)));
     assertEquals(FailureKind.CERTIFICATE, e.kind());
     assertEquals(1, e.attempts());
   }
@@ -321,8 +354,12 @@ class PoolIntegrationTest {
   @Test
   void closeLeavesNoThreadOrConnectionBehind() throws Exception {
     TestServer s = server(8);
-    HotConnectionPool pool = HotConnectionPool.create(PoolConfig.builder().engine("jdk")
-        .trust(s.certificateAuthority().trustPolicy()).build());
+    HotConnectionPool pool =
+        HotConnectionPool.create(
+            PoolConfig.builder()
+                .engine("jdk")
+                .trust(s.certificateAuthority().trustPolicy())
+                .build());
     pool.warmUp(HOST, s.port(), s.addresses(), WarmUpProgress.NONE);
     GuiseClient client = new GuiseClient(pool);
     client.sendAsync(HttpRequest.get(url(s, "/").toString())).get(10, TimeUnit.SECONDS);
@@ -344,6 +381,7 @@ class PoolIntegrationTest {
 
   private static long guiseThreads() {
     return Thread.getAllStackTraces().keySet().stream()
-        .filter(t -> t.getName().startsWith("guise-") && t.isAlive()).count();
+        .filter(t -> t.getName().startsWith("guise-") && t.isAlive())
+        .count();
   }
 }

@@ -3,12 +3,12 @@ package dev.guise.pool;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.guise.api.spi.Providers;
 import dev.guise.pool.config.PoolConfig;
 import dev.guise.pool.http.HttpRequest;
 import dev.guise.pool.http.HttpResponse;
 import dev.guise.pool.stats.PoolStats;
 import dev.guise.testkit.TestServer;
-import dev.guise.api.spi.Providers;
 import java.net.InetAddress;
 import java.util.ArrayList;
 import java.util.List;
@@ -19,9 +19,9 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The crawler's job, on loopback: warm up validated connections to 1,000 IPs of one host (one
- * server listening on 127.0.1.1 ... 127.0.4.250), then rounds of requests across all of them.
- * Reuse must be at least 99.9% and warm-up failures at most 0.1%. The same scenario runs as a
- * benchmark, with its timings, in the benchmarks module.
+ * server listening on 127.0.1.1 ... 127.0.4.250), then rounds of requests across all of them. Reuse
+ * must be at least 99.9% and warm-up failures at most 0.1%. The same scenario runs as a benchmark,
+ * with its timings, in the benchmarks module.
  */
 class SeedScenarioTest {
   private static final String HOST = "www.seed.test";
@@ -30,17 +30,20 @@ class SeedScenarioTest {
   void thousandIpsWarmUpAndServeRoundsOverWarmConnections() throws Exception {
     try (TestServer server =
             TestServer.builder().loopbackAddresses(1000).hostNames(HOST).build().start();
-        HotConnectionPool pool = HotConnectionPool.create(PoolConfig.builder()
-            .engine("jdk")
-            .trust(server.certificateAuthority().trustPolicy())
-            .validator(Providers.connectionValidator("head-path"))
-            .limits(l -> l.withWarmUpParallelism(64).withMaxConnectionsPerHost(2000))
-            .build());
+        HotConnectionPool pool =
+            HotConnectionPool.create(
+                PoolConfig.builder()
+                    .engine("jdk")
+                    .trust(server.certificateAuthority().trustPolicy())
+                    .validator(Providers.connectionValidator("head-path"))
+                    .limits(l -> l.withWarmUpParallelism(64).withMaxConnectionsPerHost(2000))
+                    .build());
         GuiseClient client = new GuiseClient(pool)) {
       WarmUpSummary warm =
           pool.warmUp(HOST, server.port(), server.addresses(), WarmUpProgress.NONE);
       assertTrue(warm.failureRate() <= 0.001, "warm-up failures: " + warm);
-      System.out.printf("seed scenario: warm-up of %d IPs in %d ms, %d failed%n",
+      System.out.printf(
+          "seed scenario: warm-up of %d IPs in %d ms, %d failed%n",
           warm.ips(), warm.took().toMillis(), warm.failed());
 
       List<InetAddress> ips = server.addresses();
@@ -49,8 +52,12 @@ class SeedScenarioTest {
         for (int round = 0; round < 3; round++) {
           List<Future<HttpResponse>> futures = new ArrayList<>(ips.size());
           for (InetAddress ip : ips) {
-            futures.add(exec.submit(() -> client.send(
-                HttpRequest.get("https://" + HOST + ":" + server.port() + "/item"), ip)));
+            futures.add(
+                exec.submit(
+                    () ->
+                        client.send(
+                            HttpRequest.get("https://" + HOST + ":" + server.port() + "/item"),
+                            ip)));
           }
           for (Future<HttpResponse> f : futures) {
             assertEquals(200, f.get(60, TimeUnit.SECONDS).status());
@@ -59,7 +66,8 @@ class SeedScenarioTest {
       }
       long roundsMs = (System.nanoTime() - start) / 1_000_000;
       PoolStats stats = pool.stats();
-      System.out.printf("seed scenario: 3 rounds x %d IPs in %d ms, reuse %.4f, %d handshakes%n",
+      System.out.printf(
+          "seed scenario: 3 rounds x %d IPs in %d ms, reuse %.4f, %d handshakes%n",
           ips.size(), roundsMs, stats.reuseRate(), stats.handshakes());
       assertEquals(3000, stats.requests());
       assertTrue(stats.reuseRate() >= 0.999, "reuse rate " + stats.reuseRate());

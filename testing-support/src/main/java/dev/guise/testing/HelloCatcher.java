@@ -10,9 +10,9 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.TimeUnit;
 
 /**
- * A loopback listener that records the first ClientHello of each connection (the whole TLS
- * records carrying it) and hangs up: no handshake ever completes, so a client's connect attempt
- * ends in an {@link IOException} after its hello was caught.
+ * A loopback listener that records the first ClientHello of each connection (the whole TLS records
+ * carrying it) and hangs up: no handshake ever completes, so a client's connect attempt ends in an
+ * {@link IOException} after its hello was caught.
  */
 public final class HelloCatcher implements AutoCloseable {
   private static final Duration WAIT = Duration.ofSeconds(10);

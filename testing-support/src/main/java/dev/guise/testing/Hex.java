@@ -3,9 +3,8 @@ package dev.guise.testing;
 import java.util.HexFormat;
 
 /**
- * Hex for test data, meant to be imported statically: {@code hex("16 03 01")} gives bytes,
- * {@code hex(bytes)} gives text. Whitespace in the input is ignored, so dumps can be laid out
- * readably.
+ * Hex for test data, meant to be imported statically: {@code hex("16 03 01")} gives bytes, {@code
+ * hex(bytes)} gives text. Whitespace in the input is ignored, so dumps can be laid out readably.
  */
 public final class Hex {
   private Hex() {}

@@ -14,25 +14,25 @@ import javax.net.ssl.SSLParameters;
 import javax.net.ssl.SSLServerSocket;
 
 /**
- * A JDK TLS server on a loopback address, a real peer for the engines' tests: each connection
- * is handshaken, its HTTP/1.1 request head read, and answered with {@code 200} and a fixed body,
- * then closed. A client that rejects the certificate ends the handshake; that is expected in
- * those tests and the server goes on serving.
+ * A JDK TLS server on a loopback address, a real peer for the engines' tests: each connection is
+ * handshaken, its HTTP/1.1 request head read, and answered with {@code 200} and a fixed body, then
+ * closed. A client that rejects the certificate ends the handshake; that is expected in those tests
+ * and the server goes on serving.
  *
- * <p>It takes the JDK {@link SSLContext} holding its certificate (the testkit's
- * {@code IssuedCertificate.serverSslContext()}), so this module stays JDK-only.
+ * <p>It takes the JDK {@link SSLContext} holding its certificate (the testkit's {@code
+ * IssuedCertificate.serverSslContext()}), so this module stays JDK-only.
  */
 public final class JdkTlsServer implements AutoCloseable {
   private final SSLServerSocket server;
   private final byte[] body;
   // One thread per connection: a client that stalls must not hold up the next test's handshake.
-  private final ExecutorService executor = Executors.newThreadPerTaskExecutor(
-      Thread.ofPlatform().daemon().name("jdk-tls-server-", 0).factory());
+  private final ExecutorService executor =
+      Executors.newThreadPerTaskExecutor(
+          Thread.ofPlatform().daemon().name("jdk-tls-server-", 0).factory());
 
   private JdkTlsServer(Builder b) throws IOException {
     this.body = b.body.clone();
-    server = (SSLServerSocket) b.context.getServerSocketFactory()
-        .createServerSocket(0, 50, b.bind);
+    server = (SSLServerSocket) b.context.getServerSocketFactory().createServerSocket(0, 50, b.bind);
     if (b.protocols.length > 0) {
       server.setEnabledProtocols(b.protocols);
     }
@@ -86,8 +86,9 @@ public final class JdkTlsServer implements AutoCloseable {
         state = next ? state + 1 : b == '\r' ? 1 : 0;
       }
       OutputStream out = s.getOutputStream();
-      out.write(("HTTP/1.1 200 OK\r\nContent-Length: " + body.length
-          + "\r\nConnection: close\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+      out.write(
+          ("HTTP/1.1 200 OK\r\nContent-Length: " + body.length + "\r\nConnection: close\r\n\r\n")
+              .getBytes(StandardCharsets.US_ASCII));
       out.write(body);
       out.flush();
     } catch (IOException e) {

@@ -28,9 +28,8 @@ public final class OpenSslServer implements AutoCloseable {
   private final StringBuffer output = new StringBuffer();
 
   /**
-   * Starts s_server with the PEM files of a certificate chain and its key, plus
-   * {@code extraArgs} (e.g. {@code "-tls1_2"}, {@code "-groups", "P-256"}), and returns once it
-   * accepts connections.
+   * Starts s_server with the PEM files of a certificate chain and its key, plus {@code extraArgs}
+   * (e.g. {@code "-tls1_2"}, {@code "-groups", "P-256"}), and returns once it accepts connections.
    */
   public OpenSslServer(Path certificateChain, Path privateKey, String... extraArgs)
       throws IOException, InterruptedException {
@@ -40,9 +39,18 @@ public final class OpenSslServer implements AutoCloseable {
     try (ServerSocket probe = new ServerSocket(0, 1, loopback)) {
       port = probe.getLocalPort();
     }
-    List<String> command = new ArrayList<>(List.of(
-        "openssl", "s_server", "-accept", loopback.getHostAddress() + ":" + port,
-        "-cert", certificateChain.toString(), "-key", privateKey.toString(), "-www"));
+    List<String> command =
+        new ArrayList<>(
+            List.of(
+                "openssl",
+                "s_server",
+                "-accept",
+                loopback.getHostAddress() + ":" + port,
+                "-cert",
+                certificateChain.toString(),
+                "-key",
+                privateKey.toString(),
+                "-www"));
     command.addAll(List.of(extraArgs));
     try {
       process = new ProcessBuilder(command).redirectErrorStream(true).start();
@@ -58,8 +66,9 @@ public final class OpenSslServer implements AutoCloseable {
   }
 
   private void drain() {
-    try (BufferedReader r = new BufferedReader(
-        new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+    try (BufferedReader r =
+        new BufferedReader(
+            new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
       for (String line; (line = r.readLine()) != null; ) {
         output.append(line).append('\n');
       }
@@ -69,9 +78,9 @@ public final class OpenSslServer implements AutoCloseable {
   }
 
   /**
-   * Ready is when a TCP connection is accepted: s_server prints nothing when started with
-   * {@code -quiet}, so its output cannot tell. The probe's empty connection is an error s_server
-   * logs and survives.
+   * Ready is when a TCP connection is accepted: s_server prints nothing when started with {@code
+   * -quiet}, so its output cannot tell. The probe's empty connection is an error s_server logs and
+   * survives.
    */
   private void awaitListening(InetAddress loopback) throws InterruptedException {
     long deadline = System.nanoTime() + START.toNanos();

@@ -10,10 +10,10 @@ import java.util.List;
  * The reference captures of real clients (browsers/, browsers-http1/, sessions/, proxy/; see the
  * README.md beside them), read from this module's own resources.
  *
- * <p>Paths are relative to the captures' root, with {@code /} between folders, e.g.
- * {@code "browsers/chromium1-conn03.bin"}. The files are read through this class, which lives in
- * the same module as them: on the module path a module may always read its own resources, so
- * nothing needs to be opened, and on the class path the same call finds them on the class path.
+ * <p>Paths are relative to the captures' root, with {@code /} between folders, e.g. {@code
+ * "browsers/chromium1-conn03.bin"}. The files are read through this class, which lives in the same
+ * module as them: on the module path a module may always read its own resources, so nothing needs
+ * to be opened, and on the class path the same call finds them on the class path.
  */
 public final class ReferenceCaptures {
   private static final String ROOT = "reference/";
@@ -42,9 +42,9 @@ public final class ReferenceCaptures {
   }
 
   /**
-   * The files directly in {@code folder} (not in its subfolders) whose names end with
-   * {@code suffix}, as paths for {@link #bytes}, sorted. Fails when there are none: a test that
-   * iterates over captures must not pass by iterating over nothing.
+   * The files directly in {@code folder} (not in its subfolders) whose names end with {@code
+   * suffix}, as paths for {@link #bytes}, sorted. Fails when there are none: a test that iterates
+   * over captures must not pass by iterating over nothing.
    */
   public static List<String> list(String folder, String suffix) {
     String prefix = folder.endsWith("/") ? folder : folder + "/";

@@ -9,16 +9,17 @@ import java.io.InputStream;
 public final class TlsRecords {
   /** The largest plaintext record (2^14) plus the most expansion RFC 8446 allows a record. */
   private static final int MAX_RECORD = 16384 + 2048;
+
   /** A ClientHello spread over records longer than this is a broken peer, not a big hello. */
   private static final int MAX_HELLO = 1 << 17;
 
   private TlsRecords() {}
 
   /**
-   * Reads handshake records until they hold one whole handshake message (a client's first
-   * message, its ClientHello), and returns those records' bytes, headers included. A hello may
-   * span several records (a post-quantum key share makes it larger than one), so this reads on
-   * until the handshake message's own length is covered.
+   * Reads handshake records until they hold one whole handshake message (a client's first message,
+   * its ClientHello), and returns those records' bytes, headers included. A hello may span several
+   * records (a post-quantum key share makes it larger than one), so this reads on until the
+   * handshake message's own length is covered.
    */
   public static byte[] readClientHelloRecords(InputStream stream) throws IOException {
     DataInputStream in = new DataInputStream(stream);

@@ -20,7 +20,8 @@ class ReferenceCapturesTest {
       String json = ReferenceCaptures.text(hello.replace(".bin", ".json"));
       assertTrue(json.startsWith("{"), hello);
     }
-    assertEquals(List.of("sessions/chromium1/requests.json"),
+    assertEquals(
+        List.of("sessions/chromium1/requests.json"),
         ReferenceCaptures.list("sessions/chromium1", "requests.json"));
     assertEquals(4, ReferenceCaptures.list("browsers-http1", ".clienthello.bin").size());
     assertTrue(ReferenceCaptures.text("proxy/connect-heads.json").contains("CONNECT"));
@@ -29,11 +30,11 @@ class ReferenceCapturesTest {
 
   @Test
   void aMissingCaptureOrAnEmptyListingIsAnError() {
-    assertThrows(IllegalArgumentException.class,
-        () -> ReferenceCaptures.bytes("browsers/none.bin"));
+    assertThrows(
+        IllegalArgumentException.class, () -> ReferenceCaptures.bytes("browsers/none.bin"));
     assertThrows(IllegalArgumentException.class, () -> ReferenceCaptures.list("browsers", ".pcap"));
-    assertEquals("chromium1-conn03",
-        ReferenceCaptures.stem("browsers/chromium1-conn03.bin", ".bin"));
+    assertEquals(
+        "chromium1-conn03", ReferenceCaptures.stem("browsers/chromium1-conn03.bin", ".bin"));
   }
 
   @Test

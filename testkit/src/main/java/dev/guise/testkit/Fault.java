@@ -46,8 +46,8 @@ public record Fault(
     STALL,
     /**
      * HTTP/2: send GOAWAY whose last-stream-id excludes the matching stream, which is never
-     * processed, then close once earlier streams are done. HTTP/1.1: answer with {@code
-     * Connection: close} and close.
+     * processed, then close once earlier streams are done. HTTP/1.1: answer with {@code Connection:
+     * close} and close.
      */
     GOAWAY,
     /** Abort the handshake with a fatal {@code handshake_failure} alert after the ClientHello. */
@@ -114,7 +114,9 @@ public record Fault(
     return new Fault(Kind.TLS_ALERT, 0, -1, 0, null, 0, 0);
   }
 
-  /** Connections idle (no request in flight, none received) for longer than {@code idle} are closed. */
+  /**
+   * Connections idle (no request in flight, none received) for longer than {@code idle} are closed.
+   */
   public static Fault idleClose(Duration idle) {
     return new Fault(Kind.IDLE_CLOSE, 0, -1, 0, idle, 0, 0);
   }
@@ -126,7 +128,8 @@ public record Fault(
 
   /** This fault, applied only after {@code n} matching requests per address went through. */
   public Fault afterRequests(int n) {
-    return new Fault(kind, status, retryAfterSeconds, bytesBeforeReset, idleTimeout, n, maxInjections);
+    return new Fault(
+        kind, status, retryAfterSeconds, bytesBeforeReset, idleTimeout, n, maxInjections);
   }
 
   /** This fault, firing at most {@code n} times in total (TLS alerts: n connections). */
@@ -134,6 +137,7 @@ public record Fault(
     if (n < 1) {
       throw new IllegalArgumentException("times must be >= 1");
     }
-    return new Fault(kind, status, retryAfterSeconds, bytesBeforeReset, idleTimeout, afterRequests, n);
+    return new Fault(
+        kind, status, retryAfterSeconds, bytesBeforeReset, idleTimeout, afterRequests, n);
   }
 }

@@ -38,7 +38,9 @@ public record FaultScope(Optional<InetAddress> address, String pathPrefix) {
     return new FaultScope(Optional.of(address), prefix);
   }
 
-  /** Whether a request to {@code local} for {@code path} (null: a connection, no path) is in scope. */
+  /**
+   * Whether a request to {@code local} for {@code path} (null: a connection, no path) is in scope.
+   */
   public boolean matches(InetAddress local, String path) {
     if (address.isPresent() && !address.get().equals(local)) {
       return false;

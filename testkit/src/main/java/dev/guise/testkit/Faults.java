@@ -7,8 +7,8 @@ import java.util.Map;
  * The fault plan of one {@link TestServer}, changeable while it runs.
  *
  * <p>Rules are checked in the order they were added; the first that matches and fires decides.
- * Adding or removing a {@link Fault.Kind#REFUSE} rule binds or unbinds the listening sockets
- * before the call returns. Every injection is counted per kind, so tests can assert that what they
+ * Adding or removing a {@link Fault.Kind#REFUSE} rule binds or unbinds the listening sockets before
+ * the call returns. Every injection is counted per kind, so tests can assert that what they
  * provoked really happened.
  *
  * <p>Thread-safe.

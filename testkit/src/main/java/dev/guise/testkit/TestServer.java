@@ -20,11 +20,11 @@ import javax.net.ssl.SSLContext;
 import javax.net.ssl.TrustManagerFactory;
 
 /**
- * A loopback HTTPS server for tests that records what each client sent: the exact ClientHello
- * (JA3, JA3N, JA4, JA4_r), and for HTTP/2 every frame (SETTINGS, WINDOW_UPDATE, PRIORITY, HEADERS
- * in wire order, the Akamai fingerprint), for HTTP/1.1 the request line and header lines. It
- * listens on many loopback addresses at once, all on one port (on Linux all of 127.0.0.0/8 is
- * local), speaks HTTP/1.1 and HTTP/2 (chosen by ALPN), and injects {@linkplain Faults faults}.
+ * A loopback HTTPS server for tests that records what each client sent: the exact ClientHello (JA3,
+ * JA3N, JA4, JA4_r), and for HTTP/2 every frame (SETTINGS, WINDOW_UPDATE, PRIORITY, HEADERS in wire
+ * order, the Akamai fingerprint), for HTTP/1.1 the request line and header lines. It listens on
+ * many loopback addresses at once, all on one port (on Linux all of 127.0.0.0/8 is local), speaks
+ * HTTP/1.1 and HTTP/2 (chosen by ALPN), and injects {@linkplain Faults faults}.
  *
  * <pre>{@code
  * try (TestServer server = TestServer.builder().loopbackAddresses(3).build().start()) {
@@ -36,10 +36,10 @@ import javax.net.ssl.TrustManagerFactory;
  * }</pre>
  *
  * <p><b>Certificate.</b> Unless one is given, the server gets a certificate from its own {@link
- * TestCertificateAuthority} for its host names and every listening address as an IP SAN, so
- * clients verify it normally (trust {@link #certificateAuthority()} or use {@link
- * #clientSslContext()}); tests never turn verification off. For wrong-host, expired or self-signed
- * variants pass {@link Builder#certificate(IssuedCertificate)}.
+ * TestCertificateAuthority} for its host names and every listening address as an IP SAN, so clients
+ * verify it normally (trust {@link #certificateAuthority()} or use {@link #clientSslContext()});
+ * tests never turn verification off. For wrong-host, expired or self-signed variants pass {@link
+ * Builder#certificate(IssuedCertificate)}.
  *
  * <p><b>Default routes</b> are those of {@link RequestHandler#defaults()}. {@code /fingerprint}
  * answers this JSON (every key always present; {@code null} where unknown):
@@ -71,8 +71,8 @@ import javax.net.ssl.TrustManagerFactory;
  * server configured for {@code h2} only never falls back to HTTP/1.1). Either refusal is recorded
  * as the connection's {@link ConnectionRecord#failure() failure}, after its ClientHello.
  *
- * <p><b>Lifecycle.</b> {@link #start()} binds every address; {@link #down()} and {@link #up()}
- * take the whole server away and back on the same addresses and port (counted as {@link
+ * <p><b>Lifecycle.</b> {@link #start()} binds every address; {@link #down()} and {@link #up()} take
+ * the whole server away and back on the same addresses and port (counted as {@link
  * Fault.Kind#DOWN}); {@link #close()} closes every socket and joins every thread the server
  * started, within a few seconds. Connection records and counters survive down/up.
  *
@@ -234,8 +234,8 @@ public final class TestServer implements AutoCloseable {
    * server_ip}, {@code server_port}). The request fields ({@code method}, {@code path}, HTTP/2
    * {@code stream_id} and {@code headers}) describe the connection's latest recorded request and
    * are {@code null} (headers empty) before it has one; {@code http_version} is {@code null} when
-   * no protocol was agreed, and then the document has an {@code http1} part with nulls. A
-   * snapshot: call again for what arrived since.
+   * no protocol was agreed, and then the document has an {@code http1} part with nulls. A snapshot:
+   * call again for what arrived since.
    */
   public static String fingerprintJson(ConnectionRecord connection) {
     return FingerprintJson.fingerprint(Objects.requireNonNull(connection, "connection"));
@@ -281,9 +281,9 @@ public final class TestServer implements AutoCloseable {
   /**
    * Configures a {@link TestServer}. Defaults: one address (127.0.1.1), a free port, host name
    * {@code localhost}, a fresh certificate authority, ALPN {@code h2, http/1.1}, the default
-   * routes, HTTP/2 settings MAX_CONCURRENT_STREAMS 100 / INITIAL_WINDOW_SIZE 65535 /
-   * MAX_FRAME_SIZE 16384, 64 KiB heads, 16 MiB bodies, 10 s handshake timeout, 2 min read timeout.
-   * Not thread-safe.
+   * routes, HTTP/2 settings MAX_CONCURRENT_STREAMS 100 / INITIAL_WINDOW_SIZE 65535 / MAX_FRAME_SIZE
+   * 16384, 64 KiB heads, 16 MiB bodies, 10 s handshake timeout, 2 min read timeout. Not
+   * thread-safe.
    */
   public static final class Builder {
     private List<InetAddress> addresses = TestServer.loopbackAddresses(1);

@@ -25,12 +25,14 @@ class AlpnTest {
       SSLException e = assertThrows(SSLException.class, s::startHandshake);
       assertTrue(String.valueOf(e.getMessage()).contains("no_application_protocol"), e.toString());
     }
-    Clients.await("refused connection closed", () -> server.connections().size() > before
-        && server.connections().get(before).closed());
+    Clients.await(
+        "refused connection closed",
+        () -> server.connections().size() > before && server.connections().get(before).closed());
     ConnectionRecord record = server.connections().get(before);
     // Refused after the ClientHello was recorded, before any protocol was spoken.
     assertEquals(List.of(alpn), record.clientHello().orElseThrow().alpn());
-    assertTrue(record.failure().orElseThrow().contains("no_application_protocol"),
+    assertTrue(
+        record.failure().orElseThrow().contains("no_application_protocol"),
         record.failure().toString());
     assertEquals(Optional.empty(), record.protocol());
     assertTrue(record.requests().isEmpty());
@@ -81,9 +83,10 @@ class AlpnTest {
         SSLSocket s = Clients.tlsSocket(server, server.addresses().get(0))) {
       s.startHandshake();
       assertEquals("", s.getApplicationProtocol());
-      s.getOutputStream().write(
-          "GET /status/204 HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n".getBytes(
-              StandardCharsets.US_ASCII));
+      s.getOutputStream()
+          .write(
+              "GET /status/204 HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"
+                  .getBytes(StandardCharsets.US_ASCII));
       s.getOutputStream().flush();
       String response = new String(s.getInputStream().readAllBytes(), StandardCharsets.ISO_8859_1);
       assertTrue(response.startsWith("HTTP/1.1 204 "), response);

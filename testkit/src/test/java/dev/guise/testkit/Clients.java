@@ -41,8 +41,8 @@ final class Clients {
   static SSLSocket tlsSocket(TestServer server, InetAddress address, String... alpn)
       throws IOException {
     SSLSocket s =
-        (SSLSocket) server.clientSslContext().getSocketFactory()
-            .createSocket(address, server.port());
+        (SSLSocket)
+            server.clientSslContext().getSocketFactory().createSocket(address, server.port());
     s.setSoTimeout(10_000);
     SSLParameters params = s.getSSLParameters();
     params.setEndpointIdentificationAlgorithm("HTTPS");

@@ -19,9 +19,9 @@ import java.util.List;
 import javax.net.ssl.SSLHandshakeException;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
-import org.junit.jupiter.api.Test;
 
 class FaultInjectionTest {
   private TestServer server;
@@ -56,7 +56,8 @@ class FaultInjectionTest {
   @ParameterizedTest
   @EnumSource(Version.class)
   void forbiddenAfterNRequestsToOneAddressOnly(Version v) throws Exception {
-    FaultRule rule = server.faults().add(FaultScope.address(a1), Fault.status(403).afterRequests(2));
+    FaultRule rule =
+        server.faults().add(FaultScope.address(a1), Fault.status(403).afterRequests(2));
     HttpClient client = Clients.client(server, v.version);
     List<Integer> statuses = new ArrayList<>();
     for (int i = 0; i < 4; i++) {
@@ -114,7 +115,8 @@ class FaultInjectionTest {
     HttpRequest request =
         HttpRequest.newBuilder(server.uri(a1, "/stall")).timeout(Duration.ofMillis(300)).build();
     assertThrows(
-        HttpTimeoutException.class, () -> client.send(request, HttpResponse.BodyHandlers.ofString()));
+        HttpTimeoutException.class,
+        () -> client.send(request, HttpResponse.BodyHandlers.ofString()));
     assertEquals(1, server.faults().injected(Fault.Kind.STALL));
     // stop() (in tearDown) must end the stalled exchange and its thread.
   }
@@ -155,8 +157,7 @@ class FaultInjectionTest {
   void tlsAlertAbortsTheHandshakeAfterTheClientHelloWasRecorded() throws Exception {
     server.faults().add(FaultScope.address(a2), Fault.tlsAlert());
     HttpClient client = Clients.client(server, HttpClient.Version.HTTP_2);
-    IOException e =
-        assertThrows(IOException.class, () -> Clients.get(client, server.uri(a2, "/")));
+    IOException e = assertThrows(IOException.class, () -> Clients.get(client, server.uri(a2, "/")));
     assertTrue(
         e instanceof SSLHandshakeException || e.getCause() instanceof SSLHandshakeException,
         e.toString());

@@ -103,20 +103,35 @@ class FingerprintEchoTest {
         assertTrue(sent.get(i).name().startsWith(":"), "pseudo-headers come first: " + sent);
       }
       assertTrue(echoed.contains(List.of(":method", "GET")), echoed.toString());
-      assertTrue(sent.stream()
-          .anyMatch(h -> h.name().equals(":path") && h.value().equals("/fingerprint/x?y=1")));
+      assertTrue(
+          sent.stream()
+              .anyMatch(h -> h.name().equals(":path") && h.value().equals("/fingerprint/x?y=1")));
       assertEquals(1, JsonTree.at(json, "http2.first_headers.stream_id"));
       assertEquals(1, server.connectionsAccepted(address));
 
       // The same document from the record alone, with the address the connection arrived on.
       Object fromRecord = JsonTree.parse(TestServer.fingerprintJson(record));
       assertEquals(address.getHostAddress(), JsonTree.at(fromRecord, "server_ip"));
-      assertEquals(record.localAddress().getPort(),
+      assertEquals(
+          record.localAddress().getPort(),
           ((Number) JsonTree.at(fromRecord, "server_port")).intValue());
       assertEquals(server.port(), JsonTree.at(fromRecord, "server_port"));
-      for (String key : List.of("ip", "port", "connection_id", "http_version", "method", "path",
-          "tls.ja4", "tls.ja3_hash", "tls.client_hello_hex", "http2.akamai_fingerprint",
-          "http2.stream_id", "http2.headers", "http2.settings", "http2.first_headers")) {
+      for (String key :
+          List.of(
+              "ip",
+              "port",
+              "connection_id",
+              "http_version",
+              "method",
+              "path",
+              "tls.ja4",
+              "tls.ja3_hash",
+              "tls.client_hello_hex",
+              "http2.akamai_fingerprint",
+              "http2.stream_id",
+              "http2.headers",
+              "http2.settings",
+              "http2.first_headers")) {
         assertEquals(JsonTree.at(json, key), JsonTree.at(fromRecord, key), key);
       }
     }
@@ -149,7 +164,12 @@ class FingerprintEchoTest {
               pseudo.add(field.substring(1, 2));
             }
           }
-          return settings + "|" + window + "|" + (priorities.isEmpty() ? "0" : "?") + "|"
+          return settings
+              + "|"
+              + window
+              + "|"
+              + (priorities.isEmpty() ? "0" : "?")
+              + "|"
               + String.join(",", pseudo);
         }
         default -> {}
@@ -177,7 +197,8 @@ class FingerprintEchoTest {
     assertEquals(hello.alpn(), JsonTree.at(json, "tls.alpn_offered"));
     // The JDK client in HTTP/1.1 mode may offer no ALPN at all; then none is negotiated.
     assertEquals(hello.alpn().isEmpty() ? null : "http/1.1", JsonTree.at(json, "tls.alpn"));
-    assertEquals(Ja4.of(ClientHello.parse(record.clientHelloBytes().orElseThrow())).ja4(),
+    assertEquals(
+        Ja4.of(ClientHello.parse(record.clientHelloBytes().orElseThrow())).ja4(),
         JsonTree.at(json, "tls.ja4"));
     List<Header> sent = record.requests().get(0).headers();
     List<Object> echoed = JsonTree.array(JsonTree.at(json, "http1.headers"));
@@ -189,8 +210,16 @@ class FingerprintEchoTest {
 
     Object fromRecord = JsonTree.parse(TestServer.fingerprintJson(record));
     assertEquals(address.getHostAddress(), JsonTree.at(fromRecord, "server_ip"));
-    for (String key : List.of("server_port", "connection_id", "http_version", "method", "path",
-        "tls.ja4", "http1.request_line", "http1.headers")) {
+    for (String key :
+        List.of(
+            "server_port",
+            "connection_id",
+            "http_version",
+            "method",
+            "path",
+            "tls.ja4",
+            "http1.request_line",
+            "http1.headers")) {
       assertEquals(JsonTree.at(json, key), JsonTree.at(fromRecord, key), key);
     }
     assertEquals("GET", JsonTree.at(fromRecord, "method"));
@@ -212,9 +241,15 @@ class FingerprintEchoTest {
     String host = "fp.guise.test";
     Process curl =
         new ProcessBuilder(
-                "/usr/bin/curl", "-sS", "--http2", "--max-time", "10",
-                "--resolve", host + ":" + server.port() + ":" + address.getHostAddress(),
-                "--cacert", caPem.toString(),
+                "/usr/bin/curl",
+                "-sS",
+                "--http2",
+                "--max-time",
+                "10",
+                "--resolve",
+                host + ":" + server.port() + ":" + address.getHostAddress(),
+                "--cacert",
+                caPem.toString(),
                 "https://" + host + ":" + server.port() + "/fingerprint")
             .redirectErrorStream(true)
             .start();
@@ -226,10 +261,11 @@ class FingerprintEchoTest {
     assertEquals("t13d3112h2_e8f1e7e78f70_b26ce05bbdd6", JsonTree.at(json, "tls.ja4"));
     assertEquals(JsonTree.at(capture, "fingerprints.ja4_r"), JsonTree.at(json, "tls.ja4_r"));
     assertEquals(JsonTree.at(capture, "fingerprints.ja3_hash"), JsonTree.at(json, "tls.ja3_hash"));
-    assertEquals(JsonTree.at(capture, "http2.akamai_fingerprint"),
+    assertEquals(
+        JsonTree.at(capture, "http2.akamai_fingerprint"),
         JsonTree.at(json, "http2.akamai_fingerprint"));
-    assertEquals("3:100;4:33554432;2:0|33488897|0|m,p,s,a",
-        JsonTree.at(json, "http2.akamai_fingerprint"));
+    assertEquals(
+        "3:100;4:33554432;2:0|33488897|0|m,p,s,a", JsonTree.at(json, "http2.akamai_fingerprint"));
     assertEquals(host, JsonTree.at(json, "tls.sni"));
     ConnectionRecord record = server.connections(address).get(0);
     assertFalse(record.http2Frames().isEmpty());

@@ -23,8 +23,8 @@ import org.junit.jupiter.api.Test;
  */
 class Http2FrameLogTest {
 
-  private static void frame(ByteArrayOutputStream wire, int type, int flags, int streamId,
-      String payloadHex) {
+  private static void frame(
+      ByteArrayOutputStream wire, int type, int flags, int streamId, String payloadHex) {
     byte[] payload = HexFormat.of().parseHex(payloadHex);
     wire.write(payload.length >>> 16);
     wire.write(payload.length >>> 8);
@@ -75,10 +75,10 @@ class Http2FrameLogTest {
       ConnectionRecord record = server.connections(address).get(0);
       List<Http2FrameRecord> frames = record.http2Frames();
       assertEquals(7, frames.size(), frames.toString());
-      assertEquals(new Http2FrameRecord(4, "SETTINGS", 0x02, 0, 12, "1:65536;3:100"),
-          frames.get(0));
-      assertEquals(new Http2FrameRecord(8, "WINDOW_UPDATE", 0, 0, 4, "increment=1000"),
-          frames.get(1));
+      assertEquals(
+          new Http2FrameRecord(4, "SETTINGS", 0x02, 0, 12, "1:65536;3:100"), frames.get(0));
+      assertEquals(
+          new Http2FrameRecord(8, "WINDOW_UPDATE", 0, 0, 4, "increment=1000"), frames.get(1));
       assertEquals(
           new Http2FrameRecord(2, "PRIORITY", 0, 3, 5, "exclusive=1;depends_on=0;weight=201"),
           frames.get(2));
@@ -88,14 +88,14 @@ class Http2FrameLogTest {
       assertEquals(
           new Http2FrameRecord(1, "HEADERS", 0x29, 1, 11, "priority=0:0:256;headers=" + request),
           frames.get(5));
-      assertEquals(new Http2FrameRecord(9, "CONTINUATION", 0x14, 1, block.length - 3, ""),
-          frames.get(6));
+      assertEquals(
+          new Http2FrameRecord(9, "CONTINUATION", 0x14, 1, block.length - 3, ""), frames.get(6));
 
       assertEquals(request, record.requests().get(0).headers());
       assertEquals(0x29, record.http2FirstHeaders().orElseThrow().flags());
       assertEquals(256, record.http2FirstHeaders().orElseThrow().priority().orElseThrow().weight());
-      assertEquals("1:65536;3:100|1000|3:1:0:201|m,p,s,a",
-          record.akamaiFingerprint().orElseThrow().value());
+      assertEquals(
+          "1:65536;3:100|1000|3:1:0:201|m,p,s,a", record.akamaiFingerprint().orElseThrow().value());
 
       // The echo carries the same log, and the address the connection arrived on.
       Object json = JsonTree.parse(body);

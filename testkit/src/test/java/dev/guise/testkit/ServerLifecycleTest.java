@@ -67,8 +67,8 @@ class ServerLifecycleTest {
       // Not more than before (other tests' clients may close descriptors meanwhile); 150
       // listeners and 150 connections left open would show up many times over.
       int fdsAfter = Clients.openFileDescriptors();
-      assertTrue(fdsAfter <= fdsBefore, "file descriptors leaked: " + fdsBefore
-          + " -> " + fdsAfter);
+      assertTrue(
+          fdsAfter <= fdsBefore, "file descriptors leaked: " + fdsBefore + " -> " + fdsAfter);
     }
   }
 
@@ -82,7 +82,8 @@ class ServerLifecycleTest {
     for (String path : List.of("/stall", "/slow/60000")) {
       for (HttpClient c : List.of(h1, h2)) {
         pending.add(
-            c.sendAsync(HttpRequest.newBuilder(server.uri(path)).build(),
+            c.sendAsync(
+                HttpRequest.newBuilder(server.uri(path)).build(),
                 HttpResponse.BodyHandlers.ofString()));
       }
     }
@@ -183,13 +184,17 @@ class ServerLifecycleTest {
   @Test
   void rawHttp1OverTlsWithPipelinedRequestsAndConnectionClose() throws Exception {
     try (TestServer server = TestServer.builder().build().start()) {
-      try (Socket s = server.clientSslContext().getSocketFactory()
-          .createSocket(server.addresses().get(0), server.port())) {
+      try (Socket s =
+          server
+              .clientSslContext()
+              .getSocketFactory()
+              .createSocket(server.addresses().get(0), server.port())) {
         s.setSoTimeout(10_000);
         OutputStream out = s.getOutputStream();
-        out.write(("GET /status/204 HTTP/1.1\r\nHost: x\r\nX-First: 1\r\n\r\n"
-            + "GET /bytes/5 HTTP/1.1\r\nhost: x\r\nConnection: close\r\n\r\n")
-            .getBytes(StandardCharsets.US_ASCII));
+        out.write(
+            ("GET /status/204 HTTP/1.1\r\nHost: x\r\nX-First: 1\r\n\r\n"
+                    + "GET /bytes/5 HTTP/1.1\r\nhost: x\r\nConnection: close\r\n\r\n")
+                .getBytes(StandardCharsets.US_ASCII));
         out.flush();
         InputStream in = s.getInputStream();
         String all = new String(in.readAllBytes(), StandardCharsets.ISO_8859_1);
@@ -212,12 +217,16 @@ class ServerLifecycleTest {
         {"GET /a HTTP/1.1 extra\r\nHost: x\r\n\r\n", "HTTP/1.1 400 "},
         {"GET / HTTP/1.1\r\nHost: x\r\nX-Big: " + "a".repeat(300) + "\r\n\r\n", "HTTP/1.1 431 "},
         {"POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 11\r\n\r\nhello world", "HTTP/1.1 413 "},
-        {"POST / HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n6\r\nhello " +
-            "\r\n5\r\nworld\r\n0\r\n\r\n",
-            "HTTP/1.1 413 "},
-        {"POST / HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\nContent-Length: " +
-            "3\r\n\r\n0\r\n\r\n",
-            "HTTP/1.1 400 "},
+        {
+          "POST / HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n6\r\nhello "
+              + "\r\n5\r\nworld\r\n0\r\n\r\n",
+          "HTTP/1.1 413 "
+        },
+        {
+          "POST / HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\nContent-Length: "
+              + "3\r\n\r\n0\r\n\r\n",
+          "HTTP/1.1 400 "
+        },
       };
       for (String[] c : cases) {
         try (Socket s = Clients.tlsSocket(server, server.addresses().get(0))) {
@@ -231,11 +240,12 @@ class ServerLifecycleTest {
       }
       // Within the limits, a chunked body with trailers arrives whole and keep-alive goes on.
       try (Socket s = Clients.tlsSocket(server, server.addresses().get(0))) {
-        s.getOutputStream().write(
-            ("POST /status/201 HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n"
-            + "4\r\nabcd\r\n0\r\nX-Trailer: 1\r\n\r\n"
-            + "GET /bytes/3 HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
-                .getBytes(StandardCharsets.US_ASCII));
+        s.getOutputStream()
+            .write(
+                ("POST /status/201 HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n"
+                        + "4\r\nabcd\r\n0\r\nX-Trailer: 1\r\n\r\n"
+                        + "GET /bytes/3 HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+                    .getBytes(StandardCharsets.US_ASCII));
         s.getOutputStream().flush();
         String all = new String(s.getInputStream().readAllBytes(), StandardCharsets.ISO_8859_1);
         assertTrue(all.startsWith("HTTP/1.1 201 Created\r\n"), all);
@@ -262,11 +272,12 @@ class ServerLifecycleTest {
   @Test
   void expiredCertificateIsRejectedByAVerifyingClient() throws Exception {
     var ca = TestCertificateAuthority.create("Expired Root");
-    try (TestServer server = TestServer.builder()
-        .certificateAuthority(ca)
-        .certificate(ca.issueExpired("127.0.1.1"))
-        .build()
-        .start()) {
+    try (TestServer server =
+        TestServer.builder()
+            .certificateAuthority(ca)
+            .certificate(ca.issueExpired("127.0.1.1"))
+            .build()
+            .start()) {
       HttpClient client = Clients.client(server, HttpClient.Version.HTTP_2);
       assertThrows(IOException.class, () -> Clients.get(client, server.uri("/")));
       assertTrue(server.connections().get(0).ja4().isPresent());

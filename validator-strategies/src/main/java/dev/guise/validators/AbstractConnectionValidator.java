@@ -14,16 +14,16 @@ import java.time.Duration;
 import java.util.Objects;
 
 /**
- * The part every validator shares: a closed connection is unhealthy without any I/O, the time
- * taken is measured, and exceptions become unhealthy results with a reason instead of escaping.
+ * The part every validator shares: a closed connection is unhealthy without any I/O, the time taken
+ * is measured, and exceptions become unhealthy results with a reason instead of escaping.
  * Subclasses give their name to the constructor and implement {@link #check}.
  */
 public abstract class AbstractConnectionValidator implements ConnectionValidator {
   private final String name;
 
   /**
-   * A validator called {@code name}, the stable name configuration picks it by, such as
-   * {@code head-path}.
+   * A validator called {@code name}, the stable name configuration picks it by, such as {@code
+   * head-path}.
    */
   protected AbstractConnectionValidator(String name) {
     this.name = Objects.requireNonNull(name, "name");
@@ -38,8 +38,10 @@ public abstract class AbstractConnectionValidator implements ConnectionValidator
   public final ValidationResult validate(ValidationTarget target, Duration timeout) {
     long start = System.nanoTime();
     if (!appliesTo(target.protocol())) {
-      return ValidationResult.unhealthy(Reason.NOT_APPLICABLE,
-          "'" + name() + "' does not apply to " + target.protocol(), elapsed(start));
+      return ValidationResult.unhealthy(
+          Reason.NOT_APPLICABLE,
+          "'" + name() + "' does not apply to " + target.protocol(),
+          elapsed(start));
     }
     if (!target.isOpen()) {
       return ValidationResult.unhealthy(Reason.CLOSED, "connection is closed", elapsed(start));
@@ -50,8 +52,8 @@ public abstract class AbstractConnectionValidator implements ConnectionValidator
           ? ValidationResult.ok(v.detail(), elapsed(start))
           : ValidationResult.unhealthy(v.reason(), v.detail(), elapsed(start));
     } catch (SocketTimeoutException e) {
-      return ValidationResult.unhealthy(Reason.TIMEOUT,
-          "no answer within " + timeout.toMillis() + " ms", elapsed(start));
+      return ValidationResult.unhealthy(
+          Reason.TIMEOUT, "no answer within " + timeout.toMillis() + " ms", elapsed(start));
     } catch (ClassifiedIOException e) {
       return ValidationResult.unhealthy(reasonFor(e.kind()), e.getMessage(), elapsed(start));
     } catch (InterruptedIOException e) {

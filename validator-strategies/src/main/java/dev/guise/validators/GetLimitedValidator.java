@@ -12,8 +12,8 @@ import java.util.Map;
 /**
  * {@code get-limited}: a GET to a path reading at most {@code max-body} bytes of the body (the rest
  * is discarded by the connection, or the connection is closed when that is cheaper, as HTTP
- * allows); healthy when the status is accepted. Options: {@code path} (default {@code /}),
- * {@code max-body} (bytes, default 16384), {@code status} (default {@code 200-399}).
+ * allows); healthy when the status is accepted. Options: {@code path} (default {@code /}), {@code
+ * max-body} (bytes, default 16384), {@code status} (default {@code 200-399}).
  */
 public final class GetLimitedValidator extends AbstractConnectionValidator {
   public static final String NAME = "get-limited";
@@ -39,14 +39,18 @@ public final class GetLimitedValidator extends AbstractConnectionValidator {
   @Override
   protected Verdict check(ValidationTarget target, Duration timeout) throws IOException {
     ProbeResponse r = target.exchange(ProbeRequest.get(path, maxBody), timeout);
-    return HttpProbes.judge(r, accepted,
+    return HttpProbes.judge(
+        r,
+        accepted,
         "GET " + path + (r.bodyTruncated() ? " (body capped at " + maxBody + " bytes)" : ""));
   }
 
   @Override
   public ConnectionValidator withOptions(Map<String, String> options) {
     ProviderOptions o = ProviderOptions.read(NAME, options, "path", "max-body", "status");
-    return new GetLimitedValidator(HttpProbes.pathOption(o, path),
-        o.getInt("max-body", maxBody, 0, Integer.MAX_VALUE), HttpProbes.statusOption(o, accepted));
+    return new GetLimitedValidator(
+        HttpProbes.pathOption(o, path),
+        o.getInt("max-body", maxBody, 0, Integer.MAX_VALUE),
+        HttpProbes.statusOption(o, accepted));
   }
 }

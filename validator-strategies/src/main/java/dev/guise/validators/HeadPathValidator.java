@@ -10,8 +10,8 @@ import java.util.Map;
 
 /**
  * {@code head-path}: a HEAD request to a path on the connection's host; healthy when the status is
- * in the accepted range. Options: {@code path} (default {@code /}), {@code status} (default
- * {@code 200-399}). Immutable and thread-safe.
+ * in the accepted range. Options: {@code path} (default {@code /}), {@code status} (default {@code
+ * 200-399}). Immutable and thread-safe.
  */
 public final class HeadPathValidator extends AbstractConnectionValidator {
   public static final String NAME = "head-path";

@@ -6,9 +6,9 @@ import dev.guise.api.spi.ProviderOptions;
 import dev.guise.validators.AbstractConnectionValidator.Verdict;
 
 /**
- * What the validators that send a request ({@code head-path}, {@code full-url},
- * {@code get-limited}) share: the {@code path} and {@code status} options and the judging of the
- * answer, written once so that the three read and report them alike.
+ * What the validators that send a request ({@code head-path}, {@code full-url}, {@code
+ * get-limited}) share: the {@code path} and {@code status} options and the judging of the answer,
+ * written once so that the three read and report them alike.
  */
 final class HttpProbes {
   static final String PATH_SYNTAX = "a path starting with '/', such as /health";

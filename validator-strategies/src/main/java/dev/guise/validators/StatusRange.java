@@ -4,8 +4,8 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Accepted response statuses: ranges and single codes separated by {@code |}, such as
- * {@code 200-399} (the default) or {@code 200-299|304}.
+ * Accepted response statuses: ranges and single codes separated by {@code |}, such as {@code
+ * 200-399} (the default) or {@code 200-299|304}.
  */
 public record StatusRange(List<int[]> ranges, String text) {
   public static final StatusRange DEFAULT = parse("200-399");

@@ -24,8 +24,13 @@ public final class TlsAliveValidator extends AbstractConnectionValidator {
     }
     Duration age = Duration.between(target.openedAt(), target.now());
     if (age.compareTo(target.maxLifetime()) >= 0) {
-      return Verdict.unhealthy(Reason.CLOSED, "past its maximum lifetime (" + age.toSeconds()
-          + " s old, limit " + target.maxLifetime().toSeconds() + " s)");
+      return Verdict.unhealthy(
+          Reason.CLOSED,
+          "past its maximum lifetime ("
+              + age.toSeconds()
+              + " s old, limit "
+              + target.maxLifetime().toSeconds()
+              + " s)");
     }
     return Verdict.ok("open, idle, " + age.toSeconds() + " s old");
   }

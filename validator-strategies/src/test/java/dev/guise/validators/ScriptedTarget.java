@@ -48,8 +48,14 @@ final class ScriptedTarget implements ValidationTarget {
 
   @Override
   public NegotiatedTls tls() {
-    return new NegotiatedTls("TLSv1.3", "TLS_AES_128_GCM_SHA256", Optional.of(protocol.alpn()),
-        Optional.empty(), List.of(), "jdk-default", Fidelity.NONE);
+    return new NegotiatedTls(
+        "TLSv1.3",
+        "TLS_AES_128_GCM_SHA256",
+        Optional.of(protocol.alpn()),
+        Optional.empty(),
+        List.of(),
+        "jdk-default",
+        Fidelity.NONE);
   }
 
   @Override

@@ -28,9 +28,12 @@ class ValidatorContractTest {
   private static final Duration TIMEOUT = Duration.ofSeconds(2);
 
   static Stream<ConnectionValidator> all() {
-    return Stream.of(new HeadPathValidator(),
+    return Stream.of(
+        new HeadPathValidator(),
         new FullUrlValidator(URI.create("https://example.test/"), StatusRange.DEFAULT),
-        new GetLimitedValidator(), new H2PingValidator(), new TlsAliveValidator());
+        new GetLimitedValidator(),
+        new H2PingValidator(),
+        new TlsAliveValidator());
   }
 
   @ParameterizedTest
@@ -55,9 +58,10 @@ class ValidatorContractTest {
   @MethodSource("all")
   void timeoutsAreReportedNotThrown(ConnectionValidator v) {
     var t = new ScriptedTarget();
-    t.answer = (req, timeout) -> {
-      throw new SocketTimeoutException("Read timed out");
-    };
+    t.answer =
+        (req, timeout) -> {
+          throw new SocketTimeoutException("Read timed out");
+        };
     t.pingFailure = new SocketTimeoutException("Read timed out");
     ValidationResult r = v.validate(t, TIMEOUT);
     if (v instanceof TlsAliveValidator) {
@@ -93,7 +97,8 @@ class ValidatorContractTest {
     var v = Providers.connectionValidator("full-url:url=https://other.test/ping");
     var r = v.validate(t, TIMEOUT);
     assertEquals(Reason.ERROR, r.reason());
-    assertTrue(r.detail().contains("configuration error") && r.detail().contains("other.test"),
+    assertTrue(
+        r.detail().contains("configuration error") && r.detail().contains("other.test"),
         r.detail());
     assertTrue(t.sent.isEmpty(), "nothing is sent to check another host");
     var same = Providers.connectionValidator("full-url:url=https://example.test/ping?x=1");
@@ -131,34 +136,50 @@ class ValidatorContractTest {
 
   @Test
   void unknownOptionsAreRejectedByName() {
-    var e = assertThrows(IllegalArgumentException.class,
-        () -> Providers.connectionValidator("head-path:paht=/x"));
+    var e =
+        assertThrows(
+            IllegalArgumentException.class,
+            () -> Providers.connectionValidator("head-path:paht=/x"));
     assertTrue(e.getMessage().contains("paht") && e.getMessage().contains("path"), e.getMessage());
   }
 
   @Test
   void badOptionValuesNameTheValidatorTheOptionAndWhatIsAccepted() {
-    var body = assertThrows(InvalidOptionException.class,
-        () -> Providers.connectionValidator("get-limited:max-body=-1"));
-    assertEquals("'get-limited' option 'max-body' = '-1' is not valid; expected a whole number "
-        + "of at least 0", body.getMessage());
-    var status = assertThrows(InvalidOptionException.class,
-        () -> Providers.connectionValidator("head-path:status=2xx"));
+    var body =
+        assertThrows(
+            InvalidOptionException.class,
+            () -> Providers.connectionValidator("get-limited:max-body=-1"));
+    assertEquals(
+        "'get-limited' option 'max-body' = '-1' is not valid; expected a whole number "
+            + "of at least 0",
+        body.getMessage());
+    var status =
+        assertThrows(
+            InvalidOptionException.class,
+            () -> Providers.connectionValidator("head-path:status=2xx"));
     assertEquals("status", status.option());
     assertTrue(status.getMessage().contains("200-299|304"), status.getMessage());
-    var path = assertThrows(InvalidOptionException.class,
-        () -> Providers.connectionValidator("get-limited:path=health"));
+    var path =
+        assertThrows(
+            InvalidOptionException.class,
+            () -> Providers.connectionValidator("get-limited:path=health"));
     assertEquals("path", path.option());
     assertTrue(path.getMessage().contains("starting with '/'"), path.getMessage());
-    var noUrl = assertThrows(InvalidOptionException.class,
-        () -> Providers.connectionValidator("full-url:status=200"));
+    var noUrl =
+        assertThrows(
+            InvalidOptionException.class,
+            () -> Providers.connectionValidator("full-url:status=200"));
     assertEquals(Problem.MISSING_OPTION, noUrl.problem());
-    var plain = assertThrows(InvalidOptionException.class,
-        () -> Providers.connectionValidator("full-url:url=http://example.test/"));
+    var plain =
+        assertThrows(
+            InvalidOptionException.class,
+            () -> Providers.connectionValidator("full-url:url=http://example.test/"));
     assertEquals(Problem.BAD_VALUE, plain.problem());
     assertTrue(plain.getMessage().contains("https"), plain.getMessage());
-    var none = assertThrows(InvalidOptionException.class,
-        () -> Providers.connectionValidator("h2-ping:timeout=1s"));
+    var none =
+        assertThrows(
+            InvalidOptionException.class,
+            () -> Providers.connectionValidator("h2-ping:timeout=1s"));
     assertEquals("'h2-ping' has no option 'timeout'; it takes no options", none.getMessage());
   }
 
@@ -166,8 +187,9 @@ class ValidatorContractTest {
   void aConfiguredFullUrlKeepsItsUrlWhenOnlyTheStatusChanges() {
     var t = new ScriptedTarget();
     t.answer = (req, timeout) -> new ProbeResponse(503, List.of(), new byte[0], false);
-    var v = new FullUrlValidator(URI.create("https://example.test/up"), StatusRange.DEFAULT)
-        .withOptions(Map.of("status", "500-599"));
+    var v =
+        new FullUrlValidator(URI.create("https://example.test/up"), StatusRange.DEFAULT)
+            .withOptions(Map.of("status", "500-599"));
     assertTrue(v.validate(t, TIMEOUT).healthy());
     assertEquals("/up", t.sent.get(0).path());
   }

@@ -12,7 +12,8 @@ class ValidatorsDiscoveryTest {
   @Test
   void allFiveAreFoundOnThisPath() {
     boolean modulePath = "module".equals(System.getProperty("guise.expected.path"));
-    List<String> names = Providers.connectionValidators().stream().map(ConnectionValidator::name).sorted().toList();
+    List<String> names =
+        Providers.connectionValidators().stream().map(ConnectionValidator::name).sorted().toList();
     assertEquals(List.of("full-url", "get-limited", "h2-ping", "head-path", "tls-alive"), names);
     for (ConnectionValidator v : Providers.connectionValidators()) {
       assertEquals(modulePath, v.getClass().getModule().isNamed(), v.name());

@@ -34,11 +34,11 @@ public interface ConnectionValidator {
   }
 
   /**
-   * A validator of the same kind configured with {@code options} (for example
-   * {@code path=/health}). The default accepts none.
+   * A validator of the same kind configured with {@code options} (for example {@code
+   * path=/health}). The default accepts none.
    *
-   * @throws IllegalArgumentException naming an unknown option or an invalid value (an
-   *     {@link InvalidOptionException} when read with {@link ProviderOptions}, as they should be)
+   * @throws IllegalArgumentException naming an unknown option or an invalid value (an {@link
+   *     InvalidOptionException} when read with {@link ProviderOptions}, as they should be)
    */
   default ConnectionValidator withOptions(Map<String, String> options) {
     ProviderOptions.read(name(), options);

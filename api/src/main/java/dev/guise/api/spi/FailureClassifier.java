@@ -38,17 +38,17 @@ public interface FailureClassifier {
   /**
    * Classifies a response head.
    *
-   * @return {@link ResponseVerdict#accept()} for a response to hand to the caller,
-   *     {@link ResponseVerdict#fail} for a failure, or {@link ResponseVerdict#defer()} to let the
-   *     next classifier decide
+   * @return {@link ResponseVerdict#accept()} for a response to hand to the caller, {@link
+   *     ResponseVerdict#fail} for a failure, or {@link ResponseVerdict#defer()} to let the next
+   *     classifier decide
    */
   ResponseVerdict classify(ResponseInfo response);
 
   /**
    * A classifier with the same behaviour configured with {@code options}. The default accepts none.
    *
-   * @throws IllegalArgumentException naming an unknown option or an invalid value (an
-   *     {@link InvalidOptionException} when read with {@link ProviderOptions}, as they should be)
+   * @throws IllegalArgumentException naming an unknown option or an invalid value (an {@link
+   *     InvalidOptionException} when read with {@link ProviderOptions}, as they should be)
    */
   default FailureClassifier withOptions(Map<String, String> options) {
     ProviderOptions.read(name(), options);
@@ -56,8 +56,8 @@ public interface FailureClassifier {
   }
 
   /**
-   * A classifier that asks each of {@code classifiers} in order and returns the first opinion.
-   * The chain defers only when every member defers.
+   * A classifier that asks each of {@code classifiers} in order and returns the first opinion. The
+   * chain defers only when every member defers.
    */
   static FailureClassifier chain(List<? extends FailureClassifier> classifiers) {
     List<FailureClassifier> members = List.copyOf(classifiers);

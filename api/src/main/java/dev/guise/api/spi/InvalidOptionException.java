@@ -7,10 +7,10 @@ import java.util.Optional;
  * A provider's options cannot be used: an option it does not know, a required one missing, a value
  * of the wrong type or out of range, or options text that is not {@code key=value,...}.
  *
- * <p>The message names the provider, the option, the value and what is accepted, so it can be
- * shown to whoever wrote the configuration as it is; the parts are also available one by one for
- * tools that report them differently. It is an {@link IllegalArgumentException}, as the SPIs'
- * {@code withOptions} methods promise.
+ * <p>The message names the provider, the option, the value and what is accepted, so it can be shown
+ * to whoever wrote the configuration as it is; the parts are also available one by one for tools
+ * that report them differently. It is an {@link IllegalArgumentException}, as the SPIs' {@code
+ * withOptions} methods promise.
  *
  * @see ProviderOptions
  */
@@ -45,8 +45,13 @@ public final class InvalidOptionException extends IllegalArgumentException {
    * @param accepted what would have been accepted, in words, such as {@code a duration such as 2s}
    * @param cause why the value was rejected, or null
    */
-  public InvalidOptionException(Problem problem, String provider, String option, String value,
-      String accepted, Throwable cause) {
+  public InvalidOptionException(
+      Problem problem,
+      String provider,
+      String option,
+      String value,
+      String accepted,
+      Throwable cause) {
     super(message(problem, provider, option, value, accepted), cause);
     this.problem = Objects.requireNonNull(problem, "problem");
     this.provider = Objects.requireNonNull(provider, "provider");
@@ -55,16 +60,16 @@ public final class InvalidOptionException extends IllegalArgumentException {
     this.accepted = Objects.requireNonNull(accepted, "accepted");
   }
 
-  private static String message(Problem problem, String provider, String option, String value,
-      String accepted) {
+  private static String message(
+      Problem problem, String provider, String option, String value, String accepted) {
     String who = "'" + provider + "'";
     return switch (problem) {
       case UNKNOWN_OPTION -> who + " has no option '" + option + "'; " + accepted;
       case MISSING_OPTION -> who + " needs the option '" + option + "': " + accepted;
       case BAD_VALUE ->
           who + " option '" + option + "' = '" + value + "' is not valid; expected " + accepted;
-      case MALFORMED -> who + " options '" + value + "' are malformed at '" + option + "': "
-          + accepted;
+      case MALFORMED ->
+          who + " options '" + value + "' are malformed at '" + option + "': " + accepted;
     };
   }
 

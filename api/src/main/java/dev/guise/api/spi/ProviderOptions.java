@@ -31,29 +31,30 @@ import java.util.regex.Pattern;
  * }</pre>
  *
  * <h2>The syntax</h2>
+ *
  * A spec such as {@code exponential:base=500ms,max-retries=4} names a provider and, after the
  * colon, its options ({@link Providers} parses it and hands the options on):
+ *
  * <ul>
  *   <li>Options are {@code key=value} pairs separated by commas. A value runs to the next comma and
  *       may contain {@code =} and {@code :} ({@code url=https://host:8443/a?b=c}) but no comma;
  *       spaces around keys and values are dropped, empty pairs ignored, a key given twice is an
  *       error. (A URL needing a comma writes it percent-encoded, {@code %2C}.)
- *   <li>A <b>list</b> separates its items with {@code |}, since the comma separates options:
- *       {@code ban-statuses=403|451}. An empty value is the empty list.
+ *   <li>A <b>list</b> separates its items with {@code |}, since the comma separates options: {@code
+ *       ban-statuses=403|451}. An empty value is the empty list.
  *   <li>A <b>duration</b> is a whole number with a unit, {@code ms}, {@code s}, {@code m} (minutes)
- *       or {@code h}: {@code 250ms}, {@code 2s}, {@code 1m}, {@code 1h}; or ISO-8601 as
- *       {@link Duration#parse} reads it: {@code PT2S}, {@code PT1.5S}, {@code P1D}. <b>A bare
- *       number is milliseconds</b>: {@code 250} is {@code 250ms} (plugins have long read it so,
- *       and a unit-less delay in a configuration is nearly always meant in milliseconds).
+ *       or {@code h}: {@code 250ms}, {@code 2s}, {@code 1m}, {@code 1h}; or ISO-8601 as {@link
+ *       Duration#parse} reads it: {@code PT2S}, {@code PT1.5S}, {@code P1D}. <b>A bare number is
+ *       milliseconds</b>: {@code 250} is {@code 250ms} (plugins have long read it so, and a
+ *       unit-less delay in a configuration is nearly always meant in milliseconds).
  *   <li>A <b>whole number</b> is decimal digits with an optional sign ({@code 4}, {@code -1}); a
  *       <b>number</b> may have a fraction and an exponent ({@code 1.5}, {@code 2e3}).
  *   <li>A <b>boolean</b> is {@code true} or {@code false}, in any case.
  * </ul>
  *
  * <p>An option the provider does not list is rejected at once, naming the options it knows, so a
- * typo never passes silently. A getter returns its fallback when the option is absent (the
- * fallback is not range-checked: it is the provider's own current setting). Instances are
- * immutable.
+ * typo never passes silently. A getter returns its fallback when the option is absent (the fallback
+ * is not range-checked: it is the provider's own current setting). Instances are immutable.
  */
 public final class ProviderOptions {
   /** Words for the duration syntax, used in error messages and meant for documentation. */
@@ -76,17 +77,19 @@ public final class ProviderOptions {
    * A reader of {@code options} for the provider called {@code provider}, which knows the options
    * {@code known} (none: the provider takes no options).
    *
-   * @throws InvalidOptionException ({@link Problem#UNKNOWN_OPTION}) for the first option, in
-   *     sorted order, that is not known
+   * @throws InvalidOptionException ({@link Problem#UNKNOWN_OPTION}) for the first option, in sorted
+   *     order, that is not known
    */
-  public static ProviderOptions read(String provider, Map<String, String> options,
-      String... known) {
+  public static ProviderOptions read(
+      String provider, Map<String, String> options, String... known) {
     Set<String> knownSet = Set.of(known);
     // Sorted, so that with several unknown options the error is the same from run to run.
     for (String key : new TreeSet<>(options.keySet())) {
       if (!knownSet.contains(key)) {
-        String accepted = knownSet.isEmpty() ? "it takes no options"
-            : "known options: " + new TreeSet<>(knownSet);
+        String accepted =
+            knownSet.isEmpty()
+                ? "it takes no options"
+                : "known options: " + new TreeSet<>(knownSet);
         throw new InvalidOptionException(
             Problem.UNKNOWN_OPTION, provider, key, options.get(key), accepted, null);
       }
@@ -126,44 +129,54 @@ public final class ProviderOptions {
     return whole(key, fallback, min, max, min == Long.MIN_VALUE, max == Long.MAX_VALUE);
   }
 
-  private long whole(String key, long fallback, long min, long max, boolean noMin,
-      boolean noMax) {
+  private long whole(String key, long fallback, long min, long max, boolean noMin, boolean noMax) {
     String accepted = "a whole number" + range(noMin ? null : min, noMax ? null : max);
-    return get(key, fallback, text -> {
-      if (!WHOLE.matcher(text).matches()) {
-        throw new IllegalArgumentException("not a whole number");
-      }
-      long n = Long.parseLong(text);
-      if (n < min || n > max) {
-        throw new IllegalArgumentException("out of range");
-      }
-      return n;
-    }, accepted);
+    return get(
+        key,
+        fallback,
+        text -> {
+          if (!WHOLE.matcher(text).matches()) {
+            throw new IllegalArgumentException("not a whole number");
+          }
+          long n = Long.parseLong(text);
+          if (n < min || n > max) {
+            throw new IllegalArgumentException("out of range");
+          }
+          return n;
+        },
+        accepted);
   }
 
-  /**
-   * A finite number from {@code min} to {@code max}, or {@code fallback} when not given.
-   */
+  /** A finite number from {@code min} to {@code max}, or {@code fallback} when not given. */
   public double getDouble(String key, double fallback, double min, double max) {
-    return get(key, fallback, text -> {
-      if (!DECIMAL.matcher(text).matches()) {
-        throw new IllegalArgumentException("not a number");
-      }
-      double d = Double.parseDouble(text);
-      if (!(d >= min && d <= max) || Double.isInfinite(d)) {
-        throw new IllegalArgumentException("out of range");
-      }
-      return d;
-    }, "a number" + range(min, max));
+    return get(
+        key,
+        fallback,
+        text -> {
+          if (!DECIMAL.matcher(text).matches()) {
+            throw new IllegalArgumentException("not a number");
+          }
+          double d = Double.parseDouble(text);
+          if (!(d >= min && d <= max) || Double.isInfinite(d)) {
+            throw new IllegalArgumentException("out of range");
+          }
+          return d;
+        },
+        "a number" + range(min, max));
   }
 
   /** {@code true} or {@code false} (in any case), or {@code fallback} when not given. */
   public boolean getBoolean(String key, boolean fallback) {
-    return get(key, fallback, text -> switch (text.toLowerCase(Locale.ROOT)) {
-      case "true" -> true;
-      case "false" -> false;
-      default -> throw new IllegalArgumentException("not a boolean");
-    }, "true or false");
+    return get(
+        key,
+        fallback,
+        text ->
+            switch (text.toLowerCase(Locale.ROOT)) {
+              case "true" -> true;
+              case "false" -> false;
+              default -> throw new IllegalArgumentException("not a boolean");
+            },
+        "true or false");
   }
 
   /**
@@ -175,24 +188,30 @@ public final class ProviderOptions {
   }
 
   /**
-   * A duration from {@code min} to {@code max} (the syntax is in the class comment), or
-   * {@code fallback} when not given.
+   * A duration from {@code min} to {@code max} (the syntax is in the class comment), or {@code
+   * fallback} when not given.
    */
   public Duration getDuration(String key, Duration fallback, Duration min, Duration max) {
     return duration(key, fallback, min, max);
   }
 
   private Duration duration(String key, Duration fallback, Duration min, Duration max) {
-    String accepted = DURATION_SYNTAX
-        + (max == null ? ", at least " + format(min)
-            : ", from " + format(min) + " to " + format(max));
-    return get(key, fallback, text -> {
-      Duration d = parseDuration(text);
-      if (d.compareTo(min) < 0 || (max != null && d.compareTo(max) > 0)) {
-        throw new IllegalArgumentException("out of range");
-      }
-      return d;
-    }, accepted);
+    String accepted =
+        DURATION_SYNTAX
+            + (max == null
+                ? ", at least " + format(min)
+                : ", from " + format(min) + " to " + format(max));
+    return get(
+        key,
+        fallback,
+        text -> {
+          Duration d = parseDuration(text);
+          if (d.compareTo(min) < 0 || (max != null && d.compareTo(max) > 0)) {
+            throw new IllegalArgumentException("out of range");
+          }
+          return d;
+        },
+        accepted);
   }
 
   /**
@@ -204,25 +223,33 @@ public final class ProviderOptions {
   }
 
   /**
-   * A list of whole numbers from {@code min} to {@code max} separated by {@code |}, such as
-   * {@code 403|451}, or {@code fallback} when not given.
+   * A list of whole numbers from {@code min} to {@code max} separated by {@code |}, such as {@code
+   * 403|451}, or {@code fallback} when not given.
    */
   public List<Integer> getIntList(String key, List<Integer> fallback, int min, int max) {
-    return get(key, fallback, text -> {
-      List<Integer> numbers = new ArrayList<>();
-      for (String item : items(text)) {
-        if (!WHOLE.matcher(item).matches()) {
-          throw new IllegalArgumentException("not a whole number: " + item);
-        }
-        long n = Long.parseLong(item);
-        if (n < min || n > max) {
-          throw new IllegalArgumentException("out of range: " + item);
-        }
-        numbers.add((int) n);
-      }
-      return List.copyOf(numbers);
-    }, "whole numbers" + range((long) min, (long) max) + " separated by '|', such as "
-        + min + "|" + max);
+    return get(
+        key,
+        fallback,
+        text -> {
+          List<Integer> numbers = new ArrayList<>();
+          for (String item : items(text)) {
+            if (!WHOLE.matcher(item).matches()) {
+              throw new IllegalArgumentException("not a whole number: " + item);
+            }
+            long n = Long.parseLong(item);
+            if (n < min || n > max) {
+              throw new IllegalArgumentException("out of range: " + item);
+            }
+            numbers.add((int) n);
+          }
+          return List.copyOf(numbers);
+        },
+        "whole numbers"
+            + range((long) min, (long) max)
+            + " separated by '|', such as "
+            + min
+            + "|"
+            + max);
   }
 
   /**
@@ -232,8 +259,7 @@ public final class ProviderOptions {
    *
    * @param accepted what the parser accepts, in words, such as {@code an https URL}
    */
-  public <T> T get(String key, T fallback, Function<String, ? extends T> parser,
-      String accepted) {
+  public <T> T get(String key, T fallback, Function<String, ? extends T> parser, String accepted) {
     String text = options.get(key);
     return text == null ? fallback : parse(key, text, parser, accepted);
   }
@@ -251,8 +277,8 @@ public final class ProviderOptions {
     return parse(key, text, parser, accepted);
   }
 
-  private <T> T parse(String key, String text, Function<String, ? extends T> parser,
-      String accepted) {
+  private <T> T parse(
+      String key, String text, Function<String, ? extends T> parser, String accepted) {
     try {
       return parser.apply(text);
     } catch (IllegalArgumentException | DateTimeException | ArithmeticException e) {
@@ -261,8 +287,8 @@ public final class ProviderOptions {
   }
 
   /**
-   * An error about {@code key}'s value for checks the getters cannot make, such as one option
-   * that must not be below another.
+   * An error about {@code key}'s value for checks the getters cannot make, such as one option that
+   * must not be below another.
    */
   public InvalidOptionException invalid(String key, String accepted) {
     return new InvalidOptionException(
@@ -303,8 +329,8 @@ public final class ProviderOptions {
   }
 
   /**
-   * Splits the options part of a spec, {@code key=value,key=value}, into a map in the order
-   * given; {@link Providers} uses it, so the spec syntax lives beside its reader.
+   * Splits the options part of a spec, {@code key=value,key=value}, into a map in the order given;
+   * {@link Providers} uses it, so the spec syntax lives beside its reader.
    */
   static Map<String, String> parse(String provider, String text) {
     Map<String, String> options = new LinkedHashMap<>();
@@ -314,13 +340,18 @@ public final class ProviderOptions {
       }
       int eq = pair.indexOf('=');
       if (eq <= 0 || pair.substring(0, eq).isBlank()) {
-        throw new InvalidOptionException(Problem.MALFORMED, provider, pair.trim(), text,
-            "each option is key=value, separated by commas (lists use '|')", null);
+        throw new InvalidOptionException(
+            Problem.MALFORMED,
+            provider,
+            pair.trim(),
+            text,
+            "each option is key=value, separated by commas (lists use '|')",
+            null);
       }
       String key = pair.substring(0, eq).trim();
       if (options.put(key, pair.substring(eq + 1).trim()) != null) {
-        throw new InvalidOptionException(Problem.MALFORMED, provider, key, text,
-            "'" + key + "' is given twice", null);
+        throw new InvalidOptionException(
+            Problem.MALFORMED, provider, key, text, "'" + key + "' is given twice", null);
       }
     }
     return Collections.unmodifiableMap(options);

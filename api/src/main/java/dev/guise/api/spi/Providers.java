@@ -14,17 +14,17 @@ import java.util.function.Function;
  *
  * <p>Discovery works on the module path (a module that {@code provides} the SPI) and on the class
  * path (a {@code META-INF/services} file), through the thread's context class loader or, when it
- * has none, this module's loader. Each call looks again, so a result reflects the current
- * loader; callers that look up often should keep what they found.
+ * has none, this module's loader. Each call looks again, so a result reflects the current loader;
+ * callers that look up often should keep what they found.
  *
- * <p>A <em>spec</em> names a provider and, optionally, its options:
- * {@code head-path} or {@code head-path:path=/health,status=200-299}. Options are handed to the
- * provider's {@code withOptions}; {@link ProviderOptions} describes their syntax (durations, lists)
- * and reads them, and malformed options text is an {@link InvalidOptionException}.
+ * <p>A <em>spec</em> names a provider and, optionally, its options: {@code head-path} or {@code
+ * head-path:path=/health,status=200-299}. Options are handed to the provider's {@code withOptions};
+ * {@link ProviderOptions} describes their syntax (durations, lists) and reads them, and malformed
+ * options text is an {@link InvalidOptionException}.
  *
  * <p>Errors: an unknown name is an {@link UnknownProviderException} listing the names available;
- * two providers with one name are an {@link IllegalStateException} naming both classes (the
- * module path and the class path holding the same plugin twice is the usual cause).
+ * two providers with one name are an {@link IllegalStateException} naming both classes (the module
+ * path and the class path holding the same plugin twice is the usual cause).
  */
 public final class Providers {
   private Providers() {}
@@ -56,8 +56,7 @@ public final class Providers {
    * @throws IllegalStateException when the engine cannot run here, with its reason
    */
   public static TlsEngine tlsEngine(String name) {
-    TlsEngine engine =
-        pick(TlsEngine.class, tlsEngines(), TlsEngine::name, name);
+    TlsEngine engine = pick(TlsEngine.class, tlsEngines(), TlsEngine::name, name);
     Optional<String> unavailable = engine.unavailableReason();
     if (unavailable.isPresent()) {
       throw new IllegalStateException(
@@ -99,8 +98,14 @@ public final class Providers {
       S previous = byName.putIfAbsent(name.apply(provider), provider);
       if (previous != null && previous.getClass() != provider.getClass()) {
         throw new IllegalStateException(
-            "two " + spi.getSimpleName() + " providers are named '" + name.apply(provider) + "': "
-                + previous.getClass().getName() + " and " + provider.getClass().getName());
+            "two "
+                + spi.getSimpleName()
+                + " providers are named '"
+                + name.apply(provider)
+                + "': "
+                + previous.getClass().getName()
+                + " and "
+                + provider.getClass().getName());
       }
     }
     return Collections.unmodifiableList(new ArrayList<>(byName.values()));

@@ -17,11 +17,10 @@ import java.util.Optional;
  * {@code provider()} method on the module path), must be thread-safe, and must not do expensive
  * work before {@link #connect} is first called: discovery instantiates every provider.
  *
- * <p>Security: an engine verifies the server's certificate chain and the host name of
- * {@link dev.guise.api.TlsEndpoint#host()} (never the IP the socket is connected to) as
- * {@link dev.guise.api.TrustPolicy} says, and reports a rejection as a
- * {@link dev.guise.api.ClassifiedIOException} of kind
- * {@link dev.guise.api.FailureKind#CERTIFICATE}.
+ * <p>Security: an engine verifies the server's certificate chain and the host name of {@link
+ * dev.guise.api.TlsEndpoint#host()} (never the IP the socket is connected to) as {@link
+ * dev.guise.api.TrustPolicy} says, and reports a rejection as a {@link
+ * dev.guise.api.ClassifiedIOException} of kind {@link dev.guise.api.FailureKind#CERTIFICATE}.
  */
 public interface TlsEngine {
 
@@ -58,10 +57,10 @@ public interface TlsEngine {
    * method closes it. Either way the caller must not use the socket afterwards.
    *
    * @throws dev.guise.api.ClassifiedIOException with kind {@code CERTIFICATE} when the server's
-   *     certificate is rejected, {@code TLS_HANDSHAKE} when the handshake fails otherwise,
-   *     {@code READ_TIMEOUT} when it outlasts its timeout (the
-   *     {@link java.net.SocketTimeoutException} as its cause), and {@code INVALID_REQUEST} when
-   *     this engine does not offer {@code request.profile()}
+   *     certificate is rejected, {@code TLS_HANDSHAKE} when the handshake fails otherwise, {@code
+   *     READ_TIMEOUT} when it outlasts its timeout (the {@link java.net.SocketTimeoutException} as
+   *     its cause), and {@code INVALID_REQUEST} when this engine does not offer {@code
+   *     request.profile()}
    * @throws IOException for other I/O failures (the pool's classifier maps them)
    */
   TlsConnection connect(Socket socket, TlsConnectRequest request) throws IOException;

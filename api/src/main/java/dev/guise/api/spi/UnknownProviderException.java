@@ -11,7 +11,11 @@ public final class UnknownProviderException extends IllegalArgumentException {
 
   UnknownProviderException(Class<?> spi, String requested, List<String> available) {
     super(
-        "no " + spi.getSimpleName() + " named '" + requested + "'; available: "
+        "no "
+            + spi.getSimpleName()
+            + " named '"
+            + requested
+            + "'; available: "
             + (available.isEmpty()
                 ? "none (is the plugin module on the module path or class path?)"
                 : String.join(", ", available)));

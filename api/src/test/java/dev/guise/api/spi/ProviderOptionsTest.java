@@ -23,28 +23,32 @@ class ProviderOptionsTest {
   private static final String KEY = "opt";
 
   /** One value read by one getter: what it gives, or (expected null) that it is refused. */
-  record Case(String type, String value, Function<ProviderOptions, Object> getter,
-      Object expected, String accepted) {
+  record Case(
+      String type,
+      String value,
+      Function<ProviderOptions, Object> getter,
+      Object expected,
+      String accepted) {
     @Override
     public String toString() {
       return type + " '" + value + "' -> " + (expected == null ? "refused" : expected);
     }
   }
 
-  private static Case good(String type, String value, Function<ProviderOptions, Object> getter,
-      Object expected) {
+  private static Case good(
+      String type, String value, Function<ProviderOptions, Object> getter, Object expected) {
     return new Case(type, value, getter, expected, null);
   }
 
-  private static Case bad(String type, String value, Function<ProviderOptions, Object> getter,
-      String accepted) {
+  private static Case bad(
+      String type, String value, Function<ProviderOptions, Object> getter, String accepted) {
     return new Case(type, value, getter, null, accepted);
   }
 
   static Stream<Case> cases() {
     Function<ProviderOptions, Object> duration = o -> o.getDuration(KEY, Duration.ZERO);
-    Function<ProviderOptions, Object> bounded = o -> o.getDuration(KEY, Duration.ZERO,
-        Duration.ofMillis(1), Duration.ofHours(1));
+    Function<ProviderOptions, Object> bounded =
+        o -> o.getDuration(KEY, Duration.ZERO, Duration.ofMillis(1), Duration.ofHours(1));
     Function<ProviderOptions, Object> percent = o -> o.getInt(KEY, 0, 0, 100);
     Function<ProviderOptions, Object> signed = o -> o.getInt(KEY, 0, -5, 5);
     Function<ProviderOptions, Object> natural = o -> o.getInt(KEY, 0, 0, Integer.MAX_VALUE);
@@ -69,7 +73,10 @@ class ProviderOptionsTest {
         good("duration", " 2s ", duration, Duration.ofSeconds(2)),
         good("duration", "1ms", bounded, Duration.ofMillis(1)),
         good("duration", "60m", bounded, Duration.ofHours(1)),
-        bad("duration", "soon", duration,
+        bad(
+            "duration",
+            "soon",
+            duration,
             durations + " (a bare number is milliseconds), at least 0ms"),
         bad("duration", "", duration, durations),
         bad("duration", "2 s", duration, durations),
@@ -126,7 +133,10 @@ class ProviderOptionsTest {
         bad("list", "a|", list, "items separated by '|'"),
         good("int list", "403|451", statuses, List.of(403, 451)),
         good("int list", "", statuses, List.of()),
-        bad("int list", "403|abc", statuses,
+        bad(
+            "int list",
+            "403|abc",
+            statuses,
             "whole numbers from 100 to 599 separated by '|', such as 100|599"),
         bad("int list", "99", statuses, "whole numbers from 100 to 599"),
         bad("int list", "403,451", statuses, "whole numbers from 100 to 599"),
@@ -150,7 +160,8 @@ class ProviderOptionsTest {
     assertEquals(KEY, e.option());
     assertEquals(Optional.of(c.value().trim()), e.value());
     assertTrue(e.accepted().contains(c.accepted()), e.accepted());
-    assertTrue(e.getMessage().startsWith("'prov' option 'opt' = '" + c.value().trim() + "'"),
+    assertTrue(
+        e.getMessage().startsWith("'prov' option 'opt' = '" + c.value().trim() + "'"),
         e.getMessage());
     assertTrue(e.getMessage().contains(c.accepted()), e.getMessage());
   }
@@ -159,8 +170,9 @@ class ProviderOptionsTest {
   void absentOptionsGiveTheFallbackUnchecked() {
     ProviderOptions o = ProviderOptions.read("prov", Map.of(), "a");
     assertEquals(-7, o.getInt("a", -7, 0, 10));
-    assertEquals(Duration.ofDays(400), o.getDuration("a", Duration.ofDays(400),
-        Duration.ZERO, Duration.ofHours(1)));
+    assertEquals(
+        Duration.ofDays(400),
+        o.getDuration("a", Duration.ofDays(400), Duration.ZERO, Duration.ofHours(1)));
     assertEquals(List.of(1), o.getIntList("a", List.of(1), 100, 599));
     assertEquals(Optional.empty(), o.getString("a"));
     assertEquals(false, o.has("a"));
@@ -170,28 +182,36 @@ class ProviderOptionsTest {
 
   @Test
   void unknownOptionsAreRefusedNamingTheKnownOnes() {
-    var e = assertThrows(InvalidOptionException.class,
-        () -> ProviderOptions.read("linear", Map.of("stepp", "1s"), "step", "max-retries"));
+    var e =
+        assertThrows(
+            InvalidOptionException.class,
+            () -> ProviderOptions.read("linear", Map.of("stepp", "1s"), "step", "max-retries"));
     assertEquals(Problem.UNKNOWN_OPTION, e.problem());
     assertEquals("stepp", e.option());
-    assertEquals("'linear' has no option 'stepp'; known options: [max-retries, step]",
-        e.getMessage());
-    var none = assertThrows(InvalidOptionException.class,
-        () -> ProviderOptions.read("never", Map.of("x", "1")));
+    assertEquals(
+        "'linear' has no option 'stepp'; known options: [max-retries, step]", e.getMessage());
+    var none =
+        assertThrows(
+            InvalidOptionException.class, () -> ProviderOptions.read("never", Map.of("x", "1")));
     assertEquals("'never' has no option 'x'; it takes no options", none.getMessage());
-    var first = assertThrows(InvalidOptionException.class,
-        () -> ProviderOptions.read("p", Map.of("zz", "1", "aa", "1", "k", "1"), "k"));
+    var first =
+        assertThrows(
+            InvalidOptionException.class,
+            () -> ProviderOptions.read("p", Map.of("zz", "1", "aa", "1", "k", "1"), "k"));
     assertEquals("aa", first.option(), "the first unknown option in sorted order, every run");
   }
 
   @Test
   void aRequiredOptionMissingIsItsOwnProblem() {
     ProviderOptions o = ProviderOptions.read("full-url", Map.of(), "url");
-    var e = assertThrows(InvalidOptionException.class,
-        () -> o.getRequired("url", URI::create, "an https URL such as https://host/path"));
+    var e =
+        assertThrows(
+            InvalidOptionException.class,
+            () -> o.getRequired("url", URI::create, "an https URL such as https://host/path"));
     assertEquals(Problem.MISSING_OPTION, e.problem());
     assertEquals(Optional.empty(), e.value());
-    assertEquals("'full-url' needs the option 'url': an https URL such as https://host/path",
+    assertEquals(
+        "'full-url' needs the option 'url': an https URL such as https://host/path",
         e.getMessage());
     ProviderOptions given =
         ProviderOptions.read("full-url", Map.of("url", "https://a.test/"), "url");
@@ -203,23 +223,28 @@ class ProviderOptionsTest {
     ProviderOptions o = ProviderOptions.read("exponential", Map.of("cap", "1s"), "cap");
     InvalidOptionException e = o.invalid("cap", "a duration not below base (2s)");
     assertEquals(Problem.BAD_VALUE, e.problem());
-    assertEquals("'exponential' option 'cap' = '1s' is not valid; expected a duration not below "
-        + "base (2s)", e.getMessage());
+    assertEquals(
+        "'exponential' option 'cap' = '1s' is not valid; expected a duration not below "
+            + "base (2s)",
+        e.getMessage());
   }
 
   @Test
   void aParserFailureIsKeptAsTheCause() {
     ProviderOptions o = ProviderOptions.read("p", Map.of("n", "x"), "n");
-    var e = assertThrows(InvalidOptionException.class,
-        () -> o.get("n", 0, Integer::parseInt, "a number"));
+    var e =
+        assertThrows(
+            InvalidOptionException.class, () -> o.get("n", 0, Integer::parseInt, "a number"));
     assertInstanceOf(NumberFormatException.class, e.getCause());
   }
 
   @Test
   void theSpecSyntaxSplitsPairsAtCommasOnly() {
-    assertEquals(List.of("path", "status"),
+    assertEquals(
+        List.of("path", "status"),
         List.copyOf(ProviderOptions.parse("p", "path=/a,status=200-299").keySet()));
-    assertEquals(Map.of("url", "https://h.test:8443/a?b=c"),
+    assertEquals(
+        Map.of("url", "https://h.test:8443/a?b=c"),
         ProviderOptions.parse("full-url", "url=https://h.test:8443/a?b=c"));
     assertEquals(Map.of("a", "1", "b", "x|y"), ProviderOptions.parse("p", " a = 1 ,, b=x|y,"));
     assertEquals(Map.of("a", ""), ProviderOptions.parse("p", "a="));
@@ -228,16 +253,17 @@ class ProviderOptionsTest {
 
   @Test
   void malformedSpecsNameTheProviderAndThePiece() {
-    var noEquals = assertThrows(InvalidOptionException.class,
-        () -> Providers.Spec.parse("head-path:path=/a,foo"));
+    var noEquals =
+        assertThrows(
+            InvalidOptionException.class, () -> Providers.Spec.parse("head-path:path=/a,foo"));
     assertEquals(Problem.MALFORMED, noEquals.problem());
     assertEquals("head-path", noEquals.provider());
     assertEquals("foo", noEquals.option());
     assertTrue(noEquals.getMessage().contains("key=value"), noEquals.getMessage());
     var noKey = assertThrows(InvalidOptionException.class, () -> Providers.Spec.parse("p:=1"));
     assertEquals("=1", noKey.option());
-    var twice = assertThrows(InvalidOptionException.class,
-        () -> Providers.Spec.parse("p:a=1, a=2"));
+    var twice =
+        assertThrows(InvalidOptionException.class, () -> Providers.Spec.parse("p:a=1, a=2"));
     assertEquals("a", twice.option());
     assertTrue(twice.getMessage().contains("given twice"), twice.getMessage());
     assertEquals(new Providers.Spec("p", Map.of()), Providers.Spec.parse(" p "));
@@ -247,8 +273,8 @@ class ProviderOptionsTest {
   void parseDurationIsTheSameSyntaxStandingAlone() {
     assertEquals(Duration.ofMillis(500), ProviderOptions.parseDuration("500"));
     assertEquals(Duration.ofMinutes(90), ProviderOptions.parseDuration("PT1H30M"));
-    var e = assertThrows(IllegalArgumentException.class,
-        () -> ProviderOptions.parseDuration("soon"));
+    var e =
+        assertThrows(IllegalArgumentException.class, () -> ProviderOptions.parseDuration("soon"));
     assertTrue(e.getMessage().contains(ProviderOptions.DURATION_SYNTAX), e.getMessage());
   }
 }

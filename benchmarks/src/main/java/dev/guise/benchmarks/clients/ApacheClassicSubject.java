@@ -17,23 +17,29 @@ final class ApacheClassicSubject implements HttpSubject {
   private final CloseableHttpClient client;
 
   ApacheClassicSubject(ServerProcess server, int maxConnections, int totalConnections) {
-    PoolingHttpClientConnectionManager manager = PoolingHttpClientConnectionManagerBuilder.create()
-        .setTlsSocketStrategy(ClientTlsStrategyBuilder.create().setSslContext(server.clientSslContext()).buildClassic())
-        .setMaxConnPerRoute(maxConnections)
-        .setMaxConnTotal(Math.max(maxConnections, totalConnections))
-        .build();
+    PoolingHttpClientConnectionManager manager =
+        PoolingHttpClientConnectionManagerBuilder.create()
+            .setTlsSocketStrategy(
+                ClientTlsStrategyBuilder.create()
+                    .setSslContext(server.clientSslContext())
+                    .buildClassic())
+            .setMaxConnPerRoute(maxConnections)
+            .setMaxConnTotal(Math.max(maxConnections, totalConnections))
+            .build();
     client = HttpClients.custom().setConnectionManager(manager).build();
   }
 
   @Override
   public String get(URI uri) throws IOException {
-    return client.execute(new HttpGet(uri), r -> {
-      byte[] body = EntityUtils.toByteArray(r.getEntity());
-      if (r.getCode() != 200 || body.length == 0) {
-        throw new IOException("unexpected response " + r.getCode());
-      }
-      return "http/1.1";
-    });
+    return client.execute(
+        new HttpGet(uri),
+        r -> {
+          byte[] body = EntityUtils.toByteArray(r.getEntity());
+          if (r.getCode() != 200 || body.length == 0) {
+            throw new IOException("unexpected response " + r.getCode());
+          }
+          return "http/1.1";
+        });
   }
 
   @Override

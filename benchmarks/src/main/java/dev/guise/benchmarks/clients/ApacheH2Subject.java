@@ -21,19 +21,26 @@ final class ApacheH2Subject implements HttpSubject {
   private final CloseableHttpAsyncClient client;
 
   ApacheH2Subject(ServerProcess server, int maxConnections, int totalConnections) {
-    client = H2AsyncClientBuilder.create()
-        .setTlsStrategy(ClientTlsStrategyBuilder.create().setSslContext(server.clientSslContext()).buildAsync())
-        .build();
+    client =
+        H2AsyncClientBuilder.create()
+            .setTlsStrategy(
+                ClientTlsStrategyBuilder.create()
+                    .setSslContext(server.clientSslContext())
+                    .buildAsync())
+            .build();
     client.start();
   }
 
   @Override
   public String get(URI uri) throws Exception {
-    SimpleHttpResponse r = client.execute(SimpleRequestBuilder.get(uri).build(), null).get(30, TimeUnit.SECONDS);
+    SimpleHttpResponse r =
+        client.execute(SimpleRequestBuilder.get(uri).build(), null).get(30, TimeUnit.SECONDS);
     if (r.getCode() != 200 || r.getBodyBytes() == null || r.getBodyBytes().length == 0) {
       throw new IOException("unexpected response " + r.getCode());
     }
-    return r.getVersion() != null && r.getVersion().greaterEquals(HttpVersion.HTTP_2) ? "h2" : "http/1.1";
+    return r.getVersion() != null && r.getVersion().greaterEquals(HttpVersion.HTTP_2)
+        ? "h2"
+        : "http/1.1";
   }
 
   @Override

@@ -28,17 +28,27 @@ final class GuiseSubject implements HttpSubject {
   private final int port;
   private final Map<URI, HttpRequest> gets = new ConcurrentHashMap<>();
 
-  GuiseSubject(String engine, String profile, boolean h2, ServerProcess server, int maxConnections,
-      int totalConnections) throws IOException {
+  GuiseSubject(
+      String engine,
+      String profile,
+      boolean h2,
+      ServerProcess server,
+      int maxConnections,
+      int totalConnections)
+      throws IOException {
     this.port = server.port();
-    this.pool = HotConnectionPool.create(PoolConfig.builder()
-        .engine(engine)
-        .profile(profile)
-        .alpn(h2 ? List.of("h2", "http/1.1") : List.of("http/1.1"))
-        .trust(TrustPolicy.onlyAnchors(List.of(server.ca())))
-        .limits(l -> l.withMaxConnectionsPerIp(maxConnections)
-            .withMaxConnectionsPerHost(totalConnections))
-        .build());
+    this.pool =
+        HotConnectionPool.create(
+            PoolConfig.builder()
+                .engine(engine)
+                .profile(profile)
+                .alpn(h2 ? List.of("h2", "http/1.1") : List.of("http/1.1"))
+                .trust(TrustPolicy.onlyAnchors(List.of(server.ca())))
+                .limits(
+                    l ->
+                        l.withMaxConnectionsPerIp(maxConnections)
+                            .withMaxConnectionsPerHost(totalConnections))
+                .build());
     pool.addIps(HOST, port, List.of(InetAddress.getByName("127.0.0.1")));
     this.client = new GuiseClient(pool);
   }

@@ -5,16 +5,26 @@ import java.net.URI;
 import java.util.List;
 
 /**
- * One HTTP client under test, set up as its users would: certificate and host name verification
- * on (trusting the benchmark CA only), its own connection pool with keep-alive, HTTP/2
- * multiplexing where asked. Thread-safe: benchmark threads share one subject.
+ * One HTTP client under test, set up as its users would: certificate and host name verification on
+ * (trusting the benchmark CA only), its own connection pool with keep-alive, HTTP/2 multiplexing
+ * where asked. Thread-safe: benchmark threads share one subject.
  */
 public interface HttpSubject extends AutoCloseable {
   /** Every subject, Guise's first. */
-  List<String> ALL = List.of("guise-jdk", "guise-bouncycastle", "guise-conscrypt",
-      "okhttp", "jdk-httpclient", "apache", "jetty");
+  List<String> ALL =
+      List.of(
+          "guise-jdk",
+          "guise-bouncycastle",
+          "guise-conscrypt",
+          "okhttp",
+          "jdk-httpclient",
+          "apache",
+          "jetty");
 
-  /** Sends {@code GET uri} (or HEAD), reads the whole body; returns the protocol it went over ("h2" or "http/1.1"). */
+  /**
+   * Sends {@code GET uri} (or HEAD), reads the whole body; returns the protocol it went over ("h2"
+   * or "http/1.1").
+   */
   String get(URI uri) throws Exception;
 
   /** Sends {@code HEAD uri}; returns the status. */
@@ -35,16 +45,23 @@ public interface HttpSubject extends AutoCloseable {
    * @param maxConnections the per-route (per-IP) connection limit, where the client has one
    * @param totalConnections the whole pool's limit, where the client has one
    */
-  static HttpSubject create(String name, boolean h2, ServerProcess server, int maxConnections,
-      int totalConnections) throws Exception {
+  static HttpSubject create(
+      String name, boolean h2, ServerProcess server, int maxConnections, int totalConnections)
+      throws Exception {
     return switch (name) {
-      case "guise-jdk" -> new GuiseSubject("jdk", "jdk-default", h2, server, maxConnections, totalConnections);
-      case "guise-bouncycastle" -> new GuiseSubject("bouncycastle", "chrome-156", h2, server, maxConnections, totalConnections);
-      case "guise-conscrypt" -> new GuiseSubject("conscrypt", "chrome", h2, server, maxConnections, totalConnections);
+      case "guise-jdk" ->
+          new GuiseSubject("jdk", "jdk-default", h2, server, maxConnections, totalConnections);
+      case "guise-bouncycastle" ->
+          new GuiseSubject(
+              "bouncycastle", "chrome-156", h2, server, maxConnections, totalConnections);
+      case "guise-conscrypt" ->
+          new GuiseSubject("conscrypt", "chrome", h2, server, maxConnections, totalConnections);
       case "okhttp" -> new OkHttpSubject(h2, server, maxConnections, totalConnections);
       case "jdk-httpclient" -> new JdkHttpClientSubject(h2, server);
-      case "apache" -> h2 ? new ApacheH2Subject(server, maxConnections, totalConnections)
-          : new ApacheClassicSubject(server, maxConnections, totalConnections);
+      case "apache" ->
+          h2
+              ? new ApacheH2Subject(server, maxConnections, totalConnections)
+              : new ApacheClassicSubject(server, maxConnections, totalConnections);
       case "jetty" -> new JettySubject(h2, server, maxConnections);
       default -> throw new IllegalArgumentException("unknown subject " + name);
     };

@@ -13,17 +13,20 @@ final class JdkHttpClientSubject implements HttpSubject {
   private final HttpClient client;
 
   JdkHttpClientSubject(boolean h2, ServerProcess server) {
-    client = HttpClient.newBuilder()
-        .sslContext(server.clientSslContext())
-        .version(h2 ? HttpClient.Version.HTTP_2 : HttpClient.Version.HTTP_1_1)
-        .connectTimeout(Duration.ofSeconds(30))
-        .build();
+    client =
+        HttpClient.newBuilder()
+            .sslContext(server.clientSslContext())
+            .version(h2 ? HttpClient.Version.HTTP_2 : HttpClient.Version.HTTP_1_1)
+            .connectTimeout(Duration.ofSeconds(30))
+            .build();
   }
 
   @Override
   public String get(URI uri) throws IOException, InterruptedException {
-    HttpResponse<byte[]> r = client.send(HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(30)).build(),
-        HttpResponse.BodyHandlers.ofByteArray());
+    HttpResponse<byte[]> r =
+        client.send(
+            HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(30)).build(),
+            HttpResponse.BodyHandlers.ofByteArray());
     if (r.statusCode() != 200 || r.body().length == 0) {
       throw new IOException("unexpected response " + r.statusCode());
     }
@@ -32,8 +35,14 @@ final class JdkHttpClientSubject implements HttpSubject {
 
   @Override
   public int head(URI uri) throws IOException, InterruptedException {
-    return client.send(HttpRequest.newBuilder(uri).method("HEAD", HttpRequest.BodyPublishers.noBody())
-        .timeout(Duration.ofSeconds(30)).build(), HttpResponse.BodyHandlers.discarding()).statusCode();
+    return client
+        .send(
+            HttpRequest.newBuilder(uri)
+                .method("HEAD", HttpRequest.BodyPublishers.noBody())
+                .timeout(Duration.ofSeconds(30))
+                .build(),
+            HttpResponse.BodyHandlers.discarding())
+        .statusCode();
   }
 
   @Override

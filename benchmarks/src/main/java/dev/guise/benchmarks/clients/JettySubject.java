@@ -25,9 +25,10 @@ final class JettySubject implements HttpSubject {
     tls.setEndpointIdentificationAlgorithm("HTTPS");
     ClientConnector connector = new ClientConnector();
     connector.setSslContextFactory(tls);
-    HttpClientTransport transport = h2
-        ? new HttpClientTransportOverHTTP2(new HTTP2Client(connector))
-        : new HttpClientTransportOverHTTP(connector);
+    HttpClientTransport transport =
+        h2
+            ? new HttpClientTransportOverHTTP2(new HTTP2Client(connector))
+            : new HttpClientTransportOverHTTP(connector);
     client = new HttpClient(transport);
     client.setMaxConnectionsPerDestination(maxConnections);
     client.setMaxRequestsQueuedPerDestination(4096);
@@ -45,7 +46,12 @@ final class JettySubject implements HttpSubject {
 
   @Override
   public int head(URI uri) throws Exception {
-    return client.newRequest(uri).method(HttpMethod.HEAD).timeout(30, TimeUnit.SECONDS).send().getStatus();
+    return client
+        .newRequest(uri)
+        .method(HttpMethod.HEAD)
+        .timeout(30, TimeUnit.SECONDS)
+        .send()
+        .getStatus();
   }
 
   @Override

@@ -20,12 +20,16 @@ final class OkHttpSubject implements HttpSubject {
     Dispatcher dispatcher = new Dispatcher();
     dispatcher.setMaxRequestsPerHost(maxConnections);
     dispatcher.setMaxRequests(Math.max(64, totalConnections));
-    client = new OkHttpClient.Builder()
-        .sslSocketFactory(server.clientSslContext().getSocketFactory(), server.trustManager())
-        .protocols(h2 ? List.of(Protocol.HTTP_2, Protocol.HTTP_1_1) : List.of(Protocol.HTTP_1_1))
-        .connectionPool(new ConnectionPool(Math.max(maxConnections, totalConnections), 10, TimeUnit.MINUTES))
-        .dispatcher(dispatcher)
-        .build();
+    client =
+        new OkHttpClient.Builder()
+            .sslSocketFactory(server.clientSslContext().getSocketFactory(), server.trustManager())
+            .protocols(
+                h2 ? List.of(Protocol.HTTP_2, Protocol.HTTP_1_1) : List.of(Protocol.HTTP_1_1))
+            .connectionPool(
+                new ConnectionPool(
+                    Math.max(maxConnections, totalConnections), 10, TimeUnit.MINUTES))
+            .dispatcher(dispatcher)
+            .build();
   }
 
   @Override
@@ -41,7 +45,8 @@ final class OkHttpSubject implements HttpSubject {
 
   @Override
   public int head(URI uri) throws IOException {
-    try (Response r = client.newCall(new Request.Builder().url(uri.toString()).head().build()).execute()) {
+    try (Response r =
+        client.newCall(new Request.Builder().url(uri.toString()).head().build()).execute()) {
       return r.code();
     }
   }

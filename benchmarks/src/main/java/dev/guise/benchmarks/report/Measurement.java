@@ -12,8 +12,15 @@ package dev.guise.benchmarks.report;
  * @param error JMH's 99.9% confidence half-width, NaN when unknown
  * @param higherIsBetter whether a higher value is better
  */
-public record Measurement(String benchmark, String scenario, String subject, String metric, String unit,
-    double value, double error, boolean higherIsBetter) {
+public record Measurement(
+    String benchmark,
+    String scenario,
+    String subject,
+    String metric,
+    String unit,
+    double value,
+    double error,
+    boolean higherIsBetter) {
 
   /** Whether the subject is one of Guise's (its name starts with {@code guise}). */
   public boolean isGuise() {

@@ -12,9 +12,9 @@ import java.util.Map;
 import java.util.TreeMap;
 
 /**
- * Turns JMH's JSON results (and the idle-memory figures) into the comparison entries of
- * {@code results.json}: for every benchmark, scenario and metric, each Guise subject against the
- * best peer measured there (the highest throughput, the lowest time, CPU or memory).
+ * Turns JMH's JSON results (and the idle-memory figures) into the comparison entries of {@code
+ * results.json}: for every benchmark, scenario and metric, each Guise subject against the best peer
+ * measured there (the highest throughput, the lowest time, CPU or memory).
  */
 public final class Results {
   private static final JSON WRITER = JSON.std.with(JSON.Feature.WRITE_NULL_PROPERTIES);
@@ -22,8 +22,15 @@ public final class Results {
   private Results() {}
 
   /** One comparison: a Guise subject against the best peer. */
-  public record Entry(String benchmark, String subject, String peer, String metric, String unit,
-      double guise, double peerValue, String better) {
+  public record Entry(
+      String benchmark,
+      String subject,
+      String peer,
+      String metric,
+      String unit,
+      double guise,
+      double peerValue,
+      String better) {
 
     public double ratio() {
       return guise / peerValue;
@@ -58,31 +65,47 @@ public final class Results {
       Map<String, Object> run = (Map<String, Object>) o;
       String name = (String) run.get("benchmark");
       String[] parts = name.split("\\.");
-      String benchmark = parts.length >= 2 ? parts[parts.length - 2] + "."
-          + parts[parts.length - 1] : name;
+      String benchmark =
+          parts.length >= 2 ? parts[parts.length - 2] + "." + parts[parts.length - 1] : name;
       Map<String, Object> params = (Map<String, Object>) run.getOrDefault("params", Map.of());
       String subject = String.valueOf(params.getOrDefault("subject", "?"));
       StringBuilder scenario = new StringBuilder();
       for (var p : new TreeMap<>(params).entrySet()) {
         if (!p.getKey().equals("subject")) {
-          scenario.append(scenario.isEmpty() ? "" : ", ").append(p.getKey()).append('=')
+          scenario
+              .append(scenario.isEmpty() ? "" : ", ")
+              .append(p.getKey())
+              .append('=')
               .append(p.getValue());
         }
       }
       String mode = (String) run.get("mode");
       Map<String, Object> primary = (Map<String, Object>) run.get("primaryMetric");
       boolean throughput = "thrpt".equals(mode);
-      out.add(new Measurement(benchmark, scenario.toString(), subject, throughput
-          ? "throughput" : "time",
-          (String) primary.get("scoreUnit"), num(primary.get("score")),
+      out.add(
+          new Measurement(
+              benchmark,
+              scenario.toString(),
+              subject,
+              throughput ? "throughput" : "time",
+              (String) primary.get("scoreUnit"),
+              num(primary.get("score")),
               num(primary.get("scoreError")),
-          throughput));
+              throughput));
       Map<String, Object> secondary =
           (Map<String, Object>) run.getOrDefault("secondaryMetrics", Map.of());
       for (var s : secondary.entrySet()) {
         Map<String, Object> m = (Map<String, Object>) s.getValue();
-        out.add(new Measurement(benchmark, scenario.toString(), subject, s.getKey(),
-            (String) m.get("scoreUnit"), num(m.get("score")), num(m.get("scoreError")), false));
+        out.add(
+            new Measurement(
+                benchmark,
+                scenario.toString(),
+                subject,
+                s.getKey(),
+                (String) m.get("scoreUnit"),
+                num(m.get("score")),
+                num(m.get("scoreError")),
+                false));
       }
     }
     return out;
@@ -111,8 +134,16 @@ public final class Results {
       }
       for (Measurement m : g) {
         if (m.isGuise()) {
-          entries.add(new Entry(m.label(), m.subject(), peer.get().subject(), m.metric(), m.unit(),
-              m.value(), peer.get().value(), m.higherIsBetter() ? "higher" : "lower"));
+          entries.add(
+              new Entry(
+                  m.label(),
+                  m.subject(),
+                  peer.get().subject(),
+                  m.metric(),
+                  m.unit(),
+                  m.value(),
+                  peer.get().value(),
+                  m.higherIsBetter() ? "higher" : "lower"));
         }
       }
     }
@@ -177,12 +208,31 @@ public final class Results {
   /** The comparison as a text table. */
   public static String table(List<Entry> entries) {
     List<String[]> rows = new ArrayList<>();
-    rows.add(new String[] {"benchmark", "metric", "subject", "guise", "best peer", "peer value",
-        "unit", "ratio", "better"});
+    rows.add(
+        new String[] {
+          "benchmark",
+          "metric",
+          "subject",
+          "guise",
+          "best peer",
+          "peer value",
+          "unit",
+          "ratio",
+          "better"
+        });
     for (Entry e : entries) {
-      rows.add(new String[] {e.benchmark(), e.metric(), e.subject(), fmt(e.guise()), e.peer(),
-          fmt(e.peerValue()),
-          e.unit(), String.format(Locale.ROOT, "%.2f", e.ratio()), e.better()});
+      rows.add(
+          new String[] {
+            e.benchmark(),
+            e.metric(),
+            e.subject(),
+            fmt(e.guise()),
+            e.peer(),
+            fmt(e.peerValue()),
+            e.unit(),
+            String.format(Locale.ROOT, "%.2f", e.ratio()),
+            e.better()
+          });
     }
     return render(rows);
   }
@@ -192,8 +242,15 @@ public final class Results {
     List<String[]> rows = new ArrayList<>();
     rows.add(new String[] {"benchmark", "metric", "subject", "value", "error", "unit"});
     for (Measurement m : all) {
-      rows.add(new String[] {m.label(), m.metric(), m.subject(), fmt(m.value()),
-          Double.isNaN(m.error()) ? "" : "± " + fmt(m.error()), m.unit()});
+      rows.add(
+          new String[] {
+            m.label(),
+            m.metric(),
+            m.subject(),
+            fmt(m.value()),
+            Double.isNaN(m.error()) ? "" : "± " + fmt(m.error()),
+            m.unit()
+          });
     }
     return render(rows);
   }
@@ -203,7 +260,8 @@ public final class Results {
       return "n/a";
     }
     double a = Math.abs(v);
-    return a >= 100 ? String.format(Locale.ROOT, "%,.0f", v)
+    return a >= 100
+        ? String.format(Locale.ROOT, "%,.0f", v)
         : a >= 1 ? String.format(Locale.ROOT, "%.2f", v) : String.format(Locale.ROOT, "%.4f", v);
   }
 

@@ -44,8 +44,9 @@ import org.eclipse.jetty.util.thread.QueuedThreadPool;
  */
 public final class BenchServer {
   /** The body every Jetty response carries. */
-  static final byte[] BODY = "Guise benchmark response body: 64 bytes of plain ASCII text....\n"
-      .getBytes(StandardCharsets.US_ASCII);
+  static final byte[] BODY =
+      "Guise benchmark response body: 64 bytes of plain ASCII text....\n"
+          .getBytes(StandardCharsets.US_ASCII);
 
   private BenchServer() {}
 
@@ -63,8 +64,13 @@ public final class BenchServer {
       }
       case "testkit" -> {
         int n = Integer.parseInt(args[1]);
-        TestServer server = TestServer.builder().loopbackAddresses(n).hostNames("localhost")
-            .certificateAuthority(ca).build().start();
+        TestServer server =
+            TestServer.builder()
+                .loopbackAddresses(n)
+                .hostNames("localhost")
+                .certificateAuthority(ca)
+                .build()
+                .start();
         port = server.port();
         running = server;
       }
@@ -89,7 +95,8 @@ public final class BenchServer {
     KeyStore keys = KeyStore.getInstance("PKCS12");
     keys.load(null, null);
     char[] password = "bench".toCharArray();
-    keys.setKeyEntry("server", cert.privateKey(), password, cert.chain().toArray(Certificate[]::new));
+    keys.setKeyEntry(
+        "server", cert.privateKey(), password, cert.chain().toArray(Certificate[]::new));
     SslContextFactory.Server tls = new SslContextFactory.Server();
     tls.setKeyStore(keys);
     tls.setKeyStorePassword("bench");
@@ -114,21 +121,21 @@ public final class BenchServer {
     connector.setAcceptQueueSize(1024);
     connector.setIdleTimeout(600_000);
     server.addConnector(connector);
-    server.setHandler(new Handler.Abstract.NonBlocking() {
-      @Override
-      public boolean handle(Request request, Response response, Callback callback) {
-        response.setStatus(200);
-        response.getHeaders().put(HttpHeader.CONTENT_TYPE, "text/plain");
-        response.getHeaders().put(HttpHeader.CONTENT_LENGTH, BODY.length);
-        if (HttpMethod.HEAD.is(request.getMethod())) {
-          response.write(true, null, callback);
-        } else {
-          response.write(true, ByteBuffer.wrap(BODY), callback);
-        }
-        return true;
-      }
-    });
+    server.setHandler(
+        new Handler.Abstract.NonBlocking() {
+          @Override
+          public boolean handle(Request request, Response response, Callback callback) {
+            response.setStatus(200);
+            response.getHeaders().put(HttpHeader.CONTENT_TYPE, "text/plain");
+            response.getHeaders().put(HttpHeader.CONTENT_LENGTH, BODY.length);
+            if (HttpMethod.HEAD.is(request.getMethod())) {
+              response.write(true, null, callback);
+            } else {
+              response.write(true, ByteBuffer.wrap(BODY), callback);
+            }
+            return true;
+          }
+        });
     return server;
   }
-
 }

@@ -45,8 +45,12 @@ public final class ServerProcess implements AutoCloseable {
     }
     int colon = given.indexOf(':');
     try {
-      X509Certificate ca = (X509Certificate) CertificateFactory.getInstance("X.509").generateCertificate(
-          new ByteArrayInputStream(Base64.getDecoder().decode(given.substring(colon + 1))));
+      X509Certificate ca =
+          (X509Certificate)
+              CertificateFactory.getInstance("X.509")
+                  .generateCertificate(
+                      new ByteArrayInputStream(
+                          Base64.getDecoder().decode(given.substring(colon + 1))));
       return new ServerProcess(null, Integer.parseInt(given.substring(0, colon)), ca);
     } catch (GeneralSecurityException e) {
       throw new IOException("bad server description " + given, e);
@@ -81,29 +85,36 @@ public final class ServerProcess implements AutoCloseable {
     cmd.add(BenchServer.class.getName());
     cmd.addAll(List.of(modeAndArgs));
     Process p = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.INHERIT).start();
-    BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.US_ASCII));
+    BufferedReader out =
+        new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.US_ASCII));
     X509Certificate ca = null;
     String line;
     while ((line = out.readLine()) != null) {
       if (line.startsWith("CA ")) {
         try {
-          ca = (X509Certificate) CertificateFactory.getInstance("X.509").generateCertificate(
-              new ByteArrayInputStream(Base64.getDecoder().decode(line.substring(3))));
+          ca =
+              (X509Certificate)
+                  CertificateFactory.getInstance("X.509")
+                      .generateCertificate(
+                          new ByteArrayInputStream(Base64.getDecoder().decode(line.substring(3))));
         } catch (GeneralSecurityException e) {
           p.destroyForcibly();
           throw new IOException("bad CA line from the server", e);
         }
       } else if (line.startsWith("READY ")) {
         ServerProcess sp = new ServerProcess(p, Integer.parseInt(line.substring(6).trim()), ca);
-        Thread drain = new Thread(() -> {
-          try {
-            while (out.readLine() != null) {
-              // keep the pipe empty
-            }
-          } catch (IOException ignored) {
-            // the server went away
-          }
-        }, "bench-server-stdout");
+        Thread drain =
+            new Thread(
+                () -> {
+                  try {
+                    while (out.readLine() != null) {
+                      // keep the pipe empty
+                    }
+                  } catch (IOException ignored) {
+                    // the server went away
+                  }
+                },
+                "bench-server-stdout");
         drain.setDaemon(true);
         drain.start();
         Runtime.getRuntime().addShutdownHook(new Thread(sp::close));
@@ -156,7 +167,8 @@ public final class ServerProcess implements AutoCloseable {
 
   private TrustManagerFactory trustManagerFactory() {
     try {
-      TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+      TrustManagerFactory tmf =
+          TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
       tmf.init(trustStore());
       return tmf;
     } catch (GeneralSecurityException e) {

@@ -70,8 +70,17 @@ class ResultsTest {
     List<Object> parsed = JSON.std.listFrom(json);
     assertEquals(3, parsed.size());
     Map<String, Object> e = (Map<String, Object>) parsed.get(0);
-    assertEquals(List.of("benchmark", "subject", "peer", "metric", "unit", "guise", "peer_value",
-        "ratio", "better"),
+    assertEquals(
+        List.of(
+            "benchmark",
+            "subject",
+            "peer",
+            "metric",
+            "unit",
+            "guise",
+            "peer_value",
+            "ratio",
+            "better"),
         List.copyOf(e.keySet()));
     assertEquals("guise-jdk", e.get("subject"));
     assertEquals(10000.0, ((Number) e.get("peer_value")).doubleValue());

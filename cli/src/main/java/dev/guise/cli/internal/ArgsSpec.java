@@ -5,8 +5,8 @@ import java.util.Map;
 
 /**
  * What a command accepts: options ({@code --name}, {@code --name value}, {@code --name=value},
- * possibly repeated) and how many positional arguments. Parsing is strict: anything not declared
- * is an error naming it. Immutable once built.
+ * possibly repeated) and how many positional arguments. Parsing is strict: anything not declared is
+ * an error naming it. Immutable once built.
  */
 final class ArgsSpec {
   enum Kind {

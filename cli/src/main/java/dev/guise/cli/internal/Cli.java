@@ -13,8 +13,8 @@ import java.util.List;
  * <p>Not thread-safe; one instance runs one command line.
  */
 public final class Cli {
-  private static final List<Command> COMMANDS = List.of(
-      new DemoCommand(), new FetchCommand(), new InspectCommand(), new ProfilesCommand());
+  private static final List<Command> COMMANDS =
+      List.of(new DemoCommand(), new FetchCommand(), new InspectCommand(), new ProfilesCommand());
 
   private final PrintStream out;
   private final PrintStream err;
@@ -66,8 +66,12 @@ public final class Cli {
       if (e instanceof InterruptedException) {
         Thread.currentThread().interrupt();
       }
-      err.println("error: unexpected " + e.getClass().getSimpleName() + ": " + oneLine(e.getMessage())
-          + (verbose ? "" : " (run with --verbose for the stack trace)"));
+      err.println(
+          "error: unexpected "
+              + e.getClass().getSimpleName()
+              + ": "
+              + oneLine(e.getMessage())
+              + (verbose ? "" : " (run with --verbose for the stack trace)"));
       if (verbose) {
         e.printStackTrace(err);
       }
@@ -86,8 +90,8 @@ public final class Cli {
     String first = args.get(0);
     if (first.equals("--help") || first.equals("-h") || first.equals("help")) {
       if (args.size() > 1 && !first.equals("help")) {
-        throw CliException.usage("'guise --help' takes no arguments; try 'guise "
-            + args.get(1) + " --help'");
+        throw CliException.usage(
+            "'guise --help' takes no arguments; try 'guise " + args.get(1) + " --help'");
       }
       if (first.equals("help") && args.size() > 1) {
         out.print(command(args.get(1)).help());
@@ -97,7 +101,8 @@ public final class Cli {
       return 0;
     }
     if (first.startsWith("-")) {
-      throw CliException.usage("unknown option '" + first + "' before the command; see 'guise --help'");
+      throw CliException.usage(
+          "unknown option '" + first + "' before the command; see 'guise --help'");
     }
     Command command = command(first);
     List<String> rest = args.subList(1, args.size());

@@ -61,31 +61,37 @@ final class DemoCommand implements Command {
   @Override
   public String help() {
     return """
-        usage: guise demo [--ips N] [--rounds N] [--no-faults] [--json] [--engine NAME] [--profile NAME]
+    usage: guise demo [--ips N] [--rounds N] [--no-faults] [--json] [--engine NAME] [--profile NAME]
 
-        Runs Guise's main job on an embedded server, no network needed: the testkit HTTPS server
-        listens on N loopback IPs (127.0.1.1, 127.0.1.2, ...) as host %s, the pool
-        warms up one connection per IP (progress on stderr), then sends rounds of requests spread
-        over the IPs while faults fire: one IP answers 403 (it gets banned), one 429 with
-        Retry-After 1, a few 503s, resets in the middle of a body and HTTP/2 GOAWAYs. The report
-        gives warm-up time and failures, reuse rate, latency percentiles, retries, failures by kind,
-        bans, and the fingerprint the server saw next to the profile's reference, field by field.
+    Runs Guise's main job on an embedded server, no network needed: the testkit HTTPS server
+    listens on N loopback IPs (127.0.1.1, 127.0.1.2, ...) as host %s, the pool
+    warms up one connection per IP (progress on stderr), then sends rounds of requests spread
+    over the IPs while faults fire: one IP answers 403 (it gets banned), one 429 with
+    Retry-After 1, a few 503s, resets in the middle of a body and HTTP/2 GOAWAYs. The report
+    gives warm-up time and failures, reuse rate, latency percentiles, retries, failures by kind,
+    bans, and the fingerprint the server saw next to the profile's reference, field by field.
 
-        options:
-          --ips N          loopback IPs to serve and warm up (default 200)
-          --rounds N       rounds of requests; each round sends one request per IP (default 3)
-          --no-faults      the clean scenario: no faults injected
-          --json           print the report as one JSON object instead of text
-          --engine NAME    TLS engine (default: the most faithful found: bouncycastle, conscrypt, jdk)
-          --profile NAME   fingerprint profile (default chrome)
-          --verbose        stack traces for errors
-        """.formatted(HOST);
+    options:
+      --ips N          loopback IPs to serve and warm up (default 200)
+      --rounds N       rounds of requests; each round sends one request per IP (default 3)
+      --no-faults      the clean scenario: no faults injected
+      --json           print the report as one JSON object instead of text
+      --engine NAME    TLS engine (default: the most faithful found: bouncycastle, conscrypt, jdk)
+      --profile NAME   fingerprint profile (default chrome)
+      --verbose        stack traces for errors
+    """
+        .formatted(HOST);
   }
 
   @Override
   public ArgsSpec spec() {
-    return ArgsSpec.of(name()).value("ips").value("rounds").flag("no-faults").flag("json")
-        .value("engine").value("profile");
+    return ArgsSpec.of(name())
+        .value("ips")
+        .value("rounds")
+        .flag("no-faults")
+        .flag("json")
+        .value("engine")
+        .value("profile");
   }
 
   @Override
@@ -93,35 +99,70 @@ final class DemoCommand implements Command {
     int ipCount = args.intValue("ips", 200, 1, 5000);
     int rounds = args.intValue("rounds", 3, 1, 1000);
     boolean faults = !args.flag("no-faults");
-    Engines.Choice choice = Engines.choose(args.value("engine"), args.value("profile"), "chrome", args);
+    Engines.Choice choice =
+        Engines.choose(args.value("engine"), args.value("profile"), "chrome", args);
     long started = System.nanoTime();
 
-    try (TestServer server = TestServer.builder().loopbackAddresses(ipCount).hostNames(HOST).build()) {
+    try (TestServer server =
+        TestServer.builder().loopbackAddresses(ipCount).hostNames(HOST).build()) {
       server.start();
       List<InetAddress> ips = server.addresses();
       List<String> faultPlan = faults ? installFaults(server, ips) : List.of();
-      io.err().println("guise demo: " + HOST + ":" + server.port() + " on " + ipCount
-          + " loopback IPs; engine " + choice.name() + ", profile " + choice.offer().profile()
-          + " (" + choice.offer().fidelity() + ")" + (faults ? "" : "; no faults"));
-      PoolConfig config = PoolConfig.builder()
-          .engine(choice.name())
-          .profile(choice.offer().profile())
-          .trust(server.certificateAuthority().trustPolicy())
-          .timeouts(t -> t.withConnect(Duration.ofSeconds(10)).withRequest(Duration.ofSeconds(20)))
-          .build();
+      io.err()
+          .println(
+              "guise demo: "
+                  + HOST
+                  + ":"
+                  + server.port()
+                  + " on "
+                  + ipCount
+                  + " loopback IPs; engine "
+                  + choice.name()
+                  + ", profile "
+                  + choice.offer().profile()
+                  + " ("
+                  + choice.offer().fidelity()
+                  + ")"
+                  + (faults ? "" : "; no faults"));
+      PoolConfig config =
+          PoolConfig.builder()
+              .engine(choice.name())
+              .profile(choice.offer().profile())
+              .trust(server.certificateAuthority().trustPolicy())
+              .timeouts(
+                  t -> t.withConnect(Duration.ofSeconds(10)).withRequest(Duration.ofSeconds(20)))
+              .build();
       try (HotConnectionPool pool = HotConnectionPool.create(config);
           GuiseClient client = new GuiseClient(pool)) {
         Progress warmUpProgress = new Progress(io.err(), io.interactive(), "warm-up");
         AtomicInteger warmUpFailed = new AtomicInteger();
-        WarmUpSummary warmUp = pool.warmUp(HOST, server.port(), ips, (ip, failure, done, total) ->
-            warmUpProgress.update(done, total, failure == null ? warmUpFailed.get() : warmUpFailed.incrementAndGet()));
+        WarmUpSummary warmUp =
+            pool.warmUp(
+                HOST,
+                server.port(),
+                ips,
+                (ip, failure, done, total) ->
+                    warmUpProgress.update(
+                        done,
+                        total,
+                        failure == null ? warmUpFailed.get() : warmUpFailed.incrementAndGet()));
 
         URI url = URI.create("https://" + HOST + ":" + server.port() + PATH);
         Rounds result = runRounds(client, url, ipCount, rounds, io);
         PoolStats stats = pool.stats();
         FingerprintSeen seen = fingerprintSeen(server, choice.offer().profile());
-        Report report = new Report(choice, ipCount, rounds, faultPlan, warmUp, result, stats,
-            server.faults().injectedCounts(), seen, Duration.ofNanos(System.nanoTime() - started));
+        Report report =
+            new Report(
+                choice,
+                ipCount,
+                rounds,
+                faultPlan,
+                warmUp,
+                result,
+                stats,
+                server.faults().injectedCounts(),
+                seen,
+                Duration.ofNanos(System.nanoTime() - started));
         io.out().print(args.flag("json") ? JsonOutput.write(report.toJson()) : report.toText());
       }
     }
@@ -153,7 +194,11 @@ final class DemoCommand implements Command {
   }
 
   /** What the rounds of requests gave. */
-  record Rounds(int requests, int ok, Map<FailureKind, Integer> failedByKind, long[] latencyNanos,
+  record Rounds(
+      int requests,
+      int ok,
+      Map<FailureKind, Integer> failedByKind,
+      long[] latencyNanos,
       int ipsAnswering) {}
 
   /**
@@ -178,22 +223,24 @@ final class DemoCommand implements Command {
         for (int i = 0; i < perRound; i++) {
           int slot = round * perRound + i;
           inFlight.acquire();
-          futures.add(threads.submit(() -> {
-            long start = System.nanoTime();
-            try {
-              HttpResponse r = client.send(request);
-              answering.add(r.endpoint().ip());
-              ok.incrementAndGet();
-            } catch (ClassifiedIOException e) {
-              failedByKind.merge(e.kind(), 1, Integer::sum);
-              failed.incrementAndGet();
-            } finally {
-              latency[slot] = System.nanoTime() - start;
-              inFlight.release();
-              progress.update(done.incrementAndGet(), total, failed.get());
-            }
-            return null;
-          }));
+          futures.add(
+              threads.submit(
+                  () -> {
+                    long start = System.nanoTime();
+                    try {
+                      HttpResponse r = client.send(request);
+                      answering.add(r.endpoint().ip());
+                      ok.incrementAndGet();
+                    } catch (ClassifiedIOException e) {
+                      failedByKind.merge(e.kind(), 1, Integer::sum);
+                      failed.incrementAndGet();
+                    } finally {
+                      latency[slot] = System.nanoTime() - start;
+                      inFlight.release();
+                      progress.update(done.incrementAndGet(), total, failed.get());
+                    }
+                    return null;
+                  }));
         }
         // Rounds are sequential: each round starts once the last one is answered.
         for (Future<?> f : futures) {
@@ -205,7 +252,8 @@ final class DemoCommand implements Command {
   }
 
   /** The connections the server recorded, checked against the profile's reference. */
-  record FingerprintSeen(FingerprintCheck check, long connections, long matching, long recordIndex) {}
+  record FingerprintSeen(
+      FingerprintCheck check, long connections, long matching, long recordIndex) {}
 
   private static FingerprintSeen fingerprintSeen(TestServer server, String profile) {
     String ja4Expected = null;
@@ -223,7 +271,10 @@ final class DemoCommand implements Command {
       ConnectionRecord r = records.get(i);
       String ja4 = r.ja4().map(Ja4::ja4).orElse(null);
       String akamai = r.akamaiFingerprint().map(AkamaiFingerprint::value).orElse(null);
-      if (ja4 != null && ja4.equals(ja4Expected) && akamai != null && akamai.equals(akamaiExpected)) {
+      if (ja4 != null
+          && ja4.equals(ja4Expected)
+          && akamai != null
+          && akamai.equals(akamaiExpected)) {
         matching++;
       }
       if (shown == null && ja4 != null && akamai != null) {
@@ -236,16 +287,21 @@ final class DemoCommand implements Command {
       index = 1;
     }
     String ja4 = shown == null ? null : shown.ja4().map(Ja4::ja4).orElse(null);
-    String akamai = shown == null ? null : shown.akamaiFingerprint().map(AkamaiFingerprint::value).orElse(null);
-    return new FingerprintSeen(new FingerprintCheck(profile, ja4, ja4Expected, akamai, akamaiExpected),
-        records.size(), matching, index);
+    String akamai =
+        shown == null ? null : shown.akamaiFingerprint().map(AkamaiFingerprint::value).orElse(null);
+    return new FingerprintSeen(
+        new FingerprintCheck(profile, ja4, ja4Expected, akamai, akamaiExpected),
+        records.size(),
+        matching,
+        index);
   }
 
   private static Optional<BrowserProfile> reference(String profile) {
     try {
       return Optional.of(BrowserProfiles.get(profile));
     } catch (IllegalArgumentException e) {
-      return Optional.empty(); // an engine's own profile (jdk-default, ...) has no browser reference
+      return Optional
+          .empty(); // an engine's own profile (jdk-default, ...) has no browser reference
     }
   }
 
@@ -270,8 +326,16 @@ final class DemoCommand implements Command {
   }
 
   /** Everything the report says, as text or JSON. */
-  record Report(Engines.Choice choice, int ips, int rounds, List<String> faults, WarmUpSummary warmUp,
-      Rounds result, PoolStats stats, Map<Fault.Kind, Long> injected, FingerprintSeen seen,
+  record Report(
+      Engines.Choice choice,
+      int ips,
+      int rounds,
+      List<String> faults,
+      WarmUpSummary warmUp,
+      Rounds result,
+      PoolStats stats,
+      Map<Fault.Kind, Long> injected,
+      FingerprintSeen seen,
       Duration took) {
 
     Map<String, Object> toJson() {
@@ -319,28 +383,32 @@ final class DemoCommand implements Command {
 
     private Map<Fault.Kind, Long> injectedOnly() {
       Map<Fault.Kind, Long> out = new EnumMap<>(Fault.Kind.class);
-      injected.forEach((k, v) -> {
-        if (v > 0) {
-          out.put(k, v);
-        }
-      });
+      injected.forEach(
+          (k, v) -> {
+            if (v > 0) {
+              out.put(k, v);
+            }
+          });
       return out;
     }
 
     private static Map<String, Object> byName(Map<? extends Enum<?>, ? extends Number> counts) {
       Map<String, Object> out = new TreeMap<>();
-      counts.forEach((k, v) -> {
-        if (v.longValue() > 0) {
-          out.put(k.name(), v.longValue());
-        }
-      });
+      counts.forEach(
+          (k, v) -> {
+            if (v.longValue() > 0) {
+              out.put(k.name(), v.longValue());
+            }
+          });
       return out;
     }
 
     String toText() {
       StringBuilder sb = new StringBuilder();
-      sb.append(String.format("Guise demo: %s on %d loopback IPs, engine %s, profile %s (%s)%n", HOST,
-          ips, choice.name(), choice.offer().profile(), choice.offer().fidelity()));
+      sb.append(
+          String.format(
+              "Guise demo: %s on %d loopback IPs, engine %s, profile %s (%s)%n",
+              HOST, ips, choice.name(), choice.offer().profile(), choice.offer().fidelity()));
       if (faults.isEmpty()) {
         sb.append("faults:        none (--no-faults)\n");
       } else {
@@ -350,38 +418,87 @@ final class DemoCommand implements Command {
         }
       }
       sb.append('\n');
-      row(sb, "warm-up", String.format("%d IPs in %s: %d ready, %d failed%s", warmUp.ips(),
-          millis(warmUp.took().toNanos() / 1e6), warmUp.ready(), warmUp.failed(),
-          kinds(byName(warmUp.failuresByKind()))));
-      row(sb, "requests", String.format("%d in %d rounds: %d ok, %d failed%s; %d IPs answered",
-          result.requests(), rounds, result.ok(), result.requests() - result.ok(),
-          kinds(byName(result.failedByKind())), result.ipsAnswering()));
-      row(sb, "reuse rate", String.format("%.1f %% of requests on a warm connection (%d handshakes in all)",
-          stats.reuseRate() * 100, stats.handshakes()));
+      row(
+          sb,
+          "warm-up",
+          String.format(
+              "%d IPs in %s: %d ready, %d failed%s",
+              warmUp.ips(),
+              millis(warmUp.took().toNanos() / 1e6),
+              warmUp.ready(),
+              warmUp.failed(),
+              kinds(byName(warmUp.failuresByKind()))));
+      row(
+          sb,
+          "requests",
+          String.format(
+              "%d in %d rounds: %d ok, %d failed%s; %d IPs answered",
+              result.requests(),
+              rounds,
+              result.ok(),
+              result.requests() - result.ok(),
+              kinds(byName(result.failedByKind())),
+              result.ipsAnswering()));
+      row(
+          sb,
+          "reuse rate",
+          String.format(
+              "%.1f %% of requests on a warm connection (%d handshakes in all)",
+              stats.reuseRate() * 100, stats.handshakes()));
       Map<String, Double> p = percentiles(result.latencyNanos());
-      row(sb, "latency", String.format("p50 %s   p90 %s   p99 %s   max %s", millis(p.get("p50")),
-          millis(p.get("p90")), millis(p.get("p99")), millis(p.get("max"))));
-      row(sb, "retries", String.format("%d (%d requests retried, %d of them then succeeded)",
-          stats.retries(), stats.retriedRequests(), stats.retriedRequestsSucceeded()));
+      row(
+          sb,
+          "latency",
+          String.format(
+              "p50 %s   p90 %s   p99 %s   max %s",
+              millis(p.get("p50")),
+              millis(p.get("p90")),
+              millis(p.get("p99")),
+              millis(p.get("max"))));
+      row(
+          sb,
+          "retries",
+          String.format(
+              "%d (%d requests retried, %d of them then succeeded)",
+              stats.retries(), stats.retriedRequests(), stats.retriedRequestsSucceeded()));
       Map<String, Object> failures = byName(stats.failuresByKind());
-      row(sb, "failures", failures.isEmpty() ? "none"
-          : String.join(", ", failures.entrySet().stream().map(e -> e.getKey() + " " + e.getValue()).toList())
-              + "  (attempts, before retries)");
+      row(
+          sb,
+          "failures",
+          failures.isEmpty()
+              ? "none"
+              : String.join(
+                      ", ",
+                      failures.entrySet().stream()
+                          .map(e -> e.getKey() + " " + e.getValue())
+                          .toList())
+                  + "  (attempts, before retries)");
       StringBuilder bans = new StringBuilder().append(stats.bansStarted());
       for (PoolStats.ActiveBan b : stats.activeBans()) {
-        bans.append(bans.length() == 1 ? ": " : ", ").append(b.ip().getHostAddress())
-            .append(" (").append(b.reason()).append(')');
+        bans.append(bans.length() == 1 ? ": " : ", ")
+            .append(b.ip().getHostAddress())
+            .append(" (")
+            .append(b.reason())
+            .append(')');
       }
       row(sb, "bans", bans.toString());
       Map<String, Object> inj = byName(injectedOnly());
-      row(sb, "server faults", inj.isEmpty() ? "none injected"
-          : String.join(", ", inj.entrySet().stream().map(e -> e.getKey() + " " + e.getValue()).toList()));
+      row(
+          sb,
+          "server faults",
+          inj.isEmpty()
+              ? "none injected"
+              : String.join(
+                  ", ",
+                  inj.entrySet().stream().map(e -> e.getKey() + " " + e.getValue()).toList()));
       row(sb, "took", millis(took.toNanos() / 1e6));
 
       FingerprintCheck check = seen.check();
       sb.append('\n');
-      sb.append(String.format("fingerprint the server saw (connection %d of %d; %d of %d match the reference)%n",
-          seen.recordIndex(), seen.connections(), seen.matching(), seen.connections()));
+      sb.append(
+          String.format(
+              "fingerprint the server saw (connection %d of %d; %d of %d match the reference)%n",
+              seen.recordIndex(), seen.connections(), seen.matching(), seen.connections()));
       int width = 0;
       for (FingerprintCheck.Field f : check.fields()) {
         width = Math.max(width, String.valueOf(f.seen()).length());
@@ -390,16 +507,30 @@ final class DemoCommand implements Command {
         boolean whole = f.key().equals("ja4") || f.key().equals("akamai");
         String label = whole ? f.label() : "  " + f.label();
         String result = f.expected() == null ? "no reference" : f.match() ? "match" : "MISMATCH";
-        sb.append(String.format("  %-36s %-" + width + "s  %s%n", label, f.seen() == null ? "-" : f.seen(), result));
+        sb.append(
+            String.format(
+                "  %-36s %-" + width + "s  %s%n",
+                label,
+                f.seen() == null ? "-" : f.seen(),
+                result));
         if (f.expected() != null && !f.match()) {
           sb.append(String.format("  %-36s %s%n", "    expected", f.expected()));
         }
       }
-      sb.append(String.format("  reference for %s: JA4 %s, Akamai %s%n", check.profile(),
-          check.ja4Expected() == null ? "-" : check.ja4Expected(),
-          check.akamaiExpected() == null ? "-" : check.akamaiExpected()));
-      sb.append("  result: ").append(check.match() ? "FULL MATCH" : check.ja4Expected() == null
-          ? "no browser reference for profile " + check.profile() : "MISMATCH").append('\n');
+      sb.append(
+          String.format(
+              "  reference for %s: JA4 %s, Akamai %s%n",
+              check.profile(),
+              check.ja4Expected() == null ? "-" : check.ja4Expected(),
+              check.akamaiExpected() == null ? "-" : check.akamaiExpected()));
+      sb.append("  result: ")
+          .append(
+              check.match()
+                  ? "FULL MATCH"
+                  : check.ja4Expected() == null
+                      ? "no browser reference for profile " + check.profile()
+                      : "MISMATCH")
+          .append('\n');
       return sb.toString();
     }
 
@@ -411,7 +542,10 @@ final class DemoCommand implements Command {
       if (byKind.isEmpty()) {
         return "";
       }
-      return " (" + String.join(", ", byKind.entrySet().stream().map(e -> e.getKey() + " " + e.getValue()).toList()) + ")";
+      return " ("
+          + String.join(
+              ", ", byKind.entrySet().stream().map(e -> e.getKey() + " " + e.getValue()).toList())
+          + ")";
     }
 
     private static String millis(double ms) {

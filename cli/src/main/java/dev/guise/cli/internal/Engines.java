@@ -26,21 +26,28 @@ final class Engines {
   /** Every engine found, in {@link #PREFERENCE} order, then the rest by name. */
   static List<TlsEngine> found() {
     List<TlsEngine> engines = new ArrayList<>(Providers.tlsEngines());
-    engines.sort(Comparator.comparingInt((TlsEngine e) -> {
-      int i = PREFERENCE.indexOf(e.name());
-      return i < 0 ? PREFERENCE.size() : i;
-    }).thenComparing(TlsEngine::name));
+    engines.sort(
+        Comparator.comparingInt(
+                (TlsEngine e) -> {
+                  int i = PREFERENCE.indexOf(e.name());
+                  return i < 0 ? PREFERENCE.size() : i;
+                })
+            .thenComparing(TlsEngine::name));
     return engines;
   }
 
   /**
    * The engine named {@code engineName}, or else the most faithful usable engine that offers the
-   * profile ({@code profile}, or {@code defaultProfile} when none was asked for). When no profile was
-   * asked for and no engine offers the default, the first usable engine's own first offer.
+   * profile ({@code profile}, or {@code defaultProfile} when none was asked for). When no profile
+   * was asked for and no engine offers the default, the first usable engine's own first offer.
    *
-   * @throws CliException a usage error for an unknown or unusable engine, or a profile no engine has
+   * @throws CliException a usage error for an unknown or unusable engine, or a profile no engine
+   *     has
    */
-  static Choice choose(Optional<String> engineName, Optional<String> profile, String defaultProfile,
+  static Choice choose(
+      Optional<String> engineName,
+      Optional<String> profile,
+      String defaultProfile,
       ParsedArgs args) {
     String wanted = profile.orElse(defaultProfile);
     if (engineName.isPresent()) {
@@ -52,8 +59,13 @@ final class Engines {
       }
       Optional<FingerprintOffer> offer = engine.offer(wanted);
       if (offer.isEmpty() && profile.isPresent()) {
-        throw args.usageError("engine '" + engine.name() + "' has no profile '" + wanted
-            + "'; it offers " + offerNames(engine));
+        throw args.usageError(
+            "engine '"
+                + engine.name()
+                + "' has no profile '"
+                + wanted
+                + "'; it offers "
+                + offerNames(engine));
       }
       return new Choice(engine, offer.orElse(engine.offers().get(0)));
     }
@@ -74,9 +86,12 @@ final class Engines {
       }
     }
     if (profile.isPresent() || fallback == null) {
-      throw args.usageError("no usable engine offers profile '" + wanted + "'"
-          + (unusable.isEmpty() ? "" : "; unusable: " + String.join(", ", unusable))
-          + "; 'guise profiles' lists what each engine offers");
+      throw args.usageError(
+          "no usable engine offers profile '"
+              + wanted
+              + "'"
+              + (unusable.isEmpty() ? "" : "; unusable: " + String.join(", ", unusable))
+              + "; 'guise profiles' lists what each engine offers");
     }
     return fallback;
   }
@@ -84,7 +99,8 @@ final class Engines {
   private static String offerNames(TlsEngine engine) {
     List<String> names = new ArrayList<>();
     for (FingerprintOffer o : engine.offers()) {
-      names.add(o.profile() + (o.aliases().isEmpty() ? "" : " (" + String.join(", ", o.aliases()) + ")"));
+      names.add(
+          o.profile() + (o.aliases().isEmpty() ? "" : " (" + String.join(", ", o.aliases()) + ")"));
     }
     return String.join(", ", names);
   }

@@ -42,34 +42,40 @@ final class FetchCommand implements Command {
   @Override
   public String help() {
     return """
-        usage: guise fetch URL [--connect-to IP] [--engine NAME] [--profile NAME] [--ca FILE.pem]
-                              [--header 'Name: value']... [--http1] [--timeout SECONDS] [--verbose]
+    usage: guise fetch URL [--connect-to IP] [--engine NAME] [--profile NAME] [--ca FILE.pem]
+                          [--header 'Name: value']... [--http1] [--timeout SECONDS] [--verbose]
 
-        Sends one GET request through Guise's pool (the engine presenting the profile's TLS and
-        HTTP/2 fingerprint and header order, certificate and host name verification on, retries
-        within one deadline) and prints the status line, the headers and the body to stdout.
-        Exit code 0 when a response came (whatever its status), 3 with one line
-        'error: KIND: message' on stderr when the request failed, 2 for a usage error.
+    Sends one GET request through Guise's pool (the engine presenting the profile's TLS and
+    HTTP/2 fingerprint and header order, certificate and host name verification on, retries
+    within one deadline) and prints the status line, the headers and the body to stdout.
+    Exit code 0 when a response came (whatever its status), 3 with one line
+    'error: KIND: message' on stderr when the request failed, 2 for a usage error.
 
-        options:
-          --connect-to IP    connect to this IP; SNI, Host and certificate checks still use the
-                             URL's host (no DNS lookup)
-          --engine NAME      TLS engine (default: the most faithful found: bouncycastle,
-                             conscrypt, jdk); 'guise profiles' lists them
-          --profile NAME     fingerprint profile (default chrome)
-          --ca FILE.pem      also trust the certificates in this PEM file (on top of the system's)
-          --header 'N: v'    add or replace a request header (repeatable)
-          --http1            offer only HTTP/1.1 in ALPN
-          --timeout SECONDS  deadline for the whole request, retries included (default 30)
-          --verbose          also print the negotiated TLS and HTTP facts ('* ' lines) and stack
-                             traces for errors
-        """;
+    options:
+      --connect-to IP    connect to this IP; SNI, Host and certificate checks still use the
+                         URL's host (no DNS lookup)
+      --engine NAME      TLS engine (default: the most faithful found: bouncycastle,
+                         conscrypt, jdk); 'guise profiles' lists them
+      --profile NAME     fingerprint profile (default chrome)
+      --ca FILE.pem      also trust the certificates in this PEM file (on top of the system's)
+      --header 'N: v'    add or replace a request header (repeatable)
+      --http1            offer only HTTP/1.1 in ALPN
+      --timeout SECONDS  deadline for the whole request, retries included (default 30)
+      --verbose          also print the negotiated TLS and HTTP facts ('* ' lines) and stack
+                         traces for errors
+    """;
   }
 
   @Override
   public ArgsSpec spec() {
-    return ArgsSpec.withPositional(name(), "URL").value("connect-to").value("engine").value("profile")
-        .value("ca").repeated("header").flag("http1").value("timeout");
+    return ArgsSpec.withPositional(name(), "URL")
+        .value("connect-to")
+        .value("engine")
+        .value("profile")
+        .value("ca")
+        .repeated("header")
+        .flag("http1")
+        .value("timeout");
   }
 
   @Override
@@ -95,16 +101,21 @@ final class FetchCommand implements Command {
       List<X509Certificate> anchors = Pem.readCertificates(Path.of(args.value("ca").get()), args);
       trust = trust.withExtraAnchors(anchors);
     }
-    Engines.Choice choice = Engines.choose(args.value("engine"), args.value("profile"), "chrome", args);
-    PoolConfig.Builder config = PoolConfig.builder()
-        .engine(choice.name())
-        .profile(choice.offer().profile())
-        .trust(trust)
-        .timeouts(t -> t.withConnect(min(timeout, Duration.ofSeconds(30))).withRequest(timeout)
-            .withAcquire(timeout))
-        // One request to one host: banning its IP after repeated refusals would only hide the
-        // cause.
-        .healthChecks(h -> h.withStrikesToBan(1000));
+    Engines.Choice choice =
+        Engines.choose(args.value("engine"), args.value("profile"), "chrome", args);
+    PoolConfig.Builder config =
+        PoolConfig.builder()
+            .engine(choice.name())
+            .profile(choice.offer().profile())
+            .trust(trust)
+            .timeouts(
+                t ->
+                    t.withConnect(min(timeout, Duration.ofSeconds(30)))
+                        .withRequest(timeout)
+                        .withAcquire(timeout))
+            // One request to one host: banning its IP after repeated refusals would only hide the
+            // cause.
+            .healthChecks(h -> h.withStrikesToBan(1000));
     if (args.flag("http1")) {
       config.alpn(List.of(HttpProtocol.HTTP_1_1.alpn()));
     }
@@ -130,23 +141,53 @@ final class FetchCommand implements Command {
    * The lease goes back to the pool idle, so the request then reuses that very connection; when
    * opening fails, the request itself reports the failure.
    */
-  private static void describeConnection(HotConnectionPool pool, HttpRequest request, InetAddress ip,
-      Engines.Choice choice, Io io) {
-    try (ConnectionLease lease = ip != null ? pool.connectionToIp(request.uri(), ip)
-        : pool.connection(request.uri())) {
+  private static void describeConnection(
+      HotConnectionPool pool, HttpRequest request, InetAddress ip, Engines.Choice choice, Io io) {
+    try (ConnectionLease lease =
+        ip != null ? pool.connectionToIp(request.uri(), ip) : pool.connection(request.uri())) {
       NegotiatedTls tls = lease.tls();
       TlsEndpoint endpoint = lease.endpoint();
-      io.out().println("* engine " + choice.name() + ", profile " + tls.profile() + " (" + tls.fidelity() + ")");
-      io.out().println("* connected to " + endpoint.ip().getHostAddress() + " port " + endpoint.port()
-          + " for " + endpoint.host() + " (SNI, Host and certificate checks use " + endpoint.host() + ")");
-      io.out().println("* " + tls.protocol() + ", " + tls.cipherSuite()
-          + tls.namedGroup().map(g -> ", group " + g).orElse("")
-          + ", ALPN " + tls.alpn().orElse("(none)") + " -> " + lease.protocol().alpn());
+      io.out()
+          .println(
+              "* engine "
+                  + choice.name()
+                  + ", profile "
+                  + tls.profile()
+                  + " ("
+                  + tls.fidelity()
+                  + ")");
+      io.out()
+          .println(
+              "* connected to "
+                  + endpoint.ip().getHostAddress()
+                  + " port "
+                  + endpoint.port()
+                  + " for "
+                  + endpoint.host()
+                  + " (SNI, Host and certificate checks use "
+                  + endpoint.host()
+                  + ")");
+      io.out()
+          .println(
+              "* "
+                  + tls.protocol()
+                  + ", "
+                  + tls.cipherSuite()
+                  + tls.namedGroup().map(g -> ", group " + g).orElse("")
+                  + ", ALPN "
+                  + tls.alpn().orElse("(none)")
+                  + " -> "
+                  + lease.protocol().alpn());
       if (!tls.peerCertificates().isEmpty()) {
         X509Certificate leaf = tls.peerCertificates().get(0);
-        io.out().println("* server certificate: " + leaf.getSubjectX500Principal().getName()
-            + ", issued by " + leaf.getIssuerX500Principal().getName() + ", valid until "
-            + leaf.getNotAfter().toInstant());
+        io.out()
+            .println(
+                "* server certificate: "
+                    + leaf.getSubjectX500Principal().getName()
+                    + ", issued by "
+                    + leaf.getIssuerX500Principal().getName()
+                    + ", valid until "
+                    + leaf.getNotAfter().toInstant());
       }
     } catch (IOException e) {
       io.out().println("* could not open a connection ahead of the request: " + e.getMessage());
@@ -156,12 +197,20 @@ final class FetchCommand implements Command {
   private static void print(HttpResponse response, Io io, HotConnectionPool pool, long tookNanos) {
     if (io.verbose()) {
       var stats = pool.stats();
-      io.out().printf("* answered by %s over %s, %s connection; %d attempt(s), %d retried; %.1f ms%n",
-          response.endpoint().ip().getHostAddress(), response.protocol().alpn(),
-          response.reusedConnection() ? "a reused" : "a new", stats.retries() + 1, stats.retries(),
-          tookNanos / 1e6);
+      io.out()
+          .printf(
+              "* answered by %s over %s, %s connection; %d attempt(s), %d retried; %.1f ms%n",
+              response.endpoint().ip().getHostAddress(),
+              response.protocol().alpn(),
+              response.reusedConnection() ? "a reused" : "a new",
+              stats.retries() + 1,
+              stats.retries(),
+              tookNanos / 1e6);
     }
-    io.out().println((response.protocol() == HttpProtocol.HTTP_2 ? "HTTP/2 " : "HTTP/1.1 ") + response.status());
+    io.out()
+        .println(
+            (response.protocol() == HttpProtocol.HTTP_2 ? "HTTP/2 " : "HTTP/1.1 ")
+                + response.status());
     for (Header h : response.headers()) {
       io.out().println(h.name() + ": " + h.value());
     }
@@ -184,7 +233,8 @@ final class FetchCommand implements Command {
 
   /** An IP literal; never a DNS lookup (the point of --connect-to is to choose the address). */
   private static InetAddress ipLiteral(String text, ParsedArgs args) {
-    String t = text.startsWith("[") && text.endsWith("]") ? text.substring(1, text.length() - 1) : text;
+    String t =
+        text.startsWith("[") && text.endsWith("]") ? text.substring(1, text.length() - 1) : text;
     if (!IPV4.matcher(t).matches() && !(t.contains(":") && t.matches("[0-9a-fA-F:.]+"))) {
       throw args.usageError("--connect-to takes an IP address, not '" + text + "'");
     }

@@ -7,8 +7,8 @@ import java.util.Map;
 import java.util.Objects;
 
 /**
- * The fingerprint a server saw next to a profile's reference, field by field: JA4's three parts
- * and the Akamai fingerprint's four.
+ * The fingerprint a server saw next to a profile's reference, field by field: JA4's three parts and
+ * the Akamai fingerprint's four.
  *
  * @param profile the profile the client presented
  * @param ja4 the JA4 the server computed, or null when it saw none
@@ -16,18 +16,20 @@ import java.util.Objects;
  * @param akamai the Akamai HTTP/2 fingerprint the server computed, or null (HTTP/1.1, or none seen)
  * @param akamaiExpected the reference one, or null
  */
-record FingerprintCheck(String profile, String ja4, String ja4Expected, String akamai,
-    String akamaiExpected) {
+record FingerprintCheck(
+    String profile, String ja4, String ja4Expected, String akamai, String akamaiExpected) {
 
-  private static final List<String[]> JA4_PARTS = List.of(
-      new String[] {"ja4_a", "TLS version, SNI, counts, ALPN"},
-      new String[] {"ja4_b", "cipher suites"},
-      new String[] {"ja4_c", "extensions, signature algorithms"});
-  private static final List<String[]> AKAMAI_PARTS = List.of(
-      new String[] {"akamai_settings", "HTTP/2 SETTINGS"},
-      new String[] {"akamai_window_update", "connection WINDOW_UPDATE"},
-      new String[] {"akamai_priority", "PRIORITY frames"},
-      new String[] {"akamai_pseudo_headers", "pseudo-header order"});
+  private static final List<String[]> JA4_PARTS =
+      List.of(
+          new String[] {"ja4_a", "TLS version, SNI, counts, ALPN"},
+          new String[] {"ja4_b", "cipher suites"},
+          new String[] {"ja4_c", "extensions, signature algorithms"});
+  private static final List<String[]> AKAMAI_PARTS =
+      List.of(
+          new String[] {"akamai_settings", "HTTP/2 SETTINGS"},
+          new String[] {"akamai_window_update", "connection WINDOW_UPDATE"},
+          new String[] {"akamai_priority", "PRIORITY frames"},
+          new String[] {"akamai_pseudo_headers", "pseudo-header order"});
 
   /**
    * One compared field.
@@ -51,18 +53,26 @@ record FingerprintCheck(String profile, String ja4, String ja4Expected, String a
     return out;
   }
 
-  private static void addParts(List<Field> out, List<String[]> names, String seen, String expected,
-      String separator) {
+  private static void addParts(
+      List<Field> out, List<String[]> names, String seen, String expected, String separator) {
     String[] s = seen == null ? new String[0] : seen.split(separator, -1);
     String[] e = expected == null ? new String[0] : expected.split(separator, -1);
     for (int i = 0; i < names.size(); i++) {
-      out.add(new Field(names.get(i)[0], names.get(i)[1], i < s.length ? s[i] : null, i < e.length ? e[i] : null));
+      out.add(
+          new Field(
+              names.get(i)[0],
+              names.get(i)[1],
+              i < s.length ? s[i] : null,
+              i < e.length ? e[i] : null));
     }
   }
 
   /** Whether the server saw exactly the reference, TLS and HTTP/2. */
   boolean match() {
-    return ja4 != null && akamai != null && ja4.equals(ja4Expected) && akamai.equals(akamaiExpected);
+    return ja4 != null
+        && akamai != null
+        && ja4.equals(ja4Expected)
+        && akamai.equals(akamaiExpected);
   }
 
   Map<String, Object> toJson() {

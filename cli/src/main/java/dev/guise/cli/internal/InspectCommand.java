@@ -26,6 +26,7 @@ import java.util.Set;
 final class InspectCommand implements Command {
   /** How often the server's connection records are read. */
   private static final Duration POLL = Duration.ofMillis(50);
+
   /** A connection that sent its hello but no request by then is printed with what is known. */
   private static final Duration WAIT_FOR_REQUEST = Duration.ofSeconds(10);
 
@@ -42,26 +43,30 @@ final class InspectCommand implements Command {
   @Override
   public String help() {
     return """
-        usage: guise inspect [--bind 127.0.0.1] [--port 8443] [--max-connections N] [--duration SECONDS]
+    usage: guise inspect [--bind 127.0.0.1] [--port 8443] [--max-connections N] [--duration SECONDS]
 
-        Runs the fingerprint echo server (HTTPS, HTTP/2 and HTTP/1.1) on a loopback address. It
-        prints the URL to point any client at and the path of its CA certificate (a fresh CA per
-        run; give it to curl with --cacert, to 'guise fetch' with --ca), then one line per
-        connection with the client's JA4 and Akamai HTTP/2 fingerprint. GET /fingerprint answers
-        the full details as JSON; /headers the request's headers in wire order. Runs until Ctrl-C.
+    Runs the fingerprint echo server (HTTPS, HTTP/2 and HTTP/1.1) on a loopback address. It
+    prints the URL to point any client at and the path of its CA certificate (a fresh CA per
+    run; give it to curl with --cacert, to 'guise fetch' with --ca), then one line per
+    connection with the client's JA4 and Akamai HTTP/2 fingerprint. GET /fingerprint answers
+    the full details as JSON; /headers the request's headers in wire order. Runs until Ctrl-C.
 
-        options:
-          --bind IP            loopback address to listen on (default 127.0.0.1)
-          --port N             port (default 8443; 0 picks a free one)
-          --max-connections N  stop after N connections have been printed
-          --duration SECONDS   stop after this long
-          --verbose            also print each connection's JA3, TLS version, cipher and SNI
-        """;
+    options:
+      --bind IP            loopback address to listen on (default 127.0.0.1)
+      --port N             port (default 8443; 0 picks a free one)
+      --max-connections N  stop after N connections have been printed
+      --duration SECONDS   stop after this long
+      --verbose            also print each connection's JA3, TLS version, cipher and SNI
+    """;
   }
 
   @Override
   public ArgsSpec spec() {
-    return ArgsSpec.of(name()).value("bind").value("port").value("max-connections").value("duration");
+    return ArgsSpec.of(name())
+        .value("bind")
+        .value("port")
+        .value("max-connections")
+        .value("duration");
   }
 
   @Override
@@ -73,7 +78,8 @@ final class InspectCommand implements Command {
 
     TestServer server;
     try {
-      server = TestServer.builder().addresses(List.of(bind)).port(port).hostNames("localhost").build();
+      server =
+          TestServer.builder().addresses(List.of(bind)).port(port).hostNames("localhost").build();
     } catch (IllegalArgumentException e) {
       throw args.usageError(e.getMessage());
     }
@@ -81,20 +87,42 @@ final class InspectCommand implements Command {
       try {
         server.start();
       } catch (BindException e) {
-        throw new CliException(CliException.FAILED, "cannot listen on " + bind.getHostAddress() + ":"
-            + port + ": " + e.getMessage() + " (try --port 0 for a free port)", e);
+        throw new CliException(
+            CliException.FAILED,
+            "cannot listen on "
+                + bind.getHostAddress()
+                + ":"
+                + port
+                + ": "
+                + e.getMessage()
+                + " (try --port 0 for a free port)",
+            e);
       }
       Path caFile = writeCa(server);
-      String host = bind.getHostAddress().equals("127.0.0.1") ? "localhost"
-          : bind.getHostAddress().contains(":") ? "[" + bind.getHostAddress() + "]" : bind.getHostAddress();
+      String host =
+          bind.getHostAddress().equals("127.0.0.1")
+              ? "localhost"
+              : bind.getHostAddress().contains(":")
+                  ? "[" + bind.getHostAddress() + "]"
+                  : bind.getHostAddress();
       String url = "https://" + host + ":" + server.port() + "/fingerprint";
-      io.out().println("guise inspect: fingerprint echo server on " + bind.getHostAddress() + " port " + server.port());
+      io.out()
+          .println(
+              "guise inspect: fingerprint echo server on "
+                  + bind.getHostAddress()
+                  + " port "
+                  + server.port());
       io.out().println("  URL  " + url);
       io.out().println("  CA   " + caFile);
       io.out().println("  try  curl --cacert " + caFile + " " + url);
       io.out().println("       ./guise fetch " + url + " --ca " + caFile);
-      io.out().println("one line per connection" + (duration.isPresent() || maxConnections < Integer.MAX_VALUE
-          ? "" : "; Ctrl-C to stop") + ":");
+      io.out()
+          .println(
+              "one line per connection"
+                  + (duration.isPresent() || maxConnections < Integer.MAX_VALUE
+                      ? ""
+                      : "; Ctrl-C to stop")
+                  + ":");
       io.out().flush();
       watch(server, maxConnections, duration, io);
     }
@@ -102,7 +130,8 @@ final class InspectCommand implements Command {
   }
 
   /** Prints connections as they become known, until enough were printed or time is up. */
-  private static void watch(TestServer server, int maxConnections, Optional<Duration> duration, Io io)
+  private static void watch(
+      TestServer server, int maxConnections, Optional<Duration> duration, Io io)
       throws InterruptedException {
     long deadline = duration.map(d -> System.nanoTime() + d.toNanos()).orElse(Long.MAX_VALUE);
     Set<Long> printed = new HashSet<>();
@@ -138,7 +167,9 @@ final class InspectCommand implements Command {
     if (r.ja4().isEmpty() || r.protocol().isEmpty()) {
       return false;
     }
-    if (r.protocol().get() == HttpProtocol.HTTP_2 ? r.akamaiFingerprint().isPresent() : !r.requests().isEmpty()) {
+    if (r.protocol().get() == HttpProtocol.HTTP_2
+        ? r.akamaiFingerprint().isPresent()
+        : !r.requests().isEmpty()) {
       return true;
     }
     return Duration.between(r.acceptedAt(), Instant.now()).compareTo(WAIT_FOR_REQUEST) > 0;
@@ -146,16 +177,30 @@ final class InspectCommand implements Command {
 
   static String line(ConnectionRecord r, boolean verbose) {
     StringBuilder sb = new StringBuilder();
-    sb.append("#").append(r.id()).append(' ')
-        .append(r.clientAddress().getAddress().getHostAddress()).append(':').append(r.clientAddress().getPort())
-        .append(' ').append(r.protocol().map(HttpProtocol::alpn).orElse("-"))
-        .append("  JA4 ").append(r.ja4().map(Ja4::ja4).orElse("-"))
-        .append("  Akamai ").append(r.akamaiFingerprint().map(AkamaiFingerprint::value)
-            .orElse(r.protocol().orElse(null) == HttpProtocol.HTTP_1_1 ? "- (HTTP/1.1)" : "-"));
+    sb.append("#")
+        .append(r.id())
+        .append(' ')
+        .append(r.clientAddress().getAddress().getHostAddress())
+        .append(':')
+        .append(r.clientAddress().getPort())
+        .append(' ')
+        .append(r.protocol().map(HttpProtocol::alpn).orElse("-"))
+        .append("  JA4 ")
+        .append(r.ja4().map(Ja4::ja4).orElse("-"))
+        .append("  Akamai ")
+        .append(
+            r.akamaiFingerprint()
+                .map(AkamaiFingerprint::value)
+                .orElse(r.protocol().orElse(null) == HttpProtocol.HTTP_1_1 ? "- (HTTP/1.1)" : "-"));
     if (verbose) {
-      sb.append("  ").append(r.tlsVersion().orElse("-")).append(' ').append(r.cipherSuite().orElse("-"))
-          .append("  SNI ").append(r.clientHello().flatMap(h -> h.serverName()).orElse("-"))
-          .append("  JA3 ").append(r.ja3().map(j -> j.hash()).orElse("-"));
+      sb.append("  ")
+          .append(r.tlsVersion().orElse("-"))
+          .append(' ')
+          .append(r.cipherSuite().orElse("-"))
+          .append("  SNI ")
+          .append(r.clientHello().flatMap(h -> h.serverName()).orElse("-"))
+          .append("  JA3 ")
+          .append(r.ja3().map(j -> j.hash()).orElse("-"));
     }
     r.failure().ifPresent(f -> sb.append("  failed: ").append(Cli.oneLine(f)));
     return sb.toString();
@@ -168,7 +213,8 @@ final class InspectCommand implements Command {
       }
       InetAddress a = InetAddress.getByName(text.replace("[", "").replace("]", ""));
       if (!a.isLoopbackAddress()) {
-        throw args.usageError("--bind must be a loopback address (127.0.0.0/8 or ::1), not " + text);
+        throw args.usageError(
+            "--bind must be a loopback address (127.0.0.0/8 or ::1), not " + text);
       }
       return a;
     } catch (UnknownHostException e) {
@@ -181,7 +227,8 @@ final class InspectCommand implements Command {
     Path dir = Files.createTempDirectory("guise-inspect-");
     dir.toFile().deleteOnExit();
     Path file = dir.resolve("ca.pem");
-    Files.writeString(file, Pem.encode(server.certificateAuthority().certificate()), StandardCharsets.US_ASCII);
+    Files.writeString(
+        file, Pem.encode(server.certificateAuthority().certificate()), StandardCharsets.US_ASCII);
     file.toFile().deleteOnExit();
     return file;
   }

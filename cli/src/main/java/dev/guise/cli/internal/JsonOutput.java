@@ -15,9 +15,9 @@ import java.util.Map;
  * indented, one document per call ending in a newline.
  *
  * <p>Only the numbers are prepared first, so a report reads the same on every run: a double is
- * written with at most 4 decimals (latencies in ms do not need nanosecond noise), a whole double
- * as an integer, and NaN or an infinity, which JSON has no words for, as null. Absent values stay
- * in the document as null.
+ * written with at most 4 decimals (latencies in ms do not need nanosecond noise), a whole double as
+ * an integer, and NaN or an infinity, which JSON has no words for, as null. Absent values stay in
+ * the document as null.
  */
 final class JsonOutput {
   private static final JSON WRITER =

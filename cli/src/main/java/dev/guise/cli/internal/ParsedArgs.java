@@ -85,8 +85,8 @@ final class ParsedArgs {
   }
 
   private static CliException usage(ArgsSpec spec, String message) {
-    return CliException.usage(message + " for 'guise " + spec.command() + "'; see 'guise "
-        + spec.command() + " --help'");
+    return CliException.usage(
+        message + " for 'guise " + spec.command() + "'; see 'guise " + spec.command() + " --help'");
   }
 
   CliException usageError(String message) {
@@ -136,8 +136,8 @@ final class ParsedArgs {
     try {
       double s = Double.parseDouble(v.get().trim());
       if (!(s > 0) || s > 86_400) {
-        throw usageError("--" + name + " must be a number of seconds above 0 and at most 86400, not "
-            + v.get());
+        throw usageError(
+            "--" + name + " must be a number of seconds above 0 and at most 86400, not " + v.get());
       }
       return Optional.of(Duration.ofNanos((long) (s * 1e9)));
     } catch (NumberFormatException e) {

@@ -43,8 +43,9 @@ final class Pem {
   /** One certificate as PEM text. */
   static String encode(X509Certificate certificate) {
     try {
-      String base64 = Base64.getMimeEncoder(64, "\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII))
-          .encodeToString(certificate.getEncoded());
+      String base64 =
+          Base64.getMimeEncoder(64, "\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII))
+              .encodeToString(certificate.getEncoded());
       return "-----BEGIN CERTIFICATE-----\n" + base64 + "\n-----END CERTIFICATE-----\n";
     } catch (CertificateEncodingException e) {
       throw new IllegalStateException("cannot encode a certificate", e);

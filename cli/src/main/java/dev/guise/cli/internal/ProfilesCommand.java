@@ -24,17 +24,17 @@ final class ProfilesCommand implements Command {
   @Override
   public String help() {
     return """
-        usage: guise profiles [--verbose]
+    usage: guise profiles [--verbose]
 
-        Lists every TLS engine found on the module path (or class path) and each fingerprint
-        profile it offers: aliases, fidelity (EXACT: the browser's ClientHello byte for byte apart
-        from what the browser randomises; APPROXIMATE: close but distinguishable; NONE: the
-        engine's own hello), the JA4 it produces, and a note. An engine that cannot run on this
-        machine is listed with the reason.
+    Lists every TLS engine found on the module path (or class path) and each fingerprint
+    profile it offers: aliases, fidelity (EXACT: the browser's ClientHello byte for byte apart
+    from what the browser randomises; APPROXIMATE: close but distinguishable; NONE: the
+    engine's own hello), the JA4 it produces, and a note. An engine that cannot run on this
+    machine is listed with the reason.
 
-        options:
-          --verbose   stack traces for errors
-        """;
+    options:
+      --verbose   stack traces for errors
+    """;
   }
 
   @Override
@@ -46,7 +46,8 @@ final class ProfilesCommand implements Command {
   public int run(ParsedArgs args, Io io) {
     List<TlsEngine> engines = Engines.found();
     if (engines.isEmpty()) {
-      throw new CliException(CliException.FAILED, "no TLS engine found on the module path or class path");
+      throw new CliException(
+          CliException.FAILED, "no TLS engine found on the module path or class path");
     }
     List<String[]> rows = new ArrayList<>();
     rows.add(new String[] {"ENGINE", "PROFILE", "ALIASES", "FIDELITY", "JA4", "NOTE"});
@@ -58,9 +59,15 @@ final class ProfilesCommand implements Command {
         continue;
       }
       for (FingerprintOffer o : engine.offers()) {
-        rows.add(new String[] {engine.name(), o.profile(),
-            o.aliases().isEmpty() ? "-" : String.join(",", o.aliases()), o.fidelity().name(),
-            o.ja4().orElse("-"), o.note().isEmpty() ? "" : Cli.oneLine(o.note())});
+        rows.add(
+            new String[] {
+              engine.name(),
+              o.profile(),
+              o.aliases().isEmpty() ? "-" : String.join(",", o.aliases()),
+              o.fidelity().name(),
+              o.ja4().orElse("-"),
+              o.note().isEmpty() ? "" : Cli.oneLine(o.note())
+            });
       }
     }
     int[] width = new int[5];

@@ -31,8 +31,18 @@ final class Progress {
       }
       lastDrawNanos = now;
       int filled = total == 0 ? WIDTH : (int) ((long) done * WIDTH / total);
-      err.print("\r" + label + " [" + "#".repeat(filled) + ".".repeat(WIDTH - filled) + "] "
-          + done + "/" + total + (failed > 0 ? ", " + failed + " failed" : "") + "   ");
+      err.print(
+          "\r"
+              + label
+              + " ["
+              + "#".repeat(filled)
+              + ".".repeat(WIDTH - filled)
+              + "] "
+              + done
+              + "/"
+              + total
+              + (failed > 0 ? ", " + failed + " failed" : "")
+              + "   ");
       if (done == total) {
         err.println();
       }
@@ -41,7 +51,14 @@ final class Progress {
       int quarter = total == 0 ? 4 : (int) ((long) done * 4 / total);
       if (quarter > lastQuarter) {
         lastQuarter = quarter;
-        err.println(label + ": " + done + "/" + total + " done" + (failed > 0 ? ", " + failed + " failed" : ""));
+        err.println(
+            label
+                + ": "
+                + done
+                + "/"
+                + total
+                + " done"
+                + (failed > 0 ? ", " + failed + " failed" : ""));
         err.flush();
       }
     }

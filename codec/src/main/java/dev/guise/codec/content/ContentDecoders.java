@@ -18,24 +18,25 @@ import java.util.zip.InflaterInputStream;
 import org.brotli.dec.BrotliInputStream;
 
 /**
- * Decoders for response bodies ({@code Content-Encoding}) and for TLS certificate compression
- * (RFC 8879).
+ * Decoders for response bodies ({@code Content-Encoding}) and for TLS certificate compression (RFC
+ * 8879).
  *
  * <p>Every decoder is a stream that decodes as it is read (memory is bounded by the decoders'
  * windows, never by the body) and enforces a hard limit on decoded bytes: past it, reading fails
  * with {@code RESPONSE_TOO_LARGE} (a compression bomb costs at most the limit). Corrupt or
- * truncated input fails with {@code PROTOCOL_ERROR}; it never hangs, since decoding only ever
- * waits for the underlying stream. Failures of the underlying stream that are already classified
- * (a connection closed inside the body) pass through unchanged.
+ * truncated input fails with {@code PROTOCOL_ERROR}; it never hangs, since decoding only ever waits
+ * for the underlying stream. Failures of the underlying stream that are already classified (a
+ * connection closed inside the body) pass through unchanged.
  *
- * <p>Supported codings: {@code gzip} (and {@code x-gzip}), {@code deflate} (zlib-wrapped as the
- * RFC says, or raw deflate as some servers send and browsers accept), {@code br} and {@code zstd};
- * {@code identity} is skipped. The streams are not thread-safe; closing one closes the body
- * stream it reads.
+ * <p>Supported codings: {@code gzip} (and {@code x-gzip}), {@code deflate} (zlib-wrapped as the RFC
+ * says, or raw deflate as some servers send and browsers accept), {@code br} and {@code zstd};
+ * {@code identity} is skipped. The streams are not thread-safe; closing one closes the body stream
+ * it reads.
  */
 public final class ContentDecoders {
   /** RFC 8879 CertificateCompressionAlgorithm values. */
   public static final int CERT_ZLIB = 1;
+
   public static final int CERT_BROTLI = 2;
   public static final int CERT_ZSTD = 3;
 
@@ -68,7 +69,8 @@ public final class ContentDecoders {
   }
 
   /** A decoder for one coding, with the limit applied. */
-  public static InputStream decodeOne(String coding, InputStream body, long maxDecodedBytes) throws IOException {
+  public static InputStream decodeOne(String coding, InputStream body, long maxDecodedBytes)
+      throws IOException {
     return new Limited(decoder(coding.toLowerCase(Locale.ROOT), body), maxDecodedBytes, coding);
   }
 
@@ -113,14 +115,17 @@ public final class ContentDecoders {
   public static byte[] decompressCertificate(int algorithm, byte[] input, int uncompressedLength)
       throws IOException {
     if (uncompressedLength < 0 || uncompressedLength > 0xff_ffff) {
-      throw CodecException.protocolError("certificate uncompressed_length out of range: " + uncompressedLength);
+      throw CodecException.protocolError(
+          "certificate uncompressed_length out of range: " + uncompressedLength);
     }
     String coding =
         switch (algorithm) {
           case CERT_ZLIB -> "zlib";
           case CERT_BROTLI -> "br";
           case CERT_ZSTD -> "zstd";
-          default -> throw CodecException.protocolError("unknown certificate compression algorithm " + algorithm);
+          default ->
+              throw CodecException.protocolError(
+                  "unknown certificate compression algorithm " + algorithm);
         };
     InputStream raw = new ByteArrayInputStream(input);
     InputStream decoder =
@@ -132,13 +137,18 @@ public final class ContentDecoders {
       byte[] out = in.readNBytes(uncompressedLength + 1);
       if (out.length != uncompressedLength) {
         throw CodecException.protocolError(
-            "certificate decompressed to " + (out.length > uncompressedLength ? "more than " : "")
-                + out.length + " bytes, declared " + uncompressedLength);
+            "certificate decompressed to "
+                + (out.length > uncompressedLength ? "more than " : "")
+                + out.length
+                + " bytes, declared "
+                + uncompressedLength);
       }
       return out;
     } catch (CodecException e) {
       if (e.kind() == dev.guise.api.FailureKind.RESPONSE_TOO_LARGE) {
-        throw CodecException.protocolError("certificate decompressed to more than the declared " + uncompressedLength + " bytes", e);
+        throw CodecException.protocolError(
+            "certificate decompressed to more than the declared " + uncompressedLength + " bytes",
+            e);
       }
       throw e;
     }

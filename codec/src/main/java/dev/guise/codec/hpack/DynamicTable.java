@@ -4,15 +4,17 @@ import dev.guise.api.Header;
 
 /**
  * The HPACK dynamic table (RFC 7541 section 2.3.2): a FIFO of entries, newest first, whose size
- * (sum of name + value + 32 octets) never exceeds the current maximum. A ring buffer, so adding
- * and evicting never copies entries.
+ * (sum of name + value + 32 octets) never exceeds the current maximum. A ring buffer, so adding and
+ * evicting never copies entries.
  */
 final class DynamicTable {
   static final int ENTRY_OVERHEAD = 32;
 
   private Header[] ring = new Header[16];
+
   /** Slot of the newest entry. */
   private int head = -1;
+
   private int count;
   private long size;
   private int maxSize;

@@ -12,19 +12,19 @@ import java.util.List;
  *
  * <ul>
  *   <li>the dynamic table never exceeds the {@code SETTINGS_HEADER_TABLE_SIZE} we advertised; a
- *       size update above it, after the first field of a block, or more than two in one block is
- *       a compression error;
+ *       size update above it, after the first field of a block, or more than two in one block is a
+ *       compression error;
  *   <li>the header list (RFC 9113 definition: name + value + 32 octets per field) may not exceed
  *       the maximum header list size. Past it, fields are no longer kept, but the rest of the block
- *       is still decoded so the dynamic table stays in step with the peer; then
- *       {@link HpackException} with {@code RESPONSE_TOO_LARGE} is thrown;
- *   <li>a literal string is never longer than the bytes left in the block (so allocation is
- *       bounded by the block, which the caller bounds).
+ *       is still decoded so the dynamic table stays in step with the peer; then {@link
+ *       HpackException} with {@code RESPONSE_TOO_LARGE} is thrown;
+ *   <li>a literal string is never longer than the bytes left in the block (so allocation is bounded
+ *       by the block, which the caller bounds).
  * </ul>
  *
  * <p>Field names are bytes; they are decoded as ISO-8859-1 so that every octet maps to one char.
- * Names with upper-case letters or characters a {@link Header} refuses are compression errors
- * (RFC 9113 section 8.2.1 makes such a field malformed).
+ * Names with upper-case letters or characters a {@link Header} refuses are compression errors (RFC
+ * 9113 section 8.2.1 makes such a field malformed).
  *
  * <p>Not thread-safe: one decoder belongs to one connection's reading side, and header blocks must
  * be decoded in the order they arrived. After a {@code PROTOCOL_ERROR} the decoder is out of step
@@ -38,8 +38,10 @@ public final class HpackDecoder {
 
   private final DynamicTable table;
   private final long maxHeaderListSize;
+
   /** The SETTINGS_HEADER_TABLE_SIZE in force: the largest size update we accept. */
   private int tableSizeLimit;
+
   /** We lowered the limit below the table's size: the next block must start with an update. */
   private boolean sizeUpdateRequired;
 
@@ -144,7 +146,8 @@ public final class HpackDecoder {
         field = literal(readInt(4));
       }
       if (sizeUpdateRequired) {
-        throw HpackException.compression("missing dynamic table size update after our limit shrank");
+        throw HpackException.compression(
+            "missing dynamic table size update after our limit shrank");
       }
       sawField = true;
       listSize += DynamicTable.entrySize(field);

@@ -15,9 +15,9 @@ import java.util.Set;
  * {@link IndexingPolicy} (incremental indexing by default, as browsers do). String literals are
  * Huffman-coded when that is strictly shorter. Names are sent in lower case (HTTP/2 requires it).
  *
- * <p>The dynamic table size is the smaller of this encoder's own maximum and the peer's
- * {@code SETTINGS_HEADER_TABLE_SIZE} ({@link #setPeerHeaderTableSize(int)}); when it changes, the
- * next block begins with the dynamic table size update(s) RFC 7541 section 4.2 requires.
+ * <p>The dynamic table size is the smaller of this encoder's own maximum and the peer's {@code
+ * SETTINGS_HEADER_TABLE_SIZE} ({@link #setPeerHeaderTableSize(int)}); when it changes, the next
+ * block begins with the dynamic table size update(s) RFC 7541 section 4.2 requires.
  *
  * <p>Not thread-safe: blocks must be encoded in the order they are written to the connection, so
  * the caller serialises encoding and writing together.
@@ -26,8 +26,8 @@ public final class HpackEncoder {
   /** How one literal field is represented (RFC 7541 section 6.2). */
   public enum Indexing {
     /**
-     * An index when a table holds the field, else a literal with incremental indexing (added to
-     * the dynamic table).
+     * An index when a table holds the field, else a literal with incremental indexing (added to the
+     * dynamic table).
      */
     INCREMENTAL,
     /**
@@ -70,8 +70,10 @@ public final class HpackEncoder {
   private final IndexingPolicy policy;
   private final HuffmanPolicy huffman;
   private final DynamicTable table;
+
   /** Smallest table size since the last block, and the latest; -1 when unchanged. */
   private int pendingMinSize = -1;
+
   private int pendingSize = -1;
   private byte[] out = new byte[512];
   private int pos;

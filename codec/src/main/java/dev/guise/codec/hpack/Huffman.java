@@ -14,23 +14,23 @@ final class Huffman {
 
   /** Code length in bits of symbols 0..255 and EOS (256), from RFC 7541 Appendix B. */
   private static final byte[] LENGTHS = {
-      13, 23, 28, 28, 28, 28, 28, 28, 28, 24, 30, 28, 28, 30, 28, 28,
-      28, 28, 28, 28, 28, 28, 30, 28, 28, 28, 28, 28, 28, 28, 28, 28,
-      6, 10, 10, 12, 13, 6, 8, 11, 10, 10, 8, 11, 8, 6, 6, 6,
-      5, 5, 5, 6, 6, 6, 6, 6, 6, 6, 7, 8, 15, 6, 12, 10,
-      13, 6, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7,
-      7, 7, 7, 7, 7, 7, 7, 7, 8, 7, 8, 13, 19, 13, 14, 6,
-      15, 5, 6, 5, 6, 5, 6, 6, 6, 5, 7, 7, 6, 6, 6, 5,
-      6, 7, 6, 5, 5, 6, 7, 7, 7, 7, 7, 15, 11, 14, 13, 28,
-      20, 22, 20, 20, 22, 22, 22, 23, 22, 23, 23, 23, 23, 23, 24, 23,
-      24, 24, 22, 23, 24, 23, 23, 23, 23, 21, 22, 23, 22, 23, 23, 24,
-      22, 21, 20, 22, 22, 23, 23, 21, 23, 22, 22, 24, 21, 22, 23, 23,
-      21, 21, 22, 21, 23, 22, 23, 23, 20, 22, 22, 22, 23, 22, 22, 23,
-      26, 26, 20, 19, 22, 23, 22, 25, 26, 26, 26, 27, 27, 26, 24, 25,
-      19, 21, 26, 27, 27, 26, 27, 24, 21, 21, 26, 26, 28, 27, 27, 27,
-      20, 24, 20, 21, 22, 21, 21, 23, 22, 22, 25, 25, 24, 24, 26, 23,
-      26, 27, 26, 26, 27, 27, 27, 27, 27, 28, 27, 27, 27, 27, 27, 26,
-      30
+    13, 23, 28, 28, 28, 28, 28, 28, 28, 24, 30, 28, 28, 30, 28, 28,
+    28, 28, 28, 28, 28, 28, 30, 28, 28, 28, 28, 28, 28, 28, 28, 28,
+    6, 10, 10, 12, 13, 6, 8, 11, 10, 10, 8, 11, 8, 6, 6, 6,
+    5, 5, 5, 6, 6, 6, 6, 6, 6, 6, 7, 8, 15, 6, 12, 10,
+    13, 6, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7,
+    7, 7, 7, 7, 7, 7, 7, 7, 8, 7, 8, 13, 19, 13, 14, 6,
+    15, 5, 6, 5, 6, 5, 6, 6, 6, 5, 7, 7, 6, 6, 6, 5,
+    6, 7, 6, 5, 5, 6, 7, 7, 7, 7, 7, 15, 11, 14, 13, 28,
+    20, 22, 20, 20, 22, 22, 22, 23, 22, 23, 23, 23, 23, 23, 24, 23,
+    24, 24, 22, 23, 24, 23, 23, 23, 23, 21, 22, 23, 22, 23, 23, 24,
+    22, 21, 20, 22, 22, 23, 23, 21, 23, 22, 22, 24, 21, 22, 23, 23,
+    21, 21, 22, 21, 23, 22, 23, 23, 20, 22, 22, 22, 23, 22, 22, 23,
+    26, 26, 20, 19, 22, 23, 22, 25, 26, 26, 26, 27, 27, 26, 24, 25,
+    19, 21, 26, 27, 27, 26, 27, 24, 21, 21, 26, 26, 28, 27, 27, 27,
+    20, 24, 20, 21, 22, 21, 21, 23, 22, 22, 25, 25, 24, 24, 26, 23,
+    26, 27, 26, 26, 27, 27, 27, 27, 27, 28, 27, 27, 27, 27, 27, 26,
+    30
   };
 
   static final int[] CODES = new int[257];
@@ -39,6 +39,7 @@ final class Huffman {
   private static final class Node {
     final Node[] children;
     final int symbol;
+
     /** Bits of the final byte that belong to the symbol (1..8). */
     final int bits;
 
@@ -116,7 +117,10 @@ final class Huffman {
     return (int) ((bits + 7) >>> 3);
   }
 
-  /** Encodes the chars of {@code s} (all at most 0xff) into {@code out} at {@code pos}; returns the new position. */
+  /**
+   * Encodes the chars of {@code s} (all at most 0xff) into {@code out} at {@code pos}; returns the
+   * new position.
+   */
   static int encode(String s, byte[] out, int pos) {
     long acc = 0;
     int bits = 0;
@@ -138,8 +142,8 @@ final class Huffman {
   }
 
   /**
-   * Decodes {@code length} bytes at {@code offset} into {@code out} (which must hold
-   * {@code length * 8 / 5} bytes: no code is shorter than 5 bits); returns the decoded length.
+   * Decodes {@code length} bytes at {@code offset} into {@code out} (which must hold {@code length
+   * * 8 / 5} bytes: no code is shorter than 5 bits); returns the decoded length.
    */
   static int decode(byte[] in, int offset, int length, byte[] out) throws HpackException {
     Node node = ROOT;
@@ -179,7 +183,8 @@ final class Huffman {
     }
     if (node != ROOT) {
       // A whole byte (or more) of an unfinished code: padding longer than 7 bits.
-      throw HpackException.compression("Huffman string ends inside a code longer than the padding allows");
+      throw HpackException.compression(
+          "Huffman string ends inside a code longer than the padding allows");
     }
     int padMask = (1 << bits) - 1;
     if ((acc & padMask) != padMask) {

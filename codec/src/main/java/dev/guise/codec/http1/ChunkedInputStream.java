@@ -17,8 +17,10 @@ import java.util.List;
 public final class ChunkedInputStream extends InputStream {
   private final Http1Input in;
   private final Http1Limits limits;
+
   /** Bytes left in the current chunk; -1 before the first chunk and after each chunk's CRLF. */
   private long remaining = -1;
+
   private boolean done;
   private List<Header> trailers = List.of();
 
@@ -57,7 +59,9 @@ public final class ChunkedInputStream extends InputStream {
       }
       remaining = readChunkSize();
       if (remaining == 0) {
-        trailers = Http1Heads.readFields(in, limits.maxLineLength(), limits.maxTrailerBytes(), "trailer section");
+        trailers =
+            Http1Heads.readFields(
+                in, limits.maxLineLength(), limits.maxTrailerBytes(), "trailer section");
         done = true;
         return -1;
       }

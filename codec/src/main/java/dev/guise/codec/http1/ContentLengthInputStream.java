@@ -6,8 +6,8 @@ import java.io.InputStream;
 /**
  * A body of exactly {@code length} bytes. Ends at the declared length even if the peer sent more;
  * those extra bytes stay in the {@link Http1Input} where {@link Http1Input#checkIdle()} and the
- * next response parse find them. A connection closed early is CONNECTION_CLOSED.
- * Closing the stream does not close the connection.
+ * next response parse find them. A connection closed early is CONNECTION_CLOSED. Closing the stream
+ * does not close the connection.
  */
 public final class ContentLengthInputStream extends InputStream {
   private final Http1Input in;

@@ -16,7 +16,8 @@ final class Http1HeadWriter {
   private int pos;
 
   /** Writes the start line {@code a b c} and the fields, then gives the buffer back. */
-  void write(OutputStream out, String a, String b, String c, List<Header> headers) throws IOException {
+  void write(OutputStream out, String a, String b, String c, List<Header> headers)
+      throws IOException {
     try {
       startLine(a, b, c).fields(headers).writeTo(out);
     } finally {

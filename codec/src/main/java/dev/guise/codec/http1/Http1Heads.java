@@ -12,10 +12,11 @@ final class Http1Heads {
   private Http1Heads() {}
 
   /**
-   * Reads field lines up to the empty line. Obsolete line folding (a line starting with SP or
-   * HTAB) is rejected (RFC 9112 section 5.2 allows it; we do not, it is a smuggling vector).
+   * Reads field lines up to the empty line. Obsolete line folding (a line starting with SP or HTAB)
+   * is rejected (RFC 9112 section 5.2 allows it; we do not, it is a smuggling vector).
    */
-  static List<Header> readFields(Http1Input in, int maxLine, int maxBytes, String what) throws IOException {
+  static List<Header> readFields(Http1Input in, int maxLine, int maxBytes, String what)
+      throws IOException {
     List<Header> fields = new ArrayList<>(16);
     long total = 0;
     while (true) {
@@ -29,7 +30,8 @@ final class Http1Heads {
       total += line.length() + 2;
       if (total > maxBytes) {
         throw CodecException.tooLarge(
-            "HTTP/1.1 " + what + " larger than " + maxBytes + " bytes", PoolAction.DISCARD_CONNECTION);
+            "HTTP/1.1 " + what + " larger than " + maxBytes + " bytes",
+            PoolAction.DISCARD_CONNECTION);
       }
       char first = line.charAt(0);
       if (first == ' ' || first == '\t') {
@@ -37,7 +39,8 @@ final class Http1Heads {
       }
       int colon = line.indexOf(':');
       if (colon <= 0) {
-        throw CodecException.protocolError("HTTP/1.1: field line without a name and colon: " + abbreviate(line));
+        throw CodecException.protocolError(
+            "HTTP/1.1: field line without a name and colon: " + abbreviate(line));
       }
       String name = line.substring(0, colon);
       for (int i = 0; i < name.length(); i++) {

@@ -20,10 +20,10 @@ import java.util.Objects;
  * connection must not be reused; the next {@link Http1ResponseParser#parse} would also reject those
  * bytes as PROTOCOL_ERROR because they do not start with a status line.
  *
- * <p>Buffer: a buffer of up to {@link BufferPool#BUFFER_SIZE} bytes is borrowed from the
- * {@link BufferPool} on the first read and held until {@link #releaseBuffer()} gives it back
- * (the owner calls that between messages, so an idle keep-alive connection holds none); larger
- * or tiny sizes get an array of their own, kept.
+ * <p>Buffer: a buffer of up to {@link BufferPool#BUFFER_SIZE} bytes is borrowed from the {@link
+ * BufferPool} on the first read and held until {@link #releaseBuffer()} gives it back (the owner
+ * calls that between messages, so an idle keep-alive connection holds none); larger or tiny sizes
+ * get an array of their own, kept.
  *
  * <p>Not thread-safe; one per connection. Closing it closes the underlying stream.
  */
@@ -32,8 +32,10 @@ public final class Http1Input extends InputStream {
   private static final int SMALLEST_POOLED = 1024;
   private final int capacity;
   private final boolean pooled;
+
   /** Null while a pooled buffer is given back. */
   private byte[] buf;
+
   private int pos;
   private int limit;
 
@@ -168,7 +170,11 @@ public final class Http1Input extends InputStream {
 
   static ClassifiedIOException closed(String message) {
     return new ClassifiedIOException(
-        FailureKind.CONNECTION_CLOSED, false, PoolAction.DISCARD_CONNECTION, "HTTP/1.1: " + message, null);
+        FailureKind.CONNECTION_CLOSED,
+        false,
+        PoolAction.DISCARD_CONNECTION,
+        "HTTP/1.1: " + message,
+        null);
   }
 
   @Override

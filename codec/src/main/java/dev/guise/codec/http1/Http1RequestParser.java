@@ -32,34 +32,41 @@ public final class Http1RequestParser {
     int sp1 = line.indexOf(' ');
     int sp2 = sp1 < 0 ? -1 : line.indexOf(' ', sp1 + 1);
     if (sp1 <= 0 || sp2 <= sp1 + 1 || line.indexOf(' ', sp2 + 1) >= 0) {
-      throw CodecException.protocolError("HTTP/1.1: malformed request line: " + Http1Heads.abbreviate(line));
+      throw CodecException.protocolError(
+          "HTTP/1.1: malformed request line: " + Http1Heads.abbreviate(line));
     }
     String method = line.substring(0, sp1);
     for (int i = 0; i < method.length(); i++) {
       if (!Http1Heads.isTokenChar(method.charAt(i))) {
-        throw CodecException.protocolError("HTTP/1.1: invalid method: " + Http1Heads.abbreviate(method));
+        throw CodecException.protocolError(
+            "HTTP/1.1: invalid method: " + Http1Heads.abbreviate(method));
       }
     }
     String target = line.substring(sp1 + 1, sp2);
     String version = line.substring(sp2 + 1);
     if (!version.equals("HTTP/1.1") && !version.equals("HTTP/1.0")) {
-      throw CodecException.protocolError("HTTP/1.1: unsupported version " + Http1Heads.abbreviate(version));
+      throw CodecException.protocolError(
+          "HTTP/1.1: unsupported version " + Http1Heads.abbreviate(version));
     }
     List<Header> headers =
-        Http1Heads.readFields(in, limits.maxLineLength(), limits.maxHeaderBytes(), "header section");
+        Http1Heads.readFields(
+            in, limits.maxLineLength(), limits.maxHeaderBytes(), "header section");
     Boolean chunked = Http1Heads.chunkedLast(headers);
     long declared = Http1Heads.contentLength(headers);
     if (chunked != null) {
       if (!chunked) {
-        throw CodecException.protocolError("HTTP/1.1: request Transfer-Encoding does not end with chunked");
+        throw CodecException.protocolError(
+            "HTTP/1.1: request Transfer-Encoding does not end with chunked");
       }
       if (declared >= 0) {
-        throw CodecException.protocolError("HTTP/1.1: request with both Transfer-Encoding and Content-Length");
+        throw CodecException.protocolError(
+            "HTTP/1.1: request with both Transfer-Encoding and Content-Length");
       }
       return new Http1Request(method, target, version, headers, Http1BodyFraming.CHUNKED, -1);
     }
     if (declared >= 0) {
-      return new Http1Request(method, target, version, headers, Http1BodyFraming.CONTENT_LENGTH, declared);
+      return new Http1Request(
+          method, target, version, headers, Http1BodyFraming.CONTENT_LENGTH, declared);
     }
     return new Http1Request(method, target, version, headers, Http1BodyFraming.NONE, -1);
   }

@@ -7,9 +7,9 @@ import java.util.List;
 import java.util.Objects;
 
 /**
- * Parses HTTP/1.1 response heads (client side) and decides how the body is framed (RFC 9112
- * section 6.3): no body for HEAD, 1xx, 204 and 304; chunked when Transfer-Encoding ends with
- * chunked (Transfer-Encoding overrides Content-Length, and then the connection is not kept);
+ * Parses HTTP/1.1 response heads (client side) and decides how the body is framed (RFC 9112 section
+ * 6.3): no body for HEAD, 1xx, 204 and 304; chunked when Transfer-Encoding ends with chunked
+ * (Transfer-Encoding overrides Content-Length, and then the connection is not kept);
  * Content-Length; otherwise until close.
  *
  * <p>Bytes that do not start with {@code HTTP/} where a response should begin are PROTOCOL_ERROR:
@@ -36,14 +36,16 @@ public final class Http1ResponseParser {
     }
     if (!statusLine.startsWith("HTTP/1.")) {
       throw CodecException.protocolError(
-          "HTTP/1.1: expected a status line, got " + Http1Heads.abbreviate(statusLine)
+          "HTTP/1.1: expected a status line, got "
+              + Http1Heads.abbreviate(statusLine)
               + " (a previous body longer than declared?)");
     }
     // HTTP-version SP 3DIGIT SP [reason]
     if (statusLine.length() < 12
         || statusLine.charAt(8) != ' '
         || (statusLine.length() > 12 && statusLine.charAt(12) != ' ')) {
-      throw CodecException.protocolError("HTTP/1.1: malformed status line: " + Http1Heads.abbreviate(statusLine));
+      throw CodecException.protocolError(
+          "HTTP/1.1: malformed status line: " + Http1Heads.abbreviate(statusLine));
     }
     String version = statusLine.substring(0, 8);
     if (!version.equals("HTTP/1.1") && !version.equals("HTTP/1.0")) {
@@ -53,7 +55,8 @@ public final class Http1ResponseParser {
     for (int i = 9; i < 12; i++) {
       char c = statusLine.charAt(i);
       if (c < '0' || c > '9') {
-        throw CodecException.protocolError("HTTP/1.1: malformed status code: " + Http1Heads.abbreviate(statusLine));
+        throw CodecException.protocolError(
+            "HTTP/1.1: malformed status code: " + Http1Heads.abbreviate(statusLine));
       }
       status = status * 10 + (c - '0');
     }
@@ -62,7 +65,8 @@ public final class Http1ResponseParser {
     }
     String reason = statusLine.length() > 13 ? statusLine.substring(13) : "";
     List<Header> headers =
-        Http1Heads.readFields(in, limits.maxLineLength(), limits.maxHeaderBytes(), "header section");
+        Http1Heads.readFields(
+            in, limits.maxLineLength(), limits.maxHeaderBytes(), "header section");
 
     boolean keepAlive = keepAlive(version, headers);
     Http1BodyFraming framing;

@@ -6,8 +6,8 @@ import java.io.OutputStream;
 import java.util.List;
 
 /**
- * Writes HTTP/1.1 response heads (server side, for the test server) exactly as given, like
- * {@link Http1RequestWriter}. Does not flush. Not thread-safe; one per connection.
+ * Writes HTTP/1.1 response heads (server side, for the test server) exactly as given, like {@link
+ * Http1RequestWriter}. Does not flush. Not thread-safe; one per connection.
  */
 public final class Http1ResponseWriter {
   private final Http1HeadWriter head = new Http1HeadWriter();

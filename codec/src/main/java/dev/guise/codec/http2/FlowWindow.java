@@ -1,8 +1,8 @@
 package dev.guise.codec.http2;
 
 /**
- * The send credit of one HTTP/2 flow-control window (RFC 9113 section 6.9): what the peer allows
- * us to send on a stream, or on the whole connection (stream 0), before its next WINDOW_UPDATE.
+ * The send credit of one HTTP/2 flow-control window (RFC 9113 section 6.9): what the peer allows us
+ * to send on a stream, or on the whole connection (stream 0), before its next WINDOW_UPDATE.
  *
  * <p>The counter keeps the RFC's arithmetic and its limits: a window never exceeds 2^31-1 octets
  * (section 6.9.1), and a change of SETTINGS_INITIAL_WINDOW_SIZE moves it by the difference, which
@@ -12,6 +12,7 @@ package dev.guise.codec.http2;
 public final class FlowWindow {
   /** Every window's size until SETTINGS say otherwise (RFC 9113 section 6.9.2). */
   public static final int DEFAULT_SIZE = 65_535;
+
   /** The largest legal window (RFC 9113 section 6.9.1). */
   public static final long MAX_SIZE = 0x7fff_ffffL;
 
@@ -46,17 +47,21 @@ public final class FlowWindow {
   }
 
   /**
-   * A WINDOW_UPDATE from the peer. Past 2^31-1 is a FLOW_CONTROL_ERROR of the connection for
-   * stream 0 and of the stream otherwise (RFC 9113 section 6.9.1); the window then keeps the
-   * overflowed value, and the stream (or connection) must end.
+   * A WINDOW_UPDATE from the peer. Past 2^31-1 is a FLOW_CONTROL_ERROR of the connection for stream
+   * 0 and of the stream otherwise (RFC 9113 section 6.9.1); the window then keeps the overflowed
+   * value, and the stream (or connection) must end.
    *
    * @param increment 1 to 2^31-1; the frame reader has already rejected zero
    */
   public void expand(long increment) throws Http2Exception {
     size += increment;
     if (size > MAX_SIZE) {
-      String message = "WINDOW_UPDATE of " + increment + " takes the window of "
-          + (streamId == 0 ? "the connection" : "stream " + streamId) + " above 2^31-1";
+      String message =
+          "WINDOW_UPDATE of "
+              + increment
+              + " takes the window of "
+              + (streamId == 0 ? "the connection" : "stream " + streamId)
+              + " above 2^31-1";
       throw streamId == 0
           ? Http2Exception.connectionError(Http2ErrorCode.FLOW_CONTROL_ERROR, message)
           : Http2Exception.streamError(Http2ErrorCode.FLOW_CONTROL_ERROR, streamId, message);
@@ -70,7 +75,8 @@ public final class FlowWindow {
   public void adjust(long delta) throws Http2Exception {
     size += delta;
     if (size > MAX_SIZE) {
-      throw Http2Exception.connectionError(Http2ErrorCode.FLOW_CONTROL_ERROR,
+      throw Http2Exception.connectionError(
+          Http2ErrorCode.FLOW_CONTROL_ERROR,
           "SETTINGS_INITIAL_WINDOW_SIZE takes the window of stream " + streamId + " above 2^31-1");
     }
   }

@@ -43,7 +43,9 @@ public final class HeaderBlockAssembler {
   private int length;
   private int continuations;
 
-  /** @param maxBlockSize the largest header block (all fragments together) accepted */
+  /**
+   * @param maxBlockSize the largest header block (all fragments together) accepted
+   */
   public HeaderBlockAssembler(int maxBlockSize) {
     if (maxBlockSize < 0) {
       throw new IllegalArgumentException("maxBlockSize < 0");
@@ -67,8 +69,8 @@ public final class HeaderBlockAssembler {
    * Takes the next frame read from the connection.
    *
    * @return the completed block when {@code frame} finished one; {@code null} for a frame that
-   *     opened or continued a block without finishing it, and for every frame that is not part of
-   *     a header block (the caller handles those itself)
+   *     opened or continued a block without finishing it, and for every frame that is not part of a
+   *     header block (the caller handles those itself)
    * @throws Http2Exception for a sequencing violation or a block over the limits
    */
   public HeaderBlock accept(Http2Frame frame) throws Http2Exception {
@@ -76,11 +78,16 @@ public final class HeaderBlockAssembler {
       if (!(frame instanceof Http2Frame.Continuation c) || c.streamId() != open.streamId()) {
         throw Http2Exception.connectionError(
             Http2ErrorCode.PROTOCOL_ERROR,
-            "expected CONTINUATION on stream " + open.streamId() + ", got "
-                + Http2FrameReader.frameName(frame.type()) + " on stream " + frame.streamId());
+            "expected CONTINUATION on stream "
+                + open.streamId()
+                + ", got "
+                + Http2FrameReader.frameName(frame.type())
+                + " on stream "
+                + frame.streamId());
       }
       if (++continuations > maxContinuations) {
-        throw tooLarge("more than " + maxContinuations + " CONTINUATION frames in one header block");
+        throw tooLarge(
+            "more than " + maxContinuations + " CONTINUATION frames in one header block");
       }
       append(c.blockFragment());
       if (!c.endHeaders()) {
@@ -105,13 +112,15 @@ public final class HeaderBlockAssembler {
       }
       case Http2Frame.Continuation c ->
           throw Http2Exception.connectionError(
-              Http2ErrorCode.PROTOCOL_ERROR, "CONTINUATION on stream " + c.streamId() + " without an open header block");
+              Http2ErrorCode.PROTOCOL_ERROR,
+              "CONTINUATION on stream " + c.streamId() + " without an open header block");
       default -> {
         return null;
       }
     }
     if (fragment.length > maxBlockSize) {
-      throw tooLarge("header block fragment of " + fragment.length + " bytes exceeds " + maxBlockSize);
+      throw tooLarge(
+          "header block fragment of " + fragment.length + " bytes exceeds " + maxBlockSize);
     }
     if (endHeaders) {
       return new HeaderBlock(frame, fragment);
@@ -129,7 +138,9 @@ public final class HeaderBlockAssembler {
       throw tooLarge("header block exceeds " + maxBlockSize + " bytes");
     }
     if (length + fragment.length > buf.length) {
-      buf = Arrays.copyOf(buf, Math.min(maxBlockSize, Math.max(buf.length * 2, length + fragment.length)));
+      buf =
+          Arrays.copyOf(
+              buf, Math.min(maxBlockSize, Math.max(buf.length * 2, length + fragment.length)));
     }
     System.arraycopy(fragment, 0, buf, length, fragment.length);
     length += fragment.length;
@@ -140,7 +151,10 @@ public final class HeaderBlockAssembler {
     buf = null;
     length = 0;
     return new Http2Exception(
-        FailureKind.RESPONSE_TOO_LARGE, PoolAction.DISCARD_CONNECTION,
-        Http2ErrorCode.COMPRESSION_ERROR, 0, message);
+        FailureKind.RESPONSE_TOO_LARGE,
+        PoolAction.DISCARD_CONNECTION,
+        Http2ErrorCode.COMPRESSION_ERROR,
+        0,
+        message);
   }
 }

@@ -31,8 +31,8 @@ public enum Http2ErrorCode {
   }
 
   /**
-   * The error code for a wire value; unknown codes (which must not trigger special behaviour)
-   * map to {@link #INTERNAL_ERROR}, as RFC 9113 section 7 allows.
+   * The error code for a wire value; unknown codes (which must not trigger special behaviour) map
+   * to {@link #INTERNAL_ERROR}, as RFC 9113 section 7 allows.
    */
   public static Http2ErrorCode of(int code) {
     return code >= 0 && code < BY_CODE.length ? BY_CODE[code] : INTERNAL_ERROR;

@@ -24,7 +24,8 @@ public final class Http2Exception extends CodecException {
 
   /** A connection error: PROTOCOL_ERROR kind, connection discarded. */
   public static Http2Exception connectionError(Http2ErrorCode code, String message) {
-    return new Http2Exception(FailureKind.PROTOCOL_ERROR, PoolAction.DISCARD_CONNECTION, code, 0, message);
+    return new Http2Exception(
+        FailureKind.PROTOCOL_ERROR, PoolAction.DISCARD_CONNECTION, code, 0, message);
   }
 
   /** A stream error: PROTOCOL_ERROR kind for the stream; the connection stays usable. */

@@ -5,9 +5,9 @@ import java.util.Objects;
 import java.util.Optional;
 
 /**
- * One HTTP/2 frame (RFC 9113 section 6), as read by {@link Http2FrameReader} and written by
- * {@link Http2FrameWriter}. Byte arrays are owned by the frame: the reader hands out fresh arrays
- * and the writer does not keep them.
+ * One HTTP/2 frame (RFC 9113 section 6), as read by {@link Http2FrameReader} and written by {@link
+ * Http2FrameWriter}. Byte arrays are owned by the frame: the reader hands out fresh arrays and the
+ * writer does not keep them.
  *
  * <p>{@code padding} fields are -1 when the frame has no PADDED flag, else the pad length (0..255).
  */
@@ -95,7 +95,10 @@ public sealed interface Http2Frame {
     }
   }
 
-  /** HEADERS: the first fragment of a header block; more follow in CONTINUATION frames unless endHeaders. */
+  /**
+   * HEADERS: the first fragment of a header block; more follow in CONTINUATION frames unless
+   * endHeaders.
+   */
   record Headers(
       int streamId,
       byte[] blockFragment,
@@ -142,7 +145,9 @@ public sealed interface Http2Frame {
     }
   }
 
-  /** RST_STREAM; {@code errorCode} is the raw wire value ({@link Http2ErrorCode#of(int)} maps it). */
+  /**
+   * RST_STREAM; {@code errorCode} is the raw wire value ({@link Http2ErrorCode#of(int)} maps it).
+   */
   record RstStream(int streamId, int errorCode) implements Http2Frame {
     public RstStream {
       checkStream(streamId);
@@ -266,7 +271,8 @@ public sealed interface Http2Frame {
     }
   }
 
-  record Continuation(int streamId, byte[] blockFragment, boolean endHeaders) implements Http2Frame {
+  record Continuation(int streamId, byte[] blockFragment, boolean endHeaders)
+      implements Http2Frame {
     public Continuation {
       checkStream(streamId);
       Objects.requireNonNull(blockFragment, "blockFragment");

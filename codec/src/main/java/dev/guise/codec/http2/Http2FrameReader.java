@@ -19,10 +19,10 @@ import java.util.Optional;
  * Reads HTTP/2 frames one at a time from an input stream and checks the rules that a single frame
  * can break (RFC 9113 section 4 and 6): the length against our SETTINGS_MAX_FRAME_SIZE (checked
  * before the payload is read, so an oversized frame costs no memory), the stream id being zero or
- * non-zero as the type requires, fixed lengths, padding within the payload, setting values and
- * zero window increments. Violations are {@link Http2Exception}s (connection or stream errors).
- * Rules that span frames (CONTINUATION sequencing, stream states) belong to the caller; see
- * {@link HeaderBlockAssembler}.
+ * non-zero as the type requires, fixed lengths, padding within the payload, setting values and zero
+ * window increments. Violations are {@link Http2Exception}s (connection or stream errors). Rules
+ * that span frames (CONTINUATION sequencing, stream states) belong to the caller; see {@link
+ * HeaderBlockAssembler}.
  *
  * <p>Blocking: {@link #readFrame()} blocks in the stream's read; the caller sets the socket's read
  * timeout. Not thread-safe: one reader per connection, used by its reading thread. The reader does
@@ -31,6 +31,7 @@ import java.util.Optional;
 public final class Http2FrameReader {
   /** RFC 9113 initial and smallest SETTINGS_MAX_FRAME_SIZE. */
   public static final int DEFAULT_MAX_FRAME_SIZE = 16_384;
+
   /** Largest SETTINGS_MAX_FRAME_SIZE a peer may choose. */
   public static final int MAX_MAX_FRAME_SIZE = 16_777_215;
 
@@ -41,7 +42,8 @@ public final class Http2FrameReader {
 
   /**
    * @param in the connection's input, positioned after the connection preface
-   * @param maxFrameSize our SETTINGS_MAX_FRAME_SIZE (16384 until the peer acknowledges a larger one)
+   * @param maxFrameSize our SETTINGS_MAX_FRAME_SIZE (16384 until the peer acknowledges a larger
+   *     one)
    */
   public Http2FrameReader(InputStream in, int maxFrameSize) {
     this.in = Objects.requireNonNull(in, "in");
@@ -128,13 +130,15 @@ public final class Http2FrameReader {
       case Http2Frame.TYPE_RST_STREAM -> new Http2Frame.RstStream(streamId, readInt32(payload, 0));
       case Http2Frame.TYPE_SETTINGS -> readSettings(flags, payload);
       case Http2Frame.TYPE_PUSH_PROMISE -> readPushPromise(streamId, flags, payload);
-      case Http2Frame.TYPE_PING -> new Http2Frame.Ping((flags & Http2Frame.FLAG_ACK) != 0, readLong(payload));
+      case Http2Frame.TYPE_PING ->
+          new Http2Frame.Ping((flags & Http2Frame.FLAG_ACK) != 0, readLong(payload));
       case Http2Frame.TYPE_GOAWAY ->
           new Http2Frame.GoAway(
               readInt31(payload, 0), readInt32(payload, 4), Arrays.copyOfRange(payload, 8, length));
       case Http2Frame.TYPE_WINDOW_UPDATE -> readWindowUpdate(streamId, payload);
       case Http2Frame.TYPE_CONTINUATION ->
-          new Http2Frame.Continuation(streamId, payload, (flags & Http2Frame.FLAG_END_HEADERS) != 0);
+          new Http2Frame.Continuation(
+              streamId, payload, (flags & Http2Frame.FLAG_END_HEADERS) != 0);
       default -> new Http2Frame.Unknown(type, flags, streamId, payload);
     };
   }
@@ -152,16 +156,23 @@ public final class Http2FrameReader {
 
   private static ClassifiedIOException truncated() {
     return new ClassifiedIOException(
-        FailureKind.CONNECTION_CLOSED, false, PoolAction.DISCARD_CONNECTION,
-        "HTTP/2 connection ended inside a frame", null);
+        FailureKind.CONNECTION_CLOSED,
+        false,
+        PoolAction.DISCARD_CONNECTION,
+        "HTTP/2 connection ended inside a frame",
+        null);
   }
 
   private static void checkStreamRule(int type, int streamId) throws Http2Exception {
     boolean needsStream =
         switch (type) {
-          case Http2Frame.TYPE_DATA, Http2Frame.TYPE_HEADERS, Http2Frame.TYPE_PRIORITY,
-              Http2Frame.TYPE_RST_STREAM, Http2Frame.TYPE_PUSH_PROMISE,
-              Http2Frame.TYPE_CONTINUATION -> true;
+          case Http2Frame.TYPE_DATA,
+              Http2Frame.TYPE_HEADERS,
+              Http2Frame.TYPE_PRIORITY,
+              Http2Frame.TYPE_RST_STREAM,
+              Http2Frame.TYPE_PUSH_PROMISE,
+              Http2Frame.TYPE_CONTINUATION ->
+              true;
           case Http2Frame.TYPE_SETTINGS, Http2Frame.TYPE_PING, Http2Frame.TYPE_GOAWAY -> false;
           default -> {
             // WINDOW_UPDATE is valid on both; unknown types carry anything.
@@ -195,7 +206,8 @@ public final class Http2FrameReader {
           throw Http2Exception.connectionError(FRAME_SIZE_ERROR, "SETTINGS ack with a payload");
         }
         if (length % 6 != 0) {
-          throw Http2Exception.connectionError(FRAME_SIZE_ERROR, "SETTINGS length " + length + " not a multiple of 6");
+          throw Http2Exception.connectionError(
+              FRAME_SIZE_ERROR, "SETTINGS length " + length + " not a multiple of 6");
         }
       }
       case Http2Frame.TYPE_PING -> {
@@ -217,7 +229,8 @@ public final class Http2FrameReader {
     }
   }
 
-  private static Http2Frame readData(int streamId, int flags, byte[] payload) throws Http2Exception {
+  private static Http2Frame readData(int streamId, int flags, byte[] payload)
+      throws Http2Exception {
     boolean endStream = (flags & Http2Frame.FLAG_END_STREAM) != 0;
     if ((flags & Http2Frame.FLAG_PADDED) == 0) {
       return new Http2Frame.Data(streamId, payload, endStream, -1);
@@ -227,7 +240,8 @@ public final class Http2FrameReader {
         streamId, Arrays.copyOfRange(payload, 1, payload.length - padding), endStream, padding);
   }
 
-  private static Http2Frame readHeaders(int streamId, int flags, byte[] payload) throws Http2Exception {
+  private static Http2Frame readHeaders(int streamId, int flags, byte[] payload)
+      throws Http2Exception {
     int pos = 0;
     int padding = -1;
     if ((flags & Http2Frame.FLAG_PADDED) != 0) {
@@ -239,12 +253,14 @@ public final class Http2FrameReader {
     if ((flags & Http2Frame.FLAG_PRIORITY) != 0) {
       if (end - pos < 5) {
         throw Http2Exception.connectionError(
-            padding >= 0 ? PROTOCOL_ERROR : FRAME_SIZE_ERROR, "HEADERS too short for its priority fields");
+            padding >= 0 ? PROTOCOL_ERROR : FRAME_SIZE_ERROR,
+            "HEADERS too short for its priority fields");
       }
       priority = Optional.of(priority(payload, pos));
       pos += 5;
     }
-    byte[] fragment = pos == 0 && end == payload.length ? payload : Arrays.copyOfRange(payload, pos, end);
+    byte[] fragment =
+        pos == 0 && end == payload.length ? payload : Arrays.copyOfRange(payload, pos, end);
     return new Http2Frame.Headers(
         streamId,
         fragment,
@@ -254,7 +270,8 @@ public final class Http2FrameReader {
         padding);
   }
 
-  private static Http2Frame readPushPromise(int streamId, int flags, byte[] payload) throws Http2Exception {
+  private static Http2Frame readPushPromise(int streamId, int flags, byte[] payload)
+      throws Http2Exception {
     int pos = 0;
     int padding = -1;
     if ((flags & Http2Frame.FLAG_PADDED) != 0) {
@@ -264,12 +281,16 @@ public final class Http2FrameReader {
     int end = payload.length - Math.max(padding, 0);
     if (end - pos < 4) {
       throw Http2Exception.connectionError(
-          padding >= 0 ? PROTOCOL_ERROR : FRAME_SIZE_ERROR, "PUSH_PROMISE too short for the promised stream id");
+          padding >= 0 ? PROTOCOL_ERROR : FRAME_SIZE_ERROR,
+          "PUSH_PROMISE too short for the promised stream id");
     }
     int promised = readInt31(payload, pos);
     return new Http2Frame.PushPromise(
-        streamId, promised, Arrays.copyOfRange(payload, pos + 4, end),
-        (flags & Http2Frame.FLAG_END_HEADERS) != 0, padding);
+        streamId,
+        promised,
+        Arrays.copyOfRange(payload, pos + 4, end),
+        (flags & Http2Frame.FLAG_END_HEADERS) != 0,
+        padding);
   }
 
   /** The pad length at {@code payload[at]}, which must leave room for itself within the payload. */
@@ -280,7 +301,8 @@ public final class Http2FrameReader {
     int padding = payload[at] & 0xff;
     if (padding >= payload.length) {
       throw Http2Exception.connectionError(
-          PROTOCOL_ERROR, frame + " padding " + padding + " not within its " + payload.length + "-byte payload");
+          PROTOCOL_ERROR,
+          frame + " padding " + padding + " not within its " + payload.length + "-byte payload");
     }
     return padding;
   }
@@ -306,12 +328,14 @@ public final class Http2FrameReader {
         }
         case Http2Setting.INITIAL_WINDOW_SIZE -> {
           if (value > Integer.MAX_VALUE) {
-            throw Http2Exception.connectionError(FLOW_CONTROL_ERROR, "SETTINGS_INITIAL_WINDOW_SIZE " + value);
+            throw Http2Exception.connectionError(
+                FLOW_CONTROL_ERROR, "SETTINGS_INITIAL_WINDOW_SIZE " + value);
           }
         }
         case Http2Setting.MAX_FRAME_SIZE -> {
           if (value < DEFAULT_MAX_FRAME_SIZE || value > MAX_MAX_FRAME_SIZE) {
-            throw Http2Exception.connectionError(PROTOCOL_ERROR, "SETTINGS_MAX_FRAME_SIZE " + value);
+            throw Http2Exception.connectionError(
+                PROTOCOL_ERROR, "SETTINGS_MAX_FRAME_SIZE " + value);
           }
         }
         default -> {}
@@ -333,7 +357,10 @@ public final class Http2FrameReader {
   }
 
   private static int readInt32(byte[] b, int at) {
-    return ((b[at] & 0xff) << 24) | ((b[at + 1] & 0xff) << 16) | ((b[at + 2] & 0xff) << 8) | (b[at + 3] & 0xff);
+    return ((b[at] & 0xff) << 24)
+        | ((b[at + 1] & 0xff) << 16)
+        | ((b[at + 2] & 0xff) << 8)
+        | (b[at + 3] & 0xff);
   }
 
   private static int readInt31(byte[] b, int at) {

@@ -18,12 +18,12 @@ import java.util.Optional;
  * connection holds none.
  *
  * <p>Batching: between {@link #beginBatch()} and {@link #endBatch()} (or {@link #flush()}) frames
- * are gathered in that same buffer and handed to the stream in a single {@code write}, so that
- * what belongs together (a connection preface; a request's HEADERS, CONTINUATIONs and a stream
- * WINDOW_UPDATE) leaves in one TLS record without a second buffer and a second copy of every
- * frame. {@link #discardBatch()} drops a batch that must not reach the wire. {@link #keepBatch()}
- * marks what was gathered as complete frames that stay for the next write: a caller may leave its
- * frames for the next caller to send with its own, in the same write.
+ * are gathered in that same buffer and handed to the stream in a single {@code write}, so that what
+ * belongs together (a connection preface; a request's HEADERS, CONTINUATIONs and a stream
+ * WINDOW_UPDATE) leaves in one TLS record without a second buffer and a second copy of every frame.
+ * {@link #discardBatch()} drops a batch that must not reach the wire. {@link #keepBatch()} marks
+ * what was gathered as complete frames that stay for the next write: a caller may leave its frames
+ * for the next caller to send with its own, in the same write.
  *
  * <p>Not thread-safe: callers serialise all writes to one connection (frames must not interleave,
  * and HPACK blocks must be written in the order they were encoded). The writer does not close the
@@ -37,12 +37,22 @@ public final class Http2FrameWriter {
 
   private final OutputStream out;
   private int maxFrameSize;
-  /** Null between writes: borrowed from the pool by {@link #buffer()}, given back by {@link #giveBack()}. */
+
+  /**
+   * Null between writes: borrowed from the pool by {@link #buffer()}, given back by {@link
+   * #giveBack()}.
+   */
   private byte[] buf;
+
   /** Bytes of earlier frames of the open batch at the start of {@code buf}; 0 outside a batch. */
   private int batched;
-  /** Bytes at the start of the open batch that {@link #keepBatch()} marked complete; at most {@code batched}. */
+
+  /**
+   * Bytes at the start of the open batch that {@link #keepBatch()} marked complete; at most {@code
+   * batched}.
+   */
   private int kept;
+
   private boolean batching;
 
   /**
@@ -91,7 +101,8 @@ public final class Http2FrameWriter {
     if (batching) {
       buffer();
       if (buf.length < batched + CLIENT_PREFACE.length) {
-        buf = java.util.Arrays.copyOf(buf, Math.max(buf.length * 2, batched + CLIENT_PREFACE.length));
+        buf =
+            java.util.Arrays.copyOf(buf, Math.max(buf.length * 2, batched + CLIENT_PREFACE.length));
       }
       System.arraycopy(CLIENT_PREFACE, 0, buf, batched, CLIENT_PREFACE.length);
       batched += CLIENT_PREFACE.length;
@@ -106,12 +117,18 @@ public final class Http2FrameWriter {
     out.flush();
   }
 
-  /** Starts gathering frames: nothing reaches the stream until {@link #endBatch()} or {@link #flush()}. */
+  /**
+   * Starts gathering frames: nothing reaches the stream until {@link #endBatch()} or {@link
+   * #flush()}.
+   */
   public void beginBatch() {
     batching = true;
   }
 
-  /** Hands the gathered frames (kept ones included) to the stream in one {@code write} and stops gathering. */
+  /**
+   * Hands the gathered frames (kept ones included) to the stream in one {@code write} and stops
+   * gathering.
+   */
   public void endBatch() throws IOException {
     batching = false;
     kept = 0;
@@ -182,7 +199,8 @@ public final class Http2FrameWriter {
       case Http2Frame.Data d -> {
         int padding = d.padding();
         if (padding < 0 && batching) {
-          flushFrame(put(d.data(), start(d.data().length, Http2Frame.TYPE_DATA, d.flags(), d.streamId())));
+          flushFrame(
+              put(d.data(), start(d.data().length, Http2Frame.TYPE_DATA, d.flags(), d.streamId())));
         } else if (padding < 0) {
           // The payload may be large: header from the buffer, payload straight from the array.
           checkLength(d.data().length);
@@ -205,7 +223,10 @@ public final class Http2FrameWriter {
       }
       case Http2Frame.Headers h -> {
         int padding = h.padding();
-        int length = (padding >= 0 ? 1 + padding : 0) + (h.priority().isPresent() ? 5 : 0) + h.blockFragment().length;
+        int length =
+            (padding >= 0 ? 1 + padding : 0)
+                + (h.priority().isPresent() ? 5 : 0)
+                + h.blockFragment().length;
         int p = start(length, Http2Frame.TYPE_HEADERS, h.flags(), h.streamId());
         if (padding >= 0) {
           buf[p++] = (byte) padding;
@@ -262,7 +283,8 @@ public final class Http2FrameWriter {
         flushFrame(int32(w.increment(), p));
       }
       case Http2Frame.Continuation c -> {
-        int p = start(c.blockFragment().length, Http2Frame.TYPE_CONTINUATION, c.flags(), c.streamId());
+        int p =
+            start(c.blockFragment().length, Http2Frame.TYPE_CONTINUATION, c.flags(), c.streamId());
         flushFrame(put(c.blockFragment(), p));
       }
       case Http2Frame.Unknown u -> {
@@ -284,9 +306,10 @@ public final class Http2FrameWriter {
     int firstCapacity = maxFrameSize - (priority.isPresent() ? 5 : 0);
     int first = Math.min(block.length, firstCapacity);
     boolean endHeaders = first == block.length;
-    int flags = (endStream ? Http2Frame.FLAG_END_STREAM : 0)
-        | (endHeaders ? Http2Frame.FLAG_END_HEADERS : 0)
-        | (priority.isPresent() ? Http2Frame.FLAG_PRIORITY : 0);
+    int flags =
+        (endStream ? Http2Frame.FLAG_END_STREAM : 0)
+            | (endHeaders ? Http2Frame.FLAG_END_HEADERS : 0)
+            | (priority.isPresent() ? Http2Frame.FLAG_PRIORITY : 0);
     int p = start(first + (priority.isPresent() ? 5 : 0), Http2Frame.TYPE_HEADERS, flags, streamId);
     if (priority.isPresent()) {
       p = priority(priority.get(), p);
@@ -351,7 +374,8 @@ public final class Http2FrameWriter {
     write(new Http2Frame.RstStream(streamId, code.code()));
   }
 
-  public void writeGoAway(int lastStreamId, Http2ErrorCode code, byte[] debugData) throws IOException {
+  public void writeGoAway(int lastStreamId, Http2ErrorCode code, byte[] debugData)
+      throws IOException {
     write(new Http2Frame.GoAway(lastStreamId, code.code(), debugData));
   }
 

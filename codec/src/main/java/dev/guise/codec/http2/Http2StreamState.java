@@ -13,8 +13,8 @@ package dev.guise.codec.http2;
  *
  * <p>A closed stream remembers how it closed, because the RFC treats late frames differently: after
  * we sent RST_STREAM, frames the peer had in flight must be ignored; after the peer ended its side
- * (END_STREAM or RST_STREAM), any further HEADERS or DATA from it is a STREAM_CLOSED error.
- * Client and server use it alike. Not thread-safe: the session guards it with its stream lock.
+ * (END_STREAM or RST_STREAM), any further HEADERS or DATA from it is a STREAM_CLOSED error. Client
+ * and server use it alike. Not thread-safe: the session guards it with its stream lock.
  */
 public final class Http2StreamState {
   /** The states of RFC 9113 section 5.1 (without the reserved ones: we never push). */
@@ -69,12 +69,13 @@ public final class Http2StreamState {
 
   /** We sent a frame with END_STREAM (the last DATA, or trailers). */
   public void sendEndStream() {
-    state = switch (state) {
-      case OPEN -> State.HALF_CLOSED_LOCAL;
-      case HALF_CLOSED_REMOTE -> State.CLOSED;
-      default -> throw new IllegalStateException(
-          "END_STREAM on stream " + streamId + " in " + state);
-    };
+    state =
+        switch (state) {
+          case OPEN -> State.HALF_CLOSED_LOCAL;
+          case HALF_CLOSED_REMOTE -> State.CLOSED;
+          default ->
+              throw new IllegalStateException("END_STREAM on stream " + streamId + " in " + state);
+        };
   }
 
   /**
@@ -88,7 +89,9 @@ public final class Http2StreamState {
    */
   public boolean receive(String frameType, boolean endStream) throws Http2Exception {
     if (remoteClosed()) {
-      throw Http2Exception.streamError(Http2ErrorCode.STREAM_CLOSED, streamId,
+      throw Http2Exception.streamError(
+          Http2ErrorCode.STREAM_CLOSED,
+          streamId,
           frameType + " after END_STREAM on stream " + streamId);
     }
     if (resetSent) {
@@ -105,8 +108,8 @@ public final class Http2StreamState {
   }
 
   /**
-   * Whether RST_STREAM may go out now: not before the stream is open, never twice, never after
-   * the stream closed. When true, the caller sends it and the stream is closed.
+   * Whether RST_STREAM may go out now: not before the stream is open, never twice, never after the
+   * stream closed. When true, the caller sends it and the stream is closed.
    */
   public boolean sendReset() {
     if (state == State.IDLE || state == State.CLOSED) {

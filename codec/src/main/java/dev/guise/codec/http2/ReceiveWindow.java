@@ -15,8 +15,8 @@ public final class ReceiveWindow {
   private long unacknowledged;
 
   /**
-   * A window of {@code size} octets (what our SETTINGS and WINDOW_UPDATEs granted), kept near
-   * that size by {@link #updateDue()}.
+   * A window of {@code size} octets (what our SETTINGS and WINDOW_UPDATEs granted), kept near that
+   * size by {@link #updateDue()}.
    */
   public ReceiveWindow(int streamId, long size) {
     if (streamId < 0 || size <= 0 || size > FlowWindow.MAX_SIZE) {
@@ -40,8 +40,10 @@ public final class ReceiveWindow {
   public void receive(int flowLength) throws Http2Exception {
     size -= flowLength;
     if (size < 0) {
-      throw Http2Exception.connectionError(Http2ErrorCode.FLOW_CONTROL_ERROR, "the peer overran "
-          + (streamId == 0 ? "the connection window" : "the window of stream " + streamId));
+      throw Http2Exception.connectionError(
+          Http2ErrorCode.FLOW_CONTROL_ERROR,
+          "the peer overran "
+              + (streamId == 0 ? "the connection window" : "the window of stream " + streamId));
     }
     unacknowledged += flowLength;
   }

@@ -6,17 +6,18 @@ package dev.guise.codec.io;
  * size with its header.
  *
  * <p>Why: a pooled connection is idle most of its life. Buffers it needs only while bytes are in
- * flight are borrowed here and given back when they are empty, so thousands of idle connections
- * do not each keep tens of KiB of empty arrays. The pool keeps at most {@link #MAX_POOLED}
- * buffers (about 1 MiB); beyond that returned buffers are left to the garbage collector, and when
- * it is empty {@link #acquire()} allocates.
+ * flight are borrowed here and given back when they are empty, so thousands of idle connections do
+ * not each keep tens of KiB of empty arrays. The pool keeps at most {@link #MAX_POOLED} buffers
+ * (about 1 MiB); beyond that returned buffers are left to the garbage collector, and when it is
+ * empty {@link #acquire()} allocates.
  *
- * <p>Thread-safe. A buffer must be returned at most once and not used after it was returned;
- * its contents are not cleared (borrowers overwrite what they read).
+ * <p>Thread-safe. A buffer must be returned at most once and not used after it was returned; its
+ * contents are not cleared (borrowers overwrite what they read).
  */
 public final class BufferPool {
   /** The length of every pooled buffer. */
   public static final int BUFFER_SIZE = 16 * 1024 + 512;
+
   /** The most buffers kept for reuse. */
   public static final int MAX_POOLED = 64;
 

@@ -25,14 +25,19 @@ public final class DeadlineGuard implements AutoCloseable {
   private final ScheduledFuture<?> task;
 
   private DeadlineGuard(Closeable target, Duration limit) {
-    this.task = IoDeadlines.timer().schedule(() -> {
-      fired.set(true);
-      try {
-        target.close();
-      } catch (IOException ignored) {
-        // the blocked operation fails on the closed target; that failure is reported
-      }
-    }, Math.max(1, limit.toMillis()), TimeUnit.MILLISECONDS);
+    this.task =
+        IoDeadlines.timer()
+            .schedule(
+                () -> {
+                  fired.set(true);
+                  try {
+                    target.close();
+                  } catch (IOException ignored) {
+                    // the blocked operation fails on the closed target; that failure is reported
+                  }
+                },
+                Math.max(1, limit.toMillis()),
+                TimeUnit.MILLISECONDS);
   }
 
   /** Closes {@code target} once {@code limit} has passed, unless {@link #close()} comes first. */

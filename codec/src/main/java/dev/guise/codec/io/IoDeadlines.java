@@ -16,11 +16,14 @@ public final class IoDeadlines {
   private IoDeadlines() {}
 
   private static ScheduledThreadPoolExecutor create() {
-    ScheduledThreadPoolExecutor timer = new ScheduledThreadPoolExecutor(1, r -> {
-      Thread t = new Thread(r, "guise-io-deadlines");
-      t.setDaemon(true);
-      return t;
-    });
+    ScheduledThreadPoolExecutor timer =
+        new ScheduledThreadPoolExecutor(
+            1,
+            r -> {
+              Thread t = new Thread(r, "guise-io-deadlines");
+              t.setDaemon(true);
+              return t;
+            });
     timer.setKeepAliveTime(1, TimeUnit.SECONDS);
     timer.allowCoreThreadTimeOut(true);
     // A cancelled guard (the write finished in time) must not keep the thread alive until its

@@ -7,18 +7,18 @@ import java.util.Objects;
 /**
  * A buffered input stream whose buffer is borrowed from the {@link BufferPool} when a read needs
  * one and given back as soon as it has been read empty: between messages a connection holds no
- * buffer. Reads of at least {@link BufferPool#BUFFER_SIZE} bytes go straight to the caller's
- * array, as with {@link java.io.BufferedInputStream}.
+ * buffer. Reads of at least {@link BufferPool#BUFFER_SIZE} bytes go straight to the caller's array,
+ * as with {@link java.io.BufferedInputStream}.
  *
  * <p>Waiting without a buffer: a thread that waits for the peer in a read must not hold a buffer
  * all that time (an idle HTTP/2 connection's reader waits for the next frame for minutes). Two
  * ways, chosen by the owner:
  *
  * <ul>
- *   <li>{@code waitUnbuffered = true}, for a stream whose {@code available()} is cheap and exact
- *       (a TLS stream's decrypted bytes): when nothing is buffered and nothing is available, the
- *       read goes straight into the caller's array; a buffer is borrowed only when bytes are
- *       already waiting;
+ *   <li>{@code waitUnbuffered = true}, for a stream whose {@code available()} is cheap and exact (a
+ *       TLS stream's decrypted bytes): when nothing is buffered and nothing is available, the read
+ *       goes straight into the caller's array; a buffer is borrowed only when bytes are already
+ *       waiting;
  *   <li>{@link #awaitInput()}, for a raw socket (where {@code available()} is a system call): it
  *       blocks for one byte, held without a buffer, before the owner starts a read that may block.
  * </ul>
@@ -34,6 +34,7 @@ public final class PooledBufferedInputStream extends InputStream {
   private byte[] buf;
   private int pos;
   private int limit;
+
   /** A byte {@link #awaitInput()} read, not yet handed out; -1 when none. */
   private int pushback = -1;
 

@@ -5,11 +5,11 @@ import java.io.OutputStream;
 import java.util.Objects;
 
 /**
- * A buffered output stream whose buffer is borrowed from the {@link BufferPool} on the first
- * write and given back by {@link #flush()}: writes between two flushes are gathered (a request's
- * head and a small body leave in one {@code write}, hence one TLS record), and a connection holds
- * no buffer between messages. Writes of at least {@link BufferPool#BUFFER_SIZE} bytes go straight
- * to the underlying stream after whatever is buffered.
+ * A buffered output stream whose buffer is borrowed from the {@link BufferPool} on the first write
+ * and given back by {@link #flush()}: writes between two flushes are gathered (a request's head and
+ * a small body leave in one {@code write}, hence one TLS record), and a connection holds no buffer
+ * between messages. Writes of at least {@link BufferPool#BUFFER_SIZE} bytes go straight to the
+ * underlying stream after whatever is buffered.
  *
  * <p>Not thread-safe: one writing thread at a time. {@link #close()} flushes, then closes the
  * underlying stream.

@@ -33,23 +33,32 @@ class CertificateBombTest {
   void bombDeclaredSmallStopsJustPastTheDeclaredLength() throws IOException {
     byte[] bomb = zlibZeros(64 << 20);
     assertTrue(bomb.length < 128 * 1024, "a real bomb: " + bomb.length + " bytes");
-    var e = assertThrows(ClassifiedIOException.class,
-        () -> ContentDecoders.decompressCertificate(ContentDecoders.CERT_ZLIB, bomb, 4096));
+    var e =
+        assertThrows(
+            ClassifiedIOException.class,
+            () -> ContentDecoders.decompressCertificate(ContentDecoders.CERT_ZLIB, bomb, 4096));
     assertEquals(FailureKind.PROTOCOL_ERROR, e.kind(), e.getMessage());
   }
 
   @Test
   void bombDeclaredAtTheFieldMaximumStillStops() throws IOException {
     byte[] bomb = zlibZeros(64 << 20);
-    var e = assertThrows(ClassifiedIOException.class,
-        () -> ContentDecoders.decompressCertificate(ContentDecoders.CERT_ZLIB, bomb, 0xff_ffff));
+    var e =
+        assertThrows(
+            ClassifiedIOException.class,
+            () ->
+                ContentDecoders.decompressCertificate(ContentDecoders.CERT_ZLIB, bomb, 0xff_ffff));
     assertEquals(FailureKind.PROTOCOL_ERROR, e.kind(), e.getMessage());
   }
 
   @Test
   void declaredLengthBeyondTheFieldIsRefusedBeforeDecoding() {
-    var e = assertThrows(ClassifiedIOException.class,
-        () -> ContentDecoders.decompressCertificate(ContentDecoders.CERT_ZLIB, new byte[10], 1 << 24));
+    var e =
+        assertThrows(
+            ClassifiedIOException.class,
+            () ->
+                ContentDecoders.decompressCertificate(
+                    ContentDecoders.CERT_ZLIB, new byte[10], 1 << 24));
     assertEquals(FailureKind.PROTOCOL_ERROR, e.kind(), e.getMessage());
   }
 }

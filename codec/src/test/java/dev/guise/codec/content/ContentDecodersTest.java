@@ -71,8 +71,10 @@ class ContentDecodersTest {
     }
   }
 
-  private static ClassifiedIOException fails(FailureKind kind, String coding, byte[] body, long limit) {
-    ClassifiedIOException e = assertThrows(ClassifiedIOException.class, () -> decode(coding, body, limit));
+  private static ClassifiedIOException fails(
+      FailureKind kind, String coding, byte[] body, long limit) {
+    ClassifiedIOException e =
+        assertThrows(ClassifiedIOException.class, () -> decode(coding, body, limit));
     assertEquals(kind, e.kind(), e.getMessage());
     return e;
   }
@@ -108,7 +110,8 @@ class ContentDecodersTest {
   void exactlyTheLimitIsFineOneMoreIsNot() throws Exception {
     byte[] data = sample();
     assertArrayEquals(data, decode("gzip", gzip(data), data.length));
-    ClassifiedIOException e = fails(FailureKind.RESPONSE_TOO_LARGE, "gzip", gzip(data), data.length - 1);
+    ClassifiedIOException e =
+        fails(FailureKind.RESPONSE_TOO_LARGE, "gzip", gzip(data), data.length - 1);
     assertEquals(PoolAction.DISCARD_CONNECTION, e.failure().action());
   }
 
@@ -166,34 +169,58 @@ class ContentDecodersTest {
         new InputStream() {
           @Override
           public int read() throws IOException {
-            throw new ClassifiedIOException(FailureKind.CONNECTION_CLOSED, false, PoolAction.DISCARD_CONNECTION, "closed", null);
+            throw new ClassifiedIOException(
+                FailureKind.CONNECTION_CLOSED,
+                false,
+                PoolAction.DISCARD_CONNECTION,
+                "closed",
+                null);
           }
         };
     ClassifiedIOException e =
-        assertThrows(ClassifiedIOException.class, () -> ContentDecoders.decode("gzip", closing, MB).readAllBytes());
+        assertThrows(
+            ClassifiedIOException.class,
+            () -> ContentDecoders.decode("gzip", closing, MB).readAllBytes());
     assertEquals(FailureKind.CONNECTION_CLOSED, e.kind());
   }
 
   @Test
   void certificateDecompression() throws Exception {
     byte[] cert = resource("text.txt"); // any bytes: the decoder does not parse certificates
-    assertArrayEquals(cert, ContentDecoders.decompressCertificate(ContentDecoders.CERT_ZLIB, deflate(cert, false), cert.length));
-    assertArrayEquals(cert, ContentDecoders.decompressCertificate(ContentDecoders.CERT_BROTLI, resource("text.txt.br"), cert.length));
-    assertArrayEquals(cert, ContentDecoders.decompressCertificate(ContentDecoders.CERT_ZSTD, zstd(cert), cert.length));
+    assertArrayEquals(
+        cert,
+        ContentDecoders.decompressCertificate(
+            ContentDecoders.CERT_ZLIB, deflate(cert, false), cert.length));
+    assertArrayEquals(
+        cert,
+        ContentDecoders.decompressCertificate(
+            ContentDecoders.CERT_BROTLI, resource("text.txt.br"), cert.length));
+    assertArrayEquals(
+        cert,
+        ContentDecoders.decompressCertificate(ContentDecoders.CERT_ZSTD, zstd(cert), cert.length));
     for (int declared : new int[] {cert.length - 1, cert.length + 1, 0}) {
       ClassifiedIOException e =
           assertThrows(
               ClassifiedIOException.class,
-              () -> ContentDecoders.decompressCertificate(ContentDecoders.CERT_ZSTD, zstd(cert), declared));
+              () ->
+                  ContentDecoders.decompressCertificate(
+                      ContentDecoders.CERT_ZSTD, zstd(cert), declared));
       assertEquals(FailureKind.PROTOCOL_ERROR, e.kind(), e.getMessage());
     }
     // zlib here means RFC 1950 exactly: raw deflate is corrupt.
-    assertThrows(ClassifiedIOException.class, () -> ContentDecoders.decompressCertificate(1, deflate(cert, true), cert.length));
-    assertThrows(ClassifiedIOException.class, () -> ContentDecoders.decompressCertificate(4, cert, cert.length));
-    assertThrows(ClassifiedIOException.class, () -> ContentDecoders.decompressCertificate(1, cert, 1 << 24));
+    assertThrows(
+        ClassifiedIOException.class,
+        () -> ContentDecoders.decompressCertificate(1, deflate(cert, true), cert.length));
+    assertThrows(
+        ClassifiedIOException.class,
+        () -> ContentDecoders.decompressCertificate(4, cert, cert.length));
+    assertThrows(
+        ClassifiedIOException.class, () -> ContentDecoders.decompressCertificate(1, cert, 1 << 24));
     // A bomb declared small stops one byte past the declared length.
     assertThrows(
         ClassifiedIOException.class,
-        () -> ContentDecoders.decompressCertificate(ContentDecoders.CERT_BROTLI, resource("zeros-10MiB.br"), 1000));
+        () ->
+            ContentDecoders.decompressCertificate(
+                ContentDecoders.CERT_BROTLI, resource("zeros-10MiB.br"), 1000));
   }
 }

@@ -103,8 +103,8 @@ class HpackDecoderLimitsTest {
   @Test
   void twoSizeUpdatesAtTheStartAreFine() throws Exception {
     HpackDecoder decoder = new HpackDecoder(4096, 1 << 20);
-    assertEquals(List.of(new Header(":method", "GET")),
-        decoder.decode(hex("20" + "3f e1 1f" + "82")));
+    assertEquals(
+        List.of(new Header(":method", "GET")), decoder.decode(hex("20" + "3f e1 1f" + "82")));
     assertEquals(4096, decoder.dynamicTableMaxSize());
   }
 
@@ -130,8 +130,8 @@ class HpackDecoderLimitsTest {
     String big = "v".repeat(4000);
     ByteArrayOutputStream block = new ByteArrayOutputStream();
     HpackEncoder encoder =
-        new HpackEncoder(4096, HpackEncoder.IndexingPolicy.incremental(),
-        HpackEncoder.HuffmanPolicy.NEVER);
+        new HpackEncoder(
+            4096, HpackEncoder.IndexingPolicy.incremental(), HpackEncoder.HuffmanPolicy.NEVER);
     block.writeBytes(encoder.encode(List.of(new Header("x-big", big))));
     for (int i = 0; i < 10_000; i++) {
       block.write(0x80 | 62);

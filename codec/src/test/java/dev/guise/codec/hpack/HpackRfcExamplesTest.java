@@ -36,8 +36,8 @@ class HpackRfcExamplesTest {
     assertTable(decoder, 55, h("custom-key", "custom-header"));
 
     HpackEncoder encoder =
-        new HpackEncoder(4096, HpackEncoder.IndexingPolicy.incremental(),
-        HpackEncoder.HuffmanPolicy.NEVER);
+        new HpackEncoder(
+            4096, HpackEncoder.IndexingPolicy.incremental(), HpackEncoder.HuffmanPolicy.NEVER);
     assertEquals(hex(wire), hex(encoder.encode(List.of(h("custom-key", "custom-header")))));
     assertEquals(55, encoder.dynamicTableSize());
   }
@@ -50,7 +50,9 @@ class HpackRfcExamplesTest {
     assertTable(decoder, 0);
 
     HpackEncoder encoder =
-        new HpackEncoder(4096, (n, v) -> HpackEncoder.Indexing.WITHOUT_INDEXING,
+        new HpackEncoder(
+            4096,
+            (n, v) -> HpackEncoder.Indexing.WITHOUT_INDEXING,
             HpackEncoder.HuffmanPolicy.NEVER);
     assertEquals(hex(wire), hex(encoder.encode(List.of(h(":path", "/sample/path")))));
     assertEquals(0, encoder.dynamicTableLength());
@@ -65,8 +67,9 @@ class HpackRfcExamplesTest {
 
     HpackEncoder encoder =
         new HpackEncoder(
-            4096, HpackEncoder.IndexingPolicy.neverIndex(Set.of("password")),
-                HpackEncoder.HuffmanPolicy.NEVER);
+            4096,
+            HpackEncoder.IndexingPolicy.neverIndex(Set.of("password")),
+            HpackEncoder.HuffmanPolicy.NEVER);
     assertEquals(hex(wire), hex(encoder.encode(List.of(h("password", "secret")))));
     assertEquals(0, encoder.dynamicTableLength());
   }
@@ -82,7 +85,10 @@ class HpackRfcExamplesTest {
   // C.3 / C.4: requests, one connection.
 
   private static final List<Header> REQUEST_1 =
-      List.of(h(":method", "GET"), h(":scheme", "http"), h(":path", "/"),
+      List.of(
+          h(":method", "GET"),
+          h(":scheme", "http"),
+          h(":path", "/"),
           h(":authority", "www.example.com"));
   private static final List<Header> REQUEST_2 =
       List.of(

@@ -44,8 +44,9 @@ class HpackRoundTripTest {
     for (int tableSize : new int[] {0, 64, 256, 4096, 65536}) {
       for (HpackEncoder.Indexing indexing : HpackEncoder.Indexing.values()) {
         HpackEncoder encoder =
-            new HpackEncoder(tableSize, (n, v) -> r.nextInt(3) == 0 ? indexing
-                : HpackEncoder.Indexing.INCREMENTAL,
+            new HpackEncoder(
+                tableSize,
+                (n, v) -> r.nextInt(3) == 0 ? indexing : HpackEncoder.Indexing.INCREMENTAL,
                 HpackEncoder.HuffmanPolicy.values()[r.nextInt(3)]);
         HpackDecoder decoder = new HpackDecoder(65536, 1 << 20);
         encoder.setPeerHeaderTableSize(65536);

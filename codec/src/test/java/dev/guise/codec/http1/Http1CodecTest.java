@@ -40,7 +40,9 @@ class Http1CodecTest {
   }
 
   private static String body(Http1Input in, Http1Response r) throws IOException {
-    return new String(in.body(r.framing(), r.contentLength(), Http1Limits.DEFAULT).readAllBytes(), StandardCharsets.ISO_8859_1);
+    return new String(
+        in.body(r.framing(), r.contentLength(), Http1Limits.DEFAULT).readAllBytes(),
+        StandardCharsets.ISO_8859_1);
   }
 
   private static ClassifiedIOException fails(FailureKind kind, IoAction action) {
@@ -61,20 +63,34 @@ class Http1CodecTest {
             out,
             "GET",
             "/a?b=c",
-            List.of(new Header("Host", "example.test"), new Header("user-agent", "X"), new Header("Accept-Encoding", "gzip, br")));
+            List.of(
+                new Header("Host", "example.test"),
+                new Header("user-agent", "X"),
+                new Header("Accept-Encoding", "gzip, br")));
     assertEquals(
-        "GET /a?b=c HTTP/1.1\r\nHost: example.test\r\nuser-agent: X\r\nAccept-Encoding: gzip, br\r\n\r\n",
+        "GET /a?b=c HTTP/1.1\r\n"
+            + "Host: example.test\r\n"
+            + "user-agent: X\r\n"
+            + "Accept-Encoding: gzip, br\r\n\r\n",
         out.toString(StandardCharsets.ISO_8859_1));
-    assertThrows(IllegalArgumentException.class, () -> new Http1RequestWriter().writeHead(out, "G T", "/", List.of()));
-    assertThrows(IllegalArgumentException.class, () -> new Http1RequestWriter().writeHead(out, "GET", "/a b", List.of()));
+    assertThrows(
+        IllegalArgumentException.class,
+        () -> new Http1RequestWriter().writeHead(out, "G T", "/", List.of()));
+    assertThrows(
+        IllegalArgumentException.class,
+        () -> new Http1RequestWriter().writeHead(out, "GET", "/a b", List.of()));
   }
 
   @Test
   void contentLengthResponsesOnAKeptConnection() throws Exception {
     for (Http1Input in :
         List.of(
-            input("HTTP/1.1 200 OK\r\nContent-Length: 5\r\nX-A:  b \r\n\r\nhello" + "HTTP/1.1 404 Not Found\r\ncontent-length: 0\r\n\r\n"),
-            trickle("HTTP/1.1 200 OK\r\nContent-Length: 5\r\nX-A:  b \r\n\r\nhello" + "HTTP/1.1 404 Not Found\r\ncontent-length: 0\r\n\r\n"))) {
+            input(
+                "HTTP/1.1 200 OK\r\nContent-Length: 5\r\nX-A:  b \r\n\r\nhello"
+                    + "HTTP/1.1 404 Not Found\r\ncontent-length: 0\r\n\r\n"),
+            trickle(
+                "HTTP/1.1 200 OK\r\nContent-Length: 5\r\nX-A:  b \r\n\r\nhello"
+                    + "HTTP/1.1 404 Not Found\r\ncontent-length: 0\r\n\r\n"))) {
       Http1Response r = RESPONSES.parse(in, "GET");
       assertEquals(200, r.status());
       assertEquals("OK", r.reason());
@@ -122,7 +138,9 @@ class Http1CodecTest {
       ChunkedInputStream body = (ChunkedInputStream) in.body(r.framing(), -1, Http1Limits.DEFAULT);
       assertEquals("hello, world", new String(body.readAllBytes(), StandardCharsets.US_ASCII));
       assertTrue(body.complete());
-      assertEquals(List.of(new Header("Server-Timing", "a;dur=1"), new Header("X-Checksum", "42")), body.trailers());
+      assertEquals(
+          List.of(new Header("Server-Timing", "a;dur=1"), new Header("X-Checksum", "42")),
+          body.trailers());
       Http1Response next = RESPONSES.parse(in, "GET");
       assertEquals(204, next.status());
       assertEquals(Http1BodyFraming.NONE, next.framing());
@@ -140,12 +158,15 @@ class Http1CodecTest {
     chunkedFails(FailureKind.PROTOCOL_ERROR, "zz\r\nhello\r\n0\r\n\r\n");
     chunkedFails(FailureKind.PROTOCOL_ERROR, "\r\n");
     chunkedFails(FailureKind.PROTOCOL_ERROR, "5x\r\nhello\r\n0\r\n\r\n");
-    chunkedFails(FailureKind.PROTOCOL_ERROR, "3\r\nhello\r\n0\r\n\r\n"); // data longer than its size
+    chunkedFails(
+        FailureKind.PROTOCOL_ERROR, "3\r\nhello\r\n0\r\n\r\n"); // data longer than its size
     chunkedFails(FailureKind.PROTOCOL_ERROR, "ffffffffffffffffff\r\n"); // overflow
     chunkedFails(FailureKind.PROTOCOL_ERROR, "5;" + "e".repeat(2000) + "\r\nhello\r\n0\r\n\r\n");
     chunkedFails(FailureKind.CONNECTION_CLOSED, "5\r\nhel");
     chunkedFails(FailureKind.CONNECTION_CLOSED, "5\r\nhello\r\n");
-    chunkedFails(FailureKind.RESPONSE_TOO_LARGE, "0\r\n" + ("X-T: " + "t".repeat(1000) + "\r\n").repeat(20) + "\r\n");
+    chunkedFails(
+        FailureKind.RESPONSE_TOO_LARGE,
+        "0\r\n" + ("X-T: " + "t".repeat(1000) + "\r\n").repeat(20) + "\r\n");
   }
 
   @Test
@@ -156,16 +177,34 @@ class Http1CodecTest {
     assertFalse(r.keepAlive());
     assertEquals("until the end", body(in, r));
 
-    Http1Response head = RESPONSES.parse(input("HTTP/1.1 200 OK\r\nContent-Length: 99\r\n\r\n"), "HEAD");
+    Http1Response head =
+        RESPONSES.parse(input("HTTP/1.1 200 OK\r\nContent-Length: 99\r\n\r\n"), "HEAD");
     assertEquals(Http1BodyFraming.NONE, head.framing());
-    assertEquals(Http1BodyFraming.NONE, RESPONSES.parse(input("HTTP/1.1 304 Not Modified\r\nContent-Length: 9\r\n\r\n"), "GET").framing());
-    assertFalse(RESPONSES.parse(input("HTTP/1.1 200 OK\r\nConnection: close\r\nContent-Length: 0\r\n\r\n"), "GET").keepAlive());
-    assertTrue(RESPONSES.parse(input("HTTP/1.0 200 OK\r\nConnection: keep-alive\r\nContent-Length: 0\r\n\r\n"), "GET").keepAlive());
+    assertEquals(
+        Http1BodyFraming.NONE,
+        RESPONSES
+            .parse(input("HTTP/1.1 304 Not Modified\r\nContent-Length: 9\r\n\r\n"), "GET")
+            .framing());
+    assertFalse(
+        RESPONSES
+            .parse(
+                input("HTTP/1.1 200 OK\r\nConnection: close\r\nContent-Length: 0\r\n\r\n"), "GET")
+            .keepAlive());
+    assertTrue(
+        RESPONSES
+            .parse(
+                input("HTTP/1.0 200 OK\r\nConnection: keep-alive\r\nContent-Length: 0\r\n\r\n"),
+                "GET")
+            .keepAlive());
     // Transfer-Encoding wins over Content-Length, and the connection is not kept.
-    Http1Response both = RESPONSES.parse(input("HTTP/1.1 200 OK\r\nContent-Length: 3\r\nTransfer-Encoding: chunked\r\n\r\n"), "GET");
+    Http1Response both =
+        RESPONSES.parse(
+            input("HTTP/1.1 200 OK\r\nContent-Length: 3\r\nTransfer-Encoding: chunked\r\n\r\n"),
+            "GET");
     assertEquals(Http1BodyFraming.CHUNKED, both.framing());
     assertFalse(both.keepAlive());
-    assertEquals("", RESPONSES.parse(input("HTTP/1.1 200\r\nContent-Length: 0\r\n\r\n"), "GET").reason());
+    assertEquals(
+        "", RESPONSES.parse(input("HTTP/1.1 200\r\nContent-Length: 0\r\n\r\n"), "GET").reason());
   }
 
   @Test
@@ -186,15 +225,24 @@ class Http1CodecTest {
         }) {
       fails(FailureKind.PROTOCOL_ERROR, () -> RESPONSES.parse(input(bad), "GET"));
     }
-    fails(FailureKind.CONNECTION_CLOSED, () -> RESPONSES.parse(input("HTTP/1.1 200 OK\r\nContent-Le"), "GET"));
+    fails(
+        FailureKind.CONNECTION_CLOSED,
+        () -> RESPONSES.parse(input("HTTP/1.1 200 OK\r\nContent-Le"), "GET"));
     fails(FailureKind.CONNECTION_CLOSED, () -> RESPONSES.parse(input("HTTP/1.1 2"), "GET"));
   }
 
   @Test
   void headLimits() throws Exception {
     Http1ResponseParser strict = new Http1ResponseParser(new Http1Limits(100, 300, 64, 100));
-    fails(FailureKind.RESPONSE_TOO_LARGE, () -> strict.parse(input("HTTP/1.1 200 " + "O".repeat(200) + "\r\n\r\n"), "GET"));
-    fails(FailureKind.RESPONSE_TOO_LARGE, () -> strict.parse(input("HTTP/1.1 200 OK\r\n" + "X-A: 12345678901234567890\r\n".repeat(20) + "\r\n"), "GET"));
+    fails(
+        FailureKind.RESPONSE_TOO_LARGE,
+        () -> strict.parse(input("HTTP/1.1 200 " + "O".repeat(200) + "\r\n\r\n"), "GET"));
+    fails(
+        FailureKind.RESPONSE_TOO_LARGE,
+        () ->
+            strict.parse(
+                input("HTTP/1.1 200 OK\r\n" + "X-A: 12345678901234567890\r\n".repeat(20) + "\r\n"),
+                "GET"));
     // A line that never ends is cut off at the limit, not buffered forever.
     InputStream endless =
         new InputStream() {
@@ -205,7 +253,12 @@ class Http1CodecTest {
         };
     fails(FailureKind.RESPONSE_TOO_LARGE, () -> strict.parse(new Http1Input(endless, 64), "GET"));
     // Same duplicate Content-Length is fine.
-    assertEquals(5, RESPONSES.parse(input("HTTP/1.1 200 OK\r\nContent-Length: 5\r\nContent-Length: 5\r\n\r\n"), "GET").contentLength());
+    assertEquals(
+        5,
+        RESPONSES
+            .parse(
+                input("HTTP/1.1 200 OK\r\nContent-Length: 5\r\nContent-Length: 5\r\n\r\n"), "GET")
+            .contentLength());
   }
 
   @Test
@@ -218,10 +271,18 @@ class Http1CodecTest {
     Http1Request post = REQUESTS.parse(in);
     assertEquals("POST", post.method());
     assertEquals("/upload", post.target());
-    assertEquals("abc", new String(in.body(post.framing(), post.contentLength(), Http1Limits.DEFAULT).readAllBytes(), StandardCharsets.US_ASCII));
+    assertEquals(
+        "abc",
+        new String(
+            in.body(post.framing(), post.contentLength(), Http1Limits.DEFAULT).readAllBytes(),
+            StandardCharsets.US_ASCII));
     Http1Request put = REQUESTS.parse(in);
     assertEquals(Http1BodyFraming.CHUNKED, put.framing());
-    assertEquals("hi", new String(in.body(put.framing(), -1, Http1Limits.DEFAULT).readAllBytes(), StandardCharsets.US_ASCII));
+    assertEquals(
+        "hi",
+        new String(
+            in.body(put.framing(), -1, Http1Limits.DEFAULT).readAllBytes(),
+            StandardCharsets.US_ASCII));
     Http1Request get = REQUESTS.parse(in);
     assertEquals(List.of(new Header("host", "a"), new Header("User-Agent", "ua")), get.headers());
     assertEquals(Http1BodyFraming.NONE, get.framing());
@@ -240,7 +301,8 @@ class Http1CodecTest {
     }
 
     ByteArrayOutputStream out = new ByteArrayOutputStream();
-    new Http1ResponseWriter().writeHead(out, 200, "OK", List.of(new Header("Transfer-Encoding", "chunked")));
+    new Http1ResponseWriter()
+        .writeHead(out, 200, "OK", List.of(new Header("Transfer-Encoding", "chunked")));
     try (ChunkedOutputStream chunked = new ChunkedOutputStream(out)) {
       chunked.write("hello".getBytes(StandardCharsets.US_ASCII));
       chunked.write(", world".getBytes(StandardCharsets.US_ASCII));

@@ -57,9 +57,11 @@ class FlowControlTest {
 
     FlowWindow big = windows.openStream(5);
     big.expand(FlowWindow.MAX_SIZE - 1_000);
-    Http2Exception e = assertThrows(Http2Exception.class,
-        () -> windows.initialStreamWindowChanged(2_000, List.of(big)));
-    assertTrue(e.isConnectionError(), "RFC 9113 6.9.2: an overflow by SETTINGS is a connection error");
+    Http2Exception e =
+        assertThrows(
+            Http2Exception.class, () -> windows.initialStreamWindowChanged(2_000, List.of(big)));
+    assertTrue(
+        e.isConnectionError(), "RFC 9113 6.9.2: an overflow by SETTINGS is a connection error");
   }
 
   @Test

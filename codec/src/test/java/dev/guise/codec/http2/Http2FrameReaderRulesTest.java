@@ -48,37 +48,51 @@ class Http2FrameReaderRulesTest {
 
   @Test
   void streamIdRules() {
-    reject("000001" + "00" + "00" + "00000000" + "00", Http2ErrorCode.PROTOCOL_ERROR,
+    reject(
+        "000001" + "00" + "00" + "00000000" + "00",
+        Http2ErrorCode.PROTOCOL_ERROR,
         true); // DATA on 0
-    reject("000001" + "01" + "04" + "00000000" + "82", Http2ErrorCode.PROTOCOL_ERROR,
+    reject(
+        "000001" + "01" + "04" + "00000000" + "82",
+        Http2ErrorCode.PROTOCOL_ERROR,
         true); // HEADERS on 0
     reject("000005" + "02" + "00" + "00000000" + "0000000010", Http2ErrorCode.PROTOCOL_ERROR, true);
     reject("000004" + "03" + "00" + "00000000" + "00000008", Http2ErrorCode.PROTOCOL_ERROR, true);
-    reject("000000" + "04" + "00" + "00000001", Http2ErrorCode.PROTOCOL_ERROR,
-        true); // SETTINGS on 1
-    reject("000008" + "06" + "00" + "00000003" + "0000000000000000",
-        Http2ErrorCode.PROTOCOL_ERROR, true);
-    reject("000008" + "07" + "00" + "00000001" + "0000000000000000",
-        Http2ErrorCode.PROTOCOL_ERROR, true);
+    reject(
+        "000000" + "04" + "00" + "00000001", Http2ErrorCode.PROTOCOL_ERROR, true); // SETTINGS on 1
+    reject(
+        "000008" + "06" + "00" + "00000003" + "0000000000000000",
+        Http2ErrorCode.PROTOCOL_ERROR,
+        true);
+    reject(
+        "000008" + "07" + "00" + "00000001" + "0000000000000000",
+        Http2ErrorCode.PROTOCOL_ERROR,
+        true);
     reject("000000" + "09" + "04" + "00000000", Http2ErrorCode.PROTOCOL_ERROR, true);
     reject("000004" + "05" + "04" + "00000000" + "00000002", Http2ErrorCode.PROTOCOL_ERROR, true);
   }
 
   @Test
   void fixedLengths() {
-    reject("000004" + "02" + "00" + "00000001" + "00000000",
-        Http2ErrorCode.FRAME_SIZE_ERROR, false);
+    reject(
+        "000004" + "02" + "00" + "00000001" + "00000000", Http2ErrorCode.FRAME_SIZE_ERROR, false);
     reject("000003" + "03" + "00" + "00000001" + "000000", Http2ErrorCode.FRAME_SIZE_ERROR, true);
-    reject("000007" + "06" + "00" + "00000000" + "00000000000000",
-        Http2ErrorCode.FRAME_SIZE_ERROR, true);
-    reject("000007" + "07" + "00" + "00000000" + "00000000000000",
-        Http2ErrorCode.FRAME_SIZE_ERROR, true);
-    reject("000005" + "08" + "00" + "00000000" + "0000000001",
-        Http2ErrorCode.FRAME_SIZE_ERROR, true);
-    reject("000005" + "04" + "00" + "00000000" + "0001000000",
-        Http2ErrorCode.FRAME_SIZE_ERROR, true);
-    reject("000006" + "04" + "01" + "00000000" + "000100000000",
-        Http2ErrorCode.FRAME_SIZE_ERROR, true);
+    reject(
+        "000007" + "06" + "00" + "00000000" + "00000000000000",
+        Http2ErrorCode.FRAME_SIZE_ERROR,
+        true);
+    reject(
+        "000007" + "07" + "00" + "00000000" + "00000000000000",
+        Http2ErrorCode.FRAME_SIZE_ERROR,
+        true);
+    reject(
+        "000005" + "08" + "00" + "00000000" + "0000000001", Http2ErrorCode.FRAME_SIZE_ERROR, true);
+    reject(
+        "000005" + "04" + "00" + "00000000" + "0001000000", Http2ErrorCode.FRAME_SIZE_ERROR, true);
+    reject(
+        "000006" + "04" + "01" + "00000000" + "000100000000",
+        Http2ErrorCode.FRAME_SIZE_ERROR,
+        true);
   }
 
   @Test
@@ -87,8 +101,17 @@ class Http2FrameReaderRulesTest {
     Http2FrameReader reader =
         new Http2FrameReader(
             new ByteArrayInputStream(
-                hex("000004" + "02" + "00" + "00000001" + "00000003"
-                    + "000008" + "06" + "00" + "00000000" + "0102030405060708")),
+                hex(
+                    "000004"
+                        + "02"
+                        + "00"
+                        + "00000001"
+                        + "00000003"
+                        + "000008"
+                        + "06"
+                        + "00"
+                        + "00000000"
+                        + "0102030405060708")),
             16_384);
     Http2Exception e = assertThrows(Http2Exception.class, reader::readFrame);
     assertEquals(1, e.streamId());
@@ -103,14 +126,23 @@ class Http2FrameReaderRulesTest {
     Http2FrameReader reader =
         new Http2FrameReader(
             new ByteArrayInputStream(
-                hex("000006" + "04" + "02" + "00000000" + "000300000064"
-                    + "000004" + "00" + "09" + "00000001" + "02610000")),
+                hex(
+                    "000006"
+                        + "04"
+                        + "02"
+                        + "00000000"
+                        + "000300000064"
+                        + "000004"
+                        + "00"
+                        + "09"
+                        + "00000001"
+                        + "02610000")),
             16_384);
     assertNull(reader.lastFrameHeader());
     Http2Frame.Settings settings = assertInstanceOf(Http2Frame.Settings.class, reader.readFrame());
     assertEquals(0, settings.flags());
-    assertEquals(new Http2FrameHeader(6, Http2Frame.TYPE_SETTINGS, 0x02, 0),
-        reader.lastFrameHeader());
+    assertEquals(
+        new Http2FrameHeader(6, Http2Frame.TYPE_SETTINGS, 0x02, 0), reader.lastFrameHeader());
     Http2Frame.Data data = assertInstanceOf(Http2Frame.Data.class, reader.readFrame());
     assertEquals(1, data.data().length);
     assertEquals(new Http2FrameHeader(4, Http2Frame.TYPE_DATA, 0x09, 1), reader.lastFrameHeader());
@@ -121,8 +153,8 @@ class Http2FrameReaderRulesTest {
         new Http2FrameReader(
             new ByteArrayInputStream(hex("004001" + "00" + "00" + "00000001")), 16_384);
     assertThrows(Http2Exception.class, oversized::readFrame);
-    assertEquals(new Http2FrameHeader(16_385, Http2Frame.TYPE_DATA, 0, 1),
-        oversized.lastFrameHeader());
+    assertEquals(
+        new Http2FrameHeader(16_385, Http2Frame.TYPE_DATA, 0, 1), oversized.lastFrameHeader());
   }
 
   @Test
@@ -132,8 +164,10 @@ class Http2FrameReaderRulesTest {
     // DATA padded with an empty payload.
     reject("000000" + "00" + "08" + "00000001", Http2ErrorCode.FRAME_SIZE_ERROR, true);
     // HEADERS padded + priority: 1 + 5 needed, pad 1 leaves only 4.
-    reject("000006" + "01" + "2c" + "00000001" + "01" + "80000000" + "00",
-        Http2ErrorCode.PROTOCOL_ERROR, true);
+    reject(
+        "000006" + "01" + "2c" + "00000001" + "01" + "80000000" + "00",
+        Http2ErrorCode.PROTOCOL_ERROR,
+        true);
     // HEADERS with priority but only 3 bytes.
     reject("000003" + "01" + "24" + "00000001" + "800000", Http2ErrorCode.FRAME_SIZE_ERROR, true);
     // PUSH_PROMISE too short for the promised id.
@@ -144,8 +178,8 @@ class Http2FrameReaderRulesTest {
   void paddedDataWithMaximumPaddingIsFine() throws Exception {
     Http2FrameReader reader =
         new Http2FrameReader(
-            new ByteArrayInputStream(
-            hex("000004" + "00" + "08" + "00000001" + "03000000")), 16_384);
+            new ByteArrayInputStream(hex("000004" + "00" + "08" + "00000001" + "03000000")),
+            16_384);
     Http2Frame.Data d = assertInstanceOf(Http2Frame.Data.class, reader.readFrame());
     assertEquals(0, d.data().length);
     assertEquals(3, d.padding());
@@ -153,21 +187,24 @@ class Http2FrameReaderRulesTest {
 
   @Test
   void settingValues() {
-    reject("000006" + "04" + "00" + "00000000" + "000200000002",
-        Http2ErrorCode.PROTOCOL_ERROR, true);
-    reject("000006" + "04" + "00" + "00000000" + "000480000000",
-        Http2ErrorCode.FLOW_CONTROL_ERROR, true);
-    reject("000006" + "04" + "00" + "00000000" + "000500003fff",
-        Http2ErrorCode.PROTOCOL_ERROR, true);
-    reject("000006" + "04" + "00" + "00000000" + "000501000000",
-        Http2ErrorCode.PROTOCOL_ERROR, true);
+    reject(
+        "000006" + "04" + "00" + "00000000" + "000200000002", Http2ErrorCode.PROTOCOL_ERROR, true);
+    reject(
+        "000006" + "04" + "00" + "00000000" + "000480000000",
+        Http2ErrorCode.FLOW_CONTROL_ERROR,
+        true);
+    reject(
+        "000006" + "04" + "00" + "00000000" + "000500003fff", Http2ErrorCode.PROTOCOL_ERROR, true);
+    reject(
+        "000006" + "04" + "00" + "00000000" + "000501000000", Http2ErrorCode.PROTOCOL_ERROR, true);
   }
 
   @Test
   void zeroWindowIncrement() {
     reject("000004" + "08" + "00" + "00000000" + "00000000", Http2ErrorCode.PROTOCOL_ERROR, true);
-    Http2Exception e = reject("000004" + "08" + "00" + "00000005" + "80000000",
-        Http2ErrorCode.PROTOCOL_ERROR, false);
+    Http2Exception e =
+        reject(
+            "000004" + "08" + "00" + "00000005" + "80000000", Http2ErrorCode.PROTOCOL_ERROR, false);
     assertEquals(5, e.streamId());
   }
 
@@ -196,22 +233,23 @@ class Http2FrameReaderRulesTest {
     Http2FrameReader bad =
         new Http2FrameReader(
             new ByteArrayInputStream("GET / HTTP/1.1\r\nHost: x\r\n\r\n".getBytes()), 16_384);
-    assertEquals(Http2ErrorCode.PROTOCOL_ERROR,
+    assertEquals(
+        Http2ErrorCode.PROTOCOL_ERROR,
         assertThrows(Http2Exception.class, bad::readClientPreface).errorCode());
   }
 
   @Test
   void continuationSequencing() throws Exception {
     HeaderBlockAssembler a = new HeaderBlockAssembler(1024);
-    assertThrows(Http2Exception.class,
-        () -> a.accept(new Http2Frame.Continuation(1, new byte[1], true)));
+    assertThrows(
+        Http2Exception.class, () -> a.accept(new Http2Frame.Continuation(1, new byte[1], true)));
     HeaderBlockAssembler b = new HeaderBlockAssembler(1024);
     b.accept(new Http2Frame.Headers(1, new byte[1], false, false, Optional.empty(), -1));
     assertThrows(Http2Exception.class, () -> b.accept(new Http2Frame.Ping(false, 0)));
     HeaderBlockAssembler c = new HeaderBlockAssembler(1024);
     c.accept(new Http2Frame.Headers(1, new byte[1], false, false, Optional.empty(), -1));
-    assertThrows(Http2Exception.class,
-        () -> c.accept(new Http2Frame.Continuation(3, new byte[1], true)));
+    assertThrows(
+        Http2Exception.class, () -> c.accept(new Http2Frame.Continuation(3, new byte[1], true)));
     // Frames outside a block pass through.
     assertNull(new HeaderBlockAssembler(1024).accept(new Http2Frame.Ping(false, 0)));
   }

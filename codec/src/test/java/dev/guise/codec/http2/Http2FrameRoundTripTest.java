@@ -31,8 +31,9 @@ class Http2FrameRoundTripTest {
     return f;
   }
 
-  /** Writes, reads back, writes again: the bytes must be identical and the frame of the same shape.
-   * */
+  /**
+   * Writes, reads back, writes again: the bytes must be identical and the frame of the same shape.
+   */
   private static Http2Frame roundTrip(Http2Frame frame) throws Exception {
     byte[] wire = write(frame);
     Http2Frame back = readOne(wire);
@@ -56,14 +57,20 @@ class Http2FrameRoundTripTest {
 
     var prio = new Http2Frame.PriorityFields(true, 0, 256);
     Http2Frame.Headers h =
-        (Http2Frame.Headers) roundTrip(
-            new Http2Frame.Headers(1, bytes, true, true, Optional.of(prio), -1));
+        (Http2Frame.Headers)
+            roundTrip(new Http2Frame.Headers(1, bytes, true, true, Optional.of(prio), -1));
     assertEquals(Optional.of(prio), h.priority());
     assertArrayEquals(bytes, h.blockFragment());
     Http2Frame.Headers hp =
         (Http2Frame.Headers)
-            roundTrip(new Http2Frame.Headers(5, bytes, false, false,
-                Optional.of(new Http2Frame.PriorityFields(false, 3, 42)), 4));
+            roundTrip(
+                new Http2Frame.Headers(
+                    5,
+                    bytes,
+                    false,
+                    false,
+                    Optional.of(new Http2Frame.PriorityFields(false, 3, 42)),
+                    4));
     assertEquals(4, hp.padding());
     assertEquals(42, hp.priority().orElseThrow().weight());
     assertArrayEquals(bytes, hp.blockFragment());
@@ -76,7 +83,9 @@ class Http2FrameRoundTripTest {
     var settings =
         new Http2Frame.Settings(
             false,
-            List.of(new Http2Setting(4, 6291456), new Http2Setting(1, 65536),
+            List.of(
+                new Http2Setting(4, 6291456),
+                new Http2Setting(1, 65536),
                 new Http2Setting(0x1234, 0xffff_ffffL)));
     assertEquals(settings, roundTrip(settings));
     assertEquals(Http2Frame.Settings.ACK, roundTrip(Http2Frame.Settings.ACK));
@@ -87,7 +96,8 @@ class Http2FrameRoundTripTest {
     assertArrayEquals(bytes, pp.blockFragment());
     roundTrip(new Http2Frame.PushPromise(1, 4, bytes, false, -1));
 
-    assertEquals(new Http2Frame.Ping(true, 0x0102030405060708L),
+    assertEquals(
+        new Http2Frame.Ping(true, 0x0102030405060708L),
         roundTrip(new Http2Frame.Ping(true, 0x0102030405060708L)));
     assertEquals(new Http2Frame.Ping(false, -1L), roundTrip(new Http2Frame.Ping(false, -1L)));
 
@@ -97,9 +107,11 @@ class Http2FrameRoundTripTest {
     assertEquals(Http2ErrorCode.ENHANCE_YOUR_CALM, Http2ErrorCode.of(g.errorCode()));
     assertArrayEquals("calm".getBytes(), g.debugData());
 
-    assertEquals(new Http2Frame.WindowUpdate(0, 15663105),
+    assertEquals(
+        new Http2Frame.WindowUpdate(0, 15663105),
         roundTrip(new Http2Frame.WindowUpdate(0, 15663105)));
-    assertEquals(new Http2Frame.WindowUpdate(3, Integer.MAX_VALUE),
+    assertEquals(
+        new Http2Frame.WindowUpdate(3, Integer.MAX_VALUE),
         roundTrip(new Http2Frame.WindowUpdate(3, Integer.MAX_VALUE)));
 
     Http2Frame.Continuation c =
@@ -123,17 +135,25 @@ class Http2FrameRoundTripTest {
                     new Http2Setting(Http2Setting.ENABLE_PUSH, 0),
                     new Http2Setting(Http2Setting.INITIAL_WINDOW_SIZE, 6291456),
                     new Http2Setting(Http2Setting.MAX_HEADER_LIST_SIZE, 262144))));
-    assertEquals("000018" + "04" + "00" + "00000000"
-        + "000100010000000200000000000400600000000600040000", hex(settings));
-    assertEquals("000004" + "08" + "00" + "00000000" + "00ef0001",
+    assertEquals(
+        "000018" + "04" + "00" + "00000000" + "000100010000000200000000000400600000000600040000",
+        hex(settings));
+    assertEquals(
+        "000004" + "08" + "00" + "00000000" + "00ef0001",
         hex(write(new Http2Frame.WindowUpdate(0, 15663105))));
     // Chrome's HEADERS priority: exclusive, depends on 0, weight 256 (wire 255).
     byte[] headers =
-        write(new Http2Frame.Headers(1, hex("82"), true, true,
-            Optional.of(new Http2Frame.PriorityFields(true, 0, 256)), -1));
+        write(
+            new Http2Frame.Headers(
+                1,
+                hex("82"),
+                true,
+                true,
+                Optional.of(new Http2Frame.PriorityFields(true, 0, 256)),
+                -1));
     assertEquals("000006" + "01" + "25" + "00000001" + "80000000ff" + "82", hex(headers));
-    assertEquals("505249202a20485454502f322e300d0a0d0a534d0d0a0d0a",
-        hex(Http2FrameWriter.clientPreface()));
+    assertEquals(
+        "505249202a20485454502f322e300d0a0d0a534d0d0a0d0a", hex(Http2FrameWriter.clientPreface()));
   }
 
   @Test

@@ -27,16 +27,17 @@ class Http2FrameWriterBatchTest {
 
   private static void someFrames(Http2FrameWriter w) throws IOException {
     w.writeClientPreface();
-    w.writeSettings(List.of(new Http2Setting(Http2Setting.HEADER_TABLE_SIZE, 65536),
-        new Http2Setting(Http2Setting.INITIAL_WINDOW_SIZE, 6291456)));
+    w.writeSettings(
+        List.of(
+            new Http2Setting(Http2Setting.HEADER_TABLE_SIZE, 65536),
+            new Http2Setting(Http2Setting.INITIAL_WINDOW_SIZE, 6291456)));
     w.writeWindowUpdate(0, 15663105);
     // 40 000 bytes of block: HEADERS and two CONTINUATIONs, growing the buffer mid-batch.
     byte[] block = new byte[40_000];
     for (int i = 0; i < block.length; i++) {
       block[i] = (byte) i;
     }
-    w.writeHeaders(1, block, false,
-        Optional.of(new Http2Frame.PriorityFields(true, 0, 256)));
+    w.writeHeaders(1, block, false, Optional.of(new Http2Frame.PriorityFields(true, 0, 256)));
     w.writeData(1, new byte[] {1, 2, 3}, 0, 3, false);
     w.write(new Http2Frame.Data(1, new byte[] {4, 5}, true));
     w.writeWindowUpdate(1, 12517377);

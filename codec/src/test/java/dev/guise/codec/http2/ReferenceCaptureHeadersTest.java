@@ -11,9 +11,9 @@ import dev.guise.api.Header;
 import dev.guise.codec.hpack.HpackDecoder;
 import dev.guise.codec.hpack.HpackEncoder;
 import dev.guise.codec.hpack.HpackException;
+import dev.guise.testing.ReferenceCaptures;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
-import dev.guise.testing.ReferenceCaptures;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -23,28 +23,28 @@ import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.TestFactory;
 
 /**
- * Real browsers' first frames (the reference captures browsers/chromium*.json and
- * firefox*.json): each client frame's bytes are rebuilt from the capture and read with
- * {@link Http2FrameReader}; frame types, flags and SETTINGS must match the capture, and writing
- * the frames back must give the same bytes. The first HEADERS block is decoded with
- * {@link HpackDecoder} and compared with the capture's {@code http2.detail.first_headers}.
+ * Real browsers' first frames (the reference captures browsers/chromium*.json and firefox*.json):
+ * each client frame's bytes are rebuilt from the capture and read with {@link Http2FrameReader};
+ * frame types, flags and SETTINGS must match the capture, and writing the frames back must give the
+ * same bytes. The first HEADERS block is decoded with {@link HpackDecoder} and compared with the
+ * capture's {@code http2.detail.first_headers}.
  *
  * <p>The captures keep at most 256 bytes of each payload ({@code payload_hex}), while the browsers'
  * first HEADERS blocks are longer (279 and 439 bytes). So the test decodes the longest prefix of
  * the kept bytes that ends on a field boundary and requires the fields found to be exactly the
  * first fields of {@code first_headers} (at least the pseudo-headers and more); decoding the cut
  * block whole must fail as truncated, never yield a wrong field. And our encoder, fed the full
- * header list and set up as each browser encodes, must reproduce the browser's kept bytes
- * exactly.
+ * header list and set up as each browser encodes, must reproduce the browser's kept bytes exactly.
  */
 class ReferenceCaptureHeadersTest {
 
   @SuppressWarnings("unchecked")
   @TestFactory
   Stream<DynamicTest> browserFirstHeadersDecode() throws Exception {
-    List<String> files = ReferenceCaptures.list("browsers", ".json").stream()
-        .filter(p -> ReferenceCaptures.stem(p, ".json").matches("(chromium|firefox).*"))
-        .toList();
+    List<String> files =
+        ReferenceCaptures.list("browsers", ".json").stream()
+            .filter(p -> ReferenceCaptures.stem(p, ".json").matches("(chromium|firefox).*"))
+            .toList();
     List<DynamicTest> tests = new ArrayList<>();
     int withHttp2 = 0;
     for (String file : files) {
@@ -71,8 +71,9 @@ class ReferenceCaptureHeadersTest {
       return new HpackDecoder(4096, 256 * 1024).decode(block);
     } catch (HpackException e) {
       assertEquals(FailureKind.PROTOCOL_ERROR, e.kind());
-      assertTrue(e.getMessage().contains("truncated")
-          || e.getMessage().contains("longer than the rest"), e.getMessage());
+      assertTrue(
+          e.getMessage().contains("truncated") || e.getMessage().contains("longer than the rest"),
+          e.getMessage());
     }
     for (int k = block.length - 1; k > 0; k--) {
       try {
@@ -95,13 +96,17 @@ class ReferenceCaptureHeadersTest {
       int flags = Integer.decode((String) f.get("flags"));
       int stream = ((Number) f.get("stream_id")).intValue();
       byte[] payload = hex((String) f.get("payload_hex"));
-      assertTrue(payload.length == length || payload.length == 256,
-          "payload kept whole or cut at 256");
+      assertTrue(
+          payload.length == length || payload.length == 256, "payload kept whole or cut at 256");
       length = payload.length;
-      wire.write(new byte[] {(byte) (length >>> 16), (byte) (length >>> 8), (byte) length,
-          (byte) type, (byte) flags});
-      wire.write(new byte[] {(byte) (stream >>> 24), (byte) (stream >>> 16), (byte) (stream >>> 8),
-          (byte) stream});
+      wire.write(
+          new byte[] {
+            (byte) (length >>> 16), (byte) (length >>> 8), (byte) length, (byte) type, (byte) flags
+          });
+      wire.write(
+          new byte[] {
+            (byte) (stream >>> 24), (byte) (stream >>> 16), (byte) (stream >>> 8), (byte) stream
+          });
       wire.write(payload);
     }
     byte[] bytes = wire.toByteArray();
@@ -127,8 +132,8 @@ class ReferenceCaptureHeadersTest {
         assertEquals(settings.size(), s.settings().size());
         for (int i = 0; i < settings.size(); i++) {
           assertEquals(((Number) settings.get(i).get("id")).intValue(), s.settings().get(i).id());
-          assertEquals(((Number) settings.get(i).get("value")).longValue(),
-              s.settings().get(i).value());
+          assertEquals(
+              ((Number) settings.get(i).get("value")).longValue(), s.settings().get(i).value());
         }
       }
       HeaderBlockAssembler.HeaderBlock block = assembler.accept(frame);
@@ -154,8 +159,8 @@ class ReferenceCaptureHeadersTest {
     } else {
       assertEquals(expected, firstHeaders);
     }
-    assertEquals(((Number) detail.get("first_headers_stream_id")).intValue(),
-        firstHeadersFrame.streamId());
+    assertEquals(
+        ((Number) detail.get("first_headers_stream_id")).intValue(), firstHeadersFrame.streamId());
     Map<String, Object> priority = (Map<String, Object>) detail.get("first_headers_priority");
     if (priority != null) {
       Http2Frame.PriorityFields p = firstHeadersFrame.priority().orElseThrow();
@@ -178,9 +183,7 @@ class ReferenceCaptureHeadersTest {
             : new HpackEncoder();
     byte[] ours = encoder.encode(expected);
     byte[] theirs = firstHeadersFrame.blockFragment();
-    assertEquals(
-        hex(theirs),
-        hex(Arrays.copyOf(ours, Math.min(ours.length, theirs.length))));
+    assertEquals(hex(theirs), hex(Arrays.copyOf(ours, Math.min(ours.length, theirs.length))));
     assertEquals(expected, new HpackDecoder(4096, 256 * 1024).decode(ours));
   }
 }

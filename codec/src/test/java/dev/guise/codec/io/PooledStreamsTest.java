@@ -25,7 +25,10 @@ class PooledStreamsTest {
     return b;
   }
 
-  /** Hands out at most {@code chunk} bytes per read and says how much is available, like a TLS stream. */
+  /**
+   * Hands out at most {@code chunk} bytes per read and says how much is available, like a TLS
+   * stream.
+   */
   private static class Chunked extends InputStream {
     final byte[] data;
     final int chunk;
@@ -65,13 +68,15 @@ class PooledStreamsTest {
   @Test
   void readsEverythingInOrderAndGivesTheBufferBackWhenEmpty() throws IOException {
     byte[] data = random(3 * BufferPool.BUFFER_SIZE + 123);
-    PooledBufferedInputStream in = new PooledBufferedInputStream(new Chunked(data, 5000, true), true);
+    PooledBufferedInputStream in =
+        new PooledBufferedInputStream(new Chunked(data, 5000, true), true);
     ByteArrayOutputStream got = new ByteArrayOutputStream();
     byte[] small = new byte[9];
     int n;
     while ((n = in.read(small, 0, small.length)) > 0) {
       got.write(small, 0, n);
-      assertEquals(in.buffered() > 0, in.holdsBuffer(), "a buffer is held exactly while bytes are buffered");
+      assertEquals(
+          in.buffered() > 0, in.holdsBuffer(), "a buffer is held exactly while bytes are buffered");
       int b = in.read();
       if (b < 0) {
         break;
@@ -105,13 +110,14 @@ class PooledStreamsTest {
   void awaitInputHoldsOneByteAndNoBuffer() throws IOException {
     byte[] data = random(40);
     PooledBufferedInputStream[] self = new PooledBufferedInputStream[1];
-    InputStream raw = new Chunked(data, 1000, false) {
-      @Override
-      public int read() {
-        assertFalse(self[0].holdsBuffer(), "no buffer while waiting for the first byte");
-        return super.read();
-      }
-    };
+    InputStream raw =
+        new Chunked(data, 1000, false) {
+          @Override
+          public int read() {
+            assertFalse(self[0].holdsBuffer(), "no buffer while waiting for the first byte");
+            return super.read();
+          }
+        };
     PooledBufferedInputStream in = new PooledBufferedInputStream(raw, false);
     self[0] = in;
     in.awaitInput();
@@ -126,17 +132,18 @@ class PooledStreamsTest {
 
   @Test
   void aFailedFillGivesTheBufferBack() {
-    InputStream failing = new InputStream() {
-      @Override
-      public int read() throws IOException {
-        throw new IOException("reset");
-      }
+    InputStream failing =
+        new InputStream() {
+          @Override
+          public int read() throws IOException {
+            throw new IOException("reset");
+          }
 
-      @Override
-      public int read(byte[] b, int off, int len) throws IOException {
-        throw new IOException("reset");
-      }
-    };
+          @Override
+          public int read(byte[] b, int off, int len) throws IOException {
+            throw new IOException("reset");
+          }
+        };
     PooledBufferedInputStream in = new PooledBufferedInputStream(failing, false);
     assertThrows(IOException.class, () -> in.read(new byte[10], 0, 10));
     assertFalse(in.holdsBuffer());
@@ -146,19 +153,20 @@ class PooledStreamsTest {
   void outputGathersWritesUntilFlushThenGivesTheBufferBack() throws IOException {
     List<Integer> writes = new ArrayList<>();
     ByteArrayOutputStream sink = new ByteArrayOutputStream();
-    OutputStream raw = new OutputStream() {
-      @Override
-      public void write(int b) {
-        writes.add(1);
-        sink.write(b);
-      }
+    OutputStream raw =
+        new OutputStream() {
+          @Override
+          public void write(int b) {
+            writes.add(1);
+            sink.write(b);
+          }
 
-      @Override
-      public void write(byte[] b, int off, int len) {
-        writes.add(len);
-        sink.write(b, off, len);
-      }
-    };
+          @Override
+          public void write(byte[] b, int off, int len) {
+            writes.add(len);
+            sink.write(b, off, len);
+          }
+        };
     PooledBufferedOutputStream out = new PooledBufferedOutputStream(raw);
     byte[] head = random(300);
     byte[] body = random(2000);

@@ -16,10 +16,15 @@ import java.util.TreeSet;
  * connection, 3 strikes ban an IP for 10 min, {@code 403} is IP_BLOCKED, {@code 429} RATE_LIMITED.
  */
 public final class HealthChecks {
-  private static final HealthChecks DEFAULTS = new HealthChecks(Duration.ofSeconds(30),
-      Duration.ofSeconds(30), 10, Duration.ofMinutes(10), 3,
-      DefaultFailureClassifier.DEFAULT_BAN_STATUSES,
-      DefaultFailureClassifier.DEFAULT_RATE_LIMIT_STATUSES);
+  private static final HealthChecks DEFAULTS =
+      new HealthChecks(
+          Duration.ofSeconds(30),
+          Duration.ofSeconds(30),
+          10,
+          Duration.ofMinutes(10),
+          3,
+          DefaultFailureClassifier.DEFAULT_BAN_STATUSES,
+          DefaultFailureClassifier.DEFAULT_RATE_LIMIT_STATUSES);
 
   private final Duration interval;
   private final Duration revalidateAfterIdle;
@@ -29,8 +34,13 @@ public final class HealthChecks {
   private final Set<Integer> banStatuses;
   private final Set<Integer> rateLimitStatuses;
 
-  private HealthChecks(Duration interval, Duration revalidateAfterIdle, int errorThreshold,
-      Duration banDuration, int strikesToBan, Set<Integer> banStatuses,
+  private HealthChecks(
+      Duration interval,
+      Duration revalidateAfterIdle,
+      int errorThreshold,
+      Duration banDuration,
+      int strikesToBan,
+      Set<Integer> banStatuses,
       Set<Integer> rateLimitStatuses) {
     this.interval = Timeouts.positive("healthChecks.interval", interval);
     if (revalidateAfterIdle == null || revalidateAfterIdle.isNegative()) {
@@ -86,40 +96,76 @@ public final class HealthChecks {
   }
 
   public HealthChecks withInterval(Duration d) {
-    return new HealthChecks(d, revalidateAfterIdle, errorThreshold, banDuration, strikesToBan,
-        banStatuses, rateLimitStatuses);
-  }
-
-  public HealthChecks withRevalidateAfterIdle(Duration d) {
-    return new HealthChecks(interval, d, errorThreshold, banDuration, strikesToBan, banStatuses,
+    return new HealthChecks(
+        d,
+        revalidateAfterIdle,
+        errorThreshold,
+        banDuration,
+        strikesToBan,
+        banStatuses,
         rateLimitStatuses);
   }
 
+  public HealthChecks withRevalidateAfterIdle(Duration d) {
+    return new HealthChecks(
+        interval, d, errorThreshold, banDuration, strikesToBan, banStatuses, rateLimitStatuses);
+  }
+
   public HealthChecks withErrorThreshold(int n) {
-    return new HealthChecks(interval, revalidateAfterIdle, n, banDuration, strikesToBan,
-        banStatuses, rateLimitStatuses);
+    return new HealthChecks(
+        interval,
+        revalidateAfterIdle,
+        n,
+        banDuration,
+        strikesToBan,
+        banStatuses,
+        rateLimitStatuses);
   }
 
   public HealthChecks withBanDuration(Duration d) {
-    return new HealthChecks(interval, revalidateAfterIdle, errorThreshold, d, strikesToBan,
-        banStatuses, rateLimitStatuses);
+    return new HealthChecks(
+        interval,
+        revalidateAfterIdle,
+        errorThreshold,
+        d,
+        strikesToBan,
+        banStatuses,
+        rateLimitStatuses);
   }
 
   public HealthChecks withStrikesToBan(int n) {
-    return new HealthChecks(interval, revalidateAfterIdle, errorThreshold, banDuration, n,
-        banStatuses, rateLimitStatuses);
+    return new HealthChecks(
+        interval,
+        revalidateAfterIdle,
+        errorThreshold,
+        banDuration,
+        n,
+        banStatuses,
+        rateLimitStatuses);
   }
 
   /** The statuses that ban the IP (empty: no status does). */
   public HealthChecks withBanStatuses(Set<Integer> statuses) {
-    return new HealthChecks(interval, revalidateAfterIdle, errorThreshold, banDuration,
-        strikesToBan, statuses, rateLimitStatuses);
+    return new HealthChecks(
+        interval,
+        revalidateAfterIdle,
+        errorThreshold,
+        banDuration,
+        strikesToBan,
+        statuses,
+        rateLimitStatuses);
   }
 
   /** The statuses that mean rate limited (empty: only a 503 with Retry-After does). */
   public HealthChecks withRateLimitStatuses(Set<Integer> statuses) {
-    return new HealthChecks(interval, revalidateAfterIdle, errorThreshold, banDuration,
-        strikesToBan, banStatuses, statuses);
+    return new HealthChecks(
+        interval,
+        revalidateAfterIdle,
+        errorThreshold,
+        banDuration,
+        strikesToBan,
+        banStatuses,
+        statuses);
   }
 
   private static Set<Integer> statuses(String name, Set<Integer> statuses) {
@@ -136,23 +182,44 @@ public final class HealthChecks {
 
   @Override
   public boolean equals(Object o) {
-    return o instanceof HealthChecks h && interval.equals(h.interval)
-        && revalidateAfterIdle.equals(h.revalidateAfterIdle) && errorThreshold == h.errorThreshold
-        && banDuration.equals(h.banDuration) && strikesToBan == h.strikesToBan
-        && banStatuses.equals(h.banStatuses) && rateLimitStatuses.equals(h.rateLimitStatuses);
+    return o instanceof HealthChecks h
+        && interval.equals(h.interval)
+        && revalidateAfterIdle.equals(h.revalidateAfterIdle)
+        && errorThreshold == h.errorThreshold
+        && banDuration.equals(h.banDuration)
+        && strikesToBan == h.strikesToBan
+        && banStatuses.equals(h.banStatuses)
+        && rateLimitStatuses.equals(h.rateLimitStatuses);
   }
 
   @Override
   public int hashCode() {
-    return Objects.hash(interval, revalidateAfterIdle, errorThreshold, banDuration, strikesToBan,
-        banStatuses, rateLimitStatuses);
+    return Objects.hash(
+        interval,
+        revalidateAfterIdle,
+        errorThreshold,
+        banDuration,
+        strikesToBan,
+        banStatuses,
+        rateLimitStatuses);
   }
 
   @Override
   public String toString() {
-    return "HealthChecks[interval=" + interval + ", revalidateAfterIdle=" + revalidateAfterIdle
-        + ", errorThreshold=" + errorThreshold + ", banDuration=" + banDuration
-        + ", strikesToBan=" + strikesToBan + ", banStatuses=" + new TreeSet<>(banStatuses)
-        + ", rateLimitStatuses=" + new TreeSet<>(rateLimitStatuses) + "]";
+    return "HealthChecks[interval="
+        + interval
+        + ", revalidateAfterIdle="
+        + revalidateAfterIdle
+        + ", errorThreshold="
+        + errorThreshold
+        + ", banDuration="
+        + banDuration
+        + ", strikesToBan="
+        + strikesToBan
+        + ", banStatuses="
+        + new TreeSet<>(banStatuses)
+        + ", rateLimitStatuses="
+        + new TreeSet<>(rateLimitStatuses)
+        + "]";
   }
 }

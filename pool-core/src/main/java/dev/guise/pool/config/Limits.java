@@ -19,8 +19,12 @@ public final class Limits {
   private final long maxResponseBodyBytes;
   private final int maxHeaderListSize;
 
-  private Limits(int maxConnectionsPerIp, int maxConnectionsPerHost, int warmUpParallelism,
-      long maxResponseBodyBytes, int maxHeaderListSize) {
+  private Limits(
+      int maxConnectionsPerIp,
+      int maxConnectionsPerHost,
+      int warmUpParallelism,
+      long maxResponseBodyBytes,
+      int maxHeaderListSize) {
     this.maxConnectionsPerIp = atLeast("limits.maxConnectionsPerIp", maxConnectionsPerIp, 1);
     this.maxConnectionsPerHost = atLeast("limits.maxConnectionsPerHost", maxConnectionsPerHost, 1);
     this.warmUpParallelism = atLeast("limits.warmUpParallelism", warmUpParallelism, 1);
@@ -62,28 +66,28 @@ public final class Limits {
   }
 
   public Limits withMaxConnectionsPerIp(int n) {
-    return new Limits(n, maxConnectionsPerHost, warmUpParallelism, maxResponseBodyBytes,
-        maxHeaderListSize);
+    return new Limits(
+        n, maxConnectionsPerHost, warmUpParallelism, maxResponseBodyBytes, maxHeaderListSize);
   }
 
   public Limits withMaxConnectionsPerHost(int n) {
-    return new Limits(maxConnectionsPerIp, n, warmUpParallelism, maxResponseBodyBytes,
-        maxHeaderListSize);
+    return new Limits(
+        maxConnectionsPerIp, n, warmUpParallelism, maxResponseBodyBytes, maxHeaderListSize);
   }
 
   public Limits withWarmUpParallelism(int n) {
-    return new Limits(maxConnectionsPerIp, maxConnectionsPerHost, n, maxResponseBodyBytes,
-        maxHeaderListSize);
+    return new Limits(
+        maxConnectionsPerIp, maxConnectionsPerHost, n, maxResponseBodyBytes, maxHeaderListSize);
   }
 
   public Limits withMaxResponseBodyBytes(long n) {
-    return new Limits(maxConnectionsPerIp, maxConnectionsPerHost, warmUpParallelism, n,
-        maxHeaderListSize);
+    return new Limits(
+        maxConnectionsPerIp, maxConnectionsPerHost, warmUpParallelism, n, maxHeaderListSize);
   }
 
   public Limits withMaxHeaderListSize(int n) {
-    return new Limits(maxConnectionsPerIp, maxConnectionsPerHost, warmUpParallelism,
-        maxResponseBodyBytes, n);
+    return new Limits(
+        maxConnectionsPerIp, maxConnectionsPerHost, warmUpParallelism, maxResponseBodyBytes, n);
   }
 
   static int atLeast(String name, int value, int min) {
@@ -95,7 +99,8 @@ public final class Limits {
 
   @Override
   public boolean equals(Object o) {
-    return o instanceof Limits l && maxConnectionsPerIp == l.maxConnectionsPerIp
+    return o instanceof Limits l
+        && maxConnectionsPerIp == l.maxConnectionsPerIp
         && maxConnectionsPerHost == l.maxConnectionsPerHost
         && warmUpParallelism == l.warmUpParallelism
         && maxResponseBodyBytes == l.maxResponseBodyBytes
@@ -104,15 +109,26 @@ public final class Limits {
 
   @Override
   public int hashCode() {
-    return Objects.hash(maxConnectionsPerIp, maxConnectionsPerHost, warmUpParallelism,
-        maxResponseBodyBytes, maxHeaderListSize);
+    return Objects.hash(
+        maxConnectionsPerIp,
+        maxConnectionsPerHost,
+        warmUpParallelism,
+        maxResponseBodyBytes,
+        maxHeaderListSize);
   }
 
   @Override
   public String toString() {
-    return "Limits[maxConnectionsPerIp=" + maxConnectionsPerIp + ", maxConnectionsPerHost="
-        + maxConnectionsPerHost + ", warmUpParallelism=" + warmUpParallelism
-        + ", maxResponseBodyBytes=" + maxResponseBodyBytes + ", maxHeaderListSize="
-        + maxHeaderListSize + "]";
+    return "Limits[maxConnectionsPerIp="
+        + maxConnectionsPerIp
+        + ", maxConnectionsPerHost="
+        + maxConnectionsPerHost
+        + ", warmUpParallelism="
+        + warmUpParallelism
+        + ", maxResponseBodyBytes="
+        + maxResponseBodyBytes
+        + ", maxHeaderListSize="
+        + maxHeaderListSize
+        + "]";
   }
 }

@@ -22,15 +22,15 @@ import java.util.Optional;
 import java.util.function.UnaryOperator;
 
 /**
- * Everything a {@code HotConnectionPool} is built from. Immutable; build one with
- * {@link #builder()}, or change a copy with {@link #toBuilder()}.
+ * Everything a {@code HotConnectionPool} is built from. Immutable; build one with {@link
+ * #builder()}, or change a copy with {@link #toBuilder()}.
  *
- * <p>What the connections look like stands here: the engine, profiles, trust and ALPN, the
- * plugins (validator, classifiers, retry policy), the event listener, the resolver, the clock and
- * the seed. The numbers stand in four groups, each an immutable value with its own defaults and
- * {@code with...} methods: {@link Timeouts}, {@link Limits}, {@link HealthChecks} (health checks
- * and bans, with the statuses that ban or rate-limit) and {@link RetryBudget}. A group is changed
- * in place with a function:
+ * <p>What the connections look like stands here: the engine, profiles, trust and ALPN, the plugins
+ * (validator, classifiers, retry policy), the event listener, the resolver, the clock and the seed.
+ * The numbers stand in four groups, each an immutable value with its own defaults and {@code
+ * with...} methods: {@link Timeouts}, {@link Limits}, {@link HealthChecks} (health checks and bans,
+ * with the statuses that ban or rate-limit) and {@link RetryBudget}. A group is changed in place
+ * with a function:
  *
  * <pre>{@code
  * PoolConfig.builder()
@@ -39,13 +39,15 @@ import java.util.function.UnaryOperator;
  *     .build();
  * }</pre>
  *
- * <p>An invalid value is rejected where it is given (or, for a rule across settings, by
- * {@link Builder#build()}) with a message naming the setting.
+ * <p>An invalid value is rejected where it is given (or, for a rule across settings, by {@link
+ * Builder#build()}) with a message naming the setting.
  */
 public final class PoolConfig {
   private final String engine;
+
   /** The profiles as configured, possibly none, so that {@link #toBuilder()} keeps "none given". */
   private final Map<String, Integer> configuredProfiles;
+
   private final Map<String, Integer> profiles;
   private final TrustPolicy trust;
   private final List<String> alpn;
@@ -195,8 +197,8 @@ public final class PoolConfig {
 
   /**
    * Builds a {@link PoolConfig}; not thread-safe. {@link #build()} reads the builder and leaves it
-   * as it was, so one builder can build several configurations, and changing it afterwards does
-   * not change what it built.
+   * as it was, so one builder can build several configurations, and changing it afterwards does not
+   * change what it built.
    */
   public static final class Builder {
     private String engine = "jdk";
@@ -341,8 +343,12 @@ public final class PoolConfig {
       Duration idle = timeouts.idle();
       Duration maxLifetime = timeouts.maxLifetime();
       if (maxLifetime.compareTo(idle) < 0) {
-        throw new IllegalArgumentException("timeouts.maxLifetime (" + maxLifetime
-            + ") must not be shorter than timeouts.idle (" + idle + ")");
+        throw new IllegalArgumentException(
+            "timeouts.maxLifetime ("
+                + maxLifetime
+                + ") must not be shorter than timeouts.idle ("
+                + idle
+                + ")");
       }
       if (engine.isBlank()) {
         throw new IllegalArgumentException("engine must name a TLS engine");
@@ -360,8 +366,9 @@ public final class PoolConfig {
         }
       }
       List<FailureClassifier> chain = new ArrayList<>(classifiers);
-      chain.add(new DefaultFailureClassifier(healthChecks.banStatuses(),
-          healthChecks.rateLimitStatuses(), clock));
+      chain.add(
+          new DefaultFailureClassifier(
+              healthChecks.banStatuses(), healthChecks.rateLimitStatuses(), clock));
       return new PoolConfig(this, chosen, FailureClassifier.chain(chain));
     }
   }

@@ -3,9 +3,9 @@ package dev.guise.pool.config;
 import java.util.Objects;
 
 /**
- * The pool-wide retry budget's settings, which keep an outage from becoming a retry storm:
- * retries may be {@code ratio} of the successful requests, and at least {@code minPerSecond}
- * retries a second are always allowed. Immutable.
+ * The pool-wide retry budget's settings, which keep an outage from becoming a retry storm: retries
+ * may be {@code ratio} of the successful requests, and at least {@code minPerSecond} retries a
+ * second are always allowed. Immutable.
  *
  * <p>Defaults: ratio 0.2, 10 a second.
  */
@@ -49,7 +49,8 @@ public final class RetryBudget {
 
   @Override
   public boolean equals(Object o) {
-    return o instanceof RetryBudget b && Double.compare(ratio, b.ratio) == 0
+    return o instanceof RetryBudget b
+        && Double.compare(ratio, b.ratio) == 0
         && minPerSecond == b.minPerSecond;
   }
 

@@ -4,17 +4,22 @@ import java.time.Duration;
 import java.util.Objects;
 
 /**
- * How long the pool waits for each step, and how long a connection may live. Immutable: each
- * {@code with...} method returns a copy and rejects an invalid value at once, naming the setting.
+ * How long the pool waits for each step, and how long a connection may live. Immutable: each {@code
+ * with...} method returns a copy and rejects an invalid value at once, naming the setting.
  *
  * <p>Defaults: connect 30 s, validation 10 s, acquire 10 s, request 30 s, idle 60 s, maximum
  * lifetime 300 s. {@link PoolConfig.Builder#build()} also checks that the maximum lifetime is not
  * shorter than the idle timeout (a rule across two settings, so it cannot be checked per setting).
  */
 public final class Timeouts {
-  private static final Timeouts DEFAULTS = new Timeouts(Duration.ofSeconds(30),
-      Duration.ofSeconds(10), Duration.ofSeconds(10), Duration.ofSeconds(30),
-      Duration.ofSeconds(60), Duration.ofSeconds(300));
+  private static final Timeouts DEFAULTS =
+      new Timeouts(
+          Duration.ofSeconds(30),
+          Duration.ofSeconds(10),
+          Duration.ofSeconds(10),
+          Duration.ofSeconds(30),
+          Duration.ofSeconds(60),
+          Duration.ofSeconds(300));
 
   private final Duration connect;
   private final Duration validation;
@@ -23,8 +28,13 @@ public final class Timeouts {
   private final Duration idle;
   private final Duration maxLifetime;
 
-  private Timeouts(Duration connect, Duration validation, Duration acquire, Duration request,
-      Duration idle, Duration maxLifetime) {
+  private Timeouts(
+      Duration connect,
+      Duration validation,
+      Duration acquire,
+      Duration request,
+      Duration idle,
+      Duration maxLifetime) {
     this.connect = positive("timeouts.connect", connect);
     this.validation = positive("timeouts.validation", validation);
     this.acquire = positive("timeouts.acquire", acquire);
@@ -101,8 +111,12 @@ public final class Timeouts {
 
   @Override
   public boolean equals(Object o) {
-    return o instanceof Timeouts t && connect.equals(t.connect) && validation.equals(t.validation)
-        && acquire.equals(t.acquire) && request.equals(t.request) && idle.equals(t.idle)
+    return o instanceof Timeouts t
+        && connect.equals(t.connect)
+        && validation.equals(t.validation)
+        && acquire.equals(t.acquire)
+        && request.equals(t.request)
+        && idle.equals(t.idle)
         && maxLifetime.equals(t.maxLifetime);
   }
 
@@ -113,7 +127,18 @@ public final class Timeouts {
 
   @Override
   public String toString() {
-    return "Timeouts[connect=" + connect + ", validation=" + validation + ", acquire=" + acquire
-        + ", request=" + request + ", idle=" + idle + ", maxLifetime=" + maxLifetime + "]";
+    return "Timeouts[connect="
+        + connect
+        + ", validation="
+        + validation
+        + ", acquire="
+        + acquire
+        + ", request="
+        + request
+        + ", idle="
+        + idle
+        + ", maxLifetime="
+        + maxLifetime
+        + "]";
   }
 }

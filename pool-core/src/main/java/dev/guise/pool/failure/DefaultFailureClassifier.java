@@ -38,7 +38,9 @@ import javax.net.ssl.SSLPeerUnverifiedException;
  * opinion.
  *
  * <h2>Exceptions</h2>
+ *
  * A {@link ClassifiedIOException} keeps its classification. Otherwise, looking through causes:
+ *
  * <table>
  *   <caption>Exception mapping</caption>
  *   <tr><th>exception</th><th>kind</th><th>retryable</th><th>pool action</th></tr>
@@ -59,12 +61,13 @@ import javax.net.ssl.SSLPeerUnverifiedException;
  * </table>
  *
  * <h2>Responses</h2>
- * The ban statuses ({@code 403} by default; option {@code ban-statuses}, or a pool's
- * {@code HealthChecks.banStatuses()}) are IP_BLOCKED: retryable on another IP, ban this one.
- * The rate-limit statuses ({@code 429} by default; option {@code rate-limit-statuses}, or
- * {@code HealthChecks.rateLimitStatuses()}) are RATE_LIMITED: retryable, penalise the IP, with the
- * server's Retry-After. {@code 503} with a Retry-After is RATE_LIMITED too; {@code 502},
- * {@code 503} and {@code 504} are retryable SERVER_ERRORs that keep the connection; other 5xx are
+ *
+ * The ban statuses ({@code 403} by default; option {@code ban-statuses}, or a pool's {@code
+ * HealthChecks.banStatuses()}) are IP_BLOCKED: retryable on another IP, ban this one. The
+ * rate-limit statuses ({@code 429} by default; option {@code rate-limit-statuses}, or {@code
+ * HealthChecks.rateLimitStatuses()}) are RATE_LIMITED: retryable, penalise the IP, with the
+ * server's Retry-After. {@code 503} with a Retry-After is RATE_LIMITED too; {@code 502}, {@code
+ * 503} and {@code 504} are retryable SERVER_ERRORs that keep the connection; other 5xx are
  * SERVER_ERRORs not retried. Every other status is accepted: it is the caller's answer.
  *
  * <p>Immutable and thread-safe.
@@ -128,49 +131,88 @@ public final class DefaultFailureClassifier implements FailureClassifier {
     String where = " (" + endpoint + ")";
     String msg = String.valueOf(error.getMessage());
     if (has(error, UnknownHostException.class)) {
-      return fail(FailureKind.UNKNOWN_HOST, false, PoolAction.DISCARD_CONNECTION,
-          "unknown host " + endpoint.host(), error);
+      return fail(
+          FailureKind.UNKNOWN_HOST,
+          false,
+          PoolAction.DISCARD_CONNECTION,
+          "unknown host " + endpoint.host(),
+          error);
     }
-    if (has(error, ConnectException.class) || has(error, NoRouteToHostException.class)
+    if (has(error, ConnectException.class)
+        || has(error, NoRouteToHostException.class)
         || has(error, PortUnreachableException.class)) {
-      return fail(FailureKind.CONNECTION_REFUSED, true, PoolAction.PENALISE_IP,
-          "connection refused" + where, error);
+      return fail(
+          FailureKind.CONNECTION_REFUSED,
+          true,
+          PoolAction.PENALISE_IP,
+          "connection refused" + where,
+          error);
     }
     if (error instanceof SocketTimeoutException) {
       if (msg.toLowerCase(Locale.ROOT).contains("connect")) {
-        return fail(FailureKind.CONNECT_TIMEOUT, true, PoolAction.PENALISE_IP,
-            "connect timed out" + where, error);
+        return fail(
+            FailureKind.CONNECT_TIMEOUT,
+            true,
+            PoolAction.PENALISE_IP,
+            "connect timed out" + where,
+            error);
       }
-      return fail(FailureKind.READ_TIMEOUT, true, PoolAction.DISCARD_CONNECTION,
-          "read timed out" + where, error);
+      return fail(
+          FailureKind.READ_TIMEOUT,
+          true,
+          PoolAction.DISCARD_CONNECTION,
+          "read timed out" + where,
+          error);
     }
     if (isCertificateProblem(error)) {
-      return fail(FailureKind.CERTIFICATE, false, PoolAction.DISCARD_CONNECTION,
-          "certificate rejected" + where + ": " + rootMessage(error), error);
+      return fail(
+          FailureKind.CERTIFICATE,
+          false,
+          PoolAction.DISCARD_CONNECTION,
+          "certificate rejected" + where + ": " + rootMessage(error),
+          error);
     }
     if (error instanceof SSLException) {
-      return fail(FailureKind.TLS_HANDSHAKE, true, PoolAction.DISCARD_CONNECTION,
-          "TLS failed" + where + ": " + msg, error);
+      return fail(
+          FailureKind.TLS_HANDSHAKE,
+          true,
+          PoolAction.DISCARD_CONNECTION,
+          "TLS failed" + where + ": " + msg,
+          error);
     }
-    if (error instanceof InterruptedIOException || error instanceof InterruptedException
+    if (error instanceof InterruptedIOException
+        || error instanceof InterruptedException
         || error instanceof CancellationException) {
-      return fail(FailureKind.CANCELLED, false, PoolAction.DISCARD_CONNECTION,
-          "cancelled" + where, error);
+      return fail(
+          FailureKind.CANCELLED, false, PoolAction.DISCARD_CONNECTION, "cancelled" + where, error);
     }
     if (error instanceof EOFException) {
-      return fail(FailureKind.CONNECTION_CLOSED, true, PoolAction.DISCARD_CONNECTION,
-          "connection closed by peer" + where, error);
+      return fail(
+          FailureKind.CONNECTION_CLOSED,
+          true,
+          PoolAction.DISCARD_CONNECTION,
+          "connection closed by peer" + where,
+          error);
     }
     if (error instanceof SocketException) {
-      return fail(FailureKind.CONNECTION_RESET, true, PoolAction.DISCARD_CONNECTION,
-          "connection broken" + where + ": " + msg, error);
+      return fail(
+          FailureKind.CONNECTION_RESET,
+          true,
+          PoolAction.DISCARD_CONNECTION,
+          "connection broken" + where + ": " + msg,
+          error);
     }
-    return fail(FailureKind.UNKNOWN, false, PoolAction.DISCARD_CONNECTION,
-        error.getClass().getSimpleName() + where + ": " + msg, error);
+    return fail(
+        FailureKind.UNKNOWN,
+        false,
+        PoolAction.DISCARD_CONNECTION,
+        error.getClass().getSimpleName() + where + ": " + msg,
+        error);
   }
 
   private static boolean isCertificateProblem(Throwable error) {
-    if (has(error, CertificateException.class) || has(error, CertPathValidatorException.class)
+    if (has(error, CertificateException.class)
+        || has(error, CertPathValidatorException.class)
         || has(error, SSLPeerUnverifiedException.class)) {
       return true;
     }
@@ -178,7 +220,8 @@ public final class DefaultFailureClassifier implements FailureClassifier {
     // engines; its alert text is then the only witness.
     if (error instanceof SSLHandshakeException) {
       String m = String.valueOf(error.getMessage()).toLowerCase(Locale.ROOT);
-      return m.contains("certificate") || m.contains("pkix")
+      return m.contains("certificate")
+          || m.contains("pkix")
           || m.contains("no subject alternative");
     }
     return false;
@@ -212,19 +255,35 @@ public final class DefaultFailureClassifier implements FailureClassifier {
     Optional<Duration> retryAfter = response.header("retry-after").flatMap(this::parseRetryAfter);
     String where = " from " + response.endpoint();
     if (banStatuses.contains(status)) {
-      return ResponseVerdict.fail(ClassifiedFailure.ofStatus(FailureKind.IP_BLOCKED, true,
-          PoolAction.BAN_IP, status, retryAfter, "status " + status + where + ": IP blocked"));
+      return ResponseVerdict.fail(
+          ClassifiedFailure.ofStatus(
+              FailureKind.IP_BLOCKED,
+              true,
+              PoolAction.BAN_IP,
+              status,
+              retryAfter,
+              "status " + status + where + ": IP blocked"));
     }
     if (rateLimitStatuses.contains(status) || status == 503 && retryAfter.isPresent()) {
-      return ResponseVerdict.fail(ClassifiedFailure.ofStatus(FailureKind.RATE_LIMITED, true,
-          PoolAction.PENALISE_IP, status, retryAfter,
-          "status " + status + where + ": rate limited"));
+      return ResponseVerdict.fail(
+          ClassifiedFailure.ofStatus(
+              FailureKind.RATE_LIMITED,
+              true,
+              PoolAction.PENALISE_IP,
+              status,
+              retryAfter,
+              "status " + status + where + ": rate limited"));
     }
     if (status >= 500 && status <= 599) {
       boolean transientError = status == 502 || status == 503 || status == 504;
-      return ResponseVerdict.fail(ClassifiedFailure.ofStatus(FailureKind.SERVER_ERROR,
-          transientError, PoolAction.KEEP, status, retryAfter,
-          "status " + status + where + ": server error"));
+      return ResponseVerdict.fail(
+          ClassifiedFailure.ofStatus(
+              FailureKind.SERVER_ERROR,
+              transientError,
+              PoolAction.KEEP,
+              status,
+              retryAfter,
+              "status " + status + where + ": server error"));
     }
     return ResponseVerdict.accept();
   }

@@ -18,7 +18,8 @@ import java.util.Set;
  * <p>Immutable; the body is copied in and out, so a request can be retried and shared.
  */
 public final class HttpRequest {
-  private static final Set<String> IDEMPOTENT = Set.of("GET", "HEAD", "PUT", "DELETE", "OPTIONS", "TRACE");
+  private static final Set<String> IDEMPOTENT =
+      Set.of("GET", "HEAD", "PUT", "DELETE", "OPTIONS", "TRACE");
 
   private final String method;
   private final URI uri;
@@ -70,7 +71,9 @@ public final class HttpRequest {
     return uri.getRawQuery() == null ? path : path + "?" + uri.getRawQuery();
   }
 
-  /** The caller's headers in the caller's order (merged into the profile's defaults on the wire). */
+  /**
+   * The caller's headers in the caller's order (merged into the profile's defaults on the wire).
+   */
   public List<Header> headers() {
     return headers;
   }
@@ -90,7 +93,9 @@ public final class HttpRequest {
     return timeout;
   }
 
-  /** Whether sending this request twice is harmless (by method, unless the caller said otherwise). */
+  /**
+   * Whether sending this request twice is harmless (by method, unless the caller said otherwise).
+   */
   public boolean isIdempotent() {
     return idempotent;
   }
@@ -167,7 +172,10 @@ public final class HttpRequest {
       return this;
     }
 
-    /** Overrides the method's idempotence, for example for a POST the caller knows is safe to repeat. */
+    /**
+     * Overrides the method's idempotence, for example for a POST the caller knows is safe to
+     * repeat.
+     */
     public Builder idempotent(boolean idempotent) {
       this.idempotent = idempotent;
       return this;

@@ -1,12 +1,12 @@
 package dev.guise.pool.internal;
 
-import dev.guise.pool.stats.PoolEventListener;
 import dev.guise.api.ClassifiedFailure;
 import dev.guise.api.ClassifiedIOException;
 import dev.guise.api.FailureKind;
 import dev.guise.api.PoolAction;
 import dev.guise.pool.config.PoolConfig;
 import dev.guise.pool.stats.HealthReport;
+import dev.guise.pool.stats.PoolEventListener;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
@@ -20,16 +20,16 @@ import java.util.concurrent.Executor;
 import java.util.function.Supplier;
 
 /**
- * The pool side of the pool/entry seam: finds a host's routes, picks one for a request, leases
- * from it or has the {@link Connector} open a connection on it, waits for capacity, bans, and
- * closes. The books of each route's connections are its {@link RoutePool}'s alone; IPs are picked
- * by the host's {@link RouteRotation}; health checks are the {@link HealthChecker}'s.
+ * The pool side of the pool/entry seam: finds a host's routes, picks one for a request, leases from
+ * it or has the {@link Connector} open a connection on it, waits for capacity, bans, and closes.
+ * The books of each route's connections are its {@link RoutePool}'s alone; IPs are picked by the
+ * host's {@link RouteRotation}; health checks are the {@link HealthChecker}'s.
  *
  * <p>The hot path of an HTTP/1.1 request (pinned, or at the route the rotation offers lock-free)
  * takes an idle connection from the route's lock-free idle stack and puts it back there when done;
  * everything else happens under the host lock. With 64 threads leasing from one host, the single
- * lock was the limit: every release woke the next waiter for it. The locks, the idle stacks and
- * who owns a connection when: {@code docs/concurrency.md}, "The pool".
+ * lock was the limit: every release woke the next waiter for it. The locks, the idle stacks and who
+ * owns a connection when: {@code docs/concurrency.md}, "The pool".
  *
  * <p>IP choice for a request that names none: the rotation orders the host's routes; banned ones
  * are skipped. The first that can serve the request, over a connection with room or a new one
@@ -49,14 +49,30 @@ public final class ConnectionManager implements AutoCloseable {
   private volatile boolean closed;
 
   /** A manager whose hosts rotate their routes as {@link PoolConfig#ipRotation()} says. */
-  public ConnectionManager(PoolConfig config, ConnectionFactory factory, IpAccessController access,
-      PoolEventListener events, FingerprintSelector selector, Executor validationExecutor) {
-    this(config, factory, access, events, selector, validationExecutor,
+  public ConnectionManager(
+      PoolConfig config,
+      ConnectionFactory factory,
+      IpAccessController access,
+      PoolEventListener events,
+      FingerprintSelector selector,
+      Executor validationExecutor) {
+    this(
+        config,
+        factory,
+        access,
+        events,
+        selector,
+        validationExecutor,
         RouteRotation.of(config.ipRotation()));
   }
 
-  ConnectionManager(PoolConfig config, ConnectionFactory factory, IpAccessController access,
-      PoolEventListener events, FingerprintSelector selector, Executor validationExecutor,
+  ConnectionManager(
+      PoolConfig config,
+      ConnectionFactory factory,
+      IpAccessController access,
+      PoolEventListener events,
+      FingerprintSelector selector,
+      Executor validationExecutor,
       Supplier<RouteRotation> rotations) {
     this.config = config;
     this.access = access;
@@ -73,8 +89,10 @@ public final class ConnectionManager implements AutoCloseable {
     // get() first: computeIfAbsent on a present key still costs more than a plain read, and this
     // runs on every lease (it was the top frame in PoolAcquire's JFR profile at 64 threads).
     HostRoutes h = hosts.get(key);
-    return h != null ? h : hosts.computeIfAbsent(key,
-        k -> new HostRoutes(k, limits, rotations.get(), events, this::isClosed));
+    return h != null
+        ? h
+        : hosts.computeIfAbsent(
+            key, k -> new HostRoutes(k, limits, rotations.get(), events, this::isClosed));
   }
 
   /** Adds IPs to a host's list (kept in the order first given). */
@@ -135,10 +153,10 @@ public final class ConnectionManager implements AutoCloseable {
   }
 
   /**
-   * The lock-free lease: an idle HTTP/1.1 connection of {@code pinned}'s route, or of the route
-   * the rotation offers when none is pinned (which then hears it served, as under the lock).
-   * Returns null when the locked path must decide: nothing idle there, an unknown host or route,
-   * no lock-free choice, a ban (the locked path reports it or moves on), a closed pool.
+   * The lock-free lease: an idle HTTP/1.1 connection of {@code pinned}'s route, or of the route the
+   * rotation offers when none is pinned (which then hears it served, as under the lock). Returns
+   * null when the locked path must decide: nothing idle there, an unknown host or route, no
+   * lock-free choice, a ban (the locked path reports it or moves on), a closed pool.
    */
   private Loan leaseIdle(HostKey key, InetAddress pinned) {
     HostRoutes h = hosts.get(key);
@@ -191,8 +209,8 @@ public final class ConnectionManager implements AutoCloseable {
     try {
       while (true) {
         if (closed) {
-          throw new ClassifiedIOException(FailureKind.CANCELLED, false, PoolAction.KEEP,
-              "the pool is closed", null);
+          throw new ClassifiedIOException(
+              FailureKind.CANCELLED, false, PoolAction.KEEP, "the pool is closed", null);
         }
         long now = clock.millis();
         List<RoutePool> routes = h.routes;
@@ -222,8 +240,12 @@ public final class ConnectionManager implements AutoCloseable {
           }
         }
         if (!anyAllowed) {
-          throw new ClassifiedIOException(FailureKind.IP_BLOCKED, false, PoolAction.KEEP,
-              "every known IP of " + h.key + " is banned (" + routes.size() + " IPs)", null);
+          throw new ClassifiedIOException(
+              FailureKind.IP_BLOCKED,
+              false,
+              PoolAction.KEEP,
+              "every known IP of " + h.key + " is banned (" + routes.size() + " IPs)",
+              null);
         }
         // Wait for capacity. A lock-free release pushes a connection and then signals only if it
         // sees a waiter; so a waiter first counts itself and then looks once more, and one of the
@@ -238,17 +260,32 @@ public final class ConnectionManager implements AutoCloseable {
         }
         long left = waitUntil - System.nanoTime();
         if (left <= 0) {
-          throw new ClassifiedIOException(FailureKind.POOL_EXHAUSTED, true, PoolAction.KEEP,
-              "no connection to " + key + (pinned == null ? "" : " at " + pinned.getHostAddress())
-                  + " within " + config.timeouts().acquire().toMillis() + " ms (limits: "
-                  + limits.perRoute() + " per IP, " + limits.perHost() + " per host)", null);
+          throw new ClassifiedIOException(
+              FailureKind.POOL_EXHAUSTED,
+              true,
+              PoolAction.KEEP,
+              "no connection to "
+                  + key
+                  + (pinned == null ? "" : " at " + pinned.getHostAddress())
+                  + " within "
+                  + config.timeouts().acquire().toMillis()
+                  + " ms (limits: "
+                  + limits.perRoute()
+                  + " per IP, "
+                  + limits.perHost()
+                  + " per host)",
+              null);
         }
         try {
           h.changed.awaitNanos(left);
         } catch (InterruptedException e) {
           Thread.currentThread().interrupt();
-          throw new ClassifiedIOException(FailureKind.CANCELLED, false, PoolAction.KEEP,
-              "interrupted while waiting for a connection to " + key, e);
+          throw new ClassifiedIOException(
+              FailureKind.CANCELLED,
+              false,
+              PoolAction.KEEP,
+              "interrupted while waiting for a connection to " + key,
+              e);
         }
       }
     } finally {
@@ -274,8 +311,12 @@ public final class ConnectionManager implements AutoCloseable {
       throws ClassifiedIOException {
     Route route = new Route(h.key, pinned);
     if (!access.isAllowed(route, now)) {
-      throw new ClassifiedIOException(FailureKind.IP_BLOCKED, false, PoolAction.KEEP,
-          pinned.getHostAddress() + " is banned for " + h.key, null);
+      throw new ClassifiedIOException(
+          FailureKind.IP_BLOCKED,
+          false,
+          PoolAction.KEEP,
+          pinned.getHostAddress() + " is banned for " + h.key,
+          null);
     }
     return h.route(route);
   }
@@ -288,8 +329,12 @@ public final class ConnectionManager implements AutoCloseable {
       }
       return ips;
     } catch (UnknownHostException e) {
-      throw new ClassifiedIOException(FailureKind.UNKNOWN_HOST, false, PoolAction.KEEP,
-          "cannot resolve " + key.host() + ": " + e.getMessage(), e);
+      throw new ClassifiedIOException(
+          FailureKind.UNKNOWN_HOST,
+          false,
+          PoolAction.KEEP,
+          "cannot resolve " + key.host() + ": " + e.getMessage(),
+          e);
     }
   }
 
@@ -297,9 +342,12 @@ public final class ConnectionManager implements AutoCloseable {
   private Loan open(RoutePool route, long deadlineNanos) throws IOException {
     Loan loan = connector.open(route, deadlineNanos);
     if (loan.needsValidation() && !validateLeased(loan)) {
-      throw new ClassifiedIOException(FailureKind.TLS_HANDSHAKE, true,
+      throw new ClassifiedIOException(
+          FailureKind.TLS_HANDSHAKE,
+          true,
           PoolAction.DISCARD_CONNECTION,
-          "new connection to " + loan.endpoint() + " failed validation", null);
+          "new connection to " + loan.endpoint() + " failed validation",
+          null);
     }
     return loan;
   }
@@ -343,8 +391,8 @@ public final class ConnectionManager implements AutoCloseable {
 
   /**
    * A snapshot of each route's books, in the order the routes were added: each route's counts and
-   * the connections in its books are consistent; a state may lag by one lock-free lease or
-   * release of an HTTP/1.1 connection in flight.
+   * the connections in its books are consistent; a state may lag by one lock-free lease or release
+   * of an HTTP/1.1 connection in flight.
    */
   public List<RouteBooks> books() {
     List<RouteBooks> out = new ArrayList<>();

@@ -75,26 +75,35 @@ final class ConnectionProbe implements ValidationTarget {
 
   @Override
   public ProbeResponse exchange(ProbeRequest probe, Duration timeout) throws IOException {
-    var builder = HttpRequest.newBuilder(URI.create("https://" + c.endpoint.authority() + probe.path()))
-        .method(probe.method(), null)
-        .timeout(timeout);
+    var builder =
+        HttpRequest.newBuilder(URI.create("https://" + c.endpoint.authority() + probe.path()))
+            .method(probe.method(), null)
+            .timeout(timeout);
     probe.headers().forEach(h -> builder.header(h.name(), h.value()));
     long deadline = System.nanoTime() + timeout.toNanos();
-    HttpResponse r = c.http.exchange(builder.build(),
-        new ExchangeLimits(config.limits().maxHeaderListSize(), probe.maxBodyBytes(), true),
-        deadline);
+    HttpResponse r =
+        c.http.exchange(
+            builder.build(),
+            new ExchangeLimits(config.limits().maxHeaderListSize(), probe.maxBodyBytes(), true),
+            deadline);
     byte[] body = r.body();
-    long declared = r.header("content-length").map(v -> {
-      try {
-        return Long.parseLong(v.trim());
-      } catch (NumberFormatException e) {
-        return -1L;
-      }
-    }).orElse(-1L);
+    long declared =
+        r.header("content-length")
+            .map(
+                v -> {
+                  try {
+                    return Long.parseLong(v.trim());
+                  } catch (NumberFormatException e) {
+                    return -1L;
+                  }
+                })
+            .orElse(-1L);
     // The connection layer keeps at most maxBodyBytes; a body that filled the cap was cut unless
     // the server declared exactly that length.
-    boolean truncated = body.length >= probe.maxBodyBytes() && declared != body.length
-        && !probe.method().equals("HEAD");
+    boolean truncated =
+        body.length >= probe.maxBodyBytes()
+            && declared != body.length
+            && !probe.method().equals("HEAD");
     return new ProbeResponse(r.status(), r.headers(), body, truncated);
   }
 

@@ -1,6 +1,5 @@
 package dev.guise.pool.internal;
 
-import dev.guise.pool.stats.PoolEventListener;
 import dev.guise.api.ClassifiedFailure;
 import dev.guise.api.ClassifiedIOException;
 import dev.guise.api.FailureKind;
@@ -10,6 +9,7 @@ import dev.guise.api.ValidationResult;
 import dev.guise.api.spi.ConnectionValidator;
 import dev.guise.pool.config.PoolConfig;
 import dev.guise.pool.internal.exchange.HttpConnection;
+import dev.guise.pool.stats.PoolEventListener;
 import java.io.IOException;
 import java.time.Clock;
 import java.time.Duration;
@@ -17,10 +17,10 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BiConsumer;
 
 /**
- * Opens and validates connections, and knows nothing of leases: opens a connection on a route
- * (the profile from the rotation, the deadline cut to the connect timeout), reports it, and hands
- * it to the route's {@link RoutePool} for the books; runs the validator over a leased connection.
- * Never holds a lock while it does I/O.
+ * Opens and validates connections, and knows nothing of leases: opens a connection on a route (the
+ * profile from the rotation, the deadline cut to the connect timeout), reports it, and hands it to
+ * the route's {@link RoutePool} for the books; runs the validator over a leased connection. Never
+ * holds a lock while it does I/O.
  */
 final class Connector {
   private final PoolConfig config;
@@ -31,9 +31,15 @@ final class Connector {
   private final BiConsumer<Route, ClassifiedFailure> ipAction;
   private final AtomicLong ids = new AtomicLong();
 
-  /** @param ipAction applies a failed opening's IP action (a strike or a ban) to its route */
-  Connector(PoolConfig config, ConnectionFactory factory, FingerprintSelector selector,
-      PoolEventListener events, BiConsumer<Route, ClassifiedFailure> ipAction) {
+  /**
+   * @param ipAction applies a failed opening's IP action (a strike or a ban) to its route
+   */
+  Connector(
+      PoolConfig config,
+      ConnectionFactory factory,
+      FingerprintSelector selector,
+      PoolEventListener events,
+      BiConsumer<Route, ClassifiedFailure> ipAction) {
     this.config = config;
     this.factory = factory;
     this.selector = selector;
@@ -43,8 +49,8 @@ final class Connector {
   }
 
   /**
-   * Opens a connection on the route of {@code pool}, which reserved the opening
-   * ({@link RoutePool#reserveOpening}), and returns it leased to the caller, not yet validated.
+   * Opens a connection on the route of {@code pool}, which reserved the opening ({@link
+   * RoutePool#reserveOpening}), and returns it leased to the caller, not yet validated.
    *
    * @throws ClassifiedIOException the classified failure of opening (the books, the events and the
    *     IP's standing already know of it), or CANCELLED when the pool closed meanwhile
@@ -66,13 +72,13 @@ final class Connector {
       throw e instanceof ClassifiedIOException c ? c : new ClassifiedIOException(f);
     }
     events.connectionOpened(endpoint, profile, Duration.ofNanos(System.nanoTime() - started));
-    PooledConnection c = new PooledConnection(ids.incrementAndGet(), route, http, profile,
-        clock.millis());
+    PooledConnection c =
+        new PooledConnection(ids.incrementAndGet(), route, http, profile, clock.millis());
     Loan loan = pool.register(c);
     if (loan == null) {
       http.close();
-      throw new ClassifiedIOException(FailureKind.CANCELLED, false, PoolAction.KEEP,
-          "the pool is closed", null);
+      throw new ClassifiedIOException(
+          FailureKind.CANCELLED, false, PoolAction.KEEP, "the pool is closed", null);
     }
     return loan;
   }
@@ -80,8 +86,8 @@ final class Connector {
   /** Runs the validator over {@code c}, which the caller holds a lease on; records a success. */
   ValidationResult validate(PooledConnection c) {
     ConnectionValidator v = config.validator().orElseThrow();
-    ValidationResult r = v.validate(new ConnectionProbe(c, clock, config),
-        config.timeouts().validation());
+    ValidationResult r =
+        v.validate(new ConnectionProbe(c, clock, config), config.timeouts().validation());
     if (r.healthy()) {
       c.pool.validated(c, clock.millis());
     }
@@ -89,8 +95,16 @@ final class Connector {
   }
 
   ClassifiedFailure classify(Throwable e, TlsEndpoint endpoint) {
-    return config.classifier().classify(e, endpoint).orElseGet(() -> ClassifiedFailure.of(
-        FailureKind.UNKNOWN, false, PoolAction.DISCARD_CONNECTION, String.valueOf(e.getMessage()),
-        e));
+    return config
+        .classifier()
+        .classify(e, endpoint)
+        .orElseGet(
+            () ->
+                ClassifiedFailure.of(
+                    FailureKind.UNKNOWN,
+                    false,
+                    PoolAction.DISCARD_CONNECTION,
+                    String.valueOf(e.getMessage()),
+                    e));
   }
 }

@@ -20,9 +20,9 @@ import java.util.List;
 import java.util.stream.Collectors;
 
 /**
- * Opens connections the way the pool's configuration says: TCP to the pinned IP within the
- * connect timeout, TLS with the configured engine presenting the chosen profile, then HTTP/1.1 or
- * HTTP/2 by ALPN with the profile's wire behaviour.
+ * Opens connections the way the pool's configuration says: TCP to the pinned IP within the connect
+ * timeout, TLS with the configured engine presenting the chosen profile, then HTTP/1.1 or HTTP/2 by
+ * ALPN with the profile's wire behaviour.
  */
 public final class DefaultConnectionFactory implements ConnectionFactory {
   private final PoolConfig config;
@@ -43,15 +43,31 @@ public final class DefaultConnectionFactory implements ConnectionFactory {
   }
 
   static String unsupported(TlsEngine engine, String profile) {
-    List<String> able = Providers.tlsEngines().stream()
-        .filter(e -> e.unavailableReason().isEmpty())
-        .filter(e -> e.offer(profile).isPresent())
-        .map(e -> e.name() + " (" + e.offer(profile).map(FingerprintOffer::fidelity).orElseThrow()
-            .name().toLowerCase(java.util.Locale.ROOT) + ")")
-        .collect(Collectors.toList());
-    return "TLS engine '" + engine.name() + "' does not offer profile '" + profile + "'; "
-        + (able.isEmpty() ? "no installed engine does" : "engines that do: " + String.join(", ", able))
-        + ". It offers: " + engine.offers().stream().map(FingerprintOffer::profile).toList();
+    List<String> able =
+        Providers.tlsEngines().stream()
+            .filter(e -> e.unavailableReason().isEmpty())
+            .filter(e -> e.offer(profile).isPresent())
+            .map(
+                e ->
+                    e.name()
+                        + " ("
+                        + e.offer(profile)
+                            .map(FingerprintOffer::fidelity)
+                            .orElseThrow()
+                            .name()
+                            .toLowerCase(java.util.Locale.ROOT)
+                        + ")")
+            .collect(Collectors.toList());
+    return "TLS engine '"
+        + engine.name()
+        + "' does not offer profile '"
+        + profile
+        + "'; "
+        + (able.isEmpty()
+            ? "no installed engine does"
+            : "engines that do: " + String.join(", ", able))
+        + ". It offers: "
+        + engine.offers().stream().map(FingerprintOffer::profile).toList();
   }
 
   /** The engine connections are opened with. */
@@ -60,30 +76,42 @@ public final class DefaultConnectionFactory implements ConnectionFactory {
   }
 
   @Override
-  public HttpConnection open(TlsEndpoint endpoint, String profile, long deadlineNanos) throws IOException {
+  public HttpConnection open(TlsEndpoint endpoint, String profile, long deadlineNanos)
+      throws IOException {
     Socket socket = new Socket();
     try {
       socket.setTcpNoDelay(true);
-      socket.connect(new InetSocketAddress(endpoint.ip(), endpoint.port()), millisLeft(deadlineNanos));
+      socket.connect(
+          new InetSocketAddress(endpoint.ip(), endpoint.port()), millisLeft(deadlineNanos));
     } catch (SocketTimeoutException e) {
       socket.close();
-      throw new ClassifiedIOException(FailureKind.CONNECT_TIMEOUT, true, PoolAction.PENALISE_IP,
-          "connect to " + endpoint + " timed out", e);
+      throw new ClassifiedIOException(
+          FailureKind.CONNECT_TIMEOUT,
+          true,
+          PoolAction.PENALISE_IP,
+          "connect to " + endpoint + " timed out",
+          e);
     } catch (IOException e) {
       socket.close();
       throw e;
     }
     Duration handshake = Duration.ofMillis(millisLeft(deadlineNanos));
-    TlsConnection tls = engine.connect(socket,
-        new TlsConnectRequest(endpoint, profile, config.alpn(), config.trust(), handshake));
+    TlsConnection tls =
+        engine.connect(
+            socket,
+            new TlsConnectRequest(endpoint, profile, config.alpn(), config.trust(), handshake));
     return HttpConnections.open(tls, endpoint);
   }
 
   private static int millisLeft(long deadlineNanos) throws ClassifiedIOException {
     long ms = (deadlineNanos - System.nanoTime()) / 1_000_000;
     if (ms <= 0) {
-      throw new ClassifiedIOException(FailureKind.DEADLINE_EXCEEDED, false, PoolAction.KEEP,
-          "no time left to open a connection", null);
+      throw new ClassifiedIOException(
+          FailureKind.DEADLINE_EXCEEDED,
+          false,
+          PoolAction.KEEP,
+          "no time left to open a connection",
+          null);
     }
     return (int) Math.min(Integer.MAX_VALUE, ms);
   }

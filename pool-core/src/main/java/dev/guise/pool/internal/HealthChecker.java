@@ -13,13 +13,13 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * The health check: judges every idle connection of every route at the clock's current time,
- * and says what it did in a {@link HealthReport}. It closes idle connections past the idle timeout
- * or the maximum lifetime, broken or half-closed ones, those with at least {@code errorThreshold}
+ * The health check: judges every idle connection of every route at the clock's current time, and
+ * says what it did in a {@link HealthReport}. It closes idle connections past the idle timeout or
+ * the maximum lifetime, broken or half-closed ones, those with at least {@code errorThreshold}
  * errors, and revalidates idle ones not validated for a health-check interval (on the validation
- * executor; the report counts the validations finished within the validation timeout and a
- * second). Busy connections are judged by their route when their last lease comes back. How it
- * takes idle connections without racing leases: {@code docs/concurrency.md}, "The pool".
+ * executor; the report counts the validations finished within the validation timeout and a second).
+ * Busy connections are judged by their route when their last lease comes back. How it takes idle
+ * connections without racing leases: {@code docs/concurrency.md}, "The pool".
  */
 final class HealthChecker {
   private final Clock clock;
@@ -57,24 +57,25 @@ final class HealthChecker {
     AtomicInteger failed = new AtomicInteger();
     CountDownLatch done = new CountDownLatch(toValidate.size());
     for (Loan loan : toValidate) {
-      validationExecutor.execute(() -> {
-        try {
-          boolean ok = connector.validate(loan.connection).healthy();
-          (ok ? validated : failed).incrementAndGet();
-          loan.connection.pool.release(loan, ok ? PoolAction.KEEP : PoolAction.DISCARD_CONNECTION,
-              ok, clock.millis());
-        } finally {
-          done.countDown();
-        }
-      });
+      validationExecutor.execute(
+          () -> {
+            try {
+              boolean ok = connector.validate(loan.connection).healthy();
+              (ok ? validated : failed).incrementAndGet();
+              loan.connection.pool.release(
+                  loan, ok ? PoolAction.KEEP : PoolAction.DISCARD_CONNECTION, ok, clock.millis());
+            } finally {
+              done.countDown();
+            }
+          });
     }
     try {
       done.await(validationWaitMillis, TimeUnit.MILLISECONDS);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
-    return new HealthReport(pass.idle, pass.old, pass.broken, pass.unhealthy, validated.get(),
-        failed.get());
+    return new HealthReport(
+        pass.idle, pass.old, pass.broken, pass.unhealthy, validated.get(), failed.get());
   }
 
   /** The judgement of one pass, and its counts. Routes call it with their host lock held. */

@@ -30,8 +30,10 @@ final class HostRoutes {
 
   /** Every route's pool. Written under the lock; read without it by the lock-free lease. */
   private final Map<Route, RoutePool> byRoute = new ConcurrentHashMap<>();
+
   /** The routes in the order first given; only grows. Written under the lock, read without it. */
   final List<RoutePool> routes = new CopyOnWriteArrayList<>();
+
   /**
    * Callers waiting on {@link #changed}. Written under the lock; a lock-free release reads it after
    * pushing a connection and signals only when someone waits.
@@ -41,7 +43,11 @@ final class HostRoutes {
   /** Open and connecting connections of every route, for the per-host limit. Guarded by lock. */
   int connections;
 
-  HostRoutes(HostKey key, RouteLimits limits, RouteRotation rotation, PoolEventListener events,
+  HostRoutes(
+      HostKey key,
+      RouteLimits limits,
+      RouteRotation rotation,
+      PoolEventListener events,
       BooleanSupplier poolClosed) {
     this.key = key;
     this.limits = limits;

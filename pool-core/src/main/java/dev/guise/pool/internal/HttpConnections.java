@@ -3,10 +3,10 @@ package dev.guise.pool.internal;
 import dev.guise.api.HttpProtocol;
 import dev.guise.api.TlsConnection;
 import dev.guise.api.TlsEndpoint;
-import dev.guise.pool.internal.http1.Http1Connection;
-import dev.guise.pool.internal.http2.Http2Connection;
 import dev.guise.pool.internal.exchange.HttpConnection;
 import dev.guise.pool.internal.exchange.RequestTemplate;
+import dev.guise.pool.internal.http1.Http1Connection;
+import dev.guise.pool.internal.http2.Http2Connection;
 import java.io.IOException;
 import java.time.Duration;
 
@@ -21,14 +21,19 @@ public final class HttpConnections {
    * HTTP/2 when ALPN chose {@code h2}, HTTP/1.1 otherwise, speaking as {@code profile}. The
    * returned connection owns {@code tls}; if opening fails, {@code tls} is closed.
    */
-  public static HttpConnection open(TlsConnection tls, TlsEndpoint endpoint, RequestTemplate profile)
-      throws IOException {
+  public static HttpConnection open(
+      TlsConnection tls, TlsEndpoint endpoint, RequestTemplate profile) throws IOException {
     return open(tls, endpoint, profile, DEFAULT_CONTROL_WRITE_TIMEOUT);
   }
 
-  /** As {@link #open(TlsConnection, TlsEndpoint, RequestTemplate)}, with the control write timeout. */
+  /**
+   * As {@link #open(TlsConnection, TlsEndpoint, RequestTemplate)}, with the control write timeout.
+   */
   public static HttpConnection open(
-      TlsConnection tls, TlsEndpoint endpoint, RequestTemplate profile, Duration controlWriteTimeout)
+      TlsConnection tls,
+      TlsEndpoint endpoint,
+      RequestTemplate profile,
+      Duration controlWriteTimeout)
       throws IOException {
     if (tls.negotiated().httpProtocol() == HttpProtocol.HTTP_2) {
       return Http2Connection.open(tls, endpoint, profile, controlWriteTimeout);
@@ -36,7 +41,10 @@ public final class HttpConnections {
     return Http1Connection.open(tls, endpoint, profile);
   }
 
-  /** As {@link #open(TlsConnection, TlsEndpoint, RequestTemplate)}, with the profile the engine presented. */
+  /**
+   * As {@link #open(TlsConnection, TlsEndpoint, RequestTemplate)}, with the profile the engine
+   * presented.
+   */
   public static HttpConnection open(TlsConnection tls, TlsEndpoint endpoint) throws IOException {
     return open(tls, endpoint, RequestTemplate.forName(tls.negotiated().profile()));
   }

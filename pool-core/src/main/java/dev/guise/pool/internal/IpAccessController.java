@@ -10,14 +10,13 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * Which routes (IPs of a host) may be used. A route collects strikes
- * ({@link PoolAction#PENALISE_IP}: refused connections, rate limits); {@code strikesToBan}
- * strikes, or one {@link PoolAction#BAN_IP} (a block page), ban it for {@code banDuration}. A ban
- * expires by the clock; a success clears the strikes.
+ * Which routes (IPs of a host) may be used. A route collects strikes ({@link
+ * PoolAction#PENALISE_IP}: refused connections, rate limits); {@code strikesToBan} strikes, or one
+ * {@link PoolAction#BAN_IP} (a block page), ban it for {@code banDuration}. A ban expires by the
+ * clock; a success clears the strikes.
  *
- * <p>Standings are kept per {@link Route}, so a route component added later (a proxy) is told
- * apart here with no change. Thread-safe. Time is passed in, so the rules are tested without
- * sleeping.
+ * <p>Standings are kept per {@link Route}, so a route component added later (a proxy) is told apart
+ * here with no change. Thread-safe. Time is passed in, so the rules are tested without sleeping.
  */
 public final class IpAccessController {
   private final Duration banDuration;
@@ -101,13 +100,14 @@ public final class IpAccessController {
   /** The bans in force at {@code now}. */
   public List<Ban> bans(Instant now) {
     List<Ban> out = new ArrayList<>();
-    standings.forEach((k, s) -> {
-      synchronized (s) {
-        if (s.bannedUntil != null && now.isBefore(s.bannedUntil)) {
-          out.add(new Ban(k, s.bannedUntil, s.reason));
-        }
-      }
-    });
+    standings.forEach(
+        (k, s) -> {
+          synchronized (s) {
+            if (s.bannedUntil != null && now.isBefore(s.bannedUntil)) {
+              out.add(new Ban(k, s.bannedUntil, s.reason));
+            }
+          }
+        });
     return out;
   }
 }

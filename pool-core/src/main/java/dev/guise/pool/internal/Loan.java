@@ -5,9 +5,9 @@ import dev.guise.pool.internal.exchange.HttpConnection;
 
 /**
  * The pool's record of one lease of a {@link PooledConnection}: made by its {@link RoutePool},
- * given back with {@link ConnectionManager#release}. The public face a caller holds is the
- * pool's {@code ConnectionLease}, which wraps one of these (its {@code reused()} is
- * {@link #reused()}) and adds sending, classification and the release on close.
+ * given back with {@link ConnectionManager#release}. The public face a caller holds is the pool's
+ * {@code ConnectionLease}, which wraps one of these (its {@code reused()} is {@link #reused()}) and
+ * adds sending, classification and the release on close.
  */
 public final class Loan {
   final PooledConnection connection;
@@ -47,8 +47,8 @@ public final class Loan {
   }
 
   /**
-   * Whether the connection must pass the validator before the lease is handed out: it is new, or
-   * it idled longer than {@code revalidateAfterIdle} (only when a validator is configured).
+   * Whether the connection must pass the validator before the lease is handed out: it is new, or it
+   * idled longer than {@code revalidateAfterIdle} (only when a validator is configured).
    */
   boolean needsValidation() {
     return needsValidation;

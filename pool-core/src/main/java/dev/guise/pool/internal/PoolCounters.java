@@ -17,10 +17,10 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The pool's own {@link PoolEventListener}: it counts what {@code PoolStats} reports, and passes
- * every event on to JFR ({@link JfrEvents}), the log (debug level: quiet by default) and the
- * user's listener from the configuration. The {@code attempt...} and {@code requestEnded} methods
- * are finer than the listener's: the client reports each attempt here, and this class turns them
- * into the listener's per-request events. Thread-safe and non-blocking.
+ * every event on to JFR ({@link JfrEvents}), the log (debug level: quiet by default) and the user's
+ * listener from the configuration. The {@code attempt...} and {@code requestEnded} methods are
+ * finer than the listener's: the client reports each attempt here, and this class turns them into
+ * the listener's per-request events. Thread-safe and non-blocking.
  */
 public final class PoolCounters implements PoolEventListener {
   private static final Logger log = LoggerFactory.getLogger("dev.guise.pool");
@@ -36,7 +36,9 @@ public final class PoolCounters implements PoolEventListener {
   private final Map<FailureKind, LongAdder> failures = new EnumMap<>(FailureKind.class);
   private final PoolEventListener listener;
 
-  /** @param listener the user's listener, made by the configuration's factory for this pool */
+  /**
+   * @param listener the user's listener, made by the configuration's factory for this pool
+   */
   public PoolCounters(PoolEventListener listener) {
     this.listener = listener;
     for (FailureKind k : FailureKind.values()) {
@@ -156,8 +158,12 @@ public final class PoolCounters implements PoolEventListener {
       e.delayMillis = delay.toMillis();
       e.commit();
     }
-    log.debug("retrying {} (attempt {} failed: {}) after {} ms",
-        host, attempt, failure, delay.toMillis());
+    log.debug(
+        "retrying {} (attempt {} failed: {}) after {} ms",
+        host,
+        attempt,
+        failure,
+        delay.toMillis());
     each(l -> l.retrying(host, attempt, failure, delay));
   }
 
@@ -209,12 +215,13 @@ public final class PoolCounters implements PoolEventListener {
 
   public Map<FailureKind, Long> failuresByKind() {
     Map<FailureKind, Long> out = new EnumMap<>(FailureKind.class);
-    failures.forEach((k, v) -> {
-      long n = v.sum();
-      if (n > 0) {
-        out.put(k, n);
-      }
-    });
+    failures.forEach(
+        (k, v) -> {
+          long n = v.sum();
+          if (n > 0) {
+            out.put(k, n);
+          }
+        });
     return out;
   }
 }

@@ -6,14 +6,14 @@ import dev.guise.pool.internal.exchange.HttpConnection;
 import dev.guise.pool.stats.ConnectionState;
 
 /**
- * The pool's record of one connection (the entry, in Jetty's pool/entry terms): the HTTP
- * connection and its bookkeeping. Only its {@link RoutePool} changes the mutable fields, under the
- * host lock, with one exception: an idle HTTP/1.1 connection taken from the route's idle stack is
- * owned by whoever took it, and the owner's lock-free lease and release write {@code leases},
- * {@code state}, {@code uses} and {@code lastUsedAt} without the lock. Those fields are volatile
- * so that the locked readers (statistics, the health check) see them; the health check re-checks
- * ownership by removing the connection from the idle stack before it acts on what it read. All
- * the rules: {@code docs/concurrency.md}, "The pool".
+ * The pool's record of one connection (the entry, in Jetty's pool/entry terms): the HTTP connection
+ * and its bookkeeping. Only its {@link RoutePool} changes the mutable fields, under the host lock,
+ * with one exception: an idle HTTP/1.1 connection taken from the route's idle stack is owned by
+ * whoever took it, and the owner's lock-free lease and release write {@code leases}, {@code state},
+ * {@code uses} and {@code lastUsedAt} without the lock. Those fields are volatile so that the
+ * locked readers (statistics, the health check) see them; the health check re-checks ownership by
+ * removing the connection from the idle stack before it acts on what it read. All the rules: {@code
+ * docs/concurrency.md}, "The pool".
  */
 final class PooledConnection {
   final long id;
@@ -21,6 +21,7 @@ final class PooledConnection {
   final TlsEndpoint endpoint;
   final HttpConnection http;
   final String profile;
+
   /** Epoch milliseconds of the pool's clock; longs, so that the lease path allocates nothing. */
   final long openedAt;
 
@@ -33,8 +34,10 @@ final class PooledConnection {
   volatile long lastUsedAt;
   long lastValidatedAt;
   int errors;
+
   /** Exchanges and validations carried; more than zero means a request reuses the connection. */
   long uses;
+
   /**
    * Set when the connection must close once its last lease returns (banned IP, past its lifetime).
    * Volatile: a lock-free release reads it after pushing the connection on the idle stack, and a
@@ -70,8 +73,8 @@ final class PooledConnection {
   }
 
   /**
-   * Takes a lease. Host lock held (or the caller owns the idle HTTP/1.1 connection);
-   * {@link #canTakeLease()} was true.
+   * Takes a lease. Host lock held (or the caller owns the idle HTTP/1.1 connection); {@link
+   * #canTakeLease()} was true.
    */
   void lease() {
     leases++;

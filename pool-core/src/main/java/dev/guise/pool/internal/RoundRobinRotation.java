@@ -3,8 +3,8 @@ package dev.guise.pool.internal;
 import java.util.List;
 
 /**
- * Round robin over a host's routes: the route at the cursor serves the request if it can, else
- * the next one is asked. Load spreads over all the host's IPs, which is the point of having many.
+ * Round robin over a host's routes: the route at the cursor serves the request if it can, else the
+ * next one is asked. Load spreads over all the host's IPs, which is the point of having many.
  */
 final class RoundRobinRotation implements RouteRotation {
   /**

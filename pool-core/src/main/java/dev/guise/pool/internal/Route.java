@@ -7,8 +7,8 @@ import java.net.InetAddress;
  * Where a connection goes: the unit connections are pooled, leased and banned by. Today a host and
  * port ({@link HostKey}) at one IP; a proxy (and later a session) becomes a component here, and
  * then every map keyed by a route (the per-route pools, the bans) tells them apart with no other
- * change. The per-host side (limits, the lock, the rotation among routes) stays keyed by
- * {@link HostKey}.
+ * change. The per-host side (limits, the lock, the rotation among routes) stays keyed by {@link
+ * HostKey}.
  */
 public record Route(HostKey host, InetAddress ip) {
   public Route {

@@ -5,8 +5,8 @@ import java.net.InetAddress;
 import java.util.Map;
 
 /** One route's books and its connections' states, for statistics. */
-public record RouteBooks(Route route, long opened, long closed, long failedOpens,
-    Map<ConnectionState, Integer> states) {
+public record RouteBooks(
+    Route route, long opened, long closed, long failedOpens, Map<ConnectionState, Integer> states) {
 
   public HostKey host() {
     return route.host();

@@ -12,12 +12,19 @@ import dev.guise.pool.config.PoolConfig;
  * @param revalidateAfterIdleMillis an idle connection unused this long is validated before reuse
  * @param validates whether a validator is configured
  */
-record RouteLimits(int perRoute, int perHost, long maxLifetimeMillis,
-    long revalidateAfterIdleMillis, boolean validates) {
+record RouteLimits(
+    int perRoute,
+    int perHost,
+    long maxLifetimeMillis,
+    long revalidateAfterIdleMillis,
+    boolean validates) {
 
   static RouteLimits of(PoolConfig config) {
-    return new RouteLimits(config.limits().maxConnectionsPerIp(), config.limits().maxConnectionsPerHost(),
-        config.timeouts().maxLifetime().toMillis(), config.healthChecks().revalidateAfterIdle().toMillis(),
+    return new RouteLimits(
+        config.limits().maxConnectionsPerIp(),
+        config.limits().maxConnectionsPerHost(),
+        config.timeouts().maxLifetime().toMillis(),
+        config.healthChecks().revalidateAfterIdle().toMillis(),
         config.validator().isPresent());
   }
 }

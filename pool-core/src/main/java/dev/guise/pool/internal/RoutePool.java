@@ -12,15 +12,15 @@ import java.util.concurrent.ConcurrentLinkedDeque;
 /**
  * The connections of one {@link Route} and the only code that changes their books: the counts
  * (connecting, opened, closed, failed opens, and the host-wide count), the idle stack, the leases,
- * and the ownership rule of HTTP/1.1 connections. The {@link ConnectionManager} and the
- * {@link HealthChecker} ask it; they never touch its fields or a connection's bookkeeping.
+ * and the ownership rule of HTTP/1.1 connections. The {@link ConnectionManager} and the {@link
+ * HealthChecker} ask it; they never touch its fields or a connection's bookkeeping.
  *
  * <p>The ownership rule: an idle HTTP/1.1 connection sits exactly once on its route's lock-free
- * {@link #idle} stack, and whoever removes it ({@code pollLast} or {@code remove} returning it)
- * is its only owner: a lease, the health check, a ban or the pool's close. Nobody takes an idle
- * HTTP/1.1 connection any other way. Everything else is guarded by the host lock of
- * {@link HostRoutes}; each method says whether it takes the lock, expects it held, or needs none.
- * All the rules: {@code docs/concurrency.md}, "The pool".
+ * {@link #idle} stack, and whoever removes it ({@code pollLast} or {@code remove} returning it) is
+ * its only owner: a lease, the health check, a ban or the pool's close. Nobody takes an idle
+ * HTTP/1.1 connection any other way. Everything else is guarded by the host lock of {@link
+ * HostRoutes}; each method says whether it takes the lock, expects it held, or needs none. All the
+ * rules: {@code docs/concurrency.md}, "The pool".
  *
  * <p>Guarantees: an HTTP/1.1 connection is never leased twice at once; a closed connection is never
  * leased; every connection opened is in {@link #connections} until it is closed, and then counted
@@ -37,6 +37,7 @@ final class RoutePool {
   private long opened;
   private long closed;
   private long failedOpens;
+
   /** The protocol the last connection of this route negotiated; null until one did. */
   private HttpProtocol protocol;
 
@@ -77,8 +78,8 @@ final class RoutePool {
 
   /** Leases {@code c}, which the caller owns (popped) or may lease (host lock held). */
   private Loan lend(PooledConnection c, long now) {
-    boolean idleTooLong = c.leases == 0
-        && now - c.lastUsedAt > host.limits.revalidateAfterIdleMillis();
+    boolean idleTooLong =
+        c.leases == 0 && now - c.lastUsedAt > host.limits.revalidateAfterIdleMillis();
     boolean reused = c.uses > 0;
     c.lease();
     c.uses++;
@@ -86,9 +87,9 @@ final class RoutePool {
   }
 
   /**
-   * Closes an idle HTTP/1.1 connection the caller removed from the idle stack (and so owns)
-   * because it may not be leased any more. Reports it only if it was still in the books: the
-   * pool's close may have counted it already. Takes the lock.
+   * Closes an idle HTTP/1.1 connection the caller removed from the idle stack (and so owns) because
+   * it may not be leased any more. Reports it only if it was still in the books: the pool's close
+   * may have counted it already. Takes the lock.
    */
   private void dropOwned(PooledConnection c, String reason) {
     boolean inBooks;
@@ -110,9 +111,9 @@ final class RoutePool {
 
   /**
    * A lease on a connection that can take one now: the most recently idled HTTP/1.1 connection,
-   * else (HTTP/2) one with a free stream; never connection {@code avoid}. Idle HTTP/1.1
-   * connections found unusable are taken off the books and added to {@code stale}, for the caller
-   * to close once it has let go of the lock. Null when no connection has room. Lock held.
+   * else (HTTP/2) one with a free stream; never connection {@code avoid}. Idle HTTP/1.1 connections
+   * found unusable are taken off the books and added to {@code stale}, for the caller to close once
+   * it has let go of the lock. Null when no connection has room. Lock held.
    */
   Loan leaseLocked(long avoid, long now, List<PooledConnection> stale) {
     PooledConnection skipped = null;
@@ -146,10 +147,10 @@ final class RoutePool {
 
   /**
    * Reserves the opening of a new connection when the limits allow it (counting it as connecting
-   * from now on); the caller then opens it and reports with {@link #register} or
-   * {@link #openFailed}. While a first connection that may turn out HTTP/2 is still being opened,
-   * reserves nothing: that one will most likely serve everyone, as a browser's single connection
-   * per host does. Lock held.
+   * from now on); the caller then opens it and reports with {@link #register} or {@link
+   * #openFailed}. While a first connection that may turn out HTTP/2 is still being opened, reserves
+   * nothing: that one will most likely serve everyone, as a browser's single connection per host
+   * does. Lock held.
    */
   boolean reserveOpening() {
     boolean mayMultiplex = protocol != HttpProtocol.HTTP_1_1;
@@ -179,9 +180,9 @@ final class RoutePool {
   }
 
   /**
-   * Takes a connection opened on a reservation into the books, leased to the caller that opened
-   * it. When the pool closed meanwhile, counts it as closed instead and returns null: the caller
-   * closes it. Takes the lock.
+   * Takes a connection opened on a reservation into the books, leased to the caller that opened it.
+   * When the pool closed meanwhile, counts it as closed instead and returns null: the caller closes
+   * it. Takes the lock.
    */
   Loan register(PooledConnection c) {
     host.lock.lock();
@@ -221,9 +222,9 @@ final class RoutePool {
 
   /**
    * Returns a lease. {@code action} decides the connection's fate: KEEP returns it to the pool
-   * (unless it became unusable or too old), anything harsher closes it once its last lease is
-   * back. A healthy HTTP/1.1 connection after a success goes back on the idle stack without the
-   * lock; everything else takes it.
+   * (unless it became unusable or too old), anything harsher closes it once its last lease is back.
+   * A healthy HTTP/1.1 connection after a success goes back on the idle stack without the lock;
+   * everything else takes it.
    *
    * @param success whether the exchange succeeded (a failure counts towards the error threshold)
    */
@@ -265,14 +266,17 @@ final class RoutePool {
   }
 
   /**
-   * The lock-free release of a healthy HTTP/1.1 connection after a successful exchange: back on
-   * the idle stack, where the next lease (locked or not) finds it. Returns false, having changed
+   * The lock-free release of a healthy HTTP/1.1 connection after a successful exchange: back on the
+   * idle stack, where the next lease (locked or not) finds it. Returns false, having changed
    * nothing, when the locked path must decide (the connection is retiring, broken or past its
    * lifetime).
    */
   private boolean releaseIdle(PooledConnection c, long now) {
-    if (c.leases != 1 || c.state != ConnectionState.IN_USE || c.retireWhenIdle
-        || now - c.openedAt >= host.limits.maxLifetimeMillis() || !c.http.isUsable()) {
+    if (c.leases != 1
+        || c.state != ConnectionState.IN_USE
+        || c.retireWhenIdle
+        || now - c.openedAt >= host.limits.maxLifetimeMillis()
+        || !c.http.isUsable()) {
       return false;
     }
     c.lastUsedAt = now;
@@ -329,9 +333,9 @@ final class RoutePool {
   /**
    * One health-check pass over the route: claims each idle connection (so no lease takes it while
    * it is judged, and a probe never reads while an exchange does), closes the ones {@code check}
-   * condemns, leases those due for validation to the checker (returned; give each back with
-   * {@link #release}) and puts the rest back. Busy connections are judged on release instead.
-   * Takes the lock.
+   * condemns, leases those due for validation to the checker (returned; give each back with {@link
+   * #release}) and puts the rest back. Busy connections are judged on release instead. Takes the
+   * lock.
    */
   List<Loan> check(IdleCheck check) {
     List<PooledConnection> toClose = new ArrayList<>();
@@ -405,8 +409,8 @@ final class RoutePool {
   // ---- Reading the books
 
   /**
-   * How busy the route is: leases held plus connections being opened, for rotations that prefer
-   * the least loaded route. Lock held (a lock-free lease in flight may be missed: a hint).
+   * How busy the route is: leases held plus connections being opened, for rotations that prefer the
+   * least loaded route. Lock held (a lock-free lease in flight may be missed: a hint).
    */
   int load() {
     int load = connecting;
@@ -417,8 +421,8 @@ final class RoutePool {
   }
 
   /**
-   * A snapshot of the route's books: counts and the connections in them are consistent; a state
-   * may lag by one lock-free lease or release in flight. Takes the lock.
+   * A snapshot of the route's books: counts and the connections in them are consistent; a state may
+   * lag by one lock-free lease or release in flight. Takes the lock.
    */
   RouteBooks books() {
     host.lock.lock();

@@ -10,10 +10,9 @@ import java.util.function.Supplier;
  * cursor. Banned routes are skipped by the pool, not by the strategy.
  *
  * <p>Siblings: {@link RoundRobinRotation} (the default), {@link LeastLoadedRotation}; a random or
- * sticky one is another implementation of these three methods, a constant of {@link IpRotation}
- * and a case in {@link #of}. Concurrency: {@link #firstChoice}
- * runs without the host lock, {@link #order} with it, {@link #served} either way; see
- * {@code docs/concurrency.md}, "The pool".
+ * sticky one is another implementation of these three methods, a constant of {@link IpRotation} and
+ * a case in {@link #of}. Concurrency: {@link #firstChoice} runs without the host lock, {@link
+ * #order} with it, {@link #served} either way; see {@code docs/concurrency.md}, "The pool".
  */
 interface RouteRotation {
   /** Round robin, the default. */
@@ -38,9 +37,9 @@ interface RouteRotation {
   int firstChoice(List<RoutePool> routes);
 
   /**
-   * With the host lock: the order in which the locked path asks the routes, as indexes into
-   * {@code routes} written to {@code order} ({@code order.length == routes.size()}). The first
-   * route that can serve (a connection with room, or a new one within the limits) does.
+   * With the host lock: the order in which the locked path asks the routes, as indexes into {@code
+   * routes} written to {@code order} ({@code order.length == routes.size()}). The first route that
+   * can serve (a connection with room, or a new one within the limits) does.
    */
   void order(List<RoutePool> routes, int[] order);
 

@@ -15,12 +15,12 @@ import java.util.random.RandomGenerator;
  * and {@code min(cap, base * factor^(n-1))}, so that many clients failing together do not retry
  * together. The default, named {@code exponential}: base 1 s, factor 2, cap 30 s, 3 retries.
  *
- * <p>Tie-breaks: a server's {@code Retry-After} is a floor (the delay is the larger of the two);
- * a delay that would end past the request's deadline is not taken, the policy gives up instead.
+ * <p>Tie-breaks: a server's {@code Retry-After} is a floor (the delay is the larger of the two); a
+ * delay that would end past the request's deadline is not taken, the policy gives up instead.
  *
- * <p>Options: {@code base}, {@code cap} (durations, such as {@code 500ms}, in the syntax of
- * {@link ProviderOptions}), {@code factor} (a number from 1 to 100), {@code max-retries} (0 to
- * 100). Immutable and thread-safe.
+ * <p>Options: {@code base}, {@code cap} (durations, such as {@code 500ms}, in the syntax of {@link
+ * ProviderOptions}), {@code factor} (a number from 1 to 100), {@code max-retries} (0 to 100).
+ * Immutable and thread-safe.
  */
 public final class ExponentialBackoffRetryPolicy implements RetryPolicy {
   public static final String NAME = "exponential";
@@ -40,7 +40,10 @@ public final class ExponentialBackoffRetryPolicy implements RetryPolicy {
    * @param random where jitter comes from (pass a seeded generator in tests)
    */
   public ExponentialBackoffRetryPolicy(
-      Duration base, double factor, Duration cap, int maxRetries,
+      Duration base,
+      double factor,
+      Duration cap,
+      int maxRetries,
       Supplier<RandomGenerator> random) {
     if (base.isNegative() || base.isZero()) {
       throw new IllegalArgumentException("base must be positive: " + base);
@@ -107,7 +110,15 @@ public final class ExponentialBackoffRetryPolicy implements RetryPolicy {
 
   @Override
   public String toString() {
-    return NAME + "(base=" + base + ", factor=" + factor + ", cap=" + cap + ", maxRetries="
-        + maxRetries + ")";
+    return NAME
+        + "(base="
+        + base
+        + ", factor="
+        + factor
+        + ", cap="
+        + cap
+        + ", maxRetries="
+        + maxRetries
+        + ")";
   }
 }

@@ -11,8 +11,8 @@ import java.util.Map;
  * Waits {@code step * (n - 1)} before the n-th retry: 0 s, 1 s, 2 s, ... by default, 3 retries.
  * Named {@code linear}. Retry-After and the deadline apply as for every built-in policy.
  *
- * <p>Options: {@code step} (a duration, such as {@code 250ms}, in the syntax of
- * {@link ProviderOptions}), {@code max-retries} (0 to 100). Immutable and thread-safe.
+ * <p>Options: {@code step} (a duration, such as {@code 250ms}, in the syntax of {@link
+ * ProviderOptions}), {@code max-retries} (0 to 100). Immutable and thread-safe.
  */
 public final class LinearRetryPolicy implements RetryPolicy {
   public static final String NAME = "linear";

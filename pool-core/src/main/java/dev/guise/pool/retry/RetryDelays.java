@@ -8,7 +8,9 @@ import java.time.Duration;
 final class RetryDelays {
   private RetryDelays() {}
 
-  /** Raises {@code delay} to the server's Retry-After, and gives up if it would pass the deadline. */
+  /**
+   * Raises {@code delay} to the server's Retry-After, and gives up if it would pass the deadline.
+   */
   static RetryDecision withinDeadline(Duration delay, RetryContext context) {
     Duration d = delay;
     Duration asked = context.failure().retryAfter().orElse(Duration.ZERO);
@@ -17,8 +19,11 @@ final class RetryDelays {
     }
     if (d.compareTo(context.timeLeft()) >= 0) {
       return RetryDecision.giveUp(
-          "a retry after " + d.toMillis() + " ms would pass the deadline ("
-              + context.timeLeft().toMillis() + " ms left)");
+          "a retry after "
+              + d.toMillis()
+              + " ms would pass the deadline ("
+              + context.timeLeft().toMillis()
+              + " ms left)");
     }
     return RetryDecision.retryAfter(d);
   }

@@ -10,5 +10,10 @@ package dev.guise.pool.stats;
  * @param validated revalidated and found healthy
  * @param failedValidation revalidated and found unhealthy (and closed)
  */
-public record HealthReport(int closedIdle, int closedOld, int closedBroken, int markedUnhealthy,
-    int validated, int failedValidation) {}
+public record HealthReport(
+    int closedIdle,
+    int closedOld,
+    int closedBroken,
+    int markedUnhealthy,
+    int validated,
+    int failedValidation) {}

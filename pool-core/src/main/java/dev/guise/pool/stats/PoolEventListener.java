@@ -11,9 +11,9 @@ import java.time.Instant;
  * {@link PoolStats}), its JFR events and its debug log hear the same calls. Every method has an
  * empty default, so a listener overrides what it needs.
  *
- * <p>Give the listener to the configuration ({@code PoolConfig.Builder#eventListener} or
- * {@code #eventListenerFactory}): the pool creates it before it opens anything, so it hears the
- * very first connection.
+ * <p>Give the listener to the configuration ({@code PoolConfig.Builder#eventListener} or {@code
+ * #eventListenerFactory}): the pool creates it before it opens anything, so it hears the very first
+ * connection.
  *
  * <p>Calls come from the threads doing the work, often many at once: implementations must be
  * thread-safe and quick, and must not block or throw (an exception is logged and ignored).
@@ -32,8 +32,8 @@ public interface PoolEventListener {
   default void connectionClosed(TlsEndpoint endpoint, String reason) {}
 
   /** A request ended with a response. */
-  default void requestCompleted(TlsEndpoint endpoint, int status, Duration took,
-      boolean reusedConnection) {}
+  default void requestCompleted(
+      TlsEndpoint endpoint, int status, Duration took, boolean reusedConnection) {}
 
   /** A request ended with a failure, after its retries. */
   default void requestFailed(String host, ClassifiedFailure failure, int attempts) {}

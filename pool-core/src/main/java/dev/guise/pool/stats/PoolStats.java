@@ -8,8 +8,8 @@ import java.util.Map;
 
 /**
  * A snapshot of a pool's state and counters. Connection counts are consistent per host (each host
- * is read under its lock); counters are read without stopping the pool, so they may be a few
- * events apart from each other.
+ * is read under its lock); counters are read without stopping the pool, so they may be a few events
+ * apart from each other.
  *
  * @param connectionsByState open connections per state, over all hosts
  * @param ips per (host, IP): connections per state and the books (opened, closed, failed opens)
@@ -39,8 +39,13 @@ public record PoolStats(
     List<ActiveBan> activeBans) {
 
   /** One IP of one host. */
-  public record IpStats(String host, InetAddress ip, Map<ConnectionState, Integer> connections,
-      long opened, long closed, long failedOpens) {
+  public record IpStats(
+      String host,
+      InetAddress ip,
+      Map<ConnectionState, Integer> connections,
+      long opened,
+      long closed,
+      long failedOpens) {
     /** Open connections (all states but CLOSED). */
     public int open() {
       return connections.values().stream().mapToInt(Integer::intValue).sum();

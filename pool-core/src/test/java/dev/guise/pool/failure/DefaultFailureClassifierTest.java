@@ -52,7 +52,8 @@ class DefaultFailureClassifierTest {
     var refused = of(new ConnectException("Connection refused"));
     assertEquals(FailureKind.CONNECTION_REFUSED, refused.kind());
     assertEquals(PoolAction.PENALISE_IP, refused.action());
-    assertEquals(FailureKind.CONNECT_TIMEOUT, of(new SocketTimeoutException("Connect timed out")).kind());
+    assertEquals(
+        FailureKind.CONNECT_TIMEOUT, of(new SocketTimeoutException("Connect timed out")).kind());
     assertEquals(FailureKind.READ_TIMEOUT, of(new SocketTimeoutException("Read timed out")).kind());
     assertEquals(FailureKind.CONNECTION_RESET, of(new SocketException("Connection reset")).kind());
     assertEquals(FailureKind.CONNECTION_CLOSED, of(new EOFException()).kind());
@@ -72,7 +73,8 @@ class DefaultFailureClassifierTest {
 
   @Test
   void keepsAnExistingClassificationAnywhereInTheCauseChain() {
-    var inner = new ClassifiedIOException(FailureKind.NOT_PROCESSED, true, PoolAction.KEEP, "goaway", null);
+    var inner =
+        new ClassifiedIOException(FailureKind.NOT_PROCESSED, true, PoolAction.KEEP, "goaway", null);
     var f = of(new IOException("wrapped", inner));
     assertEquals(FailureKind.NOT_PROCESSED, f.kind());
   }
@@ -109,8 +111,10 @@ class DefaultFailureClassifierTest {
   void readsRetryAfterInSecondsAndAsADate() {
     var secs = ((ResponseVerdict.Fail) status(429, new Header("Retry-After", "7"))).failure();
     assertEquals(Optional.of(Duration.ofSeconds(7)), secs.retryAfter());
-    var date = ((ResponseVerdict.Fail) status(503,
-        new Header("retry-after", "Sat, 21 Nov 2026 12:00:30 GMT"))).failure();
+    var date =
+        ((ResponseVerdict.Fail)
+                status(503, new Header("retry-after", "Sat, 21 Nov 2026 12:00:30 GMT")))
+            .failure();
     assertEquals(FailureKind.RATE_LIMITED, date.kind());
     assertEquals(Optional.of(Duration.ofSeconds(30)), date.retryAfter());
     var junk = ((ResponseVerdict.Fail) status(429, new Header("retry-after", "soon"))).failure();
@@ -126,30 +130,38 @@ class DefaultFailureClassifierTest {
 
   @Test
   void aCustomClassifierFirstInAChainWins() {
-    FailureClassifier captchaIsABan = new FailureClassifier() {
-      @Override
-      public String name() {
-        return "captcha";
-      }
+    FailureClassifier captchaIsABan =
+        new FailureClassifier() {
+          @Override
+          public String name() {
+            return "captcha";
+          }
 
-      @Override
-      public Optional<ClassifiedFailure> classify(Throwable error, TlsEndpoint endpoint) {
-        return Optional.empty();
-      }
+          @Override
+          public Optional<ClassifiedFailure> classify(Throwable error, TlsEndpoint endpoint) {
+            return Optional.empty();
+          }
 
-      @Override
-      public ResponseVerdict classify(ResponseInfo r) {
-        return r.header("x-captcha").isPresent()
-            ? ResponseVerdict.fail(ClassifiedFailure.ofStatus(FailureKind.IP_BLOCKED, true,
-                PoolAction.BAN_IP, r.status(), Optional.empty(), "captcha"))
-            : ResponseVerdict.defer();
-      }
-    };
+          @Override
+          public ResponseVerdict classify(ResponseInfo r) {
+            return r.header("x-captcha").isPresent()
+                ? ResponseVerdict.fail(
+                    ClassifiedFailure.ofStatus(
+                        FailureKind.IP_BLOCKED,
+                        true,
+                        PoolAction.BAN_IP,
+                        r.status(),
+                        Optional.empty(),
+                        "captcha"))
+                : ResponseVerdict.defer();
+          }
+        };
     FailureClassifier chain = FailureClassifier.chain(List.of(captchaIsABan, classifier));
     assertEquals("captcha>default", chain.name());
     var blocked = chain.classify(new ResponseInfo(200, List.of(new Header("x-captcha", "1")), EP));
     assertEquals(FailureKind.IP_BLOCKED, ((ResponseVerdict.Fail) blocked).failure().kind());
-    assertInstanceOf(ResponseVerdict.Accept.class, chain.classify(new ResponseInfo(200, List.of(), EP)));
+    assertInstanceOf(
+        ResponseVerdict.Accept.class, chain.classify(new ResponseInfo(200, List.of(), EP)));
     assertTrue(chain.classify(new EOFException(), EP).isPresent());
   }
 }

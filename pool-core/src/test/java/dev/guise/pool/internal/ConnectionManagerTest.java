@@ -20,9 +20,9 @@ import dev.guise.pool.config.PoolConfig;
 import dev.guise.pool.http.HttpRequest;
 import dev.guise.pool.internal.exchange.HttpConnection.ExchangeLimits;
 import dev.guise.pool.stats.ConnectionState;
-import java.io.IOException;
-import dev.guise.testing.MutableClock;
 import dev.guise.pool.stats.PoolEventListener;
+import dev.guise.testing.MutableClock;
+import java.io.IOException;
 import java.net.ConnectException;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
@@ -31,7 +31,6 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.Random;
 import java.util.Set;
@@ -44,8 +43,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 
 /**
- * The connection manager's rules over scripted connections, with an injected clock: no test
- * sleeps to make time pass. Real connections are exercised by the pool's integration tests.
+ * The connection manager's rules over scripted connections, with an injected clock: no test sleeps
+ * to make time pass. Real connections are exercised by the pool's integration tests.
  */
 class ConnectionManagerTest {
   private static final HostKey HOST = new HostKey("example.test", 443);
@@ -64,37 +63,43 @@ class ConnectionManagerTest {
     }
   }
 
-  private final ConnectionValidator validator = new ConnectionValidator() {
-    @Override
-    public String name() {
-      return "scripted";
-    }
+  private final ConnectionValidator validator =
+      new ConnectionValidator() {
+        @Override
+        public String name() {
+          return "scripted";
+        }
 
-    @Override
-    public ValidationResult validate(ValidationTarget target, Duration timeout) {
-      validations.incrementAndGet();
-      return validatorSaysHealthy.get()
-          ? ValidationResult.ok("fine", Duration.ZERO)
-          : ValidationResult.unhealthy(ValidationResult.Reason.STATUS, "503", Duration.ZERO);
-    }
-  };
+        @Override
+        public ValidationResult validate(ValidationTarget target, Duration timeout) {
+          validations.incrementAndGet();
+          return validatorSaysHealthy.get()
+              ? ValidationResult.ok("fine", Duration.ZERO)
+              : ValidationResult.unhealthy(ValidationResult.Reason.STATUS, "503", Duration.ZERO);
+        }
+      };
 
   private ConnectionManager manager(PoolConfig.Builder b) {
     PoolConfig config = b.clock(clock).build();
-    ConnectionFactory factory = (endpoint, profile, deadline) -> {
-      if (refusing.contains(endpoint.ip())) {
-        throw new ConnectException("Connection refused");
-      }
-      var c = new FakeHttpConnection(endpoint, protocol, profile, 100);
-      synchronized (opened) {
-        opened.add(c);
-      }
-      return c;
-    };
-    return new ConnectionManager(config, factory,
-        new IpAccessController(config.healthChecks().banDuration(),
-            config.healthChecks().strikesToBan()), PoolEventListener.NONE,
-        new FingerprintSelector(config.profiles(), 1), Runnable::run);
+    ConnectionFactory factory =
+        (endpoint, profile, deadline) -> {
+          if (refusing.contains(endpoint.ip())) {
+            throw new ConnectException("Connection refused");
+          }
+          var c = new FakeHttpConnection(endpoint, protocol, profile, 100);
+          synchronized (opened) {
+            opened.add(c);
+          }
+          return c;
+        };
+    return new ConnectionManager(
+        config,
+        factory,
+        new IpAccessController(
+            config.healthChecks().banDuration(), config.healthChecks().strikesToBan()),
+        PoolEventListener.NONE,
+        new FingerprintSelector(config.profiles(), 1),
+        Runnable::run);
   }
 
   private static long deadline() {
@@ -112,8 +117,8 @@ class ConnectionManagerTest {
     var m = manager(PoolConfig.builder());
     var a = m.acquire(HOST, ip(1), -1, deadline());
     var b = m.acquire(HOST, ip(1), -1, deadline());
-    assertNotEquals(a.connectionId(), b.connectionId(),
-        "a leased HTTP/1.1 connection is not leased again");
+    assertNotEquals(
+        a.connectionId(), b.connectionId(), "a leased HTTP/1.1 connection is not leased again");
     m.release(a, PoolAction.KEEP, true);
     var c = m.acquire(HOST, ip(1), -1, deadline());
     assertEquals(a.connectionId(), c.connectionId(), "an idle connection is reused");
@@ -135,8 +140,8 @@ class ConnectionManagerTest {
     assertEquals(first.connectionId(), second.connectionId());
     assertEquals(first.connectionId(), third.connectionId());
     var fourth = m.acquire(HOST, ip(1), -1, deadline());
-    assertNotEquals(first.connectionId(), fourth.connectionId(),
-        "a full connection takes no fourth stream");
+    assertNotEquals(
+        first.connectionId(), fourth.connectionId(), "a full connection takes no fourth stream");
     for (var l : List.of(first, second, third, fourth)) {
       m.release(l, PoolAction.KEEP, true);
     }
@@ -145,8 +150,11 @@ class ConnectionManagerTest {
 
   @Test
   void theLimitMakesCallersWaitThenFailClearly() throws Exception {
-    var m = manager(PoolConfig.builder().limits(l -> l.withMaxConnectionsPerIp(1)).timeouts(t -> t
-        .withAcquire(Duration.ofMillis(50))));
+    var m =
+        manager(
+            PoolConfig.builder()
+                .limits(l -> l.withMaxConnectionsPerIp(1))
+                .timeouts(t -> t.withAcquire(Duration.ofMillis(50))));
     var held = m.acquire(HOST, ip(1), -1, deadline());
     var e = assertThrows(ClassifiedIOException.class, () -> m.acquire(HOST, ip(1), -1, deadline()));
     assertEquals(FailureKind.POOL_EXHAUSTED, e.kind());
@@ -187,7 +195,9 @@ class ConnectionManagerTest {
     assertNotEquals(a.connectionId(), b.connectionId());
     m.release(b, PoolAction.KEEP, true);
     assertBooksBalance(m);
-    assertThrows(IllegalStateException.class, () -> m.release(b, PoolAction.KEEP, true),
+    assertThrows(
+        IllegalStateException.class,
+        () -> m.release(b, PoolAction.KEEP, true),
         "a double release is a bug, reported as such");
   }
 
@@ -214,8 +224,9 @@ class ConnectionManagerTest {
 
     // The reuses above took idle connections without the lock; a ban makes the rotation skip
     // the IP.
-    m.applyIpAction(new Route(HOST, ip(2)), ClassifiedFailure.of(FailureKind.IP_BLOCKED, false,
-        PoolAction.BAN_IP, "block page", null));
+    m.applyIpAction(
+        new Route(HOST, ip(2)),
+        ClassifiedFailure.of(FailureKind.IP_BLOCKED, false, PoolAction.BAN_IP, "block page", null));
     seen.clear();
     for (int i = 0; i < 4; i++) {
       var l = m.acquire(HOST, null, -1, deadline());
@@ -240,8 +251,10 @@ class ConnectionManagerTest {
       var a = m.acquire(HOST, null, -1, deadline());
       var b = m.acquire(HOST, null, -1, deadline());
       var c = m.acquire(HOST, null, -1, deadline());
-      assertEquals(List.of(ip(1), ip(2), ip(3)),
-          List.of(a.endpoint().ip(), b.endpoint().ip(), c.endpoint().ip()), "idle IPs take turns");
+      assertEquals(
+          List.of(ip(1), ip(2), ip(3)),
+          List.of(a.endpoint().ip(), b.endpoint().ip(), c.endpoint().ip()),
+          "idle IPs take turns");
       m.release(b, PoolAction.KEEP, true);
       var next = m.acquire(HOST, null, -1, deadline());
       if (rotation == IpRotation.LEAST_LOADED) {
@@ -261,13 +274,15 @@ class ConnectionManagerTest {
 
   @Test
   void aBanKeepsTheIpOutUntilItExpires() throws Exception {
-    var m = manager(PoolConfig.builder().healthChecks(h -> h
-        .withBanDuration(Duration.ofMinutes(10))));
+    var m =
+        manager(PoolConfig.builder().healthChecks(h -> h.withBanDuration(Duration.ofMinutes(10))));
     m.addIps(HOST, List.of(ip(1), ip(2)));
     var a = m.acquire(HOST, ip(1), -1, deadline());
     m.release(a, PoolAction.KEEP, true); // idle connection on ip 1
-    m.applyIpAction(new Route(HOST, ip(1)), ClassifiedFailure.ofStatus(FailureKind.IP_BLOCKED, true,
-        PoolAction.BAN_IP, 403, Optional.empty(), "403"));
+    m.applyIpAction(
+        new Route(HOST, ip(1)),
+        ClassifiedFailure.ofStatus(
+            FailureKind.IP_BLOCKED, true, PoolAction.BAN_IP, 403, Optional.empty(), "403"));
     assertTrue(opened.get(0).closed, "a ban closes the IP's idle connections");
     var e = assertThrows(ClassifiedIOException.class, () -> m.acquire(HOST, ip(1), -1, deadline()));
     assertEquals(FailureKind.IP_BLOCKED, e.kind());
@@ -287,12 +302,12 @@ class ConnectionManagerTest {
     var m = manager(PoolConfig.builder().healthChecks(h -> h.withStrikesToBan(3)));
     refusing.add(ip(1));
     for (int i = 0; i < 3; i++) {
-      var e = assertThrows(ClassifiedIOException.class,
-          () -> m.acquire(HOST, ip(1), -1, deadline()));
+      var e =
+          assertThrows(ClassifiedIOException.class, () -> m.acquire(HOST, ip(1), -1, deadline()));
       assertEquals(FailureKind.CONNECTION_REFUSED, e.kind());
     }
-    var banned = assertThrows(ClassifiedIOException.class,
-        () -> m.acquire(HOST, ip(1), -1, deadline()));
+    var banned =
+        assertThrows(ClassifiedIOException.class, () -> m.acquire(HOST, ip(1), -1, deadline()));
     assertEquals(FailureKind.IP_BLOCKED, banned.kind());
     var books = m.books().get(0);
     assertEquals(3, books.failedOpens());
@@ -301,8 +316,13 @@ class ConnectionManagerTest {
 
   @Test
   void healthCheckClosesIdleAndOldConnections() throws Exception {
-    var m = manager(PoolConfig.builder().timeouts(t -> t.withIdle(Duration.ofSeconds(60))
-        .withMaxLifetime(Duration.ofSeconds(300))));
+    var m =
+        manager(
+            PoolConfig.builder()
+                .timeouts(
+                    t ->
+                        t.withIdle(Duration.ofSeconds(60))
+                            .withMaxLifetime(Duration.ofSeconds(300))));
     var a = m.acquire(HOST, ip(1), -1, deadline());
     var b = m.acquire(HOST, ip(1), -1, deadline());
     m.release(a, PoolAction.KEEP, true);
@@ -318,15 +338,21 @@ class ConnectionManagerTest {
     // re-use it within the idle timeout, so only its age can close it
     var old = m.acquire(HOST, ip(1), -1, deadline());
     m.release(old, PoolAction.KEEP, true);
-    assertTrue(opened.get(again.connectionId() == 1 ? 0 : 1).closed,
+    assertTrue(
+        opened.get(again.connectionId() == 1 ? 0 : 1).closed,
         "past max lifetime: closed on release");
     assertBooksBalance(m);
   }
 
   @Test
   void healthCheckRetiresOldIdleConnections() throws Exception {
-    var m = manager(PoolConfig.builder().timeouts(t -> t.withIdle(Duration.ofSeconds(60))
-        .withMaxLifetime(Duration.ofSeconds(100))));
+    var m =
+        manager(
+            PoolConfig.builder()
+                .timeouts(
+                    t ->
+                        t.withIdle(Duration.ofSeconds(60))
+                            .withMaxLifetime(Duration.ofSeconds(100))));
     var a = m.acquire(HOST, ip(1), -1, deadline());
     m.release(a, PoolAction.KEEP, true);
     for (int i = 0; i < 3; i++) {
@@ -355,8 +381,11 @@ class ConnectionManagerTest {
 
   @Test
   void healthCheckRevalidatesAndClosesWhatFails() throws Exception {
-    var m = manager(PoolConfig.builder().validator(validator).healthChecks(h -> h
-        .withInterval(Duration.ofSeconds(30))));
+    var m =
+        manager(
+            PoolConfig.builder()
+                .validator(validator)
+                .healthChecks(h -> h.withInterval(Duration.ofSeconds(30))));
     var a = m.acquire(HOST, ip(1), -1, deadline());
     var b = m.acquire(HOST, ip(1), -1, deadline());
     m.release(a, PoolAction.KEEP, true);
@@ -376,8 +405,11 @@ class ConnectionManagerTest {
 
   @Test
   void aLongIdleConnectionIsValidatedBeforeReuse() throws Exception {
-    var m = manager(PoolConfig.builder().validator(validator).healthChecks(h -> h
-        .withRevalidateAfterIdle(Duration.ofSeconds(30))));
+    var m =
+        manager(
+            PoolConfig.builder()
+                .validator(validator)
+                .healthChecks(h -> h.withRevalidateAfterIdle(Duration.ofSeconds(30))));
     var a = m.acquire(HOST, ip(1), -1, deadline());
     m.release(a, PoolAction.KEEP, true);
     int before = validations.get();
@@ -426,16 +458,21 @@ class ConnectionManagerTest {
       // All submitted before any is awaited, so the 300 really run at once.
       List<Future<?>> running = new ArrayList<>();
       for (int t = 0; t < 300; t++) {
-        running.add(exec.submit(() -> {
-          for (int i = 0; i < 20; i++) {
-            var l = m.acquire(HOST, null, -1, deadline());
-            l.http().exchange(HttpRequest.get("https://example.test/"),
-                ExchangeLimits.DEFAULT, deadline());
-            m.release(l, PoolAction.KEEP, true);
-          }
-          done.incrementAndGet();
-          return null;
-        }));
+        running.add(
+            exec.submit(
+                () -> {
+                  for (int i = 0; i < 20; i++) {
+                    var l = m.acquire(HOST, null, -1, deadline());
+                    l.http()
+                        .exchange(
+                            HttpRequest.get("https://example.test/"),
+                            ExchangeLimits.DEFAULT,
+                            deadline());
+                    m.release(l, PoolAction.KEEP, true);
+                  }
+                  done.incrementAndGet();
+                  return null;
+                }));
       }
       for (var f : running) {
         f.get(30, TimeUnit.SECONDS);
@@ -455,39 +492,45 @@ class ConnectionManagerTest {
 
   /**
    * The lock-free path of pinned HTTP/1.1 leases against everything that takes connections under
-   * the lock at the same time: health checks that revalidate (the validator really exchanges on
-   * the connection) and close idle, broken and old connections, bans of one IP, the unpinned
+   * the lock at the same time: health checks that revalidate (the validator really exchanges on the
+   * connection) and close idle, broken and old connections, bans of one IP, the unpinned
    * round-robin path, failed exchanges and connections that break while idle. Whatever the
    * interleaving, no HTTP/1.1 connection carries two exchanges at once, no closed connection is
    * leased, and the books balance with nothing left open outside them.
    */
   @Test
   void pinnedLeasesRacingHealthChecksAndBansNeverShareAConnection() throws Exception {
-    ConnectionValidator exchanging = new ConnectionValidator() {
-      @Override
-      public String name() {
-        return "exchanging";
-      }
+    ConnectionValidator exchanging =
+        new ConnectionValidator() {
+          @Override
+          public String name() {
+            return "exchanging";
+          }
 
-      @Override
-      public ValidationResult validate(ValidationTarget target, Duration timeout) {
-        try {
-          target.exchange(new ProbeRequest("HEAD", "/", List.of(), 0), timeout);
-          return ValidationResult.ok("fine", Duration.ZERO);
-        } catch (IOException e) {
-          return ValidationResult.unhealthy(ValidationResult.Reason.ERROR,
-              String.valueOf(e.getMessage()), Duration.ZERO);
-        }
-      }
-    };
-    var m = manager(PoolConfig.builder()
-        .limits(l -> l.withMaxConnectionsPerIp(3))
-        .validator(exchanging)
-        .healthChecks(h -> h.withInterval(Duration.ofSeconds(10))
-            .withRevalidateAfterIdle(Duration.ofSeconds(5)))
-        .timeouts(t -> t.withIdle(Duration.ofSeconds(60)).withMaxLifetime(Duration.ofMinutes(10)))
-        .healthChecks(h -> h.withBanDuration(Duration.ofSeconds(30)))
-        .timeouts(t -> t.withAcquire(Duration.ofSeconds(5))));
+          @Override
+          public ValidationResult validate(ValidationTarget target, Duration timeout) {
+            try {
+              target.exchange(new ProbeRequest("HEAD", "/", List.of(), 0), timeout);
+              return ValidationResult.ok("fine", Duration.ZERO);
+            } catch (IOException e) {
+              return ValidationResult.unhealthy(
+                  ValidationResult.Reason.ERROR, String.valueOf(e.getMessage()), Duration.ZERO);
+            }
+          }
+        };
+    var m =
+        manager(
+            PoolConfig.builder()
+                .limits(l -> l.withMaxConnectionsPerIp(3))
+                .validator(exchanging)
+                .healthChecks(
+                    h ->
+                        h.withInterval(Duration.ofSeconds(10))
+                            .withRevalidateAfterIdle(Duration.ofSeconds(5)))
+                .timeouts(
+                    t -> t.withIdle(Duration.ofSeconds(60)).withMaxLifetime(Duration.ofMinutes(10)))
+                .healthChecks(h -> h.withBanDuration(Duration.ofSeconds(30)))
+                .timeouts(t -> t.withAcquire(Duration.ofSeconds(5))));
     List<InetAddress> ips = List.of(ip(1), ip(2), ip(3));
     m.addIps(HOST, ips);
     AtomicBoolean stop = new AtomicBoolean();
@@ -497,61 +540,82 @@ class ConnectionManagerTest {
     List<Thread> callers = new ArrayList<>();
     for (int t = 0; t < 16; t++) {
       int seed = t;
-      callers.add(Thread.ofPlatform().start(() -> {
-        Random random = new Random(seed);
-        for (int i = 0; i < 3_000 && failures.isEmpty(); i++) {
-          InetAddress pinned = random.nextInt(8) == 0 ? null : ips.get(random.nextInt(ips.size()));
-          Loan l;
-          try {
-            l = m.acquire(HOST, pinned, -1, deadline());
-          } catch (ClassifiedIOException e) {
-            if (e.kind() == FailureKind.IP_BLOCKED) {
-              blocked.incrementAndGet();
-              continue;
-            }
-            failures.add(e);
-            return;
-          } catch (Throwable e) {
-            failures.add(e);
-            return;
-          }
-          try {
-            l.http().exchange(HttpRequest.get("https://example.test/"),
-                ExchangeLimits.DEFAULT, deadline());
-            exchanges.incrementAndGet();
-            int roll = random.nextInt(50);
-            if (roll == 0) {
-              ((FakeHttpConnection) l.http()).usable = false; // breaks; found on release
-            }
-            m.release(l, roll == 1 ? PoolAction.DISCARD_CONNECTION : PoolAction.KEEP, roll != 2);
-          } catch (Throwable e) {
-            failures.add(e);
-            return;
-          }
-        }
-      }));
+      callers.add(
+          Thread.ofPlatform()
+              .start(
+                  () -> {
+                    Random random = new Random(seed);
+                    for (int i = 0; i < 3_000 && failures.isEmpty(); i++) {
+                      InetAddress pinned =
+                          random.nextInt(8) == 0 ? null : ips.get(random.nextInt(ips.size()));
+                      Loan l;
+                      try {
+                        l = m.acquire(HOST, pinned, -1, deadline());
+                      } catch (ClassifiedIOException e) {
+                        if (e.kind() == FailureKind.IP_BLOCKED) {
+                          blocked.incrementAndGet();
+                          continue;
+                        }
+                        failures.add(e);
+                        return;
+                      } catch (Throwable e) {
+                        failures.add(e);
+                        return;
+                      }
+                      try {
+                        l.http()
+                            .exchange(
+                                HttpRequest.get("https://example.test/"),
+                                ExchangeLimits.DEFAULT,
+                                deadline());
+                        exchanges.incrementAndGet();
+                        int roll = random.nextInt(50);
+                        if (roll == 0) {
+                          ((FakeHttpConnection) l.http()).usable =
+                              false; // breaks; found on release
+                        }
+                        m.release(
+                            l,
+                            roll == 1 ? PoolAction.DISCARD_CONNECTION : PoolAction.KEEP,
+                            roll != 2);
+                      } catch (Throwable e) {
+                        failures.add(e);
+                        return;
+                      }
+                    }
+                  }));
     }
-    Thread housekeeper = Thread.ofPlatform().start(() -> {
-      Random random = new Random(99);
-      while (!stop.get() && failures.isEmpty()) {
-        try {
-          clock.advance(Duration.ofSeconds(random.nextInt(8)));
-          if (random.nextInt(10) == 0) {
-            m.applyIpAction(new Route(HOST, ip(2)), ClassifiedFailure.of(FailureKind.IP_BLOCKED,
-                false, PoolAction.BAN_IP, "block page", null));
-          }
-          if (random.nextInt(4) == 0) {
-            synchronized (opened) { // one idle connection breaks: the peer half-closed it
-              opened.get(random.nextInt(opened.size())).unexpectedInput = true;
-            }
-          }
-          m.checkHealth();
-          Thread.onSpinWait();
-        } catch (Throwable e) {
-          failures.add(e);
-        }
-      }
-    });
+    Thread housekeeper =
+        Thread.ofPlatform()
+            .start(
+                () -> {
+                  Random random = new Random(99);
+                  while (!stop.get() && failures.isEmpty()) {
+                    try {
+                      clock.advance(Duration.ofSeconds(random.nextInt(8)));
+                      if (random.nextInt(10) == 0) {
+                        m.applyIpAction(
+                            new Route(HOST, ip(2)),
+                            ClassifiedFailure.of(
+                                FailureKind.IP_BLOCKED,
+                                false,
+                                PoolAction.BAN_IP,
+                                "block page",
+                                null));
+                      }
+                      if (random.nextInt(4) == 0) {
+                        synchronized (
+                            opened) { // one idle connection breaks: the peer half-closed it
+                          opened.get(random.nextInt(opened.size())).unexpectedInput = true;
+                        }
+                      }
+                      m.checkHealth();
+                      Thread.onSpinWait();
+                    } catch (Throwable e) {
+                      failures.add(e);
+                    }
+                  }
+                });
     for (Thread t : callers) {
       t.join(60_000);
       assertFalse(t.isAlive(), "a caller is stuck");
@@ -571,8 +635,8 @@ class ConnectionManagerTest {
     assertBooksBalance(m);
     long openInBooks = m.books().stream().mapToLong(RouteBooks::open).sum();
     long openForReal = all.stream().filter(c -> !c.closed).count();
-    assertEquals(openInBooks, openForReal,
-        "every connection still open is in the books, and only those");
+    assertEquals(
+        openInBooks, openForReal, "every connection still open is in the books, and only those");
     Set<ConnectionState> states = new HashSet<>();
     m.books().forEach(b -> states.addAll(b.states().keySet()));
     assertTrue(Set.of(ConnectionState.IDLE).containsAll(states), "all back and idle: " + states);

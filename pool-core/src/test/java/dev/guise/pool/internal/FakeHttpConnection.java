@@ -51,8 +51,14 @@ final class FakeHttpConnection implements HttpConnection {
 
   @Override
   public NegotiatedTls tls() {
-    return new NegotiatedTls("TLSv1.3", "TLS_AES_128_GCM_SHA256", Optional.of(protocol.alpn()),
-        Optional.empty(), List.of(), profile, Fidelity.NONE);
+    return new NegotiatedTls(
+        "TLSv1.3",
+        "TLS_AES_128_GCM_SHA256",
+        Optional.of(protocol.alpn()),
+        Optional.empty(),
+        List.of(),
+        profile,
+        Fidelity.NONE);
   }
 
   @Override
@@ -97,7 +103,8 @@ final class FakeHttpConnection implements HttpConnection {
       }
       exchanges.incrementAndGet();
       Thread.onSpinWait();
-      return new HttpResponse(status, List.of(), new byte[0], List.of(), protocol, endpoint, profile, false);
+      return new HttpResponse(
+          status, List.of(), new byte[0], List.of(), protocol, endpoint, profile, false);
     } finally {
       active.decrementAndGet();
     }

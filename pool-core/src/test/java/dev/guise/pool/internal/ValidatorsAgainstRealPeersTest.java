@@ -47,17 +47,26 @@ class ValidatorsAgainstRealPeersTest {
   }
 
   private ConnectionProbe open(HttpProtocol protocol) throws Exception {
-    server = TestServer.builder().loopbackAddresses(1).hostNames(HOST)
-        .alpn(protocol == HttpProtocol.HTTP_2 ? "h2" : "http/1.1").build().start();
-    PoolConfig config = PoolConfig.builder().engine("jdk")
-        .trust(server.certificateAuthority().trustPolicy()).build();
+    server =
+        TestServer.builder()
+            .loopbackAddresses(1)
+            .hostNames(HOST)
+            .alpn(protocol == HttpProtocol.HTTP_2 ? "h2" : "http/1.1")
+            .build()
+            .start();
+    PoolConfig config =
+        PoolConfig.builder()
+            .engine("jdk")
+            .trust(server.certificateAuthority().trustPolicy())
+            .build();
     TlsEndpoint endpoint = new TlsEndpoint(HOST, server.addresses().get(0), server.port());
-    connection = new DefaultConnectionFactory(config)
-        .open(endpoint, "jdk-default", System.nanoTime() + Duration.ofSeconds(10).toNanos());
+    connection =
+        new DefaultConnectionFactory(config)
+            .open(endpoint, "jdk-default", System.nanoTime() + Duration.ofSeconds(10).toNanos());
     assertEquals(protocol, connection.protocol());
     Route route = new Route(new HostKey(HOST, server.port()), endpoint.ip());
-    PooledConnection pooled = new PooledConnection(1, route, connection, "jdk-default",
-        Clock.systemUTC().millis());
+    PooledConnection pooled =
+        new PooledConnection(1, route, connection, "jdk-default", Clock.systemUTC().millis());
     return new ConnectionProbe(pooled, Clock.systemUTC(), config);
   }
 
@@ -66,8 +75,8 @@ class ValidatorsAgainstRealPeersTest {
     long start = System.nanoTime();
     ValidationResult r = v.validate(probe, TIMEOUT);
     long tookMs = (System.nanoTime() - start) / 1_000_000;
-    assertTrue(tookMs < TIMEOUT.toMillis() + 1500,
-        spec + " took " + tookMs + " ms, past its timeout");
+    assertTrue(
+        tookMs < TIMEOUT.toMillis() + 1500, spec + " took " + tookMs + " ms, past its timeout");
     return r;
   }
 
@@ -76,8 +85,8 @@ class ValidatorsAgainstRealPeersTest {
   void everyApplicableValidatorPassesAHealthyConnection(HttpProtocol protocol) throws Exception {
     ConnectionProbe probe = open(protocol);
     String url = "https://" + HOST + ":" + server.port() + "/";
-    for (String spec : new String[] {
-        "head-path", "full-url:url=" + url, "get-limited", "tls-alive", "h2-ping"}) {
+    for (String spec :
+        new String[] {"head-path", "full-url:url=" + url, "get-limited", "tls-alive", "h2-ping"}) {
       ValidationResult r = check(spec, probe);
       if (spec.equals("h2-ping") && protocol == HttpProtocol.HTTP_1_1) {
         assertEquals(Reason.NOT_APPLICABLE, r.reason());
@@ -85,7 +94,9 @@ class ValidatorsAgainstRealPeersTest {
         assertTrue(r.healthy(), spec + " over " + protocol + ": " + r);
       }
     }
-    assertEquals(3, server.requestsReceived(),
+    assertEquals(
+        3,
+        server.requestsReceived(),
         "head-path, full-url and get-limited each sent one request; ping and tls-alive none");
   }
 
@@ -118,7 +129,8 @@ class ValidatorsAgainstRealPeersTest {
     }
     for (String spec : new String[] {"tls-alive", "head-path"}) {
       ValidationResult r = check(spec, probe);
-      assertTrue(!r.healthy() && Set.of(Reason.CLOSED, Reason.ERROR).contains(r.reason()),
+      assertTrue(
+          !r.healthy() && Set.of(Reason.CLOSED, Reason.ERROR).contains(r.reason()),
           spec + " over " + protocol + ": " + r);
     }
   }
@@ -133,8 +145,11 @@ class ValidatorsAgainstRealPeersTest {
     // the next exchange or marked unusable; it never answers the next request with old bytes.
     if (connection.isUsable()) {
       String url = "https://" + HOST + ":" + server.port() + "/bytes/10";
-      var next = connection.exchange(HttpRequest.get(url), ExchangeLimits.DEFAULT,
-          System.nanoTime() + Duration.ofSeconds(5).toNanos());
+      var next =
+          connection.exchange(
+              HttpRequest.get(url),
+              ExchangeLimits.DEFAULT,
+              System.nanoTime() + Duration.ofSeconds(5).toNanos());
       assertEquals(200, next.status());
       assertEquals(10, next.body().length);
     }
@@ -146,8 +161,8 @@ class ValidatorsAgainstRealPeersTest {
     ConnectionProbe probe = open(protocol);
     server.faults().add(FaultScope.path("/bytes"), Fault.reset(10));
     ValidationResult r = check("get-limited:path=/bytes/100000,max-body=1000000", probe);
-    assertTrue(!r.healthy()
-        && Set.of(Reason.CLOSED, Reason.ERROR, Reason.PROTOCOL).contains(r.reason()),
+    assertTrue(
+        !r.healthy() && Set.of(Reason.CLOSED, Reason.ERROR, Reason.PROTOCOL).contains(r.reason()),
         r.toString());
   }
 

@@ -18,8 +18,9 @@ import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 
 class RetryPoliciesTest {
-  private static final ClassifiedFailure RESET = ClassifiedFailure.of(
-      FailureKind.CONNECTION_RESET, true, PoolAction.DISCARD_CONNECTION, "reset", null);
+  private static final ClassifiedFailure RESET =
+      ClassifiedFailure.of(
+          FailureKind.CONNECTION_RESET, true, PoolAction.DISCARD_CONNECTION, "reset", null);
 
   private static RetryContext ctx(int attempt, ClassifiedFailure f, Duration left) {
     return new RetryContext(attempt, f, left, true);
@@ -38,8 +39,9 @@ class RetryPoliciesTest {
   @Test
   void exponentialJitterStaysUnderTheCeilingAndSpreads() {
     var rng = new SplittableRandom(7);
-    var p = new ExponentialBackoffRetryPolicy(
-        Duration.ofSeconds(1), 2, Duration.ofSeconds(30), 3, () -> rng);
+    var p =
+        new ExponentialBackoffRetryPolicy(
+            Duration.ofSeconds(1), 2, Duration.ofSeconds(30), 3, () -> rng);
     long min = Long.MAX_VALUE;
     long max = 0;
     for (int i = 0; i < 1000; i++) {
@@ -61,13 +63,19 @@ class RetryPoliciesTest {
 
   @Test
   void retryAfterIsAFloorAndTheDeadlineACeiling() {
-    var limited = ClassifiedFailure.ofStatus(FailureKind.RATE_LIMITED, true, PoolAction.PENALISE_IP,
-        429, Optional.of(Duration.ofSeconds(5)), "slow down");
+    var limited =
+        ClassifiedFailure.ofStatus(
+            FailureKind.RATE_LIMITED,
+            true,
+            PoolAction.PENALISE_IP,
+            429,
+            Optional.of(Duration.ofSeconds(5)),
+            "slow down");
     var linear = new LinearRetryPolicy();
     var d = (RetryDecision.Retry) linear.decide(ctx(1, limited, Duration.ofSeconds(60)));
     assertEquals(Duration.ofSeconds(5), d.delay());
-    assertInstanceOf(RetryDecision.GiveUp.class,
-        linear.decide(ctx(1, limited, Duration.ofSeconds(4))));
+    assertInstanceOf(
+        RetryDecision.GiveUp.class, linear.decide(ctx(1, limited, Duration.ofSeconds(4))));
   }
 
   @Test
@@ -82,23 +90,31 @@ class RetryPoliciesTest {
 
   @Test
   void neverNeverRetries() {
-    assertInstanceOf(RetryDecision.GiveUp.class,
+    assertInstanceOf(
+        RetryDecision.GiveUp.class,
         new NeverRetryPolicy().decide(ctx(1, RESET, Duration.ofMinutes(1))));
   }
 
   @Test
   void exponentialOptionsSpeakTheOneDurationSyntax() {
-    var p = (ExponentialBackoffRetryPolicy) new ExponentialBackoffRetryPolicy()
-        .withOptions(Map.of("base", "250", "cap", "PT2S", "factor", "4"));
+    var p =
+        (ExponentialBackoffRetryPolicy)
+            new ExponentialBackoffRetryPolicy()
+                .withOptions(Map.of("base", "250", "cap", "PT2S", "factor", "4"));
     assertEquals(Duration.ofMillis(250), p.ceiling(1));
     assertEquals(Duration.ofSeconds(1), p.ceiling(2));
     assertEquals(Duration.ofSeconds(2), p.ceiling(3));
-    var capBelowBase = assertThrows(InvalidOptionException.class,
-        () -> new ExponentialBackoffRetryPolicy().withOptions(Map.of("base", "2s", "cap", "1s")));
+    var capBelowBase =
+        assertThrows(
+            InvalidOptionException.class,
+            () ->
+                new ExponentialBackoffRetryPolicy().withOptions(Map.of("base", "2s", "cap", "1s")));
     assertEquals("cap", capBelowBase.option());
     assertTrue(capBelowBase.getMessage().contains("'exponential'"), capBelowBase.getMessage());
-    var zero = assertThrows(InvalidOptionException.class,
-        () -> new ExponentialBackoffRetryPolicy().withOptions(Map.of("base", "0ms")));
+    var zero =
+        assertThrows(
+            InvalidOptionException.class,
+            () -> new ExponentialBackoffRetryPolicy().withOptions(Map.of("base", "0ms")));
     assertEquals("base", zero.option());
   }
 }

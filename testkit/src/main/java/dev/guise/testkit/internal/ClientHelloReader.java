@@ -14,6 +14,7 @@ import java.net.ProtocolException;
 final class ClientHelloReader {
   private static final int CONTENT_TYPE_HANDSHAKE = 0x16;
   private static final int HANDSHAKE_CLIENT_HELLO = 1;
+
   /** TLS 1.2 allows 2^14 plus 2048 of expansion for a protected record; a plaintext one is less. */
   private static final int MAX_RECORD_LENGTH = 16384 + 2048;
 

@@ -210,7 +210,9 @@ public final class ConnectionLog implements ConnectionRecord {
 
   @Override
   public synchronized OptionalLong http2ConnectionWindowUpdate() {
-    return connectionWindowUpdate < 0 ? OptionalLong.empty() : OptionalLong.of(connectionWindowUpdate);
+    return connectionWindowUpdate < 0
+        ? OptionalLong.empty()
+        : OptionalLong.of(connectionWindowUpdate);
   }
 
   @Override

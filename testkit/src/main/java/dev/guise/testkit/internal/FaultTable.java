@@ -39,7 +39,9 @@ public final class FaultTable implements Faults {
     }
   }
 
-  /** @param listenersChanged called (outside the lock) after a REFUSE rule came or went */
+  /**
+   * @param listenersChanged called (outside the lock) after a REFUSE rule came or went
+   */
   public FaultTable(Runnable listenersChanged) {
     this.listenersChanged = listenersChanged;
     for (Fault.Kind k : Fault.Kind.values()) {
@@ -113,8 +115,8 @@ public final class FaultTable implements Faults {
   }
 
   /**
-   * The request fault to apply to a request for {@code path} at {@code local}, counted as
-   * injected, or empty. Each rule in scope counts the request towards its {@code afterRequests}.
+   * The request fault to apply to a request for {@code path} at {@code local}, counted as injected,
+   * or empty. Each rule in scope counts the request towards its {@code afterRequests}.
    */
   synchronized Optional<Fault> requestFault(InetAddress local, String path) {
     for (RuleState s : rules) {
@@ -136,7 +138,9 @@ public final class FaultTable implements Faults {
   synchronized boolean tlsAlert(InetAddress local) {
     for (RuleState s : rules) {
       Fault f = s.rule.fault();
-      if (f.kind() == Fault.Kind.TLS_ALERT && !s.exhausted() && s.rule.scope().matches(local, null)) {
+      if (f.kind() == Fault.Kind.TLS_ALERT
+          && !s.exhausted()
+          && s.rule.scope().matches(local, null)) {
         s.fired++;
         count(f.kind());
         return true;
@@ -160,7 +164,9 @@ public final class FaultTable implements Faults {
     Duration best = null;
     for (RuleState s : rules) {
       Fault f = s.rule.fault();
-      if (f.kind() == Fault.Kind.IDLE_CLOSE && !s.exhausted() && s.rule.scope().matches(local, null)) {
+      if (f.kind() == Fault.Kind.IDLE_CLOSE
+          && !s.exhausted()
+          && s.rule.scope().matches(local, null)) {
         if (best == null || f.idleTimeout().compareTo(best) < 0) {
           best = f.idleTimeout();
         }
@@ -173,7 +179,9 @@ public final class FaultTable implements Faults {
   synchronized void idleClosed(InetAddress local) {
     for (RuleState s : rules) {
       Fault f = s.rule.fault();
-      if (f.kind() == Fault.Kind.IDLE_CLOSE && !s.exhausted() && s.rule.scope().matches(local, null)) {
+      if (f.kind() == Fault.Kind.IDLE_CLOSE
+          && !s.exhausted()
+          && s.rule.scope().matches(local, null)) {
         s.fired++;
         break;
       }

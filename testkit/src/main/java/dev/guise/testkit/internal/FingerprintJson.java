@@ -24,8 +24,8 @@ import java.util.Optional;
 /**
  * The JSON documents of the default routes. The shape is documented on {@code TestServer}.
  *
- * <p>Each document is built as ordered maps and lists and written by jackson-jr; absent values
- * are written as {@code null}, not left out, so a client sees every field on every connection.
+ * <p>Each document is built as ordered maps and lists and written by jackson-jr; absent values are
+ * written as {@code null}, not left out, so a client sees every field on every connection.
  */
 public final class FingerprintJson {
   private static final JSON WRITER = JSON.std.with(JSON.Feature.WRITE_NULL_PROPERTIES);
@@ -142,7 +142,8 @@ public final class FingerprintJson {
       j.put("supported_versions", h.supportedVersions());
       j.put("alpn_offered", h.alpn());
     }
-    j.put("client_hello_hex",
+    j.put(
+        "client_hello_hex",
         c.clientHelloBytes().map(b -> HexFormat.of().formatHex(b)).orElse(null));
     return j;
   }
@@ -150,8 +151,7 @@ public final class FingerprintJson {
   private static Map<String, Object> http2(
       ConnectionRecord c, Integer streamId, List<Header> headers) {
     Map<String, Object> j = new LinkedHashMap<>();
-    j.put("akamai_fingerprint",
-        c.akamaiFingerprint().map(AkamaiFingerprint::value).orElse(null));
+    j.put("akamai_fingerprint", c.akamaiFingerprint().map(AkamaiFingerprint::value).orElse(null));
     List<Object> settings = new ArrayList<>();
     for (AkamaiFingerprint.Http2Setting s : c.http2Settings()) {
       Map<String, Object> setting = new LinkedHashMap<>();
@@ -160,8 +160,11 @@ public final class FingerprintJson {
       settings.add(setting);
     }
     j.put("settings", settings);
-    j.put("window_update", c.http2ConnectionWindowUpdate().isPresent()
-        ? c.http2ConnectionWindowUpdate().getAsLong() : null);
+    j.put(
+        "window_update",
+        c.http2ConnectionWindowUpdate().isPresent()
+            ? c.http2ConnectionWindowUpdate().getAsLong()
+            : null);
     List<Object> priority = new ArrayList<>();
     for (AkamaiFingerprint.PriorityFrame f : c.http2PriorityFrames()) {
       Map<String, Object> frame = new LinkedHashMap<>();

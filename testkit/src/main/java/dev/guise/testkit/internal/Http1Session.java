@@ -25,8 +25,8 @@ import java.util.List;
 import javax.net.ssl.SSLSocket;
 
 /**
- * HTTP/1.1 on one TLS connection: keep-alive, Content-Length and chunked bodies both ways,
- * {@code Connection: close}. Requests are served one after the other on the connection's thread.
+ * HTTP/1.1 on one TLS connection: keep-alive, Content-Length and chunked bodies both ways, {@code
+ * Connection: close}. Requests are served one after the other on the connection's thread.
  *
  * <p>Parsing and body framing are the codec's ({@link Http1RequestParser}, {@link Http1Input} and
  * its body streams, {@link Http1ResponseWriter}, {@link ChunkedOutputStream}), strict and bounded:

@@ -43,16 +43,15 @@ import javax.net.ssl.SSLSocket;
 /**
  * HTTP/2 on one TLS connection (RFC 9113), enough for tests: SETTINGS exchange, HEADERS and
  * CONTINUATION, DATA with flow control both ways, PING, RST_STREAM, GOAWAY, concurrent streams.
- * Framing is the codec's ({@link Http2FrameReader}, {@link Http2FrameWriter},
- * {@link HeaderBlockAssembler}); this class adds the server's stream handling and the frame log.
+ * Framing is the codec's ({@link Http2FrameReader}, {@link Http2FrameWriter}, {@link
+ * HeaderBlockAssembler}); this class adds the server's stream handling and the frame log.
  *
  * <p>One reader thread (the connection's) reads and logs every client frame; each request runs on
  * its own virtual thread. Writes are serialised by {@link #writeLock} (HPACK state must change in
- * the order blocks hit the wire, and the frame writer is not thread-safe); the send windows and
- * the streams' states (the codec's {@link SendWindows} and {@link Http2StreamState}, shared with
- * the client) are guarded by {@link #flowLock}, a separate lock so that a writer blocked on TCP
- * never stops the reader from crediting windows ({@code docs/concurrency.md}, "The HTTP/2
- * session").
+ * the order blocks hit the wire, and the frame writer is not thread-safe); the send windows and the
+ * streams' states (the codec's {@link SendWindows} and {@link Http2StreamState}, shared with the
+ * client) are guarded by {@link #flowLock}, a separate lock so that a writer blocked on TCP never
+ * stops the reader from crediting windows ({@code docs/concurrency.md}, "The HTTP/2 session").
  *
  * <p>The log takes each frame's flags and length from {@link Http2FrameReader#lastFrameHeader()},
  * the octets as sent: the frame objects keep only the flags their type defines, and a fingerprint
@@ -87,6 +86,7 @@ final class Http2Session {
   private volatile boolean closed;
   // Reader thread only.
   private volatile int lastClientStream;
+
   /** The raw headers of the open header block's frames (HEADERS, then CONTINUATIONs). */
   private final List<Http2FrameHeader> openBlock = new ArrayList<>();
 
@@ -121,8 +121,8 @@ final class Http2Session {
                 Http2Setting.MAX_FRAME_SIZE, Http2FrameReader.DEFAULT_MAX_FRAME_SIZE),
             Http2FrameReader.DEFAULT_MAX_FRAME_SIZE,
             Http2FrameReader.MAX_MAX_FRAME_SIZE);
-    this.reader = new Http2FrameReader(
-        new BufferedInputStream(tls.getInputStream(), 16 * 1024), ourMaxFrame);
+    this.reader =
+        new Http2FrameReader(new BufferedInputStream(tls.getInputStream(), 16 * 1024), ourMaxFrame);
     this.out = new BufferedOutputStream(tls.getOutputStream(), 16 * 1024);
     this.writer = new Http2FrameWriter(out, Http2FrameReader.DEFAULT_MAX_FRAME_SIZE);
     this.decoder =
@@ -298,8 +298,13 @@ final class Http2Session {
     String priorityText =
         priority == null
             ? ""
-            : "priority=" + (priority.exclusive() ? 1 : 0) + ":" + priority.dependsOn() + ":"
-                + priority.weight() + ";";
+            : "priority="
+                + (priority.exclusive() ? 1 : 0)
+                + ":"
+                + priority.dependsOn()
+                + ":"
+                + priority.weight()
+                + ";";
     logFrame(headersFrame, priorityText + "headers=" + headers);
     for (Http2FrameHeader continuation : frames.subList(1, frames.size())) {
       logFrame(continuation, "");
@@ -433,8 +438,7 @@ final class Http2Session {
     write(Http2FrameWriter::writeSettingsAck);
   }
 
-  private void onWindowUpdate(Http2FrameHeader raw, Http2Frame.WindowUpdate w)
-      throws IOException {
+  private void onWindowUpdate(Http2FrameHeader raw, Http2Frame.WindowUpdate w) throws IOException {
     long increment = w.increment();
     int streamId = w.streamId();
     logFrame(raw, "increment=" + increment);
@@ -476,7 +480,11 @@ final class Http2Session {
     AkamaiFingerprint.Priority pr = priority(p.priority());
     logFrame(
         raw,
-        "exclusive=" + (pr.exclusive() ? 1 : 0) + ";depends_on=" + pr.dependsOn() + ";weight="
+        "exclusive="
+            + (pr.exclusive() ? 1 : 0)
+            + ";depends_on="
+            + pr.dependsOn()
+            + ";weight="
             + pr.weight());
     log.priority(new AkamaiFingerprint.PriorityFrame(p.streamId(), pr));
   }
@@ -496,8 +504,8 @@ final class Http2Session {
   }
 
   /**
-   * Moves the stream's state on for a client HEADERS or DATA frame. A frame after the client
-   * ended the stream is a STREAM_CLOSED stream error (RFC 9113 section 5.1).
+   * Moves the stream's state on for a client HEADERS or DATA frame. A frame after the client ended
+   * the stream is a STREAM_CLOSED stream error (RFC 9113 section 5.1).
    *
    * @return whether the frame is for the stream (false after it was reset)
    */

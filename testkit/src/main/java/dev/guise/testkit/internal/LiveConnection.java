@@ -17,8 +17,10 @@ final class LiveConnection {
   private final CountDownLatch closed = new CountDownLatch(1);
   private final AtomicInteger inFlight = new AtomicInteger();
   private volatile long lastActivityNanos = System.nanoTime();
+
   /** Handshake done; a connection still handshaking is never idle (the handshake is bounded). */
   private volatile boolean ready;
+
   /** Set by an HTTP/2 session: a graceful close (GOAWAY first) for the idle reaper. */
   volatile Runnable gracefulClose;
 
@@ -73,10 +75,10 @@ final class LiveConnection {
   }
 
   /**
-   * Closes with a TCP reset (RST) instead of a FIN, so the client sees "connection reset". Waits
-   * a moment first: a client that has not yet read the partial response when the RST lands may
-   * lose it, see the reset before the response head, and silently retry elsewhere, which is not
-   * the fault the test asked for.
+   * Closes with a TCP reset (RST) instead of a FIN, so the client sees "connection reset". Waits a
+   * moment first: a client that has not yet read the partial response when the RST lands may lose
+   * it, see the reset before the response head, and silently retry elsewhere, which is not the
+   * fault the test asked for.
    */
   void reset() {
     try {

@@ -41,11 +41,14 @@ public final class ServerRuntime {
   private static final int BIND_ATTEMPTS = 50;
   private static final long STOP_JOIN_MILLIS = 5_000;
   private static final long REAPER_PERIOD_MILLIS = 20;
+
   /** The fatal alert record sent by a TLS_ALERT fault: TLS 1.2 record, alert handshake_failure. */
   private static final byte[] HANDSHAKE_FAILURE_ALERT = {0x15, 0x03, 0x03, 0x00, 0x02, 0x02, 0x28};
+
   /** The same record with alert no_application_protocol (120, RFC 7301 section 3.2). */
-  private static final byte[] NO_APPLICATION_PROTOCOL_ALERT =
-      {0x15, 0x03, 0x03, 0x00, 0x02, 0x02, 0x78};
+  private static final byte[] NO_APPLICATION_PROTOCOL_ALERT = {
+    0x15, 0x03, 0x03, 0x00, 0x02, 0x02, 0x78
+  };
 
   private final ServerConfig config;
   private final SSLSocketFactory socketFactory;
@@ -250,9 +253,9 @@ public final class ServerRuntime {
   }
 
   /**
-   * Closes a listener and waits for its accept thread: a socket closed while a thread is blocked
-   * in accept keeps its file descriptor (and the port) until that thread has left accept, and
-   * an immediate rebind (up(), removing a REFUSE rule) would fail with "address in use".
+   * Closes a listener and waits for its accept thread: a socket closed while a thread is blocked in
+   * accept keeps its file descriptor (and the port) until that thread has left accept, and an
+   * immediate rebind (up(), removing a REFUSE rule) would fail with "address in use".
    */
   private void closeListener(ServerSocket ss) {
     try {

@@ -40,11 +40,11 @@ import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
  *
  * <p>What browsers accept and reject can be produced on demand: {@link #issue(String...) valid}
  * (DNS and IP subject alternative names), wildcard ({@code issue("*.example.test")}), wrong host
- * (issue for another name), {@link #issueExpired expired}, {@link #issueNotYetValid not yet
- * valid}, {@link #selfSigned self-signed}, and signed by an untrusted CA (a second authority whose
- * root the test does not trust). Leaf certificates carry the extensions a public CA's would: SANs
- * only (no name in the subject CN that a verifier could fall back to), extended key usage
- * serverAuth, key usage, and authority/subject key identifiers.
+ * (issue for another name), {@link #issueExpired expired}, {@link #issueNotYetValid not yet valid},
+ * {@link #selfSigned self-signed}, and signed by an untrusted CA (a second authority whose root the
+ * test does not trust). Leaf certificates carry the extensions a public CA's would: SANs only (no
+ * name in the subject CN that a verifier could fall back to), extended key usage serverAuth, key
+ * usage, and authority/subject key identifiers.
  *
  * <p>Keys are ECDSA P-256 by default (fast to generate and use); {@link KeyType#RSA_2048} on
  * request. Signing uses the JDK's own providers; the BouncyCastle provider is not registered.
@@ -54,6 +54,7 @@ import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
 public final class TestCertificateAuthority {
   private static final SecureRandom RANDOM = new SecureRandom();
   private static final Duration DEFAULT_LIFETIME = Duration.ofDays(30);
+
   /** Back-dating absorbs clock differences between the test JVM and an external server. */
   private static final Duration BACKDATE = Duration.ofHours(1);
 
@@ -69,8 +70,16 @@ public final class TestCertificateAuthority {
     Instant now = Instant.now();
     this.certificate =
         build(
-            name, keyPair.getPublic(), name, keyPair.getPrivate(), keyPair.getPublic(), keyType,
-            now.minus(BACKDATE), now.plus(Duration.ofDays(365)), true, List.of());
+            name,
+            keyPair.getPublic(),
+            name,
+            keyPair.getPrivate(),
+            keyPair.getPublic(),
+            keyType,
+            now.minus(BACKDATE),
+            now.plus(Duration.ofDays(365)),
+            true,
+            List.of());
   }
 
   /** A new authority with an ECDSA P-256 root called {@code commonName}. */
@@ -95,7 +104,9 @@ public final class TestCertificateAuthority {
     return TrustPolicy.onlyAnchors(List.of(certificate));
   }
 
-  /** A valid ECDSA P-256 server certificate for {@code names} (DNS names, wildcards or IP literals). */
+  /**
+   * A valid ECDSA P-256 server certificate for {@code names} (DNS names, wildcards or IP literals).
+   */
   public IssuedCertificate issue(String... names) {
     return leaf(names).issue();
   }
@@ -103,13 +114,17 @@ public final class TestCertificateAuthority {
   /** A certificate for {@code names} that expired yesterday. */
   public IssuedCertificate issueExpired(String... names) {
     Instant now = Instant.now();
-    return leaf(names).validity(now.minus(Duration.ofDays(30)), now.minus(Duration.ofDays(1))).issue();
+    return leaf(names)
+        .validity(now.minus(Duration.ofDays(30)), now.minus(Duration.ofDays(1)))
+        .issue();
   }
 
   /** A certificate for {@code names} that becomes valid tomorrow. */
   public IssuedCertificate issueNotYetValid(String... names) {
     Instant now = Instant.now();
-    return leaf(names).validity(now.plus(Duration.ofDays(1)), now.plus(Duration.ofDays(30))).issue();
+    return leaf(names)
+        .validity(now.plus(Duration.ofDays(1)), now.plus(Duration.ofDays(30)))
+        .issue();
   }
 
   /** A builder for a server certificate for {@code names}, to change key type or validity. */
@@ -127,8 +142,16 @@ public final class TestCertificateAuthority {
     Instant now = Instant.now();
     X509Certificate cert =
         build(
-            subject, pair.getPublic(), subject, pair.getPrivate(), pair.getPublic(), KeyType.EC_P256,
-            now.minus(BACKDATE), now.plus(DEFAULT_LIFETIME), false, List.of(names));
+            subject,
+            pair.getPublic(),
+            subject,
+            pair.getPrivate(),
+            pair.getPublic(),
+            KeyType.EC_P256,
+            now.minus(BACKDATE),
+            now.plus(DEFAULT_LIFETIME),
+            false,
+            List.of(names));
     return new IssuedCertificate(List.of(cert), pair.getPrivate());
   }
 
@@ -173,8 +196,16 @@ public final class TestCertificateAuthority {
       X500Name subject = new X500Name("O=Guise Testkit server");
       X509Certificate cert =
           build(
-              subject, pair.getPublic(), authority.name, authority.keyPair.getPrivate(),
-              authority.keyPair.getPublic(), authority.keyType, notBefore, notAfter, false, names);
+              subject,
+              pair.getPublic(),
+              authority.name,
+              authority.keyPair.getPrivate(),
+              authority.keyPair.getPublic(),
+              authority.keyType,
+              notBefore,
+              notAfter,
+              false,
+              names);
       return new IssuedCertificate(List.of(cert), pair.getPrivate());
     }
   }
@@ -208,14 +239,19 @@ public final class TestCertificateAuthority {
       JcaX509ExtensionUtils utils = new JcaX509ExtensionUtils();
       X509v3CertificateBuilder builder =
           new JcaX509v3CertificateBuilder(
-              issuer, new BigInteger(127, RANDOM).add(BigInteger.ONE), Date.from(notBefore),
-              Date.from(notAfter), subject, subjectKey);
+              issuer,
+              new BigInteger(127, RANDOM).add(BigInteger.ONE),
+              Date.from(notBefore),
+              Date.from(notAfter),
+              subject,
+              subjectKey);
       builder.addExtension(Extension.basicConstraints, true, new BasicConstraints(isCa));
       builder.addExtension(
           Extension.subjectKeyIdentifier, false, utils.createSubjectKeyIdentifier(subjectKey));
       if (!subjectKey.equals(issuerPublicKey)) {
         builder.addExtension(
-            Extension.authorityKeyIdentifier, false,
+            Extension.authorityKeyIdentifier,
+            false,
             utils.createAuthorityKeyIdentifier(issuerPublicKey));
       }
       if (isCa) {

@@ -57,7 +57,8 @@ class TestCertificateAuthorityTest {
     IssuedCertificate rsa = CA.leaf("rsa.test").keyType(KeyType.RSA_2048).issue();
     assertEquals("RSA", rsa.leaf().getPublicKey().getAlgorithm());
     IssuedCertificate.PemFiles files = rsa.writePem(dir);
-    assertTrue(Files.readString(files.certificateChain()).startsWith("-----BEGIN CERTIFICATE-----"));
+    assertTrue(
+        Files.readString(files.certificateChain()).startsWith("-----BEGIN CERTIFICATE-----"));
     assertTrue(Files.readString(files.privateKey()).startsWith("-----BEGIN PRIVATE KEY-----"));
     assertTrue(rsa.serverSslContext().getProtocol().startsWith("TLS"));
   }

@@ -27,7 +27,8 @@ class AddOpensCheckTest {
   private static final String FLAG =
       "--add-opens org.bouncycastle.tls/org.bouncycastle.tls=dev.guise.tls.bouncycastle";
 
-  private static final String PROBE = """
+  private static final String PROBE =
+      """
       import dev.guise.api.spi.Providers;
       import dev.guise.tls.bouncycastle.BouncyCastleEngine;
 

@@ -20,13 +20,13 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * Handshakes against BoringSSL (netty-tcnative-boringssl-static), the TLS library of Chrome and
- * of Google's front ends: the browsers' ClientHellos must be accepted, X25519MLKEM768 negotiated
- * with a real ML-KEM exchange when it is the only group the server allows, and the server's
- * compressed certificate (Chrome offers brotli, Firefox zlib first) taken apart and verified.
+ * Handshakes against BoringSSL (netty-tcnative-boringssl-static), the TLS library of Chrome and of
+ * Google's front ends: the browsers' ClientHellos must be accepted, X25519MLKEM768 negotiated with
+ * a real ML-KEM exchange when it is the only group the server allows, and the server's compressed
+ * certificate (Chrome offers brotli, Firefox zlib first) taken apart and verified.
  *
- * <p>Not covered: ALPS. netty-tcnative 2.0.84 has no API to make BoringSSL negotiate it (see
- * {@link BoringSslServer}).
+ * <p>Not covered: ALPS. netty-tcnative 2.0.84 has no API to make BoringSSL negotiate it (see {@link
+ * BoringSslServer}).
  */
 @Timeout(60)
 class BoringSslPeerTest {
@@ -46,9 +46,12 @@ class BoringSslPeerTest {
     // server still picks the protocol the test speaks. Brotli first: BoringSSL takes its own
     // first algorithm the client offered, so Firefox (zlib, brotli, zstd) gets brotli too unless
     // the test asks for zlib on a server of its own.
-    mlkemOnly = new BoringSslServer(
-        certificate, List.of("X25519MLKEM768"), List.of("http/1.1"),
-        List.of(BoringSslServer.BROTLI, BoringSslServer.ZLIB));
+    mlkemOnly =
+        new BoringSslServer(
+            certificate,
+            List.of("X25519MLKEM768"),
+            List.of("http/1.1"),
+            List.of(BoringSslServer.BROTLI, BoringSslServer.ZLIB));
   }
 
   @AfterAll
@@ -61,10 +64,13 @@ class BoringSslPeerTest {
   @ParameterizedTest
   @ValueSource(strings = {"chrome-156", "firefox-153"})
   void mlKemHandshakeWithACompressedCertificateAndARequest(String profile) throws Exception {
-    List<Integer> offered = BrowserProfiles.get(profile).referenceHello().certificateCompressionAlgorithms();
+    List<Integer> offered =
+        BrowserProfiles.get(profile).referenceHello().certificateCompressionAlgorithms();
     int compressionsBefore = mlkemOnly.compressions();
-    try (TlsConnection c = ENGINE.connect(
-        TestSupport.connect(mlkemOnly.port()), TestSupport.request(HOST, mlkemOnly.port(), profile, trust))) {
+    try (TlsConnection c =
+        ENGINE.connect(
+            TestSupport.connect(mlkemOnly.port()),
+            TestSupport.request(HOST, mlkemOnly.port(), profile, trust))) {
       String response = HandshakeTest.get(c, HOST);
       assertTrue(response.startsWith("HTTP/1.1 200"), response);
       assertTrue(response.endsWith("group=X25519MLKEM768"), response);
@@ -88,16 +94,26 @@ class BoringSslPeerTest {
 
   @Test
   void firefoxTakesAZlibCompressedCertificate() throws Exception {
-    assertTrue(BrowserProfiles.get("firefox").referenceHello().certificateCompressionAlgorithms()
-        .contains(BoringSslServer.ZLIB));
-    try (BoringSslServer zlib = new BoringSslServer(
-            certificate, List.of("X25519MLKEM768", "X25519"), List.of("http/1.1"), List.of(BoringSslServer.ZLIB));
-        TlsConnection c = ENGINE.connect(
-            TestSupport.connect(zlib.port()), TestSupport.request(HOST, zlib.port(), "firefox", trust))) {
+    assertTrue(
+        BrowserProfiles.get("firefox")
+            .referenceHello()
+            .certificateCompressionAlgorithms()
+            .contains(BoringSslServer.ZLIB));
+    try (BoringSslServer zlib =
+            new BoringSslServer(
+                certificate,
+                List.of("X25519MLKEM768", "X25519"),
+                List.of("http/1.1"),
+                List.of(BoringSslServer.ZLIB));
+        TlsConnection c =
+            ENGINE.connect(
+                TestSupport.connect(zlib.port()),
+                TestSupport.request(HOST, zlib.port(), "firefox", trust))) {
       assertTrue(HandshakeTest.get(c, HOST).startsWith("HTTP/1.1 200"));
       assertEquals(List.of(BoringSslServer.ZLIB), zlib.compressedWith());
       assertEquals(BoringSslServer.ZLIB, ConnectionFacts.certificateCompression(c));
-      assertEquals(Optional.of("X25519MLKEM768"), c.negotiated().namedGroup(), "the first shared group");
+      assertEquals(
+          Optional.of("X25519MLKEM768"), c.negotiated().namedGroup(), "the first shared group");
     }
   }
 
@@ -107,8 +123,9 @@ class BoringSslPeerTest {
     // the Chrome case above would prove nothing about brotli.
     byte[] data = new byte[70_000];
     new java.util.Random(7).nextBytes(data);
-    byte[] decoded = ContentDecoders.decompressCertificate(
-        ContentDecoders.CERT_BROTLI, BoringSslServer.storedBrotli(data), data.length);
+    byte[] decoded =
+        ContentDecoders.decompressCertificate(
+            ContentDecoders.CERT_BROTLI, BoringSslServer.storedBrotli(data), data.length);
     assertTrue(java.util.Arrays.equals(data, decoded));
   }
 }

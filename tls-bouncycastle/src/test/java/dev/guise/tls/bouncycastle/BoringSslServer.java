@@ -28,9 +28,9 @@ import java.util.zip.Deflater;
 
 /**
  * A loopback TLS 1.3 server on BoringSSL, through netty-tcnative's JNI layer (no Netty handler):
- * one {@code SSL*} per connection driven over netty-tcnative's byte-buffer BIO, fed from and drained
- * to a blocking socket by one thread. Answers one HTTP/1.1 request per connection and closes with
- * close_notify.
+ * one {@code SSL*} per connection driven over netty-tcnative's byte-buffer BIO, fed from and
+ * drained to a blocking socket by one thread. Answers one HTTP/1.1 request per connection and
+ * closes with close_notify.
  *
  * <p>Configured as the test needs a browser-facing server: groups limited to what is given (so a
  * test can insist on {@code X25519MLKEM768}), ALPN with the given server preference, and RFC 8879
@@ -73,7 +73,11 @@ final class BoringSslServer implements AutoCloseable {
    * @param alpn protocols the server accepts, in its order of preference
    * @param compression certificate compression algorithms ({@link #ZLIB}, {@link #BROTLI})
    */
-  BoringSslServer(IssuedCertificate certificate, List<String> groups, List<String> alpn, List<Integer> compression)
+  BoringSslServer(
+      IssuedCertificate certificate,
+      List<String> groups,
+      List<String> alpn,
+      List<Integer> compression)
       throws Exception {
     loadNative();
     context = SSLContext.make(SSL.SSL_PROTOCOL_TLSV1_3, SSL.SSL_MODE_SERVER);
@@ -85,13 +89,16 @@ final class BoringSslServer implements AutoCloseable {
         throw new IllegalStateException("BoringSSL rejected the groups " + groups);
       }
       if (!alpn.isEmpty()) {
-        SSLContext.setAlpnProtos(context, alpn.toArray(String[]::new), SSL.SSL_SELECTOR_FAILURE_NO_ADVERTISE);
+        SSLContext.setAlpnProtos(
+            context, alpn.toArray(String[]::new), SSL.SSL_SELECTOR_FAILURE_NO_ADVERTISE);
       }
       for (int algorithm : compression) {
-        int added = SSLContext.addCertificateCompressionAlgorithm(
-            context, SSL.SSL_CERT_COMPRESSION_DIRECTION_COMPRESS, new Compressor(algorithm));
+        int added =
+            SSLContext.addCertificateCompressionAlgorithm(
+                context, SSL.SSL_CERT_COMPRESSION_DIRECTION_COMPRESS, new Compressor(algorithm));
         if (added != 1) {
-          throw new IllegalStateException("BoringSSL refused certificate compression algorithm " + algorithm);
+          throw new IllegalStateException(
+              "BoringSSL refused certificate compression algorithm " + algorithm);
         }
       }
       server = new ServerSocket(0, 50, TestSupport.LOOPBACK);
@@ -113,15 +120,18 @@ final class BoringSslServer implements AutoCloseable {
     String os = System.getProperty("os.name").toLowerCase();
     String arch = System.getProperty("os.arch");
     if (!os.contains("linux") || !(arch.equals("amd64") || arch.equals("x86_64"))) {
-      throw new AssertionError("the BoringSSL test server runs on Linux x86_64 only, not " + os + "/" + arch);
+      throw new AssertionError(
+          "the BoringSSL test server runs on Linux x86_64 only, not " + os + "/" + arch);
     }
     // The file name matters: the library derives its JNI package prefix from it.
     String name = "libnetty_tcnative_linux_x86_64.so";
     Path dir = Files.createTempDirectory("guise-tcnative");
     Path library = dir.resolve(name);
-    try (InputStream in = BoringSslServer.class.getClassLoader().getResourceAsStream("META-INF/native/" + name)) {
+    try (InputStream in =
+        BoringSslServer.class.getClassLoader().getResourceAsStream("META-INF/native/" + name)) {
       if (in == null) {
-        throw new AssertionError("netty-tcnative-boringssl-static (linux-x86_64) is not on the test class path");
+        throw new AssertionError(
+            "netty-tcnative-boringssl-static (linux-x86_64) is not on the test class path");
       }
       Files.copy(in, library, StandardCopyOption.REPLACE_EXISTING);
     }
@@ -134,7 +144,9 @@ final class BoringSslServer implements AutoCloseable {
     nativeLoaded = true;
   }
 
-  /** Parses the chain and key once; each SSL* gets them (BoringSSL has no context-level BIO loader). */
+  /**
+   * Parses the chain and key once; each SSL* gets them (BoringSSL has no context-level BIO loader).
+   */
   private void setKeyMaterial(IssuedCertificate certificate) throws Exception {
     long chainBio = bio(certificate.chainPem());
     long keyBio = bio(certificate.privateKeyPem());
@@ -201,11 +213,18 @@ final class BoringSslServer implements AutoCloseable {
       String group = SSL.getGroupName(c.ssl);
       String request = c.readRequestHead();
       String body = "group=" + group;
-      c.write("HTTP/1.1 200 OK\r\nContent-Length: " + body.length() + "\r\nConnection: close\r\n\r\n" + body);
+      c.write(
+          "HTTP/1.1 200 OK\r\nContent-Length: "
+              + body.length()
+              + "\r\nConnection: close\r\n\r\n"
+              + body);
       c.shutdown();
       return new Session(
-          Optional.ofNullable(group), Optional.ofNullable(SSL.getAlpnSelected(c.ssl)),
-          SSL.getVersion(c.ssl), request, Optional.empty());
+          Optional.ofNullable(group),
+          Optional.ofNullable(SSL.getAlpnSelected(c.ssl)),
+          SSL.getVersion(c.ssl),
+          request,
+          Optional.empty());
     } catch (Exception e) {
       return new Session(Optional.empty(), Optional.empty(), "", "", Optional.of(e.toString()));
     } finally {
@@ -221,7 +240,8 @@ final class BoringSslServer implements AutoCloseable {
     private final long bio;
     private final InputStream socketIn;
     private final OutputStream socketOut;
-    private final ByteBuffer in = ByteBuffer.allocateDirect(BUFFER); // received, not yet consumed: [0, position)
+    private final ByteBuffer in =
+        ByteBuffer.allocateDirect(BUFFER); // received, not yet consumed: [0, position)
     private final ByteBuffer out = ByteBuffer.allocateDirect(BUFFER);
     private final ByteBuffer plain = ByteBuffer.allocateDirect(BUFFER);
     private final byte[] transfer = new byte[BUFFER];
@@ -300,7 +320,9 @@ final class BoringSslServer implements AutoCloseable {
       return "SSL error " + sslError + ", " + SSL.getErrorString(SSL.getLastErrorNumber());
     }
 
-    /** Runs a BoringSSL call with the received bytes as its input; keeps what it did not consume. */
+    /**
+     * Runs a BoringSSL call with the received bytes as its input; keeps what it did not consume.
+     */
     private int withInput(java.util.function.IntSupplier call) {
       int length = in.position();
       SSL.bioSetByteBuffer(bio, Buffer.address(in), length, false);

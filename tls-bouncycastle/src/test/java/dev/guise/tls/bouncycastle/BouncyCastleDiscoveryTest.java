@@ -25,7 +25,8 @@ class BouncyCastleDiscoveryTest {
     }
     assertEquals(Optional.empty(), engine.unavailableReason());
     assertEquals(Fidelity.EXACT, engine.offer("chrome").orElseThrow().fidelity());
-    assertEquals(Optional.of("t13d1517h2_8daaf6152771_cb7bf5808d99"),
+    assertEquals(
+        Optional.of("t13d1517h2_8daaf6152771_cb7bf5808d99"),
         engine.offer("chrome").orElseThrow().ja4());
     assertEquals("firefox-153", engine.offer("firefox").orElseThrow().profile());
   }

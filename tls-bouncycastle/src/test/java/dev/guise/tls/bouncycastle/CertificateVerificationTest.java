@@ -29,11 +29,12 @@ class CertificateVerificationTest {
     ca = TestCertificateAuthority.create("Guise Verification Test Root");
   }
 
-  private static String fetch(IssuedCertificate served, String host,
-      TrustPolicy trust) throws Exception {
+  private static String fetch(IssuedCertificate served, String host, TrustPolicy trust)
+      throws Exception {
     try (JdkTlsServer server = JdkTlsServer.builder(served.serverSslContext()).start();
-        TlsConnection c = ENGINE.connect(
-            TestSupport.connect(server.port()),
+        TlsConnection c =
+            ENGINE.connect(
+                TestSupport.connect(server.port()),
                 TestSupport.request(host, server.port(), "chrome", trust))) {
       return HandshakeTest.get(c, host);
     }
@@ -50,20 +51,22 @@ class CertificateVerificationTest {
 
   @Test
   void validCertificateIsAccepted() throws Exception {
-    assertTrue(fetch(ca.issue("www.example.test"), "www.example.test", ca.trustPolicy())
-        .startsWith("HTTP/1.1 200"));
+    assertTrue(
+        fetch(ca.issue("www.example.test"), "www.example.test", ca.trustPolicy())
+            .startsWith("HTTP/1.1 200"));
   }
 
   @Test
   void hostNameIsMatchedCaseInsensitivelyAndWithoutTrailingDot() throws Exception {
-    assertTrue(fetch(ca.issue("www.example.test"), "WWW.Example.test.", ca.trustPolicy())
-        .startsWith("HTTP/1.1 200"));
+    assertTrue(
+        fetch(ca.issue("www.example.test"), "WWW.Example.test.", ca.trustPolicy())
+            .startsWith("HTTP/1.1 200"));
   }
 
   @Test
   void ipLiteralMatchesOnlyAnIpSan() throws Exception {
-    assertTrue(fetch(ca.issue("127.0.0.1"), "127.0.0.1", ca.trustPolicy())
-        .startsWith("HTTP/1.1 200"));
+    assertTrue(
+        fetch(ca.issue("127.0.0.1"), "127.0.0.1", ca.trustPolicy()).startsWith("HTTP/1.1 200"));
     assertRejected(ca.issue("localhost"), "127.0.0.1", ca.trustPolicy());
   }
 
@@ -88,7 +91,9 @@ class CertificateVerificationTest {
 
   @Test
   void selfSignedIsRejected() {
-    assertRejected(TestCertificateAuthority.selfSigned("www.example.test"), "www.example.test",
+    assertRejected(
+        TestCertificateAuthority.selfSigned("www.example.test"),
+        "www.example.test",
         ca.trustPolicy());
   }
 
@@ -96,14 +101,14 @@ class CertificateVerificationTest {
   void untrustedAuthorityIsRejectedAlsoByTheSystemTrustStore() {
     TestCertificateAuthority stranger = TestCertificateAuthority.create("Untrusted Root");
     assertRejected(stranger.issue("www.example.test"), "www.example.test", ca.trustPolicy());
-    assertRejected(stranger.issue("www.example.test"), "www.example.test",
-        TrustPolicy.systemDefaults());
+    assertRejected(
+        stranger.issue("www.example.test"), "www.example.test", TrustPolicy.systemDefaults());
   }
 
   @Test
   void extraAnchorsAddToTheSystemTrustStore() throws Exception {
     TrustPolicy policy = TrustPolicy.systemDefaults().withExtraAnchors(List.of(ca.certificate()));
-    assertTrue(fetch(ca.issue("www.example.test"), "www.example.test", policy)
-        .startsWith("HTTP/1.1 200"));
+    assertTrue(
+        fetch(ca.issue("www.example.test"), "www.example.test", policy).startsWith("HTTP/1.1 200"));
   }
 }

@@ -24,13 +24,15 @@ import org.junit.jupiter.api.Test;
  * randomises.
  */
 class ClientHelloFidelityTest {
-  private static final String HOST = "www.fp-oracle.test"; // the captures' host, so SNI compares too
+  private static final String HOST =
+      "www.fp-oracle.test"; // the captures' host, so SNI compares too
   private static final BouncyCastleEngine ENGINE = new BouncyCastleEngine();
 
   @Test
   void chromeHasTheReferenceJa4AndDiffersOnlyWhereChromeRandomises() throws Exception {
     ClientHello reference = TestSupport.reference("chromium1-conn03.bin");
-    ClientHello sent = ClientHello.parse(TestSupport.catchHello(ENGINE, HOST, "chrome-156", List.of()));
+    ClientHello sent =
+        ClientHello.parse(TestSupport.catchHello(ENGINE, HOST, "chrome-156", List.of()));
 
     assertEquals("t13d1517h2_8daaf6152771_cb7bf5808d99", Ja4.of(sent).ja4());
     assertEquals(Ja4.of(reference).ja4(), Ja4.of(sent).ja4());
@@ -54,7 +56,8 @@ class ClientHelloFidelityTest {
   @Test
   void firefoxHasTheReferenceJa4AndJa3AndTheReferenceOrder() throws Exception {
     ClientHello reference = TestSupport.reference("firefox1-conn06.bin");
-    ClientHello sent = ClientHello.parse(TestSupport.catchHello(ENGINE, HOST, "firefox", List.of()));
+    ClientHello sent =
+        ClientHello.parse(TestSupport.catchHello(ENGINE, HOST, "firefox", List.of()));
 
     assertEquals("t13d1617h2_86a278354501_3cbfd9057e0d", Ja4.of(sent).ja4());
     assertEquals("6447ab086255d194909d4013b1a89e87", Ja3.of(sent).hash());
@@ -63,10 +66,13 @@ class ClientHelloFidelityTest {
     assertSameApartFromRandomisedFields(reference, sent);
     EncryptedClientHelloInfo ech = sent.ech().orElseThrow();
     assertEquals(reference.ech().orElseThrow().payloadLength(), ech.payloadLength());
-    assertTrue(ech.aeadId() == 1 || ech.aeadId() == 3, "NSS picks AES-128-GCM or ChaCha20-Poly1305");
+    assertTrue(
+        ech.aeadId() == 1 || ech.aeadId() == 3, "NSS picks AES-128-GCM or ChaCha20-Poly1305");
     // Real key shares for X25519MLKEM768, x25519 and P-256, in Firefox's order and sizes.
-    assertEquals(List.of(0x11ec, 0x001d, 0x0017), sent.keyShares().stream().map(KeyShare::group).toList());
-    assertEquals(List.of(1216, 32, 65), sent.keyShares().stream().map(KeyShare::keyLength).toList());
+    assertEquals(
+        List.of(0x11ec, 0x001d, 0x0017), sent.keyShares().stream().map(KeyShare::group).toList());
+    assertEquals(
+        List.of(1216, 32, 65), sent.keyShares().stream().map(KeyShare::keyLength).toList());
   }
 
   @Test
@@ -75,7 +81,8 @@ class ClientHelloFidelityTest {
     Set<Integer> greaseValues = new HashSet<>();
     Set<Integer> echLengths = new HashSet<>();
     for (int i = 0; i < 200; i++) {
-      ClientHello sent = ClientHello.parse(TestSupport.catchHello(ENGINE, HOST, "chrome", List.of()));
+      ClientHello sent =
+          ClientHello.parse(TestSupport.catchHello(ENGINE, HOST, "chrome", List.of()));
       List<TlsExtension> ext = sent.extensions();
       assertTrue(ext.get(0).isGrease(), "GREASE first");
       assertTrue(ext.get(ext.size() - 1).isGrease(), "GREASE last");
@@ -109,18 +116,24 @@ class ClientHelloFidelityTest {
     assertEquals(reference.compressionMethods(), sent.compressionMethods());
     assertEquals(
         sorted(degrease(reference.extensionTypes())), sorted(degrease(sent.extensionTypes())));
-    assertEquals(greasePositions(reference.extensionTypes()), greasePositions(sent.extensionTypes()));
+    assertEquals(
+        greasePositions(reference.extensionTypes()), greasePositions(sent.extensionTypes()));
     assertEquals(degrease(reference.supportedGroups()), degrease(sent.supportedGroups()));
-    assertEquals(greasePositions(reference.supportedGroups()), greasePositions(sent.supportedGroups()));
+    assertEquals(
+        greasePositions(reference.supportedGroups()), greasePositions(sent.supportedGroups()));
     assertEquals(degrease(reference.signatureAlgorithms()), degrease(sent.signatureAlgorithms()));
-    assertEquals(greasePositions(reference.signatureAlgorithms()), greasePositions(sent.signatureAlgorithms()));
+    assertEquals(
+        greasePositions(reference.signatureAlgorithms()),
+        greasePositions(sent.signatureAlgorithms()));
     assertEquals(degrease(reference.supportedVersions()), degrease(sent.supportedVersions()));
-    assertEquals(greasePositions(reference.supportedVersions()), greasePositions(sent.supportedVersions()));
+    assertEquals(
+        greasePositions(reference.supportedVersions()), greasePositions(sent.supportedVersions()));
     assertEquals(shape(reference.keyShares()), shape(sent.keyShares()));
     for (int i = 0; i < reference.keyShares().size(); i++) {
       KeyShare r = reference.keyShares().get(i);
       if (!ClientHello.isGrease(r.group())) {
-        assertFalse(java.util.Arrays.equals(r.key(), sent.keyShares().get(i).key()), "fresh key share");
+        assertFalse(
+            java.util.Arrays.equals(r.key(), sent.keyShares().get(i).key()), "fresh key share");
       }
     }
     for (TlsExtension r : reference.extensions()) {
@@ -129,8 +142,10 @@ class ClientHelloFidelityTest {
       }
       TlsExtension s = sent.extension(r.type()).orElseThrow();
       switch (r.type()) {
-        case ClientHello.EXT_KEY_SHARE, ClientHello.EXT_SUPPORTED_GROUPS,
-            ClientHello.EXT_SIGNATURE_ALGORITHMS, ClientHello.EXT_SUPPORTED_VERSIONS -> {
+        case ClientHello.EXT_KEY_SHARE,
+            ClientHello.EXT_SUPPORTED_GROUPS,
+            ClientHello.EXT_SIGNATURE_ALGORITHMS,
+            ClientHello.EXT_SUPPORTED_VERSIONS -> {
           // compared above, GREASE aside
         }
         case ClientHello.EXT_ENCRYPTED_CLIENT_HELLO -> {
@@ -140,8 +155,11 @@ class ClientHelloFidelityTest {
           assertEquals(re.kdfId(), se.kdfId());
           assertEquals(re.encLength(), se.encLength());
         }
-        case ClientHello.EXT_PADDING -> assertArrayEquals(new byte[s.length()], s.data(), "zero padding");
-        default -> assertArrayEquals(r.data(), s.data(), () -> String.format("extension 0x%04x", r.type()));
+        case ClientHello.EXT_PADDING ->
+            assertArrayEquals(new byte[s.length()], s.data(), "zero padding");
+        default ->
+            assertArrayEquals(
+                r.data(), s.data(), () -> String.format("extension 0x%04x", r.type()));
       }
     }
     // GREASE extensions keep their payloads (Chrome: empty first, one zero byte last).
@@ -173,7 +191,11 @@ class ClientHelloFidelityTest {
 
   private static List<String> shape(List<KeyShare> shares) {
     return shares.stream()
-        .map(s -> (ClientHello.isGrease(s.group()) ? "GREASE" : Integer.toHexString(s.group())) + "/" + s.keyLength())
+        .map(
+            s ->
+                (ClientHello.isGrease(s.group()) ? "GREASE" : Integer.toHexString(s.group()))
+                    + "/"
+                    + s.keyLength())
         .toList();
   }
 }

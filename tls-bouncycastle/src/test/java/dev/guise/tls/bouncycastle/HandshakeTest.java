@@ -49,13 +49,11 @@ class HandshakeTest {
     certificate = ca.issue(HOST, "127.0.0.1");
     trust = ca.trustPolicy();
     jdk = JdkTlsServer.builder(certificate.serverSslContext()).start();
-    jdkTls12 =
-        JdkTlsServer.builder(certificate.serverSslContext()).protocols("TLSv1.2").start();
+    jdkTls12 = JdkTlsServer.builder(certificate.serverSslContext()).protocols("TLSv1.2").start();
     IssuedCertificate.PemFiles pem = certificate.writePem(dir);
     openssl = new OpenSslServer(pem.certificateChain(), pem.privateKey());
     // Only P-256: neither profile's first key share fits Chrome, so the server must retry.
-    opensslHrr =
-        new OpenSslServer(pem.certificateChain(), pem.privateKey(), "-groups", "P-256");
+    opensslHrr = new OpenSslServer(pem.certificateChain(), pem.privateKey(), "-groups", "P-256");
     opensslTls12 = new OpenSslServer(pem.certificateChain(), pem.privateKey(), "-tls1_2");
   }
 
@@ -70,18 +68,19 @@ class HandshakeTest {
 
   static String get(TlsConnection connection, String host) throws IOException {
     OutputStream out = connection.output();
-    out.write(("GET / HTTP/1.1\r\nHost: " + host + "\r\nConnection: close\r\n\r\n")
-        .getBytes(StandardCharsets.US_ASCII));
+    out.write(
+        ("GET / HTTP/1.1\r\nHost: " + host + "\r\nConnection: close\r\n\r\n")
+            .getBytes(StandardCharsets.US_ASCII));
     out.flush();
     byte[] response = connection.input().readAllBytes();
     return new String(response, StandardCharsets.ISO_8859_1);
   }
 
-  private static NegotiatedTls handshakeAndGet(int port, String profile,
-      String expectStatus) throws IOException {
+  private static NegotiatedTls handshakeAndGet(int port, String profile, String expectStatus)
+      throws IOException {
     try (TlsConnection c =
-        ENGINE.connect(TestSupport.connect(port),
-        TestSupport.request(HOST, port, profile, trust))) {
+        ENGINE.connect(
+            TestSupport.connect(port), TestSupport.request(HOST, port, profile, trust))) {
       String response = get(c, HOST);
       assertTrue(response.startsWith(expectStatus), response);
       assertEquals(certificate.leaf(), c.negotiated().peerCertificates().get(0));
@@ -138,22 +137,34 @@ class HandshakeTest {
   void aesGcmSuitesCarryWholeRecordsBothWays(String suite, String profile) throws Exception {
     byte[] body = new byte[70_000];
     new SplittableRandom(suite.hashCode()).nextBytes(body);
-    try (JdkTlsServer server = JdkTlsServer.builder(certificate.serverSslContext())
-            .body(body).cipherSuites(suite).protocols("TLSv1.3").start();
-        TlsConnection c = ENGINE.connect(
-            TestSupport.connect(server.port()),
+    try (JdkTlsServer server =
+            JdkTlsServer.builder(certificate.serverSslContext())
+                .body(body)
+                .cipherSuites(suite)
+                .protocols("TLSv1.3")
+                .start();
+        TlsConnection c =
+            ENGINE.connect(
+                TestSupport.connect(server.port()),
                 TestSupport.request(HOST, server.port(), profile, trust))) {
       assertEquals(suite, c.negotiated().cipherSuite());
       assertEquals("TLSv1.3", c.negotiated().protocol());
       OutputStream out = c.output();
       // A 20 KiB header: the request alone fills one record and spills into another.
-      out.write(("GET / HTTP/1.1\r\nHost: " + HOST + "\r\nX-Pad: " + "p".repeat(20_000)
-          + "\r\nConnection: close\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+      out.write(
+          ("GET / HTTP/1.1\r\nHost: "
+                  + HOST
+                  + "\r\nX-Pad: "
+                  + "p".repeat(20_000)
+                  + "\r\nConnection: close\r\n\r\n")
+              .getBytes(StandardCharsets.US_ASCII));
       out.flush();
       byte[] response = c.input().readAllBytes();
       String head = "HTTP/1.1 200 OK\r\nContent-Length: 70000\r\nConnection: close\r\n\r\n";
-      assertEquals(head, new String(response, 0, Math.min(head.length(), response.length),
-          StandardCharsets.ISO_8859_1));
+      assertEquals(
+          head,
+          new String(
+              response, 0, Math.min(head.length(), response.length), StandardCharsets.ISO_8859_1));
       assertArrayEquals(body, Arrays.copyOfRange(response, head.length(), response.length));
     }
   }
@@ -161,8 +172,9 @@ class HandshakeTest {
   @Test
   void anIdleReadTimesOutWithoutBreakingTheConnection() throws Exception {
     // s_server -www waits for a request: the first read times out, the request still works after.
-    try (TlsConnection c = ENGINE.connect(
-        TestSupport.connect(openssl.port()),
+    try (TlsConnection c =
+        ENGINE.connect(
+            TestSupport.connect(openssl.port()),
             TestSupport.request(HOST, openssl.port(), "chrome", trust))) {
       c.setReadTimeout(Duration.ofMillis(200));
       try {

@@ -45,15 +45,17 @@ final class TestSupport {
    * Sends one ClientHello from {@code engine} for {@code profile} to a loopback listener that
    * records it and hangs up, and returns the hello's record bytes.
    */
-  static byte[] catchHello(BouncyCastleEngine engine, String host, String profile,
-      List<String> alpn)
-      throws Exception {
+  static byte[] catchHello(
+      BouncyCastleEngine engine, String host, String profile, List<String> alpn) throws Exception {
     try (HelloCatcher catcher = new HelloCatcher()) {
       Socket client = connect(catcher.port());
       TlsConnectRequest request =
           new TlsConnectRequest(
-              new TlsEndpoint(host, LOOPBACK, catcher.port()), profile, alpn,
-              TrustPolicy.systemDefaults(), TIMEOUT);
+              new TlsEndpoint(host, LOOPBACK, catcher.port()),
+              profile,
+              alpn,
+              TrustPolicy.systemDefaults(),
+              TIMEOUT);
       try {
         engine.connect(client, request).close();
         throw new AssertionError("a handshake with a server that hangs up cannot succeed");

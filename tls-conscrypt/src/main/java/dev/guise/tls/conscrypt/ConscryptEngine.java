@@ -11,8 +11,8 @@ import dev.guise.api.TrustPolicy;
 import dev.guise.api.spi.Providers;
 import dev.guise.api.spi.TlsEngine;
 import dev.guise.tls.conscrypt.internal.ConscryptConnector;
-import dev.guise.tls.conscrypt.internal.ConscryptRuntime;
 import dev.guise.tls.conscrypt.internal.ConscryptHellos;
+import dev.guise.tls.conscrypt.internal.ConscryptRuntime;
 import dev.guise.tls.conscrypt.internal.HelloSettings;
 import java.io.IOException;
 import java.net.Socket;
@@ -22,10 +22,11 @@ import java.util.Locale;
 import java.util.Optional;
 
 /**
- * The TLS engine named {@code conscrypt}: Conscrypt (BoringSSL), the cheapest full handshake
- * Guise has, with an honest account of how browser-like it looks.
+ * The TLS engine named {@code conscrypt}: Conscrypt (BoringSSL), the cheapest full handshake Guise
+ * has, with an honest account of how browser-like it looks.
  *
  * <p>Offers:
+ *
  * <ul>
  *   <li>{@value #DEFAULT_PROFILE}, fidelity {@link dev.guise.api.Fidelity#NONE NONE}: Conscrypt's
  *       own ClientHello, with ALPN {@code h2, http/1.1}.
@@ -34,27 +35,29 @@ import java.util.Optional;
  *       tickets. The offer's note lists what still differs from Chrome (GREASE, extension order,
  *       certificate compression, ALPS, ECH GREASE, signature algorithms).
  * </ul>
+ *
  * Each offer carries the JA4 this engine really sends (a fresh, non-resumed hello); the module's
  * tests capture the hello on the wire and fail if it drifts from the reported value.
  *
- * <p>Verification is always on unless the policy is
- * {@link TrustPolicy#dangerouslyTrustAnyCertificate()}: the chain against the policy's anchors
- * (and the JDK's trust store when the policy uses it), and the name by RFC 6125 rules against
- * {@link TlsEndpoint#host()} (SANs only; IP SANs for IP literals), never against the IP the socket
- * is connected to. The checks are the ones every Guise engine shares (the tls-support module).
+ * <p>Verification is always on unless the policy is {@link
+ * TrustPolicy#dangerouslyTrustAnyCertificate()}: the chain against the policy's anchors (and the
+ * JDK's trust store when the policy uses it), and the name by RFC 6125 rules against {@link
+ * TlsEndpoint#host()} (SANs only; IP SANs for IP literals), never against the IP the socket is
+ * connected to. The checks are the ones every Guise engine shares (the tls-support module).
  *
  * <p>Loading: nothing of Conscrypt is touched when this class is instantiated (discovery
  * instantiates every engine). {@link #unavailableReason()} loads Conscrypt and its native library
  * once and remembers the outcome, so a machine where it cannot load gets a clear error when the
- * engine is picked. Sessions are cached per trust policy and profile, and resumed as browsers
- * do; a resumed hello also carries {@code pre_shared_key} and so has another JA4, as Chrome's does.
+ * engine is picked. Sessions are cached per trust policy and profile, and resumed as browsers do; a
+ * resumed hello also carries {@code pre_shared_key} and so has another JA4, as Chrome's does.
  *
- * <p>Thread-safe; one instance may serve any number of concurrent connects. {@link #connect}
- * blocks for at most the request's handshake timeout.
+ * <p>Thread-safe; one instance may serve any number of concurrent connects. {@link #connect} blocks
+ * for at most the request's handshake timeout.
  */
 public final class ConscryptEngine implements TlsEngine {
   /** The engine's name in configuration. */
   public static final String NAME = "conscrypt";
+
   /** The offer that presents Conscrypt's own ClientHello. */
   public static final String DEFAULT_PROFILE = ConscryptHellos.DEFAULT_PROFILE;
 
@@ -81,8 +84,12 @@ public final class ConscryptEngine implements TlsEngine {
     Optional<HelloSettings> hello = ConscryptHellos.find(request.profile());
     if (hello.isEmpty()) {
       closeQuietly(socket);
-      throw new ClassifiedIOException(FailureKind.INVALID_REQUEST, false,
-          PoolAction.DISCARD_CONNECTION, cannotSend(request.profile()), null);
+      throw new ClassifiedIOException(
+          FailureKind.INVALID_REQUEST,
+          false,
+          PoolAction.DISCARD_CONNECTION,
+          cannotSend(request.profile()),
+          null);
     }
     Optional<String> unavailable = ConscryptRuntime.unavailableReason();
     if (unavailable.isPresent()) {
@@ -105,11 +112,20 @@ public final class ConscryptEngine implements TlsEngine {
       if (engine.name().equals(NAME)) {
         continue;
       }
-      engine.offer(profile).ifPresent(o -> others.add(
-          engine.name() + " (" + o.fidelity().name().toLowerCase(Locale.ROOT) + ")"));
+      engine
+          .offer(profile)
+          .ifPresent(
+              o ->
+                  others.add(
+                      engine.name() + " (" + o.fidelity().name().toLowerCase(Locale.ROOT) + ")"));
     }
-    return "engine '" + NAME + "' cannot send profile '" + profile + "' (it offers "
-        + String.join(", ", mine.stream().map(FingerprintOffer::profile).toList()) + "); "
+    return "engine '"
+        + NAME
+        + "' cannot send profile '"
+        + profile
+        + "' (it offers "
+        + String.join(", ", mine.stream().map(FingerprintOffer::profile).toList())
+        + "); "
         + (others.isEmpty()
             ? "no installed TLS engine offers it"
             : "engines that can: " + String.join(", ", others));

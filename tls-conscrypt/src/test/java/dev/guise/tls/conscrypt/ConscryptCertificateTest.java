@@ -32,14 +32,14 @@ class ConscryptCertificateTest {
   private static String fetch(IssuedCertificate cert, String bind, String host, TrustPolicy trust)
       throws Exception {
     try (var server = LoopbackServers.https(bind, cert);
-        TlsConnection c = LoopbackServers.connect(ENGINE, host, bind, server.port(),
-            "chrome-156", trust)) {
+        TlsConnection c =
+            LoopbackServers.connect(ENGINE, host, bind, server.port(), "chrome-156", trust)) {
       return LoopbackServers.get(c, host);
     }
   }
 
-  private static void assertRejected(IssuedCertificate cert, String bind, String host,
-      TrustPolicy trust) {
+  private static void assertRejected(
+      IssuedCertificate cert, String bind, String host, TrustPolicy trust) {
     var e = assertThrows(ClassifiedIOException.class, () -> fetch(cert, bind, host, trust));
     assertEquals(FailureKind.CERTIFICATE, e.kind(), e.getMessage());
     assertFalse(e.failure().retryable(), "a rejected certificate is never retried");
@@ -49,12 +49,13 @@ class ConscryptCertificateTest {
   void validCertificateAndRequest() throws Exception {
     IssuedCertificate cert = CA.issue("www.example.test");
     try (var server = LoopbackServers.https("127.0.0.1", cert);
-        TlsConnection c = LoopbackServers.connect(
-            ENGINE, "www.example.test", "127.0.0.1", server.port(), "chrome-156", TRUST)) {
+        TlsConnection c =
+            LoopbackServers.connect(
+                ENGINE, "www.example.test", "127.0.0.1", server.port(), "chrome-156", TRUST)) {
       NegotiatedTls tls = c.negotiated();
       assertEquals("TLSv1.3", tls.protocol());
-      assertTrue(tls.cipherSuite().startsWith("TLS_AES_")
-          || tls.cipherSuite().startsWith("TLS_CHACHA20"),
+      assertTrue(
+          tls.cipherSuite().startsWith("TLS_AES_") || tls.cipherSuite().startsWith("TLS_CHACHA20"),
           tls.cipherSuite());
       assertEquals(Optional.of("http/1.1"), tls.alpn());
       assertTrue(tls.namedGroup().isPresent(), "Conscrypt reports the group");
@@ -75,8 +76,9 @@ class ConscryptCertificateTest {
   void aliasIsReportedByCanonicalName() throws Exception {
     IssuedCertificate cert = CA.issue("www.example.test");
     try (var server = LoopbackServers.https("127.0.0.1", cert);
-        TlsConnection c = LoopbackServers.connect(
-            ENGINE, "www.example.test", "127.0.0.1", server.port(), "CHROME", TRUST)) {
+        TlsConnection c =
+            LoopbackServers.connect(
+                ENGINE, "www.example.test", "127.0.0.1", server.port(), "CHROME", TRUST)) {
       assertEquals("chrome-156", c.negotiated().profile());
     }
   }
@@ -110,8 +112,11 @@ class ConscryptCertificateTest {
 
   @Test
   void selfSigned() {
-    assertRejected(TestCertificateAuthority.selfSigned("www.example.test"), "127.0.0.1",
-        "www.example.test", TRUST);
+    assertRejected(
+        TestCertificateAuthority.selfSigned("www.example.test"),
+        "127.0.0.1",
+        "www.example.test",
+        TRUST);
   }
 
   @Test
@@ -122,14 +127,21 @@ class ConscryptCertificateTest {
 
   @Test
   void theSystemTrustStoreDoesNotKnowTheTestCa() {
-    assertRejected(CA.issue("www.example.test"), "127.0.0.1", "www.example.test",
+    assertRejected(
+        CA.issue("www.example.test"),
+        "127.0.0.1",
+        "www.example.test",
         TrustPolicy.systemDefaults());
   }
 
   @Test
   void extraAnchorsOnTopOfTheSystemTrustStore() throws Exception {
-    String response = fetch(CA.issue("www.example.test"), "127.0.0.1", "www.example.test",
-        TrustPolicy.systemDefaults().withExtraAnchors(List.of(CA.certificate())));
+    String response =
+        fetch(
+            CA.issue("www.example.test"),
+            "127.0.0.1",
+            "www.example.test",
+            TrustPolicy.systemDefaults().withExtraAnchors(List.of(CA.certificate())));
     assertTrue(response.startsWith("HTTP/1.1 200"), response);
   }
 
@@ -155,13 +167,14 @@ class ConscryptCertificateTest {
 
   @Test
   void rsaServerOverTls12() throws Exception {
-    IssuedCertificate rsa = CA.leaf("www.example.test")
-        .keyType(KeyType.RSA_2048).issue();
+    IssuedCertificate rsa = CA.leaf("www.example.test").keyType(KeyType.RSA_2048).issue();
     try (var server = LoopbackServers.https("127.0.0.1", rsa, "TLSv1.2");
-        TlsConnection c = LoopbackServers.connect(
-            ENGINE, "www.example.test", "127.0.0.1", server.port(), "chrome-156", TRUST)) {
+        TlsConnection c =
+            LoopbackServers.connect(
+                ENGINE, "www.example.test", "127.0.0.1", server.port(), "chrome-156", TRUST)) {
       assertEquals("TLSv1.2", c.negotiated().protocol());
-      assertTrue(c.negotiated().cipherSuite().startsWith("TLS_ECDHE_RSA_WITH_"),
+      assertTrue(
+          c.negotiated().cipherSuite().startsWith("TLS_ECDHE_RSA_WITH_"),
           c.negotiated().cipherSuite());
       assertTrue(LoopbackServers.get(c, "www.example.test").startsWith("HTTP/1.1 200"));
     }

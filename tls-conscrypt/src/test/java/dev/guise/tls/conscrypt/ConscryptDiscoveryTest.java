@@ -11,9 +11,9 @@ import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
 /**
- * The engine is found by name. Surefire runs this class on the module path (found through
- * {@code provides} in module-info) and again on the class path (META-INF/services); each run checks
- * it is on the path it claims, and that Conscrypt's native library loads there.
+ * The engine is found by name. Surefire runs this class on the module path (found through {@code
+ * provides} in module-info) and again on the class path (META-INF/services); each run checks it is
+ * on the path it claims, and that Conscrypt's native library loads there.
  */
 class ConscryptDiscoveryTest {
   private static final boolean MODULE_PATH =
@@ -23,18 +23,24 @@ class ConscryptDiscoveryTest {
   void findsTheConscryptEngineByName() {
     TlsEngine engine = Providers.tlsEngine("conscrypt");
     assertInstanceOf(ConscryptEngine.class, engine);
-    assertEquals(MODULE_PATH, engine.getClass().getModule().isNamed(),
+    assertEquals(
+        MODULE_PATH,
+        engine.getClass().getModule().isNamed(),
         "engine module: " + engine.getClass().getModule());
     if (MODULE_PATH) {
       assertEquals("dev.guise.tls.conscrypt", engine.getClass().getModule().getName());
-      assertEquals("org.conscrypt", org.conscrypt.Conscrypt.class.getModule().getName(),
+      assertEquals(
+          "org.conscrypt",
+          org.conscrypt.Conscrypt.class.getModule().getName(),
           "Conscrypt is the automatic module org.conscrypt");
     }
   }
 
   @Test
   void conscryptLoadsHere() {
-    assertEquals(Optional.empty(), new ConscryptEngine().unavailableReason(),
+    assertEquals(
+        Optional.empty(),
+        new ConscryptEngine().unavailableReason(),
         "Conscrypt must load on Linux x86_64");
   }
 

@@ -15,7 +15,6 @@ import dev.guise.api.TlsEndpoint;
 import dev.guise.api.spi.TlsEngine;
 import dev.guise.testkit.tls.TestCertificateAuthority;
 import java.io.IOException;
-import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
@@ -40,26 +39,42 @@ class ConscryptEngineBehaviourTest {
     try (ServerSocket server = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
       Socket socket = new Socket();
       socket.connect(server.getLocalSocketAddress(), 2000);
-      var e = assertThrows(ClassifiedIOException.class, () -> ENGINE.connect(socket, request(
-          "www.example.test", server.getLocalPort(), "firefox-153", Duration.ofSeconds(5))));
+      var e =
+          assertThrows(
+              ClassifiedIOException.class,
+              () ->
+                  ENGINE.connect(
+                      socket,
+                      request(
+                          "www.example.test",
+                          server.getLocalPort(),
+                          "firefox-153",
+                          Duration.ofSeconds(5))));
       assertEquals(FailureKind.INVALID_REQUEST, e.kind());
       assertFalse(e.failure().retryable());
-      assertTrue(e.getMessage().contains("'firefox-153'")
-          && e.getMessage().contains("conscrypt-default")
-          && e.getMessage().contains("chrome-156"), e.getMessage());
+      assertTrue(
+          e.getMessage().contains("'firefox-153'")
+              && e.getMessage().contains("conscrypt-default")
+              && e.getMessage().contains("chrome-156"),
+          e.getMessage());
       assertTrue(socket.isClosed(), "on failure the engine closes the socket");
     }
   }
 
   @Test
   void theErrorNamesTheEnginesThatCanSendTheProfile() {
-    TlsEngine firefoxCapable = new FakeEngine("bouncycastle",
-        new FingerprintOffer("firefox-153", List.of("firefox"), Fidelity.EXACT,
-            Optional.empty(), ""));
-    TlsEngine other = new FakeEngine("jdk",
-        new FingerprintOffer("jdk-default", List.of(), Fidelity.NONE, Optional.empty(), ""));
-    String message = ConscryptEngine.cannotSendMessage(
-        "firefox", ENGINE.offers(), List.of(other, ENGINE, firefoxCapable));
+    TlsEngine firefoxCapable =
+        new FakeEngine(
+            "bouncycastle",
+            new FingerprintOffer(
+                "firefox-153", List.of("firefox"), Fidelity.EXACT, Optional.empty(), ""));
+    TlsEngine other =
+        new FakeEngine(
+            "jdk",
+            new FingerprintOffer("jdk-default", List.of(), Fidelity.NONE, Optional.empty(), ""));
+    String message =
+        ConscryptEngine.cannotSendMessage(
+            "firefox", ENGINE.offers(), List.of(other, ENGINE, firefoxCapable));
     assertTrue(message.contains("engines that can: bouncycastle (exact)"), message);
     assertFalse(message.contains("jdk"), message);
     String none = ConscryptEngine.cannotSendMessage("safari", ENGINE.offers(), List.of(other));
@@ -71,8 +86,14 @@ class ConscryptEngineBehaviourTest {
   void closeIsBoundedAndClosesTheSocketWhenThePeerNeverReads() throws Exception {
     var cert = CA.issue("www.example.test");
     try (var server = LoopbackServers.https("127.0.0.1", cert)) {
-      TlsConnection c = LoopbackServers.connect(ENGINE, "www.example.test", "127.0.0.1",
-          server.port(), "conscrypt-default", CA.trustPolicy());
+      TlsConnection c =
+          LoopbackServers.connect(
+              ENGINE,
+              "www.example.test",
+              "127.0.0.1",
+              server.port(),
+              "conscrypt-default",
+              CA.trustPolicy());
       assertEquals("conscrypt-default", c.negotiated().profile());
       assertEquals(Fidelity.NONE, c.negotiated().fidelity());
       assertEquals(Optional.of("http/1.1"), c.negotiated().alpn());
@@ -84,8 +105,12 @@ class ConscryptEngineBehaviourTest {
 
   private static TlsConnectRequest request(String host, int port, String profile, Duration timeout)
       throws Exception {
-    return new TlsConnectRequest(new TlsEndpoint(host, InetAddress.getByName("127.0.0.1"), port),
-        profile, List.of(), CA.trustPolicy(), timeout);
+    return new TlsConnectRequest(
+        new TlsEndpoint(host, InetAddress.getByName("127.0.0.1"), port),
+        profile,
+        List.of(),
+        CA.trustPolicy(),
+        timeout);
   }
 
   private record FakeEngine(String name, FingerprintOffer only) implements TlsEngine {
@@ -99,5 +124,4 @@ class ConscryptEngineBehaviourTest {
       throw new UnsupportedOperationException();
     }
   }
-
 }

@@ -49,9 +49,12 @@ class ConscryptJa4Test {
   private static ClientHello sentHello(String host, String profile, List<String> alpn)
       throws Exception {
     // The capturing server closes after the hello: the handshake must fail, never succeed.
-    var failure = assertThrows(ClassifiedIOException.class,
-        () -> LoopbackServers.connect(ENGINE, host, "127.0.0.1", capture.port(),
-            profile, alpn, TRUST));
+    var failure =
+        assertThrows(
+            ClassifiedIOException.class,
+            () ->
+                LoopbackServers.connect(
+                    ENGINE, host, "127.0.0.1", capture.port(), profile, alpn, TRUST));
     assertNotEquals(FailureKind.CERTIFICATE, failure.kind(), failure.getMessage());
     return ClientHello.parse(capture.nextHello());
   }
@@ -82,10 +85,13 @@ class ConscryptJa4Test {
     ClientHello reference = chrome.referenceHello();
     ClientHello hello = sentHello(HOST, "chrome", List.of());
 
-    assertEquals(withoutGrease(reference.cipherSuites()), hello.cipherSuites(),
+    assertEquals(
+        withoutGrease(reference.cipherSuites()),
+        hello.cipherSuites(),
         "Chrome's cipher suites in Chrome's order");
     assertEquals(withoutGrease(reference.supportedGroups()), hello.supportedGroups());
-    assertEquals(List.of(0x11ec, 0x001d),
+    assertEquals(
+        List.of(0x11ec, 0x001d),
         hello.keyShares().stream().map(k -> k.group()).toList(),
         "key shares for X25519MLKEM768 and x25519, as Chrome sends (minus GREASE)");
     assertEquals(reference.alpn(), hello.alpn());
@@ -97,8 +103,14 @@ class ConscryptJa4Test {
     assertFalse(hello.cipherSuites().stream().anyMatch(ClientHello::isGrease));
     assertNotEquals(chrome.expectedJa4(), Ja4.of(hello).ja4());
     String note = ENGINE.offer("chrome").orElseThrow().note();
-    for (String admitted : List.of("GREASE", "extension order", "certificate compression", "ALPS",
-        "ECH", "signature algorithms")) {
+    for (String admitted :
+        List.of(
+            "GREASE",
+            "extension order",
+            "certificate compression",
+            "ALPS",
+            "ECH",
+            "signature algorithms")) {
       assertTrue(note.contains(admitted), "note must admit to " + admitted + ": " + note);
     }
   }

@@ -35,7 +35,8 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class ConscryptOpenSslStreamTest {
   private static final String HOST = "www.example.test";
-  private static final TestCertificateAuthority CA = TestCertificateAuthority.create("Guise openssl stream CA");
+  private static final TestCertificateAuthority CA =
+      TestCertificateAuthority.create("Guise openssl stream CA");
   private static final ConscryptEngine ENGINE = new ConscryptEngine();
 
   @TempDir Path dir;
@@ -50,12 +51,26 @@ class ConscryptOpenSslStreamTest {
     }
     Path stdout = dir.resolve("stdout");
     // stdbuf: s_server prints command results with printf, which a file would buffer until exit.
-    Process server = new ProcessBuilder("stdbuf", "-oL", "openssl", "s_server", "-accept", "127.0.0.1:" + port,
-        "-cert", pem.certificateChain().toString(), "-key", pem.privateKey().toString(),
-        "-tls1_3", "-alpn", "http/1.1", "-naccept", "1")
-        .redirectError(dir.resolve("stderr").toFile())
-        .redirectOutput(stdout.toFile())
-        .start();
+    Process server =
+        new ProcessBuilder(
+                "stdbuf",
+                "-oL",
+                "openssl",
+                "s_server",
+                "-accept",
+                "127.0.0.1:" + port,
+                "-cert",
+                pem.certificateChain().toString(),
+                "-key",
+                pem.privateKey().toString(),
+                "-tls1_3",
+                "-alpn",
+                "http/1.1",
+                "-naccept",
+                "1")
+            .redirectError(dir.resolve("stderr").toFile())
+            .redirectOutput(stdout.toFile())
+            .start();
     try {
       awaitListening(server, port, stdout);
       int size = 3 * 1024 * 1024;
@@ -63,14 +78,16 @@ class ConscryptOpenSslStreamTest {
       byte[] after = digits(size, 2);
       byte[] fromServer1 = digits(size, 3);
       byte[] fromServer2 = digits(size, 4);
-      try (TlsConnection c = LoopbackServers.connect(ENGINE, HOST, "127.0.0.1", port,
-          "chrome-156", CA.trustPolicy())) {
+      try (TlsConnection c =
+          LoopbackServers.connect(
+              ENGINE, HOST, "127.0.0.1", port, "chrome-156", CA.trustPolicy())) {
         assertEquals("TLSv1.3", c.negotiated().protocol());
         c.setReadTimeout(Duration.ofSeconds(30));
         OutputStream serverInput = server.getOutputStream();
 
         // Both ways at once: the client writes while it reads what the server sends.
-        CompletableFuture<Void> upload = CompletableFuture.runAsync(() -> send(c, "<<A>>", before, "<<B>>"));
+        CompletableFuture<Void> upload =
+            CompletableFuture.runAsync(() -> send(c, "<<A>>", before, "<<B>>"));
         serverInput.write(fromServer1);
         serverInput.flush();
         byte[] got1 = readFully(c, fromServer1.length);
@@ -83,7 +100,8 @@ class ConscryptOpenSslStreamTest {
         awaitOutput(stdout, "SSL_do_handshake -> 1", server);
         serverInput.write(fromServer2);
         serverInput.flush();
-        CompletableFuture<Void> upload2 = CompletableFuture.runAsync(() -> send(c, "<<C>>", after, "<<D>>"));
+        CompletableFuture<Void> upload2 =
+            CompletableFuture.runAsync(() -> send(c, "<<C>>", after, "<<D>>"));
         byte[] got2 = readFully(c, fromServer2.length);
         upload2.get(60, TimeUnit.SECONDS);
         awaitOutput(stdout, "<<D>>", server);
@@ -145,13 +163,25 @@ class ConscryptOpenSslStreamTest {
   private static byte[] between(String text, String start, String end) {
     int from = text.indexOf(start);
     int to = text.indexOf(end, from);
-    assertTrue(from >= 0 && to > from, "markers " + start + " " + end + " not in the server output");
+    assertTrue(
+        from >= 0 && to > from, "markers " + start + " " + end + " not in the server output");
     // s_server reports a read that found only a TLS message and no data (here: the client's
     // answering KeyUpdate) with a status line in the middle of what it prints: not data.
     String got = text.substring(from + start.length(), to).replace("Read BLOCK\n", "");
     java.util.regex.Matcher noise = java.util.regex.Pattern.compile("[^0-9]+").matcher(got);
-    assertTrue(!noise.find(), () -> "the server printed " + got.length() + " characters between "
-        + start + " and " + end + ", not only digits: '" + noise.group() + "' at " + noise.start());
+    assertTrue(
+        !noise.find(),
+        () ->
+            "the server printed "
+                + got.length()
+                + " characters between "
+                + start
+                + " and "
+                + end
+                + ", not only digits: '"
+                + noise.group()
+                + "' at "
+                + noise.start());
     return got.getBytes(StandardCharsets.ISO_8859_1);
   }
 

@@ -47,8 +47,8 @@ class ConscryptOpenSslTest {
 
   private static OpenSslServer start(IssuedCertificate.PemFiles pem, String version)
       throws Exception {
-    return new OpenSslServer(pem.certificateChain(), pem.privateKey(),
-        version, "-alpn", "http/1.1", "-quiet");
+    return new OpenSslServer(
+        pem.certificateChain(), pem.privateKey(), version, "-alpn", "http/1.1", "-quiet");
   }
 
   @AfterAll
@@ -63,8 +63,8 @@ class ConscryptOpenSslTest {
   @ParameterizedTest
   @ValueSource(strings = {"chrome-156", "conscrypt-default"})
   void handshakeAndGetOverTls13(String profile) throws Exception {
-    try (TlsConnection c = LoopbackServers.connect(ENGINE, HOST, "127.0.0.1", tls13Port, profile,
-        CA.trustPolicy())) {
+    try (TlsConnection c =
+        LoopbackServers.connect(ENGINE, HOST, "127.0.0.1", tls13Port, profile, CA.trustPolicy())) {
       assertEquals("TLSv1.3", c.negotiated().protocol());
       assertEquals(Optional.of("http/1.1"), c.negotiated().alpn());
       // OpenSSL 3.0 has no ML-KEM: it takes the x25519 share Conscrypt also sends.
@@ -77,10 +77,12 @@ class ConscryptOpenSslTest {
 
   @Test
   void handshakeAndGetOverTls12() throws Exception {
-    try (TlsConnection c = LoopbackServers.connect(ENGINE, HOST, "127.0.0.1", tls12Port,
-        "chrome-156", CA.trustPolicy())) {
+    try (TlsConnection c =
+        LoopbackServers.connect(
+            ENGINE, HOST, "127.0.0.1", tls12Port, "chrome-156", CA.trustPolicy())) {
       assertEquals("TLSv1.2", c.negotiated().protocol());
-      assertTrue(c.negotiated().cipherSuite().startsWith("TLS_ECDHE_ECDSA_WITH_"),
+      assertTrue(
+          c.negotiated().cipherSuite().startsWith("TLS_ECDHE_ECDSA_WITH_"),
           c.negotiated().cipherSuite());
       String response = LoopbackServers.get(c, HOST);
       assertTrue(response.startsWith("HTTP/1.0 200 ok"), response);
@@ -89,9 +91,17 @@ class ConscryptOpenSslTest {
 
   @Test
   void wrongHostIsRejectedByOpenSslToo() {
-    var e = assertThrows(ClassifiedIOException.class, () -> LoopbackServers.connect(
-        ENGINE, "other.example.test", "127.0.0.1", tls13Port, "chrome-156", CA.trustPolicy()));
+    var e =
+        assertThrows(
+            ClassifiedIOException.class,
+            () ->
+                LoopbackServers.connect(
+                    ENGINE,
+                    "other.example.test",
+                    "127.0.0.1",
+                    tls13Port,
+                    "chrome-156",
+                    CA.trustPolicy()));
     assertEquals(FailureKind.CERTIFICATE, e.kind(), e.getMessage());
   }
-
 }

@@ -31,12 +31,13 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * The engine adapter's streams against a JDK TLS server: large transfers both ways at once,
- * records that are not TLS, and read timeouts that leave the connection usable.
+ * The engine adapter's streams against a JDK TLS server: large transfers both ways at once, records
+ * that are not TLS, and read timeouts that leave the connection usable.
  */
 class ConscryptStreamTest {
   private static final String HOST = "www.example.test";
-  private static final TestCertificateAuthority CA = TestCertificateAuthority.create("Guise stream CA");
+  private static final TestCertificateAuthority CA =
+      TestCertificateAuthority.create("Guise stream CA");
   private static final IssuedCertificate CERT = CA.issue(HOST);
   private static final ConscryptEngine ENGINE = new ConscryptEngine();
 
@@ -49,34 +50,39 @@ class ConscryptStreamTest {
     new Random(8).nextBytes(sent);
     // The server echoes everything back while the client is still writing: the client reads on
     // one thread while another writes, as the HTTP/2 client does.
-    try (OneShotServer server = new OneShotServer(protocol, s -> {
-      try {
-        InputStream in = s.getInputStream();
-        OutputStream out = s.getOutputStream();
-        byte[] buffer = new byte[7919];
-        for (int n; (n = in.read(buffer)) > 0; ) {
-          out.write(buffer, 0, n);
-        }
-      } catch (IOException e) {
-        throw new RuntimeException(e);
-      }
-    });
+    try (OneShotServer server =
+            new OneShotServer(
+                protocol,
+                s -> {
+                  try {
+                    InputStream in = s.getInputStream();
+                    OutputStream out = s.getOutputStream();
+                    byte[] buffer = new byte[7919];
+                    for (int n; (n = in.read(buffer)) > 0; ) {
+                      out.write(buffer, 0, n);
+                    }
+                  } catch (IOException e) {
+                    throw new RuntimeException(e);
+                  }
+                });
         TlsConnection c = server.connect("chrome-156")) {
       assertEquals(protocol, c.negotiated().protocol());
       c.setReadTimeout(Duration.ofSeconds(20));
-      CompletableFuture<Void> writer = CompletableFuture.runAsync(() -> {
-        try {
-          Random chunks = new Random(1);
-          for (int off = 0; off < size; ) {
-            int n = Math.min(size - off, 1 + chunks.nextInt(40_000));
-            c.output().write(sent, off, n);
-            off += n;
-          }
-          c.output().flush();
-        } catch (IOException e) {
-          throw new RuntimeException(e);
-        }
-      });
+      CompletableFuture<Void> writer =
+          CompletableFuture.runAsync(
+              () -> {
+                try {
+                  Random chunks = new Random(1);
+                  for (int off = 0; off < size; ) {
+                    int n = Math.min(size - off, 1 + chunks.nextInt(40_000));
+                    c.output().write(sent, off, n);
+                    off += n;
+                  }
+                  c.output().flush();
+                } catch (IOException e) {
+                  throw new RuntimeException(e);
+                }
+              });
       MessageDigest received = MessageDigest.getInstance("SHA-256");
       byte[] buffer = new byte[20_000];
       Random lengths = new Random(2);
@@ -96,16 +102,17 @@ class ConscryptStreamTest {
   @ValueSource(strings = {"bad-mac", "not-tls", "too-long", "truncated"})
   @Timeout(value = 20, unit = TimeUnit.SECONDS)
   void garbageAfterTheHandshakeIsAClassifiedError(String garbage) throws Exception {
-    byte[] raw = switch (garbage) {
-      // application_data with a valid header and a body that fails authentication
-      case "bad-mac" -> concat(new byte[] {23, 3, 3, 0, 64}, new byte[64]);
-      case "not-tls" -> "HTTP/1.1 200 OK\r\n\r\n".getBytes();
-      // one byte over 2^14 + 2048
-      case "too-long" -> concat(new byte[] {23, 3, 3, 0x48, 0x01}, new byte[100]);
-      // announces 200 bytes, sends 10, then the server closes
-      case "truncated" -> concat(new byte[] {23, 3, 3, 0, (byte) 200}, new byte[10]);
-      default -> throw new AssertionError(garbage);
-    };
+    byte[] raw =
+        switch (garbage) {
+          // application_data with a valid header and a body that fails authentication
+          case "bad-mac" -> concat(new byte[] {23, 3, 3, 0, 64}, new byte[64]);
+          case "not-tls" -> "HTTP/1.1 200 OK\r\n\r\n".getBytes();
+          // one byte over 2^14 + 2048
+          case "too-long" -> concat(new byte[] {23, 3, 3, 0x48, 0x01}, new byte[100]);
+          // announces 200 bytes, sends 10, then the server closes
+          case "truncated" -> concat(new byte[] {23, 3, 3, 0, (byte) 200}, new byte[10]);
+          default -> throw new AssertionError(garbage);
+        };
     try (OneShotServer server = new OneShotServer("TLSv1.3", s -> server(s).rawWrite(raw));
         TlsConnection c = server.connect("conscrypt-default")) {
       c.setReadTimeout(Duration.ofSeconds(5));
@@ -121,19 +128,23 @@ class ConscryptStreamTest {
   void aReadTimeoutWhileIdleLeavesTheConnectionUsable() throws Exception {
     CompletableFuture<Void> goOn = new CompletableFuture<>();
     CompletableFuture<Void> goOnAgain = new CompletableFuture<>();
-    try (OneShotServer server = new OneShotServer("TLSv1.3", s -> {
-      try {
-        goOn.get(10, TimeUnit.SECONDS);
-        s.getOutputStream().write("first".getBytes());
-        s.getOutputStream().flush();
-        // Stalls between records: the client's timeout fires while it waits for a header.
-        goOnAgain.get(10, TimeUnit.SECONDS);
-        s.getOutputStream().write("second".getBytes());
-        s.getOutputStream().flush();
-      } catch (Exception e) {
-        throw new RuntimeException(e);
-      }
-    });
+    try (OneShotServer server =
+            new OneShotServer(
+                "TLSv1.3",
+                s -> {
+                  try {
+                    goOn.get(10, TimeUnit.SECONDS);
+                    s.getOutputStream().write("first".getBytes());
+                    s.getOutputStream().flush();
+                    // Stalls between records: the client's timeout fires while it waits for a
+                    // header.
+                    goOnAgain.get(10, TimeUnit.SECONDS);
+                    s.getOutputStream().write("second".getBytes());
+                    s.getOutputStream().flush();
+                  } catch (Exception e) {
+                    throw new RuntimeException(e);
+                  }
+                });
         TlsConnection c = server.connect("chrome-156")) {
       c.setReadTimeout(Duration.ofMillis(200));
       assertThrows(SocketTimeoutException.class, () -> c.input().read(new byte[10]));
@@ -154,19 +165,22 @@ class ConscryptStreamTest {
   void aTimeoutInsideARecordKeepsWhatWasReadForTheNextRead() throws Exception {
     // The server writes one record's bytes in two parts; the client times out between them.
     CompletableFuture<Void> rest = new CompletableFuture<>();
-    try (OneShotServer server = new OneShotServer("TLSv1.3", s -> {
-      try {
-        // One encrypted record, kept from the wire and then sent in three parts.
-        byte[] record = server(s).encryptOneRecord("split record".getBytes());
-        server(s).rawWrite(java.util.Arrays.copyOf(record, 3));
-        rest.get(10, TimeUnit.SECONDS);
-        server(s).rawWrite(java.util.Arrays.copyOfRange(record, 3, 20));
-        Thread.sleep(300);
-        server(s).rawWrite(java.util.Arrays.copyOfRange(record, 20, record.length));
-      } catch (Exception e) {
-        throw new RuntimeException(e);
-      }
-    });
+    try (OneShotServer server =
+            new OneShotServer(
+                "TLSv1.3",
+                s -> {
+                  try {
+                    // One encrypted record, kept from the wire and then sent in three parts.
+                    byte[] record = server(s).encryptOneRecord("split record".getBytes());
+                    server(s).rawWrite(java.util.Arrays.copyOf(record, 3));
+                    rest.get(10, TimeUnit.SECONDS);
+                    server(s).rawWrite(java.util.Arrays.copyOfRange(record, 3, 20));
+                    Thread.sleep(300);
+                    server(s).rawWrite(java.util.Arrays.copyOfRange(record, 20, record.length));
+                  } catch (Exception e) {
+                    throw new RuntimeException(e);
+                  }
+                });
         TlsConnection c = server.connect("chrome-156")) {
       c.setReadTimeout(Duration.ofMillis(200));
       assertThrows(SocketTimeoutException.class, () -> c.input().read(new byte[20]));
@@ -180,15 +194,18 @@ class ConscryptStreamTest {
   @Test
   @Timeout(value = 20, unit = TimeUnit.SECONDS)
   void closeNotifyIsTheEndOfTheStream() throws Exception {
-    try (OneShotServer server = new OneShotServer("TLSv1.3", s -> {
-      try {
-        s.getOutputStream().write("bye".getBytes());
-        s.getOutputStream().flush();
-        s.close(); // close_notify
-      } catch (IOException e) {
-        throw new RuntimeException(e);
-      }
-    });
+    try (OneShotServer server =
+            new OneShotServer(
+                "TLSv1.3",
+                s -> {
+                  try {
+                    s.getOutputStream().write("bye".getBytes());
+                    s.getOutputStream().flush();
+                    s.close(); // close_notify
+                  } catch (IOException e) {
+                    throw new RuntimeException(e);
+                  }
+                });
         TlsConnection c = server.connect("chrome-156")) {
       c.setReadTimeout(Duration.ofSeconds(5));
       assertEquals("bye", readString(c, 3));
@@ -216,7 +233,8 @@ class ConscryptStreamTest {
 
   /** Access to the plain socket under a server's TLS socket, to write bytes that are not TLS. */
   private record ServerSide(SSLSocket tls, Socket plain, RecordingOutput recorder) {
-    static final java.util.Map<SSLSocket, ServerSide> ALL = new java.util.concurrent.ConcurrentHashMap<>();
+    static final java.util.Map<SSLSocket, ServerSide> ALL =
+        new java.util.concurrent.ConcurrentHashMap<>();
 
     static ServerSide of(SSLSocket s) {
       return ALL.get(s);
@@ -281,37 +299,45 @@ class ConscryptStreamTest {
 
     OneShotServer(String protocol, Consumer<SSLSocket> body) throws IOException {
       listener = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"));
-      thread = Thread.ofPlatform().daemon().name("one-shot-tls").start(() -> {
-        try (Socket accepted = listener.accept()) {
-          accepted.setSoTimeout(20_000);
-          RecordingOutput recorder = new RecordingOutput(accepted.getOutputStream());
-          Socket plain = new InterceptedSocket(accepted, recorder);
-          SSLSocket tls = (SSLSocket) CERT.serverSslContext().getSocketFactory()
-              .createSocket(plain, null, accepted.getPort(), false);
-          tls.setUseClientMode(false);
-          tls.setEnabledProtocols(new String[] {protocol});
-          var params = tls.getSSLParameters();
-          params.setApplicationProtocols(new String[] {"http/1.1"});
-          tls.setSSLParameters(params);
-          tls.startHandshake();
-          ServerSide.ALL.put(tls, new ServerSide(tls, accepted, recorder));
-          try {
-            body.accept(tls);
-          } finally {
-            ServerSide.ALL.remove(tls);
-          }
-          // Let the client read everything before the socket closes under it.
-          accepted.shutdownOutput();
-          accepted.getInputStream().transferTo(OutputStream.nullOutputStream());
-        } catch (IOException | RuntimeException e) {
-          // the client went away: the assertions on the client side tell what happened
-        }
-      });
+      thread =
+          Thread.ofPlatform()
+              .daemon()
+              .name("one-shot-tls")
+              .start(
+                  () -> {
+                    try (Socket accepted = listener.accept()) {
+                      accepted.setSoTimeout(20_000);
+                      RecordingOutput recorder = new RecordingOutput(accepted.getOutputStream());
+                      Socket plain = new InterceptedSocket(accepted, recorder);
+                      SSLSocket tls =
+                          (SSLSocket)
+                              CERT.serverSslContext()
+                                  .getSocketFactory()
+                                  .createSocket(plain, null, accepted.getPort(), false);
+                      tls.setUseClientMode(false);
+                      tls.setEnabledProtocols(new String[] {protocol});
+                      var params = tls.getSSLParameters();
+                      params.setApplicationProtocols(new String[] {"http/1.1"});
+                      tls.setSSLParameters(params);
+                      tls.startHandshake();
+                      ServerSide.ALL.put(tls, new ServerSide(tls, accepted, recorder));
+                      try {
+                        body.accept(tls);
+                      } finally {
+                        ServerSide.ALL.remove(tls);
+                      }
+                      // Let the client read everything before the socket closes under it.
+                      accepted.shutdownOutput();
+                      accepted.getInputStream().transferTo(OutputStream.nullOutputStream());
+                    } catch (IOException | RuntimeException e) {
+                      // the client went away: the assertions on the client side tell what happened
+                    }
+                  });
     }
 
     TlsConnection connect(String profile) throws IOException {
-      return LoopbackServers.connect(ENGINE, HOST, "127.0.0.1", listener.getLocalPort(), profile,
-          CA.trustPolicy());
+      return LoopbackServers.connect(
+          ENGINE, HOST, "127.0.0.1", listener.getLocalPort(), profile, CA.trustPolicy());
     }
 
     @Override

@@ -31,7 +31,8 @@ class ConscryptTestServerTest {
   @Test
   void requestsAreAnsweredAndTheServerSeesTheReportedJa4() throws Exception {
     ConscryptEngine engine = new ConscryptEngine();
-    try (TestServer server = TestServer.builder().loopbackAddresses(3).hostNames(HOST).build().start()) {
+    try (TestServer server =
+        TestServer.builder().loopbackAddresses(3).hostNames(HOST).build().start()) {
       InetAddress ip = server.addresses().get(2);
       for (String profile : List.of("chrome-156", ConscryptEngine.DEFAULT_PROFILE)) {
         // The profile's own ALPN list (h2, http/1.1): the hello whose JA4 the offer reports.
@@ -40,32 +41,44 @@ class ConscryptTestServerTest {
         }
         List<ConnectionRecord> records = server.connections(ip);
         ConnectionRecord seen = records.get(records.size() - 1);
-        assertEquals(engine.offer(profile).orElseThrow().ja4().orElseThrow(),
-            seen.ja4().orElseThrow().ja4(), "the JA4 the engine reports for " + profile);
+        assertEquals(
+            engine.offer(profile).orElseThrow().ja4().orElseThrow(),
+            seen.ja4().orElseThrow().ja4(),
+            "the JA4 the engine reports for " + profile);
         // A request answered, over HTTP/1.1 to keep the test's client small.
         try (TlsConnection tls = connect(engine, server, ip, profile, List.of("http/1.1"))) {
-          assertEquals(profile.equals("chrome-156") ? Fidelity.APPROXIMATE : Fidelity.NONE,
+          assertEquals(
+              profile.equals("chrome-156") ? Fidelity.APPROXIMATE : Fidelity.NONE,
               tls.negotiated().fidelity());
           tls.setReadTimeout(Duration.ofSeconds(10));
           OutputStream out = tls.output();
-          out.write(("GET /hello HTTP/1.1\r\nHost: " + HOST + "\r\nConnection: close\r\n\r\n")
-              .getBytes(StandardCharsets.US_ASCII));
+          out.write(
+              ("GET /hello HTTP/1.1\r\nHost: " + HOST + "\r\nConnection: close\r\n\r\n")
+                  .getBytes(StandardCharsets.US_ASCII));
           out.flush();
           InputStream in = tls.input();
           ByteArrayOutputStream response = new ByteArrayOutputStream();
           in.transferTo(response);
-          assertTrue(response.toString(StandardCharsets.US_ASCII).startsWith("HTTP/1.1 200"),
+          assertTrue(
+              response.toString(StandardCharsets.US_ASCII).startsWith("HTTP/1.1 200"),
               response.toString(StandardCharsets.US_ASCII));
         }
       }
     }
   }
 
-  private static TlsConnection connect(ConscryptEngine engine, TestServer server, InetAddress ip,
-      String profile, List<String> alpn) throws java.io.IOException {
+  private static TlsConnection connect(
+      ConscryptEngine engine, TestServer server, InetAddress ip, String profile, List<String> alpn)
+      throws java.io.IOException {
     Socket socket = new Socket();
     socket.connect(new InetSocketAddress(ip, server.port()), 5000);
-    return engine.connect(socket, new TlsConnectRequest(new TlsEndpoint(HOST, ip, server.port()),
-        profile, alpn, server.certificateAuthority().trustPolicy(), Duration.ofSeconds(10)));
+    return engine.connect(
+        socket,
+        new TlsConnectRequest(
+            new TlsEndpoint(HOST, ip, server.port()),
+            profile,
+            alpn,
+            server.certificateAuthority().trustPolicy(),
+            Duration.ofSeconds(10)));
   }
 }

@@ -25,27 +25,36 @@ final class LoopbackServers {
 
   /** Connects a plain socket to {@code ip:port} and hands it to the engine. */
   static TlsConnection connect(
-      ConscryptEngine engine, String host, String ip, int port, String profile,
-          TrustPolicy trust)
+      ConscryptEngine engine, String host, String ip, int port, String profile, TrustPolicy trust)
       throws IOException {
     return connect(engine, host, ip, port, profile, List.of(), trust);
   }
 
-  static TlsConnection connect(ConscryptEngine engine, String host, String ip, int port,
-      String profile, List<String> alpn, TrustPolicy trust) throws IOException {
+  static TlsConnection connect(
+      ConscryptEngine engine,
+      String host,
+      String ip,
+      int port,
+      String profile,
+      List<String> alpn,
+      TrustPolicy trust)
+      throws IOException {
     InetAddress address = InetAddress.getByName(ip);
     Socket socket = new Socket();
     socket.connect(new InetSocketAddress(address, port), 2000);
-    return engine.connect(socket, new TlsConnectRequest(
-        new TlsEndpoint(host, address, port), profile, alpn, trust, HANDSHAKE_TIMEOUT));
+    return engine.connect(
+        socket,
+        new TlsConnectRequest(
+            new TlsEndpoint(host, address, port), profile, alpn, trust, HANDSHAKE_TIMEOUT));
   }
 
   /** Sends {@code GET /} with HTTP/1.1 and returns the whole response (the server closes). */
   static String get(TlsConnection connection, String host) throws IOException {
     connection.setReadTimeout(Duration.ofSeconds(5));
     OutputStream out = connection.output();
-    out.write(("GET / HTTP/1.1\r\nHost: " + host + "\r\nConnection: close\r\n\r\n")
-        .getBytes(StandardCharsets.US_ASCII));
+    out.write(
+        ("GET / HTTP/1.1\r\nHost: " + host + "\r\nConnection: close\r\n\r\n")
+            .getBytes(StandardCharsets.US_ASCII));
     out.flush();
     InputStream in = connection.input();
     ByteArrayOutputStream response = new ByteArrayOutputStream();

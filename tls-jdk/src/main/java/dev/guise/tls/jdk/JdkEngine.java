@@ -26,6 +26,7 @@ import java.util.Optional;
 public final class JdkEngine implements TlsEngine {
   /** The engine's name in configuration. */
   public static final String NAME = "jdk";
+
   /** Its one offer: the JDK's own ClientHello. */
   public static final String PROFILE = "jdk-default";
 
@@ -39,8 +40,13 @@ public final class JdkEngine implements TlsEngine {
 
   @Override
   public List<FingerprintOffer> offers() {
-    return List.of(new FingerprintOffer(PROFILE, List.of(), Fidelity.NONE, Optional.empty(),
-        "the JDK's own ClientHello; looks like Java, not like a browser"));
+    return List.of(
+        new FingerprintOffer(
+            PROFILE,
+            List.of(),
+            Fidelity.NONE,
+            Optional.empty(),
+            "the JDK's own ClientHello; looks like Java, not like a browser"));
   }
 
   @Override

@@ -37,8 +37,12 @@ class JdkEngineBehaviourTest {
 
   private static TlsConnectRequest request(String host, int port, String profile, Duration timeout)
       throws Exception {
-    return new TlsConnectRequest(new TlsEndpoint(host, InetAddress.getByName("127.0.0.1"), port),
-        profile, List.of("http/1.1"), CA.trustPolicy(), timeout);
+    return new TlsConnectRequest(
+        new TlsEndpoint(host, InetAddress.getByName("127.0.0.1"), port),
+        profile,
+        List.of("http/1.1"),
+        CA.trustPolicy(),
+        timeout);
   }
 
   private static Socket connect(ServerSocket server) throws Exception {
@@ -51,8 +55,17 @@ class JdkEngineBehaviourTest {
   void aProfileItCannotSendIsAnInvalidRequestAndTheSocketIsClosed() throws Exception {
     try (ServerSocket server = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
       Socket socket = connect(server);
-      var e = assertThrows(ClassifiedIOException.class, () -> ENGINE.connect(socket, request(
-          "www.example.test", server.getLocalPort(), "chrome", Duration.ofSeconds(5))));
+      var e =
+          assertThrows(
+              ClassifiedIOException.class,
+              () ->
+                  ENGINE.connect(
+                      socket,
+                      request(
+                          "www.example.test",
+                          server.getLocalPort(),
+                          "chrome",
+                          Duration.ofSeconds(5))));
       assertEquals(FailureKind.INVALID_REQUEST, e.kind());
       assertFalse(e.failure().retryable());
       assertTrue(socket.isClosed(), "on failure the engine closes the socket");
@@ -63,30 +76,53 @@ class JdkEngineBehaviourTest {
   @Timeout(value = 20, unit = TimeUnit.SECONDS)
   void theHostIsMatchedIgnoringCaseAndATrailingDotAndSentAsSni() throws Exception {
     IssuedCertificate cert = CA.issue("www.example.test");
-    try (SSLServerSocket server = (SSLServerSocket) cert.serverSslContext().getServerSocketFactory()
-        .createServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
+    try (SSLServerSocket server =
+        (SSLServerSocket)
+            cert.serverSslContext()
+                .getServerSocketFactory()
+                .createServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
       String[] sni = new String[1];
-      Thread peer = Thread.ofPlatform().daemon().start(() -> {
-        try (SSLSocket s = (SSLSocket) server.accept()) {
-          s.startHandshake();
-          var session = (ExtendedSSLSession) s.getSession();
-          sni[0] = session.getRequestedServerNames().isEmpty() ? null
-              : new String(session.getRequestedServerNames().get(0).getEncoded(),
-                  StandardCharsets.US_ASCII);
-          s.getOutputStream().write('x');
-          s.getOutputStream().flush();
-          s.getInputStream().read();
-        } catch (Exception ignored) {
-          // the assertions below tell what went wrong
-        }
-      });
-      try (TlsConnection c = ENGINE.connect(connect(server), request(
-          "WWW.Example.test.", server.getLocalPort(), "jdk-default", Duration.ofSeconds(10)))) {
+      Thread peer =
+          Thread.ofPlatform()
+              .daemon()
+              .start(
+                  () -> {
+                    try (SSLSocket s = (SSLSocket) server.accept()) {
+                      s.startHandshake();
+                      var session = (ExtendedSSLSession) s.getSession();
+                      sni[0] =
+                          session.getRequestedServerNames().isEmpty()
+                              ? null
+                              : new String(
+                                  session.getRequestedServerNames().get(0).getEncoded(),
+                                  StandardCharsets.US_ASCII);
+                      s.getOutputStream().write('x');
+                      s.getOutputStream().flush();
+                      s.getInputStream().read();
+                    } catch (Exception ignored) {
+                      // the assertions below tell what went wrong
+                    }
+                  });
+      try (TlsConnection c =
+          ENGINE.connect(
+              connect(server),
+              request(
+                  "WWW.Example.test.",
+                  server.getLocalPort(),
+                  "jdk-default",
+                  Duration.ofSeconds(10)))) {
         InputStream in = c.input();
         assertEquals('x', in.read());
         assertEquals("www.example.test", sni[0]);
-        assertEquals("www.example.test", c.negotiated().peerCertificates().get(0)
-            .getSubjectAlternativeNames().iterator().next().get(1));
+        assertEquals(
+            "www.example.test",
+            c.negotiated()
+                .peerCertificates()
+                .get(0)
+                .getSubjectAlternativeNames()
+                .iterator()
+                .next()
+                .get(1));
       }
       peer.join(5000);
     }

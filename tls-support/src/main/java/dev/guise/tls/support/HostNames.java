@@ -20,14 +20,14 @@ import java.util.regex.Pattern;
  *
  * <p>Matching is what browsers do (RFC 6125 and the CA/Browser Forum rules): only subject
  * alternative names count (the subject's common name is ignored); a DNS name matches
- * case-insensitively and without a trailing dot; a wildcard is allowed only as the entire
- * left-most label ({@code *.example.com}), matches exactly one label, and never stands for a label
- * right below a top-level label ({@code *.com} matches nothing); an IP literal host matches only an
- * IP address SAN of the same address, never a DNS SAN.
+ * case-insensitively and without a trailing dot; a wildcard is allowed only as the entire left-most
+ * label ({@code *.example.com}), matches exactly one label, and never stands for a label right
+ * below a top-level label ({@code *.com} matches nothing); an IP literal host matches only an IP
+ * address SAN of the same address, never a DNS SAN.
  *
  * <p>The host checked is always the requested host (the one in SNI), never the IP the socket is
- * connected to: a pool pins connections to IPs, and a certificate for the IP says nothing about
- * the site.
+ * connected to: a pool pins connections to IPs, and a certificate for the IP says nothing about the
+ * site.
  *
  * <p>Stateless and thread-safe.
  */
@@ -104,8 +104,12 @@ public final class HostNames {
    */
   public static void check(String host, X509Certificate leaf) throws CertificateException {
     if (!matches(host, leaf)) {
-      throw new HostNameMismatchException("server certificate does not match host " + host
-          + " (names: " + describeNames(leaf) + ")");
+      throw new HostNameMismatchException(
+          "server certificate does not match host "
+              + host
+              + " (names: "
+              + describeNames(leaf)
+              + ")");
     }
   }
 

@@ -27,8 +27,8 @@ import javax.net.ssl.X509TrustManager;
  * of the policy's extra anchors, checked by the JDK's PKIX implementation (validity period,
  * signatures, basic constraints, key usage, the serverAuth extended key usage). Then the leaf must
  * be valid for the requested host by {@link HostNames}' RFC 6125 rules. Adding anchors never
- * weakens the name check. Only {@link TrustPolicy#dangerouslyTrustAnyCertificate()} turns both
- * off; nothing else does, and no engine has a trust-everything path of its own.
+ * weakens the name check. Only {@link TrustPolicy#dangerouslyTrustAnyCertificate()} turns both off;
+ * nothing else does, and no engine has a trust-everything path of its own.
  *
  * <p>Two ways in: {@link #check} for an engine that sees the chain itself (BouncyCastle's low-level
  * API), and {@link #trustManager()} for a JSSE-style engine (the JDK's, Conscrypt's). The trust
@@ -40,12 +40,14 @@ import javax.net.ssl.X509TrustManager;
  */
 public final class ServerTrust {
   private static final int CACHED_ANCHOR_SETS = 16;
+
   /**
-   * The longest chain accepted, leaf included: the JDK's own default for a server's chain
-   * ({@code jdk.tls.maxCertificateChainLength}) and BouncyCastle's, so every engine draws the line
-   * at the same place; real sites send two to four.
+   * The longest chain accepted, leaf included: the JDK's own default for a server's chain ({@code
+   * jdk.tls.maxCertificateChainLength}) and BouncyCastle's, so every engine draws the line at the
+   * same place; real sites send two to four.
    */
   static final int MAX_CHAIN_LENGTH = 10;
+
   private static final Map<List<X509Certificate>, X509TrustManager> ANCHOR_TRUST =
       new LinkedHashMap<>(16, 0.75f, true) {
         private static final long serialVersionUID = 1L;
@@ -116,8 +118,11 @@ public final class ServerTrust {
     if (chain.length > MAX_CHAIN_LENGTH) {
       // PKIX alone would walk any depth the peer sends (the test CA's intermediates carry no path
       // length constraint), spending a signature check per certificate.
-      throw new CertificateException("the server sent a chain of " + chain.length
-          + " certificates; the limit is " + MAX_CHAIN_LENGTH);
+      throw new CertificateException(
+          "the server sent a chain of "
+              + chain.length
+              + " certificates; the limit is "
+              + MAX_CHAIN_LENGTH);
     }
     String type = authType == null || authType.equals("GENERIC") ? "UNKNOWN" : authType;
     CertificateException first = null;

@@ -19,12 +19,12 @@ import javax.net.ssl.SSLException;
  * same failure the same way, as {@link dev.guise.api.spi.TlsEngine#connect} promises:
  *
  * <ul>
- *   <li>{@code CERTIFICATE}, not retryable: a {@link CertificateException} or
- *       {@link CertPathValidatorException} anywhere in the causes. The site's misconfiguration (or
- *       an attack on the path), not a block of this IP: the connection goes, the IP keeps its
+ *   <li>{@code CERTIFICATE}, not retryable: a {@link CertificateException} or {@link
+ *       CertPathValidatorException} anywhere in the causes. The site's misconfiguration (or an
+ *       attack on the path), not a block of this IP: the connection goes, the IP keeps its
  *       standing, and retrying cannot change the certificate.
- *   <li>{@code READ_TIMEOUT}, retryable: the handshake outlasted its timeout (a
- *       {@link SocketTimeoutException} in the causes, or the engine's deadline guard fired).
+ *   <li>{@code READ_TIMEOUT}, retryable: the handshake outlasted its timeout (a {@link
+ *       SocketTimeoutException} in the causes, or the engine's deadline guard fired).
  *   <li>{@code TLS_HANDSHAKE}, retryable: any other TLS failure ({@link SSLException}, or an
  *       engine's own TLS exception the engine maps with {@link #handshakeFailed}).
  *   <li>anything else (a reset, an end of stream) stays a plain {@link IOException}, for the pool's
@@ -101,14 +101,21 @@ public final class TlsFailures {
   /** The server's certificate was rejected: {@code CERTIFICATE}, never retried. */
   public static ClassifiedIOException certificateRejected(
       TlsEndpoint endpoint, String reason, Throwable cause) {
-    return new ClassifiedIOException(FailureKind.CERTIFICATE, false, PoolAction.DISCARD_CONNECTION,
-        "certificate of " + endpoint + " rejected: " + reason, cause);
+    return new ClassifiedIOException(
+        FailureKind.CERTIFICATE,
+        false,
+        PoolAction.DISCARD_CONNECTION,
+        "certificate of " + endpoint + " rejected: " + reason,
+        cause);
   }
 
   /** The handshake outlasted {@code timeout}: {@code READ_TIMEOUT}, retryable. */
   public static ClassifiedIOException timedOut(
       TlsEndpoint endpoint, Duration timeout, Throwable cause) {
-    return new ClassifiedIOException(FailureKind.READ_TIMEOUT, true, PoolAction.DISCARD_CONNECTION,
+    return new ClassifiedIOException(
+        FailureKind.READ_TIMEOUT,
+        true,
+        PoolAction.DISCARD_CONNECTION,
         "TLS handshake with " + endpoint + " took longer than " + timeout.toMillis() + " ms",
         cause);
   }
@@ -116,7 +123,11 @@ public final class TlsFailures {
   /** Any other TLS failure of the handshake: {@code TLS_HANDSHAKE}, retryable. */
   public static ClassifiedIOException handshakeFailed(
       TlsEndpoint endpoint, String detail, Throwable cause) {
-    return new ClassifiedIOException(FailureKind.TLS_HANDSHAKE, true, PoolAction.DISCARD_CONNECTION,
-        "TLS handshake with " + endpoint + " failed: " + detail, cause);
+    return new ClassifiedIOException(
+        FailureKind.TLS_HANDSHAKE,
+        true,
+        PoolAction.DISCARD_CONNECTION,
+        "TLS handshake with " + endpoint + " failed: " + detail,
+        cause);
   }
 }

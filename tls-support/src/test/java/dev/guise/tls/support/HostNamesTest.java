@@ -49,8 +49,10 @@ class HostNamesTest {
 
   @Test
   void checkNamesWhatTheCertificateIsFor() throws Exception {
-    var e = assertThrows(HostNameMismatchException.class,
-        () -> HostNames.check("www.example.test", leaf("other.example.test")));
+    var e =
+        assertThrows(
+            HostNameMismatchException.class,
+            () -> HostNames.check("www.example.test", leaf("other.example.test")));
     assertTrue(e.getMessage().contains("other.example.test"), e.getMessage());
     HostNames.check("www.example.test", leaf("www.example.test"));
   }

@@ -36,14 +36,18 @@ class ServerTrustTest {
   void extraAnchorsAddToTheSystemStoreWithoutReplacingIt() throws Exception {
     TrustPolicy policy = TrustPolicy.systemDefaults().withExtraAnchors(List.of(CA.certificate()));
     ServerTrust.forPolicy(policy).check(chain(CA.issue(HOST)), "UNKNOWN", HOST);
-    assertThrows(CertificateException.class, () -> ServerTrust.forPolicy(
-        TrustPolicy.systemDefaults()).check(chain(CA.issue(HOST)), "UNKNOWN", HOST));
+    assertThrows(
+        CertificateException.class,
+        () ->
+            ServerTrust.forPolicy(TrustPolicy.systemDefaults())
+                .check(chain(CA.issue(HOST)), "UNKNOWN", HOST));
   }
 
   @Test
   void aTrustedChainForAnotherHostIsANameMismatch() {
     ServerTrust trust = ServerTrust.forPolicy(CA.trustPolicy());
-    assertThrows(HostNameMismatchException.class,
+    assertThrows(
+        HostNameMismatchException.class,
         () -> trust.check(chain(CA.issue("other.example.test")), "UNKNOWN", HOST));
   }
 
@@ -51,17 +55,23 @@ class ServerTrustTest {
   void untrustedAndOutOfDateChainsAreRejectedWithTheReasonInTheCauses() {
     ServerTrust trust = ServerTrust.forPolicy(CA.trustPolicy());
     TestCertificateAuthority stranger = TestCertificateAuthority.create("Stranger");
-    var untrusted = assertThrows(CertificateException.class,
-        () -> trust.check(chain(stranger.issue(HOST)), "UNKNOWN", HOST));
+    var untrusted =
+        assertThrows(
+            CertificateException.class,
+            () -> trust.check(chain(stranger.issue(HOST)), "UNKNOWN", HOST));
     assertTrue(!(untrusted instanceof HostNameMismatchException), untrusted.toString());
-    var expired = assertThrows(CertificateException.class,
-        () -> trust.check(chain(CA.issueExpired(HOST)), "UNKNOWN", HOST));
+    var expired =
+        assertThrows(
+            CertificateException.class,
+            () -> trust.check(chain(CA.issueExpired(HOST)), "UNKNOWN", HOST));
     assertTrue(hasCause(expired, CertificateExpiredException.class), expired.toString());
-    var early = assertThrows(CertificateException.class,
-        () -> trust.check(chain(CA.issueNotYetValid(HOST)), "UNKNOWN", HOST));
+    var early =
+        assertThrows(
+            CertificateException.class,
+            () -> trust.check(chain(CA.issueNotYetValid(HOST)), "UNKNOWN", HOST));
     assertTrue(hasCause(early, CertificateNotYetValidException.class), early.toString());
-    assertThrows(CertificateException.class,
-        () -> trust.check(new X509Certificate[0], "UNKNOWN", HOST));
+    assertThrows(
+        CertificateException.class, () -> trust.check(new X509Certificate[0], "UNKNOWN", HOST));
   }
 
   @Test
@@ -71,8 +81,10 @@ class ServerTrustTest {
     for (int i = 0; i < longChain.length; i++) {
       longChain[i] = issued[Math.min(i, issued.length - 1)];
     }
-    var e = assertThrows(CertificateException.class,
-        () -> ServerTrust.forPolicy(CA.trustPolicy()).check(longChain, "UNKNOWN", HOST));
+    var e =
+        assertThrows(
+            CertificateException.class,
+            () -> ServerTrust.forPolicy(CA.trustPolicy()).check(longChain, "UNKNOWN", HOST));
     assertTrue(e.getMessage().contains("limit"), e.getMessage());
   }
 
@@ -86,10 +98,10 @@ class ServerTrustTest {
   @Test
   void theTrustManagerFailsClosedWithoutAHostToCheck() {
     var tm = ServerTrust.forPolicy(CA.trustPolicy()).trustManager();
-    assertThrows(CertificateException.class,
-        () -> tm.checkServerTrusted(chain(CA.issue(HOST)), "UNKNOWN"));
-    assertThrows(CertificateException.class,
-        () -> tm.checkClientTrusted(chain(CA.issue(HOST)), "UNKNOWN"));
+    assertThrows(
+        CertificateException.class, () -> tm.checkServerTrusted(chain(CA.issue(HOST)), "UNKNOWN"));
+    assertThrows(
+        CertificateException.class, () -> tm.checkClientTrusted(chain(CA.issue(HOST)), "UNKNOWN"));
     assertInstanceOf(X509Certificate.class, tm.getAcceptedIssuers()[0]);
   }
 

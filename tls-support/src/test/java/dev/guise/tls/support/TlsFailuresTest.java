@@ -43,20 +43,23 @@ class TlsFailuresTest {
     assertEquals(FailureKind.CERTIFICATE, e.kind());
     assertFalse(e.failure().retryable());
     assertEquals(PoolAction.DISCARD_CONNECTION, e.failure().action());
-    assertEquals(FailureKind.CERTIFICATE, classified(new IOException("bc alert",
-        new CertPathValidatorException("path"))).kind());
+    assertEquals(
+        FailureKind.CERTIFICATE,
+        classified(new IOException("bc alert", new CertPathValidatorException("path"))).kind());
   }
 
   @Test
   void aTimeoutInTheCausesIsAReadTimeout() {
-    ClassifiedIOException e = classified(new SSLHandshakeException("x") {
-      private static final long serialVersionUID = 1L;
+    ClassifiedIOException e =
+        classified(
+            new SSLHandshakeException("x") {
+              private static final long serialVersionUID = 1L;
 
-      @Override
-      public synchronized Throwable getCause() {
-        return new SocketTimeoutException("Read timed out");
-      }
-    });
+              @Override
+              public synchronized Throwable getCause() {
+                return new SocketTimeoutException("Read timed out");
+              }
+            });
     assertEquals(FailureKind.READ_TIMEOUT, e.kind());
     assertTrue(e.failure().retryable());
     assertEquals(FailureKind.READ_TIMEOUT, classified(new SocketTimeoutException()).kind());
@@ -79,12 +82,17 @@ class TlsFailuresTest {
   void aFiredDeadlineIsAReadTimeoutWhateverTheClosedSocketThrew() {
     // The guard closed the socket under a blocked read: the read fails with "Socket closed".
     IOException closed = new SocketException("Socket closed");
-    ClassifiedIOException e = assertInstanceOf(ClassifiedIOException.class,
-        TlsFailures.handshakeFailure(closed, ENDPOINT, TIMEOUT, true));
+    ClassifiedIOException e =
+        assertInstanceOf(
+            ClassifiedIOException.class,
+            TlsFailures.handshakeFailure(closed, ENDPOINT, TIMEOUT, true));
     assertEquals(FailureKind.READ_TIMEOUT, e.kind());
     assertSame(closed, TlsFailures.handshakeFailure(closed, ENDPOINT, TIMEOUT, false));
     IllegalStateException bug = new IllegalStateException("engine bug");
-    assertSame(bug, assertThrows(IllegalStateException.class,
-        () -> TlsFailures.handshakeFailure(bug, ENDPOINT, TIMEOUT, false)));
+    assertSame(
+        bug,
+        assertThrows(
+            IllegalStateException.class,
+            () -> TlsFailures.handshakeFailure(bug, ENDPOINT, TIMEOUT, false)));
   }
 }

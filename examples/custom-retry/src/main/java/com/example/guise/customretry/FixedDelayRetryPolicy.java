@@ -12,9 +12,9 @@ import java.util.Map;
  * Retries after the same delay every time, and never retries a ban: a site that blocked one IP
  * tends to block the next one too when asked again at once, so this policy leaves bans alone.
  *
- * <p>Named {@code fixed-delay}. Options: {@code delay}, a duration such as {@code 250ms},
- * {@code 2s} or {@code PT1S}, where a bare number is milliseconds (default 500ms), and
- * {@code max-retries}, 0 to 100 (default 2).
+ * <p>Named {@code fixed-delay}. Options: {@code delay}, a duration such as {@code 250ms}, {@code
+ * 2s} or {@code PT1S}, where a bare number is milliseconds (default 500ms), and {@code
+ * max-retries}, 0 to 100 (default 2).
  */
 public final class FixedDelayRetryPolicy implements RetryPolicy {
   private final Duration delay;

@@ -47,7 +47,9 @@ public final class HeaderPresentValidator implements ConnectionValidator {
           ? ValidationResult.ok(header + " present", took)
           : ValidationResult.unhealthy(Reason.STATUS, "no " + header + " header", took);
     } catch (IOException e) {
-      return ValidationResult.unhealthy(Reason.ERROR, String.valueOf(e.getMessage()),
+      return ValidationResult.unhealthy(
+          Reason.ERROR,
+          String.valueOf(e.getMessage()),
           Duration.ofNanos(System.nanoTime() - start));
     }
   }

@@ -36,11 +36,14 @@ class CustomPluginsDiscoveryTest {
     if (MODULE_PATH) {
       assertEquals("com.example.guise.customretry", p.getClass().getModule().getName());
     }
-    var reset = ClassifiedFailure.of(
-        FailureKind.CONNECTION_RESET, true, PoolAction.DISCARD_CONNECTION, "reset", null);
-    assertEquals(new RetryDecision.Retry(Duration.ofMillis(200)),
+    var reset =
+        ClassifiedFailure.of(
+            FailureKind.CONNECTION_RESET, true, PoolAction.DISCARD_CONNECTION, "reset", null);
+    assertEquals(
+        new RetryDecision.Retry(Duration.ofMillis(200)),
         p.decide(new RetryContext(1, reset, Duration.ofSeconds(10), true)));
-    assertInstanceOf(RetryDecision.GiveUp.class,
+    assertInstanceOf(
+        RetryDecision.GiveUp.class,
         p.decide(new RetryContext(2, reset, Duration.ofSeconds(10), true)));
   }
 
@@ -54,7 +57,8 @@ class CustomPluginsDiscoveryTest {
   @Test
   void theyStandBesideTheBuiltInPlugins() {
     var names = Providers.retryPolicies().stream().map(RetryPolicy::name).toList();
-    assertTrue(names.containsAll(List.of("fixed-delay", "exponential", "linear", "never")),
+    assertTrue(
+        names.containsAll(List.of("fixed-delay", "exponential", "linear", "never")),
         names.toString());
   }
 
@@ -64,12 +68,15 @@ class CustomPluginsDiscoveryTest {
     assertEquals(Duration.ofSeconds(1), withUnit.delay());
     var iso = (FixedDelayRetryPolicy) Providers.retryPolicy("fixed-delay:delay=PT0.25S");
     assertEquals(Duration.ofMillis(250), iso.delay());
-    var bad = assertThrows(InvalidOptionException.class,
-        () -> Providers.retryPolicy("fixed-delay:delay=soon"));
-    assertTrue(bad.getMessage().contains("'fixed-delay' option 'delay' = 'soon'"),
-        bad.getMessage());
-    var unknown = assertThrows(InvalidOptionException.class,
-        () -> Providers.connectionValidator("header-present:name=x-cache"));
+    var bad =
+        assertThrows(
+            InvalidOptionException.class, () -> Providers.retryPolicy("fixed-delay:delay=soon"));
+    assertTrue(
+        bad.getMessage().contains("'fixed-delay' option 'delay' = 'soon'"), bad.getMessage());
+    var unknown =
+        assertThrows(
+            InvalidOptionException.class,
+            () -> Providers.connectionValidator("header-present:name=x-cache"));
     assertTrue(unknown.getMessage().contains("known options: [header]"), unknown.getMessage());
   }
 }

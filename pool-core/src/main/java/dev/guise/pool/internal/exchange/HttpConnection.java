@@ -39,9 +39,8 @@ public interface HttpConnection extends Closeable {
   NegotiatedTls tls();
 
   /**
-   * How many exchanges may run at once: 1 for HTTP/1.1, the peer's
-   * SETTINGS_MAX_CONCURRENT_STREAMS (capped by our own limit) for HTTP/2. May change when the peer
-   * sends new SETTINGS.
+   * How many exchanges may run at once: 1 for HTTP/1.1, the peer's SETTINGS_MAX_CONCURRENT_STREAMS
+   * (capped by our own limit) for HTTP/2. May change when the peer sends new SETTINGS.
    */
   int maxConcurrentStreams();
 
@@ -64,12 +63,12 @@ public interface HttpConnection extends Closeable {
   long exchangeCount();
 
   /**
-   * Sends {@code request} and reads the whole response (body decoded, at most
-   * {@code limits.maxBodyBytes()} bytes after decoding).
+   * Sends {@code request} and reads the whole response (body decoded, at most {@code
+   * limits.maxBodyBytes()} bytes after decoding).
    *
    * @param deadlineNanos a {@link System#nanoTime()} value; no read or write of this exchange
-   *     blocks past it (a {@link SocketTimeoutException} or {@code ClassifiedIOException} with
-   *     kind {@code READ_TIMEOUT} / {@code DEADLINE_EXCEEDED} results)
+   *     blocks past it (a {@link SocketTimeoutException} or {@code ClassifiedIOException} with kind
+   *     {@code READ_TIMEOUT} / {@code DEADLINE_EXCEEDED} results)
    */
   HttpResponse exchange(HttpRequest request, ExchangeLimits limits, long deadlineNanos)
       throws IOException;

@@ -16,21 +16,21 @@ import java.util.OptionalLong;
 import java.util.Set;
 
 /**
- * What an HTTP connection puts on the wire after the handshake for one profile: the HTTP/2
- * preface and per-request frame behaviour, and the request headers in the browser's order.
+ * What an HTTP connection puts on the wire after the handshake for one profile: the HTTP/2 preface
+ * and per-request frame behaviour, and the request headers in the browser's order.
  *
  * <p>Built from a {@link BrowserProfile} ({@code chrome-156}, {@code firefox-153}) or, for the JDK
  * engine's {@code jdk-default}, a neutral profile that claims no browser.
  *
  * <p>HTTP/1.1 header order: browsers build one request header list and hand it to whichever
- * protocol the connection speaks, so the HTTP/1.1 order is the HTTP/2 order with the
- * pseudo-headers turned into the request line and {@code Host} (first, where both Chrome and
- * Firefox put it), plus {@code Connection: keep-alive} where each browser adds it (Chrome right
- * after {@code Host}; Firefox after {@code Accept-Encoding}). Names are written in the browsers'
- * HTTP/1.1 spelling: Title-Case, except Chrome's client hints ({@code sec-ch-ua*}), which it
- * sends in lower case. HTTP/2-only headers are left out: Firefox's {@code te: trailers} and
- * Chrome's {@code priority} (Chrome derives it from the HTTP/2 stream priority and does not send it
- * on HTTP/1.1; Firefox sends it on both).
+ * protocol the connection speaks, so the HTTP/1.1 order is the HTTP/2 order with the pseudo-headers
+ * turned into the request line and {@code Host} (first, where both Chrome and Firefox put it), plus
+ * {@code Connection: keep-alive} where each browser adds it (Chrome right after {@code Host};
+ * Firefox after {@code Accept-Encoding}). Names are written in the browsers' HTTP/1.1 spelling:
+ * Title-Case, except Chrome's client hints ({@code sec-ch-ua*}), which it sends in lower case.
+ * HTTP/2-only headers are left out: Firefox's {@code te: trailers} and Chrome's {@code priority}
+ * (Chrome derives it from the HTTP/2 stream priority and does not send it on HTTP/1.1; Firefox
+ * sends it on both).
  *
  * <p>Immutable and thread-safe.
  */
@@ -39,8 +39,8 @@ public final class RequestTemplate {
   public static final String NEUTRAL_NAME = "jdk-default";
 
   private static final Set<String> CONNECTION_SPECIFIC =
-      Set.of("connection", "keep-alive", "proxy-connection", "transfer-encoding", "upgrade",
-          "host");
+      Set.of(
+          "connection", "keep-alive", "proxy-connection", "transfer-encoding", "upgrade", "host");
 
   private final String name;
   private final Http2Behaviour http2;
@@ -86,18 +86,19 @@ public final class RequestTemplate {
    * push off, a 16 MiB connection window, plain headers.
    */
   public static RequestTemplate neutral() {
-    Http2Behaviour h2 = new Http2Behaviour(
-        List.of(
-            new Http2Setting(1, 4096),
-            new Http2Setting(2, 0),
-            new Http2Setting(4, 4 * 1024 * 1024),
-            new Http2Setting(6, 262_144)),
-        OptionalLong.of(16L * 1024 * 1024 - 65_535),
-        List.of(),
-        Optional.empty(),
-        1,
-        OptionalLong.empty(),
-        List.of(":method", ":scheme", ":authority", ":path"));
+    Http2Behaviour h2 =
+        new Http2Behaviour(
+            List.of(
+                new Http2Setting(1, 4096),
+                new Http2Setting(2, 0),
+                new Http2Setting(4, 4 * 1024 * 1024),
+                new Http2Setting(6, 262_144)),
+            OptionalLong.of(16L * 1024 * 1024 - 65_535),
+            List.of(),
+            Optional.empty(),
+            1,
+            OptionalLong.empty(),
+            List.of(":method", ":scheme", ":authority", ":path"));
     return new RequestTemplate(
         NEUTRAL_NAME,
         h2,

@@ -12,12 +12,12 @@ import java.util.Arrays;
 import java.util.List;
 
 /**
- * Turns a raw response body into the bytes an {@code HttpResponse} carries: undoes the
- * {@code Content-Encoding} with codec's {@link ContentDecoders} as the body is read, and applies
- * the exchange's decoded-size limit (fail past it, or keep the first bytes when truncating).
+ * Turns a raw response body into the bytes an {@code HttpResponse} carries: undoes the {@code
+ * Content-Encoding} with codec's {@link ContentDecoders} as the body is read, and applies the
+ * exchange's decoded-size limit (fail past it, or keep the first bytes when truncating).
  *
- * <p>Decoding is incremental, so truncation cuts the decoded output, never the compressed input:
- * a bomb costs at most the limit, and a prefix of a compressed body is a prefix of its text.
+ * <p>Decoding is incremental, so truncation cuts the decoded output, never the compressed input: a
+ * bomb costs at most the limit, and a prefix of a compressed body is a prefix of its text.
  * Stateless; the stream passed in is read by the calling thread only.
  */
 public final class ResponseBodies {
@@ -58,21 +58,25 @@ public final class ResponseBodies {
    * @param rawCut whether {@code raw} is a prefix we cut ourselves while truncating: a decoder that
    *     then runs out of input mid-stream has still produced a true prefix of the body, which is
    *     returned
-   * @throws ClassifiedIOException RESPONSE_TOO_LARGE past {@code maxBytes} decoded (or
-   *     {@code maxBytes + RAW_SLACK} raw) bytes unless truncating, PROTOCOL_ERROR for corrupt,
-   *     truncated or unknown codings; both with {@link PoolAction#DISCARD_CONNECTION} (callers that
-   *     stayed in step with the peer relax that)
+   * @throws ClassifiedIOException RESPONSE_TOO_LARGE past {@code maxBytes} decoded (or {@code
+   *     maxBytes + RAW_SLACK} raw) bytes unless truncating, PROTOCOL_ERROR for corrupt, truncated
+   *     or unknown codings; both with {@link PoolAction#DISCARD_CONNECTION} (callers that stayed in
+   *     step with the peer relax that)
    */
-  public static byte[] read(String contentEncoding, InputStream raw, long maxBytes,
-      boolean truncate, boolean rawCut) throws IOException {
+  public static byte[] read(
+      String contentEncoding, InputStream raw, long maxBytes, boolean truncate, boolean rawCut)
+      throws IOException {
     long max = Math.min(maxBytes, Integer.MAX_VALUE - 16);
     InputStream in;
     if (isIdentity(contentEncoding)) {
       in = raw;
     } else {
       // The decoders count their own output: one byte over the limit tells "more" from "exactly".
-      in = ContentDecoders.decode(contentEncoding, new RawCap(raw, max + RAW_SLACK, truncate),
-          truncate ? max + 1 : max);
+      in =
+          ContentDecoders.decode(
+              contentEncoding,
+              new RawCap(raw, max + RAW_SLACK, truncate),
+              truncate ? max + 1 : max);
     }
     byte[] buf = new byte[(int) Math.min(max + 1, 16 * 1024)];
     int n = 0;
@@ -139,7 +143,8 @@ public final class ResponseBodies {
         if (in.read() < 0) {
           return -1;
         }
-        throw HttpFailures.tooLarge("compressed response body larger than " + cap + " bytes",
+        throw HttpFailures.tooLarge(
+            "compressed response body larger than " + cap + " bytes",
             PoolAction.DISCARD_CONNECTION);
       }
       int n = in.read(b, off, (int) Math.min(len, cap - count));

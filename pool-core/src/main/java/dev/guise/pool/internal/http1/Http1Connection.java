@@ -24,8 +24,8 @@ import dev.guise.pool.http.HttpRequest;
 import dev.guise.pool.http.HttpResponse;
 import dev.guise.pool.internal.exchange.HttpConnection;
 import dev.guise.pool.internal.exchange.HttpFailures;
-import dev.guise.pool.internal.exchange.ResponseBodies;
 import dev.guise.pool.internal.exchange.RequestTemplate;
+import dev.guise.pool.internal.exchange.ResponseBodies;
 import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -56,8 +56,10 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 public final class Http1Connection implements HttpConnection {
   private static final int MAX_CHUNK_LINE = 4096;
+
   /** Interim (1xx) responses tolerated before the final one. */
   private static final int MAX_INTERIM_RESPONSES = 16;
+
   private static final ScheduledExecutorService WRITE_GUARD = IoDeadlines.timer();
 
   private final TlsConnection tls;
@@ -66,8 +68,10 @@ public final class Http1Connection implements HttpConnection {
   private final Http1Input in;
   private final OutputStream out;
   private final Http1RequestWriter requestWriter = new Http1RequestWriter();
+
   /** The deadline of the exchange reading now; every read of the connection is bounded by it. */
   private volatile long readDeadlineNanos;
+
   private final AtomicBoolean busy = new AtomicBoolean();
   private final AtomicLong exchanges = new AtomicLong();
   private volatile boolean usable = true;
@@ -243,17 +247,25 @@ public final class Http1Connection implements HttpConnection {
     }
     AtomicBoolean timedOut = new AtomicBoolean();
     // A peer that stops reading blocks the write in the socket; closing the connection ends it.
-    ScheduledFuture<?> guard = WRITE_GUARD.schedule(() -> {
-      timedOut.set(true);
-      Thread.ofVirtual().start(this::close);
-    }, left, TimeUnit.NANOSECONDS);
+    ScheduledFuture<?> guard =
+        WRITE_GUARD.schedule(
+            () -> {
+              timedOut.set(true);
+              Thread.ofVirtual().start(this::close);
+            },
+            left,
+            TimeUnit.NANOSECONDS);
     try {
       try {
         requestWriter.writeHead(out, request.method(), request.pathAndQuery(), headers);
       } catch (IllegalArgumentException e) {
         // Nothing reached the wire: the head is built whole before the buffered stream sees it.
-        throw new ClassifiedIOException(FailureKind.INVALID_REQUEST, false, PoolAction.KEEP,
-            "invalid HTTP/1.1 request: " + e.getMessage(), e);
+        throw new ClassifiedIOException(
+            FailureKind.INVALID_REQUEST,
+            false,
+            PoolAction.KEEP,
+            "invalid HTTP/1.1 request: " + e.getMessage(),
+            e);
       }
       if (body != null) {
         out.write(body);
@@ -313,8 +325,15 @@ public final class Http1Connection implements HttpConnection {
       // The common case: read straight into the body array.
       long length = head.contentLength();
       if (length > max && !truncate) {
-        throw HttpFailures.tooLarge("response Content-Length " + length + " from " + endpoint
-            + " exceeds the limit of " + max + " bytes", PoolAction.DISCARD_CONNECTION);
+        throw HttpFailures.tooLarge(
+            "response Content-Length "
+                + length
+                + " from "
+                + endpoint
+                + " exceeds the limit of "
+                + max
+                + " bytes",
+            PoolAction.DISCARD_CONNECTION);
       }
       int keep = (int) Math.min(length, max);
       byte[] body = new ContentLengthInputStream(in, keep).readNBytes(keep);
@@ -337,11 +356,12 @@ public final class Http1Connection implements HttpConnection {
     }
     InputStream raw = in.body(framing, head.contentLength(), h1Limits);
     byte[] body = ResponseBodies.read(coding, raw, max, truncate, false);
-    boolean complete = switch (raw) {
-      case ContentLengthInputStream cl -> cl.complete();
-      case ChunkedInputStream chunked -> chunked.complete();
-      default -> false; // close-delimited: never reused
-    };
+    boolean complete =
+        switch (raw) {
+          case ContentLengthInputStream cl -> cl.complete();
+          case ChunkedInputStream chunked -> chunked.complete();
+          default -> false; // close-delimited: never reused
+        };
     List<Header> trailers =
         raw instanceof ChunkedInputStream chunked ? chunked.trailers() : List.of();
     return new Response(
@@ -362,9 +382,9 @@ public final class Http1Connection implements HttpConnection {
   }
 
   /**
-   * The connection's input, every read bounded by what is left of the current deadline: the
-   * read timeout is set before each read, so a server dribbling a byte at a time still ends at
-   * the deadline.
+   * The connection's input, every read bounded by what is left of the current deadline: the read
+   * timeout is set before each read, so a server dribbling a byte at a time still ends at the
+   * deadline.
    */
   private final class DeadlineInput extends FilterInputStream {
     DeadlineInput(InputStream in) {

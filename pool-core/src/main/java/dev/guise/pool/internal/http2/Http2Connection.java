@@ -49,8 +49,9 @@ import java.util.concurrent.locks.ReentrantLock;
  * and its life from preface to close. The parts: {@link Http2Exchange} (one request and its
  * response, on the caller's thread), {@link Http2Stream} (one exchange's stream), {@link
  * Http2Writer} (write lock, batching, watchdog), {@link Http2Reader} (the reader thread and its
- * frame handlers) and {@link Http2Messages} (requests and responses to and from header lists). Who may hold which lock, wait where and complete a stream is written down in
- * {@code docs/concurrency.md}, "The HTTP/2 session".
+ * frame handlers) and {@link Http2Messages} (requests and responses to and from header lists). Who
+ * may hold which lock, wait where and complete a stream is written down in {@code
+ * docs/concurrency.md}, "The HTTP/2 session".
  *
  * <h2>Timeouts</h2>
  *
@@ -63,13 +64,15 @@ import java.util.concurrent.locks.ReentrantLock;
  * A connection error (malformed frame, bad HPACK, flow-control violation, PUSH_PROMISE) sends
  * GOAWAY, fails every exchange with {@code PROTOCOL_ERROR} and closes. GOAWAY from the peer fails
  * exchanges above its last stream id with {@code NOT_PROCESSED} (retryable), lets the others
- * finish, and closes when they have. {@code REFUSED_STREAM} fails only that exchange with
- * {@code NOT_PROCESSED}.
+ * finish, and closes when they have. {@code REFUSED_STREAM} fails only that exchange with {@code
+ * NOT_PROCESSED}.
  */
 public final class Http2Connection implements HttpConnection {
   static final int DEFAULT_MAX_FRAME_SIZE = 16_384;
+
   /** Our ceiling on concurrent streams, whatever the peer allows. */
   private static final int OWN_MAX_CONCURRENT_STREAMS = 1000;
+
   /** Used once the peer's SETTINGS came without a limit (RFC 9113 recommends at least 100). */
   static final int ASSUMED_MAX_CONCURRENT_STREAMS = 100;
 
@@ -85,8 +88,10 @@ public final class Http2Connection implements HttpConnection {
 
   // Guarded by lock.
   final ReentrantLock lock = new ReentrantLock();
+
   /** Signalled when send credit may have appeared, or a stream waiting for it ended. */
   final Condition windowOpened = lock.newCondition();
+
   final Condition slotFreed = lock.newCondition();
   final Map<Integer, Http2Stream> streams = new HashMap<>();
   final Map<Long, CompletableFuture<Long>> pings = new HashMap<>();
@@ -95,12 +100,14 @@ public final class Http2Connection implements HttpConnection {
   private int reservedSlots;
   private int nextStreamId;
   int highestStreamId;
+
   /**
-   * One stream until the server's SETTINGS arrive: the first request leaves at once, as a
-   * browser's does, but a burst of callers on a new connection cannot overrun a server whose limit
-   * is below the assumed one (it would refuse the excess streams).
+   * One stream until the server's SETTINGS arrive: the first request leaves at once, as a browser's
+   * does, but a burst of callers on a new connection cannot overrun a server whose limit is below
+   * the assumed one (it would refuse the excess streams).
    */
   int peerMaxConcurrentStreams = 1;
+
   boolean peerSettingsApplied;
   int peerMaxFrameSize = DEFAULT_MAX_FRAME_SIZE;
   boolean goAwayReceived;
@@ -108,31 +115,40 @@ public final class Http2Connection implements HttpConnection {
   boolean closed;
   IOException broken;
 
-  private Http2Connection(TlsConnection tls, TlsEndpoint endpoint, RequestTemplate template,
-      Duration controlWriteTimeout) throws IOException {
+  private Http2Connection(
+      TlsConnection tls,
+      TlsEndpoint endpoint,
+      RequestTemplate template,
+      Duration controlWriteTimeout)
+      throws IOException {
     this.tls = tls;
     this.endpoint = endpoint;
     this.template = template;
     this.wire = template.http2();
-    long ownInitialWindow = template.setting(Http2Setting.INITIAL_WINDOW_SIZE)
-        .orElse(FlowWindow.DEFAULT_SIZE);
+    long ownInitialWindow =
+        template.setting(Http2Setting.INITIAL_WINDOW_SIZE).orElse(FlowWindow.DEFAULT_SIZE);
     long connectionWindowTarget = FlowWindow.DEFAULT_SIZE + wire.connectionWindowUpdate().orElse(0);
     this.streamWindowTarget = ownInitialWindow + wire.streamWindowUpdate().orElse(0);
     this.connectionReceiveWindow = new ReceiveWindow(0, connectionWindowTarget);
     this.nextStreamId = wire.firstStreamId();
     this.headersPriority = template.headersPriority().map(Http2Connection::priorityFields);
-    this.writer = new Http2Writer(tls.output(), DEFAULT_MAX_FRAME_SIZE, endpoint,
-        controlWriteTimeout, new Http2Writer.Failures() {
-          @Override
-          public IOException writeFailed(IOException e) {
-            return Http2Connection.this.writeFailed(e);
-          }
+    this.writer =
+        new Http2Writer(
+            tls.output(),
+            DEFAULT_MAX_FRAME_SIZE,
+            endpoint,
+            controlWriteTimeout,
+            new Http2Writer.Failures() {
+              @Override
+              public IOException writeFailed(IOException e) {
+                return Http2Connection.this.writeFailed(e);
+              }
 
-          @Override
-          public void unwritable(IOException failure) {
-            connectionError(failure, null);
-          }
-        });
+              @Override
+              public void unwritable(IOException failure) {
+                connectionError(failure, null);
+              }
+            });
     try {
       writePreface(System.nanoTime() + controlWriteTimeout.toNanos());
       this.reader = new Http2Reader(this, template);
@@ -151,8 +167,12 @@ public final class Http2Connection implements HttpConnection {
    * @param controlWriteTimeout how long the connection's own frames (ACKs, WINDOW_UPDATEs, GOAWAY)
    *     may take to write
    */
-  public static Http2Connection open(TlsConnection tls, TlsEndpoint endpoint,
-      RequestTemplate template, Duration controlWriteTimeout) throws IOException {
+  public static Http2Connection open(
+      TlsConnection tls,
+      TlsEndpoint endpoint,
+      RequestTemplate template,
+      Duration controlWriteTimeout)
+      throws IOException {
     try {
       return new Http2Connection(tls, endpoint, template, controlWriteTimeout);
     } catch (IOException | RuntimeException e) {
@@ -260,8 +280,8 @@ public final class Http2Connection implements HttpConnection {
   public HttpResponse exchange(HttpRequest request, ExchangeLimits limits, long deadlineNanos)
       throws IOException {
     boolean reused = exchanges.getAndIncrement() > 0;
-    return new Http2Exchange(this, template, headersPriority).run(request, limits, deadlineNanos,
-        reused);
+    return new Http2Exchange(this, template, headersPriority)
+        .run(request, limits, deadlineNanos, reused);
   }
 
   // ---------------------------------------------------------------------------------------------
@@ -281,9 +301,12 @@ public final class Http2Connection implements HttpConnection {
         }
         long left = remaining(deadlineNanos);
         if (left <= 0) {
-          throw HttpFailures.deadline("no HTTP/2 stream slot free on " + endpoint
-              + " before the deadline (" + peerMaxConcurrentStreams
-              + " concurrent streams allowed)");
+          throw HttpFailures.deadline(
+              "no HTTP/2 stream slot free on "
+                  + endpoint
+                  + " before the deadline ("
+                  + peerMaxConcurrentStreams
+                  + " concurrent streams allowed)");
         }
         slotFreed.awaitNanos(left);
       }
@@ -326,9 +349,9 @@ public final class Http2Connection implements HttpConnection {
   }
 
   /**
-   * Gives the stream its id and windows and enters it in the table, in place of its reserved
-   * slot. Called under the write lock, so ids reach the wire in increasing order (RFC 9113
-   * section 5.1.1).
+   * Gives the stream its id and windows and enters it in the table, in place of its reserved slot.
+   * Called under the write lock, so ids reach the wire in increasing order (RFC 9113 section
+   * 5.1.1).
    *
    * @return the streams in flight now, this one included
    */
@@ -337,8 +360,8 @@ public final class Http2Connection implements HttpConnection {
     try {
       checkAcceptsStreams();
       int id = nextStreamId;
-      stream.open(id, sendWindows.openStream(id), new ReceiveWindow(id, streamWindowTarget),
-          endStream);
+      stream.open(
+          id, sendWindows.openStream(id), new ReceiveWindow(id, streamWindowTarget), endStream);
       streams.put(id, stream);
       reservedSlots--;
       highestStreamId = id;
@@ -406,7 +429,9 @@ public final class Http2Connection implements HttpConnection {
 
   /** Starts the shutdown once GOAWAY (or running out of ids) left no stream. Under lock. */
   void closeIfDrained() {
-    if ((goAwayReceived || nextStreamId <= 0) && streams.isEmpty() && reservedSlots == 0
+    if ((goAwayReceived || nextStreamId <= 0)
+        && streams.isEmpty()
+        && reservedSlots == 0
         && !closed) {
       closed = true;
       // Not from under our lock: closing writes GOAWAY and waits for nothing else.
@@ -464,9 +489,10 @@ public final class Http2Connection implements HttpConnection {
     IOException failure;
     lock.lock();
     try {
-      failure = broken != null
-          ? broken
-          : HttpFailures.reset("write to " + endpoint + " failed: " + e.getMessage(), e);
+      failure =
+          broken != null
+              ? broken
+              : HttpFailures.reset("write to " + endpoint + " failed: " + e.getMessage(), e);
     } finally {
       lock.unlock();
     }

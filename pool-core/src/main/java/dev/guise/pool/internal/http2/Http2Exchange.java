@@ -22,9 +22,9 @@ import java.util.Optional;
 
 /**
  * One request and its response on the caller's thread: a stream slot, HEADERS (shared with other
- * requests' when they are in flight), the body within the send windows, the wait for the
- * response, and the stream's removal whatever happened. The waits and locks it uses are the
- * session's ({@code docs/concurrency.md}, "The HTTP/2 session").
+ * requests' when they are in flight), the body within the send windows, the wait for the response,
+ * and the stream's removal whatever happened. The waits and locks it uses are the session's ({@code
+ * docs/concurrency.md}, "The HTTP/2 session").
  */
 final class Http2Exchange {
   private final Http2Connection session;
@@ -32,7 +32,9 @@ final class Http2Exchange {
   private final Http2Behaviour wire;
   private final Optional<Http2Frame.PriorityFields> headersPriority;
 
-  Http2Exchange(Http2Connection session, RequestTemplate template,
+  Http2Exchange(
+      Http2Connection session,
+      RequestTemplate template,
       Optional<Http2Frame.PriorityFields> headersPriority) {
     this.session = session;
     this.template = template;
@@ -48,8 +50,8 @@ final class Http2Exchange {
     try {
       headerList = Http2Messages.requestHeaders(template, request, body);
     } catch (IllegalArgumentException e) {
-      throw new ClassifiedIOException(FailureKind.INVALID_REQUEST, false, PoolAction.KEEP,
-          e.getMessage(), e);
+      throw new ClassifiedIOException(
+          FailureKind.INVALID_REQUEST, false, PoolAction.KEEP, e.getMessage(), e);
     }
     boolean head = request.method().equals("HEAD");
     session.reserveSlot(deadlineNanos);
@@ -62,8 +64,15 @@ final class Http2Exchange {
       awaitResponse(stream, deadlineNanos);
       byte[] decoded =
           head ? new byte[0] : Http2Messages.decodeBody(stream, limits, session.endpoint);
-      return new HttpResponse(stream.status, stream.headers, decoded, stream.trailers,
-          HttpProtocol.HTTP_2, session.endpoint, session.tls.negotiated().profile(), reused);
+      return new HttpResponse(
+          stream.status,
+          stream.headers,
+          decoded,
+          stream.trailers,
+          HttpProtocol.HTTP_2,
+          session.endpoint,
+          session.tls.negotiated().profile(),
+          reused);
     } finally {
       if (stream.id == 0) {
         session.releaseReservation();
@@ -74,11 +83,12 @@ final class Http2Exchange {
   }
 
   /**
-   * Opens the stream and writes its HEADERS (and a browser's stream WINDOW_UPDATE). The id is
-   * taken under the write lock, so ids reach the wire in increasing order.
+   * Opens the stream and writes its HEADERS (and a browser's stream WINDOW_UPDATE). The id is taken
+   * under the write lock, so ids reach the wire in increasing order.
    */
-  private void startStream(Http2Stream stream, List<Header> headerList, boolean hasBody,
-      long deadlineNanos) throws IOException {
+  private void startStream(
+      Http2Stream stream, List<Header> headerList, boolean hasBody, long deadlineNanos)
+      throws IOException {
     session.writer.acquire(deadlineNanos);
     try {
       int inFlight = session.openStream(stream, !hasBody);
@@ -126,9 +136,14 @@ final class Http2Exchange {
           }
           long left = remaining(deadlineNanos);
           if (left <= 0) {
-            throw HttpFailures.deadline("HTTP/2 flow-control window of " + session.endpoint
-                + " stayed closed until the deadline (" + off + " of " + body.length
-                + " bytes sent)");
+            throw HttpFailures.deadline(
+                "HTTP/2 flow-control window of "
+                    + session.endpoint
+                    + " stayed closed until the deadline ("
+                    + off
+                    + " of "
+                    + body.length
+                    + " bytes sent)");
           }
           session.windowOpened.awaitNanos(left);
         }
@@ -168,8 +183,13 @@ final class Http2Exchange {
       while (!stream.done()) {
         long left = remaining(deadlineNanos);
         if (left <= 0) {
-          stream.failure = HttpFailures.readTimeout("no complete HTTP/2 response from "
-              + session.endpoint + " on stream " + stream.id + " before the deadline");
+          stream.failure =
+              HttpFailures.readTimeout(
+                  "no complete HTTP/2 response from "
+                      + session.endpoint
+                      + " on stream "
+                      + stream.id
+                      + " before the deadline");
           stream.resetLater(Http2ErrorCode.CANCEL);
           break;
         }

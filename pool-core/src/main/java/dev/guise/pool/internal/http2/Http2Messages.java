@@ -19,8 +19,8 @@ import java.util.List;
 
 /**
  * Between messages and header lists: a request becomes the header list the browser would send
- * (pseudo-headers in its order, then its header template), and the server's header blocks and
- * body become a response, checked against RFC 9113 section 8. Stateless.
+ * (pseudo-headers in its order, then its header template), and the server's header blocks and body
+ * become a response, checked against RFC 9113 section 8. Stateless.
  */
 final class Http2Messages {
   private Http2Messages() {}
@@ -87,8 +87,8 @@ final class Http2Messages {
   }
 
   /**
-   * A response header block: the final head, or null for an interim (1xx) response, after which
-   * the final one follows.
+   * A response header block: the final head, or null for an interim (1xx) response, after which the
+   * final one follows.
    */
   static ResponseHead responseHead(int streamId, List<Header> fields, boolean endStream)
       throws Http2ConnectionError {
@@ -97,12 +97,15 @@ final class Http2Messages {
     for (Header h : fields) {
       if (h.name().startsWith(":")) {
         if (!regular.isEmpty() || !h.name().equals(":status") || status != -1) {
-          throw new Http2ConnectionError(Http2ErrorCode.PROTOCOL_ERROR,
+          throw new Http2ConnectionError(
+              Http2ErrorCode.PROTOCOL_ERROR,
               "malformed response pseudo-header " + h.name() + " on stream " + streamId);
         }
         String v = h.value();
-        if (v.length() != 3 || !Character.isDigit(v.charAt(0))
-            || !Character.isDigit(v.charAt(1)) || !Character.isDigit(v.charAt(2))) {
+        if (v.length() != 3
+            || !Character.isDigit(v.charAt(0))
+            || !Character.isDigit(v.charAt(1))
+            || !Character.isDigit(v.charAt(2))) {
           throw new Http2ConnectionError(Http2ErrorCode.PROTOCOL_ERROR, "malformed :status " + v);
         }
         status = Integer.parseInt(v);
@@ -111,12 +114,13 @@ final class Http2Messages {
       }
     }
     if (status < 100) {
-      throw new Http2ConnectionError(Http2ErrorCode.PROTOCOL_ERROR,
-          "response without :status on stream " + streamId);
+      throw new Http2ConnectionError(
+          Http2ErrorCode.PROTOCOL_ERROR, "response without :status on stream " + streamId);
     }
     if (status < 200) {
       if (status == 101 || endStream) {
-        throw new Http2ConnectionError(Http2ErrorCode.PROTOCOL_ERROR,
+        throw new Http2ConnectionError(
+            Http2ErrorCode.PROTOCOL_ERROR,
             "informational response " + status + " ends stream " + streamId);
       }
       return null;
@@ -128,13 +132,13 @@ final class Http2Messages {
   static void checkTrailers(int streamId, List<Header> fields, boolean endStream)
       throws Http2ConnectionError {
     if (!endStream) {
-      throw new Http2ConnectionError(Http2ErrorCode.PROTOCOL_ERROR,
-          "trailers without END_STREAM on stream " + streamId);
+      throw new Http2ConnectionError(
+          Http2ErrorCode.PROTOCOL_ERROR, "trailers without END_STREAM on stream " + streamId);
     }
     for (Header h : fields) {
       if (h.name().startsWith(":")) {
-        throw new Http2ConnectionError(Http2ErrorCode.PROTOCOL_ERROR,
-            "pseudo-header in trailers: " + h.name());
+        throw new Http2ConnectionError(
+            Http2ErrorCode.PROTOCOL_ERROR, "pseudo-header in trailers: " + h.name());
       }
     }
   }
@@ -150,12 +154,18 @@ final class Http2Messages {
         try {
           declared = Long.parseLong(h.value().trim());
         } catch (NumberFormatException e) {
-          throw new Http2ConnectionError(Http2ErrorCode.PROTOCOL_ERROR,
-              "malformed content-length: " + h.value());
+          throw new Http2ConnectionError(
+              Http2ErrorCode.PROTOCOL_ERROR, "malformed content-length: " + h.value());
         }
         if (declared != s.body.size()) {
-          throw new Http2ConnectionError(Http2ErrorCode.PROTOCOL_ERROR, "stream " + s.id
-              + " carried " + s.body.size() + " body bytes but content-length said " + declared);
+          throw new Http2ConnectionError(
+              Http2ErrorCode.PROTOCOL_ERROR,
+              "stream "
+                  + s.id
+                  + " carried "
+                  + s.body.size()
+                  + " body bytes but content-length said "
+                  + declared);
         }
         return;
       }
@@ -174,12 +184,23 @@ final class Http2Messages {
       return raw;
     }
     try {
-      return ResponseBodies.read(coding, new ByteArrayInputStream(raw), limits.maxBodyBytes(),
-          limits.truncateBody(), stream.truncated);
+      return ResponseBodies.read(
+          coding,
+          new ByteArrayInputStream(raw),
+          limits.maxBodyBytes(),
+          limits.truncateBody(),
+          stream.truncated);
     } catch (ClassifiedIOException e) {
       if (e.kind() == FailureKind.RESPONSE_TOO_LARGE) {
-        throw HttpFailures.tooLarge("response body of stream " + stream.id + " from " + endpoint
-            + " exceeds the limit of " + limits.maxBodyBytes() + " bytes", PoolAction.KEEP);
+        throw HttpFailures.tooLarge(
+            "response body of stream "
+                + stream.id
+                + " from "
+                + endpoint
+                + " exceeds the limit of "
+                + limits.maxBodyBytes()
+                + " bytes",
+            PoolAction.KEEP);
       }
       throw e;
     }

@@ -29,12 +29,13 @@ import java.util.concurrent.CompletableFuture;
 /**
  * The connection's reader thread: reads every frame the server sends and applies it to the
  * session's streams and windows under the state lock, then writes what the frame calls for (ACKs,
- * WINDOW_UPDATEs, RST_STREAMs) after releasing it. Its own fields are confined to the thread.
- * The rules are in {@code docs/concurrency.md}, "The HTTP/2 session".
+ * WINDOW_UPDATEs, RST_STREAMs) after releasing it. Its own fields are confined to the thread. The
+ * rules are in {@code docs/concurrency.md}, "The HTTP/2 session".
  */
 final class Http2Reader {
   /** Control frames (SETTINGS, PING, empty DATA, PRIORITY) tolerated between two real frames. */
   private static final int CONTROL_FLOOD_LIMIT = 10_000;
+
   /**
    * The socket's read timeout: a read never waits without a bound; on an open connection a tick
    * just reads on (see {@link TickingInput}), on a closing one it ends the reader.
@@ -52,24 +53,31 @@ final class Http2Reader {
 
   Http2Reader(Http2Connection session, RequestTemplate template) throws IOException {
     this.session = session;
-    int headerTableSize = (int) template.setting(Http2Setting.HEADER_TABLE_SIZE)
-        .orElse(HpackDecoder.DEFAULT_HEADER_TABLE_SIZE);
-    long ownMaxHeaderListSize = template.setting(Http2Setting.MAX_HEADER_LIST_SIZE)
-        .orElse(256 * 1024);
+    int headerTableSize =
+        (int)
+            template
+                .setting(Http2Setting.HEADER_TABLE_SIZE)
+                .orElse(HpackDecoder.DEFAULT_HEADER_TABLE_SIZE);
+    long ownMaxHeaderListSize =
+        template.setting(Http2Setting.MAX_HEADER_LIST_SIZE).orElse(256 * 1024);
     this.decoder = new HpackDecoder(headerTableSize, ownMaxHeaderListSize);
-    int ownMaxFrameSize = (int) template.setting(Http2Setting.MAX_FRAME_SIZE)
-        .orElse(Http2Connection.DEFAULT_MAX_FRAME_SIZE);
+    int ownMaxFrameSize =
+        (int)
+            template
+                .setting(Http2Setting.MAX_FRAME_SIZE)
+                .orElse(Http2Connection.DEFAULT_MAX_FRAME_SIZE);
     // The buffer is borrowed only while decrypted bytes wait to be parsed: the reader of an idle
     // connection waits for the next frame with none (it reads straight into the frame header).
     InputStream in = new PooledBufferedInputStream(new TickingInput(session.tls.input()), true);
     this.frameReader = new Http2FrameReader(in, ownMaxFrameSize);
     // A block far larger than the header list limit cannot decode to a list within it: stop
     // before buffering it (this is what ends an endless CONTINUATION sequence).
-    this.headerBlocks = new HeaderBlockAssembler(
-        (int) Math.min(Integer.MAX_VALUE - 1024, ownMaxHeaderListSize) + 1024);
+    this.headerBlocks =
+        new HeaderBlockAssembler(
+            (int) Math.min(Integer.MAX_VALUE - 1024, ownMaxHeaderListSize) + 1024);
     session.tls.setReadTimeout(READ_TICK);
-    this.thread = Thread.ofVirtual().name("guise-h2-reader " + session.endpoint)
-        .unstarted(this::readLoop);
+    this.thread =
+        Thread.ofVirtual().name("guise-h2-reader " + session.endpoint).unstarted(this::readLoop);
   }
 
   void start() {
@@ -99,13 +107,14 @@ final class Http2Reader {
         }
         if (!peerSettingsSeen) {
           if (!(frame instanceof Http2Frame.Settings settings) || settings.ack()) {
-            throw new Http2ConnectionError(Http2ErrorCode.PROTOCOL_ERROR,
-                "the server's preface is not a SETTINGS frame");
+            throw new Http2ConnectionError(
+                Http2ErrorCode.PROTOCOL_ERROR, "the server's preface is not a SETTINGS frame");
           }
           peerSettingsSeen = true;
         }
         if (frame instanceof Http2Frame.PushPromise) {
-          throw new Http2ConnectionError(Http2ErrorCode.PROTOCOL_ERROR,
+          throw new Http2ConnectionError(
+              Http2ErrorCode.PROTOCOL_ERROR,
               "PUSH_PROMISE although we sent SETTINGS_ENABLE_PUSH=0");
         }
         HeaderBlockAssembler.HeaderBlock block = headerBlocks.accept(frame);
@@ -123,17 +132,18 @@ final class Http2Reader {
     } catch (Http2Exception e) {
       session.connectionError(e, e.errorCode());
     } catch (ClassifiedIOException e) {
-      session.connectionError(e,
-          e.kind() == FailureKind.PROTOCOL_ERROR ? Http2ErrorCode.PROTOCOL_ERROR : null);
+      session.connectionError(
+          e, e.kind() == FailureKind.PROTOCOL_ERROR ? Http2ErrorCode.PROTOCOL_ERROR : null);
     } catch (EOFException e) {
       session.connectionError(
           HttpFailures.closed("the server closed the connection " + session.endpoint, e), null);
     } catch (IOException e) {
-      session.connectionError(HttpFailures.reset(
-          "reading from " + session.endpoint + " failed: " + e.getMessage(), e), null);
+      session.connectionError(
+          HttpFailures.reset("reading from " + session.endpoint + " failed: " + e.getMessage(), e),
+          null);
     } catch (RuntimeException | Error e) {
-      session.connectionError(HttpFailures.protocol("HTTP/2 reader failed: " + e, e),
-          Http2ErrorCode.INTERNAL_ERROR);
+      session.connectionError(
+          HttpFailures.protocol("HTTP/2 reader failed: " + e, e), Http2ErrorCode.INTERNAL_ERROR);
     }
   }
 
@@ -183,7 +193,8 @@ final class Http2Reader {
 
   private void countControl() throws Http2ConnectionError {
     if (++controlFrames > CONTROL_FLOOD_LIMIT) {
-      throw new Http2ConnectionError(Http2ErrorCode.ENHANCE_YOUR_CALM,
+      throw new Http2ConnectionError(
+          Http2ErrorCode.ENHANCE_YOUR_CALM,
           "more than " + CONTROL_FLOOD_LIMIT + " control frames without a response frame");
     }
   }
@@ -200,19 +211,21 @@ final class Http2Reader {
     try {
       return s.state.receive(frameType, endStream);
     } catch (Http2Exception e) {
-      throw new Http2ConnectionError(Http2ErrorCode.STREAM_CLOSED,
-          frameType + " after END_STREAM on stream " + s.id);
+      throw new Http2ConnectionError(
+          Http2ErrorCode.STREAM_CLOSED, frameType + " after END_STREAM on stream " + s.id);
     }
   }
 
   /**
-   * A frame for a stream we do not track: fine if we closed it, an error if it never existed.
-   * Under lock.
+   * A frame for a stream we do not track: fine if we closed it, an error if it never existed. Under
+   * lock.
    */
   private void checkKnownStream(int streamId, String frame) throws Http2ConnectionError {
-    if ((streamId & 1) == 0 || streamId > session.highestStreamId
+    if ((streamId & 1) == 0
+        || streamId > session.highestStreamId
         || streamId < session.wire.firstStreamId()) {
-      throw new Http2ConnectionError(Http2ErrorCode.PROTOCOL_ERROR,
+      throw new Http2ConnectionError(
+          Http2ErrorCode.PROTOCOL_ERROR,
           frame + " on stream " + streamId + ", which we never opened");
     }
   }
@@ -228,8 +241,14 @@ final class Http2Reader {
     try {
       Http2Stream s = session.streams.get(streamId);
       if (s != null && s.state.sendReset()) {
-        session.fail(s, new ClassifiedIOException(FailureKind.PROTOCOL_ERROR, false,
-            PoolAction.KEEP, e.getMessage() + " from " + session.endpoint, e));
+        session.fail(
+            s,
+            new ClassifiedIOException(
+                FailureKind.PROTOCOL_ERROR,
+                false,
+                PoolAction.KEEP,
+                e.getMessage() + " from " + session.endpoint,
+                e));
         reset = true;
       }
     } finally {
@@ -268,8 +287,14 @@ final class Http2Reader {
         return;
       }
       if (tooLarge == null && Http2Messages.listSize(fields) > s.limits.maxHeaderListSize()) {
-        tooLarge = HttpFailures.tooLarge("response headers of stream " + streamId
-            + " exceed the limit of " + s.limits.maxHeaderListSize() + " bytes", PoolAction.KEEP);
+        tooLarge =
+            HttpFailures.tooLarge(
+                "response headers of stream "
+                    + streamId
+                    + " exceed the limit of "
+                    + s.limits.maxHeaderListSize()
+                    + " bytes",
+                PoolAction.KEEP);
       }
       if (tooLarge != null) {
         session.fail(s, tooLarge);
@@ -323,8 +348,8 @@ final class Http2Reader {
         checkKnownStream(streamId, "DATA");
       } else if (receive(s, "DATA", endStream) && s.wantsFrames()) {
         if (s.headers == null) {
-          throw new Http2ConnectionError(Http2ErrorCode.PROTOCOL_ERROR,
-              "DATA before HEADERS on stream " + streamId);
+          throw new Http2ConnectionError(
+              Http2ErrorCode.PROTOCOL_ERROR, "DATA before HEADERS on stream " + streamId);
         }
         s.receiveWindow.receive(flowLength);
         if (s.body.size() + dataLength > s.maxRawBody) {
@@ -335,9 +360,17 @@ final class Http2Reader {
             s.truncated = true;
             s.wake();
           } else {
-            session.fail(s, HttpFailures.tooLarge("response body of stream " + streamId + " from "
-                + session.endpoint + " exceeds the limit of " + s.limits.maxBodyBytes()
-                + " bytes", PoolAction.KEEP));
+            session.fail(
+                s,
+                HttpFailures.tooLarge(
+                    "response body of stream "
+                        + streamId
+                        + " from "
+                        + session.endpoint
+                        + " exceeds the limit of "
+                        + s.limits.maxBodyBytes()
+                        + " bytes",
+                    PoolAction.KEEP));
           }
           reset = s.state.sendReset();
         } else {
@@ -360,17 +393,18 @@ final class Http2Reader {
       final int cu = connectionUpdate;
       final int su = streamUpdate;
       final boolean r = reset;
-      session.writer.writeControl(f -> {
-        if (cu > 0) {
-          f.writeWindowUpdate(0, cu);
-        }
-        if (su > 0) {
-          f.writeWindowUpdate(streamId, su);
-        }
-        if (r) {
-          f.writeRstStream(streamId, Http2ErrorCode.CANCEL);
-        }
-      });
+      session.writer.writeControl(
+          f -> {
+            if (cu > 0) {
+              f.writeWindowUpdate(0, cu);
+            }
+            if (su > 0) {
+              f.writeWindowUpdate(streamId, su);
+            }
+            if (r) {
+              f.writeRstStream(streamId, Http2ErrorCode.CANCEL);
+            }
+          });
     }
   }
 
@@ -392,17 +426,27 @@ final class Http2Reader {
       if (!s.wantsFrames() || wasComplete) {
         return;
       }
-      String message = "server reset stream " + streamId + " on " + session.endpoint + " with "
-          + errorName(code);
-      ClassifiedIOException failure = switch (Http2ErrorCode.of(code)) {
-        case REFUSED_STREAM -> HttpFailures.notProcessed(message, PoolAction.KEEP);
-        case PROTOCOL_ERROR, COMPRESSION_ERROR, FLOW_CONTROL_ERROR, FRAME_SIZE_ERROR,
-            STREAM_CLOSED ->
-            new ClassifiedIOException(FailureKind.PROTOCOL_ERROR, false, PoolAction.KEEP, message,
-                null);
-        default -> new ClassifiedIOException(FailureKind.CONNECTION_RESET, true, PoolAction.KEEP,
-            message, null);
-      };
+      String message =
+          "server reset stream "
+              + streamId
+              + " on "
+              + session.endpoint
+              + " with "
+              + errorName(code);
+      ClassifiedIOException failure =
+          switch (Http2ErrorCode.of(code)) {
+            case REFUSED_STREAM -> HttpFailures.notProcessed(message, PoolAction.KEEP);
+            case PROTOCOL_ERROR,
+                COMPRESSION_ERROR,
+                FLOW_CONTROL_ERROR,
+                FRAME_SIZE_ERROR,
+                STREAM_CLOSED ->
+                new ClassifiedIOException(
+                    FailureKind.PROTOCOL_ERROR, false, PoolAction.KEEP, message, null);
+            default ->
+                new ClassifiedIOException(
+                    FailureKind.CONNECTION_RESET, true, PoolAction.KEEP, message, null);
+          };
       session.fail(s, failure);
     } finally {
       session.lock.unlock();
@@ -453,14 +497,15 @@ final class Http2Reader {
       session.lock.unlock();
     }
     final int tableSize = headerTableSize;
-    session.writer.writeControl(f -> {
-      // Under the write lock, so no block is encoded between the new size and the ACK.
-      if (tableSize >= 0) {
-        session.writer.encoder().setPeerHeaderTableSize(tableSize);
-      }
-      f.setMaxFrameSize(frameSize);
-      f.writeSettingsAck();
-    });
+    session.writer.writeControl(
+        f -> {
+          // Under the write lock, so no block is encoded between the new size and the ACK.
+          if (tableSize >= 0) {
+            session.writer.encoder().setPeerHeaderTableSize(tableSize);
+          }
+          f.setMaxFrameSize(frameSize);
+          f.writeSettingsAck();
+        });
   }
 
   private void onPing(Http2Frame.Ping ping) throws IOException {
@@ -491,9 +536,17 @@ final class Http2Reader {
       session.goAwayLastStreamId = Math.min(session.goAwayLastStreamId, lastStreamId);
       for (Http2Stream s : session.streams.values()) {
         if (s.id > session.goAwayLastStreamId && s.failure == null && !s.responded) {
-          session.fail(s, HttpFailures.notProcessed("server sent GOAWAY (" + errorName(code)
-              + ", last stream " + lastStreamId + ") before processing stream " + s.id + " on "
-              + session.endpoint));
+          session.fail(
+              s,
+              HttpFailures.notProcessed(
+                  "server sent GOAWAY ("
+                      + errorName(code)
+                      + ", last stream "
+                      + lastStreamId
+                      + ") before processing stream "
+                      + s.id
+                      + " on "
+                      + session.endpoint));
           // The server will not answer it: nothing to reset.
           s.state.abandon();
         }
@@ -523,8 +576,14 @@ final class Http2Reader {
       try {
         s.sendWindow.expand(increment);
       } catch (Http2Exception e) {
-        session.fail(s, new ClassifiedIOException(FailureKind.PROTOCOL_ERROR, false,
-            PoolAction.KEEP, "bad WINDOW_UPDATE (" + increment + ") on stream " + streamId, null));
+        session.fail(
+            s,
+            new ClassifiedIOException(
+                FailureKind.PROTOCOL_ERROR,
+                false,
+                PoolAction.KEEP,
+                "bad WINDOW_UPDATE (" + increment + ") on stream " + streamId,
+                null));
         reset = s.state.sendReset();
       }
       session.windowOpened.signalAll();

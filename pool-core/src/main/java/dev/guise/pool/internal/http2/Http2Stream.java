@@ -12,8 +12,8 @@ import java.util.List;
 import java.util.concurrent.locks.Condition;
 
 /**
- * One exchange's stream: its protocol state, its two flow windows, the response as it arrives,
- * and the condition its caller waits on.
+ * One exchange's stream: its protocol state, its two flow windows, the response as it arrives, and
+ * the condition its caller waits on.
  *
  * <p>Every field is guarded by the session's state lock, and {@link #changed} belongs to that lock.
  * The caller's thread opens the stream and reads the result; the reader thread fills in the
@@ -22,32 +22,41 @@ import java.util.concurrent.locks.Condition;
 final class Http2Stream {
   final ExchangeLimits limits;
   final boolean head;
+
   /**
-   * The raw (possibly compressed) body is bounded too: compression never makes data much larger,
-   * so a little slack above the decoded limit is enough for any honest server.
+   * The raw (possibly compressed) body is bounded too: compression never makes data much larger, so
+   * a little slack above the decoded limit is enough for any honest server.
    */
   final long maxRawBody;
+
   final Condition changed;
 
   /** 0 until the stream is opened (under the write lock, so ids go out in order). */
   int id;
+
   Http2StreamState state;
   FlowWindow sendWindow;
   ReceiveWindow receiveWindow;
 
   int status;
+
   /** The final response's header fields; null until they arrive. */
   List<Header> headers;
+
   List<Header> trailers = List.of();
   final ByteArrayOutputStream body = new ByteArrayOutputStream();
+
   /**
-   * The response is complete and checked. Not the same as the state's END_STREAM: a response
-   * whose END_STREAM arrived but failed its checks is a connection error, not an answer.
+   * The response is complete and checked. Not the same as the state's END_STREAM: a response whose
+   * END_STREAM arrived but failed its checks is a connection error, not an answer.
    */
   boolean responded;
+
   /** The body reached the limit with truncation on: the exchange has what it wants. */
   boolean truncated;
+
   IOException failure;
+
   /** An RST_STREAM decided under the state lock, written once the lock is released. */
   private Http2ErrorCode pendingReset;
 

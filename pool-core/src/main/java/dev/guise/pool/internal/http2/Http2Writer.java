@@ -17,18 +17,19 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
- * The connection's only way to the socket: the write lock, the frame batch, the HPACK encoder
- * (its table must change in the order blocks reach the wire), the shared flush of requests that
- * find others in flight, and the watchdog that ends a write the peer stopped reading.
+ * The connection's only way to the socket: the write lock, the frame batch, the HPACK encoder (its
+ * table must change in the order blocks reach the wire), the shared flush of requests that find
+ * others in flight, and the watchdog that ends a write the peer stopped reading.
  *
  * <p>A lock rather than a writer queue: with 64 callers the lock hands the socket straight to the
  * next writer (no hop to a writer thread and back, no queue wake-ups), and a virtual thread parks
- * cheaply on it. The session never takes this lock while it holds its state lock. The rules are
- * in {@code docs/concurrency.md}, "The HTTP/2 session".
+ * cheaply on it. The session never takes this lock while it holds its state lock. The rules are in
+ * {@code docs/concurrency.md}, "The HTTP/2 session".
  */
 final class Http2Writer {
   /** Up to this many bytes of frames may wait in the batch for the next write (one TLS record). */
   private static final int DEFERRED_BATCH_LIMIT = 8 * 1024;
+
   private static final long WATCHDOG_PERIOD_MILLIS = 50;
   private static final ScheduledExecutorService WATCHDOG = IoDeadlines.timer();
 
@@ -51,26 +52,38 @@ final class Http2Writer {
   private final TlsEndpoint endpoint;
   private final Duration controlWriteTimeout;
   private final Failures failures;
+
   // Guarded by lock.
   /** Gathers each write's frames into one batch, so they leave in one TLS write. */
   private final Http2FrameWriter frames;
+
   private final HpackEncoder encoder = new HpackEncoder();
+
   /** A {@link #flushKept} thread is started and has not yet taken the lock. */
   private boolean flushScheduled;
+
   // Written under lock, read by the watchdog.
   private volatile long writeStartedNanos;
   private volatile long writeDeadlineNanos;
   private volatile boolean stallHandled;
   private final ScheduledFuture<?> watchdog;
 
-  Http2Writer(OutputStream out, int maxFrameSize, TlsEndpoint endpoint,
-      Duration controlWriteTimeout, Failures failures) {
+  Http2Writer(
+      OutputStream out,
+      int maxFrameSize,
+      TlsEndpoint endpoint,
+      Duration controlWriteTimeout,
+      Failures failures) {
     this.frames = new Http2FrameWriter(out, maxFrameSize);
     this.endpoint = endpoint;
     this.controlWriteTimeout = controlWriteTimeout;
     this.failures = failures;
-    this.watchdog = WATCHDOG.scheduleWithFixedDelay(this::checkWriteStall,
-        WATCHDOG_PERIOD_MILLIS, WATCHDOG_PERIOD_MILLIS, TimeUnit.MILLISECONDS);
+    this.watchdog =
+        WATCHDOG.scheduleWithFixedDelay(
+            this::checkWriteStall,
+            WATCHDOG_PERIOD_MILLIS,
+            WATCHDOG_PERIOD_MILLIS,
+            TimeUnit.MILLISECONDS);
   }
 
   /**
@@ -120,8 +133,8 @@ final class Http2Writer {
   }
 
   /**
-   * Leaves the batch (a request's HEADERS) for the next write when other streams are in flight
-   * and the batch is small, and makes sure a write follows. Under the write lock.
+   * Leaves the batch (a request's HEADERS) for the next write when other streams are in flight and
+   * the batch is small, and makes sure a write follows. Under the write lock.
    *
    * @return whether the batch was kept; when not, the caller writes it now
    */
@@ -141,9 +154,9 @@ final class Http2Writer {
    * Sends the HEADERS that requests left in the batch (see {@link #keepForSharedWrite}). Runs on a
    * virtual thread started by the first of them, so it runs after the callers already waiting to
    * run: when the reader has just woken many callers, each adds its next request to the batch and
-   * this sends them all in one TLS record and one socket write. With every request writing its
-   * own, a third of the client's CPU at 64 callers went to {@code write}. Any other write that
-   * takes the lock first sends them too.
+   * this sends them all in one TLS record and one socket write. With every request writing its own,
+   * a third of the client's CPU at 64 callers went to {@code write}. Any other write that takes the
+   * lock first sends them too.
    */
   private void flushKept() {
     // Adds nothing: the kept frames are the batch, and the write sends them (or nothing, if
@@ -160,8 +173,8 @@ final class Http2Writer {
     try {
       acquire(deadline);
     } catch (IOException e) {
-      failures.unwritable(HttpFailures.deadline(
-          "could not write a control frame to " + endpoint + " in time"));
+      failures.unwritable(
+          HttpFailures.deadline("could not write a control frame to " + endpoint + " in time"));
       return;
     }
     try {
@@ -209,8 +222,14 @@ final class Http2Writer {
     if (started != 0 && System.nanoTime() - writeDeadlineNanos > 0 && !stallHandled) {
       stallHandled = true;
       // Closing may itself block on the stuck write's TLS lock; never stall the shared watchdog.
-      Thread.ofVirtual().start(() -> failures.unwritable(HttpFailures.deadline("a write to "
-          + endpoint + " blocked past its deadline (the peer stopped reading)")));
+      Thread.ofVirtual()
+          .start(
+              () ->
+                  failures.unwritable(
+                      HttpFailures.deadline(
+                          "a write to "
+                              + endpoint
+                              + " blocked past its deadline (the peer stopped reading)")));
     }
   }
 }

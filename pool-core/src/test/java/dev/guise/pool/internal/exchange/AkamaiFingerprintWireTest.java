@@ -33,24 +33,32 @@ class AkamaiFingerprintWireTest {
   @ParameterizedTest
   @CsvSource({"chrome-156, chromium1-conn03", "firefox-153, firefox1-conn06"})
   void serverSeesTheBrowsersHttp2(String profileName, String capture) throws Exception {
-    Map<String, Object> http2 = object(
-        JSON.std.mapFrom(ReferenceCaptures.text("browsers/" + capture + ".json")).get("http2"));
+    Map<String, Object> http2 =
+        object(
+            JSON.std.mapFrom(ReferenceCaptures.text("browsers/" + capture + ".json")).get("http2"));
     Map<String, Object> detail = object(http2.get("detail"));
     RequestTemplate profile = RequestTemplate.of(BrowserProfiles.get(profileName));
-    try (ScriptedH2Server server = new ScriptedH2Server("h2", s -> {
-      s.readPreface();
-      ScriptedH2Server.Frame headers = s.readUntil(1);
-      if (profile.http2().streamWindowUpdate().isPresent()) {
-        s.readUntil(8);
-      }
-      s.settingsAndAck();
-      s.respond(headers.stream(), 200, List.of(), "ok".getBytes(StandardCharsets.US_ASCII));
-      s.awaitClientClose();
-    })) {
+    try (ScriptedH2Server server =
+        new ScriptedH2Server(
+            "h2",
+            s -> {
+              s.readPreface();
+              ScriptedH2Server.Frame headers = s.readUntil(1);
+              if (profile.http2().streamWindowUpdate().isPresent()) {
+                s.readUntil(8);
+              }
+              s.settingsAndAck();
+              s.respond(headers.stream(), 200, List.of(), "ok".getBytes(StandardCharsets.US_ASCII));
+              s.awaitClientClose();
+            })) {
       try (HttpConnection c = TlsPeers.connect(server.port(), List.of("h2"), profile)) {
-        assertEquals("ok", c.exchange(HttpRequest.get("https://www.fp-oracle.test/"),
-            ExchangeLimits.DEFAULT,
-            TlsPeers.deadline(Duration.ofSeconds(10))).bodyText());
+        assertEquals(
+            "ok",
+            c.exchange(
+                    HttpRequest.get("https://www.fp-oracle.test/"),
+                    ExchangeLimits.DEFAULT,
+                    TlsPeers.deadline(Duration.ofSeconds(10)))
+                .bodyText());
       }
       server.close();
       List<ScriptedH2Server.Frame> frames = new ArrayList<>(server.received);
@@ -73,31 +81,45 @@ class AkamaiFingerprintWireTest {
         if (f.type() == 4 && (f.flags() & 1) != 0) {
           break;
         }
-        sequence.add(name(f.type()) + "(s=" + f.stream() + ",f=0x"
-            + String.format("%02x", f.flags()) + ")");
+        sequence.add(
+            name(f.type()) + "(s=" + f.stream() + ",f=0x" + String.format("%02x", f.flags()) + ")");
         if (firstHeaders == null) {
           if (f.type() == 8 && f.stream() == 0) {
             windowUpdate = f.int32(0) & 0x7fffffffL;
           } else if (f.type() == 2) {
-            priorityFrames.add(f.stream() + ":" + ((f.payload()[0] & 0x80) != 0 ? 1 : 0) + ":"
-                + (f.int32(0) & 0x7fffffff) + ":" + ((f.payload()[4] & 0xff) + 1));
+            priorityFrames.add(
+                f.stream()
+                    + ":"
+                    + ((f.payload()[0] & 0x80) != 0 ? 1 : 0)
+                    + ":"
+                    + (f.int32(0) & 0x7fffffff)
+                    + ":"
+                    + ((f.payload()[4] & 0xff) + 1));
           } else if (f.type() == 1) {
             firstHeaders = f;
           }
         }
       }
-      List<Header> sent = new HpackDecoder(4096, 1 << 20).decode(
-          Arrays.copyOfRange(firstHeaders.payload(), (firstHeaders.flags() & 0x20) != 0 ? 5 : 0,
-              firstHeaders.payload().length));
+      List<Header> sent =
+          new HpackDecoder(4096, 1 << 20)
+              .decode(
+                  Arrays.copyOfRange(
+                      firstHeaders.payload(),
+                      (firstHeaders.flags() & 0x20) != 0 ? 5 : 0,
+                      firstHeaders.payload().length));
       List<String> pseudo = new ArrayList<>();
       for (Header h : sent) {
         if (h.name().startsWith(":")) {
           pseudo.add(h.name().substring(1, 2));
         }
       }
-      akamai.append('|').append(windowUpdate == 0 ? "00" : Long.toString(windowUpdate))
-          .append('|').append(priorityFrames.isEmpty() ? "0" : String.join(",", priorityFrames))
-          .append('|').append(String.join(",", pseudo));
+      akamai
+          .append('|')
+          .append(windowUpdate == 0 ? "00" : Long.toString(windowUpdate))
+          .append('|')
+          .append(priorityFrames.isEmpty() ? "0" : String.join(",", priorityFrames))
+          .append('|')
+          .append(String.join(",", pseudo));
       assertEquals(http2.get("akamai_fingerprint"), akamai.toString());
 
       List<String> referenceSequence = strings(detail.get("frame_sequence"));
@@ -109,10 +131,10 @@ class AkamaiFingerprintWireTest {
       Map<String, Object> priority = object(detail.get("first_headers_priority"));
       boolean exclusive = (firstHeaders.payload()[0] & 0x80) != 0;
       assertEquals(priority.get("exclusive"), exclusive);
-      assertEquals(((Number) priority.get("depends_on")).intValue(),
-          firstHeaders.int32(0) & 0x7fffffff);
-      assertEquals(((Number) priority.get("weight_wire")).intValue(),
-          firstHeaders.payload()[4] & 0xff);
+      assertEquals(
+          ((Number) priority.get("depends_on")).intValue(), firstHeaders.int32(0) & 0x7fffffff);
+      assertEquals(
+          ((Number) priority.get("weight_wire")).intValue(), firstHeaders.payload()[4] & 0xff);
 
       List<String> referenceOrder = strings(detail.get("first_headers_header_order"));
       List<String> order = new ArrayList<>();
@@ -128,8 +150,8 @@ class AkamaiFingerprintWireTest {
       for (int i = 0; i < sent.size(); i++) {
         Header expected = referenceHeaders.get(i);
         if (expected.name().equals("user-agent")) {
-          expected = new Header("user-agent",
-              expected.value().replace("HeadlessChrome/", "Chrome/"));
+          expected =
+              new Header("user-agent", expected.value().replace("HeadlessChrome/", "Chrome/"));
         }
         assertEquals(expected, sent.get(i));
       }

@@ -32,8 +32,8 @@ import org.junit.jupiter.api.Timeout;
  * advertise decodes, corrupt bodies are PROTOCOL_ERROR, bombs stop at the limit, and truncation
  * keeps a decoded prefix even when the compressed body is far longer than the limit (codec's own
  * tests cover the decoders themselves). Fixtures made with the brotli 1.0 and zstd command-line
- * tools: {@code text.*} hold 5000 lines "guise content line N", {@code bomb.br} 100 MB and
- * {@code bomb.zst} 50 MB of zeros.
+ * tools: {@code text.*} hold 5000 lines "guise content line N", {@code bomb.br} 100 MB and {@code
+ * bomb.zst} 50 MB of zeros.
  */
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
 class ContentCodingExchangeTest {
@@ -190,8 +190,13 @@ class ContentCodingExchangeTest {
                     coding + " garbage, h2=" + h2)
                 .kind());
       }
-      assertEquals(FailureKind.PROTOCOL_ERROR, assertThrows(ClassifiedIOException.class,
-          () -> fetch(h2, "compress", garbage, ExchangeLimits.DEFAULT)).kind(), "unknown coding");
+      assertEquals(
+          FailureKind.PROTOCOL_ERROR,
+          assertThrows(
+                  ClassifiedIOException.class,
+                  () -> fetch(h2, "compress", garbage, ExchangeLimits.DEFAULT))
+              .kind(),
+          "unknown coding");
     }
   }
 
@@ -201,8 +206,13 @@ class ContentCodingExchangeTest {
       for (String coding : CODINGS) {
         byte[] bomb = bomb(coding);
         assertTrue(bomb.length < 100_000, coding + " bomb is small on the wire");
-        assertEquals(FailureKind.RESPONSE_TOO_LARGE, assertThrows(ClassifiedIOException.class,
-            () -> fetch(h2, coding, bomb, limit(1 << 20, false)), coding + " h2=" + h2).kind());
+        assertEquals(
+            FailureKind.RESPONSE_TOO_LARGE,
+            assertThrows(
+                    ClassifiedIOException.class,
+                    () -> fetch(h2, coding, bomb, limit(1 << 20, false)),
+                    coding + " h2=" + h2)
+                .kind());
         assertArrayEquals(
             new byte[1000], fetch(h2, coding, bomb, limit(1000, true)), coding + " h2=" + h2);
       }

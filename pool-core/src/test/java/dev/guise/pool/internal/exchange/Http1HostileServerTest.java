@@ -23,8 +23,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 /**
- * HTTP/1.1 against a scripted server: bad framing is classified, reuse is refused when out of
- * step.
+ * HTTP/1.1 against a scripted server: bad framing is classified, reuse is refused when out of step.
  */
 @Timeout(value = 10, unit = TimeUnit.SECONDS)
 class Http1HostileServerTest {
@@ -52,11 +51,13 @@ class Http1HostileServerTest {
   }
 
   private static ScriptedH2Server server(String response, CountDownLatch done) throws Exception {
-    return new ScriptedH2Server("http/1.1", s -> {
-      readHead(s.rawIn());
-      send(s.out, response);
-      done.await(5, TimeUnit.SECONDS);
-    });
+    return new ScriptedH2Server(
+        "http/1.1",
+        s -> {
+          readHead(s.rawIn());
+          send(s.out, response);
+          done.await(5, TimeUnit.SECONDS);
+        });
   }
 
   @Test
@@ -80,8 +81,12 @@ class Http1HostileServerTest {
     try (ScriptedH2Server server =
             server("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\nabc\r\n", done);
         HttpConnection c = TlsPeers.connect(server.port(), List.of("http/1.1"), FIREFOX)) {
-      ClassifiedIOException e = assertThrows(ClassifiedIOException.class,
-          () -> c.exchange(GET, ExchangeLimits.DEFAULT, TlsPeers.deadline(Duration.ofSeconds(3))));
+      ClassifiedIOException e =
+          assertThrows(
+              ClassifiedIOException.class,
+              () ->
+                  c.exchange(
+                      GET, ExchangeLimits.DEFAULT, TlsPeers.deadline(Duration.ofSeconds(3))));
       assertEquals(FailureKind.PROTOCOL_ERROR, e.kind());
       assertFalse(c.isUsable());
       done.countDown();
@@ -107,21 +112,28 @@ class Http1HostileServerTest {
 
   @Test
   void slowlorisHeadEndsAtTheDeadline() throws Exception {
-    try (ScriptedH2Server server = new ScriptedH2Server("http/1.1", s -> {
-      readHead(s.rawIn());
-      try {
-        for (int i = 0; i < 100; i++) {
-          send(s.out, "X");
-          Thread.sleep(100);
-        }
-      } catch (IOException gone) {
-        // the client gave up
-      }
-    });
+    try (ScriptedH2Server server =
+            new ScriptedH2Server(
+                "http/1.1",
+                s -> {
+                  readHead(s.rawIn());
+                  try {
+                    for (int i = 0; i < 100; i++) {
+                      send(s.out, "X");
+                      Thread.sleep(100);
+                    }
+                  } catch (IOException gone) {
+                    // the client gave up
+                  }
+                });
         HttpConnection c = TlsPeers.connect(server.port(), List.of("http/1.1"), FIREFOX)) {
       long start = System.nanoTime();
-      ClassifiedIOException e = assertThrows(ClassifiedIOException.class,
-          () -> c.exchange(GET, ExchangeLimits.DEFAULT, TlsPeers.deadline(Duration.ofMillis(700))));
+      ClassifiedIOException e =
+          assertThrows(
+              ClassifiedIOException.class,
+              () ->
+                  c.exchange(
+                      GET, ExchangeLimits.DEFAULT, TlsPeers.deadline(Duration.ofMillis(700))));
       assertEquals(FailureKind.READ_TIMEOUT, e.kind());
       assertTrue(System.nanoTime() - start < TimeUnit.SECONDS.toNanos(3));
     }
@@ -131,13 +143,16 @@ class Http1HostileServerTest {
   void unexpectedInputOnAnIdleConnectionIsSeen() throws Exception {
     CountDownLatch sent = new CountDownLatch(1);
     CountDownLatch done = new CountDownLatch(1);
-    try (ScriptedH2Server server = new ScriptedH2Server("http/1.1", s -> {
-      readHead(s.rawIn());
-      send(s.out, "HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n");
-      sent.await(5, TimeUnit.SECONDS);
-      send(s.out, "HTTP/1.1 408 Request Timeout\r\n\r\n");
-      done.await(5, TimeUnit.SECONDS);
-    });
+    try (ScriptedH2Server server =
+            new ScriptedH2Server(
+                "http/1.1",
+                s -> {
+                  readHead(s.rawIn());
+                  send(s.out, "HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n");
+                  sent.await(5, TimeUnit.SECONDS);
+                  send(s.out, "HTTP/1.1 408 Request Timeout\r\n\r\n");
+                  done.await(5, TimeUnit.SECONDS);
+                });
         HttpConnection c = TlsPeers.connect(server.port(), List.of("http/1.1"), FIREFOX)) {
       assertEquals(
           200,

@@ -40,8 +40,10 @@ class Http2HostileServerTest {
     try (ScriptedH2Server server = new ScriptedH2Server("h2", script);
         HttpConnection c = TlsPeers.connect(server.port(), List.of("h2"), CHROME)) {
       long start = System.nanoTime();
-      ClassifiedIOException e = assertThrows(ClassifiedIOException.class,
-          () -> c.exchange(request, ExchangeLimits.DEFAULT, TlsPeers.deadline(deadline)));
+      ClassifiedIOException e =
+          assertThrows(
+              ClassifiedIOException.class,
+              () -> c.exchange(request, ExchangeLimits.DEFAULT, TlsPeers.deadline(deadline)));
       assertTrue(
           System.nanoTime() - start < deadline.toNanos() + TimeUnit.SECONDS.toNanos(2),
           "ended near its deadline");
@@ -77,21 +79,31 @@ class Http2HostileServerTest {
 
   @Test
   void endlessContinuationStopsAtTheHeaderLimit() throws Exception {
-    ClassifiedIOException e = failure(afterHeaders(s -> {
-      s.write(1, 0, 1, s.encoder.encode(List.of(new Header(":status", "200"))));
-      byte[] chunk = frame(9, 0, 1, new byte[16_000]);
-      for (int i = 0; i < 10_000; i++) {
-        s.out.write(chunk);
-      }
-      s.out.flush();
-    }), GET, Duration.ofSeconds(5));
+    ClassifiedIOException e =
+        failure(
+            afterHeaders(
+                s -> {
+                  s.write(1, 0, 1, s.encoder.encode(List.of(new Header(":status", "200"))));
+                  byte[] chunk = frame(9, 0, 1, new byte[16_000]);
+                  for (int i = 0; i < 10_000; i++) {
+                    s.out.write(chunk);
+                  }
+                  s.out.flush();
+                }),
+            GET,
+            Duration.ofSeconds(5));
     assertEquals(FailureKind.RESPONSE_TOO_LARGE, e.kind());
   }
 
   @Test
   void headerListOverTheExchangeLimitFailsThatRequest() throws Exception {
-    try (ScriptedH2Server server = new ScriptedH2Server("h2", afterHeaders(s ->
-        s.respond(1, 200, List.of(new Header("x-big", "v".repeat(5000))), new byte[0])));
+    try (ScriptedH2Server server =
+            new ScriptedH2Server(
+                "h2",
+                afterHeaders(
+                    s ->
+                        s.respond(
+                            1, 200, List.of(new Header("x-big", "v".repeat(5000))), new byte[0])));
         HttpConnection c = TlsPeers.connect(server.port(), List.of("h2"), CHROME)) {
       ClassifiedIOException e =
           assertThrows(
@@ -118,19 +130,24 @@ class Http2HostileServerTest {
 
   @Test
   void pingAndSettingsFloodIsCutOff() throws Exception {
-    ClassifiedIOException e = failure(afterHeaders(s -> {
-      s.drainInBackground();
-      byte[] ping = frame(6, 0, 0, new byte[8]);
-      byte[] settings = frame(4, 0, 0, new byte[0]);
-      try {
-        for (int i = 0; i < 20_000; i++) {
-          s.out.write(i % 2 == 0 ? ping : settings);
-        }
-        s.out.flush();
-      } catch (IOException closedByClient) {
-        // expected once the client gives up on us
-      }
-    }), GET, Duration.ofSeconds(5));
+    ClassifiedIOException e =
+        failure(
+            afterHeaders(
+                s -> {
+                  s.drainInBackground();
+                  byte[] ping = frame(6, 0, 0, new byte[8]);
+                  byte[] settings = frame(4, 0, 0, new byte[0]);
+                  try {
+                    for (int i = 0; i < 20_000; i++) {
+                      s.out.write(i % 2 == 0 ? ping : settings);
+                    }
+                    s.out.flush();
+                  } catch (IOException closedByClient) {
+                    // expected once the client gives up on us
+                  }
+                }),
+            GET,
+            Duration.ofSeconds(5));
     assertEquals(FailureKind.PROTOCOL_ERROR, e.kind());
     assertTrue(e.getMessage().contains("ENHANCE_YOUR_CALM"), e.getMessage());
   }
@@ -155,27 +172,36 @@ class Http2HostileServerTest {
   void serverThatNeverGrantsWindowEndsTheUploadAtTheDeadline() throws Exception {
     HttpRequest upload =
         HttpRequest.newBuilder(URI.create("https://localhost/")).POST(new byte[1_000_000]).build();
-    ClassifiedIOException e = failure(s -> {
-      s.readPreface();
-      s.settingsAndAck();
-      s.awaitClientClose(); // reads, but never sends WINDOW_UPDATE or a response
-    }, upload, Duration.ofMillis(800));
+    ClassifiedIOException e =
+        failure(
+            s -> {
+              s.readPreface();
+              s.settingsAndAck();
+              s.awaitClientClose(); // reads, but never sends WINDOW_UPDATE or a response
+            },
+            upload,
+            Duration.ofMillis(800));
     assertEquals(FailureKind.DEADLINE_EXCEEDED, e.kind());
   }
 
   @Test
   void slowlorisBodyEndsAtTheDeadline() throws Exception {
-    ClassifiedIOException e = failure(afterHeaders(s -> {
-      s.write(1, 4, 1, s.encoder.encode(List.of(new Header(":status", "200"))));
-      try {
-        for (int i = 0; i < 100; i++) {
-          s.write(0, 0, 1, new byte[] {'x'});
-          Thread.sleep(100);
-        }
-      } catch (IOException gone) {
-        // the client gave up
-      }
-    }), GET, Duration.ofMillis(800));
+    ClassifiedIOException e =
+        failure(
+            afterHeaders(
+                s -> {
+                  s.write(1, 4, 1, s.encoder.encode(List.of(new Header(":status", "200"))));
+                  try {
+                    for (int i = 0; i < 100; i++) {
+                      s.write(0, 0, 1, new byte[] {'x'});
+                      Thread.sleep(100);
+                    }
+                  } catch (IOException gone) {
+                    // the client gave up
+                  }
+                }),
+            GET,
+            Duration.ofMillis(800));
     assertEquals(FailureKind.READ_TIMEOUT, e.kind());
   }
 
@@ -189,19 +215,25 @@ class Http2HostileServerTest {
 
   @Test
   void goAwayFailsStreamsAboveTheLastIdAsNotProcessedAndFinishesTheRest() throws Exception {
-    try (ScriptedH2Server server = new ScriptedH2Server("h2", s -> {
-      s.readPreface();
-      s.settingsAndAck();
-      s.readUntil(1);
-      s.readUntil(1);
-      s.write(7, 0, 0, int32(1, 0)); // GOAWAY NO_ERROR, last stream 1
-      s.respond(1, 200, List.of(), "one".getBytes(StandardCharsets.US_ASCII));
-      s.awaitClientClose();
-    });
+    try (ScriptedH2Server server =
+            new ScriptedH2Server(
+                "h2",
+                s -> {
+                  s.readPreface();
+                  s.settingsAndAck();
+                  s.readUntil(1);
+                  s.readUntil(1);
+                  s.write(7, 0, 0, int32(1, 0)); // GOAWAY NO_ERROR, last stream 1
+                  s.respond(1, 200, List.of(), "one".getBytes(StandardCharsets.US_ASCII));
+                  s.awaitClientClose();
+                });
         HttpConnection c = TlsPeers.connect(server.port(), List.of("h2"), CHROME);
         ExecutorService threads = Executors.newVirtualThreadPerTaskExecutor()) {
-      Future<HttpResponse> first = threads.submit(() -> c.exchange(GET, ExchangeLimits.DEFAULT,
-          TlsPeers.deadline(Duration.ofSeconds(5))));
+      Future<HttpResponse> first =
+          threads.submit(
+              () ->
+                  c.exchange(
+                      GET, ExchangeLimits.DEFAULT, TlsPeers.deadline(Duration.ofSeconds(5))));
       long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(3);
       while (c.activeStreams() == 0 && System.nanoTime() < until) {
         Thread.sleep(2);
@@ -210,8 +242,11 @@ class Http2HostileServerTest {
       while (c.maxConcurrentStreams() < 2 && System.nanoTime() < until) {
         Thread.sleep(2);
       }
-      Future<HttpResponse> second = threads.submit(() -> c.exchange(GET, ExchangeLimits.DEFAULT,
-          TlsPeers.deadline(Duration.ofSeconds(5))));
+      Future<HttpResponse> second =
+          threads.submit(
+              () ->
+                  c.exchange(
+                      GET, ExchangeLimits.DEFAULT, TlsPeers.deadline(Duration.ofSeconds(5))));
       assertEquals("one", first.get(5, TimeUnit.SECONDS).bodyText());
       var e = assertThrows(ExecutionException.class, () -> second.get(5, TimeUnit.SECONDS));
       ClassifiedIOException cause = (ClassifiedIOException) e.getCause();

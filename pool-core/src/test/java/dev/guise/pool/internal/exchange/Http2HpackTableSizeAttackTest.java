@@ -29,6 +29,7 @@ class Http2HpackTableSizeAttackTest {
   private static final RequestTemplate CHROME =
       RequestTemplate.of(BrowserProfiles.get("chrome-156"));
   private static final HttpRequest GET = HttpRequest.get("https://localhost/");
+
   /** :status 200, indexed from the static table. */
   private static final byte STATUS_200 = (byte) 0x88;
 
@@ -50,16 +51,23 @@ class Http2HpackTableSizeAttackTest {
   }
 
   private static ClassifiedIOException answeredWith(byte[] headerBlock) throws Exception {
-    try (ScriptedH2Server server = new ScriptedH2Server("h2", s -> {
-      s.readPreface();
-      s.readUntil(1);
-      s.settingsAndAck();
-      s.write(1, 0x4 | 0x1, 1, headerBlock); // HEADERS, END_HEADERS | END_STREAM
-      s.awaitClientClose();
-    });
+    try (ScriptedH2Server server =
+            new ScriptedH2Server(
+                "h2",
+                s -> {
+                  s.readPreface();
+                  s.readUntil(1);
+                  s.settingsAndAck();
+                  s.write(1, 0x4 | 0x1, 1, headerBlock); // HEADERS, END_HEADERS | END_STREAM
+                  s.awaitClientClose();
+                });
         HttpConnection c = TlsPeers.connect(server.port(), List.of("h2"), CHROME)) {
-      ClassifiedIOException e = assertThrows(ClassifiedIOException.class,
-          () -> c.exchange(GET, ExchangeLimits.DEFAULT, TlsPeers.deadline(Duration.ofSeconds(5))));
+      ClassifiedIOException e =
+          assertThrows(
+              ClassifiedIOException.class,
+              () ->
+                  c.exchange(
+                      GET, ExchangeLimits.DEFAULT, TlsPeers.deadline(Duration.ofSeconds(5))));
       assertFalse(c.isUsable(), "a compression error ends the connection");
       return e;
     }
@@ -96,8 +104,10 @@ class Http2HpackTableSizeAttackTest {
 
   @Test
   void moreThanTwoSizeUpdatesInABlockIsACompressionError() throws Exception {
-    ClassifiedIOException e = answeredWith(ScriptedH2Server.concat(
-        sizeUpdate(0), sizeUpdate(4096), sizeUpdate(0), new byte[] {STATUS_200}));
+    ClassifiedIOException e =
+        answeredWith(
+            ScriptedH2Server.concat(
+                sizeUpdate(0), sizeUpdate(4096), sizeUpdate(0), new byte[] {STATUS_200}));
     assertEquals(FailureKind.PROTOCOL_ERROR, e.kind(), e.getMessage());
   }
 

@@ -91,8 +91,9 @@ class JettyInteropTest {
     alpn.setDefaultProtocol(h1.getProtocol());
     SslContextFactory.Server ssl = new SslContextFactory.Server();
     ssl.setSslContext(TlsPeers.SERVER.serverSslContext());
-    ServerConnector connector = new ServerConnector(server,
-        new SslConnectionFactory(ssl, alpn.getProtocol()), alpn, h2, h1);
+    ServerConnector connector =
+        new ServerConnector(
+            server, new SslConnectionFactory(ssl, alpn.getProtocol()), alpn, h2, h1);
     connector.setHost("127.0.0.1");
     connector.setPort(0);
     server.addConnector(connector);
@@ -189,8 +190,12 @@ class JettyInteropTest {
       }
       case "/reset" -> {
         // Commit the response and some body, then fail: Jetty resets the stream.
-        response.write(false, ByteBuffer.wrap(new byte[100]), Callback.from(
-            () -> callback.failed(new IOException("handler failed on purpose")), callback::failed));
+        response.write(
+            false,
+            ByteBuffer.wrap(new byte[100]),
+            Callback.from(
+                () -> callback.failed(new IOException("handler failed on purpose")),
+                callback::failed));
       }
       default -> {
         response.setStatus(404);
@@ -266,50 +271,52 @@ class JettyInteropTest {
   void h2ConcurrentGetsShareTlsWritesAndEachGetsItsOwnAnswer() throws Exception {
     AtomicInteger writes = new AtomicInteger();
     TlsConnection tls = TlsPeers.tls(port, H2);
-    TlsConnection counting = new TlsConnection() {
-      private final OutputStream out = new FilterOutputStream(tls.output()) {
-        @Override
-        public void write(byte[] b, int off, int len) throws IOException {
-          writes.incrementAndGet();
-          out.write(b, off, len);
-        }
-      };
+    TlsConnection counting =
+        new TlsConnection() {
+          private final OutputStream out =
+              new FilterOutputStream(tls.output()) {
+                @Override
+                public void write(byte[] b, int off, int len) throws IOException {
+                  writes.incrementAndGet();
+                  out.write(b, off, len);
+                }
+              };
 
-      @Override
-      public InputStream input() throws IOException {
-        return tls.input();
-      }
+          @Override
+          public InputStream input() throws IOException {
+            return tls.input();
+          }
 
-      @Override
-      public OutputStream output() {
-        return out;
-      }
+          @Override
+          public OutputStream output() {
+            return out;
+          }
 
-      @Override
-      public NegotiatedTls negotiated() {
-        return tls.negotiated();
-      }
+          @Override
+          public NegotiatedTls negotiated() {
+            return tls.negotiated();
+          }
 
-      @Override
-      public InetSocketAddress remoteAddress() {
-        return tls.remoteAddress();
-      }
+          @Override
+          public InetSocketAddress remoteAddress() {
+            return tls.remoteAddress();
+          }
 
-      @Override
-      public void setReadTimeout(Duration timeout) throws IOException {
-        tls.setReadTimeout(timeout);
-      }
+          @Override
+          public void setReadTimeout(Duration timeout) throws IOException {
+            tls.setReadTimeout(timeout);
+          }
 
-      @Override
-      public boolean isOpen() {
-        return tls.isOpen();
-      }
+          @Override
+          public boolean isOpen() {
+            return tls.isOpen();
+          }
 
-      @Override
-      public void close() throws IOException {
-        tls.close();
-      }
-    };
+          @Override
+          public void close() throws IOException {
+            tls.close();
+          }
+        };
     int callers = 64;
     int each = 40;
     try (HttpConnection c = HttpConnections.open(counting, TlsPeers.endpoint(port), CHROME);
@@ -341,7 +348,8 @@ class JettyInteropTest {
       assertTrue(c.isUsable());
       int requestWrites =
           writes.get() - afterPreface; // control frames (SETTINGS ACK, WINDOW_UPDATE) included
-      assertTrue(requestWrites < callers * each,
+      assertTrue(
+          requestWrites < callers * each,
           requestWrites + " writes for " + callers * each + " requests: no write carried two");
     }
   }
@@ -407,8 +415,10 @@ class JettyInteropTest {
   @Test
   void h2ServerResetEndsOnlyThatStream() throws Exception {
     try (HttpConnection c = TlsPeers.connect(port, H2, CHROME)) {
-      ClassifiedIOException e = assertThrows(ClassifiedIOException.class,
-          () -> c.exchange(get("/reset"), ExchangeLimits.DEFAULT, in(Duration.ofSeconds(10))));
+      ClassifiedIOException e =
+          assertThrows(
+              ClassifiedIOException.class,
+              () -> c.exchange(get("/reset"), ExchangeLimits.DEFAULT, in(Duration.ofSeconds(10))));
       assertTrue(
           e.kind() == FailureKind.CONNECTION_RESET || e.kind() == FailureKind.PROTOCOL_ERROR,
           e.toString());
@@ -444,8 +454,10 @@ class JettyInteropTest {
         Thread.sleep(5);
       }
       assertFalse(c.isUsable(), "GOAWAY makes the connection take no new streams");
-      ClassifiedIOException refused = assertThrows(ClassifiedIOException.class,
-          () -> c.exchange(get("/echo"), ExchangeLimits.DEFAULT, in(Duration.ofSeconds(5))));
+      ClassifiedIOException refused =
+          assertThrows(
+              ClassifiedIOException.class,
+              () -> c.exchange(get("/echo"), ExchangeLimits.DEFAULT, in(Duration.ofSeconds(5))));
       assertEquals(FailureKind.NOT_PROCESSED, refused.kind());
       assertTrue(refused.failure().retryable());
       for (Future<HttpResponse> f : inFlight) {

@@ -10,7 +10,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetAddress;
-import java.net.Socket;
 import java.net.SocketException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -52,22 +51,31 @@ final class ScriptedH2Server implements AutoCloseable {
   volatile Throwable failure;
 
   ScriptedH2Server(String alpn, Script script) throws IOException {
-    listener = (SSLServerSocket) TlsPeers.SERVER.serverSslContext().getServerSocketFactory()
-        .createServerSocket(0, 5, InetAddress.getLoopbackAddress());
+    listener =
+        (SSLServerSocket)
+            TlsPeers.SERVER
+                .serverSslContext()
+                .getServerSocketFactory()
+                .createServerSocket(0, 5, InetAddress.getLoopbackAddress());
     SSLParameters params = listener.getSSLParameters();
     params.setApplicationProtocols(new String[] {alpn});
     listener.setSSLParameters(params);
-    thread = Thread.ofPlatform().daemon().name("scripted-server").start(() -> {
-      try {
-        socket = (SSLSocket) listener.accept();
-        socket.setSoTimeout(10_000);
-        in = new DataInputStream(socket.getInputStream());
-        out = socket.getOutputStream();
-        script.run(this);
-      } catch (Throwable t) {
-        failure = t;
-      }
-    });
+    thread =
+        Thread.ofPlatform()
+            .daemon()
+            .name("scripted-server")
+            .start(
+                () -> {
+                  try {
+                    socket = (SSLSocket) listener.accept();
+                    socket.setSoTimeout(10_000);
+                    in = new DataInputStream(socket.getInputStream());
+                    out = socket.getOutputStream();
+                    script.run(this);
+                  } catch (Throwable t) {
+                    failure = t;
+                  }
+                });
   }
 
   int port() {
@@ -171,15 +179,17 @@ final class ScriptedH2Server implements AutoCloseable {
 
   /** Reads and discards what the client sends, on another thread (our writes never stall it). */
   void drainInBackground() {
-    Thread.ofVirtual().start(() -> {
-      try {
-        while (true) {
-          read();
-        }
-      } catch (IOException | RuntimeException ignored) {
-        // the client went away
-      }
-    });
+    Thread.ofVirtual()
+        .start(
+            () -> {
+              try {
+                while (true) {
+                  read();
+                }
+              } catch (IOException | RuntimeException ignored) {
+                // the client went away
+              }
+            });
   }
 
   void awaitClientClose() {

@@ -34,8 +34,11 @@ final class TlsPeers {
     socket.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 2000);
     // Found by name, as the pool finds it: on the module path the engine's module is not read by
     // dev.guise.pool.
-    return Providers.tlsEngine("jdk").connect(socket, new TlsConnectRequest(endpoint(port),
-        "jdk-default", alpn, CA.trustPolicy(), Duration.ofSeconds(5)));
+    return Providers.tlsEngine("jdk")
+        .connect(
+            socket,
+            new TlsConnectRequest(
+                endpoint(port), "jdk-default", alpn, CA.trustPolicy(), Duration.ofSeconds(5)));
   }
 
   static HttpConnection connect(int port, List<String> alpn, RequestTemplate profile)

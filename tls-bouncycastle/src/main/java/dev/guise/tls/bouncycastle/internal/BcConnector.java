@@ -63,7 +63,7 @@ public final class BcConnector {
   private static final class BuiltIn {
     static final BcConnector INSTANCE =
         new BcConnector(
-                BrowserProfiles.all().stream().map(p -> NamedHello.builtIn(p, CRYPTO)).toList());
+            BrowserProfiles.all().stream().map(p -> NamedHello.builtIn(p, CRYPTO)).toList());
   }
 
   /** The browser profiles of {@link BrowserProfiles} (Chrome 156, Firefox 153). */
@@ -125,17 +125,26 @@ public final class BcConnector {
     // dripping bytes) and its writes (a peer that does not read).
     DeadlineGuard guard = DeadlineGuard.closeAfter(request.handshakeTimeout(), socket);
     try {
-      NamedHello hello = namedHello(request.profile())
-          .orElseThrow(() -> new ClassifiedIOException(
-              FailureKind.INVALID_REQUEST, false, PoolAction.DISCARD_CONNECTION,
-              "the bouncycastle engine has no profile '" + request.profile() + "'; it offers "
-                  + hellos.stream().map(p -> p.name).toList(),
-              null));
+      NamedHello hello =
+          namedHello(request.profile())
+              .orElseThrow(
+                  () ->
+                      new ClassifiedIOException(
+                          FailureKind.INVALID_REQUEST,
+                          false,
+                          PoolAction.DISCARD_CONNECTION,
+                          "the bouncycastle engine has no profile '"
+                              + request.profile()
+                              + "'; it offers "
+                              + hellos.stream().map(p -> p.name).toList(),
+                          null));
       HelloTemplate template = hello.template;
       List<String> alpn = request.alpn().isEmpty() ? template.alpn : request.alpn();
       if (!request.alpn().isEmpty() && !template.has(ClientHello.EXT_ALPN)) {
         throw new ClassifiedIOException(
-            FailureKind.INVALID_REQUEST, false, PoolAction.DISCARD_CONNECTION,
+            FailureKind.INVALID_REQUEST,
+            false,
+            PoolAction.DISCARD_CONNECTION,
             "profile " + hello.name + " sends no ALPN extension; cannot offer " + request.alpn(),
             null);
       }
@@ -148,8 +157,8 @@ public final class BcConnector {
       client = new GuiseTlsClient(CRYPTO, template, plan, verifier);
 
       // Until the owner sets its own, reads are bounded by the handshake timeout (never unbounded).
-      socket.setSoTimeout((int) Math.max(1,
-          Math.min(Integer.MAX_VALUE, request.handshakeTimeout().toMillis())));
+      socket.setSoTimeout(
+          (int) Math.max(1, Math.min(Integer.MAX_VALUE, request.handshakeTimeout().toMillis())));
       // Records are read through a buffer borrowed from the shared pool while bytes are in flight
       // (a whole record fits one); an idle connection holds none.
       PooledBufferedInputStream buffered =
@@ -201,7 +210,8 @@ public final class BcConnector {
       Map<Integer, String> out = new HashMap<>();
       // BouncyCastle's constants are named by their IANA names.
       for (Field f : CipherSuite.class.getFields()) {
-        if (f.getType() == int.class && Modifier.isStatic(f.getModifiers())
+        if (f.getType() == int.class
+            && Modifier.isStatic(f.getModifiers())
             && f.getName().startsWith("TLS_")) {
           try {
             out.putIfAbsent(f.getInt(null), f.getName());
@@ -254,21 +264,28 @@ public final class BcConnector {
     }
     if (!(e instanceof IOException io)) {
       return new ClassifiedIOException(
-          FailureKind.TLS_HANDSHAKE, false, PoolAction.DISCARD_CONNECTION,
-          "TLS handshake with " + endpoint + " failed inside the engine: " + e, e);
+          FailureKind.TLS_HANDSHAKE,
+          false,
+          PoolAction.DISCARD_CONNECTION,
+          "TLS handshake with " + endpoint + " failed inside the engine: " + e,
+          e);
     }
     IOException classified = TlsFailures.classify(io, endpoint, request.handshakeTimeout());
     if (classified != io) {
       return classified;
     }
     if (io instanceof TlsFatalAlertReceived received) {
-      return TlsFailures.handshakeFailed(endpoint,
-          "the server sent alert " + AlertDescription.getText(received.getAlertDescription()), io);
+      return TlsFailures.handshakeFailed(
+          endpoint,
+          "the server sent alert " + AlertDescription.getText(received.getAlertDescription()),
+          io);
     }
     if (io instanceof TlsFatalAlert alert) {
-      return TlsFailures.handshakeFailed(endpoint,
+      return TlsFailures.handshakeFailed(
+          endpoint,
           AlertDescription.getText(alert.getAlertDescription())
-              + (alert.getMessage() == null ? "" : " (" + alert.getMessage() + ")"), io);
+              + (alert.getMessage() == null ? "" : " (" + alert.getMessage() + ")"),
+          io);
     }
     return io; // connection reset, EOF: plain I/O failures the pool's classifier places
   }

@@ -14,15 +14,15 @@ import org.bouncycastle.tls.TlsProtocol;
  * <p>Why it is needed: to send a ClientHello whose bytes Guise chooses (extension order, GREASE,
  * ECH GREASE), the hello must enter the transcript hash and go out through the record layer exactly
  * as BouncyCastle's own {@code sendClientHelloMessage()} would do it. That method is protected and
- * can be overridden, but the two things it uses, the field {@code TlsProtocol.handshakeHash} and the
- * method {@code TlsProtocol.writeHandshakeMessage(byte[], int, int)}, are package-private, and
+ * can be overridden, but the two things it uses, the field {@code TlsProtocol.handshakeHash} and
+ * the method {@code TlsProtocol.writeHandshakeMessage(byte[], int, int)}, are package-private, and
  * BouncyCastle's jars are signed so no class can be added to its package. The same write method
  * sends ALPS's ClientEncryptedExtensions, a handshake type BouncyCastle does not know.
  *
- * <p>This is tied to the bctls version: both members exist unchanged in 1.84, the version pinned
- * in the root pom ({@code bouncycastle.version}). {@link #check()} runs once when the engine is
- * first used and reports a missing member or a module that is not opened with a message naming the
- * fix, rather than failing in the middle of a handshake.
+ * <p>This is tied to the bctls version: both members exist unchanged in 1.84, the version pinned in
+ * the root pom ({@code bouncycastle.version}). {@link #check()} runs once when the engine is first
+ * used and reports a missing member or a module that is not opened with a message naming the fix,
+ * rather than failing in the middle of a handshake.
  */
 final class BcInternals {
   static final String PINNED_BC_VERSION = "1.84";
@@ -114,9 +114,10 @@ final class BcInternals {
     Package p = TlsProtocol.class.getPackage();
     String v = p == null ? null : p.getImplementationVersion();
     if (v == null) {
-      v = TlsProtocol.class.getModule().getDescriptor() == null
-          ? null
-          : TlsProtocol.class.getModule().getDescriptor().rawVersion().orElse(null);
+      v =
+          TlsProtocol.class.getModule().getDescriptor() == null
+              ? null
+              : TlsProtocol.class.getModule().getDescriptor().rawVersion().orElse(null);
     }
     return v == null ? "unknown version" : v;
   }

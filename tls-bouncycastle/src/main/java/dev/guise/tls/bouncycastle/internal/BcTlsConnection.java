@@ -16,12 +16,11 @@ import java.util.concurrent.atomic.AtomicBoolean;
 /**
  * A TLS connection driven by BouncyCastle in blocking mode over a socket.
  *
- * <p>Read timeouts: a read with nothing buffered first waits for the next byte on the raw socket
- * (a one-byte peek, {@link PooledBufferedInputStream#awaitInput()}) before BouncyCastle is asked
- * to read a record. An idle timeout therefore surfaces as a
- * {@link java.net.SocketTimeoutException} while the connection stays usable; BouncyCastle itself
- * treats any exception inside a record read as fatal.
- * A timeout in the middle of a record still ends the connection, as it must.
+ * <p>Read timeouts: a read with nothing buffered first waits for the next byte on the raw socket (a
+ * one-byte peek, {@link PooledBufferedInputStream#awaitInput()}) before BouncyCastle is asked to
+ * read a record. An idle timeout therefore surfaces as a {@link java.net.SocketTimeoutException}
+ * while the connection stays usable; BouncyCastle itself treats any exception inside a record read
+ * as fatal. A timeout in the middle of a record still ends the connection, as it must.
  *
  * <p>Closing sends close_notify, bounded by {@link #CLOSE_NOTIFY_LIMIT} (a peer that stopped
  * reading cannot block the closer: a {@link DeadlineGuard} closes the socket), and always closes
@@ -39,7 +38,9 @@ final class BcTlsConnection implements TlsConnection {
   private final AtomicBoolean closed = new AtomicBoolean();
 
   BcTlsConnection(
-      Socket socket, PooledBufferedInputStream rawInput, GuiseClientProtocol protocol,
+      Socket socket,
+      PooledBufferedInputStream rawInput,
+      GuiseClientProtocol protocol,
       NegotiatedTls negotiated) {
     this.socket = socket;
     this.rawInput = rawInput;

@@ -39,7 +39,8 @@ final class CertificateDecompressor {
     int uncompressedLength = TlsUtils.readUint24(body);
     byte[] compressed = TlsUtils.readOpaque24(body);
     if (body.available() != 0) {
-      throw new TlsFatalAlert(AlertDescription.decode_error, "trailing bytes in compressed_certificate");
+      throw new TlsFatalAlert(
+          AlertDescription.decode_error, "trailing bytes in compressed_certificate");
     }
     if (!offered.contains(algorithm)) {
       throw new TlsFatalAlert(
@@ -49,15 +50,21 @@ final class CertificateDecompressor {
     if (uncompressedLength == 0 || uncompressedLength > MAX_CERTIFICATE_MESSAGE) {
       throw new TlsFatalAlert(
           AlertDescription.bad_certificate,
-          "compressed certificate declares " + uncompressedLength + " bytes (limit "
-              + MAX_CERTIFICATE_MESSAGE + ")");
+          "compressed certificate declares "
+              + uncompressedLength
+              + " bytes (limit "
+              + MAX_CERTIFICATE_MESSAGE
+              + ")");
     }
     try {
       return new Decompressed(
-          algorithm, ContentDecoders.decompressCertificate(algorithm, compressed, uncompressedLength));
+          algorithm,
+          ContentDecoders.decompressCertificate(algorithm, compressed, uncompressedLength));
     } catch (IOException | RuntimeException e) {
       throw new TlsFatalAlert(
-          AlertDescription.bad_certificate, "compressed certificate does not decode: " + e.getMessage(), e);
+          AlertDescription.bad_certificate,
+          "compressed certificate does not decode: " + e.getMessage(),
+          e);
     }
   }
 }

@@ -6,26 +6,26 @@ import java.nio.ByteOrder;
 import org.bouncycastle.crypto.modes.gcm.GCMMultiplier;
 
 /**
- * GHASH multiplication by the hash key H in GF(2^128) (NIST SP 800-38D, section 6.3) with one
- * 4 KiB table per key, held in a single flat {@code long[512]}.
+ * GHASH multiplication by the hash key H in GF(2^128) (NIST SP 800-38D, section 6.3) with one 4 KiB
+ * table per key, held in a single flat {@code long[512]}.
  *
  * <p>Why it exists: BouncyCastle's default multiplier keeps the same 256 products in 256 separate
  * {@code long[2]} arrays, and the object headers and references nearly double its size. Every
- * AES-GCM connection holds two (one per direction), so on an idle pooled connection they were
- * the biggest single cost. This one retains 4,112 bytes for the table plus a 16-byte object, and
- * does the same work per block: 16 table look-ups, with the reduction done by shifts, needing no
- * second table.
+ * AES-GCM connection holds two (one per direction), so on an idle pooled connection they were the
+ * biggest single cost. This one retains 4,112 bytes for the table plus a 16-byte object, and does
+ * the same work per block: 16 table look-ups, with the reduction done by shifts, needing no second
+ * table.
  *
  * <p>Representation (SP 800-38D, 6.3): block byte 0's most significant bit is the coefficient of
- * x^0 and byte 15's least significant bit that of x^127. Read as a big-endian 128-bit number
- * {@code hi:lo}, coefficient x^i is bit 127-i, so multiplying by x is a right shift by one, and a
- * coefficient carried out past x^127 comes back as x^128 = x^7 + x^2 + x + 1 (the block R =
- * 0xE1 followed by 15 zero bytes).
+ * x^0 and byte 15's least significant bit that of x^127. Read as a big-endian 128-bit number {@code
+ * hi:lo}, coefficient x^i is bit 127-i, so multiplying by x is a right shift by one, and a
+ * coefficient carried out past x^127 comes back as x^128 = x^7 + x^2 + x + 1 (the block R = 0xE1
+ * followed by 15 zero bytes).
  *
  * <p>Table: entry b (0..255) holds b(x)·H, where b(x) is the byte b placed at block byte 0 (so its
- * bit 0x80 is x^0 and its bit 0x01 is x^7), stored as {@code table[2b] = hi, table[2b+1] = lo}.
- * A block X is the sum of X[i](x)·x^(8i), so X·H is evaluated by Horner's rule from byte 15 down
- * to byte 0: {@code Z = Z·x^8 + table[X[i]]}.
+ * bit 0x80 is x^0 and its bit 0x01 is x^7), stored as {@code table[2b] = hi, table[2b+1] = lo}. A
+ * block X is the sum of X[i](x)·x^(8i), so X·H is evaluated by Horner's rule from byte 15 down to
+ * byte 0: {@code Z = Z·x^8 + table[X[i]]}.
  *
  * <p>Not thread-safe: one instance per {@code GCMBlockCipher}, as BouncyCastle's are.
  */

@@ -19,8 +19,8 @@ import org.bouncycastle.tls.TlsExtensionsUtils;
 import org.bouncycastle.tls.TlsFatalAlert;
 
 /**
- * BouncyCastle's client protocol with the three things a browser-exact hello obliges a client to
- * do that stock BouncyCastle does not:
+ * BouncyCastle's client protocol with the three things a browser-exact hello obliges a client to do
+ * that stock BouncyCastle does not:
  *
  * <ol>
  *   <li><b>Send Guise's own ClientHello bytes</b> ({@link #sendClientHelloMessage()}): BouncyCastle
@@ -36,8 +36,8 @@ import org.bouncycastle.tls.TlsFatalAlert;
  *       ALPS, the client's settings go in an EncryptedExtensions message (handshake type 8, as
  *       BoringSSL sends it) after the server's Finished and before the client's Certificate or
  *       Finished. Servers that negotiate ALPS (Google's) abort without it. Not yet checked against
- *       a real ALPS server: the test BoringSSL (netty-tcnative 2.0.84) cannot be told to
- *       negotiate ALPS.
+ *       a real ALPS server: the test BoringSSL (netty-tcnative 2.0.84) cannot be told to negotiate
+ *       ALPS.
  * </ol>
  *
  * <p>Blocking mode only. One instance per connection.
@@ -75,7 +75,8 @@ final class GuiseClientProtocol extends TlsClientProtocol {
     boolean retry = helloCount++ > 0;
     Map<Integer, byte[]> shares = new LinkedHashMap<>();
     @SuppressWarnings("unchecked")
-    Vector<KeyShareEntry> entries = TlsExtensionsUtils.getKeyShareClientHello(clientHello.getExtensions());
+    Vector<KeyShareEntry> entries =
+        TlsExtensionsUtils.getKeyShareClientHello(clientHello.getExtensions());
     if (entries != null) {
       for (KeyShareEntry entry : entries) {
         shares.put(entry.getNamedGroup(), entry.getKeyExchange());
@@ -83,7 +84,9 @@ final class GuiseClientProtocol extends TlsClientProtocol {
     }
     byte[] cookie = TlsExtensionsUtils.getCookieExtension(clientHello.getExtensions());
     byte[] message =
-        client.plan().encode(clientHello.getRandom(), clientHello.getSessionID(), shares, cookie, retry);
+        client
+            .plan()
+            .encode(clientHello.getRandom(), clientHello.getSessionID(), shares, cookie, retry);
     // What BouncyCastle's own sendClientHelloMessage does with its encoding (no PSK binders: Guise
     // never offers pre_shared_key): transcript first, then the record layer.
     BcInternals.updateTranscript(this, message);
@@ -91,19 +94,22 @@ final class GuiseClientProtocol extends TlsClientProtocol {
   }
 
   @Override
-  protected void handle13HandshakeMessage(short type, HandshakeMessageInput buf) throws IOException {
+  protected void handle13HandshakeMessage(short type, HandshakeMessageInput buf)
+      throws IOException {
     if (type != HandshakeType.compressed_certificate) {
       super.handle13HandshakeMessage(type, buf);
       return;
     }
     if (client.template().certificateCompression.isEmpty()) {
-      throw new TlsFatalAlert(AlertDescription.unexpected_message, "compressed certificate not offered");
+      throw new TlsFatalAlert(
+          AlertDescription.unexpected_message, "compressed certificate not offered");
     }
     switch (connection_state) {
       case CS_SERVER_ENCRYPTED_EXTENSIONS -> skip13CertificateRequest();
       case CS_SERVER_CERTIFICATE_REQUEST -> {}
-      default -> throw new TlsFatalAlert(
-          AlertDescription.unexpected_message, "compressed certificate out of order");
+      default ->
+          throw new TlsFatalAlert(
+              AlertDescription.unexpected_message, "compressed certificate out of order");
     }
     CertificateDecompressor.Decompressed certificate =
         CertificateDecompressor.decompress(buf, client.template().certificateCompression);

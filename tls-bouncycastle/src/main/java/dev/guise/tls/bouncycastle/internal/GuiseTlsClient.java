@@ -48,7 +48,10 @@ final class GuiseTlsClient extends AbstractTlsClient {
   private CertificateException certificateFailure;
   private short alertReceived = -1;
 
-  GuiseTlsClient(TlsCrypto crypto, HelloTemplate template, HelloPlan plan,
+  GuiseTlsClient(
+      TlsCrypto crypto,
+      HelloTemplate template,
+      HelloPlan plan,
       ServerCertificateVerifier verifier) {
     super(crypto);
     this.template = template;
@@ -117,7 +120,9 @@ final class GuiseTlsClient extends AbstractTlsClient {
         }
         case ClientHello.EXT_ENCRYPTED_CLIENT_HELLO -> extensions.put(type, plan.echData());
         // BouncyCastle writes these itself (and Guise rewrites them on the wire)
-        case ClientHello.EXT_SUPPORTED_VERSIONS, ClientHello.EXT_KEY_SHARE, ClientHello.EXT_PADDING,
+        case ClientHello.EXT_SUPPORTED_VERSIONS,
+            ClientHello.EXT_KEY_SHARE,
+            ClientHello.EXT_PADDING,
             23 -> {}
         default -> extensions.put(type, e.data());
       }
@@ -128,8 +133,8 @@ final class GuiseTlsClient extends AbstractTlsClient {
   private static Vector<SignatureAndHashAlgorithm> signatureAlgorithms(List<Integer> schemes) {
     Vector<SignatureAndHashAlgorithm> out = new Vector<>();
     for (int scheme : schemes) {
-      out.add(SignatureAndHashAlgorithm.getInstance(
-          (short) (scheme >>> 8), (short) (scheme & 0xff)));
+      out.add(
+          SignatureAndHashAlgorithm.getInstance((short) (scheme >>> 8), (short) (scheme & 0xff)));
     }
     return out;
   }

@@ -185,7 +185,11 @@ final class HelloPlan {
    * @param retry whether this is the second ClientHello (no GREASE key share)
    */
   byte[] encode(
-      byte[] clientRandom, byte[] sessionId, Map<Integer, byte[]> keyShares, byte[] cookie, boolean retry) {
+      byte[] clientRandom,
+      byte[] sessionId,
+      Map<Integer, byte[]> keyShares,
+      byte[] cookie,
+      boolean retry) {
     List<TlsExtension> out = new ArrayList<>(order.size() + 1);
     int paddingIndex = -1;
     boolean firstGreaseExtension = true;
@@ -199,7 +203,8 @@ final class HelloPlan {
       TlsExtension e = order.get(i);
       int type = e.type();
       if (e.isGrease()) {
-        out.add(new TlsExtension(firstGreaseExtension ? greaseExtension1 : greaseExtension2, e.data()));
+        out.add(
+            new TlsExtension(firstGreaseExtension ? greaseExtension1 : greaseExtension2, e.data()));
         firstGreaseExtension = false;
         continue;
       }
@@ -217,15 +222,26 @@ final class HelloPlan {
           }
         }
         case ClientHello.EXT_SUPPORTED_GROUPS ->
-            out.add(new TlsExtension(type, u16List(2, template.reference.supportedGroups(), greaseGroup)));
+            out.add(
+                new TlsExtension(
+                    type, u16List(2, template.reference.supportedGroups(), greaseGroup)));
         case ClientHello.EXT_SIGNATURE_ALGORITHMS ->
-            out.add(new TlsExtension(type, u16List(2, template.reference.signatureAlgorithms(), greaseSignature)));
+            out.add(
+                new TlsExtension(
+                    type, u16List(2, template.reference.signatureAlgorithms(), greaseSignature)));
         case ClientHello.EXT_SIGNATURE_ALGORITHMS_CERT ->
-            out.add(new TlsExtension(type, u16List(2, template.reference.signatureAlgorithmsCert(), greaseSignature)));
+            out.add(
+                new TlsExtension(
+                    type,
+                    u16List(2, template.reference.signatureAlgorithmsCert(), greaseSignature)));
         case ClientHello.EXT_SUPPORTED_VERSIONS ->
-            out.add(new TlsExtension(type, u16List(1, template.reference.supportedVersions(), greaseVersion)));
-        case ClientHello.EXT_KEY_SHARE -> out.add(new TlsExtension(type, keyShareData(keyShares, retry)));
-        case ClientHello.EXT_ENCRYPTED_CLIENT_HELLO -> out.add(new TlsExtension(type, echExtension));
+            out.add(
+                new TlsExtension(
+                    type, u16List(1, template.reference.supportedVersions(), greaseVersion)));
+        case ClientHello.EXT_KEY_SHARE ->
+            out.add(new TlsExtension(type, keyShareData(keyShares, retry)));
+        case ClientHello.EXT_ENCRYPTED_CLIENT_HELLO ->
+            out.add(new TlsExtension(type, echExtension));
         case ClientHello.EXT_PADDING -> {
           paddingIndex = out.size();
           out.add(new TlsExtension(type, new byte[0])); // sized below

@@ -25,14 +25,14 @@ import org.bouncycastle.tls.crypto.TlsCrypto;
  *
  * <ul>
  *   <li><b>Fresh, because they are secret or per-connection by nature:</b> client random and legacy
- *       session id (BouncyCastle makes them), the key shares (BouncyCastle generates a real key pair
- *       for every non-GREASE share in the template, X25519MLKEM768 included), the server name (the
- *       host of the request), the ALPN list when the request names one.
- *   <li><b>Fresh, because the browser randomises them</b> (copying them would make every
- *       connection from Guise share one value a browser never repeats): the GREASE values in cipher
- *       suites, groups, key share, versions, signature algorithms and the two GREASE extensions;
- *       the ECH GREASE extension's config id, encapsulated key and payload (and, per browser, its
- *       payload length or AEAD); Chrome's extension order.
+ *       session id (BouncyCastle makes them), the key shares (BouncyCastle generates a real key
+ *       pair for every non-GREASE share in the template, X25519MLKEM768 included), the server name
+ *       (the host of the request), the ALPN list when the request names one.
+ *   <li><b>Fresh, because the browser randomises them</b> (copying them would make every connection
+ *       from Guise share one value a browser never repeats): the GREASE values in cipher suites,
+ *       groups, key share, versions, signature algorithms and the two GREASE extensions; the ECH
+ *       GREASE extension's config id, encapsulated key and payload (and, per browser, its payload
+ *       length or AEAD); Chrome's extension order.
  *   <li><b>Recomputed:</b> the padding extension, whose length depends on the rest of the hello
  *       (the host name changes it), by the rule the browser's TLS library uses.
  *   <li><b>Copied byte for byte:</b> everything else: legacy version, cipher suite order,
@@ -56,8 +56,10 @@ final class HelloTemplate {
   private static final int COMPRESSION_ZSTD = 3;
 
   final String name;
+
   /** What is fresh per connection beyond the always-fresh fields; see {@link HelloPlan}. */
   final TlsRandomisation randomisation;
+
   final ClientHello reference;
   final int legacyVersion;
   final List<Integer> cipherSuites; // wire order, GREASE kept as placeholders
@@ -73,6 +75,7 @@ final class HelloTemplate {
   final int alpsCodepoint; // -1 when none
   final List<String> alpsProtocols;
   final boolean extendedMasterSecret;
+
   /** HTTP/2 settings the browser sends as its ALPS value for h2 (a SETTINGS frame). */
   final byte[] alpsH2Settings;
 
@@ -85,11 +88,20 @@ final class HelloTemplate {
     this.cipherSuites = hello.cipherSuites();
     this.extensions = hello.extensions();
     this.offeredCipherSuites =
-        hello.cipherSuites().stream().filter(c -> !ClientHello.isGrease(c)).mapToInt(c -> c).toArray();
+        hello.cipherSuites().stream()
+            .filter(c -> !ClientHello.isGrease(c))
+            .mapToInt(c -> c)
+            .toArray();
     this.supportedGroups =
-        hello.supportedGroups().stream().filter(g -> !ClientHello.isGrease(g)).mapToInt(g -> g).toArray();
+        hello.supportedGroups().stream()
+            .filter(g -> !ClientHello.isGrease(g))
+            .mapToInt(g -> g)
+            .toArray();
     this.keyShareGroups =
-        hello.keyShares().stream().map(KeyShare::group).filter(g -> !ClientHello.isGrease(g)).toList();
+        hello.keyShares().stream()
+            .map(KeyShare::group)
+            .filter(g -> !ClientHello.isGrease(g))
+            .toList();
     this.signatureAlgorithms = withoutGrease(hello.signatureAlgorithms());
     this.signatureAlgorithmsCert = withoutGrease(hello.signatureAlgorithmsCert());
     this.alpn = hello.alpn();
@@ -153,13 +165,17 @@ final class HelloTemplate {
       checkExtension(hello, e);
     }
     if (!seen.contains(ClientHello.EXT_SUPPORTED_VERSIONS) && hello.legacyVersion() > 0x0303) {
-      throw new UnsupportedHelloException("legacy_version above TLS 1.2 without supported_versions");
+      throw new UnsupportedHelloException(
+          "legacy_version above TLS 1.2 without supported_versions");
     }
     for (ProtocolVersion v : versionsOf(hello)) {
-      if (!v.isTLS() || !ProtocolVersion.TLSv10.isEqualOrEarlierVersionOf(v)
+      if (!v.isTLS()
+          || !ProtocolVersion.TLSv10.isEqualOrEarlierVersionOf(v)
           || !v.isEqualOrEarlierVersionOf(ProtocolVersion.TLSv13)) {
         throw new UnsupportedHelloException(
-            "supported_versions: " + v + " is not a TLS version this engine speaks (TLS 1.0 to 1.3)");
+            "supported_versions: "
+                + v
+                + " is not a TLS version this engine speaks (TLS 1.0 to 1.3)");
       }
     }
     for (int suite : hello.cipherSuites()) {
@@ -179,7 +195,8 @@ final class HelloTemplate {
       if (!ClientHello.isGrease(group) && !canProduce(crypto, group)) {
         throw new UnsupportedHelloException(
             String.format(
-                "supported_groups: group 0x%04x (%s) cannot be produced by this BouncyCastle crypto",
+                "supported_groups: group 0x%04x (%s) cannot be produced by this BouncyCastle"
+                    + " crypto",
                 group, NamedGroup.getText(group)));
       }
     }
@@ -237,7 +254,8 @@ final class HelloTemplate {
               && algorithm != COMPRESSION_BROTLI
               && algorithm != COMPRESSION_ZSTD) {
             throw new UnsupportedHelloException(
-                "compress_certificate: algorithm " + algorithm
+                "compress_certificate: algorithm "
+                    + algorithm
                     + " cannot be decompressed (zlib, brotli and zstd can)");
           }
         }
@@ -260,16 +278,20 @@ final class HelloTemplate {
               "encrypted_client_hello is not an outer (GREASE-shaped) extension");
         }
       }
-      case ClientHello.EXT_PRE_SHARED_KEY -> throw new UnsupportedHelloException(
-          "pre_shared_key (0x0029): session resumption is not supported");
-      case 42 -> throw new UnsupportedHelloException(
-          "early_data (0x002a): 0-RTT is not supported");
-      case EXT_COOKIE -> throw new UnsupportedHelloException(
-          "cookie (0x002c) belongs only in a second ClientHello");
-      case 49 -> throw new UnsupportedHelloException(
-          "post_handshake_auth (0x0031): client certificates are not supported");
-      default -> throw new UnsupportedHelloException(
-          String.format("extension 0x%04x (%d) is not supported by the bouncycastle engine", type, type));
+      case ClientHello.EXT_PRE_SHARED_KEY ->
+          throw new UnsupportedHelloException(
+              "pre_shared_key (0x0029): session resumption is not supported");
+      case 42 -> throw new UnsupportedHelloException("early_data (0x002a): 0-RTT is not supported");
+      case EXT_COOKIE ->
+          throw new UnsupportedHelloException(
+              "cookie (0x002c) belongs only in a second ClientHello");
+      case 49 ->
+          throw new UnsupportedHelloException(
+              "post_handshake_auth (0x0031): client certificates are not supported");
+      default ->
+          throw new UnsupportedHelloException(
+              String.format(
+                  "extension 0x%04x (%d) is not supported by the bouncycastle engine", type, type));
     }
   }
 }

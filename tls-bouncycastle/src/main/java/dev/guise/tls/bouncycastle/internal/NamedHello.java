@@ -33,11 +33,13 @@ final class NamedHello {
   /** A profile of the shared catalogue ({@code dev.guise.fingerprint.BrowserProfiles}). */
   static NamedHello builtIn(BrowserProfile browser, TlsCrypto crypto) {
     ClientHello hello = browser.referenceHello();
-    byte[] alps = hello.alpsProtocols().contains("h2")
-        ? settingsFrame(browser.http2().settings())
-        : new byte[0];
+    byte[] alps =
+        hello.alpsProtocols().contains("h2")
+            ? settingsFrame(browser.http2().settings())
+            : new byte[0];
     return new NamedHello(
-        browser.name(), browser.aliases(),
+        browser.name(),
+        browser.aliases(),
         HelloTemplate.of(browser.name(), browser.tlsRandomisation(), hello, crypto, alps),
         "browser-exact ClientHello on BouncyCastle: " + browser.description());
   }
@@ -61,7 +63,8 @@ final class NamedHello {
         hello.ech().map(ech -> List.of(ech.payloadLength())).orElse(List.of());
     TlsRandomisation randomisation = new TlsRandomisation(false, true, echLengths, false);
     return new NamedHello(
-        name, List.of(),
+        name,
+        List.of(),
         HelloTemplate.of(name, randomisation, hello, crypto, alps),
         "sends a captured ClientHello with fresh random values");
   }

@@ -87,8 +87,10 @@ final class ServerCertificateVerifier {
     CertificateFactory factory = CertificateFactory.getInstance("X.509");
     X509Certificate[] out = new X509Certificate[certificate.getLength()];
     for (int i = 0; i < out.length; i++) {
-      out[i] = (X509Certificate) factory.generateCertificate(
-          new ByteArrayInputStream(certificate.getCertificateAt(i).getEncoded()));
+      out[i] =
+          (X509Certificate)
+              factory.generateCertificate(
+                  new ByteArrayInputStream(certificate.getCertificateAt(i).getEncoded()));
     }
     return out;
   }

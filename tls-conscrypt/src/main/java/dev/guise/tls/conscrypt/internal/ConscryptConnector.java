@@ -39,8 +39,9 @@ public final class ConscryptConnector {
     try {
       // The peer host given here is what the trust manager checks the certificate's name against:
       // the requested host, never the pinned IP.
-      engine = ConscryptContexts.forPolicyAndProfile(request.trust(), hello.offer().profile())
-          .createSSLEngine(endpoint.host(), endpoint.port());
+      engine =
+          ConscryptContexts.forPolicyAndProfile(request.trust(), hello.offer().profile())
+              .createSSLEngine(endpoint.host(), endpoint.port());
       engine.setUseClientMode(true);
       configure(engine, request, hello);
       connection = new ConscryptTlsConnection(engine, socket);
@@ -114,10 +115,14 @@ public final class ConscryptConnector {
     }
     String alpn = engine.getApplicationProtocol();
     String group = Conscrypt.getGroupName(engine);
-    return new NegotiatedTls(session.getProtocol(), session.getCipherSuite(),
+    return new NegotiatedTls(
+        session.getProtocol(),
+        session.getCipherSuite(),
         alpn == null || alpn.isEmpty() ? Optional.empty() : Optional.of(alpn),
         group == null || group.isEmpty() ? Optional.empty() : Optional.of(group),
-        chain, hello.name(), hello.fidelity());
+        chain,
+        hello.name(),
+        hello.fidelity());
   }
 
   private static void closeQuietly(TlsConnection c) {

@@ -18,11 +18,10 @@ import javax.net.ssl.TrustManager;
  * would reject.
  *
  * <p>A context is kept per (policy, profile) because its client session cache is what makes
- * resumption possible.
- * Keying by profile too matters for fingerprinting: a session established while presenting one
- * browser must never be resumed while presenting another, or the resumption ticket would link the
- * two "browsers" for the server. The cache is bounded (pairs are few in practice; an overflow drops
- * the oldest).
+ * resumption possible. Keying by profile too matters for fingerprinting: a session established
+ * while presenting one browser must never be resumed while presenting another, or the resumption
+ * ticket would link the two "browsers" for the server. The cache is bounded (pairs are few in
+ * practice; an overflow drops the oldest).
  */
 final class ConscryptContexts {
   private ConscryptContexts() {}

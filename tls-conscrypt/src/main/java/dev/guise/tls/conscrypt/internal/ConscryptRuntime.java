@@ -9,10 +9,10 @@ import java.util.function.Supplier;
  *
  * <p>Loading Conscrypt loads its native library (extracted from the jar). Where that fails (another
  * OS or CPU, a tmp directory mounted noexec, a missing jar on the class path) the failure is kept
- * and reported by {@link #unavailableReason()} every time it is asked, instead of a
- * {@link NoClassDefFoundError} at some later connect. The provider is built privately, never
- * registered with {@link java.security.Security}: Guise must not change which TLS the rest of the
- * application gets.
+ * and reported by {@link #unavailableReason()} every time it is asked, instead of a {@link
+ * NoClassDefFoundError} at some later connect. The provider is built privately, never registered
+ * with {@link java.security.Security}: Guise must not change which TLS the rest of the application
+ * gets.
  */
 public final class ConscryptRuntime {
   private ConscryptRuntime() {}
@@ -34,9 +34,14 @@ public final class ConscryptRuntime {
     }
 
     private static String describe(Throwable t) {
-      StringBuilder out = new StringBuilder("Conscrypt (BoringSSL) could not be loaded on ")
-          .append(System.getProperty("os.name")).append(' ').append(System.getProperty("os.arch"))
-          .append(", Java ").append(Runtime.version()).append(": ");
+      StringBuilder out =
+          new StringBuilder("Conscrypt (BoringSSL) could not be loaded on ")
+              .append(System.getProperty("os.name"))
+              .append(' ')
+              .append(System.getProperty("os.arch"))
+              .append(", Java ")
+              .append(Runtime.version())
+              .append(": ");
       String sep = "";
       for (Throwable c = t; c != null && c.getCause() != c; c = c.getCause()) {
         out.append(sep).append(c.getClass().getName());
@@ -45,7 +50,8 @@ public final class ConscryptRuntime {
         }
         sep = "; caused by ";
       }
-      return out.append(". Pick another TLS engine (bouncycastle or jdk) on this machine.").toString();
+      return out.append(". Pick another TLS engine (bouncycastle or jdk) on this machine.")
+          .toString();
     }
   }
 

@@ -30,11 +30,11 @@ import javax.net.ssl.SSLHandshakeException;
  *
  * <p>Why not Conscrypt's own {@code SSLSocket}: its engine socket allocates two heap buffers of a
  * whole TLS packet each (about 16 KiB per direction) for the life of the socket, so every idle
- * pooled connection kept 33 KiB of empty arrays. Here the network buffers are borrowed from
- * {@link BufferPool} only while a record is in flight and given back as soon as the engine has
- * consumed it (inbound) or the socket has taken it (outbound). Decrypted bytes go straight into the
- * caller's array: Conscrypt keeps what does not fit inside its native SSL object and hands it out
- * on the next unwrap, so no plaintext buffer is needed on the heap either.
+ * pooled connection kept 33 KiB of empty arrays. Here the network buffers are borrowed from {@link
+ * BufferPool} only while a record is in flight and given back as soon as the engine has consumed it
+ * (inbound) or the socket has taken it (outbound). Decrypted bytes go straight into the caller's
+ * array: Conscrypt keeps what does not fit inside its native SSL object and hands it out on the
+ * next unwrap, so no plaintext buffer is needed on the heap either.
  *
  * <p>Waiting without a buffer: a reader that has nothing to return waits for the next record by
  * reading its 5-byte header into a small array of its own; only then, with the length known and
@@ -42,13 +42,13 @@ import javax.net.ssl.SSLHandshakeException;
  * parked on the socket) therefore holds no 16 KiB buffer. A read timeout while waiting leaves the
  * connection intact (a partly read header or record is kept and completed by the next read).
  *
- * <p>Threading: one reader and one writer may work at the same time (the HTTP/2 client reads on
- * one thread while others write). Each side has its own lock; Conscrypt's engine serialises its
- * own wrap and unwrap internally. Post-handshake messages (TLS 1.3 NewSessionTicket, KeyUpdate)
- * are consumed by reads; when the engine has something to send in reply (a KeyUpdate answer), the
- * reader sends it if the write side is free, and otherwise leaves it to the writer, whose next
- * wrap sends it first (the engine drains what it has pending before new records). A reader never
- * waits for the write lock, so a writer blocked on a peer that does not read cannot stall reads.
+ * <p>Threading: one reader and one writer may work at the same time (the HTTP/2 client reads on one
+ * thread while others write). Each side has its own lock; Conscrypt's engine serialises its own
+ * wrap and unwrap internally. Post-handshake messages (TLS 1.3 NewSessionTicket, KeyUpdate) are
+ * consumed by reads; when the engine has something to send in reply (a KeyUpdate answer), the
+ * reader sends it if the write side is free, and otherwise leaves it to the writer, whose next wrap
+ * sends it first (the engine drains what it has pending before new records). A reader never waits
+ * for the write lock, so a writer blocked on a peer that does not read cannot stall reads.
  *
  * <p>Close is bounded: close_notify is written under a {@link DeadlineGuard} that closes the socket
  * after {@link #CLOSE_NOTIFY_LIMIT}, and the socket is closed in every case.
@@ -58,6 +58,7 @@ final class ConscryptTlsConnection implements TlsConnection {
 
   /** TLS record header: type (1), legacy version (2), length (2). */
   static final int HEADER_LENGTH = 5;
+
   /** The largest record body RFC 8446/5246 allow a peer to send (2^14 + 2048). */
   static final int MAX_RECORD_BODY = 16 * 1024 + 2048;
 
@@ -73,8 +74,10 @@ final class ConscryptTlsConnection implements TlsConnection {
   private final InputStream input = new Input();
   private final OutputStream output = new Output();
   private volatile boolean peerClosed;
+
   /** Why the connection cannot be read any more (a fatal TLS error); null while it can. */
   private volatile IOException broken;
+
   private NegotiatedTls negotiated;
 
   // Inbound record state, guarded by readLock. The header array is the only inbound memory kept
@@ -85,8 +88,10 @@ final class ConscryptTlsConnection implements TlsConnection {
   private byte[] record;
   private int recordLength;
   private int recordFilled;
+
   /** The whole record read, not yet (completely) consumed by the engine; null when none. */
   private ByteBuffer unconsumed;
+
   /**
    * The last unwrap filled the caller's array and the engine said it holds more plaintext: a read
    * can return at least one byte without touching the socket.
@@ -120,7 +125,7 @@ final class ConscryptTlsConnection implements TlsConnection {
   private void runHandshake() throws IOException {
     readLock.lock();
     try {
-      for (;;) {
+      for (; ; ) {
         HandshakeStatus status = engine.getHandshakeStatus();
         switch (status) {
           case NEED_WRAP -> {
@@ -193,9 +198,8 @@ final class ConscryptTlsConnection implements TlsConnection {
     if (timeout.isNegative()) {
       throw new IllegalArgumentException("negative read timeout: " + timeout);
     }
-    raw.setSoTimeout(timeout.isZero()
-        ? 0
-        : (int) Math.max(1, Math.min(Integer.MAX_VALUE, timeout.toMillis())));
+    raw.setSoTimeout(
+        timeout.isZero() ? 0 : (int) Math.max(1, Math.min(Integer.MAX_VALUE, timeout.toMillis())));
   }
 
   @Override
@@ -258,7 +262,7 @@ final class ConscryptTlsConnection implements TlsConnection {
         return 0;
       }
       ByteBuffer dst = ByteBuffer.wrap(b, off, len);
-      for (;;) {
+      for (; ; ) {
         ByteBuffer src = unconsumed != null ? unconsumed : EMPTY;
         SSLEngineResult result = engine.unwrap(src, dst);
         releaseRecordIfConsumed();
@@ -337,9 +341,13 @@ final class ConscryptTlsConnection implements TlsConnection {
 
   /** A fatal error after the handshake: the connection can no longer be read. */
   private ClassifiedIOException broken(SSLException e) {
-    ClassifiedIOException failure = new ClassifiedIOException(FailureKind.PROTOCOL_ERROR, true,
-        PoolAction.DISCARD_CONNECTION,
-        "TLS error from " + raw.getRemoteSocketAddress() + ": " + e.getMessage(), e);
+    ClassifiedIOException failure =
+        new ClassifiedIOException(
+            FailureKind.PROTOCOL_ERROR,
+            true,
+            PoolAction.DISCARD_CONNECTION,
+            "TLS error from " + raw.getRemoteSocketAddress() + ": " + e.getMessage(),
+            e);
     broken = failure;
     return failure;
   }
@@ -366,8 +374,9 @@ final class ConscryptTlsConnection implements TlsConnection {
       int length = ((header[3] & 0xff) << 8) | (header[4] & 0xff);
       // change_cipher_spec, alert, handshake, application_data: anything else is not TLS.
       if (type < 20 || type > 23 || major != 3) {
-        throw new SSLException(String.format(
-            "not a TLS record: type %d, version %d.%d", type, major, header[2] & 0xff));
+        throw new SSLException(
+            String.format(
+                "not a TLS record: type %d, version %d.%d", type, major, header[2] & 0xff));
       }
       if (length > MAX_RECORD_BODY) {
         throw new SSLException(
@@ -376,17 +385,21 @@ final class ConscryptTlsConnection implements TlsConnection {
       recordLength = HEADER_LENGTH + length;
       // A pooled buffer holds any TLS 1.3 record and any TLS 1.2 record a real server sends; the
       // rare longer TLS 1.2 record (allowed up to 2^14 + 2048) gets an array of its own.
-      record = recordLength <= BufferPool.BUFFER_SIZE
-          ? BufferPool.acquire()
-          : new byte[recordLength];
+      record =
+          recordLength <= BufferPool.BUFFER_SIZE ? BufferPool.acquire() : new byte[recordLength];
       System.arraycopy(header, 0, record, 0, HEADER_LENGTH);
       recordFilled = HEADER_LENGTH;
     }
     while (recordFilled < recordLength) {
       int n = rawIn.read(record, recordFilled, recordLength - recordFilled);
       if (n < 0) {
-        throw new SSLException(new EOFException("the connection ended inside a TLS record ("
-            + recordFilled + " of " + recordLength + " bytes)"));
+        throw new SSLException(
+            new EOFException(
+                "the connection ended inside a TLS record ("
+                    + recordFilled
+                    + " of "
+                    + recordLength
+                    + " bytes)"));
       }
       recordFilled += n;
     }
@@ -458,8 +471,11 @@ final class ConscryptTlsConnection implements TlsConnection {
 
   private ClassifiedIOException writeFailure(Exception e) {
     return new ClassifiedIOException(
-        FailureKind.PROTOCOL_ERROR, true, PoolAction.DISCARD_CONNECTION,
-        "TLS error writing to " + raw.getRemoteSocketAddress() + ": " + e.getMessage(), e);
+        FailureKind.PROTOCOL_ERROR,
+        true,
+        PoolAction.DISCARD_CONNECTION,
+        "TLS error writing to " + raw.getRemoteSocketAddress() + ": " + e.getMessage(),
+        e);
   }
 
   /**
@@ -472,7 +488,7 @@ final class ConscryptTlsConnection implements TlsConnection {
     byte[] net = BufferPool.acquire();
     try {
       ByteBuffer dst = ByteBuffer.wrap(net);
-      for (;;) {
+      for (; ; ) {
         dst.clear();
         SSLEngineResult result = engine.wrap(src, dst);
         if (dst.position() > 0) {
@@ -500,8 +516,8 @@ final class ConscryptTlsConnection implements TlsConnection {
             rawOut.flush();
             return;
           }
-          case BUFFER_OVERFLOW -> throw new SSLException(
-              "a TLS record does not fit a " + net.length + "-byte buffer");
+          case BUFFER_OVERFLOW ->
+              throw new SSLException("a TLS record does not fit a " + net.length + "-byte buffer");
           case BUFFER_UNDERFLOW -> throw new SSLException("unexpected BUFFER_UNDERFLOW from wrap");
         }
         if (!src.hasRemaining() && (appData || result.bytesProduced() == 0)) {

@@ -13,26 +13,34 @@ import org.junit.jupiter.api.Test;
 class ConscryptRuntimeTest {
   @Test
   void aNativeLibraryThatCannotLoadIsAClearReason() {
-    var outcome = ConscryptRuntime.Outcome.load(() -> {
-      throw new UnsatisfiedLinkError("no conscrypt_openjdk_jni-linux-riscv64 in java.library.path");
-    });
+    var outcome =
+        ConscryptRuntime.Outcome.load(
+            () -> {
+              throw new UnsatisfiedLinkError(
+                  "no conscrypt_openjdk_jni-linux-riscv64 in java.library.path");
+            });
     assertNull(outcome.provider());
-    assertTrue(outcome.failure().contains("UnsatisfiedLinkError")
-        && outcome.failure().contains("riscv64")
-        && outcome.failure().contains("Pick another TLS engine"), outcome.failure());
+    assertTrue(
+        outcome.failure().contains("UnsatisfiedLinkError")
+            && outcome.failure().contains("riscv64")
+            && outcome.failure().contains("Pick another TLS engine"),
+        outcome.failure());
   }
 
   @Test
   void aMissingJarIsAClearReason() {
-    var outcome = ConscryptRuntime.Outcome.load(() -> {
-      throw new NoClassDefFoundError("org/conscrypt/Conscrypt");
-    });
+    var outcome =
+        ConscryptRuntime.Outcome.load(
+            () -> {
+              throw new NoClassDefFoundError("org/conscrypt/Conscrypt");
+            });
     assertTrue(outcome.failure().contains("org/conscrypt/Conscrypt"), outcome.failure());
   }
 
   @Test
   void loadsHere() {
-    assertTrue(ConscryptRuntime.unavailableReason().isEmpty(),
+    assertTrue(
+        ConscryptRuntime.unavailableReason().isEmpty(),
         () -> ConscryptRuntime.unavailableReason().orElseThrow());
   }
 }

@@ -47,10 +47,18 @@ public final class JdkConnector {
     TlsEndpoint endpoint = request.endpoint();
     if (!offered) {
       closeQuietly(socket);
-      throw new ClassifiedIOException(FailureKind.INVALID_REQUEST, false,
+      throw new ClassifiedIOException(
+          FailureKind.INVALID_REQUEST,
+          false,
           PoolAction.DISCARD_CONNECTION,
-          "engine '" + JdkEngine.NAME + "' offers only '" + JdkEngine.PROFILE + "', not '"
-              + request.profile() + "'", null);
+          "engine '"
+              + JdkEngine.NAME
+              + "' offers only '"
+              + JdkEngine.PROFILE
+              + "', not '"
+              + request.profile()
+              + "'",
+          null);
     }
     SSLSocket ssl;
     try {
@@ -59,8 +67,11 @@ public final class JdkConnector {
       context.init(null, new TrustManager[] {trust}, null);
       // The host given here is the peer host the trust manager checks the certificate's name
       // against: the requested host, never the IP the socket is connected to.
-      ssl = (SSLSocket) context.getSocketFactory()
-          .createSocket(socket, endpoint.host(), endpoint.port(), true);
+      ssl =
+          (SSLSocket)
+              context
+                  .getSocketFactory()
+                  .createSocket(socket, endpoint.host(), endpoint.port(), true);
     } catch (GeneralSecurityException | RuntimeException e) {
       closeQuietly(socket);
       throw new IOException("cannot set up the JDK TLS context for " + endpoint + ": " + e, e);
@@ -107,9 +118,14 @@ public final class JdkConnector {
       // only possible with verification disabled and an anonymous suite; leave the chain empty
     }
     String alpn = ssl.getApplicationProtocol();
-    return new NegotiatedTls(session.getProtocol(), session.getCipherSuite(),
+    return new NegotiatedTls(
+        session.getProtocol(),
+        session.getCipherSuite(),
         alpn == null || alpn.isEmpty() ? Optional.empty() : Optional.of(alpn),
-        Optional.empty(), chain, JdkEngine.PROFILE, Fidelity.NONE);
+        Optional.empty(),
+        chain,
+        JdkEngine.PROFILE,
+        Fidelity.NONE);
   }
 
   private static void closeQuietly(Socket s) {

@@ -1,6 +1,7 @@
 package dev.guise.api;
 
 import java.security.cert.X509Certificate;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 
@@ -49,7 +50,7 @@ public record TrustPolicy(
     if (verificationDisabled) {
       throw new IllegalStateException("verification is disabled; anchors would be ignored");
     }
-    var all = new java.util.ArrayList<>(extraAnchors);
+    var all = new ArrayList<>(extraAnchors);
     all.addAll(anchors);
     return new TrustPolicy(all, useSystemTrustStore, false);
   }

@@ -11,7 +11,9 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
 import org.openjdk.jmh.results.format.ResultFormatType;
@@ -41,7 +43,7 @@ public final class BenchRunner {
     boolean quick = false;
     Pattern only = Pattern.compile(".*");
     Path out = Path.of("target");
-    java.util.Map<String, String[]> params = new java.util.LinkedHashMap<>();
+    Map<String, String[]> params = new LinkedHashMap<>();
     for (int i = 0; i < args.length; i++) {
       switch (args[i]) {
         case "--quick" -> quick = true;

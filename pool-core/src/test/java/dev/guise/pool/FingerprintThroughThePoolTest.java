@@ -10,6 +10,7 @@ import dev.guise.pool.http.HttpRequest;
 import dev.guise.pool.http.HttpResponse;
 import dev.guise.testkit.ConnectionRecord;
 import dev.guise.testkit.TestServer;
+import java.net.URI;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -47,7 +48,7 @@ class FingerprintThroughThePoolTest {
       assertEquals(profile.expectedAkamai(), seen.akamaiFingerprint().orElseThrow().value());
       try (ConnectionLease lease =
           pool.connectionToIp(
-              java.net.URI.create("https://" + HOST + ":" + server.port() + "/"),
+              URI.create("https://" + HOST + ":" + server.port() + "/"),
               server.addresses().get(1))) {
         assertEquals(Fidelity.EXACT, lease.tls().fidelity());
         assertEquals(true, lease.reused(), "the connection the request used, now idle, is reused");

@@ -12,6 +12,7 @@ import dev.guise.pool.failure.DefaultFailureClassifier;
 import dev.guise.pool.retry.ExponentialBackoffRetryPolicy;
 import dev.guise.pool.retry.LinearRetryPolicy;
 import dev.guise.pool.retry.NeverRetryPolicy;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -52,8 +53,7 @@ class PoolCoreDiscoveryTest {
   void unknownNamesListWhatIsAvailable() {
     var e = assertThrows(UnknownProviderException.class, () -> Providers.retryPolicy("fibonacci"));
     assertTrue(
-        e.available().containsAll(java.util.List.of("exponential", "linear", "never")),
-        e.getMessage());
+        e.available().containsAll(List.of("exponential", "linear", "never")), e.getMessage());
     assertTrue(
         e.getMessage().contains("fibonacci") && e.getMessage().contains("exponential"),
         e.getMessage());

@@ -1,6 +1,7 @@
 package dev.guise.cli.internal;
 
 import dev.guise.api.ClassifiedIOException;
+import java.io.Console;
 import java.io.PrintStream;
 import java.lang.reflect.Method;
 import java.util.Arrays;
@@ -37,7 +38,7 @@ public final class Cli {
     // JDK 22+: a console may exist for a redirected stream; isTerminal() tells (release 21 API
     // has no such method, hence the reflection).
     try {
-      Method isTerminal = java.io.Console.class.getMethod("isTerminal");
+      Method isTerminal = Console.class.getMethod("isTerminal");
       return (Boolean) isTerminal.invoke(System.console());
     } catch (ReflectiveOperationException e) {
       return true;

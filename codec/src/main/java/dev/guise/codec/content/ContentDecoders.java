@@ -1,6 +1,7 @@
 package dev.guise.codec.content;
 
 import dev.guise.api.ClassifiedIOException;
+import dev.guise.api.FailureKind;
 import dev.guise.api.PoolAction;
 import dev.guise.codec.CodecException;
 import io.airlift.compress.zstd.ZstdInputStream;
@@ -145,7 +146,7 @@ public final class ContentDecoders {
       }
       return out;
     } catch (CodecException e) {
-      if (e.kind() == dev.guise.api.FailureKind.RESPONSE_TOO_LARGE) {
+      if (e.kind() == FailureKind.RESPONSE_TOO_LARGE) {
         throw CodecException.protocolError(
             "certificate decompressed to more than the declared " + uncompressedLength + " bytes",
             e);

@@ -1,6 +1,7 @@
 package dev.guise.codec.hpack;
 
 import dev.guise.api.Header;
+import java.util.Arrays;
 
 /**
  * The HPACK dynamic table (RFC 7541 section 2.3.2): a FIFO of entries, newest first, whose size
@@ -99,7 +100,7 @@ final class DynamicTable {
   }
 
   private void clear() {
-    java.util.Arrays.fill(ring, null);
+    Arrays.fill(ring, null);
     head = -1;
     count = 0;
     size = 0;

@@ -4,6 +4,7 @@ import dev.guise.codec.io.BufferPool;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
@@ -101,8 +102,7 @@ public final class Http2FrameWriter {
     if (batching) {
       buffer();
       if (buf.length < batched + CLIENT_PREFACE.length) {
-        buf =
-            java.util.Arrays.copyOf(buf, Math.max(buf.length * 2, batched + CLIENT_PREFACE.length));
+        buf = Arrays.copyOf(buf, Math.max(buf.length * 2, batched + CLIENT_PREFACE.length));
       }
       System.arraycopy(CLIENT_PREFACE, 0, buf, batched, CLIENT_PREFACE.length);
       batched += CLIENT_PREFACE.length;
@@ -395,7 +395,7 @@ public final class Http2FrameWriter {
     int need = batched + FRAME_HEADER_LENGTH + length;
     buffer();
     if (buf.length < need) {
-      buf = java.util.Arrays.copyOf(buf, Math.max(need, batched > 0 ? buf.length * 2 : 0));
+      buf = Arrays.copyOf(buf, Math.max(need, batched > 0 ? buf.length * 2 : 0));
     }
     header(batched, length, type, flags, streamId);
     return batched + FRAME_HEADER_LENGTH;
@@ -434,7 +434,7 @@ public final class Http2FrameWriter {
   }
 
   private int zeros(int n, int p) {
-    java.util.Arrays.fill(buf, p, p + n, (byte) 0);
+    Arrays.fill(buf, p, p + n, (byte) 0);
     return p + n;
   }
 

@@ -12,6 +12,7 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
@@ -208,7 +209,7 @@ class PooledStreamsTest {
 
   @Test
   void http1InputKeepsBufferedBytesAcrossARelease() throws IOException {
-    byte[] data = "HTTP/1.1 200 OK\r\nrest".getBytes(java.nio.charset.StandardCharsets.ISO_8859_1);
+    byte[] data = "HTTP/1.1 200 OK\r\nrest".getBytes(StandardCharsets.ISO_8859_1);
     Http1Input in = new Http1Input(new ByteArrayInputStream(data), 16 * 1024);
     assertFalse(in.holdsBuffer());
     assertEquals('H', in.read());

@@ -17,6 +17,7 @@ import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.time.Duration;
 import java.util.List;
+import java.util.Locale;
 import java.util.stream.Collectors;
 
 /**
@@ -55,7 +56,7 @@ public final class DefaultConnectionFactory implements ConnectionFactory {
                             .map(FingerprintOffer::fidelity)
                             .orElseThrow()
                             .name()
-                            .toLowerCase(java.util.Locale.ROOT)
+                            .toLowerCase(Locale.ROOT)
                         + ")")
             .collect(Collectors.toList());
     return "TLS engine '"

@@ -5,6 +5,7 @@ import java.net.InetAddress;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 
 /**
  * A snapshot of a pool's state and counters. Connection counts are consistent per host (each host
@@ -67,7 +68,7 @@ public record PoolStats(
 
   /** Open connections per host. */
   public Map<String, Integer> connectionsByHost() {
-    Map<String, Integer> out = new java.util.TreeMap<>();
+    Map<String, Integer> out = new TreeMap<>();
     for (IpStats s : ips) {
       out.merge(s.host(), s.open(), Integer::sum);
     }

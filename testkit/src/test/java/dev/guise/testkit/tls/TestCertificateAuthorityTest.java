@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.SignatureException;
 import java.security.cert.CertificateExpiredException;
 import java.security.cert.CertificateNotYetValidException;
 import java.security.cert.X509Certificate;
@@ -48,8 +49,7 @@ class TestCertificateAuthorityTest {
     TestCertificateAuthority other = TestCertificateAuthority.create("Other Root");
     IssuedCertificate foreign = other.issue("a.test");
     assertThrows(
-        java.security.SignatureException.class,
-        () -> foreign.leaf().verify(CA.certificate().getPublicKey()));
+        SignatureException.class, () -> foreign.leaf().verify(CA.certificate().getPublicKey()));
   }
 
   @Test

@@ -35,7 +35,8 @@ class AddOpensCheckTest {
       public class Probe {
         public static void main(String[] args) {
           System.out.println("module=" + BouncyCastleEngine.class.getModule().getName());
-          System.out.println("reason=" + new BouncyCastleEngine().unavailableReason().orElse("none"));
+          String reason = new BouncyCastleEngine().unavailableReason().orElse("none");
+          System.out.println("reason=" + reason);
           try {
             Providers.tlsEngine("bouncycastle");
             System.out.println("providers=found");

@@ -10,8 +10,10 @@ import dev.guise.fingerprint.BrowserProfiles;
 import dev.guise.testkit.tls.IssuedCertificate;
 import dev.guise.testkit.tls.TestCertificateAuthority;
 import dev.guise.tls.bouncycastle.internal.ConnectionFacts;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
+import java.util.Random;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -122,10 +124,10 @@ class BoringSslPeerTest {
     // The server's brotli is uncompressed meta-blocks; a reference decoder must read it back, or
     // the Chrome case above would prove nothing about brotli.
     byte[] data = new byte[70_000];
-    new java.util.Random(7).nextBytes(data);
+    new Random(7).nextBytes(data);
     byte[] decoded =
         ContentDecoders.decompressCertificate(
             ContentDecoders.CERT_BROTLI, BoringSslServer.storedBrotli(data), data.length);
-    assertTrue(java.util.Arrays.equals(data, decoded));
+    assertTrue(Arrays.equals(data, decoded));
   }
 }

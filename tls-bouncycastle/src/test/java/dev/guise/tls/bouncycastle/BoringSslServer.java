@@ -24,6 +24,7 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.IntSupplier;
 import java.util.zip.Deflater;
 
 /**
@@ -323,7 +324,7 @@ final class BoringSslServer implements AutoCloseable {
     /**
      * Runs a BoringSSL call with the received bytes as its input; keeps what it did not consume.
      */
-    private int withInput(java.util.function.IntSupplier call) {
+    private int withInput(IntSupplier call) {
       int length = in.position();
       SSL.bioSetByteBuffer(bio, Buffer.address(in), length, false);
       int result;

@@ -13,6 +13,7 @@ import dev.guise.fingerprint.Ja4;
 import dev.guise.fingerprint.KeyShare;
 import dev.guise.fingerprint.TlsExtension;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
@@ -111,7 +112,7 @@ class ClientHelloFidelityTest {
   static void assertSameApartFromRandomisedFields(ClientHello reference, ClientHello sent) {
     assertEquals(reference.legacyVersion(), sent.legacyVersion());
     assertEquals(reference.sessionId().length, sent.sessionId().length);
-    assertFalse(java.util.Arrays.equals(reference.random(), sent.random()), "fresh client random");
+    assertFalse(Arrays.equals(reference.random(), sent.random()), "fresh client random");
     assertEquals(degrease(reference.cipherSuites()), degrease(sent.cipherSuites()));
     assertEquals(reference.compressionMethods(), sent.compressionMethods());
     assertEquals(
@@ -132,8 +133,7 @@ class ClientHelloFidelityTest {
     for (int i = 0; i < reference.keyShares().size(); i++) {
       KeyShare r = reference.keyShares().get(i);
       if (!ClientHello.isGrease(r.group())) {
-        assertFalse(
-            java.util.Arrays.equals(r.key(), sent.keyShares().get(i).key()), "fresh key share");
+        assertFalse(Arrays.equals(r.key(), sent.keyShares().get(i).key()), "fresh key share");
       }
     }
     for (TlsExtension r : reference.extensions()) {

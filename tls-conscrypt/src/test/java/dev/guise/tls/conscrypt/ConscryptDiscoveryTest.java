@@ -8,6 +8,7 @@ import dev.guise.api.Fidelity;
 import dev.guise.api.spi.Providers;
 import dev.guise.api.spi.TlsEngine;
 import java.util.Optional;
+import org.conscrypt.Conscrypt;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -31,7 +32,7 @@ class ConscryptDiscoveryTest {
       assertEquals("dev.guise.tls.conscrypt", engine.getClass().getModule().getName());
       assertEquals(
           "org.conscrypt",
-          org.conscrypt.Conscrypt.class.getModule().getName(),
+          Conscrypt.class.getModule().getName(),
           "Conscrypt is the automatic module org.conscrypt");
     }
   }

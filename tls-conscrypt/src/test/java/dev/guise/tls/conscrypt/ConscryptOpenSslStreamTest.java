@@ -19,6 +19,8 @@ import java.time.Duration;
 import java.util.Random;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -168,7 +170,7 @@ class ConscryptOpenSslStreamTest {
     // s_server reports a read that found only a TLS message and no data (here: the client's
     // answering KeyUpdate) with a status line in the middle of what it prints: not data.
     String got = text.substring(from + start.length(), to).replace("Read BLOCK\n", "");
-    java.util.regex.Matcher noise = java.util.regex.Pattern.compile("[^0-9]+").matcher(got);
+    Matcher noise = Pattern.compile("[^0-9]+").matcher(got);
     assertTrue(
         !noise.find(),
         () ->

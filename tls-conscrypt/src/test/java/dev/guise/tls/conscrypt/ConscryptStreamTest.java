@@ -10,6 +10,7 @@ import dev.guise.api.FailureKind;
 import dev.guise.api.TlsConnection;
 import dev.guise.testkit.tls.IssuedCertificate;
 import dev.guise.testkit.tls.TestCertificateAuthority;
+import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -17,11 +18,15 @@ import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
+import java.net.SocketException;
 import java.net.SocketTimeoutException;
 import java.security.MessageDigest;
 import java.time.Duration;
+import java.util.Arrays;
+import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import javax.net.ssl.SSLSocket;
@@ -172,11 +177,11 @@ class ConscryptStreamTest {
                   try {
                     // One encrypted record, kept from the wire and then sent in three parts.
                     byte[] record = server(s).encryptOneRecord("split record".getBytes());
-                    server(s).rawWrite(java.util.Arrays.copyOf(record, 3));
+                    server(s).rawWrite(Arrays.copyOf(record, 3));
                     rest.get(10, TimeUnit.SECONDS);
-                    server(s).rawWrite(java.util.Arrays.copyOfRange(record, 3, 20));
+                    server(s).rawWrite(Arrays.copyOfRange(record, 3, 20));
                     Thread.sleep(300);
-                    server(s).rawWrite(java.util.Arrays.copyOfRange(record, 20, record.length));
+                    server(s).rawWrite(Arrays.copyOfRange(record, 20, record.length));
                   } catch (Exception e) {
                     throw new RuntimeException(e);
                   }
@@ -222,7 +227,7 @@ class ConscryptStreamTest {
   }
 
   private static byte[] concat(byte[] a, byte[] b) {
-    byte[] out = java.util.Arrays.copyOf(a, a.length + b.length);
+    byte[] out = Arrays.copyOf(a, a.length + b.length);
     System.arraycopy(b, 0, out, a.length, b.length);
     return out;
   }
@@ -233,8 +238,7 @@ class ConscryptStreamTest {
 
   /** Access to the plain socket under a server's TLS socket, to write bytes that are not TLS. */
   private record ServerSide(SSLSocket tls, Socket plain, RecordingOutput recorder) {
-    static final java.util.Map<SSLSocket, ServerSide> ALL =
-        new java.util.concurrent.ConcurrentHashMap<>();
+    static final Map<SSLSocket, ServerSide> ALL = new ConcurrentHashMap<>();
 
     static ServerSide of(SSLSocket s) {
       return ALL.get(s);
@@ -262,7 +266,7 @@ class ConscryptStreamTest {
   /** A socket output that can keep bytes instead of sending them. */
   private static final class RecordingOutput extends OutputStream {
     final OutputStream out;
-    final java.io.ByteArrayOutputStream held = new java.io.ByteArrayOutputStream();
+    final ByteArrayOutputStream held = new ByteArrayOutputStream();
     volatile boolean hold;
 
     RecordingOutput(OutputStream out) {
@@ -388,7 +392,7 @@ class ConscryptStreamTest {
     }
 
     @Override
-    public java.net.InetAddress getInetAddress() {
+    public InetAddress getInetAddress() {
       return delegate.getInetAddress();
     }
 
@@ -398,12 +402,12 @@ class ConscryptStreamTest {
     }
 
     @Override
-    public synchronized void setSoTimeout(int timeout) throws java.net.SocketException {
+    public synchronized void setSoTimeout(int timeout) throws SocketException {
       delegate.setSoTimeout(timeout);
     }
 
     @Override
-    public synchronized int getSoTimeout() throws java.net.SocketException {
+    public synchronized int getSoTimeout() throws SocketException {
       return delegate.getSoTimeout();
     }
   }

@@ -10,6 +10,7 @@ import dev.guise.api.TlsEndpoint;
 import dev.guise.testkit.ConnectionRecord;
 import dev.guise.testkit.TestServer;
 import java.io.ByteArrayOutputStream;
+import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetAddress;
@@ -69,7 +70,7 @@ class ConscryptTestServerTest {
 
   private static TlsConnection connect(
       ConscryptEngine engine, TestServer server, InetAddress ip, String profile, List<String> alpn)
-      throws java.io.IOException {
+      throws IOException {
     Socket socket = new Socket();
     socket.connect(new InetSocketAddress(ip, server.port()), 5000);
     return engine.connect(

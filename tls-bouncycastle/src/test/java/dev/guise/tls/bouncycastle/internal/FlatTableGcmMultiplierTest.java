@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
+import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.SplittableRandom;
 import org.bouncycastle.crypto.InvalidCipherTextException;
@@ -91,7 +92,7 @@ class FlatTableGcmMultiplierTest {
   @Test
   void allOnesAndZeroBlocks() {
     byte[] ones = new byte[16];
-    java.util.Arrays.fill(ones, (byte) 0xFF);
+    Arrays.fill(ones, (byte) 0xFF);
     byte[] zero = new byte[16];
     assertArrayEquals(zero, multiply(new FlatTableGcmMultiplier(), ones, zero));
     assertArrayEquals(zero, multiply(new FlatTableGcmMultiplier(), zero, ones));

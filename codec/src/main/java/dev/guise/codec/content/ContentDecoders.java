@@ -4,6 +4,7 @@ import dev.guise.api.ClassifiedIOException;
 import dev.guise.api.FailureKind;
 import dev.guise.api.PoolAction;
 import dev.guise.codec.CodecException;
+import dev.guise.codec.io.InputStreams;
 import io.airlift.compress.zstd.ZstdInputStream;
 import java.io.ByteArrayInputStream;
 import java.io.FilterInputStream;
@@ -218,8 +219,7 @@ public final class ContentDecoders {
 
     @Override
     public int read() throws IOException {
-      byte[] one = new byte[1];
-      return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
+      return InputStreams.readByte(this);
     }
 
     @Override

@@ -2,6 +2,7 @@ package dev.guise.codec.http1;
 
 import dev.guise.api.Header;
 import dev.guise.codec.CodecException;
+import dev.guise.codec.io.InputStreams;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.List;
@@ -41,8 +42,7 @@ public final class ChunkedInputStream extends InputStream {
 
   @Override
   public int read() throws IOException {
-    byte[] one = new byte[1];
-    return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
+    return InputStreams.readByte(this);
   }
 
   @Override

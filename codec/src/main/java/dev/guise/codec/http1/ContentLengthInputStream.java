@@ -1,5 +1,6 @@
 package dev.guise.codec.http1;
 
+import dev.guise.codec.io.InputStreams;
 import java.io.IOException;
 import java.io.InputStream;
 
@@ -28,8 +29,7 @@ public final class ContentLengthInputStream extends InputStream {
 
   @Override
   public int read() throws IOException {
-    byte[] one = new byte[1];
-    return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
+    return InputStreams.readByte(this);
   }
 
   @Override

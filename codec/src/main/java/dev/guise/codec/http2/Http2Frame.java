@@ -12,6 +12,24 @@ import java.util.Optional;
  * <p>{@code padding} fields are -1 when the frame has no PADDED flag, else the pad length (0..255).
  */
 public sealed interface Http2Frame {
+  /** The RFC 9113 name of a frame type ({@code "HEADERS"}); empty for a type it does not define. */
+  static Optional<String> typeName(int type) {
+    return Optional.ofNullable(
+        switch (type) {
+          case TYPE_DATA -> "DATA";
+          case TYPE_HEADERS -> "HEADERS";
+          case TYPE_PRIORITY -> "PRIORITY";
+          case TYPE_RST_STREAM -> "RST_STREAM";
+          case TYPE_SETTINGS -> "SETTINGS";
+          case TYPE_PUSH_PROMISE -> "PUSH_PROMISE";
+          case TYPE_PING -> "PING";
+          case TYPE_GOAWAY -> "GOAWAY";
+          case TYPE_WINDOW_UPDATE -> "WINDOW_UPDATE";
+          case TYPE_CONTINUATION -> "CONTINUATION";
+          default -> null;
+        });
+  }
+
   int TYPE_DATA = 0x0;
   int TYPE_HEADERS = 0x1;
   int TYPE_PRIORITY = 0x2;

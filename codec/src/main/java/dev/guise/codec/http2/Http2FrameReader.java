@@ -372,18 +372,6 @@ public final class Http2FrameReader {
   }
 
   static String frameName(int type) {
-    return switch (type) {
-      case Http2Frame.TYPE_DATA -> "DATA";
-      case Http2Frame.TYPE_HEADERS -> "HEADERS";
-      case Http2Frame.TYPE_PRIORITY -> "PRIORITY";
-      case Http2Frame.TYPE_RST_STREAM -> "RST_STREAM";
-      case Http2Frame.TYPE_SETTINGS -> "SETTINGS";
-      case Http2Frame.TYPE_PUSH_PROMISE -> "PUSH_PROMISE";
-      case Http2Frame.TYPE_PING -> "PING";
-      case Http2Frame.TYPE_GOAWAY -> "GOAWAY";
-      case Http2Frame.TYPE_WINDOW_UPDATE -> "WINDOW_UPDATE";
-      case Http2Frame.TYPE_CONTINUATION -> "CONTINUATION";
-      default -> "type 0x" + Integer.toHexString(type);
-    };
+    return Http2Frame.typeName(type).orElse("type 0x" + Integer.toHexString(type));
   }
 }

@@ -5,6 +5,7 @@ import dev.guise.api.FailureKind;
 import dev.guise.api.Header;
 import dev.guise.api.PoolAction;
 import dev.guise.codec.content.ContentDecoders;
+import dev.guise.codec.io.InputStreams;
 import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -130,8 +131,7 @@ public final class ResponseBodies {
 
     @Override
     public int read() throws IOException {
-      byte[] one = new byte[1];
-      return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
+      return InputStreams.readByte(this);
     }
 
     @Override

@@ -13,6 +13,7 @@ import dev.guise.codec.http2.Http2Exception;
 import dev.guise.codec.http2.Http2Frame;
 import dev.guise.codec.http2.Http2FrameReader;
 import dev.guise.codec.http2.Http2Setting;
+import dev.guise.codec.io.InputStreams;
 import dev.guise.codec.io.PooledBufferedInputStream;
 import dev.guise.pool.internal.exchange.HttpFailures;
 import dev.guise.pool.internal.exchange.RequestTemplate;
@@ -158,8 +159,7 @@ final class Http2Reader {
 
     @Override
     public int read() throws IOException {
-      byte[] one = new byte[1];
-      return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
+      return InputStreams.readByte(this);
     }
 
     @Override

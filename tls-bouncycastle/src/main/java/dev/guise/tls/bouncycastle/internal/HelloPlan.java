@@ -302,37 +302,16 @@ final class HelloPlan {
     out.writeBytes(key);
   }
 
+  /**
+   * The handshake message, encoded by the fingerprint module's {@link ClientHello} (the one
+   * ClientHello encoder, which also parses it back: a plan that would not parse fails here, before
+   * anything is sent). Compression: null only, as every TLS 1.3 client sends.
+   */
   private byte[] encodeMessage(
       byte[] clientRandom, byte[] sessionId, List<Integer> suites, List<TlsExtension> extensions) {
-    ByteArrayOutputStream body = new ByteArrayOutputStream(2048);
-    u16(body, template.legacyVersion);
-    body.writeBytes(clientRandom);
-    body.write(sessionId.length);
-    body.writeBytes(sessionId);
-    u16(body, suites.size() * 2);
-    for (int c : suites) {
-      u16(body, c);
-    }
-    body.write(1);
-    body.write(0);
-    int total = 0;
-    for (TlsExtension e : extensions) {
-      total += 4 + e.length();
-    }
-    u16(body, total);
-    for (TlsExtension e : extensions) {
-      u16(body, e.type());
-      u16(body, e.length());
-      body.writeBytes(e.data());
-    }
-    byte[] b = body.toByteArray();
-    byte[] message = new byte[4 + b.length];
-    message[0] = 1; // client_hello
-    message[1] = (byte) (b.length >>> 16);
-    message[2] = (byte) (b.length >>> 8);
-    message[3] = (byte) b.length;
-    System.arraycopy(b, 0, message, 4, b.length);
-    return message;
+    return ClientHello.of(
+            template.legacyVersion, clientRandom, sessionId, suites, List.of(0), extensions)
+        .toBytes();
   }
 
   private static byte[] u16List(int lengthBytes, List<Integer> values, int grease) {

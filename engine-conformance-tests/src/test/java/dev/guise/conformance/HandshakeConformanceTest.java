@@ -11,6 +11,7 @@ import dev.guise.api.TlsConnectRequest;
 import dev.guise.api.TlsEndpoint;
 import dev.guise.api.spi.Providers;
 import dev.guise.api.spi.TlsEngine;
+import dev.guise.testing.Loopback;
 import dev.guise.testkit.tls.TestCertificateAuthority;
 import java.io.OutputStream;
 import java.net.InetAddress;
@@ -57,17 +58,11 @@ class HandshakeConformanceTest {
         timeout);
   }
 
-  private static Socket connect(ServerSocket server) throws Exception {
-    Socket socket = new Socket();
-    socket.connect(server.getLocalSocketAddress(), 2000);
-    return socket;
-  }
-
   @ParameterizedTest(name = "{0}")
   @MethodSource("engines")
   void aSilentServerIsAReadTimeout(String engine) throws Exception {
     try (ServerSocket server = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
-      Socket socket = connect(server);
+      Socket socket = Loopback.connect(server);
       try (Socket accepted = server.accept()) {
         TlsConnectRequest request =
             request(server.getLocalPort(), profile(engine), Duration.ofMillis(300));
@@ -86,7 +81,7 @@ class HandshakeConformanceTest {
   void aDrippingServerCannotStretchTheHandshakePastItsDeadline(String engine) throws Exception {
     // One byte of a never-ending record every 100 ms: each read is quick, the handshake never ends.
     try (ServerSocket server = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
-      Socket socket = connect(server);
+      Socket socket = Loopback.connect(server);
       try (Socket accepted = server.accept()) {
         Thread dripper =
             Thread.ofPlatform()
@@ -125,7 +120,7 @@ class HandshakeConformanceTest {
   @MethodSource("engines")
   void aServerThatIsNotTlsIsAHandshakeFailure(String engine) throws Exception {
     try (ServerSocket server = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
-      Socket socket = connect(server);
+      Socket socket = Loopback.connect(server);
       try (Socket accepted = server.accept()) {
         accepted
             .getOutputStream()
@@ -147,7 +142,7 @@ class HandshakeConformanceTest {
   @MethodSource("engines")
   void aProfileTheEngineDoesNotOfferIsAnInvalidRequest(String engine) throws Exception {
     try (ServerSocket server = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
-      Socket socket = connect(server);
+      Socket socket = Loopback.connect(server);
       TlsConnectRequest request =
           request(server.getLocalPort(), "no-such-browser-1", Duration.ofSeconds(5));
       var e =

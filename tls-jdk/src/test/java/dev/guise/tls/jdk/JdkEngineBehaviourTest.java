@@ -1,21 +1,15 @@
 package dev.guise.tls.jdk;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.guise.api.ClassifiedIOException;
-import dev.guise.api.FailureKind;
 import dev.guise.api.TlsConnectRequest;
 import dev.guise.api.TlsConnection;
 import dev.guise.api.TlsEndpoint;
+import dev.guise.testing.Loopback;
 import dev.guise.testkit.tls.IssuedCertificate;
 import dev.guise.testkit.tls.TestCertificateAuthority;
 import java.io.InputStream;
 import java.net.InetAddress;
-import java.net.ServerSocket;
-import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
@@ -27,8 +21,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 /**
- * The JDK engine's own refusal message and name rules. Certificates, timeouts and peers that are
- * not TLS: the matrices of engine-conformance-tests, which run over every engine.
+ * The JDK engine's own name rules. Certificates, timeouts, peers that are not TLS and profiles it
+ * does not offer: the matrices of engine-conformance-tests, which run over every engine.
  */
 class JdkEngineBehaviourTest {
   private static final JdkEngine ENGINE = new JdkEngine();
@@ -43,33 +37,6 @@ class JdkEngineBehaviourTest {
         List.of("http/1.1"),
         CA.trustPolicy(),
         timeout);
-  }
-
-  private static Socket connect(ServerSocket server) throws Exception {
-    Socket socket = new Socket();
-    socket.connect(server.getLocalSocketAddress(), 2000);
-    return socket;
-  }
-
-  @Test
-  void aProfileItCannotSendIsAnInvalidRequestAndTheSocketIsClosed() throws Exception {
-    try (ServerSocket server = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
-      Socket socket = connect(server);
-      var e =
-          assertThrows(
-              ClassifiedIOException.class,
-              () ->
-                  ENGINE.connect(
-                      socket,
-                      request(
-                          "www.example.test",
-                          server.getLocalPort(),
-                          "chrome",
-                          Duration.ofSeconds(5))));
-      assertEquals(FailureKind.INVALID_REQUEST, e.kind());
-      assertFalse(e.failure().retryable());
-      assertTrue(socket.isClosed(), "on failure the engine closes the socket");
-    }
   }
 
   @Test
@@ -105,7 +72,7 @@ class JdkEngineBehaviourTest {
                   });
       try (TlsConnection c =
           ENGINE.connect(
-              connect(server),
+              Loopback.connect(server),
               request(
                   "WWW.Example.test.",
                   server.getLocalPort(),

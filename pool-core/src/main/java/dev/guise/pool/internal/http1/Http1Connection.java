@@ -18,7 +18,7 @@ import dev.guise.codec.http1.Http1Limits;
 import dev.guise.codec.http1.Http1RequestWriter;
 import dev.guise.codec.http1.Http1Response;
 import dev.guise.codec.http1.Http1ResponseParser;
-import dev.guise.codec.io.IoDeadlines;
+import dev.guise.codec.io.DeadlineGuard;
 import dev.guise.codec.io.PooledBufferedOutputStream;
 import dev.guise.pool.http.HttpRequest;
 import dev.guise.pool.http.HttpResponse;
@@ -26,6 +26,7 @@ import dev.guise.pool.internal.exchange.HttpConnection;
 import dev.guise.pool.internal.exchange.HttpFailures;
 import dev.guise.pool.internal.exchange.RequestTemplate;
 import dev.guise.pool.internal.exchange.ResponseBodies;
+import java.io.Closeable;
 import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -34,8 +35,6 @@ import java.net.SocketTimeoutException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
@@ -59,8 +58,6 @@ public final class Http1Connection implements HttpConnection {
 
   /** Interim (1xx) responses tolerated before the final one. */
   private static final int MAX_INTERIM_RESPONSES = 16;
-
-  private static final ScheduledExecutorService WRITE_GUARD = IoDeadlines.timer();
 
   private final TlsConnection tls;
   private final TlsEndpoint endpoint;
@@ -245,40 +242,34 @@ public final class Http1Connection implements HttpConnection {
       throw HttpFailures.deadline(
           "deadline passed before the request to " + endpoint + " was sent");
     }
-    AtomicBoolean timedOut = new AtomicBoolean();
     // A peer that stops reading blocks the write in the socket; closing the connection ends it.
-    ScheduledFuture<?> guard =
-        WRITE_GUARD.schedule(
-            () -> {
-              timedOut.set(true);
-              Thread.ofVirtual().start(this::close);
-            },
-            left,
-            TimeUnit.NANOSECONDS);
-    try {
+    // The close runs on a virtual thread of its own: closing TLS may itself block on that peer,
+    // and the guard's timer is shared by every connection.
+    Closeable closeAside = () -> Thread.ofVirtual().start(this::close);
+    try (DeadlineGuard guard = DeadlineGuard.closeAfter(Duration.ofNanos(left), closeAside)) {
       try {
-        requestWriter.writeHead(out, request.method(), request.pathAndQuery(), headers);
-      } catch (IllegalArgumentException e) {
-        // Nothing reached the wire: the head is built whole before the buffered stream sees it.
-        throw new ClassifiedIOException(
-            FailureKind.INVALID_REQUEST,
-            false,
-            PoolAction.KEEP,
-            "invalid HTTP/1.1 request: " + e.getMessage(),
-            e);
+        try {
+          requestWriter.writeHead(out, request.method(), request.pathAndQuery(), headers);
+        } catch (IllegalArgumentException e) {
+          // Nothing reached the wire: the head is built whole before the buffered stream sees it.
+          throw new ClassifiedIOException(
+              FailureKind.INVALID_REQUEST,
+              false,
+              PoolAction.KEEP,
+              "invalid HTTP/1.1 request: " + e.getMessage(),
+              e);
+        }
+        if (body != null) {
+          out.write(body);
+        }
+        out.flush();
+      } catch (IOException e) {
+        if (guard.fired()) {
+          throw HttpFailures.deadline(
+              "writing the request to " + endpoint + " blocked past the deadline");
+        }
+        throw e;
       }
-      if (body != null) {
-        out.write(body);
-      }
-      out.flush();
-    } catch (IOException e) {
-      if (timedOut.get()) {
-        throw HttpFailures.deadline(
-            "writing the request to " + endpoint + " blocked past the deadline");
-      }
-      throw e;
-    } finally {
-      guard.cancel(false);
     }
   }
 

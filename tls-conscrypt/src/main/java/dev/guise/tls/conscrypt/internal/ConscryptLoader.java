@@ -13,9 +13,7 @@ final class ConscryptLoader {
   static Provider newProvider() {
     // Throws (UnsatisfiedLinkError wrapped or not) when the native library cannot be loaded.
     Conscrypt.checkAvailability();
-    return Conscrypt.newProviderBuilder()
-        .setName("GuiseConscrypt")
-        .provideTrustManager(true)
-        .build();
+    // No trust manager of Conscrypt's: every context is given ServerTrust's (ConscryptContexts).
+    return Conscrypt.newProviderBuilder().setName("GuiseConscrypt").build();
   }
 }

@@ -76,7 +76,8 @@ public final class GuiseClient implements AutoCloseable {
    */
   public HttpResponse send(HttpRequest request, InetAddress ip) throws IOException {
     Duration timeout = request.timeout().orElse(pool.config().timeouts().request());
-    long deadline = System.nanoTime() + timeout.toNanos();
+    long started = System.nanoTime();
+    long deadline = started + timeout.toNanos();
     HostKey key = HotConnectionPool.key(request.uri());
     List<ClassifiedFailure> failures = new ArrayList<>();
     long avoid = -1;
@@ -93,7 +94,7 @@ public final class GuiseClient implements AutoCloseable {
         if (outcome.failure() == null) {
           lease.close();
           budget.recordSuccess();
-          pool.counters().requestEnded(key.host(), true, attempt, null);
+          pool.counters().requestEnded(key.host(), attempt, null, since(started));
           return outcome.response();
         }
         failure = outcome.failure();
@@ -111,7 +112,7 @@ public final class GuiseClient implements AutoCloseable {
       failures.add(failure);
       String stop = whyNotRetry(request, failure, sent, attempt, deadline);
       if (stop != null) {
-        pool.counters().requestEnded(key.host(), false, attempt, failure);
+        pool.counters().requestEnded(key.host(), attempt, failure, since(started));
         throw new RequestFailedException(failures, stop);
       }
       RetryDecision decision =
@@ -124,17 +125,33 @@ public final class GuiseClient implements AutoCloseable {
                       Duration.ofNanos(deadline - System.nanoTime()),
                       request.isIdempotent()));
       if (decision instanceof RetryDecision.GiveUp(String reason)) {
-        pool.counters().requestEnded(key.host(), false, attempt, failure);
+        pool.counters().requestEnded(key.host(), attempt, failure, since(started));
         throw new RequestFailedException(failures, reason);
       }
       if (!budget.tryRetry(System.nanoTime())) {
-        pool.counters().requestEnded(key.host(), false, attempt, failure);
+        pool.counters().requestEnded(key.host(), attempt, failure, since(started));
         throw new RequestFailedException(failures, "the pool's retry budget is spent");
       }
       Duration delay = ((RetryDecision.Retry) decision).delay();
       pool.counters().retrying(key.host(), attempt, failure, delay);
-      sleep(delay, failures);
+      InterruptedException interrupted = sleep(delay);
+      if (interrupted != null) {
+        ClassifiedFailure cancelled =
+            ClassifiedFailure.of(
+                FailureKind.CANCELLED,
+                false,
+                PoolAction.KEEP,
+                "interrupted while waiting to retry",
+                interrupted);
+        failures.add(cancelled);
+        pool.counters().requestEnded(key.host(), attempt, cancelled, since(started));
+        throw new RequestFailedException(failures, "interrupted");
+      }
     }
+  }
+
+  private static Duration since(long startedNanos) {
+    return Duration.ofNanos(System.nanoTime() - startedNanos);
   }
 
   /** Why {@code failure} ends the request, or null when a retry may be considered. */
@@ -153,22 +170,17 @@ public final class GuiseClient implements AutoCloseable {
     return null;
   }
 
-  private static void sleep(Duration delay, List<ClassifiedFailure> failures) throws IOException {
+  /** Waits {@code delay}; returns the interruption that cut it short (flag set again), or null. */
+  private static InterruptedException sleep(Duration delay) {
     if (delay.isZero()) {
-      return;
+      return null;
     }
     try {
       TimeUnit.NANOSECONDS.sleep(delay.toNanos());
+      return null;
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      failures.add(
-          ClassifiedFailure.of(
-              FailureKind.CANCELLED,
-              false,
-              PoolAction.KEEP,
-              "interrupted while waiting to retry",
-              e));
-      throw new RequestFailedException(failures, "interrupted");
+      return e;
     }
   }
 

@@ -14,6 +14,7 @@ import dev.guise.api.ResponseInfo;
 import dev.guise.api.TlsEndpoint;
 import dev.guise.api.spi.FailureClassifier.ResponseVerdict;
 import dev.guise.pool.config.HealthChecks;
+import dev.guise.pool.config.IpRotation;
 import dev.guise.pool.config.Limits;
 import dev.guise.pool.config.PoolConfig;
 import dev.guise.pool.config.RetryBudget;
@@ -145,8 +146,10 @@ class PoolConfigTest {
             .healthChecks(h -> h.withStrikesToBan(2).withRateLimitStatuses(Set.of(420, 429)))
             .retryBudget(RetryBudget.of(0.5, 3))
             .eventListener(listener)
+            .ipRotation(IpRotation.LEAST_LOADED)
             .build();
     PoolConfig copy = original.toBuilder().build();
+    assertEquals(IpRotation.LEAST_LOADED, copy.ipRotation());
     assertEquals(original.engine(), copy.engine());
     assertEquals(original.profiles(), copy.profiles());
     assertEquals(original.seed(), copy.seed());

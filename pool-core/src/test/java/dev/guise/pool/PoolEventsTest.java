@@ -138,7 +138,8 @@ class PoolEventsTest {
             }
 
             @Override
-            public void connectionFailed(TlsEndpoint endpoint, ClassifiedFailure failure) {
+            public void connectionFailed(
+                TlsEndpoint endpoint, ClassifiedFailure failure, Duration took) {
               heard.add("failed " + endpoint.ip().getHostAddress());
             }
 

@@ -108,6 +108,7 @@ public final class PoolConfig {
     b.resolver = resolver;
     b.clock = clock;
     b.seed = seed;
+    b.ipRotation = ipRotation;
     return b;
   }
 

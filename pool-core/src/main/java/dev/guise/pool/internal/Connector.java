@@ -67,7 +67,7 @@ final class Connector {
     } catch (IOException | RuntimeException e) {
       ClassifiedFailure f = classify(e, endpoint);
       pool.openFailed();
-      events.connectionFailed(endpoint, f);
+      events.connectionFailed(endpoint, f, Duration.ofNanos(System.nanoTime() - started));
       ipAction.accept(route, f);
       throw e instanceof ClassifiedIOException c ? c : new ClassifiedIOException(f);
     }

@@ -10,6 +10,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.EnumMap;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
@@ -17,10 +18,10 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The pool's own {@link PoolEventListener}: it counts what {@code PoolStats} reports, and passes
- * every event on to JFR ({@link JfrEvents}), the log (debug level: quiet by default) and the user's
- * listener from the configuration. The {@code attempt...} and {@code requestEnded} methods are
- * finer than the listener's: the client reports each attempt here, and this class turns them into
- * the listener's per-request events. Thread-safe and non-blocking.
+ * every event on to JFR ({@link JfrEvents}), the log (DEBUG, but bans at INFO: see the README's
+ * logging section) and the user's listener from the configuration. The {@code attempt...} and
+ * {@code requestEnded} methods are finer than the listener's: the client reports each attempt here,
+ * and this class turns them into the listener's per-request events. Thread-safe and non-blocking.
  */
 public final class PoolCounters implements PoolEventListener {
   private static final Logger log = LoggerFactory.getLogger("dev.guise.pool");
@@ -35,6 +36,7 @@ public final class PoolCounters implements PoolEventListener {
   final LongAdder bans = new LongAdder();
   private final Map<FailureKind, LongAdder> failures = new EnumMap<>(FailureKind.class);
   private final PoolEventListener listener;
+  private final AtomicBoolean listenerFailureLogged = new AtomicBoolean();
 
   /**
    * @param listener the user's listener, made by the configuration's factory for this pool
@@ -51,7 +53,13 @@ public final class PoolCounters implements PoolEventListener {
     try {
       call.accept(listener);
     } catch (RuntimeException e) {
-      log.warn("pool listener {} threw; ignored", listener, e);
+      // Once at WARN with the trace: a listener that throws on every request would otherwise
+      // flood the log at a level meant for what an operator should act on.
+      if (listenerFailureLogged.compareAndSet(false, true)) {
+        log.warn("pool listener {} threw; ignored (further failures at DEBUG)", listener, e);
+      } else {
+        log.debug("pool listener {} threw; ignored", listener, e);
+      }
     }
   }
 
@@ -71,18 +79,19 @@ public final class PoolCounters implements PoolEventListener {
   }
 
   @Override
-  public void connectionFailed(TlsEndpoint endpoint, ClassifiedFailure failure) {
+  public void connectionFailed(TlsEndpoint endpoint, ClassifiedFailure failure, Duration took) {
     failedHandshakes.increment();
     failures.get(failure.kind()).increment();
     var e = new JfrEvents.Handshake();
     if (e.shouldCommit()) {
       e.host = endpoint.host();
       e.ip = endpoint.ip().getHostAddress();
+      e.handshakeNanos = took.toNanos();
       e.failure = failure.toString();
       e.commit();
     }
     log.debug("could not open {}: {}", endpoint, failure);
-    each(l -> l.connectionFailed(endpoint, failure));
+    each(l -> l.connectionFailed(endpoint, failure, took));
   }
 
   @Override
@@ -109,7 +118,9 @@ public final class PoolCounters implements PoolEventListener {
       e.reason = reason;
       e.commit();
     }
-    log.debug("banned {} for {} until {}: {}", ip, host, until, reason);
+    // INFO: a ban changes what the pool does for minutes and is rare (one per blocked IP, not per
+    // request); an operator wants to see it without turning on DEBUG.
+    log.info("banned {} for {} until {}: {}", ip.getHostAddress(), host, until, reason);
     each(l -> l.ipBanned(host, ip, until, reason));
   }
 
@@ -167,17 +178,22 @@ public final class PoolCounters implements PoolEventListener {
     each(l -> l.retrying(host, attempt, failure, delay));
   }
 
-  /** A request ended; {@code attempts} counts its tries. */
-  public void requestEnded(String host, boolean succeeded, int attempts, ClassifiedFailure last) {
+  /**
+   * A request ended; {@code attempts} counts its tries, {@code took} all of them; {@code last} is
+   * the last attempt's failure, null when the request succeeded.
+   */
+  public void requestEnded(String host, int attempts, ClassifiedFailure last, Duration took) {
     if (attempts > 1) {
       retriedRequests.increment();
-      if (succeeded) {
+      if (last == null) {
         retriedRequestsSucceeded.increment();
       }
     }
-    if (!succeeded) {
+    if (last == null) {
+      each(l -> l.requestSucceeded(host, attempts, took));
+    } else {
       log.debug("request to {} failed after {} attempts: {}", host, attempts, last);
-      each(l -> l.requestFailed(host, last, attempts));
+      each(l -> l.requestFailed(host, last, attempts, took));
     }
   }
 

@@ -25,18 +25,30 @@ public interface PoolEventListener {
   /** A connection finished its handshake. */
   default void connectionOpened(TlsEndpoint endpoint, String profile, Duration handshake) {}
 
-  /** A connection could not be opened. */
-  default void connectionFailed(TlsEndpoint endpoint, ClassifiedFailure failure) {}
+  /** A connection could not be opened; {@code took} is how long the attempt took to fail. */
+  default void connectionFailed(TlsEndpoint endpoint, ClassifiedFailure failure, Duration took) {}
 
   /** A connection was closed (evicted, discarded, retired, pool closed). */
   default void connectionClosed(TlsEndpoint endpoint, String reason) {}
 
-  /** A request ended with a response. */
+  /**
+   * One attempt of a request got a response (which the classifier may still call a failure, such as
+   * a block page): called for each attempt, so a retried request is heard more than once.
+   */
   default void requestCompleted(
       TlsEndpoint endpoint, int status, Duration took, boolean reusedConnection) {}
 
-  /** A request ended with a failure, after its retries. */
-  default void requestFailed(String host, ClassifiedFailure failure, int attempts) {}
+  /**
+   * A request ended with a response, after {@code attempts} tries; {@code took} covers them all,
+   * the waits between them included. Each request ends once: here or in {@link #requestFailed}.
+   */
+  default void requestSucceeded(String host, int attempts, Duration took) {}
+
+  /**
+   * A request ended with a failure, after its retries; {@code took} covers every attempt and the
+   * waits between them. Each request ends once: here or in {@link #requestSucceeded}.
+   */
+  default void requestFailed(String host, ClassifiedFailure failure, int attempts, Duration took) {}
 
   /** A failed attempt will be retried after {@code delay}. */
   default void retrying(String host, int attempt, ClassifiedFailure failure, Duration delay) {}

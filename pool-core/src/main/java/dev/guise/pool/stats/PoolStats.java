@@ -39,7 +39,11 @@ public record PoolStats(
     long bansStarted,
     List<ActiveBan> activeBans) {
 
-  /** One IP of one host. */
+  /**
+   * One IP of one host.
+   *
+   * @param host the host name in lower case, followed by {@code :port} unless the port is 443
+   */
   public record IpStats(
       String host,
       InetAddress ip,
@@ -53,7 +57,11 @@ public record PoolStats(
     }
   }
 
-  /** A ban in force. */
+  /**
+   * A ban in force.
+   *
+   * @param host the host name in lower case, followed by {@code :port} unless the port is 443
+   */
   public record ActiveBan(String host, InetAddress ip, Instant until, String reason) {}
 
   /** Share of requests served over an already-open, previously used connection; 0 with none. */

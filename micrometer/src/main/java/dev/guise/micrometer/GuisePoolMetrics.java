@@ -113,8 +113,8 @@ public final class GuisePoolMetrics implements MeterBinder, AutoCloseable {
   }
 
   /**
-   * Removes this binder's meters from every registry it was bound to, and stops recording. The
-   * pool is the caller's and stays open.
+   * Removes this binder's meters from every registry it was bound to, and stops recording. The pool
+   * is the caller's and stays open.
    */
   @Override
   public void close() {
@@ -163,8 +163,8 @@ public final class GuisePoolMetrics implements MeterBinder, AutoCloseable {
     }
 
     /**
-     * How old the pool statistics behind the gauges may be: one scrape reads one snapshot.
-     * Default one second; zero reads the pool on every gauge read.
+     * How old the pool statistics behind the gauges may be: one scrape reads one snapshot. Default
+     * one second; zero reads the pool on every gauge read.
      */
     public Builder statsMaxAge(Duration maxAge) {
       if (maxAge.isNegative()) {

@@ -33,7 +33,8 @@ public final class ConnectionGauges {
           ConnectionState.IN_USE,
           ConnectionState.UNHEALTHY);
 
-  private record Snapshot(long takenNanos, Map<Tags, Integer> connections, Map<Tags, Integer> bans) {
+  private record Snapshot(
+      long takenNanos, Map<Tags, Integer> connections, Map<Tags, Integer> bans) {
     static final Snapshot EMPTY = new Snapshot(0, Map.of(), Map.of());
   }
 
@@ -129,7 +130,9 @@ public final class ConnectionGauges {
     Map<Tags, Integer> connections = new HashMap<>();
     for (PoolStats.IpStats s : stats.ips()) {
       Tags route = tagging.route(Tagging.hostName(s.host()), s.ip());
-      s.connections().forEach((state, n) -> connections.merge(route.and("state", state.name()), n, Integer::sum));
+      s.connections()
+          .forEach(
+              (state, n) -> connections.merge(route.and("state", state.name()), n, Integer::sum));
     }
     Map<Tags, Integer> bans = new HashMap<>();
     for (PoolStats.ActiveBan b : stats.activeBans()) {

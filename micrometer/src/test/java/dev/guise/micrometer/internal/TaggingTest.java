@@ -61,9 +61,12 @@ class TaggingTest {
     InetAddress one = InetAddress.getByName("127.0.1.1");
     InetAddress two = InetAddress.getByName("127.0.1.2");
     Tagging tagging = new Tagging(Tags.of("pool", "p"), 1, 1);
-    assertEquals(Tags.of("pool", "p", "host", "a.test", "ip", "127.0.1.1"), tagging.route("A.test", one));
-    assertEquals(Tags.of("pool", "p", "host", "a.test", "ip", "other"), tagging.route("a.test", two));
-    assertEquals(Tags.of("pool", "p", "host", "other", "ip", "other"), tagging.route("b.test", one));
+    assertEquals(
+        Tags.of("pool", "p", "host", "a.test", "ip", "127.0.1.1"), tagging.route("A.test", one));
+    assertEquals(
+        Tags.of("pool", "p", "host", "a.test", "ip", "other"), tagging.route("a.test", two));
+    assertEquals(
+        Tags.of("pool", "p", "host", "other", "ip", "other"), tagging.route("b.test", one));
     assertEquals(Tags.of("host", "a.test"), new Tagging(Tags.empty(), 5, 0).route("a.test", one));
   }
 

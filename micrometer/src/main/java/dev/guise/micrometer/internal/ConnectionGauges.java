@@ -106,7 +106,7 @@ public final class ConnectionGauges {
     meters.gauge(
         ACTIVE_BANS,
         "IPs banned for the host now",
-        "bans",
+        null,
         host,
         () -> snapshot().bans().getOrDefault(host, 0));
   }

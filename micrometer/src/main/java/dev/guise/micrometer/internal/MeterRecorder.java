@@ -79,7 +79,7 @@ public final class MeterRecorder implements PoolEventListener {
   public void retrying(String host, int attempt, ClassifiedFailure failure, Duration delay) {
     Tags tags = tagging.host(host).and("failure", failure.kind().name());
     for (RegistryMeters m : registries) {
-      m.counter(RETRIES, "Failed attempts that will be retried", "retries", tags).increment();
+      m.counter(RETRIES, "Failed attempts that will be retried", null, tags).increment();
     }
   }
 
@@ -87,7 +87,7 @@ public final class MeterRecorder implements PoolEventListener {
   public void ipBanned(String host, InetAddress ip, Instant until, String reason) {
     Tags tags = tagging.route(host, ip);
     for (RegistryMeters m : registries) {
-      m.counter(BANS_STARTED, "IPs banned for a host", "bans", tags).increment();
+      m.counter(BANS_STARTED, "IPs banned for a host", null, tags).increment();
     }
   }
 }

@@ -34,6 +34,9 @@ public final class RegistryMeters {
             k -> Timer.builder(name).description(description).tags(tags).register(registry));
   }
 
+  /**
+   * @param baseUnit the unit, or null when the name says it (Prometheus appends a unit to names)
+   */
   public Counter counter(String name, String description, String baseUnit, Tags tags) {
     return (Counter)
         meters.computeIfAbsent(
@@ -46,7 +49,11 @@ public final class RegistryMeters {
                     .register(registry));
   }
 
-  /** Registers a gauge reading {@code value}, unless this one is registered already. */
+  /**
+   * Registers a gauge reading {@code value}, unless this one is registered already.
+   *
+   * @param baseUnit the unit, or null when the name says it (Prometheus appends a unit to names)
+   */
   public void gauge(
       String name, String description, String baseUnit, Tags tags, Supplier<Number> value) {
     meters.computeIfAbsent(

@@ -54,6 +54,7 @@ class ApiBaselineTest {
           "dev.guise.api",
           "dev.guise.codec",
           "dev.guise.fingerprint",
+          "dev.guise.micrometer",
           "dev.guise.pool",
           "dev.guise.testkit",
           "dev.guise.tls.bouncycastle",

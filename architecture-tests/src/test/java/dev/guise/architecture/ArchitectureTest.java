@@ -51,7 +51,8 @@ class ArchitectureTest {
           "dev.guise.tls.bouncycastle",
           "dev.guise.tls.conscrypt",
           "dev.guise.testkit",
-          "dev.guise.cli");
+          "dev.guise.cli",
+          "dev.guise.micrometer");
 
   private static JavaClasses classes;
 

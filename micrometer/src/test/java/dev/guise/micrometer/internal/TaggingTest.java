@@ -3,10 +3,7 @@ package dev.guise.micrometer.internal;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
-import dev.guise.pool.stats.PoolEventListener;
 import io.micrometer.core.instrument.Tags;
-import java.lang.reflect.Method;
-import java.lang.reflect.Modifier;
 import java.net.InetAddress;
 import java.util.ArrayList;
 import java.util.List;
@@ -17,7 +14,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import org.junit.jupiter.api.Test;
 
-/** The cardinality guard, the host names of the stats, and the listener pair's completeness. */
+/** The cardinality guard, and the host names of the stats. */
 class TaggingTest {
   @Test
   void theFirstValuesKeepTheirNamesAndTheRestAreOther() {
@@ -78,17 +75,5 @@ class TaggingTest {
     assertEquals("[::1]", Tagging.hostName("[::1]"));
     assertEquals("::1", Tagging.hostName("::1"));
     assertEquals("127.0.0.1", Tagging.hostName("127.0.0.1:8443"));
-  }
-
-  /** A listener method the pair does not pass on would go silently missing for the user. */
-  @Test
-  void theListenerPairPassesOnEveryEvent() throws Exception {
-    for (Method m : PoolEventListener.class.getMethods()) {
-      if (Modifier.isStatic(m.getModifiers())) {
-        continue;
-      }
-      Method own = ListenerPair.class.getMethod(m.getName(), m.getParameterTypes());
-      assertEquals(ListenerPair.class, own.getDeclaringClass(), m.toString());
-    }
   }
 }

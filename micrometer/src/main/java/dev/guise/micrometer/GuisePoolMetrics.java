@@ -59,6 +59,9 @@ import java.util.concurrent.CopyOnWriteArrayList;
  * read the pool's own state and show it whenever they are bound. One binder watches one pool.
  */
 public final class GuisePoolMetrics implements MeterBinder, AutoCloseable {
+  /** Guards {@link #pool} and changes to {@link #registries} (a private lock: not the binder). */
+  private final Object lock = new Object();
+
   private final List<RegistryMeters> registries = new CopyOnWriteArrayList<>();
   private final ConnectionGauges gauges;
   private final MeterRecorder recorder;
@@ -80,20 +83,22 @@ public final class GuisePoolMetrics implements MeterBinder, AutoCloseable {
    * @throws IllegalStateException when this binder already created a pool
    * @throws IllegalArgumentException as {@link HotConnectionPool#create} does
    */
-  public synchronized HotConnectionPool createPool(PoolConfig config) {
-    if (pool != null) {
-      throw new IllegalStateException(
-          "this GuisePoolMetrics already watches a pool; make one GuisePoolMetrics per pool");
+  public HotConnectionPool createPool(PoolConfig config) {
+    synchronized (lock) {
+      if (pool != null) {
+        throw new IllegalStateException(
+            "this GuisePoolMetrics already watches a pool; make one GuisePoolMetrics per pool");
+      }
+      PoolEventListener.Factory users = config.eventListenerFactory();
+      HotConnectionPool created =
+          HotConnectionPool.create(
+              config.toBuilder()
+                  .eventListenerFactory(() -> new ListenerPair(recorder, users.create()))
+                  .build());
+      gauges.watch(created);
+      pool = created;
+      return created;
     }
-    PoolEventListener.Factory users = config.eventListenerFactory();
-    HotConnectionPool created =
-        HotConnectionPool.create(
-            config.toBuilder()
-                .eventListenerFactory(() -> new ListenerPair(recorder, users.create()))
-                .build());
-    gauges.watch(created);
-    pool = created;
-    return created;
   }
 
   /** Registers the meters in {@code registry}; may be called for several registries. */
@@ -101,7 +106,7 @@ public final class GuisePoolMetrics implements MeterBinder, AutoCloseable {
   public void bindTo(MeterRegistry registry) {
     Objects.requireNonNull(registry, "registry");
     RegistryMeters meters = new RegistryMeters(registry);
-    synchronized (this) {
+    synchronized (lock) {
       for (RegistryMeters m : registries) {
         if (m.registry() == registry) {
           return;
@@ -119,7 +124,7 @@ public final class GuisePoolMetrics implements MeterBinder, AutoCloseable {
   @Override
   public void close() {
     List<RegistryMeters> bound;
-    synchronized (this) {
+    synchronized (lock) {
       bound = List.copyOf(registries);
       registries.clear();
     }

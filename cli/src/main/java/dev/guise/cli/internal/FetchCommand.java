@@ -97,8 +97,8 @@ final class FetchCommand implements Command {
       -H, --header 'N: v'    add or replace a request header (repeatable)
       -o, --output FILE      write this URL's response to FILE instead of stdout; several -o
                              go to the URLs of their group in order
-      --dest KIND            what the request is for, as the browser's sec-fetch-dest: %s
-                             (default document)                                      [session]
+      --dest KIND            what the request is for, as the browser's sec-fetch-dest
+                             (default document): %s         [session]
 
     [session]: needs a browser session, which this build does not have yet; using it is a
     usage error (exit 2) naming the option.

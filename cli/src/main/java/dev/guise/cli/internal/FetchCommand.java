@@ -190,6 +190,18 @@ final class FetchCommand implements Command {
     int exit;
     try {
       result = session.send(request);
+      if (s.verbose()) {
+        HttpResponse r = result.response();
+        io.err()
+            .printf(
+                Locale.ROOT,
+                "* answered %d by %s over %s, %s connection; %.1f ms%n",
+                r.status(),
+                r.endpoint().ip().getHostAddress(),
+                r.protocol().alpn(),
+                r.reusedConnection() ? "a reused" : "a new",
+                (System.nanoTime() - started) / 1e6);
+      }
       exit = write(request, result, s, io);
       if (exit == FetchExit.HTTP_ERROR) {
         error = "the server answered " + result.response().status() + " (--fail)";

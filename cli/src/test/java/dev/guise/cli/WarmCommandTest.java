@@ -127,6 +127,26 @@ class WarmCommandTest {
   }
 
   @Test
+  void helpDocumentsEveryOption() {
+    String help = Run.of("warm", "--help").out();
+    for (String option :
+        List.of(
+            "--ips FILE",
+            "--engine",
+            "--profile",
+            "--ca",
+            "--validator",
+            "--http1",
+            "--timeout",
+            "--parallelism",
+            "--json",
+            "--verbose")) {
+      assertTrue(help.contains("\n  " + option), option + " in\n" + help);
+    }
+    assertTrue(help.contains("Exit code 0 when every IP warmed, 3 when"), help);
+  }
+
+  @Test
   void badFilesNameTheLine() throws Exception {
     Path bad = file("127.0.1.1\n# fine\nnot-an-ip\n");
     Run r = Run.of("warm", url(), "--ips", bad.toString());

@@ -367,7 +367,8 @@ final class FetchPlanParser {
     // From the second character: a pseudo-header's name starts with one (and is then refused).
     int colon = text.indexOf(':', 1);
     if (colon <= 0) {
-      throw usage(given.spelled() + " takes 'Name: value', not '" + text + "'");
+      // The text is not echoed: a mistyped "Authorization Bearer ..." would put a secret in it.
+      throw usage(given.spelled() + " takes 'Name: value'; no ':' after a name in the one given");
     }
     try {
       return new Header(text.substring(0, colon).trim(), text.substring(colon + 1).trim());

@@ -23,6 +23,7 @@ final class ArgsSpec {
   private final String positionalName;
   private final int minPositional;
   private final int maxPositional;
+  private boolean ownGrammar;
 
   private ArgsSpec(String command, String positionalName, int minPositional, int maxPositional) {
     this.command = command;
@@ -40,6 +41,20 @@ final class ArgsSpec {
   /** A command taking exactly one positional argument called {@code name}. */
   static ArgsSpec withPositional(String command, String name) {
     return new ArgsSpec(command, name, 1, 1);
+  }
+
+  /**
+   * A command whose words follow a grammar of their own (curl's, for {@code fetch}): {@link
+   * ParsedArgs#parse} hands them over untouched as {@link ParsedArgs#words()}.
+   */
+  static ArgsSpec ownGrammar(String command) {
+    ArgsSpec spec = new ArgsSpec(command, null, 0, Integer.MAX_VALUE);
+    spec.ownGrammar = true;
+    return spec;
+  }
+
+  boolean hasOwnGrammar() {
+    return ownGrammar;
   }
 
   ArgsSpec flag(String name) {

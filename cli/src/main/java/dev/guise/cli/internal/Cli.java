@@ -15,7 +15,12 @@ import java.util.List;
  */
 public final class Cli {
   private static final List<Command> COMMANDS =
-      List.of(new DemoCommand(), new FetchCommand(), new InspectCommand(), new ProfilesCommand());
+      List.of(
+          new DemoCommand(),
+          new FetchCommand(),
+          new InspectCommand(),
+          new ProfilesCommand(),
+          new WarmCommand());
 
   private final PrintStream out;
   private final PrintStream err;
@@ -136,7 +141,8 @@ public final class Cli {
     }
     sb.append("\n'guise <command> --help' explains a command and its options.\n");
     sb.append("Every command takes --verbose (more detail; stack traces for errors).\n");
-    sb.append("Exit codes: 0 done, 1 unexpected error, 2 usage error, 3 request failed.\n");
+    sb.append("Exit codes: 0 done, 1 unexpected error, 2 usage error, 3 request failed;\n");
+    sb.append("'guise fetch' uses curl's codes for the failures curl has (see its --help).\n");
     return sb.toString();
   }
 

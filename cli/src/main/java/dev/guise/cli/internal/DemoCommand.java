@@ -134,18 +134,12 @@ final class DemoCommand implements Command {
               .build();
       try (HotConnectionPool pool = HotConnectionPool.create(config);
           GuiseClient client = new GuiseClient(pool)) {
-        Progress warmUpProgress = new Progress(io.err(), io.interactive(), "warm-up");
-        AtomicInteger warmUpFailed = new AtomicInteger();
         WarmUpSummary warmUp =
             pool.warmUp(
                 HOST,
                 server.port(),
                 ips,
-                (ip, failure, done, total) ->
-                    warmUpProgress.update(
-                        done,
-                        total,
-                        failure == null ? warmUpFailed.get() : warmUpFailed.incrementAndGet()));
+                new Progress(io.err(), io.interactive(), "warm-up").warmUpListener());
 
         URI url = URI.create("https://" + HOST + ":" + server.port() + PATH);
         Rounds result = runRounds(client, url, ipCount, rounds, io);

@@ -1,34 +1,38 @@
 package dev.guise.cli.internal;
 
+import dev.guise.api.ClassifiedIOException;
 import dev.guise.api.Header;
 import dev.guise.api.HttpProtocol;
 import dev.guise.api.NegotiatedTls;
 import dev.guise.api.TlsEndpoint;
 import dev.guise.api.TrustPolicy;
+import dev.guise.cli.internal.FetchPlan.PlannedRequest;
+import dev.guise.cli.internal.FetchPlan.Resolve;
+import dev.guise.cli.internal.FetchPlan.Settings;
+import dev.guise.cli.internal.FetchSession.FetchResult;
 import dev.guise.pool.ConnectionLease;
 import dev.guise.pool.GuiseClient;
 import dev.guise.pool.HotConnectionPool;
 import dev.guise.pool.config.PoolConfig;
-import dev.guise.pool.http.HttpRequest;
 import dev.guise.pool.http.HttpResponse;
 import java.io.IOException;
+import java.io.OutputStream;
 import java.net.InetAddress;
-import java.net.URI;
-import java.net.URISyntaxException;
-import java.net.UnknownHostException;
-import java.nio.file.Path;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.util.List;
-import java.util.regex.Pattern;
+import java.util.Locale;
+import java.util.Map;
 
 /**
- * {@code guise fetch URL}: one request through the pool machinery (engine, profile, verification,
- * retries within one deadline), the response printed to stdout.
+ * {@code guise fetch URL...}: requests through the pool machinery (engine, profile, verification,
+ * retries within one deadline) in curl's manner: several URLs share one pool, in order; {@code
+ * --next} starts the options of the next URL; the body goes to stdout or {@code -o}; {@code -w}
+ * reports; exit codes are curl's where curl has the same failure ({@link FetchExit}).
  */
 final class FetchCommand implements Command {
-  private static final Pattern IPV4 = Pattern.compile("\\d{1,3}(\\.\\d{1,3}){3}");
-
   @Override
   public String name() {
     return "fetch";
@@ -36,103 +40,268 @@ final class FetchCommand implements Command {
 
   @Override
   public String summary() {
-    return "send one request through the pool and print the response";
+    return "send requests through the pool, as curl would (several URLs share one pool)";
   }
 
   @Override
   public String help() {
     return """
-    usage: guise fetch URL [--connect-to IP] [--engine NAME] [--profile NAME] [--ca FILE.pem]
-                          [--header 'Name: value']... [--http1] [--timeout SECONDS] [--verbose]
+    usage: guise fetch [options] URL [URL...] [--next [request options] URL...]...
 
-    Sends one GET request through Guise's pool (the engine presenting the profile's TLS and
-    HTTP/2 fingerprint and header order, certificate and host name verification on, retries
-    within one deadline) and prints the status line, the headers and the body to stdout.
-    Exit code 0 when a response came (whatever its status), 3 with one line
-    'error: KIND: message' on stderr when the request failed, 2 for a usage error.
+    Sends each URL's request through Guise's pool, in order, over one pool (the engine presenting
+    the profile's TLS and HTTP/2 fingerprint and header order, certificate and host name
+    verification on, connection failures retried within one deadline) and writes the response
+    body to stdout, as curl does. Every status is an answer: a 404 or a 503 is written like a 200
+    (exit 0) unless --fail.
 
-    options:
-      --connect-to IP    connect to this IP; SNI, Host and certificate checks still use the
-                         URL's host (no DNS lookup)
-      --engine NAME      TLS engine (default: the most faithful found: bouncycastle,
-                         conscrypt, jdk); 'guise profiles' lists them
-      --profile NAME     fingerprint profile (default chrome)
-      --ca FILE.pem      also trust the certificates in this PEM file (on top of the system's)
-      --header 'N: v'    add or replace a request header (repeatable)
-      --http1            offer only HTTP/1.1 in ALPN
-      --timeout SECONDS  deadline for the whole request, retries included (default 30)
-      --verbose          also print the negotiated TLS and HTTP facts ('* ' lines) and stack
-                         traces for errors
-    """;
+    Options before the first URL, or anywhere before the first --next, hold for the whole
+    invocation (global options). Request options hold for every URL of their group: given
+    before the first URL they apply to it; after --next, to the URLs that follow until the next
+    --next. A global option after --next is an error.
+
+    global options:
+      --engine NAME          TLS engine (default: the most faithful found: bouncycastle,
+                             conscrypt, jdk); 'guise profiles' lists them
+      --profile NAME         fingerprint profile (default chrome)
+      --ca FILE.pem          also trust the certificates in this PEM file (also --cacert)
+      --resolve HOST:PORT:ADDR[,ADDR]...
+                             send requests for HOST:PORT to these IPs instead of asking DNS;
+                             repeatable; IPv6 in brackets ([::1])
+      --connect-to IP        send every request to this IP; SNI, Host and certificate checks
+                             still use the URL's host (no DNS lookup)
+      --timeout SECONDS      deadline of each request, retries included (default 30; also
+                             -m, --max-time)
+      --http1                offer only HTTP/1.1 in ALPN (also --http1.1)
+      -i, --include          write the response head (status line, headers) before the body
+      -s, --silent           no error lines on stderr
+      -S, --show-error       error lines on stderr even with -s
+      -w, --write-out FORMAT after each transfer write FORMAT to stdout, with %%{variable}
+                             replaced, %%%% a percent sign, \\n \\t \\r \\\\ as escapes
+      -f, --fail             a status of 400 or more is a failure: nothing written, exit 22
+      --fail-early           stop at the first failed transfer (by default the others are still
+                             sent and the last one's result is the exit code, as curl)
+      --compressed           accepted for curl scripts; changes nothing: Guise always sends the
+                             profile's accept-encoding, as the browser does, and decodes the body
+      --follow               follow redirects as the browser (also -L, --location)   [session]
+      -b, --cookie FILE      start with the cookies of this Netscape cookies.txt     [session]
+      -c, --cookie-jar FILE  write the cookies to this file at the end               [session]
+      --verbose              the negotiated TLS and HTTP facts ('* ' lines) on stderr, and
+                             stack traces for errors
+
+    request options:
+      -X, --request METHOD   the method (also --method; default GET, or POST with --data)
+      -d, --data DATA        send DATA as the body (POST unless -X); @FILE reads the file and
+                             drops its newlines; several are joined with '&'; a content-type of
+                             application/x-www-form-urlencoded unless a --header gives one
+      --data-binary DATA     as --data, but @FILE is sent byte for byte
+      -H, --header 'N: v'    add or replace a request header (repeatable)
+      -o, --output FILE      write this URL's response to FILE instead of stdout; several -o
+                             go to the URLs of their group in order
+      --dest KIND            what the request is for, as the browser's sec-fetch-dest
+                             (default document): %s         [session]
+
+    [session]: needs a browser session, which this build does not have yet; using it is a
+    usage error (exit 2) naming the option.
+
+    -w variables:
+    %s
+    exit codes (curl's where curl has the same failure; several URLs: the last one's):
+    %s\
+    """
+        .formatted(String.join(", ", PlannedRequest.DESTS), variablesHelp(), FetchExit.help());
+  }
+
+  private static String variablesHelp() {
+    StringBuilder sb = new StringBuilder();
+    for (Map.Entry<String, String> e : WriteOut.VARIABLES.entrySet()) {
+      sb.append(String.format("  %-16s %s%n", e.getKey(), e.getValue()));
+    }
+    return sb.toString();
   }
 
   @Override
   public ArgsSpec spec() {
-    return ArgsSpec.withPositional(name(), "URL")
-        .value("connect-to")
-        .value("engine")
-        .value("profile")
-        .value("ca")
-        .repeated("header")
-        .flag("http1")
-        .value("timeout");
+    return ArgsSpec.ownGrammar(name());
   }
 
   @Override
   public int run(ParsedArgs args, Io io) throws Exception {
-    URI url = parseUrl(args.positional(0), args);
-    Duration timeout = args.seconds("timeout").orElse(Duration.ofSeconds(30));
-    HttpRequest.Builder request;
-    try {
-      request = HttpRequest.newBuilder(url).timeout(timeout);
-      for (String header : args.values("header")) {
-        int colon = header.indexOf(':');
-        if (colon <= 0) {
-          throw args.usageError("--header takes 'Name: value', not '" + header + "'");
-        }
-        request.header(header.substring(0, colon).trim(), header.substring(colon + 1).trim());
-      }
-    } catch (IllegalArgumentException e) {
-      throw args.usageError(e.getMessage());
-    }
-    InetAddress connectTo = args.value("connect-to").map(ip -> ipLiteral(ip, args)).orElse(null);
+    FetchPlan plan = FetchPlanParser.parse(args.words());
+    FetchSessions.requireSupported(plan);
+    Settings s = plan.settings();
     TrustPolicy trust = TrustPolicy.systemDefaults();
-    if (args.value("ca").isPresent()) {
-      List<X509Certificate> anchors = Pem.readCertificates(Path.of(args.value("ca").get()), args);
+    if (s.ca().isPresent()) {
+      List<X509Certificate> anchors = Pem.readCertificates(s.ca().get(), args);
       trust = trust.withExtraAnchors(anchors);
     }
-    Engines.Choice choice =
-        Engines.choose(args.value("engine"), args.value("profile"), "chrome", args);
+    Engines.Choice choice = Engines.choose(s.engine(), s.profile(), "chrome", args);
+    Duration timeout = s.timeout();
     PoolConfig.Builder config =
         PoolConfig.builder()
             .engine(choice.name())
             .profile(choice.offer().profile())
             .trust(trust)
+            .classifier(new AnswerEveryStatus())
             .timeouts(
                 t ->
                     t.withConnect(min(timeout, Duration.ofSeconds(30)))
                         .withRequest(timeout)
                         .withAcquire(timeout))
-            // One request to one host: banning its IP after repeated refusals would only hide the
-            // cause.
+            // A few requests to one host: banning its IP after repeated refusals would only hide
+            // the cause.
             .healthChecks(h -> h.withStrikesToBan(1000));
-    if (args.flag("http1")) {
+    if (s.http1()) {
       config.alpn(List.of(HttpProtocol.HTTP_1_1.alpn()));
     }
-    HttpRequest built = request.build();
-    long started = System.nanoTime();
     try (HotConnectionPool pool = HotConnectionPool.create(config.build());
-        GuiseClient client = new GuiseClient(pool)) {
-      if (connectTo != null) {
-        pool.addIps(built.host(), built.port(), List.of(connectTo));
+        GuiseClient client = new GuiseClient(pool);
+        FetchSession session = FetchSessions.open(plan, client)) {
+      for (Resolve r : s.resolves()) {
+        pool.addIps(r.host(), r.port(), r.addresses());
       }
-      if (io.verbose()) {
-        describeConnection(pool, built, connectTo, choice, io);
+      int exit = FetchExit.OK;
+      for (PlannedRequest request : plan.requests()) {
+        exit = transfer(request, plan, session, pool, choice, io);
+        if (exit != FetchExit.OK && s.failEarly()) {
+          break;
+        }
       }
-      // A failure is a ClassifiedIOException: Cli prints "error: KIND: message" and exits 3.
-      HttpResponse response = client.send(built, connectTo);
-      print(response, io, pool, System.nanoTime() - started);
-      return 0;
+      return exit;
+    }
+  }
+
+  /** Sends one request, writes what it brought and returns its exit code. */
+  private static int transfer(
+      PlannedRequest request,
+      FetchPlan plan,
+      FetchSession session,
+      HotConnectionPool pool,
+      Engines.Choice choice,
+      Io io) {
+    Settings s = plan.settings();
+    InetAddress connectTo = s.connectTo().orElse(null);
+    if (s.verbose()) {
+      io.err().println("* " + request);
+      describeConnection(pool, request, connectTo, choice, io);
+    }
+    long started = System.nanoTime();
+    FetchResult result = null;
+    String error = "";
+    int exit;
+    try {
+      result = session.send(request);
+      if (s.verbose()) {
+        HttpResponse r = result.response();
+        io.err()
+            .printf(
+                Locale.ROOT,
+                "* answered %d by %s over %s, %s connection; %.1f ms%n",
+                r.status(),
+                r.endpoint().ip().getHostAddress(),
+                r.protocol().alpn(),
+                r.reusedConnection() ? "a reused" : "a new",
+                (System.nanoTime() - started) / 1e6);
+      }
+      exit = write(request, result, s, io);
+      if (exit == FetchExit.HTTP_ERROR) {
+        error = "the server answered " + result.response().status() + " (--fail)";
+      } else if (exit == FetchExit.WRITE_ERROR) {
+        error = "cannot write " + request.output().orElseThrow();
+      }
+    } catch (ClassifiedIOException e) {
+      exit = FetchExit.of(e.kind());
+      error = Cli.oneLine(e.getMessage());
+      if (s.verbose()) {
+        e.printStackTrace(io.err());
+      }
+    } catch (IOException e) {
+      exit = FetchExit.WRITE_ERROR;
+      error = "cannot write " + request.output().orElseThrow() + ": " + Cli.oneLine(e.getMessage());
+    }
+    long took = System.nanoTime() - started;
+    if (exit != FetchExit.OK && s.showErrors()) {
+      io.err()
+          .println(
+              "error: " + error + (plan.requests().size() > 1 ? " (" + request.url() + ")" : ""));
+    }
+    if (s.writeOut().isPresent()) {
+      Transfer t = new Transfer(request, result, exit, error, took, connectTo, choice);
+      io.out().print(s.writeOut().get().render(t::variable));
+      io.out().flush();
+    }
+    return exit;
+  }
+
+  /**
+   * Writes the response (head with -i, then body) to stdout or -o's file; returns the exit code.
+   */
+  private static int write(PlannedRequest request, FetchResult result, Settings s, Io io)
+      throws IOException {
+    HttpResponse response = result.response();
+    if (s.fail() && response.status() >= 400) {
+      return FetchExit.HTTP_ERROR;
+    }
+    if (request.output().isPresent()) {
+      try (OutputStream file = Files.newOutputStream(request.output().get())) {
+        writeResponse(response, s.includeHead(), file);
+      }
+    } else {
+      writeResponse(response, s.includeHead(), io.out());
+      io.out().flush();
+    }
+    return FetchExit.OK;
+  }
+
+  private static void writeResponse(HttpResponse response, boolean head, OutputStream out)
+      throws IOException {
+    if (head) {
+      StringBuilder sb = new StringBuilder();
+      sb.append(response.protocol() == HttpProtocol.HTTP_2 ? "HTTP/2 " : "HTTP/1.1 ")
+          .append(response.status())
+          .append('\n');
+      for (Header h : response.headers()) {
+        sb.append(h.name()).append(": ").append(h.value()).append('\n');
+      }
+      sb.append('\n');
+      out.write(sb.toString().getBytes(StandardCharsets.UTF_8));
+    }
+    out.write(response.body());
+  }
+
+  /** One transfer's facts, for {@code -w}. */
+  private record Transfer(
+      PlannedRequest request,
+      FetchResult result,
+      int exit,
+      String error,
+      long tookNanos,
+      InetAddress connectTo,
+      Engines.Choice choice) {
+    String variable(String name) {
+      HttpResponse r = result == null ? null : result.response();
+      return switch (name) {
+        case "http_code", "response_code" ->
+            r == null ? "000" : String.format(Locale.ROOT, "%03d", r.status());
+        case "http_version" -> r == null ? "0" : r.protocol() == HttpProtocol.HTTP_2 ? "2" : "1.1";
+        case "time_total" -> String.format(Locale.ROOT, "%.6f", tookNanos / 1e9);
+        case "remote_ip" ->
+            r != null
+                ? r.endpoint().ip().getHostAddress()
+                : connectTo == null ? "" : connectTo.getHostAddress();
+        case "remote_port" -> r == null ? "0" : Integer.toString(r.endpoint().port());
+        case "url" -> request.url().toString();
+        case "url_effective" ->
+            result == null ? request.url().toString() : result.effectiveUrl().toString();
+        case "num_redirects" -> result == null ? "0" : Integer.toString(result.redirects());
+        case "size_download" -> r == null ? "0" : Integer.toString(r.body().length);
+        case "content_type" -> r == null ? "" : r.header("content-type").orElse("");
+        case "exitcode" -> Integer.toString(exit);
+        case "errormsg" -> error;
+        case "ja4" -> choice.offer().ja4().orElse("");
+        case "profile" -> r == null ? choice.offer().profile() : r.profile();
+        case "engine" -> choice.name();
+        default -> throw new IllegalStateException("WriteOut let through " + name);
+      };
     }
   }
 
@@ -142,12 +311,16 @@ final class FetchCommand implements Command {
    * opening fails, the request itself reports the failure.
    */
   private static void describeConnection(
-      HotConnectionPool pool, HttpRequest request, InetAddress ip, Engines.Choice choice, Io io) {
+      HotConnectionPool pool,
+      PlannedRequest request,
+      InetAddress ip,
+      Engines.Choice choice,
+      Io io) {
     try (ConnectionLease lease =
-        ip != null ? pool.connectionToIp(request.uri(), ip) : pool.connection(request.uri())) {
+        ip != null ? pool.connectionToIp(request.url(), ip) : pool.connection(request.url())) {
       NegotiatedTls tls = lease.tls();
       TlsEndpoint endpoint = lease.endpoint();
-      io.out()
+      io.err()
           .println(
               "* engine "
                   + choice.name()
@@ -156,7 +329,7 @@ final class FetchCommand implements Command {
                   + " ("
                   + tls.fidelity()
                   + ")");
-      io.out()
+      io.err()
           .println(
               "* connected to "
                   + endpoint.ip().getHostAddress()
@@ -167,7 +340,7 @@ final class FetchCommand implements Command {
                   + " (SNI, Host and certificate checks use "
                   + endpoint.host()
                   + ")");
-      io.out()
+      io.err()
           .println(
               "* "
                   + tls.protocol()
@@ -180,7 +353,7 @@ final class FetchCommand implements Command {
                   + lease.protocol().alpn());
       if (!tls.peerCertificates().isEmpty()) {
         X509Certificate leaf = tls.peerCertificates().get(0);
-        io.out()
+        io.err()
             .println(
                 "* server certificate: "
                     + leaf.getSubjectX500Principal().getName()
@@ -190,58 +363,7 @@ final class FetchCommand implements Command {
                     + leaf.getNotAfter().toInstant());
       }
     } catch (IOException e) {
-      io.out().println("* could not open a connection ahead of the request: " + e.getMessage());
-    }
-  }
-
-  private static void print(HttpResponse response, Io io, HotConnectionPool pool, long tookNanos) {
-    if (io.verbose()) {
-      var stats = pool.stats();
-      io.out()
-          .printf(
-              "* answered by %s over %s, %s connection; %d attempt(s), %d retried; %.1f ms%n",
-              response.endpoint().ip().getHostAddress(),
-              response.protocol().alpn(),
-              response.reusedConnection() ? "a reused" : "a new",
-              stats.retries() + 1,
-              stats.retries(),
-              tookNanos / 1e6);
-    }
-    io.out()
-        .println(
-            (response.protocol() == HttpProtocol.HTTP_2 ? "HTTP/2 " : "HTTP/1.1 ")
-                + response.status());
-    for (Header h : response.headers()) {
-      io.out().println(h.name() + ": " + h.value());
-    }
-    io.out().println();
-    io.out().write(response.body(), 0, response.body().length);
-    io.out().flush();
-  }
-
-  private static URI parseUrl(String text, ParsedArgs args) {
-    try {
-      URI url = new URI(text);
-      if (!"https".equalsIgnoreCase(url.getScheme()) || url.getHost() == null) {
-        throw args.usageError("URL must be https://host[:port]/path, not '" + text + "'");
-      }
-      return url;
-    } catch (URISyntaxException e) {
-      throw args.usageError("not a URL: '" + text + "'");
-    }
-  }
-
-  /** An IP literal; never a DNS lookup (the point of --connect-to is to choose the address). */
-  private static InetAddress ipLiteral(String text, ParsedArgs args) {
-    String t =
-        text.startsWith("[") && text.endsWith("]") ? text.substring(1, text.length() - 1) : text;
-    if (!IPV4.matcher(t).matches() && !(t.contains(":") && t.matches("[0-9a-fA-F:.]+"))) {
-      throw args.usageError("--connect-to takes an IP address, not '" + text + "'");
-    }
-    try {
-      return InetAddress.getByName(t); // a literal: parsed, not looked up
-    } catch (UnknownHostException e) {
-      throw args.usageError("--connect-to takes an IP address, not '" + text + "'");
+      io.err().println("* could not open a connection ahead of the request: " + e.getMessage());
     }
   }
 

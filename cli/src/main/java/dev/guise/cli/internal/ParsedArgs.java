@@ -28,6 +28,9 @@ final class ParsedArgs {
    * @throws CliException a usage error naming the first word that does not fit
    */
   static ParsedArgs parse(ArgsSpec spec, List<String> args) {
+    if (spec.hasOwnGrammar()) {
+      return new ParsedArgs(spec.command(), args, Map.of());
+    }
     List<String> positional = new ArrayList<>();
     Map<String, List<String>> values = new LinkedHashMap<>();
     boolean optionsEnded = false;
@@ -91,6 +94,11 @@ final class ParsedArgs {
 
   CliException usageError(String message) {
     return CliException.usage(message + "; see 'guise " + command + " --help'");
+  }
+
+  /** Every word after the command name, for a command with {@link ArgsSpec#ownGrammar}. */
+  List<String> words() {
+    return positional;
   }
 
   String positional(int index) {

@@ -1,6 +1,8 @@
 package dev.guise.cli.internal;
 
+import dev.guise.pool.WarmUpProgress;
 import java.io.PrintStream;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Shows how far a long step is: on a terminal a bar redrawn in place with carriage returns,
@@ -62,5 +64,12 @@ final class Progress {
         err.flush();
       }
     }
+  }
+
+  /** A warm-up listener drawing this bar, counting the IPs that failed. */
+  WarmUpProgress warmUpListener() {
+    AtomicInteger failed = new AtomicInteger();
+    return (ip, failure, done, total) ->
+        update(done, total, failure == null ? failed.get() : failed.incrementAndGet());
   }
 }

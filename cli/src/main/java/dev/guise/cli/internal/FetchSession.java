@@ -1,0 +1,33 @@
+package dev.guise.cli.internal;
+
+import dev.guise.cli.internal.FetchPlan.PlannedRequest;
+import dev.guise.pool.http.HttpResponse;
+import java.io.IOException;
+import java.net.URI;
+
+/**
+ * Sends the requests of one {@code guise fetch} invocation, in order, over one pool: the seam
+ * between the command line and what carries the requests. {@link FetchSessions} picks the
+ * implementation. Not thread-safe: one invocation sends one request at a time.
+ */
+interface FetchSession extends AutoCloseable {
+  /**
+   * Sends one planned request and returns the final response.
+   *
+   * @throws dev.guise.api.ClassifiedIOException when it failed, classified
+   */
+  FetchResult send(PlannedRequest request) throws IOException;
+
+  /** Ends the session (a browser session saves its cookie jar here). */
+  @Override
+  void close() throws IOException;
+
+  /**
+   * What one planned request brought back.
+   *
+   * @param response the last response
+   * @param effectiveUrl the URL that response answered (after redirects)
+   * @param redirects how many redirects were followed to get there
+   */
+  record FetchResult(HttpResponse response, URI effectiveUrl, int redirects) {}
+}

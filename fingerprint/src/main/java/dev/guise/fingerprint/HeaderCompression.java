@@ -5,9 +5,9 @@ import java.util.Objects;
 import java.util.Set;
 
 /**
- * How a browser's HPACK encoder represents request fields, from the session captures: which
- * fields it never adds to the dynamic table, which it marks never-indexed, when it Huffman-codes
- * a string, and which table entry a literal's name refers to.
+ * How a browser's HPACK encoder represents request fields, from the session captures: which fields
+ * it never adds to the dynamic table, which it marks never-indexed, when it Huffman-codes a string,
+ * and which table entry a literal's name refers to.
  *
  * @param withoutIndexing lower-case names always sent as literals without indexing ({@code :path})
  * @param neverIndexed lower-case names always sent as never-indexed literals (Firefox's cookie)

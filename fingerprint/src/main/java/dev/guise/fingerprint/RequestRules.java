@@ -19,8 +19,8 @@ import java.util.Set;
 
 /**
  * A browser's request rules per {@link RequestKind}, read from {@code <profile>-requests.json}
- * beside the captures: each kind's header list in the browser's order (values of its own, values
- * of the navigation defaults, and slots the request fills), its HEADERS frame priority, and the
+ * beside the captures: each kind's header list in the browser's order (values of its own, values of
+ * the navigation defaults, and slots the request fills), its HEADERS frame priority, and the
  * browser's HPACK habits. Immutable and thread-safe.
  */
 final class RequestRules {

@@ -20,8 +20,8 @@ import org.junit.jupiter.params.provider.CsvSource;
  * Every request of the session captures, rebuilt from the profile's rules for its kind with only
  * what the request itself brings (sec-fetch-site, sec-fetch-user, referer, origin, cookies,
  * content-type, content-length, taken from the capture) equals the browser's header list, name by
- * name, value by value, in order. The one value that differs is named: Chromium's user-agent,
- * whose {@code HeadlessChrome/} token the profile sends as {@code Chrome/}.
+ * name, value by value, in order. The one value that differs is named: Chromium's user-agent, whose
+ * {@code HeadlessChrome/} token the profile sends as {@code Chrome/}.
  */
 class RequestRulesCaptureTest {
   /** What a request brings; everything else must come from the profile. */

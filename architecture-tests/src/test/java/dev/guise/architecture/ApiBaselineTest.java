@@ -55,6 +55,7 @@ class ApiBaselineTest {
           "dev.guise.codec",
           "dev.guise.fingerprint",
           "dev.guise.pool",
+          "dev.guise.session",
           "dev.guise.testkit",
           "dev.guise.tls.bouncycastle",
           "dev.guise.tls.conscrypt",

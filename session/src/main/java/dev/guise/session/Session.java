@@ -132,7 +132,8 @@ public final class Session {
     URI url = request.uri();
     List<URI> chain = new ArrayList<>(List.of(url));
     List<Redirect> redirects = new ArrayList<>();
-    Set<String> redirected = new HashSet<>();
+    // Each request the chain sent (method, URL, headers): the same one again gets the same answer.
+    Set<List<Object>> redirected = new HashSet<>();
     while (true) {
       CookieContext cookieContext = new CookieContext(url, initiator, navigation, method);
       List<Header> headers = new ArrayList<>();
@@ -152,7 +153,7 @@ public final class Session {
       headers.removeIf(h -> callerNames.contains(h.name()));
       headers.addAll(callerHeaders);
 
-      String key = method + " " + url + " " + headers.hashCode();
+      List<Object> key = List.of(method, url, List.copyOf(headers));
       if (!redirected.add(key)) {
         throw failure(
             FailureKind.REDIRECT_LOOP,

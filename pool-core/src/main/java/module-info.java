@@ -11,7 +11,8 @@ module dev.guise.pool {
   requires org.slf4j;
   requires jdk.jfr;
   requires dev.guise.codec;
-  requires dev.guise.fingerprint;
+  // Transitive: HttpRequest names a RequestKind (what a request is for).
+  requires transitive dev.guise.fingerprint;
 
   exports dev.guise.pool;
   exports dev.guise.pool.config;

@@ -40,6 +40,15 @@ public enum FailureKind {
    * retried.
    */
   INVALID_REQUEST,
+  /**
+   * A redirect cannot be followed: no or an unparsable {@code Location}, or one that leaves {@code
+   * https}. Never retried.
+   */
+  INVALID_REDIRECT,
+  /** A redirect leads back to a URL the chain already visited with the same method. */
+  REDIRECT_LOOP,
+  /** More redirects than the limit (20, as browsers allow). */
+  TOO_MANY_REDIRECTS,
   /** No connection could be had within the pool's wait limit. */
   POOL_EXHAUSTED,
   /** The request's overall deadline passed. */

@@ -56,6 +56,7 @@ class ApiBaselineTest {
           "dev.guise.fingerprint",
           "dev.guise.micrometer",
           "dev.guise.pool",
+          "dev.guise.session",
           "dev.guise.testkit",
           "dev.guise.tls.bouncycastle",
           "dev.guise.tls.conscrypt",

@@ -52,7 +52,8 @@ class ArchitectureTest {
           "dev.guise.tls.conscrypt",
           "dev.guise.testkit",
           "dev.guise.cli",
-          "dev.guise.micrometer");
+          "dev.guise.micrometer",
+          "dev.guise.session");
 
   private static JavaClasses classes;
 

@@ -1,6 +1,7 @@
 package dev.guise.fingerprint;
 
 import dev.guise.api.Header;
+import dev.guise.fingerprint.AkamaiFingerprint.Priority;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -50,6 +51,7 @@ public final class BrowserProfile {
   private final List<Header> defaultHeaders;
   private final List<String> knownHeaderOrder;
   private final Set<String> pinnedLast;
+  private final RequestRules requestRules;
   private final Map<String, Integer> rank = new HashMap<>();
   private final Ja4 expectedJa4;
   private final Ja3 referenceJa3;
@@ -73,6 +75,31 @@ public final class BrowserProfile {
       List<Header> defaultHeaders,
       List<String> knownHeaderOrder,
       Set<String> pinnedLast) {
+    this(
+        name,
+        aliases,
+        description,
+        referenceHello,
+        tlsRandomisation,
+        http2,
+        defaultHeaders,
+        knownHeaderOrder,
+        pinnedLast,
+        RequestRules.none());
+  }
+
+  BrowserProfile(
+      String name,
+      List<String> aliases,
+      String description,
+      ClientHello referenceHello,
+      TlsRandomisation tlsRandomisation,
+      Http2Behaviour http2,
+      List<Header> defaultHeaders,
+      List<String> knownHeaderOrder,
+      Set<String> pinnedLast,
+      RequestRules requestRules) {
+    this.requestRules = Objects.requireNonNull(requestRules, "requestRules");
     this.name = Objects.requireNonNull(name, "name");
     this.aliases = List.copyOf(aliases);
     this.description = Objects.requireNonNull(description, "description");
@@ -247,6 +274,47 @@ public final class BrowserProfile {
       }
     }
     return List.copyOf(out);
+  }
+
+  /** Whether the profile has the browser's rules for {@code kind} (from a session capture). */
+  public boolean supports(RequestKind kind) {
+    return requestRules.supports(kind);
+  }
+
+  /**
+   * The headers of a request of {@code kind} (no pseudo-headers), in the browser's order, with
+   * {@code overrides} merged in: a header the kind sends is replaced in place; one the kind sends
+   * only when the request has it ({@code sec-fetch-site}, {@code sec-fetch-user}, {@code referer},
+   * {@code origin}, {@code cookie}, {@code content-type}, {@code content-length}) goes to the
+   * browser's position for it; any other goes before {@code priority}, the last header of both
+   * browsers' lists but Firefox's {@code te}. The profile's resource {@code <name>-requests.json}
+   * holds the lists, derived from the session captures.
+   *
+   * @param redirectHop whether the request follows a redirect (Chrome reorders a navigation's
+   *     client hints on that hop)
+   * @throws IllegalArgumentException if the profile has no rules for {@code kind}
+   */
+  public List<Header> requestHeaders(
+      RequestKind kind, boolean redirectHop, HeaderOverrides overrides) {
+    Objects.requireNonNull(kind, "kind");
+    Objects.requireNonNull(overrides, "overrides");
+    return requestRules.headers(kind, redirectHop, overrides, pinnedLast);
+  }
+
+  /**
+   * The priority block of the HEADERS frame of a request of {@code kind}: exclusive flag and weight
+   * as the browser sends them; the dependency is stream 0 (Chrome makes a stream depend on the last
+   * open stream of the same or higher priority, which depends on timing).
+   *
+   * @throws IllegalArgumentException if the profile has no rules for {@code kind}
+   */
+  public Priority headersPriority(RequestKind kind, boolean redirectHop) {
+    return requestRules.framePriority(kind, redirectHop);
+  }
+
+  /** How the browser's HPACK encoder represents request fields. */
+  public HeaderCompression headerCompression() {
+    return requestRules.compression();
   }
 
   private static int lastIndexOf(List<Header> headers, String lower) {

@@ -21,6 +21,10 @@ import java.util.Set;
  *       differs only in the random values (tested). Its User-Agent is already the desktop one.
  * </ul>
  *
+ * <p>Each profile's rules per {@link RequestKind} (sub-resources, fetches, redirect hops, the HPACK
+ * habits) are in {@code <name>-requests.json}, derived from the session captures of Chromium
+ * 156.0.8078.114 and Firefox ESR 153.8.0 (same fingerprints as the captures above).
+ *
  * <p>Header positions beyond the captured GET navigation (content-type, content-length, origin,
  * referer, cookie, cache-control, conditional headers) come from the browsers' known request header
  * order, not from these captures.
@@ -100,7 +104,8 @@ public final class BrowserProfiles {
             "if-none-match",
             "if-modified-since",
             "priority"),
-        Set.of());
+        Set.of(),
+        RequestRules.load("chrome-156", headers));
   }
 
   private static BrowserProfile firefox() {
@@ -134,6 +139,7 @@ public final class BrowserProfiles {
             "if-none-match",
             "priority",
             "te"),
-        Set.of("te"));
+        Set.of("te"),
+        RequestRules.load("firefox-153", capture.requestHeaders()));
   }
 }

@@ -12,10 +12,25 @@ import java.util.List;
  * @param requestLine the HTTP/1.1 request line, {@code ""} for HTTP/2
  * @param headers the header list in wire order (HTTP/2: pseudo-headers included; HTTP/1.1: names as
  *     spelled)
+ * @param hpack HTTP/2: each field's HPACK representation, in the notation of the session captures'
+ *     {@code requests.md} ({@code indexed[s2]}, {@code indexed[d62]}, {@code inc(name=s1,val=H)},
+ *     {@code noidx(name=s4,val=H)}, {@code never(name=s32,val=H)}, {@code inc(name=litH,val=raw)}),
+ *     one per field of {@code headers}; empty for HTTP/1.1
  */
 public record RequestRecord(
-    HttpProtocol protocol, int streamId, String requestLine, List<Header> headers) {
+    HttpProtocol protocol,
+    int streamId,
+    String requestLine,
+    List<Header> headers,
+    List<String> hpack) {
   public RequestRecord {
     headers = List.copyOf(headers);
+    hpack = List.copyOf(hpack);
+  }
+
+  /** A request without HPACK representations (HTTP/1.1). */
+  public RequestRecord(
+      HttpProtocol protocol, int streamId, String requestLine, List<Header> headers) {
+    this(protocol, streamId, requestLine, headers, List.of());
   }
 }

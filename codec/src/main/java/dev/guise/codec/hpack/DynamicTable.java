@@ -92,6 +92,16 @@ final class DynamicTable {
     return -1;
   }
 
+  /** Index (0 = newest) of the oldest entry called {@code name}, or -1. */
+  int lastIndexOfName(String name) {
+    for (int i = count - 1; i >= 0; i--) {
+      if (get(i).name().equals(name)) {
+        return i;
+      }
+    }
+    return -1;
+  }
+
   private void evictOldest() {
     int slot = (head - count + 1) & (ring.length - 1);
     size -= entrySize(ring[slot]);

@@ -43,10 +43,29 @@ public final class HpackEncoder {
   public enum HuffmanPolicy {
     /** Never: every string raw. */
     NEVER,
-    /** When the Huffman form is strictly shorter (what browsers do). */
+    /** When the Huffman form is strictly shorter (what Chrome does). */
     WHEN_SHORTER,
+    /**
+     * When the Huffman form is no longer than the raw one (what Firefox does: {@code 1} and {@code
+     * ?1} go Huffman-coded at equal length).
+     */
+    WHEN_NOT_LONGER,
     /** Always, even when it is no shorter (what the RFC 7541 examples do). */
     ALWAYS
+  }
+
+  /**
+   * Which table entry a literal's name refers to when more than one holds the name (RFC 7541 leaves
+   * it to the encoder; browsers differ, and the indices are on the wire).
+   */
+  public enum NameReference {
+    /** The static table's entry if it has the name, else the newest dynamic entry (Chrome). */
+    STATIC_THEN_NEWEST_DYNAMIC,
+    /**
+     * The highest index holding the name: the oldest dynamic entry, else the static table's last
+     * entry of the name (Firefox: {@code :path} as 5, {@code accept} from the dynamic table).
+     */
+    HIGHEST_INDEX
   }
 
   /** Chooses the representation of each field. Called with the lower-case name. */
@@ -69,6 +88,7 @@ public final class HpackEncoder {
   private final int ownMaxTableSize;
   private final IndexingPolicy policy;
   private final HuffmanPolicy huffman;
+  private final NameReference nameReference;
   private final DynamicTable table;
 
   /** Smallest table size since the last block, and the latest; -1 when unchanged. */
@@ -97,6 +117,18 @@ public final class HpackEncoder {
    * @param huffman when to Huffman-code string literals
    */
   public HpackEncoder(int maxTableSize, IndexingPolicy policy, HuffmanPolicy huffman) {
+    this(maxTableSize, policy, huffman, NameReference.STATIC_THEN_NEWEST_DYNAMIC);
+  }
+
+  /**
+   * @param maxTableSize the largest dynamic table this encoder will use, whatever the peer allows
+   * @param policy the representation of each literal field
+   * @param huffman when to Huffman-code string literals
+   * @param nameReference which entry a literal's name refers to
+   */
+  public HpackEncoder(
+      int maxTableSize, IndexingPolicy policy, HuffmanPolicy huffman, NameReference nameReference) {
+    this.nameReference = Objects.requireNonNull(nameReference, "nameReference");
     this.huffman = Objects.requireNonNull(huffman, "huffman");
     if (maxTableSize < 0) {
       throw new IllegalArgumentException("maxTableSize < 0: " + maxTableSize);
@@ -173,13 +205,7 @@ public final class HpackEncoder {
         return;
       }
     }
-    int nameIndex = staticNameIndex;
-    if (nameIndex == 0) {
-      int dynamic = table.indexOfName(name);
-      if (dynamic >= 0) {
-        nameIndex = dynamic + StaticTable.LENGTH + 1;
-      }
-    }
+    int nameIndex = nameIndex(name, staticNameIndex);
     switch (indexing) {
       case INCREMENTAL -> writeInt(nameIndex, 6, 0x40);
       case WITHOUT_INDEXING -> writeInt(nameIndex, 4, 0x00);
@@ -192,6 +218,18 @@ public final class HpackEncoder {
     if (indexing == Indexing.INCREMENTAL) {
       table.add(name == header.name() ? header : new Header(name, value));
     }
+  }
+
+  private int nameIndex(String name, int staticNameIndex) {
+    if (nameReference == NameReference.HIGHEST_INDEX) {
+      int dynamic = table.lastIndexOfName(name);
+      return dynamic >= 0 ? dynamic + StaticTable.LENGTH + 1 : StaticTable.lastNameIndex(name);
+    }
+    if (staticNameIndex != 0) {
+      return staticNameIndex;
+    }
+    int dynamic = table.indexOfName(name);
+    return dynamic >= 0 ? dynamic + StaticTable.LENGTH + 1 : 0;
   }
 
   private static String lowerCase(String name) {
@@ -230,6 +268,7 @@ public final class HpackEncoder {
         switch (huffman) {
           case NEVER -> false;
           case WHEN_SHORTER -> huffmanLength < length;
+          case WHEN_NOT_LONGER -> huffmanLength <= length;
           case ALWAYS -> true;
         };
     if (useHuffman) {

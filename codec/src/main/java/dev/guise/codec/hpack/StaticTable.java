@@ -90,6 +90,18 @@ final class StaticTable {
     return i == null ? 0 : i;
   }
 
+  /** The last index carrying {@code name}, or 0. */
+  static int lastNameIndex(String name) {
+    int i = nameIndex(name);
+    if (i == 0) {
+      return 0;
+    }
+    while (i < LENGTH && ENTRIES[i + 1].name().equals(name)) {
+      i++;
+    }
+    return i;
+  }
+
   /** The index of the entry {@code name: value} given the name's first index, or 0. */
   static int fullIndex(int firstIndex, String name, String value) {
     for (int i = firstIndex; i <= LENGTH && ENTRIES[i].name().equals(name); i++) {

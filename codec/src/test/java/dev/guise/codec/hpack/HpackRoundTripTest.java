@@ -47,7 +47,8 @@ class HpackRoundTripTest {
             new HpackEncoder(
                 tableSize,
                 (n, v) -> r.nextInt(3) == 0 ? indexing : HpackEncoder.Indexing.INCREMENTAL,
-                HpackEncoder.HuffmanPolicy.values()[r.nextInt(3)]);
+                HpackEncoder.HuffmanPolicy.values()[
+                    r.nextInt(HpackEncoder.HuffmanPolicy.values().length)]);
         HpackDecoder decoder = new HpackDecoder(65536, 1 << 20);
         encoder.setPeerHeaderTableSize(65536);
         for (int block = 0; block < 50; block++) {

@@ -1,6 +1,7 @@
 package dev.guise.pool.http;
 
 import dev.guise.api.Header;
+import dev.guise.fingerprint.RequestKind;
 import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -27,6 +28,8 @@ public final class HttpRequest {
   private final byte[] body;
   private final Optional<Duration> timeout;
   private final boolean idempotent;
+  private final Optional<RequestKind> kind;
+  private final boolean redirectHop;
 
   private HttpRequest(Builder b) {
     this.method = b.method;
@@ -35,6 +38,8 @@ public final class HttpRequest {
     this.body = b.body == null ? null : b.body.clone();
     this.timeout = Optional.ofNullable(b.timeout);
     this.idempotent = b.idempotent != null ? b.idempotent : IDEMPOTENT.contains(method);
+    this.kind = Optional.ofNullable(b.kind);
+    this.redirectHop = b.redirectHop;
   }
 
   public static Builder newBuilder(URI uri) {
@@ -100,6 +105,19 @@ public final class HttpRequest {
     return idempotent;
   }
 
+  /**
+   * What the request is for; the connection's profile sends that kind's headers, order and HEADERS
+   * priority. Empty: a top-level navigation's defaults, as before kinds existed.
+   */
+  public Optional<RequestKind> kind() {
+    return kind;
+  }
+
+  /** Whether the request follows a redirect (Chrome orders a navigation's headers differently). */
+  public boolean redirectHop() {
+    return redirectHop;
+  }
+
   @Override
   public String toString() {
     return method + " " + uri;
@@ -113,6 +131,8 @@ public final class HttpRequest {
     private byte[] body;
     private Duration timeout;
     private Boolean idempotent;
+    private RequestKind kind;
+    private boolean redirectHop;
 
     private Builder(URI uri) {
       Objects.requireNonNull(uri, "uri");
@@ -178,6 +198,24 @@ public final class HttpRequest {
      */
     public Builder idempotent(boolean idempotent) {
       this.idempotent = idempotent;
+      return this;
+    }
+
+    /**
+     * What the request is for: the profile sends this kind's headers, in its order, with this
+     * builder's headers merged in (a header the kind sends is replaced in place; {@code referer},
+     * {@code origin}, {@code cookie}, {@code sec-fetch-site} and the like go to the browser's
+     * position). Sending a kind the connection's profile has no rules for fails with {@code
+     * INVALID_REQUEST}.
+     */
+    public Builder kind(RequestKind kind) {
+      this.kind = Objects.requireNonNull(kind, "kind");
+      return this;
+    }
+
+    /** Marks the request as the next hop of a redirect. */
+    public Builder redirectHop(boolean redirectHop) {
+      this.redirectHop = redirectHop;
       return this;
     }
 

@@ -317,7 +317,7 @@ final class Http2Session {
     log.headers(
         new Http2HeadersRecord(
             streamId, headersFrame.flags(), Optional.ofNullable(priority), headers));
-    log.request(new RequestRecord(HttpProtocol.HTTP_2, streamId, "", headers));
+    log.request(new RequestRecord(HttpProtocol.HTTP_2, streamId, "", headers, HpackTags.of(block)));
     if (streamId > goAwayLastStream) {
       return; // after our GOAWAY: ignored, the client retries it elsewhere
     }

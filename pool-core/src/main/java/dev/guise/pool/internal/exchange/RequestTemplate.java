@@ -6,7 +6,10 @@ import dev.guise.fingerprint.AkamaiFingerprint.Http2Setting;
 import dev.guise.fingerprint.AkamaiFingerprint.Priority;
 import dev.guise.fingerprint.BrowserProfile;
 import dev.guise.fingerprint.BrowserProfiles;
+import dev.guise.fingerprint.HeaderCompression;
+import dev.guise.fingerprint.HeaderOverrides;
 import dev.guise.fingerprint.Http2Behaviour;
+import dev.guise.fingerprint.RequestKind;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -150,11 +153,40 @@ public final class RequestTemplate {
   }
 
   /**
+   * The priority of the HEADERS frame of a request of {@code kind}: the browser's for that kind
+   * when the request has one and the browser sets the PRIORITY flag, else {@link
+   * #headersPriority()}.
+   */
+  public Optional<Priority> headersPriority(Optional<RequestKind> kind, boolean redirectHop) {
+    if (kind.isEmpty() || browser.isEmpty() || http2.headersPriority().isEmpty()) {
+      return http2.headersPriority();
+    }
+    return Optional.of(browser.get().headersPriority(kind.get(), redirectHop));
+  }
+
+  /** How the browser's HPACK encoder represents fields; incremental for the neutral profile. */
+  public HeaderCompression headerCompression() {
+    return browser.map(BrowserProfile::headerCompression).orElse(HeaderCompression.incremental());
+  }
+
+  /**
    * The request headers to send (no pseudo-headers, lower-case names, the browser's order): the
    * profile's defaults with {@code callerHeaders} merged in, connection-specific headers removed
    * (HTTP/2 forbids them; HTTP/1.1 adds its own).
    */
   public List<Header> requestHeaders(List<Header> callerHeaders) {
+    return requestHeaders(Optional.empty(), false, callerHeaders);
+  }
+
+  /**
+   * As {@link #requestHeaders(List)}, for a request of {@code kind}: the browser's list for that
+   * kind ({@link BrowserProfile#requestHeaders}); the navigation defaults when the kind is empty.
+   * The neutral profile claims no browser and ignores the kind.
+   *
+   * @throws IllegalArgumentException if the profile has no rules for the kind
+   */
+  public List<Header> requestHeaders(
+      Optional<RequestKind> kind, boolean redirectHop, List<Header> callerHeaders) {
     List<Header> caller = new ArrayList<>(callerHeaders.size());
     for (Header h : callerHeaders) {
       if (!CONNECTION_SPECIFIC.contains(h.name().toLowerCase(Locale.ROOT))) {
@@ -162,7 +194,9 @@ public final class RequestTemplate {
       }
     }
     if (browser.isPresent()) {
-      return browser.get().mergeHeaders(caller);
+      return kind.isPresent()
+          ? browser.get().requestHeaders(kind.get(), redirectHop, HeaderOverrides.of(caller))
+          : browser.get().mergeHeaders(caller);
     }
     List<Header> out = new ArrayList<>(neutralDefaults);
     for (Header h : caller) {
@@ -189,7 +223,16 @@ public final class RequestTemplate {
    * browser's order and spelling, and {@code Connection: keep-alive}; see the class comment.
    */
   public List<Header> http1Headers(String authority, List<Header> callerHeaders) {
-    List<Header> merged = requestHeaders(callerHeaders);
+    return http1Headers(authority, Optional.empty(), false, callerHeaders);
+  }
+
+  /** As {@link #http1Headers(String, List)}, for a request of {@code kind}. */
+  public List<Header> http1Headers(
+      String authority,
+      Optional<RequestKind> kind,
+      boolean redirectHop,
+      List<Header> callerHeaders) {
+    List<Header> merged = requestHeaders(kind, redirectHop, callerHeaders);
     List<Header> out = new ArrayList<>(merged.size() + 2);
     out.add(new Header("Host", authority));
     boolean connectionAdded = false;

@@ -227,7 +227,7 @@ public final class Http1Connection implements HttpConnection {
         request.port() == 443
             ? hostLiteral(request.host())
             : hostLiteral(request.host()) + ":" + request.port();
-    return template.http1Headers(authority, caller);
+    return template.http1Headers(authority, request.kind(), request.redirectHop(), caller);
   }
 
   private static String hostLiteral(String host) {
@@ -236,7 +236,14 @@ public final class Http1Connection implements HttpConnection {
 
   private void writeRequest(HttpRequest request, byte[] body, long deadlineNanos)
       throws IOException {
-    List<Header> headers = requestHeaders(request);
+    List<Header> headers;
+    try {
+      headers = requestHeaders(request);
+    } catch (IllegalArgumentException e) {
+      // A kind the profile has no rules for: nothing was sent, the connection is fine.
+      throw new ClassifiedIOException(
+          FailureKind.INVALID_REQUEST, false, PoolAction.KEEP, e.getMessage(), e);
+    }
     long left = remaining(deadlineNanos);
     if (left <= 0) {
       throw HttpFailures.deadline(

@@ -138,6 +138,7 @@ public final class Http2Connection implements HttpConnection {
             DEFAULT_MAX_FRAME_SIZE,
             endpoint,
             controlWriteTimeout,
+            template.headerCompression(),
             new Http2Writer.Failures() {
               @Override
               public IOException writeFailed(IOException e) {

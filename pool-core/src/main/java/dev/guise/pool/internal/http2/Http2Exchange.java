@@ -53,11 +53,17 @@ final class Http2Exchange {
       throw new ClassifiedIOException(
           FailureKind.INVALID_REQUEST, false, PoolAction.KEEP, e.getMessage(), e);
     }
+    Optional<Http2Frame.PriorityFields> priority =
+        request.kind().isEmpty()
+            ? headersPriority
+            : template
+                .headersPriority(request.kind(), request.redirectHop())
+                .map(p -> new Http2Frame.PriorityFields(p.exclusive(), p.dependsOn(), p.weight()));
     boolean head = request.method().equals("HEAD");
     session.reserveSlot(deadlineNanos);
     Http2Stream stream = new Http2Stream(limits, head, session.lock.newCondition());
     try {
-      startStream(stream, headerList, hasBody, deadlineNanos);
+      startStream(stream, headerList, priority, hasBody, deadlineNanos);
       if (hasBody) {
         sendBody(stream, body, deadlineNanos);
       }
@@ -87,14 +93,18 @@ final class Http2Exchange {
    * under the write lock, so ids reach the wire in increasing order.
    */
   private void startStream(
-      Http2Stream stream, List<Header> headerList, boolean hasBody, long deadlineNanos)
+      Http2Stream stream,
+      List<Header> headerList,
+      Optional<Http2Frame.PriorityFields> priority,
+      boolean hasBody,
+      long deadlineNanos)
       throws IOException {
     session.writer.acquire(deadlineNanos);
     try {
       int inFlight = session.openStream(stream, !hasBody);
       Http2FrameWriter frames = session.writer.frames();
       byte[] block = session.writer.encoder().encode(headerList);
-      frames.writeHeaders(stream.id, block, !hasBody, headersPriority);
+      frames.writeHeaders(stream.id, block, !hasBody, priority);
       if (wire.streamWindowUpdate().isPresent()) {
         frames.writeWindowUpdate(stream.id, (int) wire.streamWindowUpdate().getAsLong());
       }

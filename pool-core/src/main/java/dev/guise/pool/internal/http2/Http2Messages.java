@@ -38,7 +38,8 @@ final class Http2Messages {
     if (body != null && caller.stream().noneMatch(h -> h.is("content-length"))) {
       caller.add(new Header("content-length", Integer.toString(body.length)));
     }
-    List<Header> merged = template.requestHeaders(caller);
+    List<Header> merged =
+        splitCookies(template.requestHeaders(request.kind(), request.redirectHop(), caller));
     Http2Behaviour wire = template.http2();
     List<Header> list = new ArrayList<>(merged.size() + 4);
     for (String pseudo : wire.pseudoHeaderOrder()) {
@@ -60,6 +61,31 @@ final class Http2Messages {
       }
     }
     return list;
+  }
+
+  /**
+   * Sends each cookie of a {@code cookie} field as a field of its own, in order, as both browsers
+   * do over HTTP/2 (RFC 9113 section 8.2.3 allows it): each pair is then indexed or never-indexed
+   * on its own, which is what the captures show.
+   */
+  private static List<Header> splitCookies(List<Header> headers) {
+    List<Header> out = null;
+    for (int i = 0; i < headers.size(); i++) {
+      Header h = headers.get(i);
+      if (h.name().equals("cookie") && h.value().contains("; ")) {
+        if (out == null) {
+          out = new ArrayList<>(headers.subList(0, i));
+        }
+        for (String crumb : h.value().split("; ")) {
+          if (!crumb.isEmpty()) {
+            out.add(new Header("cookie", crumb));
+          }
+        }
+      } else if (out != null) {
+        out.add(h);
+      }
+    }
+    return out == null ? headers : out;
   }
 
   private static boolean isLatin1(String s) {

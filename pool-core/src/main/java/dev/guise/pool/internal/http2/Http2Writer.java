@@ -3,14 +3,17 @@ package dev.guise.pool.internal.http2;
 import static dev.guise.pool.internal.exchange.HttpFailures.remaining;
 
 import dev.guise.api.TlsEndpoint;
+import dev.guise.codec.hpack.HpackDecoder;
 import dev.guise.codec.hpack.HpackEncoder;
 import dev.guise.codec.http2.Http2ErrorCode;
 import dev.guise.codec.http2.Http2FrameWriter;
 import dev.guise.codec.io.IoDeadlines;
+import dev.guise.fingerprint.HeaderCompression;
 import dev.guise.pool.internal.exchange.HttpFailures;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.time.Duration;
+import java.util.Set;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
@@ -57,7 +60,7 @@ final class Http2Writer {
   /** Gathers each write's frames into one batch, so they leave in one TLS write. */
   private final Http2FrameWriter frames;
 
-  private final HpackEncoder encoder = new HpackEncoder();
+  private final HpackEncoder encoder;
 
   /** A {@link #flushKept} thread is started and has not yet taken the lock. */
   private boolean flushScheduled;
@@ -73,7 +76,9 @@ final class Http2Writer {
       int maxFrameSize,
       TlsEndpoint endpoint,
       Duration controlWriteTimeout,
+      HeaderCompression compression,
       Failures failures) {
+    this.encoder = encoder(compression);
     this.frames = new Http2FrameWriter(out, maxFrameSize);
     this.endpoint = endpoint;
     this.controlWriteTimeout = controlWriteTimeout;
@@ -84,6 +89,30 @@ final class Http2Writer {
             WATCHDOG_PERIOD_MILLIS,
             WATCHDOG_PERIOD_MILLIS,
             TimeUnit.MILLISECONDS);
+  }
+
+  /** An encoder with the browser's HPACK habits, as the session captures show them. */
+  private static HpackEncoder encoder(HeaderCompression compression) {
+    Set<String> without = compression.withoutIndexing();
+    Set<String> never = compression.neverIndexed();
+    HpackEncoder.IndexingPolicy policy =
+        (name, value) ->
+            never.contains(name)
+                ? HpackEncoder.Indexing.NEVER_INDEXED
+                : without.contains(name)
+                    ? HpackEncoder.Indexing.WITHOUT_INDEXING
+                    : HpackEncoder.Indexing.INCREMENTAL;
+    return new HpackEncoder(
+        HpackDecoder.DEFAULT_HEADER_TABLE_SIZE,
+        policy,
+        switch (compression.huffman()) {
+          case WHEN_SHORTER -> HpackEncoder.HuffmanPolicy.WHEN_SHORTER;
+          case WHEN_NOT_LONGER -> HpackEncoder.HuffmanPolicy.WHEN_NOT_LONGER;
+        },
+        switch (compression.nameReference()) {
+          case STATIC_THEN_NEWEST_DYNAMIC -> HpackEncoder.NameReference.STATIC_THEN_NEWEST_DYNAMIC;
+          case HIGHEST_INDEX -> HpackEncoder.NameReference.HIGHEST_INDEX;
+        });
   }
 
   /**

@@ -1,0 +1,305 @@
+package dev.guise.session;
+
+import dev.guise.api.ClassifiedIOException;
+import dev.guise.api.FailureKind;
+import dev.guise.api.Header;
+import dev.guise.api.PoolAction;
+import dev.guise.fingerprint.RequestKind;
+import dev.guise.pool.GuiseClient;
+import dev.guise.pool.http.HttpRequest;
+import dev.guise.pool.http.HttpResponse;
+import dev.guise.session.SessionResponse.Redirect;
+import dev.guise.session.internal.FetchRules;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.URI;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicReference;
+
+/**
+ * A browser's visit to a site over the pool: a cookie jar, a current document, and each request
+ * sent as the connection's browser profile sends that {@link RequestKind}, with the headers the
+ * browser adds from who initiated it ({@code sec-fetch-site}, {@code referer} under {@code
+ * strict-origin-when-cross-origin}, {@code origin}, {@code sec-fetch-user}) and the jar's cookies,
+ * redirects followed as the browser follows them.
+ *
+ * <pre>{@code
+ * Session session = Session.builder(client).cookieJar(jar).build();
+ * session.send(SessionRequest.typed(URI.create("https://www.example.com/start")));  // 302 followed
+ * session.send(SessionRequest.of(RequestKind.STYLE, URI.create("https://www.example.com/a.css")));
+ * }</pre>
+ *
+ * <h2>Redirects</h2>
+ *
+ * 301, 302, 303, 307 and 308 with a {@code Location} are followed when {@link
+ * Builder#followRedirects(boolean)} is on (the default): a 301 or 302 after a POST, and a 303 after
+ * anything but GET or HEAD, turn into a GET without the body and its headers ({@code content-type},
+ * {@code content-length}, ...); 307 and 308 keep method and body. A hop to another origin drops the
+ * caller's {@code Authorization} and {@code Cookie}; the jar decides which of its cookies go. More
+ * than 20 redirects fail with {@link FailureKind#TOO_MANY_REDIRECTS}; a hop that would send exactly
+ * a request the chain already sent (same method, URL and cookies: nothing can change the answer)
+ * fails with {@link FailureKind#REDIRECT_LOOP}, while a redirect to the same URL after a new cookie
+ * (a bot check) is followed; a {@code Location} that does not parse or leaves https fails with
+ * {@link FailureKind#INVALID_REDIRECT}. A redirect without {@code Location} is the answer, as in
+ * browsers.
+ *
+ * <p>Thread-safe: many sessions may share one client and pool, each with its own jar; one session's
+ * requests may run at once (sub-resources do), and the current document is the last navigation to
+ * complete.
+ */
+public final class Session {
+  /** Browsers give up after 20 redirects (Fetch, "HTTP-redirect fetch"). */
+  public static final int MAX_REDIRECTS = 20;
+
+  private static final Set<Integer> REDIRECTS = Set.of(301, 302, 303, 307, 308);
+
+  /** What describes a body; dropped with it when a redirect turns the request into a GET. */
+  private static final Set<String> BODY_HEADERS =
+      Set.of(
+          "content-type",
+          "content-length",
+          "content-encoding",
+          "content-language",
+          "content-location");
+
+  /** What never follows a redirect to another origin (Fetch, "HTTP-redirect fetch"). */
+  private static final Set<String> ORIGIN_BOUND = Set.of("authorization", "cookie");
+
+  private final GuiseClient client;
+  private final CookieJar jar;
+  private final Sites sites;
+  private final boolean followRedirects;
+  private final int maxRedirects;
+  private final Map<String, InetAddress> resolve;
+  private final AtomicReference<URI> currentDocument = new AtomicReference<>();
+
+  private Session(Builder b) {
+    this.client = b.client;
+    this.jar = Objects.requireNonNull(b.jar, "a session needs a cookie jar: cookieJar(...)");
+    this.sites = b.sites;
+    this.followRedirects = b.followRedirects;
+    this.maxRedirects = b.maxRedirects;
+    this.resolve = Map.copyOf(b.resolve);
+  }
+
+  public static Builder builder(GuiseClient client) {
+    return new Builder(client);
+  }
+
+  /** The session's cookies. */
+  public CookieJar cookieJar() {
+    return jar;
+  }
+
+  /**
+   * The URL of the last navigation that loaded a document (not a redirect, 204 or 205): what
+   * sub-resources and further navigations take as their initiator.
+   */
+  public Optional<URI> currentDocument() {
+    return Optional.ofNullable(currentDocument.get());
+  }
+
+  /** Sets the current document, as if the session had navigated to it. */
+  public void currentDocument(URI document) {
+    currentDocument.set(Objects.requireNonNull(document, "document"));
+  }
+
+  /**
+   * Sends {@code request} and, when on, follows its redirects.
+   *
+   * @throws ClassifiedIOException when a hop fails (the pool's classification, after its retries)
+   *     or a redirect cannot be followed ({@code INVALID_REDIRECT}, {@code REDIRECT_LOOP}, {@code
+   *     TOO_MANY_REDIRECTS})
+   */
+  public SessionResponse send(SessionRequest request) throws IOException {
+    Optional<URI> initiator =
+        request.initiator() == SessionRequest.Initiator.USER
+            ? Optional.empty()
+            : Optional.ofNullable(currentDocument.get());
+    RequestKind kind = request.kind();
+    boolean navigation = kind == RequestKind.DOCUMENT;
+    String method = request.method();
+    byte[] body = request.body().orElse(null);
+    List<Header> callerHeaders = request.headers();
+    URI url = request.uri();
+    List<URI> chain = new ArrayList<>(List.of(url));
+    List<Redirect> redirects = new ArrayList<>();
+    // Each request the chain sent (method, URL, headers): the same one again gets the same answer.
+    Set<List<Object>> redirected = new HashSet<>();
+    while (true) {
+      CookieContext cookieContext = new CookieContext(url, initiator, navigation, method);
+      List<Header> headers = new ArrayList<>();
+      headers.add(new Header("sec-fetch-site", FetchRules.secFetchSite(initiator, chain, sites)));
+      if (navigation && request.userActivated()) {
+        headers.add(new Header("sec-fetch-user", "?1"));
+      }
+      FetchRules.referer(initiator, url).ifPresent(v -> headers.add(new Header("referer", v)));
+      FetchRules.originHeader(initiator, url, kind == RequestKind.FETCH, method)
+          .ifPresent(v -> headers.add(new Header("origin", v)));
+      jar.cookieHeader(cookieContext).ifPresent(v -> headers.add(new Header("cookie", v)));
+      // The caller's header replaces the session's of the same name.
+      Set<String> callerNames = new HashSet<>();
+      for (Header h : callerHeaders) {
+        callerNames.add(h.name().toLowerCase(Locale.ROOT));
+      }
+      headers.removeIf(h -> callerNames.contains(h.name()));
+      headers.addAll(callerHeaders);
+
+      List<Object> key = List.of(method, url, List.copyOf(headers));
+      if (!redirected.add(key)) {
+        throw failure(
+            FailureKind.REDIRECT_LOOP,
+            "redirect loop: " + method + " " + url + " again, with nothing changed");
+      }
+      HttpResponse response =
+          sendHop(request, kind, url, method, body, headers, !redirects.isEmpty());
+      List<String> setCookies = new ArrayList<>();
+      for (Header h : response.headers()) {
+        if (h.is("set-cookie")) {
+          setCookies.add(h.value());
+        }
+      }
+      if (!setCookies.isEmpty()) {
+        jar.store(cookieContext, setCookies);
+      }
+      Optional<String> location = response.header("location");
+      if (!followRedirects || !REDIRECTS.contains(response.status()) || location.isEmpty()) {
+        int s = response.status();
+        if (navigation && s >= 200 && s != 204 && s != 205 && !REDIRECTS.contains(s)) {
+          currentDocument.set(url);
+        }
+        return new SessionResponse(response, url, redirects);
+      }
+      if (redirects.size() >= maxRedirects) {
+        throw failure(
+            FailureKind.TOO_MANY_REDIRECTS,
+            "more than " + maxRedirects + " redirects, the last from " + url);
+      }
+      URI next = target(url, location.get());
+      int status = response.status();
+      boolean toGet =
+          ((status == 301 || status == 302) && method.equals("POST"))
+              || (status == 303 && !method.equals("GET") && !method.equals("HEAD"));
+      List<Header> kept = new ArrayList<>();
+      for (Header h : callerHeaders) {
+        String lower = h.name().toLowerCase(Locale.ROOT);
+        boolean bodyHeader = toGet && BODY_HEADERS.contains(lower);
+        boolean originBound = ORIGIN_BOUND.contains(lower) && !FetchRules.sameOrigin(url, next);
+        if (!bodyHeader && !originBound) {
+          kept.add(h);
+        }
+      }
+      callerHeaders = kept;
+      if (toGet) {
+        method = "GET";
+        body = null;
+      }
+      redirects.add(new Redirect(url, status, next, method));
+      url = next;
+      chain.add(next);
+    }
+  }
+
+  private HttpResponse sendHop(
+      SessionRequest request,
+      RequestKind kind,
+      URI url,
+      String method,
+      byte[] body,
+      List<Header> headers,
+      boolean redirectHop)
+      throws IOException {
+    HttpRequest.Builder b =
+        HttpRequest.newBuilder(url).method(method, body).kind(kind).redirectHop(redirectHop);
+    request.timeout().ifPresent(b::timeout);
+    for (Header h : headers) {
+      b.header(h.name(), h.value());
+    }
+    InetAddress ip = resolve.get(FetchRules.origin(url).substring("https://".length()));
+    if (ip == null) {
+      ip = resolve.get(url.getHost().toLowerCase(Locale.ROOT));
+    }
+    return client.send(b.build(), ip);
+  }
+
+  private static URI target(URI from, String location) throws ClassifiedIOException {
+    URI next;
+    try {
+      next = from.resolve(URI.create(location.trim()));
+    } catch (IllegalArgumentException e) {
+      throw failure(FailureKind.INVALID_REDIRECT, "unparsable Location from " + from);
+    }
+    if (!"https".equalsIgnoreCase(next.getScheme()) || next.getHost() == null) {
+      throw failure(
+          FailureKind.INVALID_REDIRECT,
+          "redirect from " + from + " leaves https (" + next.getScheme() + "); Guise speaks https");
+    }
+    return next;
+  }
+
+  private static ClassifiedIOException failure(FailureKind kind, String message) {
+    return new ClassifiedIOException(kind, false, PoolAction.KEEP, message, null);
+  }
+
+  /** Builds a {@link Session}; not thread-safe. */
+  public static final class Builder {
+    private final GuiseClient client;
+    private CookieJar jar;
+    private Sites sites = Sites.sameHost();
+    private boolean followRedirects = true;
+    private int maxRedirects = MAX_REDIRECTS;
+    private final Map<String, InetAddress> resolve = new HashMap<>();
+
+    private Builder(GuiseClient client) {
+      this.client = Objects.requireNonNull(client, "client");
+    }
+
+    /** The session's cookies (required): each session has its own. */
+    public Builder cookieJar(CookieJar jar) {
+      this.jar = Objects.requireNonNull(jar, "jar");
+      return this;
+    }
+
+    /** Which hosts are the same site; {@link Sites#sameHost()} by default. */
+    public Builder sites(Sites sites) {
+      this.sites = Objects.requireNonNull(sites, "sites");
+      return this;
+    }
+
+    /** Whether redirects are followed (on by default, as in browsers). */
+    public Builder followRedirects(boolean follow) {
+      this.followRedirects = follow;
+      return this;
+    }
+
+    /** At most this many redirects per request, 0 to 20. */
+    public Builder maxRedirects(int max) {
+      if (max < 0 || max > MAX_REDIRECTS) {
+        throw new IllegalArgumentException("maxRedirects must be 0.." + MAX_REDIRECTS + ": " + max);
+      }
+      this.maxRedirects = max;
+      return this;
+    }
+
+    /**
+     * Sends requests for {@code host} (or {@code host:port}) to {@code ip}, as curl's {@code
+     * --resolve}; other hosts go to an IP the pool chooses.
+     */
+    public Builder resolve(String host, InetAddress ip) {
+      resolve.put(host.toLowerCase(Locale.ROOT), Objects.requireNonNull(ip, "ip"));
+      return this;
+    }
+
+    public Session build() {
+      return new Session(this);
+    }
+  }
+}

@@ -24,7 +24,7 @@ public interface CookieJar {
    */
   Optional<String> cookieHeader(CookieContext context);
 
-  /** A snapshot of the cookies that have not expired, in no particular order. */
+  /** A snapshot of the cookies that have not expired, in the order they were created. */
   List<Cookie> cookies();
 
   /**

@@ -60,6 +60,10 @@ public final class BrowserCookieJar implements CookieJar {
       Comparator.<Entry, Instant>comparing(e -> e.cookie.lastAccessed())
           .thenComparingLong(e -> e.sequence);
 
+  private static final Comparator<Entry> CREATION_ORDER =
+      Comparator.<Entry, Instant>comparing(e -> e.cookie.created())
+          .thenComparingLong(e -> e.sequence);
+
   private static final Comparator<Entry> HEADER_ORDER =
       Comparator.<Entry>comparingInt(e -> -e.cookie.path().length())
           .thenComparing(e -> e.cookie.created())
@@ -307,20 +311,21 @@ public final class BrowserCookieJar implements CookieJar {
   @Override
   public List<Cookie> cookies() {
     Instant now = clock.instant();
-    List<Cookie> all = new ArrayList<>();
+    List<Entry> all = new ArrayList<>();
     lock.lock();
     try {
       for (Map<Key, Entry> cookies : byDomain.values()) {
         for (Entry e : cookies.values()) {
           if (!e.cookie.isExpired(now)) {
-            all.add(e.cookie);
+            all.add(e);
           }
         }
       }
     } finally {
       lock.unlock();
     }
-    return List.copyOf(all);
+    all.sort(CREATION_ORDER);
+    return all.stream().map(e -> e.cookie).toList();
   }
 
   @Override

@@ -1,6 +1,7 @@
 package dev.guise.session.internal.cookies;
 
 import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
@@ -70,7 +71,10 @@ public final class JsonCookieFile {
     file.put("version", VERSION);
     file.put("cookies", list);
     // asString, not write(Writer): jackson would close the caller's writer.
-    out.write(JSON.std.with(JSON.Feature.PRETTY_PRINT_OUTPUT).asString(file));
+    out.write(
+        JSON.std
+            .with(JSON.Feature.PRETTY_PRINT_OUTPUT, JSON.Feature.WRITE_NULL_PROPERTIES)
+            .asString(file));
     out.write('\n');
     out.flush();
   }
@@ -78,7 +82,8 @@ public final class JsonCookieFile {
   public static List<Cookie> read(Reader in, Clock clock) throws IOException {
     Instant now = clock.instant();
     List<Cookie> cookies = new ArrayList<>();
-    try (JsonParser p = FACTORY.createParser(in)) {
+    JsonParser p = FACTORY.createParser(in);
+    try (p) {
       expect(p, p.nextToken(), JsonToken.START_OBJECT, "the file is not a JSON object");
       boolean formatSeen = false;
       boolean versionSeen = false;
@@ -121,10 +126,12 @@ public final class JsonCookieFile {
         throw error(p, "text after the end of the JSON object");
       }
     } catch (JsonProcessingException e) {
-      // Jackson's message may quote the text at fault, which may be a cookie's value.
-      int line = e.getLocation() == null ? 0 : e.getLocation().getLineNr();
-      throw new CookieFileException(
-          line, "not valid JSON (" + e.getOriginalMessage().split(":")[0] + ")");
+      // Not Jackson's message: it quotes the text at fault, which may be a cookie's value.
+      // A broken limit (a string too long) carries no location; the parser knows where it is.
+      JsonLocation at = e.getLocation() != null ? e.getLocation() : p.currentLocation();
+      int line = at.getLineNr();
+      int column = at.getColumnNr();
+      throw new CookieFileException(line, "not valid JSON (column " + column + ")");
     }
     return cookies;
   }

@@ -17,8 +17,8 @@ import java.util.function.Function;
 
 /**
  * A plain HTTP/1.1 server on loopback for the interop tests with curl and Chromium: each request
- * gets the response the script gives for its path (one connection at a time, closed after each
- * response), and the server records every request's head.
+ * gets the response the script gives for its path (each connection closed after one response), and
+ * the server records every request's head.
  */
 final class ScriptedHttpServer implements AutoCloseable {
 
@@ -49,30 +49,40 @@ final class ScriptedHttpServer implements AutoCloseable {
 
   private void serve() {
     while (!socket.isClosed()) {
-      try (Socket s = socket.accept()) {
-        s.setSoTimeout(10_000);
-        String head = readHead(s.getInputStream());
-        if (head == null) {
-          continue;
-        }
-        String[] lines = head.split("\r\n");
-        String path = lines[0].split(" ")[1];
-        Map<String, String> headers = new ConcurrentHashMap<>();
-        for (int i = 1; i < lines.length; i++) {
-          int colon = lines[i].indexOf(':');
-          if (colon > 0) {
-            headers.put(
-                lines[i].substring(0, colon).trim().toLowerCase(Locale.ROOT),
-                lines[i].substring(colon + 1).trim());
-          }
-        }
-        requests.add(new Request(path, headers));
-        OutputStream out = s.getOutputStream();
-        out.write(script.apply(path).getBytes(StandardCharsets.UTF_8));
-        out.flush();
+      try {
+        Socket s = socket.accept();
+        // One thread a connection: a browser opens spare connections it may never use.
+        Thread.ofVirtual().name("scripted-http-connection").start(() -> answer(s));
       } catch (IOException e) {
-        // A closed server socket ends the loop; a client that went away is the next one's turn.
+        // The server socket closed: the loop ends.
       }
+    }
+  }
+
+  private void answer(Socket s) {
+    try (s) {
+      s.setSoTimeout(10_000);
+      String head = readHead(s.getInputStream());
+      if (head == null) {
+        return;
+      }
+      String[] lines = head.split("\r\n");
+      String path = lines[0].split(" ")[1];
+      Map<String, String> headers = new ConcurrentHashMap<>();
+      for (int i = 1; i < lines.length; i++) {
+        int colon = lines[i].indexOf(':');
+        if (colon > 0) {
+          headers.put(
+              lines[i].substring(0, colon).trim().toLowerCase(Locale.ROOT),
+              lines[i].substring(colon + 1).trim());
+        }
+      }
+      requests.add(new Request(path, headers));
+      OutputStream out = s.getOutputStream();
+      out.write(script.apply(path).getBytes(StandardCharsets.UTF_8));
+      out.flush();
+    } catch (IOException | RuntimeException e) {
+      // A client that went away, or a spare connection that timed out unused.
     }
   }
 

@@ -1,7 +1,7 @@
 package dev.guise.session;
 
 /**
- * A cookie's {@code SameSite} attribute (RFC 6265bis, section 5.6.7): whether it goes with requests
+ * A cookie's {@code SameSite} attribute (RFC 6265bis, section 5.6): whether it goes with requests
  * that a document of another site made.
  */
 public enum SameSite {

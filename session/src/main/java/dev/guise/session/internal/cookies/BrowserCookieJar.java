@@ -35,7 +35,7 @@ import java.util.concurrent.locks.ReentrantLock;
  *       cookies"): expired cookies first, then the least recently accessed (the earlier stored
  *       breaking ties); Chrome's further preference by {@code Priority} and for keeping {@code
  *       Secure} cookies is not modelled.
- *   <li>Expiry at most 400 days ahead (5.6.1, 5.6.2), as Chrome caps it.
+ *   <li>Expiry at most 400 days ahead (5.6), as Chrome caps it.
  *   <li>Same-site is schemeful, by registrable domain (Chrome since version 89).
  *   <li>A cookie with no {@code SameSite} is Lax, with the two-minute "Lax-allowing-unsafe"
  *       allowance for top-level cross-site POSTs (5.8.3).
@@ -153,7 +153,7 @@ public final class BrowserCookieJar implements CookieJar {
         return Rejection.FOREIGN_DOMAIN;
       }
       // Domain equal to a public-suffix host, or to an IP address, leaves a host-only cookie
-      // (5.7 step 9; Chrome treats an IP address the same way).
+      // (5.7; Chrome treats an IP address the same way).
       if (!Domains.isPublicSuffix(d) && !Domains.isIpAddress(host)) {
         domain = d;
         hostOnly = false;
@@ -356,7 +356,7 @@ public final class BrowserCookieJar implements CookieJar {
 
   /**
    * Replaces the cookie with the same key, or inserts it, then evicts past the limits. Under the
-   * lock. A replacement from a response keeps the first cookie's creation time (5.7 step 23).
+   * lock. A replacement from a response keeps the first cookie's creation time (5.7).
    */
   private Rejection put(Cookie cookie, boolean keepCreation, Instant now) {
     String bucket = Domains.registrableDomain(cookie.domain());
@@ -434,7 +434,7 @@ public final class BrowserCookieJar implements CookieJar {
     byDomain.values().removeIf(Map::isEmpty);
   }
 
-  /** 5.7 step 16: a cookie from an insecure URL may not shadow a Secure one of the same name. */
+  /** 5.7: a cookie from an insecure URL may not shadow a Secure one of the same name. */
   private boolean shadowsSecure(Cookie cookie) {
     for (Map<Key, Entry> cookies : byDomain.values()) {
       for (Entry e : cookies.values()) {
@@ -465,7 +465,7 @@ public final class BrowserCookieJar implements CookieJar {
     };
   }
 
-  /** The prefix rules (5.7 steps 20 and 21), case-insensitive as in RFC 6265bis. */
+  /** The prefix rules (5.7), case-insensitive as in RFC 6265bis. */
   private static Rejection prefixRule(Cookie cookie, boolean pathAttribute) {
     String name = cookie.name().toLowerCase(Locale.ROOT);
     if (name.startsWith("__secure-") && !cookie.secure()) {

@@ -7,10 +7,11 @@ import java.time.ZoneOffset;
 import java.util.Optional;
 
 /**
- * The {@code Expires} date as RFC 6265bis, section 5.4.1, parses it (not as a strict HTTP date):
- * the field is cut into tokens at delimiters, and the first token that looks like a time, a day of
- * the month, a month and a year is taken, in that order of trial; two-digit years are 1970-2069.
- * Any field that lacks one of the four, or names an impossible date, is no date.
+ * The {@code Expires} date as RFC 6265bis's cookie-date algorithm (section 5.1.1 of RFC 6265)
+ * parses it (not as a strict HTTP date): the field is cut into tokens at delimiters, and the first
+ * token that looks like a time, a day of the month, a month and a year is taken, in that order of
+ * trial; two-digit years are 1970-2069. Any field that lacks one of the four, or names an
+ * impossible date, is no date.
  */
 final class CookieDates {
 
@@ -65,7 +66,7 @@ final class CookieDates {
       return Optional.of(
           LocalDateTime.of(year, month, day, time[0], time[1], time[2]).toInstant(ZoneOffset.UTC));
     } catch (DateTimeException impossible) {
-      // 31 April, 30 February: "the date does not exist" (step 6).
+      // 31 April, 30 February: "the date does not exist" (the algorithm's last step).
       return Optional.empty();
     }
   }

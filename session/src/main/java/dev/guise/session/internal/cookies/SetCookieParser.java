@@ -14,7 +14,7 @@ import java.util.Optional;
  */
 final class SetCookieParser {
 
-  /** RFC 6265bis, section 5.6, step 5 (Chrome's {@code kMaxCookieNamePlusValueSize}). */
+  /** RFC 6265bis, section 5.6 (Chrome's {@code kMaxCookieNamePlusValueSize}). */
   static final int MAX_NAME_VALUE_OCTETS = 4096;
 
   /** RFC 6265bis, section 5.6: a longer attribute value is ignored. */
@@ -81,7 +81,7 @@ final class SetCookieParser {
           }
         }
         case "domain" -> {
-          // An empty Domain is ignored (5.6.3: "SHOULD ignore the cookie-av entirely").
+          // An empty Domain is ignored (5.6: "SHOULD ignore the cookie-av entirely").
           if (!attributeValue.isEmpty()) {
             String d =
                 attributeValue.startsWith(".") ? attributeValue.substring(1) : attributeValue;
@@ -90,7 +90,7 @@ final class SetCookieParser {
         }
         case "path" -> {
           pathAttribute = true;
-          // Empty or relative: the default path (5.6.4), decided by the storage model.
+          // Empty or relative: the default path (5.6), decided by the storage model.
           path = attributeValue.startsWith("/") ? Optional.of(attributeValue) : Optional.empty();
         }
         case "secure" -> secure = true;
@@ -111,13 +111,13 @@ final class SetCookieParser {
       case "strict" -> SameSite.STRICT;
       case "lax" -> SameSite.LAX;
       case "none" -> SameSite.NONE;
-      // An unknown value counts as none given (5.6.7: enforcement "Default").
+      // An unknown value counts as none given (5.6: enforcement "Default").
       default -> SameSite.UNSPECIFIED;
     };
   }
 
   /**
-   * Max-Age (5.6.2): an optional '-' then digits, else the attribute is ignored. A number too large
+   * Max-Age (5.6): an optional '-' then digits, else the attribute is ignored. A number too large
    * for a long is as good as "forever" (the storage model caps it at 400 days anyway).
    */
   private static Optional<Long> parseMaxAge(String value) {
@@ -145,7 +145,7 @@ final class SetCookieParser {
     return Optional.of(Long.parseLong(digits));
   }
 
-  /** RFC 6265bis 5.6 step 1: %x00-08 / %x0A-1F / %x7F anywhere ignores the field. */
+  /** RFC 6265bis 5.6: %x00-08 / %x0A-1F / %x7F anywhere ignores the field. */
   static boolean hasControlCharacter(String s) {
     for (int i = 0; i < s.length(); i++) {
       char c = s.charAt(i);

@@ -8,7 +8,10 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
-/** The Expires date as RFC 6265bis, section 5.4.1, parses it: what servers really send. */
+/**
+ * The Expires date as RFC 6265bis's cookie-date algorithm (section 5.1.1 of RFC 6265) parses it:
+ * what servers really send.
+ */
 class CookieDatesTest {
 
   @ParameterizedTest(name = "{0}")

@@ -16,8 +16,8 @@ import org.junit.jupiter.params.provider.MethodSource;
  * RFC 6265bis's rules as Chrome applies them, one row each: some Set-Cookie fields arrive (each
  * with the outcome the rules give it), time may pass on the injected clock, then a request asks for
  * its cookie header. The cases follow the RFC's sections: parsing (5.6), domain and public suffixes
- * (5.1.3, 5.7 steps 8-10), path (5.1.4), Secure (5.7 steps 13, 16), prefixes (5.7 steps 20-21),
- * SameSite (5.7 steps 18-19, 5.8.3), expiry (5.6.1-2) and the header (5.8.3).
+ * (5.1.3, 5.7), path (5.1.4), Secure (5.7), prefixes (5.7), SameSite (5.7, 5.8.3), expiry (5.6) and
+ * the header (5.8.3).
  */
 class CookieRulesTest {
 
@@ -96,7 +96,7 @@ class CookieRulesTest {
             nav(ex),
             null));
 
-    // --- Domain, host-only, public suffixes (5.1.3, 5.7 steps 8-10) ---
+    // --- Domain, host-only, public suffixes (5.1.3, 5.7) ---
     c.add(
         row(
             "host-only not to a subdomain",
@@ -291,7 +291,7 @@ class CookieRulesTest {
             at("/docs"),
             null));
 
-    // --- Secure (5.7 steps 13, 16; 5.8.3) ---
+    // --- Secure (5.7; 5.8.3) ---
     c.add(
         row(
             "Secure from http",
@@ -328,7 +328,7 @@ class CookieRulesTest {
             nav("http://example.com/"),
             "b=plain"));
 
-    // --- Prefixes (5.7 steps 20-21) ---
+    // --- Prefixes (5.7) ---
     c.add(
         row(
             "__Secure- without Secure",
@@ -396,7 +396,7 @@ class CookieRulesTest {
             nav(ex),
             null));
 
-    // --- SameSite (5.7 steps 18-19, 5.8.3); schemeful, by registrable domain ---
+    // --- SameSite (5.7, 5.8.3); schemeful, by registrable domain ---
     URI top = URI.create("https://example.com/");
     URI otherTop = URI.create("https://other.com/");
     c.add(
@@ -581,7 +581,7 @@ class CookieRulesTest {
             sub("https://www.example.co.uk/x", URI.create("https://shop.example.co.uk/")),
             "a=1"));
 
-    // --- Expiry with the injected clock (5.6.1-2, 5.7 step 7) ---
+    // --- Expiry with the injected clock (5.6, 5.7) ---
     c.add(later("Max-Age=60 at 59 s", "a=1; Max-Age=60", 59, "a=1"));
     c.add(later("Max-Age=60 at 60 s", "a=1; Max-Age=60", 60, null));
     c.add(

@@ -1,7 +1,7 @@
 package dev.guise.session;
 
-import dev.guise.session.internal.cookies.JsonCookieFile;
-import dev.guise.session.internal.cookies.NetscapeCookieFile;
+import dev.guise.session.internal.JsonCookieFile;
+import dev.guise.session.internal.NetscapeCookieFile;
 import java.io.IOException;
 import java.io.Reader;
 import java.io.Writer;

@@ -1,6 +1,6 @@
 package dev.guise.session;
 
-import dev.guise.session.internal.cookies.BrowserCookieJar;
+import dev.guise.session.internal.BrowserCookieJar;
 import java.time.Clock;
 
 /** Cookie jars. */

@@ -1,4 +1,4 @@
-package dev.guise.session.internal.cookies;
+package dev.guise.session.internal;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 

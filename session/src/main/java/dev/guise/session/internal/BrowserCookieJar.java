@@ -1,4 +1,4 @@
-package dev.guise.session.internal.cookies;
+package dev.guise.session.internal;
 
 import dev.guise.session.Cookie;
 import dev.guise.session.CookieContext;
@@ -109,19 +109,19 @@ public final class BrowserCookieJar implements CookieJar {
   }
 
   /** Stores one {@code Set-Cookie} field; says why not when it does not. */
-  public Rejection storeField(CookieContext context, String field) {
+  public CookieRejection storeField(CookieContext context, String field) {
     SetCookieParser.Result parsed = SetCookieParser.parse(Objects.requireNonNull(field));
     if (parsed.cookie().isEmpty()) {
       return parsed.rejection();
     }
     ParsedSetCookie p = parsed.cookie().get();
     if (p.name().isEmpty() && hasPrefix(p.value())) {
-      return Rejection.NAMELESS_PREFIX;
+      return CookieRejection.NAMELESS_PREFIX;
     }
     URI url = context.url();
-    Optional<String> requestHost = Domains.host(url);
+    Optional<String> requestHost = CookieDomains.host(url);
     if (requestHost.isEmpty()) {
-      return Rejection.NO_HOST;
+      return CookieRejection.NO_HOST;
     }
     String host = requestHost.get();
     Instant now = clock.instant();
@@ -141,20 +141,20 @@ public final class BrowserCookieJar implements CookieJar {
     String domain = host;
     boolean hostOnly = true;
     if (p.domain().isPresent()) {
-      Optional<String> attribute = Domains.canonical(p.domain().get());
+      Optional<String> attribute = CookieDomains.canonical(p.domain().get());
       if (attribute.isEmpty()) {
-        return Rejection.BAD_DOMAIN;
+        return CookieRejection.BAD_DOMAIN;
       }
       String d = attribute.get();
-      if (Domains.isPublicSuffix(d) && !d.equals(host)) {
-        return Rejection.PUBLIC_SUFFIX;
+      if (CookieDomains.isPublicSuffix(d) && !d.equals(host)) {
+        return CookieRejection.PUBLIC_SUFFIX;
       }
-      if (!Domains.domainMatches(host, d)) {
-        return Rejection.FOREIGN_DOMAIN;
+      if (!CookieDomains.domainMatches(host, d)) {
+        return CookieRejection.FOREIGN_DOMAIN;
       }
       // Domain equal to a public-suffix host, or to an IP address, leaves a host-only cookie
       // (5.7; Chrome treats an IP address the same way).
-      if (!Domains.isPublicSuffix(d) && !Domains.isIpAddress(host)) {
+      if (!CookieDomains.isPublicSuffix(d) && !CookieDomains.isIpAddress(host)) {
         domain = d;
         hostOnly = false;
       }
@@ -162,13 +162,13 @@ public final class BrowserCookieJar implements CookieJar {
     String path = p.path().orElseGet(() -> CookiePaths.defaultPath(url));
     boolean secureScheme = isSecure(url);
     if (p.secure() && !secureScheme) {
-      return Rejection.SECURE_FROM_INSECURE;
+      return CookieRejection.SECURE_FROM_INSECURE;
     }
     if (p.sameSite() != SameSite.NONE && isCrossSite(context) && !context.topLevelNavigation()) {
-      return Rejection.CROSS_SITE;
+      return CookieRejection.CROSS_SITE;
     }
     if (p.sameSite() == SameSite.NONE && !p.secure()) {
-      return Rejection.NONE_WITHOUT_SECURE;
+      return CookieRejection.NONE_WITHOUT_SECURE;
     }
     Cookie cookie =
         new Cookie(
@@ -183,14 +183,14 @@ public final class BrowserCookieJar implements CookieJar {
             p.sameSite(),
             now,
             now);
-    Rejection prefix = prefixRule(cookie, p.pathAttribute());
-    if (prefix != Rejection.NONE) {
+    CookieRejection prefix = prefixRule(cookie, p.pathAttribute());
+    if (prefix != CookieRejection.NONE) {
       return prefix;
     }
     lock.lock();
     try {
       if (!p.secure() && !secureScheme && shadowsSecure(cookie)) {
-        return Rejection.SHADOWS_SECURE;
+        return CookieRejection.SHADOWS_SECURE;
       }
       return put(cookie, true, now);
     } finally {
@@ -200,38 +200,38 @@ public final class BrowserCookieJar implements CookieJar {
 
   @Override
   public boolean add(Cookie cookie) {
-    return addCookie(cookie) == Rejection.NONE;
+    return addCookie(cookie) == CookieRejection.NONE;
   }
 
   /** {@link #add}, saying why not. */
-  public Rejection addCookie(Cookie cookie) {
+  public CookieRejection addCookie(Cookie cookie) {
     Objects.requireNonNull(cookie, "cookie");
     if (SetCookieParser.hasControlCharacter(cookie.name())
         || SetCookieParser.hasControlCharacter(cookie.value())) {
-      return Rejection.CONTROL_CHARACTER;
+      return CookieRejection.CONTROL_CHARACTER;
     }
     if (SetCookieParser.octets(cookie.name()) + SetCookieParser.octets(cookie.value())
         > SetCookieParser.MAX_NAME_VALUE_OCTETS) {
-      return Rejection.TOO_LARGE;
+      return CookieRejection.TOO_LARGE;
     }
     if (cookie.name().isEmpty() && cookie.value().isEmpty()) {
-      return Rejection.EMPTY;
+      return CookieRejection.EMPTY;
     }
     if (cookie.name().isEmpty() && hasPrefix(cookie.value())) {
-      return Rejection.NAMELESS_PREFIX;
+      return CookieRejection.NAMELESS_PREFIX;
     }
-    Optional<String> canonical = Domains.canonical(cookie.domain());
+    Optional<String> canonical = CookieDomains.canonical(cookie.domain());
     if (canonical.isEmpty() || !canonical.get().equals(cookie.domain())) {
-      return Rejection.BAD_DOMAIN;
+      return CookieRejection.BAD_DOMAIN;
     }
-    if (!cookie.hostOnly() && Domains.isPublicSuffix(cookie.domain())) {
-      return Rejection.PUBLIC_SUFFIX;
+    if (!cookie.hostOnly() && CookieDomains.isPublicSuffix(cookie.domain())) {
+      return CookieRejection.PUBLIC_SUFFIX;
     }
     if (cookie.sameSite() == SameSite.NONE && !cookie.secure()) {
-      return Rejection.NONE_WITHOUT_SECURE;
+      return CookieRejection.NONE_WITHOUT_SECURE;
     }
-    Rejection prefix = prefixRule(cookie, true);
-    if (prefix != Rejection.NONE) {
+    CookieRejection prefix = prefixRule(cookie, true);
+    if (prefix != CookieRejection.NONE) {
       return prefix;
     }
     Instant now = clock.instant();
@@ -247,7 +247,7 @@ public final class BrowserCookieJar implements CookieJar {
   public Optional<String> cookieHeader(CookieContext context) {
     Objects.requireNonNull(context, "context");
     URI url = context.url();
-    Optional<String> requestHost = Domains.host(url);
+    Optional<String> requestHost = CookieDomains.host(url);
     if (requestHost.isEmpty()) {
       return Optional.empty();
     }
@@ -274,7 +274,9 @@ public final class BrowserCookieJar implements CookieJar {
             continue;
           }
           boolean hostMatches =
-              c.hostOnly() ? host.equals(c.domain()) : Domains.domainMatches(host, c.domain());
+              c.hostOnly()
+                  ? host.equals(c.domain())
+                  : CookieDomains.domainMatches(host, c.domain());
           if (!hostMatches
               || !CookiePaths.matches(path, c.path())
               || (c.secure() && !secureScheme)
@@ -358,8 +360,8 @@ public final class BrowserCookieJar implements CookieJar {
    * Replaces the cookie with the same key, or inserts it, then evicts past the limits. Under the
    * lock. A replacement from a response keeps the first cookie's creation time (5.7).
    */
-  private Rejection put(Cookie cookie, boolean keepCreation, Instant now) {
-    String bucket = Domains.registrableDomain(cookie.domain());
+  private CookieRejection put(Cookie cookie, boolean keepCreation, Instant now) {
+    String bucket = CookieDomains.registrableDomain(cookie.domain());
     Map<Key, Entry> cookies = byDomain.computeIfAbsent(bucket, b -> new HashMap<>());
     Key key = Key.of(cookie);
     Entry old = cookies.remove(key);
@@ -370,7 +372,7 @@ public final class BrowserCookieJar implements CookieJar {
       if (cookies.isEmpty()) {
         byDomain.remove(bucket);
       }
-      return Rejection.EXPIRED;
+      return CookieRejection.EXPIRED;
     }
     Entry entry;
     if (old != null && keepCreation) {
@@ -400,7 +402,7 @@ public final class BrowserCookieJar implements CookieJar {
     if (count > MAX_COOKIES) {
       evict(new ArrayList<>(byDomain.values()), MAX_COOKIES - PURGE_COOKIES, now);
     }
-    return Rejection.NONE;
+    return CookieRejection.NONE;
   }
 
   /** Evicts from {@code maps} until they hold {@code target}: expired first, then LRU. */
@@ -441,8 +443,8 @@ public final class BrowserCookieJar implements CookieJar {
         Cookie old = e.cookie;
         if (old.secure()
             && old.name().equals(cookie.name())
-            && (Domains.domainMatches(old.domain(), cookie.domain())
-                || Domains.domainMatches(cookie.domain(), old.domain()))
+            && (CookieDomains.domainMatches(old.domain(), cookie.domain())
+                || CookieDomains.domainMatches(cookie.domain(), old.domain()))
             && CookiePaths.matches(cookie.path(), old.path())) {
           return true;
         }
@@ -466,19 +468,19 @@ public final class BrowserCookieJar implements CookieJar {
   }
 
   /** The prefix rules (5.7), case-insensitive as in RFC 6265bis. */
-  private static Rejection prefixRule(Cookie cookie, boolean pathAttribute) {
+  private static CookieRejection prefixRule(Cookie cookie, boolean pathAttribute) {
     String name = cookie.name().toLowerCase(Locale.ROOT);
     if (name.startsWith("__secure-") && !cookie.secure()) {
-      return Rejection.SECURE_PREFIX;
+      return CookieRejection.SECURE_PREFIX;
     }
     if (name.startsWith("__host-")
         && (!cookie.secure()
             || !cookie.hostOnly()
             || !pathAttribute
             || !cookie.path().equals("/"))) {
-      return Rejection.HOST_PREFIX;
+      return CookieRejection.HOST_PREFIX;
     }
-    return Rejection.NONE;
+    return CookieRejection.NONE;
   }
 
   private static boolean hasPrefix(String value) {
@@ -493,7 +495,7 @@ public final class BrowserCookieJar implements CookieJar {
   private static Set<String> candidateBuckets(String host) {
     Set<String> buckets = new LinkedHashSet<>();
     buckets.add(host);
-    if (!Domains.isIpAddress(host)) {
+    if (!CookieDomains.isIpAddress(host)) {
       int dot = host.indexOf('.');
       while (dot >= 0) {
         buckets.add(host.substring(dot + 1));
@@ -508,8 +510,8 @@ public final class BrowserCookieJar implements CookieJar {
     if (context.siteForCookies().isEmpty()) {
       return false;
     }
-    Optional<String> site = Domains.site(context.url());
-    Optional<String> top = Domains.site(context.siteForCookies().get());
+    Optional<String> site = CookieDomains.site(context.url());
+    Optional<String> top = CookieDomains.site(context.siteForCookies().get());
     return site.isEmpty() || top.isEmpty() || !site.get().equals(top.get());
   }
 

@@ -1,11 +1,11 @@
-package dev.guise.session.internal.cookies;
+package dev.guise.session.internal;
 
 /**
  * Why the jar dropped a {@code Set-Cookie} field or a cookie given to it (each names the step of
  * RFC 6265bis's parsing or storage model, sections 5.6 and 5.7, that refuses it). {@link #NONE}: it
  * was stored.
  */
-public enum Rejection {
+public enum CookieRejection {
   NONE,
   /** A control character other than a tab (5.6). */
   CONTROL_CHARACTER,

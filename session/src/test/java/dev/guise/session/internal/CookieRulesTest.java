@@ -1,4 +1,4 @@
-package dev.guise.session.internal.cookies;
+package dev.guise.session.internal;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
@@ -22,7 +22,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 class CookieRulesTest {
 
   /** One Set-Cookie field arriving for a request, and what the jar must make of it. */
-  record Set(CookieContext from, String field, Rejection outcome) {}
+  record Set(CookieContext from, String field, CookieRejection outcome) {}
 
   /** A case: fields stored in order, time passing, then a request and the header it must get. */
   record Case(String label, List<Set> sets, Duration later, CookieContext to, String header) {
@@ -36,23 +36,36 @@ class CookieRulesTest {
     List<Case> c = new ArrayList<>();
     String ex = "https://example.com/";
     // --- Parsing (5.6) ---
-    c.add(row("plain cookie", nav(ex), "a=1", Rejection.NONE, nav(ex), "a=1"));
+    c.add(row("plain cookie", nav(ex), "a=1", CookieRejection.NONE, nav(ex), "a=1"));
     c.add(
-        row("whitespace trimmed", nav(ex), " a = b c ; Path=/", Rejection.NONE, nav(ex), "a=b c"));
-    c.add(row("quotes kept", nav(ex), "a=\"b\"", Rejection.NONE, nav(ex), "a=\"b\""));
-    c.add(row("nameless cookie", nav(ex), "token", Rejection.NONE, nav(ex), "token"));
-    c.add(row("empty name with =", nav(ex), "=token", Rejection.NONE, nav(ex), "token"));
-    c.add(row("empty value", nav(ex), "a=", Rejection.NONE, nav(ex), "a="));
-    c.add(row("empty name and value", nav(ex), "=", Rejection.EMPTY, nav(ex), null));
-    c.add(row("NUL rejects", nav(ex), "a=1\u0000x", Rejection.CONTROL_CHARACTER, nav(ex), null));
-    c.add(row("CR rejects", nav(ex), "a=1\rb=2", Rejection.CONTROL_CHARACTER, nav(ex), null));
-    c.add(row("tab allowed", nav(ex), "a=1\t2", Rejection.NONE, nav(ex), "a=1\t2"));
+        row(
+            "whitespace trimmed",
+            nav(ex),
+            " a = b c ; Path=/",
+            CookieRejection.NONE,
+            nav(ex),
+            "a=b c"));
+    c.add(row("quotes kept", nav(ex), "a=\"b\"", CookieRejection.NONE, nav(ex), "a=\"b\""));
+    c.add(row("nameless cookie", nav(ex), "token", CookieRejection.NONE, nav(ex), "token"));
+    c.add(row("empty name with =", nav(ex), "=token", CookieRejection.NONE, nav(ex), "token"));
+    c.add(row("empty value", nav(ex), "a=", CookieRejection.NONE, nav(ex), "a="));
+    c.add(row("empty name and value", nav(ex), "=", CookieRejection.EMPTY, nav(ex), null));
+    c.add(
+        row(
+            "NUL rejects",
+            nav(ex),
+            "a=1\u0000x",
+            CookieRejection.CONTROL_CHARACTER,
+            nav(ex),
+            null));
+    c.add(row("CR rejects", nav(ex), "a=1\rb=2", CookieRejection.CONTROL_CHARACTER, nav(ex), null));
+    c.add(row("tab allowed", nav(ex), "a=1\t2", CookieRejection.NONE, nav(ex), "a=1\t2"));
     c.add(
         row(
             "name+value 4096 octets",
             nav(ex),
             "n=" + "v".repeat(4095),
-            Rejection.NONE,
+            CookieRejection.NONE,
             nav(ex),
             "n=" + "v".repeat(4095)));
     c.add(
@@ -60,7 +73,7 @@ class CookieRulesTest {
             "name+value 4097 octets",
             nav(ex),
             "n=" + "v".repeat(4096),
-            Rejection.TOO_LARGE,
+            CookieRejection.TOO_LARGE,
             nav(ex),
             null));
     c.add(
@@ -68,7 +81,7 @@ class CookieRulesTest {
             "attribute over 1024 octets ignored",
             nav("https://example.com/dir/page"),
             "a=1; Path=/" + "p".repeat(1024),
-            Rejection.NONE,
+            CookieRejection.NONE,
             nav("https://example.com/dir/x"),
             "a=1"));
     c.add(
@@ -76,7 +89,7 @@ class CookieRulesTest {
             "attribute of 1024 octets kept",
             nav("https://example.com/dir/page"),
             "a=1; Path=/" + "p".repeat(1023),
-            Rejection.NONE,
+            CookieRejection.NONE,
             nav("https://example.com/dir/x"),
             null));
     c.add(
@@ -84,7 +97,7 @@ class CookieRulesTest {
             "nameless value like __Host-",
             nav(ex),
             "__Host-x",
-            Rejection.NAMELESS_PREFIX,
+            CookieRejection.NAMELESS_PREFIX,
             nav(ex),
             null));
     c.add(
@@ -92,7 +105,7 @@ class CookieRulesTest {
             "nameless value like __secure-",
             nav(ex),
             "=__secure-x",
-            Rejection.NAMELESS_PREFIX,
+            CookieRejection.NAMELESS_PREFIX,
             nav(ex),
             null));
 
@@ -102,7 +115,7 @@ class CookieRulesTest {
             "host-only not to a subdomain",
             nav(ex),
             "a=1",
-            Rejection.NONE,
+            CookieRejection.NONE,
             nav("https://www.example.com/"),
             null));
     c.add(
@@ -110,7 +123,7 @@ class CookieRulesTest {
             "Domain to a subdomain",
             nav("https://www.example.com/"),
             "a=1; Domain=example.com",
-            Rejection.NONE,
+            CookieRejection.NONE,
             nav("https://api.example.com/"),
             "a=1"));
     c.add(
@@ -118,7 +131,7 @@ class CookieRulesTest {
             "Domain with dot and upper case",
             nav("https://www.example.com/"),
             "a=1; Domain=.EXAMPLE.com",
-            Rejection.NONE,
+            CookieRejection.NONE,
             nav("https://example.com/"),
             "a=1"));
     c.add(
@@ -126,7 +139,7 @@ class CookieRulesTest {
             "last Domain wins",
             nav("https://www.example.com/"),
             "a=1; Domain=other.com; Domain=example.com",
-            Rejection.NONE,
+            CookieRejection.NONE,
             nav("https://x.example.com/"),
             "a=1"));
     c.add(
@@ -134,7 +147,7 @@ class CookieRulesTest {
             "empty Domain ignored: host-only",
             nav(ex),
             "a=1; Domain=",
-            Rejection.NONE,
+            CookieRejection.NONE,
             nav("https://www.example.com/"),
             null));
     c.add(
@@ -142,7 +155,7 @@ class CookieRulesTest {
             "Domain of another site",
             nav(ex),
             "a=1; Domain=other.com",
-            Rejection.FOREIGN_DOMAIN,
+            CookieRejection.FOREIGN_DOMAIN,
             nav("https://other.com/"),
             null));
     c.add(
@@ -150,7 +163,7 @@ class CookieRulesTest {
             "Domain not on a label boundary",
             nav(ex),
             "a=1; Domain=ample.com",
-            Rejection.FOREIGN_DOMAIN,
+            CookieRejection.FOREIGN_DOMAIN,
             nav("https://ample.com/"),
             null));
     c.add(
@@ -158,7 +171,7 @@ class CookieRulesTest {
             "Domain of a subdomain of the host",
             nav(ex),
             "a=1; Domain=www.example.com",
-            Rejection.FOREIGN_DOMAIN,
+            CookieRejection.FOREIGN_DOMAIN,
             nav("https://www.example.com/"),
             null));
     c.add(
@@ -166,7 +179,7 @@ class CookieRulesTest {
             "Domain=co.uk (public suffix)",
             nav("https://www.example.co.uk/"),
             "a=1; Domain=co.uk",
-            Rejection.PUBLIC_SUFFIX,
+            CookieRejection.PUBLIC_SUFFIX,
             nav("https://other.co.uk/"),
             null));
     c.add(
@@ -174,7 +187,7 @@ class CookieRulesTest {
             "Domain=com (public suffix)",
             nav(ex),
             "a=1; Domain=com",
-            Rejection.PUBLIC_SUFFIX,
+            CookieRejection.PUBLIC_SUFFIX,
             nav("https://other.com/"),
             null));
     c.add(
@@ -182,7 +195,7 @@ class CookieRulesTest {
             "Domain=github.io (private section)",
             nav("https://me.github.io/"),
             "a=1; Domain=github.io",
-            Rejection.PUBLIC_SUFFIX,
+            CookieRejection.PUBLIC_SUFFIX,
             nav("https://you.github.io/"),
             null));
     c.add(
@@ -190,7 +203,7 @@ class CookieRulesTest {
             "Domain=example.co.uk under a suffix",
             nav("https://www.example.co.uk/"),
             "a=1; Domain=example.co.uk",
-            Rejection.NONE,
+            CookieRejection.NONE,
             nav("https://shop.example.co.uk/"),
             "a=1"));
     c.add(
@@ -198,7 +211,7 @@ class CookieRulesTest {
             "Domain=co.uk from co.uk: host-only there",
             nav("https://co.uk/"),
             "a=1; Domain=co.uk",
-            Rejection.NONE,
+            CookieRejection.NONE,
             nav("https://co.uk/"),
             "a=1"));
     c.add(
@@ -206,7 +219,7 @@ class CookieRulesTest {
             "Domain=co.uk from co.uk: not to example.co.uk",
             nav("https://co.uk/"),
             "a=1; Domain=co.uk",
-            Rejection.NONE,
+            CookieRejection.NONE,
             nav("https://example.co.uk/"),
             null));
     c.add(
@@ -214,7 +227,7 @@ class CookieRulesTest {
             "IP address host",
             nav("https://127.0.0.1/"),
             "a=1; Domain=127.0.0.1",
-            Rejection.NONE,
+            CookieRejection.NONE,
             nav("https://127.0.0.1/"),
             "a=1"));
     c.add(
@@ -222,7 +235,7 @@ class CookieRulesTest {
             "IP address: no suffix match",
             nav("https://127.0.0.1/"),
             "a=1; Domain=0.0.1",
-            Rejection.FOREIGN_DOMAIN,
+            CookieRejection.FOREIGN_DOMAIN,
             nav("https://127.0.0.1/"),
             null));
     c.add(
@@ -230,32 +243,52 @@ class CookieRulesTest {
             "IDN Domain in Unicode",
             nav("https://www.xn--bcher-kva.example/"),
             "a=1; Domain=b\u00fccher.example",
-            Rejection.NONE,
+            CookieRejection.NONE,
             nav("https://xn--bcher-kva.example/"),
             "a=1"));
 
     // --- Path (5.1.4) ---
     String page = "https://example.com/a/b/page";
-    c.add(row("default path: sent below", nav(page), "a=1", Rejection.NONE, at("/a/b/c/d"), "a=1"));
-    c.add(row("default path: itself", nav(page), "a=1", Rejection.NONE, at("/a/b"), "a=1"));
-    c.add(row("default path: not a sibling", nav(page), "a=1", Rejection.NONE, at("/a/bc"), null));
-    c.add(row("default path: not above", nav(page), "a=1", Rejection.NONE, at("/a"), null));
+    c.add(
+        row(
+            "default path: sent below",
+            nav(page),
+            "a=1",
+            CookieRejection.NONE,
+            at("/a/b/c/d"),
+            "a=1"));
+    c.add(row("default path: itself", nav(page), "a=1", CookieRejection.NONE, at("/a/b"), "a=1"));
+    c.add(
+        row(
+            "default path: not a sibling",
+            nav(page),
+            "a=1",
+            CookieRejection.NONE,
+            at("/a/bc"),
+            null));
+    c.add(row("default path: not above", nav(page), "a=1", CookieRejection.NONE, at("/a"), null));
     c.add(
         row(
             "default path of /x is /",
             nav("https://example.com/x"),
             "a=1",
-            Rejection.NONE,
+            CookieRejection.NONE,
             at("/y"),
             "a=1"));
     c.add(
-        row("Path=/docs below", nav(ex), "a=1; Path=/docs", Rejection.NONE, at("/docs/x"), "a=1"));
+        row(
+            "Path=/docs below",
+            nav(ex),
+            "a=1; Path=/docs",
+            CookieRejection.NONE,
+            at("/docs/x"),
+            "a=1"));
     c.add(
         row(
             "Path=/docs not /docsx",
             nav(ex),
             "a=1; Path=/docs",
-            Rejection.NONE,
+            CookieRejection.NONE,
             at("/docsx"),
             null));
     c.add(
@@ -263,7 +296,7 @@ class CookieRulesTest {
             "Path=/docs/ to /docs/",
             nav(ex),
             "a=1; Path=/docs/",
-            Rejection.NONE,
+            CookieRejection.NONE,
             at("/docs/"),
             "a=1"));
     c.add(
@@ -271,7 +304,7 @@ class CookieRulesTest {
             "Path=/docs/ not /docs",
             nav(ex),
             "a=1; Path=/docs/",
-            Rejection.NONE,
+            CookieRejection.NONE,
             at("/docs"),
             null));
     c.add(
@@ -279,7 +312,7 @@ class CookieRulesTest {
             "relative Path: default",
             nav(page),
             "a=1; Path=docs",
-            Rejection.NONE,
+            CookieRejection.NONE,
             at("/a/b/x"),
             "a=1"));
     c.add(
@@ -287,7 +320,7 @@ class CookieRulesTest {
             "relative Path: not /docs",
             nav(page),
             "a=1; Path=docs",
-            Rejection.NONE,
+            CookieRejection.NONE,
             at("/docs"),
             null));
 
@@ -297,7 +330,7 @@ class CookieRulesTest {
             "Secure from http",
             nav("http://example.com/"),
             "a=1; Secure",
-            Rejection.SECURE_FROM_INSECURE,
+            CookieRejection.SECURE_FROM_INSECURE,
             nav(ex),
             null));
     c.add(
@@ -305,16 +338,16 @@ class CookieRulesTest {
             "Secure not to http",
             nav(ex),
             "a=1; Secure",
-            Rejection.NONE,
+            CookieRejection.NONE,
             nav("http://example.com/"),
             null));
-    c.add(row("Secure to https", nav(ex), "a=1; Secure", Rejection.NONE, nav(ex), "a=1"));
+    c.add(row("Secure to https", nav(ex), "a=1; Secure", CookieRejection.NONE, nav(ex), "a=1"));
     c.add(
         new Case(
             "http may not shadow a Secure cookie",
             List.of(
-                new Set(nav(ex), "a=secure; Secure", Rejection.NONE),
-                new Set(nav("http://example.com/"), "a=plain", Rejection.SHADOWS_SECURE)),
+                new Set(nav(ex), "a=secure; Secure", CookieRejection.NONE),
+                new Set(nav("http://example.com/"), "a=plain", CookieRejection.SHADOWS_SECURE)),
             Duration.ZERO,
             nav(ex),
             "a=secure"));
@@ -322,8 +355,8 @@ class CookieRulesTest {
         new Case(
             "http may set another name next to a Secure cookie",
             List.of(
-                new Set(nav(ex), "a=secure; Secure", Rejection.NONE),
-                new Set(nav("http://example.com/"), "b=plain", Rejection.NONE)),
+                new Set(nav(ex), "a=secure; Secure", CookieRejection.NONE),
+                new Set(nav("http://example.com/"), "b=plain", CookieRejection.NONE)),
             Duration.ZERO,
             nav("http://example.com/"),
             "b=plain"));
@@ -334,17 +367,23 @@ class CookieRulesTest {
             "__Secure- without Secure",
             nav(ex),
             "__Secure-a=1",
-            Rejection.SECURE_PREFIX,
+            CookieRejection.SECURE_PREFIX,
             nav(ex),
             null));
     c.add(
-        row("__SECURE- any case", nav(ex), "__SECURE-a=1", Rejection.SECURE_PREFIX, nav(ex), null));
+        row(
+            "__SECURE- any case",
+            nav(ex),
+            "__SECURE-a=1",
+            CookieRejection.SECURE_PREFIX,
+            nav(ex),
+            null));
     c.add(
         row(
             "__Secure- with Secure",
             nav(ex),
             "__Secure-a=1; Secure",
-            Rejection.NONE,
+            CookieRejection.NONE,
             nav(ex),
             "__Secure-a=1"));
     c.add(
@@ -352,7 +391,7 @@ class CookieRulesTest {
             "__Host- well formed",
             nav(ex),
             "__Host-a=1; Secure; Path=/",
-            Rejection.NONE,
+            CookieRejection.NONE,
             nav("https://example.com/deep/path"),
             "__Host-a=1"));
     c.add(
@@ -360,7 +399,7 @@ class CookieRulesTest {
             "__Host- without Secure",
             nav(ex),
             "__Host-a=1; Path=/",
-            Rejection.HOST_PREFIX,
+            CookieRejection.HOST_PREFIX,
             nav(ex),
             null));
     c.add(
@@ -368,7 +407,7 @@ class CookieRulesTest {
             "__Host- without Path",
             nav(ex),
             "__Host-a=1; Secure",
-            Rejection.HOST_PREFIX,
+            CookieRejection.HOST_PREFIX,
             nav(ex),
             null));
     c.add(
@@ -376,7 +415,7 @@ class CookieRulesTest {
             "__Host- with Path=/x",
             nav("https://example.com/x/y"),
             "__Host-a=1; Secure; Path=/x",
-            Rejection.HOST_PREFIX,
+            CookieRejection.HOST_PREFIX,
             nav("https://example.com/x/y"),
             null));
     c.add(
@@ -384,7 +423,7 @@ class CookieRulesTest {
             "__Host- with Domain",
             nav(ex),
             "__Host-a=1; Secure; Path=/; Domain=example.com",
-            Rejection.HOST_PREFIX,
+            CookieRejection.HOST_PREFIX,
             nav(ex),
             null));
     c.add(
@@ -392,7 +431,7 @@ class CookieRulesTest {
             "__host- any case",
             nav(ex),
             "__host-a=1; Path=/",
-            Rejection.HOST_PREFIX,
+            CookieRejection.HOST_PREFIX,
             nav(ex),
             null));
 
@@ -404,7 +443,7 @@ class CookieRulesTest {
             "Strict same-site subresource",
             nav(ex),
             "a=1; SameSite=Strict",
-            Rejection.NONE,
+            CookieRejection.NONE,
             sub("https://cdn.example.com/x", top),
             null));
     c.add(
@@ -412,7 +451,7 @@ class CookieRulesTest {
             "Strict sent same-site",
             nav("https://www.example.com/"),
             "a=1; SameSite=Strict; Domain=example.com",
-            Rejection.NONE,
+            CookieRejection.NONE,
             sub("https://cdn.example.com/x", top),
             "a=1"));
     c.add(
@@ -420,7 +459,7 @@ class CookieRulesTest {
             "Strict not cross-site subresource",
             nav(ex),
             "a=1; SameSite=Strict",
-            Rejection.NONE,
+            CookieRejection.NONE,
             sub(ex, otherTop),
             null));
     c.add(
@@ -428,7 +467,7 @@ class CookieRulesTest {
             "Strict not cross-site navigation",
             nav(ex),
             "a=1; SameSite=Strict",
-            Rejection.NONE,
+            CookieRejection.NONE,
             link(ex, otherTop, "GET"),
             null));
     c.add(
@@ -436,7 +475,7 @@ class CookieRulesTest {
             "Lax cross-site navigation GET",
             nav(ex),
             "a=1; SameSite=Lax",
-            Rejection.NONE,
+            CookieRejection.NONE,
             link(ex, otherTop, "GET"),
             "a=1"));
     c.add(
@@ -444,7 +483,7 @@ class CookieRulesTest {
             "Lax not cross-site navigation POST",
             nav(ex),
             "a=1; SameSite=Lax",
-            Rejection.NONE,
+            CookieRejection.NONE,
             link(ex, otherTop, "POST"),
             null));
     c.add(
@@ -452,7 +491,7 @@ class CookieRulesTest {
             "Lax not cross-site subresource",
             nav(ex),
             "a=1; SameSite=Lax",
-            Rejection.NONE,
+            CookieRejection.NONE,
             sub(ex, otherTop),
             null));
     c.add(
@@ -460,7 +499,7 @@ class CookieRulesTest {
             "Lax same-site POST",
             nav(ex),
             "a=1; SameSite=Lax",
-            Rejection.NONE,
+            CookieRejection.NONE,
             new CookieContext(URI.create(ex), Optional.of(top), false, "POST"),
             "a=1"));
     c.add(
@@ -468,7 +507,7 @@ class CookieRulesTest {
             "default is Lax: not cross-site subresource",
             nav(ex),
             "a=1",
-            Rejection.NONE,
+            CookieRejection.NONE,
             sub(ex, otherTop),
             null));
     c.add(
@@ -476,7 +515,7 @@ class CookieRulesTest {
             "default is Lax: cross-site navigation GET",
             nav(ex),
             "a=1",
-            Rejection.NONE,
+            CookieRejection.NONE,
             link(ex, otherTop, "GET"),
             "a=1"));
     c.add(
@@ -484,27 +523,27 @@ class CookieRulesTest {
             "unknown SameSite is default",
             nav(ex),
             "a=1; SameSite=bogus",
-            Rejection.NONE,
+            CookieRejection.NONE,
             sub(ex, otherTop),
             null));
     c.add(
         new Case(
             "default: cross-site POST navigation within 2 minutes",
-            List.of(new Set(nav(ex), "a=1", Rejection.NONE)),
+            List.of(new Set(nav(ex), "a=1", CookieRejection.NONE)),
             Duration.ofSeconds(119),
             link(ex, otherTop, "POST"),
             "a=1"));
     c.add(
         new Case(
             "default: no cross-site POST navigation after 2 minutes",
-            List.of(new Set(nav(ex), "a=1", Rejection.NONE)),
+            List.of(new Set(nav(ex), "a=1", CookieRejection.NONE)),
             Duration.ofSeconds(120),
             link(ex, otherTop, "POST"),
             null));
     c.add(
         new Case(
             "explicit Lax: no 2-minute allowance",
-            List.of(new Set(nav(ex), "a=1; SameSite=Lax", Rejection.NONE)),
+            List.of(new Set(nav(ex), "a=1; SameSite=Lax", CookieRejection.NONE)),
             Duration.ofSeconds(1),
             link(ex, otherTop, "POST"),
             null));
@@ -513,7 +552,7 @@ class CookieRulesTest {
             "None without Secure",
             nav(ex),
             "a=1; SameSite=None",
-            Rejection.NONE_WITHOUT_SECURE,
+            CookieRejection.NONE_WITHOUT_SECURE,
             nav(ex),
             null));
     c.add(
@@ -521,7 +560,7 @@ class CookieRulesTest {
             "None cross-site subresource",
             nav(ex),
             "a=1; SameSite=None; Secure",
-            Rejection.NONE,
+            CookieRejection.NONE,
             sub(ex, otherTop),
             "a=1"));
     c.add(
@@ -529,7 +568,7 @@ class CookieRulesTest {
             "Lax set by cross-site subresource",
             sub(ex, otherTop),
             "a=1; SameSite=Lax",
-            Rejection.CROSS_SITE,
+            CookieRejection.CROSS_SITE,
             nav(ex),
             null));
     c.add(
@@ -537,7 +576,7 @@ class CookieRulesTest {
             "default set by cross-site subresource",
             sub(ex, otherTop),
             "a=1",
-            Rejection.CROSS_SITE,
+            CookieRejection.CROSS_SITE,
             nav(ex),
             null));
     c.add(
@@ -545,7 +584,7 @@ class CookieRulesTest {
             "Strict set by cross-site navigation",
             link(ex, otherTop, "GET"),
             "a=1; SameSite=Strict",
-            Rejection.NONE,
+            CookieRejection.NONE,
             nav(ex),
             "a=1"));
     c.add(
@@ -553,7 +592,7 @@ class CookieRulesTest {
             "None set by cross-site subresource",
             sub(ex, otherTop),
             "a=1; SameSite=None; Secure",
-            Rejection.NONE,
+            CookieRejection.NONE,
             nav(ex),
             "a=1"));
     c.add(
@@ -561,7 +600,7 @@ class CookieRulesTest {
             "schemeful: http top is another site",
             nav(ex),
             "a=1; SameSite=Strict",
-            Rejection.NONE,
+            CookieRejection.NONE,
             sub(ex, URI.create("http://example.com/")),
             null));
     c.add(
@@ -569,7 +608,7 @@ class CookieRulesTest {
             "github.io subdomains are different sites",
             nav("https://a.github.io/"),
             "a=1; SameSite=Strict",
-            Rejection.NONE,
+            CookieRejection.NONE,
             sub("https://a.github.io/x", URI.create("https://b.github.io/")),
             null));
     c.add(
@@ -577,7 +616,7 @@ class CookieRulesTest {
             "co.uk registrable domain is same-site",
             nav("https://www.example.co.uk/"),
             "a=1; SameSite=Strict",
-            Rejection.NONE,
+            CookieRejection.NONE,
             sub("https://www.example.co.uk/x", URI.create("https://shop.example.co.uk/")),
             "a=1"));
 
@@ -628,8 +667,8 @@ class CookieRulesTest {
         new Case(
             "Max-Age=0 deletes",
             List.of(
-                new Set(nav(ex), "a=1", Rejection.NONE),
-                new Set(nav(ex), "a=2; Max-Age=0", Rejection.EXPIRED)),
+                new Set(nav(ex), "a=1", CookieRejection.NONE),
+                new Set(nav(ex), "a=2; Max-Age=0", CookieRejection.EXPIRED)),
             Duration.ZERO,
             nav(ex),
             null));
@@ -637,8 +676,9 @@ class CookieRulesTest {
         new Case(
             "past Expires deletes",
             List.of(
-                new Set(nav(ex), "a=1; Path=/", Rejection.NONE),
-                new Set(nav(ex), "a=; Expires=Thu, 01 Jan 1970 00:00:00 GMT", Rejection.EXPIRED)),
+                new Set(nav(ex), "a=1; Path=/", CookieRejection.NONE),
+                new Set(
+                    nav(ex), "a=; Expires=Thu, 01 Jan 1970 00:00:00 GMT", CookieRejection.EXPIRED)),
             Duration.ZERO,
             nav(ex),
             null));
@@ -646,8 +686,8 @@ class CookieRulesTest {
         new Case(
             "deleting needs the same path",
             List.of(
-                new Set(nav(ex), "a=1; Path=/", Rejection.NONE),
-                new Set(nav(ex), "a=; Max-Age=-1; Path=/x", Rejection.EXPIRED)),
+                new Set(nav(ex), "a=1; Path=/", CookieRejection.NONE),
+                new Set(nav(ex), "a=; Max-Age=-1; Path=/x", CookieRejection.EXPIRED)),
             Duration.ZERO,
             nav(ex),
             "a=1"));
@@ -657,9 +697,9 @@ class CookieRulesTest {
         new Case(
             "longer path first",
             List.of(
-                new Set(nav(ex), "a=1; Path=/", Rejection.NONE),
-                new Set(nav(ex), "b=2; Path=/x", Rejection.NONE),
-                new Set(nav(ex), "c=3; Path=/x/y", Rejection.NONE)),
+                new Set(nav(ex), "a=1; Path=/", CookieRejection.NONE),
+                new Set(nav(ex), "b=2; Path=/x", CookieRejection.NONE),
+                new Set(nav(ex), "c=3; Path=/x/y", CookieRejection.NONE)),
             Duration.ZERO,
             at("/x/y/z"),
             "c=3; b=2; a=1"));
@@ -667,9 +707,9 @@ class CookieRulesTest {
         new Case(
             "same path: creation order",
             List.of(
-                new Set(nav(ex), "z=1", Rejection.NONE),
-                new Set(nav(ex), "y=2", Rejection.NONE),
-                new Set(nav(ex), "x=3", Rejection.NONE)),
+                new Set(nav(ex), "z=1", CookieRejection.NONE),
+                new Set(nav(ex), "y=2", CookieRejection.NONE),
+                new Set(nav(ex), "x=3", CookieRejection.NONE)),
             Duration.ZERO,
             nav(ex),
             "z=1; y=2; x=3"));
@@ -677,9 +717,9 @@ class CookieRulesTest {
         new Case(
             "replacement keeps creation time",
             List.of(
-                new Set(nav(ex), "z=1", Rejection.NONE),
-                new Set(nav(ex), "y=2", Rejection.NONE),
-                new Set(nav(ex), "z=9", Rejection.NONE)),
+                new Set(nav(ex), "z=1", CookieRejection.NONE),
+                new Set(nav(ex), "y=2", CookieRejection.NONE),
+                new Set(nav(ex), "z=9", CookieRejection.NONE)),
             Duration.ZERO,
             nav(ex),
             "z=9; y=2"));
@@ -687,8 +727,8 @@ class CookieRulesTest {
         new Case(
             "host-only and domain cookies of one name are two cookies",
             List.of(
-                new Set(nav(ex), "a=host", Rejection.NONE),
-                new Set(nav(ex), "a=domain; Domain=example.com", Rejection.NONE)),
+                new Set(nav(ex), "a=host", CookieRejection.NONE),
+                new Set(nav(ex), "a=domain; Domain=example.com", CookieRejection.NONE)),
             Duration.ZERO,
             nav(ex),
             "a=host; a=domain"));
@@ -712,7 +752,7 @@ class CookieRulesTest {
       String label,
       CookieContext from,
       String field,
-      Rejection outcome,
+      CookieRejection outcome,
       CookieContext to,
       String header) {
     return new Case(label, List.of(new Set(from, field, outcome)), Duration.ZERO, to, header);
@@ -722,7 +762,7 @@ class CookieRulesTest {
     CookieContext ex = nav("https://example.com/");
     return new Case(
         label,
-        List.of(new Set(ex, field, Rejection.NONE)),
+        List.of(new Set(ex, field, CookieRejection.NONE)),
         Duration.ofSeconds(seconds),
         ex,
         header);

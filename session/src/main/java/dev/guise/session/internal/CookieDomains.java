@@ -1,4 +1,4 @@
-package dev.guise.session.internal.cookies;
+package dev.guise.session.internal;
 
 import com.google.common.net.InetAddresses;
 import com.google.common.net.InternetDomainName;
@@ -12,9 +12,9 @@ import java.util.Optional;
  * (5.1.3), and public suffixes and registrable domains from the public suffix list that Guava ships
  * ({@link InternetDomainName}), both its ICANN and its private sections, as browsers use both.
  */
-final class Domains {
+final class CookieDomains {
 
-  private Domains() {}
+  private CookieDomains() {}
 
   /** The canonical host of a URL: lower case, IDNA ASCII, IPv6 without brackets; or empty. */
   static Optional<String> host(URI url) {

@@ -1,4 +1,4 @@
-package dev.guise.session.internal.cookies;
+package dev.guise.session.internal;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonLocation;

@@ -1,4 +1,4 @@
-package dev.guise.session.internal.cookies;
+package dev.guise.session.internal;
 
 import dev.guise.session.CookieFileException;
 import java.io.BufferedReader;
@@ -9,7 +9,7 @@ import java.io.Reader;
  * Reads a text file line by line with a bound on a line's length, so that a file that is one
  * enormous line fails at the bound instead of filling the heap. Lines end at LF, CRLF or CR.
  */
-final class BoundedLines {
+final class CookieFileLines {
 
   private final BufferedReader in;
   private final int maxLength;
@@ -17,7 +17,7 @@ final class BoundedLines {
   private int number;
   private boolean pendingCr;
 
-  BoundedLines(Reader in, int maxLength) {
+  CookieFileLines(Reader in, int maxLength) {
     this.in = in instanceof BufferedReader b ? b : new BufferedReader(in);
     this.maxLength = maxLength;
   }

@@ -1,4 +1,4 @@
-package dev.guise.session.internal.cookies;
+package dev.guise.session.internal;
 
 import java.time.DateTimeException;
 import java.time.Instant;

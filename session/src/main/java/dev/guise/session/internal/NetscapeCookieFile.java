@@ -1,4 +1,4 @@
-package dev.guise.session.internal.cookies;
+package dev.guise.session.internal;
 
 import dev.guise.session.Cookie;
 import dev.guise.session.CookieFileException;
@@ -70,7 +70,7 @@ public final class NetscapeCookieFile {
 
   public static List<Cookie> read(Reader in, Clock clock) throws IOException {
     Instant now = clock.instant();
-    BoundedLines lines = new BoundedLines(in, MAX_LINE);
+    CookieFileLines lines = new CookieFileLines(in, MAX_LINE);
     List<Cookie> cookies = new ArrayList<>();
     String line;
     while ((line = lines.next()) != null) {

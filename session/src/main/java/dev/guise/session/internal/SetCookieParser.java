@@ -1,4 +1,4 @@
-package dev.guise.session.internal.cookies;
+package dev.guise.session.internal;
 
 import dev.guise.session.SameSite;
 import java.time.Instant;
@@ -10,7 +10,7 @@ import java.util.Optional;
  * a field with a control character is ignored whole, the name and value are cut at the first ';'
  * and '=', a field without '=' is a nameless cookie, and an attribute whose value is longer than
  * 1024 octets is ignored. Nothing here throws on bad input: what cannot be a cookie is {@code
- * Optional.empty()}, with the reason in {@link Rejection}.
+ * Optional.empty()}, with the reason in {@link CookieRejection}.
  */
 final class SetCookieParser {
 
@@ -23,19 +23,19 @@ final class SetCookieParser {
   private SetCookieParser() {}
 
   /** The result of parsing: a cookie to judge, or why there is none. */
-  record Result(Optional<ParsedSetCookie> cookie, Rejection rejection) {
+  record Result(Optional<ParsedSetCookie> cookie, CookieRejection rejection) {
     static Result of(ParsedSetCookie cookie) {
-      return new Result(Optional.of(cookie), Rejection.NONE);
+      return new Result(Optional.of(cookie), CookieRejection.NONE);
     }
 
-    static Result rejected(Rejection why) {
+    static Result rejected(CookieRejection why) {
       return new Result(Optional.empty(), why);
     }
   }
 
   static Result parse(String field) {
     if (hasControlCharacter(field)) {
-      return Result.rejected(Rejection.CONTROL_CHARACTER);
+      return Result.rejected(CookieRejection.CONTROL_CHARACTER);
     }
     int semicolon = field.indexOf(';');
     String pair = semicolon < 0 ? field : field.substring(0, semicolon);
@@ -43,10 +43,10 @@ final class SetCookieParser {
     String name = equals < 0 ? "" : trim(pair.substring(0, equals));
     String value = trim(equals < 0 ? pair : pair.substring(equals + 1));
     if (octets(name) + octets(value) > MAX_NAME_VALUE_OCTETS) {
-      return Result.rejected(Rejection.TOO_LARGE);
+      return Result.rejected(CookieRejection.TOO_LARGE);
     }
     if (name.isEmpty() && value.isEmpty()) {
-      return Result.rejected(Rejection.EMPTY);
+      return Result.rejected(CookieRejection.EMPTY);
     }
     Optional<Long> maxAge = Optional.empty();
     Optional<Instant> expires = Optional.empty();

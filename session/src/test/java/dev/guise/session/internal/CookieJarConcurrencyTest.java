@@ -1,6 +1,6 @@
-package dev.guise.session.internal.cookies;
+package dev.guise.session.internal;
 
-import static dev.guise.session.internal.cookies.CookieRulesTest.nav;
+import static dev.guise.session.internal.CookieRulesTest.nav;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 

@@ -1,6 +1,6 @@
-package dev.guise.session.internal.cookies;
+package dev.guise.session.internal;
 
-import static dev.guise.session.internal.cookies.CookieRulesTest.nav;
+import static dev.guise.session.internal.CookieRulesTest.nav;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
@@ -33,14 +33,14 @@ class CookieLimitsTest {
     CookieContext a = nav("https://a.example.com/");
     CookieContext www = nav("https://www.example.com/");
     for (int i = 0; i < BrowserCookieJar.MAX_PER_DOMAIN; i++) {
-      assertEquals(Rejection.NONE, jar.storeField(i == 0 ? a : www, "c" + i + "=v"));
+      assertEquals(CookieRejection.NONE, jar.storeField(i == 0 ? a : www, "c" + i + "=v"));
       clock.advance(Duration.ofSeconds(1));
     }
     assertEquals(180, jar.size());
     // c0 is read now, so it is no longer the least recently accessed.
     assertEquals(Optional.of("c0=v"), jar.cookieHeader(a));
     clock.advance(Duration.ofSeconds(1));
-    assertEquals(Rejection.NONE, jar.storeField(www, "last=v"));
+    assertEquals(CookieRejection.NONE, jar.storeField(www, "last=v"));
     assertEquals(150, jar.size());
     Set<String> names = jar.cookies().stream().map(Cookie::name).collect(Collectors.toSet());
     assertTrue(names.contains("c0"), "recently read");
@@ -110,10 +110,12 @@ class CookieLimitsTest {
     String big = "big=" + "x".repeat(1 << 20);
     assertTimeoutPreemptively(
         Duration.ofSeconds(5),
-        () -> assertEquals(Rejection.TOO_LARGE, jar.storeField(nav("https://example.com/"), big)));
+        () ->
+            assertEquals(
+                CookieRejection.TOO_LARGE, jar.storeField(nav("https://example.com/"), big)));
     String bigAttribute = "a=1; Domain=" + "x".repeat(1 << 20) + ".example.com";
     // The attribute is ignored (over 1024 octets): a host-only cookie.
-    assertEquals(Rejection.NONE, jar.storeField(nav("https://example.com/"), bigAttribute));
+    assertEquals(CookieRejection.NONE, jar.storeField(nav("https://example.com/"), bigAttribute));
     assertEquals(Optional.empty(), jar.cookieHeader(nav("https://www.example.com/")));
     assertEquals(1, jar.size());
   }
@@ -150,7 +152,7 @@ class CookieLimitsTest {
     Cookie forSuffix =
         new Cookie(
             "a", "v", "co.uk", false, "/", Optional.empty(), true, false, SameSite.LAX, now, now);
-    assertEquals(Rejection.PUBLIC_SUFFIX, jar.addCookie(forSuffix));
+    assertEquals(CookieRejection.PUBLIC_SUFFIX, jar.addCookie(forSuffix));
     Cookie hostPrefixWithDomain =
         new Cookie(
             "__Host-a",
@@ -164,7 +166,7 @@ class CookieLimitsTest {
             SameSite.LAX,
             now,
             now);
-    assertEquals(Rejection.HOST_PREFIX, jar.addCookie(hostPrefixWithDomain));
+    assertEquals(CookieRejection.HOST_PREFIX, jar.addCookie(hostPrefixWithDomain));
     Cookie upperCase =
         new Cookie(
             "a",
@@ -178,7 +180,7 @@ class CookieLimitsTest {
             SameSite.LAX,
             now,
             now);
-    assertEquals(Rejection.BAD_DOMAIN, jar.addCookie(upperCase));
+    assertEquals(CookieRejection.BAD_DOMAIN, jar.addCookie(upperCase));
     Cookie huge =
         new Cookie(
             "a",
@@ -192,7 +194,7 @@ class CookieLimitsTest {
             SameSite.LAX,
             now,
             now);
-    assertEquals(Rejection.TOO_LARGE, jar.addCookie(huge));
+    assertEquals(CookieRejection.TOO_LARGE, jar.addCookie(huge));
     assertEquals(0, jar.size());
   }
 }

@@ -5,6 +5,9 @@
  */
 module dev.guise.session {
   requires transitive dev.guise.pool;
+  // The cookie jar: the public suffix list and the JSON jar file.
+  requires com.google.common;
+  requires com.fasterxml.jackson.jr.ob;
 
   exports dev.guise.session;
 }

@@ -32,7 +32,7 @@ import java.util.concurrent.atomic.AtomicReference;
  * redirects followed as the browser follows them.
  *
  * <pre>{@code
- * Session session = Session.builder(client).cookieJar(jar).build();
+ * Session session = Session.builder(client).build();  // its own browser cookie jar
  * session.send(SessionRequest.typed(URI.create("https://www.example.com/start")));  // 302 followed
  * session.send(SessionRequest.of(RequestKind.STYLE, URI.create("https://www.example.com/a.css")));
  * }</pre>
@@ -83,7 +83,7 @@ public final class Session {
 
   private Session(Builder b) {
     this.client = b.client;
-    this.jar = Objects.requireNonNull(b.jar, "a session needs a cookie jar: cookieJar(...)");
+    this.jar = b.jar != null ? b.jar : CookieJars.browser();
     this.sites = b.sites;
     this.followRedirects = b.followRedirects;
     this.maxRedirects = b.maxRedirects;
@@ -253,7 +253,7 @@ public final class Session {
   public static final class Builder {
     private final GuiseClient client;
     private CookieJar jar;
-    private Sites sites = Sites.sameHost();
+    private Sites sites = Sites.publicSuffixList();
     private boolean followRedirects = true;
     private int maxRedirects = MAX_REDIRECTS;
     private final Map<String, InetAddress> resolve = new HashMap<>();
@@ -262,13 +262,16 @@ public final class Session {
       this.client = Objects.requireNonNull(client, "client");
     }
 
-    /** The session's cookies (required): each session has its own. */
+    /**
+     * The session's cookies; by default a new {@link CookieJars#browser()} jar of its own. Give a
+     * jar to load saved cookies or to share them between sessions.
+     */
     public Builder cookieJar(CookieJar jar) {
       this.jar = Objects.requireNonNull(jar, "jar");
       return this;
     }
 
-    /** Which hosts are the same site; {@link Sites#sameHost()} by default. */
+    /** Which hosts are the same site; {@link Sites#publicSuffixList()} by default. */
     public Builder sites(Sites sites) {
       this.sites = Objects.requireNonNull(sites, "sites");
       return this;

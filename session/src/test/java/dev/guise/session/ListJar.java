@@ -37,6 +37,21 @@ final class ListJar implements CookieJar {
   }
 
   @Override
+  public synchronized List<Cookie> cookies() {
+    throw new UnsupportedOperationException("the redirect tests never list a jar's cookies");
+  }
+
+  @Override
+  public synchronized void add(Cookie cookie) {
+    throw new UnsupportedOperationException("the redirect tests never add cookies by hand");
+  }
+
+  @Override
+  public synchronized void clear() {
+    byHost.clear();
+  }
+
+  @Override
   public synchronized Optional<String> cookieHeader(CookieContext context) {
     asked.add(context);
     Map<String, String> cookies = byHost.get(context.url().getHost());

@@ -58,7 +58,7 @@ class SessionCaptureWireTest {
             .start()) {
       InetAddress ip = server.addresses().get(0);
       URI base = URI.create("https://" + HOST + ":" + server.port());
-      ListJar jar = new ListJar();
+      CookieJar jar = CookieJars.browser(); // the real jar: RFC 6265bis as Chrome applies it
       try (HotConnectionPool pool = pool(server, profile);
           GuiseClient client = new GuiseClient(pool)) {
         Session session = Session.builder(client).cookieJar(jar).resolve(HOST, ip).build();

@@ -42,7 +42,7 @@ final class ListJar implements CookieJar {
   }
 
   @Override
-  public synchronized void add(Cookie cookie) {
+  public synchronized boolean add(Cookie cookie) {
     throw new UnsupportedOperationException("the redirect tests never add cookies by hand");
   }
 

@@ -4,8 +4,8 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * The cookies of one session, applied as a browser applies them. Implementations are thread-safe:
- * a session's requests may run at once.
+ * The cookies of one session, applied as a browser applies them. Implementations are thread-safe: a
+ * session's requests may run at once.
  */
 public interface CookieJar {
 
@@ -18,8 +18,8 @@ public interface CookieJar {
   void store(CookieContext context, List<String> setCookieFields);
 
   /**
-   * The value of the {@code cookie} header for a request, formatted as browsers format it, or
-   * empty when no cookie applies.
+   * The value of the {@code cookie} header for a request, formatted as browsers format it, or empty
+   * when no cookie applies.
    */
   Optional<String> cookieHeader(CookieContext context);
 }

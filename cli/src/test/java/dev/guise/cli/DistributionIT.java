@@ -74,8 +74,8 @@ class DistributionIT {
 
   @Test
   void versionThroughASymbolicLinkNamesTheVersionAndTheEngines() throws Exception {
-    Path link = Files.createSymbolicLink(
-        elsewhere.resolve("guise"), distribution().resolve("bin/guise"));
+    Path link =
+        Files.createSymbolicLink(elsewhere.resolve("guise"), distribution().resolve("bin/guise"));
     Run r = run(withJavaHome(), link.toString(), "--version");
     assertEquals(0, r.code(), r.toString());
     List<String> lines = r.out().lines().toList();
@@ -84,8 +84,10 @@ class DistributionIT {
     for (String engine : List.of("bouncycastle", "conscrypt", "jdk")) {
       assertTrue(
           lines.stream()
-              .anyMatch(l -> l.matches("  " + engine + " +dev\\.guise\\.tls\\.\\w+ " + VERSION
-                  + " +usable")),
+              .anyMatch(
+                  l ->
+                      l.matches(
+                          "  " + engine + " +dev\\.guise\\.tls\\.\\w+ " + VERSION + " +usable")),
           engine + " found and usable: " + r);
     }
     assertTrue(!r.err().contains("WARNING"), "no JVM warnings (native access, opens): " + r);
@@ -118,7 +120,6 @@ class DistributionIT {
     Run r = run(Map.of("PATH", bin + ":/usr/bin:/bin"), distribution() + "/bin/guise", "demo");
     assertEquals(1, r.code(), r.toString());
     assertEquals(
-        "guise: needs Java 21 or newer: set JAVA_HOME to one, or put its java on PATH\n",
-        r.err());
+        "guise: needs Java 21 or newer: set JAVA_HOME to one, or put its java on PATH\n", r.err());
   }
 }

@@ -1,6 +1,7 @@
 package dev.guise.benchmarks;
 
 import dev.guise.benchmarks.clients.HttpSubject;
+import dev.guise.benchmarks.report.HtmlReport;
 import dev.guise.benchmarks.report.Measurement;
 import dev.guise.benchmarks.report.Results;
 import dev.guise.benchmarks.server.ServerProcess;
@@ -23,10 +24,11 @@ import org.openjdk.jmh.runner.options.OptionsBuilder;
 import org.openjdk.jmh.runner.options.TimeValue;
 
 /**
- * Runs every benchmark (what {@code benchmarks/run} calls) and writes {@code target/results.json}:
- * JMH for the timed benchmarks, {@link IdleMemory} in a fresh JVM per client for memory. Starts the
- * two servers once (Jetty; the testkit server on 1,000 IPs), each in its own process, and hands
- * them to the forked benchmark JVMs.
+ * Runs every benchmark (what {@code benchmarks/run} calls) and writes {@code target/results.json}
+ * and {@code target/report.html} (tables and charts, see {@link HtmlReport}): JMH for the timed
+ * benchmarks, {@link IdleMemory} in a fresh JVM per client for memory. Starts the two servers once
+ * (Jetty; the testkit server on 1,000 IPs), each in its own process, and hands them to the forked
+ * benchmark JVMs.
  *
  * <p>Arguments: {@code --quick} (short iterations, one fork: minutes), {@code --only REGEX} (the
  * benchmark classes or memory to run: {@code
@@ -124,6 +126,7 @@ public final class BenchRunner {
     Files.writeString(out.resolve("measurements.json"), Results.measurementsToJson(all));
     String machine = machine();
     Files.writeString(out.resolve("machine.txt"), machine + "\n");
+    Files.writeString(out.resolve("report.html"), HtmlReport.render(all, entries, machine));
     System.out.println();
     System.out.println("Machine: " + machine);
     System.out.printf("Took %d s%n", TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - started));

@@ -106,6 +106,13 @@ public final class Cli {
       }
       return 0;
     }
+    if (first.equals("--version")) {
+      if (args.size() > 1) {
+        throw CliException.usage("'guise --version' takes no arguments");
+      }
+      out.print(Version.report());
+      return 0;
+    }
     if (first.startsWith("-")) {
       throw CliException.usage(
           "unknown option '" + first + "' before the command; see 'guise --help'");
@@ -141,6 +148,7 @@ public final class Cli {
     }
     sb.append("\n'guise <command> --help' explains a command and its options.\n");
     sb.append("Every command takes --verbose (more detail; stack traces for errors).\n");
+    sb.append("'guise --version' prints the version and the TLS engines found.\n");
     sb.append("Exit codes: 0 done, 1 unexpected error, 2 usage error, 3 request failed;\n");
     sb.append("'guise fetch' uses curl's codes for the failures curl has (see its --help).\n");
     return sb.toString();

@@ -90,7 +90,10 @@ public final class ScriptedProxy implements AutoCloseable {
       InputStream in = s.getInputStream();
       OutputStream out = s.getOutputStream();
       switch (behaviour) {
-        case Silent x -> in.read(); // holds the connection until the client or close() ends it
+        case Silent x -> {
+          // Reads whatever comes and never answers, until the client or close() ends it.
+          while (in.read() >= 0) {}
+        }
         case Garbage g -> {
           in.read();
           out.write(g.bytes());

@@ -50,7 +50,12 @@ public final class SquidProxy extends ProxyProcess {
     List<String> conf = new ArrayList<>();
     if (chain != null) {
       Path c = Files.copy(chain, dir.resolve("proxy-chain.pem"));
-      Path k = Files.copy(key, dir.resolve("proxy-key.pem"));
+      // Re-encoded by openssl: squid's GnuTLS turns down an EC key without its public point, as
+      // the JDK's PKCS#8 encoding has it ("The request is invalid"), and takes SEC1 with it.
+      Path k = dir.resolve("proxy-key.pem");
+      if (!run("openssl", "ec", "-in", key.toString(), "-out", k.toString())) {
+        Files.copy(key, k); // not an EC key: as it is
+      }
       c.toFile().setReadable(true, false);
       k.toFile().setReadable(true, false);
       conf.add("https_port 127.0.0.1:" + port + " tls-cert=" + c + " tls-key=" + k);
@@ -85,6 +90,21 @@ public final class SquidProxy extends ProxyProcess {
     Files.write(file, conf, StandardCharsets.UTF_8);
     file.toFile().setReadable(true, false);
     start(List.of("squid", "-N", "-f", file.toString()), "squid", "squid");
+  }
+
+  private static boolean run(String... command) throws IOException, InterruptedException {
+    Process p;
+    try {
+      p = new ProcessBuilder(command).redirectErrorStream(true).start();
+    } catch (IOException e) {
+      throw new AssertionError(command[0] + " is required for this test; run .ci/run: " + e, e);
+    }
+    p.getInputStream().readAllBytes();
+    if (!p.waitFor(10, TimeUnit.SECONDS)) {
+      p.destroyForcibly();
+      throw new AssertionError(String.join(" ", command) + " did not end");
+    }
+    return p.exitValue() == 0;
   }
 
   /** {@code openssl passwd -apr1}: the hash basic_ncsa_auth reads. */

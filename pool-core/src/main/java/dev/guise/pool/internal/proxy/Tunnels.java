@@ -129,7 +129,7 @@ public final class Tunnels {
                 socket,
                 new TlsConnectRequest(
                     new TlsEndpoint(proxy.host(), address, proxy.port()),
-                    "jdk",
+                    "jdk-default",
                     List.of("http/1.1"),
                     trust,
                     Duration.ofMillis(millisLeft(deadlineNanos))));

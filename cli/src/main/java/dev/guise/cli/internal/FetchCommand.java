@@ -11,6 +11,9 @@ import dev.guise.pool.HotConnectionPool;
 import dev.guise.pool.config.PoolConfig;
 import dev.guise.pool.http.HttpRequest;
 import dev.guise.pool.http.HttpResponse;
+import dev.guise.pool.proxy.Proxy;
+import dev.guise.pool.proxy.ProxyChoice;
+import dev.guise.pool.proxy.ProxyRouting;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.URI;
@@ -19,6 +22,7 @@ import java.net.UnknownHostException;
 import java.nio.file.Path;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Pattern;
 
@@ -44,6 +48,7 @@ final class FetchCommand implements Command {
     return """
     usage: guise fetch URL [--connect-to IP] [--engine NAME] [--profile NAME] [--ca FILE.pem]
                           [--header 'Name: value']... [--http1] [--timeout SECONDS] [--verbose]
+                          [--proxy URL]...
 
     Sends one GET request through Guise's pool (the engine presenting the profile's TLS and
     HTTP/2 fingerprint and header order, certificate and host name verification on, retries
@@ -63,6 +68,10 @@ final class FetchCommand implements Command {
       --timeout SECONDS  deadline for the whole request, retries included (default 30)
       --verbose          also print the negotiated TLS and HTTP facts ('* ' lines) and stack
                          traces for errors
+      --proxy URL        go out through this proxy, never directly: http://, https://, socks5://
+                         or socks5h://, with user:password@ if it asks; several make a rotation
+                         (round robin; a retry goes through another). The password is never
+                         printed
     """;
   }
 
@@ -75,7 +84,8 @@ final class FetchCommand implements Command {
         .value("ca")
         .repeated("header")
         .flag("http1")
-        .value("timeout");
+        .value("timeout")
+        .repeated("proxy");
   }
 
   @Override
@@ -118,6 +128,9 @@ final class FetchCommand implements Command {
             .healthChecks(h -> h.withStrikesToBan(1000));
     if (args.flag("http1")) {
       config.alpn(List.of(HttpProtocol.HTTP_1_1.alpn()));
+    }
+    if (!args.values("proxy").isEmpty()) {
+      config.proxies(proxies(args));
     }
     HttpRequest built = request.build();
     long started = System.nanoTime();
@@ -229,6 +242,22 @@ final class FetchCommand implements Command {
     } catch (URISyntaxException e) {
       throw args.usageError("not a URL: '" + text + "'");
     }
+  }
+
+  /** The --proxy URLs as a round-robin rotation; a bad URL is a usage error (password redacted). */
+  private static ProxyRouting proxies(ParsedArgs args) throws CliException {
+    List<Proxy> proxies = new ArrayList<>();
+    for (String url : args.values("proxy")) {
+      try {
+        Proxy p = Proxy.parse(url);
+        if (!proxies.contains(p)) {
+          proxies.add(p);
+        }
+      } catch (IllegalArgumentException e) {
+        throw args.usageError("--proxy: " + e.getMessage());
+      }
+    }
+    return ProxyRouting.of(proxies).withChoice(ProxyChoice.roundRobin());
   }
 
   /** An IP literal; never a DNS lookup (the point of --connect-to is to choose the address). */

@@ -40,11 +40,18 @@ public final class ProxyRouter {
     List<Proxy> fresh = new ArrayList<>(routing.proxies().size());
     int resting = 0;
     int banned = 0;
+    List<String> named = new ArrayList<>(); // the first few passed over, for the message
     for (Proxy p : routing.proxies()) {
       if (health.resting(p)) {
         resting++;
+        if (named.size() < 3) {
+          named.add(p + " resting");
+        }
       } else if (!allowedForHost.test(p)) {
         banned++;
+        if (named.size() < 3) {
+          named.add(p + " banned");
+        }
       } else {
         usable.add(p);
         if (!failedThrough.contains(p)) {
@@ -65,6 +72,9 @@ public final class ProxyRouter {
               + banned
               + " banned for the host, of "
               + routing.proxies().size()
+              + ": "
+              + String.join(", ", named)
+              + (resting + banned > named.size() ? ", ..." : "")
               + "); nothing goes out directly",
           null);
     }

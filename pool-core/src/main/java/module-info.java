@@ -19,6 +19,7 @@ module dev.guise.pool {
   exports dev.guise.pool.failure;
   exports dev.guise.pool.stats;
   exports dev.guise.pool.http;
+  exports dev.guise.pool.proxy;
   exports dev.guise.pool.retry;
 
   provides dev.guise.api.spi.FailureClassifier with

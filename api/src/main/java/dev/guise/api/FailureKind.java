@@ -55,6 +55,27 @@ public enum FailureKind {
   DEADLINE_EXCEEDED,
   /** The caller cancelled or interrupted the request. */
   CANCELLED,
+  /**
+   * The proxy could not be reached: refused, unreachable, or its name did not resolve. Retried
+   * through another proxy; never directly.
+   */
+  PROXY_UNREACHABLE,
+  /**
+   * The proxy turned the credentials down (HTTP {@code 407} after they were sent, a SOCKS5
+   * username/password failure), or asked for credentials none were configured for. Never retried:
+   * the same credentials fail again.
+   */
+  PROXY_AUTH_FAILED,
+  /**
+   * The proxy refused to open the tunnel: an HTTP {@code CONNECT} answered with another status than
+   * 2xx ({@link ClassifiedFailure#status()} holds it), or a SOCKS5 reply other than success (the
+   * reply code is the status). Retryable through another proxy.
+   */
+  PROXY_REJECTED,
+  /** The proxy did not accept the connection or answer the tunnel request in time. */
+  PROXY_TIMEOUT,
+  /** The proxy answered with bytes that are not its protocol (a garbled reply, a wrong version). */
+  PROXY_PROTOCOL_ERROR,
   /** Anything the classifiers could not place. */
   UNKNOWN
 }

@@ -14,8 +14,10 @@ import dev.guise.pool.http.HttpResponse;
 import dev.guise.pool.internal.HostKey;
 import dev.guise.pool.internal.Loan;
 import dev.guise.pool.internal.exchange.HttpConnection.ExchangeLimits;
+import dev.guise.pool.proxy.Proxy;
 import java.io.IOException;
 import java.time.Duration;
+import java.util.Optional;
 
 /**
  * A connection lent by a {@link HotConnectionPool}: an HTTP/1.1 connection for this lease alone, or
@@ -40,6 +42,11 @@ public final class ConnectionLease implements AutoCloseable {
     this.pool = pool;
     this.lease = lease;
     this.host = host;
+  }
+
+  /** The proxy the connection goes through, if any (its password never printed). */
+  public Optional<Proxy> proxy() {
+    return Optional.ofNullable(lease.route().proxy());
   }
 
   /** Host, pinned IP and port. */
@@ -168,6 +175,10 @@ public final class ConnectionLease implements AutoCloseable {
       return;
     }
     closed = true;
+    Proxy proxy = lease.route().proxy();
+    if (proxy != null && proxy.newTunnelPerRequest() && worst == PoolAction.KEEP) {
+      worst = PoolAction.DISCARD_CONNECTION; // a rotating proxy's tunnel serves one request
+    }
     pool.release(lease, worst, !failed);
   }
 }

@@ -10,11 +10,14 @@ import dev.guise.pool.http.HttpRequest;
 import dev.guise.pool.http.HttpResponse;
 import dev.guise.pool.internal.HostKey;
 import dev.guise.pool.internal.RetryTokens;
+import dev.guise.pool.proxy.Proxy;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutorService;
@@ -75,19 +78,32 @@ public final class GuiseClient implements AutoCloseable {
    * IP, over another connection.
    */
   public HttpResponse send(HttpRequest request, InetAddress ip) throws IOException {
+    return send(request, ip, null);
+  }
+
+  /**
+   * Sends {@code request} pinned to {@code ip} (null lets the pool choose) through {@code proxy}
+   * (null: as the pool's proxy routing says, or directly without one). Every attempt, retries too,
+   * goes through this proxy: it is the request's own, and never replaced by a direct connection.
+   *
+   * <p>Through the routing's proxies, a retry after a failed attempt goes through another proxy
+   * whenever one is usable.
+   */
+  public HttpResponse send(HttpRequest request, InetAddress ip, Proxy proxy) throws IOException {
     Duration timeout = request.timeout().orElse(pool.config().timeouts().request());
     long started = System.nanoTime();
     long deadline = started + timeout.toNanos();
     HostKey key = HotConnectionPool.key(request.uri());
     List<ClassifiedFailure> failures = new ArrayList<>();
     long avoid = -1;
+    Set<Proxy> failedThrough = new HashSet<>(2);
     for (int attempt = 1; ; attempt++) {
       ClassifiedFailure failure;
       boolean sent = false;
       HttpResponse failedResponse = null;
       ConnectionLease lease = null;
       try {
-        lease = pool.lease(key, ip, avoid, deadline);
+        lease = pool.lease(key, ip, proxy, failedThrough, avoid, deadline);
         avoid = lease.connectionId();
         sent = true;
         ConnectionLease.Outcome outcome = lease.exchange(request, deadline);
@@ -99,6 +115,7 @@ public final class GuiseClient implements AutoCloseable {
         }
         failure = outcome.failure();
         failedResponse = outcome.response();
+        lease.proxy().ifPresent(failedThrough::add);
       } catch (ClassifiedIOException e) {
         failure = e.failure();
         if (!sent) {

@@ -15,6 +15,13 @@ import dev.guise.pool.internal.IpAccessController;
 import dev.guise.pool.internal.Loan;
 import dev.guise.pool.internal.PoolCounters;
 import dev.guise.pool.internal.Route;
+import dev.guise.pool.internal.proxy.ProxyHealth;
+import dev.guise.pool.internal.proxy.ProxyRouter;
+import dev.guise.pool.proxy.Proxy;
+import dev.guise.pool.proxy.ProxyBanTarget;
+import dev.guise.pool.proxy.ProxyRouting;
+import dev.guise.pool.proxy.ProxyStats;
+import dev.guise.pool.proxy.ProxyTarget;
 import dev.guise.pool.stats.ConnectionState;
 import dev.guise.pool.stats.HealthReport;
 import dev.guise.pool.stats.PoolStats;
@@ -27,6 +34,9 @@ import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
@@ -60,6 +70,9 @@ import org.slf4j.LoggerFactory;
  *   <li>A background health checker closes connections idle past the idle timeout or older than the
  *       maximum lifetime, retires those with too many errors, and revalidates idle ones every
  *       health-check interval.
+ *   <li>With {@link PoolConfig#proxies()} every connection goes through a proxy the routing picks
+ *       (never directly); connections are pooled per host, IP and proxy, a ban through a proxy bans
+ *       its exit for the host, and {@link #proxyStats()} has each proxy's figures.
  * </ul>
  *
  * <p>Thread-safe; meant to be shared by many (virtual) threads. {@link #close()} closes every
@@ -76,6 +89,7 @@ public final class HotConnectionPool implements AutoCloseable {
   private final ExecutorService workers;
   private final ScheduledExecutorService healthChecker;
   private final String engineName;
+  private final ProxyRouter proxyRouter;
 
   /** How long a lease may take at most: waiting for room, then opening a connection. */
   private final long leaseTimeoutNanos;
@@ -94,7 +108,14 @@ public final class HotConnectionPool implements AutoCloseable {
         config.timeouts().acquire().plus(config.timeouts().connect()).toNanos();
     this.access =
         new IpAccessController(
-            config.healthChecks().banDuration(), config.healthChecks().strikesToBan());
+            config.healthChecks().banDuration(),
+            config.healthChecks().strikesToBan(),
+            config.proxies().map(ProxyRouting::banTarget).orElse(ProxyBanTarget.EXIT));
+    this.proxyRouter =
+        config
+            .proxies()
+            .map(r -> new ProxyRouter(r, new ProxyHealth(r, config.clock())))
+            .orElse(null);
     // Aliases ("chrome") become the names connections report ("chrome-156"), so a response, its
     // lease and its TLS facts all name the profile the same way.
     Map<String, Integer> profiles = new LinkedHashMap<>();
@@ -106,7 +127,15 @@ public final class HotConnectionPool implements AutoCloseable {
     this.workers =
         Executors.newThreadPerTaskExecutor(
             Thread.ofVirtual().name("guise-pool-worker-", 0).factory());
-    this.manager = new ConnectionManager(config, factory, access, counters, selector, workers);
+    this.manager =
+        new ConnectionManager(
+            config,
+            factory,
+            access,
+            counters,
+            selector,
+            workers,
+            proxyRouter == null ? null : proxyRouter.health());
     if (background) {
       healthChecker =
           Executors.newSingleThreadScheduledExecutor(
@@ -186,18 +215,73 @@ public final class HotConnectionPool implements AutoCloseable {
    */
   public ConnectionLease connectionToIp(URI url, InetAddress ip) throws IOException {
     HostKey key = key(url);
-    return lease(key, ip, -1, System.nanoTime() + leaseTimeoutNanos);
+    return lease(key, ip, null, null, -1, System.nanoTime() + leaseTimeoutNanos);
+  }
+
+  /**
+   * Leases a connection to {@code url}'s host pinned to {@code ip} (null: an IP the pool chooses),
+   * through {@code proxy} whatever the pool's routing says: a per-request proxy, which may also be
+   * one the routing does not list.
+   */
+  public ConnectionLease connectionVia(URI url, InetAddress ip, Proxy proxy) throws IOException {
+    HostKey key = key(url);
+    return lease(
+        key, ip, Objects.requireNonNull(proxy), null, -1, System.nanoTime() + leaseTimeoutNanos);
   }
 
   /** Leases a connection to {@code url}'s host at an IP the pool chooses (round robin). */
   public ConnectionLease connection(URI url) throws IOException {
     HostKey key = key(url);
-    return lease(key, null, -1, System.nanoTime() + leaseTimeoutNanos);
+    return lease(key, null, null, null, -1, System.nanoTime() + leaseTimeoutNanos);
   }
 
-  ConnectionLease lease(HostKey key, InetAddress ip, long avoid, long deadlineNanos)
+  /**
+   * @param proxy the request's own proxy, or null for the routing's choice (or none)
+   * @param failedThrough proxies this request failed through, or null when not tracked; the choice
+   *     avoids them while others are usable, and a failure to lease adds the proxy it went through
+   */
+  ConnectionLease lease(
+      HostKey key,
+      InetAddress ip,
+      Proxy proxy,
+      Set<Proxy> failedThrough,
+      long avoid,
+      long deadlineNanos)
       throws IOException {
-    return new ConnectionLease(this, manager.acquire(key, ip, avoid, deadlineNanos), key);
+    Proxy via =
+        proxy != null
+            ? proxy
+            : chooseProxy(key, ip, failedThrough == null ? Set.of() : failedThrough);
+    try {
+      return new ConnectionLease(
+          this,
+          manager.acquire(
+              key, ip, via, via != null && via.newTunnelPerRequest(), avoid, deadlineNanos),
+          key);
+    } catch (ClassifiedIOException e) {
+      if (via != null && failedThrough != null) {
+        failedThrough.add(via);
+      }
+      throw e;
+    }
+  }
+
+  /** The routing's proxy for a connection to {@code key} at {@code ip}; null without routing. */
+  private Proxy chooseProxy(HostKey key, InetAddress ip, Set<Proxy> failedThrough)
+      throws ClassifiedIOException {
+    if (proxyRouter == null) {
+      return null;
+    }
+    long now = config.clock().millis();
+    return proxyRouter.choose(
+        new ProxyTarget(key.host(), key.port(), Optional.ofNullable(ip)),
+        p -> access.isAllowed(Route.exit(key, p), now),
+        failedThrough);
+  }
+
+  /** Each proxy's figures, in the routing's order; empty when the pool uses no proxies. */
+  public List<ProxyStats> proxyStats() {
+    return proxyRouter == null ? List.of() : proxyRouter.health().stats();
   }
 
   static HostKey key(URI url) {
@@ -237,8 +321,11 @@ public final class HotConnectionPool implements AutoCloseable {
                               .connect()
                               .plus(config.timeouts().validation())
                               .toNanos();
-                  Loan l = manager.acquire(key, ip, -1, deadline);
-                  manager.release(l, PoolAction.KEEP, true);
+                  Proxy via = chooseProxy(key, ip, Set.of());
+                  boolean fresh = via != null && via.newTunnelPerRequest();
+                  Loan l = manager.acquire(key, ip, via, fresh, -1, deadline);
+                  // A new-tunnel-per-request proxy's warm-up only checks the way: nothing to keep.
+                  manager.release(l, fresh ? PoolAction.DISCARD_CONNECTION : PoolAction.KEEP, true);
                   ready.incrementAndGet();
                 } catch (IOException | RuntimeException e) {
                   failure = classify(e, new TlsEndpoint(host, ip, port));

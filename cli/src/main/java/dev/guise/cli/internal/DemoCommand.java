@@ -12,6 +12,9 @@ import dev.guise.pool.WarmUpSummary;
 import dev.guise.pool.config.PoolConfig;
 import dev.guise.pool.http.HttpRequest;
 import dev.guise.pool.http.HttpResponse;
+import dev.guise.pool.proxy.ProxyBanTarget;
+import dev.guise.pool.proxy.ProxyRouting;
+import dev.guise.pool.proxy.ProxyStats;
 import dev.guise.pool.stats.PoolStats;
 import dev.guise.testkit.ConnectionRecord;
 import dev.guise.testkit.Fault;
@@ -62,6 +65,7 @@ final class DemoCommand implements Command {
   public String help() {
     return """
     usage: guise demo [--ips N] [--rounds N] [--no-faults] [--json] [--engine NAME] [--profile NAME]
+                      [--proxies N]
 
     Runs Guise's main job on an embedded server, no network needed: the testkit HTTPS server
     listens on N loopback IPs (127.0.1.1, 127.0.1.2, ...) as host %s, the pool
@@ -78,6 +82,8 @@ final class DemoCommand implements Command {
       --json           print the report as one JSON object instead of text
       --engine NAME    TLS engine (default: the most faithful found: bouncycastle, conscrypt, jdk)
       --profile NAME   fingerprint profile (default chrome)
+      --proxies N      go out through N real SOCKS5 proxies (microsocks, started on loopback,
+                       with credentials; each IP keeps to one), and report each proxy's figures
       --verbose        stack traces for errors
     """
         .formatted(HOST);
@@ -91,7 +97,8 @@ final class DemoCommand implements Command {
         .flag("no-faults")
         .flag("json")
         .value("engine")
-        .value("profile");
+        .value("profile")
+        .value("proxies");
   }
 
   @Override
@@ -99,12 +106,14 @@ final class DemoCommand implements Command {
     int ipCount = args.intValue("ips", 200, 1, 5000);
     int rounds = args.intValue("rounds", 3, 1, 1000);
     boolean faults = !args.flag("no-faults");
+    int proxyCount = args.intValue("proxies", 0, 0, 16);
     Engines.Choice choice =
         Engines.choose(args.value("engine"), args.value("profile"), "chrome", args);
     long started = System.nanoTime();
 
     try (TestServer server =
-        TestServer.builder().loopbackAddresses(ipCount).hostNames(HOST).build()) {
+            TestServer.builder().loopbackAddresses(ipCount).hostNames(HOST).build();
+        DemoProxies demoProxies = new DemoProxies(proxyCount)) {
       server.start();
       List<InetAddress> ips = server.addresses();
       List<String> faultPlan = faults ? installFaults(server, ips) : List.of();
@@ -124,14 +133,20 @@ final class DemoCommand implements Command {
                   + choice.offer().fidelity()
                   + ")"
                   + (faults ? "" : "; no faults"));
-      PoolConfig config =
+      PoolConfig.Builder builder =
           PoolConfig.builder()
               .engine(choice.name())
               .profile(choice.offer().profile())
               .trust(server.certificateAuthority().trustPolicy())
               .timeouts(
-                  t -> t.withConnect(Duration.ofSeconds(10)).withRequest(Duration.ofSeconds(20)))
-              .build();
+                  t -> t.withConnect(Duration.ofSeconds(10)).withRequest(Duration.ofSeconds(20)));
+      if (proxyCount > 0) {
+        // The demo's 403 fault is one of the site's IPs blocking everyone, not a blocked exit: ban
+        // the site IP, or one 403 would take a whole proxy off the host.
+        builder.proxies(
+            ProxyRouting.of(demoProxies.proxies()).withBanTarget(ProxyBanTarget.SITE_IP));
+      }
+      PoolConfig config = builder.build();
       try (HotConnectionPool pool = HotConnectionPool.create(config);
           GuiseClient client = new GuiseClient(pool)) {
         WarmUpSummary warmUp =
@@ -156,6 +171,7 @@ final class DemoCommand implements Command {
                 stats,
                 server.faults().injectedCounts(),
                 seen,
+                pool.proxyStats(),
                 Duration.ofNanos(System.nanoTime() - started));
         io.out().print(args.flag("json") ? JsonOutput.write(report.toJson()) : report.toText());
       }
@@ -330,6 +346,7 @@ final class DemoCommand implements Command {
       PoolStats stats,
       Map<Fault.Kind, Long> injected,
       FingerprintSeen seen,
+      List<ProxyStats> proxies,
       Duration took) {
 
     Map<String, Object> toJson() {
@@ -340,6 +357,17 @@ final class DemoCommand implements Command {
       m.put("fidelity", choice.offer().fidelity().name());
       m.put("ips", ips);
       m.put("rounds", rounds);
+      List<Map<String, Object>> perProxy = new ArrayList<>();
+      for (ProxyStats p : proxies) {
+        Map<String, Object> one = new LinkedHashMap<>();
+        one.put("proxy", p.proxy().toString());
+        one.put("tunnels", p.tunnels());
+        one.put("failures", p.failures());
+        one.put("mean_connect_ms", p.meanConnectTime().toNanos() / 1e6);
+        one.put("resting", p.restingUntil().isPresent());
+        perProxy.add(one);
+      }
+      m.put("proxies", perProxy);
       m.put("faults", faults);
       m.put("warmup_ms", warmUp.took().toNanos() / 1e6);
       m.put("warmup_ready", warmUp.ready());
@@ -433,6 +461,18 @@ final class DemoCommand implements Command {
               result.requests() - result.ok(),
               kinds(byName(result.failedByKind())),
               result.ipsAnswering()));
+      for (ProxyStats ps : proxies) {
+        row(
+            sb,
+            "proxy",
+            String.format(
+                "%s: %d tunnels, %d failed, mean connect %s%s",
+                ps.proxy(),
+                ps.tunnels(),
+                ps.failures(),
+                millis(ps.meanConnectTime().toNanos() / 1e6),
+                ps.restingUntil().isPresent() ? ", resting" : ""));
+      }
       row(
           sb,
           "reuse rate",

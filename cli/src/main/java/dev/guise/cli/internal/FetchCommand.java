@@ -15,6 +15,8 @@ import dev.guise.pool.GuiseClient;
 import dev.guise.pool.HotConnectionPool;
 import dev.guise.pool.config.PoolConfig;
 import dev.guise.pool.http.HttpResponse;
+import dev.guise.pool.proxy.ProxyChoice;
+import dev.guise.pool.proxy.ProxyRouting;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetAddress;
@@ -72,6 +74,10 @@ final class FetchCommand implements Command {
       --timeout SECONDS      deadline of each request, retries included (default 30; also
                              -m, --max-time)
       --http1                offer only HTTP/1.1 in ALPN (also --http1.1)
+      --proxy URL            go out through this proxy, never directly: http://, https://,
+                             socks5:// or socks5h://, with user:password@ if it asks; several
+                             make a rotation (round robin; a retry goes through another); the
+                             password is never printed
       -i, --include          write the response head (status line, headers) before the body
       -s, --silent           no error lines on stderr
       -S, --show-error       error lines on stderr even with -s
@@ -152,6 +158,9 @@ final class FetchCommand implements Command {
             .healthChecks(h -> h.withStrikesToBan(1000));
     if (s.http1()) {
       config.alpn(List.of(HttpProtocol.HTTP_1_1.alpn()));
+    }
+    if (!s.proxies().isEmpty()) {
+      config.proxies(ProxyRouting.of(s.proxies()).withChoice(ProxyChoice.roundRobin()));
     }
     try (HotConnectionPool pool = HotConnectionPool.create(config.build());
         GuiseClient client = new GuiseClient(pool);

@@ -26,14 +26,18 @@ final class FetchExit {
   static final int CERTIFICATE = 60;
   static final int TOO_LARGE = 63;
 
+  /** curl's CURLE_PROXY: the proxy refused the tunnel, the credentials, or broke its protocol. */
+  static final int PROXY = 97;
+
   private FetchExit() {}
 
   /** The exit code of a transfer that ended with a failure of {@code kind}. */
   static int of(FailureKind kind) {
     return switch (kind) {
       case UNKNOWN_HOST -> CANNOT_RESOLVE;
-      case CONNECTION_REFUSED -> CANNOT_CONNECT;
-      case CONNECT_TIMEOUT, READ_TIMEOUT, DEADLINE_EXCEEDED -> TIMEOUT;
+      case CONNECTION_REFUSED, PROXY_UNREACHABLE -> CANNOT_CONNECT;
+      case CONNECT_TIMEOUT, READ_TIMEOUT, DEADLINE_EXCEEDED, PROXY_TIMEOUT -> TIMEOUT;
+      case PROXY_AUTH_FAILED, PROXY_REJECTED, PROXY_PROTOCOL_ERROR -> PROXY;
       case TLS_HANDSHAKE -> TLS;
       case CERTIFICATE -> CERTIFICATE;
       case PROTOCOL_ERROR -> PROTOCOL;
@@ -52,15 +56,16 @@ final class FetchExit {
       2   usage error: unknown option, bad value, unreadable --data file, unknown engine
       3   another failure (pool exhausted, the IP banned, invalid request, ...)
       6   could not resolve the host
-      7   could not connect (refused)
+      7   could not connect (refused; or no --proxy could be reached)
       8   the server broke the HTTP protocol
       22  --fail and a status of 400 or more
       23  could not write the output (-o)
-      28  timed out (connect, read, or the --timeout deadline)
+      28  timed out (connect, read, a proxy, or the --timeout deadline)
       35  TLS handshake failed
       56  the connection was reset or closed before the response ended
       60  the server's certificate was not trusted or not for the host
       63  the response was larger than the pool's limit
+      97  the proxy refused the tunnel or the credentials, or broke its protocol
     """;
   }
 }

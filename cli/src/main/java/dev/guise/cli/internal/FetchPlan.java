@@ -1,6 +1,7 @@
 package dev.guise.cli.internal;
 
 import dev.guise.api.Header;
+import dev.guise.pool.proxy.Proxy;
 import java.net.InetAddress;
 import java.net.URI;
 import java.nio.file.Path;
@@ -55,6 +56,7 @@ record FetchPlan(FetchPlan.Settings settings, List<PlannedRequest> requests) {
    * @param profile {@code --profile}, or chrome
    * @param ca {@code --ca}: extra trust anchors
    * @param resolves {@code --resolve}, in order
+   * @param proxies {@code --proxy}, in order, each once: a round-robin rotation, never direct
    * @param connectTo {@code --connect-to}: the one IP every request goes to
    * @param timeout {@code --timeout}: the deadline of each request, retries included
    * @param follow {@code --follow}: follow redirects as the browser (a session's)
@@ -74,6 +76,7 @@ record FetchPlan(FetchPlan.Settings settings, List<PlannedRequest> requests) {
       Optional<String> profile,
       Optional<Path> ca,
       List<Resolve> resolves,
+      List<Proxy> proxies,
       Optional<InetAddress> connectTo,
       Duration timeout,
       boolean follow,
@@ -91,6 +94,7 @@ record FetchPlan(FetchPlan.Settings settings, List<PlannedRequest> requests) {
 
     Settings {
       resolves = List.copyOf(resolves);
+      proxies = List.copyOf(proxies);
     }
 
     /** Whether error lines go to stderr. */

@@ -5,6 +5,7 @@ import dev.guise.cli.internal.FetchPlan.PlannedRequest;
 import dev.guise.cli.internal.FetchPlan.Resolve;
 import dev.guise.cli.internal.FetchPlan.Settings;
 import dev.guise.pool.http.HttpRequest;
+import dev.guise.pool.proxy.Proxy;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.net.InetAddress;
@@ -55,6 +56,7 @@ final class FetchPlanParser {
     global("ca", true);
     alias("cacert", "ca");
     LONG.put("resolve", new Option("resolve", true, Scope.GLOBAL, true));
+    LONG.put("proxy", new Option("proxy", true, Scope.GLOBAL, true));
     global("connect-to", true);
     global("timeout", true);
     alias("max-time", "timeout");
@@ -217,6 +219,7 @@ final class FetchPlanParser {
   private static Settings settings(List<Group> groups) {
     Map<String, Given> once = new LinkedHashMap<>();
     List<Resolve> resolves = new ArrayList<>();
+    List<Proxy> proxies = new ArrayList<>();
     for (int g = 0; g < groups.size(); g++) {
       for (Given given : groups.get(g).options) {
         Option o = given.option();
@@ -231,6 +234,11 @@ final class FetchPlanParser {
         }
         if (o.name().equals("resolve")) {
           resolves.add(resolve(given.value()));
+        } else if (o.name().equals("proxy")) {
+          Proxy proxy = proxy(given.value());
+          if (!proxies.contains(proxy)) {
+            proxies.add(proxy);
+          }
         } else if (once.putIfAbsent(o.name(), given) != null) {
           throw usage("option '" + given.spelled() + "' given more than once");
         }
@@ -254,6 +262,7 @@ final class FetchPlanParser {
         value(once, "profile"),
         value(once, "ca").map(Path::of),
         resolves,
+        proxies,
         connectTo,
         value(once, "timeout").map(FetchPlanParser::seconds).orElse(Settings.DEFAULT_TIMEOUT),
         once.containsKey("follow"),
@@ -425,6 +434,15 @@ final class FetchPlanParser {
       return url;
     } catch (URISyntaxException e) {
       throw usage("not a URL: '" + text + "'");
+    }
+  }
+
+  /** A {@code --proxy} URL; the message of a bad one never shows its password. */
+  private static Proxy proxy(String url) {
+    try {
+      return Proxy.parse(url);
+    } catch (IllegalArgumentException e) {
+      throw usage("--proxy: " + e.getMessage());
     }
   }
 

@@ -6,6 +6,8 @@ import dev.guise.api.spi.FailureClassifier;
 import dev.guise.api.spi.Providers;
 import dev.guise.api.spi.RetryPolicy;
 import dev.guise.pool.failure.DefaultFailureClassifier;
+import dev.guise.pool.proxy.Proxy;
+import dev.guise.pool.proxy.ProxyRouting;
 import dev.guise.pool.retry.ExponentialBackoffRetryPolicy;
 import dev.guise.pool.stats.PoolEventListener;
 import java.net.InetAddress;
@@ -64,6 +66,7 @@ public final class PoolConfig {
   private final Clock clock;
   private final long seed;
   private final IpRotation ipRotation;
+  private final Optional<ProxyRouting> proxies;
 
   private PoolConfig(Builder b, Map<String, Integer> profiles, FailureClassifier classifier) {
     this.engine = b.engine;
@@ -84,6 +87,7 @@ public final class PoolConfig {
     this.clock = b.clock;
     this.seed = b.seed;
     this.ipRotation = b.ipRotation;
+    this.proxies = Optional.ofNullable(b.proxies);
   }
 
   public static Builder builder() {
@@ -109,7 +113,13 @@ public final class PoolConfig {
     b.clock = clock;
     b.seed = seed;
     b.ipRotation = ipRotation;
+    b.proxies = proxies.orElse(null);
     return b;
+  }
+
+  /** The proxies every connection goes through; empty when connections go directly. */
+  public Optional<ProxyRouting> proxies() {
+    return proxies;
   }
 
   /** The TLS engine's name, as {@link Providers#tlsEngine} knows it. */
@@ -219,6 +229,7 @@ public final class PoolConfig {
     private Clock clock = Clock.systemUTC();
     private long seed = System.nanoTime();
     private IpRotation ipRotation = IpRotation.ROUND_ROBIN;
+    private ProxyRouting proxies;
 
     private Builder() {}
 
@@ -333,6 +344,20 @@ public final class PoolConfig {
     public Builder ipRotation(IpRotation rotation) {
       this.ipRotation = Objects.requireNonNull(rotation, "ipRotation");
       return this;
+    }
+
+    /**
+     * Every connection goes through these proxies, never directly (see {@link ProxyRouting}); null
+     * for none (the default).
+     */
+    public Builder proxies(ProxyRouting proxies) {
+      this.proxies = proxies;
+      return this;
+    }
+
+    /** Every connection goes through {@code proxies}, chosen by the default rule. */
+    public Builder proxies(List<Proxy> proxies) {
+      return proxies(ProxyRouting.of(proxies));
     }
 
     /**

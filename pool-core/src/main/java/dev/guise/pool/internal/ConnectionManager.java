@@ -5,6 +5,8 @@ import dev.guise.api.ClassifiedIOException;
 import dev.guise.api.FailureKind;
 import dev.guise.api.PoolAction;
 import dev.guise.pool.config.PoolConfig;
+import dev.guise.pool.internal.proxy.ProxyHealth;
+import dev.guise.pool.proxy.Proxy;
 import dev.guise.pool.stats.HealthReport;
 import dev.guise.pool.stats.PoolEventListener;
 import java.io.IOException;
@@ -16,6 +18,7 @@ import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executor;
 import java.util.function.Supplier;
 
@@ -34,6 +37,12 @@ import java.util.function.Supplier;
  * <p>IP choice for a request that names none: the rotation orders the host's routes; banned ones
  * are skipped. The first that can serve the request, over a connection with room or a new one
  * within the limits, does; when none can, the caller waits.
+ *
+ * <p>Proxies: a host has one {@link HostRoutes} per proxy it is reached through (a lane), each with
+ * a route per known IP, its own lock, rotation and limits (each exit is a client of its own to the
+ * site). The host's IPs are kept once ({@link #addIps}) and every lane has a route for each. A lane
+ * through a proxy that resolves names, for a host with no known IP, has one route without IP: the
+ * proxy is asked for the name and Guise resolves nothing.
  */
 public final class ConnectionManager implements AutoCloseable {
   private final PoolConfig config;
@@ -45,6 +54,13 @@ public final class ConnectionManager implements AutoCloseable {
   private final Connector connector;
   private final HealthChecker healthChecker;
   private final Map<HostKey, HostRoutes> hosts = new ConcurrentHashMap<>();
+
+  /** The lanes through proxies, keyed by {@link Route#exit}. */
+  private final Map<Route, HostRoutes> proxied = new ConcurrentHashMap<>();
+
+  /** Each host's IPs, in the order first given; every lane of the host has a route for each. */
+  private final Map<HostKey, List<InetAddress>> knownIps = new ConcurrentHashMap<>();
+
   private final long acquireTimeoutNanos;
   private volatile boolean closed;
 
@@ -56,6 +72,20 @@ public final class ConnectionManager implements AutoCloseable {
       PoolEventListener events,
       FingerprintSelector selector,
       Executor validationExecutor) {
+    this(config, factory, access, events, selector, validationExecutor, (ProxyHealth) null);
+  }
+
+  /**
+   * @param proxyHealth where connections through proxies are counted, or null without proxies
+   */
+  public ConnectionManager(
+      PoolConfig config,
+      ConnectionFactory factory,
+      IpAccessController access,
+      PoolEventListener events,
+      FingerprintSelector selector,
+      Executor validationExecutor,
+      ProxyHealth proxyHealth) {
     this(
         config,
         factory,
@@ -63,7 +93,8 @@ public final class ConnectionManager implements AutoCloseable {
         events,
         selector,
         validationExecutor,
-        RouteRotation.of(config.ipRotation()));
+        RouteRotation.of(config.ipRotation()),
+        proxyHealth);
   }
 
   ConnectionManager(
@@ -74,48 +105,105 @@ public final class ConnectionManager implements AutoCloseable {
       FingerprintSelector selector,
       Executor validationExecutor,
       Supplier<RouteRotation> rotations) {
+    this(config, factory, access, events, selector, validationExecutor, rotations, null);
+  }
+
+  ConnectionManager(
+      PoolConfig config,
+      ConnectionFactory factory,
+      IpAccessController access,
+      PoolEventListener events,
+      FingerprintSelector selector,
+      Executor validationExecutor,
+      Supplier<RouteRotation> rotations,
+      ProxyHealth proxyHealth) {
     this.config = config;
     this.access = access;
     this.clock = config.clock();
     this.limits = RouteLimits.of(config);
     this.rotations = rotations;
     this.events = events;
-    this.connector = new Connector(config, factory, selector, events, this::applyIpAction);
+    this.connector =
+        new Connector(config, factory, selector, events, this::applyIpAction, proxyHealth);
     this.healthChecker = new HealthChecker(config, connector, validationExecutor);
     this.acquireTimeoutNanos = config.timeouts().acquire().toNanos();
   }
 
   HostRoutes host(HostKey key) {
-    // get() first: computeIfAbsent on a present key still costs more than a plain read, and this
-    // runs on every lease (it was the top frame in PoolAcquire's JFR profile at 64 threads).
-    HostRoutes h = hosts.get(key);
-    return h != null
-        ? h
-        : hosts.computeIfAbsent(
-            key, k -> new HostRoutes(k, limits, rotations.get(), events, this::isClosed));
+    return lane(key, null);
   }
 
-  /** Adds IPs to a host's list (kept in the order first given). */
-  public void addIps(HostKey key, Collection<InetAddress> ips) {
-    HostRoutes h = host(key);
-    h.lock.lock();
-    try {
-      for (InetAddress ip : ips) {
-        h.route(new Route(key, ip));
+  /** The host's routes through {@code proxy} (null: direct), created with a route per known IP. */
+  HostRoutes lane(HostKey key, Proxy proxy) {
+    // get() first: computeIfAbsent on a present key still costs more than a plain read, and this
+    // runs on every lease (it was the top frame in PoolAcquire's JFR profile at 64 threads).
+    if (proxy == null) {
+      HostRoutes h = hosts.get(key);
+      return h != null ? h : hosts.computeIfAbsent(key, k -> newLane(k, null));
+    }
+    Route exit = Route.exit(key, proxy);
+    HostRoutes h = proxied.get(exit);
+    if (h != null) {
+      return h;
+    }
+    h = proxied.computeIfAbsent(exit, k -> newLane(key, proxy));
+    // An addIps between newLane's copy of the IPs and the lane's entry in the map missed the lane:
+    // add what it missed. Only on this slow path, once per lane and caller.
+    List<InetAddress> known = knownIps.getOrDefault(key, List.of());
+    if (h.routes.size() < known.size()) {
+      h.lock.lock();
+      try {
+        for (InetAddress ip : known) {
+          h.route(new Route(key, ip, proxy));
+        }
+      } finally {
+        h.lock.unlock();
       }
-      h.changed.signalAll();
-    } finally {
-      h.lock.unlock();
+    }
+    return h;
+  }
+
+  private HostRoutes newLane(HostKey key, Proxy proxy) {
+    HostRoutes h = new HostRoutes(key, proxy, limits, rotations.get(), events, this::isClosed);
+    // No other thread sees the lane yet: no lock needed to give it the host's IPs.
+    for (InetAddress ip : knownIps.getOrDefault(key, List.of())) {
+      h.route(new Route(key, ip, proxy));
+    }
+    return h;
+  }
+
+  /** Adds IPs to a host's list (kept in the order first given), and a route to every lane. */
+  public void addIps(HostKey key, Collection<InetAddress> ips) {
+    List<InetAddress> known = knownIps.computeIfAbsent(key, k -> new CopyOnWriteArrayList<>());
+    synchronized (known) {
+      for (InetAddress ip : ips) {
+        if (!known.contains(ip)) {
+          known.add(ip);
+        }
+      }
+    }
+    List<HostRoutes> lanes = new ArrayList<>();
+    HostRoutes direct = hosts.get(key);
+    if (direct != null || config.proxies().isEmpty()) { // through proxies, no direct lane
+      lanes.add(host(key));
+    }
+    proxied.values().stream().filter(h -> h.key.equals(key)).forEach(lanes::add);
+    for (HostRoutes h : lanes) {
+      h.lock.lock();
+      try {
+        for (InetAddress ip : ips) {
+          h.route(new Route(key, ip, h.proxy));
+        }
+        h.changed.signalAll();
+      } finally {
+        h.lock.unlock();
+      }
     }
   }
 
   /** The host's known IPs. */
   public List<InetAddress> ips(HostKey key) {
-    HostRoutes h = hosts.get(key);
-    if (h == null) {
-      return List.of();
-    }
-    return h.routes.stream().map(r -> r.route().ip()).toList();
+    return List.copyOf(knownIps.getOrDefault(key, List.of()));
   }
 
   /**
@@ -131,17 +219,46 @@ public final class ConnectionManager implements AutoCloseable {
    */
   public Loan acquire(HostKey key, InetAddress pinned, long avoidConnection, long deadlineNanos)
       throws IOException {
-    if (avoidConnection < 0) {
-      Loan idle = leaseIdle(key, pinned);
+    return acquire(key, pinned, null, false, avoidConnection, deadlineNanos);
+  }
+
+  /**
+   * Leases a connection to {@code key} through {@code proxy} (null: directly), as {@link
+   * #acquire(HostKey, InetAddress, long, long)} does.
+   *
+   * @param fresh open a new connection and lease no existing one (a proxy with a new tunnel per
+   *     request)
+   */
+  public Loan acquire(
+      HostKey key,
+      InetAddress pinned,
+      Proxy proxy,
+      boolean fresh,
+      long avoidConnection,
+      long deadlineNanos)
+      throws IOException {
+    HostRoutes lane = lane(key, proxy);
+    if (avoidConnection < 0 && !fresh) {
+      Loan idle = leaseIdle(lane, pinned);
       if (idle != null) {
         return idle;
       }
     }
-    if (pinned == null && host(key).routes.isEmpty()) {
-      addIps(key, resolve(key));
+    if (pinned == null && lane.routes.isEmpty()) {
+      if (proxy != null && proxy.kind().resolvesNames() && ips(key).isEmpty()) {
+        // The proxy resolves: one route without IP, and no lookup here (fail closed on DNS too).
+        lane.lock.lock();
+        try {
+          lane.route(new Route(key, null, proxy));
+        } finally {
+          lane.lock.unlock();
+        }
+      } else {
+        addIps(key, resolve(key));
+      }
     }
     while (true) {
-      Decision d = decide(key, pinned, avoidConnection, deadlineNanos);
+      Decision d = decide(lane, pinned, fresh, avoidConnection, deadlineNanos);
       if (d.loan != null) {
         if (d.loan.needsValidation() && !validateLeased(d.loan)) {
           continue; // it failed validation and was closed; look again
@@ -158,15 +275,11 @@ public final class ConnectionManager implements AutoCloseable {
    * null when the locked path must decide: nothing idle there, an unknown host or route, no
    * lock-free choice, a ban (the locked path reports it or moves on), a closed pool.
    */
-  private Loan leaseIdle(HostKey key, InetAddress pinned) {
-    HostRoutes h = hosts.get(key);
-    if (h == null) {
-      return null;
-    }
+  private Loan leaseIdle(HostRoutes h, InetAddress pinned) {
     RoutePool route;
     int at = -1;
     if (pinned != null) {
-      route = h.find(new Route(key, pinned));
+      route = h.find(new Route(h.key, pinned, h.proxy));
     } else {
       List<RoutePool> routes = h.routes;
       at = h.rotation.firstChoice(routes);
@@ -198,9 +311,10 @@ public final class ConnectionManager implements AutoCloseable {
   /** A lease found under the lock, or the route to open a connection on (reserved). */
   private record Decision(Loan loan, RoutePool openOn) {}
 
-  private Decision decide(HostKey key, InetAddress pinned, long avoid, long deadlineNanos)
+  private Decision decide(
+      HostRoutes h, InetAddress pinned, boolean fresh, long avoid, long deadlineNanos)
       throws IOException {
-    HostRoutes h = host(key);
+    HostKey key = h.key;
     // Set at the first wait: a lease that needs none reads no clock.
     long waitUntil = Long.MIN_VALUE;
     boolean waiting = false;
@@ -229,7 +343,7 @@ public final class ConnectionManager implements AutoCloseable {
             continue;
           }
           anyAllowed = true;
-          Loan loan = route.leaseLocked(avoid, now, stale);
+          Loan loan = fresh ? null : route.leaseLocked(avoid, now, stale);
           if (loan != null) {
             served(h, pinned, index, routes.size());
             return new Decision(loan, null);
@@ -244,7 +358,12 @@ public final class ConnectionManager implements AutoCloseable {
               FailureKind.IP_BLOCKED,
               false,
               PoolAction.KEEP,
-              "every known IP of " + h.key + " is banned (" + routes.size() + " IPs)",
+              "every known IP of "
+                  + h.key
+                  + (h.proxy == null ? "" : " via " + h.proxy)
+                  + " is banned ("
+                  + routes.size()
+                  + " IPs)",
               null);
         }
         // Wait for capacity. A lock-free release pushes a connection and then signals only if it
@@ -309,13 +428,16 @@ public final class ConnectionManager implements AutoCloseable {
   /** The route to {@code pinned}, known to the host from now on, unless it is banned. Lock held. */
   private RoutePool allowedPinned(HostRoutes h, InetAddress pinned, long now)
       throws ClassifiedIOException {
-    Route route = new Route(h.key, pinned);
+    Route route = new Route(h.key, pinned, h.proxy);
     if (!access.isAllowed(route, now)) {
       throw new ClassifiedIOException(
           FailureKind.IP_BLOCKED,
           false,
           PoolAction.KEEP,
-          pinned.getHostAddress() + " is banned for " + h.key,
+          pinned.getHostAddress()
+              + " is banned for "
+              + h.key
+              + (h.proxy == null ? "" : " via " + h.proxy),
           null);
     }
     return h.route(route);
@@ -363,13 +485,27 @@ public final class ConnectionManager implements AutoCloseable {
 
   /** Applies a failure's IP action (strike or ban); a new ban retires the route's connections. */
   public void applyIpAction(Route route, ClassifiedFailure f) {
-    IpAccessController.Ban ban = access.apply(route, f.action(), f.message(), clock.instant());
+    String reason =
+        route.proxy() == null ? f.message() : "via " + route.proxy() + ": " + f.message();
+    IpAccessController.Ban ban = access.apply(route, f.action(), reason, clock.instant());
     if (ban != null) {
       events.ipBanned(ban.host().host(), ban.ip(), ban.until(), ban.reason());
-      HostRoutes h = hosts.get(route.host());
-      RoutePool pool = h == null ? null : h.find(route);
-      if (pool != null) {
-        pool.retire("IP banned: " + f.message());
+      if (ban.route().ip() == null) { // a proxy's exit for the host: every route through it
+        HostRoutes h = proxied.get(ban.route());
+        if (h != null) {
+          for (RoutePool pool : h.routes) {
+            pool.retire("proxy exit banned for the host: " + f.message());
+          }
+        }
+        return;
+      }
+      for (HostRoutes h : lanes()) {
+        if (h.key.equals(route.host())) {
+          RoutePool pool = h.find(new Route(route.host(), ban.route().ip(), h.proxy));
+          if (pool != null) {
+            pool.retire("IP banned: " + f.message());
+          }
+        }
       }
     }
   }
@@ -386,7 +522,15 @@ public final class ConnectionManager implements AutoCloseable {
 
   /** One health-check pass at the clock's current time; see {@link HealthChecker}. */
   public HealthReport checkHealth() {
-    return healthChecker.check(hosts.values());
+    return healthChecker.check(lanes());
+  }
+
+  /** Every lane, direct ones first. */
+  private List<HostRoutes> lanes() {
+    List<HostRoutes> all = new ArrayList<>(hosts.size() + proxied.size());
+    all.addAll(hosts.values());
+    all.addAll(proxied.values());
+    return all;
   }
 
   /**
@@ -396,7 +540,7 @@ public final class ConnectionManager implements AutoCloseable {
    */
   public List<RouteBooks> books() {
     List<RouteBooks> out = new ArrayList<>();
-    for (HostRoutes h : hosts.values()) {
+    for (HostRoutes h : lanes()) {
       for (RoutePool route : h.routes) {
         out.add(route.books());
       }
@@ -409,7 +553,7 @@ public final class ConnectionManager implements AutoCloseable {
   public void close() {
     // The flag first: a lock-free release reads it after its push (see RoutePool#releaseIdle).
     closed = true;
-    for (HostRoutes h : hosts.values()) {
+    for (HostRoutes h : lanes()) {
       for (RoutePool route : h.routes) {
         route.closeAll("pool closed");
       }

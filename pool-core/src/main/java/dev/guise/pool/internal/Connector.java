@@ -9,6 +9,7 @@ import dev.guise.api.ValidationResult;
 import dev.guise.api.spi.ConnectionValidator;
 import dev.guise.pool.config.PoolConfig;
 import dev.guise.pool.internal.exchange.HttpConnection;
+import dev.guise.pool.internal.proxy.ProxyHealth;
 import dev.guise.pool.stats.PoolEventListener;
 import java.io.IOException;
 import java.time.Clock;
@@ -29,23 +30,27 @@ final class Connector {
   private final PoolEventListener events;
   private final Clock clock;
   private final BiConsumer<Route, ClassifiedFailure> ipAction;
+  private final ProxyHealth proxyHealth;
   private final AtomicLong ids = new AtomicLong();
 
   /**
    * @param ipAction applies a failed opening's IP action (a strike or a ban) to its route
+   * @param proxyHealth counts openings through proxies; null when the pool uses none
    */
   Connector(
       PoolConfig config,
       ConnectionFactory factory,
       FingerprintSelector selector,
       PoolEventListener events,
-      BiConsumer<Route, ClassifiedFailure> ipAction) {
+      BiConsumer<Route, ClassifiedFailure> ipAction,
+      ProxyHealth proxyHealth) {
     this.config = config;
     this.factory = factory;
     this.selector = selector;
     this.events = events;
     this.clock = config.clock();
     this.ipAction = ipAction;
+    this.proxyHealth = proxyHealth;
   }
 
   /**
@@ -63,15 +68,22 @@ final class Connector {
     long openDeadline = Math.min(deadlineNanos, started + config.timeouts().connect().toNanos());
     HttpConnection http;
     try {
-      http = factory.open(endpoint, profile, openDeadline);
+      http = factory.open(route, profile, openDeadline);
     } catch (IOException | RuntimeException e) {
       ClassifiedFailure f = classify(e, endpoint);
+      if (route.proxy() != null && proxyHealth != null) {
+        proxyHealth.failed(route.proxy(), f.kind());
+      }
       pool.openFailed();
       events.connectionFailed(endpoint, f, Duration.ofNanos(System.nanoTime() - started));
       ipAction.accept(route, f);
       throw e instanceof ClassifiedIOException c ? c : new ClassifiedIOException(f);
     }
-    events.connectionOpened(endpoint, profile, Duration.ofNanos(System.nanoTime() - started));
+    Duration took = Duration.ofNanos(System.nanoTime() - started);
+    if (route.proxy() != null && proxyHealth != null) {
+      proxyHealth.opened(route.proxy(), took);
+    }
+    events.connectionOpened(endpoint, profile, took);
     PooledConnection c =
         new PooledConnection(ids.incrementAndGet(), route, http, profile, clock.millis());
     Loan loan = pool.register(c);

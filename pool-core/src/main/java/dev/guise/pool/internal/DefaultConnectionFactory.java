@@ -11,6 +11,8 @@ import dev.guise.api.spi.Providers;
 import dev.guise.api.spi.TlsEngine;
 import dev.guise.pool.config.PoolConfig;
 import dev.guise.pool.internal.exchange.HttpConnection;
+import dev.guise.pool.internal.proxy.TunnelTarget;
+import dev.guise.pool.internal.proxy.Tunnels;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.Socket;
@@ -28,6 +30,7 @@ import java.util.stream.Collectors;
 public final class DefaultConnectionFactory implements ConnectionFactory {
   private final PoolConfig config;
   private final TlsEngine engine;
+  private final Tunnels tunnels;
 
   /**
    * @throws IllegalArgumentException when the engine is unknown or does not offer every configured
@@ -36,6 +39,7 @@ public final class DefaultConnectionFactory implements ConnectionFactory {
   public DefaultConnectionFactory(PoolConfig config) {
     this.config = config;
     this.engine = Providers.tlsEngine(config.engine());
+    this.tunnels = new Tunnels(config.trust());
     for (String profile : config.profiles().keySet()) {
       if (engine.offer(profile).isEmpty()) {
         throw new IllegalArgumentException(unsupported(engine, profile));
@@ -76,6 +80,26 @@ public final class DefaultConnectionFactory implements ConnectionFactory {
     return engine;
   }
 
+  /**
+   * Through the route's proxy, a tunnel to the route's IP (or, unpinned, its host name) and then
+   * the same TLS handshake as over a direct socket; without one, {@link #open(TlsEndpoint, String,
+   * long)}.
+   */
+  @Override
+  public HttpConnection open(Route route, String profile, long deadlineNanos) throws IOException {
+    if (route.proxy() == null) {
+      return open(route.endpoint(), profile, deadlineNanos);
+    }
+    TlsEndpoint endpoint = route.endpoint();
+    Socket socket =
+        tunnels.open(
+            route.proxy(),
+            new TunnelTarget(endpoint.host(), route.ip(), endpoint.port()),
+            profile,
+            deadlineNanos);
+    return handshake(socket, endpoint, profile, deadlineNanos);
+  }
+
   @Override
   public HttpConnection open(TlsEndpoint endpoint, String profile, long deadlineNanos)
       throws IOException {
@@ -96,7 +120,18 @@ public final class DefaultConnectionFactory implements ConnectionFactory {
       socket.close();
       throw e;
     }
-    Duration handshake = Duration.ofMillis(millisLeft(deadlineNanos));
+    return handshake(socket, endpoint, profile, deadlineNanos);
+  }
+
+  private HttpConnection handshake(
+      Socket socket, TlsEndpoint endpoint, String profile, long deadlineNanos) throws IOException {
+    Duration handshake;
+    try {
+      handshake = Duration.ofMillis(millisLeft(deadlineNanos));
+    } catch (ClassifiedIOException e) {
+      socket.close();
+      throw e;
+    }
     TlsConnection tls =
         engine.connect(
             socket,

@@ -1,5 +1,6 @@
 package dev.guise.pool.internal;
 
+import dev.guise.pool.proxy.Proxy;
 import dev.guise.pool.stats.PoolEventListener;
 import java.util.List;
 import java.util.Map;
@@ -10,8 +11,9 @@ import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.BooleanSupplier;
 
 /**
- * One host's routes: their {@link RoutePool}s in the order first given, the host lock they share,
- * the host-wide connection count (for the per-host limit) and the host's {@link RouteRotation}.
+ * One host's routes through one proxy (or directly, when {@link #proxy} is null): their {@link
+ * RoutePool}s in the order first given, the host lock they share, the host-wide connection count
+ * (for the per-host limit) and the host's {@link RouteRotation}.
  *
  * <p>One lock guards the books of every route of the host, except the idle stacks of HTTP/1.1
  * connections, which lock-free leases and releases use without it. Critical sections only move
@@ -21,6 +23,10 @@ import java.util.function.BooleanSupplier;
  */
 final class HostRoutes {
   final HostKey key;
+
+  /** The proxy every route here goes through; null for direct routes. */
+  final Proxy proxy;
+
   final ReentrantLock lock = new ReentrantLock();
   final Condition changed = lock.newCondition();
   final RouteLimits limits;
@@ -45,11 +51,13 @@ final class HostRoutes {
 
   HostRoutes(
       HostKey key,
+      Proxy proxy,
       RouteLimits limits,
       RouteRotation rotation,
       PoolEventListener events,
       BooleanSupplier poolClosed) {
     this.key = key;
+    this.proxy = proxy;
     this.limits = limits;
     this.rotation = rotation;
     this.events = events;

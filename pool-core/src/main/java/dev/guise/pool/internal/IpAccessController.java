@@ -1,6 +1,7 @@
 package dev.guise.pool.internal;
 
 import dev.guise.api.PoolAction;
+import dev.guise.pool.proxy.ProxyBanTarget;
 import java.net.InetAddress;
 import java.time.Duration;
 import java.time.Instant;
@@ -15,17 +16,37 @@ import java.util.concurrent.ConcurrentHashMap;
  * {@link PoolAction#BAN_IP} (a block page), ban it for {@code banDuration}. A ban expires by the
  * clock; a success clears the strikes.
  *
- * <p>Standings are kept per {@link Route}, so a route component added later (a proxy) is told apart
- * here with no change. Thread-safe. Time is passed in, so the rules are tested without sleeping.
+ * <p>Standings are kept per {@link Route}. Through a proxy the site saw the proxy's exit, so by
+ * default ({@link ProxyBanTarget#EXIT}) a route through a proxy is judged under its exit's key,
+ * {@link Route#exit}: strikes and bans hold for the host through that proxy, whatever the IP, and
+ * other hosts still use the proxy. With {@link ProxyBanTarget#SITE_IP} they are kept under the
+ * site's IP, for every way to it. Thread-safe. Time is passed in, so the rules are tested without
+ * sleeping.
  */
 public final class IpAccessController {
   private final Duration banDuration;
   private final int strikesToBan;
+  private final ProxyBanTarget banTarget;
   private final Map<Route, Standing> standings = new ConcurrentHashMap<>();
 
   public IpAccessController(Duration banDuration, int strikesToBan) {
+    this(banDuration, strikesToBan, ProxyBanTarget.EXIT);
+  }
+
+  public IpAccessController(Duration banDuration, int strikesToBan, ProxyBanTarget banTarget) {
     this.banDuration = banDuration;
     this.strikesToBan = strikesToBan;
+    this.banTarget = banTarget;
+  }
+
+  /** The key {@code route}'s standing is kept under: itself, or its proxy's exit or site IP. */
+  private Route key(Route route) {
+    if (route.proxy() == null || route.ip() == null) {
+      return route;
+    }
+    return banTarget == ProxyBanTarget.EXIT
+        ? Route.exit(route.host(), route.proxy())
+        : new Route(route.host(), route.ip());
   }
 
   /** A ban in force. */
@@ -34,8 +55,9 @@ public final class IpAccessController {
       return route.host();
     }
 
+    /** The banned IP; the unspecified address for a ban of a proxy's exit. */
     public InetAddress ip() {
-      return route.ip();
+      return route.endpoint().ip();
     }
   }
 
@@ -50,7 +72,7 @@ public final class IpAccessController {
     if (standings.isEmpty()) {
       return true; // the common case: no IP has ever been penalised; no lookup, no allocation
     }
-    Standing s = standings.get(route);
+    Standing s = standings.get(key(route));
     if (s == null) {
       return true;
     }
@@ -68,7 +90,8 @@ public final class IpAccessController {
     if (action != PoolAction.PENALISE_IP && action != PoolAction.BAN_IP) {
       return null;
     }
-    Standing s = standings.computeIfAbsent(route, k -> new Standing());
+    Route key = key(route);
+    Standing s = standings.computeIfAbsent(key, k -> new Standing());
     synchronized (s) {
       if (s.bannedUntil != null && now.isBefore(s.bannedUntil)) {
         return null; // already banned; a second failure does not extend the ban
@@ -81,7 +104,7 @@ public final class IpAccessController {
       if (action == PoolAction.BAN_IP || s.strikes >= strikesToBan) {
         s.bannedUntil = now.plus(banDuration);
         s.reason = reason;
-        return new Ban(route, s.bannedUntil, reason);
+        return new Ban(key, s.bannedUntil, reason);
       }
       return null;
     }
@@ -89,7 +112,10 @@ public final class IpAccessController {
 
   /** A success clears the route's strikes (an active ban stays). */
   public void succeeded(Route route) {
-    Standing s = standings.get(route);
+    if (standings.isEmpty()) {
+      return;
+    }
+    Standing s = standings.get(key(route));
     if (s != null) {
       synchronized (s) {
         s.strikes = 0;

@@ -1,40 +1,77 @@
 package dev.guise.pool.internal;
 
 import dev.guise.api.TlsEndpoint;
+import dev.guise.pool.proxy.Proxy;
 import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.util.Objects;
 
 /**
- * Where a connection goes: the unit connections are pooled, leased and banned by. Today a host and
- * port ({@link HostKey}) at one IP; a proxy (and later a session) becomes a component here, and
- * then every map keyed by a route (the per-route pools, the bans) tells them apart with no other
- * change. The per-host side (limits, the lock, the rotation among routes) stays keyed by {@link
- * HostKey}.
+ * Where a connection goes: the unit connections are pooled, leased and banned by. A host and port
+ * ({@link HostKey}), an IP, and the proxy the connection goes through (null: directly). Every map
+ * keyed by a route (the per-route pools, the bans) tells proxies apart with no other change. The
+ * per-host side (limits, the lock, the rotation among routes) stays keyed by {@link HostKey} and
+ * proxy ({@link HostRoutes}).
+ *
+ * <p>The IP is null only through a proxy: for a connection the proxy resolves (asked for the host
+ * name), and as the key of a ban on a proxy's exit for the host ({@link #exit}).
  */
-public record Route(HostKey host, InetAddress ip) {
+public record Route(HostKey host, InetAddress ip, Proxy proxy) {
+  /** What {@link #endpoint()} reports for a route the proxy resolves: the unspecified address. */
+  private static final InetAddress UNRESOLVED = unspecified();
+
   public Route {
-    if (host == null || ip == null) {
-      throw new NullPointerException("a route needs a host and an IP");
+    if (host == null || (ip == null && proxy == null)) {
+      throw new NullPointerException("a route needs a host, and an IP or a proxy");
     }
   }
 
-  /** Host name (SNI, Host header, certificate checks), the route's IP, and the port. */
+  /** A direct route. */
+  public Route(HostKey host, InetAddress ip) {
+    this(host, ip, null);
+  }
+
+  /** The key a ban on {@code proxy}'s exit for {@code host} is kept under. */
+  public static Route exit(HostKey host, Proxy proxy) {
+    return new Route(host, null, Objects.requireNonNull(proxy, "proxy"));
+  }
+
+  private static InetAddress unspecified() {
+    try {
+      return InetAddress.getByAddress(new byte[4]);
+    } catch (UnknownHostException e) {
+      throw new AssertionError(e);
+    }
+  }
+
+  /**
+   * Host name (SNI, Host header, certificate checks), the route's IP, and the port. A route the
+   * proxy resolves reports the unspecified address {@code 0.0.0.0}: Guise never learns the IP.
+   */
   public TlsEndpoint endpoint() {
-    return new TlsEndpoint(host.host(), ip, host.port());
+    return new TlsEndpoint(host.host(), ip == null ? UNRESOLVED : ip, host.port());
   }
 
   // Written out, as HostKey's are: a pinned lease looks its route up by this key on every call.
   @Override
   public boolean equals(Object o) {
-    return o instanceof Route r && ip.equals(r.ip) && host.equals(r.host);
+    return o instanceof Route r
+        && Objects.equals(ip, r.ip)
+        && host.equals(r.host)
+        && Objects.equals(proxy, r.proxy);
   }
 
   @Override
   public int hashCode() {
-    return host.hashCode() * 31 + ip.hashCode();
+    return (host.hashCode() * 31 + Objects.hashCode(ip)) * 31 + Objects.hashCode(proxy);
   }
 
+  /** {@code host@ip}, and {@code via} the proxy (its password never printed). */
   @Override
   public String toString() {
-    return host + "@" + ip.getHostAddress();
+    return host
+        + "@"
+        + (ip == null ? "(proxy resolves)" : ip.getHostAddress())
+        + (proxy == null ? "" : " via " + proxy);
   }
 }

@@ -12,8 +12,9 @@ public record RouteBooks(
     return route.host();
   }
 
+  /** The route's IP; the unspecified address for a route its proxy resolves. */
   public InetAddress ip() {
-    return route.ip();
+    return route.endpoint().ip();
   }
 
   /** Connections in the books (open, and being opened). */

@@ -1,0 +1,123 @@
+package dev.guise.pool.internal.proxy;
+
+import dev.guise.api.ClassifiedFailure;
+import dev.guise.api.ClassifiedIOException;
+import dev.guise.api.FailureKind;
+import dev.guise.api.PoolAction;
+import java.util.Optional;
+import java.util.OptionalInt;
+
+/**
+ * The failures of opening a tunnel, each with its retryability and pool action. A failure of the
+ * proxy itself discards the would-be connection and leaves the site's IP alone (the site did
+ * nothing); the proxy's own health is counted apart ({@link ProxyHealth}). Messages name the proxy
+ * by {@link dev.guise.pool.proxy.Proxy#toString()}, which never holds the password.
+ */
+final class ProxyFailures {
+  private ProxyFailures() {}
+
+  static ClassifiedIOException unreachable(String proxy, Throwable cause) {
+    return new ClassifiedIOException(
+        FailureKind.PROXY_UNREACHABLE,
+        true,
+        PoolAction.DISCARD_CONNECTION,
+        "proxy " + proxy + " unreachable: " + cause.getClass().getSimpleName(),
+        cause);
+  }
+
+  static ClassifiedIOException timeout(String proxy, String what, Throwable cause) {
+    return new ClassifiedIOException(
+        FailureKind.PROXY_TIMEOUT,
+        true,
+        PoolAction.DISCARD_CONNECTION,
+        "proxy " + proxy + " timed out " + what,
+        cause);
+  }
+
+  static ClassifiedIOException authFailed(String proxy, String why) {
+    return new ClassifiedIOException(
+        FailureKind.PROXY_AUTH_FAILED,
+        false,
+        PoolAction.DISCARD_CONNECTION,
+        "proxy " + proxy + " authentication failed: " + why,
+        null);
+  }
+
+  static ClassifiedIOException garbled(String proxy, String what) {
+    return new ClassifiedIOException(
+        FailureKind.PROXY_PROTOCOL_ERROR,
+        true,
+        PoolAction.DISCARD_CONNECTION,
+        "proxy " + proxy + " answered garbage: " + what,
+        null);
+  }
+
+  /** An HTTP proxy answered CONNECT with {@code status}. */
+  static ClassifiedIOException connectRejected(String proxy, int status, String reason) {
+    return rejected(
+        status,
+        true,
+        PoolAction.DISCARD_CONNECTION,
+        "proxy " + proxy + " rejected CONNECT: " + status + " " + reason);
+  }
+
+  /**
+   * A SOCKS5 reply other than success, code by code (RFC 1928 section 6). The ones about the target
+   * (network or host unreachable, refused) count a strike against the route, as a direct connect
+   * failure would; the ones about the proxy (its rules, what it supports) only discard. Every one
+   * may succeed through another proxy, so each is retryable.
+   */
+  static ClassifiedIOException socksReply(String proxy, int code) {
+    String what;
+    PoolAction action = PoolAction.DISCARD_CONNECTION;
+    FailureKind kind = FailureKind.PROXY_REJECTED;
+    switch (code) {
+      case 0x01 -> what = "general SOCKS server failure";
+      case 0x02 -> what = "connection not allowed by ruleset";
+      case 0x03 -> {
+        what = "network unreachable";
+        action = PoolAction.PENALISE_IP;
+      }
+      case 0x04 -> {
+        what = "host unreachable";
+        action = PoolAction.PENALISE_IP;
+      }
+      case 0x05 -> {
+        what = "connection refused by the target";
+        kind = FailureKind.CONNECTION_REFUSED;
+        action = PoolAction.PENALISE_IP;
+      }
+      case 0x06 -> {
+        what = "TTL expired";
+        kind = FailureKind.PROXY_TIMEOUT;
+      }
+      case 0x07 -> what = "command not supported";
+      case 0x08 -> what = "address type not supported";
+      default -> what = "unassigned reply code";
+    }
+    return rejected(
+        code,
+        true,
+        action,
+        kind,
+        "proxy " + proxy + " SOCKS5 reply " + String.format("0x%02x", code) + ": " + what);
+  }
+
+  private static ClassifiedIOException rejected(
+      int status, boolean retryable, PoolAction action, String message) {
+    return rejected(status, retryable, action, FailureKind.PROXY_REJECTED, message);
+  }
+
+  private static ClassifiedIOException rejected(
+      int status, boolean retryable, PoolAction action, FailureKind kind, String message) {
+    return new ClassifiedIOException(
+        new ClassifiedFailure(
+            kind,
+            retryable,
+            action,
+            OptionalInt.of(status),
+            Optional.empty(),
+            message,
+            Optional.empty()));
+  }
+}

@@ -57,7 +57,8 @@ class ProxyCredentialsLeakTest {
           }
 
           @Override
-          public void connectionFailed(TlsEndpoint endpoint, ClassifiedFailure failure) {
+          public void connectionFailed(
+              TlsEndpoint endpoint, ClassifiedFailure failure, Duration took) {
             events.add("failed " + endpoint + " " + failure + " " + failure.cause());
           }
 
@@ -73,8 +74,14 @@ class ProxyCredentialsLeakTest {
           }
 
           @Override
-          public void requestFailed(String host, ClassifiedFailure failure, int attempts) {
+          public void requestFailed(
+              String host, ClassifiedFailure failure, int attempts, Duration took) {
             events.add("request failed " + host + " " + failure + " " + failure.cause());
+          }
+
+          @Override
+          public void requestSucceeded(String host, int attempts, Duration took) {
+            events.add("request succeeded " + host);
           }
 
           @Override

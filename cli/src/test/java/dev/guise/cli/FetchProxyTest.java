@@ -47,9 +47,10 @@ class FetchProxyTest {
               "http://cli:cli-Secret-1@127.0.0.1:" + dead,
               "--proxy",
               "socks5://cli:cli-Secret-1@127.0.0.1:" + socks.port(),
+              "-i",
               "--verbose");
       assertEquals(0, r.code(), r.toString());
-      assertTrue(r.out().contains("\nHTTP/2 200\n"), r.toString());
+      assertTrue(r.out().startsWith("HTTP/2 200\n"), r.toString());
       assertEquals(1, server.connections().size());
 
       // Only a dead proxy: the request fails, and nothing went out directly.

@@ -320,24 +320,6 @@ class FetchCommandTest {
   }
 
   @Test
-  void sessionOptionsAreRefusedByNameNotIgnored() {
-    for (List<String> words :
-        List.of(
-            List.of("--follow", url("/")),
-            List.of("-L", url("/")),
-            List.of("-b", "cookies.txt", url("/")),
-            List.of("-c", "jar.txt", url("/")),
-            List.of(url("/"), "--next", "--dest", "style", url("/s.css")))) {
-      List<String> argv = new ArrayList<>(List.of("fetch"));
-      argv.addAll(words);
-      Run r = Run.of(argv.toArray(String[]::new));
-      assertEquals(2, r.code(), words + ": " + r);
-      assertTrue(r.err().matches("error: --[a-z-]+ needs a browser session(?s).*"), r.toString());
-      assertEquals(0, server.connectionsAccepted(), "refused before anything is sent");
-    }
-  }
-
-  @Test
   void helpDocumentsEveryOptionVariableAndExitCode() {
     String help = Run.of("fetch", "--help").out();
     for (String option :

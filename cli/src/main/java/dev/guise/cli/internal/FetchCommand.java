@@ -88,9 +88,10 @@ final class FetchCommand implements Command {
                              sent and the last one's result is the exit code, as curl)
       --compressed           accepted for curl scripts; changes nothing: Guise always sends the
                              profile's accept-encoding, as the browser does, and decodes the body
-      --follow               follow redirects as the browser (also -L, --location)   [session]
-      -b, --cookie FILE      start with the cookies of this Netscape cookies.txt     [session]
-      -c, --cookie-jar FILE  write the cookies to this file at the end               [session]
+      --follow               follow redirects as the browser (also -L, --location)
+      -b, --cookie FILE      start with the cookies of this file: curl's Netscape cookies.txt,
+                             or Guise's JSON when the name ends in .json
+      -c, --cookie-jar FILE  write the session's cookies to this file at the end (same formats)
       --verbose              the negotiated TLS and HTTP facts ('* ' lines) on stderr, and
                              stack traces for errors
 
@@ -104,10 +105,11 @@ final class FetchCommand implements Command {
       -o, --output FILE      write this URL's response to FILE instead of stdout; several -o
                              go to the URLs of their group in order
       --dest KIND            what the request is for, as the browser's sec-fetch-dest
-                             (default document): %s         [session]
+                             (default document): %s
 
-    [session]: needs a browser session, which this build does not have yet; using it is a
-    usage error (exit 2) naming the option.
+    The URLs of one invocation are one browser session: they share its cookies (the jar starts
+    empty, or with -b's file) and its current document, the last document fetched, which is the
+    initiator (referer, sec-fetch-site) of the sub-resources and documents that follow.
 
     -w variables:
     %s
@@ -133,7 +135,6 @@ final class FetchCommand implements Command {
   @Override
   public int run(ParsedArgs args, Io io) throws Exception {
     FetchPlan plan = FetchPlanParser.parse(args.words());
-    FetchSessions.requireSupported(plan);
     Settings s = plan.settings();
     TrustPolicy trust = TrustPolicy.systemDefaults();
     if (s.ca().isPresent()) {
@@ -164,7 +165,7 @@ final class FetchCommand implements Command {
     }
     try (HotConnectionPool pool = HotConnectionPool.create(config.build());
         GuiseClient client = new GuiseClient(pool);
-        FetchSession session = FetchSessions.open(plan, client)) {
+        FetchSession session = SessionFetch.open(plan, client)) {
       for (Resolve r : s.resolves()) {
         pool.addIps(r.host(), r.port(), r.addresses());
       }

@@ -1,12 +1,13 @@
 package dev.guise.cli.internal;
 
 import dev.guise.api.Header;
+import dev.guise.fingerprint.RequestKind;
 import dev.guise.pool.proxy.Proxy;
 import java.net.InetAddress;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
@@ -19,27 +20,6 @@ import java.util.Optional;
 record FetchPlan(FetchPlan.Settings settings, List<PlannedRequest> requests) {
   FetchPlan {
     requests = List.copyOf(requests);
-  }
-
-  /**
-   * The options given that only a browser session can honour (redirects, request kinds, cookie
-   * files), spelled as on the command line, each once.
-   */
-  List<String> sessionOptions() {
-    List<String> used = new ArrayList<>();
-    if (settings.follow()) {
-      used.add("--follow");
-    }
-    if (settings.cookieFile().isPresent()) {
-      used.add("--cookie");
-    }
-    if (settings.cookieJar().isPresent()) {
-      used.add("--cookie-jar");
-    }
-    if (requests.stream().anyMatch(r -> !r.dest().equals(PlannedRequest.DEFAULT_DEST))) {
-      used.add("--dest");
-    }
-    return used;
   }
 
   /** {@code --resolve HOST:PORT:ADDR[,ADDR]...}: the addresses to use for a host and port. */
@@ -125,7 +105,7 @@ record FetchPlan(FetchPlan.Settings settings, List<PlannedRequest> requests) {
 
     /** The kinds {@code --dest} accepts. */
     static final List<String> DESTS =
-        List.of("document", "script", "style", "image", "font", "fetch", "xhr");
+        Arrays.stream(RequestKind.values()).map(RequestKind::key).toList();
 
     PlannedRequest {
       headers = List.copyOf(headers);

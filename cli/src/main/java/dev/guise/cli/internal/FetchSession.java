@@ -7,7 +7,7 @@ import java.net.URI;
 
 /**
  * Sends the requests of one {@code guise fetch} invocation, in order, over one pool: the seam
- * between the command line and what carries the requests. {@link FetchSessions} picks the
+ * between the command line and what carries the requests. {@link SessionFetch} is the
  * implementation. Not thread-safe: one invocation sends one request at a time.
  */
 interface FetchSession extends AutoCloseable {

@@ -93,7 +93,7 @@ class FetchPlanParserTest {
         Arguments.of("-X P@ST https://h/a", "not an HTTP method"),
         Arguments.of("-H nocolon https://h/a", "-H takes 'Name: value'"),
         Arguments.of("-H :path:~/x https://h/a", "pseudo-headers are set by Guise"),
-        Arguments.of("--dest video https://h/a", "--dest takes one of document, script"),
+        Arguments.of("--dest video https://h/a", "--dest takes one of document, style"),
         Arguments.of("-o a -o b https://h/a", "2 -o for 1 URL(s)"),
         Arguments.of("--resolve h:443 https://h/a", "--resolve takes HOST:PORT:ADDR"),
         Arguments.of("--resolve h:x:127.0.0.1 https://h/a", "the port is not a number"),
@@ -141,20 +141,24 @@ class FetchPlanParserTest {
         s.resolves().get(0).addresses());
     assertEquals(List.of(InetAddress.getByName("::1")), s.resolves().get(1).addresses());
     assertEquals("200\n", s.writeOut().orElseThrow().render(v -> "200"));
-    assertEquals(List.of("--follow", "--cookie", "--cookie-jar"), plan.sessionOptions());
+    assertTrue(s.follow());
+    assertTrue(s.cookieFile().isPresent() && s.cookieJar().isPresent());
   }
 
   @Test
-  void defaultsAndWhatNeedsASession() {
+  void defaults() {
     FetchPlan plan = parse("https://h/a");
     Settings s = plan.settings();
     assertEquals(Duration.ofSeconds(30), s.timeout());
     assertTrue(s.showErrors());
     assertTrue(s.writeOut().isEmpty() && s.resolves().isEmpty() && s.connectTo().isEmpty());
-    assertEquals(List.of(), plan.sessionOptions());
+    assertFalse(s.follow(), "redirects are not followed unless asked, as in curl");
+    assertTrue(s.cookieFile().isEmpty() && s.cookieJar().isEmpty());
     assertEquals(
-        List.of("--dest"), parse("https://h/a --next --dest script https://h/b").sessionOptions());
-    assertEquals(List.of(), parse("--dest document https://h/a").sessionOptions());
+        List.of("document", "script"),
+        parse("https://h/a --next --dest script https://h/b").requests().stream()
+            .map(PlannedRequest::dest)
+            .toList());
   }
 
   @Test

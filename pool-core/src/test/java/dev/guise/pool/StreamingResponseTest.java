@@ -26,6 +26,7 @@ import java.io.OutputStream;
 import java.net.URI;
 import java.time.Duration;
 import java.util.Arrays;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.zip.GZIPOutputStream;
 import org.junit.jupiter.api.Test;
@@ -222,6 +223,33 @@ class StreamingResponseTest {
         assertArrayEquals(text, r.body().readAllBytes());
       }
       assertTrue(f.client.send(f.get("/")).reusedConnection());
+    }
+  }
+
+  @ParameterizedTest(name = "over {0}")
+  @CsvSource({"h2", "http/1.1"})
+  void responsesWithoutABodyEndAtOnceWhateverTheirCoding(String alpn) throws Exception {
+    RequestHandler handler =
+        r ->
+            switch (r.path()) {
+              case "/empty" ->
+                  new TestResponse(204, List.of(), new byte[0], false)
+                      .withHeader("content-encoding", "gzip");
+              case "/head" -> TestResponse.ok("not gzip\n").withHeader("content-encoding", "gzip");
+              default -> TestResponse.ok("ok\n");
+            };
+    try (Fixture f = new Fixture(alpn, handler, 100)) {
+      try (StreamedResponse r = f.client.sendStreaming(f.get("/empty"))) {
+        assertEquals(204, r.status());
+        assertEquals(-1, r.body().read());
+      }
+      HttpRequest head = HttpRequest.newBuilder(f.uri("/head")).method("HEAD", null).build();
+      try (StreamedResponse r = f.client.sendStreaming(head)) {
+        assertEquals(200, r.status());
+        assertEquals(-1, r.body().read());
+      }
+      assertTrue(f.client.send(f.get("/")).reusedConnection());
+      assertEquals(1, f.server.connectionsAccepted());
     }
   }
 

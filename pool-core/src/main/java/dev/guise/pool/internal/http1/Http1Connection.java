@@ -258,7 +258,9 @@ public final class Http1Connection implements HttpConnection {
         throw lengthTooLarge(head.contentLength(), max);
       }
       InputStream raw = in.body(head.framing(), head.contentLength(), h1Limits);
-      InputStream decoded = ResponseBodies.stream(coding, raw, max);
+      // No body (HEAD, 204, 304) has nothing to decode, whatever its Content-Encoding says.
+      InputStream decoded =
+          head.framing() == Http1BodyFraming.NONE ? raw : ResponseBodies.stream(coding, raw, max);
       Http1BodyStream body =
           new Http1BodyStream(
               raw,

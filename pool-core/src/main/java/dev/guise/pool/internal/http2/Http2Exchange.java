@@ -91,8 +91,9 @@ final class Http2Exchange {
       send(request, stream, deadlineNanos);
       awaitHead(stream, deadlineNanos);
       Http2BodyStream raw = new Http2BodyStream(session, stream, readTimeout, ended);
+      // No body (HEAD, 204, 304) has nothing to decode, whatever its Content-Encoding says.
       InputStream body =
-          head
+          head || endedEmpty(stream)
               ? InputStream.nullInputStream()
               : ResponseBodies.stream(
                   ResponseBodies.contentEncoding(stream.headers), raw, limits.maxBodyBytes());
@@ -103,6 +104,16 @@ final class Http2Exchange {
       if (!handedOver) {
         end(stream);
       }
+    }
+  }
+
+  /** Whether the response is complete without a body byte. */
+  private boolean endedEmpty(Http2Stream stream) {
+    session.lock.lock();
+    try {
+      return stream.responded && stream.received == 0;
+    } finally {
+      session.lock.unlock();
     }
   }
 

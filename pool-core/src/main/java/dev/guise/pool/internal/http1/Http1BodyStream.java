@@ -18,9 +18,9 @@ import java.util.List;
  * <ul>
  *   <li>Read to its end: the connection is reusable when the body was delimited (length or
  *       chunked), the server did not say {@code Connection: close}, and nothing follows it.
- *   <li>Closed early: up to {@link #DRAIN_BOUND} raw bytes of the rest are read and dropped, each
- *       read within {@link #DRAIN_TIMEOUT}; a body that ends within them leaves the connection
- *       reusable, any other is cut by closing the connection (cheaper than reading a large rest).
+ *   <li>Closed early: up to {@link #DRAIN_BOUND} raw bytes of the rest are read and dropped, within
+ *       {@link #DRAIN_TIMEOUT} in all; a body that ends within them leaves the connection reusable,
+ *       any other is cut by closing the connection (cheaper than reading a large rest).
  *   <li>Failed (a stall past the read timeout, a reset, a body over the limit, corrupt coding): the
  *       connection is closed and the failure, classified, is thrown to the reader.
  * </ul>
@@ -32,7 +32,7 @@ final class Http1BodyStream extends InputStream {
   /** The most raw bytes an early close reads to keep the connection. */
   static final long DRAIN_BOUND = 64 * 1024;
 
-  /** How long each read of an early close's drain may wait. */
+  /** How long an early close's drain may take in all. */
   static final Duration DRAIN_TIMEOUT = Duration.ofMillis(500);
 
   /** What the stream needs of its connection. */
@@ -128,8 +128,14 @@ final class Http1BodyStream extends InputStream {
     if (keepAlive && delimited()) {
       try {
         long left = DRAIN_BOUND;
+        // One deadline for the whole drain: a server dribbling the rest cannot stretch it.
+        long deadline = System.nanoTime() + DRAIN_TIMEOUT.toNanos();
         while (left > 0) {
-          connection.readFor(DRAIN_TIMEOUT);
+          long time = deadline - System.nanoTime();
+          if (time <= 0) {
+            break;
+          }
+          connection.readFor(Duration.ofNanos(time));
           long skipped = raw.skip(left);
           if (skipped <= 0 && raw.read() < 0) {
             break;

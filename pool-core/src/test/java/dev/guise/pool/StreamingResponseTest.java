@@ -108,6 +108,29 @@ class StreamingResponseTest {
   }
 
   @Test
+  void aReaderThatPausesStopsTheHttp2ServerInsteadOfFillingMemory() throws Exception {
+    try (Fixture f = new Fixture("h2", RequestHandler.defaults(), 1)) {
+      assertEquals(200, f.client.send(f.get("/")).status());
+      System.gc();
+      long baseline = heapUsed();
+      try (StreamedResponse r = f.client.sendStreaming(f.get("/stream/" + GIB))) {
+        assertTrue(r.body().read() >= 0);
+        // Loopback would deliver hundreds of MiB in this time if nothing held the server back.
+        Thread.sleep(2_000);
+        System.gc();
+        long held = heapUsed() - baseline;
+        System.out.printf("paused reader: %d KiB held%n", held / 1024);
+        // Chrome's stream window is 6 MiB: at most 1.5 windows are queued, plus noise.
+        assertTrue(held < 24 * MIB, "held " + held / 1024 + " KiB while the reader paused");
+        byte[] next = r.body().readNBytes((int) (16 * MIB));
+        byte[] expected = new byte[next.length];
+        TestBody.expected(1, expected, 0, expected.length);
+        assertArrayEquals(expected, next, "reading resumes where it stopped");
+      }
+    }
+  }
+
+  @Test
   void earlyCloseOnHttp2CancelsTheStreamAndTheConnectionIsReused() throws Exception {
     // One stream at a time: the next request gets through only if the cancelled one was freed.
     try (Fixture f = new Fixture("h2", RequestHandler.defaults(), 1)) {

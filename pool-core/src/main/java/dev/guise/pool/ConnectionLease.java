@@ -11,11 +11,14 @@ import dev.guise.api.TlsEndpoint;
 import dev.guise.api.spi.FailureClassifier.ResponseVerdict;
 import dev.guise.pool.http.HttpRequest;
 import dev.guise.pool.http.HttpResponse;
+import dev.guise.pool.http.StreamedResponse;
 import dev.guise.pool.internal.HostKey;
 import dev.guise.pool.internal.Loan;
 import dev.guise.pool.internal.exchange.HttpConnection.ExchangeLimits;
+import dev.guise.pool.internal.exchange.HttpConnection.StreamedBody;
 import dev.guise.pool.proxy.Proxy;
 import java.io.IOException;
+import java.io.InputStream;
 import java.time.Duration;
 import java.util.Optional;
 
@@ -37,6 +40,9 @@ public final class ConnectionLease implements AutoCloseable {
   private boolean failed;
   private boolean closed;
   private boolean usedOnce;
+
+  /** The body of a streamed response still being read; it holds the lease until it ends. */
+  private InputStream openBody;
 
   ConnectionLease(HotConnectionPool pool, Loan lease, HostKey host) {
     this.pool = pool;
@@ -96,39 +102,15 @@ public final class ConnectionLease implements AutoCloseable {
   record Outcome(HttpResponse response, ClassifiedFailure failure) {}
 
   Outcome exchange(HttpRequest request, long deadlineNanos) throws ClassifiedIOException {
-    if (closed) {
-      throw new IllegalStateException("the lease was closed");
-    }
-    if (!request.host().equalsIgnoreCase(host.host()) || request.port() != host.port()) {
-      throw new ClassifiedIOException(
-          FailureKind.INVALID_REQUEST,
-          false,
-          PoolAction.KEEP,
-          "request for " + request.host() + ":" + request.port() + " on a connection to " + host,
-          null);
-    }
+    checkSendable(request);
     boolean reused = lease.reused() || usedOnce;
     usedOnce = true;
     long started = System.nanoTime();
     HttpResponse raw;
     try {
-      raw =
-          lease
-              .http()
-              .exchange(
-                  request,
-                  new ExchangeLimits(
-                      pool.config().limits().maxHeaderListSize(),
-                      pool.config().limits().maxResponseBodyBytes(),
-                      false),
-                  deadlineNanos);
+      raw = lease.http().exchange(request, limits(), deadlineNanos);
     } catch (IOException | RuntimeException e) {
-      ClassifiedFailure f = pool.classify(e, endpoint());
-      fail(f);
-      pool.counters().attemptFailed(endpoint(), request.method(), f);
-      throw e instanceof ClassifiedIOException c && c.failure() == f
-          ? c
-          : new ClassifiedIOException(f);
+      throw failed(request, e);
     }
     HttpResponse response =
         new HttpResponse(
@@ -160,6 +142,113 @@ public final class ConnectionLease implements AutoCloseable {
     return new Outcome(response, null);
   }
 
+  /** A streamed response, and its failure classification when the classifier judged it one. */
+  record StreamedOutcome(StreamedResponse response, ClassifiedFailure failure) {}
+
+  /**
+   * Sends one request and returns at its response head; the body, read by the caller, holds this
+   * lease until it ends, and then closes it (a failure of the body is classified and acted on
+   * first, as a failed exchange's). Closing the lease closes an open body.
+   *
+   * @param deadlineNanos bounds sending and the wait for the head
+   * @param readTimeout bounds each read of the body
+   */
+  StreamedOutcome exchangeStreaming(HttpRequest request, long deadlineNanos, Duration readTimeout)
+      throws ClassifiedIOException {
+    checkSendable(request);
+    if (openBody != null) {
+      throw new IllegalStateException("the lease's streamed body is still open");
+    }
+    boolean reused = lease.reused() || usedOnce;
+    usedOnce = true;
+    long started = System.nanoTime();
+    StreamedBody raw;
+    try {
+      raw =
+          lease
+              .http()
+              .exchangeStreaming(
+                  request,
+                  limits(),
+                  deadlineNanos,
+                  readTimeout,
+                  failure -> bodyEnded(request.method(), failure));
+    } catch (IOException | RuntimeException e) {
+      throw failed(request, e);
+    }
+    openBody = raw.body();
+    StreamedResponse response =
+        new StreamedResponse(
+            raw.status(),
+            raw.headers(),
+            raw.body(),
+            raw.trailers(),
+            protocol(),
+            endpoint(),
+            profile(),
+            reused);
+    pool.counters()
+        .attemptAnswered(
+            endpoint(),
+            request.method(),
+            response.status(),
+            reused,
+            Duration.ofNanos(System.nanoTime() - started));
+    ResponseVerdict verdict =
+        pool.config()
+            .classifier()
+            .classify(new ResponseInfo(response.status(), response.headers(), endpoint()));
+    if (verdict instanceof ResponseVerdict.Fail(ClassifiedFailure f)) {
+      fail(f);
+      pool.counters().attemptFailed(endpoint(), request.method(), f);
+      return new StreamedOutcome(response, f);
+    }
+    pool.succeeded(lease.route());
+    return new StreamedOutcome(response, null);
+  }
+
+  /** The streamed body ended (on the thread that read or closed it): the lease ends with it. */
+  private void bodyEnded(String method, IOException failure) {
+    openBody = null;
+    if (failure != null) {
+      ClassifiedFailure f = pool.classify(failure, endpoint());
+      fail(f);
+      pool.counters().attemptFailed(endpoint(), method, f);
+    }
+    close();
+  }
+
+  private void checkSendable(HttpRequest request) throws ClassifiedIOException {
+    if (closed) {
+      throw new IllegalStateException("the lease was closed");
+    }
+    if (!request.host().equalsIgnoreCase(host.host()) || request.port() != host.port()) {
+      throw new ClassifiedIOException(
+          FailureKind.INVALID_REQUEST,
+          false,
+          PoolAction.KEEP,
+          "request for " + request.host() + ":" + request.port() + " on a connection to " + host,
+          null);
+    }
+  }
+
+  private ExchangeLimits limits() {
+    return new ExchangeLimits(
+        pool.config().limits().maxHeaderListSize(),
+        pool.config().limits().maxResponseBodyBytes(),
+        false);
+  }
+
+  /** Classifies a failed exchange and acts on it; returns what the caller throws. */
+  private ClassifiedIOException failed(HttpRequest request, Exception e) {
+    ClassifiedFailure f = pool.classify(e, endpoint());
+    fail(f);
+    pool.counters().attemptFailed(endpoint(), request.method(), f);
+    return e instanceof ClassifiedIOException c && c.failure() == f
+        ? c
+        : new ClassifiedIOException(f);
+  }
+
   private void fail(ClassifiedFailure f) {
     failed = true;
     if (f.action().compareTo(worst) > 0) {
@@ -171,6 +260,16 @@ public final class ConnectionLease implements AutoCloseable {
   /** Returns the connection to the pool (or closes it, after a failure that calls for it). */
   @Override
   public void close() {
+    InputStream body = openBody;
+    if (body != null) {
+      // Closing the body ends the exchange, and the body's end closes this lease (bodyEnded).
+      openBody = null;
+      try {
+        body.close();
+      } catch (IOException ignored) {
+        // the body's close deals with its connection itself; nothing more to do here
+      }
+    }
     if (closed) {
       return;
     }

@@ -8,6 +8,7 @@ import dev.guise.api.RetryContext;
 import dev.guise.api.RetryDecision;
 import dev.guise.pool.http.HttpRequest;
 import dev.guise.pool.http.HttpResponse;
+import dev.guise.pool.http.StreamedResponse;
 import dev.guise.pool.internal.HostKey;
 import dev.guise.pool.internal.RetryTokens;
 import dev.guise.pool.proxy.Proxy;
@@ -90,6 +91,71 @@ public final class GuiseClient implements AutoCloseable {
    * whenever one is usable.
    */
   public HttpResponse send(HttpRequest request, InetAddress ip, Proxy proxy) throws IOException {
+    return send(
+        request,
+        ip,
+        proxy,
+        (lease, deadline) -> {
+          ConnectionLease.Outcome o = lease.exchange(request, deadline);
+          return new Attempt<>(o.response(), o.failure(), false);
+        });
+  }
+
+  /**
+   * Sends {@code request} to an IP the pool chooses and returns as soon as the response head has
+   * arrived; the body is read from the returned response as it arrives. See {@link
+   * #sendStreaming(HttpRequest, InetAddress)}.
+   */
+  public StreamedResponse sendStreaming(HttpRequest request) throws IOException {
+    return sendStreaming(request, null);
+  }
+
+  /**
+   * Sends {@code request} pinned to {@code ip} (null lets the pool choose) and returns as soon as
+   * the response head has arrived, for bodies too large to buffer. The caller must close the
+   * response: it holds its connection (HTTP/1.1) or stream (HTTP/2) until then.
+   *
+   * <p>Retries are as {@link #send}'s up to the head: a failure before it, or a head the classifier
+   * rejects, is retried by the same rules (a rejected head's body is closed unread). Once a head is
+   * returned the request is never retried: a failure while reading the body (a stall past the read
+   * timeout, a reset, a body over the size limit) is thrown by the body's read, classified, and the
+   * pool acts on it, but the caller already holds part of the body, so only it can decide to send
+   * again.
+   *
+   * <p>Deadlines: the request's timeout (or the pool's {@code timeouts().request()}) bounds the
+   * attempts up to the head, as for {@link #send}; the body has no overall deadline (a large body
+   * may take long), but each of its reads waits at most that timeout for the server's next bytes.
+   */
+  public StreamedResponse sendStreaming(HttpRequest request, InetAddress ip) throws IOException {
+    Duration readTimeout = request.timeout().orElse(pool.config().timeouts().request());
+    return send(
+        request,
+        ip,
+        null,
+        (lease, deadline) -> {
+          ConnectionLease.StreamedOutcome o =
+              lease.exchangeStreaming(request, deadline, readTimeout);
+          // A rejected head's body is closed with its lease, before any retry.
+          return new Attempt<>(o.response(), o.failure(), o.failure() == null);
+        });
+  }
+
+  /**
+   * One attempt's result.
+   *
+   * @param holdsLease the response holds the lease (a streamed body): the loop must not close it
+   */
+  private record Attempt<T>(T response, ClassifiedFailure failure, boolean holdsLease) {}
+
+  /** One attempt over a lease; the loop owns the lease. */
+  @FunctionalInterface
+  private interface Exchange<T> {
+    Attempt<T> run(ConnectionLease lease, long deadlineNanos) throws ClassifiedIOException;
+  }
+
+  /** The attempt loop, whatever the response's form. */
+  private <T> T send(HttpRequest request, InetAddress ip, Proxy proxy, Exchange<T> exchange)
+      throws IOException {
     Duration timeout = request.timeout().orElse(pool.config().timeouts().request());
     long started = System.nanoTime();
     long deadline = started + timeout.toNanos();
@@ -100,21 +166,23 @@ public final class GuiseClient implements AutoCloseable {
     for (int attempt = 1; ; attempt++) {
       ClassifiedFailure failure;
       boolean sent = false;
-      HttpResponse failedResponse = null;
       ConnectionLease lease = null;
       try {
         lease = pool.lease(key, ip, proxy, failedThrough, avoid, deadline);
         avoid = lease.connectionId();
         sent = true;
-        ConnectionLease.Outcome outcome = lease.exchange(request, deadline);
+        Attempt<T> outcome = exchange.run(lease, deadline);
         if (outcome.failure() == null) {
-          lease.close();
+          if (outcome.holdsLease()) {
+            lease = null; // the response gives it back when its body ends
+          } else {
+            lease.close();
+          }
           budget.recordSuccess();
           pool.counters().requestEnded(key.host(), attempt, null, since(started));
           return outcome.response();
         }
         failure = outcome.failure();
-        failedResponse = outcome.response();
         lease.proxy().ifPresent(failedThrough::add);
       } catch (ClassifiedIOException e) {
         failure = e.failure();

@@ -8,6 +8,7 @@ import dev.guise.fingerprint.RequestKind;
 import dev.guise.pool.GuiseClient;
 import dev.guise.pool.http.HttpRequest;
 import dev.guise.pool.http.HttpResponse;
+import dev.guise.pool.http.StreamedResponse;
 import dev.guise.session.SessionResponse.Redirect;
 import dev.guise.session.internal.FetchRules;
 import java.io.IOException;
@@ -120,6 +121,81 @@ public final class Session {
    *     TOO_MANY_REDIRECTS})
    */
   public SessionResponse send(SessionRequest request) throws IOException {
+    Answer<HttpResponse> answer =
+        send(
+            request,
+            new Hop<>() {
+              @Override
+              public HttpResponse send(HttpRequest hop, InetAddress ip) throws IOException {
+                return client.send(hop, ip);
+              }
+
+              @Override
+              public int status(HttpResponse r) {
+                return r.status();
+              }
+
+              @Override
+              public List<Header> headers(HttpResponse r) {
+                return r.headers();
+              }
+
+              @Override
+              public void discard(HttpResponse r) {}
+            });
+    return new SessionResponse(answer.response(), answer.url(), answer.redirects());
+  }
+
+  /**
+   * Sends {@code request} as {@link #send} does, but returns the last response with its body still
+   * to be read ({@link GuiseClient#sendStreaming}): for large downloads. The bodies of the
+   * redirects followed on the way are closed unread. The caller must close the result.
+   *
+   * @throws ClassifiedIOException as {@link #send}
+   */
+  public SessionStreamedResponse sendStreaming(SessionRequest request) throws IOException {
+    Answer<StreamedResponse> answer =
+        send(
+            request,
+            new Hop<>() {
+              @Override
+              public StreamedResponse send(HttpRequest hop, InetAddress ip) throws IOException {
+                return client.sendStreaming(hop, ip);
+              }
+
+              @Override
+              public int status(StreamedResponse r) {
+                return r.status();
+              }
+
+              @Override
+              public List<Header> headers(StreamedResponse r) {
+                return r.headers();
+              }
+
+              @Override
+              public void discard(StreamedResponse r) throws IOException {
+                r.close();
+              }
+            });
+    return new SessionStreamedResponse(answer.response(), answer.url(), answer.redirects());
+  }
+
+  /** How one hop is sent and its response read, buffered or streamed. */
+  private interface Hop<R> {
+    R send(HttpRequest hop, InetAddress ip) throws IOException;
+
+    int status(R response);
+
+    List<Header> headers(R response);
+
+    /** A redirect's response, which is not returned. */
+    void discard(R response) throws IOException;
+  }
+
+  private record Answer<R>(R response, URI url, List<Redirect> redirects) {}
+
+  private <R> Answer<R> send(SessionRequest request, Hop<R> hop) throws IOException {
     Optional<URI> initiator =
         request.initiator() == SessionRequest.Initiator.USER
             ? Optional.empty()
@@ -159,10 +235,11 @@ public final class Session {
             FailureKind.REDIRECT_LOOP,
             "redirect loop: " + method + " " + url + " again, with nothing changed");
       }
-      HttpResponse response =
-          sendHop(request, kind, url, method, body, headers, !redirects.isEmpty());
+      R response = sendHop(hop, request, kind, url, method, body, headers, !redirects.isEmpty());
+      int status = hop.status(response);
+      List<Header> responseHeaders = hop.headers(response);
       List<String> setCookies = new ArrayList<>();
-      for (Header h : response.headers()) {
+      for (Header h : responseHeaders) {
         if (h.is("set-cookie")) {
           setCookies.add(h.value());
         }
@@ -170,21 +247,25 @@ public final class Session {
       if (!setCookies.isEmpty()) {
         jar.store(cookieContext, setCookies);
       }
-      Optional<String> location = response.header("location");
-      if (!followRedirects || !REDIRECTS.contains(response.status()) || location.isEmpty()) {
-        int s = response.status();
-        if (navigation && s >= 200 && s != 204 && s != 205 && !REDIRECTS.contains(s)) {
+      Optional<String> location =
+          responseHeaders.stream().filter(h -> h.is("location")).map(Header::value).findFirst();
+      if (!followRedirects || !REDIRECTS.contains(status) || location.isEmpty()) {
+        if (navigation
+            && status >= 200
+            && status != 204
+            && status != 205
+            && !REDIRECTS.contains(status)) {
           currentDocument.set(url);
         }
-        return new SessionResponse(response, url, redirects);
+        return new Answer<>(response, url, redirects);
       }
+      hop.discard(response);
       if (redirects.size() >= maxRedirects) {
         throw failure(
             FailureKind.TOO_MANY_REDIRECTS,
             "more than " + maxRedirects + " redirects, the last from " + url);
       }
       URI next = target(url, location.get());
-      int status = response.status();
       boolean toGet =
           ((status == 301 || status == 302) && method.equals("POST"))
               || (status == 303 && !method.equals("GET") && !method.equals("HEAD"));
@@ -208,7 +289,8 @@ public final class Session {
     }
   }
 
-  private HttpResponse sendHop(
+  private <R> R sendHop(
+      Hop<R> hop,
       SessionRequest request,
       RequestKind kind,
       URI url,
@@ -227,7 +309,7 @@ public final class Session {
     if (ip == null) {
       ip = resolve.get(url.getHost().toLowerCase(Locale.ROOT));
     }
-    return client.send(b.build(), ip);
+    return hop.send(b.build(), ip);
   }
 
   private static URI target(URI from, String location) throws ClassifiedIOException {

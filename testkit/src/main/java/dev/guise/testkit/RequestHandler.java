@@ -22,6 +22,9 @@ public interface RequestHandler {
    *   <li>{@code /headers}: the request's header list in wire order as JSON;
    *   <li>{@code /bytes/N}: N bytes (at most 64 MiB) of a fixed pattern, {@code
    *       application/octet-stream};
+   *   <li>{@code /stream/N}: N bytes (at most 64 GiB) of {@link TestBody#generated}, made as they
+   *       are written; {@code ?chunked} (HTTP/1.1 chunked), {@code ?nolength} (no content-length),
+   *       {@code ?stall-at=K&stall-ms=M} (quiet for M ms once about K bytes are out);
    *   <li>{@code /status/N}: status N with a short text body;
    *   <li>{@code /slow/MS}: 200 after sleeping MS milliseconds (at most 60 s);
    *   <li>anything else: 200 {@code ok}.

@@ -15,8 +15,15 @@ import java.util.Objects;
  * @param headers extra response header fields in order (lower-case names for HTTP/2)
  * @param body the body
  * @param chunked HTTP/1.1 only: send the body with chunked transfer coding
+ * @param stream a body written as it is generated, in place of {@code body} (which is then empty);
+ *     null for an array body
  */
-public record TestResponse(int status, List<Header> headers, byte[] body, boolean chunked) {
+public record TestResponse(
+    int status, List<Header> headers, byte[] body, boolean chunked, TestBody stream) {
+  public TestResponse(int status, List<Header> headers, byte[] body, boolean chunked) {
+    this(status, headers, body, chunked, null);
+  }
+
   public TestResponse {
     if (status < 100 || status > 999) {
       throw new IllegalArgumentException("status must be 100..999: " + status);
@@ -53,16 +60,27 @@ public record TestResponse(int status, List<Header> headers, byte[] body, boolea
     return new TestResponse(status, List.of(new Header("content-type", contentType)), body, false);
   }
 
+  /** {@code status} with a body of {@code contentType} written as {@code body} generates it. */
+  public static TestResponse streamed(int status, String contentType, TestBody body) {
+    return new TestResponse(
+        status, List.of(new Header("content-type", contentType)), new byte[0], false, body);
+  }
+
+  /** The body to write: the streamed one, or the array's. */
+  public TestBody bodySource() {
+    return stream != null ? stream : TestBody.of(body);
+  }
+
   /** This response with one more header field. */
   public TestResponse withHeader(String name, String value) {
     List<Header> more = new ArrayList<>(headers);
     more.add(new Header(name, value));
-    return new TestResponse(status, more, body, chunked);
+    return new TestResponse(status, more, body, chunked, stream);
   }
 
   /** This response, chunked over HTTP/1.1. */
   public TestResponse asChunked() {
-    return new TestResponse(status, headers, body, true);
+    return new TestResponse(status, headers, body, true, stream);
   }
 
   @Override

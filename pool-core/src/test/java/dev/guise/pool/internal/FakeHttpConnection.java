@@ -86,6 +86,17 @@ final class FakeHttpConnection implements HttpConnection {
     return exchanges.get();
   }
 
+  /** The pool's tests lease and release; streamed bodies are tested over real connections. */
+  @Override
+  public StreamedBody exchangeStreaming(
+      HttpRequest request,
+      ExchangeLimits limits,
+      long deadlineNanos,
+      Duration readTimeout,
+      BodyListener ended) {
+    throw new UnsupportedOperationException("the fake connection does not stream bodies");
+  }
+
   @Override
   public HttpResponse exchange(HttpRequest request, ExchangeLimits limits, long deadlineNanos)
       throws IOException {

@@ -13,11 +13,13 @@ import dev.guise.codec.http1.Http1Request;
 import dev.guise.codec.http1.Http1RequestParser;
 import dev.guise.codec.http1.Http1ResponseWriter;
 import dev.guise.testkit.RequestRecord;
+import dev.guise.testkit.TestBody;
 import dev.guise.testkit.TestRequest;
 import dev.guise.testkit.TestResponse;
 import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.InterruptedIOException;
 import java.io.OutputStream;
 import java.net.SocketTimeoutException;
 import java.util.ArrayList;
@@ -208,13 +210,14 @@ final class Http1Session {
   /** Writes head and body; at most {@code bodyLimit} body bytes (RESET cuts it short). */
   private void write(TestResponse r, boolean keepAlive, boolean head, int bodyLimit)
       throws IOException {
-    byte[] body = r.body();
+    TestBody body = r.bodySource();
+    boolean chunkedBody = r.chunked() || !body.declaresLength();
     List<Header> fields = new ArrayList<>(r.headers().size() + 2);
     fields.addAll(r.headers());
-    if (r.chunked()) {
+    if (chunkedBody) {
       fields.add(new Header("transfer-encoding", "chunked"));
     } else {
-      fields.add(new Header("content-length", Integer.toString(body.length)));
+      fields.add(new Header("content-length", Long.toString(body.length())));
     }
     if (!keepAlive) {
       fields.add(new Header("connection", "close"));
@@ -223,17 +226,22 @@ final class Http1Session {
     if (head) {
       return;
     }
-    int limit = Math.min(bodyLimit, body.length);
-    if (!r.chunked()) {
-      out.write(body, 0, limit);
-      return;
+    long limit = Math.min(bodyLimit, body.length());
+    OutputStream target = chunkedBody ? new ChunkedOutputStream(out) : out;
+    // Generated piece by piece: a large body is never held whole.
+    byte[] piece = new byte[WRITE_CHUNK];
+    for (long off = 0; off < limit; off += WRITE_CHUNK) {
+      int n = (int) Math.min(WRITE_CHUNK, limit - off);
+      try {
+        body.fill(off, piece, 0, n);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new InterruptedIOException("server stopping");
+      }
+      target.write(piece, 0, n);
     }
-    ChunkedOutputStream chunked = new ChunkedOutputStream(out);
-    for (int off = 0; off < limit; off += WRITE_CHUNK) {
-      chunked.write(body, off, Math.min(WRITE_CHUNK, limit - off));
-    }
-    if (limit == body.length) {
-      chunked.finish(List.of());
+    if (chunkedBody && limit == body.length()) {
+      ((ChunkedOutputStream) target).finish(List.of());
     }
   }
 

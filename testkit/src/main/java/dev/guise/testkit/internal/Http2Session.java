@@ -20,6 +20,7 @@ import dev.guise.fingerprint.AkamaiFingerprint;
 import dev.guise.testkit.Http2FrameRecord;
 import dev.guise.testkit.Http2HeadersRecord;
 import dev.guise.testkit.RequestRecord;
+import dev.guise.testkit.TestBody;
 import dev.guise.testkit.TestRequest;
 import dev.guise.testkit.TestResponse;
 import java.io.BufferedInputStream;
@@ -599,18 +600,19 @@ final class Http2Session {
   /** HEADERS, then DATA within the client's windows; at most {@code bodyLimit} body bytes. */
   private void writeResponse(Stream stream, TestResponse r, boolean head, int bodyLimit)
       throws IOException, InterruptedException {
-    byte[] body = head ? new byte[0] : r.body();
-    int end = Math.min(bodyLimit, body.length);
-    boolean complete = end == body.length;
+    TestBody body = head ? TestBody.of(new byte[0]) : r.bodySource();
+    long length = body.length();
+    long end = Math.min(bodyLimit, length);
+    boolean complete = end == length;
     List<Header> fields = new ArrayList<>();
     fields.add(new Header(":status", Integer.toString(r.status())));
     for (Header h : r.headers()) {
       fields.add(new Header(h.name().toLowerCase(Locale.ROOT), h.value()));
     }
-    if (!head) {
-      fields.add(new Header("content-length", Integer.toString(body.length)));
+    if (!head && body.declaresLength()) {
+      fields.add(new Header("content-length", Long.toString(length)));
     }
-    boolean endStream = body.length == 0 && complete;
+    boolean endStream = length == 0 && complete;
     writeLock.lock();
     try {
       byte[] block = encoder.encode(fields);
@@ -622,19 +624,25 @@ final class Http2Session {
     if (endStream) {
       sentEndStream(stream);
     }
-    int off = 0;
+    long off = 0;
+    byte[] piece = new byte[0];
     while (off < end) {
-      int n = acquireWindow(stream, Math.min(end - off, peerMaxFrame));
+      int n = acquireWindow(stream, (int) Math.min(end - off, peerMaxFrame));
       if (n == 0) {
         return; // stream reset or connection closed
       }
+      if (piece.length < n) {
+        piece = new byte[n];
+      }
+      // Generated a window's worth at a time, outside the write lock (it may block: a stall).
+      body.fill(off, piece, 0, n);
       writeLock.lock();
       try {
         // The peer may have lowered its maximum frame size since the window was taken.
-        for (int o = off, max = writer.maxFrameSize(); o < off + n; o += max) {
-          int len = Math.min(max, off + n - o);
-          boolean last = complete && o + len == body.length;
-          writer.writeData(stream.id, body, o, len, last);
+        for (int o = 0, max = writer.maxFrameSize(); o < n; o += max) {
+          int len = Math.min(max, n - o);
+          boolean last = complete && off + o + len == length;
+          writer.writeData(stream.id, piece, o, len, last);
         }
         writer.flush();
       } finally {
@@ -642,7 +650,7 @@ final class Http2Session {
       }
       off += n;
     }
-    if (complete && body.length > 0) {
+    if (complete && length > 0) {
       sentEndStream(stream);
     }
   }

@@ -1,6 +1,7 @@
 package dev.guise.pool.internal.exchange;
 
 import dev.guise.api.ClassifiedIOException;
+import dev.guise.api.Header;
 import dev.guise.api.HttpProtocol;
 import dev.guise.api.NegotiatedTls;
 import dev.guise.api.TlsEndpoint;
@@ -8,8 +9,11 @@ import dev.guise.pool.http.HttpRequest;
 import dev.guise.pool.http.HttpResponse;
 import java.io.Closeable;
 import java.io.IOException;
+import java.io.InputStream;
 import java.net.SocketTimeoutException;
 import java.time.Duration;
+import java.util.List;
+import java.util.function.Supplier;
 
 /**
  * One HTTP connection over an established TLS connection: HTTP/1.1 (one exchange at a time) or
@@ -72,6 +76,46 @@ public interface HttpConnection extends Closeable {
    */
   HttpResponse exchange(HttpRequest request, ExchangeLimits limits, long deadlineNanos)
       throws IOException;
+
+  /**
+   * Sends {@code request} and returns once the response head has arrived; the body is read by the
+   * caller from {@link StreamedBody#body()}, decoded and within {@code limits.maxBodyBytes()}
+   * (truncation does not apply). The exchange keeps its stream (HTTP/2) or the whole connection
+   * (HTTP/1.1) until the body ends: read to its end, closed, or failed; then {@code ended} is told,
+   * once, on the thread that ended it. Closing early resets the stream (HTTP/2) or drains a small
+   * rest and otherwise closes the connection (HTTP/1.1).
+   *
+   * @param deadlineNanos bounds sending and the wait for the head, as for {@link #exchange}
+   * @param readTimeout bounds each read of the body: a server that stalls longer fails it with
+   *     {@code READ_TIMEOUT}
+   */
+  StreamedBody exchangeStreaming(
+      HttpRequest request,
+      ExchangeLimits limits,
+      long deadlineNanos,
+      Duration readTimeout,
+      BodyListener ended)
+      throws IOException;
+
+  /** Told once when a streamed body ends. */
+  @FunctionalInterface
+  interface BodyListener {
+    /**
+     * @param failure null when the body was read to its end or closed by its reader; else the
+     *     classified failure that ended it (the connection layer has already dealt with its
+     *     connection: reset the stream, or closed)
+     */
+    void ended(IOException failure);
+  }
+
+  /**
+   * A response head and its body still on the wire.
+   *
+   * @param body the decoded body; closing it ends the exchange
+   * @param trailers the trailer fields, known once the body was read to its end (empty before)
+   */
+  record StreamedBody(
+      int status, List<Header> headers, InputStream body, Supplier<List<Header>> trailers) {}
 
   /**
    * Sends an HTTP/2 PING and waits for the ACK; returns the round-trip time.

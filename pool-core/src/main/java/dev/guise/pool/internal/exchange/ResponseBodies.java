@@ -68,17 +68,7 @@ public final class ResponseBodies {
       String contentEncoding, InputStream raw, long maxBytes, boolean truncate, boolean rawCut)
       throws IOException {
     long max = Math.min(maxBytes, Integer.MAX_VALUE - 16);
-    InputStream in;
-    if (isIdentity(contentEncoding)) {
-      in = raw;
-    } else {
-      // The decoders count their own output: one byte over the limit tells "more" from "exactly".
-      in =
-          ContentDecoders.decode(
-              contentEncoding,
-              new RawCap(raw, max + RAW_SLACK, truncate),
-              truncate ? max + 1 : max);
-    }
+    InputStream in = decoding(contentEncoding, raw, max, truncate);
     byte[] buf = new byte[(int) Math.min(max + 1, 16 * 1024)];
     int n = 0;
     try {
@@ -107,10 +97,66 @@ public final class ResponseBodies {
     return n == buf.length && n <= max ? buf : Arrays.copyOf(buf, (int) Math.min(n, max));
   }
 
+  /**
+   * The decoded body of {@code raw} as a stream, for a caller that reads it as it arrives: undoes
+   * the coding incrementally (memory bounded by the decoders' windows, never by the body) and fails
+   * with RESPONSE_TOO_LARGE past {@code maxBytes} decoded (or {@code maxBytes + RAW_SLACK} raw)
+   * bytes. The limit is a long: a streamed body is not held in an array. Closing the returned
+   * stream does not close {@code raw}; its owner does.
+   */
+  public static InputStream stream(String contentEncoding, InputStream raw, long maxBytes)
+      throws IOException {
+    return new DecodedCap(decoding(contentEncoding, raw, maxBytes, false), maxBytes);
+  }
+
+  /** {@code raw} behind the decoders its coding calls for, both sides bounded. */
+  private static InputStream decoding(
+      String contentEncoding, InputStream raw, long max, boolean truncate) throws IOException {
+    if (isIdentity(contentEncoding)) {
+      return raw;
+    }
+    // The decoders count their own output: one byte over the limit tells "more" from "exactly".
+    return ContentDecoders.decode(
+        contentEncoding, new RawCap(raw, max + RAW_SLACK, truncate), truncate ? max + 1 : max);
+  }
+
   static ClassifiedIOException tooLarge(long maxBytes) {
     return HttpFailures.tooLarge(
         "response body larger than the limit of " + maxBytes + " bytes",
         PoolAction.DISCARD_CONNECTION);
+  }
+
+  /**
+   * Counts what the caller reads and fails one byte past the limit: identity bodies pass no
+   * decoder, and a decoder's own limit must not be the only one. Never closes what it reads.
+   */
+  private static final class DecodedCap extends InputStream {
+    private final InputStream in;
+    private final long max;
+    private long count;
+
+    DecodedCap(InputStream in, long max) {
+      this.in = in;
+      this.max = max;
+    }
+
+    @Override
+    public int read() throws IOException {
+      return InputStreams.readByte(this);
+    }
+
+    @Override
+    public int read(byte[] b, int off, int len) throws IOException {
+      // Asks for one byte more than the limit allows, so "exactly the limit" is not an error.
+      int n = in.read(b, off, (int) Math.min(len, max + 1 - count));
+      if (n > 0) {
+        count += n;
+        if (count > max) {
+          throw tooLarge(max);
+        }
+      }
+      return n;
+    }
   }
 
   /**

@@ -189,31 +189,145 @@ public final class Http1Connection implements HttpConnection {
           endpoint,
           tls.negotiated().profile(),
           reused);
-    } catch (ClassifiedIOException e) {
-      if (e.failure().action() != PoolAction.KEEP) {
-        usable = false;
-        close();
-      }
-      throw e;
-    } catch (SocketTimeoutException e) {
-      usable = false;
-      close();
-      throw HttpFailures.readTimeout(
-          "no complete HTTP/1.1 response from " + endpoint + " before the deadline");
     } catch (IOException e) {
-      usable = false;
-      boolean wasClosed = closed;
-      close();
-      throw wasClosed
-          ? HttpFailures.closed("HTTP/1.1 connection to " + endpoint + " was closed", e)
-          : HttpFailures.reset(
-              "HTTP/1.1 exchange with " + endpoint + " failed: " + e.getMessage(), e);
+      throw failed(e, "no complete HTTP/1.1 response from " + endpoint + " before the deadline");
     } finally {
       // The response was read whole (or the connection is done): nothing is left in the buffer
       // of a reusable connection, so it goes back to the pool until the next exchange.
       in.releaseBuffer();
       busy.set(false);
     }
+  }
+
+  /**
+   * Classifies a failure of an exchange, closing the connection unless the failure keeps it.
+   *
+   * @param timedOut the message for a read that timed out
+   */
+  private IOException failed(IOException e, String timedOut) {
+    if (e instanceof ClassifiedIOException c) {
+      if (c.failure().action() != PoolAction.KEEP) {
+        usable = false;
+        close();
+      }
+      return c;
+    }
+    usable = false;
+    boolean wasClosed = closed;
+    close();
+    if (e instanceof SocketTimeoutException) {
+      return HttpFailures.readTimeout(timedOut);
+    }
+    return wasClosed
+        ? HttpFailures.closed("HTTP/1.1 connection to " + endpoint + " was closed", e)
+        : HttpFailures.reset(
+            "HTTP/1.1 exchange with " + endpoint + " failed: " + e.getMessage(), e);
+  }
+
+  /**
+   * The head is read as {@link #exchange} reads it; the body is left on the wire for {@link
+   * Http1BodyStream}, which holds the connection (its busy flag and input buffer) until the body
+   * ends.
+   */
+  @Override
+  public StreamedBody exchangeStreaming(
+      HttpRequest request,
+      ExchangeLimits limits,
+      long deadlineNanos,
+      Duration readTimeout,
+      BodyListener ended)
+      throws IOException {
+    if (!busy.compareAndSet(false, true)) {
+      throw new IllegalStateException("an HTTP/1.1 connection carries one exchange at a time");
+    }
+    boolean handedOver = false;
+    try {
+      if (!isUsable()) {
+        throw HttpFailures.notProcessed("HTTP/1.1 connection to " + endpoint + " is not reusable");
+      }
+      exchanges.getAndIncrement();
+      writeRequest(request, request.body().orElse(null), deadlineNanos);
+      readDeadlineNanos = deadlineNanos;
+      int headerBytes = limits.maxHeaderListSize();
+      Http1Limits h1Limits = h1Limits(headerBytes);
+      Http1Response head = readHead(request.method(), h1Limits);
+      String coding = ResponseBodies.contentEncoding(head.headers());
+      long max = limits.maxBodyBytes();
+      long slack = ResponseBodies.isIdentity(coding) ? 0 : ResponseBodies.RAW_SLACK;
+      if (head.framing() == Http1BodyFraming.CONTENT_LENGTH && head.contentLength() > max + slack) {
+        throw lengthTooLarge(head.contentLength(), max);
+      }
+      InputStream raw = in.body(head.framing(), head.contentLength(), h1Limits);
+      // No body (HEAD, 204, 304) has nothing to decode, whatever its Content-Encoding says.
+      InputStream decoded =
+          head.framing() == Http1BodyFraming.NONE ? raw : ResponseBodies.stream(coding, raw, max);
+      Http1BodyStream body =
+          new Http1BodyStream(
+              raw,
+              head.framing(),
+              decoded,
+              head.keepAlive(),
+              readTimeout,
+              new BodyEnd(ended),
+              endpoint);
+      handedOver = true;
+      return new StreamedBody(head.status(), head.headers(), body, body::trailers);
+    } catch (IOException e) {
+      throw failed(e, "no HTTP/1.1 response head from " + endpoint + " before the deadline");
+    } finally {
+      if (!handedOver) {
+        in.releaseBuffer();
+        busy.set(false);
+      }
+    }
+  }
+
+  /** What the body stream needs of its connection, and the end of the exchange. */
+  private final class BodyEnd implements Http1BodyStream.Connection {
+    private final BodyListener listener;
+
+    BodyEnd(BodyListener listener) {
+      this.listener = listener;
+    }
+
+    @Override
+    public void readFor(Duration timeout) {
+      readDeadlineNanos = System.nanoTime() + timeout.toNanos();
+    }
+
+    @Override
+    public boolean idle() throws IOException {
+      return Http1Connection.this.idle();
+    }
+
+    @Override
+    public IOException failed(IOException e) {
+      return Http1Connection.this.failed(
+          e, "the HTTP/1.1 body from " + endpoint + " stalled past the read timeout");
+    }
+
+    @Override
+    public void ended(boolean reusable, IOException failure) {
+      if (!reusable) {
+        usable = false;
+        close();
+      }
+      in.releaseBuffer();
+      busy.set(false);
+      listener.ended(failure);
+    }
+  }
+
+  private ClassifiedIOException lengthTooLarge(long length, long max) {
+    return HttpFailures.tooLarge(
+        "response Content-Length "
+            + length
+            + " from "
+            + endpoint
+            + " exceeds the limit of "
+            + max
+            + " bytes",
+        PoolAction.DISCARD_CONNECTION);
   }
 
   private List<Header> requestHeaders(HttpRequest request) {
@@ -283,11 +397,18 @@ public final class Http1Connection implements HttpConnection {
   private record Response(
       int status, List<Header> headers, byte[] body, List<Header> trailers, boolean reusable) {}
 
+  private static Http1Limits h1Limits(int headerBytes) {
+    return new Http1Limits(
+        Math.max(16, headerBytes), Math.max(16, headerBytes), MAX_CHUNK_LINE, headerBytes);
+  }
+
   private Response readResponse(String method, ExchangeLimits limits) throws IOException {
-    int headerBytes = limits.maxHeaderListSize();
-    Http1Limits h1Limits =
-        new Http1Limits(
-            Math.max(16, headerBytes), Math.max(16, headerBytes), MAX_CHUNK_LINE, headerBytes);
+    Http1Limits h1Limits = h1Limits(limits.maxHeaderListSize());
+    return readBody(readHead(method, h1Limits), limits, h1Limits);
+  }
+
+  /** The final response's head; interim (1xx) responses are skipped. */
+  private Http1Response readHead(String method, Http1Limits h1Limits) throws IOException {
     Http1ResponseParser parser = new Http1ResponseParser(h1Limits);
     for (int interim = 0; ; interim++) {
       Http1Response head = parser.parse(in, method);
@@ -305,7 +426,7 @@ public final class Http1Connection implements HttpConnection {
         }
         continue; // interim response; the final one follows
       }
-      return readBody(head, limits, h1Limits);
+      return head;
     }
   }
 
@@ -323,15 +444,7 @@ public final class Http1Connection implements HttpConnection {
       // The common case: read straight into the body array.
       long length = head.contentLength();
       if (length > max && !truncate) {
-        throw HttpFailures.tooLarge(
-            "response Content-Length "
-                + length
-                + " from "
-                + endpoint
-                + " exceeds the limit of "
-                + max
-                + " bytes",
-            PoolAction.DISCARD_CONNECTION);
+        throw lengthTooLarge(length, max);
       }
       int keep = (int) Math.min(length, max);
       byte[] body = new ContentLengthInputStream(in, keep).readNBytes(keep);
@@ -342,15 +455,7 @@ public final class Http1Connection implements HttpConnection {
     if (framing == Http1BodyFraming.CONTENT_LENGTH
         && head.contentLength() > max + ResponseBodies.RAW_SLACK
         && !truncate) {
-      throw HttpFailures.tooLarge(
-          "response Content-Length "
-              + head.contentLength()
-              + " from "
-              + endpoint
-              + " exceeds the limit of "
-              + max
-              + " bytes",
-          PoolAction.DISCARD_CONNECTION);
+      throw lengthTooLarge(head.contentLength(), max);
     }
     InputStream raw = in.body(framing, head.contentLength(), h1Limits);
     byte[] body = ResponseBodies.read(coding, raw, max, truncate, false);

@@ -285,6 +285,19 @@ public final class Http2Connection implements HttpConnection {
         .run(request, limits, deadlineNanos, reused);
   }
 
+  @Override
+  public StreamedBody exchangeStreaming(
+      HttpRequest request,
+      ExchangeLimits limits,
+      long deadlineNanos,
+      Duration readTimeout,
+      BodyListener ended)
+      throws IOException {
+    exchanges.getAndIncrement();
+    return new Http2Exchange(this, template, headersPriority)
+        .runStreaming(request, limits, deadlineNanos, readTimeout, ended);
+  }
+
   // ---------------------------------------------------------------------------------------------
   // Stream slots and the stream table
   // ---------------------------------------------------------------------------------------------
@@ -362,7 +375,11 @@ public final class Http2Connection implements HttpConnection {
       checkAcceptsStreams();
       int id = nextStreamId;
       stream.open(
-          id, sendWindows.openStream(id), new ReceiveWindow(id, streamWindowTarget), endStream);
+          id,
+          sendWindows.openStream(id),
+          new ReceiveWindow(id, streamWindowTarget),
+          streamWindowTarget,
+          endStream);
       streams.put(id, stream);
       reservedSlots--;
       highestStreamId = id;

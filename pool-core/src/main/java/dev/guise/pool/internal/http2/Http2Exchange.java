@@ -13,10 +13,15 @@ import dev.guise.codec.http2.Http2FrameWriter;
 import dev.guise.fingerprint.Http2Behaviour;
 import dev.guise.pool.http.HttpRequest;
 import dev.guise.pool.http.HttpResponse;
+import dev.guise.pool.internal.exchange.HttpConnection.BodyListener;
 import dev.guise.pool.internal.exchange.HttpConnection.ExchangeLimits;
+import dev.guise.pool.internal.exchange.HttpConnection.StreamedBody;
 import dev.guise.pool.internal.exchange.HttpFailures;
 import dev.guise.pool.internal.exchange.RequestTemplate;
+import dev.guise.pool.internal.exchange.ResponseBodies;
 import java.io.IOException;
+import java.io.InputStream;
+import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 
@@ -32,6 +37,9 @@ final class Http2Exchange {
   private final Http2Behaviour wire;
   private final Optional<Http2Frame.PriorityFields> headersPriority;
 
+  /** A stream slot is held: given back at the end if the stream never opened. */
+  private boolean reserved;
+
   Http2Exchange(
       Http2Connection session,
       RequestTemplate template,
@@ -43,6 +51,85 @@ final class Http2Exchange {
   }
 
   HttpResponse run(HttpRequest request, ExchangeLimits limits, long deadlineNanos, boolean reused)
+      throws IOException {
+    boolean head = request.method().equals("HEAD");
+    Http2Stream stream = new Http2Stream(limits, head, session.lock.newCondition());
+    try {
+      send(request, stream, deadlineNanos);
+      awaitResponse(stream, deadlineNanos);
+      byte[] decoded =
+          head ? new byte[0] : Http2Messages.decodeBody(stream, limits, session.endpoint);
+      return new HttpResponse(
+          stream.status,
+          stream.headers,
+          decoded,
+          stream.trailers,
+          HttpProtocol.HTTP_2,
+          session.endpoint,
+          session.tls.negotiated().profile(),
+          reused);
+    } finally {
+      end(stream);
+    }
+  }
+
+  /**
+   * Sends the request and waits for the response head only; the returned body stream owns the
+   * stream from there (it ends it when read to its end, closed or failed).
+   */
+  StreamedBody runStreaming(
+      HttpRequest request,
+      ExchangeLimits limits,
+      long deadlineNanos,
+      Duration readTimeout,
+      BodyListener ended)
+      throws IOException {
+    boolean head = request.method().equals("HEAD");
+    Http2Stream stream = new Http2Stream(limits, head, session.lock.newCondition(), true);
+    boolean handedOver = false;
+    try {
+      send(request, stream, deadlineNanos);
+      awaitHead(stream, deadlineNanos);
+      Http2BodyStream raw = new Http2BodyStream(session, stream, readTimeout, ended);
+      // No body (HEAD, 204, 304) has nothing to decode, whatever its Content-Encoding says.
+      InputStream body =
+          head || endedEmpty(stream)
+              ? InputStream.nullInputStream()
+              : ResponseBodies.stream(
+                  ResponseBodies.contentEncoding(stream.headers), raw, limits.maxBodyBytes());
+      handedOver = true;
+      return new StreamedBody(
+          stream.status, stream.headers, new Http2BodyStream.Decoded(body, raw), raw::trailers);
+    } finally {
+      if (!handedOver) {
+        end(stream);
+      }
+    }
+  }
+
+  /** Whether the response is complete without a body byte. */
+  private boolean endedEmpty(Http2Stream stream) {
+    session.lock.lock();
+    try {
+      return stream.responded && stream.received == 0;
+    } finally {
+      session.lock.unlock();
+    }
+  }
+
+  /** Removes the stream (or gives back its slot if it never opened). */
+  private void end(Http2Stream stream) {
+    if (stream.id == 0) {
+      if (reserved) {
+        session.releaseReservation();
+      }
+    } else {
+      session.endStream(stream);
+    }
+  }
+
+  /** Takes a stream slot, opens the stream and sends HEADERS and the request body. */
+  private void send(HttpRequest request, Http2Stream stream, long deadlineNanos)
       throws IOException {
     byte[] body = request.body().orElse(null);
     boolean hasBody = body != null && body.length > 0;
@@ -59,32 +146,11 @@ final class Http2Exchange {
             : template
                 .headersPriority(request.kind(), request.redirectHop())
                 .map(p -> new Http2Frame.PriorityFields(p.exclusive(), p.dependsOn(), p.weight()));
-    boolean head = request.method().equals("HEAD");
     session.reserveSlot(deadlineNanos);
-    Http2Stream stream = new Http2Stream(limits, head, session.lock.newCondition());
-    try {
-      startStream(stream, headerList, priority, hasBody, deadlineNanos);
-      if (hasBody) {
-        sendBody(stream, body, deadlineNanos);
-      }
-      awaitResponse(stream, deadlineNanos);
-      byte[] decoded =
-          head ? new byte[0] : Http2Messages.decodeBody(stream, limits, session.endpoint);
-      return new HttpResponse(
-          stream.status,
-          stream.headers,
-          decoded,
-          stream.trailers,
-          HttpProtocol.HTTP_2,
-          session.endpoint,
-          session.tls.negotiated().profile(),
-          reused);
-    } finally {
-      if (stream.id == 0) {
-        session.releaseReservation();
-      } else {
-        session.endStream(stream);
-      }
+    reserved = true;
+    startStream(stream, headerList, priority, hasBody, deadlineNanos);
+    if (hasBody) {
+      sendBody(stream, body, deadlineNanos);
     }
   }
 
@@ -188,9 +254,18 @@ final class Http2Exchange {
   }
 
   private void awaitResponse(Http2Stream stream, long deadlineNanos) throws IOException {
+    await(stream, deadlineNanos, false);
+  }
+
+  private void awaitHead(Http2Stream stream, long deadlineNanos) throws IOException {
+    await(stream, deadlineNanos, true);
+  }
+
+  /** Waits for the whole response, or only its head. */
+  private void await(Http2Stream stream, long deadlineNanos, boolean headOnly) throws IOException {
     session.lock.lock();
     try {
-      while (!stream.done()) {
+      while (headOnly ? !stream.headReady() : !stream.done()) {
         long left = remaining(deadlineNanos);
         if (left <= 0) {
           stream.failure =

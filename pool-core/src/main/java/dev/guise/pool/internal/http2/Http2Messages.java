@@ -183,13 +183,13 @@ final class Http2Messages {
           throw new Http2ConnectionError(
               Http2ErrorCode.PROTOCOL_ERROR, "malformed content-length: " + h.value());
         }
-        if (declared != s.body.size()) {
+        if (declared != s.received) {
           throw new Http2ConnectionError(
               Http2ErrorCode.PROTOCOL_ERROR,
               "stream "
                   + s.id
                   + " carried "
-                  + s.body.size()
+                  + s.received
                   + " body bytes but content-length said "
                   + declared);
         }

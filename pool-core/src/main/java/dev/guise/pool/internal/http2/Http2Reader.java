@@ -307,6 +307,8 @@ final class Http2Reader {
           if (endStream) {
             Http2Messages.checkContentLength(s);
             session.complete(s);
+          } else if (s.streaming) {
+            s.wake(); // the caller may start reading the body
           }
         }
       } else {
@@ -352,7 +354,10 @@ final class Http2Reader {
               Http2ErrorCode.PROTOCOL_ERROR, "DATA before HEADERS on stream " + streamId);
         }
         s.receiveWindow.receive(flowLength);
-        if (s.body.size() + dataLength > s.maxRawBody) {
+        if (s.streaming) {
+          streamUpdate = onStreamedData(s, data, endStream);
+          reset = s.failure != null && s.state.sendReset();
+        } else if (s.body.size() + dataLength > s.maxRawBody) {
           if (s.limits.truncateBody()) {
             int keep = (int) Math.max(0, s.maxRawBody - s.body.size());
             s.body.write(data, 0, Math.min(keep, dataLength));
@@ -375,6 +380,7 @@ final class Http2Reader {
           reset = s.state.sendReset();
         } else {
           s.body.write(data, 0, dataLength);
+          s.received += dataLength;
           if (endStream) {
             Http2Messages.checkContentLength(s);
             session.complete(s);
@@ -406,6 +412,43 @@ final class Http2Reader {
             }
           });
     }
+  }
+
+  /**
+   * DATA for a streamed body: queued for the caller, who gives the window back as it reads (see
+   * {@link Http2Stream#streamingUpdateDue}). Under lock.
+   *
+   * @return the stream WINDOW_UPDATE increment to send, or 0
+   */
+  private int onStreamedData(Http2Stream s, byte[] data, boolean endStream)
+      throws Http2ConnectionError {
+    s.received += data.length;
+    if (s.received > s.maxRawBody) {
+      session.fail(
+          s,
+          HttpFailures.tooLarge(
+              "response body of stream "
+                  + s.id
+                  + " from "
+                  + session.endpoint
+                  + " exceeds the limit of "
+                  + s.limits.maxBodyBytes()
+                  + " bytes",
+              PoolAction.KEEP));
+      return 0;
+    }
+    if (data.length > 0) {
+      // The frame reader made this array for this frame alone: queued as it is, not copied.
+      s.chunks.add(data);
+      s.buffered += data.length;
+    }
+    if (endStream) {
+      Http2Messages.checkContentLength(s);
+      session.complete(s);
+      return 0;
+    }
+    s.wake();
+    return s.streamingUpdateDue();
   }
 
   private void onRstStream(int streamId, int code) throws IOException {

@@ -6,8 +6,10 @@ import dev.guise.codec.http2.Http2ErrorCode;
 import dev.guise.codec.http2.Http2StreamState;
 import dev.guise.codec.http2.ReceiveWindow;
 import dev.guise.pool.internal.exchange.HttpConnection.ExchangeLimits;
+import dev.guise.pool.internal.exchange.ResponseBodies;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.util.ArrayDeque;
 import java.util.List;
 import java.util.concurrent.locks.Condition;
 
@@ -30,6 +32,31 @@ final class Http2Stream {
   final long maxRawBody;
 
   final Condition changed;
+
+  /**
+   * The caller reads the body as it arrives ({@link Http2BodyStream}): DATA goes to {@link #chunks}
+   * rather than {@link #body}, and the stream's window is given back only as the caller takes
+   * bytes, so a slow reader stops the server instead of filling memory.
+   */
+  final boolean streaming;
+
+  /** Streaming: DATA payloads not yet read, oldest first. */
+  final ArrayDeque<byte[]> chunks = new ArrayDeque<>();
+
+  /** Streaming: bytes in {@link #chunks}, less what the caller took of the first. */
+  long buffered;
+
+  /** Streaming: the caller took this much of the first chunk. */
+  int firstChunkOffset;
+
+  /** Streaming: the caller closed the body before its end; frames still arriving are dropped. */
+  boolean abandoned;
+
+  /** Raw body bytes received, in both modes (the content-length check counts them). */
+  long received;
+
+  /** What our SETTINGS and WINDOW_UPDATEs let the server send on this stream. */
+  long receiveTarget;
 
   /** 0 until the stream is opened (under the write lock, so ids go out in order). */
   int id;
@@ -61,15 +88,24 @@ final class Http2Stream {
   private Http2ErrorCode pendingReset;
 
   Http2Stream(ExchangeLimits limits, boolean head, Condition changed) {
+    this(limits, head, changed, false);
+  }
+
+  Http2Stream(ExchangeLimits limits, boolean head, Condition changed, boolean streaming) {
     this.limits = limits;
     this.head = head;
-    this.maxRawBody = Math.min(Integer.MAX_VALUE - 16, limits.maxBodyBytes() + 64 * 1024);
+    long raw = limits.maxBodyBytes() + ResponseBodies.RAW_SLACK;
+    // A buffered body is one array; a streamed one is never held whole.
+    this.maxRawBody = streaming ? raw : Math.min(Integer.MAX_VALUE - 16, raw);
     this.changed = changed;
+    this.streaming = streaming;
   }
 
   /** Takes its id and windows as its HEADERS are about to be written. */
-  void open(int streamId, FlowWindow send, ReceiveWindow receive, boolean endStream) {
+  void open(
+      int streamId, FlowWindow send, ReceiveWindow receive, long receiveTarget, boolean endStream) {
     this.id = streamId;
+    this.receiveTarget = receiveTarget;
     this.state = new Http2StreamState(streamId);
     this.sendWindow = send;
     this.receiveWindow = receive;
@@ -83,7 +119,21 @@ final class Http2Stream {
 
   /** Whether the exchange still wants the server's frames (it did not fail or stop reading). */
   boolean wantsFrames() {
-    return failure == null && !truncated;
+    return failure == null && !truncated && !abandoned;
+  }
+
+  /** Whether the caller may read the body: the head is here, or the exchange is over. */
+  boolean headReady() {
+    return headers != null || done();
+  }
+
+  /**
+   * Streaming: the stream WINDOW_UPDATE increment due now, or 0. Credit goes back only while the
+   * caller has read all but half a window of what arrived: the server may then send at most one
+   * more window, so at most 1.5 windows are ever buffered, however fast it sends.
+   */
+  int streamingUpdateDue() {
+    return buffered <= receiveTarget / 2 ? receiveWindow.updateDue() : 0;
   }
 
   /** The response is complete: wakes the caller. */

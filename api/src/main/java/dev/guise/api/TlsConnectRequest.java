@@ -15,13 +15,31 @@ import java.util.Objects;
  * @param trust which certificates to accept
  * @param handshakeTimeout the most the handshake may take, from the first byte written to the last
  *     byte read; the engine fails with a read timeout past it
+ * @param sessionScope the network path the connection goes out by: {@link #DIRECT} or one per proxy
+ *     exit. An engine that keeps TLS sessions to resume them keeps them per scope and never offers
+ *     a session (a ticket, a PSK) in another scope: a session resumed from another exit links the
+ *     two exits for the server, and some sites block that.
  */
 public record TlsConnectRequest(
     TlsEndpoint endpoint,
     String profile,
     List<String> alpn,
     TrustPolicy trust,
-    Duration handshakeTimeout) {
+    Duration handshakeTimeout,
+    String sessionScope) {
+
+  /** The scope of connections that go straight to the server, through no proxy. */
+  public static final String DIRECT = "direct";
+
+  /** A request for a direct connection ({@link #DIRECT} scope). */
+  public TlsConnectRequest(
+      TlsEndpoint endpoint,
+      String profile,
+      List<String> alpn,
+      TrustPolicy trust,
+      Duration handshakeTimeout) {
+    this(endpoint, profile, alpn, trust, handshakeTimeout, DIRECT);
+  }
 
   public TlsConnectRequest {
     Objects.requireNonNull(endpoint, "endpoint");
@@ -29,6 +47,7 @@ public record TlsConnectRequest(
     alpn = List.copyOf(Objects.requireNonNull(alpn, "alpn"));
     Objects.requireNonNull(trust, "trust");
     Objects.requireNonNull(handshakeTimeout, "handshakeTimeout");
+    Objects.requireNonNull(sessionScope, "sessionScope");
     if (handshakeTimeout.isNegative() || handshakeTimeout.isZero()) {
       throw new IllegalArgumentException("handshakeTimeout must be positive: " + handshakeTimeout);
     }

@@ -1,6 +1,7 @@
 package dev.guise.pool;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.guise.fingerprint.ClientHello;
@@ -19,6 +20,7 @@ import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 import javax.net.ssl.SNIHostName;
@@ -31,10 +33,10 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * A TLS session or ticket obtained through one proxy is never offered through another, nor
- * directly: a resumed session from another IP links the two exits. No engine here resumes at all
- * (the JDK engine makes a context per connection; the BouncyCastle engine sends no ticket), which
- * these tests hold; the control shows the server does issue tickets and that a resuming client is
- * seen.
+ * directly: a resumed session from another IP links the two exits. The JDK and BouncyCastle engines
+ * do not resume at all (the JDK engine makes a context per connection; the BouncyCastle engine
+ * sends no ticket); the Conscrypt engine resumes, within one session scope per exit. The control
+ * shows the server does issue tickets and that a resuming client is seen.
  */
 class ProxyTlsSessionTest {
   private static final String HOST = "www.proxy.test";
@@ -80,6 +82,44 @@ class ProxyTlsSessionTest {
       for (ConnectionRecord c : seen) {
         assertTrue(!offersResumption(c), engine + " offered a session on connection " + c.id());
       }
+    }
+  }
+
+  /**
+   * Conscrypt keeps sessions to resume them: through A, then B, then directly, each the first
+   * connection of its exit, none may offer a session; through A again it does (so the test can see
+   * a session crossing, were one to). A new pool for each connection, so none is reused, while the
+   * engine's session cache, which outlives pools, is shared.
+   */
+  @Test
+  void conscryptResumesOnlyThroughTheExitTheSessionCameFrom() throws Exception {
+    try (TestServer server =
+            TestServer.builder().loopbackAddresses(1).hostNames(HOST).build().start();
+        ScriptedProxy a = new ScriptedProxy(new ScriptedProxy.Tunnel());
+        ScriptedProxy b = new ScriptedProxy(new ScriptedProxy.Tunnel())) {
+      InetAddress ip = server.addresses().get(0);
+      URI url = URI.create("https://" + HOST + ":" + server.port() + "/");
+      PoolConfig config =
+          PoolConfig.builder()
+              .engine("conscrypt")
+              .trust(server.certificateAuthority().trustPolicy())
+              .build();
+      Proxy viaA = Proxy.of(ProxyKind.HTTP, "127.0.0.1", a.port());
+      Proxy viaB = Proxy.of(ProxyKind.HTTP, "127.0.0.1", b.port());
+      for (Proxy p : Arrays.asList(viaA, viaB, null, viaA)) {
+        try (HotConnectionPool pool = HotConnectionPool.create(config);
+            ConnectionLease lease =
+                p == null ? pool.connectionToIp(url, ip) : pool.connectionVia(url, ip, p)) {
+          // The whole answer: the tickets come after the handshake.
+          lease.send(HttpRequest.get(url.toString()));
+        }
+      }
+      List<ConnectionRecord> seen = server.connections();
+      assertEquals(4, seen.size());
+      assertFalse(offersResumption(seen.get(0)), "the first connection through A");
+      assertFalse(offersResumption(seen.get(1)), "through B: A's session must not be offered");
+      assertFalse(offersResumption(seen.get(2)), "directly: no proxy's session may be offered");
+      assertTrue(offersResumption(seen.get(3)), "through A again, A's session is resumed");
     }
   }
 

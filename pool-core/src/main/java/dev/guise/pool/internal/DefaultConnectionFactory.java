@@ -13,6 +13,7 @@ import dev.guise.pool.config.PoolConfig;
 import dev.guise.pool.internal.exchange.HttpConnection;
 import dev.guise.pool.internal.proxy.TunnelTarget;
 import dev.guise.pool.internal.proxy.Tunnels;
+import dev.guise.pool.proxy.Proxy;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.Socket;
@@ -20,6 +21,7 @@ import java.net.SocketTimeoutException;
 import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Collectors;
 
 /**
@@ -31,6 +33,7 @@ public final class DefaultConnectionFactory implements ConnectionFactory {
   private final PoolConfig config;
   private final TlsEngine engine;
   private final Tunnels tunnels;
+  private final AtomicLong tunnelCount = new AtomicLong();
 
   /**
    * @throws IllegalArgumentException when the engine is unknown or does not offer every configured
@@ -97,7 +100,7 @@ public final class DefaultConnectionFactory implements ConnectionFactory {
             new TunnelTarget(endpoint.host(), route.ip(), endpoint.port()),
             profile,
             deadlineNanos);
-    return handshake(socket, endpoint, profile, deadlineNanos);
+    return handshake(socket, endpoint, profile, deadlineNanos, sessionScope(route.proxy()));
   }
 
   @Override
@@ -120,11 +123,22 @@ public final class DefaultConnectionFactory implements ConnectionFactory {
       socket.close();
       throw e;
     }
-    return handshake(socket, endpoint, profile, deadlineNanos);
+    return handshake(socket, endpoint, profile, deadlineNanos, TlsConnectRequest.DIRECT);
+  }
+
+  /**
+   * The session scope of a connection through {@code proxy}: the proxy as it prints (its user name
+   * included, which rotating gateways use to choose exits; never the password). A proxy that gives
+   * each tunnel a new exit gets a scope per connection, so no session is ever resumed through it.
+   */
+  private String sessionScope(Proxy proxy) {
+    String scope = "proxy " + proxy;
+    return proxy.newTunnelPerRequest() ? scope + " #" + tunnelCount.incrementAndGet() : scope;
   }
 
   private HttpConnection handshake(
-      Socket socket, TlsEndpoint endpoint, String profile, long deadlineNanos) throws IOException {
+      Socket socket, TlsEndpoint endpoint, String profile, long deadlineNanos, String scope)
+      throws IOException {
     Duration handshake;
     try {
       handshake = Duration.ofMillis(millisLeft(deadlineNanos));
@@ -135,7 +149,8 @@ public final class DefaultConnectionFactory implements ConnectionFactory {
     TlsConnection tls =
         engine.connect(
             socket,
-            new TlsConnectRequest(endpoint, profile, config.alpn(), config.trust(), handshake));
+            new TlsConnectRequest(
+                endpoint, profile, config.alpn(), config.trust(), handshake, scope));
     return HttpConnections.open(tls, endpoint);
   }
 

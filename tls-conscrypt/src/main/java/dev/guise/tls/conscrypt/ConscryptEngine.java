@@ -48,8 +48,9 @@ import java.util.Optional;
  * <p>Loading: nothing of Conscrypt is touched when this class is instantiated (discovery
  * instantiates every engine). {@link #unavailableReason()} loads Conscrypt and its native library
  * once and remembers the outcome, so a machine where it cannot load gets a clear error when the
- * engine is picked. Sessions are cached per trust policy and profile, and resumed as browsers do; a
- * resumed hello also carries {@code pre_shared_key} and so has another JA4, as Chrome's does.
+ * engine is picked. Sessions are cached per trust policy, profile and session scope (direct, or one
+ * per proxy exit: never offered through another), and resumed as browsers do; a resumed hello also
+ * carries {@code pre_shared_key} and so has another JA4, as Chrome's does.
  *
  * <p>Thread-safe; one instance may serve any number of concurrent connects. {@link #connect} blocks
  * for at most the request's handshake timeout.

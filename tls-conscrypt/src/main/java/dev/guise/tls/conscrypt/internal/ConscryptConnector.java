@@ -40,7 +40,8 @@ public final class ConscryptConnector {
       // The peer host given here is what the trust manager checks the certificate's name against:
       // the requested host, never the pinned IP.
       engine =
-          ConscryptContexts.forPolicyAndProfile(request.trust(), hello.offer().profile())
+          ConscryptContexts.forScope(
+                  request.trust(), hello.offer().profile(), request.sessionScope())
               .createSSLEngine(endpoint.host(), endpoint.port());
       engine.setUseClientMode(true);
       configure(engine, request, hello);

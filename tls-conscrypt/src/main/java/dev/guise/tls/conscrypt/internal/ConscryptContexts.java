@@ -20,15 +20,17 @@ import javax.net.ssl.TrustManager;
  * <p>A context is kept per (policy, profile) because its client session cache is what makes
  * resumption possible. Keying by profile too matters for fingerprinting: a session established
  * while presenting one browser must never be resumed while presenting another, or the resumption
- * ticket would link the two "browsers" for the server. The cache is bounded (pairs are few in
- * practice; an overflow drops the oldest).
+ * ticket would link the two "browsers" for the server. Keying by the request's session scope (the
+ * network path: direct, or a proxy exit) matters for the same reason: a ticket obtained through one
+ * exit, offered through another, links the two exits. The cache is bounded (an overflow drops the
+ * least recently used context, and with it only the chance to resume).
  */
 final class ConscryptContexts {
   private ConscryptContexts() {}
 
   private static final int MAX_CONTEXTS = 16;
 
-  private record Key(TrustPolicy policy, String profile) {}
+  private record Key(TrustPolicy policy, String profile, String scope) {}
 
   private static final Map<Key, SSLContext> CONTEXTS =
       new LinkedHashMap<>(16, 0.75f, true) {
@@ -40,9 +42,9 @@ final class ConscryptContexts {
         }
       };
 
-  static SSLContext forPolicyAndProfile(TrustPolicy policy, String profile)
+  static SSLContext forScope(TrustPolicy policy, String profile, String scope)
       throws GeneralSecurityException {
-    Key key = new Key(policy, profile);
+    Key key = new Key(policy, profile, scope);
     synchronized (CONTEXTS) {
       SSLContext cached = CONTEXTS.get(key);
       if (cached != null) {

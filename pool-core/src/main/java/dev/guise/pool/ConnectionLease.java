@@ -3,6 +3,7 @@ package dev.guise.pool;
 import dev.guise.api.ClassifiedFailure;
 import dev.guise.api.ClassifiedIOException;
 import dev.guise.api.FailureKind;
+import dev.guise.api.Header;
 import dev.guise.api.HttpProtocol;
 import dev.guise.api.NegotiatedTls;
 import dev.guise.api.PoolAction;
@@ -20,6 +21,7 @@ import dev.guise.pool.proxy.Proxy;
 import java.io.IOException;
 import java.io.InputStream;
 import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -122,24 +124,32 @@ public final class ConnectionLease implements AutoCloseable {
             endpoint(),
             profile(),
             reused);
+    return new Outcome(
+        response, judge(request, response.status(), response.headers(), reused, started));
+  }
+
+  /**
+   * Counts an answered attempt and asks the classifier about its head: the failure it names (the
+   * lease already failed with it), or null after recording the route's success.
+   */
+  private ClassifiedFailure judge(
+      HttpRequest request, int status, List<Header> headers, boolean reused, long started) {
     pool.counters()
         .attemptAnswered(
             endpoint(),
             request.method(),
-            response.status(),
+            status,
             reused,
             Duration.ofNanos(System.nanoTime() - started));
     ResponseVerdict verdict =
-        pool.config()
-            .classifier()
-            .classify(new ResponseInfo(response.status(), response.headers(), endpoint()));
+        pool.config().classifier().classify(new ResponseInfo(status, headers, endpoint()));
     if (verdict instanceof ResponseVerdict.Fail(ClassifiedFailure f)) {
       fail(f);
       pool.counters().attemptFailed(endpoint(), request.method(), f);
-      return new Outcome(response, f);
+      return f;
     }
     pool.succeeded(lease.route());
-    return new Outcome(response, null);
+    return null;
   }
 
   /** A streamed response, and its failure classification when the classifier judged it one. */
@@ -187,24 +197,8 @@ public final class ConnectionLease implements AutoCloseable {
             endpoint(),
             profile(),
             reused);
-    pool.counters()
-        .attemptAnswered(
-            endpoint(),
-            request.method(),
-            response.status(),
-            reused,
-            Duration.ofNanos(System.nanoTime() - started));
-    ResponseVerdict verdict =
-        pool.config()
-            .classifier()
-            .classify(new ResponseInfo(response.status(), response.headers(), endpoint()));
-    if (verdict instanceof ResponseVerdict.Fail(ClassifiedFailure f)) {
-      fail(f);
-      pool.counters().attemptFailed(endpoint(), request.method(), f);
-      return new StreamedOutcome(response, f);
-    }
-    pool.succeeded(lease.route());
-    return new StreamedOutcome(response, null);
+    return new StreamedOutcome(
+        response, judge(request, response.status(), response.headers(), reused, started));
   }
 
   /** The streamed body ended (on the thread that read or closed it): the lease ends with it. */

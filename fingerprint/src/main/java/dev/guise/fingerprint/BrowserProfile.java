@@ -4,9 +4,7 @@ import dev.guise.api.Header;
 import dev.guise.fingerprint.AkamaiFingerprint.Priority;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
@@ -251,28 +249,7 @@ public final class BrowserProfile {
         out.add(h);
       }
     }
-    Set<String> seen = new HashSet<>();
-    for (Header h : overrides.set()) {
-      String lower = h.name().toLowerCase(Locale.ROOT);
-      Header normalised = new Header(lower, h.value());
-      if (!seen.add(lower)) {
-        // Every header of this name in the list is now the caller's: add the next value after them.
-        out.add(lastIndexOf(out, lower) + 1, normalised);
-        continue;
-      }
-      int existing = indexOf(out, lower);
-      if (existing >= 0) {
-        out.set(existing, normalised);
-        // The caller's values replace every default value of this name.
-        for (int i = out.size() - 1; i > existing; i--) {
-          if (out.get(i).name().equals(lower)) {
-            out.remove(i);
-          }
-        }
-      } else {
-        out.add(insertionPoint(out, lower), normalised);
-      }
-    }
+    overrides.mergeInto(out, this::insertionPoint);
     return List.copyOf(out);
   }
 
@@ -315,24 +292,6 @@ public final class BrowserProfile {
   /** How the browser's HPACK encoder represents request fields. */
   public HeaderCompression headerCompression() {
     return requestRules.compression();
-  }
-
-  private static int lastIndexOf(List<Header> headers, String lower) {
-    for (int i = headers.size() - 1; i >= 0; i--) {
-      if (headers.get(i).name().equals(lower)) {
-        return i;
-      }
-    }
-    return -1;
-  }
-
-  private static int indexOf(List<Header> headers, String lower) {
-    for (int i = 0; i < headers.size(); i++) {
-      if (headers.get(i).name().equals(lower)) {
-        return i;
-      }
-    }
-    return -1;
   }
 
   private int insertionPoint(List<Header> out, String lower) {

@@ -2,11 +2,13 @@ package dev.guise.fingerprint;
 
 import dev.guise.api.Header;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
 import java.util.Set;
+import java.util.function.ToIntBiFunction;
 
 /**
  * A caller's changes to a profile's default request headers: headers to set (replace a default or
@@ -107,5 +109,53 @@ public final class HeaderOverrides {
       }
       return new HeaderOverrides(set, removed);
     }
+  }
+
+  /**
+   * Merges the headers to set into {@code out}, the defaults with the removed ones already left
+   * out: a name {@code out} has takes the first value in place of every default value of that name,
+   * the name's next values follow it, and a new name goes where {@code insertionPoint} says.
+   */
+  void mergeInto(List<Header> out, ToIntBiFunction<List<Header>, String> insertionPoint) {
+    Set<String> seen = new HashSet<>();
+    for (Header h : set()) {
+      String lower = h.name().toLowerCase(Locale.ROOT);
+      Header normalised = new Header(lower, h.value());
+      if (!seen.add(lower)) {
+        // Every header of this name in the list is now the caller's: add the next value after them.
+        out.add(lastIndexOf(out, lower) + 1, normalised);
+        continue;
+      }
+      int existing = indexOf(out, lower);
+      if (existing >= 0) {
+        out.set(existing, normalised);
+        // The caller's values replace every default value of this name.
+        for (int i = out.size() - 1; i > existing; i--) {
+          if (out.get(i).name().equals(lower)) {
+            out.remove(i);
+          }
+        }
+      } else {
+        out.add(insertionPoint.applyAsInt(out, lower), normalised);
+      }
+    }
+  }
+
+  static int lastIndexOf(List<Header> headers, String lower) {
+    for (int i = headers.size() - 1; i >= 0; i--) {
+      if (headers.get(i).name().equals(lower)) {
+        return i;
+      }
+    }
+    return -1;
+  }
+
+  static int indexOf(List<Header> headers, String lower) {
+    for (int i = 0; i < headers.size(); i++) {
+      if (headers.get(i).name().equals(lower)) {
+        return i;
+      }
+    }
+    return -1;
   }
 }

@@ -12,7 +12,6 @@ import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -172,26 +171,7 @@ final class RequestRules {
         out.add(new Header(e.name(), e.value().get()));
       }
     }
-    Set<String> seen = new HashSet<>();
-    for (Header h : overrides.set()) {
-      String lower = h.name().toLowerCase(Locale.ROOT);
-      Header normalised = new Header(lower, h.value());
-      if (!seen.add(lower)) {
-        out.add(lastIndexOf(out, lower) + 1, normalised);
-        continue;
-      }
-      int existing = indexOf(out, lower);
-      if (existing >= 0) {
-        out.set(existing, normalised);
-        for (int i = out.size() - 1; i > existing; i--) {
-          if (out.get(i).name().equals(lower)) {
-            out.remove(i);
-          }
-        }
-      } else {
-        out.add(insertionPoint(rule, out, lower, pinnedLast), normalised);
-      }
-    }
+    overrides.mergeInto(out, (list, lower) -> insertionPoint(rule, list, lower, pinnedLast));
     return List.copyOf(out);
   }
 
@@ -206,7 +186,7 @@ final class RequestRules {
       }
       return out.size();
     }
-    int before = indexOf(out, othersBefore);
+    int before = HeaderOverrides.indexOf(out, othersBefore);
     if (before >= 0) {
       return before;
     }
@@ -215,23 +195,5 @@ final class RequestRules {
       end--;
     }
     return end;
-  }
-
-  private static int lastIndexOf(List<Header> headers, String lower) {
-    for (int i = headers.size() - 1; i >= 0; i--) {
-      if (headers.get(i).name().equals(lower)) {
-        return i;
-      }
-    }
-    return -1;
-  }
-
-  private static int indexOf(List<Header> headers, String lower) {
-    for (int i = 0; i < headers.size(); i++) {
-      if (headers.get(i).name().equals(lower)) {
-        return i;
-      }
-    }
-    return -1;
   }
 }

@@ -280,13 +280,21 @@ public final class BrowserProfile {
 
   /**
    * The priority block of the HEADERS frame of a request of {@code kind}: exclusive flag and weight
-   * as the browser sends them; the dependency is stream 0 (Chrome makes a stream depend on the last
-   * open stream of the same or higher priority, which depends on timing).
+   * as the browser sends them; the dependency here is stream 0, and the connection replaces it as
+   * {@link #streamDependency()} says (it depends on the streams open at the time).
    *
    * @throws IllegalArgumentException if the profile has no rules for {@code kind}
    */
   public Priority headersPriority(RequestKind kind, boolean redirectHop) {
     return requestRules.framePriority(kind, redirectHop);
+  }
+
+  /**
+   * Which stream a HEADERS priority block depends on; {@link StreamDependency#ROOT} for a profile
+   * without session rules.
+   */
+  public StreamDependency streamDependency() {
+    return requestRules.streamDependency();
   }
 
   /** How the browser's HPACK encoder represents request fields. */

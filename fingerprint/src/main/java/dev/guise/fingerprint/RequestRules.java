@@ -25,7 +25,8 @@ import java.util.Set;
 final class RequestRules {
   private static final String DIR = "/dev/guise/fingerprint/profiles/";
   private static final RequestRules NONE =
-      new RequestRules(Map.of(), Map.of(), HeaderCompression.incremental(), "");
+      new RequestRules(
+          Map.of(), Map.of(), HeaderCompression.incremental(), "", StreamDependency.ROOT);
 
   /** One entry of a kind's list; an empty value is a slot the request fills. */
   record Entry(String name, Optional<String> value) {}
@@ -37,16 +38,19 @@ final class RequestRules {
   private final Map<RequestKind, KindRule> redirectHops;
   private final HeaderCompression compression;
   private final String othersBefore;
+  private final StreamDependency streamDependency;
 
   private RequestRules(
       Map<RequestKind, KindRule> kinds,
       Map<RequestKind, KindRule> redirectHops,
       HeaderCompression compression,
-      String othersBefore) {
+      String othersBefore,
+      StreamDependency streamDependency) {
     this.kinds = Map.copyOf(kinds);
     this.redirectHops = Map.copyOf(redirectHops);
     this.compression = compression;
     this.othersBefore = othersBefore;
+    this.streamDependency = streamDependency;
   }
 
   /** No kinds: a profile built by a tool from its own capture. */
@@ -87,7 +91,13 @@ final class RequestRules {
       KindRule rule = kindRule(file, e.getKey(), (Map<String, Object>) e.getValue(), defaults);
       (redirect ? redirects : kinds).put(kind, rule);
     }
-    return new RequestRules(kinds, redirects, compression, (String) json.get("others_before"));
+    String dependency = (String) json.get("stream_dependency");
+    return new RequestRules(
+        kinds,
+        redirects,
+        compression,
+        (String) json.get("others_before"),
+        dependency == null ? StreamDependency.ROOT : StreamDependency.of(dependency));
   }
 
   @SuppressWarnings("unchecked")
@@ -125,6 +135,10 @@ final class RequestRules {
 
   HeaderCompression compression() {
     return compression;
+  }
+
+  StreamDependency streamDependency() {
+    return streamDependency;
   }
 
   boolean supports(RequestKind kind) {

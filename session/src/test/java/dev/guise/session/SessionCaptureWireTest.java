@@ -12,15 +12,25 @@ import dev.guise.pool.config.PoolConfig;
 import dev.guise.testing.ReferenceCaptures;
 import dev.guise.testkit.ConnectionRecord;
 import dev.guise.testkit.Http2FrameRecord;
+import dev.guise.testkit.RequestHandler;
 import dev.guise.testkit.RequestRecord;
 import dev.guise.testkit.SessionSite;
+import dev.guise.testkit.TestRequest;
+import dev.guise.testkit.TestResponse;
 import dev.guise.testkit.TestServer;
 import java.net.InetAddress;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
@@ -34,11 +44,12 @@ import org.junit.jupiter.params.provider.CsvSource;
  * <p>Named exceptions, the site's and the moment's: the test server listens on a port of its own,
  * so {@code :authority}, {@code referer} and {@code origin} carry {@code :port} (compared with it
  * removed); the profile's user-agent says {@code Chrome/} where headless Chromium said {@code
- * HeadlessChrome/}; the stream a Chromium HEADERS depends on is whichever earlier stream was still
- * open (5 and 7 in the capture, timing), so only its exclusive flag and weight are compared. The
- * requests are sent one after another (the browser sends the sub-resources at once; the order on
- * the wire is the capture's). /page3 goes over a new connection as in the capture, where a GOAWAY
- * closed the first: here a second pool, with the same jar and current document.
+ * HeadlessChrome/}. The stylesheet, script and image are in flight at once, as the browser had
+ * them: each is sent once the server holds the one before, and the server answers all three once
+ * the image arrived, so the HEADERS dependencies (Chromium: 0, 5, 7; Firefox: 0) are compared too.
+ * The other requests are sent one after another. /page3 goes over a new connection as in the
+ * capture, where a GOAWAY closed the first: here a second pool, with the same jar and current
+ * document.
  */
 class SessionCaptureWireTest {
   private static final String HOST = "www.fp-oracle.test";
@@ -49,13 +60,9 @@ class SessionCaptureWireTest {
   void everyRequestOfTheCapturedFlowIsTheBrowsers(String run, String profile) throws Exception {
     List<Object> captured =
         JSON.std.listFrom(ReferenceCaptures.text("sessions/" + run + "/requests.json"));
+    HeldSubresources held = new HeldSubresources();
     try (TestServer server =
-        TestServer.builder()
-            .loopbackAddresses(1)
-            .hostNames(HOST)
-            .handler(new SessionSite())
-            .build()
-            .start()) {
+        TestServer.builder().loopbackAddresses(1).hostNames(HOST).handler(held).build().start()) {
       InetAddress ip = server.addresses().get(0);
       URI base = URI.create("https://" + HOST + ":" + server.port());
       CookieJar jar = CookieJars.browser(); // the real jar: RFC 6265bis as Chrome applies it
@@ -67,9 +74,17 @@ class SessionCaptureWireTest {
         assertEquals(base.resolve("/landing"), landing.url());
         assertEquals(1, landing.redirects().size());
         assertEquals(landing.url(), session.currentDocument().orElseThrow());
-        session.send(SessionRequest.of(RequestKind.STYLE, base.resolve("/style.css")));
-        session.send(SessionRequest.of(RequestKind.SCRIPT, base.resolve("/app.js")));
-        session.send(SessionRequest.of(RequestKind.IMAGE, base.resolve("/img.png")));
+        try (ExecutorService loads = Executors.newVirtualThreadPerTaskExecutor()) {
+          List<Future<SessionResponse>> answers = new ArrayList<>();
+          for (Map.Entry<RequestKind, String> sub : HeldSubresources.PATHS.entrySet()) {
+            SessionRequest r = SessionRequest.of(sub.getKey(), base.resolve(sub.getValue()));
+            answers.add(loads.submit(() -> session.send(r)));
+            assertTrue(held.arrived(sub.getValue()), sub.getValue() + " reached the server");
+          }
+          for (Future<SessionResponse> answer : answers) {
+            assertEquals(200, answer.get(10, TimeUnit.SECONDS).status());
+          }
+        }
         session.send(SessionRequest.of(RequestKind.FETCH, base.resolve("/api/data")));
         SessionResponse post =
             session.send(
@@ -135,8 +150,50 @@ class SessionCaptureWireTest {
         assertTrue(frame.detail().startsWith("priority="), label + " " + frame.detail());
         assertEquals((Boolean) p.get("exclusive") ? "1" : "0", block[0], label + " exclusive");
         assertEquals(
+            String.valueOf(((Number) p.get("depends_on")).intValue()),
+            block[1],
+            label + " depends on");
+        assertEquals(
             String.valueOf(((Number) p.get("weight")).intValue()), block[2], label + " weight");
       }
+    }
+  }
+
+  /**
+   * The capture's site, holding the stylesheet, the script and the image until all three arrived:
+   * the browser had them open at once, which decides Chromium's HEADERS dependencies.
+   */
+  private static final class HeldSubresources implements RequestHandler {
+    static final Map<RequestKind, String> PATHS = new LinkedHashMap<>();
+
+    static {
+      PATHS.put(RequestKind.STYLE, "/style.css");
+      PATHS.put(RequestKind.SCRIPT, "/app.js");
+      PATHS.put(RequestKind.IMAGE, "/img.png");
+    }
+
+    private final SessionSite site = new SessionSite();
+    private final CountDownLatch all = new CountDownLatch(PATHS.size());
+    private final Map<String, CountDownLatch> arrived = new ConcurrentHashMap<>();
+
+    HeldSubresources() {
+      PATHS.values().forEach(p -> arrived.put(p, new CountDownLatch(1)));
+    }
+
+    boolean arrived(String path) throws InterruptedException {
+      return arrived.get(path).await(10, TimeUnit.SECONDS);
+    }
+
+    @Override
+    public TestResponse handle(TestRequest request) throws Exception {
+      CountDownLatch mine = arrived.get(request.path());
+      if (mine != null) {
+        mine.countDown();
+        all.countDown();
+        // Bounded: a request that never comes fails the test on its own assertion.
+        all.await(10, TimeUnit.SECONDS);
+      }
+      return site.handle(request);
     }
   }
 

@@ -10,6 +10,7 @@ import dev.guise.fingerprint.HeaderCompression;
 import dev.guise.fingerprint.HeaderOverrides;
 import dev.guise.fingerprint.Http2Behaviour;
 import dev.guise.fingerprint.RequestKind;
+import dev.guise.fingerprint.StreamDependency;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -162,6 +163,14 @@ public final class RequestTemplate {
       return http2.headersPriority();
     }
     return Optional.of(browser.get().headersPriority(kind.get(), redirectHop));
+  }
+
+  /**
+   * Which stream a HEADERS priority block depends on: the browser's rule, {@link
+   * StreamDependency#ROOT} for the neutral profile.
+   */
+  public StreamDependency streamDependency() {
+    return browser.map(BrowserProfile::streamDependency).orElse(StreamDependency.ROOT);
   }
 
   /** How the browser's HPACK encoder represents fields; incremental for the neutral profile. */

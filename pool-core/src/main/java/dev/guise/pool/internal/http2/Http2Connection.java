@@ -17,6 +17,7 @@ import dev.guise.codec.http2.SendWindows;
 import dev.guise.fingerprint.AkamaiFingerprint.Priority;
 import dev.guise.fingerprint.AkamaiFingerprint.PriorityFrame;
 import dev.guise.fingerprint.Http2Behaviour;
+import dev.guise.fingerprint.StreamDependency;
 import dev.guise.pool.http.HttpRequest;
 import dev.guise.pool.http.HttpResponse;
 import dev.guise.pool.internal.exchange.HttpConnection;
@@ -83,6 +84,10 @@ public final class Http2Connection implements HttpConnection {
   private final RequestTemplate template;
   private final Http2Reader reader;
   private final Optional<Http2Frame.PriorityFields> headersPriority;
+
+  /** Whether HEADERS depend on open streams (Chromium) rather than on stream 0. */
+  private final boolean urgencyChain;
+
   private final long streamWindowTarget;
   private final AtomicLong exchanges = new AtomicLong();
 
@@ -132,6 +137,7 @@ public final class Http2Connection implements HttpConnection {
     this.connectionReceiveWindow = new ReceiveWindow(0, connectionWindowTarget);
     this.nextStreamId = wire.firstStreamId();
     this.headersPriority = template.headersPriority().map(Http2Connection::priorityFields);
+    this.urgencyChain = template.streamDependency() == StreamDependency.URGENCY_CHAIN;
     this.writer =
         new Http2Writer(
             tls.output(),
@@ -367,12 +373,19 @@ public final class Http2Connection implements HttpConnection {
    * Called under the write lock, so ids reach the wire in increasing order (RFC 9113 section
    * 5.1.1).
    *
+   * <p>Under a profile whose streams form an urgency chain, the stream's {@code dependsOn} is
+   * chosen here, among the streams open at this moment, as the browser chooses it when it creates
+   * the stream.
+   *
+   * @param urgency the urgency of the request's {@code priority} header
    * @return the streams in flight now, this one included
    */
-  int openStream(Http2Stream stream, boolean endStream) throws IOException {
+  int openStream(Http2Stream stream, boolean endStream, int urgency) throws IOException {
     lock.lock();
     try {
       checkAcceptsStreams();
+      stream.urgency = urgency;
+      stream.dependsOn = urgencyChain ? UrgencyChain.parent(streams.values(), urgency) : 0;
       int id = nextStreamId;
       stream.open(
           id,

@@ -167,10 +167,16 @@ final class Http2Exchange {
       throws IOException {
     session.writer.acquire(deadlineNanos);
     try {
-      int inFlight = session.openStream(stream, !hasBody);
+      int inFlight = session.openStream(stream, !hasBody, UrgencyChain.urgency(headerList));
       Http2FrameWriter frames = session.writer.frames();
       byte[] block = session.writer.encoder().encode(headerList);
-      frames.writeHeaders(stream.id, block, !hasBody, priority);
+      // dependsOn was chosen under the state lock; the stream itself is not yet on the wire.
+      int dependsOn = stream.dependsOn;
+      frames.writeHeaders(
+          stream.id,
+          block,
+          !hasBody,
+          priority.map(p -> new Http2Frame.PriorityFields(p.exclusive(), dependsOn, p.weight())));
       if (wire.streamWindowUpdate().isPresent()) {
         frames.writeWindowUpdate(stream.id, (int) wire.streamWindowUpdate().getAsLong());
       }

@@ -61,6 +61,12 @@ final class Http2Stream {
   /** 0 until the stream is opened (under the write lock, so ids go out in order). */
   int id;
 
+  /** The urgency of its request's {@code priority} header ({@link UrgencyChain#urgency}). */
+  int urgency = UrgencyChain.DEFAULT_URGENCY;
+
+  /** The stream its HEADERS priority block depends on (0: the root). */
+  int dependsOn;
+
   Http2StreamState state;
   FlowWindow sendWindow;
   ReceiveWindow receiveWindow;

@@ -11,6 +11,7 @@ import dev.guise.pool.http.HttpResponse;
 import dev.guise.pool.http.StreamedResponse;
 import dev.guise.session.SessionResponse.Redirect;
 import dev.guise.session.internal.FetchRules;
+import dev.guise.session.internal.RedirectTargets;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.URI;
@@ -23,6 +24,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
@@ -50,7 +52,11 @@ import java.util.concurrent.atomic.AtomicReference;
  * fails with {@link FailureKind#REDIRECT_LOOP}, while a redirect to the same URL after a new cookie
  * (a bot check) is followed; a {@code Location} that does not parse or leaves https fails with
  * {@link FailureKind#INVALID_REDIRECT}. A redirect without {@code Location} is the answer, as in
- * browsers.
+ * browsers. After a hop that taints the request's origin, its {@code origin} header says {@code
+ * null}, as Chromium's: for a {@code fetch}, a hop to another origin from a URL not of the
+ * initiator's origin (Fetch's tainted origin flag); for a form POST navigation, any hop to another
+ * origin. Each hop's {@code referer} is computed from the one before, so once cut to an origin it
+ * stays cut.
  *
  * <p>Thread-safe: many sessions may share one client and pool, each with its own jar; one session's
  * requests may run at once (sub-resources do), and the current document is the last navigation to
@@ -71,8 +77,13 @@ public final class Session {
           "content-language",
           "content-location");
 
-  /** What never follows a redirect to another origin (Fetch, "HTTP-redirect fetch"). */
-  private static final Set<String> ORIGIN_BOUND = Set.of("authorization", "cookie");
+  /**
+   * What never follows a redirect to another origin (Fetch, "HTTP-redirect fetch", for {@code
+   * Authorization}; a caller's {@code Cookie} and {@code Proxy-Authorization} are credentials meant
+   * for the first origin as much).
+   */
+  private static final Set<String> ORIGIN_BOUND =
+      Set.of("authorization", "cookie", "proxy-authorization");
 
   private final GuiseClient client;
   private final CookieJar jar;
@@ -181,6 +192,65 @@ public final class Session {
     return new SessionStreamedResponse(answer.response(), answer.url(), answer.redirects());
   }
 
+  /**
+   * Sends {@code request} as {@link #send} does, on a virtual thread of its own. The future
+   * completes with the response, or exceptionally with the {@link ClassifiedIOException} {@link
+   * #send} would throw (unwrapped). Cancelling it interrupts the request wherever it is (a hop in
+   * flight, or between redirects); each hop stays bounded by the pool's timeouts either way.
+   */
+  public CompletableFuture<SessionResponse> sendAsync(SessionRequest request) {
+    Objects.requireNonNull(request, "request");
+    return async(() -> send(request), response -> {});
+  }
+
+  /**
+   * Sends {@code request} as {@link #sendStreaming} does, on a virtual thread of its own; the
+   * future completes once the last response's head is here. Cancelling it interrupts the request,
+   * and a response that arrives after the cancellation is closed at once (its stream reset on
+   * HTTP/2), so nothing is left open. The caller must close a response it takes.
+   */
+  public CompletableFuture<SessionStreamedResponse> sendStreamingAsync(SessionRequest request) {
+    Objects.requireNonNull(request, "request");
+    return async(() -> sendStreaming(request), SessionStreamedResponse::close);
+  }
+
+  /** A blocking send, for {@link #async}. */
+  private interface Call<T> {
+    T call() throws IOException;
+  }
+
+  /** Releases a result nobody will take. */
+  private interface Release<T> {
+    void release(T result) throws IOException;
+  }
+
+  private static <T> CompletableFuture<T> async(Call<T> call, Release<T> release) {
+    CompletableFuture<T> result = new CompletableFuture<>();
+    Thread thread =
+        Thread.ofVirtual()
+            .name("guise-session-async")
+            .unstarted(
+                () -> {
+                  try {
+                    T answer = call.call();
+                    // Cancelled while the request was in flight: nobody takes this one.
+                    if (!result.complete(answer)) {
+                      release.release(answer);
+                    }
+                  } catch (IOException | RuntimeException e) {
+                    result.completeExceptionally(e);
+                  }
+                });
+    result.whenComplete(
+        (r, e) -> {
+          if (result.isCancelled()) {
+            thread.interrupt();
+          }
+        });
+    thread.start();
+    return result;
+  }
+
   /** How one hop is sent and its response read, buffered or streamed. */
   private interface Hop<R> {
     R send(HttpRequest hop, InetAddress ip) throws IOException;
@@ -210,6 +280,12 @@ public final class Session {
     List<Redirect> redirects = new ArrayList<>();
     // Each request the chain sent (method, URL, headers): the same one again gets the same answer.
     Set<List<Object>> redirected = new HashSet<>();
+    boolean cors = kind == RequestKind.FETCH;
+    // What each hop's referer is computed from: the referer the hop before sent, so a referrer cut
+    // to its origin at one hop stays cut (Fetch's main fetch sets the request's referrer to the
+    // result; Chromium 156 sends the origin alone on a hop back to the initiator's origin).
+    Optional<URI> referrer = initiator;
+    boolean originTainted = false;
     while (true) {
       CookieContext cookieContext = new CookieContext(url, initiator, navigation, method);
       List<Header> headers = new ArrayList<>();
@@ -217,9 +293,12 @@ public final class Session {
       if (navigation && request.userActivated()) {
         headers.add(new Header("sec-fetch-user", "?1"));
       }
-      FetchRules.referer(initiator, url).ifPresent(v -> headers.add(new Header("referer", v)));
-      FetchRules.originHeader(initiator, url, kind == RequestKind.FETCH, method)
-          .ifPresent(v -> headers.add(new Header("origin", v)));
+      Optional<String> referer = FetchRules.referer(referrer, url);
+      referer.ifPresent(v -> headers.add(new Header("referer", v)));
+      Optional<String> origin = FetchRules.originHeader(initiator, url, cors, method);
+      if (origin.isPresent()) {
+        headers.add(new Header("origin", originTainted ? FetchRules.TAINTED_ORIGIN : origin.get()));
+      }
       jar.cookieHeader(cookieContext).ifPresent(v -> headers.add(new Header("cookie", v)));
       // The caller's header replaces the session's of the same name.
       Set<String> callerNames = new HashSet<>();
@@ -265,7 +344,9 @@ public final class Session {
             FailureKind.TOO_MANY_REDIRECTS,
             "more than " + maxRedirects + " redirects, the last from " + url);
       }
-      URI next = target(url, location.get());
+      URI next = RedirectTargets.resolve(url, location.get());
+      originTainted |= FetchRules.taintsOrigin(initiator, url, next, cors, origin.isPresent());
+      referrer = referer.map(URI::create);
       boolean toGet =
           ((status == 301 || status == 302) && method.equals("POST"))
               || (status == 303 && !method.equals("GET") && !method.equals("HEAD"));
@@ -310,21 +391,6 @@ public final class Session {
       ip = resolve.get(url.getHost().toLowerCase(Locale.ROOT));
     }
     return hop.send(b.build(), ip);
-  }
-
-  private static URI target(URI from, String location) throws ClassifiedIOException {
-    URI next;
-    try {
-      next = from.resolve(URI.create(location.trim()));
-    } catch (IllegalArgumentException e) {
-      throw failure(FailureKind.INVALID_REDIRECT, "unparsable Location from " + from);
-    }
-    if (!"https".equalsIgnoreCase(next.getScheme()) || next.getHost() == null) {
-      throw failure(
-          FailureKind.INVALID_REDIRECT,
-          "redirect from " + from + " leaves https (" + next.getScheme() + "); Guise speaks https");
-    }
-    return next;
   }
 
   private static ClassifiedIOException failure(FailureKind kind, String message) {

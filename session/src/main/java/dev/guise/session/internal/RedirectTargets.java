@@ -20,9 +20,8 @@ public final class RedirectTargets {
    *
    * @throws ClassifiedIOException {@code INVALID_REDIRECT}, not retryable: the value does not parse
    *     as a URL reference even after a browser's repairs (a host that is not one), or it leaves
-   *     https ({@code http:}, {@code
-   *     file:}, {@code ftp:}, {@code data:}, {@code javascript:}: the pool speaks TLS only, and a
-   *     browser refuses all but {@code http:} as a redirect target too)
+   *     https ({@code http:}, {@code file:}, {@code ftp:}, {@code data:}, {@code javascript:}: the
+   *     pool speaks TLS only, and a browser refuses all but {@code http:} as a redirect target too)
    */
   public static URI resolve(URI from, String location) throws ClassifiedIOException {
     URI next;
@@ -68,10 +67,10 @@ public final class RedirectTargets {
 
   /**
    * What a browser's URL parser repairs before {@code java.net.URI} would refuse it: tabs and
-   * newlines are removed, a backslash before the query is a slash, and space, controls, {@code "
-   * < > ` { } | ^} and non-ASCII are percent-encoded. The field value arrived as ISO-8859-1 (one
-   * char per octet), so each octet of 0x80 and above is encoded as it is: a server's UTF-8 bytes
-   * reach the wire as the browser sends them.
+   * newlines are removed, a backslash before the query is a slash, and space, controls, {@code " <
+   * > ` { } | ^} and non-ASCII are percent-encoded. The field value arrived as ISO-8859-1 (one char
+   * per octet), so each octet of 0x80 and above is encoded as it is: a server's UTF-8 bytes reach
+   * the wire as the browser sends them.
    */
   static String repair(String location) {
     StringBuilder out = new StringBuilder(location.length());

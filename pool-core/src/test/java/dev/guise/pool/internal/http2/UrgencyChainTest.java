@@ -15,8 +15,8 @@ import org.junit.jupiter.params.provider.CsvSource;
 
 /**
  * Chromium's HEADERS dependency rule, case by case: the newest open stream of the nearest urgency
- * at or above the new one's; closed streams have left the chain. The session capture's own case
- * (0, 5, 7) is checked on the wire by the session module's {@code SessionCaptureWireTest}.
+ * at or above the new one's; closed streams have left the chain. The session capture's own case (0,
+ * 5, 7) is checked on the wire by the session module's {@code SessionCaptureWireTest}.
  */
 class UrgencyChainTest {
 

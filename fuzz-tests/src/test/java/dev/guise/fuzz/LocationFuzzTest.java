@@ -16,9 +16,9 @@ import java.util.List;
 import java.util.Locale;
 
 /**
- * A redirect's {@code Location} from a peer, resolved as the session resolves it: an https URL
- * with a host whose request target is printable ASCII without dot segments above the root, or an
- * {@code INVALID_REDIRECT}; never another exception.
+ * A redirect's {@code Location} from a peer, resolved as the session resolves it: an https URL with
+ * a host whose request target is printable ASCII without dot segments above the root, or an {@code
+ * INVALID_REDIRECT}; never another exception.
  */
 class LocationFuzzTest {
 

@@ -332,7 +332,8 @@ class RedirectTest {
             "/to/data:text/html,hi",
             "/to/javascript:alert(1)",
             "/to/https://",
-            "/bad");
+            "/bad",
+            "/to/https://user:secret@" + B + "/echo");
     for (String path : refused) {
       SEEN.clear();
       ClassifiedIOException e =

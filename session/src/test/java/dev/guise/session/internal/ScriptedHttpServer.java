@@ -8,10 +8,10 @@ import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Function;
 
@@ -68,7 +68,8 @@ final class ScriptedHttpServer implements AutoCloseable {
       }
       String[] lines = head.split("\r\n");
       String path = lines[0].split(" ")[1];
-      Map<String, String> headers = new ConcurrentHashMap<>();
+      // In arrival order: tests compare the browser's header order.
+      Map<String, String> headers = new LinkedHashMap<>();
       for (int i = 1; i < lines.length; i++) {
         int colon = lines[i].indexOf(':');
         if (colon > 0) {

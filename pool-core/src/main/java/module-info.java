@@ -21,6 +21,10 @@ module dev.guise.pool {
   exports dev.guise.pool.http;
   exports dev.guise.pool.proxy;
   exports dev.guise.pool.retry;
+  exports dev.guise.pool.fleet;
+
+  // Shared fleet stores (guise-redis) are found by name: FleetStores.open("redis:...").
+  uses dev.guise.pool.fleet.FleetStoreProvider;
 
   provides dev.guise.api.spi.FailureClassifier with
       dev.guise.pool.failure.DefaultFailureClassifier;

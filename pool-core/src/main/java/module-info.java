@@ -10,6 +10,8 @@ module dev.guise.pool {
   requires transitive dev.guise.api;
   requires org.slf4j;
   requires jdk.jfr;
+  // AccessControl's ban export and import (JSON); no public signature names it.
+  requires com.fasterxml.jackson.jr.ob;
   requires dev.guise.codec;
   // Transitive: HttpRequest names a RequestKind (what a request is for).
   requires transitive dev.guise.fingerprint;

@@ -10,6 +10,8 @@ module dev.guise.pool {
   requires transitive dev.guise.api;
   requires org.slf4j;
   requires jdk.jfr;
+  // AccessControl's ban export and import (JSON); no public signature names it.
+  requires com.fasterxml.jackson.jr.ob;
   requires dev.guise.codec;
   // Transitive: HttpRequest names a RequestKind (what a request is for).
   requires transitive dev.guise.fingerprint;
@@ -21,6 +23,10 @@ module dev.guise.pool {
   exports dev.guise.pool.http;
   exports dev.guise.pool.proxy;
   exports dev.guise.pool.retry;
+  exports dev.guise.pool.fleet;
+
+  // Shared fleet stores (guise-redis) are found by name: FleetStores.open("redis:...").
+  uses dev.guise.pool.fleet.FleetStoreProvider;
 
   provides dev.guise.api.spi.FailureClassifier with
       dev.guise.pool.failure.DefaultFailureClassifier;

@@ -178,4 +178,40 @@ class WarmCommandTest {
     Run validator = Run.of("warm", url(), "--ips", bad.toString(), "--validator", "nosuch");
     assertEquals(2, validator.code(), validator.toString());
   }
+
+  @Test
+  void aPresetStartsTheConfigurationAndAllowAndDenyChooseTheIps() throws Exception {
+    Path ips = file(ip(0) + "\n" + ip(1) + "\n" + ip(2) + "\n");
+    Run denied =
+        Run.of(
+            "warm",
+            url(),
+            "--ips",
+            ips.toString(),
+            "--ca",
+            ca,
+            "--preset",
+            "production",
+            "--deny",
+            ip(1),
+            "--json");
+    assertEquals(3, denied.code(), denied.toString());
+    Map<String, Object> json = JSON.std.mapFrom(denied.out());
+    assertEquals(2, ((Number) json.get("warmed")).intValue(), denied.toString());
+    assertEquals(Map.of("IP_BLOCKED", 1), json.get("failures_by_kind"));
+
+    Run allowed =
+        Run.of("warm", url(), "--ips", ips.toString(), "--ca", ca, "--allow", ip(2), "--json");
+    Map<String, Object> only = JSON.std.mapFrom(allowed.out());
+    assertEquals(1, ((Number) only.get("warmed")).intValue(), allowed.toString());
+    assertEquals(Map.of("IP_BLOCKED", 2), only.get("failures_by_kind"));
+
+    Run unknown = Run.of("warm", url(), "--ips", ips.toString(), "--preset", "turbo");
+    assertEquals(2, unknown.code(), unknown.toString());
+    assertTrue(
+        unknown.err().contains("development, test, production, high-load"), unknown.toString());
+    Run notIp = Run.of("warm", url(), "--ips", ips.toString(), "--deny", "example.com");
+    assertEquals(2, notIp.code(), notIp.toString());
+    assertTrue(notIp.err().contains("--deny: not an IP address"), notIp.toString());
+  }
 }

@@ -10,6 +10,7 @@ import dev.guise.pool.http.HttpRequest;
 import dev.guise.pool.http.HttpResponse;
 import dev.guise.pool.http.StreamedResponse;
 import dev.guise.pool.internal.HostKey;
+import dev.guise.pool.internal.HostTimeouts;
 import dev.guise.pool.internal.RetryTokens;
 import dev.guise.pool.proxy.Proxy;
 import java.io.IOException;
@@ -156,10 +157,11 @@ public final class GuiseClient implements AutoCloseable {
   /** The attempt loop, whatever the response's form. */
   private <T> T send(HttpRequest request, InetAddress ip, Proxy proxy, Exchange<T> exchange)
       throws IOException {
-    Duration timeout = request.timeout().orElse(pool.config().timeouts().request());
+    HostKey key = HotConnectionPool.key(request.uri());
+    HostTimeouts timeouts = pool.hostTimeouts();
+    Duration timeout = request.timeout().orElseGet(() -> timeouts.request(key.host()));
     long started = System.nanoTime();
     long deadline = started + timeout.toNanos();
-    HostKey key = HotConnectionPool.key(request.uri());
     List<ClassifiedFailure> failures = new ArrayList<>();
     long avoid = -1;
     Set<Proxy> failedThrough = new HashSet<>(2);
@@ -172,6 +174,7 @@ public final class GuiseClient implements AutoCloseable {
         avoid = lease.connectionId();
         sent = true;
         Attempt<T> outcome = exchange.run(lease, deadline);
+        timeouts.record(key.host(), outcome.failure() != null);
         if (outcome.failure() == null) {
           if (outcome.holdsLease()) {
             lease = null; // the response gives it back when its body ends
@@ -186,6 +189,9 @@ public final class GuiseClient implements AutoCloseable {
         lease.proxy().ifPresent(failedThrough::add);
       } catch (ClassifiedIOException e) {
         failure = e.failure();
+        if (countsForTimeouts(failure.kind())) {
+          timeouts.record(key.host(), true);
+        }
         if (!sent) {
           pool.counters().attemptFailed(null, request.method(), failure);
         }
@@ -233,6 +239,17 @@ public final class GuiseClient implements AutoCloseable {
         throw new RequestFailedException(failures, "interrupted");
       }
     }
+  }
+
+  /**
+   * Whether a failure to lease or exchange says something about the host (a refused or slow
+   * connection, a reset), not about this pool's own limits or the caller.
+   */
+  private static boolean countsForTimeouts(FailureKind kind) {
+    return switch (kind) {
+      case POOL_EXHAUSTED, DEADLINE_EXCEEDED, CANCELLED, INVALID_REQUEST, IP_BLOCKED -> false;
+      default -> true;
+    };
   }
 
   private static Duration since(long startedNanos) {

@@ -6,15 +6,20 @@ import dev.guise.api.FailureKind;
 import dev.guise.api.PoolAction;
 import dev.guise.api.TlsEndpoint;
 import dev.guise.pool.config.PoolConfig;
+import dev.guise.pool.fleet.AccessEntry;
+import dev.guise.pool.fleet.FleetStore;
+import dev.guise.pool.fleet.RateLimit;
 import dev.guise.pool.internal.ConnectionFactory;
 import dev.guise.pool.internal.ConnectionManager;
 import dev.guise.pool.internal.DefaultConnectionFactory;
 import dev.guise.pool.internal.FingerprintSelector;
 import dev.guise.pool.internal.HostKey;
+import dev.guise.pool.internal.HostTimeouts;
 import dev.guise.pool.internal.IpAccessController;
 import dev.guise.pool.internal.Loan;
 import dev.guise.pool.internal.PoolCounters;
 import dev.guise.pool.internal.Route;
+import dev.guise.pool.internal.fleet.MemoryFleetStore;
 import dev.guise.pool.internal.proxy.ProxyHealth;
 import dev.guise.pool.internal.proxy.ProxyRouter;
 import dev.guise.pool.proxy.Proxy;
@@ -83,6 +88,14 @@ public final class HotConnectionPool implements AutoCloseable {
 
   private final PoolConfig config;
   private final IpAccessController access;
+  private final FleetStore store;
+
+  /** Whether the pool made its store (and so closes it), or was given it. */
+  private final boolean ownsStore;
+
+  private final FleetStore.Listener storeReports;
+  private final AccessControl accessControl;
+  private final HostTimeouts hostTimeouts;
   private final PoolCounters counters;
   private final ConnectionManager manager;
   private final FingerprintSelector selector;
@@ -106,11 +119,22 @@ public final class HotConnectionPool implements AutoCloseable {
     this.counters = new PoolCounters(config.eventListenerFactory().create());
     this.leaseTimeoutNanos =
         config.timeouts().acquire().plus(config.timeouts().connect()).toNanos();
+    this.ownsStore = config.fleetStore().isEmpty();
+    this.store = config.fleetStore().orElseGet(() -> new MemoryFleetStore(config.clock()));
+    this.storeReports = new StoreReports(store.describe());
+    store.addListener(storeReports);
+    for (AccessEntry e : config.accessEntries()) {
+      store.addAccessEntry(e);
+    }
     this.access =
         new IpAccessController(
             config.healthChecks().banDuration(),
             config.healthChecks().strikesToBan(),
-            config.proxies().map(ProxyRouting::banTarget).orElse(ProxyBanTarget.EXIT));
+            config.proxies().map(ProxyRouting::banTarget).orElse(ProxyBanTarget.EXIT),
+            store);
+    this.accessControl = new AccessControl(store, config.clock());
+    this.hostTimeouts =
+        new HostTimeouts(config.timeouts(), config.adaptiveTimeouts().orElse(null), config.clock());
     this.proxyRouter =
         config
             .proxies()
@@ -135,7 +159,10 @@ public final class HotConnectionPool implements AutoCloseable {
             counters,
             selector,
             workers,
-            proxyRouter == null ? null : proxyRouter.health());
+            proxyRouter == null ? null : proxyRouter.health(),
+            hostTimeouts);
+    // A ban from the fleet or a new deny entry retires the connections it forbids.
+    access.onChange(manager::retireForbidden);
     if (background) {
       healthChecker =
           Executors.newSingleThreadScheduledExecutor(
@@ -197,6 +224,14 @@ public final class HotConnectionPool implements AutoCloseable {
     return engineName;
   }
 
+  /**
+   * The allow and deny lists and the bans, to read and change at run time; through the pool's
+   * {@linkplain PoolConfig#fleetStore() store}.
+   */
+  public AccessControl access() {
+    return accessControl;
+  }
+
   /** Adds IPs to a host's list, in order. */
   public void addIps(String host, int port, List<InetAddress> ips) {
     manager.addIps(new HostKey(host, port), ips);
@@ -248,6 +283,10 @@ public final class HotConnectionPool implements AutoCloseable {
       long avoid,
       long deadlineNanos)
       throws IOException {
+    RateLimit limit = config.rateLimits().get(key.host());
+    if (limit != null) {
+      awaitToken(key, limit, deadlineNanos);
+    }
     Proxy via =
         proxy != null
             ? proxy
@@ -263,6 +302,44 @@ public final class HotConnectionPool implements AutoCloseable {
         failedThrough.add(via);
       }
       throw e;
+    }
+  }
+
+  /**
+   * Waits for a token of the host's rate limit, shared by the fleet through the store: at most
+   * until the deadline, which a wait that could not end in time does not even start.
+   */
+  private void awaitToken(HostKey key, RateLimit limit, long deadlineNanos)
+      throws ClassifiedIOException {
+    while (true) {
+      Duration wait = store.takeToken(key.host(), limit);
+      if (wait.isZero()) {
+        return;
+      }
+      long left = deadlineNanos - System.nanoTime();
+      if (wait.toNanos() > left) {
+        throw new ClassifiedIOException(
+            FailureKind.DEADLINE_EXCEEDED,
+            false,
+            PoolAction.KEEP,
+            "the request's deadline would pass before the rate limit of "
+                + key.host()
+                + " ("
+                + limit.perSecond()
+                + "/s) lets it go",
+            null);
+      }
+      try {
+        Thread.sleep(wait);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new ClassifiedIOException(
+            FailureKind.CANCELLED,
+            false,
+            PoolAction.KEEP,
+            "interrupted while waiting for the rate limit of " + key.host(),
+            e);
+      }
     }
   }
 
@@ -364,7 +441,13 @@ public final class HotConnectionPool implements AutoCloseable {
     var now = config.clock().instant();
     List<PoolStats.ActiveBan> bans =
         access.bans(now).stream()
-            .map(b -> new PoolStats.ActiveBan(b.host().toString(), b.ip(), b.until(), b.reason()))
+            .map(
+                b ->
+                    new PoolStats.ActiveBan(
+                        new HostKey(b.key().host(), b.key().port()).toString(),
+                        b.key().isProxyExit() ? Route.UNRESOLVED : b.key().ip(),
+                        b.until(),
+                        b.reason()))
             .toList();
     return new PoolStats(
         byState,
@@ -409,8 +492,32 @@ public final class HotConnectionPool implements AutoCloseable {
     access.succeeded(route);
   }
 
+  /** The host's timeouts: adaptive, or as configured. */
+  HostTimeouts hostTimeouts() {
+    return hostTimeouts;
+  }
+
   void release(Loan lease, PoolAction action, boolean success) {
     manager.release(lease, action, success);
+  }
+
+  /** Logs a shared store's outage once, and its return: crawling goes on with local state. */
+  private static final class StoreReports implements FleetStore.Listener {
+    private final String store;
+
+    StoreReports(String store) {
+      this.store = store;
+    }
+
+    @Override
+    public void storeFailed(String message, Throwable cause) {
+      log.warn("fleet store {} failed, going on with local state: {}", store, message);
+    }
+
+    @Override
+    public void storeRecovered() {
+      log.info("fleet store {} is back and reconciled", store);
+    }
   }
 
   /**
@@ -428,6 +535,11 @@ public final class HotConnectionPool implements AutoCloseable {
       healthChecker.shutdownNow();
     }
     manager.close();
+    access.detach();
+    store.removeListener(storeReports);
+    if (ownsStore) {
+      store.close();
+    }
     workers.shutdownNow();
     try {
       if (healthChecker != null) {

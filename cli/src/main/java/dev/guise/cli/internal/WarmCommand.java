@@ -9,6 +9,7 @@ import dev.guise.pool.HotConnectionPool;
 import dev.guise.pool.WarmUpProgress;
 import dev.guise.pool.WarmUpSummary;
 import dev.guise.pool.config.PoolConfig;
+import dev.guise.pool.fleet.AccessEntry;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.URI;
@@ -23,6 +24,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentLinkedQueue;
 
 /**
@@ -48,7 +50,7 @@ final class WarmCommand implements Command {
     return """
     usage: guise warm URL --ips FILE [--engine NAME] [--profile NAME] [--ca FILE.pem]
                          [--validator SPEC] [--http1] [--timeout SECONDS] [--parallelism N]
-                         [--json] [--verbose]
+                         [--preset NAME] [--allow IP]... [--deny IP]... [--json] [--verbose]
 
     Opens a connection to URL's host (its port, 443 by default) at each IP of FILE, as a pool's
     warm-up does: the engine presenting the profile's fingerprint, SNI and certificate checks
@@ -69,7 +71,13 @@ final class WarmCommand implements Command {
       --validator SPEC   validate each new connection, for example head-path:path=/robots.txt
                          or h2-ping (default: none; the TLS handshake is the test)
       --http1            offer only HTTP/1.1 in ALPN
-      --timeout SECONDS  connect timeout for each IP, and the validation's (default 10)
+      --timeout SECONDS  connect timeout for each IP, and the validation's (default 10, or
+                         the preset's)
+      --preset NAME      start from a configuration preset: development, test, production,
+                         high-load (docs/fleet.md has their values)
+      --allow IP         use only the allowed IPs of URL's host (repeatable); the others fail
+                         as IP_BLOCKED
+      --deny IP          never use this IP for URL's host (repeatable; deny wins over allow)
       --parallelism N    IPs warmed at once, 1..256 (default 16)
       --json             print the summary as one JSON object instead of text
       --verbose          stack traces for errors
@@ -87,7 +95,29 @@ final class WarmCommand implements Command {
         .flag("http1")
         .value("timeout")
         .value("parallelism")
+        .value("preset")
+        .repeated("allow")
+        .repeated("deny")
         .flag("json");
+  }
+
+  private static final Duration TEN_S = Duration.ofSeconds(10);
+
+  /** The preset's builder, or the defaults. */
+  private static PoolConfig.Builder base(ParsedArgs args) {
+    if (args.value("preset").isEmpty()) {
+      return PoolConfig.builder();
+    }
+    try {
+      return PoolConfig.preset(args.value("preset").get());
+    } catch (IllegalArgumentException e) {
+      throw args.usageError("--preset: " + e.getMessage());
+    }
+  }
+
+  private static InetAddress ipArg(ParsedArgs args, String option, String text) {
+    return IpLiterals.parse(text)
+        .orElseThrow(() -> args.usageError(option + ": not an IP address: " + text));
   }
 
   /** One IP that did not warm. */
@@ -109,7 +139,9 @@ final class WarmCommand implements Command {
     } catch (IllegalArgumentException e) {
       throw args.usageError("--ips " + e.getMessage());
     }
-    Duration timeout = args.seconds("timeout").orElse(Duration.ofSeconds(10));
+    Optional<Duration> timeout =
+        args.seconds("timeout")
+            .or(() -> args.value("preset").isPresent() ? Optional.empty() : Optional.of(TEN_S));
     int parallelism = args.intValue("parallelism", DEFAULT_PARALLELISM, 1, 256);
     TrustPolicy trust = TrustPolicy.systemDefaults();
     if (args.value("ca").isPresent()) {
@@ -117,13 +149,19 @@ final class WarmCommand implements Command {
     }
     Engines.Choice choice =
         Engines.choose(args.value("engine"), args.value("profile"), "chrome", args);
-    PoolConfig.Builder config =
-        PoolConfig.builder()
-            .engine(choice.name())
-            .profile(choice.offer().profile())
-            .trust(trust)
-            .timeouts(t -> t.withConnect(timeout).withValidation(timeout))
-            .limits(l -> l.withWarmUpParallelism(parallelism));
+    PoolConfig.Builder config = base(args);
+    config
+        .engine(choice.name())
+        .profile(choice.offer().profile())
+        .trust(trust)
+        .limits(l -> l.withWarmUpParallelism(parallelism));
+    timeout.ifPresent(d -> config.timeouts(t -> t.withConnect(d).withValidation(d)));
+    for (String ip : args.values("allow")) {
+      config.access(AccessEntry.allow(url.getHost(), ipArg(args, "--allow", ip)));
+    }
+    for (String ip : args.values("deny")) {
+      config.access(AccessEntry.deny(url.getHost(), ipArg(args, "--deny", ip)));
+    }
     if (args.value("validator").isPresent()) {
       try {
         config.validator(Providers.connectionValidator(args.value("validator").get()));

@@ -6,6 +6,9 @@ import dev.guise.api.spi.FailureClassifier;
 import dev.guise.api.spi.Providers;
 import dev.guise.api.spi.RetryPolicy;
 import dev.guise.pool.failure.DefaultFailureClassifier;
+import dev.guise.pool.fleet.AccessEntry;
+import dev.guise.pool.fleet.FleetStore;
+import dev.guise.pool.fleet.RateLimit;
 import dev.guise.pool.proxy.Proxy;
 import dev.guise.pool.proxy.ProxyRouting;
 import dev.guise.pool.retry.ExponentialBackoffRetryPolicy;
@@ -18,6 +21,7 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
@@ -67,6 +71,10 @@ public final class PoolConfig {
   private final long seed;
   private final IpRotation ipRotation;
   private final Optional<ProxyRouting> proxies;
+  private final Optional<FleetStore> fleetStore;
+  private final List<AccessEntry> accessEntries;
+  private final Map<String, RateLimit> rateLimits;
+  private final Optional<AdaptiveTimeouts> adaptiveTimeouts;
 
   private PoolConfig(Builder b, Map<String, Integer> profiles, FailureClassifier classifier) {
     this.engine = b.engine;
@@ -88,10 +96,67 @@ public final class PoolConfig {
     this.seed = b.seed;
     this.ipRotation = b.ipRotation;
     this.proxies = Optional.ofNullable(b.proxies);
+    this.fleetStore = Optional.ofNullable(b.fleetStore);
+    this.accessEntries = List.copyOf(b.accessEntries);
+    this.rateLimits = Collections.unmodifiableMap(new LinkedHashMap<>(b.rateLimits));
+    this.adaptiveTimeouts = Optional.ofNullable(b.adaptiveTimeouts);
   }
 
   public static Builder builder() {
     return new Builder();
+  }
+
+  /** The names {@link #preset(String)} knows, in order of growing load. */
+  public static final List<String> PRESETS =
+      List.of("development", "test", "production", "high-load");
+
+  /**
+   * A builder starting from one of the seed's presets, to change further. Each sets the connect
+   * timeout, the validation ("test") timeout, the idle timeout, the health-check interval, the
+   * maximum lifetime and the retries (of the {@code exponential} policy):
+   *
+   * <table>
+   *   <caption>Presets</caption>
+   *   <tr><th>preset</th><th>connect</th><th>test</th><th>idle</th><th>health check</th>
+   *       <th>lifetime</th><th>retries</th></tr>
+   *   <tr><td>development</td><td>15 s</td><td>8 s</td><td>90 s</td><td>45 s</td><td>300 s</td>
+   *       <td>4</td></tr>
+   *   <tr><td>test</td><td>20 s</td><td>10 s</td><td>60 s</td><td>30 s</td><td>300 s</td>
+   *       <td>3</td></tr>
+   *   <tr><td>production</td><td>30 s</td><td>10 s</td><td>60 s</td><td>30 s</td><td>300 s</td>
+   *       <td>3</td></tr>
+   *   <tr><td>high-load</td><td>45 s</td><td>15 s</td><td>30 s</td><td>15 s</td><td>180 s</td>
+   *       <td>2</td></tr>
+   * </table>
+   *
+   * <p>Everything else keeps its default.
+   *
+   * @throws IllegalArgumentException for a name not in {@link #PRESETS}, listing them
+   */
+  public static Builder preset(String name) {
+    String n = Objects.requireNonNull(name, "name").trim().toLowerCase(Locale.ROOT);
+    int[] v =
+        switch (n) {
+          // connect, test, idle, health check, lifetime (seconds), retries
+          case "development" -> new int[] {15, 8, 90, 45, 300, 4};
+          case "test" -> new int[] {20, 10, 60, 30, 300, 3};
+          case "production" -> new int[] {30, 10, 60, 30, 300, 3};
+          case "high-load" -> new int[] {45, 15, 30, 15, 180, 2};
+          default ->
+              throw new IllegalArgumentException(
+                  "unknown preset '" + name + "'; presets: " + String.join(", ", PRESETS));
+        };
+    RetryPolicy retries =
+        new ExponentialBackoffRetryPolicy().withOptions(Map.of("max-retries", "" + v[5]));
+    return builder()
+        .timeouts(
+            t ->
+                t.withConnect(Duration.ofSeconds(v[0]))
+                    .withValidation(Duration.ofSeconds(v[1]))
+                    .withIdle(Duration.ofSeconds(v[2]))
+                    .withMaxLifetime(Duration.ofSeconds(v[4])))
+        .healthChecks(h -> h.withInterval(Duration.ofSeconds(v[3])))
+        .retryPolicy(retries);
   }
 
   /** A builder holding this configuration's settings; building it unchanged gives an equal one. */
@@ -114,12 +179,39 @@ public final class PoolConfig {
     b.seed = seed;
     b.ipRotation = ipRotation;
     b.proxies = proxies.orElse(null);
+    b.fleetStore = fleetStore.orElse(null);
+    b.accessEntries.addAll(accessEntries);
+    b.rateLimits.putAll(rateLimits);
+    b.adaptiveTimeouts = adaptiveTimeouts.orElse(null);
     return b;
   }
 
   /** The proxies every connection goes through; empty when connections go directly. */
   public Optional<ProxyRouting> proxies() {
     return proxies;
+  }
+
+  /**
+   * The store bans, strikes, the allow and deny lists and the rate limits are kept in; empty for
+   * the pool's own in-memory store. A pool never closes a store it is given.
+   */
+  public Optional<FleetStore> fleetStore() {
+    return fleetStore;
+  }
+
+  /** The allow and deny entries a pool adds to its store as it starts. */
+  public List<AccessEntry> accessEntries() {
+    return accessEntries;
+  }
+
+  /** Request rate limits by host name (lower case); a host not here is not limited. */
+  public Map<String, RateLimit> rateLimits() {
+    return rateLimits;
+  }
+
+  /** Timeouts that follow each host's error rate; empty for the configured ones, as they are. */
+  public Optional<AdaptiveTimeouts> adaptiveTimeouts() {
+    return adaptiveTimeouts;
   }
 
   /** The TLS engine's name, as {@link Providers#tlsEngine} knows it. */
@@ -230,8 +322,45 @@ public final class PoolConfig {
     private long seed = System.nanoTime();
     private IpRotation ipRotation = IpRotation.ROUND_ROBIN;
     private ProxyRouting proxies;
+    private FleetStore fleetStore;
+    private final List<AccessEntry> accessEntries = new ArrayList<>();
+    private final Map<String, RateLimit> rateLimits = new LinkedHashMap<>();
+    private AdaptiveTimeouts adaptiveTimeouts;
 
     private Builder() {}
+
+    /**
+     * Keeps bans, strikes, the lists and rate limits in {@code store}, shared with other processes
+     * (see {@code dev.guise.pool.fleet.FleetStores}); null for the pool's own in-memory store (the
+     * default). Whoever opened the store closes it, after the pools.
+     */
+    public Builder fleetStore(FleetStore store) {
+      this.fleetStore = store;
+      return this;
+    }
+
+    /** Adds an allow or deny entry, put in the store as the pool starts. */
+    public Builder access(AccessEntry entry) {
+      accessEntries.add(Objects.requireNonNull(entry, "entry"));
+      return this;
+    }
+
+    /** Limits the requests to {@code host} (every port) to {@code limit}; null removes a limit. */
+    public Builder rateLimit(String host, RateLimit limit) {
+      String h = Objects.requireNonNull(host, "host").toLowerCase(Locale.ROOT);
+      if (limit == null) {
+        rateLimits.remove(h);
+      } else {
+        rateLimits.put(h, limit);
+      }
+      return this;
+    }
+
+    /** Timeouts that follow each host's error rate; null (the default) for fixed ones. */
+    public Builder adaptiveTimeouts(AdaptiveTimeouts adaptive) {
+      this.adaptiveTimeouts = adaptive;
+      return this;
+    }
 
     /** The TLS engine by name ({@code bouncycastle}, {@code conscrypt}, {@code jdk}). */
     public Builder engine(String engine) {

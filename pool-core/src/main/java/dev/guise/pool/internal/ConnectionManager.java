@@ -93,8 +93,33 @@ public final class ConnectionManager implements AutoCloseable {
         events,
         selector,
         validationExecutor,
+        proxyHealth,
+        HostTimeouts.fixed(config.timeouts()));
+  }
+
+  /**
+   * @param proxyHealth where connections through proxies are counted, or null without proxies
+   * @param hostTimeouts each host's connect timeout (adaptive or as configured)
+   */
+  public ConnectionManager(
+      PoolConfig config,
+      ConnectionFactory factory,
+      IpAccessController access,
+      PoolEventListener events,
+      FingerprintSelector selector,
+      Executor validationExecutor,
+      ProxyHealth proxyHealth,
+      HostTimeouts hostTimeouts) {
+    this(
+        config,
+        factory,
+        access,
+        events,
+        selector,
+        validationExecutor,
         RouteRotation.of(config.ipRotation()),
-        proxyHealth);
+        proxyHealth,
+        hostTimeouts);
   }
 
   ConnectionManager(
@@ -105,7 +130,16 @@ public final class ConnectionManager implements AutoCloseable {
       FingerprintSelector selector,
       Executor validationExecutor,
       Supplier<RouteRotation> rotations) {
-    this(config, factory, access, events, selector, validationExecutor, rotations, null);
+    this(
+        config,
+        factory,
+        access,
+        events,
+        selector,
+        validationExecutor,
+        rotations,
+        null,
+        HostTimeouts.fixed(config.timeouts()));
   }
 
   ConnectionManager(
@@ -116,7 +150,8 @@ public final class ConnectionManager implements AutoCloseable {
       FingerprintSelector selector,
       Executor validationExecutor,
       Supplier<RouteRotation> rotations,
-      ProxyHealth proxyHealth) {
+      ProxyHealth proxyHealth,
+      HostTimeouts hostTimeouts) {
     this.config = config;
     this.access = access;
     this.clock = config.clock();
@@ -124,7 +159,8 @@ public final class ConnectionManager implements AutoCloseable {
     this.rotations = rotations;
     this.events = events;
     this.connector =
-        new Connector(config, factory, selector, events, this::applyIpAction, proxyHealth);
+        new Connector(
+            config, factory, selector, events, this::applyIpAction, proxyHealth, hostTimeouts);
     this.healthChecker = new HealthChecker(config, connector, validationExecutor);
     this.acquireTimeoutNanos = config.timeouts().acquire().toNanos();
   }
@@ -361,7 +397,7 @@ public final class ConnectionManager implements AutoCloseable {
               "every known IP of "
                   + h.key
                   + (h.proxy == null ? "" : " via " + h.proxy)
-                  + " is banned ("
+                  + " is banned or denied ("
                   + routes.size()
                   + " IPs)",
               null);
@@ -435,7 +471,7 @@ public final class ConnectionManager implements AutoCloseable {
           false,
           PoolAction.KEEP,
           pinned.getHostAddress()
-              + " is banned for "
+              + " is banned or denied for "
               + h.key
               + (h.proxy == null ? "" : " via " + h.proxy),
           null);
@@ -487,7 +523,7 @@ public final class ConnectionManager implements AutoCloseable {
   public void applyIpAction(Route route, ClassifiedFailure f) {
     String reason =
         route.proxy() == null ? f.message() : "via " + route.proxy() + ": " + f.message();
-    IpAccessController.Ban ban = access.apply(route, f.action(), reason, clock.instant());
+    IpAccessController.NewBan ban = access.apply(route, f.action(), reason, clock.instant());
     if (ban != null) {
       events.ipBanned(ban.host().host(), ban.ip(), ban.until(), ban.reason());
       if (ban.route().ip() == null) { // a proxy's exit for the host: every route through it
@@ -505,6 +541,22 @@ public final class ConnectionManager implements AutoCloseable {
           if (pool != null) {
             pool.retire("IP banned: " + f.message());
           }
+        }
+      }
+    }
+  }
+
+  /**
+   * Retires the connections of every route the access controller now forbids (a ban heard from the
+   * fleet, a new deny entry, an allow list that leaves the route out): idle ones close now, leased
+   * ones when given back. New leases already skip those routes.
+   */
+  public void retireForbidden() {
+    long now = clock.millis();
+    for (HostRoutes h : lanes()) {
+      for (RoutePool pool : h.routes) {
+        if (!access.isAllowed(pool.route(), now)) {
+          pool.retire("IP banned or denied");
         }
       }
     }

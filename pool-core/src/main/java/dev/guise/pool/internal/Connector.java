@@ -32,10 +32,12 @@ final class Connector {
   private final BiConsumer<Route, ClassifiedFailure> ipAction;
   private final ProxyHealth proxyHealth;
   private final AtomicLong ids = new AtomicLong();
+  private final HostTimeouts hostTimeouts;
 
   /**
    * @param ipAction applies a failed opening's IP action (a strike or a ban) to its route
    * @param proxyHealth counts openings through proxies; null when the pool uses none
+   * @param hostTimeouts each host's connect timeout
    */
   Connector(
       PoolConfig config,
@@ -43,8 +45,10 @@ final class Connector {
       FingerprintSelector selector,
       PoolEventListener events,
       BiConsumer<Route, ClassifiedFailure> ipAction,
-      ProxyHealth proxyHealth) {
+      ProxyHealth proxyHealth,
+      HostTimeouts hostTimeouts) {
     this.config = config;
+    this.hostTimeouts = hostTimeouts;
     this.factory = factory;
     this.selector = selector;
     this.events = events;
@@ -65,7 +69,8 @@ final class Connector {
     TlsEndpoint endpoint = route.endpoint();
     String profile = selector.next();
     long started = System.nanoTime();
-    long openDeadline = Math.min(deadlineNanos, started + config.timeouts().connect().toNanos());
+    long openDeadline =
+        Math.min(deadlineNanos, started + hostTimeouts.connect(route.host().host()).toNanos());
     HttpConnection http;
     try {
       http = factory.open(route, profile, openDeadline);

@@ -1,20 +1,34 @@
 package dev.guise.pool.internal;
 
 import dev.guise.api.PoolAction;
+import dev.guise.pool.fleet.AccessEntry;
+import dev.guise.pool.fleet.Ban;
+import dev.guise.pool.fleet.BanKey;
+import dev.guise.pool.fleet.FleetStore;
+import dev.guise.pool.internal.fleet.MemoryFleetStore;
+import dev.guise.pool.proxy.Proxy;
 import dev.guise.pool.proxy.ProxyBanTarget;
 import java.net.InetAddress;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * Which routes (IPs of a host) may be used. A route collects strikes ({@link
- * PoolAction#PENALISE_IP}: refused connections, rate limits); {@code strikesToBan} strikes, or one
- * {@link PoolAction#BAN_IP} (a block page), ban it for {@code banDuration}. A ban expires by the
- * clock; a success clears the strikes.
+ * Which routes (IPs of a host) may be used: the allow and deny lists, and bans. A route collects
+ * strikes ({@link PoolAction#PENALISE_IP}: refused connections, rate limits); {@code strikesToBan}
+ * strikes, or one {@link PoolAction#BAN_IP} (a block page), ban it for {@code banDuration}. A ban
+ * expires by the clock; a success clears the strikes.
+ *
+ * <p>All of it is kept in a {@link FleetStore}, shared with other processes or not. The lease path
+ * never asks the store: it reads this controller's own copy of the bans and an index of the lists,
+ * kept current by the store's change notification (the store reports every change, its own and the
+ * fleet's). A change heard from the fleet, and any change of the lists, runs {@code onChange} so
+ * the pool retires the connections a new ban or deny entry forbids.
  *
  * <p>Standings are kept per {@link Route}. Through a proxy the site saw the proxy's exit, so by
  * default ({@link ProxyBanTarget#EXIT}) a route through a proxy is judged under its exit's key,
@@ -23,34 +37,84 @@ import java.util.concurrent.ConcurrentHashMap;
  * site's IP, for every way to it. Thread-safe. Time is passed in, so the rules are tested without
  * sleeping.
  */
-public final class IpAccessController {
+public final class IpAccessController implements FleetStore.Listener {
   private final Duration banDuration;
   private final int strikesToBan;
   private final ProxyBanTarget banTarget;
-  private final Map<Route, Standing> standings = new ConcurrentHashMap<>();
+  private final FleetStore store;
+
+  /** The store's bans, copied by its notifications; read on every lease. */
+  private final Map<BanKey, Ban> bans = new ConcurrentHashMap<>();
+
+  /** Keys this process struck since their last success: only they need clearing on a success. */
+  private final Set<BanKey> struck = ConcurrentHashMap.newKeySet();
+
+  private volatile AccessRules rules = AccessRules.NONE;
+  private volatile Runnable onChange = () -> {};
 
   public IpAccessController(Duration banDuration, int strikesToBan) {
     this(banDuration, strikesToBan, ProxyBanTarget.EXIT);
   }
 
   public IpAccessController(Duration banDuration, int strikesToBan, ProxyBanTarget banTarget) {
+    this(banDuration, strikesToBan, banTarget, new MemoryFleetStore(Clock.systemUTC()));
+  }
+
+  public IpAccessController(
+      Duration banDuration, int strikesToBan, ProxyBanTarget banTarget, FleetStore store) {
     this.banDuration = banDuration;
     this.strikesToBan = strikesToBan;
     this.banTarget = banTarget;
-  }
-
-  /** The key {@code route}'s standing is kept under: itself, or its proxy's exit or site IP. */
-  private Route key(Route route) {
-    if (route.proxy() == null || route.ip() == null) {
-      return route;
+    this.store = store;
+    // The listener first, then the copy: a change between the two is heard, and applying a ban
+    // twice is harmless.
+    store.addListener(this);
+    for (var b : store.bans()) {
+      bans.put(b.key(), b);
     }
-    return banTarget == ProxyBanTarget.EXIT
-        ? Route.exit(route.host(), route.proxy())
-        : new Route(route.host(), route.ip());
+    rules = AccessRules.of(store.accessEntries());
   }
 
-  /** A ban in force. */
-  public record Ban(Route route, Instant until, String reason) {
+  /** What the pool does when the fleet's bans or the lists change: retire what is forbidden. */
+  public void onChange(Runnable onChange) {
+    this.onChange = onChange;
+  }
+
+  /** The store this controller keeps its state in. */
+  public FleetStore store() {
+    return store;
+  }
+
+  /** Stops hearing the store (the pool is closing). */
+  public void detach() {
+    store.removeListener(this);
+  }
+
+  /** The proxy exit a ban through {@code proxy} names: {@code scheme://[user@]host:port}. */
+  public static String exitOf(Proxy proxy) {
+    String h = proxy.host().indexOf(':') >= 0 ? "[" + proxy.host() + "]" : proxy.host();
+    String user = proxy.credentials().map(c -> c.username() + "@").orElse("");
+    return proxy.kind().scheme() + "://" + user + h + ":" + proxy.port();
+  }
+
+  /** The key {@code route}'s standing is kept under: its IP, or its proxy's exit, for the host. */
+  private BanKey key(Route route) {
+    HostKey h = route.host();
+    if (route.proxy() != null && (route.ip() == null || banTarget == ProxyBanTarget.EXIT)) {
+      return BanKey.ofProxyExit(h.host(), h.port(), exitOf(route.proxy()));
+    }
+    return BanKey.ofIp(h.host(), h.port(), route.ip());
+  }
+
+  /** The route a key names, as the pool's books know it: its IP, or {@link Route#exit}. */
+  private static Route routeOf(Route route, BanKey key) {
+    return key.isProxyExit()
+        ? Route.exit(route.host(), route.proxy())
+        : new Route(route.host(), key.ip());
+  }
+
+  /** A ban this process just made. */
+  public record NewBan(Route route, Instant until, String reason) {
     public HostKey host() {
       return route.host();
     }
@@ -61,24 +125,17 @@ public final class IpAccessController {
     }
   }
 
-  private static final class Standing {
-    int strikes;
-    Instant bannedUntil;
-    String reason;
-  }
-
   /** Whether {@code route} may be used at {@code nowMillis} (epoch milliseconds). */
   public boolean isAllowed(Route route, long nowMillis) {
-    if (standings.isEmpty()) {
-      return true; // the common case: no IP has ever been penalised; no lookup, no allocation
+    AccessRules r = rules;
+    if (!r.isEmpty() && !r.permits(route.host().host(), route.ip())) {
+      return false;
     }
-    Standing s = standings.get(key(route));
-    if (s == null) {
-      return true;
+    if (bans.isEmpty()) {
+      return true; // the common case: nothing banned; no key, no lookup
     }
-    synchronized (s) {
-      return s.bannedUntil == null || nowMillis >= s.bannedUntil.toEpochMilli();
-    }
+    var b = bans.get(key(route));
+    return b == null || nowMillis >= b.until().toEpochMilli();
   }
 
   /**
@@ -86,54 +143,70 @@ public final class IpAccessController {
    *
    * @return the new ban when this action started one, else null
    */
-  public Ban apply(Route route, PoolAction action, String reason, Instant now) {
+  public NewBan apply(Route route, PoolAction action, String reason, Instant now) {
     if (action != PoolAction.PENALISE_IP && action != PoolAction.BAN_IP) {
       return null;
     }
-    Route key = key(route);
-    Standing s = standings.computeIfAbsent(key, k -> new Standing());
-    synchronized (s) {
-      if (s.bannedUntil != null && now.isBefore(s.bannedUntil)) {
-        return null; // already banned; a second failure does not extend the ban
-      }
-      if (s.bannedUntil != null) { // the previous ban expired: start afresh
-        s.bannedUntil = null;
-        s.strikes = 0;
-      }
-      s.strikes++;
-      if (action == PoolAction.BAN_IP || s.strikes >= strikesToBan) {
-        s.bannedUntil = now.plus(banDuration);
-        s.reason = reason;
-        return new Ban(key, s.bannedUntil, reason);
-      }
+    BanKey key = key(route);
+    var current = bans.get(key);
+    if (current != null && current.inForceAt(now)) {
+      return null; // already banned; a second failure does not extend the ban
+    }
+    boolean ban = action == PoolAction.BAN_IP;
+    if (!ban) {
+      struck.add(key);
+      ban = store.addStrike(key, banDuration) >= strikesToBan;
+    }
+    if (!ban) {
       return null;
     }
+    var made = new Ban(key, reason, now, now.plus(banDuration));
+    bans.put(key, made); // seen by this process's next lease, whenever the store's notice comes
+    store.putBan(made);
+    struck.remove(key);
+    store.clearStrikes(key);
+    return new NewBan(routeOf(route, key), made.until(), reason);
   }
 
   /** A success clears the route's strikes (an active ban stays). */
   public void succeeded(Route route) {
-    if (standings.isEmpty()) {
-      return;
+    if (struck.isEmpty()) {
+      return; // no strikes of this process: nothing to tell the store
     }
-    Standing s = standings.get(key(route));
-    if (s != null) {
-      synchronized (s) {
-        s.strikes = 0;
-      }
+    BanKey key = key(route);
+    if (struck.remove(key)) {
+      store.clearStrikes(key);
     }
   }
 
   /** The bans in force at {@code now}. */
   public List<Ban> bans(Instant now) {
     List<Ban> out = new ArrayList<>();
-    standings.forEach(
-        (k, s) -> {
-          synchronized (s) {
-            if (s.bannedUntil != null && now.isBefore(s.bannedUntil)) {
-              out.add(new Ban(k, s.bannedUntil, s.reason));
-            }
-          }
-        });
+    for (var b : bans.values()) {
+      if (b.inForceAt(now)) {
+        out.add(b);
+      }
+    }
     return out;
+  }
+
+  @Override
+  public void banned(Ban ban, FleetStore.Origin origin) {
+    // A ban this controller made is in the copy already, and the pool retired its connections
+    // then; any other (from the fleet, another pool on the store, a ban made by hand) retires here.
+    if (!ban.equals(bans.put(ban.key(), ban))) {
+      onChange.run();
+    }
+  }
+
+  @Override
+  public void banLifted(BanKey key, FleetStore.Origin origin) {
+    bans.remove(key);
+  }
+
+  @Override
+  public void accessChanged(AccessEntry entry, boolean added, FleetStore.Origin origin) {
+    rules = AccessRules.of(store.accessEntries());
+    onChange.run();
   }
 }

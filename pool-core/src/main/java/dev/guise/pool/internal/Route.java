@@ -18,7 +18,7 @@ import java.util.Objects;
  */
 public record Route(HostKey host, InetAddress ip, Proxy proxy) {
   /** What {@link #endpoint()} reports for a route the proxy resolves: the unspecified address. */
-  private static final InetAddress UNRESOLVED = unspecified();
+  public static final InetAddress UNRESOLVED = unspecified();
 
   public Route {
     if (host == null || (ip == null && proxy == null)) {

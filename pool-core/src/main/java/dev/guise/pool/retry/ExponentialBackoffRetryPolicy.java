@@ -86,6 +86,11 @@ public final class ExponentialBackoffRetryPolicy implements RetryPolicy {
     return RetryDelays.withinDeadline(delay, context);
   }
 
+  /** How many times a request is tried again at most. */
+  public int maxRetries() {
+    return maxRetries;
+  }
+
   @Override
   public RetryPolicy withOptions(Map<String, String> options) {
     ProviderOptions o = ProviderOptions.read(NAME, options, "base", "factor", "cap", "max-retries");

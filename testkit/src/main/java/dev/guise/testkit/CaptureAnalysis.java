@@ -458,6 +458,7 @@ public final class CaptureAnalysis {
       Map<String, List<String>> lists = new LinkedHashMap<>();
       Map<String, List<String>> captured = new LinkedHashMap<>();
       Map<String, Priority> priorities = new LinkedHashMap<>();
+      Map<String, List<Set<String>>> namesSeen = new LinkedHashMap<>();
       for (Seen s : seen) {
         Optional<String> kind = kindOf(s);
         if (kind.isEmpty()) {
@@ -471,6 +472,9 @@ public final class CaptureAnalysis {
           }
         }
         lists.merge(kind.get(), entries, Builder::mergeOrder);
+        Set<String> names = new LinkedHashSet<>();
+        entries.forEach(e -> names.add(entryName(e)));
+        namesSeen.computeIfAbsent(kind.get(), k -> new ArrayList<>()).add(names);
         captured
             .computeIfAbsent(kind.get(), k -> new ArrayList<>())
             .add(s.method() + " " + s.path());
@@ -492,7 +496,15 @@ public final class CaptureAnalysis {
           fp.put("weight", p.weight());
         }
         k.put("frame_priority", fp);
-        k.put("headers", e.getValue());
+        // A header some requests of the kind sent and others did not (a form POST's
+        // cache-control) is the request's to add: a slot, never a default.
+        List<String> headers = new ArrayList<>();
+        for (String entry : e.getValue()) {
+          String n = entryName(entry);
+          boolean always = namesSeen.get(e.getKey()).stream().allMatch(x -> x.contains(n));
+          headers.add(always ? entry : n + "?");
+        }
+        k.put("headers", headers);
         kinds.put(e.getKey(), k);
       }
       learned.add("request kinds captured: " + String.join(", ", kinds.keySet()));

@@ -44,7 +44,7 @@ import org.junit.jupiter.api.io.TempDir;
 class CaptureBrowserTest {
   private static final Pattern URL = Pattern.compile("(https://\\S+)");
   private static final Pattern CA = Pattern.compile("CA\\s+(\\S+\\.pem)");
-  private static final Duration BROWSER_LIMIT = Duration.ofSeconds(120);
+  private static final Duration BROWSER_LIMIT = Duration.ofSeconds(240);
 
   @TempDir Path tmp;
 
@@ -139,7 +139,7 @@ class CaptureBrowserTest {
                 () ->
                     code.set(
                         Main.run(
-                            new String[] {"capture", "--out", out.toString(), "--timeout", "100"},
+                            new String[] {"capture", "--out", out.toString(), "--timeout", "200"},
                             o,
                             e)));
     String url = null;

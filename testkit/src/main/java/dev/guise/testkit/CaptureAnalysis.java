@@ -459,6 +459,7 @@ public final class CaptureAnalysis {
       Map<String, List<String>> captured = new LinkedHashMap<>();
       Map<String, Priority> priorities = new LinkedHashMap<>();
       Map<String, List<Set<String>>> namesSeen = new LinkedHashMap<>();
+      Map<String, List<List<String>>> wireOrders = new LinkedHashMap<>();
       for (Seen s : seen) {
         Optional<String> kind = kindOf(s);
         if (kind.isEmpty()) {
@@ -478,6 +479,9 @@ public final class CaptureAnalysis {
         captured
             .computeIfAbsent(kind.get(), k -> new ArrayList<>())
             .add(s.method() + " " + s.path());
+        List<String> wire = new ArrayList<>();
+        s.regular().forEach(h -> wire.add(h.name()));
+        wireOrders.computeIfAbsent(kind.get(), k -> new ArrayList<>()).add(wire);
         // The dependency is the browser's timing; the profile keeps exclusive flag and weight.
         s.priority().ifPresent(p -> priorities.putIfAbsent(kind.get(), p));
       }
@@ -505,6 +509,8 @@ public final class CaptureAnalysis {
           headers.add(always ? entry : n + "?");
         }
         k.put("headers", headers);
+        // For people: each captured request's header names as they were on the wire.
+        k.put("wire_order", wireOrders.get(e.getKey()));
         kinds.put(e.getKey(), k);
       }
       learned.add("request kinds captured: " + String.join(", ", kinds.keySet()));

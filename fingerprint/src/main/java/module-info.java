@@ -1,11 +1,14 @@
 /**
  * TLS ClientHello parsing, TLS and HTTP/2 fingerprints (JA3, JA3N, JA4, Akamai) and the browser
- * profile catalogue (Chrome 156, Firefox 153) built from the reference captures.
+ * profile catalogue: the bundled profiles (Chrome 156, Firefox 153) built from the reference
+ * captures, profile packs found as {@link dev.guise.fingerprint.spi.BrowserProfileSource} plugins,
+ * and profile files read by path.
  *
- * <p>Everything here is pure computation over bytes: no I/O besides reading the module's own
- * resources, no threads. Depends on {@code dev.guise.api} (for {@link dev.guise.api.Header} and the
- * classified exception type), which it re-exports because its API speaks those types, and on
- * jackson-jr to read the bundled captures' JSON (not re-exported: no signature here names it).
+ * <p>Everything here is pure computation over bytes: no threads, and no I/O besides reading the
+ * module's own resources and profile files the caller names. Depends on {@code dev.guise.api} (for
+ * {@link dev.guise.api.Header} and the classified exception type), which it re-exports because its
+ * API speaks those types, and on jackson-jr to read the captures' and profile files' JSON (not
+ * re-exported: no signature here names it).
  */
 module dev.guise.fingerprint {
   requires transitive dev.guise.api;
@@ -15,4 +18,8 @@ module dev.guise.fingerprint {
   // reading the browser profiles are things users do (the testkit's public records speak these
   // types too). The parsing helpers stay in the unexported internal package.
   exports dev.guise.fingerprint;
+  // Profile packs implement this.
+  exports dev.guise.fingerprint.spi;
+
+  uses dev.guise.fingerprint.spi.BrowserProfileSource;
 }

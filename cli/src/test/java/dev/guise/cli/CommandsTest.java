@@ -42,7 +42,7 @@ class CommandsTest {
   // --- help and usage errors
 
   @ParameterizedTest
-  @ValueSource(strings = {"demo", "fetch", "inspect", "profiles", "warm"})
+  @ValueSource(strings = {"capture", "demo", "fetch", "inspect", "profiles", "warm"})
   void everyCommandHasHelp(String command) {
     Run r = Run.of(command, "--help");
     assertEquals(0, r.code(), r.toString());
@@ -56,7 +56,7 @@ class CommandsTest {
   void topLevelHelpListsTheCommands() {
     Run r = Run.of("--help");
     assertEquals(0, r.code());
-    for (String c : List.of("demo", "fetch", "inspect", "profiles", "warm")) {
+    for (String c : List.of("capture", "demo", "fetch", "inspect", "profiles", "warm")) {
       assertTrue(r.out().contains("\n  " + c + " "), r.toString());
     }
     Run none = Run.of();
@@ -111,16 +111,20 @@ class CommandsTest {
     assertTrue(
         lines.stream()
             .anyMatch(
-                l -> l.matches("bouncycastle +chrome-156 +chrome +EXACT +" + CHROME_JA4 + " .*")),
+                l ->
+                    l.matches(
+                        "bouncycastle +chrome-156 +chrome +bundled +EXACT +" + CHROME_JA4 + " .*")),
         r.toString());
     assertTrue(
-        lines.stream().anyMatch(l -> l.matches("bouncycastle +firefox-153 +firefox +EXACT .*")),
+        lines.stream()
+            .anyMatch(l -> l.matches("bouncycastle +firefox-153 +firefox +bundled +EXACT .*")),
         r.toString());
     assertTrue(
-        lines.stream().anyMatch(l -> l.matches("conscrypt +chrome-156 +chrome +APPROXIMATE .*")),
+        lines.stream()
+            .anyMatch(l -> l.matches("conscrypt +chrome-156 +chrome +bundled +APPROXIMATE .*")),
         r.toString());
     assertTrue(
-        lines.stream().anyMatch(l -> l.matches("jdk +jdk-default +- +NONE .*")), r.toString());
+        lines.stream().anyMatch(l -> l.matches("jdk +jdk-default +- +- +NONE .*")), r.toString());
   }
 
   // --- demo

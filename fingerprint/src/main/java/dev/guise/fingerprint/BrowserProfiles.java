@@ -1,13 +1,25 @@
 package dev.guise.fingerprint;
 
 import dev.guise.api.Header;
+import dev.guise.fingerprint.spi.BrowserProfileSource;
+import java.io.IOException;
+import java.lang.System.Logger;
+import java.lang.System.Logger.Level;
+import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Iterator;
 import java.util.List;
+import java.util.Optional;
+import java.util.ServiceConfigurationError;
+import java.util.ServiceLoader;
 import java.util.Set;
+import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
- * The catalogue of browser profiles, built once (on first use) from the reference captures bundled
- * in this module.
+ * The catalogue of browser profiles: those bundled in this module (built once, on first use, from
+ * the reference captures below), those of every profile pack found with {@link
+ * java.util.ServiceLoader} ({@link BrowserProfileSource}), and profile files loaded at run time
+ * ({@link #load(Path)}, format in {@code docs/profiles.md}).
  *
  * <ul>
  *   <li>{@code chrome-156} (alias {@code chrome}): Chromium 156.0.8078.79 on Debian 12, capture
@@ -29,33 +41,170 @@ import java.util.Set;
  * referer, cookie, cache-control, conditional headers) come from the browsers' known request header
  * order, not from these captures.
  *
- * <p>Thread-safe; profiles are immutable and shared.
+ * <p>Thread-safe; profiles are immutable and shared. A profile name or alias is unique across
+ * sources: the first source to claim it keeps it (bundled first).
  */
 public final class BrowserProfiles {
+  /** The source name of the profiles bundled in this module. */
+  public static final String BUNDLED = "bundled";
+
+  private static final Logger LOG = System.getLogger(BrowserProfiles.class.getName());
+
   private BrowserProfiles() {}
 
+  /** A profile and the source it came from. */
+  private record Entry(BrowserProfile profile, String source) {}
+
+  /**
+   * The catalogue, built on first use: the bundled profiles, then every {@link
+   * BrowserProfileSource} found, then those {@linkplain #register registered} at run time.
+   */
   private static final class Holder {
-    static final List<BrowserProfile> ALL = List.of(chrome(), firefox());
+    static final List<String> PROBLEMS = new CopyOnWriteArrayList<>();
+    static final List<Entry> ENTRIES = new CopyOnWriteArrayList<>(discover());
+
+    private static List<Entry> discover() {
+      List<Entry> out = new ArrayList<>();
+      out.add(new Entry(chrome(), BUNDLED));
+      out.add(new Entry(firefox(), BUNDLED));
+      Iterator<BrowserProfileSource> it = ServiceLoader.load(BrowserProfileSource.class).iterator();
+      while (true) {
+        BrowserProfileSource source;
+        try {
+          if (!it.hasNext()) {
+            break;
+          }
+          source = it.next();
+        } catch (ServiceConfigurationError e) {
+          // A broken pack must not take the bundled profiles (and every other pack) down with it.
+          problem("a profile source could not be loaded: " + e.getMessage());
+          continue;
+        }
+        List<BrowserProfile> profiles;
+        try {
+          profiles = List.copyOf(source.profiles());
+        } catch (RuntimeException e) {
+          problem("profile source " + source.name() + " failed: " + e.getMessage());
+          continue;
+        }
+        for (BrowserProfile p : profiles) {
+          Optional<String> clash = clash(out, p);
+          if (clash.isPresent()) {
+            problem(
+                "profile "
+                    + p.name()
+                    + " of source "
+                    + source.name()
+                    + " left out: "
+                    + clash.get());
+          } else {
+            out.add(new Entry(p, source.name()));
+          }
+        }
+      }
+      return out;
+    }
+
+    private static void problem(String text) {
+      PROBLEMS.add(text);
+      LOG.log(Level.WARNING, text);
+    }
   }
 
-  /** Every profile, newest Chrome first. */
+  /** Why {@code p} cannot join {@code entries} (a name or alias already taken), or empty. */
+  private static Optional<String> clash(List<Entry> entries, BrowserProfile p) {
+    List<String> names = new ArrayList<>(p.aliases());
+    names.add(0, p.name());
+    for (Entry e : entries) {
+      for (String n : names) {
+        if (e.profile().answersTo(n)) {
+          return Optional.of(
+              "the name '" + n + "' is taken by " + e.profile().name() + " (" + e.source() + ")");
+        }
+      }
+    }
+    return Optional.empty();
+  }
+
+  /** Every profile: the bundled ones (newest Chrome first), then the packs', then registered. */
   public static List<BrowserProfile> all() {
-    return Holder.ALL;
+    return Holder.ENTRIES.stream().map(Entry::profile).toList();
   }
 
   /**
-   * The profile called {@code name} or having it as an alias (ASCII case ignored).
+   * Where {@code profile} came from: {@value #BUNDLED}, a {@link BrowserProfileSource}'s name, or
+   * what {@link #register} was given.
+   *
+   * @throws IllegalArgumentException if the profile is not in the catalogue
+   */
+  public static String sourceOf(BrowserProfile profile) {
+    for (Entry e : Holder.ENTRIES) {
+      if (e.profile() == profile) {
+        return e.source();
+      }
+    }
+    throw new IllegalArgumentException("profile " + profile.name() + " is not in the catalogue");
+  }
+
+  /** What went wrong while the profile sources were read (a pack that failed, a name clash). */
+  public static List<String> problems() {
+    Holder.ENTRIES.size(); // the sources are read on first use
+    return List.copyOf(Holder.PROBLEMS);
+  }
+
+  /**
+   * Adds {@code profile} to the catalogue for the rest of the process. Engines read the catalogue
+   * when they are first used, so register before the first pool or engine of the process.
+   *
+   * @param source where it came from, shown by {@code guise profiles} (e.g. the file's path)
+   * @throws IllegalArgumentException if its name or an alias is already taken
+   */
+  public static void register(BrowserProfile profile, String source) {
+    synchronized (Holder.ENTRIES) {
+      Optional<String> clash = clash(Holder.ENTRIES, profile);
+      if (clash.isPresent()) {
+        throw new IllegalArgumentException(
+            "cannot add profile " + profile.name() + ": " + clash.get());
+      }
+      Holder.ENTRIES.add(new Entry(profile, source));
+    }
+  }
+
+  /**
+   * Reads the profile file at {@code path} and {@linkplain #register registers} its profile with
+   * the path as its source; a file already registered from the same path is returned again.
+   *
+   * @throws IOException if the file cannot be read
+   * @throws IllegalArgumentException if it is not a valid profile file, or its name is taken
+   */
+  public static ProfileFile load(Path path) throws IOException {
+    ProfileFile file = ProfileFile.read(path);
+    String source = "file " + path.toAbsolutePath().normalize();
+    synchronized (Holder.ENTRIES) {
+      for (Entry e : Holder.ENTRIES) {
+        if (e.source().equals(source) && e.profile().name().equals(file.profile().name())) {
+          return file;
+        }
+      }
+      register(file.profile(), source);
+    }
+    return file;
+  }
+
+  /**
+   * The profile called {@code name} or having it as an alias (ASCII case ignored), from any source.
    *
    * @throws IllegalArgumentException if there is none; the message lists the known names
    */
   public static BrowserProfile get(String name) {
-    for (BrowserProfile p : Holder.ALL) {
-      if (p.answersTo(name)) {
-        return p;
+    for (Entry e : Holder.ENTRIES) {
+      if (e.profile().answersTo(name)) {
+        return e.profile();
       }
     }
     List<String> known = new ArrayList<>();
-    for (BrowserProfile p : Holder.ALL) {
+    for (Entry e : Holder.ENTRIES) {
+      BrowserProfile p = e.profile();
       known.add(
           p.name() + (p.aliases().isEmpty() ? "" : " (" + String.join(", ", p.aliases()) + ")"));
     }

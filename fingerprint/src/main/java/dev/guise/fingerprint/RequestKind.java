@@ -6,8 +6,9 @@ import java.util.Locale;
  * What a request is for, as the browser decides its headers ({@code sec-fetch-dest}, {@code
  * accept}, {@code priority}, order): the kinds the reference session captures show.
  *
- * <p>Fonts and {@code XMLHttpRequest} are not in the captures, so no profile has rules for them
- * yet; they will be added with captures, never from memory.
+ * <p>A profile has rules only for the kinds its captures show ({@link
+ * BrowserProfile#supports(RequestKind)}); fonts and {@code XMLHttpRequest} come from {@code guise
+ * capture} captures.
  */
 public enum RequestKind {
   /** A top-level navigation: typed, followed link, script navigation or form. */
@@ -19,7 +20,11 @@ public enum RequestKind {
   /** An image ({@code <img>}). */
   IMAGE,
   /** A {@code fetch()} call, GET or with a body. */
-  FETCH;
+  FETCH,
+  /** A web font ({@code @font-face} in a stylesheet). */
+  FONT,
+  /** An {@code XMLHttpRequest}. */
+  XHR;
 
   /** The lower-case name used in the profiles' rules and on the command line. */
   public String key() {

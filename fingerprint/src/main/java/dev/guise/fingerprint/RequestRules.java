@@ -73,6 +73,19 @@ final class RequestRules {
     } catch (IOException e) {
       throw new UncheckedIOException("cannot read " + file, e);
     }
+    return fromJson(file, json, defaults);
+  }
+
+  /**
+   * Reads rules of the {@code <profile>-requests.json} shape (also a profile file's {@code
+   * requests} member); {@code origin} names the file in error messages.
+   *
+   * @throws IllegalStateException if a plain name has no navigation default
+   * @throws IllegalArgumentException if a kind is unknown
+   */
+  @SuppressWarnings("unchecked")
+  static RequestRules fromJson(String origin, Map<String, Object> json, List<Header> defaults) {
+    String file = origin;
     Map<String, Object> hc = (Map<String, Object>) json.get("header_compression");
     HeaderCompression compression =
         new HeaderCompression(

@@ -127,7 +127,21 @@ class RequestRulesCaptureTest {
   @Test
   void anUnknownKindNameIsAClearError() {
     IllegalArgumentException e =
-        assertThrows(IllegalArgumentException.class, () -> RequestKind.of("font"));
+        assertThrows(IllegalArgumentException.class, () -> RequestKind.of("websocket"));
     assertTrue(e.getMessage().contains("known: document, style"), e.getMessage());
+  }
+
+  @Test
+  void fontAndXhrRulesCameWithTheGuiseCaptureCaptures() {
+    for (String name : List.of("chrome", "firefox")) {
+      BrowserProfile p = BrowserProfiles.get(name);
+      assertTrue(p.supports(RequestKind.FONT) && p.supports(RequestKind.XHR), name);
+      List<String> font =
+          p.requestHeaders(RequestKind.FONT, false, HeaderOverrides.none()).stream()
+              .map(h -> h.name() + ": " + h.value())
+              .toList();
+      assertTrue(font.contains("sec-fetch-dest: font"), name + " " + font);
+      assertTrue(font.contains("sec-fetch-mode: cors"), name + " " + font);
+    }
   }
 }

@@ -13,6 +13,7 @@ import dev.guise.api.PoolAction;
 import dev.guise.api.ResponseInfo;
 import dev.guise.api.TlsEndpoint;
 import dev.guise.api.spi.FailureClassifier.ResponseVerdict;
+import dev.guise.fingerprint.BrowserProfiles;
 import dev.guise.pool.config.HealthChecks;
 import dev.guise.pool.config.IpRotation;
 import dev.guise.pool.config.Limits;
@@ -20,7 +21,10 @@ import dev.guise.pool.config.PoolConfig;
 import dev.guise.pool.config.RetryBudget;
 import dev.guise.pool.config.Timeouts;
 import dev.guise.pool.stats.PoolEventListener;
+import dev.guise.testing.ReferenceCaptures;
 import java.net.InetAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -28,6 +32,7 @@ import java.util.Set;
 import java.util.function.UnaryOperator;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -234,5 +239,21 @@ class PoolConfigTest {
 
   private static ResponseInfo response(int status) {
     return new ResponseInfo(status, List.of(), EP);
+  }
+
+  @Test
+  void aProfileFileIsLoadedByPath(@TempDir Path dir) throws Exception {
+    Path file = dir.resolve("firefox-captured.json");
+    Files.writeString(file, ReferenceCaptures.text("guise-capture/firefox-153-captured.json"));
+    PoolConfig config = PoolConfig.builder().engine("bouncycastle").profile(file).build();
+    assertEquals(Map.of("firefox-153-captured", 1), config.profiles());
+    assertEquals(
+        "file " + file.toAbsolutePath().normalize(),
+        BrowserProfiles.sourceOf(BrowserProfiles.get("firefox-153-captured")));
+    Path broken = dir.resolve("broken.json");
+    Files.writeString(broken, "{\"format\": \"guise-profile\", \"version\": 2}");
+    IllegalArgumentException e =
+        assertThrows(IllegalArgumentException.class, () -> PoolConfig.builder().profile(broken));
+    assertTrue(e.getMessage().contains("version"), e.getMessage());
   }
 }

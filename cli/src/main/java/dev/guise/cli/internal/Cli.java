@@ -16,6 +16,7 @@ import java.util.List;
 public final class Cli {
   private static final List<Command> COMMANDS =
       List.of(
+          new CaptureCommand(),
           new DemoCommand(),
           new FetchCommand(),
           new InspectCommand(),

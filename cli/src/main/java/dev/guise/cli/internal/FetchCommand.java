@@ -64,7 +64,8 @@ final class FetchCommand implements Command {
     global options:
       --engine NAME          TLS engine (default: the most faithful found: bouncycastle,
                              conscrypt, jdk); 'guise profiles' lists them
-      --profile NAME         fingerprint profile (default chrome)
+      --profile NAME|FILE    fingerprint profile (default chrome), or a profile file written
+                             by 'guise capture' (a path, or a name ending in .json)
       --ca FILE.pem          also trust the certificates in this PEM file (also --cacert)
       --resolve HOST:PORT:ADDR[,ADDR]...
                              send requests for HOST:PORT to these IPs instead of asking DNS;
@@ -141,7 +142,8 @@ final class FetchCommand implements Command {
       List<X509Certificate> anchors = Pem.readCertificates(s.ca().get(), args);
       trust = trust.withExtraAnchors(anchors);
     }
-    Engines.Choice choice = Engines.choose(s.engine(), s.profile(), "chrome", args);
+    Engines.Choice choice =
+        Engines.choose(s.engine(), ProfileArgument.resolve(s.profile(), args), "chrome", args);
     Duration timeout = s.timeout();
     PoolConfig.Builder config =
         PoolConfig.builder()

@@ -5,6 +5,7 @@ import dev.guise.api.spi.ConnectionValidator;
 import dev.guise.api.spi.FailureClassifier;
 import dev.guise.api.spi.Providers;
 import dev.guise.api.spi.RetryPolicy;
+import dev.guise.fingerprint.BrowserProfiles;
 import dev.guise.pool.failure.DefaultFailureClassifier;
 import dev.guise.pool.fleet.AccessEntry;
 import dev.guise.pool.fleet.FleetStore;
@@ -13,8 +14,10 @@ import dev.guise.pool.proxy.Proxy;
 import dev.guise.pool.proxy.ProxyRouting;
 import dev.guise.pool.retry.ExponentialBackoffRetryPolicy;
 import dev.guise.pool.stats.PoolEventListener;
+import java.io.IOException;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -373,6 +376,19 @@ public final class PoolConfig {
       profiles.clear();
       profiles.put(Objects.requireNonNull(profile, "profile"), 1);
       return this;
+    }
+
+    /**
+     * One profile for every new connection: the profile of a profile file ({@code guise capture}
+     * writes them; format in {@code docs/profiles.md}), added to {@link BrowserProfiles} for the
+     * rest of the process. Engines read that catalogue when first used: load files before the
+     * process's first pool.
+     *
+     * @throws IOException if the file cannot be read
+     * @throws IllegalArgumentException if it is not a valid profile file or its name is taken
+     */
+    public Builder profile(Path profileFile) throws IOException {
+      return profile(BrowserProfiles.load(profileFile).profile().name());
     }
 
     /** Adds a profile to a weighted rotation: each new connection draws one by weight. */

@@ -458,6 +458,7 @@ public final class CaptureAnalysis {
       Map<String, List<String>> lists = new LinkedHashMap<>();
       Map<String, List<String>> captured = new LinkedHashMap<>();
       Map<String, Priority> priorities = new LinkedHashMap<>();
+      boolean dependsOnOpenStream = false;
       Map<String, List<Set<String>>> namesSeen = new LinkedHashMap<>();
       Map<String, List<List<String>>> wireOrders = new LinkedHashMap<>();
       for (Seen s : seen) {
@@ -482,8 +483,13 @@ public final class CaptureAnalysis {
         List<String> wire = new ArrayList<>();
         s.regular().forEach(h -> wire.add(h.name()));
         wireOrders.computeIfAbsent(kind.get(), k -> new ArrayList<>()).add(wire);
-        // The dependency is the browser's timing; the profile keeps exclusive flag and weight.
+        // The dependency itself is the browser's timing; the profile keeps the exclusive flag and
+        // weight per kind, and one rule for the dependency: a HEADERS that ever names an open
+        // stream shows the urgency chain (Chromium); one that never does, the root (Firefox).
         s.priority().ifPresent(p -> priorities.putIfAbsent(kind.get(), p));
+        if (s.priority().map(p -> p.dependsOn() != 0).orElse(false)) {
+          dependsOnOpenStream = true;
+        }
       }
       Map<String, Object> kinds = new LinkedHashMap<>();
       for (Map.Entry<String, List<String>> e : lists.entrySet()) {
@@ -532,6 +538,7 @@ public final class CaptureAnalysis {
         }
       }
       out.put("others_before", othersBefore);
+      out.put("stream_dependency", dependsOnOpenStream ? "urgency-chain" : "root");
       notes.add(
           "others_before: where a header the browser never sent goes cannot be captured; it is"
               + " put before the document's last header ("

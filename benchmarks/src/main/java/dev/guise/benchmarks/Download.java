@@ -26,12 +26,11 @@ import org.openjdk.jmh.annotations.Threads;
 import org.openjdk.jmh.annotations.Warmup;
 
 /**
- * Pages downloaded over already-open connections to the Jetty server: HTML of 16 KiB, 128 KiB and
- * 1 MiB decoded ({@link Pages}), sent gzip or br, over HTTP/2 and HTTP/1.1, by 1 and 16 callers
- * on virtual threads. Every client decodes every body with the same decoder (see {@code
- * Decoding}); the operation ends when the whole page is decoded. JMH counts pages per second; the
- * report turns that into MiB/s of decoded content and client CPU per MiB ({@code
- * Results.fromJmh}).
+ * Pages downloaded over already-open connections to the Jetty server: HTML of 16 KiB, 128 KiB and 1
+ * MiB decoded ({@link Pages}), sent gzip or br, over HTTP/2 and HTTP/1.1, by 1 and 16 callers on
+ * virtual threads. Every client decodes every body with the same decoder (see {@code Decoding});
+ * the operation ends when the whole page is decoded. JMH counts pages per second; the report turns
+ * that into MiB/s of decoded content and client CPU per MiB ({@code Results.fromJmh}).
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.Throughput)

@@ -6,9 +6,9 @@ import java.io.InputStream;
 
 /**
  * The one content decoder every peer uses in the {@code Download} benchmark: Guise's own {@link
- * ContentDecoders} (java.util.zip's {@code GZIPInputStream} for gzip, org.brotli:dec for br),
- * which Guise's client runs on every response. The peers' own transparent decoding is switched off
- * (or never asked for), so every client does the same decoding work on the same bytes.
+ * ContentDecoders} (java.util.zip's {@code GZIPInputStream} for gzip, org.brotli:dec for br), which
+ * Guise's client runs on every response. The peers' own transparent decoding is switched off (or
+ * never asked for), so every client does the same decoding work on the same bytes.
  */
 final class Decoding {
   /** Far above the largest page; a client that decodes a bomb fails as Guise's would. */

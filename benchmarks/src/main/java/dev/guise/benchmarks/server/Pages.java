@@ -23,9 +23,9 @@ import java.util.zip.GZIPOutputStream;
  * with class attributes. The words are invented (syllables drawn with a Zipf-like skew), so the
  * text compresses like prose, not like repeated filler: gzip takes a page to about a quarter.
  *
- * <p>gzip is {@link GZIPOutputStream} (zlib level 6, what servers use on the fly); br is the
- * Debian {@code brotli} command at quality 5 (a common on-the-fly setting), since no brotli
- * encoder is on Maven Central as pure Java. Both are encoded once, when the server starts.
+ * <p>gzip is {@link GZIPOutputStream} (zlib level 6, what servers use on the fly); br is the Debian
+ * {@code brotli} command at quality 5 (a common on-the-fly setting), since no brotli encoder is on
+ * Maven Central as pure Java. Both are encoded once, when the server starts.
  */
 public final class Pages {
   /** The page sizes (decoded bytes) by their benchmark name. */

@@ -32,9 +32,9 @@ import org.openjdk.jmh.runner.options.TimeValue;
  *
  * <p>Arguments: {@code --quick} (short iterations, one fork: minutes), {@code --only REGEX} (the
  * benchmark classes or memory to run: {@code
- * HotRequests|Handshakes|PoolAcquire|WarmUp|Hpack|IdleMemory}), {@code --param NAME=V1,V2} (JMH
- * parameter values to run, e.g. {@code protocol=h2}; repeatable), {@code --out DIR} (default {@code
- * target}).
+ * HotRequests|Download|Handshakes|PoolAcquire|WarmUp|Hpack|IdleMemory}), {@code --param NAME=V1,V2}
+ * (JMH parameter values to run, e.g. {@code protocol=h2}; repeatable), {@code --out DIR} (default
+ * {@code target}).
  */
 public final class BenchRunner {
   private BenchRunner() {}
@@ -66,12 +66,14 @@ public final class BenchRunner {
         quick
             ? List.of(
                 new Group("HotRequests", 1, 2, 2, 2),
+                new Group("Download", 1, 1, 1, 2),
                 new Group("Handshakes", 1, 2, 2, 2),
                 new Group("PoolAcquire", 1, 1, 2, 1),
                 new Group("Hpack", 1, 1, 2, 1),
                 new Group("WarmUp", 1, 0, 1, 0))
             : List.of(
                 new Group("HotRequests", -1, 0, -1, 0),
+                new Group("Download", -1, 0, -1, 0),
                 new Group("Handshakes", -1, 0, -1, 0),
                 new Group("PoolAcquire", -1, 0, -1, 0),
                 new Group("Hpack", -1, 0, -1, 0),

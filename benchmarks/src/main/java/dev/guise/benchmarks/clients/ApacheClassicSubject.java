@@ -2,6 +2,7 @@ package dev.guise.benchmarks.clients;
 
 import dev.guise.benchmarks.server.ServerProcess;
 import java.io.IOException;
+import java.io.InputStream;
 import java.net.URI;
 import org.apache.hc.client5.http.classic.methods.HttpGet;
 import org.apache.hc.client5.http.classic.methods.HttpHead;
@@ -10,6 +11,7 @@ import org.apache.hc.client5.http.impl.classic.HttpClients;
 import org.apache.hc.client5.http.impl.io.PoolingHttpClientConnectionManager;
 import org.apache.hc.client5.http.impl.io.PoolingHttpClientConnectionManagerBuilder;
 import org.apache.hc.client5.http.ssl.ClientTlsStrategyBuilder;
+import org.apache.hc.core5.http.Header;
 import org.apache.hc.core5.http.io.entity.EntityUtils;
 
 /** Apache HttpClient 5 classic (blocking, HTTP/1.1 only) with its pooling connection manager. */
@@ -26,7 +28,8 @@ final class ApacheClassicSubject implements HttpSubject {
             .setMaxConnPerRoute(maxConnections)
             .setMaxConnTotal(Math.max(maxConnections, totalConnections))
             .build();
-    client = HttpClients.custom().setConnectionManager(manager).build();
+    // Its own decompression off: the Download benchmark decodes with the decoder all clients share.
+    client = HttpClients.custom().setConnectionManager(manager).disableContentCompression().build();
   }
 
   @Override
@@ -39,6 +42,24 @@ final class ApacheClassicSubject implements HttpSubject {
             throw new IOException("unexpected response " + r.getCode());
           }
           return "http/1.1";
+        });
+  }
+
+  @Override
+  public int download(URI uri, String coding) throws IOException {
+    HttpGet get = new HttpGet(uri);
+    get.setHeader("Accept-Encoding", coding);
+    return client.execute(
+        get,
+        r -> {
+          if (r.getCode() != 200) {
+            throw new IOException("unexpected response " + r.getCode());
+          }
+          Header encoding = r.getFirstHeader("Content-Encoding");
+          try (InputStream body = r.getEntity().getContent()) {
+            return Decoding.decodedLength(
+                encoding == null ? null : encoding.getValue(), coding, body);
+          }
         });
   }
 

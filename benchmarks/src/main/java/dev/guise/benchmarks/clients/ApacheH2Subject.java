@@ -1,6 +1,7 @@
 package dev.guise.benchmarks.clients;
 
 import dev.guise.benchmarks.server.ServerProcess;
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.net.URI;
 import java.util.concurrent.TimeUnit;
@@ -10,6 +11,7 @@ import org.apache.hc.client5.http.async.methods.SimpleRequestBuilder;
 import org.apache.hc.client5.http.impl.async.CloseableHttpAsyncClient;
 import org.apache.hc.client5.http.impl.async.H2AsyncClientBuilder;
 import org.apache.hc.client5.http.ssl.ClientTlsStrategyBuilder;
+import org.apache.hc.core5.http.Header;
 import org.apache.hc.core5.http.HttpVersion;
 import org.apache.hc.core5.io.CloseMode;
 
@@ -41,6 +43,21 @@ final class ApacheH2Subject implements HttpSubject {
     return r.getVersion() != null && r.getVersion().greaterEquals(HttpVersion.HTTP_2)
         ? "h2"
         : "http/1.1";
+  }
+
+  @Override
+  public int download(URI uri, String coding) throws Exception {
+    SimpleHttpRequest get =
+        SimpleRequestBuilder.get(uri).setHeader("Accept-Encoding", coding).build();
+    SimpleHttpResponse r = client.execute(get, null).get(30, TimeUnit.SECONDS);
+    if (r.getCode() != 200 || r.getBodyBytes() == null) {
+      throw new IOException("unexpected response " + r.getCode());
+    }
+    Header encoding = r.getFirstHeader("Content-Encoding");
+    return Decoding.decodedLength(
+        encoding == null ? null : encoding.getValue(),
+        coding,
+        new ByteArrayInputStream(r.getBodyBytes()));
   }
 
   @Override

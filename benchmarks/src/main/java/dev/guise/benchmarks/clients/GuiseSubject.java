@@ -68,6 +68,18 @@ final class GuiseSubject implements HttpSubject {
   }
 
   @Override
+  public int download(URI uri, String coding) throws IOException {
+    HttpRequest request = gets.computeIfAbsent(uri, u -> HttpRequest.get(hostUri(u).toString()));
+    // The profile asks for "gzip, deflate, br, zstd" as Chrome does; the server sends the coding
+    // the path names, and the client decodes it (ContentDecoders) as part of send.
+    HttpResponse r = client.send(request, ip(uri));
+    if (r.status() != 200) {
+      throw new IOException("unexpected response " + r.status());
+    }
+    return r.body().length;
+  }
+
+  @Override
   public int head(URI uri) throws IOException {
     try (ConnectionLease lease = pool.connectionToIp(hostUri(uri), ip(uri))) {
       return lease.send(HttpRequest.newBuilder(hostUri(uri)).HEAD().build()).status();

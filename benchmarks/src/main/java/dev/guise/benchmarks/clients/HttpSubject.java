@@ -27,6 +27,13 @@ public interface HttpSubject extends AutoCloseable {
    */
   String get(URI uri) throws Exception;
 
+  /**
+   * Sends {@code GET uri} asking for {@code coding} ("gzip" or "br"), reads the whole body and
+   * decodes it with the decoder every client shares ({@code Decoding}; Guise's client decodes on
+   * its own with the same one); returns the decoded length.
+   */
+  int download(URI uri, String coding) throws Exception;
+
   /** Sends {@code HEAD uri}; returns the status. */
   int head(URI uri) throws Exception;
 

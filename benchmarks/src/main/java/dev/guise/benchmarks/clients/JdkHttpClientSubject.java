@@ -2,6 +2,7 @@ package dev.guise.benchmarks.clients;
 
 import dev.guise.benchmarks.server.ServerProcess;
 import java.io.IOException;
+import java.io.InputStream;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -31,6 +32,24 @@ final class JdkHttpClientSubject implements HttpSubject {
       throw new IOException("unexpected response " + r.statusCode());
     }
     return r.version() == HttpClient.Version.HTTP_2 ? "h2" : "http/1.1";
+  }
+
+  @Override
+  public int download(URI uri, String coding) throws IOException, InterruptedException {
+    HttpResponse<InputStream> r =
+        client.send(
+            HttpRequest.newBuilder(uri)
+                .header("Accept-Encoding", coding)
+                .timeout(Duration.ofSeconds(30))
+                .build(),
+            HttpResponse.BodyHandlers.ofInputStream());
+    try (InputStream body = r.body()) {
+      if (r.statusCode() != 200) {
+        throw new IOException("unexpected response " + r.statusCode());
+      }
+      return Decoding.decodedLength(
+          r.headers().firstValue("content-encoding").orElse(null), coding, body);
+    }
   }
 
   @Override

@@ -1,6 +1,7 @@
 package dev.guise.benchmarks.clients;
 
 import dev.guise.benchmarks.server.ServerProcess;
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.net.URI;
 import java.util.concurrent.TimeUnit;
@@ -8,6 +9,7 @@ import org.eclipse.jetty.client.ContentResponse;
 import org.eclipse.jetty.client.HttpClient;
 import org.eclipse.jetty.client.HttpClientTransport;
 import org.eclipse.jetty.client.transport.HttpClientTransportOverHTTP;
+import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.http.HttpMethod;
 import org.eclipse.jetty.http.HttpVersion;
 import org.eclipse.jetty.http2.client.HTTP2Client;
@@ -33,6 +35,9 @@ final class JettySubject implements HttpSubject {
     client.setMaxConnectionsPerDestination(maxConnections);
     client.setMaxRequestsQueuedPerDestination(4096);
     client.start();
+    // Its own gzip decoding off (start() installs it): the Download benchmark decodes with the
+    // decoder all clients share.
+    client.getContentDecoderFactories().clear();
   }
 
   @Override
@@ -42,6 +47,23 @@ final class JettySubject implements HttpSubject {
       throw new IOException("unexpected response " + r.getStatus());
     }
     return r.getVersion() == HttpVersion.HTTP_2 ? "h2" : "http/1.1";
+  }
+
+  @Override
+  public int download(URI uri, String coding) throws Exception {
+    ContentResponse r =
+        client
+            .newRequest(uri)
+            .headers(h -> h.put(HttpHeader.ACCEPT_ENCODING, coding))
+            .timeout(30, TimeUnit.SECONDS)
+            .send();
+    if (r.getStatus() != 200) {
+      throw new IOException("unexpected response " + r.getStatus());
+    }
+    return Decoding.decodedLength(
+        r.getHeaders().get(HttpHeader.CONTENT_ENCODING),
+        coding,
+        new ByteArrayInputStream(r.getContent()));
   }
 
   @Override

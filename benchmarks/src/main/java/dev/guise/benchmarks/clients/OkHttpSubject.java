@@ -44,6 +44,19 @@ final class OkHttpSubject implements HttpSubject {
   }
 
   @Override
+  public int download(URI uri, String coding) throws IOException {
+    // An Accept-Encoding of our own turns OkHttp's transparent gzip off: the body arrives raw.
+    Request request =
+        new Request.Builder().url(uri.toString()).header("Accept-Encoding", coding).build();
+    try (Response r = client.newCall(request).execute()) {
+      if (r.code() != 200) {
+        throw new IOException("unexpected response " + r.code());
+      }
+      return Decoding.decodedLength(r.header("Content-Encoding"), coding, r.body().byteStream());
+    }
+  }
+
+  @Override
   public int head(URI uri) throws IOException {
     try (Response r =
         client.newCall(new Request.Builder().url(uri.toString()).head().build()).execute()) {

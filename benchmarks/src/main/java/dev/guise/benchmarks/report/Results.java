@@ -82,33 +82,54 @@ public final class Results {
       String mode = (String) run.get("mode");
       Map<String, Object> primary = (Map<String, Object>) run.get("primaryMetric");
       boolean throughput = "thrpt".equals(mode);
+      // A Download operation is one page: its figures are per MiB of decoded content.
+      double mib =
+          benchmark.startsWith("Download.") && params.get("page") instanceof String page
+              ? pageMiB(page)
+              : Double.NaN;
+      boolean perMiB = throughput && !Double.isNaN(mib) && "ops/s".equals(primary.get("scoreUnit"));
       out.add(
           new Measurement(
               benchmark,
               scenario.toString(),
               subject,
               throughput ? "throughput" : "time",
-              (String) primary.get("scoreUnit"),
-              num(primary.get("score")),
-              num(primary.get("scoreError")),
+              perMiB ? "MiB/s" : (String) primary.get("scoreUnit"),
+              num(primary.get("score")) * (perMiB ? mib : 1),
+              num(primary.get("scoreError")) * (perMiB ? mib : 1),
               throughput));
       Map<String, Object> secondary =
           (Map<String, Object>) run.getOrDefault("secondaryMetrics", Map.of());
       for (var s : secondary.entrySet()) {
         Map<String, Object> m = (Map<String, Object>) s.getValue();
+        boolean cpu =
+            perMiB && s.getKey().equals("cpu.per.op") && "ns/op".equals(m.get("scoreUnit"));
+        // ns per page over MiB per page, in ms: CPU milliseconds per MiB decoded.
+        double scale = cpu ? 1 / (mib * 1e6) : 1;
         out.add(
             new Measurement(
                 benchmark,
                 scenario.toString(),
                 subject,
-                s.getKey(),
-                (String) m.get("scoreUnit"),
-                num(m.get("score")),
-                num(m.get("scoreError")),
+                cpu ? "cpu.per.mib" : s.getKey(),
+                cpu ? "ms/MiB" : (String) m.get("scoreUnit"),
+                num(m.get("score")) * scale,
+                num(m.get("scoreError")) * scale,
                 false));
       }
     }
     return out;
+  }
+
+  /** A page size parameter of {@code Download} ("16KiB", "1MiB") in MiB. */
+  static double pageMiB(String page) {
+    if (page.endsWith("KiB")) {
+      return Double.parseDouble(page.substring(0, page.length() - 3)) / 1024;
+    }
+    if (page.endsWith("MiB")) {
+      return Double.parseDouble(page.substring(0, page.length() - 3));
+    }
+    throw new IllegalArgumentException("not a page size: " + page);
   }
 
   /** A JMH score: any JSON number; JMH writes "NaN" (a string) where it has none. */

@@ -9,6 +9,7 @@ import java.nio.charset.StandardCharsets;
 import java.security.KeyStore;
 import java.security.cert.Certificate;
 import java.util.Base64;
+import java.util.List;
 import org.eclipse.jetty.alpn.server.ALPNServerConnectionFactory;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.http.HttpMethod;
@@ -36,8 +37,9 @@ import org.eclipse.jetty.util.thread.QueuedThreadPool;
  * <ul>
  *   <li>{@code jetty}: Jetty 12 on 127.0.0.1, HTTP/2 and HTTP/1.1 by ALPN over JDK TLS, a
  *       certificate for {@code localhost} and 127.0.0.1 from a testkit CA. Every request gets 200
- *       and a 64-byte text body. It issues no TLS 1.3 session tickets, so every new connection is a
- *       full handshake for every client.
+ *       and a 64-byte text body, but {@code /page/<size>.<coding>}: an HTML page of {@link Pages},
+ *       gzip or br. It issues no TLS 1.3 session tickets, so every new connection is a full
+ *       handshake for every client.
  *   <li>{@code testkit N}: the testkit's server on N loopback addresses (127.0.1.1 ...), for
  *       benchmarks that need one connection per IP (warm-up, idle memory).
  * </ul>
@@ -47,6 +49,12 @@ public final class BenchServer {
   static final byte[] BODY =
       "Guise benchmark response body: 64 bytes of plain ASCII text....\n"
           .getBytes(StandardCharsets.US_ASCII);
+
+  /** Where the {@code Download} benchmark's pages are: {@code /page/<size>.<coding>}. */
+  public static final String PAGE_PATH = "/page/";
+
+  /** The codings the pages are served in. */
+  public static final List<String> CODINGS = List.of("gzip", "br");
 
   private BenchServer() {}
 
@@ -125,6 +133,10 @@ public final class BenchServer {
         new Handler.Abstract.NonBlocking() {
           @Override
           public boolean handle(Request request, Response response, Callback callback) {
+            String path = request.getHttpURI().getPath();
+            if (path.startsWith(PAGE_PATH)) {
+              return page(path.substring(PAGE_PATH.length()), request, response, callback);
+            }
             response.setStatus(200);
             response.getHeaders().put(HttpHeader.CONTENT_TYPE, "text/plain");
             response.getHeaders().put(HttpHeader.CONTENT_LENGTH, BODY.length);
@@ -136,6 +148,37 @@ public final class BenchServer {
             return true;
           }
         });
+    for (int size : Pages.SIZES.values()) {
+      for (String coding : CODINGS) {
+        Pages.encoded(size, coding); // encode before serving: no request pays for it
+      }
+    }
     return server;
+  }
+
+  /**
+   * {@code /page/<size>.<coding>}: the {@link Pages} page of that size in that coding (gzip or br),
+   * whatever the request's Accept-Encoding, so that every client downloads the same bytes.
+   */
+  private static boolean page(String name, Request request, Response response, Callback callback) {
+    int dot = name.lastIndexOf('.');
+    Integer size = dot < 0 ? null : Pages.SIZES.get(name.substring(0, dot));
+    String coding = dot < 0 ? "" : name.substring(dot + 1);
+    if (size == null || !CODINGS.contains(coding)) {
+      response.setStatus(404);
+      response.write(true, null, callback);
+      return true;
+    }
+    byte[] body = Pages.encoded(size, coding);
+    response.setStatus(200);
+    response.getHeaders().put(HttpHeader.CONTENT_TYPE, "text/html; charset=utf-8");
+    response.getHeaders().put(HttpHeader.CONTENT_ENCODING, coding);
+    response.getHeaders().put(HttpHeader.CONTENT_LENGTH, body.length);
+    if (HttpMethod.HEAD.is(request.getMethod())) {
+      response.write(true, null, callback);
+    } else {
+      response.write(true, ByteBuffer.wrap(body), callback);
+    }
+    return true;
   }
 }

@@ -13,6 +13,7 @@ import dev.guise.codec.io.DeadlineGuard;
 import dev.guise.codec.io.PooledBufferedInputStream;
 import dev.guise.fingerprint.BrowserProfiles;
 import dev.guise.fingerprint.ClientHello;
+import dev.guise.tls.bouncycastle.internal.crypto.HybridTlsCrypto;
 import dev.guise.tls.support.HostNames;
 import dev.guise.tls.support.ServerTrust;
 import dev.guise.tls.support.TlsFailures;
@@ -41,12 +42,17 @@ import org.bouncycastle.tls.crypto.impl.bc.BcTlsCrypto;
 /**
  * The engine behind {@code dev.guise.tls.bouncycastle.BouncyCastleEngine}: its profiles and the
  * handshake. Immutable and thread-safe; the crypto (BouncyCastle's lightweight {@link BcTlsCrypto},
- * which has ML-KEM on every JDK and needs no security provider registered, with the compact AES-GCM
- * multiplier of {@link CompactGcmTlsCrypto}) is shared.
+ * which has ML-KEM on every JDK and needs no security provider registered, with the records'
+ * AES-GCM done by the JDK: {@link HybridTlsCrypto}) is shared.
  */
 public final class BcConnector {
   private static final SecureRandom RANDOM = new SecureRandom();
-  private static final BcTlsCrypto CRYPTO = new CompactGcmTlsCrypto(RANDOM);
+  // Records' AES-GCM through the JDK's intrinsics (HybridTlsCrypto); BouncyCastle's own GCM, with
+  // the compact table, only where the JDK has no AES-GCM.
+  private static final BcTlsCrypto CRYPTO =
+      HybridTlsCrypto.jdkGcmAvailable()
+          ? new HybridTlsCrypto(RANDOM)
+          : new CompactGcmTlsCrypto(RANDOM);
 
   private final List<NamedHello> hellos;
 

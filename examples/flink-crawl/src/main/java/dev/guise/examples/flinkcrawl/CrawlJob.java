@@ -62,8 +62,9 @@ public final class CrawlJob {
   }
 
   /**
-   * The fetch settings for the example's site: the given engine with the Chrome profile, the site's
-   * CA as the only trust anchor, and every host's IPs warmed up by the task that owns it.
+   * The fetch settings for the example's site: the given engine with the Chrome profile (the {@code
+   * jdk} engine with its own), the site's CA as the only trust anchor, and every host's IPs warmed
+   * up by the task that owns it.
    */
   public static GuiseFetchConfig config(
       String engine, CrawlPlan plan, String caPem, Duration requestTimeout) {
@@ -77,7 +78,8 @@ public final class CrawlJob {
     }
     return GuiseFetchConfig.defaults()
         .withEngine(engine)
-        .withProfile("chrome")
+        // The plain JDK engine has no browser profile, only its own.
+        .withProfile(engine.equals("jdk") ? "jdk-default" : "chrome")
         .withTrustAnchorsPem(List.of(caPem))
         .withWarmUp(warmUp)
         .withTimeouts(Duration.ofSeconds(10), requestTimeout, requestTimeout.multipliedBy(3));

@@ -12,6 +12,7 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.UUID;
+import org.apache.flink.runtime.client.JobExecutionException;
 
 /**
  * {@code examples/flink-crawl/run}: the crawl job on an embedded MiniCluster against the testkit
@@ -32,7 +33,18 @@ public final class FlinkCrawl {
       System.exit(2);
       return;
     }
-    Map<String, Object> report = run(options);
+    Map<String, Object> report;
+    try {
+      report = run(options);
+    } catch (JobExecutionException e) {
+      Throwable cause = e;
+      while (cause.getCause() != null) {
+        cause = cause.getCause();
+      }
+      System.err.println("flink-crawl: the job failed: " + cause);
+      System.exit(1);
+      return;
+    }
     PrintStream out = System.out;
     out.println(options.json() ? JSON.std.asString(report) : text(report));
     // Flink's MiniCluster leaves non-daemon threads behind; the job is done.

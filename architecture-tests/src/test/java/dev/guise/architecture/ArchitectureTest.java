@@ -53,7 +53,8 @@ class ArchitectureTest {
           "dev.guise.testkit",
           "dev.guise.cli",
           "dev.guise.micrometer",
-          "dev.guise.session");
+          "dev.guise.session",
+          "dev.guise.flink");
 
   private static JavaClasses classes;
 

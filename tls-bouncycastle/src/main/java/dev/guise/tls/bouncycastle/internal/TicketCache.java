@@ -14,19 +14,19 @@ import java.util.Optional;
  * <ul>
  *   <li><b>Key</b>: profile, session scope (direct or a proxy exit), host and port, never the IP: a
  *       browser keys its session cache by host and port, so a ticket one IP of a host issued is
- *       offered to its other IPs (the servers behind one name share ticket keys, or reject it and
- *       a full handshake follows). A ticket never crosses profiles or scopes: it would link two
+ *       offered to its other IPs (the servers behind one name share ticket keys, or reject it and a
+ *       full handshake follows). A ticket never crosses profiles or scopes: it would link two
  *       browsers or two exits for the server.
  *   <li><b>Single use</b>: {@link #take} removes the ticket it returns. Chromium's client session
  *       cache holds up to two sessions per key and removes a TLS 1.3 session when it is looked up
  *       (BoringSSL marks TLS 1.3 sessions single-use; RFC 8446 C.4 recommends it); NSS also uses a
  *       TLS 1.3 ticket once. A server that sends two tickets per handshake (OpenSSL does) thus
  *       feeds two later connections.
- *   <li><b>Lifetime</b>: the server's ticket_lifetime, capped at RFC 8446's seven days, against
- *       the injected clock; an expired ticket is dropped when met.
- *   <li><b>Bounds</b>: a ticket over {@link #MAX_TICKET_BYTES} is not stored; {@link
- *       #PER_KEY} tickets per key (a flood of tickets replaces the oldest), {@link #MAX_KEYS} keys
- *       (the least recently used key goes). Memory is therefore bounded whatever servers send.
+ *   <li><b>Lifetime</b>: the server's ticket_lifetime, capped at RFC 8446's seven days, against the
+ *       injected clock; an expired ticket is dropped when met.
+ *   <li><b>Bounds</b>: a ticket over {@link #MAX_TICKET_BYTES} is not stored; {@link #PER_KEY}
+ *       tickets per key (a flood of tickets replaces the oldest), {@link #MAX_KEYS} keys (the least
+ *       recently used key goes). Memory is therefore bounded whatever servers send.
  * </ul>
  *
  * <p>Thread-safe: one lock guards the map; tickets arrive on reading threads and are taken by
@@ -34,9 +34,9 @@ import java.util.Optional;
  */
 final class TicketCache {
   /**
-   * The largest ticket kept. RFC 8446 allows 65535 bytes; tickets seen in the wild are 100 to
-   * 2000 bytes (OpenSSL's are 192 to 208). A larger ticket would push the resumed ClientHello past
-   * one 16 KiB record, which no browser hello needs; such a ticket is dropped, as if never sent.
+   * The largest ticket kept. RFC 8446 allows 65535 bytes; tickets seen in the wild are 100 to 2000
+   * bytes (OpenSSL's are 192 to 208). A larger ticket would push the resumed ClientHello past one
+   * 16 KiB record, which no browser hello needs; such a ticket is dropped, as if never sent.
    */
   static final int MAX_TICKET_BYTES = 8192;
 

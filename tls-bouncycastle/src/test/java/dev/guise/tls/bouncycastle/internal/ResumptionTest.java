@@ -137,8 +137,7 @@ class ResumptionTest {
     assertTrue(second.resumed(), "the second connection resumes");
     assertTrue(second.body().contains("Reused, TLSv1.3"), second.body());
     // The resumed connection reports the chain its session was verified with.
-    assertEquals(
-        first.negotiated().peerCertificates(), second.negotiated().peerCertificates());
+    assertEquals(first.negotiated().peerCertificates(), second.negotiated().peerCertificates());
     assertFalse(second.negotiated().peerCertificates().isEmpty());
   }
 
@@ -297,8 +296,7 @@ class ResumptionTest {
   void resumptionOffMeansFullHandshakesAndNoTickets() throws Exception {
     BcConnector engine = BcConnector.builtIn().withTicketClock(new HandClock());
     TlsConnectRequest request =
-        request(HOST, openssl.port(), "chrome-156", TlsConnectRequest.DIRECT)
-            .withResumption(false);
+        request(HOST, openssl.port(), "chrome-156", TlsConnectRequest.DIRECT).withResumption(false);
     assertFalse(exchange(engine, request).resumed());
     assertEquals(0, engine.tickets().size());
     Result second = exchange(engine, request);

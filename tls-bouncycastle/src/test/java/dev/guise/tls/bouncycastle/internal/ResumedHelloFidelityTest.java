@@ -203,8 +203,7 @@ class ResumedHelloFidelityTest {
       engine
           .tickets()
           .put(
-              new TicketCache.Key(profile, TlsConnectRequest.DIRECT, HOST, catcher.port()),
-              ticket);
+              new TicketCache.Key(profile, TlsConnectRequest.DIRECT, HOST, catcher.port()), ticket);
       return ClientHello.parse(sendTo(engine, catcher, profile));
     }
   }

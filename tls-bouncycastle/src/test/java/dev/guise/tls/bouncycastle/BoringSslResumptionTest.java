@@ -6,9 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.guise.api.TlsConnection;
 import dev.guise.api.TrustPolicy;
-import dev.guise.tls.bouncycastle.internal.ConnectionFacts;
 import dev.guise.testkit.tls.IssuedCertificate;
 import dev.guise.testkit.tls.TestCertificateAuthority;
+import dev.guise.tls.bouncycastle.internal.ConnectionFacts;
 import java.util.List;
 import java.util.Optional;
 import org.junit.jupiter.api.Timeout;
@@ -17,8 +17,8 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * Resumption against BoringSSL (the TLS of Google's and Cloudflare's front ends): the second
- * connection offers the first one's ticket and BoringSSL itself reports the session reused, over
- * an X25519MLKEM768 key exchange (psk_dhe_ke, as both browsers ask).
+ * connection offers the first one's ticket and BoringSSL itself reports the session reused, over an
+ * X25519MLKEM768 key exchange (psk_dhe_ke, as both browsers ask).
  */
 @Timeout(60)
 class BoringSslResumptionTest {

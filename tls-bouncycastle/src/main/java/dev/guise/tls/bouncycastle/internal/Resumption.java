@@ -5,9 +5,11 @@ import java.io.IOException;
 import java.security.cert.X509Certificate;
 import java.util.List;
 import org.bouncycastle.tls.AlertDescription;
+import org.bouncycastle.tls.PRFAlgorithm;
 import org.bouncycastle.tls.SecurityParameters;
 import org.bouncycastle.tls.TlsFatalAlert;
 import org.bouncycastle.tls.TlsUtils;
+import org.bouncycastle.tls.crypto.CryptoHashAlgorithm;
 import org.bouncycastle.tls.crypto.TlsCrypto;
 import org.bouncycastle.tls.crypto.TlsCryptoUtils;
 import org.bouncycastle.tls.crypto.TlsHMAC;
@@ -103,6 +105,16 @@ final class Resumption {
             "res master",
             transcriptHash,
             parameters.getPRFHashLength());
+  }
+
+  /**
+   * A session as after a full handshake over TLS_AES_128_GCM_SHA256 with {@code masterSecret}
+   * (tests of what is done with the tickets that follow, without a handshake).
+   */
+  void handshakeFinishedForTest(byte[] masterSecret) throws IOException {
+    prfAlgorithm = PRFAlgorithm.tls13_hkdf_sha256;
+    hashAlgorithm = CryptoHashAlgorithm.sha256;
+    resumptionMasterSecret = crypto.createSecret(masterSecret);
   }
 
   /**

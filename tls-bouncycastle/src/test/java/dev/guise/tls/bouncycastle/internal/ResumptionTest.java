@@ -293,6 +293,35 @@ class ResumptionTest {
   }
 
   @Test
+  void aRejectedTicketFallsBackToAFullHandshakeSilently() throws Exception {
+    BcConnector engine = BcConnector.builtIn().withTicketClock(new HandClock());
+    exchange(engine, request(HOST, openssl.port(), "chrome-156", TlsConnectRequest.DIRECT));
+    ResumptionTicket ticket =
+        engine
+            .tickets()
+            .take(new TicketCache.Key("chrome-156", TlsConnectRequest.DIRECT, HOST, openssl.port()))
+            .orElseThrow();
+    IssuedCertificate.PemFiles pem = certificate.writePem(pemDir);
+    // Another OpenSSL process has other ticket keys: it cannot open the ticket and ignores it.
+    try (OpenSslServer restarted = new OpenSslServer(pem.certificateChain(), pem.privateKey())) {
+      engine
+          .tickets()
+          .put(
+              new TicketCache.Key("chrome-156", TlsConnectRequest.DIRECT, HOST, restarted.port()),
+              ticket);
+      Result rejected =
+          exchange(engine, request(HOST, restarted.port(), "chrome-156", TlsConnectRequest.DIRECT));
+      assertFalse(rejected.resumed());
+      assertTrue(rejected.body().contains("New, TLSv1.3"), rejected.body());
+      assertFalse(rejected.negotiated().peerCertificates().isEmpty(), "verified in full");
+      // and its own tickets are kept for next time
+      assertTrue(
+          exchange(engine, request(HOST, restarted.port(), "chrome-156", TlsConnectRequest.DIRECT))
+              .resumed());
+    }
+  }
+
+  @Test
   void resumptionOffMeansFullHandshakesAndNoTickets() throws Exception {
     BcConnector engine = BcConnector.builtIn().withTicketClock(new HandClock());
     TlsConnectRequest request =

@@ -78,7 +78,8 @@ class TicketBoundsTest {
     }
     assertEquals(TicketCache.MAX_KEYS * TicketCache.PER_KEY, cache.size());
     TicketCache.Key last =
-        new TicketCache.Key("chrome-156", "direct", "h" + (TicketCache.MAX_KEYS * 2 - 1) + ".test", 443);
+        new TicketCache.Key(
+            "chrome-156", "direct", "h" + (TicketCache.MAX_KEYS * 2 - 1) + ".test", 443);
     assertTrue(cache.take(last).isPresent());
     assertTrue(cache.take(last).isPresent());
     assertFalse(cache.take(last).isPresent(), "each ticket is used once");

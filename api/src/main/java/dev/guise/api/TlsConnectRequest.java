@@ -19,6 +19,9 @@ import java.util.Objects;
  *     exit. An engine that keeps TLS sessions to resume them keeps them per scope and never offers
  *     a session (a ticket, a PSK) in another scope: a session resumed from another exit links the
  *     two exits for the server, and some sites block that.
+ * @param resumption whether the engine may resume a TLS session (offer a ticket it holds for this
+ *     profile, scope, host and port, and keep the tickets the server sends), as the profile's
+ *     browser does; on by default. Off: every handshake is a full one and no ticket is kept.
  */
 public record TlsConnectRequest(
     TlsEndpoint endpoint,
@@ -26,7 +29,8 @@ public record TlsConnectRequest(
     List<String> alpn,
     TrustPolicy trust,
     Duration handshakeTimeout,
-    String sessionScope) {
+    String sessionScope,
+    boolean resumption) {
 
   /** The scope of connections that go straight to the server, through no proxy. */
   public static final String DIRECT = "direct";
@@ -38,7 +42,24 @@ public record TlsConnectRequest(
       List<String> alpn,
       TrustPolicy trust,
       Duration handshakeTimeout) {
-    this(endpoint, profile, alpn, trust, handshakeTimeout, DIRECT);
+    this(endpoint, profile, alpn, trust, handshakeTimeout, DIRECT, true);
+  }
+
+  /** A request in {@code sessionScope}, with resumption on. */
+  public TlsConnectRequest(
+      TlsEndpoint endpoint,
+      String profile,
+      List<String> alpn,
+      TrustPolicy trust,
+      Duration handshakeTimeout,
+      String sessionScope) {
+    this(endpoint, profile, alpn, trust, handshakeTimeout, sessionScope, true);
+  }
+
+  /** This request with resumption turned on or off. */
+  public TlsConnectRequest withResumption(boolean on) {
+    return new TlsConnectRequest(
+        endpoint, profile, alpn, trust, handshakeTimeout, sessionScope, on);
   }
 
   public TlsConnectRequest {

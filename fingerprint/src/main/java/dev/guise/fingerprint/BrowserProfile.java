@@ -53,6 +53,7 @@ public final class BrowserProfile {
   private final Map<String, Integer> rank = new HashMap<>();
   private final Ja4 expectedJa4;
   private final Ja3 referenceJa3;
+  private final ClientHello resumedReferenceHello; // null: no resumed hello captured
 
   /**
    * Builds a profile. {@link BrowserProfiles} is the usual source; this constructor is public for
@@ -124,6 +125,49 @@ public final class BrowserProfile {
     }
     this.expectedJa4 = Ja4.of(referenceHello);
     this.referenceJa3 = Ja3.of(referenceHello);
+    this.resumedReferenceHello = null;
+  }
+
+  private BrowserProfile(BrowserProfile base, ClientHello resumed) {
+    this.requestRules = base.requestRules;
+    this.name = base.name;
+    this.aliases = base.aliases;
+    this.description = base.description;
+    this.referenceHello = base.referenceHello;
+    this.tlsRandomisation = base.tlsRandomisation;
+    this.http2 = base.http2;
+    this.defaultHeaders = base.defaultHeaders;
+    this.knownHeaderOrder = base.knownHeaderOrder;
+    this.pinnedLast = base.pinnedLast;
+    this.rank.putAll(base.rank);
+    this.expectedJa4 = base.expectedJa4;
+    this.referenceJa3 = base.referenceJa3;
+    this.resumedReferenceHello = resumed;
+  }
+
+  /**
+   * This profile with {@code resumed} as the browser's resumed ClientHello: the hello it sent when
+   * it offered a session ticket (a {@code pre_shared_key} extension, last). Engines that resume
+   * shape their resumed hellos after it (which extensions the browser adds or drops when it
+   * resumes).
+   *
+   * @throws IllegalArgumentException if {@code resumed} offers no {@code pre_shared_key}
+   */
+  public BrowserProfile withResumedHello(ClientHello resumed) {
+    Objects.requireNonNull(resumed, "resumed");
+    if (!resumed.hasExtension(ClientHello.EXT_PRE_SHARED_KEY)) {
+      throw new IllegalArgumentException(
+          name + ": a resumed ClientHello must offer pre_shared_key (0x0029)");
+    }
+    return new BrowserProfile(this, resumed);
+  }
+
+  /**
+   * The browser's captured resumed ClientHello (the one that offered a session ticket), if the
+   * profile has one; see {@link #withResumedHello(ClientHello)}.
+   */
+  public Optional<ClientHello> resumedReferenceHello() {
+    return Optional.ofNullable(resumedReferenceHello);
   }
 
   /** The profile name, e.g. {@code chrome-156}. */

@@ -221,74 +221,81 @@ public final class BrowserProfiles {
               ? new Header(h.name(), h.value().replace("HeadlessChrome/", "Chrome/"))
               : h);
     }
-    return new BrowserProfile(
-        "chrome-156",
-        List.of("chrome"),
-        "Chromium 156.0.8078.79 (Debian 12), Linux desktop; capture chromium1-conn03",
-        capture.hello(),
-        // BoringSSL pads the ECH GREASE payload to a multiple of 32 between 128 and 224 bytes and
-        // adds the 16-byte AEAD tag: 144, 176, 208 or 240 (the captures show 176, 208, 240).
-        new TlsRandomisation(true, true, List.of(144, 176, 208, 240), false),
-        capture.http2(),
-        headers,
-        List.of(
-            "content-length",
-            "cache-control",
-            "sec-ch-ua",
-            "sec-ch-ua-mobile",
-            "sec-ch-ua-platform",
-            "origin",
-            "content-type",
-            "upgrade-insecure-requests",
-            "user-agent",
-            "accept",
-            "sec-fetch-site",
-            "sec-fetch-mode",
-            "sec-fetch-user",
-            "sec-fetch-dest",
-            "referer",
-            "accept-encoding",
-            "accept-language",
-            "cookie",
-            "if-none-match",
-            "if-modified-since",
-            "priority"),
-        Set.of(),
-        RequestRules.load("chrome-156", headers));
+    BrowserProfile profile =
+        new BrowserProfile(
+            "chrome-156",
+            List.of("chrome"),
+            "Chromium 156.0.8078.79 (Debian 12), Linux desktop; capture chromium1-conn03",
+            capture.hello(),
+            // BoringSSL pads the ECH GREASE payload to a multiple of 32 between 128 and 224 bytes
+            // and
+            // adds the 16-byte AEAD tag: 144, 176, 208 or 240 (the captures show 176, 208, 240).
+            new TlsRandomisation(true, true, List.of(144, 176, 208, 240), false),
+            capture.http2(),
+            headers,
+            List.of(
+                "content-length",
+                "cache-control",
+                "sec-ch-ua",
+                "sec-ch-ua-mobile",
+                "sec-ch-ua-platform",
+                "origin",
+                "content-type",
+                "upgrade-insecure-requests",
+                "user-agent",
+                "accept",
+                "sec-fetch-site",
+                "sec-fetch-mode",
+                "sec-fetch-user",
+                "sec-fetch-dest",
+                "referer",
+                "accept-encoding",
+                "accept-language",
+                "cookie",
+                "if-none-match",
+                "if-modified-since",
+                "priority"),
+            Set.of(),
+            RequestRules.load("chrome-156", headers));
+    // Chromium 156.0.8078.114's resumed hello (session capture chromium1 conn06): same build line.
+    return profile.withResumedHello(CaptureLoader.resumedHello("chromium1-resumed-conn06"));
   }
 
   private static BrowserProfile firefox() {
     CaptureLoader capture = CaptureLoader.load("firefox1-conn06");
-    return new BrowserProfile(
-        "firefox-153",
-        List.of("firefox"),
-        "Firefox ESR 153.7.0 (Debian 12), Linux desktop; capture firefox1-conn06",
-        capture.hello(),
-        // NSS sends an ECH GREASE extension whose payload length was 239 in both launches; the
-        // reference README notes that its AEAD id varies.
-        new TlsRandomisation(false, false, List.of(239), true),
-        capture.http2(),
-        capture.requestHeaders(),
-        List.of(
-            "user-agent",
-            "accept",
-            "accept-language",
-            "accept-encoding",
-            "content-type",
-            "content-length",
-            "origin",
-            "referer",
-            "cookie",
-            "upgrade-insecure-requests",
-            "sec-fetch-dest",
-            "sec-fetch-mode",
-            "sec-fetch-site",
-            "sec-fetch-user",
-            "if-modified-since",
-            "if-none-match",
-            "priority",
-            "te"),
-        Set.of("te"),
-        RequestRules.load("firefox-153", capture.requestHeaders()));
+    BrowserProfile profile =
+        new BrowserProfile(
+            "firefox-153",
+            List.of("firefox"),
+            "Firefox ESR 153.7.0 (Debian 12), Linux desktop; capture firefox1-conn06",
+            capture.hello(),
+            // NSS sends an ECH GREASE extension whose payload length was 239 in both launches; the
+            // reference README notes that its AEAD id varies.
+            new TlsRandomisation(false, false, List.of(239), true),
+            capture.http2(),
+            capture.requestHeaders(),
+            List.of(
+                "user-agent",
+                "accept",
+                "accept-language",
+                "accept-encoding",
+                "content-type",
+                "content-length",
+                "origin",
+                "referer",
+                "cookie",
+                "upgrade-insecure-requests",
+                "sec-fetch-dest",
+                "sec-fetch-mode",
+                "sec-fetch-site",
+                "sec-fetch-user",
+                "if-modified-since",
+                "if-none-match",
+                "priority",
+                "te"),
+            Set.of("te"),
+            RequestRules.load("firefox-153", capture.requestHeaders()));
+    // Firefox ESR 153.8.0's resumed hello (session capture firefox1 conn20).
+    return profile.withResumedHello(CaptureLoader.resumedHello("firefox1-resumed-conn20"));
   }
 }

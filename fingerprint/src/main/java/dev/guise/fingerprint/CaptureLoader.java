@@ -49,6 +49,17 @@ final class CaptureLoader {
     }
   }
 
+  /** The ClientHello of a bundled resumed-session capture ({@code <name>.bin} alone). */
+  static ClientHello resumedHello(String captureName) {
+    try {
+      return ClientHello.parse(read(captureName + ".bin"));
+    } catch (MalformedClientHelloException e) {
+      throw new IllegalStateException("bundled capture " + captureName + " does not parse", e);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot read bundled capture " + captureName, e);
+    }
+  }
+
   private static byte[] read(String file) throws IOException {
     try (InputStream in = CaptureLoader.class.getResourceAsStream(DIR + file)) {
       if (in == null) {

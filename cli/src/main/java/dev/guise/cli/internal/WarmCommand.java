@@ -49,8 +49,9 @@ final class WarmCommand implements Command {
   public String help() {
     return """
     usage: guise warm URL --ips FILE [--engine NAME] [--profile NAME] [--ca FILE.pem]
-                         [--validator SPEC] [--http1] [--timeout SECONDS] [--parallelism N]
-                         [--preset NAME] [--allow IP]... [--deny IP]... [--json] [--verbose]
+                         [--validator SPEC] [--http1] [--no-resumption] [--timeout SECONDS]
+                         [--parallelism N] [--preset NAME] [--allow IP]... [--deny IP]... [--json]
+                         [--verbose]
 
     Opens a connection to URL's host (its port, 443 by default) at each IP of FILE, as a pool's
     warm-up does: the engine presenting the profile's fingerprint, SNI and certificate checks
@@ -71,6 +72,8 @@ final class WarmCommand implements Command {
       --validator SPEC   validate each new connection, for example head-path:path=/robots.txt
                          or h2-ping (default: none; the TLS handshake is the test)
       --http1            offer only HTTP/1.1 in ALPN
+      --no-resumption    full TLS handshakes only (by default, as a browser, the first
+                         connection gets a session ticket and later ones resume with it)
       --timeout SECONDS  connect timeout for each IP, and the validation's (default 10, or
                          the preset's)
       --preset NAME      start from a configuration preset: development, test, production,
@@ -93,6 +96,7 @@ final class WarmCommand implements Command {
         .value("ca")
         .value("validator")
         .flag("http1")
+        .flag("no-resumption")
         .value("timeout")
         .value("parallelism")
         .value("preset")
@@ -171,6 +175,9 @@ final class WarmCommand implements Command {
     }
     if (args.flag("http1")) {
       config.alpn(List.of(HttpProtocol.HTTP_1_1.alpn()));
+    }
+    if (args.flag("no-resumption")) {
+      config.tlsResumption(false);
     }
     ConcurrentLinkedQueue<Failed> failed = new ConcurrentLinkedQueue<>();
     WarmUpProgress bar = new Progress(io.err(), io.interactive(), "warm-up").warmUpListener();

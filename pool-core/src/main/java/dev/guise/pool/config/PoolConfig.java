@@ -60,6 +60,7 @@ public final class PoolConfig {
   private final Map<String, Integer> profiles;
   private final TrustPolicy trust;
   private final List<String> alpn;
+  private final boolean tlsResumption;
   private final Optional<ConnectionValidator> validator;
   private final List<FailureClassifier> classifiers;
   private final FailureClassifier classifier;
@@ -85,6 +86,7 @@ public final class PoolConfig {
     this.profiles = Collections.unmodifiableMap(new LinkedHashMap<>(profiles));
     this.trust = b.trust;
     this.alpn = b.alpn;
+    this.tlsResumption = b.tlsResumption;
     this.validator = Optional.ofNullable(b.validator);
     this.classifiers = List.copyOf(b.classifiers);
     this.classifier = classifier;
@@ -169,6 +171,7 @@ public final class PoolConfig {
     b.profiles.putAll(configuredProfiles);
     b.trust = trust;
     b.alpn = alpn;
+    b.tlsResumption = tlsResumption;
     b.validator = validator.orElse(null);
     b.classifiers.addAll(classifiers);
     b.retryPolicy = retryPolicy;
@@ -234,6 +237,14 @@ public final class PoolConfig {
   /** ALPN protocols offered; empty for the profile's own list. */
   public List<String> alpn() {
     return alpn;
+  }
+
+  /**
+   * Whether TLS sessions are resumed with tickets as the profile's browser resumes them (engines
+   * that can; see {@link dev.guise.api.TlsConnectRequest#resumption()}). On by default.
+   */
+  public boolean tlsResumption() {
+    return tlsResumption;
   }
 
   /** The validator for new, long-idle and health-checked connections; empty for none. */
@@ -311,6 +322,7 @@ public final class PoolConfig {
     private final Map<String, Integer> profiles = new LinkedHashMap<>();
     private TrustPolicy trust = TrustPolicy.systemDefaults();
     private List<String> alpn = List.of();
+    private boolean tlsResumption = true;
     private ConnectionValidator validator;
     private final List<FailureClassifier> classifiers = new ArrayList<>();
     private RetryPolicy retryPolicy = new ExponentialBackoffRetryPolicy();
@@ -404,6 +416,15 @@ public final class PoolConfig {
 
     public Builder alpn(List<String> alpn) {
       this.alpn = List.copyOf(alpn);
+      return this;
+    }
+
+    /**
+     * Turns TLS session resumption on (the default: the first connection to a host gets a ticket,
+     * later ones resume as the browser would) or off (every handshake a full one, no ticket kept).
+     */
+    public Builder tlsResumption(boolean on) {
+      this.tlsResumption = on;
       return this;
     }
 

@@ -150,7 +150,13 @@ public final class DefaultConnectionFactory implements ConnectionFactory {
         engine.connect(
             socket,
             new TlsConnectRequest(
-                endpoint, profile, config.alpn(), config.trust(), handshake, scope));
+                endpoint,
+                profile,
+                config.alpn(),
+                config.trust(),
+                handshake,
+                scope,
+                config.tlsResumption()));
     return HttpConnections.open(tls, endpoint);
   }
 

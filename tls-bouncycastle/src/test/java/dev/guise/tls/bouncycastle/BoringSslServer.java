@@ -56,7 +56,8 @@ final class BoringSslServer implements AutoCloseable {
       Optional<String> alpn,
       String version,
       String request,
-      Optional<String> failure) {}
+      Optional<String> failure,
+      boolean reused) {}
 
   private static boolean nativeLoaded;
 
@@ -225,9 +226,11 @@ final class BoringSslServer implements AutoCloseable {
           Optional.ofNullable(SSL.getAlpnSelected(c.ssl)),
           SSL.getVersion(c.ssl),
           request,
-          Optional.empty());
+          Optional.empty(),
+          SSL.isSessionReused(c.ssl));
     } catch (Exception e) {
-      return new Session(Optional.empty(), Optional.empty(), "", "", Optional.of(e.toString()));
+      return new Session(
+          Optional.empty(), Optional.empty(), "", "", Optional.of(e.toString()), false);
     } finally {
       c.free();
     }

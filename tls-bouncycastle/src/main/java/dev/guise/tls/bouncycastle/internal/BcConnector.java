@@ -24,9 +24,11 @@ import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.security.SecureRandom;
 import java.security.cert.CertificateException;
+import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import org.bouncycastle.tls.AlertDescription;
@@ -55,21 +57,34 @@ public final class BcConnector {
           : new CompactGcmTlsCrypto(RANDOM);
 
   private final List<NamedHello> hellos;
+  private final TicketCache tickets;
 
   /** The crypto every connection of this engine uses (tests check what it is). */
   static BcTlsCrypto crypto() {
     return CRYPTO;
   }
 
-  private BcConnector(List<NamedHello> hellos) {
+  private BcConnector(List<NamedHello> hellos, TicketCache tickets) {
     this.hellos = List.copyOf(hellos);
+    this.tickets = tickets;
+  }
+
+  /** This engine with its own, empty ticket cache on {@code clock} (tests move the clock). */
+  BcConnector withTicketClock(InstantSource clock) {
+    return new BcConnector(hellos, new TicketCache(clock));
+  }
+
+  /** The tickets this engine holds (tests). */
+  TicketCache tickets() {
+    return tickets;
   }
 
   /** Holds the built-in profiles, built on first use (discovery must stay cheap). */
   private static final class BuiltIn {
     static final BcConnector INSTANCE =
         new BcConnector(
-            BrowserProfiles.all().stream().map(p -> NamedHello.builtIn(p, CRYPTO)).toList());
+            BrowserProfiles.all().stream().map(p -> NamedHello.builtIn(p, CRYPTO)).toList(),
+            new TicketCache(InstantSource.system()));
   }
 
   /** The browser profiles of {@link BrowserProfiles} (Chrome 156, Firefox 153). */
@@ -94,7 +109,7 @@ public final class BcConnector {
     }
     List<NamedHello> all = new ArrayList<>(hellos);
     all.add(NamedHello.captured(name, capture, CRYPTO));
-    return new BcConnector(all);
+    return new BcConnector(all, tickets);
   }
 
   /** Why the engine cannot run here, or empty. */
@@ -157,10 +172,23 @@ public final class BcConnector {
       String host = request.endpoint().host();
       // Browsers send no SNI for an IP literal (RFC 6066 forbids it).
       String serverName = HostNames.serverName(host).orElse(null);
-      HelloPlan plan = new HelloPlan(template, serverName, alpn, RANDOM);
+      // Resumption where the profile's browser resumes (its resumed hello was captured) and the
+      // request allows it; the ticket is taken now, so it is used once whatever the server says.
+      Resumption resumption = null;
+      if (request.resumption() && template.resumed.isPresent()) {
+        TicketCache.Key key =
+            new TicketCache.Key(
+                hello.name,
+                request.sessionScope(),
+                host.toLowerCase(Locale.ROOT),
+                request.endpoint().port());
+        resumption = new Resumption(tickets, key, CRYPTO, tickets.take(key).orElse(null));
+      }
+      ResumptionTicket offered = resumption == null ? null : resumption.offered();
+      HelloPlan plan = new HelloPlan(template, serverName, alpn, RANDOM, offered != null);
       ServerCertificateVerifier verifier =
           new ServerCertificateVerifier(ServerTrust.forPolicy(request.trust()), host);
-      client = new GuiseTlsClient(CRYPTO, template, plan, verifier);
+      client = new GuiseTlsClient(CRYPTO, template, plan, verifier, offered);
 
       // Until the owner sets its own, reads are bounded by the handshake timeout (never unbounded).
       socket.setSoTimeout(
@@ -170,7 +198,7 @@ public final class BcConnector {
       PooledBufferedInputStream buffered =
           new PooledBufferedInputStream(socket.getInputStream(), false);
       GuiseClientProtocol protocol = new GuiseClientProtocol(buffered, socket.getOutputStream());
-      protocol.connect(client);
+      protocol.connect(client, resumption);
       guard.close();
       if (guard.fired()) {
         throw new SocketTimeoutException("handshake deadline passed");
@@ -185,10 +213,11 @@ public final class BcConnector {
               cipherSuiteName(parameters.getCipherSuite()),
               Optional.ofNullable(alpnSelected).map(ProtocolName::getUtf8Decoding),
               Optional.ofNullable(client.negotiatedGroupName()),
-              verifier.chain(),
+              client.serverChain(),
               hello.name,
               Fidelity.EXACT);
-      BcTlsConnection connection = new BcTlsConnection(socket, buffered, protocol, negotiated);
+      BcTlsConnection connection =
+          new BcTlsConnection(socket, buffered, protocol, negotiated, client.ticketAccepted());
       done = true;
       return connection;
     } catch (IOException | RuntimeException e) {

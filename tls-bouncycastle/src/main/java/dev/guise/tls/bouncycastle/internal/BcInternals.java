@@ -79,9 +79,13 @@ final class BcInternals {
 
   /** Adds a handshake message Guise wrote to the transcript, as BouncyCastle does for its hello. */
   static void updateTranscript(TlsProtocol protocol, byte[] message) {
+    transcript(protocol).update(message, 0, message.length);
+  }
+
+  /** The handshake transcript hash (for PSK binders and the resumption master secret). */
+  static TlsHandshakeHash transcript(TlsProtocol protocol) {
     try {
-      TlsHandshakeHash hash = (TlsHandshakeHash) handle(HANDSHAKE_HASH).invokeExact(protocol);
-      hash.update(message, 0, message.length);
+      return (TlsHandshakeHash) handle(HANDSHAKE_HASH).invokeExact(protocol);
     } catch (RuntimeException | Error e) {
       throw e;
     } catch (Throwable e) {

@@ -36,18 +36,26 @@ final class BcTlsConnection implements TlsConnection {
   private final InputStream input;
   private final OutputStream output;
   private final AtomicBoolean closed = new AtomicBoolean();
+  private final boolean resumed;
 
   BcTlsConnection(
       Socket socket,
       PooledBufferedInputStream rawInput,
       GuiseClientProtocol protocol,
-      NegotiatedTls negotiated) {
+      NegotiatedTls negotiated,
+      boolean resumed) {
+    this.resumed = resumed;
     this.socket = socket;
     this.rawInput = rawInput;
     this.protocol = protocol;
     this.negotiated = negotiated;
     this.input = new Input(protocol.getInputStream());
     this.output = protocol.getOutputStream();
+  }
+
+  /** Whether the handshake resumed a session with a ticket (no certificate was sent). */
+  boolean resumed() {
+    return resumed;
   }
 
   @Override

@@ -1,5 +1,6 @@
 package dev.guise.tls.bouncycastle.internal;
 
+import dev.guise.fingerprint.ClientHello;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -17,6 +18,9 @@ import org.bouncycastle.tls.SecurityParameters;
 import org.bouncycastle.tls.TlsClientProtocol;
 import org.bouncycastle.tls.TlsExtensionsUtils;
 import org.bouncycastle.tls.TlsFatalAlert;
+import org.bouncycastle.tls.TlsHandshakeHash;
+import org.bouncycastle.tls.crypto.TlsHash;
+import org.bouncycastle.tls.crypto.TlsHashOutputStream;
 
 /**
  * BouncyCastle's client protocol with the three things a browser-exact hello obliges a client to do
@@ -44,6 +48,7 @@ import org.bouncycastle.tls.TlsFatalAlert;
  */
 final class GuiseClientProtocol extends TlsClientProtocol {
   private GuiseTlsClient client;
+  private Resumption resumption; // null: resumption off for this connection
   private int helloCount;
   private boolean alpsSent;
   private int certificateCompression = -1;
@@ -52,8 +57,9 @@ final class GuiseClientProtocol extends TlsClientProtocol {
     super(input, output);
   }
 
-  void connect(GuiseTlsClient tlsClient) throws IOException {
+  void connect(GuiseTlsClient tlsClient, Resumption resumption) throws IOException {
     this.client = tlsClient;
+    this.resumption = resumption;
     super.connect(tlsClient);
   }
 
@@ -83,14 +89,56 @@ final class GuiseClientProtocol extends TlsClientProtocol {
       }
     }
     byte[] cookie = TlsExtensionsUtils.getCookieExtension(clientHello.getExtensions());
+    // BouncyCastle put pre_shared_key in its table when it took the ticket's PSK (see
+    // GuiseTlsClient
+    // .getExternalPSKs); after a HelloRetryRequest it leaves it out if the PSK's hash does not fit
+    // the suite the server chose, and then Guise offers no ticket either.
+    boolean offering =
+        resumption != null
+            && resumption.offered() != null
+            && clientHello.getExtensions().containsKey(ClientHello.EXT_PRE_SHARED_KEY);
+    HelloPlan.PskOffer psk =
+        offering
+            ? new HelloPlan.PskOffer(
+                resumption.offered().identity(),
+                resumption.offered().obfuscatedAge(resumption.nowMillis()),
+                resumption.binderLength())
+            : null;
     byte[] message =
         client
             .plan()
-            .encode(clientHello.getRandom(), clientHello.getSessionID(), shares, cookie, retry);
-    // What BouncyCastle's own sendClientHelloMessage does with its encoding (no PSK binders: Guise
-    // never offers pre_shared_key): transcript first, then the record layer.
-    BcInternals.updateTranscript(this, message);
+            .encode(
+                clientHello.getRandom(), clientHello.getSessionID(), shares, cookie, retry, psk);
+    if (psk == null) {
+      // What BouncyCastle's own sendClientHelloMessage does with its encoding: transcript first,
+      // then the record layer.
+      BcInternals.updateTranscript(this, message);
+      BcInternals.writeHandshakeMessage(this, message);
+      return;
+    }
+    // With a ticket, as BouncyCastle does for its PSKs: the truncated hello (all but the binders
+    // list, which pre_shared_key ends with) enters the transcript, the binder is the HMAC of the
+    // transcript so far (after a HelloRetryRequest that includes the first hello and the HRR),
+    // then the binders enter the transcript and the whole message goes out.
+    int bindersPart = 2 + 1 + psk.binderLength();
+    int cut = message.length - bindersPart;
+    TlsHandshakeHash transcript = BcInternals.transcript(this);
+    transcript.update(message, 0, cut);
+    TlsHash hash = getContext().getCrypto().createHash(resumption.offered().cryptoHashAlgorithm());
+    transcript.copyBufferTo(new TlsHashOutputStream(hash));
+    byte[] binder = resumption.binder(hash.calculateHash());
+    System.arraycopy(binder, 0, message, message.length - binder.length, binder.length);
+    transcript.update(message, cut, bindersPart);
     BcInternals.writeHandshakeMessage(this, message);
+  }
+
+  @Override
+  protected void receive13NewSessionTicket(ByteArrayInputStream buf) throws IOException {
+    if (resumption == null || connection_state != CS_END) {
+      super.receive13NewSessionTicket(buf); // checks the state, reads and drops the ticket
+      return;
+    }
+    resumption.ticketReceived(buf);
   }
 
   @Override
@@ -128,6 +176,13 @@ final class GuiseClientProtocol extends TlsClientProtocol {
   protected void send13FinishedMessage() throws IOException {
     sendClientApplicationSettings();
     super.send13FinishedMessage();
+    if (resumption != null) {
+      // The transcript now ends with the client Finished: what the resumption master secret is
+      // derived over. The master secret is gone once the handshake completes, so it is now.
+      byte[] transcriptHash = BcInternals.transcript(this).forkPRFHash().calculateHash();
+      resumption.handshakeFinished(
+          getContext().getSecurityParametersHandshake(), transcriptHash, client.serverChain());
+    }
   }
 
   private void sendClientApplicationSettings() throws IOException {

@@ -5,22 +5,27 @@ import dev.guise.fingerprint.TlsExtension;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.security.cert.CertificateException;
+import java.security.cert.X509Certificate;
 import java.util.Hashtable;
 import java.util.List;
 import java.util.Vector;
 import org.bouncycastle.tls.AbstractTlsClient;
 import org.bouncycastle.tls.AlertDescription;
 import org.bouncycastle.tls.AlertLevel;
+import org.bouncycastle.tls.BasicTlsPSKExternal;
 import org.bouncycastle.tls.CertificateRequest;
 import org.bouncycastle.tls.NamedGroup;
 import org.bouncycastle.tls.ProtocolName;
 import org.bouncycastle.tls.ProtocolVersion;
+import org.bouncycastle.tls.PskKeyExchangeMode;
 import org.bouncycastle.tls.SecurityParameters;
 import org.bouncycastle.tls.SignatureAndHashAlgorithm;
 import org.bouncycastle.tls.TlsAuthentication;
 import org.bouncycastle.tls.TlsCredentials;
 import org.bouncycastle.tls.TlsExtensionsUtils;
 import org.bouncycastle.tls.TlsFatalAlert;
+import org.bouncycastle.tls.TlsPSK;
+import org.bouncycastle.tls.TlsPSKExternal;
 import org.bouncycastle.tls.TlsServerCertificate;
 import org.bouncycastle.tls.TlsUtils;
 import org.bouncycastle.tls.crypto.TlsCrypto;
@@ -43,6 +48,8 @@ final class GuiseTlsClient extends AbstractTlsClient {
   private final HelloTemplate template;
   private final HelloPlan plan;
   private final ServerCertificateVerifier verifier;
+  private final ResumptionTicket offered; // null: no ticket offered
+  private boolean ticketAccepted;
 
   private String negotiatedAlps; // the protocol whose ALPS the server echoed, if any
   private CertificateException certificateFailure;
@@ -52,11 +59,54 @@ final class GuiseTlsClient extends AbstractTlsClient {
       TlsCrypto crypto,
       HelloTemplate template,
       HelloPlan plan,
-      ServerCertificateVerifier verifier) {
+      ServerCertificateVerifier verifier,
+      ResumptionTicket offered) {
     super(crypto);
     this.template = template;
     this.plan = plan;
     this.verifier = verifier;
+    this.offered = offered;
+  }
+
+  /**
+   * The offered ticket's PSK, as BouncyCastle's one client PSK kind, so that its key schedule uses
+   * it when the server selects it. The binder BouncyCastle would compute for it (an "ext binder")
+   * is never sent: Guise writes the hello and its "res binder" ({@link Resumption}).
+   */
+  @Override
+  public Vector<TlsPSKExternal> getExternalPSKs() {
+    if (offered == null) {
+      return null;
+    }
+    Vector<TlsPSKExternal> psks = new Vector<>(1);
+    psks.add(
+        new BasicTlsPSKExternal(
+            offered.identity(), getCrypto().createSecret(offered.psk()), offered.prfAlgorithm()));
+    return psks;
+  }
+
+  @Override
+  public short[] getPskKeyExchangeModes() {
+    return new short[] {PskKeyExchangeMode.psk_dhe_ke}; // both browsers: [1], never psk_ke
+  }
+
+  @Override
+  public void notifySelectedPSK(TlsPSK selectedPsk) throws IOException {
+    super.notifySelectedPSK(selectedPsk);
+    ticketAccepted = selectedPsk != null;
+  }
+
+  /** Whether the server resumed the session of the offered ticket. */
+  boolean ticketAccepted() {
+    return ticketAccepted;
+  }
+
+  /**
+   * The server's verified chain: this handshake's, or on resumption the one the ticket's session
+   * was verified with (a resumed handshake carries no certificate).
+   */
+  List<X509Certificate> serverChain() {
+    return ticketAccepted ? offered.serverChain() : verifier.chain();
   }
 
   HelloTemplate template() {

@@ -49,7 +49,29 @@ final class HelloPlan {
   private final SecureRandom random;
   private final byte[] echExtension; // null when the template has none
 
+  /**
+   * A ticket to offer in the hello: {@code pre_shared_key} with one identity and one binder, the
+   * binder left as zeros for the caller to fill in (it covers the hello up to the binders).
+   */
+  record PskOffer(byte[] identity, long obfuscatedAge, int binderLength) {}
+
+  private final boolean resuming;
+
   HelloPlan(HelloTemplate template, String serverName, List<String> alpn, SecureRandom random) {
+    this(template, serverName, alpn, random, false);
+  }
+
+  /**
+   * @param resuming whether this connection offers a ticket (the ECH GREASE length of a browser
+   *     whose length follows the hello size is then the resumed hello's)
+   */
+  HelloPlan(
+      HelloTemplate template,
+      String serverName,
+      List<String> alpn,
+      SecureRandom random,
+      boolean resuming) {
+    this.resuming = resuming;
     this.template = template;
     this.serverName = serverName;
     this.alpn = List.copyOf(alpn);
@@ -117,6 +139,9 @@ final class HelloPlan {
     List<Integer> lengths = template.randomisation.echPayloadLengths();
     int payloadLength =
         lengths.isEmpty() ? info.payloadLength() : lengths.get(random.nextInt(lengths.size()));
+    if (resuming && template.resumedEchPayloadLength >= 0) {
+      payloadLength = template.resumedEchPayloadLength;
+    }
     byte[] enc;
     if (info.encLength() == X25519.POINT_SIZE) {
       // A real X25519 public key: random bytes would be told apart by their top bit.
@@ -190,7 +215,22 @@ final class HelloPlan {
       Map<Integer, byte[]> keyShares,
       byte[] cookie,
       boolean retry) {
-    List<TlsExtension> out = new ArrayList<>(order.size() + 1);
+    return encode(clientRandom, sessionId, keyShares, cookie, retry, null);
+  }
+
+  /**
+   * As above; with {@code psk} the hello is the browser's resumed hello: the same extensions in the
+   * same order (Chrome's still permuted), session_ticket dropped where the browser drops it, and
+   * pre_shared_key last (RFC 8446 requires it there).
+   */
+  byte[] encode(
+      byte[] clientRandom,
+      byte[] sessionId,
+      Map<Integer, byte[]> keyShares,
+      byte[] cookie,
+      boolean retry,
+      PskOffer psk) {
+    List<TlsExtension> out = new ArrayList<>(order.size() + 2);
     int paddingIndex = -1;
     boolean firstGreaseExtension = true;
     for (int i = 0; i <= order.size(); i++) {
@@ -202,6 +242,12 @@ final class HelloPlan {
       }
       TlsExtension e = order.get(i);
       int type = e.type();
+      if (psk != null && type == ClientHello.EXT_SESSION_TICKET) {
+        if (template.resumedKeepsSessionTicket) {
+          out.add(e);
+        }
+        continue;
+      }
       if (e.isGrease()) {
         out.add(
             new TlsExtension(firstGreaseExtension ? greaseExtension1 : greaseExtension2, e.data()));
@@ -249,6 +295,9 @@ final class HelloPlan {
         default -> out.add(e);
       }
     }
+    if (psk != null) {
+      out.add(new TlsExtension(ClientHello.EXT_PRE_SHARED_KEY, preSharedKeyData(psk)));
+    }
     List<Integer> suites = new ArrayList<>(template.cipherSuites.size());
     for (int c : template.cipherSuites) {
       suites.add(ClientHello.isGrease(c) ? greaseCipher : c);
@@ -268,6 +317,23 @@ final class HelloPlan {
       message = encodeMessage(clientRandom, sessionId, suites, out);
     }
     return message;
+  }
+
+  /**
+   * One identity (the ticket and its obfuscated age) and one zero binder of the PSK's hash size.
+   */
+  private static byte[] preSharedKeyData(PskOffer psk) {
+    ByteArrayOutputStream out =
+        new ByteArrayOutputStream(11 + psk.identity().length + psk.binderLength());
+    u16(out, 2 + psk.identity().length + 4);
+    u16(out, psk.identity().length);
+    out.writeBytes(psk.identity());
+    u16(out, (int) (psk.obfuscatedAge() >>> 16));
+    u16(out, (int) psk.obfuscatedAge());
+    u16(out, 1 + psk.binderLength());
+    out.write(psk.binderLength());
+    out.writeBytes(new byte[psk.binderLength()]);
+    return out.toByteArray();
   }
 
   private byte[] keyShareData(Map<Integer, byte[]> keyShares, boolean retry) {

@@ -43,8 +43,9 @@ import org.bouncycastle.tls.crypto.TlsCrypto;
  * </ul>
  *
  * <p>Anything the engine cannot honour after sending it is refused here, naming the extension,
- * instead of being sent and then mishandled (for example {@code pre_shared_key}: resumption is not
- * supported, so a captured ticket cannot be replayed).
+ * instead of being sent and then mishandled (for example {@code pre_shared_key} in the template: a
+ * captured ticket cannot be replayed; Guise offers its own tickets, shaped after the browser's
+ * resumed hello).
  *
  * <p>Immutable and thread-safe.
  */
@@ -79,9 +80,36 @@ final class HelloTemplate {
   /** HTTP/2 settings the browser sends as its ALPS value for h2 (a SETTINGS frame). */
   final byte[] alpsH2Settings;
 
+  /**
+   * The browser's resumed hello, when one was captured: only then does the engine resume (it knows
+   * how this browser's resumed hello looks).
+   */
+  final Optional<ClientHello> resumed;
+
+  /** Whether the resumed hello keeps session_ticket (Chromium: empty; Firefox drops it). */
+  final boolean resumedKeepsSessionTicket;
+
+  /**
+   * The ECH GREASE payload length of a resumed hello for a browser whose length is fixed per hello
+   * size (NSS: 239 in a full hello, 495 when resuming with a 192-byte ticket); -1 to draw it as in
+   * a full hello (BoringSSL draws it the same way when resuming).
+   */
+  final int resumedEchPayloadLength;
+
   private HelloTemplate(
-      String name, TlsRandomisation randomisation, ClientHello hello, byte[] alpsH2Settings) {
+      String name,
+      TlsRandomisation randomisation,
+      ClientHello hello,
+      byte[] alpsH2Settings,
+      Optional<ClientHello> resumed) {
     this.name = name;
+    this.resumed = resumed;
+    this.resumedKeepsSessionTicket =
+        resumed.map(r -> r.hasExtension(ClientHello.EXT_SESSION_TICKET)).orElse(false);
+    this.resumedEchPayloadLength =
+        randomisation.echPayloadLengths().size() <= 1
+            ? resumed.flatMap(ClientHello::ech).map(e -> e.payloadLength()).orElse(-1)
+            : -1;
     this.randomisation = randomisation;
     this.reference = hello;
     this.legacyVersion = hello.legacyVersion();
@@ -126,8 +154,19 @@ final class HelloTemplate {
       ClientHello hello,
       TlsCrypto crypto,
       byte[] alpsH2Settings) {
+    return of(name, randomisation, hello, crypto, alpsH2Settings, Optional.empty());
+  }
+
+  /** As above, with the browser's resumed hello (see {@link #resumed}). */
+  static HelloTemplate of(
+      String name,
+      TlsRandomisation randomisation,
+      ClientHello hello,
+      TlsCrypto crypto,
+      byte[] alpsH2Settings,
+      Optional<ClientHello> resumed) {
     check(hello, crypto);
-    return new HelloTemplate(name, randomisation, hello, alpsH2Settings);
+    return new HelloTemplate(name, randomisation, hello, alpsH2Settings, resumed);
   }
 
   boolean has(int extensionType) {
@@ -280,7 +319,8 @@ final class HelloTemplate {
       }
       case ClientHello.EXT_PRE_SHARED_KEY ->
           throw new UnsupportedHelloException(
-              "pre_shared_key (0x0029): session resumption is not supported");
+              "pre_shared_key (0x0029): a captured ticket cannot be replayed (Guise offers the"
+                  + " tickets it receives itself)");
       case 42 -> throw new UnsupportedHelloException("early_data (0x002a): 0-RTT is not supported");
       case EXT_COOKIE ->
           throw new UnsupportedHelloException(

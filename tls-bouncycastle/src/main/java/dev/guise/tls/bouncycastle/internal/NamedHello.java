@@ -40,7 +40,13 @@ final class NamedHello {
     return new NamedHello(
         browser.name(),
         browser.aliases(),
-        HelloTemplate.of(browser.name(), browser.tlsRandomisation(), hello, crypto, alps),
+        HelloTemplate.of(
+            browser.name(),
+            browser.tlsRandomisation(),
+            hello,
+            crypto,
+            alps,
+            browser.resumedReferenceHello()),
         "browser-exact ClientHello on BouncyCastle: " + browser.description());
   }
 

@@ -10,4 +10,9 @@ public final class ConnectionFacts {
   public static int certificateCompression(TlsConnection connection) {
     return ((BcTlsConnection) connection).certificateCompression();
   }
+
+  /** Whether the handshake resumed a session with a ticket. */
+  public static boolean resumed(TlsConnection connection) {
+    return ((BcTlsConnection) connection).resumed();
+  }
 }

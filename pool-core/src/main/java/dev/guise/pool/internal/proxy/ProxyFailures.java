@@ -52,6 +52,22 @@ final class ProxyFailures {
         null);
   }
 
+  /**
+   * The connection to the proxy broke (reset, broken pipe) while the tunnel was being set up: the
+   * proxy's fault, retryable through another; the site's IP did nothing.
+   */
+  static ClassifiedIOException broken(String proxy, Throwable cause) {
+    return new ClassifiedIOException(
+        FailureKind.PROXY_PROTOCOL_ERROR,
+        true,
+        PoolAction.DISCARD_CONNECTION,
+        "proxy "
+            + proxy
+            + " broke the connection while setting up the tunnel: "
+            + cause.getClass().getSimpleName(),
+        cause);
+  }
+
   /** An HTTP proxy answered CONNECT with {@code status}. */
   static ClassifiedIOException connectRejected(String proxy, int status, String reason) {
     return rejected(

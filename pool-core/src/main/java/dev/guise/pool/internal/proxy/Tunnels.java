@@ -90,9 +90,14 @@ public final class Tunnels {
         throw ProxyFailures.connectRejected(proxy.toString(), status, "to " + target.authority());
       }
       return socket;
-    } catch (IOException | RuntimeException e) {
+    } catch (ClassifiedIOException | RuntimeException e) {
       closeQuietly(socket);
       throw e;
+    } catch (IOException e) {
+      // A reset or broken pipe while the proxy answers CONNECT or SOCKS: the proxy broke the
+      // exchange, not the site. Unclassified, it would read as the site's CONNECTION_RESET.
+      closeQuietly(socket);
+      throw ProxyFailures.broken(proxy.toString(), e);
     }
   }
 

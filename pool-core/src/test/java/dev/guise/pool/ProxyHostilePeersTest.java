@@ -242,7 +242,10 @@ class ProxyHostilePeersTest {
       try (HotConnectionPool pool = HotConnectionPool.create(config(bad))) {
         ClassifiedFailure f = failureThrough(pool, bad);
         assertEquals(FailureKind.CERTIFICATE, f.kind(), f.toString());
-        assertTrue(f.message().contains("proxy"), "the proxy is named: " + f.message());
+        assertTrue(
+            f.message().startsWith("proxy https://" + USER + ":***@localhost:"),
+            "the proxy is named: " + f.message());
+        assertFalse(f.retryable(), "a proxy with a wrong certificate may be intercepting");
         thenThroughTheRouting(pool, f.retryable(), FailureKind.CERTIFICATE);
       }
     }

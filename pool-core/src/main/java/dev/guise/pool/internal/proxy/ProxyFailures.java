@@ -68,6 +68,23 @@ final class ProxyFailures {
         cause);
   }
 
+  /**
+   * The TLS handshake with an HTTPS proxy failed: the engine's classification (a wrong certificate
+   * stays {@code CERTIFICATE}, never retried: a proxy presenting one may be intercepting), with a
+   * message that names the proxy. The engine's names only the endpoint, which reads like the site.
+   */
+  static ClassifiedIOException ownTls(String proxy, ClassifiedFailure failure) {
+    return new ClassifiedIOException(
+        new ClassifiedFailure(
+            failure.kind(),
+            failure.retryable(),
+            failure.action(),
+            failure.status(),
+            failure.retryAfter(),
+            "proxy " + proxy + " TLS: " + failure.message(),
+            failure.cause()));
+  }
+
   /** An HTTP proxy answered CONNECT with {@code status}. */
   static ClassifiedIOException connectRejected(String proxy, int status, String reason) {
     return rejected(

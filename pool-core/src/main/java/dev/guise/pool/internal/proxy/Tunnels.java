@@ -128,16 +128,22 @@ public final class Tunnels {
     if (proxy.kind() != ProxyKind.HTTPS) {
       return socket;
     }
-    TlsConnection tls =
-        jdk()
-            .connect(
-                socket,
-                new TlsConnectRequest(
-                    new TlsEndpoint(proxy.host(), address, proxy.port()),
-                    "jdk-default",
-                    List.of("http/1.1"),
-                    trust,
-                    Duration.ofMillis(millisLeft(deadlineNanos))));
+    TlsConnection tls;
+    try {
+      tls =
+          jdk()
+              .connect(
+                  socket,
+                  new TlsConnectRequest(
+                      new TlsEndpoint(proxy.host(), address, proxy.port()),
+                      "jdk-default",
+                      List.of("http/1.1"),
+                      trust,
+                      Duration.ofMillis(millisLeft(deadlineNanos))));
+    } catch (ClassifiedIOException e) {
+      closeQuietly(socket);
+      throw ProxyFailures.ownTls(name, e.failure());
+    }
     return new TlsSocket(tls);
   }
 

@@ -45,6 +45,24 @@ public final class ScriptedProxy implements AutoCloseable {
   /** SOCKS5 without authentication, answering the CONNECT request with this reply code. */
   public record SocksReply(int code) implements Behaviour {}
 
+  /**
+   * SOCKS5 without authentication, answering the CONNECT request with exactly these bytes (a reply
+   * no real server sends: a bogus address type, a short reply), then holding the connection open.
+   */
+  public record SocksRawReply(byte[] reply) implements Behaviour {}
+
+  /**
+   * HTTP CONNECT: reads this many bytes of the head and then closes the connection, with a TCP
+   * reset when {@code reset} (SO_LINGER 0), else with an orderly FIN.
+   */
+  public record CloseMidConnect(int bytes, boolean reset) implements Behaviour {}
+
+  /**
+   * HTTP CONNECT: answers {@code 200 Connection established}, then, instead of relaying, sends
+   * these bytes and reads until the client goes (a proxy that opened a "tunnel" to nowhere).
+   */
+  public record TunnelThenGarbage(byte[] bytes) implements Behaviour {}
+
   private final ServerSocket server;
   private final Behaviour behaviour;
   private final List<byte[]> heads = new CopyOnWriteArrayList<>();
@@ -99,7 +117,26 @@ public final class ScriptedProxy implements AutoCloseable {
           out.write(g.bytes());
           out.flush();
         }
-        case SocksReply r -> socks(in, out, r.code());
+        case SocksReply r ->
+            socks(in, out, new byte[] {5, (byte) r.code(), 0, 1, 0, 0, 0, 0, 0, 0});
+        case SocksRawReply r -> {
+          socks(in, out, r.reply());
+          while (in.read() >= 0) {}
+        }
+        case CloseMidConnect c -> {
+          in.readNBytes(c.bytes());
+          if (c.reset()) {
+            s.setSoLinger(true, 0);
+          }
+        }
+        case TunnelThenGarbage g -> {
+          readHead(in);
+          out.write(
+              "HTTP/1.1 200 Connection established\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+          out.write(g.bytes());
+          out.flush();
+          while (in.read() >= 0) {}
+        }
         case Tunnel t -> connect(s, in, out, null);
         case RequireBasic b -> connect(s, in, out, b);
         case Status st -> {
@@ -165,7 +202,7 @@ public final class ScriptedProxy implements AutoCloseable {
     relay(s, upstream);
   }
 
-  private static void socks(InputStream in, OutputStream out, int code) throws IOException {
+  private static void socks(InputStream in, OutputStream out, byte[] reply) throws IOException {
     int version = in.read();
     int n = in.read();
     if (version != 5 || n < 0) {
@@ -183,7 +220,7 @@ public final class ScriptedProxy implements AutoCloseable {
           default -> 0;
         };
     in.readNBytes(skip + 2);
-    out.write(new byte[] {5, (byte) code, 0, 1, 0, 0, 0, 0, 0, 0});
+    out.write(reply);
     out.flush();
   }
 

@@ -23,6 +23,13 @@ import java.util.List;
  * become a response, checked against RFC 9113 section 8. Stateless.
  */
 final class Http2Messages {
+  /**
+   * Interim (1xx) responses tolerated on one stream before the final one, as over HTTP/1.1: a
+   * server sending them without end would otherwise hold the stream (and the reader) until the
+   * request's deadline, each HEADERS frame counting as progress.
+   */
+  static final int MAX_INTERIM = 16;
+
   private Http2Messages() {}
 
   /** A final response's status and regular header fields. */

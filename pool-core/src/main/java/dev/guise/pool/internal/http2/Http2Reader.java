@@ -34,7 +34,10 @@ import java.util.concurrent.CompletableFuture;
  * rules are in {@code docs/concurrency.md}, "The HTTP/2 session".
  */
 final class Http2Reader {
-  /** Control frames (SETTINGS, PING, empty DATA, PRIORITY) tolerated between two real frames. */
+  /**
+   * Control frames (SETTINGS, PING, empty DATA, PRIORITY, RST_STREAM on a closed stream) tolerated
+   * between two real frames.
+   */
   private static final int CONTROL_FLOOD_LIMIT = 10_000;
 
   /**
@@ -301,6 +304,14 @@ final class Http2Reader {
         reset = s.state.sendReset();
       } else if (s.headers == null) {
         Http2Messages.ResponseHead head = Http2Messages.responseHead(streamId, fields, endStream);
+        if (head == null && ++s.interimResponses > Http2Messages.MAX_INTERIM) {
+          throw new Http2ConnectionError(
+              Http2ErrorCode.PROTOCOL_ERROR,
+              "more than "
+                  + Http2Messages.MAX_INTERIM
+                  + " interim responses on stream "
+                  + streamId);
+        }
         if (head != null) {
           s.status = head.status();
           s.headers = head.headers();
@@ -452,14 +463,17 @@ final class Http2Reader {
   }
 
   private void onRstStream(int streamId, int code) throws IOException {
-    controlFrames = 0;
     session.lock.lock();
     try {
       Http2Stream s = session.streams.get(streamId);
       if (s == null) {
         checkKnownStream(streamId, "RST_STREAM");
+        // A reset of a stream already closed tells us nothing; a storm of them (each once reset
+        // the flood counter) kept the reader busy forever while no response came.
+        countControl();
         return;
       }
+      controlFrames = 0;
       boolean wasComplete = s.responded;
       // The stream is closed: no RST_STREAM from us any more.
       s.state.receiveReset();

@@ -88,6 +88,9 @@ final class Http2Stream {
   /** The body reached the limit with truncation on: the exchange has what it wants. */
   boolean truncated;
 
+  /** Interim (1xx) responses received so far; bounded by {@link Http2Messages#MAX_INTERIM}. */
+  int interimResponses;
+
   IOException failure;
 
   /** An RST_STREAM decided under the state lock, written once the lock is released. */

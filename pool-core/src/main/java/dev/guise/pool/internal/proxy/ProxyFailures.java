@@ -52,6 +52,39 @@ final class ProxyFailures {
         null);
   }
 
+  /**
+   * The connection to the proxy broke (reset, broken pipe) while the tunnel was being set up: the
+   * proxy's fault, retryable through another; the site's IP did nothing.
+   */
+  static ClassifiedIOException broken(String proxy, Throwable cause) {
+    return new ClassifiedIOException(
+        FailureKind.PROXY_PROTOCOL_ERROR,
+        true,
+        PoolAction.DISCARD_CONNECTION,
+        "proxy "
+            + proxy
+            + " broke the connection while setting up the tunnel: "
+            + cause.getClass().getSimpleName(),
+        cause);
+  }
+
+  /**
+   * The TLS handshake with an HTTPS proxy failed: the engine's classification (a wrong certificate
+   * stays {@code CERTIFICATE}, never retried: a proxy presenting one may be intercepting), with a
+   * message that names the proxy. The engine's names only the endpoint, which reads like the site.
+   */
+  static ClassifiedIOException ownTls(String proxy, ClassifiedFailure failure) {
+    return new ClassifiedIOException(
+        new ClassifiedFailure(
+            failure.kind(),
+            failure.retryable(),
+            failure.action(),
+            failure.status(),
+            failure.retryAfter(),
+            "proxy " + proxy + " TLS: " + failure.message(),
+            failure.cause()));
+  }
+
   /** An HTTP proxy answered CONNECT with {@code status}. */
   static ClassifiedIOException connectRejected(String proxy, int status, String reason) {
     return rejected(

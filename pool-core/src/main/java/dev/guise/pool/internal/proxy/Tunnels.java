@@ -90,9 +90,14 @@ public final class Tunnels {
         throw ProxyFailures.connectRejected(proxy.toString(), status, "to " + target.authority());
       }
       return socket;
-    } catch (IOException | RuntimeException e) {
+    } catch (ClassifiedIOException | RuntimeException e) {
       closeQuietly(socket);
       throw e;
+    } catch (IOException e) {
+      // A reset or broken pipe while the proxy answers CONNECT or SOCKS: the proxy broke the
+      // exchange, not the site. Unclassified, it would read as the site's CONNECTION_RESET.
+      closeQuietly(socket);
+      throw ProxyFailures.broken(proxy.toString(), e);
     }
   }
 
@@ -123,16 +128,22 @@ public final class Tunnels {
     if (proxy.kind() != ProxyKind.HTTPS) {
       return socket;
     }
-    TlsConnection tls =
-        jdk()
-            .connect(
-                socket,
-                new TlsConnectRequest(
-                    new TlsEndpoint(proxy.host(), address, proxy.port()),
-                    "jdk-default",
-                    List.of("http/1.1"),
-                    trust,
-                    Duration.ofMillis(millisLeft(deadlineNanos))));
+    TlsConnection tls;
+    try {
+      tls =
+          jdk()
+              .connect(
+                  socket,
+                  new TlsConnectRequest(
+                      new TlsEndpoint(proxy.host(), address, proxy.port()),
+                      "jdk-default",
+                      List.of("http/1.1"),
+                      trust,
+                      Duration.ofMillis(millisLeft(deadlineNanos))));
+    } catch (ClassifiedIOException e) {
+      closeQuietly(socket);
+      throw ProxyFailures.ownTls(name, e.failure());
+    }
     return new TlsSocket(tls);
   }
 

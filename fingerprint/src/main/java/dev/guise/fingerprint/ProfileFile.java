@@ -180,6 +180,11 @@ public final class ProfileFile {
                 known,
                 pinned,
                 rules);
+        // A captured resumed hello is what lets an engine resume as this browser does; without
+        // one the profile never resumes.
+        if (resumed.isPresent()) {
+          profile = profile.withResumedHello(resumed.get());
+        }
       } catch (RuntimeException e) {
         throw new IllegalArgumentException(origin + ": " + e.getMessage(), e);
       }

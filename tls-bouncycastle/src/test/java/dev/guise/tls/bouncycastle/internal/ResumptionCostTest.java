@@ -18,9 +18,9 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * A bounded measurement (40 connections each way, one thread) of what resumption saves a warm-up:
- * wall time per connection (TCP connect, handshake, one request)
- * against OpenSSL, with full handshakes and with tickets. Printed, not asserted (timings on a
- * shared machine vary); asserted is that the resuming run did resume.
+ * wall time per connection (TCP connect, handshake, one request) against OpenSSL, with full
+ * handshakes and with tickets. Printed, not asserted (timings on a shared machine vary); asserted
+ * is that the resuming run did resume.
  */
 @Timeout(120)
 class ResumptionCostTest {
@@ -51,10 +51,7 @@ class ResumptionCostTest {
         System.out.printf(
             "resumption cost, %s vs OpenSSL: full %.2f ms, resumed %.2f ms"
                 + " (wall per connection, %d each)%n",
-            profile,
-            full.wallMillis(),
-            resumed.wallMillis(),
-            CONNECTIONS);
+            profile, full.wallMillis(), resumed.wallMillis(), CONNECTIONS);
       }
     }
   }

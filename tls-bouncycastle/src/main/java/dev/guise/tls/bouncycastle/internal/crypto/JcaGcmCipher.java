@@ -66,7 +66,11 @@ final class JcaGcmCipher implements TlsAEADCipherImpl {
 
   @Override
   public int doFinal(
-      byte[] additionalData, byte[] input, int inputOffset, int inputLength, byte[] output,
+      byte[] additionalData,
+      byte[] input,
+      int inputOffset,
+      int inputLength,
+      byte[] output,
       int outputOffset)
       throws IOException {
     try {

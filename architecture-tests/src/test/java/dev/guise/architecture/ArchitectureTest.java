@@ -53,6 +53,7 @@ class ArchitectureTest {
           "dev.guise.testkit",
           "dev.guise.cli",
           "dev.guise.micrometer",
+          "dev.guise.redis",
           "dev.guise.session");
 
   private static JavaClasses classes;

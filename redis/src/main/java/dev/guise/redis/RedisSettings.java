@@ -148,7 +148,7 @@ public final class RedisSettings {
       return this;
     }
 
-    /** The key prefix; default {@value #DEFAULT_PREFIX}. */
+    /** The key prefix; default {@value RedisSettings#DEFAULT_PREFIX}. */
     public Builder keyPrefix(String prefix) {
       if (prefix == null || prefix.isEmpty() || prefix.length() > 100) {
         throw new IllegalArgumentException("a key prefix is 1 to 100 characters");

@@ -56,6 +56,7 @@ class ApiBaselineTest {
           "dev.guise.fingerprint",
           "dev.guise.micrometer",
           "dev.guise.pool",
+          "dev.guise.redis",
           "dev.guise.session",
           "dev.guise.testkit",
           "dev.guise.tls.bouncycastle",

@@ -54,6 +54,7 @@ class ArchitectureTest {
           "dev.guise.cli",
           "dev.guise.micrometer",
           "dev.guise.session",
+          "dev.guise.redis",
           "dev.guise.flink");
 
   private static JavaClasses classes;

@@ -1,0 +1,466 @@
+package dev.guise.redis.internal;
+
+import dev.guise.pool.fleet.AccessEntry;
+import dev.guise.pool.fleet.Ban;
+import dev.guise.pool.fleet.BanKey;
+import dev.guise.pool.fleet.FleetStore.Origin;
+import io.lettuce.core.KeyScanCursor;
+import io.lettuce.core.KeyValue;
+import io.lettuce.core.ScanArgs;
+import io.lettuce.core.ScanCursor;
+import io.lettuce.core.ScriptOutputType;
+import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.BiConsumer;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Keeps the {@link LocalView} and Redis in step, on one writer thread so no caller waits: local
+ * changes go to Redis behind the caller's back (a bounded queue; when full, the oldest change is
+ * dropped and counted), the fleet's changes come in on the channel, and when Redis comes back after
+ * an outage the two are reconciled: the changes that could not be sent are sent (lifts, access
+ * entries), every local ban in force is pushed (unless the fleet has one for that key), and
+ * everything the fleet holds is pulled in.
+ *
+ * <p>What another program may have written under the fleet's keys or on its channel is skipped (and
+ * counted), never an error.
+ */
+final class Replicator implements RedisLink.Listener {
+  private static final Logger LOG = LoggerFactory.getLogger(Replicator.class);
+  static final int QUEUE_LIMIT = 10_000;
+  static final int OUTBOX_LIMIT = 10_000;
+
+  /** A change for Redis. */
+  private record Op(String what, Supplier<CompletableFuture<?>> send, boolean keepWhileDown) {}
+
+  private final RedisLink link;
+  private final Keys keys;
+  private final LocalView view;
+  private final String origin;
+  private final String describe;
+  private final Runnable recovered;
+  private final BiConsumer<String, Throwable> failed;
+  private final BlockingQueue<Op> queue = new LinkedBlockingQueue<>(QUEUE_LIMIT);
+  // Writer thread only: the changes that failed while Redis was away, sent on its return.
+  private final Deque<Op> outbox = new ArrayDeque<>();
+  private final Thread writer;
+  private volatile boolean reconcileWanted;
+  private volatile boolean closed;
+  // Whether an outage was reported and not yet followed by a reconciliation.
+  private volatile boolean outage;
+  // Entries changed here and not yet in Redis: a pull must not undo them.
+  // Counted: the same entry may be changed twice before the first change reaches Redis.
+  private final Map<AccessEntry, Integer> pendingAccess = new ConcurrentHashMap<>();
+  private final AtomicLong dropped = new AtomicLong();
+  private final AtomicLong skipped = new AtomicLong();
+  private final AtomicLong reconciliations = new AtomicLong();
+
+  Replicator(
+      RedisLink link,
+      Keys keys,
+      LocalView view,
+      String origin,
+      String describe,
+      Runnable recovered,
+      BiConsumer<String, Throwable> failed) {
+    this.link = link;
+    this.keys = keys;
+    this.view = view;
+    this.origin = origin;
+    this.describe = describe;
+    this.recovered = recovered;
+    this.failed = failed;
+    this.writer = new Thread(this::write, "guise-redis-writer");
+    writer.setDaemon(true);
+  }
+
+  void start() {
+    writer.start();
+  }
+
+  long dropped() {
+    return dropped.get();
+  }
+
+  long skipped() {
+    return skipped.get();
+  }
+
+  long reconciliations() {
+    return reconciliations.get();
+  }
+
+  // ---- local changes, sent behind
+
+  void putBan(Ban ban) {
+    // Not kept while down: the reconciliation pushes every local ban in force.
+    submit(new Op("ban", () -> sendBan(ban, Scripts.PUT), false));
+  }
+
+  void liftBan(BanKey key) {
+    FleetMessage m = new FleetMessage(origin, FleetMessage.LIFT, key.id(), "");
+    submit(
+        new Op(
+            "lift",
+            () ->
+                link.run(
+                    c ->
+                        c.eval(
+                            Scripts.LIFT,
+                            ScriptOutputType.INTEGER,
+                            new String[] {keys.ban(key)},
+                            keys.channel(),
+                            m.encode())),
+            true));
+  }
+
+  void liftAllBans() {
+    submit(new Op("lift-all", this::sendLiftAll, true));
+  }
+
+  void addStrike(BanKey key, long ttlMillis) {
+    submit(
+        new Op(
+            "strike",
+            () ->
+                link.<Long>run(
+                        c ->
+                            c.eval(
+                                Scripts.STRIKE,
+                                ScriptOutputType.INTEGER,
+                                new String[] {keys.strikes(key)},
+                                Long.toString(Math.max(1, ttlMillis))))
+                    .thenAccept(n -> view.fleetStrikes(key, n)),
+            false));
+  }
+
+  void clearStrikes(BanKey key) {
+    submit(new Op("clear-strikes", () -> link.run(c -> c.del(keys.strikes(key))), false));
+  }
+
+  /** Marks {@code entry} as changing here, before the local copy changes: a pull leaves it be. */
+  void accessPending(AccessEntry entry) {
+    pendingAccess.merge(entry, 1, Integer::sum);
+  }
+
+  /** The change marked pending did not happen (nothing to send). */
+  void accessSettled(AccessEntry entry) {
+    pendingAccess.computeIfPresent(entry, (k, n) -> n > 1 ? n - 1 : null);
+  }
+
+  /** Sends an access change made here; {@link #accessPending} came first. */
+  void access(AccessEntry entry, boolean add) {
+    FleetMessage m =
+        new FleetMessage(
+            origin,
+            add ? FleetMessage.ALLOW_DENY_ADD : FleetMessage.ALLOW_DENY_REMOVE,
+            entry.id(),
+            "");
+    submit(
+        new Op(
+            "access",
+            () ->
+                link.run(
+                        c ->
+                            c.eval(
+                                Scripts.ACCESS,
+                                ScriptOutputType.INTEGER,
+                                new String[] {keys.access()},
+                                add ? "+" : "-",
+                                entry.id(),
+                                keys.channel(),
+                                m.encode()))
+                    .thenRun(() -> accessSettled(entry)),
+            true));
+  }
+
+  private void submit(Op op) {
+    while (!queue.offer(op)) {
+      // Full (Redis slow for long): drop the oldest, never block the caller.
+      if (queue.poll() != null) {
+        dropped.incrementAndGet();
+      }
+    }
+  }
+
+  private CompletableFuture<?> sendBan(Ban ban, String script) {
+    long left = ban.until().toEpochMilli() - view.clock().millis();
+    if (left <= 0) {
+      return CompletableFuture.completedFuture(null); // over already: nothing to share
+    }
+    String record =
+        new BanRecord(ban.until().toEpochMilli(), ban.at().toEpochMilli(), origin, ban.reason())
+            .encode();
+    FleetMessage m = new FleetMessage(origin, FleetMessage.BAN, ban.key().id(), record);
+    return link.run(
+        c ->
+            c.eval(
+                script,
+                ScriptOutputType.INTEGER,
+                new String[] {keys.ban(ban.key())},
+                record,
+                Long.toString(left),
+                keys.channel(),
+                m.encode()));
+  }
+
+  private CompletableFuture<?> sendLiftAll() {
+    try {
+      for (String key : scanBanKeys()) {
+        await(link.run(c -> c.del(key)));
+      }
+      FleetMessage m = new FleetMessage(origin, FleetMessage.LIFT_ALL, "", "");
+      return link.run(c -> c.publish(keys.channel(), m.encode()));
+    } catch (ExecutionException | TimeoutException e) {
+      return CompletableFuture.failedFuture(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return CompletableFuture.failedFuture(e);
+    }
+  }
+
+  // ---- the writer thread
+
+  private void write() {
+    while (!closed) {
+      try {
+        if (reconcileWanted && link.up()) {
+          reconcileWanted = false;
+          reconcile();
+        }
+        Op op = queue.poll(50, TimeUnit.MILLISECONDS);
+        if (op == null) {
+          continue;
+        }
+        if (!link.up()) {
+          keep(op);
+          continue;
+        }
+        try {
+          await(op.send.get());
+        } catch (ExecutionException | TimeoutException | RuntimeException e) {
+          keep(op);
+        }
+      } catch (InterruptedException e) {
+        return;
+      }
+    }
+  }
+
+  private void keep(Op op) {
+    if (!op.keepWhileDown) {
+      return;
+    }
+    if (outbox.size() >= OUTBOX_LIMIT) {
+      outbox.pollFirst();
+      dropped.incrementAndGet();
+    }
+    outbox.addLast(op);
+  }
+
+  private <T> T await(CompletableFuture<T> f)
+      throws ExecutionException, TimeoutException, InterruptedException {
+    // The link times a command out itself; this bound only guards against a future never done.
+    return f.get(link.commandTimeoutMillis() + 1000, TimeUnit.MILLISECONDS);
+  }
+
+  /**
+   * Sends what was kept, pushes local bans, pulls the fleet's state. On failure (Redis gone again)
+   * it is tried again at the next up.
+   */
+  private void reconcile() throws InterruptedException {
+    try {
+      while (!outbox.isEmpty()) {
+        await(outbox.peekFirst().send.get());
+        outbox.pollFirst();
+      }
+      Instant now = view.clock().instant();
+      for (Ban ban : view.bans()) {
+        if (ban.inForceAt(now)) {
+          await(sendBan(ban, Scripts.PUSH));
+        }
+      }
+      pullBans();
+      pullAccess();
+      reconciliations.incrementAndGet();
+      if (outage) {
+        outage = false;
+        LOG.info("fleet store {} reconciled with redis", describe);
+        recovered.run();
+      }
+    } catch (ExecutionException | TimeoutException | RuntimeException e) {
+      LOG.debug("reconciliation with redis failed; tried again when it answers", e);
+      reconcileWanted = true;
+    }
+  }
+
+  private List<String> scanBanKeys()
+      throws ExecutionException, TimeoutException, InterruptedException {
+    List<String> out = new ArrayList<>();
+    ScanArgs args = ScanArgs.Builder.matches(keys.banPattern()).limit(1000);
+    ScanCursor cursor = ScanCursor.INITIAL;
+    do {
+      ScanCursor from = cursor;
+      KeyScanCursor<String> page = await(link.run(c -> c.scan(from, args)));
+      out.addAll(page.getKeys());
+      cursor = page;
+    } while (!cursor.isFinished());
+    return out;
+  }
+
+  private void pullBans() throws ExecutionException, TimeoutException, InterruptedException {
+    List<String> names = scanBanKeys();
+    long now = view.clock().millis();
+    for (int i = 0; i < names.size(); i += 500) {
+      String[] chunk = names.subList(i, Math.min(names.size(), i + 500)).toArray(String[]::new);
+      List<KeyValue<String, String>> values = await(link.run(c -> c.mget(chunk)));
+      for (KeyValue<String, String> kv : values) {
+        Ban ban = kv.hasValue() ? ban(keys.banId(kv.getKey()), kv.getValue()) : null;
+        if (ban == null) {
+          if (kv.hasValue()) {
+            skipped.incrementAndGet();
+          }
+          continue;
+        }
+        if (ban.until().toEpochMilli() > now) {
+          Ban held = view.ban(ban.key());
+          // The later end wins: a local ban pushed above and the fleet's may differ.
+          if (held == null || held.until().isBefore(ban.until())) {
+            view.putBan(ban, Origin.FLEET);
+          }
+        }
+      }
+    }
+  }
+
+  private void pullAccess() throws ExecutionException, TimeoutException, InterruptedException {
+    // Only entries held before the read can have been removed elsewhere; one added since is new.
+    List<AccessEntry> before = view.accessEntries();
+    Set<String> ids;
+    try {
+      ids = await(link.run(c -> c.smembers(keys.access())));
+    } catch (ExecutionException e) {
+      // Another program's value of another type under the key: no entries from the fleet.
+      skipped.incrementAndGet();
+      return;
+    }
+    Set<AccessEntry> remote = new HashSet<>();
+    for (String id : ids) {
+      try {
+        remote.add(AccessEntry.parse(id));
+      } catch (IllegalArgumentException e) {
+        skipped.incrementAndGet();
+      }
+    }
+    for (AccessEntry e : remote) {
+      if (!pendingAccess.containsKey(e)) {
+        view.access(e, true, Origin.FLEET);
+      }
+    }
+    // Entries this process holds that the fleet no longer has were removed elsewhere meanwhile
+    // (this process's own adds were sent from the outbox above).
+    for (AccessEntry e : before) {
+      if (!remote.contains(e) && !pendingAccess.containsKey(e)) {
+        view.access(e, false, Origin.FLEET);
+      }
+    }
+  }
+
+  private Ban ban(String id, String value) {
+    BanRecord r = BanRecord.decode(value);
+    if (id == null || r == null) {
+      return null;
+    }
+    try {
+      return new Ban(
+          BanKey.parse(id),
+          r.reason(),
+          Instant.ofEpochMilli(r.bannedAtMillis()),
+          Instant.ofEpochMilli(r.untilMillis()));
+    } catch (IllegalArgumentException e) {
+      return null;
+    }
+  }
+
+  // ---- RedisLink.Listener: the heartbeat's and the channel's thread; never block
+
+  @Override
+  public void down(String why) {
+    outage = true;
+    failed.accept("fleet store " + describe + " is unavailable (" + why + ")", null);
+  }
+
+  @Override
+  public void up() {
+    reconcileWanted = true;
+  }
+
+  @Override
+  public void message(String text) {
+    FleetMessage m = FleetMessage.decode(text);
+    if (m == null) {
+      skipped.incrementAndGet();
+      return;
+    }
+    if (m.origin().equals(origin)) {
+      return; // ours: applied locally already
+    }
+    try {
+      switch (m.kind()) {
+        case FleetMessage.BAN -> {
+          Ban ban = ban(m.subject(), m.detail());
+          if (ban == null) {
+            skipped.incrementAndGet();
+          } else {
+            view.putBan(ban, Origin.FLEET);
+          }
+        }
+        case FleetMessage.LIFT -> view.liftBan(BanKey.parse(m.subject()), Origin.FLEET);
+        case FleetMessage.LIFT_ALL -> view.liftAllBans(Origin.FLEET);
+        case FleetMessage.ALLOW_DENY_ADD ->
+            view.access(AccessEntry.parse(m.subject()), true, Origin.FLEET);
+        case FleetMessage.ALLOW_DENY_REMOVE ->
+            view.access(AccessEntry.parse(m.subject()), false, Origin.FLEET);
+        default -> skipped.incrementAndGet();
+      }
+    } catch (IllegalArgumentException e) {
+      skipped.incrementAndGet();
+    }
+  }
+
+  /** Stops the writer after it sent what is queued, for at most {@code millis}. */
+  void close(long millis) {
+    long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(millis);
+    while (!queue.isEmpty() && link.up() && System.nanoTime() < deadline) {
+      try {
+        Thread.sleep(5);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        break;
+      }
+    }
+    closed = true;
+    writer.interrupt();
+    try {
+      writer.join(link.commandTimeoutMillis() + 2000);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+}

@@ -1,0 +1,112 @@
+package dev.guise.redis.internal;
+
+import dev.guise.pool.fleet.RateLimit;
+import io.lettuce.core.ScriptOutputType;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.LongSupplier;
+
+/**
+ * The per-host token buckets the fleet shares, drawn on without waiting on Redis: each process
+ * keeps a small local share of tokens, fetched ahead from the shared bucket ({@code take.lua}) in
+ * batches of about {@link #BATCH} of the rate, and a caller takes from that share. When the share
+ * is empty one fetch is sent and the caller is told to come back shortly. While Redis is down the
+ * process limits itself alone to the same rate with a local bucket.
+ *
+ * <p>Why this holds the fleet's rate: every token a process spends came out of the one shared
+ * bucket, so the fleet never spends more than the bucket gives (its rate, plus one burst at the
+ * start); a share fetched and not spent is lost, which can only lower the rate. A batch is at most
+ * 50 ms of the rate, so a process that stops needing tokens wastes little.
+ */
+final class SharedBuckets {
+  static final double BATCH = 0.05;
+
+  private final RedisLink link;
+  private final Keys keys;
+  private final LongSupplier nanoTime;
+  private final Map<String, Share> shares = new ConcurrentHashMap<>();
+
+  SharedBuckets(RedisLink link, Keys keys, LongSupplier nanoTime) {
+    this.link = link;
+    this.keys = keys;
+    this.nanoTime = nanoTime;
+  }
+
+  Duration take(String host, RateLimit limit) {
+    Share s = shares.computeIfAbsent(host, h -> new Share());
+    long now = nanoTime.getAsLong();
+    synchronized (s) {
+      if (s.tokens > 0) {
+        s.tokens--;
+        return Duration.ZERO;
+      }
+      if (!link.up()) {
+        return s.local(limit, now);
+      }
+      s.localSince = Long.MIN_VALUE; // back on the shared bucket: the local one starts afresh
+      if (s.fetching || now < s.nextFetch) {
+        return Duration.ofNanos(Math.max(100_000, s.nextFetch - now));
+      }
+      s.fetching = true;
+    }
+    fetch(host, s, limit);
+    // A fetch on loopback takes well under a millisecond: come back in one.
+    return Duration.ofMillis(1);
+  }
+
+  private void fetch(String host, Share s, RateLimit limit) {
+    int want = (int) Math.min(limit.burst(), Math.max(1, Math.floor(limit.perSecond() * BATCH)));
+    link.<Long>run(
+            c ->
+                c.eval(
+                    Scripts.TAKE,
+                    ScriptOutputType.INTEGER,
+                    new String[] {keys.bucket(host)},
+                    Double.toString(limit.perSecond()),
+                    Integer.toString(limit.burst()),
+                    Integer.toString(want)))
+        .whenComplete(
+            (granted, failure) -> {
+              long now = nanoTime.getAsLong();
+              synchronized (s) {
+                s.fetching = false;
+                if (failure != null || granted == null || granted <= 0) {
+                  // Empty (or Redis failed: the next call falls back if it is down): ask again
+                  // when one token should have come in.
+                  s.nextFetch = now + (long) (1e9 / limit.perSecond());
+                } else {
+                  s.tokens += granted.intValue();
+                  s.nextFetch = now;
+                }
+              }
+            });
+  }
+
+  /** One host's share; its own monitor guards it. */
+  private static final class Share {
+    int tokens;
+    boolean fetching;
+    long nextFetch;
+    // The local bucket, used while Redis is down.
+    double localTokens;
+    long localSince = Long.MIN_VALUE;
+
+    Duration local(RateLimit limit, long now) {
+      if (localSince == Long.MIN_VALUE) {
+        // Starts with one token, not a full burst: the fleet may have spent the burst already.
+        localTokens = 1;
+        localSince = now;
+      } else {
+        localTokens =
+            Math.min(limit.burst(), localTokens + (now - localSince) / 1e9 * limit.perSecond());
+        localSince = now;
+      }
+      if (localTokens >= 1) {
+        localTokens -= 1;
+        return Duration.ZERO;
+      }
+      return Duration.ofNanos((long) Math.ceil((1 - localTokens) / limit.perSecond() * 1e9));
+    }
+  }
+}

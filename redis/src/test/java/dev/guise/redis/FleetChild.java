@@ -1,0 +1,93 @@
+package dev.guise.redis;
+
+import dev.guise.pool.fleet.Ban;
+import dev.guise.pool.fleet.FleetStore;
+import dev.guise.pool.fleet.FleetStore.Origin;
+import dev.guise.pool.fleet.RateLimit;
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+
+/**
+ * A crawler process of a fleet, for the tests that need several JVMs: opens a store on the Redis
+ * and prefix given and does one job, printing what it saw on stdout, one fact a line.
+ *
+ * <ul>
+ *   <li>{@code listen}: prints {@code heard <key id> <ms from the ban to now>} for each ban from
+ *       the fleet, until stdin closes;
+ *   <li>{@code take <host> <per second> <burst> <seconds>}: takes tokens for that long as fast as
+ *       the store allows from the epoch millisecond {@code <start>} on, then prints {@code took
+ *       <n>}.
+ * </ul>
+ *
+ * Prints {@code ready} once connected.
+ */
+public final class FleetChild {
+  private FleetChild() {}
+
+  public static void main(String[] args) throws Exception {
+    try (RedisFleetStore store =
+        RedisFleetStore.open(RedisSettings.builder(args[0]).keyPrefix(args[1]).build())) {
+      long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
+      while (store.reconciliations() == 0 && System.nanoTime() < deadline) {
+        Thread.sleep(5);
+      }
+      switch (args[2]) {
+        case "listen" -> listen(store);
+        case "take" ->
+            take(
+                store,
+                args[3],
+                new RateLimit(Double.parseDouble(args[4]), Integer.parseInt(args[5])),
+                Duration.ofSeconds(Long.parseLong(args[6])));
+        default -> throw new IllegalArgumentException(args[2]);
+      }
+    }
+  }
+
+  private static void listen(FleetStore store) throws Exception {
+    store.addListener(
+        new FleetStore.Listener() {
+          @Override
+          public void banned(Ban ban, Origin origin) {
+            if (origin == Origin.FLEET) {
+              long ms = System.currentTimeMillis() - ban.at().toEpochMilli();
+              System.out.println("heard " + ban.key().id() + " " + ms);
+              System.out.flush();
+            }
+          }
+        });
+    System.out.println("ready");
+    System.out.flush();
+    BufferedReader in =
+        new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
+    while (in.readLine() != null) {
+      // until the parent closes stdin
+    }
+  }
+
+  private static void take(FleetStore store, String host, RateLimit limit, Duration length)
+      throws Exception {
+    System.out.println("ready");
+    System.out.flush();
+    // Every process of the test starts at the moment the parent sends (epoch ms), so the window
+    // is the fleet's.
+    BufferedReader in =
+        new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
+    long startAtMillis = Long.parseLong(in.readLine().strip());
+    Thread.sleep(Math.max(0, startAtMillis - System.currentTimeMillis()));
+    long end = System.nanoTime() + length.toNanos();
+    long took = 0;
+    while (System.nanoTime() < end) {
+      Duration wait = store.takeToken(host, limit);
+      if (wait.isZero()) {
+        took++;
+      } else {
+        Thread.sleep(Math.max(1, wait.toMillis()));
+      }
+    }
+    System.out.println("took " + took);
+    System.out.flush();
+  }
+}

@@ -1,0 +1,198 @@
+package dev.guise.redis;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import dev.guise.pool.fleet.AccessEntry;
+import dev.guise.pool.fleet.Ban;
+import dev.guise.pool.fleet.BanKey;
+import dev.guise.pool.fleet.FleetStore;
+import dev.guise.pool.fleet.FleetStore.Origin;
+import dev.guise.pool.fleet.RateLimit;
+import dev.guise.testing.RedisServer;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.BooleanSupplier;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Two stores in one JVM on a real redis-server share bans, lifts, strikes and the access lists, two
+ * prefixes do not see each other, and values another program wrote under the fleet's keys are
+ * skipped.
+ */
+class RedisFleetStoreTest {
+  private static RedisServer redis;
+
+  @BeforeAll
+  static void startRedis() throws Exception {
+    assumeTrue(RedisServer.installed(), RedisServer.MISSING);
+    redis = RedisServer.start();
+  }
+
+  @AfterAll
+  static void stopRedis() {
+    if (redis != null) {
+      redis.close();
+    }
+  }
+
+  static RedisFleetStore open(String prefix) {
+    return RedisFleetStore.open(RedisSettings.builder(redis.uri()).keyPrefix(prefix).build());
+  }
+
+  static void await(String what, BooleanSupplier condition) throws InterruptedException {
+    long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+    while (!condition.getAsBoolean()) {
+      if (System.nanoTime() > deadline) {
+        throw new AssertionError("timed out waiting for " + what);
+      }
+      Thread.sleep(5);
+    }
+  }
+
+  static BanKey key(String host, String ip) throws Exception {
+    return BanKey.ofIp(host, 443, InetAddress.getByName(ip));
+  }
+
+  static Ban ban(BanKey key, Duration length) {
+    // Milliseconds: what the fleet keeps of a ban's times.
+    Instant now = Instant.ofEpochMilli(System.currentTimeMillis());
+    return new Ban(key, "403 block page", now, now.plus(length));
+  }
+
+  @Test
+  void aBanReachesTheOtherStoreAndItsListenersAndALiftToo() throws Exception {
+    try (RedisFleetStore a = open("t1:");
+        RedisFleetStore b = open("t1:")) {
+      await("both connected", () -> a.connected() && b.connected());
+      List<String> heard = new CopyOnWriteArrayList<>();
+      b.addListener(
+          new FleetStore.Listener() {
+            @Override
+            public void banned(Ban ban, Origin origin) {
+              heard.add("ban " + ban.key() + " " + origin);
+            }
+
+            @Override
+            public void banLifted(BanKey key, Origin origin) {
+              heard.add("lift " + key + " " + origin);
+            }
+          });
+      BanKey k = key("shop.example", "127.0.1.7");
+      Ban ban = ban(k, Duration.ofMinutes(5));
+      a.putBan(ban);
+      assertEquals(ban, a.ban(k).orElseThrow(), "the local copy shows it at once");
+      await("the ban at b", () -> b.ban(k).isPresent());
+      assertEquals(ban, b.ban(k).orElseThrow());
+      assertEquals(List.of("ban " + k + " FLEET"), heard);
+      // Redis keeps it with its own expiry.
+      long ttl = (Long) redis.command("PTTL", "t1:ban:" + k.id());
+      assertTrue(ttl > 290_000 && ttl <= 300_000, "TTL " + ttl);
+
+      assertTrue(b.liftBan(k));
+      await("the lift at a", () -> a.ban(k).isEmpty());
+      assertEquals(null, redis.command("GET", "t1:ban:" + k.id()));
+    }
+  }
+
+  @Test
+  void strikesAreCountedForTheFleet() throws Exception {
+    try (RedisFleetStore a = open("t2:");
+        RedisFleetStore b = open("t2:")) {
+      await("both connected", () -> a.connected() && b.connected());
+      BanKey k = key("shop.example", "127.0.1.8");
+      assertEquals(1, a.addStrike(k, Duration.ofMinutes(1)));
+      await("a's strike in redis", () -> "1".equals(get("t2:strikes:" + k.id())));
+      assertEquals(2, a.addStrike(k, Duration.ofMinutes(1)));
+      await("a's second strike in redis", () -> "2".equals(get("t2:strikes:" + k.id())));
+      // b has not heard the count yet: its own first strike says 1, and reaches Redis as the 3rd.
+      b.addStrike(k, Duration.ofMinutes(1));
+      await("b's strike in redis", () -> "3".equals(get("t2:strikes:" + k.id())));
+      // b's callback that heard the fleet's 3 runs a moment after Redis counted it.
+      Thread.sleep(100);
+      assertEquals(4, b.addStrike(k, Duration.ofMinutes(1)), "b now counts the fleet's strikes");
+      b.clearStrikes(k);
+      await("cleared", () -> get("t2:strikes:" + k.id()) == null);
+    }
+  }
+
+  @Test
+  void accessEntriesAreShared() throws Exception {
+    try (RedisFleetStore a = open("t3:");
+        RedisFleetStore b = open("t3:")) {
+      await("both connected", () -> a.connected() && b.connected());
+      AccessEntry deny = AccessEntry.deny("shop.example", InetAddress.getByName("127.0.1.9"));
+      AccessEntry allow = AccessEntry.allow(null, InetAddress.getByName("127.0.1.10"));
+      assertTrue(a.addAccessEntry(deny));
+      assertFalse(a.addAccessEntry(deny), "not new");
+      assertTrue(b.addAccessEntry(allow));
+      await(
+          "both at a and b", () -> a.accessEntries().size() == 2 && b.accessEntries().size() == 2);
+      assertTrue(b.removeAccessEntry(deny));
+      await("removed at a", () -> a.accessEntries().equals(List.of(allow)));
+    }
+  }
+
+  @Test
+  void twoPrefixesAreTwoFleets() throws Exception {
+    try (RedisFleetStore a = open("fleetA:");
+        RedisFleetStore b = open("fleetB:");
+        RedisFleetStore a2 = open("fleetA:")) {
+      await("connected", () -> a.connected() && b.connected() && a2.connected());
+      BanKey k = key("shop.example", "127.0.1.11");
+      a.putBan(ban(k, Duration.ofMinutes(1)));
+      await("a2 has it", () -> a2.ban(k).isPresent());
+      Thread.sleep(100);
+      assertTrue(b.ban(k).isEmpty(), "the other fleet does not see it");
+    }
+  }
+
+  @Test
+  void garbageUnderTheFleetsKeysIsSkipped() throws Exception {
+    BanKey k = key("shop.example", "127.0.1.12");
+    redis.command("SET", "t5:ban:" + k.id(), "not a ban at all");
+    redis.command("SET", "t5:ban:nonsense", "g1|oops|x");
+    redis.command("SET", "t5:ban:shop.example:443|ip|127.0.1.13", "g1|notanumber|1|p|r");
+    redis.command("LPUSH", "t5:ban:shop.example:443|ip|127.0.1.14", "a list");
+    redis.command("SET", "t5:access", "a string, not a set");
+    redis.command("SET", "t5:strikes:" + k.id(), "many");
+    redis.command("SET", "t5:bucket:shop.example", "not a hash");
+    try (RedisFleetStore a = open("t5:");
+        RedisFleetStore b = open("t5:")) {
+      await("connected and loaded", () -> a.reconciliations() > 0 && b.reconciliations() > 0);
+      assertTrue(a.bans().isEmpty());
+      assertTrue(a.accessEntries().isEmpty());
+      assertTrue(a.skippedValues() >= 3, "skipped " + a.skippedValues());
+      // Garbage on the channel too.
+      redis.command("PUBLISH", "t5:changes", "hello\nban\nshop.example:443|ip|1.2.3.4\ngarbage");
+      redis.command("PUBLISH", "t5:changes", "\u0000\u0001");
+      // And the store still works over all of it.
+      assertEquals(1, a.addStrike(k, Duration.ofMinutes(1)));
+      await("strike counted over garbage", () -> "1".equals(get("t5:strikes:" + k.id())));
+      a.putBan(ban(k, Duration.ofMinutes(1)));
+      await("ban over garbage reaches b", () -> b.ban(k).isPresent());
+      assertTrue(a.addAccessEntry(AccessEntry.deny(null, InetAddress.getByName("127.0.1.15"))));
+      await("access over garbage reaches b", () -> b.accessEntries().size() == 1);
+      await(
+          "a token from a garbage bucket",
+          () -> a.takeToken("shop.example", RateLimit.perSecond(100)).isZero());
+      assertTrue(b.skippedValues() >= 2, "b skipped the garbage notices");
+    }
+  }
+
+  private static String get(String key) {
+    try {
+      return (String) redis.command("GET", key);
+    } catch (IOException e) {
+      throw new AssertionError(e);
+    }
+  }
+}

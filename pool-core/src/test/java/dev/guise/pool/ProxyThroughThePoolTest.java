@@ -7,6 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.guise.api.HttpProtocol;
 import dev.guise.fingerprint.BrowserProfile;
 import dev.guise.fingerprint.BrowserProfiles;
+import dev.guise.fingerprint.ClientHello;
+import dev.guise.fingerprint.Ja4;
 import dev.guise.pool.config.PoolConfig;
 import dev.guise.pool.http.HttpRequest;
 import dev.guise.pool.http.HttpResponse;
@@ -88,8 +90,19 @@ class ProxyThroughThePoolTest {
       }
       List<ConnectionRecord> seen = server.connections();
       assertFalse(seen.isEmpty());
+      // The first connection to the host is a full handshake; a later one through the same exit
+      // resumes with its ticket, as the browser would, and then shows the resumed hello's JA4.
+      String resumedJa4 = Ja4.of(profile.resumedReferenceHello().orElseThrow()).ja4();
+      assertFalse(
+          seen.get(0).clientHello().orElseThrow().hasExtension(ClientHello.EXT_PRE_SHARED_KEY),
+          "the first connection has no ticket to offer");
       for (ConnectionRecord c : seen) {
-        assertEquals(profile.expectedJa4(), c.ja4().orElseThrow().ja4(), "through " + kind);
+        boolean resumed =
+            c.clientHello().orElseThrow().hasExtension(ClientHello.EXT_PRE_SHARED_KEY);
+        assertEquals(
+            resumed ? resumedJa4 : profile.expectedJa4(),
+            c.ja4().orElseThrow().ja4(),
+            "through " + kind);
         if (expected == HttpProtocol.HTTP_2) {
           assertEquals(profile.expectedAkamai(), c.akamaiFingerprint().orElseThrow().value());
         }

@@ -77,8 +77,7 @@ class JettyResumptionTest {
           @Override
           public void handshakeSucceeded(Event event) {
             SSLSession session = event.getSSLEngine().getSession();
-            SEEN.add(
-                new Seen(session.getCreationTime(), session.getProtocol()));
+            SEEN.add(new Seen(session.getCreationTime(), session.getProtocol()));
           }
         });
     server.addConnector(connector);

@@ -20,6 +20,7 @@ import dev.guise.pool.internal.Loan;
 import dev.guise.pool.internal.PoolCounters;
 import dev.guise.pool.internal.Route;
 import dev.guise.pool.internal.fleet.MemoryFleetStore;
+import dev.guise.pool.internal.http2.Http2Connection;
 import dev.guise.pool.internal.proxy.ProxyHealth;
 import dev.guise.pool.internal.proxy.ProxyRouter;
 import dev.guise.pool.proxy.Proxy;
@@ -372,48 +373,62 @@ public final class HotConnectionPool implements AutoCloseable {
    * Opens (and validates, when a validator is configured) a connection to each of {@code ips}, at
    * most {@code limits().warmUpParallelism()} at once, and adds the IPs to the host's list. An IP
    * that already has a connection counts as ready. Blocks until every IP is done; each IP takes at
-   * most the connect timeout plus the validation timeout.
+   * most the connect timeout plus the validation timeout. With TLS resumption on, the first IP's
+   * connection opens alone and reads its tickets, so that the rest can resume with them, as a
+   * browser's later connections to a host do (one ticket each: as many resume as it got).
    */
   public WarmUpSummary warmUp(String host, int port, List<InetAddress> ips, WarmUpProgress progress)
       throws InterruptedException {
     HostKey key = new HostKey(host, port);
     manager.addIps(key, ips);
     long started = System.nanoTime();
-    Semaphore permits = new Semaphore(config.limits().warmUpParallelism());
     AtomicInteger done = new AtomicInteger();
     AtomicInteger ready = new AtomicInteger();
     Map<FailureKind, Integer> failures = new ConcurrentHashMap<>();
+    Runnable[] tasks = new Runnable[ips.size()];
+    for (int i = 0; i < ips.size(); i++) {
+      InetAddress ip = ips.get(i);
+      // Only the first waits for its tickets: the ones after it resume with them.
+      boolean fetchesTicket = i == 0 && config.tlsResumption() && ips.size() > 1;
+      tasks[i] =
+          () -> {
+            ClassifiedFailure failure = null;
+            try {
+              warmOne(key, ip, fetchesTicket);
+              ready.incrementAndGet();
+            } catch (IOException | RuntimeException e) {
+              failure = classify(e, new TlsEndpoint(host, ip, port));
+              failures.merge(failure.kind(), 1, Integer::sum);
+            } finally {
+              try {
+                progress.ipDone(ip, failure, done.incrementAndGet(), ips.size());
+              } catch (RuntimeException e) {
+                log.warn("warm-up progress listener threw; ignored", e);
+              }
+            }
+          };
+    }
+    int first = 0;
+    if (tasks.length > 1 && config.tlsResumption()) {
+      // Opened all at once, no connection would have a ticket to offer: the host's first
+      // connection goes alone and reads its tickets before the rest open (one handshake's wait).
+      // A TLS 1.3 ticket is used once, as the browsers use them, so as many of the rest resume as
+      // the server sent tickets (OpenSSL two, the JDK one); the others handshake in full.
+      tasks[0].run();
+      first = 1;
+    }
+    Semaphore permits = new Semaphore(config.limits().warmUpParallelism());
     List<Future<?>> futures = new ArrayList<>(ips.size());
-    for (InetAddress ip : ips) {
+    for (int i = first; i < tasks.length; i++) {
+      Runnable task = tasks[i];
       permits.acquire();
       futures.add(
           workers.submit(
               () -> {
-                ClassifiedFailure failure = null;
                 try {
-                  long deadline =
-                      System.nanoTime()
-                          + config
-                              .timeouts()
-                              .connect()
-                              .plus(config.timeouts().validation())
-                              .toNanos();
-                  Proxy via = chooseProxy(key, ip, Set.of());
-                  boolean fresh = via != null && via.newTunnelPerRequest();
-                  Loan l = manager.acquire(key, ip, via, fresh, -1, deadline);
-                  // A new-tunnel-per-request proxy's warm-up only checks the way: nothing to keep.
-                  manager.release(l, fresh ? PoolAction.DISCARD_CONNECTION : PoolAction.KEEP, true);
-                  ready.incrementAndGet();
-                } catch (IOException | RuntimeException e) {
-                  failure = classify(e, new TlsEndpoint(host, ip, port));
-                  failures.merge(failure.kind(), 1, Integer::sum);
+                  task.run();
                 } finally {
                   permits.release();
-                  try {
-                    progress.ipDone(ip, failure, done.incrementAndGet(), ips.size());
-                  } catch (RuntimeException e) {
-                    log.warn("warm-up progress listener threw; ignored", e);
-                  }
                 }
               }));
     }
@@ -426,6 +441,33 @@ public final class HotConnectionPool implements AutoCloseable {
     }
     return new WarmUpSummary(
         host, ips.size(), ready.get(), failures, Duration.ofNanos(System.nanoTime() - started));
+  }
+
+  /**
+   * Opens (and validates) one warm connection to {@code ip} and puts it in the pool; with {@code
+   * fetchesTicket}, an HTTP/2 connection is kept until it has read the server's SETTINGS, by when
+   * the TLS 1.3 tickets sent before them are in the engine's cache. (A validation exchange reads
+   * them anyway; an HTTP/1.1 connection without one reads nothing, so the connections after it
+   * handshake in full.)
+   */
+  private void warmOne(HostKey key, InetAddress ip, boolean fetchesTicket) throws IOException {
+    long deadline =
+        System.nanoTime()
+            + config.timeouts().connect().plus(config.timeouts().validation()).toNanos();
+    Proxy via = chooseProxy(key, ip, Set.of());
+    boolean fresh = via != null && via.newTunnelPerRequest();
+    Loan l = manager.acquire(key, ip, via, fresh, -1, deadline);
+    if (fetchesTicket && !fresh && l.http() instanceof Http2Connection h2) {
+      try {
+        long left = Math.max(0, deadline - System.nanoTime());
+        h2.awaitPeerSettings(Duration.ofNanos(left));
+      } catch (InterruptedException e) {
+        // The caller's warm-up was cancelled: keep the connection, stop waiting for the ticket.
+        Thread.currentThread().interrupt();
+      }
+    }
+    // A new-tunnel-per-request proxy's warm-up only checks the way: nothing to keep.
+    manager.release(l, fresh ? PoolAction.DISCARD_CONNECTION : PoolAction.KEEP, true);
   }
 
   /** A snapshot of the pool's connections and counters. */

@@ -470,6 +470,27 @@ public final class Http2Connection implements HttpConnection {
     }
   }
 
+  /**
+   * Waits until the server's first SETTINGS frame has been read, the connection broke, or {@code
+   * timeout} passed; whether the SETTINGS arrived. Warm-up waits so on a host's first connection: a
+   * TLS 1.3 server sends its session tickets after the handshake, and the engine takes them in only
+   * as the reader reads; once the SETTINGS that follow them are read, the ticket is in the engine's
+   * cache for the host's other connections to resume with. Nothing is written.
+   */
+  public boolean awaitPeerSettings(Duration timeout) throws InterruptedException {
+    long left = timeout.toNanos();
+    lock.lock();
+    try {
+      // The reader signals slotFreed when it applies the first SETTINGS, failAll when it breaks.
+      while (!peerSettingsApplied && !closed && broken == null && left > 0) {
+        left = slotFreed.awaitNanos(left);
+      }
+      return peerSettingsApplied;
+    } finally {
+      lock.unlock();
+    }
+  }
+
   /** Whether the connection is closing or broken (the reader then stops at the next tick). */
   boolean isClosedOrBroken() {
     lock.lock();

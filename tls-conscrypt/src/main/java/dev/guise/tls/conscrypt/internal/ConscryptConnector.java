@@ -14,6 +14,7 @@ import java.security.cert.X509Certificate;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLEngine;
 import javax.net.ssl.SSLException;
 import javax.net.ssl.SSLParameters;
@@ -39,10 +40,14 @@ public final class ConscryptConnector {
     try {
       // The peer host given here is what the trust manager checks the certificate's name against:
       // the requested host, never the pinned IP.
-      engine =
-          ConscryptContexts.forScope(
+      // Sessions are cached by host and port (not IP): a ticket from one IP of a host is offered
+      // to its others, as a browser's is.
+      SSLContext context =
+          request.resumption()
+              ? ConscryptContexts.forScope(
                   request.trust(), hello.offer().profile(), request.sessionScope())
-              .createSSLEngine(endpoint.host(), endpoint.port());
+              : ConscryptContexts.withoutResumption(request.trust());
+      engine = context.createSSLEngine(endpoint.host(), endpoint.port());
       engine.setUseClientMode(true);
       configure(engine, request, hello);
       connection = new ConscryptTlsConnection(engine, socket);

@@ -51,11 +51,25 @@ final class ConscryptContexts {
         return cached;
       }
     }
-    SSLContext context = SSLContext.getInstance("TLS", ConscryptRuntime.provider());
-    context.init(null, new TrustManager[] {ServerTrust.forPolicy(policy).trustManager()}, null);
+    SSLContext context = create(policy);
     synchronized (CONTEXTS) {
       SSLContext raced = CONTEXTS.putIfAbsent(key, context);
       return raced != null ? raced : context;
     }
+  }
+
+  /**
+   * A context of its own for one connection with resumption off: its session cache starts empty
+   * (nothing is offered) and goes with the connection (no ticket is kept). Conscrypt has no switch
+   * that stops a context's cache from offering the sessions it holds, so the cache is not shared.
+   */
+  static SSLContext withoutResumption(TrustPolicy policy) throws GeneralSecurityException {
+    return create(policy);
+  }
+
+  private static SSLContext create(TrustPolicy policy) throws GeneralSecurityException {
+    SSLContext context = SSLContext.getInstance("TLS", ConscryptRuntime.provider());
+    context.init(null, new TrustManager[] {ServerTrust.forPolicy(policy).trustManager()}, null);
+    return context;
   }
 }

@@ -52,16 +52,14 @@ class SessionCorsKindsWireTest {
       URI otherFont = URI.create("https://" + OTHER + ":" + server.port() + "/font.woff2");
       try (HotConnectionPool pool = pool(server, profile);
           GuiseClient client = new GuiseClient(pool)) {
-        Session session =
-            Session.builder(client).resolve(HOST, ip).resolve(OTHER, ip).build();
+        Session session = Session.builder(client).resolve(HOST, ip).resolve(OTHER, ip).build();
         session.currentDocument(page);
         session.send(SessionRequest.of(RequestKind.FONT, page.resolve("font.woff2")));
         session.send(SessionRequest.of(RequestKind.XHR, page.resolve("xhr")));
         session.send(SessionRequest.of(RequestKind.FONT, otherFont));
         session.send(
             SessionRequest.of(
-                RequestKind.XHR,
-                URI.create("https://" + OTHER + ":" + server.port() + "/xhr")));
+                RequestKind.XHR, URI.create("https://" + OTHER + ":" + server.port() + "/xhr")));
       }
       List<RequestRecord> sent = new ArrayList<>();
       server.connections().forEach(c -> sent.addAll(c.requests()));
@@ -88,8 +86,7 @@ class SessionCorsKindsWireTest {
   @SuppressWarnings("unchecked")
   private static List<String> capturedOrder(String profile, String kind) throws Exception {
     Map<String, Object> file =
-        JSON.std.mapFrom(
-            ReferenceCaptures.text("guise-capture/" + profile + "-captured.json"));
+        JSON.std.mapFrom(ReferenceCaptures.text("guise-capture/" + profile + "-captured.json"));
     Map<String, Object> kinds =
         (Map<String, Object>) ((Map<String, Object>) file.get("requests")).get("kinds");
     List<List<String>> orders =

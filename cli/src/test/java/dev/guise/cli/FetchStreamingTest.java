@@ -56,13 +56,7 @@ class FetchStreamingTest {
                   resolve,
                   "--timeout",
                   "120",
-                  base
-                      + "/stream/"
-                      + LARGE
-                      + "?stall-at="
-                      + STALL_AT
-                      + "&stall-ms="
-                      + STALL_MS
+                  base + "/stream/" + LARGE + "?stall-at=" + STALL_AT + "&stall-ms=" + STALL_MS
                 },
                 o,
                 e);
@@ -110,8 +104,7 @@ class FetchStreamingTest {
           expected = new byte[len];
         }
         TestBody.expected(written, expected, 0, len);
-        if (firstMismatch < 0
-            && !Arrays.equals(expected, 0, len, b, off, off + len)) {
+        if (firstMismatch < 0 && !Arrays.equals(expected, 0, len, b, off, off + len)) {
           firstMismatch = written;
         }
       }

@@ -1,6 +1,7 @@
 package dev.guise.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
@@ -85,6 +86,9 @@ class CaptureBrowserTest {
     assertTrue(
         file.resumedHello().get().hasExtension(ClientHello.EXT_PRE_SHARED_KEY),
         "the resumed hello offers the ticket");
+    assertTrue(
+        file.profile().sendsOriginAlways(RequestKind.FONT),
+        "Chromium's same-origin font carried origin");
     sendBack(file);
   }
 
@@ -116,6 +120,9 @@ class CaptureBrowserTest {
     assertTrue(file.profile().name().startsWith("firefox-153"), file.profile().name());
     assertTrue(file.profile().pinnedLastHeaders().contains("te"));
     assertTrue(file.resumedHello().isPresent(), "Firefox resumed with its ticket");
+    assertFalse(
+        file.profile().sendsOriginAlways(RequestKind.FONT),
+        "Firefox's same-origin font carried no origin");
     sendBack(file);
   }
 

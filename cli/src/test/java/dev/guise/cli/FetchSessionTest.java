@@ -102,7 +102,7 @@ class FetchSessionTest {
       assertEquals(
           List.of("sid=abc123", "pref=dark"), values(after.get(after.size() - 1), "cookie"));
 
-      Run badDest = Run.of("fetch", "--dest", "font", base + "/a.woff2");
+      Run badDest = Run.of("fetch", "--dest", "video", base + "/a.webm");
       assertEquals(2, badDest.code(), badDest.toString());
       assertTrue(badDest.err().contains("--dest takes one of document"), badDest.toString());
     }

@@ -323,6 +323,18 @@ public final class BrowserProfile {
   }
 
   /**
+   * Whether the browser sends {@code origin} on every request of {@code kind}, same-origin GETs
+   * included: Chromium's fonts do, where Fetch (and Firefox) send it on a CORS request only to
+   * another origin or with a method other than GET and HEAD. From the kind's {@code "origin":
+   * "always"} in the profile's request rules, which {@code guise capture} writes when it saw it.
+   *
+   * @throws IllegalArgumentException if the profile has no rules for {@code kind}
+   */
+  public boolean sendsOriginAlways(RequestKind kind) {
+    return requestRules.originAlways(Objects.requireNonNull(kind, "kind"));
+  }
+
+  /**
    * The priority block of the HEADERS frame of a request of {@code kind}: exclusive flag and weight
    * as the browser sends them; the dependency here is stream 0, and the connection replaces it as
    * {@link #streamDependency()} says (it depends on the streams open at the time).

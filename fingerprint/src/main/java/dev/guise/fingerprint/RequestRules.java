@@ -31,8 +31,15 @@ final class RequestRules {
   /** One entry of a kind's list; an empty value is a slot the request fills. */
   record Entry(String name, Optional<String> value) {}
 
-  /** One kind's list and frame priority. */
-  record KindRule(List<Entry> entries, Map<String, Integer> rank, Priority framePriority) {}
+  /**
+   * One kind's list and frame priority; {@code originAlways}: the browser sends {@code origin} on
+   * every request of the kind, same-origin GETs included (the kind's {@code "origin": "always"}).
+   */
+  record KindRule(
+      List<Entry> entries,
+      Map<String, Integer> rank,
+      Priority framePriority,
+      boolean originAlways) {}
 
   private final Map<RequestKind, KindRule> kinds;
   private final Map<RequestKind, KindRule> redirectHops;
@@ -143,7 +150,12 @@ final class RequestRules {
     Map<String, Object> p = (Map<String, Object>) json.get("frame_priority");
     Priority priority =
         new Priority((Boolean) p.get("exclusive"), 0, ((Number) p.get("weight")).intValue());
-    return new KindRule(List.copyOf(entries), Map.copyOf(rank), priority);
+    Object origin = json.get("origin");
+    if (origin != null && !origin.equals("always")) {
+      throw new IllegalArgumentException(
+          file + " " + key + ": origin is \"always\" or absent, not " + origin);
+    }
+    return new KindRule(List.copyOf(entries), Map.copyOf(rank), priority, origin != null);
   }
 
   HeaderCompression compression() {
@@ -160,6 +172,10 @@ final class RequestRules {
 
   Priority framePriority(RequestKind kind, boolean redirectHop) {
     return rule(kind, redirectHop).framePriority();
+  }
+
+  boolean originAlways(RequestKind kind) {
+    return rule(kind, false).originAlways();
   }
 
   private KindRule rule(RequestKind kind, boolean redirectHop) {

@@ -144,4 +144,55 @@ class RequestRulesCaptureTest {
       assertTrue(font.contains("sec-fetch-mode: cors"), name + " " + font);
     }
   }
+
+  /**
+   * {@code "origin": "always"} is what the captures show: the kind's same-origin GET carried {@code
+   * origin} in {@code guise capture}'s recording (Chromium's font) or did not (Firefox's font, both
+   * browsers' XHR).
+   */
+  @ParameterizedTest
+  @CsvSource({"chrome-156, font", "chrome-156, xhr", "firefox-153, font", "firefox-153, xhr"})
+  @SuppressWarnings("unchecked")
+  void originAlwaysIsWhatTheCaptureSent(String profileName, String kindKey) throws Exception {
+    Map<String, Object> file =
+        JSON.std.mapFrom(ReferenceCaptures.text("guise-capture/" + profileName + "-captured.json"));
+    Map<String, Object> kinds =
+        (Map<String, Object>) ((Map<String, Object>) file.get("requests")).get("kinds");
+    List<List<String>> wire =
+        (List<List<String>>) ((Map<String, Object>) kinds.get(kindKey)).get("wire_order");
+    boolean sent = wire.stream().allMatch(names -> names.contains("origin"));
+    RequestKind kind = RequestKind.of(kindKey);
+    assertEquals(sent, BrowserProfiles.get(profileName).sendsOriginAlways(kind));
+    assertEquals(profileName.equals("chrome-156") && kind == RequestKind.FONT, sent);
+  }
+
+  @Test
+  void anOriginRuleOtherThanAlwaysIsRefused() {
+    Map<String, Object> json =
+        Map.of(
+            "header_compression",
+            Map.of(
+                "without_indexing",
+                List.of(),
+                "never_indexed",
+                List.of(),
+                "huffman",
+                "when-shorter",
+                "name_reference",
+                "highest-index"),
+            "others_before",
+            "",
+            "kinds",
+            Map.of(
+                "font",
+                Map.of(
+                    "origin", "sometimes",
+                    "frame_priority", Map.of("exclusive", true, "weight", 256),
+                    "headers", List.of("accept: */*"))));
+    IllegalArgumentException e =
+        assertThrows(
+            IllegalArgumentException.class,
+            () -> RequestRules.fromJson("test.json", json, List.of()));
+    assertTrue(e.getMessage().contains("sometimes"), e.getMessage());
+  }
 }

@@ -134,22 +134,32 @@ public final class ConnectionLease implements AutoCloseable {
    */
   private ClassifiedFailure judge(
       HttpRequest request, int status, List<Header> headers, boolean reused, long started) {
-    pool.counters()
-        .attemptAnswered(
-            endpoint(),
-            request.method(),
-            status,
-            reused,
-            Duration.ofNanos(System.nanoTime() - started));
+    Duration took = Duration.ofNanos(System.nanoTime() - started);
+    ClassifiedFailure f = judgeHead(status, headers);
+    if (f != null) {
+      pool.counters().attemptAnswered(endpoint(), request.method(), status, reused, took);
+      pool.counters().attemptFailed(endpoint(), request.method(), f);
+      return f;
+    }
+    succeeded(request.method(), status, reused, took);
+    return null;
+  }
+
+  /** The classifier's failure for a response head (the lease already failed with it), or null. */
+  private ClassifiedFailure judgeHead(int status, List<Header> headers) {
     ResponseVerdict verdict =
         pool.config().classifier().classify(new ResponseInfo(status, headers, endpoint()));
     if (verdict instanceof ResponseVerdict.Fail(ClassifiedFailure f)) {
       fail(f);
-      pool.counters().attemptFailed(endpoint(), request.method(), f);
       return f;
     }
-    pool.succeeded(lease.route());
     return null;
+  }
+
+  /** Counts an answered attempt and records the route's success. */
+  private void succeeded(String method, int status, boolean reused, Duration took) {
+    pool.counters().attemptAnswered(endpoint(), method, status, reused, took);
+    pool.succeeded(lease.route());
   }
 
   /** A streamed response, and its failure classification when the classifier judged it one. */
@@ -172,6 +182,7 @@ public final class ConnectionLease implements AutoCloseable {
     boolean reused = lease.reused() || usedOnce;
     usedOnce = true;
     long started = System.nanoTime();
+    StreamedAttempt attempt = new StreamedAttempt(request.method());
     StreamedBody raw;
     try {
       raw =
@@ -182,7 +193,7 @@ public final class ConnectionLease implements AutoCloseable {
                   limits(),
                   deadlineNanos,
                   readTimeout,
-                  failure -> bodyEnded(request.method(), failure));
+                  failure -> bodyEnded(attempt, failure));
     } catch (IOException | RuntimeException e) {
       throw failed(request, e);
     }
@@ -197,17 +208,74 @@ public final class ConnectionLease implements AutoCloseable {
             endpoint(),
             profile(),
             reused);
-    return new StreamedOutcome(
-        response, judge(request, response.status(), response.headers(), reused, started));
+    Duration took = Duration.ofNanos(System.nanoTime() - started);
+    ClassifiedFailure headFailure = judgeHead(response.status(), response.headers());
+    if (headFailure != null) {
+      pool.counters()
+          .attemptAnswered(endpoint(), request.method(), response.status(), reused, took);
+      pool.counters().attemptFailed(endpoint(), request.method(), headFailure);
+    } else {
+      // A streamed request succeeds when its body ends, not at its head: a body that breaks off
+      // is a failure of the attempt, and the route's record must say so.
+      attempt.headFine(response.status(), reused, took);
+    }
+    return new StreamedOutcome(response, headFailure);
   }
 
-  /** The streamed body ended (on the thread that read or closed it): the lease ends with it. */
-  private void bodyEnded(String method, IOException failure) {
+  /**
+   * A streamed attempt whose success is counted when both its head was judged fine and its body
+   * ended without failure, in whichever order they come (an empty body can end before the head is
+   * judged). A head judged a failure is counted at once and never here.
+   */
+  private final class StreamedAttempt {
+    private final String method;
+    private int status;
+    private boolean reused;
+    private Duration took;
+    private boolean judged;
+    private boolean endedClean;
+
+    StreamedAttempt(String method) {
+      this.method = method;
+    }
+
+    void headFine(int status, boolean reused, Duration took) {
+      synchronized (this) {
+        this.status = status;
+        this.reused = reused;
+        this.took = took;
+        judged = true;
+        if (!endedClean) {
+          return;
+        }
+      }
+      succeeded(method, status, reused, took);
+    }
+
+    void endedClean() {
+      synchronized (this) {
+        endedClean = true;
+        if (!judged) {
+          return;
+        }
+      }
+      succeeded(method, status, reused, took);
+    }
+  }
+
+  /**
+   * The streamed body ended (on the thread that read or closed it): a body read to its end (or
+   * closed early by the caller) counts the attempt's success, one that broke off its failure; the
+   * lease ends with it.
+   */
+  private void bodyEnded(StreamedAttempt attempt, IOException failure) {
     openBody = null;
     if (failure != null) {
       ClassifiedFailure f = pool.classify(failure, endpoint());
       fail(f);
-      pool.counters().attemptFailed(endpoint(), method, f);
+      pool.counters().attemptFailed(endpoint(), attempt.method, f);
+    } else {
+      attempt.endedClean();
     }
     close();
   }

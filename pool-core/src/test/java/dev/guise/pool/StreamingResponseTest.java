@@ -14,6 +14,7 @@ import dev.guise.pool.config.PoolConfig;
 import dev.guise.pool.http.HttpRequest;
 import dev.guise.pool.http.HttpResponse;
 import dev.guise.pool.http.StreamedResponse;
+import dev.guise.pool.stats.PoolStats;
 import dev.guise.testkit.ConnectionRecord;
 import dev.guise.testkit.RequestHandler;
 import dev.guise.testkit.TestBody;
@@ -221,6 +222,48 @@ class StreamingResponseTest {
       }
       // The pool carries on: the next request succeeds.
       assertEquals(200, f.client.send(f.get("/")).status());
+    }
+  }
+
+  /**
+   * A streamed request counts in the pool's stats when its body ends: not at its head, as a success
+   * once read to the end, and as a failure (not a success) when the body breaks off.
+   */
+  @ParameterizedTest(name = "over {0}")
+  @CsvSource({"h2", "http/1.1"})
+  void statsCountAStreamedRequestWhenItsBodyEnds(String alpn) throws Exception {
+    try (Fixture f = new Fixture(alpn, RequestHandler.defaults(), 1)) {
+      byte[] buf = new byte[64 * 1024];
+      try (StreamedResponse r = f.client.sendStreaming(f.get("/stream/" + MIB))) {
+        assertEquals(200, r.status());
+        assertEquals(0, f.pool.stats().requests(), "not counted at the head");
+        long read = 0;
+        for (int n; (n = r.body().read(buf)) >= 0; ) {
+          read += n;
+        }
+        assertEquals(MIB, read);
+        assertEquals(1, f.pool.stats().requests(), "counted when the body ended");
+      }
+      HttpRequest stalls =
+          HttpRequest.newBuilder(
+                  f.uri("/stream/" + 8 * MIB + "?stall-at=" + MIB + "&stall-ms=8000"))
+              .timeout(Duration.ofSeconds(1))
+              .build();
+      try (StreamedResponse r = f.client.sendStreaming(stalls)) {
+        InputStream body = r.body();
+        ClassifiedIOException e =
+            assertThrows(
+                ClassifiedIOException.class,
+                () -> {
+                  while (body.read(buf) >= 0) {
+                    // read until the stall fails the read
+                  }
+                });
+        assertEquals(FailureKind.READ_TIMEOUT, e.kind(), e.getMessage());
+      }
+      PoolStats stats = f.pool.stats();
+      assertEquals(1, stats.requests(), "the broken body is no success");
+      assertEquals(1L, stats.failuresByKind().get(FailureKind.READ_TIMEOUT), stats.toString());
     }
   }
 

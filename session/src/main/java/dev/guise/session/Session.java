@@ -16,6 +16,7 @@ import java.io.IOException;
 import java.net.InetAddress;
 import java.net.URI;
 import java.util.ArrayList;
+import java.util.EnumSet;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -84,6 +85,13 @@ public final class Session {
    */
   private static final Set<String> ORIGIN_BOUND =
       Set.of("authorization", "cookie", "proxy-authorization");
+
+  /**
+   * The kinds sent in CORS mode (Fetch's destination to mode: fonts, {@code fetch()} and {@code
+   * XMLHttpRequest}); both browsers' captures send them with {@code sec-fetch-mode: cors}.
+   */
+  private static final Set<RequestKind> CORS_MODE =
+      EnumSet.of(RequestKind.FETCH, RequestKind.FONT, RequestKind.XHR);
 
   private final GuiseClient client;
   private final CookieJar jar;
@@ -280,7 +288,7 @@ public final class Session {
     List<Redirect> redirects = new ArrayList<>();
     // Each request the chain sent (method, URL, headers): the same one again gets the same answer.
     Set<List<Object>> redirected = new HashSet<>();
-    boolean cors = kind == RequestKind.FETCH;
+    boolean cors = CORS_MODE.contains(kind);
     // What each hop's referer is computed from: the referer the hop before sent, so a referrer cut
     // to its origin at one hop stays cut (Fetch's main fetch sets the request's referrer to the
     // result; Chromium 156 sends the origin alone on a hop back to the initiator's origin).
@@ -314,7 +322,23 @@ public final class Session {
             FailureKind.REDIRECT_LOOP,
             "redirect loop: " + method + " " + url + " again, with nothing changed");
       }
-      R response = sendHop(hop, request, kind, url, method, body, headers, !redirects.isEmpty());
+      // For a profile whose browser sends origin on every request of the kind (Chromium's fonts):
+      // the connection's profile decides, so the value goes with the request.
+      Optional<String> initiatorOrigin =
+          originTainted
+              ? initiator.map(i -> FetchRules.TAINTED_ORIGIN)
+              : initiator.map(FetchRules::origin);
+      R response =
+          sendHop(
+              hop,
+              request,
+              kind,
+              url,
+              method,
+              body,
+              headers,
+              initiatorOrigin.filter(o -> !callerNames.contains("origin")),
+              !redirects.isEmpty());
       int status = hop.status(response);
       List<Header> responseHeaders = hop.headers(response);
       List<String> setCookies = new ArrayList<>();
@@ -378,10 +402,12 @@ public final class Session {
       String method,
       byte[] body,
       List<Header> headers,
+      Optional<String> initiatorOrigin,
       boolean redirectHop)
       throws IOException {
     HttpRequest.Builder b =
         HttpRequest.newBuilder(url).method(method, body).kind(kind).redirectHop(redirectHop);
+    initiatorOrigin.ifPresent(b::initiatorOrigin);
     request.timeout().ifPresent(b::timeout);
     for (Header h : headers) {
       b.header(h.name(), h.value());

@@ -119,6 +119,20 @@ public final class CaptureAnalysis {
       return "";
     }
 
+    /** Whether this is a GET or HEAD whose {@code origin} header names its own origin. */
+    boolean originOnSameOriginGet() {
+      if (!method().equals("GET") && !method().equals("HEAD")) {
+        return false;
+      }
+      String authority = pseudo(":authority");
+      if (authority.endsWith(":443")) {
+        authority = authority.substring(0, authority.length() - ":443".length());
+      }
+      String own = pseudo(":scheme") + "://" + authority;
+      return request.headers().stream()
+          .anyMatch(h -> h.name().equals("origin") && h.value().equalsIgnoreCase(own));
+    }
+
     List<Header> regular() {
       return request.headers().stream().filter(h -> !h.name().startsWith(":")).toList();
     }
@@ -461,10 +475,14 @@ public final class CaptureAnalysis {
       boolean dependsOnOpenStream = false;
       Map<String, List<Set<String>>> namesSeen = new LinkedHashMap<>();
       Map<String, List<List<String>>> wireOrders = new LinkedHashMap<>();
+      Set<String> originAlways = new LinkedHashSet<>();
       for (Seen s : seen) {
         Optional<String> kind = kindOf(s);
         if (kind.isEmpty()) {
           continue;
+        }
+        if (s.originOnSameOriginGet()) {
+          originAlways.add(kind.get());
         }
         List<String> entries = new ArrayList<>();
         for (Header h : s.regular()) {
@@ -495,6 +513,12 @@ public final class CaptureAnalysis {
       for (Map.Entry<String, List<String>> e : lists.entrySet()) {
         Map<String, Object> k = new LinkedHashMap<>();
         k.put("captured", captured.get(e.getKey()));
+        // Fetch sends origin on a GET only to another origin; a browser that sent it on a
+        // same-origin GET of the kind (Chromium's fonts) sends it on every request of the kind.
+        if (originAlways.contains(e.getKey())) {
+          k.put("origin", "always");
+          learned.add(e.getKey() + ": origin sent on a same-origin GET, so on every request");
+        }
         Priority p = priorities.get(e.getKey());
         Map<String, Object> fp = new LinkedHashMap<>();
         if (p == null) {

@@ -1,9 +1,11 @@
 package dev.guise.cli.internal;
 
 import dev.guise.api.ClassifiedIOException;
+import dev.guise.api.FailureKind;
 import dev.guise.api.Header;
 import dev.guise.api.HttpProtocol;
 import dev.guise.api.NegotiatedTls;
+import dev.guise.api.PoolAction;
 import dev.guise.api.TlsEndpoint;
 import dev.guise.api.TrustPolicy;
 import dev.guise.cli.internal.FetchPlan.PlannedRequest;
@@ -14,10 +16,11 @@ import dev.guise.pool.ConnectionLease;
 import dev.guise.pool.GuiseClient;
 import dev.guise.pool.HotConnectionPool;
 import dev.guise.pool.config.PoolConfig;
-import dev.guise.pool.http.HttpResponse;
+import dev.guise.pool.http.StreamedResponse;
 import dev.guise.pool.proxy.ProxyChoice;
 import dev.guise.pool.proxy.ProxyRouting;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
@@ -200,10 +203,11 @@ final class FetchCommand implements Command {
     FetchResult result = null;
     String error = "";
     int exit;
+    long[] downloaded = {0};
     try {
       result = session.send(request);
       if (s.verbose()) {
-        HttpResponse r = result.response();
+        StreamedResponse r = result.response();
         io.err()
             .printf(
                 Locale.ROOT,
@@ -214,7 +218,9 @@ final class FetchCommand implements Command {
                 r.reusedConnection() ? "a reused" : "a new",
                 (System.nanoTime() - started) / 1e6);
       }
-      exit = write(request, result, s, io);
+      try (FetchResult answer = result) {
+        exit = write(request, answer, s, io, downloaded);
+      }
       if (exit == FetchExit.HTTP_ERROR) {
         error = "the server answered " + result.response().status() + " (--fail)";
       } else if (exit == FetchExit.WRITE_ERROR) {
@@ -227,6 +233,7 @@ final class FetchCommand implements Command {
         e.printStackTrace(io.err());
       }
     } catch (IOException e) {
+      // The body's own failures are classified (above): what is left is writing it out.
       exit = FetchExit.WRITE_ERROR;
       error = "cannot write " + request.output().orElseThrow() + ": " + Cli.oneLine(e.getMessage());
     }
@@ -237,7 +244,8 @@ final class FetchCommand implements Command {
               "error: " + error + (plan.requests().size() > 1 ? " (" + request.url() + ")" : ""));
     }
     if (s.writeOut().isPresent()) {
-      Transfer t = new Transfer(request, result, exit, error, took, connectTo, choice);
+      Transfer t =
+          new Transfer(request, result, downloaded[0], exit, error, took, connectTo, choice);
       io.out().print(s.writeOut().get().render(t::variable));
       io.out().flush();
     }
@@ -245,26 +253,30 @@ final class FetchCommand implements Command {
   }
 
   /**
-   * Writes the response (head with -i, then body) to stdout or -o's file; returns the exit code.
+   * Writes the response (head with -i, then the body as it arrives) to stdout or -o's file,
+   * counting the body's bytes into {@code downloaded[0]}; returns the exit code. With {@code
+   * --fail} a status of 400 or more leaves the body unread (closing the result cancels the stream).
    */
-  private static int write(PlannedRequest request, FetchResult result, Settings s, Io io)
+  private static int write(
+      PlannedRequest request, FetchResult result, Settings s, Io io, long[] downloaded)
       throws IOException {
-    HttpResponse response = result.response();
+    StreamedResponse response = result.response();
     if (s.fail() && response.status() >= 400) {
       return FetchExit.HTTP_ERROR;
     }
     if (request.output().isPresent()) {
       try (OutputStream file = Files.newOutputStream(request.output().get())) {
-        writeResponse(response, s.includeHead(), file);
+        writeResponse(response, s.includeHead(), file, downloaded);
       }
     } else {
-      writeResponse(response, s.includeHead(), io.out());
+      writeResponse(response, s.includeHead(), io.out(), downloaded);
       io.out().flush();
     }
     return FetchExit.OK;
   }
 
-  private static void writeResponse(HttpResponse response, boolean head, OutputStream out)
+  private static void writeResponse(
+      StreamedResponse response, boolean head, OutputStream out, long[] downloaded)
       throws IOException {
     if (head) {
       StringBuilder sb = new StringBuilder();
@@ -276,21 +288,49 @@ final class FetchCommand implements Command {
       }
       sb.append('\n');
       out.write(sb.toString().getBytes(StandardCharsets.UTF_8));
+      out.flush();
     }
-    out.write(response.body());
+    // Each piece goes out as it arrives (a pipe reader sees the body progress, as with curl), so
+    // memory stays at one buffer whatever the body's size. A read that fails is the body's
+    // (classified); a write that fails is the output's.
+    InputStream body = response.body();
+    byte[] buffer = new byte[64 * 1024];
+    int n;
+    while ((n = readBody(body, buffer)) > 0) {
+      out.write(buffer, 0, n);
+      out.flush();
+      downloaded[0] += n;
+    }
+  }
+
+  /** Reads the next piece of the body; its failures are always classified. */
+  private static int readBody(InputStream body, byte[] buffer) throws ClassifiedIOException {
+    try {
+      return body.read(buffer);
+    } catch (ClassifiedIOException e) {
+      throw e;
+    } catch (IOException e) {
+      throw new ClassifiedIOException(
+          FailureKind.PROTOCOL_ERROR,
+          false,
+          PoolAction.DISCARD_CONNECTION,
+          "the response body broke off: " + Cli.oneLine(e.getMessage()),
+          e);
+    }
   }
 
   /** One transfer's facts, for {@code -w}. */
   private record Transfer(
       PlannedRequest request,
       FetchResult result,
+      long downloaded,
       int exit,
       String error,
       long tookNanos,
       InetAddress connectTo,
       Engines.Choice choice) {
     String variable(String name) {
-      HttpResponse r = result == null ? null : result.response();
+      StreamedResponse r = result == null ? null : result.response();
       return switch (name) {
         case "http_code", "response_code" ->
             r == null ? "000" : String.format(Locale.ROOT, "%03d", r.status());
@@ -305,7 +345,7 @@ final class FetchCommand implements Command {
         case "url_effective" ->
             result == null ? request.url().toString() : result.effectiveUrl().toString();
         case "num_redirects" -> result == null ? "0" : Integer.toString(result.redirects());
-        case "size_download" -> r == null ? "0" : Integer.toString(r.body().length);
+        case "size_download" -> Long.toString(downloaded);
         case "content_type" -> r == null ? "" : r.header("content-type").orElse("");
         case "exitcode" -> Integer.toString(exit);
         case "errormsg" -> error;

@@ -1,7 +1,7 @@
 package dev.guise.cli.internal;
 
 import dev.guise.cli.internal.FetchPlan.PlannedRequest;
-import dev.guise.pool.http.HttpResponse;
+import dev.guise.pool.http.StreamedResponse;
 import java.io.IOException;
 import java.net.URI;
 
@@ -12,7 +12,7 @@ import java.net.URI;
  */
 interface FetchSession extends AutoCloseable {
   /**
-   * Sends one planned request and returns the final response.
+   * Sends one planned request and returns the final response, its body unread.
    *
    * @throws dev.guise.api.ClassifiedIOException when it failed, classified
    */
@@ -23,11 +23,18 @@ interface FetchSession extends AutoCloseable {
   void close() throws IOException;
 
   /**
-   * What one planned request brought back.
+   * What one planned request brought back: the head, and the body still to be read as it arrives.
+   * Close it (the body read to its end or not) before the next request.
    *
-   * @param response the last response
+   * @param response the last response, its body unread
    * @param effectiveUrl the URL that response answered (after redirects)
    * @param redirects how many redirects were followed to get there
    */
-  record FetchResult(HttpResponse response, URI effectiveUrl, int redirects) {}
+  record FetchResult(StreamedResponse response, URI effectiveUrl, int redirects)
+      implements AutoCloseable {
+    @Override
+    public void close() throws IOException {
+      response.close();
+    }
+  }
 }

@@ -10,7 +10,7 @@ import dev.guise.session.CookieJars;
 import dev.guise.session.Session;
 import dev.guise.session.SessionRequest;
 import dev.guise.session.SessionRequest.Initiator;
-import dev.guise.session.SessionResponse;
+import dev.guise.session.SessionStreamedResponse;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.nio.file.Path;
@@ -76,7 +76,7 @@ final class SessionFetch implements FetchSession {
       b.initiator(Initiator.USER);
     }
     planned.headers().forEach(h -> b.header(h.name(), h.value()));
-    SessionResponse r = session.send(b.build());
+    SessionStreamedResponse r = session.sendStreaming(b.build());
     if (kind == RequestKind.DOCUMENT) {
       navigated = true;
     }

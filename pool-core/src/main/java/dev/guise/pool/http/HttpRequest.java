@@ -30,6 +30,7 @@ public final class HttpRequest {
   private final boolean idempotent;
   private final Optional<RequestKind> kind;
   private final boolean redirectHop;
+  private final Optional<String> initiatorOrigin;
 
   private HttpRequest(Builder b) {
     this.method = b.method;
@@ -40,6 +41,7 @@ public final class HttpRequest {
     this.idempotent = b.idempotent != null ? b.idempotent : IDEMPOTENT.contains(method);
     this.kind = Optional.ofNullable(b.kind);
     this.redirectHop = b.redirectHop;
+    this.initiatorOrigin = Optional.ofNullable(b.initiatorOrigin);
   }
 
   public static Builder newBuilder(URI uri) {
@@ -118,6 +120,15 @@ public final class HttpRequest {
     return redirectHop;
   }
 
+  /**
+   * The {@code origin} header value of the document that initiated the request ({@code null} after
+   * a redirect tainted it), for the profiles whose browser sends {@code origin} on every request of
+   * the kind (a profile's {@code sendsOriginAlways}).
+   */
+  public Optional<String> initiatorOrigin() {
+    return initiatorOrigin;
+  }
+
   @Override
   public String toString() {
     return method + " " + uri;
@@ -133,6 +144,7 @@ public final class HttpRequest {
     private Boolean idempotent;
     private RequestKind kind;
     private boolean redirectHop;
+    private String initiatorOrigin;
 
     private Builder(URI uri) {
       Objects.requireNonNull(uri, "uri");
@@ -216,6 +228,17 @@ public final class HttpRequest {
     /** Marks the request as the next hop of a redirect. */
     public Builder redirectHop(boolean redirectHop) {
       this.redirectHop = redirectHop;
+      return this;
+    }
+
+    /**
+     * The {@code origin} value of the document that initiated the request (a session sets it): a
+     * connection whose profile's browser sends {@code origin} on every request of the request's
+     * {@link #kind kind}, same-origin GETs included (Chromium's fonts), sends this value unless the
+     * request has an {@code origin} header of its own. Other profiles ignore it.
+     */
+    public Builder initiatorOrigin(String origin) {
+      this.initiatorOrigin = Objects.requireNonNull(origin, "origin");
       return this;
     }
 

@@ -11,6 +11,7 @@ import dev.guise.fingerprint.HeaderOverrides;
 import dev.guise.fingerprint.Http2Behaviour;
 import dev.guise.fingerprint.RequestKind;
 import dev.guise.fingerprint.StreamDependency;
+import dev.guise.pool.http.HttpRequest;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -185,6 +186,26 @@ public final class RequestTemplate {
    */
   public List<Header> requestHeaders(List<Header> callerHeaders) {
     return requestHeaders(Optional.empty(), false, callerHeaders);
+  }
+
+  /**
+   * The request's own headers, with {@code origin} added where this profile's browser sends it on
+   * every request of the request's kind (Chromium's same-origin fonts) and a session named the
+   * initiator's origin; a caller's own {@code origin} header wins.
+   */
+  public List<Header> callerHeaders(HttpRequest request) {
+    List<Header> caller = new ArrayList<>(request.headers());
+    boolean originAlways =
+        browser.isPresent()
+            && request.kind().isPresent()
+            && browser.get().supports(request.kind().get())
+            && browser.get().sendsOriginAlways(request.kind().get());
+    if (originAlways
+        && request.initiatorOrigin().isPresent()
+        && caller.stream().noneMatch(h -> h.is("origin"))) {
+      caller.add(new Header("origin", request.initiatorOrigin().get()));
+    }
+    return caller;
   }
 
   /**

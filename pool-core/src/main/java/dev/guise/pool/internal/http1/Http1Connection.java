@@ -33,7 +33,6 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.SocketTimeoutException;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -331,7 +330,7 @@ public final class Http1Connection implements HttpConnection {
   }
 
   private List<Header> requestHeaders(HttpRequest request) {
-    List<Header> caller = new ArrayList<>(request.headers());
+    List<Header> caller = template.callerHeaders(request);
     int bodyLength = request.bodyLength();
     boolean hasBody = request.body().isPresent();
     if (hasBody && caller.stream().noneMatch(h -> h.is("content-length"))) {

@@ -41,7 +41,7 @@ final class Http2Messages {
    * @throws IllegalArgumentException a header the request cannot carry (outside ISO-8859-1)
    */
   static List<Header> requestHeaders(RequestTemplate template, HttpRequest request, byte[] body) {
-    List<Header> caller = new ArrayList<>(request.headers());
+    List<Header> caller = template.callerHeaders(request);
     if (body != null && caller.stream().noneMatch(h -> h.is("content-length"))) {
       caller.add(new Header("content-length", Integer.toString(body.length)));
     }

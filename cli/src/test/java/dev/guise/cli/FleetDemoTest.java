@@ -13,8 +13,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * {@code guise demo --fleet 2}: two crawler JVMs on the embedded server sharing bans and the rate
- * limit through a real redis-server (the one the tests start, given with a password that the
- * report must mask).
+ * limit through a real redis-server (the one the tests start, given with a password that the report
+ * must mask).
  */
 class FleetDemoTest {
   @Test
@@ -24,8 +24,20 @@ class FleetDemoTest {
       String url = "redis://:s3cret-demo@127.0.0.1:" + redis.port();
       Run r =
           Run.of(
-              "demo", "--fleet", "2", "--redis", url, "--ips", "10", "--seconds", "6", "--rate",
-              "30", "--engine", "jdk", "--json");
+              "demo",
+              "--fleet",
+              "2",
+              "--redis",
+              url,
+              "--ips",
+              "10",
+              "--seconds",
+              "6",
+              "--rate",
+              "30",
+              "--engine",
+              "jdk",
+              "--json");
       assertEquals(0, r.code(), r.toString());
       System.out.println(r.out());
       assertTrue(!r.out().contains("s3cret-demo") && !r.err().contains("s3cret-demo"), r.out());
@@ -57,6 +69,29 @@ class FleetDemoTest {
         assertEquals(0L, number(p, "requests_to_banned_after_propagation"), r.out());
       }
     }
+  }
+
+  @Test
+  void withoutRedisItStartsRedisServerOnLoopbackAndReportsAsText() {
+    assumeTrue(RedisServer.installed(), RedisServer.MISSING);
+    Run r =
+        Run.of(
+            "demo",
+            "--fleet",
+            "2",
+            "--ips",
+            "5",
+            "--seconds",
+            "3",
+            "--rate",
+            "20",
+            "--engine",
+            "jdk");
+    assertEquals(0, r.code(), r.toString());
+    assertTrue(r.out().startsWith("fleet: 2 processes sharing Redis redis://127.0.0.1:"), r.out());
+    assertTrue(
+        r.out().contains("requests to a banned IP after the ban reached the process: 0"), r.out());
+    assertTrue(r.out().contains("  process 1: "), r.out());
   }
 
   @SuppressWarnings("unchecked")

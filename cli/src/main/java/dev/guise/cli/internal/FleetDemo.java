@@ -70,21 +70,35 @@ final class FleetDemo {
           .printf(
               "guise demo --fleet: %d processes, %s:%d on %d loopback IPs (%d answer 403),"
                   + " Redis %s, %.0f requests/s for the fleet, %d s%n",
-              s.processes(), HOST, server.port(), ips.size(), blocked.size(), masked,
-              s.ratePerSecond(), s.window().toSeconds());
+              s.processes(),
+              HOST,
+              server.port(),
+              ips.size(),
+              blocked.size(),
+              masked,
+              s.ratePerSecond(),
+              s.window().toSeconds());
       List<BlockingQueue<String>> outs = new ArrayList<>();
       List<Path> errs = new ArrayList<>();
       for (int i = 0; i < s.processes(); i++) {
         FleetWorker.Plan plan =
             new FleetWorker.Plan(
-                i, redis, prefix, HOST, server.port(), ca, ips, s.engine(), s.ratePerSecond(),
-                Math.max(1, (int) Math.ceil(s.ratePerSecond() / 10)), s.window());
+                i,
+                redis,
+                prefix,
+                HOST,
+                server.port(),
+                ca,
+                ips,
+                s.engine(),
+                s.ratePerSecond(),
+                Math.max(1, (int) Math.ceil(s.ratePerSecond() / 10)),
+                s.window());
         Path planFile = dir.resolve("worker-" + i + ".properties");
         plan.write(planFile);
         Path err = dir.resolve("worker-" + i + ".err");
         errs.add(err);
-        Process p =
-            new ProcessBuilder(command(planFile)).redirectError(err.toFile()).start();
+        Process p = new ProcessBuilder(command(planFile)).redirectError(err.toFile()).start();
         workers.add(p);
         outs.add(lines(p));
       }

@@ -154,8 +154,14 @@ record FleetReport(
           String.format(
               "  process %s: %s requests (%s failed), %.2f/s; bans local %s, from the fleet %s"
                   + " (p50 %s ms, max %s ms); to banned after propagation %s%n",
-              p.get("process"), p.get("requests"), p.get("failed"), p.get("rate_per_s"),
-              p.get("bans_local"), p.get("bans_from_fleet"), pm.get("p50"), pm.get("max"),
+              p.get("process"),
+              p.get("requests"),
+              p.get("failed"),
+              p.get("rate_per_s"),
+              p.get("bans_local"),
+              p.get("bans_from_fleet"),
+              pm.get("p50"),
+              pm.get("max"),
               p.get("requests_to_banned_after_propagation")));
     }
     return sb.toString();

@@ -212,8 +212,7 @@ final class FleetWorker {
 
     void failed(IOException e) {
       failed.incrementAndGet();
-      String kind =
-          e instanceof RequestFailedException f ? f.failure().kind().name() : "IO_ERROR";
+      String kind = e instanceof RequestFailedException f ? f.failure().kind().name() : "IO_ERROR";
       failedByKind.merge(kind, 1L, Long::sum);
       if (e instanceof RequestFailedException f) {
         firstFailure.compareAndSet(null, f.failure().message());
@@ -222,10 +221,7 @@ final class FleetWorker {
 
     void answered(HttpResponse r, long startedNanos) {
       ok.incrementAndGet();
-      String id =
-          BanKey.ofIp(
-                  r.endpoint().host(), r.endpoint().port(), r.endpoint().ip())
-              .id();
+      String id = BanKey.ofIp(r.endpoint().host(), r.endpoint().port(), r.endpoint().ip()).id();
       // Sent after this process knew of the ban: the pool should not have used the IP.
       Long seen = seenNanos.get(id);
       if (seen != null && seen < startedNanos) {

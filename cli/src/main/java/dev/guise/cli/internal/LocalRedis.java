@@ -66,8 +66,7 @@ final class LocalRedis implements AutoCloseable {
         String said = Files.readString(log);
         redis.close();
         throw new IOException(
-            "redis-server did not start on 127.0.0.1:" + port + "; its log: "
-                + said.strip());
+            "redis-server did not start on 127.0.0.1:" + port + "; its log: " + said.strip());
       }
       Thread.sleep(50);
     }

@@ -159,6 +159,7 @@ final class FleetDemo {
     List<String> c = new ArrayList<>();
     c.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     c.add("-Xmx256m");
+    c.addAll(moduleOptions());
     String modulePath = System.getProperty("jdk.module.path", "");
     String classPath = System.getProperty("java.class.path", "");
     if (!modulePath.isEmpty()) {
@@ -177,6 +178,34 @@ final class FleetDemo {
     }
     c.addAll(List.of("demo", "--fleet-worker", plan.toString()));
     return c;
+  }
+
+  /**
+   * This JVM's options that open or export modules ({@code --add-opens} for the BouncyCastle
+   * engine, {@code --enable-native-access} for Conscrypt, as the guise script gives them): a worker
+   * needs them to run the same engines.
+   */
+  private static List<String> moduleOptions() {
+    List<String> out = new ArrayList<>();
+    String[] args = ProcessHandle.current().info().arguments().orElse(new String[0]);
+    for (int i = 0; i < args.length; i++) {
+      String a = args[i];
+      boolean spaced =
+          a.equals("--add-opens")
+              || a.equals("--add-exports")
+              || a.equals("--add-reads")
+              || a.equals("--enable-native-access");
+      if (spaced && i + 1 < args.length) {
+        out.add(a);
+        out.add(args[++i]);
+      } else if (a.startsWith("--add-opens=")
+          || a.startsWith("--add-exports=")
+          || a.startsWith("--add-reads=")
+          || a.startsWith("--enable-native-access=")) {
+        out.add(a);
+      }
+    }
+    return out;
   }
 
   private static BlockingQueue<String> lines(Process p) {

@@ -38,8 +38,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * (comma-separated), then the host names. Prints {@code ready} once its store is reconciled and a
  * first request to every host answered; {@code heard <key id> <ms from the ban to the pool seeing
  * it> <ms from the ban to the store holding it>} for each ban from the fleet; at the end {@code
- * done <requests> <failed> <to banned after seen>}, then the violations, one {@code violation
- * ...} line each.
+ * done <requests> <failed> <to banned after seen>}, then the violations, one {@code violation ...}
+ * line each.
  */
 public final class FleetPoolChild {
   private FleetPoolChild() {}
@@ -66,8 +66,7 @@ public final class FleetPoolChild {
     Map<String, Long> arrivedMillis = new ConcurrentHashMap<>();
     try (RedisFleetStore store =
             RedisFleetStore.open(RedisSettings.builder(uri).keyPrefix(prefix).build());
-        HotConnectionPool pool =
-            HotConnectionPool.create(config(store, ca, hosts, arrivedMillis));
+        HotConnectionPool pool = HotConnectionPool.create(config(store, ca, hosts, arrivedMillis));
         GuiseClient client = new GuiseClient(pool)) {
       long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
       while (store.reconciliations() == 0 && System.nanoTime() < deadline) {
@@ -107,11 +106,9 @@ public final class FleetPoolChild {
                         long started = System.nanoTime();
                         try {
                           HttpResponse r =
-                              client.send(
-                                  HttpRequest.get("https://" + host + ":" + port + "/"));
+                              client.send(HttpRequest.get("https://" + host + ":" + port + "/"));
                           requests.incrementAndGet();
-                          String id =
-                              BanKey.ofIp(host, port, r.endpoint().ip()).id();
+                          String id = BanKey.ofIp(host, port, r.endpoint().ip()).id();
                           Long seen = seenNanos.get(id);
                           if (seen != null && seen < started) {
                             synchronized (violations) {

@@ -10,6 +10,7 @@ module dev.guise.cli {
   requires dev.guise.api;
   requires dev.guise.fingerprint;
   requires dev.guise.pool;
+  requires dev.guise.redis;
   requires dev.guise.session;
   requires dev.guise.testkit;
   requires com.fasterxml.jackson.jr.ob;

@@ -54,6 +54,11 @@ class FleetProcessesTest {
 
   /** A JVM running {@link FleetChild} with {@code args}, on this test's class and module path. */
   static Process child(String... args) throws IOException {
+    return java(FleetChild.class, args);
+  }
+
+  /** A JVM running {@code main} with {@code args}, on this test's class and module path. */
+  static Process java(Class<?> main, String... args) throws IOException {
     List<String> path = new ArrayList<>();
     for (String p : List.of("jdk.module.path", "java.class.path")) {
       String v = System.getProperty(p, "");
@@ -63,10 +68,10 @@ class FleetProcessesTest {
     }
     List<String> command = new ArrayList<>();
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-    command.add("-Xmx128m");
+    command.add("-Xmx256m");
     command.add("-cp");
     command.add(String.join(File.pathSeparator, path));
-    command.add(FleetChild.class.getName());
+    command.add(main.getName());
     command.addAll(List.of(args));
     File err = File.createTempFile("guise-fleet-child-", ".err");
     err.deleteOnExit();

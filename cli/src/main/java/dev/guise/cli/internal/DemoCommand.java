@@ -22,6 +22,7 @@ import dev.guise.testkit.FaultScope;
 import dev.guise.testkit.TestServer;
 import java.net.InetAddress;
 import java.net.URI;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -66,6 +67,7 @@ final class DemoCommand implements Command {
     return """
     usage: guise demo [--ips N] [--rounds N] [--no-faults] [--json] [--engine NAME] [--profile NAME]
                       [--proxies N]
+           guise demo --fleet N [--redis URL] [--ips N] [--seconds N] [--rate R] [--json]
 
     Runs Guise's main job on an embedded server, no network needed: the testkit HTTPS server
     listens on N loopback IPs (127.0.1.1, 127.0.1.2, ...) as host %s, the pool
@@ -84,6 +86,17 @@ final class DemoCommand implements Command {
       --profile NAME   fingerprint profile (default chrome)
       --proxies N      go out through N real SOCKS5 proxies (microsocks, started on loopback,
                        with credentials; each IP keeps to one), and report each proxy's figures
+      --fleet N        N crawler processes (JVMs of their own) on the embedded server,
+                       sharing bans and one rate limit through Redis; every fifth IP answers
+                       403. The report gives, per process and in total: requests, bans made
+                       locally and learned from the fleet, ban propagation p50/p99/max,
+                       requests sent to a banned IP after its ban reached the process (must
+                       be 0), and the fleet's request rate against the limit
+      --redis URL      the Redis to share (redis://[:password@]host:port or rediss://...);
+                       without it the demo starts redis-server on loopback (it needs the
+                       redis-server package: apt-get install redis-server)
+      --seconds N      how long the fleet crawls (default 10)
+      --rate R         the fleet's request limit for the host, per second (default 40)
       --verbose        stack traces for errors
     """
         .formatted(HOST);
@@ -98,11 +111,22 @@ final class DemoCommand implements Command {
         .flag("json")
         .value("engine")
         .value("profile")
-        .value("proxies");
+        .value("proxies")
+        .value("fleet")
+        .value("redis")
+        .value("seconds")
+        .value("rate")
+        .value("fleet-worker");
   }
 
   @Override
   public int run(ParsedArgs args, Io io) throws Exception {
+    if (args.value("fleet-worker").isPresent()) {
+      return FleetWorker.run(Path.of(args.value("fleet-worker").get()), io);
+    }
+    if (args.value("fleet").isPresent()) {
+      return runFleet(args, io);
+    }
     int ipCount = args.intValue("ips", 200, 1, 5000);
     int rounds = args.intValue("rounds", 3, 1, 1000);
     boolean faults = !args.flag("no-faults");
@@ -183,6 +207,25 @@ final class DemoCommand implements Command {
    * The faults of the default scenario, each on its own IP (indices spread so that they land on
    * distinct IPs whenever there are enough). Returns a description per fault.
    */
+  private static int runFleet(ParsedArgs args, Io io) throws Exception {
+    int processes = args.intValue("fleet", 2, 1, 16);
+    int ips = args.intValue("ips", 20, 1, 5000);
+    int seconds = args.intValue("seconds", 10, 1, 3600);
+    int rate = args.intValue("rate", 40, 1, 100_000);
+    Engines.Choice choice =
+        Engines.choose(args.value("engine"), args.value("profile"), "chrome", args);
+    return FleetDemo.run(
+        new FleetDemo.Settings(
+            processes,
+            ips,
+            Duration.ofSeconds(seconds),
+            rate,
+            choice.name(),
+            args.value("redis").orElse(null),
+            args.flag("json")),
+        io);
+  }
+
   private static List<String> installFaults(TestServer server, List<InetAddress> ips) {
     int n = ips.size();
     InetAddress blocked = ips.get(7 % n);

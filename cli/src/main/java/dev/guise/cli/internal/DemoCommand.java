@@ -5,6 +5,7 @@ import dev.guise.api.FailureKind;
 import dev.guise.fingerprint.AkamaiFingerprint;
 import dev.guise.fingerprint.BrowserProfile;
 import dev.guise.fingerprint.BrowserProfiles;
+import dev.guise.fingerprint.ClientHello;
 import dev.guise.fingerprint.Ja4;
 import dev.guise.pool.GuiseClient;
 import dev.guise.pool.HotConnectionPool;
@@ -311,10 +312,15 @@ final class DemoCommand implements Command {
   private static FingerprintSeen fingerprintSeen(TestServer server, String profile) {
     String ja4Expected = null;
     String akamaiExpected = null;
+    // A connection that resumed with a ticket (as the browser does after its first) sends the
+    // browser's resumed hello, whose JA4 is the resumed capture's, not the first connection's.
+    String resumedJa4Expected = null;
     Optional<BrowserProfile> reference = reference(profile);
     if (reference.isPresent()) {
       ja4Expected = reference.get().expectedJa4();
       akamaiExpected = reference.get().expectedAkamai();
+      resumedJa4Expected =
+          reference.get().resumedReferenceHello().map(h -> Ja4.of(h).ja4()).orElse(null);
     }
     List<ConnectionRecord> records = server.connections();
     ConnectionRecord shown = null;
@@ -324,8 +330,10 @@ final class DemoCommand implements Command {
       ConnectionRecord r = records.get(i);
       String ja4 = r.ja4().map(Ja4::ja4).orElse(null);
       String akamai = r.akamaiFingerprint().map(AkamaiFingerprint::value).orElse(null);
+      boolean resumed =
+          r.clientHello().map(h -> h.hasExtension(ClientHello.EXT_PRE_SHARED_KEY)).orElse(false);
       if (ja4 != null
-          && ja4.equals(ja4Expected)
+          && ja4.equals(resumed ? resumedJa4Expected : ja4Expected)
           && akamai != null
           && akamai.equals(akamaiExpected)) {
         matching++;

@@ -50,7 +50,9 @@ class GuiseScriptIT {
     Run r = run("profiles");
     assertEquals(0, r.code(), r.toString());
     assertTrue(
-        r.out().lines().anyMatch(l -> l.matches("bouncycastle +chrome-156 +chrome +EXACT .*")),
+        r.out()
+            .lines()
+            .anyMatch(l -> l.matches("bouncycastle +chrome-156 +chrome +bundled +EXACT .*")),
         r.toString());
     assertTrue(r.out().lines().anyMatch(l -> l.startsWith("conscrypt ")), r.toString());
     assertTrue(!r.err().contains("WARNING"), "no JVM warnings (native access, opens): " + r);

@@ -1,8 +1,8 @@
 /**
  * TLS ClientHello parsing, TLS and HTTP/2 fingerprints (JA3, JA3N, JA4, Akamai) and the browser
  * profile catalogue: the bundled profiles (Chrome 156, Firefox 153) built from the reference
- * captures, profile packs found as {@link dev.guise.fingerprint.spi.BrowserProfileSource} plugins,
- * and profile files read by path.
+ * captures, profile packs found as {@link dev.guise.fingerprint.BrowserProfileSource} plugins, and
+ * profile files read by path.
  *
  * <p>Everything here is pure computation over bytes: no threads, and no I/O besides reading the
  * module's own resources and profile files the caller names. Depends on {@code dev.guise.api} (for
@@ -18,8 +18,9 @@ module dev.guise.fingerprint {
   // reading the browser profiles are things users do (the testkit's public records speak these
   // types too). The parsing helpers stay in the unexported internal package.
   exports dev.guise.fingerprint;
-  // Profile packs implement this.
-  exports dev.guise.fingerprint.spi;
 
-  uses dev.guise.fingerprint.spi.BrowserProfileSource;
+  // Profile packs implement BrowserProfileSource. It lives in dev.guise.fingerprint, beside the
+  // catalogue that loads it, because its one method returns BrowserProfile: a separate spi package
+  // would depend on this package while this package's catalogue depends on it (a package cycle).
+  uses dev.guise.fingerprint.BrowserProfileSource;
 }

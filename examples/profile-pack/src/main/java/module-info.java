@@ -5,6 +5,6 @@
 module com.example.guise.profilepack {
   requires dev.guise.fingerprint;
 
-  provides dev.guise.fingerprint.spi.BrowserProfileSource with
+  provides dev.guise.fingerprint.BrowserProfileSource with
       com.example.guise.profilepack.ExamplePack;
 }

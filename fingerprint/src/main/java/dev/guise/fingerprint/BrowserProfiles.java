@@ -1,7 +1,6 @@
 package dev.guise.fingerprint;
 
 import dev.guise.api.Header;
-import dev.guise.fingerprint.spi.BrowserProfileSource;
 import java.io.IOException;
 import java.lang.System.Logger;
 import java.lang.System.Logger.Level;

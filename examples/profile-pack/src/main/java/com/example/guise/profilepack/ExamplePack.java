@@ -1,8 +1,8 @@
 package com.example.guise.profilepack;
 
 import dev.guise.fingerprint.BrowserProfile;
+import dev.guise.fingerprint.BrowserProfileSource;
 import dev.guise.fingerprint.ProfileFile;
-import dev.guise.fingerprint.spi.BrowserProfileSource;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;

@@ -1,12 +1,11 @@
-package dev.guise.fingerprint.spi;
+package dev.guise.fingerprint;
 
-import dev.guise.fingerprint.BrowserProfile;
 import java.util.List;
 
 /**
  * A pack of browser profiles: a plugin found with {@link java.util.ServiceLoader} on the module
- * path ({@code provides dev.guise.fingerprint.spi.BrowserProfileSource with ...}) and on the class
- * path ({@code META-INF/services/dev.guise.fingerprint.spi.BrowserProfileSource}). {@link
+ * path ({@code provides dev.guise.fingerprint.BrowserProfileSource with ...}) and on the class path
+ * ({@code META-INF/services/dev.guise.fingerprint.BrowserProfileSource}). {@link
  * dev.guise.fingerprint.BrowserProfiles} asks every source once, on first use, and shows their
  * profiles beside the bundled ones. A pack usually ships profile files (see {@code
  * docs/profiles.md}) as resources and reads them with {@link

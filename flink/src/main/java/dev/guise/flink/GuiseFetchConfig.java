@@ -16,6 +16,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.function.Consumer;
 
 /**
  * A fetch job's Guise settings, as plain values: Flink serialises the function with its
@@ -111,197 +112,122 @@ public record GuiseFetchConfig(
         1 << 20);
   }
 
+  /** The TLS engine by name ({@code bouncycastle}, {@code conscrypt}, {@code jdk}). */
   public GuiseFetchConfig withEngine(String engine) {
-    return new GuiseFetchConfig(
-        engine,
-        profile,
-        validator,
-        retry,
-        trustAnchorsPem,
-        warmUp,
-        connectTimeout,
-        requestTimeout,
-        asyncTimeout,
-        capacity,
-        maxConnectionsPerIp,
-        maxRequestsPerSecondPerHost,
-        maxInlineBodyBytes);
+    return copy(c -> c.engine = engine);
   }
 
+  /** The fingerprint profile by name or alias ({@code chrome}, {@code firefox}, ...). */
   public GuiseFetchConfig withProfile(String profile) {
-    return new GuiseFetchConfig(
-        engine,
-        profile,
-        validator,
-        retry,
-        trustAnchorsPem,
-        warmUp,
-        connectTimeout,
-        requestTimeout,
-        asyncTimeout,
-        capacity,
-        maxConnectionsPerIp,
-        maxRequestsPerSecondPerHost,
-        maxInlineBodyBytes);
+    return copy(c -> c.profile = profile);
   }
 
   /** A validator spec, or null for none. */
   public GuiseFetchConfig withValidator(String validator) {
-    return new GuiseFetchConfig(
-        engine,
-        profile,
-        validator,
-        retry,
-        trustAnchorsPem,
-        warmUp,
-        connectTimeout,
-        requestTimeout,
-        asyncTimeout,
-        capacity,
-        maxConnectionsPerIp,
-        maxRequestsPerSecondPerHost,
-        maxInlineBodyBytes);
+    return copy(c -> c.validator = validator);
   }
 
   /** A retry policy spec, or null for the pool's default. */
   public GuiseFetchConfig withRetry(String retry) {
-    return new GuiseFetchConfig(
-        engine,
-        profile,
-        validator,
-        retry,
-        trustAnchorsPem,
-        warmUp,
-        connectTimeout,
-        requestTimeout,
-        asyncTimeout,
-        capacity,
-        maxConnectionsPerIp,
-        maxRequestsPerSecondPerHost,
-        maxInlineBodyBytes);
+    return copy(c -> c.retry = retry);
   }
 
   /** Trusts only these PEM certificates (each string may hold several). */
   public GuiseFetchConfig withTrustAnchorsPem(List<String> trustAnchorsPem) {
-    return new GuiseFetchConfig(
-        engine,
-        profile,
-        validator,
-        retry,
-        trustAnchorsPem,
-        warmUp,
-        connectTimeout,
-        requestTimeout,
-        asyncTimeout,
-        capacity,
-        maxConnectionsPerIp,
-        maxRequestsPerSecondPerHost,
-        maxInlineBodyBytes);
+    return copy(c -> c.trustAnchorsPem = trustAnchorsPem);
   }
 
   /** The IPs to warm up per host key (see {@link #warmUp()}). */
   public GuiseFetchConfig withWarmUp(Map<String, List<String>> warmUp) {
-    return new GuiseFetchConfig(
-        engine,
-        profile,
-        validator,
-        retry,
-        trustAnchorsPem,
-        warmUp,
-        connectTimeout,
-        requestTimeout,
-        asyncTimeout,
-        capacity,
-        maxConnectionsPerIp,
-        maxRequestsPerSecondPerHost,
-        maxInlineBodyBytes);
+    return copy(c -> c.warmUp = warmUp);
   }
 
+  /** The pool's connect and request timeouts, and Flink's wait for one element. */
   public GuiseFetchConfig withTimeouts(
       Duration connectTimeout, Duration requestTimeout, Duration asyncTimeout) {
-    return new GuiseFetchConfig(
-        engine,
-        profile,
-        validator,
-        retry,
-        trustAnchorsPem,
-        warmUp,
-        connectTimeout,
-        requestTimeout,
-        asyncTimeout,
-        capacity,
-        maxConnectionsPerIp,
-        maxRequestsPerSecondPerHost,
-        maxInlineBodyBytes);
+    return copy(
+        c -> {
+          c.connectTimeout = connectTimeout;
+          c.requestTimeout = requestTimeout;
+          c.asyncTimeout = asyncTimeout;
+        });
   }
 
+  /** The most requests in flight per task (at least 1). */
   public GuiseFetchConfig withCapacity(int capacity) {
-    return new GuiseFetchConfig(
-        engine,
-        profile,
-        validator,
-        retry,
-        trustAnchorsPem,
-        warmUp,
-        connectTimeout,
-        requestTimeout,
-        asyncTimeout,
-        capacity,
-        maxConnectionsPerIp,
-        maxRequestsPerSecondPerHost,
-        maxInlineBodyBytes);
+    return copy(c -> c.capacity = capacity);
   }
 
+  /** The pool's connection limit per IP (at least 1). */
   public GuiseFetchConfig withMaxConnectionsPerIp(int maxConnectionsPerIp) {
-    return new GuiseFetchConfig(
-        engine,
-        profile,
-        validator,
-        retry,
-        trustAnchorsPem,
-        warmUp,
-        connectTimeout,
-        requestTimeout,
-        asyncTimeout,
-        capacity,
-        maxConnectionsPerIp,
-        maxRequestsPerSecondPerHost,
-        maxInlineBodyBytes);
+    return copy(c -> c.maxConnectionsPerIp = maxConnectionsPerIp);
   }
 
   /** A host's request rate (requests per second), 0 for no limit. */
   public GuiseFetchConfig withMaxRequestsPerSecondPerHost(double maxRequestsPerSecondPerHost) {
-    return new GuiseFetchConfig(
-        engine,
-        profile,
-        validator,
-        retry,
-        trustAnchorsPem,
-        warmUp,
-        connectTimeout,
-        requestTimeout,
-        asyncTimeout,
-        capacity,
-        maxConnectionsPerIp,
-        maxRequestsPerSecondPerHost,
-        maxInlineBodyBytes);
+    return copy(c -> c.maxRequestsPerSecondPerHost = maxRequestsPerSecondPerHost);
   }
 
+  /** Bodies up to this size travel in the result; larger ones by reference. */
   public GuiseFetchConfig withMaxInlineBodyBytes(int maxInlineBodyBytes) {
-    return new GuiseFetchConfig(
-        engine,
-        profile,
-        validator,
-        retry,
-        trustAnchorsPem,
-        warmUp,
-        connectTimeout,
-        requestTimeout,
-        asyncTimeout,
-        capacity,
-        maxConnectionsPerIp,
-        maxRequestsPerSecondPerHost,
-        maxInlineBodyBytes);
+    return copy(c -> c.maxInlineBodyBytes = maxInlineBodyBytes);
+  }
+
+  /** A copy with {@code change} applied; the compact constructor checks the result. */
+  private GuiseFetchConfig copy(Consumer<Copy> change) {
+    Copy c = new Copy(this);
+    change.accept(c);
+    return c.build();
+  }
+
+  /** The fields of a config being changed: one place that lists them all, for the withers. */
+  private static final class Copy {
+    String engine;
+    String profile;
+    String validator;
+    String retry;
+    List<String> trustAnchorsPem;
+    Map<String, List<String>> warmUp;
+    Duration connectTimeout;
+    Duration requestTimeout;
+    Duration asyncTimeout;
+    int capacity;
+    int maxConnectionsPerIp;
+    double maxRequestsPerSecondPerHost;
+    int maxInlineBodyBytes;
+
+    Copy(GuiseFetchConfig from) {
+      engine = from.engine;
+      profile = from.profile;
+      validator = from.validator;
+      retry = from.retry;
+      trustAnchorsPem = from.trustAnchorsPem;
+      warmUp = from.warmUp;
+      connectTimeout = from.connectTimeout;
+      requestTimeout = from.requestTimeout;
+      asyncTimeout = from.asyncTimeout;
+      capacity = from.capacity;
+      maxConnectionsPerIp = from.maxConnectionsPerIp;
+      maxRequestsPerSecondPerHost = from.maxRequestsPerSecondPerHost;
+      maxInlineBodyBytes = from.maxInlineBodyBytes;
+    }
+
+    GuiseFetchConfig build() {
+      return new GuiseFetchConfig(
+          engine,
+          profile,
+          validator,
+          retry,
+          trustAnchorsPem,
+          warmUp,
+          connectTimeout,
+          requestTimeout,
+          asyncTimeout,
+          capacity,
+          maxConnectionsPerIp,
+          maxRequestsPerSecondPerHost,
+          maxInlineBodyBytes);
+    }
   }
 
   /**

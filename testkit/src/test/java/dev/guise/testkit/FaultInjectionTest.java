@@ -112,11 +112,15 @@ class FaultInjectionTest {
   void stallNeverAnswersAndEndsWithTheServer(Version v) throws Exception {
     server.faults().add(FaultScope.path("/stall"), Fault.stall());
     HttpClient client = Clients.client(server, v.version);
+    // The client's timeout covers the handshake too: 300 ms could end before a busy server read
+    // the request at all (seen in CI), so the timeout is long enough to reach the server, and the
+    // count is awaited, since the server may record the stall just after the client gave up.
     HttpRequest request =
-        HttpRequest.newBuilder(server.uri(a1, "/stall")).timeout(Duration.ofMillis(300)).build();
+        HttpRequest.newBuilder(server.uri(a1, "/stall")).timeout(Duration.ofSeconds(2)).build();
     assertThrows(
         HttpTimeoutException.class,
         () -> client.send(request, HttpResponse.BodyHandlers.ofString()));
+    Clients.await("stall injected", () -> server.faults().injected(Fault.Kind.STALL) == 1);
     assertEquals(1, server.faults().injected(Fault.Kind.STALL));
     // stop() (in tearDown) must end the stalled exchange and its thread.
   }

@@ -27,8 +27,8 @@ import org.junit.jupiter.api.Timeout;
  * What a connection keeps of its handshake once it is pooled: after TLS 1.3 no parsed copy of the
  * server certificate (BouncyCastle's security parameters and session would hold one for the
  * connection's life), while the verified chain stays in {@code NegotiatedTls} and the connection
- * still carries requests and the server's post-handshake tickets. TLS 1.2 keeps it (a
- * renegotiation would compare it).
+ * still carries requests and the server's post-handshake tickets. TLS 1.2 keeps it (a renegotiation
+ * would compare it).
  */
 @Timeout(60)
 class RetainedStateTest {

@@ -14,7 +14,9 @@ import org.eclipse.jetty.alpn.server.ALPNServerConnectionFactory;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.http.HttpMethod;
 import org.eclipse.jetty.http2.HTTP2Cipher;
+import org.eclipse.jetty.http2.RateControl;
 import org.eclipse.jetty.http2.server.HTTP2ServerConnectionFactory;
+import org.eclipse.jetty.io.EndPoint;
 import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.HttpConfiguration;
 import org.eclipse.jetty.server.HttpConnectionFactory;
@@ -120,6 +122,19 @@ public final class BenchServer {
     http.addCustomizer(secure);
     HttpConnectionFactory h1 = new HttpConnectionFactory(http);
     HTTP2ServerConnectionFactory h2 = new HTTP2ServerConnectionFactory(http);
+    // Jetty counts a WINDOW_UPDATE for a stream it has already closed as a possible flood and, past
+    // 128 such events a second, resets the connection (ENHANCE_YOUR_CALM, then a TCP reset that
+    // the client sees first). Apache's H2 client sends one after every response whose body took
+    // more than half the stream window, which RFC 9113 (6.9) allows; Download's 128 KiB pages then
+    // broke its connection at ~130 pages/s. Nothing in a benchmark is hostile, so no client is
+    // rate-limited: the same server for every client.
+    h2.setRateControlFactory(
+        new RateControl.Factory() {
+          @Override
+          public RateControl newRateControl(EndPoint endPoint) {
+            return RateControl.NO_RATE_CONTROL;
+          }
+        });
     ALPNServerConnectionFactory alpn = new ALPNServerConnectionFactory();
     alpn.setDefaultProtocol(h1.getProtocol());
     SslConnectionFactory ssl = new SslConnectionFactory(tls, alpn.getProtocol());

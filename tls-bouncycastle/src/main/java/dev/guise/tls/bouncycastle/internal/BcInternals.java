@@ -4,9 +4,14 @@ import java.io.IOException;
 import java.lang.invoke.MethodHandle;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.MethodType;
+import java.lang.invoke.VarHandle;
 import java.util.Optional;
+import org.bouncycastle.tls.Certificate;
+import org.bouncycastle.tls.SecurityParameters;
+import org.bouncycastle.tls.TlsContext;
 import org.bouncycastle.tls.TlsHandshakeHash;
 import org.bouncycastle.tls.TlsProtocol;
+import org.bouncycastle.tls.TlsSession;
 
 /**
  * The one place where Guise reaches into BouncyCastle's package-private members.
@@ -18,6 +23,10 @@ import org.bouncycastle.tls.TlsProtocol;
  * the method {@code TlsProtocol.writeHandshakeMessage(byte[], int, int)}, are package-private, and
  * BouncyCastle's jars are signed so no class can be added to its package. The same write method
  * sends ALPS's ClientEncryptedExtensions, a handshake type BouncyCastle does not know.
+ *
+ * <p>After a TLS 1.3 handshake, {@link #forgetPeerCertificate} drops what BouncyCastle would keep
+ * for the life of the connection and never read again: the server certificate parsed into ASN.1 (in
+ * the connection's {@code SecurityParameters} and in its {@code TlsSession}), which has no setter.
  *
  * <p>This is tied to the bctls version: both members exist unchanged in 1.84, the version pinned in
  * the root pom ({@code bouncycastle.version}). {@link #check()} runs once when the engine is first
@@ -31,11 +40,15 @@ final class BcInternals {
 
   private static final MethodHandle HANDSHAKE_HASH;
   private static final MethodHandle WRITE_HANDSHAKE_MESSAGE;
+  private static final VarHandle PEER_CERTIFICATE;
+  private static final VarHandle CONTEXT_SESSION;
   private static final String FAILURE;
 
   static {
     MethodHandle hash = null;
     MethodHandle write = null;
+    VarHandle peerCertificate = null;
+    VarHandle session = null;
     String failure = null;
     try {
       MethodHandles.Lookup lookup =
@@ -46,6 +59,17 @@ final class BcInternals {
               TlsProtocol.class,
               "writeHandshakeMessage",
               MethodType.methodType(void.class, byte[].class, int.class, int.class));
+      peerCertificate =
+          lookup.findVarHandle(SecurityParameters.class, "peerCertificate", Certificate.class);
+      // The base class of every TlsContext is package-private: named, not imported.
+      Class<?> context =
+          Class.forName(
+              TlsProtocol.class.getPackageName() + ".AbstractTlsContext",
+              false,
+              TlsProtocol.class.getClassLoader());
+      session =
+          MethodHandles.privateLookupIn(context, MethodHandles.lookup())
+              .findVarHandle(context, "session", TlsSession.class);
     } catch (IllegalAccessException e) {
       failure =
           "BouncyCastle's package org.bouncycastle.tls is not open to Guise ("
@@ -53,7 +77,7 @@ final class BcInternals {
               + "). On the module path start the JVM with "
               + ADD_OPENS
               + " (on the class path no flag is needed).";
-    } catch (NoSuchFieldException | NoSuchMethodException e) {
+    } catch (NoSuchFieldException | NoSuchMethodException | ClassNotFoundException e) {
       failure =
           "this bctls ("
               + bcVersion()
@@ -67,6 +91,8 @@ final class BcInternals {
     }
     HANDSHAKE_HASH = hash;
     WRITE_HANDSHAKE_MESSAGE = write;
+    PEER_CERTIFICATE = peerCertificate;
+    CONTEXT_SESSION = session;
     FAILURE = failure;
   }
 
@@ -105,6 +131,21 @@ final class BcInternals {
     } catch (Throwable e) {
       throw new IllegalStateException(e);
     }
+  }
+
+  /**
+   * Drops the server certificate BouncyCastle keeps after the handshake: from the connection's
+   * security parameters, and the whole {@code TlsSession} (which holds it again, with a copy of the
+   * master secret). Only for TLS 1.3, where bctls 1.84 reads neither once the handshake is complete
+   * (no renegotiation; it ignores TLS 1.3 tickets, Guise resumes with its own {@code Resumption}).
+   * Guise's copy of the verified chain, in {@code NegotiatedTls}, is the JDK's and stays.
+   */
+  static void forgetPeerCertificate(TlsContext context) {
+    if (FAILURE != null) {
+      throw new IllegalStateException(FAILURE);
+    }
+    PEER_CERTIFICATE.set(context.getSecurityParametersConnection(), (Certificate) null);
+    CONTEXT_SESSION.set(context, (TlsSession) null);
   }
 
   private static MethodHandle handle(MethodHandle h) {

@@ -53,6 +53,11 @@ final class BcTlsConnection implements TlsConnection {
     this.output = protocol.getOutputStream();
   }
 
+  /** The BouncyCastle protocol under this connection (what it retains, for tests). */
+  GuiseClientProtocol protocol() {
+    return protocol;
+  }
+
   /** Whether the handshake resumed a session with a ticket (no certificate was sent). */
   boolean resumed() {
     return resumed;

@@ -14,11 +14,13 @@ import org.bouncycastle.tls.Certificate;
 import org.bouncycastle.tls.HandshakeMessageInput;
 import org.bouncycastle.tls.HandshakeType;
 import org.bouncycastle.tls.KeyShareEntry;
+import org.bouncycastle.tls.ProtocolVersion;
 import org.bouncycastle.tls.SecurityParameters;
 import org.bouncycastle.tls.TlsClientProtocol;
 import org.bouncycastle.tls.TlsExtensionsUtils;
 import org.bouncycastle.tls.TlsFatalAlert;
 import org.bouncycastle.tls.TlsHandshakeHash;
+import org.bouncycastle.tls.TlsSession;
 import org.bouncycastle.tls.crypto.TlsHash;
 import org.bouncycastle.tls.crypto.TlsHashOutputStream;
 
@@ -69,11 +71,30 @@ final class GuiseClientProtocol extends TlsClientProtocol {
   }
 
   /**
+   * BouncyCastle's session of this connection: none once a TLS 1.3 handshake is complete (see
+   * {@link #completeHandshake()}).
+   */
+  TlsSession session() {
+    return getContext().getSession();
+  }
+
+  /**
    * The RFC 8879 algorithm of the server's compressed certificate, or -1 when the certificate came
    * uncompressed.
    */
   int certificateCompression() {
     return certificateCompression;
+  }
+
+  @Override
+  protected void completeHandshake() throws IOException {
+    super.completeHandshake();
+    // The certificate was verified (ServerCertificateVerifier) and its chain copied into
+    // NegotiatedTls; BouncyCastle's parsed copy would stay on every pooled connection for its
+    // whole life (the ASN.1 tree and its byte arrays: 8 KiB for the testkit's certificate).
+    if (ProtocolVersion.TLSv13.equals(securityParameters().getNegotiatedVersion())) {
+      BcInternals.forgetPeerCertificate(getContext());
+    }
   }
 
   @Override

@@ -135,23 +135,33 @@ final class Replicator implements RedisLink.Listener {
   }
 
   void addStrike(BanKey key, long ttlMillis) {
+    // Kept while down: the fleet's count must include the strikes made meanwhile, or a process
+    // cut off from Redis would never add up to a ban with the others. Replayed later, a strike
+    // lives only what is left of its ttl, and one whose ttl ran out is not sent at all.
+    long endsAt = view.clock().millis() + Math.max(1, ttlMillis);
     submit(
         new Op(
             "strike",
-            () ->
-                link.<Long>run(
-                        c ->
-                            c.eval(
-                                Scripts.STRIKE,
-                                ScriptOutputType.INTEGER,
-                                new String[] {keys.strikes(key)},
-                                Long.toString(Math.max(1, ttlMillis))))
-                    .thenAccept(n -> view.fleetStrikes(key, n)),
-            false));
+            () -> {
+              long left = endsAt - view.clock().millis();
+              if (left <= 0) {
+                return CompletableFuture.completedFuture(null);
+              }
+              return link.<Long>run(
+                      c ->
+                          c.eval(
+                              Scripts.STRIKE,
+                              ScriptOutputType.INTEGER,
+                              new String[] {keys.strikes(key)},
+                              Long.toString(left)))
+                  .thenAccept(n -> view.fleetStrikes(key, n));
+            },
+            true));
   }
 
   void clearStrikes(BanKey key) {
-    submit(new Op("clear-strikes", () -> link.run(c -> c.del(keys.strikes(key))), false));
+    // Kept too, in order after the strikes it clears.
+    submit(new Op("clear-strikes", () -> link.run(c -> c.del(keys.strikes(key))), true));
   }
 
   /** Marks {@code entry} as changing here, before the local copy changes: a pull leaves it be. */
@@ -221,18 +231,18 @@ final class Replicator implements RedisLink.Listener {
   }
 
   private CompletableFuture<?> sendLiftAll() {
-    try {
-      for (String key : scanBanKeys()) {
-        await(link.run(c -> c.del(key)));
-      }
-      FleetMessage m = new FleetMessage(origin, FleetMessage.LIFT_ALL, "", "");
-      return link.run(c -> c.publish(keys.channel(), m.encode()));
-    } catch (ExecutionException | TimeoutException e) {
-      return CompletableFuture.failedFuture(e);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      return CompletableFuture.failedFuture(e);
-    }
+    // One script: no ban another process makes meanwhile can fall between the deletes and the
+    // notice (deleted in Redis but kept by every process, or the other way round).
+    FleetMessage m = new FleetMessage(origin, FleetMessage.LIFT_ALL, "", "");
+    return link.run(
+        c ->
+            c.eval(
+                Scripts.LIFT_ALL,
+                ScriptOutputType.INTEGER,
+                new String[0],
+                keys.banPattern(),
+                keys.channel(),
+                m.encode()));
   }
 
   // ---- the writer thread

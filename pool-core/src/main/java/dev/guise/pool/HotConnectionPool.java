@@ -51,6 +51,7 @@ import java.util.concurrent.Future;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.UnaryOperator;
 import org.slf4j.Logger;
@@ -122,7 +123,7 @@ public final class HotConnectionPool implements AutoCloseable {
         config.timeouts().acquire().plus(config.timeouts().connect()).toNanos();
     this.ownsStore = config.fleetStore().isEmpty();
     this.store = config.fleetStore().orElseGet(() -> new MemoryFleetStore(config.clock()));
-    this.storeReports = new StoreReports(store.describe());
+    this.storeReports = new StoreReports(store.describe(), counters);
     store.addListener(storeReports);
     for (AccessEntry e : config.accessEntries()) {
       store.addAccessEntry(e);
@@ -543,22 +544,32 @@ public final class HotConnectionPool implements AutoCloseable {
     manager.release(lease, action, success);
   }
 
-  /** Logs a shared store's outage once, and its return: crawling goes on with local state. */
+  /**
+   * Passes a shared store's outage and its return to the pool's events (log, the user's listener):
+   * once per outage, even from a store that tells of it more than once.
+   */
   private static final class StoreReports implements FleetStore.Listener {
     private final String store;
+    private final PoolCounters counters;
+    private final AtomicBoolean failing = new AtomicBoolean();
 
-    StoreReports(String store) {
+    StoreReports(String store, PoolCounters counters) {
       this.store = store;
+      this.counters = counters;
     }
 
     @Override
     public void storeFailed(String message, Throwable cause) {
-      log.warn("fleet store {} failed, going on with local state: {}", store, message);
+      if (failing.compareAndSet(false, true)) {
+        counters.storeFailed(store, message);
+      }
     }
 
     @Override
     public void storeRecovered() {
-      log.info("fleet store {} is back and reconciled", store);
+      if (failing.compareAndSet(true, false)) {
+        counters.storeRecovered(store);
+      }
     }
   }
 

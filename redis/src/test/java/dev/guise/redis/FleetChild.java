@@ -17,8 +17,8 @@ import java.time.Duration;
  *   <li>{@code listen}: prints {@code heard <key id> <ms from the ban to now>} for each ban from
  *       the fleet, until stdin closes;
  *   <li>{@code take <host> <per second> <burst> <seconds>}: takes tokens for that long as fast as
- *       the store allows from the epoch millisecond {@code <start>} on, then prints {@code took
- *       <n>}.
+ *       the store allows from the epoch millisecond {@code <start>} on, then prints {@code took <n>
+ *       <cpu ms>} (the tokens, and the CPU time this JVM used).
  * </ul>
  *
  * Prints {@code ready} once connected.
@@ -87,7 +87,9 @@ public final class FleetChild {
         Thread.sleep(Math.max(1, wait.toMillis()));
       }
     }
-    System.out.println("took " + took);
+    // The process's CPU time over its life: what a minute of this test costs the build machine.
+    long cpuMs = ProcessHandle.current().info().totalCpuDuration().orElse(Duration.ZERO).toMillis();
+    System.out.println("took " + took + " " + cpuMs);
     System.out.flush();
   }
 }

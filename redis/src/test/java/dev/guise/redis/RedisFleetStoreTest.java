@@ -17,6 +17,8 @@ import java.net.InetAddress;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.AfterAll;
@@ -185,6 +187,52 @@ class RedisFleetStoreTest {
           "a token from a garbage bucket",
           () -> a.takeToken("shop.example", RateLimit.perSecond(100)).isZero());
       assertTrue(b.skippedValues() >= 2, "b skipped the garbage notices");
+    }
+  }
+
+  @Test
+  void liftAllIsOneStepForTheFleet() throws Exception {
+    // a lifts every ban while b keeps banning: an observer (c) that changes nothing must end with
+    // exactly the bans Redis holds. Deleting key by key and then telling the fleet would let a ban
+    // of b's land between the two: kept in Redis, dropped by every process.
+    try (RedisFleetStore a = open("t6:");
+        RedisFleetStore b = open("t6:");
+        RedisFleetStore c = open("t6:")) {
+      await("connected", () -> a.connected() && b.connected() && c.connected());
+      for (int round = 0; round < 5; round++) {
+        for (int i = 0; i < 200; i++) {
+          a.putBan(ban(key("shop.example", "127.0.2." + (i + 1)), Duration.ofMinutes(5)));
+        }
+        await("c has a's bans", () -> c.bans().size() >= 200);
+        int r = round;
+        Thread banning =
+            Thread.ofPlatform()
+                .start(
+                    () -> {
+                      try {
+                        for (int i = 0; i < 100; i++) {
+                          String ip = "127.0.3." + (i + 1);
+                          b.putBan(ban(key("r" + r + ".example", ip), Duration.ofMinutes(5)));
+                          Thread.sleep(1);
+                        }
+                      } catch (Exception e) {
+                        throw new AssertionError(e);
+                      }
+                    });
+        Thread.sleep(20);
+        a.liftAllBans();
+        banning.join(30_000);
+        // Settled: both the writers' queues sent, every notice delivered.
+        Thread.sleep(500);
+        Set<String> inRedis = new TreeSet<>();
+        for (Object k : (List<?>) redis.command("KEYS", "t6:ban:*")) {
+          inRedis.add(((String) k).substring("t6:ban:".length()));
+        }
+        Set<String> atC = new TreeSet<>();
+        c.bans().forEach(ban -> atC.add(ban.key().id()));
+        assertEquals(inRedis, atC, "round " + round);
+        assertTrue(inRedis.stream().noneMatch(id -> id.startsWith("shop.example")), "lifted");
+      }
     }
   }
 

@@ -9,11 +9,15 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import dev.guise.pool.HotConnectionPool;
+import dev.guise.pool.config.PoolConfig;
 import dev.guise.pool.fleet.BanKey;
 import dev.guise.pool.fleet.FleetStore;
 import dev.guise.pool.fleet.FleetStores;
 import dev.guise.pool.fleet.RateLimit;
+import dev.guise.pool.stats.PoolEventListener;
 import dev.guise.testing.RedisServer;
+import java.io.IOException;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -38,6 +42,14 @@ class RedisOutageTest {
     @Override
     public void storeRecovered() {
       told.add("recovered");
+    }
+  }
+
+  static String get(RedisServer redis, String key) {
+    try {
+      return (String) redis.command("GET", key);
+    } catch (IOException e) {
+      throw new AssertionError(e);
     }
   }
 
@@ -98,6 +110,12 @@ class RedisOutageTest {
       await("b has the outage's ban", () -> b.ban(during).isPresent());
       assertTrue(redis.command("GET", "o1:ban:" + before.id()) != null);
       assertTrue(redis.command("GET", "o1:ban:" + during.id()) != null);
+      // The 200 strikes made while Redis was away were kept and sent: the fleet counts them.
+      await(
+          "the outage's strikes in redis",
+          () -> "200".equals(get(redis, "o1:strikes:" + during.id())));
+      long strikeTtl = (Long) redis.command("PTTL", "o1:strikes:" + during.id());
+      assertTrue(strikeTtl > 0 && strikeTtl <= 60_000, "what is left of a minute: " + strikeTtl);
       assertEquals(List.of(health.told.get(0), "recovered"), health.told);
     }
   }
@@ -207,6 +225,58 @@ class RedisOutageTest {
               IllegalArgumentException.class,
               () -> FleetStores.open("redis:url=http://:" + secret + "@127.0.0.1:1"));
       assertFalse(e.getMessage().contains(secret), e.getMessage());
+    }
+  }
+
+  @Test
+  void aPoolsEventListenerHearsTheOutageOnceAndTheReturnWithoutTheSecret() throws Exception {
+    assumeTrue(RedisServer.installed(), RedisServer.MISSING);
+    String secret = "s3cret-Pa55";
+    List<String> heard = new CopyOnWriteArrayList<>();
+    PoolEventListener events =
+        new PoolEventListener() {
+          @Override
+          public void storeFailed(String store, String message) {
+            heard.add("failed " + store + ": " + message);
+          }
+
+          @Override
+          public void storeRecovered(String store) {
+            heard.add("recovered " + store);
+          }
+        };
+    try (RedisServer redis = RedisServer.start(secret, false);
+        RedisFleetStore store =
+            RedisFleetStore.open(
+                RedisSettings.builder(redis.uri().replace("redis://", "redis://:" + secret + "@"))
+                    .keyPrefix("o5:")
+                    .build());
+        HotConnectionPool pool =
+            HotConnectionPool.create(
+                PoolConfig.builder()
+                    .engine("jdk")
+                    .fleetStore(store)
+                    .eventListener(events)
+                    .build())) {
+      await("connected", () -> store.reconciliations() > 0);
+      assertEquals(List.of(), heard, "the first connection is no recovery");
+      redis.kill();
+      await("the outage heard", () -> !heard.isEmpty());
+      Thread.sleep(1000); // four heartbeats: still heard once
+      redis.restart();
+      await("the return heard", () -> heard.size() == 2);
+      Thread.sleep(500);
+      assertEquals(2, heard.size(), heard.toString());
+      assertTrue(heard.get(0).startsWith("failed redis redis://:***@127.0.0.1:"), heard.get(0));
+      assertTrue(heard.get(1).startsWith("recovered redis redis://:***@127.0.0.1:"), heard.get(1));
+      for (String h : heard) {
+        assertFalse(h.contains(secret), h);
+      }
+      // A second outage is heard again, once.
+      redis.kill();
+      await("the second outage heard", () -> heard.size() == 3);
+      redis.restart();
+      await("the second return heard", () -> heard.size() == 4);
     }
   }
 }

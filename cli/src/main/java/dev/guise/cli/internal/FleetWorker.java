@@ -1,6 +1,7 @@
 package dev.guise.cli.internal;
 
 import com.fasterxml.jackson.jr.ob.JSON;
+import dev.guise.api.TlsEndpoint;
 import dev.guise.api.TrustPolicy;
 import dev.guise.pool.GuiseClient;
 import dev.guise.pool.HotConnectionPool;
@@ -12,7 +13,7 @@ import dev.guise.pool.fleet.FleetStore;
 import dev.guise.pool.fleet.FleetStore.Origin;
 import dev.guise.pool.fleet.RateLimit;
 import dev.guise.pool.http.HttpRequest;
-import dev.guise.pool.http.HttpResponse;
+import dev.guise.pool.stats.PoolEventListener;
 import dev.guise.redis.RedisFleetStore;
 import dev.guise.redis.RedisSettings;
 import java.io.BufferedReader;
@@ -125,6 +126,8 @@ final class FleetWorker {
                     .trust(TrustPolicy.onlyAnchors(List.of(ca)))
                     .fleetStore(store)
                     .rateLimit(plan.host(), new RateLimit(plan.ratePerSecond(), plan.burst()))
+                    // Every attempt that got an answer, a 403 retried elsewhere included.
+                    .eventListener(figures)
                     .build());
         GuiseClient client = new GuiseClient(pool)) {
       long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
@@ -165,13 +168,13 @@ final class FleetWorker {
                   () -> {
                     while (!over.get() && System.nanoTime() < end) {
                       long started = System.nanoTime();
+                      figures.requestStarted(started);
                       try {
-                        HttpResponse r =
-                            client.send(
-                                HttpRequest.newBuilder(URI.create(url))
-                                    .timeout(Duration.ofNanos(Math.max(1, end - started)))
-                                    .build());
-                        figures.answered(r, started);
+                        client.send(
+                            HttpRequest.newBuilder(URI.create(url))
+                                .timeout(Duration.ofNanos(Math.max(1, end - started)))
+                                .build());
+                        figures.answered();
                       } catch (IOException e) {
                         figures.failed(e);
                       }
@@ -184,11 +187,16 @@ final class FleetWorker {
     over.set(true);
   }
 
-  /** What one worker saw, filled by the crawl threads and the store's notices. */
-  private static final class Figures implements FleetStore.Listener {
+  /**
+   * What one worker saw, filled by the crawl threads, the pool's events (each answered attempt) and
+   * the store's notices.
+   */
+  private static final class Figures implements FleetStore.Listener, PoolEventListener {
     final AtomicLong ok = new AtomicLong();
     final AtomicLong failed = new AtomicLong();
     final AtomicLong toBannedAfterSeen = new AtomicLong();
+    // When the calling crawl thread's current request began (nanoTime).
+    private final ThreadLocal<Long> requestStarted = new ThreadLocal<>();
     final Set<String> local = ConcurrentHashMap.newKeySet();
     final Map<String, Long> seenNanos = new ConcurrentHashMap<>();
     final List<Long> propagationMs = new ArrayList<>();
@@ -219,12 +227,25 @@ final class FleetWorker {
       }
     }
 
-    void answered(HttpResponse r, long startedNanos) {
+    void answered() {
       ok.incrementAndGet();
-      String id = BanKey.ofIp(r.endpoint().host(), r.endpoint().port(), r.endpoint().ip()).id();
-      // Sent after this process knew of the ban: the pool should not have used the IP.
-      Long seen = seenNanos.get(id);
-      if (seen != null && seen < startedNanos) {
+    }
+
+    /** The crawl thread's request begins: its attempts are judged against this moment. */
+    void requestStarted(long nanos) {
+      requestStarted.set(nanos);
+    }
+
+    @Override
+    public void requestCompleted(
+        TlsEndpoint endpoint, int status, Duration took, boolean reusedConnection) {
+      // Each attempt the server answered, the final one or a 403 the pool retried on another IP,
+      // heard on the crawl thread that sends it: if the request began after this process knew of
+      // the IP's ban, the pool should not have used the IP. (Not now minus took: the pool applies
+      // a 403's ban before it reports the attempt, so that estimate lands after the ban.)
+      Long started = requestStarted.get();
+      Long seen = seenNanos.get(BanKey.ofIp(endpoint.host(), endpoint.port(), endpoint.ip()).id());
+      if (started != null && seen != null && seen < started) {
         toBannedAfterSeen.incrementAndGet();
       }
     }

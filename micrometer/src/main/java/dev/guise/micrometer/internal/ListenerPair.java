@@ -84,6 +84,16 @@ public final class ListenerPair implements PoolEventListener {
   }
 
   @Override
+  public void storeFailed(String store, String message) {
+    both(l -> l.storeFailed(store, message));
+  }
+
+  @Override
+  public void storeRecovered(String store) {
+    both(l -> l.storeRecovered(store));
+  }
+
+  @Override
   public String toString() {
     return user + " (with Guise metrics)";
   }

@@ -124,6 +124,18 @@ public final class PoolCounters implements PoolEventListener {
     each(l -> l.ipBanned(host, ip, until, reason));
   }
 
+  @Override
+  public void storeFailed(String store, String message) {
+    log.warn("fleet store {} failed, going on with local state: {}", store, message);
+    each(l -> l.storeFailed(store, message));
+  }
+
+  @Override
+  public void storeRecovered(String store) {
+    log.info("fleet store {} is back and reconciled", store);
+    each(l -> l.storeRecovered(store));
+  }
+
   /** One attempt got a response. */
   public void attemptAnswered(
       TlsEndpoint endpoint, String method, int status, boolean reused, Duration took) {

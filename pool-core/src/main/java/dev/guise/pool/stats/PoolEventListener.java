@@ -57,6 +57,22 @@ public interface PoolEventListener {
   default void ipBanned(String host, InetAddress ip, Instant until, String reason) {}
 
   /**
+   * The pool's shared fleet store (bans, strikes, access lists, rate limits kept in Redis, say)
+   * failed: the pool goes on with the store's local copy. Heard once per outage, however long it
+   * lasts; {@link #storeRecovered} ends it.
+   *
+   * @param store the store as {@code FleetStore.describe()} has it (a password masked)
+   * @param message what failed, never a secret
+   */
+  default void storeFailed(String store, String message) {}
+
+  /**
+   * The pool's fleet store answers again after {@link #storeFailed}, and has reconciled: what this
+   * process learned meanwhile is shared, and what the fleet learned is here.
+   */
+  default void storeRecovered(String store) {}
+
+  /**
    * Makes the listener of each pool built from a configuration, as the pool is created: a
    * configuration may build several pools, and each may want its own listener (its own counters,
    * its own label), the way OkHttp's {@code EventListener.Factory} gives each call its own.

@@ -14,6 +14,7 @@ import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -23,11 +24,20 @@ import org.slf4j.LoggerFactory;
  * (this process's own, and the fleet's count as last heard from Redis), the access entries; and the
  * listeners, told of every change once, after the copy shows it. Memory only, no I/O: what the
  * request path touches.
+ *
+ * <p>Bans and strikes are forgotten once over, by the injected clock, as Redis's TTLs forget them:
+ * a sweep at most once a {@link #SWEEP_EVERY_MILLIS}, run by the writes that add to the copy, so a
+ * long crawl meeting many short bans holds only those in force (and those that ended within the
+ * last sweep interval), whether or not anyone lists them.
  */
 final class LocalView {
   private static final Logger LOG = LoggerFactory.getLogger(LocalView.class);
 
+  static final long SWEEP_EVERY_MILLIS = 1000;
+
   private final Clock clock;
+  // When the next sweep is due (the clock's millis); claimed by one caller with a CAS.
+  private final AtomicLong nextSweep = new AtomicLong(Long.MIN_VALUE);
   private final Map<BanKey, Ban> bans = new ConcurrentHashMap<>();
   private final Map<BanKey, Strikes> strikes = new ConcurrentHashMap<>();
   private final List<Listener> listeners = new CopyOnWriteArrayList<>();
@@ -56,8 +66,14 @@ final class LocalView {
     return List.copyOf(bans.values());
   }
 
+  /** How many bans and strike counts the copy holds, over or not (for the memory bound's test). */
+  int held() {
+    return bans.size() + strikes.size();
+  }
+
   /** Puts {@code ban}; tells the listeners when it is new or differs from the one held. */
   boolean putBan(Ban ban, Origin origin) {
+    sweep();
     Ban before = bans.put(ban.key(), ban);
     if (ban.equals(before)) {
       return false;
@@ -88,28 +104,31 @@ final class LocalView {
 
   /** One more local strike; the count is the larger of this process's and the fleet's + 1. */
   int addStrike(BanKey key, Duration ttl) {
+    sweep();
     long now = clock.millis();
-    Strikes s = strikes.computeIfAbsent(Objects.requireNonNull(key, "key"), k -> new Strikes());
-    synchronized (s) {
-      if (s.expiresAtMillis <= now) {
-        s.local = 0;
-        s.fleet = 0;
-      }
-      s.local++;
-      s.expiresAtMillis = now + ttl.toMillis();
-      // The fleet's count as last heard included this process's earlier strikes, not this one.
-      return Math.max(s.local, s.fleet + 1);
-    }
+    int[] count = new int[1];
+    // compute: atomic per key against the sweep, which drops a count whose time is over.
+    strikes.compute(
+        Objects.requireNonNull(key, "key"),
+        (k, s) -> {
+          Strikes held = s == null || s.expiresAtMillis <= now ? new Strikes() : s;
+          held.local++;
+          held.expiresAtMillis = now + ttl.toMillis();
+          // The fleet's count as last heard included this process's earlier strikes, not this one.
+          count[0] = Math.max(held.local, held.fleet + 1);
+          return held;
+        });
+    return count[0];
   }
 
   /** The fleet's count after a strike reached Redis. */
   void fleetStrikes(BanKey key, long count) {
-    Strikes s = strikes.get(key);
-    if (s != null) {
-      synchronized (s) {
-        s.fleet = (int) Math.max(s.fleet, Math.min(Integer.MAX_VALUE, count));
-      }
-    }
+    strikes.computeIfPresent(
+        key,
+        (k, s) -> {
+          s.fleet = (int) Math.max(s.fleet, Math.min(Integer.MAX_VALUE, count));
+          return s;
+        });
   }
 
   void clearStrikes(BanKey key) {
@@ -132,6 +151,22 @@ final class LocalView {
     }
     tell(l -> l.accessChanged(entry, add, origin));
     return true;
+  }
+
+  /**
+   * Forgets the bans and strike counts that are over, at most once a {@link #SWEEP_EVERY_MILLIS}:
+   * one caller in that time pays the walk, the others return at once.
+   */
+  private void sweep() {
+    long now = clock.millis();
+    long due = nextSweep.get();
+    if (now < due || !nextSweep.compareAndSet(due, now + SWEEP_EVERY_MILLIS)) {
+      return;
+    }
+    bans.values().removeIf(b -> b.until().toEpochMilli() <= now);
+    for (BanKey key : strikes.keySet()) {
+      strikes.computeIfPresent(key, (k, s) -> s.expiresAtMillis <= now ? null : s);
+    }
   }
 
   // ---- listeners
@@ -158,6 +193,7 @@ final class LocalView {
     }
   }
 
+  /** One key's strikes; changed only inside the map's compute, so under its lock. */
   private static final class Strikes {
     int local;
     int fleet;

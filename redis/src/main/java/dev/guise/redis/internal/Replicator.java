@@ -31,12 +31,13 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Keeps the {@link LocalView} and Redis in step, on one writer thread so no caller waits: local
- * changes go to Redis behind the caller's back (a bounded queue; when full, the oldest change is
- * dropped and counted), the fleet's changes come in on the channel, and when Redis comes back after
- * an outage the two are reconciled: the changes that could not be sent are sent (lifts, access
- * entries), every local ban in force is pushed (unless the fleet has one for that key), and
- * everything the fleet holds is pulled in.
+ * Keeps the {@link LocalView} and Redis in step without a caller ever waiting: local changes go to
+ * Redis behind the caller's back, written at once while Redis is up and nothing waits before them,
+ * otherwise through one writer thread (a bounded queue; when full, the oldest change is dropped and
+ * counted), the fleet's changes come in on the channel, and when Redis comes back after an outage
+ * the two are reconciled: the changes that could not be sent are sent (lifts, access entries),
+ * every local ban in force is pushed (unless the fleet has one for that key), and everything the
+ * fleet holds is pulled in.
  *
  * <p>What another program may have written under the fleet's keys or on its channel is skipped (and
  * counted), never an error.
@@ -57,6 +58,16 @@ final class Replicator implements RedisLink.Listener {
   private final Runnable recovered;
   private final BiConsumer<String, Throwable> failed;
   private final BlockingQueue<Op> queue = new LinkedBlockingQueue<>(QUEUE_LIMIT);
+  // Orders sends: a change goes straight to Redis only when none is queued before it (unsent) and
+  // none is kept or being reconciled; the writer writes a queued one under this lock too.
+  private final Object order = new Object();
+  // Guarded by order: changes queued and not yet written or kept by the writer.
+  private int unsent;
+  // Whether the outbox holds changes (written by the writer, read by callers).
+  private volatile boolean holding;
+  private volatile boolean reconciling;
+  // Direct sends not yet answered: close waits for them.
+  private final AtomicLong inFlight = new AtomicLong();
   // Writer thread only: the changes that failed while Redis was away, sent on its return.
   private final Deque<Op> outbox = new ArrayDeque<>();
   private final Thread writer;
@@ -135,23 +146,33 @@ final class Replicator implements RedisLink.Listener {
   }
 
   void addStrike(BanKey key, long ttlMillis) {
+    // Kept while down: the fleet's count must include the strikes made meanwhile, or a process
+    // cut off from Redis would never add up to a ban with the others. Replayed later, a strike
+    // lives only what is left of its ttl, and one whose ttl ran out is not sent at all.
+    long endsAt = view.clock().millis() + Math.max(1, ttlMillis);
     submit(
         new Op(
             "strike",
-            () ->
-                link.<Long>run(
-                        c ->
-                            c.eval(
-                                Scripts.STRIKE,
-                                ScriptOutputType.INTEGER,
-                                new String[] {keys.strikes(key)},
-                                Long.toString(Math.max(1, ttlMillis))))
-                    .thenAccept(n -> view.fleetStrikes(key, n)),
-            false));
+            () -> {
+              long left = endsAt - view.clock().millis();
+              if (left <= 0) {
+                return CompletableFuture.completedFuture(null);
+              }
+              return link.<Long>run(
+                      c ->
+                          c.eval(
+                              Scripts.STRIKE,
+                              ScriptOutputType.INTEGER,
+                              new String[] {keys.strikes(key)},
+                              Long.toString(left)))
+                  .thenAccept(n -> view.fleetStrikes(key, n));
+            },
+            true));
   }
 
   void clearStrikes(BanKey key) {
-    submit(new Op("clear-strikes", () -> link.run(c -> c.del(keys.strikes(key))), false));
+    // Kept too, in order after the strikes it clears.
+    submit(new Op("clear-strikes", () -> link.run(c -> c.del(keys.strikes(key))), true));
   }
 
   /** Marks {@code entry} as changing here, before the local copy changes: a pull leaves it be. */
@@ -190,13 +211,56 @@ final class Replicator implements RedisLink.Listener {
             true));
   }
 
+  /**
+   * Sends {@code op} at once from the caller's thread when Redis is up and nothing is waiting
+   * before it (queued, kept, or being reconciled); otherwise queues it for the writer. The direct
+   * send saves a ban the writer thread's wake-up (on a loaded machine, the scheduler's delay is
+   * most of a ban's trip to the fleet), and no change waits for the reply to the one before: Redis
+   * runs one connection's commands in the order they were written, so order holds either way. It
+   * never blocks: the command is written by Lettuce's I/O thread.
+   */
   private void submit(Op op) {
+    synchronized (order) {
+      if (unsent == 0 && !reconcileWanted && !reconciling && !holding && link.up() && !closed) {
+        sendNow(op);
+        return;
+      }
+      unsent++;
+      enqueue(op);
+    }
+  }
+
+  private void enqueue(Op op) {
     while (!queue.offer(op)) {
       // Full (Redis slow for long): drop the oldest, never block the caller.
       if (queue.poll() != null) {
         dropped.incrementAndGet();
+        unsent--;
       }
     }
+  }
+
+  /** Under {@link #order}: writes {@code op}'s command; a failure goes back to the writer. */
+  private void sendNow(Op op) {
+    CompletableFuture<?> sent;
+    try {
+      sent = op.send.get();
+    } catch (RuntimeException e) {
+      sent = CompletableFuture.failedFuture(e);
+    }
+    inFlight.incrementAndGet();
+    sent.whenComplete(
+        (result, failure) -> {
+          inFlight.decrementAndGet();
+          if (failure != null && op.keepWhileDown) {
+            // Redis went away (or was slow) under it: the writer keeps it for the reconciliation,
+            // or sends it again if Redis is back by then.
+            synchronized (order) {
+              unsent++;
+              enqueue(op);
+            }
+          }
+        });
   }
 
   private CompletableFuture<?> sendBan(Ban ban, String script) {
@@ -221,18 +285,18 @@ final class Replicator implements RedisLink.Listener {
   }
 
   private CompletableFuture<?> sendLiftAll() {
-    try {
-      for (String key : scanBanKeys()) {
-        await(link.run(c -> c.del(key)));
-      }
-      FleetMessage m = new FleetMessage(origin, FleetMessage.LIFT_ALL, "", "");
-      return link.run(c -> c.publish(keys.channel(), m.encode()));
-    } catch (ExecutionException | TimeoutException e) {
-      return CompletableFuture.failedFuture(e);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      return CompletableFuture.failedFuture(e);
-    }
+    // One script: no ban another process makes meanwhile can fall between the deletes and the
+    // notice (deleted in Redis but kept by every process, or the other way round).
+    FleetMessage m = new FleetMessage(origin, FleetMessage.LIFT_ALL, "", "");
+    return link.run(
+        c ->
+            c.eval(
+                Scripts.LIFT_ALL,
+                ScriptOutputType.INTEGER,
+                new String[0],
+                keys.banPattern(),
+                keys.channel(),
+                m.encode()));
   }
 
   // ---- the writer thread
@@ -241,21 +305,41 @@ final class Replicator implements RedisLink.Listener {
     while (!closed) {
       try {
         if (reconcileWanted && link.up()) {
+          reconciling = true;
           reconcileWanted = false;
-          reconcile();
+          try {
+            reconcile();
+          } finally {
+            reconciling = false;
+          }
         }
         Op op = queue.poll(50, TimeUnit.MILLISECONDS);
         if (op == null) {
           continue;
         }
-        if (!link.up()) {
-          keep(op);
+        CompletableFuture<?> sent = null;
+        synchronized (order) {
+          // Written (or kept) before the count lets callers send directly: nothing overtakes it.
+          if (link.up()) {
+            try {
+              sent = op.send.get();
+            } catch (RuntimeException e) {
+              sent = CompletableFuture.failedFuture(e);
+            }
+          } else {
+            keep(op);
+          }
+          unsent--;
+        }
+        if (sent == null) {
           continue;
         }
         try {
-          await(op.send.get());
+          await(sent);
         } catch (ExecutionException | TimeoutException | RuntimeException e) {
-          keep(op);
+          synchronized (order) {
+            keep(op);
+          }
         }
       } catch (InterruptedException e) {
         return;
@@ -272,6 +356,7 @@ final class Replicator implements RedisLink.Listener {
       dropped.incrementAndGet();
     }
     outbox.addLast(op);
+    holding = true;
   }
 
   private <T> T await(CompletableFuture<T> f)
@@ -290,6 +375,7 @@ final class Replicator implements RedisLink.Listener {
         await(outbox.peekFirst().send.get());
         outbox.pollFirst();
       }
+      holding = false;
       Instant now = view.clock().instant();
       for (Ban ban : view.bans()) {
         if (ban.inForceAt(now)) {
@@ -447,7 +533,7 @@ final class Replicator implements RedisLink.Listener {
   /** Stops the writer after it sent what is queued, for at most {@code millis}. */
   void close(long millis) {
     long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(millis);
-    while (!queue.isEmpty() && link.up() && System.nanoTime() < deadline) {
+    while ((!queue.isEmpty() || inFlight.get() > 0) && link.up() && System.nanoTime() < deadline) {
       try {
         Thread.sleep(5);
       } catch (InterruptedException e) {

@@ -14,6 +14,7 @@ final class Scripts {
   static final String PUT = load("put.lua");
   static final String PUSH = load("push.lua");
   static final String LIFT = load("lift.lua");
+  static final String LIFT_ALL = load("lift-all.lua");
   static final String ACCESS = load("access.lua");
   static final String TAKE = load("take.lua");
 

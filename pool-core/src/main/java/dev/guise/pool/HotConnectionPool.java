@@ -9,6 +9,7 @@ import dev.guise.pool.config.PoolConfig;
 import dev.guise.pool.fleet.AccessEntry;
 import dev.guise.pool.fleet.FleetStore;
 import dev.guise.pool.fleet.RateLimit;
+import dev.guise.pool.http.HttpRequest;
 import dev.guise.pool.internal.ConnectionFactory;
 import dev.guise.pool.internal.ConnectionManager;
 import dev.guise.pool.internal.DefaultConnectionFactory;
@@ -251,7 +252,7 @@ public final class HotConnectionPool implements AutoCloseable {
    */
   public ConnectionLease connectionToIp(URI url, InetAddress ip) throws IOException {
     HostKey key = key(url);
-    return lease(key, ip, null, null, -1, System.nanoTime() + leaseTimeoutNanos);
+    return lease(key, ip, null, null, null, -1, System.nanoTime() + leaseTimeoutNanos);
   }
 
   /**
@@ -262,17 +263,25 @@ public final class HotConnectionPool implements AutoCloseable {
   public ConnectionLease connectionVia(URI url, InetAddress ip, Proxy proxy) throws IOException {
     HostKey key = key(url);
     return lease(
-        key, ip, Objects.requireNonNull(proxy), null, -1, System.nanoTime() + leaseTimeoutNanos);
+        key,
+        ip,
+        Objects.requireNonNull(proxy),
+        null,
+        null,
+        -1,
+        System.nanoTime() + leaseTimeoutNanos);
   }
 
   /** Leases a connection to {@code url}'s host at an IP the pool chooses (round robin). */
   public ConnectionLease connection(URI url) throws IOException {
     HostKey key = key(url);
-    return lease(key, null, null, null, -1, System.nanoTime() + leaseTimeoutNanos);
+    return lease(key, null, null, null, null, -1, System.nanoTime() + leaseTimeoutNanos);
   }
 
   /**
    * @param proxy the request's own proxy, or null for the routing's choice (or none)
+   * @param identity whose connection it is ({@link HttpRequest#identity()}), or null for the pool's
+   *     shared connections
    * @param failedThrough proxies this request failed through, or null when not tracked; the choice
    *     avoids them while others are usable, and a failure to lease adds the proxy it went through
    */
@@ -280,6 +289,7 @@ public final class HotConnectionPool implements AutoCloseable {
       HostKey key,
       InetAddress ip,
       Proxy proxy,
+      String identity,
       Set<Proxy> failedThrough,
       long avoid,
       long deadlineNanos)
@@ -296,7 +306,13 @@ public final class HotConnectionPool implements AutoCloseable {
       return new ConnectionLease(
           this,
           manager.acquire(
-              key, ip, via, via != null && via.newTunnelPerRequest(), avoid, deadlineNanos),
+              key,
+              ip,
+              via,
+              identity,
+              via != null && via.newTunnelPerRequest(),
+              avoid,
+              deadlineNanos),
           key);
     } catch (ClassifiedIOException e) {
       if (via != null && failedThrough != null) {
@@ -355,6 +371,17 @@ public final class HotConnectionPool implements AutoCloseable {
         new ProxyTarget(key.host(), key.port(), Optional.ofNullable(ip)),
         p -> access.isAllowed(Route.exit(key, p), now),
         failedThrough);
+  }
+
+  /**
+   * Closes the connections of {@code identity} ({@link HttpRequest.Builder#identity}), leased ones
+   * when given back, and forgets them; the pool's shared connections and other identities' are
+   * untouched. A request of the identity sent afterwards opens new connections. TLS sessions the
+   * engine keeps for the identity stay until they expire or are pushed out (they are offered to
+   * nobody else).
+   */
+  public void closeIdentity(String identity) {
+    manager.closeIdentity(Objects.requireNonNull(identity, "identity"));
   }
 
   /** Each proxy's figures, in the routing's order; empty when the pool uses no proxies. */

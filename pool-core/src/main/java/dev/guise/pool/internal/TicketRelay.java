@@ -38,8 +38,8 @@ public final class TicketRelay {
   }
 
   /**
-   * Waits until a ticket is likely held for the next connection; true when it took a credit,
-   * false when the relay is over (the connection may still find a ticket, or handshake in full).
+   * Waits until a ticket is likely held for the next connection; true when it took a credit, false
+   * when the relay is over (the connection may still find a ticket, or handshake in full).
    */
   public boolean awaitTicket() throws InterruptedException {
     if (over) {

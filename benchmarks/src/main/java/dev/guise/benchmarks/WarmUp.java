@@ -39,6 +39,18 @@ import org.openjdk.jmh.annotations.Warmup;
  * 32 at once (its default). Peers: a HEAD to {@code https://<ip>:port/} per IP through their own
  * pool, 32 at once on virtual threads; the connection stays in their pool. One shot per
  * measurement, a fresh client each time.
+ *
+ * <p>TLS resumption: Guise resumes by default, keyed as a browser keys it (host name and port, so a
+ * ticket from one IP is offered to the next), and warm-up relays the tickets: the first IP's
+ * connection handshakes in full and each later one resumes with the ticket the one before it
+ * received (the testkit server, a JDK TLS server, sends one per handshake). {@code
+ * guise-bouncycastle-noresume} is the same pool with resumption off, every handshake full: the pair
+ * shows what resuming does to warm-up. The peers all use the JDK's TLS (JSSE; OkHttp through the
+ * JDK's socket factory here, Jetty through its {@code SslContextFactory}, Apache and the JDK client
+ * with an {@code SSLContext}), whose client session cache resumes per peer host and port: each of
+ * their requests names its IP ({@code https://<ip>:port/}), a host of its own, so no peer
+ * connection resumes in this benchmark. (A browser warming up IPs of one host would resume, as
+ * Guise does.)
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.SingleShotTime)
@@ -56,7 +68,18 @@ import org.openjdk.jmh.annotations.Warmup;
 public class WarmUp {
   static final int PARALLELISM = 32;
 
-  @Param({"guise-jdk", "guise-bouncycastle", "okhttp", "jdk-httpclient", "apache", "jetty"})
+  /** A Guise subject with resumption off: every warm-up handshake full. */
+  static final String NO_RESUMPTION = "-noresume";
+
+  @Param({
+    "guise-jdk",
+    "guise-bouncycastle",
+    "guise-bouncycastle" + NO_RESUMPTION,
+    "okhttp",
+    "jdk-httpclient",
+    "apache",
+    "jetty"
+  })
   public String subject;
 
   @Param({"1000"})
@@ -81,10 +104,15 @@ public class WarmUp {
   @Setup(Level.Invocation)
   public void newClient() throws Exception {
     if (subject.startsWith("guise-")) {
+      boolean resumption = !subject.endsWith(NO_RESUMPTION);
+      String engine =
+          subject.substring(
+              "guise-".length(), subject.length() - (resumption ? 0 : NO_RESUMPTION.length()));
       guise =
           HotConnectionPool.create(
               PoolConfig.builder()
-                  .engine(subject.substring("guise-".length()))
+                  .engine(engine)
+                  .tlsResumption(resumption)
                   .trust(TrustPolicy.onlyAnchors(List.of(server.ca())))
                   .validator(Providers.connectionValidator("head-path"))
                   .limits(l -> l.withWarmUpParallelism(PARALLELISM))

@@ -152,8 +152,9 @@ public final class BrowserProfiles {
   }
 
   /**
-   * Adds {@code profile} to the catalogue for the rest of the process. Engines read the catalogue
-   * when they are first used, so register before the first pool or engine of the process.
+   * Adds {@code profile} to the catalogue for the rest of the process. The BouncyCastle engine
+   * offers it from then on; a pool checks its profiles when created, so register before creating
+   * the pool that uses it.
    *
    * @param source where it came from, shown by {@code guise profiles} (e.g. the file's path)
    * @throws IllegalArgumentException if its name or an alias is already taken

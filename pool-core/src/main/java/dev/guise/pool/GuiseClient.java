@@ -170,7 +170,9 @@ public final class GuiseClient implements AutoCloseable {
       boolean sent = false;
       ConnectionLease lease = null;
       try {
-        lease = pool.lease(key, ip, proxy, failedThrough, avoid, deadline);
+        lease =
+            pool.lease(
+                key, ip, proxy, request.identity().orElse(null), failedThrough, avoid, deadline);
         avoid = lease.connectionId();
         sent = true;
         Attempt<T> outcome = exchange.run(lease, deadline);
@@ -309,6 +311,14 @@ public final class GuiseClient implements AutoCloseable {
           }
         });
     return result;
+  }
+
+  /**
+   * Closes the pool's connections of {@code identity} ({@link HttpRequest.Builder#identity}); see
+   * {@link HotConnectionPool#closeIdentity}.
+   */
+  public void closeIdentity(String identity) {
+    pool.closeIdentity(identity);
   }
 
   /** Whether the client's async (virtual) threads have all ended, after {@link #close()}. */

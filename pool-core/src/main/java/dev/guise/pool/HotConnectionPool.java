@@ -9,6 +9,7 @@ import dev.guise.pool.config.PoolConfig;
 import dev.guise.pool.fleet.AccessEntry;
 import dev.guise.pool.fleet.FleetStore;
 import dev.guise.pool.fleet.RateLimit;
+import dev.guise.pool.http.HttpRequest;
 import dev.guise.pool.internal.ConnectionFactory;
 import dev.guise.pool.internal.ConnectionManager;
 import dev.guise.pool.internal.DefaultConnectionFactory;
@@ -19,6 +20,7 @@ import dev.guise.pool.internal.IpAccessController;
 import dev.guise.pool.internal.Loan;
 import dev.guise.pool.internal.PoolCounters;
 import dev.guise.pool.internal.Route;
+import dev.guise.pool.internal.TicketRelay;
 import dev.guise.pool.internal.fleet.MemoryFleetStore;
 import dev.guise.pool.internal.http2.Http2Connection;
 import dev.guise.pool.internal.proxy.ProxyHealth;
@@ -252,7 +254,7 @@ public final class HotConnectionPool implements AutoCloseable {
    */
   public ConnectionLease connectionToIp(URI url, InetAddress ip) throws IOException {
     HostKey key = key(url);
-    return lease(key, ip, null, null, -1, System.nanoTime() + leaseTimeoutNanos);
+    return lease(key, ip, null, null, null, -1, System.nanoTime() + leaseTimeoutNanos);
   }
 
   /**
@@ -263,17 +265,25 @@ public final class HotConnectionPool implements AutoCloseable {
   public ConnectionLease connectionVia(URI url, InetAddress ip, Proxy proxy) throws IOException {
     HostKey key = key(url);
     return lease(
-        key, ip, Objects.requireNonNull(proxy), null, -1, System.nanoTime() + leaseTimeoutNanos);
+        key,
+        ip,
+        Objects.requireNonNull(proxy),
+        null,
+        null,
+        -1,
+        System.nanoTime() + leaseTimeoutNanos);
   }
 
   /** Leases a connection to {@code url}'s host at an IP the pool chooses (round robin). */
   public ConnectionLease connection(URI url) throws IOException {
     HostKey key = key(url);
-    return lease(key, null, null, null, -1, System.nanoTime() + leaseTimeoutNanos);
+    return lease(key, null, null, null, null, -1, System.nanoTime() + leaseTimeoutNanos);
   }
 
   /**
    * @param proxy the request's own proxy, or null for the routing's choice (or none)
+   * @param identity whose connection it is ({@link HttpRequest#identity()}), or null for the pool's
+   *     shared connections
    * @param failedThrough proxies this request failed through, or null when not tracked; the choice
    *     avoids them while others are usable, and a failure to lease adds the proxy it went through
    */
@@ -281,6 +291,7 @@ public final class HotConnectionPool implements AutoCloseable {
       HostKey key,
       InetAddress ip,
       Proxy proxy,
+      String identity,
       Set<Proxy> failedThrough,
       long avoid,
       long deadlineNanos)
@@ -297,7 +308,13 @@ public final class HotConnectionPool implements AutoCloseable {
       return new ConnectionLease(
           this,
           manager.acquire(
-              key, ip, via, via != null && via.newTunnelPerRequest(), avoid, deadlineNanos),
+              key,
+              ip,
+              via,
+              identity,
+              via != null && via.newTunnelPerRequest(),
+              avoid,
+              deadlineNanos),
           key);
     } catch (ClassifiedIOException e) {
       if (via != null && failedThrough != null) {
@@ -358,6 +375,17 @@ public final class HotConnectionPool implements AutoCloseable {
         failedThrough);
   }
 
+  /**
+   * Closes the connections of {@code identity} ({@link HttpRequest.Builder#identity}), leased ones
+   * when given back, and forgets them; the pool's shared connections and other identities' are
+   * untouched. A request of the identity sent afterwards opens new connections. TLS sessions the
+   * engine keeps for the identity stay until they expire or are pushed out (they are offered to
+   * nobody else).
+   */
+  public void closeIdentity(String identity) {
+    manager.closeIdentity(Objects.requireNonNull(identity, "identity"));
+  }
+
   /** Each proxy's figures, in the routing's order; empty when the pool uses no proxies. */
   public List<ProxyStats> proxyStats() {
     return proxyRouter == null ? List.of() : proxyRouter.health().stats();
@@ -374,9 +402,16 @@ public final class HotConnectionPool implements AutoCloseable {
    * Opens (and validates, when a validator is configured) a connection to each of {@code ips}, at
    * most {@code limits().warmUpParallelism()} at once, and adds the IPs to the host's list. An IP
    * that already has a connection counts as ready. Blocks until every IP is done; each IP takes at
-   * most the connect timeout plus the validation timeout. With TLS resumption on, the first IP's
-   * connection opens alone and reads its tickets, so that the rest can resume with them, as a
-   * browser's later connections to a host do (one ticket each: as many resume as it got).
+   * most the connect timeout plus the validation timeout.
+   *
+   * <p>With TLS resumption on, the connections resume as a browser's later connections to a host
+   * do: the first IP's connection opens alone and reads its tickets, and each later one starts as a
+   * connection before it has read the ticket it will use (tickets are used once, and every
+   * connection receives new ones), so all but the first resume where the server sends tickets. A
+   * connection waits for a ticket at most as long as the first connection took, and the relay of
+   * tickets lasts at most four times that, after which the rest open at once (see {@code
+   * docs/profiles.md}). Connections that read nothing during warm-up (HTTP/1.1 without a validator)
+   * bring no ticket in: then nothing waits.
    */
   public WarmUpSummary warmUp(String host, int port, List<InetAddress> ips, WarmUpProgress progress)
       throws InterruptedException {
@@ -386,20 +421,29 @@ public final class HotConnectionPool implements AutoCloseable {
     AtomicInteger done = new AtomicInteger();
     AtomicInteger ready = new AtomicInteger();
     Map<FailureKind, Integer> failures = new ConcurrentHashMap<>();
-    Runnable[] tasks = new Runnable[ips.size()];
+    // Whether the connections can read their tickets during warm-up: an HTTP/2 connection reads
+    // the server's SETTINGS (the TLS 1.3 tickets come before them), a validated one its exchange.
+    // An HTTP/1.1-only pool without a validator reads nothing, so waiting for tickets is useless.
+    boolean readsTickets =
+        config.tlsResumption()
+            && ips.size() > 1
+            && (config.validator().isPresent()
+                || config.alpn().isEmpty()
+                || config.alpn().contains("h2"));
+    WarmTask[] tasks = new WarmTask[ips.size()];
     for (int i = 0; i < ips.size(); i++) {
       InetAddress ip = ips.get(i);
-      // Only the first waits for its tickets: the ones after it resume with them.
-      boolean fetchesTicket = i == 0 && config.tlsResumption() && ips.size() > 1;
       tasks[i] =
           () -> {
             ClassifiedFailure failure = null;
             try {
-              warmOne(key, ip, fetchesTicket);
+              boolean read = warmOne(key, ip, readsTickets);
               ready.incrementAndGet();
+              return read;
             } catch (IOException | RuntimeException e) {
               failure = classify(e, new TlsEndpoint(host, ip, port));
               failures.merge(failure.kind(), 1, Integer::sum);
+              return false;
             } finally {
               try {
                 progress.ipDone(ip, failure, done.incrementAndGet(), ips.size());
@@ -410,24 +454,34 @@ public final class HotConnectionPool implements AutoCloseable {
           };
     }
     int first = 0;
-    if (tasks.length > 1 && config.tlsResumption()) {
+    TicketRelay relay = null;
+    if (readsTickets) {
       // Opened all at once, no connection would have a ticket to offer: the host's first
-      // connection goes alone and reads its tickets before the rest open (one handshake's wait).
-      // A TLS 1.3 ticket is used once, as the browsers use them, so as many of the rest resume as
-      // the server sent tickets (OpenSSL two, the JDK one); the others handshake in full.
-      tasks[0].run();
+      // connection goes alone and reads its tickets before the next opens (one handshake's wait).
+      long firstStarted = System.nanoTime();
+      boolean read = tasks[0].run();
       first = 1;
+      if (read) {
+        long took = Math.max(System.nanoTime() - firstStarted, 1_000_000);
+        relay = new TicketRelay(1, took, RELAY_BUDGET_FULL_HANDSHAKES * took);
+      }
     }
     Semaphore permits = new Semaphore(config.limits().warmUpParallelism());
     List<Future<?>> futures = new ArrayList<>(ips.size());
     for (int i = first; i < tasks.length; i++) {
-      Runnable task = tasks[i];
+      WarmTask task = tasks[i];
+      if (relay != null) {
+        relay.awaitTicket(); // at most the relay's patience; nothing once it is over
+      }
+      TicketRelay handsOn = relay;
       permits.acquire();
       futures.add(
           workers.submit(
               () -> {
                 try {
-                  task.run();
+                  if (task.run() && handsOn != null) {
+                    handsOn.ticketsIn();
+                  }
                 } finally {
                   permits.release();
                 }
@@ -445,30 +499,54 @@ public final class HotConnectionPool implements AutoCloseable {
   }
 
   /**
-   * Opens (and validates) one warm connection to {@code ip} and puts it in the pool; with {@code
-   * fetchesTicket}, an HTTP/2 connection is kept until it has read the server's SETTINGS, by when
-   * the TLS 1.3 tickets sent before them are in the engine's cache. (A validation exchange reads
-   * them anyway; an HTTP/1.1 connection without one reads nothing, so the connections after it
-   * handshake in full.)
+   * How long warm-up relays tickets at most, in times the first connection took: the bound on how
+   * much slower than opening everything at once warm-up may be for the sake of resuming.
    */
-  private void warmOne(HostKey key, InetAddress ip, boolean fetchesTicket) throws IOException {
+  private static final int RELAY_BUDGET_FULL_HANDSHAKES = 4;
+
+  /** One IP's warm-up; true when its connection read its tickets (see {@link #warmOne}). */
+  @FunctionalInterface
+  private interface WarmTask {
+    boolean run();
+  }
+
+  /**
+   * Opens (and validates) one warm connection to {@code ip} and puts it in the pool. With {@code
+   * readTickets}, an HTTP/2 connection is kept until it has read the server's SETTINGS, by when the
+   * TLS 1.3 tickets sent before them are in the engine's cache; a validated connection read them in
+   * its exchange.
+   *
+   * @return whether the connection read what the server sent after the handshake (its tickets, if
+   *     it sends any): false for an HTTP/1.1 connection without a validator, which reads nothing
+   */
+  private boolean warmOne(HostKey key, InetAddress ip, boolean readTickets) throws IOException {
     long deadline =
         System.nanoTime()
             + config.timeouts().connect().plus(config.timeouts().validation()).toNanos();
     Proxy via = chooseProxy(key, ip, Set.of());
     boolean fresh = via != null && via.newTunnelPerRequest();
     Loan l = manager.acquire(key, ip, via, fresh, -1, deadline);
-    if (fetchesTicket && !fresh && l.http() instanceof Http2Connection h2) {
-      try {
-        long left = Math.max(0, deadline - System.nanoTime());
-        h2.awaitPeerSettings(Duration.ofNanos(left));
-      } catch (InterruptedException e) {
-        // The caller's warm-up was cancelled: keep the connection, stop waiting for the ticket.
-        Thread.currentThread().interrupt();
+    boolean read = false;
+    try {
+      if (!readTickets || fresh) {
+        return false; // a new tunnel per request is a new exit each time: nothing to resume
       }
+      if (l.http() instanceof Http2Connection h2) {
+        try {
+          long left = Math.max(0, deadline - System.nanoTime());
+          read = h2.awaitPeerSettings(Duration.ofNanos(left));
+        } catch (InterruptedException e) {
+          // The caller's warm-up was cancelled: keep the connection, stop waiting for the ticket.
+          Thread.currentThread().interrupt();
+        }
+      } else {
+        read = config.validator().isPresent(); // its validation exchange read the response
+      }
+      return read;
+    } finally {
+      // A new-tunnel-per-request proxy's warm-up only checks the way: nothing to keep.
+      manager.release(l, fresh ? PoolAction.DISCARD_CONNECTION : PoolAction.KEEP, true);
     }
-    // A new-tunnel-per-request proxy's warm-up only checks the way: nothing to keep.
-    manager.release(l, fresh ? PoolAction.DISCARD_CONNECTION : PoolAction.KEEP, true);
   }
 
   /** A snapshot of the pool's connections and counters. */

@@ -2,15 +2,22 @@ package dev.guise.pool;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.guise.pool.config.PoolConfig;
+import dev.guise.pool.internal.ConnectionFactory;
+import dev.guise.pool.internal.DefaultConnectionFactory;
 import dev.guise.testkit.ConnectionRecord;
 import dev.guise.testkit.TestServer;
+import java.io.InterruptedIOException;
 import java.net.InetAddress;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashSet;
 import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -60,12 +67,25 @@ class WarmUpResumptionTest {
       ConnectionRecord first = seen.get(0);
       assertEquals(ips.get(0), first.localAddress().getAddress(), "the first IP goes first");
       assertFalse(offersTicket(first), "nothing to resume yet: a full handshake");
-      // Tickets are used once, as the browsers use them: as many of the rest resume as the first
-      // connection got tickets (the JDK server sends one). Opened all at once, none would.
-      long offering = seen.subList(1, IPS).stream().filter(c -> offersTicket(c)).count();
+      // Tickets are used once, as the browsers use them, and the JDK server sends one per
+      // handshake: each connection hands the ticket it received on to the next, so every one after
+      // the first offers a ticket, each a different one. Opened all at once, none would.
+      List<String> offered = new ArrayList<>();
+      for (ConnectionRecord c : seen.subList(1, IPS)) {
+        offered.addAll(SessionTickets.offered(c.clientHello().orElseThrow()));
+      }
       System.out.println(
-          "warm-up of " + IPS + " IPs: " + offering + " later hellos offer a ticket");
-      assertTrue(offering >= 1, "a later connection offers the first one's ticket");
+          "warm-up of "
+              + IPS
+              + " IPs in "
+              + w.took().toMillis()
+              + " ms: "
+              + offered.size()
+              + " of the "
+              + (IPS - 1)
+              + " later hellos offer a ticket");
+      assertEquals(IPS - 1, offered.size(), "every connection after the first offers a ticket");
+      assertEquals(IPS - 1, new HashSet<>(offered).size(), "each ticket is used once");
     }
   }
 
@@ -78,6 +98,57 @@ class WarmUpResumptionTest {
       assertEquals(IPS, w.ready(), "" + w);
       for (ConnectionRecord c : byArrival(server)) {
         assertFalse(offersTicket(c));
+      }
+    }
+  }
+
+  /**
+   * An HTTP/1.1 connection without a validator reads nothing during warm-up, so it brings no ticket
+   * in for the others: the first IP does not open alone, every IP opens at once. The first IP's
+   * connection is held until the second's has begun (at most 5 s): opened one after the other, the
+   * second would only begin after that wait ran out.
+   */
+  @Test
+  void overHttp11WithoutValidatorNothingWaitsForTickets() throws Exception {
+    try (TestServer server =
+        TestServer.builder()
+            .loopbackAddresses(2)
+            .hostNames(HOST)
+            .alpn("http/1.1")
+            .build()
+            .start()) {
+      List<InetAddress> ips = server.addresses();
+      PoolConfig config =
+          PoolConfig.builder()
+              .engine("bouncycastle")
+              .profile("chrome-156")
+              .alpn(List.of("http/1.1"))
+              .trust(server.certificateAuthority().trustPolicy())
+              .build();
+      DefaultConnectionFactory real = new DefaultConnectionFactory(config);
+      CountDownLatch secondBegun = new CountDownLatch(1);
+      AtomicBoolean firstWaitedInVain = new AtomicBoolean();
+      ConnectionFactory gate =
+          (endpoint, profile, deadline) -> {
+            if (endpoint.ip().equals(ips.get(0))) {
+              try {
+                firstWaitedInVain.set(!secondBegun.await(5, TimeUnit.SECONDS));
+              } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new InterruptedIOException("interrupted");
+              }
+            } else {
+              secondBegun.countDown();
+            }
+            return real.open(endpoint, profile, deadline);
+          };
+      try (HotConnectionPool pool = HotConnectionPool.withFactory(config, gate)) {
+        WarmUpSummary w = pool.warmUp(HOST, server.port(), ips, WarmUpProgress.NONE);
+        assertEquals(2, w.ready(), "" + w);
+        assertFalse(firstWaitedInVain.get(), "the second IP opened while the first was opening");
+        for (ConnectionRecord c : byArrival(server)) {
+          assertFalse(offersTicket(c), "an HTTP/1.1 warm-up connection read no ticket");
+        }
       }
     }
   }

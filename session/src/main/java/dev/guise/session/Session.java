@@ -26,6 +26,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
@@ -59,11 +60,23 @@ import java.util.concurrent.atomic.AtomicReference;
  * origin. Each hop's {@code referer} is computed from the one before, so once cut to an origin it
  * stays cut.
  *
+ * <h2>Connections and TLS sessions</h2>
+ *
+ * A session is one browser identity, as a browser profile is: its requests go over connections of
+ * its own, opened for it and never used by another session or by requests sent without one, and the
+ * TLS session tickets those connections receive are offered only by the session's later connections
+ * (to the same host, and through the same exit). Two sessions over one pool thus share neither a
+ * connection nor a ticket, either of which would link them for the server. The price: the pool's
+ * warmed-up connections are the shared ones, so a session's first request to a host opens a
+ * connection (resuming, for later ones, with the session's own tickets). Sessions built with the
+ * same {@link Builder#identity identity} are one identity. {@link #close()} closes the session's
+ * connections; unclosed, they close when idle past the pool's idle timeout.
+ *
  * <p>Thread-safe: many sessions may share one client and pool, each with its own jar; one session's
  * requests may run at once (sub-resources do), and the current document is the last navigation to
  * complete.
  */
-public final class Session {
+public final class Session implements AutoCloseable {
   /** Browsers give up after 20 redirects (Fetch, "HTTP-redirect fetch"). */
   public static final int MAX_REDIRECTS = 20;
 
@@ -101,6 +114,11 @@ public final class Session {
   private final Map<String, InetAddress> resolve;
   private final AtomicReference<URI> currentDocument = new AtomicReference<>();
 
+  /** Numbers the sessions of the process, for identities nobody named. */
+  private static final AtomicLong SESSIONS = new AtomicLong();
+
+  private final String identity;
+
   private Session(Builder b) {
     this.client = b.client;
     this.jar = b.jar != null ? b.jar : CookieJars.browser();
@@ -108,6 +126,22 @@ public final class Session {
     this.followRedirects = b.followRedirects;
     this.maxRedirects = b.maxRedirects;
     this.resolve = Map.copyOf(b.resolve);
+    // A process-wide number: unique across every pool the sessions of this process use.
+    this.identity = b.identity != null ? b.identity : "session-" + SESSIONS.incrementAndGet();
+  }
+
+  /** The identity the session's requests are sent as ({@link Builder#identity}). */
+  public String identity() {
+    return identity;
+  }
+
+  /**
+   * Closes the session's connections (those in use once their requests end). A request sent
+   * afterwards opens new ones. The cookie jar is the caller's to keep or drop.
+   */
+  @Override
+  public void close() {
+    client.closeIdentity(identity);
   }
 
   public static Builder builder(GuiseClient client) {
@@ -406,7 +440,11 @@ public final class Session {
       boolean redirectHop)
       throws IOException {
     HttpRequest.Builder b =
-        HttpRequest.newBuilder(url).method(method, body).kind(kind).redirectHop(redirectHop);
+        HttpRequest.newBuilder(url)
+            .method(method, body)
+            .kind(kind)
+            .redirectHop(redirectHop)
+            .identity(identity);
     initiatorOrigin.ifPresent(b::initiatorOrigin);
     request.timeout().ifPresent(b::timeout);
     for (Header h : headers) {
@@ -431,6 +469,7 @@ public final class Session {
     private boolean followRedirects = true;
     private int maxRedirects = MAX_REDIRECTS;
     private final Map<String, InetAddress> resolve = new HashMap<>();
+    private String identity;
 
     private Builder(GuiseClient client) {
       this.client = Objects.requireNonNull(client, "client");
@@ -472,6 +511,20 @@ public final class Session {
      */
     public Builder resolve(String host, InetAddress ip) {
       resolve.put(host.toLowerCase(Locale.ROOT), Objects.requireNonNull(ip, "ip"));
+      return this;
+    }
+
+    /**
+     * The identity the session's requests are sent as; by default one of its own, so that no two
+     * sessions share a connection or a TLS session ticket. Sessions given the same identity share
+     * both, as the tabs of one browser profile do (to resume a saved session with its cookie jar,
+     * say). Never blank.
+     */
+    public Builder identity(String identity) {
+      if (Objects.requireNonNull(identity, "identity").isBlank()) {
+        throw new IllegalArgumentException("an identity must not be blank");
+      }
+      this.identity = identity;
       return this;
     }
 

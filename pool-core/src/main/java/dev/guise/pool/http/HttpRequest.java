@@ -31,6 +31,7 @@ public final class HttpRequest {
   private final Optional<RequestKind> kind;
   private final boolean redirectHop;
   private final Optional<String> initiatorOrigin;
+  private final Optional<String> identity;
 
   private HttpRequest(Builder b) {
     this.method = b.method;
@@ -42,6 +43,7 @@ public final class HttpRequest {
     this.kind = Optional.ofNullable(b.kind);
     this.redirectHop = b.redirectHop;
     this.initiatorOrigin = Optional.ofNullable(b.initiatorOrigin);
+    this.identity = Optional.ofNullable(b.identity);
   }
 
   public static Builder newBuilder(URI uri) {
@@ -129,6 +131,14 @@ public final class HttpRequest {
     return initiatorOrigin;
   }
 
+  /**
+   * The identity the request is sent as (a session's), whose connections and TLS sessions are its
+   * own; empty: the pool's shared connections. See {@link Builder#identity}.
+   */
+  public Optional<String> identity() {
+    return identity;
+  }
+
   @Override
   public String toString() {
     return method + " " + uri;
@@ -145,6 +155,7 @@ public final class HttpRequest {
     private RequestKind kind;
     private boolean redirectHop;
     private String initiatorOrigin;
+    private String identity;
 
     private Builder(URI uri) {
       Objects.requireNonNull(uri, "uri");
@@ -239,6 +250,24 @@ public final class HttpRequest {
      */
     public Builder initiatorOrigin(String origin) {
       this.initiatorOrigin = Objects.requireNonNull(origin, "origin");
+      return this;
+    }
+
+    /**
+     * Sends the request as {@code identity}: over connections of that identity only, opened for it
+     * and never leased to a request of another identity or of none, and with TLS sessions kept for
+     * it alone (a ticket one identity received is never offered by another). Two browser profiles
+     * share neither a connection nor a ticket: a server could link them by either. A session sets
+     * its own; {@code HotConnectionPool.closeIdentity} closes the identity's connections. Without
+     * one, the request uses the pool's shared (and warmed-up) connections.
+     *
+     * @throws IllegalArgumentException when {@code identity} is blank
+     */
+    public Builder identity(String identity) {
+      if (Objects.requireNonNull(identity, "identity").isBlank()) {
+        throw new IllegalArgumentException("an identity must not be blank");
+      }
+      this.identity = identity;
       return this;
     }
 

@@ -43,6 +43,10 @@ import java.util.function.Supplier;
  * site). The host's IPs are kept once ({@link #addIps}) and every lane has a route for each. A lane
  * through a proxy that resolves names, for a host with no known IP, has one route without IP: the
  * proxy is asked for the name and Guise resolves nothing.
+ *
+ * <p>Identities: an identity (a session's) has lanes of its own for each host and proxy, apart from
+ * the shared ones, so its connections are never another's ({@link Route}). They are made on its
+ * first lease and dropped, their connections closed, by {@link #closeIdentity}.
  */
 public final class ConnectionManager implements AutoCloseable {
   private final PoolConfig config;
@@ -57,6 +61,12 @@ public final class ConnectionManager implements AutoCloseable {
 
   /** The lanes through proxies, keyed by {@link Route#exit}. */
   private final Map<Route, HostRoutes> proxied = new ConcurrentHashMap<>();
+
+  /** The lanes of identities, direct and through proxies. */
+  private final Map<LaneKey, HostRoutes> isolated = new ConcurrentHashMap<>();
+
+  /** What an identity's lane is kept under. */
+  private record LaneKey(HostKey host, Proxy proxy, String identity) {}
 
   /** Each host's IPs, in the order first given; every lane of the host has a route for each. */
   private final Map<HostKey, List<InetAddress>> knownIps = new ConcurrentHashMap<>();
@@ -169,28 +179,50 @@ public final class ConnectionManager implements AutoCloseable {
     return lane(key, null);
   }
 
+  /**
+   * The host's routes through {@code proxy} (null: direct) for {@code identity} (null: the shared
+   * ones), created with a route per known IP.
+   */
+  HostRoutes lane(HostKey key, Proxy proxy, String identity) {
+    if (identity == null) {
+      return lane(key, proxy);
+    }
+    LaneKey k = new LaneKey(key, proxy, identity);
+    HostRoutes h = isolated.get(k);
+    if (h != null) {
+      return h;
+    }
+    return withMissedIps(
+        isolated.computeIfAbsent(k, x -> newLane(x.host(), x.proxy(), x.identity())));
+  }
+
   /** The host's routes through {@code proxy} (null: direct), created with a route per known IP. */
   HostRoutes lane(HostKey key, Proxy proxy) {
     // get() first: computeIfAbsent on a present key still costs more than a plain read, and this
     // runs on every lease (it was the top frame in PoolAcquire's JFR profile at 64 threads).
     if (proxy == null) {
       HostRoutes h = hosts.get(key);
-      return h != null ? h : hosts.computeIfAbsent(key, k -> newLane(k, null));
+      return h != null ? h : hosts.computeIfAbsent(key, k -> newLane(k, null, null));
     }
     Route exit = Route.exit(key, proxy);
     HostRoutes h = proxied.get(exit);
     if (h != null) {
       return h;
     }
-    h = proxied.computeIfAbsent(exit, k -> newLane(key, proxy));
-    // An addIps between newLane's copy of the IPs and the lane's entry in the map missed the lane:
-    // add what it missed. Only on this slow path, once per lane and caller.
-    List<InetAddress> known = knownIps.getOrDefault(key, List.of());
+    return withMissedIps(proxied.computeIfAbsent(exit, k -> newLane(key, proxy, null)));
+  }
+
+  /**
+   * {@code h}, just made or found on the slow path, with a route for each IP that an addIps between
+   * newLane's copy of the IPs and the lane's entry in its map missed. Once per lane and caller.
+   */
+  private HostRoutes withMissedIps(HostRoutes h) {
+    List<InetAddress> known = knownIps.getOrDefault(h.key, List.of());
     if (h.routes.size() < known.size()) {
       h.lock.lock();
       try {
         for (InetAddress ip : known) {
-          h.route(new Route(key, ip, proxy));
+          h.route(h.routeTo(ip));
         }
       } finally {
         h.lock.unlock();
@@ -199,13 +231,43 @@ public final class ConnectionManager implements AutoCloseable {
     return h;
   }
 
-  private HostRoutes newLane(HostKey key, Proxy proxy) {
-    HostRoutes h = new HostRoutes(key, proxy, limits, rotations.get(), events, this::isClosed);
+  private HostRoutes newLane(HostKey key, Proxy proxy, String identity) {
+    HostRoutes h =
+        new HostRoutes(key, proxy, identity, limits, rotations.get(), events, this::isClosed);
     // No other thread sees the lane yet: no lock needed to give it the host's IPs.
     for (InetAddress ip : knownIps.getOrDefault(key, List.of())) {
-      h.route(new Route(key, ip, proxy));
+      h.route(h.routeTo(ip));
     }
     return h;
+  }
+
+  /**
+   * Closes every connection of {@code identity} (leased ones when given back) and drops its lanes;
+   * a later lease of the identity starts over with new lanes. A lease that still holds a dropped
+   * lane finds it closed ({@link HostRoutes#retired}) and fails with {@code CANCELLED}, so no
+   * connection is ever left on a lane nobody closes.
+   */
+  public void closeIdentity(String identity) {
+    List<HostRoutes> gone = new ArrayList<>();
+    for (var it = isolated.entrySet().iterator(); it.hasNext(); ) {
+      var e = it.next();
+      if (e.getKey().identity().equals(identity)) {
+        gone.add(e.getValue());
+        it.remove();
+      }
+    }
+    for (HostRoutes h : gone) {
+      h.lock.lock();
+      try {
+        h.retired = true; // under the lock: decide() sees it before it reserves an opening
+        h.changed.signalAll(); // waiters see the lane closed and give up
+      } finally {
+        h.lock.unlock();
+      }
+      for (RoutePool route : h.routes) {
+        route.closeAll("identity closed");
+      }
+    }
   }
 
   /** Adds IPs to a host's list (kept in the order first given), and a route to every lane. */
@@ -224,11 +286,12 @@ public final class ConnectionManager implements AutoCloseable {
       lanes.add(host(key));
     }
     proxied.values().stream().filter(h -> h.key.equals(key)).forEach(lanes::add);
+    isolated.values().stream().filter(h -> h.key.equals(key)).forEach(lanes::add);
     for (HostRoutes h : lanes) {
       h.lock.lock();
       try {
         for (InetAddress ip : ips) {
-          h.route(new Route(key, ip, h.proxy));
+          h.route(h.routeTo(ip));
         }
         h.changed.signalAll();
       } finally {
@@ -273,7 +336,24 @@ public final class ConnectionManager implements AutoCloseable {
       long avoidConnection,
       long deadlineNanos)
       throws IOException {
-    HostRoutes lane = lane(key, proxy);
+    return acquire(key, pinned, proxy, null, fresh, avoidConnection, deadlineNanos);
+  }
+
+  /**
+   * Leases a connection to {@code key} through {@code proxy} for {@code identity} (null: the pool's
+   * shared connections), as {@link #acquire(HostKey, InetAddress, Proxy, boolean, long, long)}
+   * does: an identity only ever gets connections of its own lanes.
+   */
+  public Loan acquire(
+      HostKey key,
+      InetAddress pinned,
+      Proxy proxy,
+      String identity,
+      boolean fresh,
+      long avoidConnection,
+      long deadlineNanos)
+      throws IOException {
+    HostRoutes lane = lane(key, proxy, identity);
     if (avoidConnection < 0 && !fresh) {
       Loan idle = leaseIdle(lane, pinned);
       if (idle != null) {
@@ -285,7 +365,7 @@ public final class ConnectionManager implements AutoCloseable {
         // The proxy resolves: one route without IP, and no lookup here (fail closed on DNS too).
         lane.lock.lock();
         try {
-          lane.route(new Route(key, null, proxy));
+          lane.route(lane.routeTo(null));
         } finally {
           lane.lock.unlock();
         }
@@ -315,7 +395,7 @@ public final class ConnectionManager implements AutoCloseable {
     RoutePool route;
     int at = -1;
     if (pinned != null) {
-      route = h.find(new Route(h.key, pinned, h.proxy));
+      route = h.find(h.routeTo(pinned));
     } else {
       List<RoutePool> routes = h.routes;
       at = h.rotation.firstChoice(routes);
@@ -358,9 +438,13 @@ public final class ConnectionManager implements AutoCloseable {
     h.lock.lock();
     try {
       while (true) {
-        if (closed) {
+        if (closed || h.retired) {
           throw new ClassifiedIOException(
-              FailureKind.CANCELLED, false, PoolAction.KEEP, "the pool is closed", null);
+              FailureKind.CANCELLED,
+              false,
+              PoolAction.KEEP,
+              closed ? "the pool is closed" : "the identity's connections were closed",
+              null);
         }
         long now = clock.millis();
         List<RoutePool> routes = h.routes;
@@ -464,7 +548,7 @@ public final class ConnectionManager implements AutoCloseable {
   /** The route to {@code pinned}, known to the host from now on, unless it is banned. Lock held. */
   private RoutePool allowedPinned(HostRoutes h, InetAddress pinned, long now)
       throws ClassifiedIOException {
-    Route route = new Route(h.key, pinned, h.proxy);
+    Route route = h.routeTo(pinned);
     if (!access.isAllowed(route, now)) {
       throw new ClassifiedIOException(
           FailureKind.IP_BLOCKED,
@@ -527,17 +611,18 @@ public final class ConnectionManager implements AutoCloseable {
     if (ban != null) {
       events.ipBanned(ban.host().host(), ban.ip(), ban.until(), ban.reason());
       if (ban.route().ip() == null) { // a proxy's exit for the host: every route through it
-        HostRoutes h = proxied.get(ban.route());
-        if (h != null) {
-          for (RoutePool pool : h.routes) {
-            pool.retire("proxy exit banned for the host: " + f.message());
+        for (HostRoutes h : lanes()) { // the shared lane and every identity's through the exit
+          if (h.key.equals(route.host()) && ban.route().proxy().equals(h.proxy)) {
+            for (RoutePool pool : h.routes) {
+              pool.retire("proxy exit banned for the host: " + f.message());
+            }
           }
         }
         return;
       }
       for (HostRoutes h : lanes()) {
         if (h.key.equals(route.host())) {
-          RoutePool pool = h.find(new Route(route.host(), ban.route().ip(), h.proxy));
+          RoutePool pool = h.find(h.routeTo(ban.route().ip()));
           if (pool != null) {
             pool.retire("IP banned: " + f.message());
           }
@@ -579,9 +664,10 @@ public final class ConnectionManager implements AutoCloseable {
 
   /** Every lane, direct ones first. */
   private List<HostRoutes> lanes() {
-    List<HostRoutes> all = new ArrayList<>(hosts.size() + proxied.size());
+    List<HostRoutes> all = new ArrayList<>(hosts.size() + proxied.size() + isolated.size());
     all.addAll(hosts.values());
     all.addAll(proxied.values());
+    all.addAll(isolated.values());
     return all;
   }
 

@@ -91,7 +91,8 @@ public final class DefaultConnectionFactory implements ConnectionFactory {
   @Override
   public HttpConnection open(Route route, String profile, long deadlineNanos) throws IOException {
     if (route.proxy() == null) {
-      return open(route.endpoint(), profile, deadlineNanos);
+      return open(
+          route.endpoint(), profile, deadlineNanos, scoped(route, TlsConnectRequest.DIRECT));
     }
     TlsEndpoint endpoint = route.endpoint();
     Socket socket =
@@ -100,12 +101,18 @@ public final class DefaultConnectionFactory implements ConnectionFactory {
             new TunnelTarget(endpoint.host(), route.ip(), endpoint.port()),
             profile,
             deadlineNanos);
-    return handshake(socket, endpoint, profile, deadlineNanos, sessionScope(route.proxy()));
+    return handshake(
+        socket, endpoint, profile, deadlineNanos, scoped(route, sessionScope(route.proxy())));
   }
 
   @Override
   public HttpConnection open(TlsEndpoint endpoint, String profile, long deadlineNanos)
       throws IOException {
+    return open(endpoint, profile, deadlineNanos, TlsConnectRequest.DIRECT);
+  }
+
+  private HttpConnection open(
+      TlsEndpoint endpoint, String profile, long deadlineNanos, String scope) throws IOException {
     Socket socket = new Socket();
     try {
       socket.setTcpNoDelay(true);
@@ -123,7 +130,19 @@ public final class DefaultConnectionFactory implements ConnectionFactory {
       socket.close();
       throw e;
     }
-    return handshake(socket, endpoint, profile, deadlineNanos, TlsConnectRequest.DIRECT);
+    return handshake(socket, endpoint, profile, deadlineNanos, scope);
+  }
+
+  /**
+   * The session scope of a connection of {@code route}: the exit's scope, and for an identity's
+   * route the identity too, so that the engine never offers one identity's ticket for another's
+   * connection (a ticket resumed by another identity links the two for the server, as a shared
+   * connection would). The pool's shared connections keep the exit's scope alone.
+   */
+  private static String scoped(Route route, String exitScope) {
+    return route.identity() == null
+        ? exitScope
+        : "identity " + route.identity().length() + ":" + route.identity() + " " + exitScope;
   }
 
   /**

@@ -2,6 +2,7 @@ package dev.guise.pool.internal;
 
 import dev.guise.pool.proxy.Proxy;
 import dev.guise.pool.stats.PoolEventListener;
+import java.net.InetAddress;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -26,6 +27,9 @@ final class HostRoutes {
 
   /** The proxy every route here goes through; null for direct routes. */
   final Proxy proxy;
+
+  /** The identity whose connections these are (see {@link Route}); null for the shared ones. */
+  final String identity;
 
   final ReentrantLock lock = new ReentrantLock();
   final Condition changed = lock.newCondition();
@@ -52,16 +56,23 @@ final class HostRoutes {
   HostRoutes(
       HostKey key,
       Proxy proxy,
+      String identity,
       RouteLimits limits,
       RouteRotation rotation,
       PoolEventListener events,
       BooleanSupplier poolClosed) {
     this.key = key;
     this.proxy = proxy;
+    this.identity = identity;
     this.limits = limits;
     this.rotation = rotation;
     this.events = events;
     this.poolClosed = poolClosed;
+  }
+
+  /** This lane's route to {@code ip} (null: one the proxy resolves). */
+  Route routeTo(InetAddress ip) {
+    return new Route(key, ip, proxy, identity);
   }
 
   /** The pool of {@code route} (one of this host's), created on first use. Lock held. */
@@ -80,9 +91,18 @@ final class HostRoutes {
     return byRoute.get(route);
   }
 
-  /** Whether the pool is closed; read after a lock-free push, which is why it is a supplier. */
+  /**
+   * Set when the lane's identity is closed and the lane dropped: a lease or connection that still
+   * reaches the lane finds it closed, as after the pool's close.
+   */
+  volatile boolean retired;
+
+  /**
+   * Whether the pool (or this lane, {@link #retired}) is closed; read after a lock-free push, which
+   * is why it is a supplier.
+   */
   boolean poolClosed() {
-    return poolClosed.getAsBoolean();
+    return retired || poolClosed.getAsBoolean();
   }
 
   /** Wakes the callers waiting for capacity, if any. Lock-free callers only; takes the lock. */

@@ -113,6 +113,33 @@ class ConnectionManagerTest {
   }
 
   @Test
+  void anIdentityHasConnectionsOfItsOwnAndClosingItClosesOnlyThose() throws Exception {
+    protocol = HttpProtocol.HTTP_2; // shared by concurrent leases: the strictest case
+    var m = manager(PoolConfig.builder());
+    var shared = m.acquire(HOST, ip(1), null, null, false, -1, deadline());
+    var a = m.acquire(HOST, ip(1), null, "a", false, -1, deadline());
+    var b = m.acquire(HOST, ip(1), null, "b", false, -1, deadline());
+    var a2 = m.acquire(HOST, ip(1), null, "a", false, -1, deadline());
+    assertEquals(3, opened.size(), "one connection each for the pool, a and b");
+    assertEquals(a.connectionId(), a2.connectionId(), "a shares its own connection with itself");
+    assertNotEquals(a.connectionId(), b.connectionId());
+    assertNotEquals(a.connectionId(), shared.connectionId());
+    assertEquals("a", a.connection.route.identity());
+    for (var l : List.of(shared, a, b, a2)) {
+      m.release(l, PoolAction.KEEP, true);
+    }
+
+    m.closeIdentity("a");
+    assertTrue(opened.get(1).closed, "a's connection is closed");
+    assertFalse(opened.get(0).closed || opened.get(2).closed, "the others' stay open");
+    var again = m.acquire(HOST, ip(1), null, "a", false, -1, deadline());
+    assertEquals(4, opened.size(), "a lease after the close opens a new connection");
+    m.release(again, PoolAction.KEEP, true);
+    m.close();
+    assertBooksBalance(m);
+  }
+
+  @Test
   void http1ConnectionsAreNeverSharedAndAreReused() throws Exception {
     var m = manager(PoolConfig.builder());
     var a = m.acquire(HOST, ip(1), -1, deadline());

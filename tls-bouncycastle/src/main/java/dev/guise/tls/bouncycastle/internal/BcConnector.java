@@ -56,7 +56,12 @@ public final class BcConnector {
           ? new HybridTlsCrypto(RANDOM)
           : new CompactGcmTlsCrypto(RANDOM);
 
-  private final List<NamedHello> hellos;
+  /** The profiles of the shared catalogue, followed as it grows. */
+  private static final CatalogueHellos CATALOGUE = new CatalogueHellos(CRYPTO);
+
+  /** The profiles added to this engine alone ({@link #withCapture}), after the catalogue's. */
+  private final List<NamedHello> captured;
+
   private final TicketCache tickets;
 
   /** The crypto every connection of this engine uses (tests check what it is). */
@@ -64,14 +69,25 @@ public final class BcConnector {
     return CRYPTO;
   }
 
-  private BcConnector(List<NamedHello> hellos, TicketCache tickets) {
-    this.hellos = List.copyOf(hellos);
+  private BcConnector(List<NamedHello> captured, TicketCache tickets) {
+    this.captured = List.copyOf(captured);
     this.tickets = tickets;
   }
 
   /** This engine with its own, empty ticket cache on {@code clock} (tests move the clock). */
   BcConnector withTicketClock(InstantSource clock) {
-    return new BcConnector(hellos, new TicketCache(clock));
+    return new BcConnector(captured, new TicketCache(clock));
+  }
+
+  /** Every profile offered now: the catalogue's that the engine can send, then the captured. */
+  private List<NamedHello> hellos() {
+    List<NamedHello> catalogue = CATALOGUE.hellos();
+    if (captured.isEmpty()) {
+      return catalogue;
+    }
+    List<NamedHello> all = new ArrayList<>(catalogue);
+    all.addAll(captured);
+    return all;
   }
 
   /** The tickets this engine holds (tests). */
@@ -79,15 +95,17 @@ public final class BcConnector {
     return tickets;
   }
 
-  /** Holds the built-in profiles, built on first use (discovery must stay cheap). */
+  /** Holds the engine of the catalogue's profiles, made on first use (discovery stays cheap). */
   private static final class BuiltIn {
     static final BcConnector INSTANCE =
-        new BcConnector(
-            BrowserProfiles.all().stream().map(p -> NamedHello.builtIn(p, CRYPTO)).toList(),
-            new TicketCache(InstantSource.system()));
+        new BcConnector(List.of(), new TicketCache(InstantSource.system()));
   }
 
-  /** The browser profiles of {@link BrowserProfiles} (Chrome 156, Firefox 153). */
+  /**
+   * The browser profiles of {@link BrowserProfiles} (Chrome 156, Firefox 153, and whatever packs,
+   * files and registrations add, also after this engine's first use), except any this engine cannot
+   * send exactly: asking for one fails naming what it cannot produce.
+   */
   public static BcConnector builtIn() {
     return BuiltIn.INSTANCE;
   }
@@ -102,12 +120,12 @@ public final class BcConnector {
     if (name == null || name.isBlank()) {
       throw new IllegalArgumentException("a captured profile needs a name");
     }
-    for (NamedHello p : hellos) {
+    for (NamedHello p : hellos()) {
       if (p.answersTo(name)) {
         throw new IllegalArgumentException("profile name '" + name + "' is already taken");
       }
     }
-    List<NamedHello> all = new ArrayList<>(hellos);
+    List<NamedHello> all = new ArrayList<>(captured);
     all.add(NamedHello.captured(name, capture, CRYPTO));
     return new BcConnector(all, tickets);
   }
@@ -125,12 +143,22 @@ public final class BcConnector {
   }
 
   public List<FingerprintOffer> offers() {
-    return hellos.stream().map(NamedHello::offer).toList();
+    return hellos().stream().map(NamedHello::offer).toList();
   }
 
   /** The hello a profile name selects, for tests in this package. */
   Optional<NamedHello> namedHello(String name) {
-    return hellos.stream().filter(p -> p.answersTo(name)).findFirst();
+    for (NamedHello p : CATALOGUE.hellos()) {
+      if (p.answersTo(name)) {
+        return Optional.of(p);
+      }
+    }
+    for (NamedHello p : captured) {
+      if (p.answersTo(name)) {
+        return Optional.of(p);
+      }
+    }
+    return Optional.empty();
   }
 
   /** Performs the handshake; see {@code TlsEngine.connect}. */
@@ -154,10 +182,20 @@ public final class BcConnector {
                           FailureKind.INVALID_REQUEST,
                           false,
                           PoolAction.DISCARD_CONNECTION,
-                          "the bouncycastle engine has no profile '"
-                              + request.profile()
-                              + "'; it offers "
-                              + hellos.stream().map(p -> p.name).toList(),
+                          CATALOGUE
+                              .refusal(request.profile())
+                              .map(
+                                  why ->
+                                      "the bouncycastle engine cannot send profile '"
+                                          + request.profile()
+                                          + "': "
+                                          + why)
+                              .orElseGet(
+                                  () ->
+                                      "the bouncycastle engine has no profile '"
+                                          + request.profile()
+                                          + "'; it offers "
+                                          + hellos().stream().map(p -> p.name).toList()),
                           null));
       HelloTemplate template = hello.template;
       List<String> alpn = request.alpn().isEmpty() ? template.alpn : request.alpn();

@@ -1,0 +1,126 @@
+package dev.guise.tls.bouncycastle.internal;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.guise.api.ClassifiedIOException;
+import dev.guise.api.FailureKind;
+import dev.guise.api.FingerprintOffer;
+import dev.guise.api.TlsConnectRequest;
+import dev.guise.api.TlsConnection;
+import dev.guise.api.TlsEndpoint;
+import dev.guise.fingerprint.BrowserProfiles;
+import dev.guise.fingerprint.ClientHello;
+import dev.guise.fingerprint.ProfileFile;
+import dev.guise.fingerprint.TlsExtension;
+import dev.guise.testing.JdkTlsServer;
+import dev.guise.testing.ReferenceCaptures;
+import dev.guise.testkit.tls.IssuedCertificate;
+import dev.guise.testkit.tls.TestCertificateAuthority;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * The engine follows the shared profile catalogue: a profile registered (or a file loaded) after
+ * the engine's first use is offered and handshakes against a real server (the JDK's), and a profile
+ * the engine cannot send is left out, naming what it cannot produce, without taking the others
+ * down.
+ */
+@Timeout(60)
+class CatalogueProfilesTest {
+  private static final String CAPTURED = "guise-capture/chrome-156-captured.json";
+  private static final Pattern HELLO_HEX =
+      Pattern.compile("(\"client_hello\"\\s*:\\s*\\{\\s*\"hex\"\\s*:\\s*\")([0-9a-f]+)\"");
+
+  /** The captured Chrome profile file, renamed (names are unique across the catalogue). */
+  private static String renamed(String name) {
+    String text = ReferenceCaptures.text(CAPTURED);
+    String renamed =
+        text.replace("\"name\" : \"chrome-156-captured\"", "\"name\" : \"" + name + "\"");
+    assertFalse(renamed.equals(text), "the file's name member was found");
+    return renamed;
+  }
+
+  private static List<String> offered(BcConnector engine) {
+    return engine.offers().stream().map(FingerprintOffer::profile).toList();
+  }
+
+  @Test
+  void aProfileRegisteredAfterFirstUseIsOfferedAndHandshakes() throws Exception {
+    BcConnector engine = BcConnector.builtIn();
+    assertTrue(offered(engine).contains("chrome-156"), "first use: " + offered(engine));
+    assertFalse(offered(engine).contains("late-chrome"));
+
+    ProfileFile file = ProfileFile.parse(renamed("late-chrome"), "test late-chrome");
+    BrowserProfiles.register(file.profile(), "test late-chrome");
+
+    assertTrue(offered(engine).contains("late-chrome"), "after register: " + offered(engine));
+    TestCertificateAuthority ca = TestCertificateAuthority.create("Guise Catalogue Test Root");
+    IssuedCertificate certificate = ca.issue("www.catalogue.test");
+    try (JdkTlsServer server = JdkTlsServer.builder(certificate.serverSslContext()).start();
+        TlsConnection c =
+            engine.connect(
+                socket(server.port()),
+                new TlsConnectRequest(
+                    new TlsEndpoint(
+                        "www.catalogue.test", InetAddress.getLoopbackAddress(), server.port()),
+                    "late-chrome",
+                    List.of("http/1.1"),
+                    ca.trustPolicy(),
+                    Duration.ofSeconds(10)))) {
+      assertEquals("late-chrome", c.negotiated().profile());
+      assertEquals("TLSv1.3", c.negotiated().protocol());
+    }
+  }
+
+  @Test
+  void aProfileTheEngineCannotSendIsRefusedByNameAndTheOthersStay() throws Exception {
+    String text = renamed("odd-chrome");
+    Matcher m = HELLO_HEX.matcher(text);
+    assertTrue(m.find(), "the file's client_hello hex");
+    ClientHello hello = ClientHello.parseHex(m.group(2));
+    List<TlsExtension> extensions = new ArrayList<>(hello.extensions());
+    extensions.add(1, new TlsExtension(0x7777, new byte[0]));
+    String odd =
+        text.substring(0, m.start(2))
+            + HexFormat.of().formatHex(hello.withExtensions(extensions).toRecordBytes())
+            + text.substring(m.end(2));
+    BrowserProfiles.register(ProfileFile.parse(odd, "test odd").profile(), "test odd");
+
+    BcConnector engine = BcConnector.builtIn();
+    List<String> offered = offered(engine);
+    assertFalse(offered.contains("odd-chrome"), "" + offered);
+    assertTrue(offered.contains("chrome-156") && offered.contains("firefox-153"), "" + offered);
+    ClassifiedIOException e =
+        assertThrows(
+            ClassifiedIOException.class,
+            () ->
+                engine.connect(
+                    new Socket(),
+                    new TlsConnectRequest(
+                        new TlsEndpoint("www.catalogue.test", InetAddress.getLoopbackAddress(), 1),
+                        "odd-chrome",
+                        List.of(),
+                        TestCertificateAuthority.create("unused").trustPolicy(),
+                        Duration.ofSeconds(1))));
+    assertEquals(FailureKind.INVALID_REQUEST, e.kind());
+    assertTrue(e.getMessage().contains("0x7777"), e.getMessage());
+  }
+
+  private static Socket socket(int port) throws Exception {
+    Socket s = new Socket();
+    s.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 5000);
+    return s;
+  }
+}

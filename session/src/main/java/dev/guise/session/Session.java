@@ -70,7 +70,8 @@ import java.util.concurrent.atomic.AtomicReference;
  * warmed-up connections are the shared ones, so a session's first request to a host opens a
  * connection (resuming, for later ones, with the session's own tickets). Sessions built with the
  * same {@link Builder#identity identity} are one identity. {@link #close()} closes the session's
- * connections; unclosed, they close when idle past the pool's idle timeout.
+ * connections; a session of its own identity that is dropped unclosed has them closed once it is
+ * garbage collected (a named identity's close when idle past the pool's idle timeout).
  *
  * <p>Thread-safe: many sessions may share one client and pool, each with its own jar; one session's
  * requests may run at once (sub-resources do), and the current document is the last navigation to
@@ -128,6 +129,14 @@ public final class Session implements AutoCloseable {
     this.resolve = Map.copyOf(b.resolve);
     // A process-wide number: unique across every pool the sessions of this process use.
     this.identity = b.identity != null ? b.identity : "session-" + SESSIONS.incrementAndGet();
+    DroppedSessions.expunge();
+    if (b.identity == null) {
+      // The identity is this session's alone, so once the session is unreachable nobody can send
+      // as it again: its connections are closed then, even if the caller never closed it, and the
+      // pool's bookkeeping stays bounded by the live sessions. A named identity may be shared with
+      // other sessions, so only close() ends it.
+      DroppedSessions.watch(this, client, identity);
+    }
   }
 
   /** The identity the session's requests are sent as ({@link Builder#identity}). */

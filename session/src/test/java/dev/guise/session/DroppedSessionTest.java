@@ -1,0 +1,102 @@
+package dev.guise.session;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.guise.pool.GuiseClient;
+import dev.guise.pool.HotConnectionPool;
+import dev.guise.pool.config.PoolConfig;
+import dev.guise.testkit.ConnectionRecord;
+import dev.guise.testkit.TestResponse;
+import dev.guise.testkit.TestServer;
+import java.net.URI;
+import java.util.function.Consumer;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A session dropped without {@link Session#close()} does not leave its connections (and the pool's
+ * lanes for its identity) behind for as long as the pool lives: once it is collected, the next
+ * session closes them. A session of a named identity, which other sessions may share, is left
+ * alone.
+ */
+class DroppedSessionTest {
+  private static final String HOST = "www.dropped.test";
+
+  @Test
+  void aDroppedSessionsConnectionIsClosedOnceItIsCollected() throws Exception {
+    try (TestServer server = server();
+        HotConnectionPool pool = pool(server);
+        GuiseClient client = new GuiseClient(pool)) {
+      sendOnceAndDrop(client, server, b -> {});
+      ConnectionRecord conn = server.connections().get(0);
+      assertFalse(conn.closed(), "open while nobody collected the session");
+
+      long deadline = System.nanoTime() + 20_000_000_000L;
+      while (!conn.closed() && System.nanoTime() < deadline) {
+        System.gc();
+        Thread.sleep(50);
+        // A new session is what closes the identities of those collected since.
+        Session.builder(client).build();
+      }
+      assertTrue(conn.closed(), "the dropped session's connection is closed");
+    }
+  }
+
+  @Test
+  void aDroppedSessionOfANamedIdentityKeepsItsConnection() throws Exception {
+    try (TestServer server = server();
+        HotConnectionPool pool = pool(server);
+        GuiseClient client = new GuiseClient(pool)) {
+      sendOnceAndDrop(client, server, b -> b.identity("crawler-7"));
+      ConnectionRecord conn = server.connections().get(0);
+      for (int i = 0; i < 10; i++) {
+        System.gc();
+        Thread.sleep(50);
+        Session.builder(client).build();
+      }
+      assertFalse(conn.closed(), "another session of crawler-7 may still use it");
+      // And a later session of the same identity uses that connection.
+      Session again =
+          Session.builder(client)
+              .identity("crawler-7")
+              .resolve(HOST, server.addresses().get(0))
+              .build();
+      again.send(SessionRequest.typed(base(server).resolve("/again"))).status();
+      assertEquals(1, server.connections().size());
+      again.close();
+    }
+  }
+
+  /** One request in a session nobody keeps (the reference ends with this frame). */
+  private static void sendOnceAndDrop(
+      GuiseClient client, TestServer server, Consumer<Session.Builder> change) throws Exception {
+    Session.Builder b = Session.builder(client).resolve(HOST, server.addresses().get(0));
+    change.accept(b);
+    Session s = b.build();
+    s.send(SessionRequest.typed(base(server).resolve("/page"))).status();
+    assertEquals(1, server.connections().size());
+  }
+
+  private static URI base(TestServer server) {
+    return URI.create("https://" + HOST + ":" + server.port());
+  }
+
+  private static TestServer server() throws Exception {
+    return TestServer.builder()
+        .loopbackAddresses(1)
+        .hostNames(HOST)
+        .handler(r -> TestResponse.ok("ok"))
+        .build()
+        .start();
+  }
+
+  private static HotConnectionPool pool(TestServer server) {
+    return HotConnectionPool.create(
+        PoolConfig.builder()
+            .engine("bouncycastle")
+            .profile("chrome")
+            .trust(server.certificateAuthority().trustPolicy())
+            .build());
+  }
+}

@@ -30,8 +30,10 @@ class ProxyReplyFuzzTest {
           FailureKind.PROXY_PROTOCOL_ERROR,
           FailureKind.PROXY_REJECTED,
           FailureKind.PROXY_AUTH_FAILED,
-          // SOCKS5 reply codes 5 and 6 say the target refused or the TTL ran out.
+          // What the proxy says of the target: SOCKS5 reply 5 or a CONNECT answered 502/503 (the
+          // target refused or could not be reached), reply 6 or a 504 (it did not answer in time).
           FailureKind.CONNECTION_REFUSED,
+          FailureKind.CONNECT_TIMEOUT,
           FailureKind.PROXY_TIMEOUT);
 
   private static final TunnelTarget TARGET =

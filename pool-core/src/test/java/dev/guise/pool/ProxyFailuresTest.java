@@ -141,11 +141,27 @@ class ProxyFailuresTest {
 
   @Test
   void aRejectedConnectCarriesItsStatusAndTheNextServes() throws IOException {
-    try (ScriptedProxy refuser = new ScriptedProxy(new ScriptedProxy.Status(502));
+    try (ScriptedProxy refuser = new ScriptedProxy(new ScriptedProxy.Status(403));
         HotConnectionPool pool = pool(http(refuser.port()))) {
       ClassifiedFailure f = failureThrough(pool, http(refuser.port()));
       assertEquals(FailureKind.PROXY_REJECTED, f.kind());
-      assertEquals(502, f.status().orElseThrow());
+      assertEquals(403, f.status().orElseThrow());
+      nextProxyServes(pool);
+    }
+  }
+
+  /** 502, 503 and 504 to CONNECT: the proxy could not reach the target, the site's failure. */
+  @ParameterizedTest
+  @ValueSource(ints = {502, 503, 504})
+  void aGatewayAnswerToConnectIsTheTargetsFailureAndTheNextServes(int status) throws IOException {
+    try (ScriptedProxy gateway = new ScriptedProxy(new ScriptedProxy.Status(status));
+        HotConnectionPool pool = pool(http(gateway.port()))) {
+      ClassifiedFailure f = failureThrough(pool, http(gateway.port()));
+      assertEquals(
+          status == 504 ? FailureKind.CONNECT_TIMEOUT : FailureKind.CONNECTION_REFUSED, f.kind());
+      assertEquals(status, f.status().orElseThrow());
+      assertTrue(f.retryable());
+      assertTrue(f.message().contains("could not reach the target"), f.message());
       nextProxyServes(pool);
     }
   }
@@ -156,7 +172,7 @@ class ProxyFailuresTest {
     FailureKind expected =
         switch (code) {
           case 5 -> FailureKind.CONNECTION_REFUSED;
-          case 6 -> FailureKind.PROXY_TIMEOUT;
+          case 6 -> FailureKind.CONNECT_TIMEOUT;
           default -> FailureKind.PROXY_REJECTED;
         };
     try (ScriptedProxy socks = new ScriptedProxy(new ScriptedProxy.SocksReply(code))) {

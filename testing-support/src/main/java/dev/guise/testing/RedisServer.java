@@ -236,6 +236,34 @@ public final class RedisServer implements AutoCloseable {
     }
   }
 
+  /**
+   * Freezes the server ({@code SIGSTOP}): its sockets stay open and nothing is answered, as a Redis
+   * on a host that stalls (swapping, a paused VM) looks to its clients, until {@link #resume()}.
+   */
+  public synchronized void suspend() throws IOException, InterruptedException {
+    signal("STOP");
+  }
+
+  /** Lets a {@link #suspend() suspended} server run again ({@code SIGCONT}). */
+  public synchronized void resume() throws IOException, InterruptedException {
+    signal("CONT");
+  }
+
+  private void signal(String name) throws IOException, InterruptedException {
+    if (process == null || !process.isAlive()) {
+      return;
+    }
+    Process kill =
+        new ProcessBuilder("kill", "-" + name, Long.toString(process.pid()))
+            .redirectErrorStream(true)
+            .start();
+    String out = new String(kill.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    if (!kill.waitFor(10, TimeUnit.SECONDS) || kill.exitValue() != 0) {
+      kill.destroyForcibly();
+      throw new IOException("kill -" + name + " failed: " + out);
+    }
+  }
+
   /** Starts the server again, empty, on the same ports (after {@link #kill()}). */
   public synchronized void restart() throws IOException, InterruptedException {
     kill();

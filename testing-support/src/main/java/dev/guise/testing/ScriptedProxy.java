@@ -24,7 +24,10 @@ public final class ScriptedProxy implements AutoCloseable {
   /** What the proxy does with each connection. */
   public sealed interface Behaviour {}
 
-  /** HTTP CONNECT: answers 200 and relays to the target named in the request line. */
+  /**
+   * HTTP CONNECT: answers 200 and relays to the target named in the request line; answers {@code
+   * 502 Bad Gateway} when the target cannot be reached.
+   */
   public record Tunnel() implements Behaviour {}
 
   /**
@@ -196,7 +199,19 @@ public final class ScriptedProxy implements AutoCloseable {
     int port = Integer.parseInt(target.substring(colon + 1));
     Socket upstream = new Socket();
     open.add(upstream);
-    upstream.connect(new InetSocketAddress(host, port), 5000);
+    try {
+      upstream.connect(new InetSocketAddress(host, port), 5000);
+    } catch (IOException e) {
+      // What real proxies do when the target cannot be reached (squid answers 503, nginx and
+      // HAProxy 502): the proxy is fine, the target is not, and the client must be able to tell.
+      closeQuietly(upstream);
+      open.remove(upstream);
+      out.write(
+          "HTTP/1.1 502 Bad Gateway\r\nContent-Length: 0\r\n\r\n"
+              .getBytes(StandardCharsets.US_ASCII));
+      out.flush();
+      return;
+    }
     out.write("HTTP/1.1 200 Connection established\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
     out.flush();
     relay(s, upstream);

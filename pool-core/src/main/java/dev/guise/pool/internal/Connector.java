@@ -77,7 +77,7 @@ final class Connector {
     } catch (IOException | RuntimeException e) {
       ClassifiedFailure f = classify(e, endpoint);
       if (route.proxy() != null && proxyHealth != null) {
-        proxyHealth.failed(route.proxy(), f.kind());
+        proxyHealth.failed(route.proxy(), f);
       }
       pool.openFailed();
       events.connectionFailed(endpoint, f, Duration.ofNanos(System.nanoTime() - started));

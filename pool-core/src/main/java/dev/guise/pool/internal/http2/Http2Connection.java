@@ -257,7 +257,12 @@ public final class Http2Connection implements HttpConnection {
   public boolean isUsable() {
     lock.lock();
     try {
-      return !closed && broken == null && !goAwayReceived && nextStreamId > 0 && tls.isOpen();
+      return !closed
+          && broken == null
+          && !goAwayReceived
+          && nextStreamId > 0
+          && peerMaxConcurrentStreams != 0
+          && tls.isOpen();
     } finally {
       lock.unlock();
     }
@@ -353,6 +358,14 @@ public final class Http2Connection implements HttpConnection {
     }
     if (nextStreamId <= 0) {
       throw HttpFailures.notProcessed("connection to " + endpoint + " ran out of stream ids");
+    }
+    if (peerMaxConcurrentStreams == 0) {
+      // RFC 9113 6.5.2: 0 prevents every new stream, and a server that means it for long SHOULD
+      // close the connection instead. Waiting for it to rise held requests to their deadlines on
+      // a connection that may never take another: fail now, with nothing sent, and the pool
+      // retires the connection, so a retry opens a fresh one (or goes to another IP).
+      throw HttpFailures.notProcessed(
+          "the server at " + endpoint + " allows 0 concurrent streams on this connection");
     }
   }
 

@@ -85,13 +85,32 @@ final class ProxyFailures {
             failure.cause()));
   }
 
-  /** An HTTP proxy answered CONNECT with {@code status}. */
+  /**
+   * An HTTP proxy answered CONNECT with {@code status}. A gateway answer (502 Bad Gateway, 504
+   * Gateway Timeout, and 503, which squid sends when its connect to the target fails) says the
+   * proxy works and the target did not answer it: that is the site's IP failing, counted against
+   * the route as a direct connect failure would be ({@code CONNECTION_REFUSED}, or {@code
+   * CONNECT_TIMEOUT} for 504), never against the proxy. A proxy's rest is shared by every host, so
+   * blaming it for one site's outage would bench a healthy proxy for all of them. Every other
+   * status is the proxy refusing ({@code PROXY_REJECTED}). All are retryable: another proxy may get
+   * through.
+   */
   static ClassifiedIOException connectRejected(String proxy, int status, String reason) {
-    return rejected(
-        status,
-        true,
-        PoolAction.DISCARD_CONNECTION,
-        "proxy " + proxy + " rejected CONNECT: " + status + " " + reason);
+    return switch (status) {
+      case 502, 503, 504 ->
+          rejected(
+              status,
+              true,
+              PoolAction.PENALISE_IP,
+              status == 504 ? FailureKind.CONNECT_TIMEOUT : FailureKind.CONNECTION_REFUSED,
+              "proxy " + proxy + " could not reach the target: " + status + " " + reason);
+      default ->
+          rejected(
+              status,
+              true,
+              PoolAction.DISCARD_CONNECTION,
+              "proxy " + proxy + " rejected CONNECT: " + status + " " + reason);
+    };
   }
 
   /**
@@ -121,8 +140,10 @@ final class ProxyFailures {
         action = PoolAction.PENALISE_IP;
       }
       case 0x06 -> {
+        // microsocks sends it when its connect to the target times out: the target's silence.
         what = "TTL expired";
-        kind = FailureKind.PROXY_TIMEOUT;
+        kind = FailureKind.CONNECT_TIMEOUT;
+        action = PoolAction.PENALISE_IP;
       }
       case 0x07 -> what = "command not supported";
       case 0x08 -> what = "address type not supported";

@@ -1,6 +1,8 @@
 package dev.guise.pool.internal.proxy;
 
+import dev.guise.api.ClassifiedFailure;
 import dev.guise.api.FailureKind;
+import dev.guise.api.PoolAction;
 import dev.guise.pool.proxy.Proxy;
 import dev.guise.pool.proxy.ProxyRouting;
 import dev.guise.pool.proxy.ProxyStats;
@@ -17,8 +19,9 @@ import java.util.Set;
 /**
  * Each proxy's tunnels, failures and connect time, and its rest: {@code restAfter} failures of the
  * proxy itself in a row rest it for {@code restFor}; a tunnel that opens ends the row. A failure
- * about the site (the target refused through the proxy) is counted but does not rest the proxy.
- * Thread-safe: one monitor per proxy, held for a few field updates.
+ * about the site (the target refused, unreachable or silent through the proxy, a TLS alert from it)
+ * is counted but does not rest the proxy. Thread-safe: one monitor per proxy, held for a few field
+ * updates.
  */
 public final class ProxyHealth {
   private static final Set<FailureKind> PROXY_FAULTS =
@@ -72,15 +75,17 @@ public final class ProxyHealth {
   }
 
   /**
-   * A tunnel through {@code p} failed with {@code kind}.
+   * A tunnel through {@code p} failed with {@code failure}. Only the proxy's own faults count
+   * towards its rest: a failure that strikes the site's IP ({@code PENALISE_IP}: the proxy told us
+   * the target is unreachable, refused or silent) is the site's, whatever its kind.
    *
    * @return when this failure started a rest, its end; else empty
    */
-  public Optional<Instant> failed(Proxy p, FailureKind kind) {
+  public Optional<Instant> failed(Proxy p, ClassifiedFailure failure) {
     Books b = of(p);
     synchronized (b) {
       b.failures++;
-      if (!PROXY_FAULTS.contains(kind)) {
+      if (!PROXY_FAULTS.contains(failure.kind()) || failure.action() == PoolAction.PENALISE_IP) {
         return Optional.empty();
       }
       b.inARow++;

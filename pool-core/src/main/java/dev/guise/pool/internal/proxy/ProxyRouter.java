@@ -60,8 +60,13 @@ public final class ProxyRouter {
       }
     }
     if (usable.isEmpty()) {
+      // Both causes may hold at once: proxies resting for their own faults, others whose exits the
+      // site banned. The kind names the cause that holds more of them (a tie is the site's), so
+      // failures by kind say what to fix: the proxies, or how the site is crawled. Naming any mix
+      // PROXY_UNREACHABLE hid the site's bans behind one or two dead proxies (the soak of issue
+      // #21: 2 resting and 4 banned read as "unreachable").
       throw new ClassifiedIOException(
-          banned > 0 && resting == 0 ? FailureKind.IP_BLOCKED : FailureKind.PROXY_UNREACHABLE,
+          banned >= resting ? FailureKind.IP_BLOCKED : FailureKind.PROXY_UNREACHABLE,
           false,
           PoolAction.KEEP,
           "no proxy is usable for "

@@ -10,6 +10,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.guise.api.ClassifiedIOException;
 import dev.guise.api.FailureKind;
 import dev.guise.api.Header;
+import dev.guise.api.PoolAction;
 import dev.guise.fingerprint.BrowserProfiles;
 import dev.guise.pool.http.HttpRequest;
 import dev.guise.pool.internal.exchange.HttpConnection.ExchangeLimits;
@@ -143,10 +144,11 @@ class HostilePeersRoundTwoTest {
   }
 
   @Test
-  void maxConcurrentStreamsZeroHoldsARequestOnlyToItsDeadline() throws Exception {
+  void maxConcurrentStreamsZeroFailsARequestAtOnceWithNothingSent() throws Exception {
     // The server answers stream 1, then lowers MAX_CONCURRENT_STREAMS to 0 and never raises it.
-    // Once the client has acknowledged that, a request opens no stream (none is allowed) and waits
-    // for a slot: bounded by its deadline, classified, and the server never sees it.
+    // Once the client has acknowledged that, a request opens no stream (none is allowed) and fails
+    // at once, NOT_PROCESSED (retryable elsewhere): it used to wait for a slot until its deadline.
+    // The connection says it takes no more requests, and the server never sees the request.
     CountDownLatch applied = new CountDownLatch(1);
     try (ScriptedH2Server server =
             new ScriptedH2Server(
@@ -172,7 +174,7 @@ class HostilePeersRoundTwoTest {
                   s.awaitClientClose();
                 });
         HttpConnection c = TlsPeers.connect(server.port(), List.of("h2"), CHROME)) {
-      Duration deadline = Duration.ofMillis(1_500);
+      Duration deadline = Duration.ofSeconds(10);
       assertEquals(
           "one", c.exchange(GET, ExchangeLimits.DEFAULT, TlsPeers.deadline(deadline)).bodyText());
       assertTrue(applied.await(5, TimeUnit.SECONDS), "the client acknowledged our SETTINGS");
@@ -182,9 +184,13 @@ class HostilePeersRoundTwoTest {
               ClassifiedIOException.class,
               () -> c.exchange(GET, ExchangeLimits.DEFAULT, TlsPeers.deadline(deadline)));
       long took = System.nanoTime() - start;
-      assertEquals(FailureKind.DEADLINE_EXCEEDED, e.kind(), e.toString());
-      assertTrue(e.getMessage().contains("0 concurrent streams allowed"), e.getMessage());
-      assertTrue(took < deadline.toNanos() + TimeUnit.SECONDS.toNanos(2), took / 1_000_000 + " ms");
+      assertEquals(FailureKind.NOT_PROCESSED, e.kind(), e.toString());
+      assertTrue(e.failure().retryable(), e.toString());
+      assertEquals(PoolAction.DISCARD_CONNECTION, e.failure().action(), e.toString());
+      assertTrue(e.getMessage().contains("allows 0 concurrent streams"), e.getMessage());
+      // Prompt: nothing to wait for (a tenth of the deadline leaves room for a loaded machine).
+      assertTrue(took < deadline.toNanos() / 10, took / 1_000_000 + " ms");
+      assertFalse(c.isUsable(), "the pool must not lease a connection that takes no streams");
       synchronized (server.received) { // the server thread is still reading
         assertTrue(
             server.received.stream().noneMatch(f -> f.type() == 1 && f.stream() > 1),

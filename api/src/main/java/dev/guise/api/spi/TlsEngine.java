@@ -41,6 +41,16 @@ public interface TlsEngine {
   }
 
   /**
+   * Why this engine offers nothing for {@code profile} although the profile exists: its hello has
+   * something the engine cannot send (an extension, named), so it is left out of {@link #offers()}.
+   * Empty when the engine offers the profile or knows no such profile. Configuration errors quote
+   * it, so that a user learns what to change rather than only that the profile is missing.
+   */
+  default Optional<String> refusal(String profile) {
+    return Optional.empty();
+  }
+
+  /**
    * Why this engine cannot be used on this machine (a native library that failed to load, a missing
    * security provider), or empty when it can. Discovery calls this so that an unusable engine is a
    * clear error when it is picked, not a crash at its first connection.

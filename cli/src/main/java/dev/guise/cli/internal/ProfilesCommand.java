@@ -2,6 +2,7 @@ package dev.guise.cli.internal;
 
 import dev.guise.api.FingerprintOffer;
 import dev.guise.api.spi.TlsEngine;
+import dev.guise.fingerprint.BrowserProfile;
 import dev.guise.fingerprint.BrowserProfiles;
 import java.util.ArrayList;
 import java.util.List;
@@ -32,7 +33,8 @@ final class ProfilesCommand implements Command {
     or a file), fidelity (EXACT: the browser's ClientHello byte for byte apart from what the
     browser randomises; APPROXIMATE: close but distinguishable; NONE: the engine's own hello),
     the JA4 it produces, and a note. An engine that cannot run on this machine is listed with
-    the reason; so is a profile pack that could not be read.
+    the reason; so is a profile an engine cannot send (naming what stands in the way), and a
+    profile pack that could not be read.
 
     options:
       --profile FILE   also list the profile of this profile file (from 'guise capture')
@@ -62,6 +64,7 @@ final class ProfilesCommand implements Command {
     List<String[]> rows = new ArrayList<>();
     rows.add(new String[] {"ENGINE", "PROFILE", "ALIASES", "SOURCE", "FIDELITY", "JA4", "NOTE"});
     List<String> unavailable = new ArrayList<>();
+    List<String> refused = new ArrayList<>();
     for (TlsEngine engine : engines) {
       Optional<String> why = engine.unavailableReason();
       if (why.isPresent()) {
@@ -80,6 +83,20 @@ final class ProfilesCommand implements Command {
               o.note().isEmpty() ? "" : Cli.oneLine(o.note())
             });
       }
+      // A catalogue profile the engine cannot send is not among its offers: say why, so a user
+      // whose captured profile is missing learns which extension stands in the way.
+      for (BrowserProfile p : BrowserProfiles.all()) {
+        engine
+            .refusal(p.name())
+            .ifPresent(
+                r ->
+                    refused.add(
+                        engine.name()
+                            + ": cannot send profile "
+                            + p.name()
+                            + ": "
+                            + Cli.oneLine(r)));
+      }
     }
     int[] width = new int[6];
     for (String[] row : rows) {
@@ -95,6 +112,9 @@ final class ProfilesCommand implements Command {
       io.out().println((sb + row[6]).stripTrailing());
     }
     for (String line : unavailable) {
+      io.out().println(line);
+    }
+    for (String line : refused) {
       io.out().println(line);
     }
     for (String problem : BrowserProfiles.problems()) {

@@ -70,7 +70,9 @@ public final class DefaultConnectionFactory implements ConnectionFactory {
         + engine.name()
         + "' does not offer profile '"
         + profile
-        + "'; "
+        + "'"
+        + engine.refusal(profile).map(why -> " (" + why + ")").orElse("")
+        + "; "
         + (able.isEmpty()
             ? "no installed engine does"
             : "engines that do: " + String.join(", ", able))

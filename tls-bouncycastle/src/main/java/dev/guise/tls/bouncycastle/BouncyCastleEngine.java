@@ -95,6 +95,11 @@ public final class BouncyCastleEngine implements TlsEngine {
   }
 
   @Override
+  public Optional<String> refusal(String profile) {
+    return core().refusal(profile);
+  }
+
+  @Override
   public Optional<String> unavailableReason() {
     return BcConnector.unavailableReason();
   }

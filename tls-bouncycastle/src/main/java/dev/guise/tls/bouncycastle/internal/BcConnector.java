@@ -146,6 +146,11 @@ public final class BcConnector {
     return hellos().stream().map(NamedHello::offer).toList();
   }
 
+  /** Why the catalogue's profile {@code name} cannot be sent (see {@code TlsEngine#refusal}). */
+  public Optional<String> refusal(String name) {
+    return CATALOGUE.refusal(name);
+  }
+
   /** The hello a profile name selects, for tests in this package. */
   Optional<NamedHello> namedHello(String name) {
     for (NamedHello p : CATALOGUE.hellos()) {

@@ -116,6 +116,10 @@ class CatalogueProfilesTest {
                         Duration.ofSeconds(1))));
     assertEquals(FailureKind.INVALID_REQUEST, e.kind());
     assertTrue(e.getMessage().contains("0x7777"), e.getMessage());
+    // What a pool's configuration error quotes: the same reason, before any connection.
+    String why = engine.refusal("odd-chrome").orElseThrow();
+    assertTrue(why.contains("0x7777"), why);
+    assertTrue(engine.refusal("chrome-156").isEmpty(), "an offered profile has no refusal");
   }
 
   private static Socket socket(int port) throws Exception {

@@ -75,6 +75,8 @@ public final class ClientHello {
   private List<Integer> signatureAlgorithmsCert = List.of();
   private List<Integer> supportedVersions = List.of();
   private List<Integer> pskKeyExchangeModes = List.of();
+  private List<PskIdentity> pskIdentities = List.of();
+  private List<Integer> pskBinderLengths = List.of();
   private List<Integer> certificateCompressionAlgorithms = List.of();
   private List<Integer> ecPointFormats = List.of();
   private int alpsCodepoint = -1;
@@ -414,6 +416,26 @@ public final class ClientHello {
           }
           keyShares = List.copyOf(shares);
         }
+        case EXT_PRE_SHARED_KEY -> {
+          Reader identities = r.vector(2, "psk identities");
+          Reader binders = r.vector(2, "psk binders");
+          r.expectEnd(name);
+          List<PskIdentity> ids = new ArrayList<>();
+          while (identities.hasRemaining()) {
+            Reader id = identities.vector(2, "psk identity");
+            long age =
+                ((long) identities.u16("obfuscated_ticket_age") << 16)
+                    | identities.u16("obfuscated_ticket_age");
+            ids.add(new PskIdentity(id.bytes(id.remaining(), "psk identity"), age));
+          }
+          List<Integer> lengths = new ArrayList<>();
+          while (binders.hasRemaining()) {
+            Reader binder = binders.vector(1, "psk binder");
+            lengths.add(binder.remaining());
+          }
+          pskIdentities = List.copyOf(ids);
+          pskBinderLengths = List.copyOf(lengths);
+        }
         case EXT_ENCRYPTED_CLIENT_HELLO -> {
           int echType = r.u8("ECH type");
           if (echType == 0) {
@@ -646,6 +668,19 @@ public final class ClientHello {
   /** psk_key_exchange_modes in order. */
   public List<Integer> pskKeyExchangeModes() {
     return pskKeyExchangeModes;
+  }
+
+  /**
+   * The identities of pre_shared_key (41) in order: the tickets a resumed hello offers (empty
+   * without the extension).
+   */
+  public List<PskIdentity> pskIdentities() {
+    return pskIdentities;
+  }
+
+  /** The lengths of pre_shared_key's binders, in order (empty without the extension). */
+  public List<Integer> pskBinderLengths() {
+    return pskBinderLengths;
   }
 
   /**

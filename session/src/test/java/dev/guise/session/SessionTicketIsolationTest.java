@@ -7,7 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.guise.api.TrustPolicy;
 import dev.guise.fingerprint.ClientHello;
-import dev.guise.fingerprint.TlsExtension;
+import dev.guise.fingerprint.PskIdentity;
 import dev.guise.pool.GuiseClient;
 import dev.guise.pool.HotConnectionPool;
 import dev.guise.pool.config.PoolConfig;
@@ -19,12 +19,9 @@ import dev.guise.testkit.tls.IssuedCertificate;
 import dev.guise.testkit.tls.TestCertificateAuthority;
 import java.net.InetAddress;
 import java.net.URI;
-import java.nio.ByteBuffer;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashSet;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
@@ -53,20 +50,7 @@ class SessionTicketIsolationTest {
 
   /** The ticket identities a ClientHello offers, hex, in order; empty without pre_shared_key. */
   static List<String> offeredTickets(ClientHello hello) {
-    List<String> out = new ArrayList<>();
-    TlsExtension psk = hello.extension(ClientHello.EXT_PRE_SHARED_KEY).orElse(null);
-    if (psk == null) {
-      return out;
-    }
-    ByteBuffer b = ByteBuffer.wrap(psk.data());
-    int end = b.position() + 2 + Short.toUnsignedInt(b.getShort());
-    while (b.position() < end) {
-      byte[] identity = new byte[Short.toUnsignedInt(b.getShort())];
-      b.get(identity);
-      b.getInt(); // obfuscated_ticket_age
-      out.add(HexFormat.of().formatHex(identity));
-    }
-    return out;
+    return hello.pskIdentities().stream().map(PskIdentity::ticketHex).toList();
   }
 
   private static List<ConnectionRecord> newSince(TestServer server, int before) {

@@ -13,6 +13,7 @@ import dev.guise.fingerprint.BrowserProfiles;
 import dev.guise.fingerprint.ClientHello;
 import dev.guise.fingerprint.Ja3;
 import dev.guise.fingerprint.Ja4;
+import dev.guise.fingerprint.PskIdentity;
 import dev.guise.fingerprint.TlsExtension;
 import dev.guise.fingerprint.TlsRandomisation;
 import dev.guise.testing.HelloCatcher;
@@ -24,10 +25,8 @@ import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.Socket;
-import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -137,30 +136,11 @@ class ResumedHelloFidelityTest {
   /** pre_shared_key decoded: identity count, first identity's length and age, binder lengths. */
   record Psk(int identities, int identityLength, long obfuscatedAge, List<Integer> binderLengths) {
     static Psk of(ClientHello hello) {
-      ByteBuffer b =
-          ByteBuffer.wrap(hello.extension(ClientHello.EXT_PRE_SHARED_KEY).orElseThrow().data());
-      int identitiesEnd = (b.getShort() & 0xffff) + b.position();
-      int count = 0;
-      int firstLength = -1;
-      long firstAge = -1;
-      while (b.position() < identitiesEnd) {
-        int length = b.getShort() & 0xffff;
-        b.position(b.position() + length);
-        long age = b.getInt() & 0xffffffffL;
-        if (count++ == 0) {
-          firstLength = length;
-          firstAge = age;
-        }
-      }
-      int bindersEnd = (b.getShort() & 0xffff) + b.position();
-      List<Integer> binders = new ArrayList<>();
-      while (b.position() < bindersEnd) {
-        int length = b.get() & 0xff;
-        binders.add(length);
-        b.position(b.position() + length);
-      }
-      assertEquals(b.limit(), b.position(), "pre_shared_key has trailing bytes");
-      return new Psk(count, firstLength, firstAge, binders);
+      List<PskIdentity> ids = hello.pskIdentities();
+      assertFalse(ids.isEmpty(), "pre_shared_key offers an identity");
+      PskIdentity first = ids.get(0);
+      return new Psk(
+          ids.size(), first.ticketLength(), first.obfuscatedTicketAge(), hello.pskBinderLengths());
     }
   }
 

@@ -274,6 +274,27 @@ public final class HotConnectionPool implements AutoCloseable {
         System.nanoTime() + leaseTimeoutNanos);
   }
 
+  /**
+   * Leases one of {@code identity}'s connections ({@link HttpRequest.Builder#identity}: a
+   * session's) to {@code url}'s host, pinned to {@code ip}, or at an IP the pool chooses when
+   * {@code ip} is null: the connection that identity's next request there would take, for example
+   * to show what its handshake agreed on before sending. Given back idle, the identity's request
+   * then reuses it.
+   *
+   * @throws ClassifiedIOException as {@link #connectionToIp}
+   */
+  public ConnectionLease connectionAs(String identity, URI url, InetAddress ip) throws IOException {
+    HostKey key = key(url);
+    return lease(
+        key,
+        ip,
+        null,
+        Objects.requireNonNull(identity, "identity"),
+        null,
+        -1,
+        System.nanoTime() + leaseTimeoutNanos);
+  }
+
   /** Leases a connection to {@code url}'s host at an IP the pool chooses (round robin). */
   public ConnectionLease connection(URI url) throws IOException {
     HostKey key = key(url);

@@ -197,7 +197,7 @@ final class FetchCommand implements Command {
     InetAddress connectTo = s.connectTo().orElse(null);
     if (s.verbose()) {
       io.err().println("* " + request);
-      describeConnection(pool, request, connectTo, choice, io);
+      describeConnection(pool, request, connectTo, session.identity(), choice, io);
     }
     long started = System.nanoTime();
     FetchResult result = null;
@@ -358,18 +358,18 @@ final class FetchCommand implements Command {
   }
 
   /**
-   * Opens (or reuses) the connection the request will take and prints what its handshake agreed on.
-   * The lease goes back to the pool idle, so the request then reuses that very connection; when
-   * opening fails, the request itself reports the failure.
+   * Opens (or reuses) the connection the request will take (its session's: {@code identity}) and
+   * prints what its handshake agreed on. The lease goes back to the pool idle, so the request then
+   * reuses that very connection; when opening fails, the request itself reports the failure.
    */
   private static void describeConnection(
       HotConnectionPool pool,
       PlannedRequest request,
       InetAddress ip,
+      String identity,
       Engines.Choice choice,
       Io io) {
-    try (ConnectionLease lease =
-        ip != null ? pool.connectionToIp(request.url(), ip) : pool.connection(request.url())) {
+    try (ConnectionLease lease = pool.connectionAs(identity, request.url(), ip)) {
       NegotiatedTls tls = lease.tls();
       TlsEndpoint endpoint = lease.endpoint();
       io.err()

@@ -18,6 +18,12 @@ interface FetchSession extends AutoCloseable {
    */
   FetchResult send(PlannedRequest request) throws IOException;
 
+  /**
+   * The identity the requests are sent as: the pool keeps its connections apart, so a connection
+   * leased to describe it ({@code --verbose}) must be leased as this identity to be the one used.
+   */
+  String identity();
+
   /** Ends the session (a browser session saves its cookie jar here). */
   @Override
   void close() throws IOException;

@@ -66,6 +66,11 @@ final class SessionFetch implements FetchSession {
   }
 
   @Override
+  public String identity() {
+    return session.identity();
+  }
+
+  @Override
   public FetchResult send(PlannedRequest planned) throws IOException {
     RequestKind kind = RequestKind.of(planned.dest());
     SessionRequest.Builder b =

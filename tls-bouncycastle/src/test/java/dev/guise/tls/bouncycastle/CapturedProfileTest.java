@@ -64,7 +64,10 @@ class CapturedProfileTest {
   void unsupportedContentIsAnErrorNamingTheExtension() throws Exception {
     ClientHello chrome = TestSupport.reference("chromium1-conn03.bin");
     List<TlsExtension> withPsk = new ArrayList<>(chrome.extensions());
-    withPsk.add(new TlsExtension(41, HexFormat.of().parseHex("000a00040102030400000000000302aa")));
+    // A well-formed offer (one 4-byte identity, age 0, one 2-byte binder): the hello parses, and
+    // it is the engine that refuses a capture carrying a ticket.
+    withPsk.add(
+        new TlsExtension(41, HexFormat.of().parseHex("000a00040102030400000000000302aaaa")));
     byte[] bad = chrome.withExtensions(withPsk).toBytes();
     IllegalArgumentException e =
         assertThrows(

@@ -32,8 +32,9 @@ import org.junit.jupiter.api.Test;
 /**
  * Crawler processes in separate JVMs ({@link FleetChild}) sharing one real redis-server: a ban made
  * in this JVM reaches another within 100 ms at the 99th percentile, and three processes drawing on
- * one host's bucket together keep its rate within 10 %. The window is 10 s in the build; {@code
- * -Dguise.redis.rateWindow=60} runs the minute the issue names.
+ * one host's bucket together keep its rate within 10 % over a minute, as the issue asks of the
+ * build (mostly waiting: about 8 s of CPU a child); {@code -Dguise.redis.rateWindow=N} sets another
+ * window in seconds.
  */
 class FleetProcessesTest {
   private static RedisServer redis;
@@ -164,7 +165,7 @@ class FleetProcessesTest {
 
   @Test
   void threeProcessesHoldTheSharedRateWithin10Percent() throws Exception {
-    long seconds = Long.getLong("guise.redis.rateWindow", 10);
+    long seconds = Long.getLong("guise.redis.rateWindow", 60);
     double perSecond = 50;
     List<Process> children = new ArrayList<>();
     List<BlockingQueue<String>> outs = new ArrayList<>();

@@ -2,7 +2,6 @@ package dev.guise.session.internal;
 
 import dev.guise.session.Sites;
 import java.net.URI;
-import java.net.URISyntaxException;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
@@ -96,22 +95,12 @@ public final class FetchRules {
     if (!sameOrigin(from, target)) {
       return Optional.of(origin(from) + "/");
     }
-    try {
-      URI stripped =
-          new URI(
-              from.getScheme(),
-              null,
-              from.getHost(),
-              from.getPort(),
-              from.getPath(),
-              from.getQuery(),
-              null);
-      String text = stripped.toASCIIString();
-      return Optional.of(
-          from.getRawPath() == null || from.getRawPath().isEmpty() ? text + "/" : text);
-    } catch (URISyntaxException e) {
-      return Optional.of(origin(from) + "/");
-    }
+    // The raw path and query, as the URL was: Chromium sends a query's percent-escapes as they are
+    // (a decoded and re-encoded query would turn %3A into ':'). No user info, no fragment.
+    String path =
+        from.getRawPath() == null || from.getRawPath().isEmpty() ? "/" : from.getRawPath();
+    String query = from.getRawQuery() == null ? "" : "?" + from.getRawQuery();
+    return Optional.of(origin(from) + path + query);
   }
 
   /**

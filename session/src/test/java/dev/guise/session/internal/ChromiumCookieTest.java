@@ -11,7 +11,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -76,7 +75,8 @@ class ChromiumCookieTest {
               "http://example.co.uk:" + port + "/check4",
               "http://www.other.test:" + port + "/hop",
               www + "/x/check5"));
-      runChromium(chain.get(0), port);
+      HeadlessChromium.open(
+          profile, chain.get(0), List.of("--virtual-time-budget=10000"), () -> false);
       Map<String, Optional<String>> sent =
           server.requests().stream()
               .filter(r -> !r.path().equals("/favicon.ico"))
@@ -145,35 +145,5 @@ class ChromiumCookieTest {
 
   private static String go(String url) {
     return "<script>location.href = '" + url + "';</script>";
-  }
-
-  private void runChromium(String url, int port) throws Exception {
-    List<String> command =
-        List.of(
-            "chromium",
-            "--headless",
-            "--no-sandbox",
-            "--disable-gpu",
-            "--no-first-run",
-            "--user-data-dir=" + profile,
-            "--host-resolver-rules=MAP * 127.0.0.1",
-            // Keep http navigations http: the cookies are the subject, not the upgrade.
-            "--disable-features=HttpsUpgrades",
-            "--virtual-time-budget=10000",
-            "--dump-dom",
-            url);
-    Process p =
-        new ProcessBuilder(command)
-            .redirectErrorStream(true)
-            .redirectOutput(ProcessBuilder.Redirect.DISCARD)
-            .start();
-    try {
-      if (!p.waitFor(90, TimeUnit.SECONDS)) {
-        throw new AssertionError("chromium did not finish in 90 s");
-      }
-    } finally {
-      p.descendants().forEach(ProcessHandle::destroyForcibly);
-      p.destroyForcibly();
-    }
   }
 }

@@ -11,8 +11,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
-import java.util.concurrent.TimeUnit;
-import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -38,9 +36,13 @@ class ChromiumRedirectHopTest {
   void theRedirectHopsRefererIsWhereTheProfilePutsIt() throws Exception {
     try (ScriptedHttpServer server = new ScriptedHttpServer(ChromiumRedirectHopTest::page)) {
       String origin = "http://www.hop.test:" + server.port();
-      // What the test needs is the hop's request, not Chromium's exit (with --dump-dom a loaded
-      // machine can keep it alive long after the page is done): stop as soon as /landing is seen.
-      runChromium(origin, origin + "/page", () -> reached(server, "/landing"));
+      // What the test needs is the hop's request, not Chromium's exit: stop once /landing is seen.
+      HeadlessChromium.open(
+          profile,
+          origin + "/page",
+          List.of(
+              "--unsafely-treat-insecure-origin-as-secure=" + origin, "--virtual-time-budget=5000"),
+          () -> reached(server, "/landing"));
       List<String> hop = null;
       for (ScriptedHttpServer.Request r : server.requests()) {
         if (r.path().equals("/landing")) {
@@ -81,39 +83,5 @@ class ChromiumRedirectHopTest {
 
   private static boolean reached(ScriptedHttpServer server, String path) {
     return server.requests().stream().anyMatch(r -> r.path().equals(path));
-  }
-
-  private void runChromium(String origin, String url, BooleanSupplier done) throws Exception {
-    List<String> command =
-        List.of(
-            "chromium",
-            "--headless",
-            "--no-sandbox",
-            "--disable-gpu",
-            "--no-first-run",
-            "--user-data-dir=" + profile,
-            "--host-resolver-rules=MAP * 127.0.0.1",
-            "--disable-features=HttpsUpgrades",
-            "--unsafely-treat-insecure-origin-as-secure=" + origin,
-            "--virtual-time-budget=5000",
-            "--dump-dom",
-            url);
-    Process p =
-        new ProcessBuilder(command)
-            .redirectErrorStream(true)
-            .redirectOutput(ProcessBuilder.Redirect.DISCARD)
-            .start();
-    try {
-      long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
-      while (!done.getAsBoolean() && p.isAlive() && System.nanoTime() < until) {
-        Thread.sleep(100);
-      }
-      if (!done.getAsBoolean() && !p.waitFor(1, TimeUnit.SECONDS)) {
-        throw new AssertionError("chromium neither finished nor reached the page in 120 s");
-      }
-    } finally {
-      p.descendants().forEach(ProcessHandle::destroyForcibly);
-      p.destroyForcibly();
-    }
   }
 }

@@ -56,6 +56,12 @@ class FetchRulesTest {
     assertEquals(
         Optional.empty(), FetchRules.referer(Optional.of(PAGE), URI.create("http://www.a.test/")));
     assertEquals(Optional.empty(), FetchRules.referer(Optional.empty(), PAGE));
+    // ChromiumTaintedOriginTest found the query's escapes decoded: they go as the URL had them.
+    URI escaped = URI.create("https://user:pw@www.a.test:443/a%20b?to=https%3A%2F%2Fb.test%2F#f");
+    assertEquals(
+        Optional.of("https://www.a.test/a%20b?to=https%3A%2F%2Fb.test%2F"),
+        FetchRules.referer(Optional.of(escaped), URI.create("https://www.a.test/x")),
+        "escapes kept; no user info, default port or fragment");
   }
 
   @Test

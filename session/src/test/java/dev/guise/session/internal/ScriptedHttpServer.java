@@ -22,8 +22,11 @@ import java.util.function.Function;
  */
 final class ScriptedHttpServer implements AutoCloseable {
 
-  /** A recorded request: its path and its header fields, names in lower case. */
-  record Request(String path, Map<String, String> headers) {}
+  /** A recorded request: its method, path and header fields, names in lower case. */
+  record Request(String method, String path, Map<String, String> headers) {}
+
+  /** The most request body a script's client may send; a longer one is not read. */
+  private static final int MAX_BODY = 1 << 20;
 
   private final ServerSocket socket;
   private final Thread thread;
@@ -67,7 +70,8 @@ final class ScriptedHttpServer implements AutoCloseable {
         return;
       }
       String[] lines = head.split("\r\n");
-      String path = lines[0].split(" ")[1];
+      String[] requestLine = lines[0].split(" ");
+      String path = requestLine[1];
       // In arrival order: tests compare the browser's header order.
       Map<String, String> headers = new LinkedHashMap<>();
       for (int i = 1; i < lines.length; i++) {
@@ -78,7 +82,13 @@ final class ScriptedHttpServer implements AutoCloseable {
               lines[i].substring(colon + 1).trim());
         }
       }
-      requests.add(new Request(path, headers));
+      // Read a POST's body before answering: closing with unread bytes would reset the connection
+      // under the response.
+      int length = Integer.parseInt(headers.getOrDefault("content-length", "0"));
+      if (length > 0 && length <= MAX_BODY) {
+        s.getInputStream().readNBytes(length);
+      }
+      requests.add(new Request(requestLine[0], path, headers));
       OutputStream out = s.getOutputStream();
       out.write(script.apply(path).getBytes(StandardCharsets.UTF_8));
       out.flush();

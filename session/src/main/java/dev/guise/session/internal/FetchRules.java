@@ -20,8 +20,8 @@ public final class FetchRules {
 
   /**
    * Whether the redirect from {@code from} to {@code next} taints the request's origin, so that its
-   * {@code origin} header says {@code null} from then on. Chromium 156 (checked headless against a
-   * loopback server, POSTs redirected by 307):
+   * {@code origin} header says {@code null} from then on. Chromium 156 (headless against a loopback
+   * server, POSTs redirected by 307: {@code ChromiumTaintedOriginTest}):
    *
    * <ul>
    *   <li>a CORS-mode request ({@code fetch}) follows Fetch's tainted origin flag: the hop leaves

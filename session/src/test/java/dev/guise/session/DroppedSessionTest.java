@@ -7,7 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.guise.pool.GuiseClient;
 import dev.guise.pool.HotConnectionPool;
-import dev.guise.pool.config.PoolConfig;
 import dev.guise.testkit.ConnectionRecord;
 import dev.guise.testkit.TestResponse;
 import dev.guise.testkit.TestServer;
@@ -28,7 +27,7 @@ class DroppedSessionTest {
   @Test
   void aDroppedSessionsConnectionIsClosedOnceItIsCollected() throws Exception {
     try (TestServer server = server();
-        HotConnectionPool pool = pool(server);
+        HotConnectionPool pool = TestPools.toServer(server, "chrome");
         GuiseClient client = new GuiseClient(pool)) {
       sendOnceAndDrop(client, server, b -> {});
       ConnectionRecord conn = server.connections().get(0);
@@ -48,7 +47,7 @@ class DroppedSessionTest {
   @Test
   void aDroppedSessionOfANamedIdentityKeepsItsConnection() throws Exception {
     try (TestServer server = server();
-        HotConnectionPool pool = pool(server);
+        HotConnectionPool pool = TestPools.toServer(server, "chrome");
         GuiseClient client = new GuiseClient(pool)) {
       sendOnceAndDrop(client, server, b -> b.identity("crawler-7"));
       ConnectionRecord conn = server.connections().get(0);
@@ -73,7 +72,7 @@ class DroppedSessionTest {
   @Test
   void aClosedSessionIsNoLongerWatchedUntilItSendsAgain() throws Exception {
     try (TestServer server = server();
-        HotConnectionPool pool = pool(server);
+        HotConnectionPool pool = TestPools.toServer(server, "chrome");
         GuiseClient client = new GuiseClient(pool)) {
       Session s = Session.builder(client).resolve(HOST, server.addresses().get(0)).build();
       assertTrue(s.watched(), "a session of its own identity is watched from the start");
@@ -119,7 +118,7 @@ class DroppedSessionTest {
    */
   private static WeakReference<GuiseClient> sessionOfAClientNobodyKeeps(
       TestServer server, boolean closed) throws Exception {
-    try (HotConnectionPool pool = pool(server);
+    try (HotConnectionPool pool = TestPools.toServer(server, "chrome");
         GuiseClient client = new GuiseClient(pool)) {
       Session s = Session.builder(client).resolve(HOST, server.addresses().get(0)).build();
       s.send(SessionRequest.typed(base(server).resolve("/page"))).status();
@@ -151,14 +150,5 @@ class DroppedSessionTest {
         .handler(r -> TestResponse.ok("ok"))
         .build()
         .start();
-  }
-
-  private static HotConnectionPool pool(TestServer server) {
-    return HotConnectionPool.create(
-        PoolConfig.builder()
-            .engine("bouncycastle")
-            .profile("chrome")
-            .trust(server.certificateAuthority().trustPolicy())
-            .build());
   }
 }

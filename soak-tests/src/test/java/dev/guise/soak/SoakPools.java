@@ -41,12 +41,7 @@ final class SoakPools {
    * machine) is a request that hangs, and a violation.
    */
   static void crawl(
-      int count,
-      Runnable crawler,
-      long seconds,
-      Duration requestBound,
-      String who,
-      SoakFigures f)
+      int count, Runnable crawler, long seconds, Duration requestBound, String who, SoakFigures f)
       throws InterruptedException {
     ExecutorService crawlers = Executors.newVirtualThreadPerTaskExecutor();
     for (int t = 0; t < count; t++) {

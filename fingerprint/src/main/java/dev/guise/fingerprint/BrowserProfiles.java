@@ -55,12 +55,36 @@ public final class BrowserProfiles {
   private record Entry(BrowserProfile profile, String source) {}
 
   /**
+   * One state of the catalogue, immutable: its entries, their profiles (what {@link #all()} hands
+   * out, built once per state rather than per call) and the state's {@link #version()}.
+   */
+  private record Catalogue(long version, List<Entry> entries, List<BrowserProfile> profiles) {
+    Catalogue(long version, List<Entry> entries) {
+      this(version, List.copyOf(entries), entries.stream().map(Entry::profile).toList());
+    }
+
+    Catalogue plus(Entry e) {
+      List<Entry> grown = new ArrayList<>(entries);
+      grown.add(e);
+      return new Catalogue(version + 1, grown);
+    }
+  }
+
+  /**
    * The catalogue, built on first use: the bundled profiles, then every {@link
    * BrowserProfileSource} found, then those {@linkplain #register registered} at run time.
    */
   private static final class Holder {
     static final List<String> PROBLEMS = new CopyOnWriteArrayList<>();
-    static final List<Entry> ENTRIES = new CopyOnWriteArrayList<>(discover());
+
+    /** Guards the replacement of {@link #current} (readers take the volatile read alone). */
+    static final Object LOCK = new Object();
+
+    /**
+     * Replaced whole, under {@link #LOCK}, by each registration; read without a lock, so a reader
+     * sees one state's entries, profiles and version together, never a half-added profile.
+     */
+    static volatile Catalogue current = new Catalogue(1, discover());
 
     private static List<Entry> discover() {
       List<Entry> out = new ArrayList<>();
@@ -125,9 +149,24 @@ public final class BrowserProfiles {
     return Optional.empty();
   }
 
-  /** Every profile: the bundled ones (newest Chrome first), then the packs', then registered. */
+  /**
+   * Every profile: the bundled ones (newest Chrome first), then the packs', then registered. The
+   * list is immutable and the same instance until the catalogue changes, so this is cheap enough
+   * for every handshake.
+   */
   public static List<BrowserProfile> all() {
-    return Holder.ENTRIES.stream().map(Entry::profile).toList();
+    return Holder.current.profiles();
+  }
+
+  /**
+   * The catalogue's version: it changes exactly when a profile joins ({@link #register}, {@link
+   * #load}); a caller that derives something from {@link #all()} keeps the version it read
+   * <em>before</em> calling {@code all()} and rebuilds only when this differs. (Read in that order
+   * a profile added in between is in the list and the kept version is older, so the next look
+   * rebuilds once more: never a profile missed.)
+   */
+  public static long version() {
+    return Holder.current.version();
   }
 
   /**
@@ -137,7 +176,7 @@ public final class BrowserProfiles {
    * @throws IllegalArgumentException if the profile is not in the catalogue
    */
   public static String sourceOf(BrowserProfile profile) {
-    for (Entry e : Holder.ENTRIES) {
+    for (Entry e : Holder.current.entries()) {
       if (e.profile() == profile) {
         return e.source();
       }
@@ -147,7 +186,7 @@ public final class BrowserProfiles {
 
   /** What went wrong while the profile sources were read (a pack that failed, a name clash). */
   public static List<String> problems() {
-    Holder.ENTRIES.size(); // the sources are read on first use
+    Holder.current.version(); // the sources are read on first use
     return List.copyOf(Holder.PROBLEMS);
   }
 
@@ -160,13 +199,14 @@ public final class BrowserProfiles {
    * @throws IllegalArgumentException if its name or an alias is already taken
    */
   public static void register(BrowserProfile profile, String source) {
-    synchronized (Holder.ENTRIES) {
-      Optional<String> clash = clash(Holder.ENTRIES, profile);
+    synchronized (Holder.LOCK) {
+      Catalogue c = Holder.current;
+      Optional<String> clash = clash(c.entries(), profile);
       if (clash.isPresent()) {
         throw new IllegalArgumentException(
             "cannot add profile " + profile.name() + ": " + clash.get());
       }
-      Holder.ENTRIES.add(new Entry(profile, source));
+      Holder.current = c.plus(new Entry(profile, source));
     }
   }
 
@@ -180,8 +220,8 @@ public final class BrowserProfiles {
   public static ProfileFile load(Path path) throws IOException {
     ProfileFile file = ProfileFile.read(path);
     String source = "file " + path.toAbsolutePath().normalize();
-    synchronized (Holder.ENTRIES) {
-      for (Entry e : Holder.ENTRIES) {
+    synchronized (Holder.LOCK) {
+      for (Entry e : Holder.current.entries()) {
         if (e.source().equals(source) && e.profile().name().equals(file.profile().name())) {
           return file;
         }
@@ -197,13 +237,14 @@ public final class BrowserProfiles {
    * @throws IllegalArgumentException if there is none; the message lists the known names
    */
   public static BrowserProfile get(String name) {
-    for (Entry e : Holder.ENTRIES) {
+    List<Entry> entries = Holder.current.entries();
+    for (Entry e : entries) {
       if (e.profile().answersTo(name)) {
         return e.profile();
       }
     }
     List<String> known = new ArrayList<>();
-    for (Entry e : Holder.ENTRIES) {
+    for (Entry e : entries) {
       BrowserProfile p = e.profile();
       known.add(
           p.name() + (p.aliases().isEmpty() ? "" : " (" + String.join(", ", p.aliases()) + ")"));

@@ -4,9 +4,6 @@ import dev.guise.pool.fleet.Ban;
 import dev.guise.pool.fleet.FleetStore;
 import dev.guise.pool.fleet.FleetStore.Origin;
 import dev.guise.pool.fleet.RateLimit;
-import java.io.BufferedReader;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 
 /**
@@ -29,10 +26,7 @@ public final class FleetChild {
   public static void main(String[] args) throws Exception {
     try (RedisFleetStore store =
         RedisFleetStore.open(RedisSettings.builder(args[0]).keyPrefix(args[1]).build())) {
-      long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
-      while (store.reconciliations() == 0 && System.nanoTime() < deadline) {
-        Thread.sleep(5);
-      }
+      FleetChildren.awaitReconciled(store);
       switch (args[2]) {
         case "listen" -> listen(store);
         case "take" ->
@@ -53,29 +47,20 @@ public final class FleetChild {
           public void banned(Ban ban, Origin origin) {
             if (origin == Origin.FLEET) {
               long ms = System.currentTimeMillis() - ban.at().toEpochMilli();
-              System.out.println("heard " + ban.key().id() + " " + ms);
-              System.out.flush();
+              FleetChildren.say("heard " + ban.key().id() + " " + ms);
             }
           }
         });
-    System.out.println("ready");
-    System.out.flush();
-    BufferedReader in =
-        new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
-    while (in.readLine() != null) {
-      // until the parent closes stdin
-    }
+    FleetChildren.say("ready");
+    FleetChildren.untilStdinCloses();
   }
 
   private static void take(FleetStore store, String host, RateLimit limit, Duration length)
       throws Exception {
-    System.out.println("ready");
-    System.out.flush();
+    FleetChildren.say("ready");
     // Every process of the test starts at the moment the parent sends (epoch ms), so the window
     // is the fleet's.
-    BufferedReader in =
-        new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
-    long startAtMillis = Long.parseLong(in.readLine().strip());
+    long startAtMillis = Long.parseLong(FleetChildren.stdin().readLine().strip());
     Thread.sleep(Math.max(0, startAtMillis - System.currentTimeMillis()));
     long end = System.nanoTime() + length.toNanos();
     long took = 0;
@@ -89,7 +74,6 @@ public final class FleetChild {
     }
     // The process's CPU time over its life: what a minute of this test costs the build machine.
     long cpuMs = ProcessHandle.current().info().totalCpuDuration().orElse(Duration.ZERO).toMillis();
-    System.out.println("took " + took + " " + cpuMs);
-    System.out.flush();
+    FleetChildren.say("took " + took + " " + cpuMs);
   }
 }

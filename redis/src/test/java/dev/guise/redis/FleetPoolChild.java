@@ -12,15 +12,8 @@ import dev.guise.pool.fleet.RateLimit;
 import dev.guise.pool.http.HttpRequest;
 import dev.guise.pool.http.HttpResponse;
 import dev.guise.pool.retry.LinearRetryPolicy;
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.InputStreamReader;
 import java.net.InetAddress;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.security.cert.CertificateFactory;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -48,14 +41,8 @@ public final class FleetPoolChild {
     String uri = args[0];
     String prefix = args[1];
     int port = Integer.parseInt(args[2]);
-    X509Certificate ca;
-    try (InputStream in = Files.newInputStream(Path.of(args[3]))) {
-      ca = (X509Certificate) CertificateFactory.getInstance("X.509").generateCertificate(in);
-    }
-    List<InetAddress> ips = new ArrayList<>();
-    for (String ip : args[4].split(",")) {
-      ips.add(InetAddress.getByName(ip));
-    }
+    X509Certificate ca = FleetChildren.certificate(args[3]);
+    List<InetAddress> ips = FleetChildren.ips(args[4]);
     List<String> hosts = List.of(args).subList(5, args.length);
 
     // When this pool saw each ban (nanoTime). The pool's own controller is the store's first
@@ -68,10 +55,7 @@ public final class FleetPoolChild {
             RedisFleetStore.open(RedisSettings.builder(uri).keyPrefix(prefix).build());
         HotConnectionPool pool = HotConnectionPool.create(config(store, ca, hosts, arrivedMillis));
         GuiseClient client = new GuiseClient(pool)) {
-      long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
-      while (store.reconciliations() == 0 && System.nanoTime() < deadline) {
-        Thread.sleep(5);
-      }
+      FleetChildren.awaitReconciled(store);
       for (String host : hosts) {
         pool.addIps(host, port, ips);
         client.send(HttpRequest.get("https://" + host + ":" + port + "/"));
@@ -86,7 +70,7 @@ public final class FleetPoolChild {
                 long ms = now - ban.at().toEpochMilli();
                 long arrived = arrivedMillis.getOrDefault(ban.key().id(), now);
                 long storeMs = arrived - ban.at().toEpochMilli();
-                say("heard " + ban.key().id() + " " + ms + " " + storeMs);
+                FleetChildren.say("heard " + ban.key().id() + " " + ms + " " + storeMs);
               }
             }
           });
@@ -122,19 +106,15 @@ public final class FleetPoolChild {
                       }
                     }));
       }
-      say("ready");
-      BufferedReader in =
-          new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
-      while (in.readLine() != null) {
-        // until the parent closes stdin
-      }
+      FleetChildren.say("ready");
+      FleetChildren.untilStdinCloses();
       stop.set(true);
       for (Thread t : crawlers) {
         t.join(Duration.ofSeconds(30));
       }
-      say("done " + requests.get() + " " + failed.get() + " " + violations.size());
+      FleetChildren.say("done " + requests.get() + " " + failed.get() + " " + violations.size());
       for (String v : violations) {
-        say("violation " + v);
+        FleetChildren.say("violation " + v);
       }
     }
   }
@@ -163,10 +143,5 @@ public final class FleetPoolChild {
       b.rateLimit(host, new RateLimit(10, 2));
     }
     return b.build();
-  }
-
-  private static synchronized void say(String line) {
-    System.out.println(line);
-    System.out.flush();
   }
 }

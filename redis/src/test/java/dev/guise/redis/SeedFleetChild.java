@@ -15,15 +15,8 @@ import dev.guise.pool.fleet.FleetStore.Origin;
 import dev.guise.pool.http.HttpRequest;
 import dev.guise.pool.http.HttpResponse;
 import dev.guise.pool.stats.PoolStats;
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.InputStreamReader;
 import java.net.InetAddress;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.security.cert.CertificateFactory;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -58,15 +51,9 @@ public final class SeedFleetChild {
     String uri = args[0];
     String prefix = args[1];
     int port = Integer.parseInt(args[2]);
-    X509Certificate ca;
-    try (InputStream in = Files.newInputStream(Path.of(args[3]))) {
-      ca = (X509Certificate) CertificateFactory.getInstance("X.509").generateCertificate(in);
-    }
+    X509Certificate ca = FleetChildren.certificate(args[3]);
     String host = args[4];
-    List<InetAddress> ips = new ArrayList<>();
-    for (String ip : args[5].split(",")) {
-      ips.add(InetAddress.getByName(ip));
-    }
+    List<InetAddress> ips = FleetChildren.ips(args[5]);
     int index = Integer.parseInt(args[6]);
     int rounds = Integer.parseInt(args[7]);
 
@@ -88,17 +75,12 @@ public final class SeedFleetChild {
                     .fleetStore(store)
                     .build());
         GuiseClient client = new GuiseClient(pool)) {
-      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
-      while (store.reconciliations() == 0 && System.nanoTime() < deadline) {
-        Thread.sleep(5);
-      }
+      FleetChildren.awaitReconciled(store);
       // Added after the pool's own listener: when this one runs, the pool's copy holds the ban.
       store.addListener(bans);
       WarmUpSummary warm = pool.warmUp(host, port, ips, WarmUpProgress.NONE);
-      say("warm " + warm.ips() + " " + warm.failed() + " " + warm.took().toMillis());
-      BufferedReader in =
-          new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
-      if (in.readLine() == null) {
+      FleetChildren.say("warm " + warm.ips() + " " + warm.failed() + " " + warm.took().toMillis());
+      if (FleetChildren.stdin().readLine() == null) {
         return;
       }
 
@@ -157,13 +139,13 @@ public final class SeedFleetChild {
           }
         }
       } catch (ExecutionException | TimeoutException e) {
-        say("error " + e);
+        FleetChildren.say("error " + e);
         throw e;
       }
       long crawlMs = (System.nanoTime() - start) / 1_000_000;
       PoolStats stats = pool.stats();
       List<Long> ms = bans.propagationMs();
-      say(
+      FleetChildren.say(
           String.format(
               "done requests=%d reuse=%.5f handshakes=%d answered=%d blocked=%d refused=%d"
                   + " other=%d bans_known=%d bans_local=%d bans_from_fleet=%d propagation_p50=%d"
@@ -184,10 +166,10 @@ public final class SeedFleetChild {
               crawlMs,
               store.connected()));
       for (String v : violations.subList(0, Math.min(10, violations.size()))) {
-        say("violation " + v);
+        FleetChildren.say("violation " + v);
       }
       for (String o : others.subList(0, Math.min(10, others.size()))) {
-        say("other " + o);
+        FleetChildren.say("other " + o);
       }
     }
   }
@@ -220,10 +202,5 @@ public final class SeedFleetChild {
         return sorted;
       }
     }
-  }
-
-  private static synchronized void say(String line) {
-    System.out.println(line);
-    System.out.flush();
   }
 }

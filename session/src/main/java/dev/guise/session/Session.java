@@ -120,6 +120,15 @@ public final class Session implements AutoCloseable {
 
   private final String identity;
 
+  /** Whether {@link #identity} is this session's alone (nobody named it), so it may be watched. */
+  private final boolean ownIdentity;
+
+  /**
+   * The watch closing this session's identity if the session is dropped unclosed ({@link
+   * DroppedSessions}); null for a named identity, and after {@link #close()} until the next send.
+   */
+  private final AtomicReference<DroppedSessions.Watch> watch = new AtomicReference<>();
+
   private Session(Builder b) {
     this.client = b.client;
     this.jar = b.jar != null ? b.jar : CookieJars.browser();
@@ -129,14 +138,33 @@ public final class Session implements AutoCloseable {
     this.resolve = Map.copyOf(b.resolve);
     // A process-wide number: unique across every pool the sessions of this process use.
     this.identity = b.identity != null ? b.identity : "session-" + SESSIONS.incrementAndGet();
+    this.ownIdentity = b.identity == null;
     DroppedSessions.expunge();
-    if (b.identity == null) {
-      // The identity is this session's alone, so once the session is unreachable nobody can send
-      // as it again: its connections are closed then, even if the caller never closed it, and the
-      // pool's bookkeeping stays bounded by the live sessions. A named identity may be shared with
-      // other sessions, so only close() ends it.
-      DroppedSessions.watch(this, client, identity);
+    // The identity is this session's alone, so once the session is unreachable nobody can send as
+    // it again: its connections are closed then, even if the caller never closed it, and the pool's
+    // bookkeeping stays bounded by the live sessions. A named identity may be shared with other
+    // sessions, so only close() ends it.
+    watch();
+  }
+
+  /**
+   * Watches this session's own identity unless already watched: when built, and again on the first
+   * send after a {@link #close()}, which opens new connections to be closed if it is then dropped.
+   */
+  private void watch() {
+    if (!ownIdentity || watch.get() != null) {
+      return;
     }
+    DroppedSessions.Watch w = DroppedSessions.watch(this, client, identity);
+    if (!watch.compareAndSet(null, w)) {
+      DroppedSessions.unwatch(w); // a racing send watched it first
+    }
+  }
+
+  /** Whether the session is watched to have its identity closed if dropped unclosed; tests. */
+  boolean watched() {
+    DroppedSessions.Watch w = watch.get();
+    return w != null && DroppedSessions.isWatched(w);
   }
 
   /** The identity the session's requests are sent as ({@link Builder#identity}). */
@@ -150,6 +178,12 @@ public final class Session implements AutoCloseable {
    */
   @Override
   public void close() {
+    // Unwatched first: a closed session is nobody's to close again, and its watch must not keep
+    // anything (its client, the identity) in the static set until the session is collected.
+    DroppedSessions.Watch w = watch.getAndSet(null);
+    if (w != null) {
+      DroppedSessions.unwatch(w);
+    }
     client.closeIdentity(identity);
   }
 
@@ -448,6 +482,7 @@ public final class Session implements AutoCloseable {
       Optional<String> initiatorOrigin,
       boolean redirectHop)
       throws IOException {
+    watch();
     HttpRequest.Builder b =
         HttpRequest.newBuilder(url)
             .method(method, body)

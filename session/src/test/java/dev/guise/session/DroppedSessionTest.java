@@ -2,14 +2,15 @@ package dev.guise.session;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.guise.pool.GuiseClient;
 import dev.guise.pool.HotConnectionPool;
-import dev.guise.pool.config.PoolConfig;
 import dev.guise.testkit.ConnectionRecord;
 import dev.guise.testkit.TestResponse;
 import dev.guise.testkit.TestServer;
+import java.lang.ref.WeakReference;
 import java.net.URI;
 import java.util.function.Consumer;
 import org.junit.jupiter.api.Test;
@@ -26,7 +27,7 @@ class DroppedSessionTest {
   @Test
   void aDroppedSessionsConnectionIsClosedOnceItIsCollected() throws Exception {
     try (TestServer server = server();
-        HotConnectionPool pool = pool(server);
+        HotConnectionPool pool = TestPools.toServer(server, "chrome");
         GuiseClient client = new GuiseClient(pool)) {
       sendOnceAndDrop(client, server, b -> {});
       ConnectionRecord conn = server.connections().get(0);
@@ -46,7 +47,7 @@ class DroppedSessionTest {
   @Test
   void aDroppedSessionOfANamedIdentityKeepsItsConnection() throws Exception {
     try (TestServer server = server();
-        HotConnectionPool pool = pool(server);
+        HotConnectionPool pool = TestPools.toServer(server, "chrome");
         GuiseClient client = new GuiseClient(pool)) {
       sendOnceAndDrop(client, server, b -> b.identity("crawler-7"));
       ConnectionRecord conn = server.connections().get(0);
@@ -65,6 +66,66 @@ class DroppedSessionTest {
       again.send(SessionRequest.typed(base(server).resolve("/again"))).status();
       assertEquals(1, server.connections().size());
       again.close();
+    }
+  }
+
+  @Test
+  void aClosedSessionIsNoLongerWatchedUntilItSendsAgain() throws Exception {
+    try (TestServer server = server();
+        HotConnectionPool pool = TestPools.toServer(server, "chrome");
+        GuiseClient client = new GuiseClient(pool)) {
+      Session s = Session.builder(client).resolve(HOST, server.addresses().get(0)).build();
+      assertTrue(s.watched(), "a session of its own identity is watched from the start");
+      s.send(SessionRequest.typed(base(server).resolve("/page"))).status();
+      s.close();
+      assertFalse(s.watched(), "a closed session is not watched");
+      ConnectionRecord first = server.connections().get(0);
+      long deadline = System.nanoTime() + 5_000_000_000L;
+      while (!first.closed() && System.nanoTime() < deadline) {
+        Thread.sleep(20);
+      }
+      assertTrue(first.closed(), "close() closed the session's connection");
+
+      // A closed session may send again; what it opens then is watched again.
+      s.send(SessionRequest.typed(base(server).resolve("/again"))).status();
+      assertEquals(2, server.connections().size());
+      assertTrue(s.watched(), "a session sending after close() is watched again");
+      s.close();
+      assertFalse(s.watched());
+      Session named = Session.builder(client).identity("crawler-8").build();
+      assertFalse(named.watched(), "a named identity is never watched");
+    }
+  }
+
+  @Test
+  void noSessionKeepsItsClientAlive() throws Exception {
+    try (TestServer server = server()) {
+      for (boolean closed : new boolean[] {true, false}) {
+        WeakReference<GuiseClient> client = sessionOfAClientNobodyKeeps(server, closed);
+        long deadline = System.nanoTime() + 20_000_000_000L;
+        while (client.get() != null && System.nanoTime() < deadline) {
+          System.gc();
+          Thread.sleep(50);
+        }
+        assertNull(client.get(), "the client of a " + (closed ? "closed" : "dropped") + " session");
+      }
+    }
+  }
+
+  /**
+   * A client, its pool and a session that sent once, all closed (the session only when {@code
+   * closed}) and dropped with this frame; what is left is a weak reference to the client.
+   */
+  private static WeakReference<GuiseClient> sessionOfAClientNobodyKeeps(
+      TestServer server, boolean closed) throws Exception {
+    try (HotConnectionPool pool = TestPools.toServer(server, "chrome");
+        GuiseClient client = new GuiseClient(pool)) {
+      Session s = Session.builder(client).resolve(HOST, server.addresses().get(0)).build();
+      s.send(SessionRequest.typed(base(server).resolve("/page"))).status();
+      if (closed) {
+        s.close();
+      }
+      return new WeakReference<>(client);
     }
   }
 
@@ -89,14 +150,5 @@ class DroppedSessionTest {
         .handler(r -> TestResponse.ok("ok"))
         .build()
         .start();
-  }
-
-  private static HotConnectionPool pool(TestServer server) {
-    return HotConnectionPool.create(
-        PoolConfig.builder()
-            .engine("bouncycastle")
-            .profile("chrome")
-            .trust(server.certificateAuthority().trustPolicy())
-            .build());
   }
 }

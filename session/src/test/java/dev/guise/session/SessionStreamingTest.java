@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.guise.pool.GuiseClient;
 import dev.guise.pool.HotConnectionPool;
-import dev.guise.pool.config.PoolConfig;
 import dev.guise.testkit.ConnectionRecord;
 import dev.guise.testkit.RequestHandler;
 import dev.guise.testkit.TestBody;
@@ -36,13 +35,9 @@ class SessionStreamingTest {
   @Test
   void aCancelledAsyncRequestIsResetAndTheConnectionServesOn() throws Exception {
     try (TestServer server = server();
-        HotConnectionPool pool = pool(server);
+        HotConnectionPool pool = TestPools.toServer(server, "chrome");
         GuiseClient client = new GuiseClient(pool)) {
-      Session session =
-          Session.builder(client)
-              .cookieJar(new ListJar())
-              .resolve(HOST, server.addresses().get(0))
-              .build();
+      Session session = session(client, server);
       URI base = URI.create("https://" + HOST + ":" + server.port());
       session.send(SessionRequest.typed(base.resolve("/whoami")));
       // Cancelled while the server holds it: the stream ends at once, by RST_STREAM or with its
@@ -62,6 +57,14 @@ class SessionStreamingTest {
       assertEquals(
           "-", session.send(SessionRequest.typed(base.resolve("/whoami"))).response().bodyText());
     }
+  }
+
+  /** A session of its own cookie jar, sending to the server's one address. */
+  private static Session session(GuiseClient client, TestServer server) {
+    return Session.builder(client)
+        .cookieJar(new ListJar())
+        .resolve(HOST, server.addresses().get(0))
+        .build();
   }
 
   private static boolean streamEnded(ConnectionRecord connection) {
@@ -94,25 +97,12 @@ class SessionStreamingTest {
         .start();
   }
 
-  private static HotConnectionPool pool(TestServer server) {
-    return HotConnectionPool.create(
-        PoolConfig.builder()
-            .engine("bouncycastle")
-            .profile("chrome")
-            .trust(server.certificateAuthority().trustPolicy())
-            .build());
-  }
-
   @Test
   void aRedirectedDownloadStreamsAndKeepsTheCookie() throws Exception {
     try (TestServer server = server();
-        HotConnectionPool pool = pool(server);
+        HotConnectionPool pool = TestPools.toServer(server, "chrome");
         GuiseClient client = new GuiseClient(pool)) {
-      Session session =
-          Session.builder(client)
-              .cookieJar(new ListJar())
-              .resolve(HOST, server.addresses().get(0))
-              .build();
+      Session session = session(client, server);
       URI base = URI.create("https://" + HOST + ":" + server.port());
       try (SessionStreamedResponse r =
           session.sendStreaming(SessionRequest.typed(base.resolve("/download")))) {

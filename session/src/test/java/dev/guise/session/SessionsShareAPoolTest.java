@@ -9,7 +9,6 @@ import dev.guise.fingerprint.HeaderOverrides;
 import dev.guise.fingerprint.RequestKind;
 import dev.guise.pool.GuiseClient;
 import dev.guise.pool.HotConnectionPool;
-import dev.guise.pool.config.PoolConfig;
 import dev.guise.testkit.RequestRecord;
 import dev.guise.testkit.TestResponse;
 import dev.guise.testkit.TestServer;
@@ -46,7 +45,7 @@ class SessionsShareAPoolTest {
                             : TestResponse.ok(r.header("cookie").orElse("-")))
                 .build()
                 .start();
-        HotConnectionPool pool = pool(server, "firefox");
+        HotConnectionPool pool = TestPools.toServer(server, "firefox");
         GuiseClient client = new GuiseClient(pool);
         ExecutorService threads = Executors.newVirtualThreadPerTaskExecutor()) {
       List<Future<List<String>>> answers = new ArrayList<>();
@@ -100,7 +99,7 @@ class SessionsShareAPoolTest {
                 .handler(r -> TestResponse.ok("ok").withHeader("set-cookie", "a=1"))
                 .build()
                 .start();
-        HotConnectionPool pool = pool(server, "chrome");
+        HotConnectionPool pool = TestPools.toServer(server, "chrome");
         GuiseClient client = new GuiseClient(pool)) {
       ListJar jar = new ListJar();
       jar.store(CookieContext.navigation(URI.create("https://" + HOST + "/")), List.of("b=2"));
@@ -135,14 +134,5 @@ class SessionsShareAPoolTest {
       assertEquals(
           1, sent.headers().stream().filter(h -> h.is("cookie")).count(), "one field on h1");
     }
-  }
-
-  private static HotConnectionPool pool(TestServer server, String profile) {
-    return HotConnectionPool.create(
-        PoolConfig.builder()
-            .engine("bouncycastle")
-            .profile(profile)
-            .trust(server.certificateAuthority().trustPolicy())
-            .build());
   }
 }

@@ -9,7 +9,6 @@ import dev.guise.pool.WarmUpProgress;
 import dev.guise.pool.config.PoolConfig;
 import dev.guise.pool.http.HttpRequest;
 import dev.guise.pool.http.HttpResponse;
-import dev.guise.pool.retry.LinearRetryPolicy;
 import dev.guise.testkit.TestServer;
 import dev.guise.testkit.tls.TestCertificateAuthority;
 import java.net.InetAddress;
@@ -18,8 +17,6 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.Random;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
@@ -41,7 +38,7 @@ import org.junit.jupiter.api.Test;
 class ChaosSoakTest {
   private static final String HOST_H2 = "h2.soak.test";
   private static final String HOST_H1 = "h1.soak.test";
-  private static final Duration DEADLINE = Duration.ofSeconds(3);
+  private static final Duration DEADLINE = SoakPools.DEADLINE;
 
   @Test
   void manyThreadsThroughOnePoolWhileServersMisbehave() throws Exception {
@@ -92,22 +89,9 @@ class ChaosSoakTest {
                 .start()) {
       HotConnectionPool pool =
           HotConnectionPool.create(
-              PoolConfig.builder()
-                  .engine("jdk")
-                  .trust(ca.trustPolicy())
-                  .retryPolicy(new LinearRetryPolicy(Duration.ofMillis(20), 3))
-                  .timeouts(
-                      t ->
-                          t.withConnect(Duration.ofSeconds(1))
-                              .withValidation(Duration.ofSeconds(1))
-                              .withAcquire(Duration.ofSeconds(1))
-                              .withRequest(DEADLINE)
-                              .withIdle(Duration.ofSeconds(4)))
-                  .healthChecks(
-                      h ->
-                          h.withInterval(Duration.ofSeconds(1))
-                              .withBanDuration(Duration.ofSeconds(2)))
-                  .limits(l -> l.withMaxConnectionsPerIp(4))
+              SoakPools.chaosSettings(
+                      PoolConfig.builder().engine("jdk").trust(ca.trustPolicy()),
+                      Duration.ofSeconds(1))
                   .seed(seed)
                   .build());
       GuiseClient client = new GuiseClient(pool);
@@ -122,18 +106,8 @@ class ChaosSoakTest {
               List.of(h2, h1), new ServerChaos.Menu(14, true, true), List.of(), new Random(seed));
       Thread chaosThread =
           "false".equals(System.getProperty("guise.soak.chaos")) ? null : chaos.start(endNanos);
-      ExecutorService senders = Executors.newVirtualThreadPerTaskExecutor();
-      for (int t = 0; t < 200; t++) {
-        senders.submit(() -> sendUntil(endNanos, client, h2, h1, f));
-      }
-      senders.shutdown();
-      // Every sender checks the clock between requests, and every request is bounded by its
-      // deadline: a sender still running well after the end is a request that hangs.
-      if (!senders.awaitTermination(
-          seconds + DEADLINE.toSeconds() + SoakChecks.SLACK.toSeconds() + 30, TimeUnit.SECONDS)) {
-        f.violation("senders still running long after the end: a request hangs");
-        senders.shutdownNow();
-      }
+      SoakPools.crawl(
+          200, () -> sendUntil(endNanos, client, h2, h1, f), seconds, DEADLINE, "senders", f);
       if (chaosThread != null) {
         chaosThread.join(10_000);
       }

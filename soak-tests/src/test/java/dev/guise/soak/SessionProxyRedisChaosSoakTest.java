@@ -14,7 +14,6 @@ import dev.guise.pool.proxy.Proxy;
 import dev.guise.pool.proxy.ProxyKind;
 import dev.guise.pool.proxy.ProxyRouting;
 import dev.guise.pool.proxy.ProxyStats;
-import dev.guise.pool.retry.LinearRetryPolicy;
 import dev.guise.redis.RedisFleetStore;
 import dev.guise.session.CookieJars;
 import dev.guise.session.Session;
@@ -37,8 +36,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
 import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
@@ -68,7 +65,7 @@ import org.junit.jupiter.api.Test;
  */
 class SessionProxyRedisChaosSoakTest {
   private static final String HOST = "www.session-soak.test";
-  private static final Duration DEADLINE = Duration.ofSeconds(3);
+  private static final Duration DEADLINE = SoakPools.DEADLINE;
   private static final String PROXY_USER = "soak";
   private static final String PROXY_PASSWORD = "Soak-Pa55word-51e0";
   private static final String PREFIX = "soak:";
@@ -160,24 +157,15 @@ class SessionProxyRedisChaosSoakTest {
       }
 
       PoolConfig.Builder config =
-          PoolConfig.builder()
-              .engine("bouncycastle")
-              .profile("chrome")
-              .trust(server.certificateAuthority().trustPolicy())
-              .retryPolicy(new LinearRetryPolicy(Duration.ofMillis(20), 3))
-              .timeouts(
-                  t ->
-                      // Through a proxy, the connect timeout covers the tunnel and the site's
-                      // handshake: 1 s was too little for a browser handshake on a 2-core machine
-                      // at load 30, and every proxy ended up resting.
-                      t.withConnect(Duration.ofSeconds(2))
-                          .withValidation(Duration.ofSeconds(1))
-                          .withAcquire(Duration.ofSeconds(1))
-                          .withRequest(DEADLINE)
-                          .withIdle(Duration.ofSeconds(4)))
-              .healthChecks(
-                  h -> h.withInterval(Duration.ofSeconds(1)).withBanDuration(Duration.ofSeconds(2)))
-              .limits(l -> l.withMaxConnectionsPerIp(4))
+          SoakPools.chaosSettings(
+                  PoolConfig.builder()
+                      .engine("bouncycastle")
+                      .profile("chrome")
+                      .trust(server.certificateAuthority().trustPolicy()),
+                  // Through a proxy, the connect timeout covers the tunnel and the site's
+                  // handshake: 1 s was too little for a browser handshake on a 2-core machine at
+                  // load 30, and every proxy ended up resting.
+                  Duration.ofSeconds(2))
               .proxies(ProxyRouting.of(routing).withRest(5, Duration.ofSeconds(1)))
               .seed(seed);
       if (store != null) {
@@ -190,17 +178,14 @@ class SessionProxyRedisChaosSoakTest {
           new ServerChaos(
               List.of(server), new ServerChaos.Menu(6, false, false), steps, new Random(seed));
       Thread chaosThread = chaos.start(endNanos);
-      ExecutorService crawlers = Executors.newVirtualThreadPerTaskExecutor();
-      for (int t = 0; t < 24; t++) {
-        crawlers.submit(() -> crawlUntil(endNanos, client, server, f, sessions));
-      }
-      crawlers.shutdown();
-      if (!crawlers.awaitTermination(
-          seconds + 2 * DEADLINE.toSeconds() + SoakChecks.SLACK.toSeconds() + 30,
-          TimeUnit.SECONDS)) {
-        f.violation("crawlers still running long after the end: a request hangs");
-        crawlers.shutdownNow();
-      }
+      // A crawler's visit is a page and its sub-resources: two requests' deadlines in a row.
+      SoakPools.crawl(
+          24,
+          () -> crawlUntil(endNanos, client, server, f, sessions),
+          seconds,
+          DEADLINE.multipliedBy(2),
+          "crawlers",
+          f);
       chaosThread.join(30_000);
       if (chaos.failure != null) {
         f.violation("the chaos schedule failed: " + chaos.failure);

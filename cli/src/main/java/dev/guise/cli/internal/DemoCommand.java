@@ -382,8 +382,7 @@ final class DemoCommand implements Command {
     if (sorted.length == 0) {
       return 0;
     }
-    int i = (int) Math.ceil(p * sorted.length) - 1;
-    return sorted[Math.max(0, Math.min(sorted.length - 1, i))] / 1e6;
+    return sorted[NearestRank.index(sorted.length, p)] / 1e6;
   }
 
   /** Everything the report says, as text or JSON. */

@@ -107,8 +107,7 @@ record FleetReport(
     if (sorted.isEmpty()) {
       return null;
     }
-    int i = (int) Math.ceil(p * sorted.size()) - 1;
-    return sorted.get(Math.max(0, Math.min(sorted.size() - 1, i)));
+    return sorted.get(NearestRank.index(sorted.size(), p));
   }
 
   Map<String, Object> json() {

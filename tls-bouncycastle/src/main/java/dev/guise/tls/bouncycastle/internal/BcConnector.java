@@ -64,6 +64,15 @@ public final class BcConnector {
 
   private final TicketCache tickets;
 
+  /** The catalogue's hellos and, after them, {@link #captured}: one list per catalogue list. */
+  private record Offered(List<NamedHello> catalogue, List<NamedHello> all) {}
+
+  /**
+   * What {@link #hellos()} last joined. Racing handshakes may each join and store an equal list;
+   * the last store wins and either is right, so no lock.
+   */
+  private volatile Offered offered = new Offered(List.of(), List.of());
+
   /** The crypto every connection of this engine uses (tests check what it is). */
   static BcTlsCrypto crypto() {
     return CRYPTO;
@@ -85,9 +94,16 @@ public final class BcConnector {
     if (captured.isEmpty()) {
       return catalogue;
     }
-    List<NamedHello> all = new ArrayList<>(catalogue);
-    all.addAll(captured);
-    return all;
+    // The catalogue hands out the same list until it changes, so identity says "unchanged" and a
+    // captured engine's handshake does not copy every profile's hello either.
+    Offered o = offered;
+    if (o.catalogue() != catalogue) {
+      List<NamedHello> all = new ArrayList<>(catalogue);
+      all.addAll(captured);
+      o = new Offered(catalogue, List.copyOf(all));
+      offered = o;
+    }
+    return o.all();
   }
 
   /** The tickets this engine holds (tests). */

@@ -12,8 +12,9 @@ import org.bouncycastle.tls.crypto.TlsCrypto;
 /**
  * The hellos of the shared profile catalogue ({@link BrowserProfiles}), followed as it grows: a
  * profile file loaded or a profile registered after the engine's first use is offered from then on.
- * The catalogue only grows, so its size tells whether anything was added; each profile's hello is
- * built once, on the first look after it appeared.
+ * This runs on every handshake, so a look at an unchanged catalogue costs one volatile read of its
+ * {@linkplain BrowserProfiles#version() version}; each profile's hello is built once, on the first
+ * look after it appeared.
  *
  * <p>A profile the engine cannot send exactly (its hello has an extension the engine cannot
  * produce) is left out of the offers, and asking for it by name fails with the reason, naming the
@@ -22,10 +23,13 @@ import org.bouncycastle.tls.crypto.TlsCrypto;
  */
 final class CatalogueHellos {
   private record Snapshot(
-      int catalogueSize, List<NamedHello> hellos, Map<String, String> refused) {}
+      long catalogueVersion,
+      List<BrowserProfile> profiles,
+      List<NamedHello> hellos,
+      Map<String, String> refused) {}
 
   private final TlsCrypto crypto;
-  private volatile Snapshot snapshot = new Snapshot(-1, List.of(), Map.of());
+  private volatile Snapshot snapshot = new Snapshot(Long.MIN_VALUE, List.of(), List.of(), Map.of());
 
   CatalogueHellos(TlsCrypto crypto) {
     this.crypto = crypto;
@@ -42,7 +46,7 @@ final class CatalogueHellos {
    */
   Optional<String> refusal(String name) {
     Snapshot s = current();
-    for (BrowserProfile p : BrowserProfiles.all()) {
+    for (BrowserProfile p : s.profiles()) {
       if (p.answersTo(name)) {
         return Optional.ofNullable(s.refused().get(p.name()));
       }
@@ -52,15 +56,18 @@ final class CatalogueHellos {
 
   private Snapshot current() {
     Snapshot s = snapshot;
-    List<BrowserProfile> all = BrowserProfiles.all();
-    if (s.catalogueSize() == all.size()) {
+    if (s.catalogueVersion() == BrowserProfiles.version()) {
       return s;
     }
     synchronized (this) {
       s = snapshot;
-      if (s.catalogueSize() == all.size()) {
+      // The version is read before the list: a profile registered in between is in the list and
+      // the kept version is older, so the next look rebuilds once more rather than missing it.
+      long version = BrowserProfiles.version();
+      if (s.catalogueVersion() == version) {
         return s;
       }
+      List<BrowserProfile> all = BrowserProfiles.all();
       Map<String, NamedHello> built = new LinkedHashMap<>();
       for (NamedHello h : s.hellos()) {
         built.put(h.name, h);
@@ -81,7 +88,7 @@ final class CatalogueHellos {
           hellos.add(h);
         }
       }
-      s = new Snapshot(all.size(), List.copyOf(hellos), Map.copyOf(refused));
+      s = new Snapshot(version, all, List.copyOf(hellos), Map.copyOf(refused));
       snapshot = s;
       return s;
     }

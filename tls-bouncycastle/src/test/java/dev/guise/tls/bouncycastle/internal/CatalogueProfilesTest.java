@@ -2,6 +2,9 @@ package dev.guise.tls.bouncycastle.internal;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertNotSame;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -22,6 +25,8 @@ import dev.guise.testkit.tls.TestCertificateAuthority;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.Socket;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HexFormat;
@@ -30,6 +35,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The engine follows the shared profile catalogue: a profile registered (or a file loaded) after
@@ -40,6 +46,7 @@ import org.junit.jupiter.api.Timeout;
 @Timeout(60)
 class CatalogueProfilesTest {
   private static final String CAPTURED = "guise-capture/chrome-156-captured.json";
+  private static final String CHROMIUM_HELLO = "browsers/chromium1-conn03.bin";
   private static final Pattern HELLO_HEX =
       Pattern.compile("(\"client_hello\"\\s*:\\s*\\{\\s*\"hex\"\\s*:\\s*\")([0-9a-f]+)\"");
 
@@ -82,6 +89,55 @@ class CatalogueProfilesTest {
       assertEquals("late-chrome", c.negotiated().profile());
       assertEquals("TLSv1.3", c.negotiated().protocol());
     }
+  }
+
+  /**
+   * The engine looks at the catalogue on every handshake: an unchanged catalogue hands out the same
+   * lists (nothing rebuilt, not even the list of profiles), and a file loaded late is still seen.
+   */
+  @Test
+  void anUnchangedCatalogueIsNotRebuiltAndALateFileIsPickedUp(@TempDir Path dir) throws Exception {
+    CatalogueHellos catalogue = new CatalogueHellos(BcConnector.crypto());
+    BcConnector captured =
+        BcConnector.builtIn()
+            .withCapture("captured-" + dir.getFileName(), ReferenceCaptures.bytes(CHROMIUM_HELLO));
+    long version = BrowserProfiles.version();
+    List<NamedHello> first = catalogue.hellos();
+    List<FingerprintOffer> capturedFirst = captured.offers();
+    assertSame(BrowserProfiles.all(), BrowserProfiles.all(), "one list per catalogue state");
+    assertSame(first, catalogue.hellos(), "an unchanged catalogue is not rebuilt");
+    assertEquals(version, BrowserProfiles.version());
+    assertEquals(capturedFirst, captured.offers());
+
+    Path file = dir.resolve("late-file-chrome.json");
+    Files.writeString(file, renamed("late-file-chrome"));
+    BrowserProfiles.load(file);
+    long loaded = BrowserProfiles.version();
+    assertNotEquals(version, loaded, "loading a profile changes the version");
+    List<NamedHello> second = catalogue.hellos();
+    assertNotSame(first, second);
+    assertTrue(
+        second.stream().anyMatch(h -> h.answersTo("late-file-chrome")),
+        "the late file is offered: " + second.stream().map(h -> h.name).toList());
+    assertTrue(offered(captured).contains("late-file-chrome"), "" + offered(captured));
+    assertEquals(
+        offered(captured).getLast(),
+        "captured-" + dir.getFileName(),
+        "an engine's own capture still comes after the catalogue's profiles");
+    for (NamedHello h : first) {
+      assertSame(h, second.get(first.indexOf(h)), "a profile's hello is built once: " + h.name);
+    }
+
+    // The same file again is the same profile: the catalogue, and so the engine, stay as they are.
+    BrowserProfiles.load(file);
+    assertEquals(loaded, BrowserProfiles.version());
+    assertSame(second, catalogue.hellos());
+    // A refused registration (its name is taken) changes nothing either.
+    assertThrows(
+        IllegalArgumentException.class,
+        () -> BrowserProfiles.register(BrowserProfiles.get("late-file-chrome"), "again"));
+    assertEquals(loaded, BrowserProfiles.version());
+    assertSame(second, catalogue.hellos());
   }
 
   @Test

@@ -130,7 +130,7 @@ class RedisOutageTest {
       redis.kill();
       await("down", () -> !a.connected());
       redis.restart();
-      // Another process (here: redis-cli's way) wrote a ban while a was away.
+      // Another process (here: redis-cli's way) wrote a ban while a was away, and indexed it.
       BanKey k = key("shop.example", "127.0.3.3");
       long until = System.currentTimeMillis() + 60_000;
       redis.command(
@@ -139,6 +139,7 @@ class RedisOutageTest {
           "g1|" + until + "|" + System.currentTimeMillis() + "|x|r",
           "PX",
           "60000");
+      redis.command("ZADD", "o2:bans", Long.toString(until), "o2:ban:" + k.id());
       await("pulled", () -> a.ban(k).isPresent());
     }
   }

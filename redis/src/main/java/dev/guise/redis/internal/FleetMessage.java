@@ -2,8 +2,9 @@ package dev.guise.redis.internal;
 
 /**
  * A change notice on the fleet's channel: {@code origin\nkind\nsubject\ndetail}. The origin is the
- * sending process's id (a process ignores its own notices: it applied the change already). A
- * message that does not parse (another program publishing on the channel) is null, not an error.
+ * sending process's id: a process applied its own change already, and reads its own notices of bans
+ * and lifts only as marks of where Redis ran them among the others'. A message that does not parse
+ * (another program publishing on the channel) is null, not an error.
  *
  * @param origin the sending process
  * @param kind {@link #BAN}, {@link #LIFT}, {@link #LIFT_ALL}, {@link #ALLOW_DENY_ADD} or {@link

@@ -4,8 +4,9 @@ import dev.guise.pool.fleet.BanKey;
 
 /**
  * The names of a fleet's keys and channel, all under its prefix, so two fleets can share one Redis:
- * {@code prefix + "ban:" + key id}, {@code "strikes:" + key id}, {@code "access"} (a set of entry
- * ids), {@code "bucket:" + host} and the channel {@code prefix + "changes"}.
+ * {@code prefix + "ban:" + key id}, {@code "bans"} (the index of ban keys, a sorted set), {@code
+ * "strikes:" + key id}, {@code "access"} (a set of entry ids), {@code "bucket:" + host} and the
+ * channel {@code prefix + "changes"}.
  */
 final class Keys {
   private final String prefix;
@@ -18,14 +19,22 @@ final class Keys {
     return prefix + "ban:" + key.id();
   }
 
-  /** The pattern that matches every ban key, for SCAN. Glob characters in the prefix escaped. */
-  String banPattern() {
-    return prefix.replaceAll("([*?\\[\\]\\\\])", "\\\\$1") + "ban:*";
+  /** What every ban key's name starts with. */
+  String banPrefix() {
+    return prefix + "ban:";
+  }
+
+  /**
+   * The fleet's index of its bans: a sorted set of ban key names scored with the end of each ban
+   * (Redis's clock, ms), so a lift-all or a pull never walks the keyspace.
+   */
+  String banIndex() {
+    return prefix + "bans";
   }
 
   /** The ban key id in a ban key's name, or null when the name is not one. */
   String banId(String redisKey) {
-    String p = prefix + "ban:";
+    String p = banPrefix();
     return redisKey.startsWith(p) ? redisKey.substring(p.length()) : null;
   }
 

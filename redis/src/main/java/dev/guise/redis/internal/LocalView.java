@@ -29,6 +29,13 @@ import org.slf4j.LoggerFactory;
  * a sweep at most once a {@link #SWEEP_EVERY_MILLIS}, run by the writes that add to the copy, so a
  * long crawl meeting many short bans holds only those in force (and those that ended within the
  * last sweep interval), whether or not anyone lists them.
+ *
+ * <p>The fleet's notices arrive in the order Redis ran the writes (one subscription, each notice
+ * published by the script that wrote), this process's own included. A key with puts of this process
+ * on their way (made here, their notice not back yet) ignores the notices about it: each of them
+ * tells of a write Redis ran before this process's put, which will replace it. So a lift-all that
+ * Redis runs before a ban made here keeps that ban here, as Redis and every other process keep it;
+ * one that Redis runs after drops it, as everywhere else.
  */
 final class LocalView {
   private static final Logger LOG = LoggerFactory.getLogger(LocalView.class);
@@ -39,6 +46,10 @@ final class LocalView {
   // When the next sweep is due (the clock's millis); claimed by one caller with a CAS.
   private final AtomicLong nextSweep = new AtomicLong(Long.MIN_VALUE);
   private final Map<BanKey, Ban> bans = new ConcurrentHashMap<>();
+  // Puts made here whose own notice has not come back, by key. Counted from before the local
+  // copy shows a put (so no notice in between can undo it) until its notice arrives, or it is
+  // known never to reach Redis. Bounded by the puts in flight: a key leaves at zero.
+  private final Map<BanKey, Integer> putsInFlight = new ConcurrentHashMap<>();
   private final Map<BanKey, Strikes> strikes = new ConcurrentHashMap<>();
   private final List<Listener> listeners = new CopyOnWriteArrayList<>();
   // Guarded by itself; accessSnapshot is its copy, read without a lock.
@@ -82,6 +93,35 @@ final class LocalView {
     return true;
   }
 
+  /** A ban made here: counted in flight first, then shown; tells the listeners as putBan. */
+  void putLocalBan(Ban ban) {
+    putSending(ban.key());
+    putBan(ban, Origin.LOCAL);
+  }
+
+  /** A put of {@code key} goes to Redis, to be told back on the channel. */
+  void putSending(BanKey key) {
+    putsInFlight.merge(key, 1, Integer::sum);
+  }
+
+  /** A put of {@code key} made here will not reach Redis (over, dropped, refused at once). */
+  void putSettled(BanKey key) {
+    putsInFlight.computeIfPresent(key, (k, n) -> n > 1 ? n - 1 : null);
+  }
+
+  /**
+   * Forgets every put in flight: after an outage their notices may never come (published while this
+   * process was not subscribed), and the reconciliation pulls what Redis holds anyway.
+   */
+  void forgetPutsInFlight() {
+    putsInFlight.clear();
+  }
+
+  /** How many keys have puts in flight (for tests: each leaves when its notice is back). */
+  int keysInFlight() {
+    return putsInFlight.size();
+  }
+
   boolean liftBan(BanKey key, Origin origin) {
     if (bans.remove(key) == null) {
       return false;
@@ -94,6 +134,71 @@ final class LocalView {
     int n = 0;
     for (BanKey key : List.copyOf(bans.keySet())) {
       if (liftBan(key, origin)) {
+        n++;
+      }
+    }
+    return n;
+  }
+
+  // ---- the fleet's notices, in Redis's order; called from the one subscription thread
+
+  /** This process's own put came back through Redis: later notices about its key apply again. */
+  void ownPutNoticed(BanKey key) {
+    putSettled(key);
+  }
+
+  /** A ban another process stored: shown unless a put made here follows it in Redis. */
+  void banNoticed(Ban ban) {
+    sweep();
+    Ban[] before = new Ban[1];
+    boolean[] shown = new boolean[1];
+    // The check and the change under the key's lock: a put made here counts itself in flight
+    // before it shows, so it either is seen here or replaces this one after.
+    bans.compute(
+        ban.key(),
+        (k, held) -> {
+          if (putsInFlight.containsKey(k)) {
+            return held;
+          }
+          before[0] = held;
+          shown[0] = true;
+          return ban;
+        });
+    if (shown[0] && !ban.equals(before[0])) {
+      tell(l -> l.banned(ban, Origin.FLEET));
+    }
+  }
+
+  /**
+   * A lift Redis ran: what the copy holds of {@code key} goes, unless a put made here follows it in
+   * Redis. For the process that lifted ({@code origin} {@link Origin#LOCAL}) this drops a ban it
+   * heard of between its own lift and Redis's.
+   */
+  boolean liftNoticed(BanKey key, Origin origin) {
+    boolean[] dropped = new boolean[1];
+    bans.computeIfPresent(
+        key,
+        (k, held) -> {
+          if (putsInFlight.containsKey(k)) {
+            return held;
+          }
+          dropped[0] = true;
+          return null;
+        });
+    if (dropped[0]) {
+      tell(l -> l.banLifted(key, origin));
+    }
+    return dropped[0];
+  }
+
+  /**
+   * A lift-all Redis ran: every ban goes but those of keys with a put made here still in flight,
+   * which Redis runs after it and so keeps. Returns how many went.
+   */
+  int liftAllNoticed(Origin origin) {
+    int n = 0;
+    for (BanKey key : List.copyOf(bans.keySet())) {
+      if (liftNoticed(key, origin)) {
         n++;
       }
     }

@@ -90,7 +90,7 @@ public final class RedisFleetState {
   }
 
   public void putBan(Ban ban) {
-    view.putBan(ban, Origin.LOCAL);
+    view.putLocalBan(ban);
     replicator.putBan(ban);
   }
 

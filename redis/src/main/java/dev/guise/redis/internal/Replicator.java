@@ -4,10 +4,7 @@ import dev.guise.pool.fleet.AccessEntry;
 import dev.guise.pool.fleet.Ban;
 import dev.guise.pool.fleet.BanKey;
 import dev.guise.pool.fleet.FleetStore.Origin;
-import io.lettuce.core.KeyScanCursor;
 import io.lettuce.core.KeyValue;
-import io.lettuce.core.ScanArgs;
-import io.lettuce.core.ScanCursor;
 import io.lettuce.core.ScriptOutputType;
 import java.time.Instant;
 import java.util.ArrayDeque;
@@ -47,8 +44,16 @@ final class Replicator implements RedisLink.Listener {
   static final int QUEUE_LIMIT = 10_000;
   static final int OUTBOX_LIMIT = 10_000;
 
-  /** A change for Redis. */
-  private record Op(String what, Supplier<CompletableFuture<?>> send, boolean keepWhileDown) {}
+  /**
+   * A change for Redis; {@code unsent} runs when it is known never to reach Redis (dropped, not
+   * kept while Redis is away, refused at once).
+   */
+  private record Op(
+      String what, Supplier<CompletableFuture<?>> send, boolean keepWhileDown, Runnable unsent) {
+    Op(String what, Supplier<CompletableFuture<?>> send, boolean keepWhileDown) {
+      this(what, send, keepWhileDown, () -> {});
+    }
+  }
 
   private final RedisLink link;
   private final Keys keys;
@@ -119,9 +124,10 @@ final class Replicator implements RedisLink.Listener {
 
   // ---- local changes, sent behind
 
+  /** Sends a ban the local copy shows already, counted there as a put in flight. */
   void putBan(Ban ban) {
     // Not kept while down: the reconciliation pushes every local ban in force.
-    submit(new Op("ban", () -> sendBan(ban, Scripts.PUT), false));
+    submit(new Op("ban", () -> sendBan(ban, Scripts.PUT), false, () -> view.putSettled(ban.key())));
   }
 
   void liftBan(BanKey key) {
@@ -135,7 +141,7 @@ final class Replicator implements RedisLink.Listener {
                         c.eval(
                             Scripts.LIFT,
                             ScriptOutputType.INTEGER,
-                            new String[] {keys.ban(key)},
+                            new String[] {keys.ban(key), keys.banIndex()},
                             keys.channel(),
                             m.encode())),
             true));
@@ -233,9 +239,11 @@ final class Replicator implements RedisLink.Listener {
   private void enqueue(Op op) {
     while (!queue.offer(op)) {
       // Full (Redis slow for long): drop the oldest, never block the caller.
-      if (queue.poll() != null) {
+      Op oldest = queue.poll();
+      if (oldest != null) {
         dropped.incrementAndGet();
         unsent--;
+        oldest.unsent.run();
       }
     }
   }
@@ -247,6 +255,11 @@ final class Replicator implements RedisLink.Listener {
       sent = op.send.get();
     } catch (RuntimeException e) {
       sent = CompletableFuture.failedFuture(e);
+    }
+    if (sent.isCompletedExceptionally() && !op.keepWhileDown) {
+      // Refused before it was written (Redis went away since the check): it never reaches Redis.
+      op.unsent.run();
+      return;
     }
     inFlight.incrementAndGet();
     sent.whenComplete(
@@ -263,10 +276,26 @@ final class Replicator implements RedisLink.Listener {
         });
   }
 
+  /**
+   * Stores {@code ban} with {@code script} (put or push), counted in the local copy as a put in
+   * flight: when Redis answers that it stored nothing (over already, or a push the fleet had), no
+   * notice of it will come, and the count is settled here.
+   */
   private CompletableFuture<?> sendBan(Ban ban, String script) {
+    return storeBan(ban, script)
+        .thenApply(
+            stored -> {
+              if (!Long.valueOf(1).equals(stored)) {
+                view.putSettled(ban.key());
+              }
+              return stored;
+            });
+  }
+
+  private CompletableFuture<Long> storeBan(Ban ban, String script) {
     long left = ban.until().toEpochMilli() - view.clock().millis();
     if (left <= 0) {
-      return CompletableFuture.completedFuture(null); // over already: nothing to share
+      return CompletableFuture.completedFuture(0L); // over already: nothing to share
     }
     String record =
         new BanRecord(ban.until().toEpochMilli(), ban.at().toEpochMilli(), origin, ban.reason())
@@ -277,7 +306,7 @@ final class Replicator implements RedisLink.Listener {
             c.eval(
                 script,
                 ScriptOutputType.INTEGER,
-                new String[] {keys.ban(ban.key())},
+                new String[] {keys.ban(ban.key()), keys.banIndex()},
                 record,
                 Long.toString(left),
                 keys.channel(),
@@ -293,8 +322,8 @@ final class Replicator implements RedisLink.Listener {
             c.eval(
                 Scripts.LIFT_ALL,
                 ScriptOutputType.INTEGER,
-                new String[0],
-                keys.banPattern(),
+                new String[] {keys.banIndex()},
+                keys.banPrefix(),
                 keys.channel(),
                 m.encode()));
   }
@@ -328,6 +357,9 @@ final class Replicator implements RedisLink.Listener {
             }
           } else {
             keep(op);
+            if (!op.keepWhileDown) {
+              op.unsent.run();
+            }
           }
           unsent--;
         }
@@ -376,9 +408,14 @@ final class Replicator implements RedisLink.Listener {
         outbox.pollFirst();
       }
       holding = false;
+      // Notices published while this process was not subscribed are lost: no put still waits
+      // for its own. The pull below brings what Redis holds.
+      view.forgetPutsInFlight();
       Instant now = view.clock().instant();
       for (Ban ban : view.bans()) {
         if (ban.inForceAt(now)) {
+          // A push Redis takes is told on the channel like a put: in flight until it comes back.
+          view.putSending(ban.key());
           await(sendBan(ban, Scripts.PUSH));
         }
       }
@@ -396,22 +433,28 @@ final class Replicator implements RedisLink.Listener {
     }
   }
 
-  private List<String> scanBanKeys()
-      throws ExecutionException, TimeoutException, InterruptedException {
-    List<String> out = new ArrayList<>();
-    ScanArgs args = ScanArgs.Builder.matches(keys.banPattern()).limit(1000);
-    ScanCursor cursor = ScanCursor.INITIAL;
-    do {
-      ScanCursor from = cursor;
-      KeyScanCursor<String> page = await(link.run(c -> c.scan(from, args)));
-      out.addAll(page.getKeys());
-      cursor = page;
-    } while (!cursor.isFinished());
+  private List<String> banKeys() throws ExecutionException, TimeoutException, InterruptedException {
+    List<String> names;
+    try {
+      names = await(link.run(c -> c.zrange(keys.banIndex(), 0, -1)));
+    } catch (ExecutionException e) {
+      // Another program's value of another type under the index: no bans from the fleet.
+      skipped.incrementAndGet();
+      return List.of();
+    }
+    List<String> out = new ArrayList<>(names.size());
+    for (String name : names) {
+      if (keys.banId(name) != null) {
+        out.add(name);
+      } else {
+        skipped.incrementAndGet();
+      }
+    }
     return out;
   }
 
   private void pullBans() throws ExecutionException, TimeoutException, InterruptedException {
-    List<String> names = scanBanKeys();
+    List<String> names = banKeys();
     long now = view.clock().millis();
     for (int i = 0; i < names.size(); i += 500) {
       String[] chunk = names.subList(i, Math.min(names.size(), i + 500)).toArray(String[]::new);
@@ -504,30 +547,41 @@ final class Replicator implements RedisLink.Listener {
       skipped.incrementAndGet();
       return;
     }
-    if (m.origin().equals(origin)) {
-      return; // ours: applied locally already
-    }
+    boolean ours = m.origin().equals(origin);
+    // Our own notices count too: they mark where in Redis's order our changes ran. A ban of ours
+    // coming back ends its put's time in flight; a lift of ours drops what this process heard of
+    // between its own lift and Redis's (bans Redis ran before the lift, so lifted there too).
+    Origin by = ours ? Origin.LOCAL : Origin.FLEET;
     try {
       switch (m.kind()) {
         case FleetMessage.BAN -> {
           Ban ban = ban(m.subject(), m.detail());
           if (ban == null) {
             skipped.incrementAndGet();
+          } else if (ours) {
+            view.ownPutNoticed(ban.key());
           } else {
-            view.putBan(ban, Origin.FLEET);
+            view.banNoticed(ban);
           }
         }
-        case FleetMessage.LIFT -> view.liftBan(BanKey.parse(m.subject()), Origin.FLEET);
-        case FleetMessage.LIFT_ALL -> view.liftAllBans(Origin.FLEET);
-        case FleetMessage.ALLOW_DENY_ADD ->
-            view.access(AccessEntry.parse(m.subject()), true, Origin.FLEET);
-        case FleetMessage.ALLOW_DENY_REMOVE ->
-            view.access(AccessEntry.parse(m.subject()), false, Origin.FLEET);
+        case FleetMessage.LIFT -> view.liftNoticed(BanKey.parse(m.subject()), by);
+        case FleetMessage.LIFT_ALL -> view.liftAllNoticed(by);
+        case FleetMessage.ALLOW_DENY_ADD, FleetMessage.ALLOW_DENY_REMOVE -> {
+          if (!ours) {
+            access(m);
+          }
+        }
         default -> skipped.incrementAndGet();
       }
     } catch (IllegalArgumentException e) {
       skipped.incrementAndGet();
     }
+  }
+
+  /** Another process's access change; this process applied its own already. */
+  private void access(FleetMessage m) {
+    boolean add = m.kind().equals(FleetMessage.ALLOW_DENY_ADD);
+    view.access(AccessEntry.parse(m.subject()), add, Origin.FLEET);
   }
 
   /** Stops the writer after it sent what is queued, for at most {@code millis}. */

@@ -11,9 +11,10 @@ import java.nio.charset.StandardCharsets;
  */
 final class Scripts {
   static final String STRIKE = load("strike.lua");
-  static final String PUT = load("put.lua");
-  static final String PUSH = load("push.lua");
-  static final String LIFT = load("lift.lua");
+  // The scripts that store or lift one ban keep the fleet's index of bans: index.lua goes first.
+  static final String PUT = load("index.lua") + load("put.lua");
+  static final String PUSH = load("index.lua") + load("push.lua");
+  static final String LIFT = load("index.lua") + load("lift.lua");
   static final String LIFT_ALL = load("lift-all.lua");
   static final String ACCESS = load("access.lua");
   static final String TAKE = load("take.lua");

@@ -1,6 +1,7 @@
 package dev.guise.redis.internal;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 
@@ -61,5 +62,47 @@ class LocalViewTest {
     clock.advance(Duration.ofSeconds(1));
     view.addStrike(key(30_000), Duration.ofMinutes(1));
     assertNull(view.ban(key(40_000)));
+  }
+
+  /**
+   * The fleet's notices come in Redis's order: a key with a put made here still in flight ignores
+   * them (they tell of writes Redis ran before that put), and obeys them again once the put's own
+   * notice is back or the put is known never to reach Redis.
+   */
+  @Test
+  void noticesLeaveAKeyWithAPutInFlightAlone() throws Exception {
+    MutableClock clock = new MutableClock(Instant.parse("2026-12-04T12:00:00Z"));
+    LocalView view = new LocalView(clock);
+    Instant now = clock.instant();
+    Ban mine = new Ban(key(1), "403", now, now.plus(Duration.ofMinutes(5)));
+    Ban theirs = new Ban(key(1), "429", now, now.plus(Duration.ofMinutes(1)));
+    Ban other = new Ban(key(2), "403", now, now.plus(Duration.ofMinutes(5)));
+
+    view.putLocalBan(mine);
+    view.banNoticed(other);
+    assertEquals(1, view.keysInFlight());
+    view.banNoticed(theirs); // Redis ran it before mine: mine replaces it there too
+    assertEquals(mine, view.ban(key(1)));
+    assertEquals(1, view.liftAllNoticed(Origin.FLEET), "only the ban without a put in flight");
+    assertEquals(mine, view.ban(key(1)));
+    assertNull(view.ban(key(2)));
+    assertFalse(view.liftNoticed(key(1), Origin.FLEET));
+    assertEquals(mine, view.ban(key(1)));
+
+    view.ownPutNoticed(key(1)); // mine is in Redis now: later notices apply
+    assertEquals(0, view.keysInFlight());
+    view.banNoticed(theirs);
+    assertEquals(theirs, view.ban(key(1)));
+    assertEquals(1, view.liftAllNoticed(Origin.FLEET));
+    assertNull(view.ban(key(1)));
+
+    // Two puts of one key: the key is left alone until both are back.
+    view.putLocalBan(mine);
+    view.putLocalBan(mine);
+    view.ownPutNoticed(key(1));
+    assertEquals(0, view.liftAllNoticed(Origin.FLEET));
+    view.putSettled(key(1)); // the second never reaches Redis (dropped, or over already)
+    assertEquals(1, view.liftAllNoticed(Origin.FLEET));
+    assertEquals(0, view.keysInFlight());
   }
 }

@@ -10,6 +10,7 @@ import dev.guise.api.TlsEndpoint;
 import dev.guise.api.TrustPolicy;
 import dev.guise.api.spi.Providers;
 import dev.guise.api.spi.TlsEngine;
+import dev.guise.fingerprint.BrowserProfiles;
 import dev.guise.tls.conscrypt.internal.ConscryptConnector;
 import dev.guise.tls.conscrypt.internal.ConscryptHellos;
 import dev.guise.tls.conscrypt.internal.ConscryptRuntime;
@@ -101,9 +102,34 @@ public final class ConscryptEngine implements TlsEngine {
     return ConscryptConnector.connect(socket, request, hello.get());
   }
 
+  /**
+   * Why a profile the catalogue holds is not offered. Conscrypt sends BoringSSL's own hello,
+   * changed only where BoringSSL has a setting, so it approximates the one profile its hello was
+   * measured against ({@link ConscryptHellos#CHROME_PROFILE}) and no other: its offers are fixed
+   * when the class loads. A profile loaded or registered later (a profile file, a pack) is refused
+   * with this reason, never sent as an approximation nobody measured.
+   */
+  @Override
+  public Optional<String> refusal(String profile) {
+    if (offer(profile).isPresent()
+        || BrowserProfiles.all().stream().noneMatch(p -> p.answersTo(profile))) {
+      return Optional.empty();
+    }
+    return Optional.of(
+        "engine '"
+            + NAME
+            + "' sends BoringSSL's own hello and approximates only the profile it was measured"
+            + " against, "
+            + ConscryptHellos.CHROME_PROFILE
+            + "; profile '"
+            + profile
+            + "' needs an engine that reproduces its captured hello");
+  }
+
   /** The error for a profile this engine cannot send: which engines can, what this one offers. */
   private String cannotSend(String profile) {
-    return cannotSendMessage(profile, offers(), Providers.tlsEngines());
+    return cannotSendMessage(profile, offers(), Providers.tlsEngines())
+        + refusal(profile).map(why -> " (" + why + ")").orElse("");
   }
 
   static String cannotSendMessage(

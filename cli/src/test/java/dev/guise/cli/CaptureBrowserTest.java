@@ -134,6 +134,7 @@ class CaptureBrowserTest {
   /** Runs {@code guise capture} with {@code browser} opening its page; returns the file read. */
   private ProfileFile capture(Browser browser) throws Exception {
     Path out = tmp.resolve("profile.json");
+    Path requests = tmp.resolve("requests.json");
     ByteArrayOutputStream stdout = new ByteArrayOutputStream();
     ByteArrayOutputStream stderr = new ByteArrayOutputStream();
     AtomicInteger code = new AtomicInteger(-1);
@@ -146,7 +147,15 @@ class CaptureBrowserTest {
                 () ->
                     code.set(
                         Main.run(
-                            new String[] {"capture", "--out", out.toString(), "--timeout", "200"},
+                            new String[] {
+                              "capture",
+                              "--out",
+                              out.toString(),
+                              "--requests",
+                              requests.toString(),
+                              "--timeout",
+                              "200"
+                            },
                             o,
                             e)));
     String url = null;
@@ -185,6 +194,10 @@ class CaptureBrowserTest {
     Files.copy(
         out, kept.resolve(file.profile().name() + ".json"), StandardCopyOption.REPLACE_EXISTING);
     Files.writeString(kept.resolve(file.profile().name() + ".txt"), stdout.toString());
+    Files.copy(
+        requests,
+        kept.resolve(file.profile().name() + "-requests.json"),
+        StandardCopyOption.REPLACE_EXISTING);
     return file;
   }
 

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import dev.guise.api.Header;
 import dev.guise.fingerprint.BrowserProfile;
 import dev.guise.fingerprint.ClientHello;
+import dev.guise.fingerprint.HeaderOverrides;
 import dev.guise.fingerprint.Ja4;
 import dev.guise.fingerprint.ProfileFile;
 import dev.guise.fingerprint.RequestKind;
@@ -89,6 +90,9 @@ class CaptureBrowserTest {
     assertTrue(
         file.profile().sendsOriginAlways(RequestKind.FONT),
         "Chromium's same-origin font carried origin");
+    // Chromium mixes a script's headers into the group before accept; the rule ends it there.
+    List<String> fetch = scriptHeaders(file, RequestKind.FETCH);
+    assertEquals(fetch.indexOf("accept") - 2, fetch.indexOf("x-b"), fetch.toString());
     sendBack(file);
   }
 
@@ -123,7 +127,26 @@ class CaptureBrowserTest {
     assertFalse(
         file.profile().sendsOriginAlways(RequestKind.FONT),
         "Firefox's same-origin font carried no origin");
+    // Firefox sends a script's headers in the order set: a fetch's after referer, an XHR's before.
+    List<String> fetch = scriptHeaders(file, RequestKind.FETCH);
+    assertEquals(fetch.indexOf("referer") + 1, fetch.indexOf("x-b"), fetch.toString());
+    List<String> xhr = scriptHeaders(file, RequestKind.XHR);
+    assertEquals(xhr.indexOf("referer") - 2, xhr.indexOf("x-b"), xhr.toString());
     sendBack(file);
+  }
+
+  /** The header names of a request of {@code kind} with a referer and two headers of a script. */
+  private static List<String> scriptHeaders(ProfileFile file, RequestKind kind) {
+    HeaderOverrides script =
+        HeaderOverrides.builder()
+            .set("referer", "https://guise-capture.localhost/")
+            .set("X-B", "1")
+            .set("x-a", "2")
+            .build();
+    List<String> names =
+        file.profile().requestHeaders(kind, false, script).stream().map(Header::name).toList();
+    assertEquals(names.indexOf("x-b") + 1, names.indexOf("x-a"), "in the order set: " + names);
+    return names;
   }
 
   /** Starts a browser at the capture URL trusting the CA. */

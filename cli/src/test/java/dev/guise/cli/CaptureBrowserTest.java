@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import dev.guise.api.Header;
 import dev.guise.fingerprint.BrowserProfile;
 import dev.guise.fingerprint.ClientHello;
+import dev.guise.fingerprint.HeaderOverrides;
 import dev.guise.fingerprint.Ja4;
 import dev.guise.fingerprint.ProfileFile;
 import dev.guise.fingerprint.RequestKind;
@@ -89,6 +90,9 @@ class CaptureBrowserTest {
     assertTrue(
         file.profile().sendsOriginAlways(RequestKind.FONT),
         "Chromium's same-origin font carried origin");
+    // Chromium mixes a script's headers into the group before accept; the rule ends it there.
+    List<String> fetch = scriptHeaders(file, RequestKind.FETCH);
+    assertEquals(fetch.indexOf("accept") - 2, fetch.indexOf("x-b"), fetch.toString());
     sendBack(file);
   }
 
@@ -123,7 +127,26 @@ class CaptureBrowserTest {
     assertFalse(
         file.profile().sendsOriginAlways(RequestKind.FONT),
         "Firefox's same-origin font carried no origin");
+    // Firefox sends a script's headers in the order set: a fetch's after referer, an XHR's before.
+    List<String> fetch = scriptHeaders(file, RequestKind.FETCH);
+    assertEquals(fetch.indexOf("referer") + 1, fetch.indexOf("x-b"), fetch.toString());
+    List<String> xhr = scriptHeaders(file, RequestKind.XHR);
+    assertEquals(xhr.indexOf("referer") - 2, xhr.indexOf("x-b"), xhr.toString());
     sendBack(file);
+  }
+
+  /** The header names of a request of {@code kind} with a referer and two headers of a script. */
+  private static List<String> scriptHeaders(ProfileFile file, RequestKind kind) {
+    HeaderOverrides script =
+        HeaderOverrides.builder()
+            .set("referer", "https://guise-capture.localhost/")
+            .set("X-B", "1")
+            .set("x-a", "2")
+            .build();
+    List<String> names =
+        file.profile().requestHeaders(kind, false, script).stream().map(Header::name).toList();
+    assertEquals(names.indexOf("x-b") + 1, names.indexOf("x-a"), "in the order set: " + names);
+    return names;
   }
 
   /** Starts a browser at the capture URL trusting the CA. */
@@ -134,6 +157,7 @@ class CaptureBrowserTest {
   /** Runs {@code guise capture} with {@code browser} opening its page; returns the file read. */
   private ProfileFile capture(Browser browser) throws Exception {
     Path out = tmp.resolve("profile.json");
+    Path requests = tmp.resolve("requests.json");
     ByteArrayOutputStream stdout = new ByteArrayOutputStream();
     ByteArrayOutputStream stderr = new ByteArrayOutputStream();
     AtomicInteger code = new AtomicInteger(-1);
@@ -146,7 +170,15 @@ class CaptureBrowserTest {
                 () ->
                     code.set(
                         Main.run(
-                            new String[] {"capture", "--out", out.toString(), "--timeout", "200"},
+                            new String[] {
+                              "capture",
+                              "--out",
+                              out.toString(),
+                              "--requests",
+                              requests.toString(),
+                              "--timeout",
+                              "200"
+                            },
                             o,
                             e)));
     String url = null;
@@ -185,6 +217,10 @@ class CaptureBrowserTest {
     Files.copy(
         out, kept.resolve(file.profile().name() + ".json"), StandardCopyOption.REPLACE_EXISTING);
     Files.writeString(kept.resolve(file.profile().name() + ".txt"), stdout.toString());
+    Files.copy(
+        requests,
+        kept.resolve(file.profile().name() + "-requests.json"),
+        StandardCopyOption.REPLACE_EXISTING);
     return file;
   }
 

@@ -307,9 +307,12 @@ public final class BrowserProfile {
    * {@code overrides} merged in: a header the kind sends is replaced in place; one the kind sends
    * only when the request has it ({@code sec-fetch-site}, {@code sec-fetch-user}, {@code referer},
    * {@code origin}, {@code cookie}, {@code content-type}, {@code content-length}) goes to the
-   * browser's position for it; any other goes before {@code priority}, the last header of both
-   * browsers' lists but Firefox's {@code te}. The profile's resource {@code <name>-requests.json}
-   * holds the lists, derived from the session captures.
+   * browser's position for it; any other goes where the browser puts a header a page's script set,
+   * for the kinds whose capture shows it ({@code fetch} and {@code xhr}: the kind's {@code
+   * author_headers}; Firefox: one block in the caller's order, its {@code content-type} with them),
+   * and for the other kinds before {@code priority}, the last header of both browsers' lists but
+   * Firefox's {@code te}. The profile's resource {@code <name>-requests.json} holds the lists,
+   * derived from the session captures and {@code guise capture}'s.
    *
    * @param redirectHop whether the request follows a redirect (Chrome reorders a navigation's
    *     client hints on that hop)

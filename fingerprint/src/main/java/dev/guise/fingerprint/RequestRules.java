@@ -33,13 +33,29 @@ final class RequestRules {
 
   /**
    * One kind's list and frame priority; {@code originAlways}: the browser sends {@code origin} on
-   * every request of the kind, same-origin GETs included (the kind's {@code "origin": "always"}).
+   * every request of the kind, same-origin GETs included (the kind's {@code "origin": "always"});
+   * {@code authors}: where the browser puts headers a page's script set (the kind's {@code
+   * author_headers}), empty for the profile-wide {@code others_before} rule.
    */
   record KindRule(
       List<Entry> entries,
       Map<String, Integer> rank,
       Priority framePriority,
-      boolean originAlways) {}
+      boolean originAlways,
+      Optional<AuthorRule> authors) {}
+
+  /**
+   * Where a browser puts the headers a script set on a request of one kind (a {@code fetch()}'s or
+   * an {@code XMLHttpRequest}'s own): one block right after the kind's entry of rank {@code
+   * afterRank} (-1: first), in the order they were set or sorted by name; the kind's slots in
+   * {@code joins} (Firefox's {@code content-type}) go in the block too, where the caller set them.
+   */
+  record AuthorRule(int afterRank, boolean sorted, Set<String> joins) {
+    /** The rank of {@code name} in the kind's list, none for a name that joins the block. */
+    Integer rank(KindRule rule, String name) {
+      return joins.contains(name) ? null : rule.rank().get(name);
+    }
+  }
 
   private final Map<RequestKind, KindRule> kinds;
   private final Map<RequestKind, KindRule> redirectHops;
@@ -155,7 +171,56 @@ final class RequestRules {
       throw new IllegalArgumentException(
           file + " " + key + ": origin is \"always\" or absent, not " + origin);
     }
-    return new KindRule(List.copyOf(entries), Map.copyOf(rank), priority, origin != null);
+    return new KindRule(
+        List.copyOf(entries),
+        Map.copyOf(rank),
+        priority,
+        origin != null,
+        authorRule(file, key, json.get("author_headers"), rank));
+  }
+
+  /** The kind's {@code author_headers} member: {@code {"after": name or null, "order": ...}}. */
+  @SuppressWarnings("unchecked")
+  private static Optional<AuthorRule> authorRule(
+      String file, String key, Object member, Map<String, Integer> rank) {
+    if (member == null) {
+      return Optional.empty();
+    }
+    String where = file + " " + key + " author_headers: ";
+    if (!(member instanceof Map<?, ?>)) {
+      throw new IllegalArgumentException(where + "an object {after, order}, not " + member);
+    }
+    Map<String, Object> json = (Map<String, Object>) member;
+    if (!json.containsKey("after")) {
+      throw new IllegalArgumentException(where + "missing after (a header name, or null: first)");
+    }
+    Object after = json.get("after");
+    int afterRank = -1;
+    if (after != null) {
+      Integer r = after instanceof String name ? rank.get(name) : null;
+      if (r == null) {
+        throw new IllegalArgumentException(where + "after names no header of the kind: " + after);
+      }
+      afterRank = r;
+    }
+    Object order = json.get("order");
+    if (!"as-set".equals(order) && !"sorted".equals(order)) {
+      throw new IllegalArgumentException(where + "order is \"as-set\" or \"sorted\", not " + order);
+    }
+    Set<String> joins = new HashSet<>();
+    Object joined = json.get("joins");
+    if (joined != null) {
+      if (!(joined instanceof List<?> names)) {
+        throw new IllegalArgumentException(where + "joins is a list of names, not " + joined);
+      }
+      for (Object n : names) {
+        if (!(n instanceof String name) || !rank.containsKey(name)) {
+          throw new IllegalArgumentException(where + "joins names no header of the kind: " + n);
+        }
+        joins.add(name);
+      }
+    }
+    return Optional.of(new AuthorRule(afterRank, order.equals("sorted"), Set.copyOf(joins)));
   }
 
   HeaderCompression compression() {
@@ -202,8 +267,9 @@ final class RequestRules {
 
   /**
    * The kind's headers with the caller's merged in: a caller header whose name the kind sends
-   * replaces it in place, one that fills a slot goes to the slot, and any other goes before the
-   * {@code others_before} header (or last).
+   * replaces it in place, one that fills a slot goes to the slot, and any other goes where the
+   * kind's {@code author_headers} says (fetch, xhr: where the browser puts a script's headers) or,
+   * for a kind without it, before the {@code others_before} header (or last).
    */
   List<Header> headers(
       RequestKind kind, boolean redirectHop, HeaderOverrides overrides, Set<String> pinnedLast) {
@@ -219,6 +285,9 @@ final class RequestRules {
   }
 
   private int insertionPoint(KindRule rule, List<Header> out, String lower, Set<String> pinned) {
+    if (rule.authors().isPresent() && rule.authors().get().joins().contains(lower)) {
+      return authorInsertionPoint(rule, rule.authors().get(), out, lower);
+    }
     Integer r = rule.rank().get(lower);
     if (r != null) {
       for (int i = 0; i < out.size(); i++) {
@@ -229,6 +298,9 @@ final class RequestRules {
       }
       return out.size();
     }
+    if (rule.authors().isPresent()) {
+      return authorInsertionPoint(rule, rule.authors().get(), out, lower);
+    }
     int before = HeaderOverrides.indexOf(out, othersBefore);
     if (before >= 0) {
       return before;
@@ -238,5 +310,31 @@ final class RequestRules {
       end--;
     }
     return end;
+  }
+
+  /**
+   * Where a new header goes under the kind's {@link AuthorRule}: before the first header ranked
+   * after the rule's anchor, so after the new headers already placed there (the order set), or, for
+   * a browser that sorts them, among those by name. The new headers already placed (and the joined
+   * slots) are the only unranked ones in that run: every other header of the list is the kind's.
+   */
+  private static int authorInsertionPoint(
+      KindRule rule, AuthorRule authors, List<Header> out, String lower) {
+    int at = out.size();
+    for (int i = 0; i < out.size(); i++) {
+      Integer r = authors.rank(rule, out.get(i).name());
+      if (r != null && r > authors.afterRank()) {
+        at = i;
+        break;
+      }
+    }
+    if (authors.sorted()) {
+      while (at > 0
+          && authors.rank(rule, out.get(at - 1).name()) == null
+          && out.get(at - 1).name().compareTo(lower) > 0) {
+        at--;
+      }
+    }
+    return at;
   }
 }

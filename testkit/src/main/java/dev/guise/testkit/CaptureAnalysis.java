@@ -22,6 +22,7 @@ import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -50,6 +51,10 @@ public final class CaptureAnalysis {
           "cookie",
           "content-type",
           "content-length");
+
+  /** The lower-cased names of the headers the capture page's script sets. */
+  private static final List<String> AUTHOR_NAMES =
+      CaptureSite.AUTHOR_HEADERS.stream().map(h -> h.name().toLowerCase(Locale.ROOT)).toList();
 
   private static final Pattern PRIORITY = Pattern.compile("^priority=([01]):(\\d+):(\\d+);");
   private static final Pattern VERSION = Pattern.compile("(Chrome|Firefox|Edg|Safari)/([0-9.]+)");
@@ -135,6 +140,39 @@ public final class CaptureAnalysis {
 
     List<Header> regular() {
       return request.headers().stream().filter(h -> !h.name().startsWith(":")).toList();
+    }
+
+    /** Whether the page's script set {@link CaptureSite#AUTHOR_HEADERS} on this request. */
+    boolean authored() {
+      String key = method() + " " + path();
+      return key.equals("GET " + CaptureSite.FETCH_GET_AUTHOR)
+          || key.equals("POST " + CaptureSite.FETCH_POST_AUTHOR)
+          || key.equals("GET " + CaptureSite.XHR_AUTHOR);
+    }
+
+    /** The browser's own headers: {@link #regular()} without the script's. */
+    List<Header> browsers() {
+      return regular().stream().filter(h -> !AUTHOR_NAMES.contains(h.name())).toList();
+    }
+  }
+
+  /**
+   * Where the script's headers were in one authored request ({@code request}: method and path): the
+   * browser's header names just before and after them, {@code order} ({@code as-set} or {@code
+   * sorted}), the browser's slots that went with them where the script set them ({@code joins}),
+   * and whether they were one block ({@code exact}) or mixed in among {@code inside}.
+   */
+  private record AuthorPlacement(
+      String request,
+      Optional<String> before,
+      Optional<String> after,
+      String order,
+      Set<String> joins,
+      boolean exact,
+      List<String> inside) {
+    @Override
+    public String toString() {
+      return request + ": after " + before.orElse("(start)") + ", before " + after.orElse("(end)");
     }
   }
 
@@ -460,8 +498,12 @@ public final class CaptureAnalysis {
             case "GET " + CaptureSite.SCRIPT -> "script";
             case "GET " + CaptureSite.IMAGE -> "image";
             case "GET " + CaptureSite.FONT -> "font";
-            case "GET " + CaptureSite.FETCH_GET, "POST " + CaptureSite.FETCH_POST -> "fetch";
-            case "GET " + CaptureSite.XHR -> "xhr";
+            case "GET " + CaptureSite.FETCH_GET,
+                "POST " + CaptureSite.FETCH_POST,
+                "GET " + CaptureSite.FETCH_GET_AUTHOR,
+                "POST " + CaptureSite.FETCH_POST_AUTHOR ->
+                "fetch";
+            case "GET " + CaptureSite.XHR, "GET " + CaptureSite.XHR_AUTHOR -> "xhr";
             default -> "";
           };
       return key.isEmpty() ? Optional.empty() : Optional.of(key);
@@ -476,6 +518,7 @@ public final class CaptureAnalysis {
       Map<String, List<Set<String>>> namesSeen = new LinkedHashMap<>();
       Map<String, List<List<String>>> wireOrders = new LinkedHashMap<>();
       Set<String> originAlways = new LinkedHashSet<>();
+      Map<String, List<AuthorPlacement>> authored = new LinkedHashMap<>();
       for (Seen s : seen) {
         Optional<String> kind = kindOf(s);
         if (kind.isEmpty()) {
@@ -484,8 +527,12 @@ public final class CaptureAnalysis {
         if (s.originOnSameOriginGet()) {
           originAlways.add(kind.get());
         }
+        if (s.authored()) {
+          authorPlacement(s)
+              .ifPresent(a -> authored.computeIfAbsent(kind.get(), k -> new ArrayList<>()).add(a));
+        }
         List<String> entries = new ArrayList<>();
-        for (Header h : s.regular()) {
+        for (Header h : s.browsers()) {
           String entry = entry(h, navigation);
           if (!entries.contains(entry)) {
             entries.add(entry);
@@ -539,6 +586,8 @@ public final class CaptureAnalysis {
           headers.add(always ? entry : n + "?");
         }
         k.put("headers", headers);
+        authorHeaders(e.getKey(), e.getValue(), authored.get(e.getKey()))
+            .ifPresent(a -> k.put("author_headers", a));
         // For people: each captured request's header names as they were on the wire.
         k.put("wire_order", wireOrders.get(e.getKey()));
         kinds.put(e.getKey(), k);
@@ -564,12 +613,183 @@ public final class CaptureAnalysis {
       out.put("others_before", othersBefore);
       out.put("stream_dependency", dependsOnOpenStream ? "urgency-chain" : "root");
       notes.add(
-          "others_before: where a header the browser never sent goes cannot be captured; it is"
-              + " put before the document's last header ("
+          "others_before: where a header the browser itself never sends goes is captured only for"
+              + " the kinds a page script can add headers to (fetch, xhr: their author_headers);"
+              + " for the others it is put before the document's last header ("
               + othersBefore
               + ").");
       out.put("kinds", kinds);
       return out;
+    }
+
+    /**
+     * Where the script's headers were on the wire of one authored request. They are one block in
+     * the order set or sorted (Firefox: the POST's {@code Content-Type} in the block where the
+     * script set it, so it {@code joins}), or mixed in among the browser's own headers (Chromium:
+     * an order that depends on the set of names, not on the order set), which the profile can only
+     * approach: {@code exact} false and {@code inside}, the browser's headers among them.
+     */
+    private Optional<AuthorPlacement> authorPlacement(Seen s) {
+      List<String> wire = s.regular().stream().map(Header::name).toList();
+      String label = s.method() + " " + s.path();
+      List<String> set = new ArrayList<>(AUTHOR_NAMES);
+      boolean post = s.method().equals("POST");
+      if (post) {
+        set.add(CaptureSite.AUTHOR_CONTENT_TYPE_AT, "content-type");
+      }
+      for (String n : set) {
+        if (wire.indexOf(n) < 0 || wire.indexOf(n) != wire.lastIndexOf(n)) {
+          notReproduced.add(label + ": the script's " + n + " did not arrive once: " + wire);
+          return Optional.empty();
+        }
+      }
+      Optional<AuthorPlacement> block =
+          block(label, wire, set, post ? Set.of("content-type") : Set.of());
+      if (block.isEmpty() && post) {
+        // The browser may put the script's content-type in its own place for it, apart from the
+        // rest.
+        block = block(label, wire, AUTHOR_NAMES, Set.of());
+      }
+      if (block.isPresent()) {
+        return block;
+      }
+      int first = wire.size();
+      int last = -1;
+      for (String n : AUTHOR_NAMES) {
+        first = Math.min(first, wire.indexOf(n));
+        last = Math.max(last, wire.indexOf(n));
+      }
+      List<String> inside = new ArrayList<>();
+      for (int i = first; i <= last; i++) {
+        if (!AUTHOR_NAMES.contains(wire.get(i))) {
+          inside.add(wire.get(i));
+        }
+      }
+      notReproduced.add(
+          label
+              + ": the script's headers came mixed in among the browser's own "
+              + inside
+              + " ("
+              + wire
+              + "), in neither the order set nor sorted; the profile puts them as one block"
+              + " after the last of those, in the order set");
+      return Optional.of(
+          new AuthorPlacement(
+              label,
+              first > 0 ? Optional.of(wire.get(first - 1)) : Optional.empty(),
+              last + 1 < wire.size() ? Optional.of(wire.get(last + 1)) : Optional.empty(),
+              "as-set",
+              Set.of(),
+              false,
+              inside));
+    }
+
+    /** The placement when the names of {@code set} were one block on the wire, in an order. */
+    private static Optional<AuthorPlacement> block(
+        String label, List<String> wire, List<String> set, Set<String> joins) {
+      List<Integer> at = new ArrayList<>();
+      for (int i = 0; i < wire.size(); i++) {
+        if (set.contains(wire.get(i))) {
+          at.add(i);
+        }
+      }
+      int first = at.get(0);
+      int last = at.get(at.size() - 1);
+      if (last - first != at.size() - 1) {
+        return Optional.empty();
+      }
+      List<String> sent = at.stream().map(wire::get).toList();
+      String order;
+      if (sent.equals(set)) {
+        order = "as-set";
+      } else if (sent.equals(set.stream().sorted().toList())) {
+        order = "sorted";
+      } else {
+        return Optional.empty();
+      }
+      return Optional.of(
+          new AuthorPlacement(
+              label,
+              first > 0 ? Optional.of(wire.get(first - 1)) : Optional.empty(),
+              last + 1 < wire.size() ? Optional.of(wire.get(last + 1)) : Optional.empty(),
+              order,
+              joins,
+              true,
+              List.of()));
+    }
+
+    /**
+     * The kind's {@code author_headers} member from its authored requests: the block goes after the
+     * latest header of the kind's list that preceded it in any of them, which must come before the
+     * earliest header that followed it in any of them. Mixed-in placements (not {@code exact}) put
+     * it after the latest of the browser's headers they were mixed with.
+     */
+    private Optional<Map<String, Object>> authorHeaders(
+        String kind, List<String> entries, List<AuthorPlacement> placements) {
+      if (placements == null || placements.isEmpty()) {
+        return Optional.empty();
+      }
+      int low = -1;
+      int high = entries.size();
+      Set<String> orders = new LinkedHashSet<>();
+      boolean exact = true;
+      Set<String> joins = new TreeSet<>();
+      for (AuthorPlacement p : placements) {
+        // Every browser header of an authored request is in the kind's list (merged from it).
+        if (p.before().isPresent()) {
+          low = Math.max(low, indexByName(entries, p.before().get()));
+        }
+        for (String n : p.inside()) {
+          low = Math.max(low, indexByName(entries, n));
+        }
+        if (p.exact()) {
+          int next = p.after().map(n -> indexByName(entries, n)).orElse(entries.size());
+          high = Math.min(high, next < 0 ? entries.size() : next);
+        }
+        exact &= p.exact();
+        orders.add(p.order());
+        joins.addAll(p.joins());
+      }
+      if (low >= high || orders.size() > 1) {
+        notReproduced.add(
+            kind
+                + ": the script's headers were in different places or orders in "
+                + placements
+                + "; the profile puts them before the document's last header");
+        return Optional.empty();
+      }
+      Map<String, Object> m = new LinkedHashMap<>();
+      String anchor = low < 0 ? null : entryName(entries.get(low));
+      m.put("after", anchor);
+      m.put("order", orders.iterator().next());
+      if (!joins.isEmpty()) {
+        m.put("joins", List.copyOf(joins));
+      }
+      m.put("exact", exact);
+      m.put("captured", placements.stream().map(AuthorPlacement::request).toList());
+      learned.add(
+          kind
+              + ": headers a script sets go "
+              + (anchor == null ? "first" : "after " + anchor)
+              + ", "
+              + (orders.contains("sorted") ? "sorted by name" : "in the order set")
+              + (joins.isEmpty() ? "" : ", its " + String.join(", ", joins) + " with them")
+              + (exact ? "" : " (approximately: the browser mixes them in with its own)"));
+      if (exact && high - low > 1) {
+        List<String> open = new ArrayList<>();
+        for (int i = low + 1; i < high; i++) {
+          open.add(entryName(entries.get(i)));
+        }
+        open.removeAll(joins);
+        if (!open.isEmpty()) {
+          notes.add(
+              kind
+                  + " author_headers: where the script's headers go relative to "
+                  + open
+                  + " was not seen (none of them was next to them); they are put before them.");
+        }
+      }
+      return Optional.of(m);
     }
 
     /** The rules' notation: slot {@code name?}, a navigation value by name, or own value. */

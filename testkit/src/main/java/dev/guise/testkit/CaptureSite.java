@@ -21,7 +21,9 @@ import java.util.concurrent.TimeUnit;
  *       origin} (other ports: a browser never shares a connection across ports, so each is a new
  *       connection with a fresh ClientHello; one of them may speak HTTP/1.1 only);
  *   <li>on {@code load}: {@code fetch} GET {@code /c/data}, {@code fetch} POST {@code /c/post}
- *       (JSON), an {@code XMLHttpRequest} GET {@code /c/xhr};
+ *       (JSON), an {@code XMLHttpRequest} GET {@code /c/xhr}; then the same three again ({@code
+ *       /c/data-h}, {@code /c/post-h}, {@code /c/xhr-h}) with the {@linkplain #AUTHOR_HEADERS
+ *       headers a script sets}, to show where the browser puts them;
  *   <li>an image from the resume origin, whose server closes idle connections: a pause, then a
  *       second image from it, which needs a new connection: the browser resumes with its ticket;
  *   <li>a form POST navigation to {@code /c/form}, answered {@code 303} to {@code /c/done}: a
@@ -43,10 +45,34 @@ public final class CaptureSite implements RequestHandler {
   public static final String FETCH_GET = "/c/data";
   public static final String FETCH_POST = "/c/post";
   public static final String XHR = "/c/xhr";
+  public static final String FETCH_GET_AUTHOR = "/c/data-h";
+  public static final String FETCH_POST_AUTHOR = "/c/post-h";
+  public static final String XHR_AUTHOR = "/c/xhr-h";
   public static final String RESUME_FIRST = "/c/r1.png";
   public static final String RESUME_SECOND = "/c/r2.png";
   public static final String FORM = "/c/form";
   public static final String DONE = "/c/done";
+
+  /**
+   * The headers the page's script sets on {@link #FETCH_GET_AUTHOR}, {@link #FETCH_POST_AUTHOR} and
+   * {@link #XHR_AUTHOR}, in the order it sets them: names in mixed case whose sorted order differs
+   * from this one, and {@code authorization}, the kinds a crawler sends to a site's API. Where the
+   * browser puts them, among its own headers and among each other, is what those requests show.
+   */
+  public static final List<Header> AUTHOR_HEADERS =
+      List.of(
+          new Header("X-Zeta-Trace", "z1"),
+          new Header("authorization", "Bearer guise-capture"),
+          new Header("X-Alpha", "a1"),
+          new Header("x-csrf-token", "c1"),
+          new Header("X-Requested-With", "XMLHttpRequest"));
+
+  /**
+   * Where the script's {@code Content-Type} goes among {@link #AUTHOR_HEADERS} on {@link
+   * #FETCH_POST_AUTHOR}: in the middle, so the capture shows whether the browser keeps it with them
+   * or moves it to its own place for it.
+   */
+  public static final int AUTHOR_CONTENT_TYPE_AT = 2;
 
   /** How long the page waits before the resumed request; the resume origin closes sooner. */
   public static final Duration RESUME_PAUSE = Duration.ofMillis(1500);
@@ -105,6 +131,8 @@ public final class CaptureSite implements RequestHandler {
       case "GET " + FETCH_GET -> body("application/json", "{\"ok\":true}");
       case "POST " + FETCH_POST -> body("application/json", "{\"ok\":true}");
       case "GET " + XHR -> body("application/json", "{\"ok\":true}");
+      case "GET " + FETCH_GET_AUTHOR, "POST " + FETCH_POST_AUTHOR, "GET " + XHR_AUTHOR ->
+          body("application/json", "{\"ok\":true}");
       case "POST " + FORM ->
           new TestResponse(
               303,
@@ -152,8 +180,17 @@ public final class CaptureSite implements RequestHandler {
     String resume = origin(resumePort);
     return "function img(u){return new Promise(function(r){var i=new Image();"
         + "i.onload=i.onerror=r;i.src=u;});}\n"
-        + "function xhr(u){return new Promise(function(r){var x=new XMLHttpRequest();"
-        + "x.onloadend=r;x.open('GET',u);x.send();});}\n"
+        + "function xhr(u,h){return new Promise(function(r){var x=new XMLHttpRequest();"
+        + "x.onloadend=r;x.open('GET',u);(h||[]).forEach(function(p){"
+        + "x.setRequestHeader(p[0],p[1]);});x.send();});}\n"
+        + "var authorHeaders="
+        + jsPairs(AUTHOR_HEADERS)
+        + ";\n"
+        + "var authorPost=authorHeaders.slice(0,"
+        + AUTHOR_CONTENT_TYPE_AT
+        + ").concat([['Content-Type','application/json']],authorHeaders.slice("
+        + AUTHOR_CONTENT_TYPE_AT
+        + "));\n"
         + "function pause(ms){return new Promise(function(r){setTimeout(r,ms);});}\n"
         + "window.addEventListener('load',async function(){\n"
         + "  try{await document.fonts.ready;}catch(e){}\n"
@@ -166,6 +203,16 @@ public final class CaptureSite implements RequestHandler {
         + "  await xhr('"
         + XHR
         + "');\n"
+        // A header list as an array of pairs: the order the script set them in, kept by fetch().
+        + "  await fetch('"
+        + FETCH_GET_AUTHOR
+        + "',{headers:authorHeaders});\n"
+        + "  await fetch('"
+        + FETCH_POST_AUTHOR
+        + "',{method:'POST',headers:authorPost,body:'{\"a\":1}'});\n"
+        + "  await xhr('"
+        + XHR_AUTHOR
+        + "',authorHeaders);\n"
         + "  await img('"
         + resume
         + RESUME_FIRST
@@ -179,6 +226,19 @@ public final class CaptureSite implements RequestHandler {
         + "');\n"
         + "  document.getElementById('f').submit();\n"
         + "});\n";
+  }
+
+  private static String jsPairs(List<Header> headers) {
+    StringBuilder sb = new StringBuilder("[");
+    for (Header h : headers) {
+      sb.append(sb.length() > 1 ? "," : "")
+          .append("['")
+          .append(h.name())
+          .append("','")
+          .append(h.value())
+          .append("']");
+    }
+    return sb.append(']').toString();
   }
 
   private String origin(int port) {

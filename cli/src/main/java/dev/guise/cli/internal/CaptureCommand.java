@@ -1,6 +1,7 @@
 package dev.guise.cli.internal;
 
 import dev.guise.testkit.CaptureAnalysis;
+import dev.guise.testkit.CaptureRequests;
 import dev.guise.testkit.CaptureSite;
 import dev.guise.testkit.Fault;
 import dev.guise.testkit.FaultScope;
@@ -18,6 +19,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 
 /**
  * {@code guise capture}: serves the {@link CaptureSite} page on loopback under a {@code
@@ -47,14 +49,17 @@ final class CaptureCommand implements Command {
   @Override
   public String help() {
     return """
-    usage: guise capture --out FILE [--port N] [--name NAME] [--timeout SECONDS]
+    usage: guise capture --out FILE [--requests FILE] [--port N] [--name NAME]
+                         [--timeout SECONDS]
 
     Serves a page on loopback under https://guise-capture.localhost:PORT/ with a fresh test CA
     and prints the URL to open (the first https:// URL of the output) and the CA certificate's
     path. Open the URL in the browser to capture, trusting the CA (add it to the browser, or
     start the browser with a flag that accepts it). The page makes the browser open several
     connections, load a stylesheet, a font, a script, images, fetch() GET and POST, an
-    XMLHttpRequest, reconnect with a session ticket, and post a form that is redirected. Then
+    XMLHttpRequest, the same three again with headers its script sets (authorization, x-...:
+    where the browser puts such headers), reconnect with a session ticket, and post a form
+    that is redirected. Then
     it writes the profile file (format: docs/profiles.md), prints what it learned and what the
     profile cannot reproduce, and exits. Use the file with 'guise fetch --profile FILE'.
 
@@ -63,6 +68,9 @@ final class CaptureCommand implements Command {
 
     options:
       --out FILE           where to write the profile file (required; replaced if it exists)
+      --requests FILE      also write the page's HTTP/2 requests field by field (values and
+                           HPACK representations, cookies included), to compare
+                           Guise's requests with the browser's in tests
       --port N             the page's port (default 0: a free one)
       --name NAME          the profile's name (default: from the browser's User-Agent, e.g.
                            chrome-156-captured)
@@ -73,13 +81,24 @@ final class CaptureCommand implements Command {
 
   @Override
   public ArgsSpec spec() {
-    return ArgsSpec.of(name()).value("out").value("port").value("name").value("timeout");
+    return ArgsSpec.of(name())
+        .value("out")
+        .value("requests")
+        .value("port")
+        .value("name")
+        .value("timeout");
   }
 
   @Override
   public int run(ParsedArgs args, Io io) throws Exception {
     Path out =
         Path.of(args.value("out").orElseThrow(() -> args.usageError("--out FILE is required")));
+    Optional<Path> requests = args.value("requests").map(Path::of);
+    if (requests.isPresent()
+        && requests.get().getParent() != null
+        && !Files.isDirectory(requests.get().getParent())) {
+      throw args.usageError("the directory of --requests does not exist: " + requests.get());
+    }
     int port = args.intValue("port", 0, 0, 65_535);
     Duration timeout = args.seconds("timeout").orElse(Duration.ofSeconds(300));
     if (out.getParent() != null && !Files.isDirectory(out.getParent())) {
@@ -160,6 +179,10 @@ final class CaptureCommand implements Command {
       }
       write(out, analysis.json());
       io.out().println("wrote profile " + profileName + " to " + out);
+      if (requests.isPresent()) {
+        write(requests.get(), CaptureRequests.json(page.connections()));
+        io.out().println("wrote the page's requests to " + requests.get());
+      }
       io.out().println("learned:");
       for (String line : analysis.learned()) {
         io.out().println("  " + line);

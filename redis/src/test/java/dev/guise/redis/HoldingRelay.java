@@ -14,8 +14,8 @@ import java.util.concurrent.CopyOnWriteArrayList;
 /**
  * A TCP relay on 127.0.0.1 between a store and redis-server that can hold what its clients send
  * (the bytes are read and kept back, not lost) while Redis's answers and notices still flow to
- * them: a client's commands reach Redis late, at a moment the test picks, so the test can order
- * one process's write after another's in Redis while the first already shows it locally.
+ * them: a client's commands reach Redis late, at a moment the test picks, so the test can order one
+ * process's write after another's in Redis while the first already shows it locally.
  */
 final class HoldingRelay implements AutoCloseable {
   // Bounds a hold, so a test that forgets to release never hangs the build.

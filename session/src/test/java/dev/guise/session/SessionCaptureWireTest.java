@@ -8,7 +8,6 @@ import dev.guise.api.Header;
 import dev.guise.fingerprint.RequestKind;
 import dev.guise.pool.GuiseClient;
 import dev.guise.pool.HotConnectionPool;
-import dev.guise.pool.config.PoolConfig;
 import dev.guise.testing.ReferenceCaptures;
 import dev.guise.testkit.ConnectionRecord;
 import dev.guise.testkit.Http2FrameRecord;
@@ -66,7 +65,7 @@ class SessionCaptureWireTest {
       InetAddress ip = server.addresses().get(0);
       URI base = URI.create("https://" + HOST + ":" + server.port());
       CookieJar jar = CookieJars.browser(); // the real jar: RFC 6265bis as Chrome applies it
-      try (HotConnectionPool pool = pool(server, profile);
+      try (HotConnectionPool pool = TestPools.toServer(server, profile);
           GuiseClient client = new GuiseClient(pool)) {
         Session session = Session.builder(client).cookieJar(jar).resolve(HOST, ip).build();
         SessionResponse landing = session.send(SessionRequest.typed(base.resolve("/start")));
@@ -96,7 +95,7 @@ class SessionCaptureWireTest {
         session.send(SessionRequest.of(RequestKind.DOCUMENT, base.resolve("/page2")));
         assertEquals(base.resolve("/page2"), session.currentDocument().orElseThrow());
       }
-      try (HotConnectionPool pool = pool(server, profile);
+      try (HotConnectionPool pool = TestPools.toServer(server, profile);
           GuiseClient client = new GuiseClient(pool)) {
         Session next = Session.builder(client).cookieJar(jar).resolve(HOST, ip).build();
         next.currentDocument(base.resolve("/page2"));
@@ -195,14 +194,5 @@ class SessionCaptureWireTest {
       }
       return site.handle(request);
     }
-  }
-
-  private static HotConnectionPool pool(TestServer server, String profile) {
-    return HotConnectionPool.create(
-        PoolConfig.builder()
-            .engine("bouncycastle")
-            .profile(profile)
-            .trust(server.certificateAuthority().trustPolicy())
-            .build());
   }
 }

@@ -9,7 +9,6 @@ import dev.guise.api.Header;
 import dev.guise.fingerprint.RequestKind;
 import dev.guise.pool.GuiseClient;
 import dev.guise.pool.HotConnectionPool;
-import dev.guise.pool.config.PoolConfig;
 import dev.guise.testing.ReferenceCaptures;
 import dev.guise.testkit.RequestRecord;
 import dev.guise.testkit.TestResponse;
@@ -50,7 +49,7 @@ class SessionCorsKindsWireTest {
       URI page = URI.create("https://" + HOST + ":" + server.port() + "/c/");
       String pageOrigin = "https://" + HOST + ":" + server.port();
       URI otherFont = URI.create("https://" + OTHER + ":" + server.port() + "/font.woff2");
-      try (HotConnectionPool pool = pool(server, profile);
+      try (HotConnectionPool pool = TestPools.toServer(server, profile);
           GuiseClient client = new GuiseClient(pool)) {
         Session session = Session.builder(client).resolve(HOST, ip).resolve(OTHER, ip).build();
         session.currentDocument(page);
@@ -102,14 +101,5 @@ class SessionCorsKindsWireTest {
 
   private static Optional<String> origin(RequestRecord r) {
     return r.headers().stream().filter(h -> h.name().equals("origin")).map(Header::value).findAny();
-  }
-
-  private static HotConnectionPool pool(TestServer server, String profile) {
-    return HotConnectionPool.create(
-        PoolConfig.builder()
-            .engine("bouncycastle")
-            .profile(profile)
-            .trust(server.certificateAuthority().trustPolicy())
-            .build());
   }
 }

@@ -22,8 +22,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * A profile loaded after the Conscrypt engine was created and used (a profile file, here Chrome's
- * captured one under another name) is not followed: the engine's offers stay what they were, and
- * a connection asking for it is refused as an invalid request, with the reason, before any byte is
+ * captured one under another name) is not followed: the engine's offers stay what they were, and a
+ * connection asking for it is refused as an invalid request, with the reason, before any byte is
  * sent. The reason is what a pool's configuration error quotes ({@code refusal}).
  */
 class ConscryptLateProfileTest {

@@ -2,11 +2,9 @@ package dev.guise.redis;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.guise.pool.fleet.Ban;
 import dev.guise.pool.fleet.BanKey;
-import dev.guise.testing.RedisServer;
 import java.io.BufferedReader;
 import java.io.File;
 import java.io.IOException;
@@ -25,9 +23,8 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Crawler processes in separate JVMs ({@link FleetChild}) sharing one real redis-server: a ban made
@@ -37,21 +34,8 @@ import org.junit.jupiter.api.Test;
  * window in seconds.
  */
 class FleetProcessesTest {
-  private static RedisServer redis;
+  @RegisterExtension static final RedisServerExtension REDIS = new RedisServerExtension();
   private static final Map<Process, Path> STDERR = new ConcurrentHashMap<>();
-
-  @BeforeAll
-  static void startRedis() throws Exception {
-    assumeTrue(RedisServer.installed(), RedisServer.MISSING);
-    redis = RedisServer.start();
-  }
-
-  @AfterAll
-  static void stopRedis() {
-    if (redis != null) {
-      redis.close();
-    }
-  }
 
   /** A JVM running {@link FleetChild} with {@code args}, on this test's class and module path. */
   static Process child(String... args) throws IOException {
@@ -128,9 +112,10 @@ class FleetProcessesTest {
 
   @Test
   void aBanReachesAnotherJvmWithin100msAtP99() throws Exception {
-    Process listener = child(redis.uri(), "p1:", "listen");
+    Process listener = child(REDIS.server().uri(), "p1:", "listen");
     try (RedisFleetStore store =
-        RedisFleetStore.open(RedisSettings.builder(redis.uri()).keyPrefix("p1:").build())) {
+        RedisFleetStore.open(
+            RedisSettings.builder(REDIS.server().uri()).keyPrefix("p1:").build())) {
       BlockingQueue<String> out = lines(listener);
       assertEquals("ready", next(listener, out, Duration.ofSeconds(150)));
       RedisFleetStoreTest.await("connected", store::connected);
@@ -173,7 +158,7 @@ class FleetProcessesTest {
       for (int i = 0; i < 3; i++) {
         Process p =
             child(
-                redis.uri(),
+                REDIS.server().uri(),
                 "p2:",
                 "take",
                 "shop.example",

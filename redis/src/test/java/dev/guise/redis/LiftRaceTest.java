@@ -5,19 +5,16 @@ import static dev.guise.redis.RedisFleetStoreTest.key;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.guise.pool.fleet.BanKey;
-import dev.guise.testing.RedisServer;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.function.BooleanSupplier;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The write-behind races around lifts, forced on a real redis-server: one process's commands are
@@ -27,20 +24,7 @@ import org.junit.jupiter.api.Test;
  * lifted drops a ban it heard of between its own lift and Redis's.
  */
 class LiftRaceTest {
-  private static RedisServer redis;
-
-  @BeforeAll
-  static void startRedis() throws Exception {
-    assumeTrue(RedisServer.installed(), RedisServer.MISSING);
-    redis = RedisServer.start();
-  }
-
-  @AfterAll
-  static void stopRedis() {
-    if (redis != null) {
-      redis.close();
-    }
-  }
+  @RegisterExtension static final RedisServerExtension REDIS = new RedisServerExtension();
 
   /** A store on {@code uri}; a long command bound, so a held command is late, not failed. */
   private static RedisFleetStore open(String uri, String prefix) {
@@ -67,7 +51,7 @@ class LiftRaceTest {
 
   private static boolean inRedis(String prefix, BanKey key) {
     try {
-      return redis.command("GET", prefix + "ban:" + key.id()) != null;
+      return REDIS.server().command("GET", prefix + "ban:" + key.id()) != null;
     } catch (IOException e) {
       throw new AssertionError(e);
     }
@@ -75,7 +59,7 @@ class LiftRaceTest {
 
   private static Set<String> redisBans(String prefix) throws IOException {
     Set<String> ids = new TreeSet<>();
-    for (Object k : (List<?>) redis.command("KEYS", prefix + "ban:*")) {
+    for (Object k : (List<?>) REDIS.server().command("KEYS", prefix + "ban:*")) {
       ids.add(((String) k).substring((prefix + "ban:").length()));
     }
     return ids;
@@ -103,10 +87,10 @@ class LiftRaceTest {
   @Test
   void aBanRedisRunsAfterAnotherProcesssLiftAllIsKeptByTheProcessThatMadeIt() throws Exception {
     String prefix = "race1:";
-    try (HoldingRelay relay = new HoldingRelay(redis.port());
+    try (HoldingRelay relay = new HoldingRelay(REDIS.server().port());
         RedisFleetStore a = open(relay.uri(), prefix);
-        RedisFleetStore b = open(redis.uri(), prefix);
-        RedisFleetStore c = open(redis.uri(), prefix)) {
+        RedisFleetStore b = open(REDIS.server().uri(), prefix);
+        RedisFleetStore c = open(REDIS.server().uri(), prefix)) {
       await("loaded", () -> loaded(a) && loaded(b) && loaded(c));
       BanKey old = key("shop.example", "127.0.1.20");
       c.putBan(ban(old, Duration.ofMinutes(5)));
@@ -134,10 +118,10 @@ class LiftRaceTest {
   @Test
   void aBanRedisRunsAfterAnotherProcesssLiftIsKeptByTheProcessThatMadeIt() throws Exception {
     String prefix = "race2:";
-    try (HoldingRelay relay = new HoldingRelay(redis.port());
+    try (HoldingRelay relay = new HoldingRelay(REDIS.server().port());
         RedisFleetStore a = open(relay.uri(), prefix);
-        RedisFleetStore b = open(redis.uri(), prefix);
-        RedisFleetStore c = open(redis.uri(), prefix)) {
+        RedisFleetStore b = open(REDIS.server().uri(), prefix);
+        RedisFleetStore c = open(REDIS.server().uri(), prefix)) {
       await("loaded", () -> loaded(a) && loaded(b) && loaded(c));
       BanKey k = key("shop.example", "127.0.1.22");
       c.putBan(ban(k, Duration.ofMinutes(5)));
@@ -169,10 +153,10 @@ class LiftRaceTest {
   @Test
   void theProcessThatLiftsAllDropsWhatItHeardBeforeRedisRanItsLift() throws Exception {
     String prefix = "race3:";
-    try (HoldingRelay relay = new HoldingRelay(redis.port());
-        RedisFleetStore a = open(redis.uri(), prefix);
+    try (HoldingRelay relay = new HoldingRelay(REDIS.server().port());
+        RedisFleetStore a = open(REDIS.server().uri(), prefix);
         RedisFleetStore b = open(relay.uri(), prefix);
-        RedisFleetStore c = open(redis.uri(), prefix)) {
+        RedisFleetStore c = open(REDIS.server().uri(), prefix)) {
       await("loaded", () -> loaded(a) && loaded(b) && loaded(c));
       BanKey old = key("shop.example", "127.0.1.23");
       a.putBan(ban(old, Duration.ofMinutes(5)));
@@ -196,9 +180,9 @@ class LiftRaceTest {
   @Test
   void theProcessThatLiftsDropsWhatItHeardBeforeRedisRanItsLift() throws Exception {
     String prefix = "race4:";
-    try (HoldingRelay relay = new HoldingRelay(redis.port());
+    try (HoldingRelay relay = new HoldingRelay(REDIS.server().port());
         RedisFleetStore b = open(relay.uri(), prefix);
-        RedisFleetStore c = open(redis.uri(), prefix)) {
+        RedisFleetStore c = open(REDIS.server().uri(), prefix)) {
       await("loaded", () -> loaded(b) && loaded(c));
       BanKey k = key("shop.example", "127.0.1.25");
       c.putBan(ban(k, Duration.ofMinutes(5)));

@@ -3,7 +3,6 @@ package dev.guise.redis;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.guise.pool.fleet.AccessEntry;
 import dev.guise.pool.fleet.Ban;
@@ -21,9 +20,8 @@ import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.BooleanSupplier;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Two stores in one JVM on a real redis-server share bans, lifts, strikes and the access lists, two
@@ -31,23 +29,11 @@ import org.junit.jupiter.api.Test;
  * skipped.
  */
 class RedisFleetStoreTest {
-  private static RedisServer redis;
-
-  @BeforeAll
-  static void startRedis() throws Exception {
-    assumeTrue(RedisServer.installed(), RedisServer.MISSING);
-    redis = RedisServer.start();
-  }
-
-  @AfterAll
-  static void stopRedis() {
-    if (redis != null) {
-      redis.close();
-    }
-  }
+  @RegisterExtension static final RedisServerExtension REDIS = new RedisServerExtension();
 
   static RedisFleetStore open(String prefix) {
-    return RedisFleetStore.open(RedisSettings.builder(redis.uri()).keyPrefix(prefix).build());
+    return RedisFleetStore.open(
+        RedisSettings.builder(REDIS.server().uri()).keyPrefix(prefix).build());
   }
 
   static void await(String what, BooleanSupplier condition) throws InterruptedException {
@@ -96,12 +82,12 @@ class RedisFleetStoreTest {
       assertEquals(ban, b.ban(k).orElseThrow());
       assertEquals(List.of("ban " + k + " FLEET"), heard);
       // Redis keeps it with its own expiry.
-      long ttl = (Long) redis.command("PTTL", "t1:ban:" + k.id());
+      long ttl = (Long) REDIS.server().command("PTTL", "t1:ban:" + k.id());
       assertTrue(ttl > 290_000 && ttl <= 300_000, "TTL " + ttl);
 
       assertTrue(b.liftBan(k));
       await("the lift at a", () -> a.ban(k).isEmpty());
-      assertEquals(null, redis.command("GET", "t1:ban:" + k.id()));
+      assertEquals(null, REDIS.server().command("GET", "t1:ban:" + k.id()));
     }
   }
 
@@ -160,28 +146,30 @@ class RedisFleetStoreTest {
   @Test
   void garbageUnderTheFleetsKeysIsSkipped() throws Exception {
     BanKey k = key("shop.example", "127.0.1.12");
-    redis.command("SET", "t5:ban:" + k.id(), "not a ban at all");
-    redis.command("SET", "t5:ban:nonsense", "g1|oops|x");
-    redis.command("SET", "t5:ban:shop.example:443|ip|127.0.1.13", "g1|notanumber|1|p|r");
-    redis.command("LPUSH", "t5:ban:shop.example:443|ip|127.0.1.14", "a list");
+    REDIS.server().command("SET", "t5:ban:" + k.id(), "not a ban at all");
+    REDIS.server().command("SET", "t5:ban:nonsense", "g1|oops|x");
+    REDIS.server().command("SET", "t5:ban:shop.example:443|ip|127.0.1.13", "g1|notanumber|1|p|r");
+    REDIS.server().command("LPUSH", "t5:ban:shop.example:443|ip|127.0.1.14", "a list");
     // The same names in the fleet's index of bans, where a pull reads, and one that names no ban.
     String later = Long.toString(System.currentTimeMillis() + 3_600_000);
-    redis.command(
-        "ZADD",
-        "t5:bans",
-        later,
-        "t5:ban:" + k.id(),
-        later,
-        "t5:ban:nonsense",
-        later,
-        "t5:ban:shop.example:443|ip|127.0.1.13",
-        later,
-        "t5:ban:shop.example:443|ip|127.0.1.14",
-        later,
-        "t5:access");
-    redis.command("SET", "t5:access", "a string, not a set");
-    redis.command("SET", "t5:strikes:" + k.id(), "many");
-    redis.command("SET", "t5:bucket:shop.example", "not a hash");
+    REDIS
+        .server()
+        .command(
+            "ZADD",
+            "t5:bans",
+            later,
+            "t5:ban:" + k.id(),
+            later,
+            "t5:ban:nonsense",
+            later,
+            "t5:ban:shop.example:443|ip|127.0.1.13",
+            later,
+            "t5:ban:shop.example:443|ip|127.0.1.14",
+            later,
+            "t5:access");
+    REDIS.server().command("SET", "t5:access", "a string, not a set");
+    REDIS.server().command("SET", "t5:strikes:" + k.id(), "many");
+    REDIS.server().command("SET", "t5:bucket:shop.example", "not a hash");
     try (RedisFleetStore a = open("t5:");
         RedisFleetStore b = open("t5:")) {
       await("connected and loaded", () -> a.reconciliations() > 0 && b.reconciliations() > 0);
@@ -189,8 +177,10 @@ class RedisFleetStoreTest {
       assertTrue(a.accessEntries().isEmpty());
       assertTrue(a.skippedValues() >= 3, "skipped " + a.skippedValues());
       // Garbage on the channel too.
-      redis.command("PUBLISH", "t5:changes", "hello\nban\nshop.example:443|ip|1.2.3.4\ngarbage");
-      redis.command("PUBLISH", "t5:changes", "\u0000\u0001");
+      REDIS
+          .server()
+          .command("PUBLISH", "t5:changes", "hello\nban\nshop.example:443|ip|1.2.3.4\ngarbage");
+      REDIS.server().command("PUBLISH", "t5:changes", "\u0000\u0001");
       // And the store still works over all of it.
       assertEquals(1, a.addStrike(k, Duration.ofMinutes(1)));
       await("strike counted over garbage", () -> "1".equals(get("t5:strikes:" + k.id())));
@@ -244,7 +234,7 @@ class RedisFleetStoreTest {
         // Settled: both the writers' queues sent, every notice delivered.
         Thread.sleep(500);
         Set<String> inRedis = new TreeSet<>();
-        for (Object k : (List<?>) redis.command("KEYS", "t6:ban:*")) {
+        for (Object k : (List<?>) REDIS.server().command("KEYS", "t6:ban:*")) {
           inRedis.add(((String) k).substring("t6:ban:".length()));
         }
         Set<String> atC = new TreeSet<>();
@@ -294,7 +284,7 @@ class RedisFleetStoreTest {
 
   private static String get(String key) {
     try {
-      return (String) redis.command("GET", key);
+      return (String) REDIS.server().command("GET", key);
     } catch (IOException e) {
       throw new AssertionError(e);
     }

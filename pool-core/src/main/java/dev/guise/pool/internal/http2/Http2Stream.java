@@ -7,7 +7,6 @@ import dev.guise.codec.http2.Http2StreamState;
 import dev.guise.codec.http2.ReceiveWindow;
 import dev.guise.pool.internal.exchange.HttpConnection.ExchangeLimits;
 import dev.guise.pool.internal.exchange.ResponseBodies;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.util.ArrayDeque;
 import java.util.List;
@@ -34,16 +33,23 @@ final class Http2Stream {
   final Condition changed;
 
   /**
-   * The caller reads the body as it arrives ({@link Http2BodyStream}): DATA goes to {@link #chunks}
-   * rather than {@link #body}, and the stream's window is given back only as the caller takes
-   * bytes, so a slow reader stops the server instead of filling memory.
+   * The caller reads the body as it arrives ({@link Http2BodyStream}), and the stream's window is
+   * given back only as the caller takes bytes, so a slow reader stops the server instead of filling
+   * memory. Otherwise the exchange decodes the whole body once it is complete.
    */
   final boolean streaming;
 
-  /** Streaming: DATA payloads not yet read, oldest first. */
+  /**
+   * DATA payloads, oldest first, each the array the frame reader made for that frame alone, kept as
+   * it is: streaming, those the caller has not read yet; buffered, the whole raw body so far, which
+   * the decoder then reads in place (no copy into one array first).
+   */
   final ArrayDeque<byte[]> chunks = new ArrayDeque<>();
 
-  /** Streaming: bytes in {@link #chunks}, less what the caller took of the first. */
+  /**
+   * Bytes in {@link #chunks}; streaming, less what the caller took of the first. Buffered, the raw
+   * body's size (which a truncated body stops short of {@link #received}).
+   */
   long buffered;
 
   /** Streaming: the caller took this much of the first chunk. */
@@ -77,7 +83,6 @@ final class Http2Stream {
   List<Header> headers;
 
   List<Header> trailers = List.of();
-  final ByteArrayOutputStream body = new ByteArrayOutputStream();
 
   /**
    * The response is complete and checked. Not the same as the state's END_STREAM: a response whose

@@ -238,4 +238,63 @@ class ContentCodingExchangeTest {
           "h2=" + h2);
     }
   }
+
+  /**
+   * A whole gzip body over HTTP/2 is decoded into an array sized by its ISIZE trailer; the trailer
+   * is only a hint. A trailer that lies either way, several members (ISIZE is the last one's), and
+   * bodies at, under and over the limit all decode exactly as without it, over both protocols.
+   */
+  @Test
+  void theGzipSizeTrailerIsOnlyAHint() throws Exception {
+    byte[] gzip = encodedText("gzip");
+    byte[] tooBig = Arrays.copyOf(gzip, gzip.length);
+    byte[] tooSmall = Arrays.copyOf(gzip, gzip.length);
+    writeIsize(tooBig, TEXT.length * 3);
+    writeIsize(tooSmall, 100);
+    byte[] half = Arrays.copyOf(TEXT, TEXT.length / 2);
+    byte[] rest = Arrays.copyOfRange(TEXT, TEXT.length / 2, TEXT.length);
+    byte[] twoMembers =
+        concat(encode(GZIPOutputStream::new, half), encode(GZIPOutputStream::new, rest));
+    for (boolean h2 : new boolean[] {false, true}) {
+      // The decoder checks ISIZE against what it produced: a lying trailer is still corrupt.
+      for (byte[] lying : List.of(tooBig, tooSmall)) {
+        assertEquals(
+            FailureKind.PROTOCOL_ERROR,
+            assertThrows(
+                    ClassifiedIOException.class,
+                    () -> fetch(h2, "gzip", lying, ExchangeLimits.DEFAULT),
+                    "h2=" + h2)
+                .kind());
+      }
+      // A lying trailer with truncation on: the prefix up to the limit is still genuine.
+      assertArrayEquals(
+          Arrays.copyOf(TEXT, 1000), fetch(h2, "gzip", tooBig, limit(1000, true)), "h2=" + h2);
+      assertArrayEquals(TEXT, fetch(h2, "gzip", twoMembers, ExchangeLimits.DEFAULT), "h2=" + h2);
+      assertArrayEquals(TEXT, fetch(h2, "gzip", gzip, limit(TEXT.length, false)), "h2=" + h2);
+      assertArrayEquals(TEXT, fetch(h2, "gzip", gzip, limit(TEXT.length, true)), "h2=" + h2);
+      assertEquals(
+          FailureKind.RESPONSE_TOO_LARGE,
+          assertThrows(
+                  ClassifiedIOException.class,
+                  () -> fetch(h2, "gzip", gzip, limit(TEXT.length - 1, false)),
+                  "h2=" + h2)
+              .kind());
+      assertArrayEquals(
+          Arrays.copyOf(TEXT, TEXT.length - 1),
+          fetch(h2, "gzip", gzip, limit(TEXT.length - 1, true)),
+          "h2=" + h2);
+    }
+  }
+
+  private static void writeIsize(byte[] gzip, int size) {
+    for (int i = 0; i < 4; i++) {
+      gzip[gzip.length - 4 + i] = (byte) (size >>> (8 * i));
+    }
+  }
+
+  private static byte[] concat(byte[] a, byte[] b) {
+    byte[] out = Arrays.copyOf(a, a.length + b.length);
+    System.arraycopy(b, 0, out, a.length, b.length);
+    return out;
+  }
 }

@@ -213,17 +213,18 @@ final class Http2Messages {
   static byte[] decodeBody(Http2Stream stream, ExchangeLimits limits, TlsEndpoint endpoint)
       throws IOException {
     String coding = ResponseBodies.contentEncoding(stream.headers);
+    ArrayDeque<byte[]> chunks = stream.bodyChunks();
     if (ResponseBodies.isIdentity(coding) && stream.buffered <= limits.maxBodyBytes()) {
-      return joined(stream.chunks, (int) stream.buffered);
+      return joined(chunks, (int) stream.buffered);
     }
     try {
       return ResponseBodies.read(
           coding,
-          new ChunkInputStream(stream.chunks),
+          new ChunkInputStream(chunks),
           limits.maxBodyBytes(),
           limits.truncateBody(),
           stream.truncated,
-          stream.truncated ? -1 : gzipSize(coding, stream.chunks, stream.buffered));
+          stream.truncated ? -1 : gzipSize(coding, chunks, stream.buffered));
     } catch (ClassifiedIOException e) {
       if (e.kind() == FailureKind.RESPONSE_TOO_LARGE) {
         throw HttpFailures.tooLarge(

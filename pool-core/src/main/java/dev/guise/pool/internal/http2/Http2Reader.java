@@ -24,7 +24,6 @@ import java.io.InputStream;
 import java.net.SocketTimeoutException;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 
@@ -372,10 +371,7 @@ final class Http2Reader {
         } else if (s.buffered + dataLength > s.maxRawBody) {
           if (s.limits.truncateBody()) {
             int keep = (int) Math.max(0, s.maxRawBody - s.buffered);
-            if (keep > 0) {
-              s.chunks.add(Arrays.copyOf(data, Math.min(keep, dataLength)));
-              s.buffered += Math.min(keep, dataLength);
-            }
+            s.keepBody(data, Math.min(keep, dataLength));
             // DATA already in flight keeps coming until our RST_STREAM lands; it is ignored.
             s.truncated = true;
             s.wake();
@@ -394,11 +390,7 @@ final class Http2Reader {
           }
           reset = s.state.sendReset();
         } else {
-          if (dataLength > 0) {
-            // The frame reader made this array for this frame alone: kept as it is, not copied.
-            s.chunks.add(data);
-            s.buffered += dataLength;
-          }
+          s.keepBody(data, dataLength);
           s.received += dataLength;
           if (endStream) {
             Http2Messages.checkContentLength(s);

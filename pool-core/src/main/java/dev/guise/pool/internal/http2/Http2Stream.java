@@ -9,6 +9,7 @@ import dev.guise.pool.internal.exchange.HttpConnection.ExchangeLimits;
 import dev.guise.pool.internal.exchange.ResponseBodies;
 import java.io.IOException;
 import java.util.ArrayDeque;
+import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.locks.Condition;
 
@@ -51,6 +52,20 @@ final class Http2Stream {
    * body's size (which a truncated body stops short of {@link #received}).
    */
   long buffered;
+
+  /**
+   * Buffered: payloads under this size are copied together into {@link #tail} rather than kept one
+   * array each, so a server sending a body in tiny DATA frames costs array headers per 16 KiB, not
+   * per frame (1-byte frames would otherwise hold some 25 bytes per body byte).
+   */
+  private static final int SMALL_PAYLOAD = 4096;
+
+  private static final int TAIL_SIZE = 16 * 1024;
+
+  /** Buffered: small payloads gathered since the last chunk, {@link #tailLength} bytes of it. */
+  private byte[] tail;
+
+  private int tailLength;
 
   /** Streaming: the caller took this much of the first chunk. */
   int firstChunkOffset;
@@ -124,6 +139,47 @@ final class Http2Stream {
     this.sendWindow = send;
     this.receiveWindow = receive;
     state.sendHeaders(endStream);
+  }
+
+  /**
+   * Buffered: keeps {@code length} bytes of a payload as part of the raw body. Under lock. A large
+   * payload is kept as it is (the frame reader made it for this frame alone), small ones are
+   * gathered.
+   */
+  void keepBody(byte[] data, int length) {
+    buffered += length;
+    if (length >= SMALL_PAYLOAD && length == data.length) {
+      endTail();
+      chunks.add(data);
+      return;
+    }
+    for (int off = 0; off < length; ) {
+      if (tail == null) {
+        tail = new byte[TAIL_SIZE];
+        tailLength = 0;
+      }
+      int n = Math.min(length - off, TAIL_SIZE - tailLength);
+      System.arraycopy(data, off, tail, tailLength, n);
+      tailLength += n;
+      off += n;
+      if (tailLength == TAIL_SIZE) {
+        chunks.add(tail);
+        tail = null;
+      }
+    }
+  }
+
+  /** Buffered: the whole raw body, in order, once it is complete (nothing is added after). */
+  ArrayDeque<byte[]> bodyChunks() {
+    endTail();
+    return chunks;
+  }
+
+  private void endTail() {
+    if (tail != null) {
+      chunks.add(Arrays.copyOf(tail, tailLength));
+      tail = null;
+    }
   }
 
   /** The exchange waits no more: the response is complete, truncated, or failed. */

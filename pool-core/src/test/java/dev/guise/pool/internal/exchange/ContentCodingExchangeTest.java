@@ -94,6 +94,13 @@ class ContentCodingExchangeTest {
   /** Serves one response with {@code body} as the given coding and runs one exchange against it. */
   private static byte[] fetch(boolean h2, String coding, byte[] body, ExchangeLimits limits)
       throws Exception {
+    return fetch(h2, coding, body, limits, new int[] {16_384});
+  }
+
+  /** As above; over HTTP/2 the body goes in DATA frames of {@code frameSizes}, in turn. */
+  private static byte[] fetch(
+      boolean h2, String coding, byte[] body, ExchangeLimits limits, int[] frameSizes)
+      throws Exception {
     String wireCoding = coding.equals("raw-deflate") ? "deflate" : coding;
     ScriptedH2Server.Script script =
         h2
@@ -109,8 +116,10 @@ class ContentCodingExchangeTest {
                           new Header("content-length", Integer.toString(body.length))));
               s.write(1, 0x4, 1, block);
               s.drainInBackground();
-              for (int off = 0; off < body.length; off += 16_384) {
-                int n = Math.min(16_384, body.length - off);
+              for (int off = 0, i = 0;
+                  off < body.length;
+                  off += frameSizes[i++ % frameSizes.length]) {
+                int n = Math.min(frameSizes[i % frameSizes.length], body.length - off);
                 try {
                   s.write(
                       0, off + n == body.length ? 1 : 0, 1, Arrays.copyOfRange(body, off, off + n));
@@ -296,5 +305,21 @@ class ContentCodingExchangeTest {
     byte[] out = Arrays.copyOf(a, a.length + b.length);
     System.arraycopy(b, 0, out, a.length, b.length);
     return out;
+  }
+
+  /**
+   * A body in DATA frames of mixed sizes, down to one byte: small payloads are gathered, large ones
+   * kept as they are, and the decoder reads them all in order, coded or not.
+   */
+  @Test
+  void bodiesInTinyAndMixedDataFramesArriveWholeAndInOrder() throws Exception {
+    int[] sizes = {1, 7, 5000, 3, 16_384, 100, 4095, 4096, 1};
+    for (String coding : List.of("gzip", "br")) {
+      assertArrayEquals(
+          TEXT, fetch(true, coding, encodedText(coding), ExchangeLimits.DEFAULT, sizes), coding);
+    }
+    assertArrayEquals(TEXT, fetch(true, "identity", TEXT, ExchangeLimits.DEFAULT, sizes));
+    byte[] start = Arrays.copyOf(TEXT, 5000); // a frame per byte: kept short
+    assertArrayEquals(start, fetch(true, "identity", start, ExchangeLimits.DEFAULT, new int[] {1}));
   }
 }

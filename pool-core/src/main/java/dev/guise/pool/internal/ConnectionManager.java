@@ -17,6 +17,7 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executor;
@@ -67,6 +68,14 @@ public final class ConnectionManager implements AutoCloseable {
 
   /** What an identity's lane is kept under. */
   private record LaneKey(HostKey host, Proxy proxy, String identity) {}
+
+  /**
+   * Each identity's keys in {@link #isolated}: closing one identity (every session's close) looks
+   * up its own lanes rather than scanning every identity's. A key is added inside the lane's
+   * creation in {@link #isolated} and the set is taken whole by {@link #closeIdentity}, both as
+   * atomic operations of this map, so no lane is made into a set already taken and lost.
+   */
+  private final Map<String, Set<LaneKey>> identityLanes = new ConcurrentHashMap<>();
 
   /** Each host's IPs, in the order first given; every lane of the host has a route for each. */
   private final Map<HostKey, List<InetAddress>> knownIps = new ConcurrentHashMap<>();
@@ -192,8 +201,21 @@ public final class ConnectionManager implements AutoCloseable {
     if (h != null) {
       return h;
     }
-    return withMissedIps(
-        isolated.computeIfAbsent(k, x -> newLane(x.host(), x.proxy(), x.identity())));
+    return withMissedIps(isolated.computeIfAbsent(k, this::newIdentityLane));
+  }
+
+  /** A new lane of an identity, indexed under it. Runs inside {@link #isolated}'s computation. */
+  private HostRoutes newIdentityLane(LaneKey k) {
+    HostRoutes lane = newLane(k.host(), k.proxy(), k.identity());
+    // compute, not computeIfAbsent(...).add: atomic against closeIdentity's remove of the set.
+    identityLanes.compute(
+        k.identity(),
+        (id, keys) -> {
+          Set<LaneKey> set = keys != null ? keys : ConcurrentHashMap.newKeySet();
+          set.add(k);
+          return set;
+        });
+    return lane;
   }
 
   /** The host's routes through {@code proxy} (null: direct), created with a route per known IP. */
@@ -248,12 +270,16 @@ public final class ConnectionManager implements AutoCloseable {
    * connection is ever left on a lane nobody closes.
    */
   public void closeIdentity(String identity) {
-    List<HostRoutes> gone = new ArrayList<>();
-    for (var it = isolated.entrySet().iterator(); it.hasNext(); ) {
-      var e = it.next();
-      if (e.getKey().identity().equals(identity)) {
-        gone.add(e.getValue());
-        it.remove();
+    Set<LaneKey> keys = identityLanes.remove(identity);
+    if (keys == null) {
+      return;
+    }
+    List<HostRoutes> gone = new ArrayList<>(keys.size());
+    for (LaneKey k : keys) {
+      // A lane still being made under this key is waited for here, then removed.
+      HostRoutes h = isolated.remove(k);
+      if (h != null) {
+        gone.add(h);
       }
     }
     for (HostRoutes h : gone) {
@@ -660,6 +686,11 @@ public final class ConnectionManager implements AutoCloseable {
   /** One health-check pass at the clock's current time; see {@link HealthChecker}. */
   public HealthReport checkHealth() {
     return healthChecker.check(lanes());
+  }
+
+  /** The identities with lanes indexed (tests: closing an identity leaves nothing behind). */
+  int indexedIdentities() {
+    return identityLanes.size();
   }
 
   /** Every lane, direct ones first. */

@@ -139,6 +139,47 @@ class ConnectionManagerTest {
     assertBooksBalance(m);
   }
 
+  /**
+   * Closing an identity finds its lanes through the identity's own index, not by scanning every
+   * identity's: each of many identities with lanes on two hosts closes exactly its own connections,
+   * and leaves no index entry behind.
+   */
+  @Test
+  void closingOneOfManyIdentitiesClosesItsLanesOnEveryHostAndNoOthers() throws Exception {
+    protocol = HttpProtocol.HTTP_2;
+    var m = manager(PoolConfig.builder());
+    HostKey other = new HostKey("other.test", 443);
+    int identities = 50;
+    for (int i = 0; i < identities; i++) {
+      for (HostKey host : List.of(HOST, other)) {
+        var lease = m.acquire(host, ip(1 + i % 3), null, "id" + i, false, -1, deadline());
+        m.release(lease, PoolAction.KEEP, true);
+      }
+    }
+    assertEquals(2 * identities, opened.size(), "one connection per identity and host");
+    assertEquals(identities, m.indexedIdentities());
+
+    m.closeIdentity("id7");
+    m.closeIdentity("never-seen"); // nothing to close, nothing indexed
+    for (FakeHttpConnection c : opened) {
+      boolean own = opened.indexOf(c) / 2 == 7;
+      assertEquals(own, c.closed, "connection " + opened.indexOf(c) + " closed iff it was id7's");
+    }
+    assertEquals(identities - 1, m.indexedIdentities());
+
+    for (int i = 0; i < identities; i++) {
+      m.closeIdentity("id" + i);
+    }
+    assertTrue(opened.stream().allMatch(c -> c.closed), "every identity's connections closed");
+    assertEquals(0, m.indexedIdentities(), "no identity left in the index");
+    var again = m.acquire(HOST, ip(1), null, "id7", false, -1, deadline());
+    assertEquals(2 * identities + 1, opened.size(), "a closed identity leases a new connection");
+    assertEquals(1, m.indexedIdentities());
+    m.release(again, PoolAction.KEEP, true);
+    m.close();
+    assertBooksBalance(m);
+  }
+
   @Test
   void http1ConnectionsAreNeverSharedAndAreReused() throws Exception {
     var m = manager(PoolConfig.builder());

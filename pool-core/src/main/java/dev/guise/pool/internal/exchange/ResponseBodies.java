@@ -9,6 +9,7 @@ import dev.guise.codec.io.InputStreams;
 import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 
@@ -24,6 +25,12 @@ import java.util.List;
 public final class ResponseBodies {
   /** Raw (undecoded) bytes tolerated beyond the decoded limit: honest servers' coding overhead. */
   public static final long RAW_SLACK = 64 * 1024;
+
+  /** The first block a decoded body is read into, and the smallest later one. */
+  private static final int BLOCK = 16 * 1024;
+
+  /** The largest block: the most a body's last block can leave unused. */
+  private static final int MAX_BLOCK = 1 << 20;
 
   private ResponseBodies() {}
 
@@ -67,21 +74,74 @@ public final class ResponseBodies {
   public static byte[] read(
       String contentEncoding, InputStream raw, long maxBytes, boolean truncate, boolean rawCut)
       throws IOException {
+    return read(contentEncoding, raw, maxBytes, truncate, rawCut, -1);
+  }
+
+  /**
+   * As {@link #read(String, InputStream, long, boolean, boolean)}, into one array of {@code
+   * sizeHint} bytes first: when the hint is the decoded size, the body is decoded into the array it
+   * is returned in, with no growing buffer and no copy to size. A wrong hint costs only that: the
+   * array grows as without one.
+   *
+   * @param sizeHint the decoded size the caller expects, or -1 when it has no idea
+   */
+  public static byte[] read(
+      String contentEncoding,
+      InputStream raw,
+      long maxBytes,
+      boolean truncate,
+      boolean rawCut,
+      long sizeHint)
+      throws IOException {
     long max = Math.min(maxBytes, Integer.MAX_VALUE - 16);
     InputStream in = decoding(contentEncoding, raw, max, truncate);
-    byte[] buf = new byte[(int) Math.min(max + 1, 16 * 1024)];
-    int n = 0;
+    boolean hinted = sizeHint > 0 && sizeHint <= max;
+    // Decoded into blocks that are never copied as they fill (a doubling array copied the body
+    // about twice over), then once into the result; with a right hint, into the result alone.
+    byte[] buf = new byte[(int) (hinted ? sizeHint : Math.min(max + 1, BLOCK))];
+    List<byte[]> filled = null;
+    long total = 0; // bytes in the filled blocks
+    int pos = 0;
     try {
       while (true) {
-        if (n == buf.length) {
-          buf = Arrays.copyOf(buf, (int) Math.min(max + 1, Math.max(buf.length * 2L, 16 * 1024)));
+        if (pos == buf.length) {
+          int carried = -1;
+          if (hinted) {
+            // Full at the size expected: one byte more or the end tells whether it was right.
+            hinted = false;
+            byte[] one = new byte[1];
+            if (in.read(one, 0, 1) < 0) {
+              break;
+            }
+            carried = one[0] & 0xff;
+          }
+          if (filled == null) {
+            filled = new ArrayList<>();
+          }
+          filled.add(buf);
+          total += pos;
+          // total <= max here (else the loop ended): the next block has room for one byte more.
+          buf =
+              new byte
+                  [(int) Math.min(max + 1 - total, Math.min(MAX_BLOCK, Math.max(BLOCK, total)))];
+          pos = 0;
+          if (carried != -1) {
+            buf[pos++] = (byte) carried;
+            if (total + pos > max) {
+              if (!truncate) {
+                throw tooLarge(maxBytes);
+              }
+              break;
+            }
+            continue;
+          }
         }
-        int r = in.read(buf, n, buf.length - n);
+        int r = in.read(buf, pos, buf.length - pos);
         if (r < 0) {
           break;
         }
-        n += r;
-        if (n > max) {
+        pos += r;
+        if (total + pos > max) {
           if (!truncate) {
             throw tooLarge(maxBytes);
           }
@@ -89,12 +149,22 @@ public final class ResponseBodies {
         }
       }
     } catch (ClassifiedIOException e) {
-      if (!(rawCut && truncate && e.kind() == FailureKind.PROTOCOL_ERROR && n > 0)) {
+      if (!(rawCut && truncate && e.kind() == FailureKind.PROTOCOL_ERROR && total + pos > 0)) {
         throw e;
       }
       // We cut the compressed input ourselves; what the decoder produced up to there is genuine.
     }
-    return n == buf.length && n <= max ? buf : Arrays.copyOf(buf, (int) Math.min(n, max));
+    if (filled == null) {
+      return pos == buf.length && pos <= max ? buf : Arrays.copyOf(buf, (int) Math.min(pos, max));
+    }
+    byte[] out = new byte[(int) Math.min(total + pos, max)];
+    int off = 0;
+    for (byte[] b : filled) {
+      System.arraycopy(b, 0, out, off, b.length);
+      off += b.length;
+    }
+    System.arraycopy(buf, 0, out, off, out.length - off);
+    return out;
   }
 
   /**

@@ -12,9 +12,10 @@ import dev.guise.pool.internal.exchange.HttpConnection.ExchangeLimits;
 import dev.guise.pool.internal.exchange.HttpFailures;
 import dev.guise.pool.internal.exchange.RequestTemplate;
 import dev.guise.pool.internal.exchange.ResponseBodies;
-import java.io.ByteArrayInputStream;
 import java.io.IOException;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.List;
 
 /**
@@ -207,22 +208,23 @@ final class Http2Messages {
 
   /**
    * The decoded body. The whole raw body is already here, so a body over the limit leaves the
-   * connection in step: the failure keeps it.
+   * connection in step: the failure keeps it. The decoder reads the DATA payloads in place.
    */
   static byte[] decodeBody(Http2Stream stream, ExchangeLimits limits, TlsEndpoint endpoint)
       throws IOException {
-    byte[] raw = stream.body.toByteArray();
     String coding = ResponseBodies.contentEncoding(stream.headers);
-    if (ResponseBodies.isIdentity(coding) && raw.length <= limits.maxBodyBytes()) {
-      return raw;
+    ArrayDeque<byte[]> chunks = stream.bodyChunks();
+    if (ResponseBodies.isIdentity(coding) && stream.buffered <= limits.maxBodyBytes()) {
+      return joined(chunks, (int) stream.buffered);
     }
     try {
       return ResponseBodies.read(
           coding,
-          new ByteArrayInputStream(raw),
+          new ChunkInputStream(chunks),
           limits.maxBodyBytes(),
           limits.truncateBody(),
-          stream.truncated);
+          stream.truncated,
+          stream.truncated ? -1 : gzipSize(coding, chunks, stream.buffered));
     } catch (ClassifiedIOException e) {
       if (e.kind() == FailureKind.RESPONSE_TOO_LARGE) {
         throw HttpFailures.tooLarge(
@@ -237,5 +239,47 @@ final class Http2Messages {
       }
       throw e;
     }
+  }
+
+  /** The chunks as one array: the only chunk itself, else one copy of them all. */
+  private static byte[] joined(Collection<byte[]> chunks, int size) {
+    if (chunks.size() == 1) {
+      return chunks.iterator().next();
+    }
+    byte[] out = new byte[size];
+    int off = 0;
+    for (byte[] c : chunks) {
+      System.arraycopy(c, 0, out, off, c.length);
+      off += c.length;
+    }
+    return out;
+  }
+
+  /**
+   * The decoded size a whole gzip body declares in its last four bytes (ISIZE, RFC 1952: the size
+   * modulo 2^32, of the last member only), or -1 for another coding. Only a hint for sizing the
+   * output, never trusted: the decoder still counts what it produces against the limit, and the
+   * hint is capped at what deflate can expand {@code rawSize} bytes to (1032:1), so a lying trailer
+   * cannot make a small body cost a large array.
+   */
+  static long gzipSize(String coding, ArrayDeque<byte[]> chunks, long rawSize) {
+    if (coding == null || rawSize < 18) { // the smallest gzip member: header 10, trailer 8
+      return -1;
+    }
+    String c = coding.trim();
+    if (!c.equalsIgnoreCase("gzip") && !c.equalsIgnoreCase("x-gzip")) {
+      return -1;
+    }
+    long size = 0;
+    int shift = 24;
+    int need = 4;
+    // The four bytes may straddle DATA frames: walk back from the last one.
+    for (var it = chunks.descendingIterator(); it.hasNext() && need > 0; ) {
+      byte[] chunk = it.next();
+      for (int i = chunk.length - 1; i >= 0 && need > 0; i--, need--, shift -= 8) {
+        size |= (long) (chunk[i] & 0xff) << shift;
+      }
+    }
+    return Math.min(size, rawSize * 1032);
   }
 }

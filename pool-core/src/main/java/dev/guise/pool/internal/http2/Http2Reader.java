@@ -368,10 +368,10 @@ final class Http2Reader {
         if (s.streaming) {
           streamUpdate = onStreamedData(s, data, endStream);
           reset = s.failure != null && s.state.sendReset();
-        } else if (s.body.size() + dataLength > s.maxRawBody) {
+        } else if (s.buffered + dataLength > s.maxRawBody) {
           if (s.limits.truncateBody()) {
-            int keep = (int) Math.max(0, s.maxRawBody - s.body.size());
-            s.body.write(data, 0, Math.min(keep, dataLength));
+            int keep = (int) Math.max(0, s.maxRawBody - s.buffered);
+            s.keepBody(data, Math.min(keep, dataLength));
             // DATA already in flight keeps coming until our RST_STREAM lands; it is ignored.
             s.truncated = true;
             s.wake();
@@ -390,7 +390,7 @@ final class Http2Reader {
           }
           reset = s.state.sendReset();
         } else {
-          s.body.write(data, 0, dataLength);
+          s.keepBody(data, dataLength);
           s.received += dataLength;
           if (endStream) {
             Http2Messages.checkContentLength(s);

@@ -7,9 +7,9 @@ import dev.guise.codec.http2.Http2StreamState;
 import dev.guise.codec.http2.ReceiveWindow;
 import dev.guise.pool.internal.exchange.HttpConnection.ExchangeLimits;
 import dev.guise.pool.internal.exchange.ResponseBodies;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.util.ArrayDeque;
+import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.locks.Condition;
 
@@ -34,17 +34,38 @@ final class Http2Stream {
   final Condition changed;
 
   /**
-   * The caller reads the body as it arrives ({@link Http2BodyStream}): DATA goes to {@link #chunks}
-   * rather than {@link #body}, and the stream's window is given back only as the caller takes
-   * bytes, so a slow reader stops the server instead of filling memory.
+   * The caller reads the body as it arrives ({@link Http2BodyStream}), and the stream's window is
+   * given back only as the caller takes bytes, so a slow reader stops the server instead of filling
+   * memory. Otherwise the exchange decodes the whole body once it is complete.
    */
   final boolean streaming;
 
-  /** Streaming: DATA payloads not yet read, oldest first. */
+  /**
+   * DATA payloads, oldest first, each the array the frame reader made for that frame alone, kept as
+   * it is: streaming, those the caller has not read yet; buffered, the whole raw body so far, which
+   * the decoder then reads in place (no copy into one array first).
+   */
   final ArrayDeque<byte[]> chunks = new ArrayDeque<>();
 
-  /** Streaming: bytes in {@link #chunks}, less what the caller took of the first. */
+  /**
+   * Bytes in {@link #chunks}; streaming, less what the caller took of the first. Buffered, the raw
+   * body's size (which a truncated body stops short of {@link #received}).
+   */
   long buffered;
+
+  /**
+   * Buffered: payloads under this size are copied together into {@link #tail} rather than kept one
+   * array each, so a server sending a body in tiny DATA frames costs array headers per 16 KiB, not
+   * per frame (1-byte frames would otherwise hold some 25 bytes per body byte).
+   */
+  private static final int SMALL_PAYLOAD = 4096;
+
+  private static final int TAIL_SIZE = 16 * 1024;
+
+  /** Buffered: small payloads gathered since the last chunk, {@link #tailLength} bytes of it. */
+  private byte[] tail;
+
+  private int tailLength;
 
   /** Streaming: the caller took this much of the first chunk. */
   int firstChunkOffset;
@@ -77,7 +98,6 @@ final class Http2Stream {
   List<Header> headers;
 
   List<Header> trailers = List.of();
-  final ByteArrayOutputStream body = new ByteArrayOutputStream();
 
   /**
    * The response is complete and checked. Not the same as the state's END_STREAM: a response whose
@@ -119,6 +139,47 @@ final class Http2Stream {
     this.sendWindow = send;
     this.receiveWindow = receive;
     state.sendHeaders(endStream);
+  }
+
+  /**
+   * Buffered: keeps {@code length} bytes of a payload as part of the raw body. Under lock. A large
+   * payload is kept as it is (the frame reader made it for this frame alone), small ones are
+   * gathered.
+   */
+  void keepBody(byte[] data, int length) {
+    buffered += length;
+    if (length >= SMALL_PAYLOAD && length == data.length) {
+      endTail();
+      chunks.add(data);
+      return;
+    }
+    for (int off = 0; off < length; ) {
+      if (tail == null) {
+        tail = new byte[TAIL_SIZE];
+        tailLength = 0;
+      }
+      int n = Math.min(length - off, TAIL_SIZE - tailLength);
+      System.arraycopy(data, off, tail, tailLength, n);
+      tailLength += n;
+      off += n;
+      if (tailLength == TAIL_SIZE) {
+        chunks.add(tail);
+        tail = null;
+      }
+    }
+  }
+
+  /** Buffered: the whole raw body, in order, once it is complete (nothing is added after). */
+  ArrayDeque<byte[]> bodyChunks() {
+    endTail();
+    return chunks;
+  }
+
+  private void endTail() {
+    if (tail != null) {
+      chunks.add(Arrays.copyOf(tail, tailLength));
+      tail = null;
+    }
   }
 
   /** The exchange waits no more: the response is complete, truncated, or failed. */

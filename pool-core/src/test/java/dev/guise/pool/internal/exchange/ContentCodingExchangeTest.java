@@ -94,6 +94,13 @@ class ContentCodingExchangeTest {
   /** Serves one response with {@code body} as the given coding and runs one exchange against it. */
   private static byte[] fetch(boolean h2, String coding, byte[] body, ExchangeLimits limits)
       throws Exception {
+    return fetch(h2, coding, body, limits, new int[] {16_384});
+  }
+
+  /** As above; over HTTP/2 the body goes in DATA frames of {@code frameSizes}, in turn. */
+  private static byte[] fetch(
+      boolean h2, String coding, byte[] body, ExchangeLimits limits, int[] frameSizes)
+      throws Exception {
     String wireCoding = coding.equals("raw-deflate") ? "deflate" : coding;
     ScriptedH2Server.Script script =
         h2
@@ -109,8 +116,10 @@ class ContentCodingExchangeTest {
                           new Header("content-length", Integer.toString(body.length))));
               s.write(1, 0x4, 1, block);
               s.drainInBackground();
-              for (int off = 0; off < body.length; off += 16_384) {
-                int n = Math.min(16_384, body.length - off);
+              for (int off = 0, i = 0;
+                  off < body.length;
+                  off += frameSizes[i++ % frameSizes.length]) {
+                int n = Math.min(frameSizes[i % frameSizes.length], body.length - off);
                 try {
                   s.write(
                       0, off + n == body.length ? 1 : 0, 1, Arrays.copyOfRange(body, off, off + n));
@@ -237,5 +246,80 @@ class ContentCodingExchangeTest {
           fetch(h2, "gzip", gzipped, limit(limit, true)),
           "h2=" + h2);
     }
+  }
+
+  /**
+   * A whole gzip body over HTTP/2 is decoded into an array sized by its ISIZE trailer; the trailer
+   * is only a hint. A trailer that lies either way, several members (ISIZE is the last one's), and
+   * bodies at, under and over the limit all decode exactly as without it, over both protocols.
+   */
+  @Test
+  void theGzipSizeTrailerIsOnlyAHint() throws Exception {
+    byte[] gzip = encodedText("gzip");
+    byte[] tooBig = Arrays.copyOf(gzip, gzip.length);
+    byte[] tooSmall = Arrays.copyOf(gzip, gzip.length);
+    writeIsize(tooBig, TEXT.length * 3);
+    writeIsize(tooSmall, 100);
+    byte[] half = Arrays.copyOf(TEXT, TEXT.length / 2);
+    byte[] rest = Arrays.copyOfRange(TEXT, TEXT.length / 2, TEXT.length);
+    byte[] twoMembers =
+        concat(encode(GZIPOutputStream::new, half), encode(GZIPOutputStream::new, rest));
+    for (boolean h2 : new boolean[] {false, true}) {
+      // The decoder checks ISIZE against what it produced: a lying trailer is still corrupt.
+      for (byte[] lying : List.of(tooBig, tooSmall)) {
+        assertEquals(
+            FailureKind.PROTOCOL_ERROR,
+            assertThrows(
+                    ClassifiedIOException.class,
+                    () -> fetch(h2, "gzip", lying, ExchangeLimits.DEFAULT),
+                    "h2=" + h2)
+                .kind());
+      }
+      // A lying trailer with truncation on: the prefix up to the limit is still genuine.
+      assertArrayEquals(
+          Arrays.copyOf(TEXT, 1000), fetch(h2, "gzip", tooBig, limit(1000, true)), "h2=" + h2);
+      assertArrayEquals(TEXT, fetch(h2, "gzip", twoMembers, ExchangeLimits.DEFAULT), "h2=" + h2);
+      assertArrayEquals(TEXT, fetch(h2, "gzip", gzip, limit(TEXT.length, false)), "h2=" + h2);
+      assertArrayEquals(TEXT, fetch(h2, "gzip", gzip, limit(TEXT.length, true)), "h2=" + h2);
+      assertEquals(
+          FailureKind.RESPONSE_TOO_LARGE,
+          assertThrows(
+                  ClassifiedIOException.class,
+                  () -> fetch(h2, "gzip", gzip, limit(TEXT.length - 1, false)),
+                  "h2=" + h2)
+              .kind());
+      assertArrayEquals(
+          Arrays.copyOf(TEXT, TEXT.length - 1),
+          fetch(h2, "gzip", gzip, limit(TEXT.length - 1, true)),
+          "h2=" + h2);
+    }
+  }
+
+  private static void writeIsize(byte[] gzip, int size) {
+    for (int i = 0; i < 4; i++) {
+      gzip[gzip.length - 4 + i] = (byte) (size >>> (8 * i));
+    }
+  }
+
+  private static byte[] concat(byte[] a, byte[] b) {
+    byte[] out = Arrays.copyOf(a, a.length + b.length);
+    System.arraycopy(b, 0, out, a.length, b.length);
+    return out;
+  }
+
+  /**
+   * A body in DATA frames of mixed sizes, down to one byte: small payloads are gathered, large ones
+   * kept as they are, and the decoder reads them all in order, coded or not.
+   */
+  @Test
+  void bodiesInTinyAndMixedDataFramesArriveWholeAndInOrder() throws Exception {
+    int[] sizes = {1, 7, 5000, 3, 16_384, 100, 4095, 4096, 1};
+    for (String coding : List.of("gzip", "br")) {
+      assertArrayEquals(
+          TEXT, fetch(true, coding, encodedText(coding), ExchangeLimits.DEFAULT, sizes), coding);
+    }
+    assertArrayEquals(TEXT, fetch(true, "identity", TEXT, ExchangeLimits.DEFAULT, sizes));
+    byte[] start = Arrays.copyOf(TEXT, 5000); // a frame per byte: kept short
+    assertArrayEquals(start, fetch(true, "identity", start, ExchangeLimits.DEFAULT, new int[] {1}));
   }
 }

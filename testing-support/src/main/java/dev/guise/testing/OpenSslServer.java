@@ -1,11 +1,8 @@
 package dev.guise.testing;
 
 import java.io.BufferedReader;
-import java.io.Closeable;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.InputStreamReader;
-import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
@@ -141,43 +138,19 @@ public final class OpenSslServer implements AutoCloseable {
       relayed.add(server);
       try {
         server.connect(new InetSocketAddress(loopback, port), 5_000);
-        Thread.ofPlatform().daemon().start(() -> pump(client, server));
-        Thread.ofPlatform().daemon().start(() -> pump(server, client));
+        Thread.ofPlatform().daemon().start(() -> SocketPipes.pump(client, server));
+        Thread.ofPlatform().daemon().start(() -> SocketPipes.pump(server, client));
       } catch (IOException e) {
         // s_server gone: the client sees its connection end
-        closeQuietly(client);
-        closeQuietly(server);
+        SocketPipes.closeQuietly(client);
+        SocketPipes.closeQuietly(server);
       }
-    }
-  }
-
-  private static void pump(Socket from, Socket to) {
-    byte[] buffer = new byte[16 * 1024];
-    try (InputStream in = from.getInputStream();
-        OutputStream out = to.getOutputStream()) {
-      for (int n; (n = in.read(buffer)) >= 0; ) {
-        out.write(buffer, 0, n);
-        out.flush();
-      }
-    } catch (IOException e) {
-      // a side closed: the other follows
-    } finally {
-      closeQuietly(from);
-      closeQuietly(to);
-    }
-  }
-
-  private static void closeQuietly(Closeable c) {
-    try {
-      c.close();
-    } catch (IOException ignored) {
-      // closing
     }
   }
 
   private void closeRelays() {
-    relays.forEach(OpenSslServer::closeQuietly);
-    relayed.forEach(OpenSslServer::closeQuietly);
+    relays.forEach(SocketPipes::closeQuietly);
+    relayed.forEach(SocketPipes::closeQuietly);
   }
 
   private void drain() {

@@ -153,7 +153,7 @@ public final class ScriptedProxy implements AutoCloseable {
     } catch (IOException ignored) {
       // the client went away
     } finally {
-      closeQuietly(s);
+      SocketPipes.closeQuietly(s);
     }
   }
 
@@ -204,7 +204,7 @@ public final class ScriptedProxy implements AutoCloseable {
     } catch (IOException e) {
       // What real proxies do when the target cannot be reached (squid answers 503, nginx and
       // HAProxy 502): the proxy is fine, the target is not, and the client must be able to tell.
-      closeQuietly(upstream);
+      SocketPipes.closeQuietly(upstream);
       open.remove(upstream);
       out.write(
           "HTTP/1.1 502 Bad Gateway\r\nContent-Length: 0\r\n\r\n"
@@ -242,36 +242,12 @@ public final class ScriptedProxy implements AutoCloseable {
   private void relay(Socket a, Socket b) throws IOException {
     a.setSoTimeout(0);
     b.setSoTimeout(0);
-    Thread back = Thread.ofVirtual().start(() -> copy(b, a));
-    copy(a, b);
+    Thread back = Thread.ofVirtual().start(() -> SocketPipes.pump(b, a));
+    SocketPipes.pump(a, b);
     try {
       back.join(5000);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-    }
-  }
-
-  private static void copy(Socket from, Socket to) {
-    byte[] buf = new byte[16384];
-    try (InputStream in = from.getInputStream()) {
-      OutputStream out = to.getOutputStream();
-      for (int n; (n = in.read(buf)) >= 0; ) {
-        out.write(buf, 0, n);
-        out.flush();
-      }
-    } catch (IOException ignored) {
-      // one side closed
-    } finally {
-      closeQuietly(from);
-      closeQuietly(to);
-    }
-  }
-
-  private static void closeQuietly(Socket s) {
-    try {
-      s.close();
-    } catch (IOException ignored) {
-      // closing
     }
   }
 
@@ -280,7 +256,7 @@ public final class ScriptedProxy implements AutoCloseable {
     closed = true;
     server.close();
     for (Socket s : open) {
-      closeQuietly(s);
+      SocketPipes.closeQuietly(s);
     }
     try {
       acceptor.join(2000);

@@ -12,7 +12,7 @@ import java.util.Locale;
  * went in. The hash is rapidhash (version 1, default seed and secrets) over the folded name as
  * UTF-16LE, its low 24 bits kept (zero becomes {@code 0x800000}). Found by experiment against
  * Chromium 156 (docs/profiles.md, "author_headers"); the algorithm's public description was the
- * guide, this is our own implementation.
+ * guide; the code is our own.
  */
 final class ChromiumHeaderMap {
   private static final long SEED = 0xbdd89aa982704029L;

@@ -72,7 +72,7 @@ class AuthorHeadersCaptureTest {
   }
 
   /**
-   * Chromium 156's order for 220 random sets of script header names (testing-support {@code
+   * Chromium 156's order for 260 random sets of script header names (testing-support {@code
    * guise-capture/chrome-156-script-header-orders.json}: fetch GET and POST, XMLHttpRequest GET, 0
    * to 12 names each), rebuilt from the bundled rules: the script's headers and Chromium's own that
    * share its header map, in the order Chromium sent them.
@@ -84,7 +84,7 @@ class AuthorHeadersCaptureTest {
         JSON.std.mapFrom(
             ReferenceCaptures.text("guise-capture/chrome-156-script-header-orders.json"));
     List<Object> requests = (List<Object>) file.get("requests");
-    assertEquals(220, requests.size());
+    assertEquals(260, requests.size());
     Set<String> own = Set.of("sec-ch-ua", "sec-ch-ua-mobile", "sec-ch-ua-platform", "user-agent");
     BrowserProfile chrome = BrowserProfiles.get("chrome-156");
     for (Object o : requests) {

@@ -41,8 +41,7 @@ class ChromiumAuthorHeaderOrderTest {
     long seed = System.nanoTime();
     List<List<String>> sets = sets(new Random(seed));
     CountDownLatch done = new CountDownLatch(1);
-    try (ScriptedHttpServer server =
-        new ScriptedHttpServer(path -> answer(path, sets, done))) {
+    try (ScriptedHttpServer server = new ScriptedHttpServer(path -> answer(path, sets, done))) {
       String origin = "http://order.test:" + server.port();
       HeadlessChromium.open(
           profile,
@@ -89,8 +88,9 @@ class ChromiumAuthorHeaderOrderTest {
   }
 
   /**
-   * Random header-name sets, sizes 0 to 12 in turn: tokens of letters and dashes, some with an
-   * {@code x-} prefix, mixed case; a POST's {@code Content-Type} goes in at a random place.
+   * Random header-name sets, sizes 0 to 12 in turn: tokens of 1 to 42 letters and dashes (long
+   * enough for every length branch of the hash), some with an {@code x-} prefix, mixed case; a
+   * POST's {@code Content-Type} goes in at a random place.
    */
   private static List<List<String>> sets(Random random) {
     List<List<String>> sets = new ArrayList<>();
@@ -99,7 +99,7 @@ class ChromiumAuthorHeaderOrderTest {
       Set<String> seen = new HashSet<>();
       while (names.size() < i % 13) {
         StringBuilder n = new StringBuilder(random.nextBoolean() ? "x-" : "");
-        int length = 1 + random.nextInt(18);
+        int length = 1 + random.nextInt(40);
         for (int c = 0; c < length; c++) {
           char ch = (char) ('a' + random.nextInt(26));
           n.append(c > 0 && random.nextInt(8) == 0 ? '-' : ch);

@@ -12,6 +12,7 @@ import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -47,13 +48,54 @@ final class RequestRules {
   /**
    * Where a browser puts the headers a script set on a request of one kind (a {@code fetch()}'s or
    * an {@code XMLHttpRequest}'s own): one block right after the kind's entry of rank {@code
-   * afterRank} (-1: first), in the order they were set or sorted by name; the kind's slots in
-   * {@code joins} (Firefox's {@code content-type}) go in the block too, where the caller set them.
+   * afterRank} (-1: first), in the {@link AuthorOrder}; the kind's slots in {@code joins}
+   * (Firefox's {@code content-type}) go in the block too, where the caller set them. {@code map}:
+   * for the Chromium orders, the kind's headers that share the renderer's header map with the
+   * script's, in the order the renderer adds them (its slots among them, such as {@code
+   * content-type}, are the caller's).
    */
-  record AuthorRule(int afterRank, boolean sorted, Set<String> joins) {
+  record AuthorRule(int afterRank, AuthorOrder order, Set<String> joins, List<String> map) {
     /** The rank of {@code name} in the kind's list, none for a name that joins the block. */
     Integer rank(KindRule rule, String name) {
       return joins.contains(name) ? null : rule.rank().get(name);
+    }
+  }
+
+  /** How a browser orders the headers a script set (the {@code author_headers} {@code order}). */
+  enum AuthorOrder {
+    /** In the order the caller set them: {@code "as-set"}. */
+    AS_SET("as-set"),
+    /** By name: {@code "sorted"}. */
+    SORTED("sorted"),
+    /**
+     * Chromium's {@code XMLHttpRequest}: the script's headers go through a header map of the
+     * request's own, then with the renderer's into the request's map, listed in that map's order
+     * ({@link ChromiumHeaderMap}): {@code "chromium-map"}.
+     */
+    CHROMIUM_MAP("chromium-map"),
+    /**
+     * Chromium's {@code fetch()}: the script's headers enter the request's map sorted by name (a
+     * fetch header list keeps them sorted), then the renderer's: {@code "chromium-map-sorted"}.
+     */
+    CHROMIUM_MAP_SORTED("chromium-map-sorted");
+
+    private final String key;
+
+    AuthorOrder(String key) {
+      this.key = key;
+    }
+
+    boolean mapped() {
+      return this == CHROMIUM_MAP || this == CHROMIUM_MAP_SORTED;
+    }
+
+    static AuthorOrder of(Object key) {
+      for (AuthorOrder o : values()) {
+        if (o.key.equals(key)) {
+          return o;
+        }
+      }
+      return null;
     }
   }
 
@@ -203,24 +245,40 @@ final class RequestRules {
       }
       afterRank = r;
     }
-    Object order = json.get("order");
-    if (!"as-set".equals(order) && !"sorted".equals(order)) {
-      throw new IllegalArgumentException(where + "order is \"as-set\" or \"sorted\", not " + order);
+    AuthorOrder order = AuthorOrder.of(json.get("order"));
+    if (order == null) {
+      throw new IllegalArgumentException(
+          where
+              + "order is \"as-set\", \"sorted\", \"chromium-map\" or \"chromium-map-sorted\","
+              + " not "
+              + json.get("order"));
     }
-    Set<String> joins = new HashSet<>();
-    Object joined = json.get("joins");
-    if (joined != null) {
-      if (!(joined instanceof List<?> names)) {
-        throw new IllegalArgumentException(where + "joins is a list of names, not " + joined);
-      }
-      for (Object n : names) {
-        if (!(n instanceof String name) || !rank.containsKey(name)) {
-          throw new IllegalArgumentException(where + "joins names no header of the kind: " + n);
-        }
-        joins.add(name);
-      }
+    Set<String> joins = new HashSet<>(names(where, "joins", json.get("joins"), rank));
+    List<String> map = names(where, "map", json.get("map"), rank);
+    if (order.mapped() && map.isEmpty()) {
+      throw new IllegalArgumentException(
+          where + order.key + " needs map, the kind's headers in it");
     }
-    return Optional.of(new AuthorRule(afterRank, order.equals("sorted"), Set.copyOf(joins)));
+    return Optional.of(new AuthorRule(afterRank, order, Set.copyOf(joins), map));
+  }
+
+  /** An optional list of the kind's header names. */
+  private static List<String> names(
+      String where, String member, Object value, Map<String, Integer> rank) {
+    if (value == null) {
+      return List.of();
+    }
+    if (!(value instanceof List<?> names)) {
+      throw new IllegalArgumentException(where + member + " is a list of names, not " + value);
+    }
+    List<String> out = new ArrayList<>();
+    for (Object n : names) {
+      if (!(n instanceof String name) || !rank.containsKey(name)) {
+        throw new IllegalArgumentException(where + member + " names no header of the kind: " + n);
+      }
+      out.add(name);
+    }
+    return List.copyOf(out);
   }
 
   HeaderCompression compression() {
@@ -281,7 +339,67 @@ final class RequestRules {
       }
     }
     overrides.mergeInto(out, (list, lower) -> insertionPoint(rule, list, lower, pinnedLast));
+    if (rule.authors().isPresent() && rule.authors().get().order().mapped()) {
+      inMapOrder(rule, rule.authors().get(), out, overrides);
+    }
     return List.copyOf(out);
+  }
+
+  /**
+   * Puts the headers that share Chromium's renderer header map (the caller's new ones, the slots of
+   * the rule's map the caller filled, and the kind's own in it) in that map's order, where the
+   * first of them is: as Chromium lists them, a set of names decides its own order.
+   */
+  private static void inMapOrder(
+      KindRule rule, AuthorRule authors, List<Header> out, HeaderOverrides overrides) {
+    List<String> caller = new ArrayList<>();
+    for (Header h : overrides.set()) {
+      String lower = h.name().toLowerCase(Locale.ROOT);
+      boolean mine =
+          !rule.rank().containsKey(lower) || (authors.map().contains(lower) && isSlot(rule, lower));
+      if (mine && !caller.contains(lower)) {
+        caller.add(lower);
+      }
+    }
+    if (authors.order() == AuthorOrder.CHROMIUM_MAP_SORTED) {
+      caller.sort(null);
+    } else {
+      caller = new ArrayList<>(ChromiumHeaderMap.order(caller));
+    }
+    List<String> inserted = new ArrayList<>(caller);
+    for (String own : authors.map()) {
+      if (!inserted.contains(own) && HeaderOverrides.indexOf(out, own) >= 0) {
+        inserted.add(own);
+      }
+    }
+    Set<String> members = new HashSet<>(inserted);
+    int first = -1;
+    Map<String, List<Header>> byName = new HashMap<>();
+    for (int i = 0; i < out.size(); i++) {
+      Header h = out.get(i);
+      if (members.contains(h.name())) {
+        first = first < 0 ? i : first;
+        byName.computeIfAbsent(h.name(), n -> new ArrayList<>()).add(h);
+      }
+    }
+    if (first < 0) {
+      return;
+    }
+    out.removeIf(h -> members.contains(h.name()));
+    List<Header> ordered = new ArrayList<>();
+    for (String name : ChromiumHeaderMap.order(inserted)) {
+      ordered.addAll(byName.getOrDefault(name, List.of()));
+    }
+    out.addAll(first, ordered);
+  }
+
+  private static boolean isSlot(KindRule rule, String name) {
+    for (Entry e : rule.entries()) {
+      if (e.name().equals(name) && e.value().isEmpty()) {
+        return true;
+      }
+    }
+    return false;
   }
 
   private int insertionPoint(KindRule rule, List<Header> out, String lower, Set<String> pinned) {
@@ -328,7 +446,7 @@ final class RequestRules {
         break;
       }
     }
-    if (authors.sorted()) {
+    if (authors.order() == AuthorOrder.SORTED) {
       while (at > 0
           && authors.rank(rule, out.get(at - 1).name()) == null
           && out.get(at - 1).name().compareTo(lower) > 0) {

@@ -7,7 +7,6 @@ import dev.guise.api.Header;
 import dev.guise.fingerprint.RequestKind;
 import dev.guise.pool.GuiseClient;
 import dev.guise.pool.HotConnectionPool;
-import dev.guise.pool.config.PoolConfig;
 import dev.guise.testing.ReferenceCaptures;
 import dev.guise.testkit.CaptureSite;
 import dev.guise.testkit.ConnectionRecord;
@@ -61,7 +60,7 @@ class SessionAuthorHeadersWireTest {
       InetAddress ip = server.addresses().get(0);
       URI base = URI.create("https://" + HOST + ":" + server.port());
       byte[] json = "{\"a\":1}".getBytes(StandardCharsets.UTF_8);
-      try (HotConnectionPool pool = pool(server, profile);
+      try (HotConnectionPool pool = TestPools.toServer(server, profile);
           GuiseClient client = new GuiseClient(pool)) {
         Session session = Session.builder(client).resolve(HOST, ip).build();
         // The page: it sets the two cookies every later request carries, and is the initiator.
@@ -162,14 +161,5 @@ class SessionAuthorHeadersWireTest {
       kind = hpack;
     }
     return name + ": " + v + "  " + kind;
-  }
-
-  private static HotConnectionPool pool(TestServer server, String profile) {
-    return HotConnectionPool.create(
-        PoolConfig.builder()
-            .engine("bouncycastle")
-            .profile(profile)
-            .trust(server.certificateAuthority().trustPolicy())
-            .build());
   }
 }

@@ -57,13 +57,7 @@ class ChaosSoakTest {
         f.violations.size() + " violations:\n" + String.join("\n", f.violations));
     assertTrue(f.requests.sum() > 0 && f.responses.sum() > 0, "the soak did work");
     assertTrue(f.lost() == 0, f.lost() + " requests lost");
-    assertTrue(
-        f.heapAfter <= f.heapBefore + SoakChecks.HEAP_TOLERANCE,
-        "heap after close "
-            + SoakChecks.mib(f.heapAfter)
-            + " MiB, before "
-            + SoakChecks.mib(f.heapBefore)
-            + " MiB");
+    SoakChecks.assertHeapReturned(f);
   }
 
   private void soak(long seconds, long seed, SoakFigures f) throws Exception {

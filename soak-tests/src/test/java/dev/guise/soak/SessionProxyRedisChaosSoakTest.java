@@ -100,13 +100,7 @@ class SessionProxyRedisChaosSoakTest {
     assertTrue(f.responses.sum() > 0 && sessions.made.get() > 0, "the soak did work");
     assertTrue(f.lost() == 0, f.lost() + " requests lost");
     assertTrue(leaked == 0, leaked + " sessions still reachable after close");
-    assertTrue(
-        f.heapAfter <= f.heapBefore + SoakChecks.HEAP_TOLERANCE,
-        "heap after close "
-            + SoakChecks.mib(f.heapAfter)
-            + " MiB, before "
-            + SoakChecks.mib(f.heapBefore)
-            + " MiB");
+    SoakChecks.assertHeapReturned(f);
   }
 
   private void soak(long seconds, long seed, SoakFigures f, Sessions sessions) throws Exception {

@@ -1,5 +1,7 @@
 package dev.guise.soak;
 
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import dev.guise.api.ClassifiedIOException;
 import dev.guise.api.FailureKind;
 import dev.guise.pool.GuiseClient;
@@ -15,7 +17,7 @@ import java.util.function.BooleanSupplier;
 /** What every soak checks, and how: requests timed and classified, the books, what leaks. */
 final class SoakChecks {
   /** Allowed growth of the heap after close + GC over its start. */
-  static final long HEAP_TOLERANCE = 48L * 1024 * 1024;
+  private static final long HEAP_TOLERANCE = 48L * 1024 * 1024;
 
   /**
    * How far past its deadline a request may end before it counts as hung. Deadlines are enforced by
@@ -193,6 +195,13 @@ final class SoakChecks {
       used = Math.min(used, usedHeap());
     }
     return used;
+  }
+
+  /** Asserts the heap after close and a GC is back within {@link #HEAP_TOLERANCE} of its start. */
+  static void assertHeapReturned(SoakFigures f) {
+    assertTrue(
+        f.heapAfter <= f.heapBefore + HEAP_TOLERANCE,
+        "heap after close " + mib(f.heapAfter) + " MiB, before " + mib(f.heapBefore) + " MiB");
   }
 
   static long mib(long bytes) {

@@ -184,20 +184,8 @@ class AuthorHeadersCaptureTest {
   }
 
   private static Map<String, Object> rules(Map<String, Object> authorHeaders) {
-    return Map.of(
-        "header_compression",
-        Map.of(
-            "without_indexing",
-            List.of(),
-            "never_indexed",
-            List.of(),
-            "huffman",
-            "when-shorter",
-            "name_reference",
-            "highest-index"),
-        "others_before",
+    return RulesJson.withKinds(
         "priority",
-        "kinds",
         Map.of(
             "fetch",
             Map.of(

@@ -175,20 +175,8 @@ class RequestRulesCaptureTest {
   @Test
   void anOriginRuleOtherThanAlwaysIsRefused() {
     Map<String, Object> json =
-        Map.of(
-            "header_compression",
-            Map.of(
-                "without_indexing",
-                List.of(),
-                "never_indexed",
-                List.of(),
-                "huffman",
-                "when-shorter",
-                "name_reference",
-                "highest-index"),
-            "others_before",
+        RulesJson.withKinds(
             "",
-            "kinds",
             Map.of(
                 "font",
                 Map.of(

@@ -17,6 +17,10 @@ final class DynamicTable {
   private int head = -1;
 
   private int count;
+
+  /** How many entries were ever added: the next entry's insertion number. */
+  private long added;
+
   private long size;
   private int maxSize;
 
@@ -61,6 +65,7 @@ final class DynamicTable {
     head = (head + 1) & (ring.length - 1);
     ring[head] = h;
     count++;
+    added++;
     size += entrySize;
   }
 
@@ -69,6 +74,21 @@ final class DynamicTable {
     while (size > maxSize) {
       evictOldest();
     }
+  }
+
+  /** The insertion number the entry added last got, or -1 before the first. */
+  long lastAdded() {
+    return added - 1;
+  }
+
+  /**
+   * Index (0 = newest) of the entry that got insertion number {@code number}, or -1 when it has
+   * been evicted. Entries leave oldest first, so the entry is still there exactly when fewer than
+   * {@code count} entries came after it.
+   */
+  int indexOfAdded(long number) {
+    long after = added - 1 - number;
+    return number >= 0 && after >= 0 && after < count ? (int) after : -1;
   }
 
   /** Index (0 = newest) of the entry {@code name: value}, or -1. */

@@ -91,6 +91,9 @@ public final class HpackEncoder {
   private final NameReference nameReference;
   private final DynamicTable table;
 
+  /** What each name's last field taught; null when switched off. */
+  private final NameMemo memo;
+
   /** Smallest table size since the last block, and the latest; -1 when unchanged. */
   private int pendingMinSize = -1;
 
@@ -128,6 +131,17 @@ public final class HpackEncoder {
    */
   public HpackEncoder(
       int maxTableSize, IndexingPolicy policy, HuffmanPolicy huffman, NameReference nameReference) {
+    this(maxTableSize, policy, huffman, nameReference, true);
+  }
+
+  /** As above; {@code memoized} false takes the long way for every field (tests compare both). */
+  HpackEncoder(
+      int maxTableSize,
+      IndexingPolicy policy,
+      HuffmanPolicy huffman,
+      NameReference nameReference,
+      boolean memoized) {
+    this.memo = memoized ? new NameMemo() : null;
     this.nameReference = Objects.requireNonNull(nameReference, "nameReference");
     this.huffman = Objects.requireNonNull(huffman, "huffman");
     if (maxTableSize < 0) {
@@ -187,10 +201,29 @@ public final class HpackEncoder {
   }
 
   private void encodeField(Header header) {
-    String name = lowerCase(header.name());
+    String given = header.name();
     String value = header.value();
+    String name;
+    int staticNameIndex;
+    int slot = memo == null ? -1 : memo.find(given);
+    if (slot >= 0) {
+      name = memo.name(slot);
+      staticNameIndex = memo.staticIndex(slot);
+    } else {
+      name = lowerCase(given);
+      if (memo != null && name != given) {
+        slot = memo.find(name);
+      }
+      if (slot >= 0) {
+        staticNameIndex = memo.staticIndex(slot);
+      } else {
+        staticNameIndex = StaticTable.nameIndex(name);
+        if (memo != null) {
+          slot = memo.remember(name, staticNameIndex);
+        }
+      }
+    }
     Indexing indexing = policy.indexing(name, value);
-    int staticNameIndex = StaticTable.nameIndex(name);
     if (indexing == Indexing.INCREMENTAL) {
       if (staticNameIndex != 0) {
         int full = StaticTable.fullIndex(staticNameIndex, name, value);
@@ -199,7 +232,13 @@ public final class HpackEncoder {
           return;
         }
       }
-      int dynamic = table.indexOf(name, value);
+      int dynamic = slot >= 0 ? table.indexOfAdded(memo.entry(slot, value)) : -1;
+      if (dynamic < 0) {
+        dynamic = table.indexOf(name, value);
+        if (dynamic >= 0 && slot >= 0) {
+          memo.rememberEntry(slot, value, table.lastAdded() - dynamic);
+        }
+      }
       if (dynamic >= 0) {
         writeInt(dynamic + StaticTable.LENGTH + 1, 7, 0x80);
         return;
@@ -216,7 +255,12 @@ public final class HpackEncoder {
     }
     writeString(value);
     if (indexing == Indexing.INCREMENTAL) {
-      table.add(name == header.name() ? header : new Header(name, value));
+      long before = table.lastAdded();
+      table.add(name == given ? header : new Header(name, value));
+      // An entry larger than the whole table empties it and is not added.
+      if (slot >= 0 && table.lastAdded() != before) {
+        memo.rememberEntry(slot, value, table.lastAdded());
+      }
     }
   }
 

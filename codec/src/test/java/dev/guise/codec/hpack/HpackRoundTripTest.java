@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.guise.api.Header;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 
@@ -69,6 +70,68 @@ class HpackRoundTripTest {
           assertEquals(headers, decoder.decode(wire), "table " + tableSize + " block " + block);
           assertEquals(encoder.dynamicTableSize(), decoder.dynamicTableSize());
           assertTrue(decoder.dynamicTableSize() <= Math.min(tableSize, 65536));
+        }
+      }
+    }
+  }
+
+  /**
+   * The name memo is only a shortcut: with it the encoder writes the same bytes as without, block
+   * after block, through evictions, a table emptied by an oversized entry, size changes, mixed-case
+   * names, names sharing a memo slot (80 names in 32 slots) and names with several values.
+   */
+  @Test
+  void theNameMemoChangesNoByte() throws Exception {
+    Random r = new Random(0x4e4d);
+    List<String> names = new ArrayList<>(List.of(":method", ":path", "cookie", "accept", "Accept"));
+    for (int i = 0; i < 80; i++) {
+      names.add(randomText(r, 14, true));
+    }
+    List<String> values = new ArrayList<>(List.of("GET", "/", "", "a=b"));
+    for (int i = 0; i < 12; i++) {
+      values.add(randomText(r, 40, false));
+    }
+    for (HpackEncoder.NameReference reference : HpackEncoder.NameReference.values()) {
+      for (int tableSize : new int[] {0, 100, 600, 4096}) {
+        HpackEncoder.IndexingPolicy policy =
+            (n, v) ->
+                switch (Math.floorMod((n + v).hashCode(), 7)) {
+                  case 0 -> HpackEncoder.Indexing.WITHOUT_INDEXING;
+                  case 1 -> HpackEncoder.Indexing.NEVER_INDEXED;
+                  default -> HpackEncoder.Indexing.INCREMENTAL;
+                };
+        HpackEncoder memoized =
+            new HpackEncoder(
+                tableSize, policy, HpackEncoder.HuffmanPolicy.WHEN_SHORTER, reference, true);
+        HpackEncoder plain =
+            new HpackEncoder(
+                tableSize, policy, HpackEncoder.HuffmanPolicy.WHEN_SHORTER, reference, false);
+        HpackDecoder decoder = new HpackDecoder(4096, 1 << 20);
+        for (int block = 0; block < 400; block++) {
+          if (block % 97 == 50) {
+            int peer = r.nextInt(2) == 0 ? 64 : 4096;
+            memoized.setPeerHeaderTableSize(peer);
+            plain.setPeerHeaderTableSize(peer);
+          }
+          List<Header> headers = new ArrayList<>();
+          // A few names over and over (a hot connection), now and then any of them.
+          int n = 1 + r.nextInt(24);
+          for (int i = 0; i < n; i++) {
+            String name = names.get(r.nextInt(4) == 0 ? r.nextInt(names.size()) : r.nextInt(12));
+            String value =
+                block == 123 && i == 0
+                    ? "x".repeat(5000)
+                    : values.get(r.nextInt(3) == 0 ? r.nextInt(values.size()) : r.nextInt(3));
+            headers.add(new Header(name, value));
+          }
+          byte[] wire = memoized.encode(headers);
+          String where = reference + ", table " + tableSize + ", block " + block;
+          assertEquals(hex(plain.encode(headers)), hex(wire), where);
+          List<Header> lowered = new ArrayList<>();
+          for (Header h : headers) {
+            lowered.add(new Header(h.name().toLowerCase(Locale.ROOT), h.value()));
+          }
+          assertEquals(lowered, decoder.decode(wire), where);
         }
       }
     }

@@ -3,7 +3,6 @@ package dev.guise.codec.hpack;
 import dev.guise.api.Header;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Locale;
 import java.util.Objects;
 import java.util.Set;
 
@@ -91,7 +90,7 @@ public final class HpackEncoder {
   private final NameReference nameReference;
   private final DynamicTable table;
 
-  /** What each name's last field taught; null when switched off. */
+  /** What each name's last field taught. */
   private final NameMemo memo;
 
   /** Smallest table size since the last block, and the latest; -1 when unchanged. */
@@ -141,7 +140,7 @@ public final class HpackEncoder {
       HuffmanPolicy huffman,
       NameReference nameReference,
       boolean memoized) {
-    this.memo = memoized ? new NameMemo() : null;
+    this.memo = new NameMemo(!memoized);
     this.nameReference = Objects.requireNonNull(nameReference, "nameReference");
     this.huffman = Objects.requireNonNull(huffman, "huffman");
     if (maxTableSize < 0) {
@@ -203,26 +202,9 @@ public final class HpackEncoder {
   private void encodeField(Header header) {
     String given = header.name();
     String value = header.value();
-    String name;
-    int staticNameIndex;
-    int slot = memo == null ? -1 : memo.find(given);
-    if (slot >= 0) {
-      name = memo.name(slot);
-      staticNameIndex = memo.staticIndex(slot);
-    } else {
-      name = lowerCase(given);
-      if (memo != null && name != given) {
-        slot = memo.find(name);
-      }
-      if (slot >= 0) {
-        staticNameIndex = memo.staticIndex(slot);
-      } else {
-        staticNameIndex = StaticTable.nameIndex(name);
-        if (memo != null) {
-          slot = memo.remember(name, staticNameIndex);
-        }
-      }
-    }
+    int slot = memo.slotFor(given);
+    String name = memo.name(slot);
+    int staticNameIndex = memo.staticIndex(slot);
     Indexing indexing = policy.indexing(name, value);
     if (indexing == Indexing.INCREMENTAL) {
       if (staticNameIndex != 0) {
@@ -232,10 +214,10 @@ public final class HpackEncoder {
           return;
         }
       }
-      int dynamic = slot >= 0 ? table.indexOfAdded(memo.entry(slot, value)) : -1;
+      int dynamic = table.indexOfAdded(memo.entry(slot, value));
       if (dynamic < 0) {
         dynamic = table.indexOf(name, value);
-        if (dynamic >= 0 && slot >= 0) {
+        if (dynamic >= 0) {
           memo.rememberEntry(slot, value, table.lastAdded() - dynamic);
         }
       }
@@ -258,7 +240,7 @@ public final class HpackEncoder {
       long before = table.lastAdded();
       table.add(name == given ? header : new Header(name, value));
       // An entry larger than the whole table empties it and is not added.
-      if (slot >= 0 && table.lastAdded() != before) {
+      if (table.lastAdded() != before) {
         memo.rememberEntry(slot, value, table.lastAdded());
       }
     }
@@ -274,16 +256,6 @@ public final class HpackEncoder {
     }
     int dynamic = table.indexOfName(name);
     return dynamic >= 0 ? dynamic + StaticTable.LENGTH + 1 : 0;
-  }
-
-  private static String lowerCase(String name) {
-    for (int i = 0, n = name.length(); i < n; i++) {
-      char c = name.charAt(i);
-      if (c >= 'A' && c <= 'Z') {
-        return name.toLowerCase(Locale.ROOT);
-      }
-    }
-    return name;
   }
 
   private void writeInt(int value, int prefixBits, int firstByteFlags) {

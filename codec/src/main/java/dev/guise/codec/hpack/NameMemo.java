@@ -1,5 +1,7 @@
 package dev.guise.codec.hpack;
 
+import java.util.Locale;
+
 /**
  * What the encoder last learned about a header name: its static table index, and one dynamic table
  * entry of that name (its value and insertion number, see {@link DynamicTable#indexOfAdded}). On a
@@ -25,11 +27,46 @@ final class NameMemo {
   /** Insertion number of the dynamic entry {@code names[i]: values[i]}, or -1 for none. */
   private final long[] entries = new long[SLOTS];
 
-  /** The slot holding {@code name}, or -1. */
-  int find(String name) {
+  /** Whether every lookup starts afresh (tests compare the encoder's bytes with and without). */
+  private final boolean forgetful;
+
+  NameMemo(boolean forgetful) {
+    this.forgetful = forgetful;
+  }
+
+  /**
+   * The slot of the field name {@code given}, as sent: lowered, with its static index, and with no
+   * entry when the name was not kept (nor, forgetful, ever).
+   */
+  int slotFor(String given) {
+    int slot = find(given);
+    if (slot >= 0 && !forgetful) {
+      return slot;
+    }
+    String name = lowerCase(given);
+    if (name != given) {
+      slot = find(name);
+      if (slot >= 0 && !forgetful) {
+        return slot;
+      }
+    }
+    return remember(name, StaticTable.nameIndex(name));
+  }
+
+  private int find(String name) {
     int slot = slot(name);
     String kept = names[slot];
     return kept != null && kept.equals(name) ? slot : -1;
+  }
+
+  private static String lowerCase(String name) {
+    for (int i = 0, n = name.length(); i < n; i++) {
+      char c = name.charAt(i);
+      if (c >= 'A' && c <= 'Z') {
+        return name.toLowerCase(Locale.ROOT);
+      }
+    }
+    return name;
   }
 
   String name(int slot) {
@@ -50,7 +87,7 @@ final class NameMemo {
   }
 
   /** Remembers a lower-case name and its static table index (0: not there), with no entry yet. */
-  int remember(String name, int nameStaticIndex) {
+  private int remember(String name, int nameStaticIndex) {
     int slot = slot(name);
     names[slot] = name;
     staticIndex[slot] = nameStaticIndex;

@@ -16,6 +16,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
+import java.util.function.Predicate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -131,9 +132,14 @@ final class LocalView {
   }
 
   int liftAllBans(Origin origin) {
+    return liftEach(key -> liftBan(key, origin));
+  }
+
+  /** Applies {@code lift} to every key the copy holds now; returns how many it lifted. */
+  private int liftEach(Predicate<BanKey> lift) {
     int n = 0;
     for (BanKey key : List.copyOf(bans.keySet())) {
-      if (liftBan(key, origin)) {
+      if (lift.test(key)) {
         n++;
       }
     }
@@ -196,13 +202,7 @@ final class LocalView {
    * which Redis runs after it and so keeps. Returns how many went.
    */
   int liftAllNoticed(Origin origin) {
-    int n = 0;
-    for (BanKey key : List.copyOf(bans.keySet())) {
-      if (liftNoticed(key, origin)) {
-        n++;
-      }
-    }
-    return n;
+    return liftEach(key -> liftNoticed(key, origin));
   }
 
   // ---- strikes

@@ -23,6 +23,7 @@ import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -117,13 +118,9 @@ class ProxyThroughThePoolTest {
         pool.close();
         String pinnedLine = "CONNECT 127.0.0.1:" + server.port();
         String unpinnedLine = "CONNECT localhost:" + server.port();
-        long until = System.nanoTime() + 10_000_000_000L;
-        String log = squid.accessLog();
-        while (!(log.contains(pinnedLine) && log.contains(unpinnedLine))
-            && System.nanoTime() < until) {
-          Thread.sleep(50);
-          log = squid.accessLog();
-        }
+        String log =
+            squid.awaitAccessLog(
+                l -> l.contains(pinnedLine) && l.contains(unpinnedLine), Duration.ofSeconds(10));
         assertTrue(log.contains(pinnedLine), log);
         assertTrue(log.contains(unpinnedLine), log);
         assertTrue(log.contains(USER), "squid knew the user: " + log);

@@ -4,9 +4,11 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
 
 /**
  * Debian's squid as an HTTP {@code CONNECT} proxy on 127.0.0.1: optionally with Basic
@@ -133,6 +135,22 @@ public final class SquidProxy extends ProxyProcess {
   public String accessLog() throws IOException {
     Path log = dir.resolve("access.log");
     return Files.exists(log) ? Files.readString(log, StandardCharsets.UTF_8) : "";
+  }
+
+  /**
+   * squid's access log once {@code done} holds for it, or as it is after {@code timeout}. squid
+   * writes a request's line when its transaction ends, which can be after the client has read the
+   * response and moved on, so a test that counts lines waits for them.
+   */
+  public String awaitAccessLog(Predicate<String> done, Duration timeout)
+      throws IOException, InterruptedException {
+    long until = System.nanoTime() + timeout.toNanos();
+    String log = accessLog();
+    while (!done.test(log) && System.nanoTime() < until) {
+      Thread.sleep(50);
+      log = accessLog();
+    }
+    return log;
   }
 
   @Override

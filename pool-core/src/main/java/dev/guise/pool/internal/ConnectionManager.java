@@ -29,11 +29,11 @@ import java.util.function.Supplier;
  * The books of each route's connections are its {@link RoutePool}'s alone; IPs are picked by the
  * host's {@link RouteRotation}; health checks are the {@link HealthChecker}'s.
  *
- * <p>The hot path of an HTTP/1.1 request (pinned, or at the route the rotation offers lock-free)
- * takes an idle connection from the route's lock-free idle stack and puts it back there when done;
- * everything else happens under the host lock. With 64 threads leasing from one host, the single
- * lock was the limit: every release woke the next waiter for it. The locks, the idle stacks and who
- * owns a connection when: {@code docs/concurrency.md}, "The pool".
+ * <p>The hot path of an HTTP/1.1 request (pinned, or at the route the rotation offers unlocked)
+ * takes an idle connection from the route's idle stack (without the host lock) and puts it back
+ * there when done; everything else happens under the host lock. With 64 threads leasing from one
+ * host, the single lock was the limit: every release woke the next waiter for it. The locks, the
+ * idle stacks and who owns a connection when: {@code docs/concurrency.md}, "The pool".
  *
  * <p>IP choice for a request that names none: the rotation orders the host's routes; banned ones
  * are skipped. The first that can serve the request, over a connection with room or a new one
@@ -412,10 +412,10 @@ public final class ConnectionManager implements AutoCloseable {
   }
 
   /**
-   * The lock-free lease: an idle HTTP/1.1 connection of {@code pinned}'s route, or of the route the
+   * The unlocked lease: an idle HTTP/1.1 connection of {@code pinned}'s route, or of the route the
    * rotation offers when none is pinned (which then hears it served, as under the lock). Returns
    * null when the locked path must decide: nothing idle there, an unknown host or route, no
-   * lock-free choice, a ban (the locked path reports it or moves on), a closed pool.
+   * unlocked choice, a ban (the locked path reports it or moves on), a closed pool.
    */
   private Loan leaseIdle(HostRoutes h, InetAddress pinned) {
     RoutePool route;
@@ -512,7 +512,7 @@ public final class ConnectionManager implements AutoCloseable {
                   + " IPs)",
               null);
         }
-        // Wait for capacity. A lock-free release pushes a connection and then signals only if it
+        // Wait for capacity. A unlocked release pushes a connection and then signals only if it
         // sees a waiter; so a waiter first counts itself and then looks once more, and one of the
         // two always sees the other.
         if (!waiting) {
@@ -704,7 +704,7 @@ public final class ConnectionManager implements AutoCloseable {
 
   /**
    * A snapshot of each route's books, in the order the routes were added: each route's counts and
-   * the connections in its books are consistent; a state may lag by one lock-free lease or release
+   * the connections in its books are consistent; a state may lag by one unlocked lease or release
    * of an HTTP/1.1 connection in flight.
    */
   public List<RouteBooks> books() {
@@ -720,7 +720,7 @@ public final class ConnectionManager implements AutoCloseable {
   /** Closes every connection (in use ones too: their exchanges fail) and refuses new leases. */
   @Override
   public void close() {
-    // The flag first: a lock-free release reads it after its push (see RoutePool#releaseIdle).
+    // The flag first: a unlocked release reads it after its push (see RoutePool#releaseIdle).
     closed = true;
     for (HostRoutes h : lanes()) {
       for (RoutePool route : h.routes) {

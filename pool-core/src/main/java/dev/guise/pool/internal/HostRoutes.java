@@ -17,7 +17,7 @@ import java.util.function.BooleanSupplier;
  * (for the per-host limit) and the host's {@link RouteRotation}.
  *
  * <p>One lock guards the books of every route of the host, except the idle stacks of HTTP/1.1
- * connections, which lock-free leases and releases use without it. Critical sections only move
+ * connections, which unlocked leases and releases use without it. Critical sections only move
  * records between lists and never do I/O, so the lock is held for microseconds. Waiters for a
  * connection wait on {@link #changed}, signalled whenever capacity may have appeared. All the
  * rules: {@code docs/concurrency.md}, "The pool".
@@ -38,14 +38,14 @@ final class HostRoutes {
   final PoolEventListener events;
   private final BooleanSupplier poolClosed;
 
-  /** Every route's pool. Written under the lock; read without it by the lock-free lease. */
+  /** Every route's pool. Written under the lock; read without it by the unlocked lease. */
   private final Map<Route, RoutePool> byRoute = new ConcurrentHashMap<>();
 
   /** The routes in the order first given; only grows. Written under the lock, read without it. */
   final List<RoutePool> routes = new CopyOnWriteArrayList<>();
 
   /**
-   * Callers waiting on {@link #changed}. Written under the lock; a lock-free release reads it after
+   * Callers waiting on {@link #changed}. Written under the lock; a unlocked release reads it after
    * pushing a connection and signals only when someone waits.
    */
   volatile int waiters;
@@ -86,7 +86,7 @@ final class HostRoutes {
     return r;
   }
 
-  /** The pool of {@code route}, or null when it is unknown. Lock-free. */
+  /** The pool of {@code route}, or null when it is unknown. Unlocked. */
   RoutePool find(Route route) {
     return byRoute.get(route);
   }
@@ -98,14 +98,14 @@ final class HostRoutes {
   volatile boolean retired;
 
   /**
-   * Whether the pool (or this lane, {@link #retired}) is closed; read after a lock-free push, which
+   * Whether the pool (or this lane, {@link #retired}) is closed; read after a unlocked push, which
    * is why it is a supplier.
    */
   boolean poolClosed() {
     return retired || poolClosed.getAsBoolean();
   }
 
-  /** Wakes the callers waiting for capacity, if any. Lock-free callers only; takes the lock. */
+  /** Wakes the callers waiting for capacity, if any. Unlocked callers only; takes the lock. */
   void signalWaiters() {
     if (waiters > 0) {
       lock.lock();

@@ -6,8 +6,8 @@ import java.util.List;
 /**
  * The route with the fewest leases held and connections being opened serves first; ties go round
  * robin, so idle routes share the work. Loads are only exact under the host lock, so this strategy
- * gives up the lock-free lease: every request that names no IP decides under the lock. A fit for
- * slow exchanges of uneven length, where a free route matters more than a lock-free lease.
+ * gives up the unlocked lease: every request that names no IP decides under the lock. A fit for
+ * slow exchanges of uneven length, where a free route matters more than a unlocked lease.
  */
 final class LeastLoadedRotation implements RouteRotation {
   /** Where ties start; written under the host lock. */

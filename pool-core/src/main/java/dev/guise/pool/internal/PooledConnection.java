@@ -9,7 +9,7 @@ import dev.guise.pool.stats.ConnectionState;
  * The pool's record of one connection (the entry, in Jetty's pool/entry terms): the HTTP connection
  * and its bookkeeping. Only its {@link RoutePool} changes the mutable fields, under the host lock,
  * with one exception: an idle HTTP/1.1 connection taken from the route's idle stack is owned by
- * whoever took it, and the owner's lock-free lease and release write {@code leases}, {@code state},
+ * whoever took it, and the owner's unlocked lease and release write {@code leases}, {@code state},
  * {@code uses} and {@code lastUsedAt} without the lock. Those fields are volatile so that the
  * locked readers (statistics, the health check) see them; the health check re-checks ownership by
  * removing the connection from the idle stack before it acts on what it read. All the rules: {@code
@@ -40,8 +40,8 @@ final class PooledConnection {
 
   /**
    * Set when the connection must close once its last lease returns (banned IP, past its lifetime).
-   * Volatile: a lock-free release reads it after pushing the connection on the idle stack, and a
-   * ban sets it before looking for the connection there, so one of the two always sees the other.
+   * Volatile: a unlocked release reads it after pushing the connection on the idle stack, and a ban
+   * sets it before looking for the connection there, so one of the two always sees the other.
    */
   volatile boolean retireWhenIdle;
 

@@ -8,7 +8,7 @@ import java.util.List;
  */
 final class RoundRobinRotation implements RouteRotation {
   /**
-   * The position of the route whose turn it is. Written under the host lock, and by the lock-free
+   * The position of the route whose turn it is. Written under the host lock, and by the unlocked
    * lease that took an idle connection at the route it points to; a lost update between the two
    * only bends the rotation for one request.
    */

@@ -7,7 +7,6 @@ import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ConcurrentLinkedDeque;
 
 /**
  * The connections of one {@link Route} and the only code that changes their books: the counts
@@ -15,12 +14,12 @@ import java.util.concurrent.ConcurrentLinkedDeque;
  * and the ownership rule of HTTP/1.1 connections. The {@link ConnectionManager} and the {@link
  * HealthChecker} ask it; they never touch its fields or a connection's bookkeeping.
  *
- * <p>The ownership rule: an idle HTTP/1.1 connection sits exactly once on its route's lock-free
- * {@link #idle} stack, and whoever removes it ({@code pollLast} or {@code remove} returning it) is
- * its only owner: a lease, the health check, a ban or the pool's close. Nobody takes an idle
- * HTTP/1.1 connection any other way. Everything else is guarded by the host lock of {@link
- * HostRoutes}; each method says whether it takes the lock, expects it held, or needs none. All the
- * rules: {@code docs/concurrency.md}, "The pool".
+ * <p>The ownership rule: an idle HTTP/1.1 connection sits exactly once on its route's {@link #idle}
+ * stack, and whoever removes it ({@code pollLast} or {@code remove} returning it) is its only
+ * owner: a lease, the health check, a ban or the pool's close. Nobody takes an idle HTTP/1.1
+ * connection any other way. Everything else is guarded by the host lock of {@link HostRoutes}; each
+ * method says whether it takes the lock, expects it held, or needs none. All the rules: {@code
+ * docs/concurrency.md}, "The pool".
  *
  * <p>Guarantees: an HTTP/1.1 connection is never leased twice at once; a closed connection is never
  * leased; every connection opened is in {@link #connections} until it is closed, and then counted
@@ -43,9 +42,10 @@ final class RoutePool {
 
   /**
    * The idle HTTP/1.1 connections, most recent last: a lease pops one in O(1), and the warmest
-   * connection serves first (as the peers' LIFO pools do). Lock-free; see the ownership rule above.
+   * connection serves first (as the peers' LIFO pools do). Used without the host lock; see the
+   * ownership rule above.
    */
-  private final ConcurrentLinkedDeque<PooledConnection> idle = new ConcurrentLinkedDeque<>();
+  private final IdleStack idle = new IdleStack();
 
   RoutePool(Route route, HostRoutes host) {
     this.route = route;
@@ -59,7 +59,7 @@ final class RoutePool {
   // ---- Leases without the lock
 
   /**
-   * The lock-free lease: pops the most recently idled HTTP/1.1 connection, which makes the caller
+   * The unlocked lease: pops the most recently idled HTTP/1.1 connection, which makes the caller
    * its only owner, so its fields are written without the lock. A popped connection that may not
    * serve any more is taken off the books and closed, and the next one is tried. Null when none is
    * idle.
@@ -266,7 +266,7 @@ final class RoutePool {
   }
 
   /**
-   * The lock-free release of a healthy HTTP/1.1 connection after a successful exchange: back on the
+   * The unlocked release of a healthy HTTP/1.1 connection after a successful exchange: back on the
    * idle stack, where the next lease (locked or not) finds it. Returns false, having changed
    * nothing, when the locked path must decide (the connection is retiring, broken or past its
    * lifetime).
@@ -307,7 +307,7 @@ final class RoutePool {
     host.lock.lock();
     try {
       for (PooledConnection c : List.copyOf(connections)) {
-        // The flag first, then the attempt to take it: a lock-free release pushes the connection
+        // The flag first, then the attempt to take it: a unlocked release pushes the connection
         // and then reads the flag, so either it sees the flag or this sees it on the idle stack.
         c.retireWhenIdle = true;
         if (claimIdle(c)) {
@@ -387,7 +387,7 @@ final class RoutePool {
 
   /**
    * Takes an idle connection for the caller, who holds the lock: an HTTP/1.1 one by removing it
-   * from the idle stack (a lock-free lease may have popped it first), an HTTP/2 one when it has no
+   * from the idle stack (a unlocked lease may have popped it first), an HTTP/2 one when it has no
    * lease (HTTP/2 leases are only ever taken under the lock).
    */
   private boolean claimIdle(PooledConnection c) {
@@ -410,7 +410,7 @@ final class RoutePool {
 
   /**
    * How busy the route is: leases held plus connections being opened, for rotations that prefer the
-   * least loaded route. Lock held (a lock-free lease in flight may be missed: a hint).
+   * least loaded route. Lock held (a unlocked lease in flight may be missed: a hint).
    */
   int load() {
     int load = connecting;
@@ -422,7 +422,7 @@ final class RoutePool {
 
   /**
    * A snapshot of the route's books: counts and the connections in them are consistent; a state may
-   * lag by one lock-free lease or release in flight. Takes the lock.
+   * lag by one unlocked lease or release in flight. Takes the lock.
    */
   RouteBooks books() {
     host.lock.lock();

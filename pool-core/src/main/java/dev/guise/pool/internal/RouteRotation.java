@@ -30,9 +30,9 @@ interface RouteRotation {
   }
 
   /**
-   * Without the host lock: the index of the route whose idle HTTP/1.1 connection the lock-free
-   * lease may take, or -1 to let the locked path decide. {@code routes} only grows, so an index
-   * below its size stays valid.
+   * Without the host lock: the index of the route whose idle HTTP/1.1 connection the unlocked lease
+   * may take, or -1 to let the locked path decide. {@code routes} only grows, so an index below its
+   * size stays valid.
    */
   int firstChoice(List<RoutePool> routes);
 

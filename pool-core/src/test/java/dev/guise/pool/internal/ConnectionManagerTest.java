@@ -559,8 +559,8 @@ class ConnectionManagerTest {
   }
 
   /**
-   * The lock-free path of pinned HTTP/1.1 leases against everything that takes connections under
-   * the lock at the same time: health checks that revalidate (the validator really exchanges on the
+   * The unlocked path of pinned HTTP/1.1 leases against everything that takes connections under the
+   * lock at the same time: health checks that revalidate (the validator really exchanges on the
    * connection) and close idle, broken and old connections, bans of one IP, the unpinned
    * round-robin path, failed exchanges and connections that break while idle. Whatever the
    * interleaving, no HTTP/1.1 connection carries two exchanges at once, no closed connection is

@@ -7,6 +7,7 @@ import dev.guise.pool.ConnectionLease;
 import dev.guise.pool.GuiseClient;
 import dev.guise.pool.HotConnectionPool;
 import dev.guise.pool.config.PoolConfig;
+import dev.guise.pool.config.ReaderThreads;
 import dev.guise.pool.http.HttpRequest;
 import dev.guise.pool.http.HttpResponse;
 import java.io.IOException;
@@ -19,10 +20,13 @@ import java.util.concurrent.ConcurrentHashMap;
 /**
  * Guise through its public API: {@link GuiseClient#send} over a {@link HotConnectionPool} with one
  * engine and profile. Requests name the host {@code localhost}; the IP is the URI's when it is an
- * IP literal (pinned with {@code connectionToIp}), else 127.0.0.1.
+ * IP literal (pinned with {@code connectionToIp}), else 127.0.0.1. The HTTP/2 reader threads are
+ * the default kind unless the system property {@value #READER_THREADS} names one ({@code
+ * -Dguise.bench.readerThreads=VIRTUAL} measures the other kind).
  */
 final class GuiseSubject implements HttpSubject {
   static final String HOST = "localhost";
+  static final String READER_THREADS = "guise.bench.readerThreads";
   private final HotConnectionPool pool;
   private final GuiseClient client;
   private final int port;
@@ -37,18 +41,21 @@ final class GuiseSubject implements HttpSubject {
       int totalConnections)
       throws IOException {
     this.port = server.port();
-    this.pool =
-        HotConnectionPool.create(
-            PoolConfig.builder()
-                .engine(engine)
-                .profile(profile)
-                .alpn(h2 ? List.of("h2", "http/1.1") : List.of("http/1.1"))
-                .trust(TrustPolicy.onlyAnchors(List.of(server.ca())))
-                .limits(
-                    l ->
-                        l.withMaxConnectionsPerIp(maxConnections)
-                            .withMaxConnectionsPerHost(totalConnections))
-                .build());
+    PoolConfig.Builder config =
+        PoolConfig.builder()
+            .engine(engine)
+            .profile(profile)
+            .alpn(h2 ? List.of("h2", "http/1.1") : List.of("http/1.1"))
+            .trust(TrustPolicy.onlyAnchors(List.of(server.ca())))
+            .limits(
+                l ->
+                    l.withMaxConnectionsPerIp(maxConnections)
+                        .withMaxConnectionsPerHost(totalConnections));
+    String readers = System.getProperty(READER_THREADS);
+    if (readers != null) {
+      config.readerThreads(ReaderThreads.valueOf(readers));
+    }
+    this.pool = HotConnectionPool.create(config.build());
     pool.addIps(HOST, port, List.of(InetAddress.getByName("127.0.0.1")));
     this.client = new GuiseClient(pool);
   }

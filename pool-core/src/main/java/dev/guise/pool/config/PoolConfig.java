@@ -74,6 +74,7 @@ public final class PoolConfig {
   private final Clock clock;
   private final long seed;
   private final IpRotation ipRotation;
+  private final ReaderThreads readerThreads;
   private final Optional<ProxyRouting> proxies;
   private final Optional<FleetStore> fleetStore;
   private final List<AccessEntry> accessEntries;
@@ -100,6 +101,7 @@ public final class PoolConfig {
     this.clock = b.clock;
     this.seed = b.seed;
     this.ipRotation = b.ipRotation;
+    this.readerThreads = b.readerThreads;
     this.proxies = Optional.ofNullable(b.proxies);
     this.fleetStore = Optional.ofNullable(b.fleetStore);
     this.accessEntries = List.copyOf(b.accessEntries);
@@ -184,6 +186,7 @@ public final class PoolConfig {
     b.clock = clock;
     b.seed = seed;
     b.ipRotation = ipRotation;
+    b.readerThreads = readerThreads;
     b.proxies = proxies.orElse(null);
     b.fleetStore = fleetStore.orElse(null);
     b.accessEntries.addAll(accessEntries);
@@ -301,6 +304,13 @@ public final class PoolConfig {
     return ipRotation;
   }
 
+  /**
+   * The kind of thread that reads each HTTP/2 connection (default {@link ReaderThreads#PLATFORM}).
+   */
+  public ReaderThreads readerThreads() {
+    return readerThreads;
+  }
+
   /** Resolves a host to its IPs when the caller has named none. */
   @FunctionalInterface
   public interface Resolver {
@@ -336,6 +346,7 @@ public final class PoolConfig {
     private Clock clock = Clock.systemUTC();
     private long seed = System.nanoTime();
     private IpRotation ipRotation = IpRotation.ROUND_ROBIN;
+    private ReaderThreads readerThreads = ReaderThreads.PLATFORM;
     private ProxyRouting proxies;
     private FleetStore fleetStore;
     private final List<AccessEntry> accessEntries = new ArrayList<>();
@@ -509,6 +520,15 @@ public final class PoolConfig {
     /** How a request that names no IP picks one (default {@link IpRotation#ROUND_ROBIN}). */
     public Builder ipRotation(IpRotation rotation) {
       this.ipRotation = Objects.requireNonNull(rotation, "ipRotation");
+      return this;
+    }
+
+    /**
+     * The kind of thread that reads each HTTP/2 connection (default {@link ReaderThreads#PLATFORM};
+     * {@link ReaderThreads#VIRTUAL} for pools of many thousand HTTP/2 connections).
+     */
+    public Builder readerThreads(ReaderThreads kind) {
+      this.readerThreads = Objects.requireNonNull(kind, "readerThreads");
       return this;
     }
 

@@ -178,7 +178,7 @@ public final class DefaultConnectionFactory implements ConnectionFactory {
                 handshake,
                 scope,
                 config.tlsResumption()));
-    return HttpConnections.open(tls, endpoint);
+    return HttpConnections.open(tls, endpoint, config.readerThreads());
   }
 
   private static int millisLeft(long deadlineNanos) throws ClassifiedIOException {

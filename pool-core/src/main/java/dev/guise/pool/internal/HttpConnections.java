@@ -3,6 +3,7 @@ package dev.guise.pool.internal;
 import dev.guise.api.HttpProtocol;
 import dev.guise.api.TlsConnection;
 import dev.guise.api.TlsEndpoint;
+import dev.guise.pool.config.ReaderThreads;
 import dev.guise.pool.internal.exchange.HttpConnection;
 import dev.guise.pool.internal.exchange.RequestTemplate;
 import dev.guise.pool.internal.http1.Http1Connection;
@@ -23,29 +24,37 @@ public final class HttpConnections {
    */
   public static HttpConnection open(
       TlsConnection tls, TlsEndpoint endpoint, RequestTemplate profile) throws IOException {
-    return open(tls, endpoint, profile, DEFAULT_CONTROL_WRITE_TIMEOUT);
+    return open(tls, endpoint, profile, DEFAULT_CONTROL_WRITE_TIMEOUT, ReaderThreads.PLATFORM);
   }
 
   /**
-   * As {@link #open(TlsConnection, TlsEndpoint, RequestTemplate)}, with the control write timeout.
+   * As {@link #open(TlsConnection, TlsEndpoint, RequestTemplate)}, with the control write timeout
+   * and the kind of thread that reads an HTTP/2 connection.
    */
   public static HttpConnection open(
       TlsConnection tls,
       TlsEndpoint endpoint,
       RequestTemplate profile,
-      Duration controlWriteTimeout)
+      Duration controlWriteTimeout,
+      ReaderThreads readerThreads)
       throws IOException {
     if (tls.negotiated().httpProtocol() == HttpProtocol.HTTP_2) {
-      return Http2Connection.open(tls, endpoint, profile, controlWriteTimeout);
+      return Http2Connection.open(tls, endpoint, profile, controlWriteTimeout, readerThreads);
     }
     return Http1Connection.open(tls, endpoint, profile);
   }
 
   /**
    * As {@link #open(TlsConnection, TlsEndpoint, RequestTemplate)}, with the profile the engine
-   * presented.
+   * presented and the kind of thread that reads an HTTP/2 connection.
    */
-  public static HttpConnection open(TlsConnection tls, TlsEndpoint endpoint) throws IOException {
-    return open(tls, endpoint, RequestTemplate.forName(tls.negotiated().profile()));
+  public static HttpConnection open(
+      TlsConnection tls, TlsEndpoint endpoint, ReaderThreads readerThreads) throws IOException {
+    return open(
+        tls,
+        endpoint,
+        RequestTemplate.forName(tls.negotiated().profile()),
+        DEFAULT_CONTROL_WRITE_TIMEOUT,
+        readerThreads);
   }
 }

@@ -18,6 +18,7 @@ import dev.guise.fingerprint.AkamaiFingerprint.Priority;
 import dev.guise.fingerprint.AkamaiFingerprint.PriorityFrame;
 import dev.guise.fingerprint.Http2Behaviour;
 import dev.guise.fingerprint.StreamDependency;
+import dev.guise.pool.config.ReaderThreads;
 import dev.guise.pool.http.HttpRequest;
 import dev.guise.pool.http.HttpResponse;
 import dev.guise.pool.internal.exchange.HttpConnection;
@@ -124,7 +125,8 @@ public final class Http2Connection implements HttpConnection {
       TlsConnection tls,
       TlsEndpoint endpoint,
       RequestTemplate template,
-      Duration controlWriteTimeout)
+      Duration controlWriteTimeout,
+      ReaderThreads readerThreads)
       throws IOException {
     this.tls = tls;
     this.endpoint = endpoint;
@@ -158,7 +160,7 @@ public final class Http2Connection implements HttpConnection {
             });
     try {
       writePreface(System.nanoTime() + controlWriteTimeout.toNanos());
-      this.reader = new Http2Reader(this, template);
+      this.reader = new Http2Reader(this, template, readerThreads);
     } catch (IOException | RuntimeException e) {
       writer.stop();
       throw e;
@@ -173,15 +175,17 @@ public final class Http2Connection implements HttpConnection {
    *
    * @param controlWriteTimeout how long the connection's own frames (ACKs, WINDOW_UPDATEs, GOAWAY)
    *     may take to write
+   * @param readerThreads the kind of thread that reads the connection's frames
    */
   public static Http2Connection open(
       TlsConnection tls,
       TlsEndpoint endpoint,
       RequestTemplate template,
-      Duration controlWriteTimeout)
+      Duration controlWriteTimeout,
+      ReaderThreads readerThreads)
       throws IOException {
     try {
-      return new Http2Connection(tls, endpoint, template, controlWriteTimeout);
+      return new Http2Connection(tls, endpoint, template, controlWriteTimeout, readerThreads);
     } catch (IOException | RuntimeException e) {
       closeQuietly(tls);
       throw e;

@@ -177,6 +177,7 @@ public final class BenchRunner {
             "-XX:+UseSerialGC",
             "-Xms512m",
             "-Xmx512m",
+            "-XX:NativeMemoryTracking=summary",
             "--enable-native-access=ALL-UNNAMED",
             "-Dorg.slf4j.simpleLogger.defaultLogLevel=warn",
             "-cp",

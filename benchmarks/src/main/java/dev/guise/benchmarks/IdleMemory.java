@@ -13,6 +13,9 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import javax.management.ObjectName;
 
 /**
  * Retained heap per idle pooled TLS connection, measured the same way for every client (not a JMH
@@ -29,9 +32,13 @@ import java.util.concurrent.TimeUnit;
  * </ol>
  *
  * The client stays reachable throughout. Native memory (platform thread stacks, Conscrypt's native
- * SSL objects, direct buffers) is not heap and is not counted for anyone.
+ * SSL objects, direct buffers) is not heap and is not counted in that figure for anyone. When the
+ * JVM tracks native memory ({@code -XX:NativeMemoryTracking=summary}, as {@code BenchRunner} runs
+ * it), the committed native memory is read at the same two points and printed too: with the heap
+ * fixed ({@code -Xms} = {@code -Xmx}) its growth is what the connections hold outside the heap.
  *
- * <p>Prints {@code RESULT <subject> <protocol> <bytes per connection> <connections>}.
+ * <p>Prints {@code RESULT <subject> <protocol> <bytes per connection> <connections>}, and {@code
+ * NATIVE <subject> <protocol> <committed native bytes per connection>} when tracked.
  */
 public final class IdleMemory {
   static final int PRIMING = 10;
@@ -47,10 +54,15 @@ public final class IdleMemory {
     try (HttpSubject client = HttpSubject.create(subject, h2, server, 1, PRIMING + n)) {
       open(client, server, ips.subList(0, PRIMING), h2);
       long before = settledHeap();
+      long nativeBefore = committedNative();
       open(client, server, ips.subList(PRIMING, PRIMING + n), h2);
       long after = settledHeap();
+      long nativeAfter = committedNative();
       Reference.reachabilityFence(client);
       System.out.printf("RESULT %s %s %d %d%n", subject, args[1], (after - before) / n, n);
+      if (nativeBefore >= 0 && nativeAfter >= 0) {
+        System.out.printf("NATIVE %s %s %d%n", subject, args[1], (nativeAfter - nativeBefore) / n);
+      }
     } finally {
       server.close();
     }
@@ -73,8 +85,36 @@ public final class IdleMemory {
         }
       }
     }
-    Thread.sleep(500); // let background readers and pools settle
+    // Let background readers and pools settle: 6 s, so that Guise's adaptive HTTP/2 readers pass
+    // their quiet read tick (5 s) and move to the virtual thread an idle connection keeps.
+    Thread.sleep(6_000);
   }
+
+  /**
+   * The JVM's committed memory outside the Java heap, from native memory tracking's summary (the
+   * {@code VM.native_memory} diagnostic command); -1 when tracking is off.
+   */
+  private static long committedNative() throws Exception {
+    String summary =
+        (String)
+            ManagementFactory.getPlatformMBeanServer()
+                .invoke(
+                    new ObjectName("com.sun.management:type=DiagnosticCommand"),
+                    "vmNativeMemory",
+                    new Object[] {new String[] {"summary", "scale=b"}},
+                    new String[] {String[].class.getName()});
+    Matcher total = COMMITTED.matcher(summary);
+    Matcher heap = HEAP_COMMITTED.matcher(summary);
+    if (!total.find() || !heap.find()) {
+      return -1;
+    }
+    return Long.parseLong(total.group(1)) - Long.parseLong(heap.group(1));
+  }
+
+  private static final Pattern COMMITTED =
+      Pattern.compile("Total: reserved=\\d+, committed=(\\d+)");
+  private static final Pattern HEAP_COMMITTED =
+      Pattern.compile("Java Heap \\(reserved=\\d+, committed=(\\d+)\\)");
 
   private static long settledHeap() throws InterruptedException {
     long last = Long.MAX_VALUE;

@@ -16,6 +16,7 @@ import java.util.List;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
@@ -28,7 +29,9 @@ class ReaderThreadsTest {
   private static final String HOST = "www.readers.test";
 
   @ParameterizedTest
-  @EnumSource(ReaderThreads.class)
+  @EnumSource(
+      value = ReaderThreads.class,
+      names = {"PLATFORM", "VIRTUAL"})
   void theConfiguredKindReadsAndEndsWithThePool(ReaderThreads kind) throws Exception {
     try (TestServer server =
         TestServer.builder().loopbackAddresses(2).hostNames(HOST).build().start()) {
@@ -63,6 +66,49 @@ class ReaderThreadsTest {
         pool.close();
       }
       // A platform reader ends when its connection closes (its blocked read fails at once).
+      long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+      while (!platformReaders().isEmpty() && System.nanoTime() < until) {
+        Thread.sleep(20);
+      }
+      assertTrue(platformReaders().isEmpty(), "readers left: " + platformReaders());
+    }
+  }
+
+  /**
+   * The adaptive reader starts virtual, reads on a platform thread once a response begins, goes
+   * back to a virtual one after a quiet read tick (5 seconds), and comes back for the next
+   * response: all on the same connection, which never stops serving.
+   */
+  @Test
+  void theAdaptiveReaderIsPlatformWhileBusyAndVirtualWhileQuiet() throws Exception {
+    try (TestServer server =
+        TestServer.builder().loopbackAddresses(1).hostNames(HOST).build().start()) {
+      URI url = URI.create("https://" + HOST + ":" + server.port() + "/slow/20");
+      InetAddress ip = server.addresses().get(0);
+      HotConnectionPool pool =
+          HotConnectionPool.create(
+              PoolConfig.builder()
+                  .engine("jdk")
+                  .trust(server.certificateAuthority().trustPolicy())
+                  .build());
+      assertEquals(ReaderThreads.ADAPTIVE, pool.config().readerThreads(), "the default");
+      try (GuiseClient client = new GuiseClient(pool)) {
+        for (int round = 0; round < 2; round++) {
+          HttpResponse r = client.send(HttpRequest.get(url.toString()), ip);
+          assertEquals(HttpProtocol.HTTP_2, r.protocol());
+          assertEquals(1, platformReaders().size(), "round " + round + ": busy, so platform");
+          // Quiet: after a tick without streams the reader moves to a virtual thread.
+          long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
+          while (!platformReaders().isEmpty() && System.nanoTime() < until) {
+            Thread.sleep(100);
+          }
+          assertTrue(platformReaders().isEmpty(), "round " + round + ": quiet, so virtual");
+        }
+        assertEquals(200, client.send(HttpRequest.get(url.toString()), ip).status());
+        assertEquals(1, server.connectionsAccepted(), "one connection through every change");
+      } finally {
+        pool.close();
+      }
       long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
       while (!platformReaders().isEmpty() && System.nanoTime() < until) {
         Thread.sleep(20);

@@ -346,7 +346,7 @@ public final class PoolConfig {
     private Clock clock = Clock.systemUTC();
     private long seed = System.nanoTime();
     private IpRotation ipRotation = IpRotation.ROUND_ROBIN;
-    private ReaderThreads readerThreads = ReaderThreads.PLATFORM;
+    private ReaderThreads readerThreads = ReaderThreads.ADAPTIVE;
     private ProxyRouting proxies;
     private FleetStore fleetStore;
     private final List<AccessEntry> accessEntries = new ArrayList<>();

@@ -6,10 +6,18 @@ package dev.guise.pool.config;
  */
 public enum ReaderThreads {
   /**
-   * A platform (kernel) thread per connection, daemon (the default). A response wakes it straight
-   * from its blocking read, so it is handed to the caller with one wake-up. Costs a native stack
-   * per HTTP/2 connection (measured: see {@code benchmarks/README.md}), which suits pools of up to
-   * a few thousand connections.
+   * A platform thread while the connection is busy, a virtual one while it is quiet (the default).
+   * The reader starts virtual; when a response begins it moves to a platform thread, and when a
+   * read tick (5 seconds) passes with no stream open and no frame begun it moves back. Busy
+   * connections get {@link #PLATFORM}'s speed and idle ones {@link #VIRTUAL}'s memory, at the cost
+   * of starting a thread at each change.
+   */
+  ADAPTIVE,
+  /**
+   * A daemon platform (kernel) thread per connection. A response wakes it straight from its
+   * blocking read, so it reaches the caller with one wake-up. Costs a native stack per HTTP/2
+   * connection for its whole life, busy or not (about 150 KB committed, measured in {@code
+   * benchmarks/README.md}).
    */
   PLATFORM,
   /**

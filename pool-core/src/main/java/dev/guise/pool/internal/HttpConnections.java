@@ -24,7 +24,7 @@ public final class HttpConnections {
    */
   public static HttpConnection open(
       TlsConnection tls, TlsEndpoint endpoint, RequestTemplate profile) throws IOException {
-    return open(tls, endpoint, profile, DEFAULT_CONTROL_WRITE_TIMEOUT, ReaderThreads.PLATFORM);
+    return open(tls, endpoint, profile, DEFAULT_CONTROL_WRITE_TIMEOUT, ReaderThreads.ADAPTIVE);
   }
 
   /**

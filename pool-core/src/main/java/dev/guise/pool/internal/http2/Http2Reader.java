@@ -48,7 +48,18 @@ final class Http2Reader {
   private static final Duration READ_TICK = Duration.ofSeconds(5);
 
   private final Http2Connection session;
-  private final Thread thread;
+  private final ReaderThreads kind;
+  private final String threadName;
+
+  /**
+   * The thread reading now. An adaptive reader hands the loop to a thread of the other kind between
+   * two frames: it starts the next thread and then publishes it here, so {@link #isAlive} always
+   * sees a live reader while the loop goes on.
+   */
+  private volatile Thread thread;
+
+  private final TickingInput ticking;
+  private final PooledBufferedInputStream in;
   // Reader thread only.
   private final HpackDecoder decoder;
   private final Http2FrameReader frameReader;
@@ -58,6 +69,7 @@ final class Http2Reader {
 
   Http2Reader(Http2Connection session, RequestTemplate template, ReaderThreads kind)
       throws IOException {
+    this.kind = kind;
     this.session = session;
     int headerTableSize =
         (int)
@@ -74,7 +86,8 @@ final class Http2Reader {
                 .orElse(Http2Connection.DEFAULT_MAX_FRAME_SIZE);
     // The buffer is borrowed only while decrypted bytes wait to be parsed: the reader of an idle
     // connection waits for the next frame with none (it reads straight into the frame header).
-    InputStream in = new PooledBufferedInputStream(new TickingInput(session.tls.input()), true);
+    this.ticking = new TickingInput(session.tls.input());
+    this.in = new PooledBufferedInputStream(ticking, true);
     this.frameReader = new Http2FrameReader(in, ownMaxFrameSize);
     // A block far larger than the header list limit cannot decode to a list within it: stop
     // before buffering it (this is what ends an endless CONTINUATION sequence).
@@ -84,10 +97,31 @@ final class Http2Reader {
     session.tls.setReadTimeout(READ_TICK);
     // A platform reader wakes from its read in the kernel and hands the response to the caller in
     // one step; a virtual one is woken by the JDK's poller and scheduled onto a carrier first,
-    // which at one busy stream cost a third of the throughput (ReaderThreads).
-    Thread.Builder builder =
-        kind == ReaderThreads.PLATFORM ? Thread.ofPlatform().daemon() : Thread.ofVirtual();
-    this.thread = builder.name("guise-h2-reader " + session.endpoint).unstarted(this::readLoop);
+    // which at one busy stream cost a third of the throughput. An adaptive one starts virtual, as
+    // a connection is idle until its first response (ReaderThreads).
+    this.threadName = "guise-h2-reader " + session.endpoint;
+    this.thread =
+        (kind == ReaderThreads.PLATFORM ? platform() : virtual())
+            .name(threadName)
+            .unstarted(this::readLoop);
+  }
+
+  private static Thread.Builder platform() {
+    return Thread.ofPlatform().daemon();
+  }
+
+  private static Thread.Builder virtual() {
+    return Thread.ofVirtual();
+  }
+
+  /**
+   * Goes on reading on a new thread of the other kind; the caller's loop must return at once and
+   * touch none of the reader's fields after (the new thread owns them from its start).
+   */
+  private void continueOn(Thread.Builder builder) {
+    Thread next = builder.name(threadName).unstarted(this::readLoop);
+    next.start();
+    thread = next;
   }
 
   void start() {
@@ -102,8 +136,17 @@ final class Http2Reader {
     try {
       while (true) {
         Http2Frame frame;
+        // An adaptive platform reader may give up its thread at the next quiet tick, but only
+        // before the first byte of a frame: nothing of the frame is read yet.
+        ticking.quietTickEnds =
+            kind == ReaderThreads.ADAPTIVE
+                && !Thread.currentThread().isVirtual()
+                && in.buffered() == 0;
         try {
           frame = frameReader.readFrame();
+        } catch (QuietTick quiet) {
+          continueOn(virtual());
+          return;
         } catch (Http2Exception e) {
           if (e.isConnectionError()) {
             throw e;
@@ -130,6 +173,13 @@ final class Http2Reader {
         HeaderBlockAssembler.HeaderBlock block = headerBlocks.accept(frame);
         if (block != null) {
           onHeaderBlock(block);
+          if (kind == ReaderThreads.ADAPTIVE
+              && Thread.currentThread().isVirtual()
+              && session.activeStreams() > 0) {
+            // A response began: the connection is busy, read it on a platform thread.
+            continueOn(platform());
+            return;
+          }
         } else if (!(frame instanceof Http2Frame.Headers)
             && !(frame instanceof Http2Frame.Continuation)) {
           dispatch(frame);
@@ -158,10 +208,28 @@ final class Http2Reader {
   }
 
   /**
+   * A read tick that found the connection without streams while an adaptive platform reader waited
+   * for the first byte of a frame: the reader moves to a virtual thread (nothing was read).
+   */
+  private static final class QuietTick extends IOException {
+    QuietTick() {
+      super("a quiet tick on a connection without streams");
+    }
+  }
+
+  /**
    * The connection's input with the reader's periodic read timeout turned into "read on" while the
-   * connection is open, so a frame split across a tick is never lost half-read.
+   * connection is open, so a frame split across a tick is never lost half-read. The one exception:
+   * {@link #quietTickEnds}.
    */
   private final class TickingInput extends FilterInputStream {
+    /**
+     * Set by the reader before a frame when no byte of it is buffered; cleared by the first byte
+     * read. While set, a tick on a connection without streams ends the read with {@link QuietTick}.
+     * Reader thread only.
+     */
+    boolean quietTickEnds;
+
     TickingInput(InputStream in) {
       super(in);
     }
@@ -175,10 +243,17 @@ final class Http2Reader {
     public int read(byte[] b, int off, int len) throws IOException {
       while (true) {
         try {
-          return in.read(b, off, len);
+          int n = in.read(b, off, len);
+          if (n > 0) {
+            quietTickEnds = false;
+          }
+          return n;
         } catch (SocketTimeoutException tick) {
           if (session.isClosedOrBroken()) {
             throw tick;
+          }
+          if (quietTickEnds && session.activeStreams() == 0) {
+            throw new QuietTick();
           }
         }
       }

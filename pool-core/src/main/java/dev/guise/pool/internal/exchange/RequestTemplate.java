@@ -13,12 +13,15 @@ import dev.guise.fingerprint.RequestKind;
 import dev.guise.fingerprint.StreamDependency;
 import dev.guise.pool.http.HttpRequest;
 import java.util.ArrayList;
+import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * What an HTTP connection puts on the wire after the handshake for one profile: the HTTP/2 preface
@@ -55,6 +58,16 @@ public final class RequestTemplate {
   private final Set<String> h2Only;
   private final boolean lowerCaseClientHints;
 
+  /**
+   * The HTTP/1.1 form of each of the profile's own default headers, made once. The merged list of a
+   * request holds the very instances the profile keeps for the defaults it sends unchanged, so they
+   * are looked up by identity: a caller's header never is (its value is never kept here). Written
+   * in the constructor only.
+   */
+  private final Map<Header, Header> http1Defaults = new IdentityHashMap<>();
+
+  private static final Header KEEP_ALIVE = new Header("Connection", "keep-alive");
+
   private RequestTemplate(
       String name,
       Http2Behaviour http2,
@@ -70,6 +83,9 @@ public final class RequestTemplate {
     this.connectionAfterHost = connectionAfterHost;
     this.h2Only = h2Only;
     this.lowerCaseClientHints = lowerCaseClientHints;
+    for (Header h : browser.map(BrowserProfile::defaultHeaders).orElse(neutralDefaults)) {
+      http1Defaults.put(h, new Header(http1Name(h.name()), h.value()));
+    }
   }
 
   /** The profile for a browser. */
@@ -124,9 +140,24 @@ public final class RequestTemplate {
    */
   public static RequestTemplate forName(String profileName) {
     if (NEUTRAL_NAME.equalsIgnoreCase(profileName)) {
-      return neutral();
+      return Shared.NEUTRAL;
     }
-    return of(BrowserProfiles.get(profileName));
+    BrowserProfile profile = BrowserProfiles.get(profileName);
+    // Every connection of a profile shares its template. Kept per profile name, and made again when
+    // the registry answers the name with another profile (a profile pack loaded since): bounded by
+    // the registry's names.
+    RequestTemplate shared = Shared.BY_NAME.get(profile.name());
+    if (shared == null || shared.browser.orElse(null) != profile) {
+      shared = of(profile);
+      Shared.BY_NAME.put(profile.name(), shared);
+    }
+    return shared;
+  }
+
+  /** The templates {@link #forName} shares among connections. */
+  private static final class Shared {
+    static final RequestTemplate NEUTRAL = neutral();
+    static final ConcurrentHashMap<String, RequestTemplate> BY_NAME = new ConcurrentHashMap<>();
   }
 
   /** The profile name. */
@@ -267,21 +298,22 @@ public final class RequestTemplate {
     out.add(new Header("Host", authority));
     boolean connectionAdded = false;
     if (connectionAfterHost) {
-      out.add(new Header("Connection", "keep-alive"));
+      out.add(KEEP_ALIVE);
       connectionAdded = true;
     }
     for (Header h : merged) {
       if (h2Only.contains(h.name())) {
         continue;
       }
-      out.add(new Header(http1Name(h.name()), h.value()));
+      Header made = http1Defaults.get(h);
+      out.add(made != null ? made : new Header(http1Name(h.name()), h.value()));
       if (!connectionAdded && h.name().equals("accept-encoding")) {
-        out.add(new Header("Connection", "keep-alive"));
+        out.add(KEEP_ALIVE);
         connectionAdded = true;
       }
     }
     if (!connectionAdded) {
-      out.add(new Header("Connection", "keep-alive"));
+      out.add(KEEP_ALIVE);
     }
     return out;
   }

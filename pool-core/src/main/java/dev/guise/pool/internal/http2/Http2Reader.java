@@ -58,9 +58,9 @@ final class Http2Reader {
    */
   private volatile Thread thread;
 
+  // Reader thread only.
   private final TickingInput ticking;
   private final PooledBufferedInputStream in;
-  // Reader thread only.
   private final HpackDecoder decoder;
   private final Http2FrameReader frameReader;
   private final HeaderBlockAssembler headerBlocks;
@@ -98,8 +98,7 @@ final class Http2Reader {
     // A platform reader wakes from its read in the kernel and hands the response to the caller in
     // one step; a virtual one is woken by the JDK's poller and scheduled onto a carrier first,
     // which at one busy stream cost 35-45 % more CPU per request. An adaptive one starts virtual,
-    // as
-    // a connection is idle until its first response (ReaderThreads).
+    // as a connection is idle until its first response (ReaderThreads).
     this.threadName = "guise-h2-reader " + session.endpoint;
     this.thread =
         (kind == ReaderThreads.PLATFORM ? platform() : virtual())
@@ -116,13 +115,20 @@ final class Http2Reader {
   }
 
   /**
-   * Goes on reading on a new thread of the other kind; the caller's loop must return at once and
-   * touch none of the reader's fields after (the new thread owns them from its start).
+   * Goes on reading on a new thread of the other kind. True when it started: the caller's loop must
+   * then return at once and touch none of the reader's fields after (the new thread owns them from
+   * its start). False when no thread could be started (the system is out of threads): the caller
+   * reads on where it is.
    */
-  private void continueOn(Thread.Builder builder) {
+  private boolean continueOn(Thread.Builder builder) {
     Thread next = builder.name(threadName).unstarted(this::readLoop);
-    next.start();
+    try {
+      next.start();
+    } catch (OutOfMemoryError noThread) {
+      return false;
+    }
     thread = next;
+    return true;
   }
 
   void start() {
@@ -146,8 +152,10 @@ final class Http2Reader {
         try {
           frame = frameReader.readFrame();
         } catch (QuietTick quiet) {
-          continueOn(virtual());
-          return;
+          if (continueOn(virtual())) {
+            return;
+          }
+          continue;
         } catch (Http2Exception e) {
           if (e.isConnectionError()) {
             throw e;
@@ -176,10 +184,9 @@ final class Http2Reader {
           onHeaderBlock(block);
           if (kind == ReaderThreads.ADAPTIVE
               && Thread.currentThread().isVirtual()
-              && session.activeStreams() > 0) {
-            // A response began: the connection is busy, read it on a platform thread.
-            continueOn(platform());
-            return;
+              && session.activeStreams() > 0
+              && continueOn(platform())) {
+            return; // a response began: the connection is busy, read it on a platform thread
           }
         } else if (!(frame instanceof Http2Frame.Headers)
             && !(frame instanceof Http2Frame.Continuation)) {

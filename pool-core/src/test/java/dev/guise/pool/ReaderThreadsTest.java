@@ -11,6 +11,7 @@ import dev.guise.pool.http.HttpResponse;
 import dev.guise.testkit.TestServer;
 import java.net.InetAddress;
 import java.net.URI;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Executors;
@@ -66,11 +67,8 @@ class ReaderThreadsTest {
         pool.close();
       }
       // A platform reader ends when its connection closes (its blocked read fails at once).
-      long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-      while (!platformReaders().isEmpty() && System.nanoTime() < until) {
-        Thread.sleep(20);
-      }
-      assertTrue(platformReaders().isEmpty(), "readers left: " + platformReaders());
+      List<Thread> left = platformReadersAfter(Duration.ofSeconds(10));
+      assertTrue(left.isEmpty(), "readers left: " + left);
     }
   }
 
@@ -98,23 +96,28 @@ class ReaderThreadsTest {
           assertEquals(HttpProtocol.HTTP_2, r.protocol());
           assertEquals(1, platformReaders().size(), "round " + round + ": busy, so platform");
           // Quiet: after a tick without streams the reader moves to a virtual thread.
-          long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
-          while (!platformReaders().isEmpty() && System.nanoTime() < until) {
-            Thread.sleep(100);
-          }
-          assertTrue(platformReaders().isEmpty(), "round " + round + ": quiet, so virtual");
+          List<Thread> left = platformReadersAfter(Duration.ofSeconds(15));
+          assertTrue(left.isEmpty(), "round " + round + ": quiet, so virtual: " + left);
         }
         assertEquals(200, client.send(HttpRequest.get(url.toString()), ip).status());
         assertEquals(1, server.connectionsAccepted(), "one connection through every change");
       } finally {
         pool.close();
       }
-      long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-      while (!platformReaders().isEmpty() && System.nanoTime() < until) {
-        Thread.sleep(20);
-      }
-      assertTrue(platformReaders().isEmpty(), "readers left: " + platformReaders());
+      List<Thread> left = platformReadersAfter(Duration.ofSeconds(10));
+      assertTrue(left.isEmpty(), "readers left: " + left);
     }
+  }
+
+  /** The platform readers still alive once none is, or after {@code max}. */
+  private static List<Thread> platformReadersAfter(Duration max) throws InterruptedException {
+    long until = System.nanoTime() + max.toNanos();
+    List<Thread> left = platformReaders();
+    while (!left.isEmpty() && System.nanoTime() < until) {
+      Thread.sleep(20);
+      left = platformReaders();
+    }
+    return left;
   }
 
   private static List<Thread> platformReaders() {

@@ -83,6 +83,12 @@ final class Replicator implements RedisLink.Listener {
   // Entries changed here and not yet in Redis: a pull must not undo them.
   // Counted: the same entry may be changed twice before the first change reaches Redis.
   private final Map<AccessEntry, Integer> pendingAccess = new ConcurrentHashMap<>();
+  // The number of the latest access change made here or heard from the fleet, per entry. A pull
+  // leaves alone the entries changed after it began: its read of Redis, on another connection than
+  // the channel, may predate the change, and the change already set the entry's state. Entries
+  // older than the last pull are forgotten by it.
+  private final Map<AccessEntry, Long> accessChangedAt = new ConcurrentHashMap<>();
+  private final AtomicLong accessChanges = new AtomicLong();
   private final AtomicLong dropped = new AtomicLong();
   private final AtomicLong skipped = new AtomicLong();
   private final AtomicLong reconciliations = new AtomicLong();
@@ -184,6 +190,16 @@ final class Replicator implements RedisLink.Listener {
   /** Marks {@code entry} as changing here, before the local copy changes: a pull leaves it be. */
   void accessPending(AccessEntry entry) {
     pendingAccess.merge(entry, 1, Integer::sum);
+    accessChanged(entry);
+  }
+
+  private void accessChanged(AccessEntry entry) {
+    accessChangedAt.put(entry, accessChanges.incrementAndGet());
+  }
+
+  /** Whether {@code entry} changed here or was heard changing after change number {@code since}. */
+  private boolean accessChangedSince(AccessEntry entry, long since) {
+    return accessChangedAt.getOrDefault(entry, 0L) > since;
   }
 
   /** The change marked pending did not happen (nothing to send). */
@@ -479,6 +495,9 @@ final class Replicator implements RedisLink.Listener {
   }
 
   private void pullAccess() throws ExecutionException, TimeoutException, InterruptedException {
+    // A change heard before this number was applied in Redis before this read (Redis changes the
+    // set, then publishes); one after it may not be in the read, and wins over it.
+    long since = accessChanges.get();
     // Only entries held before the read can have been removed elsewhere; one added since is new.
     List<AccessEntry> before = view.accessEntries();
     Set<String> ids;
@@ -498,17 +517,18 @@ final class Replicator implements RedisLink.Listener {
       }
     }
     for (AccessEntry e : remote) {
-      if (!pendingAccess.containsKey(e)) {
+      if (!pendingAccess.containsKey(e) && !accessChangedSince(e, since)) {
         view.access(e, true, Origin.FLEET);
       }
     }
     // Entries this process holds that the fleet no longer has were removed elsewhere meanwhile
     // (this process's own adds were sent from the outbox above).
     for (AccessEntry e : before) {
-      if (!remote.contains(e) && !pendingAccess.containsKey(e)) {
+      if (!remote.contains(e) && !pendingAccess.containsKey(e) && !accessChangedSince(e, since)) {
         view.access(e, false, Origin.FLEET);
       }
     }
+    accessChangedAt.values().removeIf(n -> n <= since);
   }
 
   private Ban ban(String id, String value) {
@@ -581,7 +601,9 @@ final class Replicator implements RedisLink.Listener {
   /** Another process's access change; this process applied its own already. */
   private void access(FleetMessage m) {
     boolean add = m.kind().equals(FleetMessage.ALLOW_DENY_ADD);
-    view.access(AccessEntry.parse(m.subject()), add, Origin.FLEET);
+    AccessEntry entry = AccessEntry.parse(m.subject());
+    accessChanged(entry);
+    view.access(entry, add, Origin.FLEET);
   }
 
   /** Stops the writer after it sent what is queued, for at most {@code millis}. */

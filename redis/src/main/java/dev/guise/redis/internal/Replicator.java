@@ -83,12 +83,14 @@ final class Replicator implements RedisLink.Listener {
   // Entries changed here and not yet in Redis: a pull must not undo them.
   // Counted: the same entry may be changed twice before the first change reaches Redis.
   private final Map<AccessEntry, Integer> pendingAccess = new ConcurrentHashMap<>();
-  // The number of the latest access change made here or heard from the fleet, per entry. A pull
-  // leaves alone the entries changed after it began: its read of Redis, on another connection than
-  // the channel, may predate the change, and the change already set the entry's state. Entries
-  // older than the last pull are forgotten by it.
+  // Access changes made here or heard from the fleet are numbered; while a pull runs, each entry's
+  // latest number is kept. The pull leaves alone the entries changed after it began: its read of
+  // Redis, on another connection than the channel, may predate the change, and the change already
+  // set the entry's state. A change numbered before the pull began needs no record (see
+  // pullAccess), so between pulls nothing is kept.
   private final Map<AccessEntry, Long> accessChangedAt = new ConcurrentHashMap<>();
   private final AtomicLong accessChanges = new AtomicLong();
+  private volatile boolean pullingAccess;
   private final AtomicLong dropped = new AtomicLong();
   private final AtomicLong skipped = new AtomicLong();
   private final AtomicLong reconciliations = new AtomicLong();
@@ -194,7 +196,12 @@ final class Replicator implements RedisLink.Listener {
   }
 
   private void accessChanged(AccessEntry entry) {
-    accessChangedAt.put(entry, accessChanges.incrementAndGet());
+    // The number first, then the flag; pullAccess sets the flag, then reads the number. So a
+    // change numbered after the pull's start always sees the flag and is kept.
+    long n = accessChanges.incrementAndGet();
+    if (pullingAccess) {
+      accessChangedAt.put(entry, n);
+    }
   }
 
   /** Whether {@code entry} changed here or was heard changing after change number {@code since}. */
@@ -495,9 +502,23 @@ final class Replicator implements RedisLink.Listener {
   }
 
   private void pullAccess() throws ExecutionException, TimeoutException, InterruptedException {
-    // A change heard before this number was applied in Redis before this read (Redis changes the
-    // set, then publishes); one after it may not be in the read, and wins over it.
-    long since = accessChanges.get();
+    accessChangedAt.clear();
+    pullingAccess = true;
+    try {
+      pullAccess(accessChanges.get());
+    } finally {
+      pullingAccess = false;
+      accessChangedAt.clear();
+    }
+  }
+
+  /**
+   * Brings the fleet's access entries into the local copy. A change heard before number {@code
+   * since} was applied in Redis before this read (Redis changes the set, then publishes); one after
+   * it may not be in the read, and wins over it.
+   */
+  private void pullAccess(long since)
+      throws ExecutionException, TimeoutException, InterruptedException {
     // Only entries held before the read can have been removed elsewhere; one added since is new.
     List<AccessEntry> before = view.accessEntries();
     Set<String> ids;
@@ -528,7 +549,6 @@ final class Replicator implements RedisLink.Listener {
         view.access(e, false, Origin.FLEET);
       }
     }
-    accessChangedAt.values().removeIf(n -> n <= since);
   }
 
   private Ban ban(String id, String value) {

@@ -1,17 +1,24 @@
 package dev.guise.tls.bouncycastle.internal;
 
+import dev.guise.api.ClassifiedIOException;
+import dev.guise.api.FailureKind;
 import dev.guise.api.NegotiatedTls;
+import dev.guise.api.PoolAction;
 import dev.guise.api.TlsConnection;
 import dev.guise.codec.io.DeadlineGuard;
 import dev.guise.codec.io.PooledBufferedInputStream;
+import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.SocketException;
+import java.net.SocketTimeoutException;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicBoolean;
+import org.bouncycastle.tls.TlsException;
+import org.bouncycastle.tls.TlsNoCloseNotifyException;
 
 /**
  * A TLS connection driven by BouncyCastle in blocking mode over a socket.
@@ -120,6 +127,33 @@ final class BcTlsConnection implements TlsConnection {
     }
   }
 
+  /**
+   * A TLS failure after the handshake (a record that fails authentication or is not TLS, a stream
+   * ending inside a record, a fatal alert), classified as every engine classifies it; a timeout
+   * BouncyCastle wrapped stays a timeout.
+   */
+  private IOException broken(IOException e) {
+    if (e instanceof TlsNoCloseNotifyException) {
+      // The peer closed TCP between records without close_notify: reported as before, an end of
+      // stream that is not clean.
+      return e;
+    }
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (t instanceof SocketTimeoutException) {
+        return e;
+      }
+    }
+    if (closed.get()) {
+      return new SocketException("connection closed");
+    }
+    return new ClassifiedIOException(
+        FailureKind.PROTOCOL_ERROR,
+        true,
+        PoolAction.DISCARD_CONNECTION,
+        "TLS error from " + socket.getRemoteSocketAddress() + ": " + e.getMessage(),
+        e);
+  }
+
   private void closeSocketQuietly() {
     try {
       socket.close();
@@ -159,7 +193,11 @@ final class BcTlsConnection implements TlsConnection {
           rawInput.awaitInput();
         }
       }
-      return tls.read(b, off, len);
+      try {
+        return tls.read(b, off, len);
+      } catch (TlsException | EOFException e) {
+        throw broken(e);
+      }
     }
 
     @Override

@@ -42,5 +42,6 @@ module dev.guise.codec {
       dev.guise.pool,
       dev.guise.tls.bouncycastle,
       dev.guise.tls.conscrypt,
-      dev.guise.tls.jdk;
+      dev.guise.tls.jdk,
+      dev.guise.tls.support;
 }

@@ -2,6 +2,7 @@ package dev.guise.testing;
 
 import java.io.IOException;
 import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 
@@ -16,8 +17,13 @@ public final class Loopback {
 
   /** A socket connected to {@code server} within two seconds. */
   public static Socket connect(ServerSocket server) throws IOException {
+    return connect((InetSocketAddress) server.getLocalSocketAddress());
+  }
+
+  /** A socket connected to {@code address} (a loopback one) within two seconds. */
+  public static Socket connect(InetSocketAddress address) throws IOException {
     Socket socket = new Socket();
-    socket.connect(server.getLocalSocketAddress(), 2000);
+    socket.connect(address, 2000);
     return socket;
   }
 }

@@ -5,6 +5,7 @@ import dev.guise.api.TlsConnectRequest;
 import dev.guise.api.TlsConnection;
 import dev.guise.api.TlsEndpoint;
 import dev.guise.codec.io.DeadlineGuard;
+import dev.guise.tls.support.SslEngineConnection;
 import dev.guise.tls.support.TlsFailures;
 import java.io.IOException;
 import java.net.Socket;
@@ -36,7 +37,7 @@ public final class ConscryptConnector {
       throws IOException {
     TlsEndpoint endpoint = request.endpoint();
     SSLEngine engine;
-    ConscryptTlsConnection connection;
+    SslEngineConnection connection;
     try {
       // The peer host given here is what the trust manager checks the certificate's name against:
       // the requested host, never the pinned IP.
@@ -50,7 +51,7 @@ public final class ConscryptConnector {
       engine = context.createSSLEngine(endpoint.host(), endpoint.port());
       engine.setUseClientMode(true);
       configure(engine, request, hello);
-      connection = new ConscryptTlsConnection(engine, socket);
+      connection = new SslEngineConnection(engine, socket);
     } catch (GeneralSecurityException | IOException | RuntimeException e) {
       closeQuietly(socket);
       throw new IOException("cannot set up a Conscrypt TLS engine for " + endpoint + ": " + e, e);

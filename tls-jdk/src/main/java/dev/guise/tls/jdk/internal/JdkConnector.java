@@ -12,6 +12,7 @@ import dev.guise.codec.io.DeadlineGuard;
 import dev.guise.tls.jdk.JdkEngine;
 import dev.guise.tls.support.HostNames;
 import dev.guise.tls.support.ServerTrust;
+import dev.guise.tls.support.SslEngineConnection;
 import dev.guise.tls.support.TlsFailures;
 import java.io.IOException;
 import java.net.Socket;
@@ -23,14 +24,17 @@ import java.util.List;
 import java.util.Optional;
 import javax.net.ssl.SNIHostName;
 import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLEngine;
 import javax.net.ssl.SSLException;
 import javax.net.ssl.SSLParameters;
 import javax.net.ssl.SSLPeerUnverifiedException;
 import javax.net.ssl.SSLSession;
-import javax.net.ssl.SSLSocket;
 import javax.net.ssl.TrustManager;
 
-/** Opens a JDK (SunJSSE) TLS connection over a connected socket. */
+/**
+ * Opens a JDK (SunJSSE) TLS connection over a connected socket, driving the JDK's {@code
+ * SSLEngine}.
+ */
 public final class JdkConnector {
   private JdkConnector() {}
 
@@ -60,55 +64,53 @@ public final class JdkConnector {
               + "'",
           null);
     }
-    SSLSocket ssl;
+    SSLEngine engine;
+    SslEngineConnection connection;
     try {
       SSLContext context = SSLContext.getInstance("TLS");
       TrustManager trust = ServerTrust.forPolicy(request.trust()).trustManager();
       context.init(null, new TrustManager[] {trust}, null);
       // The host given here is the peer host the trust manager checks the certificate's name
       // against: the requested host, never the IP the socket is connected to.
-      ssl =
-          (SSLSocket)
-              context
-                  .getSocketFactory()
-                  .createSocket(socket, endpoint.host(), endpoint.port(), true);
-    } catch (GeneralSecurityException | RuntimeException e) {
+      engine = context.createSSLEngine(endpoint.host(), endpoint.port());
+      engine.setUseClientMode(true);
+      SSLParameters params = engine.getSSLParameters();
+      // No endpoint identification: the trust manager checks the name itself, by the same RFC
+      // 6125 rules as every other engine.
+      params.setEndpointIdentificationAlgorithm(null);
+      HostNames.serverName(endpoint.host())
+          .ifPresent(name -> params.setServerNames(List.of(new SNIHostName(name))));
+      params.setApplicationProtocols(
+          (request.alpn().isEmpty() ? DEFAULT_ALPN : request.alpn()).toArray(String[]::new));
+      engine.setSSLParameters(params);
+      connection = new SslEngineConnection(engine, socket);
+    } catch (GeneralSecurityException | IOException | RuntimeException e) {
       closeQuietly(socket);
-      throw new IOException("cannot set up the JDK TLS context for " + endpoint + ": " + e, e);
+      throw new IOException("cannot set up the JDK TLS engine for " + endpoint + ": " + e, e);
     }
     // Each read is bounded by the socket timeout; the guard bounds the whole handshake (a peer
-    // dripping bytes) and its writes. It closes the plain socket: SSLSocket.close() would try to
-    // send close_notify under the handshake's lock, which the blocked handshake holds.
+    // dripping bytes) and its writes (a peer that does not read).
     try (DeadlineGuard guard = DeadlineGuard.closeAfter(request.handshakeTimeout(), socket)) {
       try {
-        SSLParameters params = ssl.getSSLParameters();
-        // No endpoint identification: the trust manager checks the name itself, by the same RFC
-        // 6125 rules as every other engine.
-        params.setEndpointIdentificationAlgorithm(null);
-        HostNames.serverName(endpoint.host())
-            .ifPresent(name -> params.setServerNames(List.of(new SNIHostName(name))));
-        params.setApplicationProtocols(
-            (request.alpn().isEmpty() ? DEFAULT_ALPN : request.alpn()).toArray(String[]::new));
-        ssl.setSSLParameters(params);
         int previousTimeout = socket.getSoTimeout();
-        ssl.setSoTimeout(Math.toIntExact(Math.max(1, request.handshakeTimeout().toMillis())));
-        ssl.startHandshake();
-        ssl.setSoTimeout(previousTimeout);
-        JdkTlsConnection connection = new JdkTlsConnection(ssl, negotiated(ssl));
+        socket.setSoTimeout(Math.toIntExact(Math.max(1, request.handshakeTimeout().toMillis())));
+        connection.handshake();
+        socket.setSoTimeout(previousTimeout);
+        connection.negotiated(negotiated(engine));
         if (guard.fired()) {
           throw new SSLException("handshake deadline passed");
         }
         return connection;
       } catch (IOException | RuntimeException e) {
-        closeQuietly(ssl);
+        closeQuietly(connection);
         closeQuietly(socket);
         throw TlsFailures.handshakeFailure(e, endpoint, request.handshakeTimeout(), guard.fired());
       }
     }
   }
 
-  private static NegotiatedTls negotiated(SSLSocket ssl) throws SSLException {
-    SSLSession session = ssl.getSession();
+  private static NegotiatedTls negotiated(SSLEngine engine) throws SSLException {
+    SSLSession session = engine.getSession();
     List<X509Certificate> chain = new ArrayList<>();
     try {
       for (Certificate c : session.getPeerCertificates()) {
@@ -117,7 +119,7 @@ public final class JdkConnector {
     } catch (SSLPeerUnverifiedException unverified) {
       // only possible with verification disabled and an anonymous suite; leave the chain empty
     }
-    String alpn = ssl.getApplicationProtocol();
+    String alpn = engine.getApplicationProtocol();
     return new NegotiatedTls(
         session.getProtocol(),
         session.getCipherSuite(),
@@ -126,6 +128,14 @@ public final class JdkConnector {
         chain,
         JdkEngine.PROFILE,
         Fidelity.NONE);
+  }
+
+  private static void closeQuietly(TlsConnection c) {
+    try {
+      c.close();
+    } catch (IOException ignored) {
+      // closing after a failure: the failure is what the caller needs to see
+    }
   }
 
   private static void closeQuietly(Socket s) {

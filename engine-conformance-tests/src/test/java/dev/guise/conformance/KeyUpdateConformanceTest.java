@@ -1,51 +1,66 @@
-package dev.guise.tls.conscrypt;
+package dev.guise.conformance;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.guise.api.TlsConnectRequest;
 import dev.guise.api.TlsConnection;
+import dev.guise.api.TlsEndpoint;
+import dev.guise.api.spi.Providers;
+import dev.guise.api.spi.TlsEngine;
+import dev.guise.testing.Loopback;
 import dev.guise.testkit.tls.IssuedCertificate;
 import dev.guise.testkit.tls.TestCertificateAuthority;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.time.Duration;
+import java.util.List;
 import java.util.Random;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.junit.jupiter.api.Test;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * Megabytes both ways through {@code openssl s_server} in its interactive mode (what it reads is
  * printed to its stdout, what it is given on stdin is sent), with a TLS 1.3 KeyUpdate from the
  * server in the middle: the {@code K} command makes OpenSSL update its keys and request that the
  * client update its own. Everything after it is only readable (and the client's later data only
- * decryptable by the server) if the engine adapter handled the post-handshake message.
+ * decryptable by the server) if the engine handled the post-handshake message.
  *
  * <p>The payload is ASCII digits: s_server treats a chunk of its stdin that starts with a letter
  * such as {@code Q} as a command, never one that starts with a digit.
  */
-class ConscryptOpenSslStreamTest {
+class KeyUpdateConformanceTest {
   private static final String HOST = "www.example.test";
   private static final TestCertificateAuthority CA =
       TestCertificateAuthority.create("Guise openssl stream CA");
-  private static final ConscryptEngine ENGINE = new ConscryptEngine();
+
+  static Stream<String> engines() {
+    return Providers.tlsEngines().stream()
+        .filter(e -> e.unavailableReason().isEmpty())
+        .map(TlsEngine::name);
+  }
 
   @TempDir Path dir;
 
-  @Test
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("engines")
   @Timeout(value = 90, unit = TimeUnit.SECONDS)
-  void megabytesBothWaysAcrossAServerKeyUpdate() throws Exception {
+  void megabytesBothWaysAcrossAServerKeyUpdate(String engine) throws Exception {
     IssuedCertificate.PemFiles pem = CA.issue(HOST).writePem(dir.resolve("pem"));
     int port;
     try (ServerSocket probe = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
@@ -80,10 +95,18 @@ class ConscryptOpenSslStreamTest {
       byte[] after = digits(size, 2);
       byte[] fromServer1 = digits(size, 3);
       byte[] fromServer2 = digits(size, 4);
+      TlsEngine tls = Providers.tlsEngine(engine);
+      InetAddress ip = InetAddress.getByName("127.0.0.1");
       try (TlsConnection c =
-          LoopbackServers.connect(
-              ENGINE, HOST, "127.0.0.1", port, "chrome-156", CA.trustPolicy())) {
-        assertEquals("TLSv1.3", c.negotiated().protocol());
+          tls.connect(
+              Loopback.connect(new InetSocketAddress(ip, port)),
+              new TlsConnectRequest(
+                  new TlsEndpoint(HOST, ip, port),
+                  tls.offers().get(0).profile(),
+                  List.of(),
+                  CA.trustPolicy(),
+                  Duration.ofSeconds(5)))) {
+        assertEquals("TLSv1.3", c.negotiated().protocol(), engine);
         c.setReadTimeout(Duration.ofSeconds(30));
         OutputStream serverInput = server.getOutputStream();
 

@@ -1,13 +1,19 @@
-package dev.guise.tls.conscrypt;
+package dev.guise.conformance;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.params.provider.Arguments.arguments;
 
 import dev.guise.api.ClassifiedIOException;
 import dev.guise.api.FailureKind;
+import dev.guise.api.TlsConnectRequest;
 import dev.guise.api.TlsConnection;
+import dev.guise.api.TlsEndpoint;
+import dev.guise.api.spi.Providers;
+import dev.guise.api.spi.TlsEngine;
+import dev.guise.testing.Loopback;
 import dev.guise.testkit.tls.IssuedCertificate;
 import dev.guise.testkit.tls.TestCertificateAuthority;
 import java.io.ByteArrayOutputStream;
@@ -23,33 +29,52 @@ import java.net.SocketTimeoutException;
 import java.security.MessageDigest;
 import java.time.Duration;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
+import java.util.stream.Stream;
 import javax.net.ssl.SSLSocket;
-import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * The engine adapter's streams against a JDK TLS server: large transfers both ways at once, records
- * that are not TLS, and read timeouts that leave the connection usable.
+ * Every engine's streams against a JDK TLS server: large transfers both ways at once, read in
+ * pieces of every size, records that are not TLS, and read timeouts that leave the connection
+ * usable.
  */
-class ConscryptStreamTest {
+class StreamConformanceTest {
   private static final String HOST = "www.example.test";
   private static final TestCertificateAuthority CA =
       TestCertificateAuthority.create("Guise stream CA");
   private static final IssuedCertificate CERT = CA.issue(HOST);
-  private static final ConscryptEngine ENGINE = new ConscryptEngine();
 
-  @ParameterizedTest
-  @ValueSource(strings = {"TLSv1.3", "TLSv1.2"})
+  static Stream<String> engines() {
+    return Providers.tlsEngines().stream()
+        .filter(e -> e.unavailableReason().isEmpty())
+        .map(TlsEngine::name);
+  }
+
+  static Stream<Arguments> enginesAndProtocols() {
+    return engines().flatMap(e -> Stream.of(arguments(e, "TLSv1.3"), arguments(e, "TLSv1.2")));
+  }
+
+  static Stream<Arguments> enginesAndGarbage() {
+    return engines()
+        .flatMap(
+            e ->
+                Stream.of("bad-mac", "not-tls", "too-long", "truncated").map(g -> arguments(e, g)));
+  }
+
+  @ParameterizedTest(name = "{0} {1}")
+  @MethodSource("enginesAndProtocols")
   @Timeout(value = 60, unit = TimeUnit.SECONDS)
-  void megabytesBothWaysAtOnceArriveIntact(String protocol) throws Exception {
+  void megabytesBothWaysAtOnceArriveIntact(String engine, String protocol) throws Exception {
     int size = 6 * 1024 * 1024;
     byte[] sent = new byte[size];
     new Random(8).nextBytes(sent);
@@ -70,8 +95,8 @@ class ConscryptStreamTest {
                     throw new RuntimeException(e);
                   }
                 });
-        TlsConnection c = server.connect("chrome-156")) {
-      assertEquals(protocol, c.negotiated().protocol());
+        TlsConnection c = server.connect(engine)) {
+      assertEquals(protocol, c.negotiated().protocol(), engine);
       c.setReadTimeout(Duration.ofSeconds(20));
       CompletableFuture<Void> writer =
           CompletableFuture.runAsync(
@@ -103,10 +128,10 @@ class ConscryptStreamTest {
     }
   }
 
-  @ParameterizedTest
-  @ValueSource(strings = {"bad-mac", "not-tls", "too-long", "truncated"})
+  @ParameterizedTest(name = "{0} {1}")
+  @MethodSource("enginesAndGarbage")
   @Timeout(value = 20, unit = TimeUnit.SECONDS)
-  void garbageAfterTheHandshakeIsAClassifiedError(String garbage) throws Exception {
+  void garbageAfterTheHandshakeIsAClassifiedError(String engine, String garbage) throws Exception {
     byte[] raw =
         switch (garbage) {
           // application_data with a valid header and a body that fails authentication
@@ -119,18 +144,19 @@ class ConscryptStreamTest {
           default -> throw new AssertionError(garbage);
         };
     try (OneShotServer server = new OneShotServer("TLSv1.3", s -> server(s).rawWrite(raw));
-        TlsConnection c = server.connect("conscrypt-default")) {
+        TlsConnection c = server.connect(engine)) {
       c.setReadTimeout(Duration.ofSeconds(5));
       var e = assertThrows(ClassifiedIOException.class, () -> c.input().read(new byte[100]));
-      assertEquals(FailureKind.PROTOCOL_ERROR, e.kind(), e.getMessage());
+      assertEquals(FailureKind.PROTOCOL_ERROR, e.kind(), engine + ": " + e.getMessage());
       // and it stays broken: no second attempt at parsing the rest
       assertThrows(IOException.class, () -> c.input().read());
     }
   }
 
-  @Test
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("engines")
   @Timeout(value = 20, unit = TimeUnit.SECONDS)
-  void aReadTimeoutWhileIdleLeavesTheConnectionUsable() throws Exception {
+  void aReadTimeoutWhileIdleLeavesTheConnectionUsable(String engine) throws Exception {
     CompletableFuture<Void> goOn = new CompletableFuture<>();
     CompletableFuture<Void> goOnAgain = new CompletableFuture<>();
     try (OneShotServer server =
@@ -150,7 +176,7 @@ class ConscryptStreamTest {
                     throw new RuntimeException(e);
                   }
                 });
-        TlsConnection c = server.connect("chrome-156")) {
+        TlsConnection c = server.connect(engine)) {
       c.setReadTimeout(Duration.ofMillis(200));
       assertThrows(SocketTimeoutException.class, () -> c.input().read(new byte[10]));
       assertTrue(c.isOpen());
@@ -165,9 +191,10 @@ class ConscryptStreamTest {
     }
   }
 
-  @Test
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("engines")
   @Timeout(value = 20, unit = TimeUnit.SECONDS)
-  void aTimeoutInsideARecordKeepsWhatWasReadForTheNextRead() throws Exception {
+  void aTimeoutInsideARecordKeepsWhatWasReadForTheNextRead(String engine) throws Exception {
     // The server writes one record's bytes in two parts; the client times out between them.
     CompletableFuture<Void> rest = new CompletableFuture<>();
     try (OneShotServer server =
@@ -186,7 +213,7 @@ class ConscryptStreamTest {
                     throw new RuntimeException(e);
                   }
                 });
-        TlsConnection c = server.connect("chrome-156")) {
+        TlsConnection c = server.connect(engine)) {
       c.setReadTimeout(Duration.ofMillis(200));
       assertThrows(SocketTimeoutException.class, () -> c.input().read(new byte[20]));
       rest.complete(null);
@@ -196,9 +223,10 @@ class ConscryptStreamTest {
     }
   }
 
-  @Test
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("engines")
   @Timeout(value = 20, unit = TimeUnit.SECONDS)
-  void closeNotifyIsTheEndOfTheStream() throws Exception {
+  void closeNotifyIsTheEndOfTheStream(String engine) throws Exception {
     try (OneShotServer server =
             new OneShotServer(
                 "TLSv1.3",
@@ -211,11 +239,11 @@ class ConscryptStreamTest {
                     throw new RuntimeException(e);
                   }
                 });
-        TlsConnection c = server.connect("chrome-156")) {
+        TlsConnection c = server.connect(engine)) {
       c.setReadTimeout(Duration.ofSeconds(5));
       assertEquals("bye", readString(c, 3));
-      assertEquals(-1, c.input().read());
-      assertEquals(-1, c.input().read(new byte[5]));
+      assertEquals(-1, c.input().read(), engine);
+      assertEquals(-1, c.input().read(new byte[5]), engine);
       assertTrue(!c.isOpen());
     }
   }
@@ -339,9 +367,17 @@ class ConscryptStreamTest {
                   });
     }
 
-    TlsConnection connect(String profile) throws IOException {
-      return LoopbackServers.connect(
-          ENGINE, HOST, "127.0.0.1", listener.getLocalPort(), profile, CA.trustPolicy());
+    TlsConnection connect(String engine) throws IOException {
+      return Providers.tlsEngine(engine)
+          .connect(
+              Loopback.connect(listener),
+              new TlsConnectRequest(
+                  new TlsEndpoint(
+                      HOST, InetAddress.getByName("127.0.0.1"), listener.getLocalPort()),
+                  Providers.tlsEngine(engine).offers().get(0).profile(),
+                  List.of(),
+                  CA.trustPolicy(),
+                  Duration.ofSeconds(5)));
     }
 
     @Override

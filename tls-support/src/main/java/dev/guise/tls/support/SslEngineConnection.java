@@ -1,4 +1,4 @@
-package dev.guise.tls.conscrypt.internal;
+package dev.guise.tls.support;
 
 import dev.guise.api.ClassifiedIOException;
 import dev.guise.api.FailureKind;
@@ -26,15 +26,20 @@ import javax.net.ssl.SSLException;
 import javax.net.ssl.SSLHandshakeException;
 
 /**
- * A {@link TlsConnection} that drives a Conscrypt {@link SSLEngine} over a plain connected socket.
+ * A {@link TlsConnection} that drives an {@link SSLEngine} over a plain connected socket: the JDK's
+ * own (the {@code jdk} engine) or Conscrypt's.
  *
- * <p>Why not Conscrypt's own {@code SSLSocket}: its engine socket allocates two heap buffers of a
- * whole TLS packet each (about 16 KiB per direction) for the life of the socket, so every idle
- * pooled connection kept 33 KiB of empty arrays. Here the network buffers are borrowed from {@link
- * BufferPool} only while a record is in flight and given back as soon as the engine has consumed it
- * (inbound) or the socket has taken it (outbound). Decrypted bytes go straight into the caller's
- * array: Conscrypt keeps what does not fit inside its native SSL object and hands it out on the
- * next unwrap, so no plaintext buffer is needed on the heap either.
+ * <p>Why not the engines' {@code SSLSocket}s: both keep buffers of about a TLS record per direction
+ * for the life of the socket (the JDK's socket 11 KiB and more once a large record has passed,
+ * Conscrypt's two heap buffers of 16 KiB each), so every idle pooled connection kept them. Here the
+ * network buffers are borrowed from {@link BufferPool} only while a record is in flight and given
+ * back as soon as the engine has consumed it (inbound) or the socket has taken it (outbound).
+ *
+ * <p>Decrypted bytes go straight into the caller's array when the engine accepts it. Conscrypt
+ * always does: what does not fit stays inside its native SSL object and comes out on the next
+ * unwrap. The JDK's engine refuses an array smaller than the record's plaintext; then the record is
+ * decrypted into a pooled buffer that this connection holds until the caller has read it all, and
+ * gives back then.
  *
  * <p>Waiting without a buffer: a reader that has nothing to return waits for the next record by
  * reading its 5-byte header into a small array of its own; only then, with the length known and
@@ -43,17 +48,17 @@ import javax.net.ssl.SSLHandshakeException;
  * connection intact (a partly read header or record is kept and completed by the next read).
  *
  * <p>Threading: one reader and one writer may work at the same time (the HTTP/2 client reads on one
- * thread while others write). Each side has its own lock; Conscrypt's engine serialises its own
- * wrap and unwrap internally. Post-handshake messages (TLS 1.3 NewSessionTicket, KeyUpdate) are
- * consumed by reads; when the engine has something to send in reply (a KeyUpdate answer), the
- * reader sends it if the write side is free, and otherwise leaves it to the writer, whose next wrap
- * sends it first (the engine drains what it has pending before new records). A reader never waits
- * for the write lock, so a writer blocked on a peer that does not read cannot stall reads.
+ * thread while others write). Each side has its own lock; both engines serialise their own wrap and
+ * unwrap internally. Post-handshake messages (TLS 1.3 NewSessionTicket, KeyUpdate) are consumed by
+ * reads; when the engine has something to send in reply (a KeyUpdate answer), the reader sends it
+ * if the write side is free, and otherwise leaves it to the writer, whose next wrap sends it first
+ * (the engine drains what it has pending before new records). A reader never waits for the write
+ * lock, so a writer blocked on a peer that does not read cannot stall reads.
  *
  * <p>Close is bounded: close_notify is written under a {@link DeadlineGuard} that closes the socket
  * after {@link #CLOSE_NOTIFY_LIMIT}, and the socket is closed in every case.
  */
-final class ConscryptTlsConnection implements TlsConnection {
+public final class SslEngineConnection implements TlsConnection {
   static final Duration CLOSE_NOTIFY_LIMIT = Duration.ofSeconds(1);
 
   /** TLS record header: type (1), legacy version (2), length (2). */
@@ -98,7 +103,18 @@ final class ConscryptTlsConnection implements TlsConnection {
    */
   private boolean plaintextWaiting;
 
-  ConscryptTlsConnection(SSLEngine engine, Socket raw) throws IOException {
+  // Decrypted bytes not yet read, for an engine that needs room for a whole record's plaintext and
+  // a caller who gave less; guarded by readLock. held is a pooled buffer, present only from that
+  // unwrap until the caller has read bytes heldStart..heldEnd.
+  private byte[] held;
+  private int heldStart;
+  private int heldEnd;
+
+  /**
+   * A connection over {@code raw}, which it then owns, driving {@code engine} (in client mode,
+   * configured, not yet handshaking). Call {@link #handshake()} next.
+   */
+  public SslEngineConnection(SSLEngine engine, Socket raw) throws IOException {
     this.engine = engine;
     this.raw = raw;
     this.rawIn = raw.getInputStream();
@@ -109,7 +125,7 @@ final class ConscryptTlsConnection implements TlsConnection {
    * Runs the handshake to completion. Every read is bounded by the socket's read timeout; the
    * caller bounds the whole (a {@link DeadlineGuard} closing the socket) and classifies failures.
    */
-  void handshake() throws IOException {
+  public void handshake() throws IOException {
     try {
       engine.beginHandshake();
       runHandshake();
@@ -169,7 +185,11 @@ final class ConscryptTlsConnection implements TlsConnection {
     }
   }
 
-  void negotiated(NegotiatedTls negotiated) {
+  /**
+   * Sets what the handshake negotiated, for {@link #negotiated()}; once, after {@link
+   * #handshake()}.
+   */
+  public void negotiated(NegotiatedTls negotiated) {
     this.negotiated = negotiated;
   }
 
@@ -239,6 +259,7 @@ final class ConscryptTlsConnection implements TlsConnection {
         if (readLock.tryLock()) {
           try {
             releaseRecord();
+            releaseHeld();
           } finally {
             readLock.unlock();
           }
@@ -255,16 +276,20 @@ final class ConscryptTlsConnection implements TlsConnection {
     readLock.lock();
     try {
       checkReadable();
-      if (peerClosed) {
-        return -1;
-      }
       if (len == 0) {
         return 0;
       }
+      if (held != null) {
+        return takeHeld(b, off, len);
+      }
+      if (peerClosed) {
+        return -1;
+      }
       ByteBuffer dst = ByteBuffer.wrap(b, off, len);
+      ByteBuffer into = dst;
       for (; ; ) {
         ByteBuffer src = unconsumed != null ? unconsumed : EMPTY;
-        SSLEngineResult result = engine.unwrap(src, dst);
+        SSLEngineResult result = engine.unwrap(src, into);
         releaseRecordIfConsumed();
         if (result.getHandshakeStatus() == HandshakeStatus.NEED_TASK) {
           runDelegatedTasks();
@@ -275,20 +300,36 @@ final class ConscryptTlsConnection implements TlsConnection {
             // close_notify: the end of the stream (after anything decrypted with it).
             peerClosed = true;
             releaseRecord();
-            return produced > 0 ? produced : -1;
+            if (produced > 0) {
+              return delivered(into, b, off, len, produced);
+            }
+            if (into != dst) {
+              releaseHeld();
+            }
+            return -1;
           }
           case BUFFER_OVERFLOW -> {
-            // The caller's array is full and the engine holds more plaintext.
-            plaintextWaiting = true;
-            if (produced > 0) {
+            if (produced > 0 && into == dst) {
+              // The caller's array is full and the engine holds more plaintext (Conscrypt).
+              plaintextWaiting = true;
               return produced;
             }
-            throw new SSLException("the TLS engine reported no room in a non-empty buffer");
+            if (into != dst) {
+              throw new SSLException(
+                  "a TLS record's plaintext does not fit " + held.length + " bytes");
+            }
+            // The engine wants room for the whole record's plaintext (the JDK's): decrypt into a
+            // buffer held until the caller has read it.
+            into = holdPlaintext();
           }
           case OK, BUFFER_UNDERFLOW -> {
             plaintextWaiting = false;
             if (produced > 0) {
-              return produced;
+              return delivered(into, b, off, len, produced);
+            }
+            if (into != dst) {
+              releaseHeld();
+              into = dst;
             }
             if (result.bytesConsumed() > 0) {
               // A record with no application data: a post-handshake message (session ticket,
@@ -323,9 +364,50 @@ final class ConscryptTlsConnection implements TlsConnection {
     } finally {
       if (closed.get() || broken != null) {
         releaseRecord();
+        releaseHeld();
       }
       readLock.unlock();
     }
+  }
+
+  /**
+   * The bytes an unwrap just produced, as the caller's count: straight in the caller's array, or in
+   * the held buffer, from which as much as fits is copied.
+   */
+  private int delivered(ByteBuffer into, byte[] b, int off, int len, int produced) {
+    if (into.array() == b) {
+      return produced;
+    }
+    heldEnd = produced;
+    return takeHeld(b, off, len);
+  }
+
+  /** Borrows the buffer for a record's plaintext the caller's array cannot take at once. */
+  private ByteBuffer holdPlaintext() {
+    int size = engine.getSession().getApplicationBufferSize();
+    held = size <= BufferPool.BUFFER_SIZE ? BufferPool.acquire() : new byte[size];
+    heldStart = 0;
+    heldEnd = 0;
+    return ByteBuffer.wrap(held);
+  }
+
+  /** Copies held plaintext to the caller; gives the buffer back once it is all read. */
+  private int takeHeld(byte[] b, int off, int len) {
+    int n = Math.min(len, heldEnd - heldStart);
+    System.arraycopy(held, heldStart, b, off, n);
+    heldStart += n;
+    if (heldStart == heldEnd) {
+      releaseHeld();
+    }
+    return n;
+  }
+
+  private void releaseHeld() {
+    byte[] h = held;
+    held = null;
+    heldStart = 0;
+    heldEnd = 0;
+    BufferPool.release(h);
   }
 
   private void checkReadable() throws IOException {
@@ -534,7 +616,10 @@ final class ConscryptTlsConnection implements TlsConnection {
 
   // ---------------------------------------------------------------------------------------------
 
-  /** Decrypted bytes; {@link #available()} is 1 when the engine is known to hold plaintext. */
+  /**
+   * Decrypted bytes; {@link #available()} counts held plaintext, and is 1 when the engine is known
+   * to hold some.
+   */
   private final class Input extends InputStream {
     private final byte[] one = new byte[1];
 
@@ -542,7 +627,7 @@ final class ConscryptTlsConnection implements TlsConnection {
     public int read() throws IOException {
       readLock.lock();
       try {
-        int n = ConscryptTlsConnection.this.read(one, 0, 1);
+        int n = SslEngineConnection.this.read(one, 0, 1);
         return n < 0 ? -1 : one[0] & 0xff;
       } finally {
         readLock.unlock();
@@ -551,18 +636,21 @@ final class ConscryptTlsConnection implements TlsConnection {
 
     @Override
     public int read(byte[] b, int off, int len) throws IOException {
-      return ConscryptTlsConnection.this.read(b, off, len);
+      return SslEngineConnection.this.read(b, off, len);
     }
 
     @Override
     public int available() {
-      // A lower bound, cheap and exact enough for "can a read return without blocking": the
-      // engine does not say how much plaintext it holds, only that it holds some.
+      // A lower bound, cheap and exact enough for "can a read return without blocking": an engine
+      // that keeps plaintext itself does not say how much, only that it holds some.
       if (!readLock.tryLock()) {
         return 0;
       }
       try {
-        return plaintextWaiting && !closed.get() ? 1 : 0;
+        if (closed.get()) {
+          return 0;
+        }
+        return held != null ? heldEnd - heldStart : plaintextWaiting ? 1 : 0;
       } finally {
         readLock.unlock();
       }
@@ -570,7 +658,7 @@ final class ConscryptTlsConnection implements TlsConnection {
 
     @Override
     public void close() throws IOException {
-      ConscryptTlsConnection.this.close();
+      SslEngineConnection.this.close();
     }
   }
 
@@ -583,7 +671,7 @@ final class ConscryptTlsConnection implements TlsConnection {
       writeLock.lock();
       try {
         one[0] = (byte) b;
-        ConscryptTlsConnection.this.write(one, 0, 1);
+        SslEngineConnection.this.write(one, 0, 1);
       } finally {
         writeLock.unlock();
       }
@@ -591,7 +679,7 @@ final class ConscryptTlsConnection implements TlsConnection {
 
     @Override
     public void write(byte[] b, int off, int len) throws IOException {
-      ConscryptTlsConnection.this.write(b, off, len);
+      SslEngineConnection.this.write(b, off, len);
     }
 
     @Override
@@ -604,7 +692,7 @@ final class ConscryptTlsConnection implements TlsConnection {
 
     @Override
     public void close() throws IOException {
-      ConscryptTlsConnection.this.close();
+      SslEngineConnection.this.close();
     }
   }
 }

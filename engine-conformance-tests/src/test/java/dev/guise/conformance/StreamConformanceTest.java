@@ -226,6 +226,45 @@ class StreamConformanceTest {
   @ParameterizedTest(name = "{0}")
   @MethodSource("engines")
   @Timeout(value = 20, unit = TimeUnit.SECONDS)
+  void aRecordReadInSmallPiecesIsAvailableBetweenThem(String engine) throws Exception {
+    // One record of 10,000 bytes read 7 bytes at a time: the JDK's engine cannot decrypt it into
+    // 7 bytes, so the connection decrypts it aside and hands it out from there.
+    byte[] sent = new byte[10_000];
+    new Random(3).nextBytes(sent);
+    try (OneShotServer server =
+            new OneShotServer(
+                "TLSv1.3",
+                s -> {
+                  try {
+                    s.getOutputStream().write(sent);
+                    s.getOutputStream().flush();
+                    s.getInputStream().read(); // until the client is done
+                  } catch (IOException e) {
+                    throw new RuntimeException(e);
+                  }
+                });
+        TlsConnection c = server.connect(engine)) {
+      c.setReadTimeout(Duration.ofSeconds(5));
+      ByteArrayOutputStream received = new ByteArrayOutputStream();
+      byte[] piece = new byte[7];
+      while (received.size() < sent.length) {
+        int n = c.input().read(piece);
+        assertTrue(n > 0, engine + ": stream ended after " + received.size() + " bytes");
+        received.write(piece, 0, n);
+        if (received.size() < sent.length) {
+          assertTrue(c.input().available() > 0, engine + ": nothing available mid-record");
+        }
+      }
+      assertArrayEquals(sent, received.toByteArray(), engine);
+      assertEquals(0, c.input().available(), engine);
+      c.output().write('x');
+      c.output().flush();
+    }
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("engines")
+  @Timeout(value = 20, unit = TimeUnit.SECONDS)
   void closeNotifyIsTheEndOfTheStream(String engine) throws Exception {
     try (OneShotServer server =
             new OneShotServer(

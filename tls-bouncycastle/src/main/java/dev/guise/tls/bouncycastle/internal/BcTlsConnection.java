@@ -26,8 +26,10 @@ import org.bouncycastle.tls.TlsNoCloseNotifyException;
  * <p>Read timeouts: a read with nothing buffered first waits for the next byte on the raw socket (a
  * one-byte peek, {@link PooledBufferedInputStream#awaitInput()}) before BouncyCastle is asked to
  * read a record. An idle timeout therefore surfaces as a {@link java.net.SocketTimeoutException}
- * while the connection stays usable; BouncyCastle itself treats any exception inside a record read
- * as fatal. A timeout in the middle of a record still ends the connection, as it must.
+ * while the connection stays usable. Once application data flows, BouncyCastle also survives a
+ * timeout in the middle of a record (its {@code handleException} lets an {@code
+ * InterruptedIOException} pass without failing the connection, and the record stream keeps what it
+ * read): {@code StreamConformanceTest} checks both over every engine.
  *
  * <p>Closing sends close_notify, bounded by {@link #CLOSE_NOTIFY_LIMIT} (a peer that stopped
  * reading cannot block the closer: a {@link DeadlineGuard} closes the socket), and always closes

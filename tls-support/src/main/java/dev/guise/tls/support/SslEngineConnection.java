@@ -301,7 +301,7 @@ public final class SslEngineConnection implements TlsConnection {
             peerClosed = true;
             releaseRecord();
             if (produced > 0) {
-              return delivered(into, b, off, len, produced);
+              return delivered(into != dst, b, off, len, produced);
             }
             if (into != dst) {
               releaseHeld();
@@ -325,7 +325,7 @@ public final class SslEngineConnection implements TlsConnection {
           case OK, BUFFER_UNDERFLOW -> {
             plaintextWaiting = false;
             if (produced > 0) {
-              return delivered(into, b, off, len, produced);
+              return delivered(into != dst, b, off, len, produced);
             }
             if (into != dst) {
               releaseHeld();
@@ -365,17 +365,19 @@ public final class SslEngineConnection implements TlsConnection {
       if (closed.get() || broken != null) {
         releaseRecord();
         releaseHeld();
+      } else if (held != null && heldStart == heldEnd) {
+        releaseHeld(); // an unwrap into it failed: nothing in it to hand out
       }
       readLock.unlock();
     }
   }
 
   /**
-   * The bytes an unwrap just produced, as the caller's count: straight in the caller's array, or in
-   * the held buffer, from which as much as fits is copied.
+   * The bytes an unwrap just produced, as the caller's count: straight in the caller's array, or
+   * (when {@code aside}) in the held buffer, from which as much as fits is copied.
    */
-  private int delivered(ByteBuffer into, byte[] b, int off, int len, int produced) {
-    if (into.array() == b) {
+  private int delivered(boolean aside, byte[] b, int off, int len, int produced) {
+    if (!aside) {
       return produced;
     }
     heldEnd = produced;

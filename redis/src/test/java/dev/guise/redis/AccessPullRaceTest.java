@@ -1,5 +1,8 @@
 package dev.guise.redis;
 
+import static dev.guise.redis.Races.await;
+import static dev.guise.redis.Races.loaded;
+import static dev.guise.redis.Races.open;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -12,7 +15,6 @@ import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
-import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -29,29 +31,6 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
 class AccessPullRaceTest {
   @RegisterExtension static final RedisServerExtension REDIS = new RedisServerExtension();
-
-  /** A store on {@code uri}; a long command bound, so a held answer is late, not failed. */
-  private static RedisFleetStore open(String uri, String prefix) {
-    return RedisFleetStore.open(
-        RedisSettings.builder(uri)
-            .keyPrefix(prefix)
-            .commandTimeout(Duration.ofSeconds(10))
-            .build());
-  }
-
-  private static void await(String what, BooleanSupplier condition) throws InterruptedException {
-    long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-    while (!condition.getAsBoolean()) {
-      if (System.nanoTime() > deadline) {
-        throw new AssertionError("timed out waiting for " + what);
-      }
-      Thread.sleep(5);
-    }
-  }
-
-  private static boolean loaded(RedisFleetStore s) {
-    return s.connected() && s.reconciliations() > 0;
-  }
 
   private static AccessEntry deny(String ip) throws IOException {
     return AccessEntry.deny("shop.example", InetAddress.getByName(ip));

@@ -63,9 +63,7 @@ class CertificateConformanceTest {
   private static final Duration HANDSHAKE_TIMEOUT = Duration.ofSeconds(10);
 
   static Stream<String> engines() {
-    return Providers.tlsEngines().stream()
-        .filter(e -> e.unavailableReason().isEmpty())
-        .map(TlsEngine::name);
+    return Engines.usable();
   }
 
   @BeforeAll

@@ -10,7 +10,6 @@ import dev.guise.api.FailureKind;
 import dev.guise.api.TlsConnectRequest;
 import dev.guise.api.TlsEndpoint;
 import dev.guise.api.spi.Providers;
-import dev.guise.api.spi.TlsEngine;
 import dev.guise.testing.Loopback;
 import dev.guise.testkit.tls.TestCertificateAuthority;
 import java.io.OutputStream;
@@ -39,9 +38,7 @@ class HandshakeConformanceTest {
       TestCertificateAuthority.create("Guise handshake conformance CA");
 
   static Stream<String> engines() {
-    return Providers.tlsEngines().stream()
-        .filter(e -> e.unavailableReason().isEmpty())
-        .map(TlsEngine::name);
+    return Engines.usable();
   }
 
   private static String profile(String engine) {

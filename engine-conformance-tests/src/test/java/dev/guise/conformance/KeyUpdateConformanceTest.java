@@ -50,9 +50,7 @@ class KeyUpdateConformanceTest {
       TestCertificateAuthority.create("Guise openssl stream CA");
 
   static Stream<String> engines() {
-    return Providers.tlsEngines().stream()
-        .filter(e -> e.unavailableReason().isEmpty())
-        .map(TlsEngine::name);
+    return Engines.usable();
   }
 
   @TempDir Path dir;

@@ -12,7 +12,6 @@ import dev.guise.api.TlsConnectRequest;
 import dev.guise.api.TlsConnection;
 import dev.guise.api.TlsEndpoint;
 import dev.guise.api.spi.Providers;
-import dev.guise.api.spi.TlsEngine;
 import dev.guise.testing.Loopback;
 import dev.guise.testkit.tls.IssuedCertificate;
 import dev.guise.testkit.tls.TestCertificateAuthority;
@@ -55,9 +54,7 @@ class StreamConformanceTest {
   private static final IssuedCertificate CERT = CA.issue(HOST);
 
   static Stream<String> engines() {
-    return Providers.tlsEngines().stream()
-        .filter(e -> e.unavailableReason().isEmpty())
-        .map(TlsEngine::name);
+    return Engines.usable();
   }
 
   static Stream<Arguments> enginesAndProtocols() {

@@ -4,7 +4,9 @@ import dev.guise.api.ClassifiedIOException;
 import dev.guise.api.FailureKind;
 import dev.guise.api.NegotiatedTls;
 import dev.guise.api.PoolAction;
+import dev.guise.api.TlsConnectRequest;
 import dev.guise.api.TlsConnection;
+import dev.guise.api.TlsEndpoint;
 import dev.guise.codec.io.BufferPool;
 import dev.guise.codec.io.DeadlineGuard;
 import java.io.EOFException;
@@ -110,22 +112,73 @@ public final class SslEngineConnection implements TlsConnection {
   private int heldStart;
   private int heldEnd;
 
-  /**
-   * A connection over {@code raw}, which it then owns, driving {@code engine} (in client mode,
-   * configured, not yet handshaking). Call {@link #handshake()} next.
-   */
-  public SslEngineConnection(SSLEngine engine, Socket raw) throws IOException {
+  private SslEngineConnection(SSLEngine engine, Socket raw) throws IOException {
     this.engine = engine;
     this.raw = raw;
     this.rawIn = raw.getInputStream();
     this.rawOut = raw.getOutputStream();
   }
 
+  /** What an engine reports of its finished handshake (its profile and fidelity among it). */
+  @FunctionalInterface
+  public interface Negotiation {
+    NegotiatedTls of(SSLEngine engine) throws SSLException;
+  }
+
   /**
-   * Runs the handshake to completion. Every read is bounded by the socket's read timeout; the
-   * caller bounds the whole (a {@link DeadlineGuard} closing the socket) and classifies failures.
+   * Handshakes {@code engine} (in client mode, configured, not yet handshaking) over {@code
+   * socket}, which the returned connection then owns. On failure the socket is closed and the
+   * failure classified by {@link TlsFailures}. Blocks at most {@code request.handshakeTimeout()}:
+   * each read by the socket's timeout, the whole handshake (a peer dripping bytes) and its writes
+   * (a peer that does not read) by a {@link DeadlineGuard} that closes the socket.
    */
-  public void handshake() throws IOException {
+  public static SslEngineConnection open(
+      SSLEngine engine, Socket socket, TlsConnectRequest request, Negotiation negotiation)
+      throws IOException {
+    TlsEndpoint endpoint = request.endpoint();
+    SslEngineConnection connection;
+    try {
+      connection = new SslEngineConnection(engine, socket);
+    } catch (IOException e) {
+      closeQuietly(socket);
+      throw new IOException("cannot set up a TLS connection to " + endpoint + ": " + e, e);
+    }
+    try (DeadlineGuard guard = DeadlineGuard.closeAfter(request.handshakeTimeout(), socket)) {
+      try {
+        int previousTimeout = socket.getSoTimeout();
+        socket.setSoTimeout(Math.toIntExact(Math.max(1, request.handshakeTimeout().toMillis())));
+        connection.handshake();
+        socket.setSoTimeout(previousTimeout);
+        connection.negotiated = negotiation.of(engine);
+        if (guard.fired()) {
+          throw new SSLException("handshake deadline passed");
+        }
+        return connection;
+      } catch (IOException | RuntimeException e) {
+        try {
+          connection.close();
+        } catch (IOException ignored) {
+          // closing after a failure: the failure is what the caller needs to see
+        }
+        closeQuietly(socket);
+        throw TlsFailures.handshakeFailure(e, endpoint, request.handshakeTimeout(), guard.fired());
+      }
+    }
+  }
+
+  private static void closeQuietly(Socket s) {
+    try {
+      s.close();
+    } catch (IOException ignored) {
+      // closing after a failure: the failure is what the caller needs to see
+    }
+  }
+
+  /**
+   * Runs the handshake to completion. Every read is bounded by the socket's read timeout; {@link
+   * #open} bounds the whole and classifies failures.
+   */
+  private void handshake() throws IOException {
     try {
       engine.beginHandshake();
       runHandshake();
@@ -183,14 +236,6 @@ public final class SslEngineConnection implements TlsConnection {
       // Never expected: the engine was given one whole record.
       throw new SSLHandshakeException("the TLS engine did not accept a whole record");
     }
-  }
-
-  /**
-   * Sets what the handshake negotiated, for {@link #negotiated()}; once, after {@link
-   * #handshake()}.
-   */
-  public void negotiated(NegotiatedTls negotiated) {
-    this.negotiated = negotiated;
   }
 
   @Override

@@ -4,9 +4,7 @@ import dev.guise.api.NegotiatedTls;
 import dev.guise.api.TlsConnectRequest;
 import dev.guise.api.TlsConnection;
 import dev.guise.api.TlsEndpoint;
-import dev.guise.codec.io.DeadlineGuard;
 import dev.guise.tls.support.SslEngineConnection;
-import dev.guise.tls.support.TlsFailures;
 import java.io.IOException;
 import java.net.Socket;
 import java.security.GeneralSecurityException;
@@ -37,7 +35,6 @@ public final class ConscryptConnector {
       throws IOException {
     TlsEndpoint endpoint = request.endpoint();
     SSLEngine engine;
-    SslEngineConnection connection;
     try {
       // The peer host given here is what the trust manager checks the certificate's name against:
       // the requested host, never the pinned IP.
@@ -51,30 +48,11 @@ public final class ConscryptConnector {
       engine = context.createSSLEngine(endpoint.host(), endpoint.port());
       engine.setUseClientMode(true);
       configure(engine, request, hello);
-      connection = new SslEngineConnection(engine, socket);
-    } catch (GeneralSecurityException | IOException | RuntimeException e) {
+    } catch (GeneralSecurityException | RuntimeException e) {
       closeQuietly(socket);
       throw new IOException("cannot set up a Conscrypt TLS engine for " + endpoint + ": " + e, e);
     }
-    // Each read is bounded by the socket timeout; the guard bounds the whole handshake (a peer
-    // dripping bytes) and the writes (a peer that does not read).
-    try (DeadlineGuard guard = DeadlineGuard.closeAfter(request.handshakeTimeout(), socket)) {
-      try {
-        int previousTimeout = socket.getSoTimeout();
-        socket.setSoTimeout(Math.toIntExact(Math.max(1, request.handshakeTimeout().toMillis())));
-        connection.handshake();
-        socket.setSoTimeout(previousTimeout);
-        connection.negotiated(negotiated(engine, hello));
-        if (guard.fired()) {
-          throw new SSLException("handshake deadline passed");
-        }
-        return connection;
-      } catch (IOException | RuntimeException e) {
-        closeQuietly(connection);
-        closeQuietly(socket);
-        throw TlsFailures.handshakeFailure(e, endpoint, request.handshakeTimeout(), guard.fired());
-      }
-    }
+    return SslEngineConnection.open(engine, socket, request, e -> negotiated(e, hello));
   }
 
   /**
@@ -130,14 +108,6 @@ public final class ConscryptConnector {
         chain,
         hello.name(),
         hello.fidelity());
-  }
-
-  private static void closeQuietly(TlsConnection c) {
-    try {
-      c.close();
-    } catch (IOException ignored) {
-      // closing after a failure: the failure is what the caller needs to see
-    }
   }
 
   static void closeQuietly(Socket s) {

@@ -8,12 +8,10 @@ import dev.guise.api.PoolAction;
 import dev.guise.api.TlsConnectRequest;
 import dev.guise.api.TlsConnection;
 import dev.guise.api.TlsEndpoint;
-import dev.guise.codec.io.DeadlineGuard;
 import dev.guise.tls.jdk.JdkEngine;
 import dev.guise.tls.support.HostNames;
 import dev.guise.tls.support.ServerTrust;
 import dev.guise.tls.support.SslEngineConnection;
-import dev.guise.tls.support.TlsFailures;
 import java.io.IOException;
 import java.net.Socket;
 import java.security.GeneralSecurityException;
@@ -65,7 +63,6 @@ public final class JdkConnector {
           null);
     }
     SSLEngine engine;
-    SslEngineConnection connection;
     try {
       SSLContext context = SSLContext.getInstance("TLS");
       TrustManager trust = ServerTrust.forPolicy(request.trust()).trustManager();
@@ -83,30 +80,11 @@ public final class JdkConnector {
       params.setApplicationProtocols(
           (request.alpn().isEmpty() ? DEFAULT_ALPN : request.alpn()).toArray(String[]::new));
       engine.setSSLParameters(params);
-      connection = new SslEngineConnection(engine, socket);
-    } catch (GeneralSecurityException | IOException | RuntimeException e) {
+    } catch (GeneralSecurityException | RuntimeException e) {
       closeQuietly(socket);
       throw new IOException("cannot set up the JDK TLS engine for " + endpoint + ": " + e, e);
     }
-    // Each read is bounded by the socket timeout; the guard bounds the whole handshake (a peer
-    // dripping bytes) and its writes (a peer that does not read).
-    try (DeadlineGuard guard = DeadlineGuard.closeAfter(request.handshakeTimeout(), socket)) {
-      try {
-        int previousTimeout = socket.getSoTimeout();
-        socket.setSoTimeout(Math.toIntExact(Math.max(1, request.handshakeTimeout().toMillis())));
-        connection.handshake();
-        socket.setSoTimeout(previousTimeout);
-        connection.negotiated(negotiated(engine));
-        if (guard.fired()) {
-          throw new SSLException("handshake deadline passed");
-        }
-        return connection;
-      } catch (IOException | RuntimeException e) {
-        closeQuietly(connection);
-        closeQuietly(socket);
-        throw TlsFailures.handshakeFailure(e, endpoint, request.handshakeTimeout(), guard.fired());
-      }
-    }
+    return SslEngineConnection.open(engine, socket, request, JdkConnector::negotiated);
   }
 
   private static NegotiatedTls negotiated(SSLEngine engine) throws SSLException {
@@ -128,14 +106,6 @@ public final class JdkConnector {
         chain,
         JdkEngine.PROFILE,
         Fidelity.NONE);
-  }
-
-  private static void closeQuietly(TlsConnection c) {
-    try {
-      c.close();
-    } catch (IOException ignored) {
-      // closing after a failure: the failure is what the caller needs to see
-    }
   }
 
   private static void closeQuietly(Socket s) {

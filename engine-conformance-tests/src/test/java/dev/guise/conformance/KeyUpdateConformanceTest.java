@@ -4,25 +4,18 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.guise.api.TlsConnectRequest;
 import dev.guise.api.TlsConnection;
-import dev.guise.api.TlsEndpoint;
-import dev.guise.api.spi.Providers;
-import dev.guise.api.spi.TlsEngine;
-import dev.guise.testing.Loopback;
 import dev.guise.testkit.tls.IssuedCertificate;
 import dev.guise.testkit.tls.TestCertificateAuthority;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.time.Duration;
-import java.util.List;
 import java.util.Random;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -93,17 +86,7 @@ class KeyUpdateConformanceTest {
       byte[] after = digits(size, 2);
       byte[] fromServer1 = digits(size, 3);
       byte[] fromServer2 = digits(size, 4);
-      TlsEngine tls = Providers.tlsEngine(engine);
-      InetAddress ip = InetAddress.getByName("127.0.0.1");
-      try (TlsConnection c =
-          tls.connect(
-              Loopback.connect(new InetSocketAddress(ip, port)),
-              new TlsConnectRequest(
-                  new TlsEndpoint(HOST, ip, port),
-                  tls.offers().get(0).profile(),
-                  List.of(),
-                  CA.trustPolicy(),
-                  Duration.ofSeconds(5)))) {
+      try (TlsConnection c = Engines.connect(engine, HOST, port, CA.trustPolicy())) {
         assertEquals("TLSv1.3", c.negotiated().protocol(), engine);
         c.setReadTimeout(Duration.ofSeconds(30));
         OutputStream serverInput = server.getOutputStream();

@@ -8,11 +8,7 @@ import static org.junit.jupiter.params.provider.Arguments.arguments;
 
 import dev.guise.api.ClassifiedIOException;
 import dev.guise.api.FailureKind;
-import dev.guise.api.TlsConnectRequest;
 import dev.guise.api.TlsConnection;
-import dev.guise.api.TlsEndpoint;
-import dev.guise.api.spi.Providers;
-import dev.guise.testing.Loopback;
 import dev.guise.testkit.tls.IssuedCertificate;
 import dev.guise.testkit.tls.TestCertificateAuthority;
 import java.io.ByteArrayOutputStream;
@@ -28,7 +24,6 @@ import java.net.SocketTimeoutException;
 import java.security.MessageDigest;
 import java.time.Duration;
 import java.util.Arrays;
-import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.CompletableFuture;
@@ -404,16 +399,7 @@ class StreamConformanceTest {
     }
 
     TlsConnection connect(String engine) throws IOException {
-      return Providers.tlsEngine(engine)
-          .connect(
-              Loopback.connect(listener),
-              new TlsConnectRequest(
-                  new TlsEndpoint(
-                      HOST, InetAddress.getByName("127.0.0.1"), listener.getLocalPort()),
-                  Providers.tlsEngine(engine).offers().get(0).profile(),
-                  List.of(),
-                  CA.trustPolicy(),
-                  Duration.ofSeconds(5)));
+      return Engines.connect(engine, HOST, listener.getLocalPort(), CA.trustPolicy());
     }
 
     @Override

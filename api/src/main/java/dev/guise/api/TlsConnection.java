@@ -6,6 +6,7 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.time.Duration;
+import java.util.OptionalInt;
 
 /**
  * An established TLS connection, as a pair of streams over the socket it was opened on.
@@ -33,6 +34,17 @@ public interface TlsConnection extends Closeable {
 
   /** What the handshake agreed on. */
   NegotiatedTls negotiated();
+
+  /**
+   * How many session tickets from this connection the engine has kept so far, for later connections
+   * to the same host to resume with; empty when the engine cannot tell. TLS 1.3 tickets arrive
+   * after the handshake, as the connection is read, so the count grows while the connection is
+   * used. Zero from an engine that does not resume, or when the request turned resumption off. The
+   * pool's warm-up paces its connections by it.
+   */
+  default OptionalInt ticketsKept() {
+    return OptionalInt.empty();
+  }
 
   /** The address the socket is connected to. */
   InetSocketAddress remoteAddress();

@@ -85,6 +85,10 @@ public class WarmUp {
   @Param({"1000"})
   public int ips;
 
+  /** TLS 1.3 tickets the server sends per handshake. */
+  @Param({"2"})
+  public int tickets;
+
   private ServerProcess server;
   private List<InetAddress> addresses;
   private HotConnectionPool guise;
@@ -92,7 +96,7 @@ public class WarmUp {
 
   @Setup(Level.Trial)
   public void startServer() throws Exception {
-    server = ServerProcess.shared("testkit", "1000");
+    server = ServerProcess.shared("testkit", "1000", ServerProcess.TICKETS + tickets);
     addresses = TestServer.loopbackAddresses(ips);
   }
 

@@ -51,7 +51,6 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -426,13 +425,19 @@ public final class HotConnectionPool implements AutoCloseable {
    * most the connect timeout plus the validation timeout.
    *
    * <p>With TLS resumption on, the connections resume as a browser's later connections to a host
-   * do: the first IP's connection opens alone and reads its tickets, and each later one starts as a
-   * connection before it has read the ticket it will use (tickets are used once, and every
-   * connection receives new ones), so all but the first resume where the server sends tickets. A
-   * connection waits for a ticket at most as long as the first connection took, and the relay of
-   * tickets lasts at most four times that, after which the rest open at once (see {@code
-   * docs/profiles.md}). Connections that read nothing during warm-up (HTTP/1.1 without a validator)
-   * bring no ticket in: then nothing waits.
+   * do: the first IP's connection opens alone and reads its tickets; then workers open the other
+   * IPs, each one after another, so that a worker's next connection takes the ticket its last one
+   * brought in (tickets are used once, and every connection receives new ones). A ticket beyond
+   * that one starts one more worker: against a server that sends two per handshake (OpenSSL,
+   * BoringSSL) the workers double each round up to {@code limits().warmUpParallelism()}, and every
+   * connection after the first resumes. A worker waits for a ticket at most as long as the first
+   * connection took, and the relay of tickets lasts at most four times that, after which the
+   * remaining workers start at once (see {@code docs/profiles.md}). A first connection that brought
+   * no ticket (a server that sends none, an engine that keeps none) and connections that read
+   * nothing during warm-up (HTTP/1.1 without a validator) start every worker at once.
+   *
+   * <p>Interrupting the calling thread stops the warm-up from opening further IPs: the workers end
+   * after the IP each is on, and {@link InterruptedException} is thrown.
    */
   public WarmUpSummary warmUp(String host, int port, List<InetAddress> ips, WarmUpProgress progress)
       throws InterruptedException {
@@ -458,13 +463,13 @@ public final class HotConnectionPool implements AutoCloseable {
           () -> {
             ClassifiedFailure failure = null;
             try {
-              boolean read = warmOne(key, ip, readsTickets);
+              int tickets = warmOne(key, ip, readsTickets);
               ready.incrementAndGet();
-              return read;
+              return tickets;
             } catch (IOException | RuntimeException e) {
               failure = classify(e, new TlsEndpoint(host, ip, port));
               failures.merge(failure.kind(), 1, Integer::sum);
-              return false;
+              return 0;
             } finally {
               try {
                 progress.ipDone(ip, failure, done.incrementAndGet(), ips.size());
@@ -474,46 +479,48 @@ public final class HotConnectionPool implements AutoCloseable {
             }
           };
     }
-    int first = 0;
+    AtomicInteger next = new AtomicInteger();
     TicketRelay relay = null;
     if (readsTickets) {
       // Opened all at once, no connection would have a ticket to offer: the host's first
       // connection goes alone and reads its tickets before the next opens (one handshake's wait).
       long firstStarted = System.nanoTime();
-      boolean read = tasks[0].run();
-      first = 1;
-      if (read) {
+      int tickets = tasks[next.getAndIncrement()].run();
+      if (tickets > 0) {
         // On loopback with a warm JVM the first connection can take a few milliseconds, less than
         // one GC pause or thread wake-up: the floors keep the relay from ending on such noise (seen
-        // in CI: 6 of 7 resumed), at a bounded cost when tickets never come (one patience's wait).
+        // in CI: 6 of 7 resumed), at a bounded cost when tickets stop coming (one patience's wait).
         long took = System.nanoTime() - firstStarted;
         relay =
             new TicketRelay(
-                1,
+                tickets,
                 Math.max(took, RELAY_PATIENCE_FLOOR_NANOS),
                 Math.max(RELAY_BUDGET_FULL_HANDSHAKES * took, RELAY_BUDGET_FLOOR_NANOS));
       }
     }
-    Semaphore permits = new Semaphore(config.limits().warmUpParallelism());
-    List<Future<?>> futures = new ArrayList<>(ips.size());
-    for (int i = first; i < tasks.length; i++) {
-      WarmTask task = tasks[i];
-      if (relay != null) {
-        relay.awaitTicket(); // at most the relay's patience; nothing once it is over
+    // Each worker opens one IP after another, so its next connection takes the ticket its last one
+    // brought in; a ticket beyond that one is a credit for one more worker (see TicketRelay).
+    TicketRelay pacing = relay;
+    Runnable worker =
+        () -> {
+          for (int i = next.getAndIncrement(); i < tasks.length; i = next.getAndIncrement()) {
+            int tickets = tasks[i].run();
+            if (pacing != null) {
+              pacing.ticketsIn(tickets - 1);
+            }
+          }
+        };
+    List<Future<?>> futures = new ArrayList<>();
+    try {
+      while (futures.size() < config.limits().warmUpParallelism() && next.get() < tasks.length) {
+        if (relay != null) {
+          relay.awaitTicket(); // at most the relay's patience; nothing once it is over
+        }
+        futures.add(workers.submit(worker));
       }
-      TicketRelay handsOn = relay;
-      permits.acquire();
-      futures.add(
-          workers.submit(
-              () -> {
-                try {
-                  if (task.run() && handsOn != null) {
-                    handsOn.ticketsIn();
-                  }
-                } finally {
-                  permits.release();
-                }
-              }));
+    } catch (InterruptedException e) {
+      next.set(tasks.length); // cancelled: the workers end after the IP they are on
+      throw e;
     }
     for (var f : futures) {
       try {
@@ -538,10 +545,13 @@ public final class HotConnectionPool implements AutoCloseable {
   /** The least time the relay runs, however fast the first connection was. */
   private static final long RELAY_BUDGET_FLOOR_NANOS = 500_000_000L;
 
-  /** One IP's warm-up; true when its connection read its tickets (see {@link #warmOne}). */
+  /**
+   * One IP's warm-up; returns the tickets its connection brought in (see {@link #warmOne}), 0 when
+   * it failed.
+   */
   @FunctionalInterface
   private interface WarmTask {
-    boolean run();
+    int run();
   }
 
   /**
@@ -550,21 +560,22 @@ public final class HotConnectionPool implements AutoCloseable {
    * TLS 1.3 tickets sent before them are in the engine's cache; a validated connection read them in
    * its exchange.
    *
-   * @return whether the connection read what the server sent after the handshake (its tickets, if
-   *     it sends any): false for an HTTP/1.1 connection without a validator, which reads nothing
+   * @return the tickets the connection brought in: as many as its engine kept, 1 when the engine
+   *     cannot tell and the connection read what the server sent after the handshake, 0 when it
+   *     read nothing (an HTTP/1.1 connection without a validator)
    */
-  private boolean warmOne(HostKey key, InetAddress ip, boolean readTickets) throws IOException {
+  private int warmOne(HostKey key, InetAddress ip, boolean readTickets) throws IOException {
     long deadline =
         System.nanoTime()
             + config.timeouts().connect().plus(config.timeouts().validation()).toNanos();
     Proxy via = chooseProxy(key, ip, Set.of());
     boolean fresh = via != null && via.newTunnelPerRequest();
     Loan l = manager.acquire(key, ip, via, fresh, -1, deadline);
-    boolean read = false;
     try {
       if (!readTickets || fresh) {
-        return false; // a new tunnel per request is a new exit each time: nothing to resume
+        return 0; // a new tunnel per request is a new exit each time: nothing to resume
       }
+      boolean read;
       if (l.http() instanceof Http2Connection h2) {
         try {
           long left = Math.max(0, deadline - System.nanoTime());
@@ -572,11 +583,12 @@ public final class HotConnectionPool implements AutoCloseable {
         } catch (InterruptedException e) {
           // The caller's warm-up was cancelled: keep the connection, stop waiting for the ticket.
           Thread.currentThread().interrupt();
+          return 0;
         }
       } else {
         read = config.validator().isPresent(); // its validation exchange read the response
       }
-      return read;
+      return read ? l.http().ticketsKept().orElse(1) : 0;
     } finally {
       // A new-tunnel-per-request proxy's warm-up only checks the way: nothing to keep.
       manager.release(l, fresh ? PoolAction.DISCARD_CONNECTION : PoolAction.KEEP, true);

@@ -73,13 +73,29 @@ public final class ServerProcess implements AutoCloseable {
     this.ca = ca;
   }
 
+  /**
+   * The TLS 1.3 tickets the server sends per handshake: {@code tickets=N} among the arguments, else
+   * none (the hot and handshake benchmarks measure full handshakes and sessions without tickets).
+   */
+  static int tickets(String... modeAndArgs) {
+    for (String a : modeAndArgs) {
+      if (a.startsWith(TICKETS)) {
+        return Integer.parseInt(a.substring(TICKETS.length()));
+      }
+    }
+    return 0;
+  }
+
+  /** The argument that makes a server send tickets: {@code tickets=2}. */
+  public static final String TICKETS = "tickets=";
+
   /** Starts {@code BenchServer mode args...} and waits until it listens. */
   public static ServerProcess start(String... modeAndArgs) throws IOException {
     List<String> cmd = new ArrayList<>();
     cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     cmd.add("-Xmx1g");
     cmd.add("-XX:+UseParallelGC");
-    cmd.add("-Djdk.tls.server.newSessionTicketCount=0");
+    cmd.add("-Djdk.tls.server.newSessionTicketCount=" + tickets(modeAndArgs));
     cmd.add("-Dorg.slf4j.simpleLogger.defaultLogLevel=warn");
     cmd.add("-cp");
     cmd.add(System.getProperty("java.class.path"));

@@ -4,21 +4,25 @@ import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Paces a warm-up's connections to a host by its TLS tickets, so that each connection after the
- * first can resume. A browser uses a TLS 1.3 ticket once and every connection, resumed or not,
- * receives new ones; so a connection that has read its tickets hands a credit on ({@link
- * #ticketsIn}), and the next connection starts when it takes one ({@link #awaitTicket}). A server
- * that sends one ticket per handshake (the JDK's) thus gets a relay, one resuming connection after
- * the other; one that sends more gets that many at once.
+ * Paces a warm-up's connections to a host by the TLS tickets they bring in, so that the connections
+ * after the first resume. Browsers use a TLS 1.3 ticket once and keep at most two per host, and
+ * every connection, resumed or not, receives new ones: OpenSSL and BoringSSL send two per
+ * handshake, the JDK one.
  *
- * <p>Bounded, so warm-up is never much slower than opening everything at once: a connection waits
- * for a credit at most {@code patience} (the first connection's time: a ticket slower than a full
+ * <p>Warm-up opens its IPs on workers, each one IP after another, so a worker's next connection
+ * takes the ticket its last one brought in. A ticket beyond that one is a credit ({@link
+ * #ticketsIn}): it lets one more worker start ({@link #awaitTicket}). So against a server that
+ * sends two tickets the workers double with each round of connections, up to the warm-up's
+ * parallelism, and every connection but the first resumes. One that sends one ticket leaves a
+ * single worker, until a wait for a credit runs out.
+ *
+ * <p>Bounded, so warm-up is never much slower than opening everything at once: a worker waits for a
+ * credit at most {@code patience} (the first connection's time: a ticket slower than a full
  * handshake is not worth waiting for), and once a wait runs out, or {@code budget} has passed since
- * the relay began, the relay is over and every connection left starts at once, with a full
- * handshake where no ticket is left. Warm-up then took at most about {@code budget} plus one
- * connection's time longer than without the relay.
+ * the relay began, the relay is over and the workers left start at once; their first connections
+ * handshake in full where no ticket is left.
  *
- * <p>Thread-safe: the warm-up's thread waits, connection threads hand credits on.
+ * <p>Thread-safe: the warm-up's thread waits, worker threads hand credits on.
  */
 public final class TicketRelay {
   private final Semaphore credits;
@@ -28,8 +32,8 @@ public final class TicketRelay {
 
   /**
    * @param credits the tickets known to be held now (the first connection's: at least one)
-   * @param patienceNanos the longest one connection waits for a credit
-   * @param budgetNanos how long the relay may pace connections at all, from now
+   * @param patienceNanos the longest one worker waits for a credit
+   * @param budgetNanos how long the relay may pace workers at all, from now
    */
   public TicketRelay(int credits, long patienceNanos, long budgetNanos) {
     this.credits = new Semaphore(credits);
@@ -38,8 +42,8 @@ public final class TicketRelay {
   }
 
   /**
-   * Waits until a ticket is likely held for the next connection; true when it took a credit, false
-   * when the relay is over (the connection may still find a ticket, or handshake in full).
+   * Waits until a ticket is likely held for one more worker; true when it took a credit, false when
+   * the relay is over (the worker may still find a ticket, or handshake in full).
    */
   public boolean awaitTicket() throws InterruptedException {
     if (over) {
@@ -53,12 +57,17 @@ public final class TicketRelay {
     return false;
   }
 
-  /** A connection has read the tickets its handshake brought: the next one may resume. */
-  public void ticketsIn() {
-    credits.release();
+  /**
+   * A connection has read its tickets and its worker goes on to the next IP with one of them:
+   * {@code spare} are left for more workers (none when zero or less).
+   */
+  public void ticketsIn(int spare) {
+    if (spare > 0) {
+      credits.release(spare);
+    }
   }
 
-  /** Whether the relay is over: no connection waits any more. */
+  /** Whether the relay is over: no worker waits any more. */
   public boolean isOver() {
     return over;
   }

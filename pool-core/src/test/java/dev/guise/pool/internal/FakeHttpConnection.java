@@ -11,6 +11,7 @@ import java.io.IOException;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -19,7 +20,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * HttpConnection contract the pool relies on: an HTTP/1.1 connection refuses a second concurrent
  * exchange, and nothing is sent after close.
  */
-final class FakeHttpConnection implements HttpConnection {
+public final class FakeHttpConnection implements HttpConnection {
   final TlsEndpoint endpoint;
   final HttpProtocol protocol;
   final String profile;
@@ -28,11 +29,13 @@ final class FakeHttpConnection implements HttpConnection {
   volatile boolean unexpectedInput;
   volatile boolean closed;
   volatile int status = 200;
+  volatile int ticketsKept;
   final AtomicInteger active = new AtomicInteger();
   final AtomicInteger maxActiveSeen = new AtomicInteger();
   final AtomicLong exchanges = new AtomicLong();
 
-  FakeHttpConnection(TlsEndpoint endpoint, HttpProtocol protocol, String profile, int maxStreams) {
+  public FakeHttpConnection(
+      TlsEndpoint endpoint, HttpProtocol protocol, String profile, int maxStreams) {
     this.endpoint = endpoint;
     this.protocol = protocol;
     this.profile = profile;
@@ -47,6 +50,17 @@ final class FakeHttpConnection implements HttpConnection {
   @Override
   public TlsEndpoint endpoint() {
     return endpoint;
+  }
+
+  @Override
+  public OptionalInt ticketsKept() {
+    return OptionalInt.of(ticketsKept);
+  }
+
+  /** Sets how many tickets the connection reports it brought in. */
+  public FakeHttpConnection withTicketsKept(int tickets) {
+    this.ticketsKept = tickets;
+    return this;
   }
 
   @Override

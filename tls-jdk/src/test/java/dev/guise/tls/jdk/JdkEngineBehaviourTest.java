@@ -13,6 +13,7 @@ import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
+import java.util.OptionalInt;
 import java.util.concurrent.TimeUnit;
 import javax.net.ssl.ExtendedSSLSession;
 import javax.net.ssl.SSLServerSocket;
@@ -81,6 +82,8 @@ class JdkEngineBehaviourTest {
         InputStream in = c.input();
         assertEquals('x', in.read());
         assertEquals("www.example.test", sni[0]);
+        // The server sent its ticket before 'x'; a new SSLContext per connection keeps nothing.
+        assertEquals(OptionalInt.of(0), c.ticketsKept());
         assertEquals(
             "www.example.test",
             c.negotiated()

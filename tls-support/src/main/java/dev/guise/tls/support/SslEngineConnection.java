@@ -19,6 +19,7 @@ import java.net.SocketException;
 import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.Objects;
+import java.util.OptionalInt;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.ReentrantLock;
 import javax.net.ssl.SSLEngine;
@@ -112,7 +113,11 @@ public final class SslEngineConnection implements TlsConnection {
   private int heldStart;
   private int heldEnd;
 
-  private SslEngineConnection(SSLEngine engine, Socket raw) throws IOException {
+  // Empty when the engine may keep this connection's tickets (an SSLEngine does not say how many).
+  private final OptionalInt ticketsKept;
+
+  private SslEngineConnection(SSLEngine engine, Socket raw, boolean resumes) throws IOException {
+    this.ticketsKept = resumes ? OptionalInt.empty() : OptionalInt.of(0);
     this.engine = engine;
     this.raw = raw;
     this.rawIn = raw.getInputStream();
@@ -135,10 +140,25 @@ public final class SslEngineConnection implements TlsConnection {
   public static SslEngineConnection open(
       SSLEngine engine, Socket socket, TlsConnectRequest request, Negotiation negotiation)
       throws IOException {
+    return open(engine, socket, request, negotiation, true);
+  }
+
+  /**
+   * As {@link #open(SSLEngine, Socket, TlsConnectRequest, Negotiation)}, for an engine that may or
+   * may not resume sessions: with {@code resumes} false the connection reports that it keeps no
+   * tickets ({@link #ticketsKept()} is zero), so nothing waits for them.
+   */
+  public static SslEngineConnection open(
+      SSLEngine engine,
+      Socket socket,
+      TlsConnectRequest request,
+      Negotiation negotiation,
+      boolean resumes)
+      throws IOException {
     TlsEndpoint endpoint = request.endpoint();
     SslEngineConnection connection;
     try {
-      connection = new SslEngineConnection(engine, socket);
+      connection = new SslEngineConnection(engine, socket, resumes);
     } catch (IOException e) {
       closeQuietly(socket);
       throw new IOException("cannot set up a TLS connection to " + endpoint + ": " + e, e);
@@ -251,6 +271,11 @@ public final class SslEngineConnection implements TlsConnection {
   @Override
   public NegotiatedTls negotiated() {
     return negotiated;
+  }
+
+  @Override
+  public OptionalInt ticketsKept() {
+    return ticketsKept;
   }
 
   @Override

@@ -13,6 +13,7 @@ import java.io.InputStream;
 import java.net.SocketTimeoutException;
 import java.time.Duration;
 import java.util.List;
+import java.util.OptionalInt;
 import java.util.function.Supplier;
 
 /**
@@ -41,6 +42,11 @@ public interface HttpConnection extends Closeable {
 
   /** The TLS facts, including the profile presented. */
   NegotiatedTls tls();
+
+  /**
+   * The TLS connection's {@link dev.guise.api.TlsConnection#ticketsKept()}: tickets kept so far.
+   */
+  OptionalInt ticketsKept();
 
   /**
    * How many exchanges may run at once: 1 for HTTP/1.1, the peer's SETTINGS_MAX_CONCURRENT_STREAMS

@@ -34,6 +34,7 @@ import java.io.OutputStream;
 import java.net.SocketTimeoutException;
 import java.time.Duration;
 import java.util.List;
+import java.util.OptionalInt;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
@@ -103,6 +104,11 @@ public final class Http1Connection implements HttpConnection {
   @Override
   public NegotiatedTls tls() {
     return tls.negotiated();
+  }
+
+  @Override
+  public OptionalInt ticketsKept() {
+    return tls.ticketsKept();
   }
 
   @Override

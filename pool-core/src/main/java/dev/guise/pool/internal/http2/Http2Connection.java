@@ -31,6 +31,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ThreadLocalRandom;
@@ -235,6 +236,11 @@ public final class Http2Connection implements HttpConnection {
   @Override
   public NegotiatedTls tls() {
     return tls.negotiated();
+  }
+
+  @Override
+  public OptionalInt ticketsKept() {
+    return tls.ticketsKept();
   }
 
   @Override

@@ -16,6 +16,7 @@ import java.net.Socket;
 import java.net.SocketException;
 import java.net.SocketTimeoutException;
 import java.time.Duration;
+import java.util.OptionalInt;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.bouncycastle.tls.TlsException;
 import org.bouncycastle.tls.TlsNoCloseNotifyException;
@@ -93,6 +94,11 @@ final class BcTlsConnection implements TlsConnection {
    */
   int certificateCompression() {
     return protocol.certificateCompression();
+  }
+
+  @Override
+  public OptionalInt ticketsKept() {
+    return OptionalInt.of(protocol.ticketsKept());
   }
 
   @Override

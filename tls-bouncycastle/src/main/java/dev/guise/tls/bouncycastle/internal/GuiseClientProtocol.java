@@ -65,6 +65,11 @@ final class GuiseClientProtocol extends TlsClientProtocol {
     super.connect(tlsClient);
   }
 
+  /** Tickets this connection's server sent that went into the cache; 0 with resumption off. */
+  int ticketsKept() {
+    return resumption == null ? 0 : resumption.ticketsKept();
+  }
+
   /** The parameters of the completed handshake. */
   SecurityParameters securityParameters() {
     return getContext().getSecurityParametersConnection();

@@ -39,7 +39,7 @@ final class Resumption {
   private int prfAlgorithm;
   private int hashAlgorithm;
   private List<X509Certificate> serverChain = List.of();
-  private int ticketsKept;
+  private volatile int ticketsKept; // written by the reading thread, read by any
 
   Resumption(TicketCache cache, TicketCache.Key key, TlsCrypto crypto, ResumptionTicket offered) {
     this.cache = cache;
@@ -146,7 +146,7 @@ final class Resumption {
         new ResumptionTicket(
             ticket, psk, prfAlgorithm, hashAlgorithm, ageAdd, now, now + lifetime, serverChain);
     if (cache.put(key, fresh)) {
-      ticketsKept++;
+      ticketsKept = ticketsKept + 1; // one reading thread writes
     }
   }
 }

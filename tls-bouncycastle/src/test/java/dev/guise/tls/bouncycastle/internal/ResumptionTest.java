@@ -116,11 +116,13 @@ class ResumptionTest {
               .getBytes(StandardCharsets.US_ASCII));
       out.flush();
       String body = new String(c.input().readAllBytes(), StandardCharsets.ISO_8859_1);
-      return new Result(((BcTlsConnection) c).resumed(), c.negotiated(), body);
+      return new Result(
+          ((BcTlsConnection) c).resumed(), c.negotiated(), body, c.ticketsKept().orElseThrow());
     }
   }
 
-  record Result(boolean resumed, NegotiatedTls negotiated, String body) {}
+  /** What one connection saw; {@code ticketsKept} as the connection reports it to the pool. */
+  record Result(boolean resumed, NegotiatedTls negotiated, String body, int ticketsKept) {}
 
   @ParameterizedTest
   @ValueSource(strings = {"chrome-156", "firefox-153"})
@@ -130,12 +132,14 @@ class ResumptionTest {
     Result first = exchange(engine, request);
     assertFalse(first.resumed());
     assertTrue(first.body().contains("New, TLSv1.3"), first.body());
-    // OpenSSL sends two tickets per full handshake; both are kept.
+    // OpenSSL sends two tickets per full handshake; both are kept, and the connection says so.
     assertEquals(2, engine.tickets().size());
+    assertEquals(2, first.ticketsKept());
 
     Result second = exchange(engine, request);
     assertTrue(second.resumed(), "the second connection resumes");
     assertTrue(second.body().contains("Reused, TLSv1.3"), second.body());
+    assertTrue(second.ticketsKept() >= 1, "a resumed connection gets new tickets too");
     // The resumed connection reports the chain its session was verified with.
     assertEquals(first.negotiated().peerCertificates(), second.negotiated().peerCertificates());
     assertFalse(second.negotiated().peerCertificates().isEmpty());
@@ -150,8 +154,11 @@ class ResumptionTest {
     assertFalse(first.resumed());
     assertTrue(first.body().startsWith("HTTP/1.1 200"), first.body());
     assertTrue(engine.tickets().size() >= 1, "the JDK server sent a ticket");
+    // jdk.tls.server.newSessionTicketCount: one by default
+    assertEquals(1, first.ticketsKept());
     Result second = exchange(engine, request);
     assertTrue(second.resumed(), "the second connection resumes");
+    assertEquals(1, second.ticketsKept());
     assertTrue(second.body().startsWith("HTTP/1.1 200"), second.body());
   }
 
@@ -326,8 +333,10 @@ class ResumptionTest {
     BcConnector engine = BcConnector.builtIn().withTicketClock(new HandClock());
     TlsConnectRequest request =
         request(HOST, openssl.port(), "chrome-156", TlsConnectRequest.DIRECT).withResumption(false);
-    assertFalse(exchange(engine, request).resumed());
+    Result first = exchange(engine, request);
+    assertFalse(first.resumed());
     assertEquals(0, engine.tickets().size());
+    assertEquals(0, first.ticketsKept(), "the server's tickets were not kept");
     Result second = exchange(engine, request);
     assertFalse(second.resumed());
     assertTrue(second.body().contains("New, TLSv1.3"), second.body());

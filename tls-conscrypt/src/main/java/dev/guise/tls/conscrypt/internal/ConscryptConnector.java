@@ -52,7 +52,8 @@ public final class ConscryptConnector {
       closeQuietly(socket);
       throw new IOException("cannot set up a Conscrypt TLS engine for " + endpoint + ": " + e, e);
     }
-    return SslEngineConnection.open(engine, socket, request, e -> negotiated(e, hello));
+    return SslEngineConnection.open(
+        engine, socket, request, e -> negotiated(e, hello), request.resumption());
   }
 
   /**

@@ -84,7 +84,8 @@ public final class JdkConnector {
       closeQuietly(socket);
       throw new IOException("cannot set up the JDK TLS engine for " + endpoint + ": " + e, e);
     }
-    return SslEngineConnection.open(engine, socket, request, JdkConnector::negotiated);
+    // A new SSLContext per connection: its session cache dies with it, so nothing is resumed.
+    return SslEngineConnection.open(engine, socket, request, JdkConnector::negotiated, false);
   }
 
   private static NegotiatedTls negotiated(SSLEngine engine) throws SSLException {

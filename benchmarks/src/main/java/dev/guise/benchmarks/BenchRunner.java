@@ -70,7 +70,7 @@ public final class BenchRunner {
                 new Group("Handshakes", 1, 2, 2, 2),
                 new Group("PoolAcquire", 1, 1, 2, 1),
                 new Group("Hpack", 1, 1, 2, 1),
-                new Group("WarmUp", 1, 0, 1, 0))
+                new Group("WarmUp", 4, 0, 2, 0))
             : List.of(
                 new Group("HotRequests", -1, 0, -1, 0),
                 new Group("Download", -1, 0, -1, 0),
@@ -82,10 +82,16 @@ public final class BenchRunner {
     List<Measurement> all = new ArrayList<>();
     long started = System.nanoTime();
     try (ServerProcess jetty = ServerProcess.start("jetty");
-        ServerProcess many = ServerProcess.start("testkit", "1000")) {
+        ServerProcess many = ServerProcess.start("testkit", "1000");
+        ServerProcess manyWithTickets =
+            ServerProcess.start("testkit", "1000", WarmUp.SERVER_TICKETS)) {
       String[] serverProps = {
         "-D" + ServerProcess.property("jetty") + "=" + jetty.describe(),
-        "-D" + ServerProcess.property("testkit 1000") + "=" + many.describe()
+        "-D" + ServerProcess.property("testkit 1000") + "=" + many.describe(),
+        "-D"
+            + ServerProcess.property("testkit 1000 " + WarmUp.SERVER_TICKETS)
+            + "="
+            + manyWithTickets.describe()
       };
       for (Group g : groups) {
         if (!only.matcher(g.name()).find()) {

@@ -3,16 +3,25 @@ package dev.guise.tls.bouncycastle.internal.crypto;
 import java.io.IOException;
 import java.security.GeneralSecurityException;
 import java.security.SecureRandom;
+import java.util.Optional;
+import org.bouncycastle.crypto.Digest;
+import org.bouncycastle.tls.crypto.CryptoHashAlgorithm;
 import org.bouncycastle.tls.crypto.TlsCryptoParameters;
 import org.bouncycastle.tls.crypto.impl.TlsAEADCipher;
 import org.bouncycastle.tls.crypto.impl.bc.BcTlsCrypto;
 
 /**
  * BouncyCastle's lightweight TLS crypto for the handshake (key exchange, ML-KEM on every JDK,
- * signatures, HKDF: it needs no security provider registered and is faster there than the JCA),
- * with the records' AES-GCM done by the JDK ({@link JcaGcmCipher}), whose intrinsics are several
- * times faster than BouncyCastle's Java GCM on bulk data. It also keeps no GHASH table on the heap:
- * the JDK's GHASH state per direction is a few hundred bytes.
+ * signatures: it needs no security provider registered and is faster there than the JCA; its ECDSA
+ * P-256 verification took 70 us against the JDK's 400 to 500 us on the benchmark machine), with the
+ * JDK doing what its intrinsics do several times faster:
+ *
+ * <ul>
+ *   <li>the records' AES-GCM ({@link JcaGcmCipher}), which also keeps no GHASH table on the heap:
+ *       the JDK's GHASH state per direction is a few hundred bytes;
+ *   <li>SHA-256, SHA-384 and SHA-512 ({@link JcaDigest}): the transcript hash, HKDF and the HMACs
+ *       of the key schedule and of the PSK binder, and the digests of signatures.
+ * </ul>
  *
  * <p>ChaCha20-Poly1305 and the rest stay BouncyCastle's. The hello it helps to build is unchanged:
  * what it offers is decided by the profile, and which ciphers exist does not change.
@@ -33,6 +42,35 @@ public final class HybridTlsCrypto extends BcTlsCrypto {
     } catch (GeneralSecurityException e) {
       return false;
     }
+  }
+
+  @Override
+  public Digest createDigest(int cryptoHashAlgorithm) {
+    JcaDigest.Kind kind = jdkKind(cryptoHashAlgorithm);
+    if (kind != null) {
+      Optional<JcaDigest> digest = JcaDigest.of(kind);
+      if (digest.isPresent()) {
+        return digest.get();
+      }
+    }
+    return super.createDigest(cryptoHashAlgorithm);
+  }
+
+  @Override
+  public Digest cloneDigest(int cryptoHashAlgorithm, Digest digest) {
+    if (digest instanceof JcaDigest jdk) {
+      return (Digest) jdk.copy();
+    }
+    return super.cloneDigest(cryptoHashAlgorithm, digest);
+  }
+
+  private static JcaDigest.Kind jdkKind(int cryptoHashAlgorithm) {
+    return switch (cryptoHashAlgorithm) {
+      case CryptoHashAlgorithm.sha256 -> JcaDigest.Kind.SHA256;
+      case CryptoHashAlgorithm.sha384 -> JcaDigest.Kind.SHA384;
+      case CryptoHashAlgorithm.sha512 -> JcaDigest.Kind.SHA512;
+      default -> null;
+    };
   }
 
   /** Called once per AES-GCM connection for TLS 1.2 and 1.3 alike, for both directions. */

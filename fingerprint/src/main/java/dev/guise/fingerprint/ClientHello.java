@@ -503,39 +503,119 @@ public final class ClientHello {
 
   /** The handshake message (type, 24-bit length, body), byte-identical to what was parsed. */
   public byte[] toBytes() {
-    ByteArrayOutputStream body = new ByteArrayOutputStream(512);
-    u16(body, legacyVersion);
-    body.writeBytes(random);
-    body.write(sessionId.length);
-    body.writeBytes(sessionId);
-    u16(body, cipherSuites.size() * 2);
-    for (int c : cipherSuites) {
-      u16(body, c);
+    return write(
+        legacyVersion,
+        random,
+        sessionId,
+        cipherSuites,
+        compressionMethods,
+        extensionsBlockPresent,
+        extensions);
+  }
+
+  /**
+   * The handshake message of a ClientHello with these fields, written in one pass and not parsed
+   * again: for an engine that writes one per connection from parts whose shape its tests hold.
+   * {@link #of} checks the extensions' contents too; this checks the fields' ranges and lengths.
+   *
+   * @throws IllegalArgumentException if a field is out of range or a length does not fit
+   */
+  public static byte[] encode(
+      int legacyVersion,
+      byte[] random,
+      byte[] sessionId,
+      List<Integer> cipherSuites,
+      List<Integer> compressionMethods,
+      List<TlsExtension> extensions) {
+    if (random.length != 32) {
+      throw new IllegalArgumentException("random must be 32 bytes, not " + random.length);
     }
-    body.write(compressionMethods.size());
+    if (sessionId.length > 32) {
+      throw new IllegalArgumentException("session id longer than 32 bytes");
+    }
+    for (int c : cipherSuites) {
+      if (c < 0 || c > 0xffff) {
+        throw new IllegalArgumentException("cipher suite out of range: " + c);
+      }
+    }
+    if (cipherSuites.size() > 0x7fff) {
+      throw new IllegalArgumentException("more than 32767 cipher suites");
+    }
+    if (compressionMethods.size() > 255) {
+      throw new IllegalArgumentException("more than 255 compression methods");
+    }
     for (int c : compressionMethods) {
-      body.write(c);
+      if (c < 0 || c > 0xff) {
+        throw new IllegalArgumentException("compression method out of range: " + c);
+      }
+    }
+    return write(
+        legacyVersion & 0xffff,
+        random,
+        sessionId,
+        cipherSuites,
+        compressionMethods,
+        true,
+        extensions);
+  }
+
+  private static byte[] write(
+      int legacyVersion,
+      byte[] random,
+      byte[] sessionId,
+      List<Integer> cipherSuites,
+      List<Integer> compressionMethods,
+      boolean extensionsBlockPresent,
+      List<TlsExtension> extensions) {
+    int extensionsLength = 0;
+    for (TlsExtension e : extensions) {
+      extensionsLength += 4 + e.length();
+    }
+    if (extensionsLength > 0xffff) {
+      throw new IllegalArgumentException("extensions longer than 65535 bytes: " + extensionsLength);
+    }
+    int bodyLength =
+        2
+            + 32
+            + 1
+            + sessionId.length
+            + 2
+            + 2 * cipherSuites.size()
+            + 1
+            + compressionMethods.size()
+            + (extensionsBlockPresent ? 2 + extensionsLength : 0);
+    byte[] out = new byte[4 + bodyLength];
+    out[0] = (byte) HANDSHAKE_CLIENT_HELLO;
+    out[1] = (byte) (bodyLength >>> 16);
+    out[2] = (byte) (bodyLength >>> 8);
+    out[3] = (byte) bodyLength;
+    int at = put16(out, 4, legacyVersion);
+    System.arraycopy(random, 0, out, at, 32);
+    at += 32;
+    out[at++] = (byte) sessionId.length;
+    System.arraycopy(sessionId, 0, out, at, sessionId.length);
+    at += sessionId.length;
+    at = put16(out, at, cipherSuites.size() * 2);
+    for (int c : cipherSuites) {
+      at = put16(out, at, c);
+    }
+    out[at++] = (byte) compressionMethods.size();
+    for (int c : compressionMethods) {
+      out[at++] = (byte) c;
     }
     if (extensionsBlockPresent) {
-      int total = 0;
+      at = put16(out, at, extensionsLength);
       for (TlsExtension e : extensions) {
-        total += 4 + e.length();
-      }
-      u16(body, total);
-      for (TlsExtension e : extensions) {
-        u16(body, e.type());
-        u16(body, e.length());
-        body.writeBytes(e.data());
+        at = e.writeTo(out, at);
       }
     }
-    byte[] b = body.toByteArray();
-    byte[] out = new byte[4 + b.length];
-    out[0] = HANDSHAKE_CLIENT_HELLO;
-    out[1] = (byte) (b.length >>> 16);
-    out[2] = (byte) (b.length >>> 8);
-    out[3] = (byte) b.length;
-    System.arraycopy(b, 0, out, 4, b.length);
     return out;
+  }
+
+  private static int put16(byte[] out, int at, int value) {
+    out[at] = (byte) (value >>> 8);
+    out[at + 1] = (byte) value;
+    return at + 2;
   }
 
   /**

@@ -29,6 +29,16 @@ public record TlsExtension(int type, byte[] data) {
     return data.clone();
   }
 
+  /** Writes type, length and data at {@code offset}; returns the offset after them. */
+  int writeTo(byte[] out, int offset) {
+    out[offset] = (byte) (type >>> 8);
+    out[offset + 1] = (byte) type;
+    out[offset + 2] = (byte) (data.length >>> 8);
+    out[offset + 3] = (byte) data.length;
+    System.arraycopy(data, 0, out, offset + 4, data.length);
+    return offset + 4 + data.length;
+  }
+
   /** The length of the extension data. */
   public int length() {
     return data.length;

@@ -40,6 +40,16 @@ class ClientHelloCaptureTest {
             hello.compressionMethods(),
             hello.extensions());
     assertArrayEquals(handshake, rebuilt.toBytes());
+    // And so does the one-pass encoder engines use per connection.
+    assertArrayEquals(
+        handshake,
+        ClientHello.encode(
+            hello.legacyVersion(),
+            hello.random(),
+            hello.sessionId(),
+            hello.cipherSuites(),
+            hello.compressionMethods(),
+            hello.extensions()));
   }
 
   @ParameterizedTest(name = "{0}")

@@ -430,11 +430,12 @@ public final class HotConnectionPool implements AutoCloseable {
    * brought in (tickets are used once, and every connection receives new ones). A ticket beyond
    * that one starts one more worker: against a server that sends two per handshake (OpenSSL,
    * BoringSSL) the workers double each round up to {@code limits().warmUpParallelism()}, and every
-   * connection after the first resumes. A worker waits for a ticket at most as long as the first
-   * connection took, and the relay of tickets lasts at most four times that, after which the
-   * remaining workers start at once (see {@code docs/profiles.md}). A first connection that brought
-   * no ticket (a server that sends none, an engine that keeps none) and connections that read
-   * nothing during warm-up (HTTP/1.1 without a validator) start every worker at once.
+   * connection after the first resumes; against one that sends one, a single worker resumes its way
+   * through the IPs. The relay of tickets is over once none has come in for as long as the first
+   * connection took, or after four times that, and the remaining workers then start at once (see
+   * {@code docs/profiles.md}). A first connection that brought no ticket (a server that sends none,
+   * an engine that keeps none) and connections that read nothing during warm-up (HTTP/1.1 without a
+   * validator) start every worker at once.
    *
    * <p>Interrupting the calling thread stops the warm-up from opening further IPs: the workers end
    * after the IP each is on, and {@link InterruptedException} is thrown.
@@ -506,8 +507,11 @@ public final class HotConnectionPool implements AutoCloseable {
           for (int i = next.getAndIncrement(); i < tasks.length; i = next.getAndIncrement()) {
             int tickets = tasks[i].run();
             if (pacing != null) {
-              pacing.ticketsIn(tickets - 1);
+              pacing.ticketsIn(tickets);
             }
+          }
+          if (pacing != null) {
+            pacing.end(); // no worker is wanted any more: the warm-up thread stops waiting
           }
         };
     List<Future<?>> futures = new ArrayList<>();

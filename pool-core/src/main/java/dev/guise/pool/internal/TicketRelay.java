@@ -14,57 +14,73 @@ import java.util.concurrent.TimeUnit;
  * #ticketsIn}): it lets one more worker start ({@link #awaitTicket}). So against a server that
  * sends two tickets the workers double with each round of connections, up to the warm-up's
  * parallelism, and every connection but the first resumes. One that sends one ticket leaves a
- * single worker, until a wait for a credit runs out.
+ * single worker resuming its way through the IPs until the relay is over.
  *
- * <p>Bounded, so warm-up is never much slower than opening everything at once: a worker waits for a
- * credit at most {@code patience} (the first connection's time: a ticket slower than a full
- * handshake is not worth waiting for), and once a wait runs out, or {@code budget} has passed since
- * the relay began, the relay is over and the workers left start at once; their first connections
- * handshake in full where no ticket is left.
+ * <p>Bounded, so warm-up is never much slower than opening everything at once: once no ticket has
+ * come in for {@code patience} (the first connection's time: a ticket slower than a full handshake
+ * is not worth waiting for), or {@code budget} has passed since the relay began, the relay is over
+ * and the workers left start at once; their first connections handshake in full where no ticket is
+ * left.
  *
- * <p>Thread-safe: the warm-up's thread waits, worker threads hand credits on.
+ * <p>Thread-safe: the warm-up's thread waits, worker threads hand tickets in.
  */
 public final class TicketRelay {
   private final Semaphore credits;
   private final long patienceNanos;
   private final long endsAt;
+  private volatile long lastTicketAt;
   private volatile boolean over;
 
   /**
-   * @param credits the tickets known to be held now (the first connection's: at least one)
-   * @param patienceNanos the longest one worker waits for a credit
+   * @param credits the tickets known to be held now beyond none (the first connection's: at least
+   *     one)
+   * @param patienceNanos how long the relay goes on without a ticket coming in
    * @param budgetNanos how long the relay may pace workers at all, from now
    */
   public TicketRelay(int credits, long patienceNanos, long budgetNanos) {
     this.credits = new Semaphore(credits);
     this.patienceNanos = patienceNanos;
-    this.endsAt = System.nanoTime() + budgetNanos;
+    long now = System.nanoTime();
+    this.endsAt = now + budgetNanos;
+    this.lastTicketAt = now;
   }
 
   /**
    * Waits until a ticket is likely held for one more worker; true when it took a credit, false when
-   * the relay is over (the worker may still find a ticket, or handshake in full).
+   * the relay is over (the worker may still find a ticket, or handshake in full). While tickets
+   * keep coming in, if none to spare, the wait goes on, up to the budget.
    */
   public boolean awaitTicket() throws InterruptedException {
-    if (over) {
-      return false;
+    while (!over) {
+      long now = System.nanoTime();
+      long left = Math.min(lastTicketAt + patienceNanos - now, endsAt - now);
+      if (left <= 0) {
+        over = true;
+      } else if (credits.tryAcquire(left, TimeUnit.NANOSECONDS)) {
+        return !over; // over: the credit was end()'s wake-up
+      }
+      // else: no credit meanwhile; go round, as a ticket may have come in and renewed the patience
     }
-    long left = Math.min(patienceNanos, endsAt - System.nanoTime());
-    if (left > 0 && credits.tryAcquire(left, TimeUnit.NANOSECONDS)) {
-      return true;
-    }
-    over = true;
     return false;
   }
 
   /**
-   * A connection has read its tickets and its worker goes on to the next IP with one of them:
-   * {@code spare} are left for more workers (none when zero or less).
+   * A worker's connection has read {@code tickets}, and the worker goes on to its next IP with one
+   * of them: the rest are credits for more workers.
    */
-  public void ticketsIn(int spare) {
-    if (spare > 0) {
-      credits.release(spare);
+  public void ticketsIn(int tickets) {
+    if (tickets > 0) {
+      lastTicketAt = System.nanoTime();
+      if (tickets > 1) {
+        credits.release(tickets - 1);
+      }
     }
+  }
+
+  /** No IP is left to open: the relay is over, and a waiting {@link #awaitTicket} returns. */
+  public void end() {
+    over = true;
+    credits.release();
   }
 
   /** Whether the relay is over: no worker waits any more. */

@@ -254,10 +254,14 @@ public final class BcConnector {
           (int) Math.max(1, Math.min(Integer.MAX_VALUE, request.handshakeTimeout().toMillis())));
       // Records are read through a buffer borrowed from the shared pool while bytes are in flight
       // (a whole record fits one); an idle connection holds none.
+      // The records of a flight go out together (FlightCoalescer): the ClientHello when the
+      // handshake reads, the last flight with the owner's first bytes.
+      FlightCoalescer output = new FlightCoalescer(socket.getOutputStream());
       PooledBufferedInputStream buffered =
-          new PooledBufferedInputStream(socket.getInputStream(), false);
-      GuiseClientProtocol protocol = new GuiseClientProtocol(buffered, socket.getOutputStream());
+          new PooledBufferedInputStream(output.sendingBeforeReads(socket.getInputStream()), false);
+      GuiseClientProtocol protocol = new GuiseClientProtocol(buffered, output);
       protocol.connect(client, resumption);
+      output.handshakeDone();
       guard.close();
       if (guard.fired()) {
         throw new SocketTimeoutException("handshake deadline passed");
@@ -276,7 +280,8 @@ public final class BcConnector {
               hello.name,
               Fidelity.EXACT);
       BcTlsConnection connection =
-          new BcTlsConnection(socket, buffered, protocol, negotiated, client.ticketAccepted());
+          new BcTlsConnection(
+              socket, buffered, output, protocol, negotiated, client.ticketAccepted());
       done = true;
       return connection;
     } catch (IOException | RuntimeException e) {

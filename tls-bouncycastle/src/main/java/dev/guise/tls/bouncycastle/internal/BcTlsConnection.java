@@ -51,6 +51,7 @@ final class BcTlsConnection implements TlsConnection {
   BcTlsConnection(
       Socket socket,
       PooledBufferedInputStream rawInput,
+      FlightCoalescer flight,
       GuiseClientProtocol protocol,
       NegotiatedTls negotiated,
       boolean resumed) {
@@ -60,7 +61,7 @@ final class BcTlsConnection implements TlsConnection {
     this.protocol = protocol;
     this.negotiated = negotiated;
     this.input = new Input(protocol.getInputStream());
-    this.output = protocol.getOutputStream();
+    this.output = new Output(protocol.getOutputStream(), flight);
   }
 
   /** The BouncyCastle protocol under this connection (what it retains, for tests). */
@@ -211,6 +212,41 @@ final class BcTlsConnection implements TlsConnection {
     @Override
     public int available() throws IOException {
       return protocol.applicationDataAvailable();
+    }
+
+    @Override
+    public void close() throws IOException {
+      BcTlsConnection.this.close();
+    }
+  }
+
+  /**
+   * BouncyCastle's application data stream; its first flush also sends the handshake's last flight
+   * the {@link FlightCoalescer} held, with the bytes written before it.
+   */
+  private final class Output extends OutputStream {
+    private final OutputStream tls;
+    private final FlightCoalescer flight;
+
+    Output(OutputStream tls, FlightCoalescer flight) {
+      this.tls = tls;
+      this.flight = flight;
+    }
+
+    @Override
+    public void write(int b) throws IOException {
+      tls.write(b);
+    }
+
+    @Override
+    public void write(byte[] b, int off, int len) throws IOException {
+      tls.write(b, off, len);
+    }
+
+    @Override
+    public void flush() throws IOException {
+      tls.flush();
+      flight.release();
     }
 
     @Override

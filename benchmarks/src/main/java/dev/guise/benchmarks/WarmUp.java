@@ -112,6 +112,17 @@ public class WarmUp {
     addresses = TestServer.loopbackAddresses(ips);
   }
 
+  /** Shares {@code other}'s server instead of starting one ({@link WarmUpRounds}). */
+  void useServerOf(WarmUp other) {
+    server = other.server;
+    addresses = other.addresses;
+  }
+
+  /** The server's process id ({@link WarmUpRounds} reads its CPU time). */
+  long serverPid() {
+    return server.pid();
+  }
+
   @TearDown(Level.Trial)
   public void stopServer() {
     server.close();

@@ -9,6 +9,7 @@ import static org.junit.jupiter.params.provider.Arguments.arguments;
 import dev.guise.api.ClassifiedIOException;
 import dev.guise.api.FailureKind;
 import dev.guise.api.TlsConnection;
+import dev.guise.testing.InterceptedSocket;
 import dev.guise.testkit.tls.IssuedCertificate;
 import dev.guise.testkit.tls.TestCertificateAuthority;
 import java.io.ByteArrayOutputStream;
@@ -19,7 +20,6 @@ import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
-import java.net.SocketException;
 import java.net.SocketTimeoutException;
 import java.security.MessageDigest;
 import java.time.Duration;
@@ -406,67 +406,6 @@ class StreamConformanceTest {
     public void close() throws Exception {
       listener.close();
       thread.join(10_000);
-    }
-  }
-
-  /** A connected socket whose output goes through a {@link RecordingOutput}. */
-  private static final class InterceptedSocket extends Socket {
-    private final Socket delegate;
-    private final OutputStream output;
-
-    InterceptedSocket(Socket delegate, OutputStream output) {
-      this.delegate = delegate;
-      this.output = output;
-    }
-
-    @Override
-    public InputStream getInputStream() throws IOException {
-      return delegate.getInputStream();
-    }
-
-    @Override
-    public OutputStream getOutputStream() {
-      return output;
-    }
-
-    @Override
-    public boolean isConnected() {
-      return delegate.isConnected();
-    }
-
-    @Override
-    public boolean isClosed() {
-      return delegate.isClosed();
-    }
-
-    @Override
-    public synchronized void close() throws IOException {
-      delegate.close();
-    }
-
-    @Override
-    public void shutdownOutput() throws IOException {
-      delegate.shutdownOutput();
-    }
-
-    @Override
-    public InetAddress getInetAddress() {
-      return delegate.getInetAddress();
-    }
-
-    @Override
-    public int getPort() {
-      return delegate.getPort();
-    }
-
-    @Override
-    public synchronized void setSoTimeout(int timeout) throws SocketException {
-      delegate.setSoTimeout(timeout);
-    }
-
-    @Override
-    public synchronized int getSoTimeout() throws SocketException {
-      return delegate.getSoTimeout();
     }
   }
 }

@@ -293,25 +293,7 @@ public final class ClientHello {
       List<Integer> cipherSuites,
       List<Integer> compressionMethods,
       List<TlsExtension> extensions) {
-    if (Objects.requireNonNull(random, "random").length != 32) {
-      throw new IllegalArgumentException("random must be 32 bytes, not " + random.length);
-    }
-    if (Objects.requireNonNull(sessionId, "sessionId").length > 32) {
-      throw new IllegalArgumentException("session id longer than 32 bytes");
-    }
-    for (int c : cipherSuites) {
-      if (c < 0 || c > 0xffff) {
-        throw new IllegalArgumentException("cipher suite out of range: " + c);
-      }
-    }
-    if (compressionMethods.size() > 255) {
-      throw new IllegalArgumentException("more than 255 compression methods");
-    }
-    for (int c : compressionMethods) {
-      if (c < 0 || c > 0xff) {
-        throw new IllegalArgumentException("compression method out of range: " + c);
-      }
-    }
+    checkFields(random, sessionId, cipherSuites, compressionMethods);
     ClientHello draft =
         new ClientHello(
             -1,
@@ -527,10 +509,27 @@ public final class ClientHello {
       List<Integer> cipherSuites,
       List<Integer> compressionMethods,
       List<TlsExtension> extensions) {
-    if (random.length != 32) {
+    checkFields(random, sessionId, cipherSuites, compressionMethods);
+    return write(
+        legacyVersion & 0xffff,
+        random,
+        sessionId,
+        cipherSuites,
+        compressionMethods,
+        true,
+        extensions);
+  }
+
+  /** The ranges and lengths {@link #of} and {@link #encode} refuse before writing anything. */
+  private static void checkFields(
+      byte[] random,
+      byte[] sessionId,
+      List<Integer> cipherSuites,
+      List<Integer> compressionMethods) {
+    if (Objects.requireNonNull(random, "random").length != 32) {
       throw new IllegalArgumentException("random must be 32 bytes, not " + random.length);
     }
-    if (sessionId.length > 32) {
+    if (Objects.requireNonNull(sessionId, "sessionId").length > 32) {
       throw new IllegalArgumentException("session id longer than 32 bytes");
     }
     for (int c : cipherSuites) {
@@ -549,14 +548,6 @@ public final class ClientHello {
         throw new IllegalArgumentException("compression method out of range: " + c);
       }
     }
-    return write(
-        legacyVersion & 0xffff,
-        random,
-        sessionId,
-        cipherSuites,
-        compressionMethods,
-        true,
-        extensions);
   }
 
   private static byte[] write(

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.guise.api.TlsConnectRequest;
 import dev.guise.api.TlsConnection;
 import dev.guise.api.TlsEndpoint;
+import dev.guise.testing.InterceptedSocket;
 import dev.guise.testing.OpenSslServer;
 import dev.guise.testkit.tls.IssuedCertificate;
 import dev.guise.testkit.tls.TestCertificateAuthority;
@@ -18,8 +19,6 @@ import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.Socket;
-import java.net.SocketAddress;
-import java.net.SocketException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -166,88 +165,29 @@ class FlightCoalescerTest {
     assertTrue(socket.closed);
   }
 
-  /** A connected socket whose output counts the write calls that reach it. */
-  private static final class CountingSocket extends Socket {
-    final Socket delegate;
+  /** Counts the write calls that reach the socket, and forwards them. */
+  private static final class Counting extends OutputStream {
     final Writes writes = new Writes();
-    private final OutputStream out;
+    private final OutputStream real;
 
-    CountingSocket(Socket delegate) throws IOException {
-      this.delegate = delegate;
-      OutputStream real = delegate.getOutputStream();
-      this.out =
-          new OutputStream() {
-            @Override
-            public void write(int b) throws IOException {
-              write(new byte[] {(byte) b}, 0, 1);
-            }
-
-            @Override
-            public void write(byte[] b, int off, int len) throws IOException {
-              writes.write(b, off, len);
-              real.write(b, off, len);
-            }
-
-            @Override
-            public void flush() throws IOException {
-              real.flush();
-            }
-          };
+    Counting(OutputStream real) {
+      this.real = real;
     }
 
     @Override
-    public InputStream getInputStream() throws IOException {
-      return delegate.getInputStream();
+    public void write(int b) throws IOException {
+      write(new byte[] {(byte) b}, 0, 1);
     }
 
     @Override
-    public OutputStream getOutputStream() {
-      return out;
+    public void write(byte[] b, int off, int len) throws IOException {
+      writes.write(b, off, len);
+      real.write(b, off, len);
     }
 
     @Override
-    public void setSoTimeout(int timeout) throws SocketException {
-      delegate.setSoTimeout(timeout);
-    }
-
-    @Override
-    public int getSoTimeout() throws SocketException {
-      return delegate.getSoTimeout();
-    }
-
-    @Override
-    public boolean isConnected() {
-      return delegate.isConnected();
-    }
-
-    @Override
-    public boolean isClosed() {
-      return delegate.isClosed();
-    }
-
-    @Override
-    public SocketAddress getRemoteSocketAddress() {
-      return delegate.getRemoteSocketAddress();
-    }
-
-    @Override
-    public InetAddress getInetAddress() {
-      return delegate.getInetAddress();
-    }
-
-    @Override
-    public int getPort() {
-      return delegate.getPort();
-    }
-
-    @Override
-    public void shutdownOutput() throws IOException {
-      delegate.shutdownOutput();
-    }
-
-    @Override
-    public synchronized void close() throws IOException {
-      delegate.close();
+    public void flush() throws IOException {
+      real.flush();
     }
   }
 
@@ -261,7 +201,8 @@ class FlightCoalescerTest {
       Socket plain = new Socket();
       plain.connect(
           new InetSocketAddress(InetAddress.getLoopbackAddress(), openssl.port()), 10_000);
-      CountingSocket socket = new CountingSocket(plain);
+      Counting counting = new Counting(plain.getOutputStream());
+      Socket socket = new InterceptedSocket(plain, counting);
       TlsConnectRequest request =
           new TlsConnectRequest(
               new TlsEndpoint(host, InetAddress.getLoopbackAddress(), openssl.port()),
@@ -270,7 +211,7 @@ class FlightCoalescerTest {
               ca.trustPolicy(),
               Duration.ofSeconds(10));
       try (TlsConnection c = BcConnector.builtIn().connect(socket, request)) {
-        List<byte[]> calls = socket.writes.calls;
+        List<byte[]> calls = counting.writes.calls;
         assertEquals(1, calls.size(), "after the handshake only the ClientHello went out");
         assertEquals(22, calls.get(0)[0], "a handshake record");
         OutputStream out = c.output();

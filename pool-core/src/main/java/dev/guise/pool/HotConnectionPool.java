@@ -522,16 +522,16 @@ public final class HotConnectionPool implements AutoCloseable {
         }
         futures.add(workers.submit(worker));
       }
+      for (var f : futures) {
+        try {
+          f.get();
+        } catch (ExecutionException e) {
+          throw new IllegalStateException("warm-up task failed unexpectedly", e.getCause());
+        }
+      }
     } catch (InterruptedException e) {
       next.set(tasks.length); // cancelled: the workers end after the IP they are on
       throw e;
-    }
-    for (var f : futures) {
-      try {
-        f.get();
-      } catch (ExecutionException e) {
-        throw new IllegalStateException("warm-up task failed unexpectedly", e.getCause());
-      }
     }
     return new WarmUpSummary(
         host, ips.size(), ready.get(), failures, Duration.ofNanos(System.nanoTime() - started));

@@ -178,4 +178,39 @@ class WarmUpPacingTest {
     assertEquals(0, s.failed(), "" + s);
     assertEquals(PARALLELISM, opener.mostAtOnce.get());
   }
+
+  @Test
+  void interruptingTheWarmUpStopsItOpeningMoreIps() throws Exception {
+    Opener opener = new Opener(0, 20, 50);
+    PoolConfig config =
+        PoolConfig.builder()
+            .alpn(List.of("http/1.1"))
+            .validator(ACCEPT_ALL)
+            .limits(l -> l.withWarmUpParallelism(PARALLELISM))
+            .build();
+    try (HotConnectionPool pool = HotConnectionPool.withFactory(config, opener)) {
+      AtomicInteger interrupted = new AtomicInteger();
+      Thread caller =
+          Thread.ofPlatform()
+              .start(
+                  () -> {
+                    try {
+                      pool.warmUp(HOST, PORT, ips(400), WarmUpProgress.NONE);
+                    } catch (InterruptedException e) {
+                      interrupted.incrementAndGet();
+                    } catch (UnknownHostException e) {
+                      throw new IllegalStateException(e);
+                    }
+                  });
+      Thread.sleep(300);
+      caller.interrupt();
+      caller.join(10_000);
+      assertEquals(1, interrupted.get(), "the caller saw the interruption");
+      int openedThen = opener.openingAtStart().size();
+      Thread.sleep(300); // six opens' time: workers that went on would open more
+      int openedLater = opener.openingAtStart().size();
+      assertTrue(openedLater <= openedThen + PARALLELISM, openedThen + " then " + openedLater);
+      assertTrue(openedLater < 100, "stopped well short of 400: " + openedLater);
+    }
+  }
 }

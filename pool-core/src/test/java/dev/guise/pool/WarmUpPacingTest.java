@@ -120,14 +120,16 @@ class WarmUpPacingTest {
     return ips;
   }
 
+  private static PoolConfig config() {
+    return PoolConfig.builder()
+        .alpn(List.of("http/1.1"))
+        .validator(ACCEPT_ALL) // an HTTP/1.1 connection reads its tickets in its validation
+        .limits(l -> l.withWarmUpParallelism(PARALLELISM))
+        .build();
+  }
+
   private static WarmUpSummary warmUp(Opener opener, int ips) throws Exception {
-    PoolConfig config =
-        PoolConfig.builder()
-            .alpn(List.of("http/1.1"))
-            .validator(ACCEPT_ALL) // an HTTP/1.1 connection reads its tickets in its validation
-            .limits(l -> l.withWarmUpParallelism(PARALLELISM))
-            .build();
-    try (HotConnectionPool pool = HotConnectionPool.withFactory(config, opener)) {
+    try (HotConnectionPool pool = HotConnectionPool.withFactory(config(), opener)) {
       WarmUpSummary s = pool.warmUp(HOST, PORT, ips(ips), WarmUpProgress.NONE);
       assertEquals(ips, s.ready(), "" + s);
       return s;
@@ -182,13 +184,7 @@ class WarmUpPacingTest {
   @Test
   void interruptingTheWarmUpStopsItOpeningMoreIps() throws Exception {
     Opener opener = new Opener(0, 20, 50);
-    PoolConfig config =
-        PoolConfig.builder()
-            .alpn(List.of("http/1.1"))
-            .validator(ACCEPT_ALL)
-            .limits(l -> l.withWarmUpParallelism(PARALLELISM))
-            .build();
-    try (HotConnectionPool pool = HotConnectionPool.withFactory(config, opener)) {
+    try (HotConnectionPool pool = HotConnectionPool.withFactory(config(), opener)) {
       AtomicInteger interrupted = new AtomicInteger();
       Thread caller =
           Thread.ofPlatform()

@@ -82,9 +82,4 @@ public final class TicketRelay {
     over = true;
     credits.release();
   }
-
-  /** Whether the relay is over: no worker waits any more. */
-  public boolean isOver() {
-    return over;
-  }
 }

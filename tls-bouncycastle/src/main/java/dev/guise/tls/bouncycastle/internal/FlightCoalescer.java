@@ -34,7 +34,9 @@ final class FlightCoalescer extends OutputStream {
   private final ReentrantLock lock = new ReentrantLock();
   private volatile boolean holding = true;
   private volatile boolean handshaking = true;
-  private byte[] held = new byte[0]; // guarded by lock
+  private static final byte[] NOTHING = new byte[0];
+
+  private byte[] held = NOTHING; // guarded by lock
   private int heldLength; // guarded by lock
 
   FlightCoalescer(OutputStream socket) {
@@ -86,8 +88,7 @@ final class FlightCoalescer extends OutputStream {
         return;
       }
       if (heldLength + len > MOST_HELD) {
-        sendHeld();
-        holding = false;
+        stopHolding();
         socket.write(b, off, len);
         return;
       }
@@ -118,8 +119,7 @@ final class FlightCoalescer extends OutputStream {
     lock.lock();
     try {
       if (holding) {
-        sendHeld();
-        holding = false;
+        stopHolding();
       }
     } finally {
       lock.unlock();
@@ -163,8 +163,15 @@ final class FlightCoalescer extends OutputStream {
       socket.write(held, 0, n);
       socket.flush();
     }
-    if (!handshaking) {
-      held = new byte[0]; // nothing is held once the handshake is over
+  }
+
+  // Under lock: sends what is held, and from now on nothing is held or kept.
+  private void stopHolding() throws IOException {
+    try {
+      sendHeld();
+    } finally {
+      holding = false;
+      held = NOTHING;
     }
   }
 

@@ -18,6 +18,8 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 /**
  * What the engine puts on the wire, parsed, against the browsers' reference captures: the same JA4
@@ -74,6 +76,49 @@ class ClientHelloFidelityTest {
         List.of(0x11ec, 0x001d, 0x0017), sent.keyShares().stream().map(KeyShare::group).toList());
     assertEquals(
         List.of(1216, 32, 65), sent.keyShares().stream().map(KeyShare::keyLength).toList());
+  }
+
+  /**
+   * Firefox 153 sends one X25519 public key twice (its X25519MLKEM768 share ends with its X25519
+   * share); Chromium makes a key pair per share. A server comparing the shares sees which, so the
+   * engine does as the captured browser did, with a fresh key per connection.
+   */
+  @ParameterizedTest
+  @CsvSource({"firefox-153, firefox1-conn06.bin", "chrome-156, chromium1-conn03.bin"})
+  void sendsOneX25519KeyInBothSharesExactlyWhenTheBrowserDid(String profile, String capture)
+      throws Exception {
+    boolean browserSharesOneKey = x25519Halves(TestSupport.reference(capture)).oneKey();
+    assertEquals(profile.startsWith("firefox"), browserSharesOneKey, "the capture says");
+
+    X25519Halves first =
+        x25519Halves(ClientHello.parse(TestSupport.catchHello(ENGINE, HOST, profile, List.of())));
+    X25519Halves second =
+        x25519Halves(ClientHello.parse(TestSupport.catchHello(ENGINE, HOST, profile, List.of())));
+    assertEquals(browserSharesOneKey, first.oneKey());
+    assertEquals(browserSharesOneKey, second.oneKey());
+    assertFalse(Arrays.equals(first.plain(), second.plain()), "a fresh key per connection");
+  }
+
+  private record X25519Halves(byte[] plain, byte[] hybridHalf) {
+    boolean oneKey() {
+      return Arrays.equals(plain, hybridHalf);
+    }
+  }
+
+  /** The X25519 share and the X25519 half (its last 32 bytes) of the X25519MLKEM768 share. */
+  private static X25519Halves x25519Halves(ClientHello hello) {
+    byte[] plain = null;
+    byte[] hybrid = null;
+    for (KeyShare share : hello.keyShares()) {
+      if (share.group() == 0x001d) {
+        plain = share.key();
+      } else if (share.group() == 0x11ec) {
+        hybrid = share.key();
+      }
+    }
+    assertEquals(32, plain.length);
+    assertEquals(1184 + 32, hybrid.length);
+    return new X25519Halves(plain, Arrays.copyOfRange(hybrid, 1184, hybrid.length));
   }
 
   @Test

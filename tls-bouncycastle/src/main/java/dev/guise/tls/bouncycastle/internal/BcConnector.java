@@ -14,6 +14,7 @@ import dev.guise.codec.io.PooledBufferedInputStream;
 import dev.guise.fingerprint.BrowserProfiles;
 import dev.guise.fingerprint.ClientHello;
 import dev.guise.tls.bouncycastle.internal.crypto.HybridTlsCrypto;
+import dev.guise.tls.bouncycastle.internal.crypto.OneX25519Key;
 import dev.guise.tls.support.HostNames;
 import dev.guise.tls.support.ServerTrust;
 import dev.guise.tls.support.TlsFailures;
@@ -45,16 +46,15 @@ import org.bouncycastle.tls.crypto.impl.bc.BcTlsCrypto;
  * The engine behind {@code dev.guise.tls.bouncycastle.BouncyCastleEngine}: its profiles and the
  * handshake. Immutable and thread-safe; the crypto (BouncyCastle's lightweight {@link BcTlsCrypto},
  * which has ML-KEM on every JDK and needs no security provider registered, with the records'
- * AES-GCM done by the JDK: {@link HybridTlsCrypto}) is shared.
+ * AES-GCM done by the JDK: {@link HybridTlsCrypto}) is shared, except by the handshakes of a
+ * browser that sends one X25519 key twice ({@link #cryptoFor}).
  */
 public final class BcConnector {
   private static final SecureRandom RANDOM = new SecureRandom();
   // Records' AES-GCM through the JDK's intrinsics (HybridTlsCrypto); BouncyCastle's own GCM, with
   // the compact table, only where the JDK has no AES-GCM.
-  private static final BcTlsCrypto CRYPTO =
-      HybridTlsCrypto.jdkGcmAvailable()
-          ? new HybridTlsCrypto(RANDOM)
-          : new CompactGcmTlsCrypto(RANDOM);
+  private static final boolean JDK_GCM = HybridTlsCrypto.jdkGcmAvailable();
+  private static final BcTlsCrypto CRYPTO = newCrypto(null);
 
   /** The profiles of the shared catalogue, followed as it grows. */
   private static final CatalogueHellos CATALOGUE = new CatalogueHellos(CRYPTO);
@@ -73,9 +73,23 @@ public final class BcConnector {
    */
   private volatile Offered offered = new Offered(List.of(), List.of());
 
-  /** The crypto every connection of this engine uses (tests check what it is). */
+  /** The crypto connections share (tests check what it is). */
   static BcTlsCrypto crypto() {
     return CRYPTO;
+  }
+
+  private static BcTlsCrypto newCrypto(OneX25519Key oneX25519Key) {
+    return JDK_GCM
+        ? new HybridTlsCrypto(RANDOM, oneX25519Key)
+        : new CompactGcmTlsCrypto(RANDOM, oneX25519Key);
+  }
+
+  /**
+   * The crypto of one handshake of {@code template}: the shared one, or, for a browser that sends
+   * one X25519 key in both its X25519 shares (Firefox), one of its own that does the same.
+   */
+  static BcTlsCrypto cryptoFor(HelloTemplate template) {
+    return template.oneX25519Key ? newCrypto(new OneX25519Key()) : CRYPTO;
   }
 
   private BcConnector(List<NamedHello> captured, TicketCache tickets) {
@@ -247,7 +261,7 @@ public final class BcConnector {
       HelloPlan plan = new HelloPlan(template, serverName, alpn, RANDOM, offered != null);
       ServerCertificateVerifier verifier =
           new ServerCertificateVerifier(ServerTrust.forPolicy(request.trust()), host);
-      client = new GuiseTlsClient(CRYPTO, template, plan, verifier, offered);
+      client = new GuiseTlsClient(cryptoFor(template), template, plan, verifier, offered);
 
       // Until the owner sets its own, reads are bounded by the handshake timeout (never unbounded).
       socket.setSoTimeout(

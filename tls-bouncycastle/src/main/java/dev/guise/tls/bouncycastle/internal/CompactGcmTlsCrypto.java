@@ -1,8 +1,12 @@
 package dev.guise.tls.bouncycastle.internal;
 
+import dev.guise.tls.bouncycastle.internal.crypto.OneX25519Key;
 import java.security.SecureRandom;
 import org.bouncycastle.crypto.modes.AEADBlockCipher;
 import org.bouncycastle.crypto.modes.GCMBlockCipher;
+import org.bouncycastle.tls.NamedGroup;
+import org.bouncycastle.tls.crypto.TlsECConfig;
+import org.bouncycastle.tls.crypto.TlsECDomain;
 import org.bouncycastle.tls.crypto.impl.bc.BcTlsCrypto;
 
 /**
@@ -12,11 +16,23 @@ import org.bouncycastle.tls.crypto.impl.bc.BcTlsCrypto;
  * pooled connection's heap). Everything else, ChaCha20-Poly1305 included, is {@link BcTlsCrypto}'s.
  *
  * <p>Thread-safe as {@link BcTlsCrypto} is: each cipher it creates is new and owned by one
- * connection.
+ * connection. An instance with a {@link OneX25519Key} belongs to one handshake.
  */
 final class CompactGcmTlsCrypto extends BcTlsCrypto {
-  CompactGcmTlsCrypto(SecureRandom random) {
+  private final OneX25519Key oneX25519Key; // null: a key pair per X25519 share
+
+  /** As {@link dev.guise.tls.bouncycastle.internal.crypto.HybridTlsCrypto}'s constructor. */
+  CompactGcmTlsCrypto(SecureRandom random, OneX25519Key oneX25519Key) {
     super(random);
+    this.oneX25519Key = oneX25519Key;
+  }
+
+  @Override
+  public TlsECDomain createECDomain(TlsECConfig ecConfig) {
+    TlsECDomain domain = super.createECDomain(ecConfig);
+    return oneX25519Key != null && ecConfig.getNamedGroup() == NamedGroup.x25519
+        ? oneX25519Key.around(domain)
+        : domain;
   }
 
   /** Called twice per AES-GCM connection (one cipher per direction), for TLS 1.2 and 1.3 alike. */

@@ -5,6 +5,7 @@ import dev.guise.fingerprint.KeyShare;
 import dev.guise.fingerprint.TlsExtension;
 import dev.guise.fingerprint.TlsRandomisation;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -77,6 +78,12 @@ final class HelloTemplate {
   final List<String> alpsProtocols;
   final boolean extendedMasterSecret;
 
+  /**
+   * Whether the browser sends one X25519 public key in two shares: its hybrid share's X25519 half
+   * equals its X25519 share (Firefox 153; Chromium makes a key pair per share).
+   */
+  final boolean oneX25519Key;
+
   /** HTTP/2 settings the browser sends as its ALPS value for h2 (a SETTINGS frame). */
   final byte[] alpsH2Settings;
 
@@ -137,6 +144,7 @@ final class HelloTemplate {
     this.alpsCodepoint = hello.alpsCodepoint().orElse(-1);
     this.alpsProtocols = hello.alpsProtocols();
     this.extendedMasterSecret = hello.hasExtension(23);
+    this.oneX25519Key = sendsOneX25519Key(hello);
     this.alpsH2Settings = alpsH2Settings.clone();
     this.versions = versionsOf(hello);
   }
@@ -251,6 +259,38 @@ final class HelloTemplate {
   }
 
   /** Whether {@code crypto} can make a key share for {@code group} (a hybrid: both halves). */
+  /** See {@link #oneX25519Key}. */
+  static boolean sendsOneX25519Key(ClientHello hello) {
+    byte[] plain = null;
+    for (KeyShare share : hello.keyShares()) {
+      if (share.group() == NamedGroup.x25519) {
+        plain = share.key();
+      }
+    }
+    if (plain == null || plain.length != 32) {
+      return false;
+    }
+    for (KeyShare share : hello.keyShares()) {
+      int group = share.group();
+      if (!NamedGroup.refersToASpecificHybrid(group)) {
+        continue;
+      }
+      byte[] key = share.key();
+      if (key.length <= plain.length) {
+        continue;
+      }
+      if (NamedGroup.getHybridFirst(group) == NamedGroup.x25519
+          && Arrays.equals(key, 0, plain.length, plain, 0, plain.length)) {
+        return true;
+      }
+      if (NamedGroup.getHybridSecond(group) == NamedGroup.x25519
+          && Arrays.equals(key, key.length - plain.length, key.length, plain, 0, plain.length)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
   static boolean canProduce(TlsCrypto crypto, int group) {
     if (NamedGroup.refersToASpecificHybrid(group)) {
       return crypto.hasNamedGroup(NamedGroup.getHybridFirst(group))

@@ -23,7 +23,7 @@ class CompactGcmTlsCryptoTest {
     // McGrew-Viega appendix B, test case 4 (AES-128, 96-bit IV, 20 bytes of additional data).
     HexFormat hex = HexFormat.of();
     AEADBlockCipher gcm =
-        new CompactGcmTlsCrypto(new SecureRandom()).createAEADBlockCipher_AES_GCM();
+        new CompactGcmTlsCrypto(new SecureRandom(), null).createAEADBlockCipher_AES_GCM();
     byte[] p =
         hex.parseHex(
             "d9313225f88406e5a55909c5aff5269a86a7a9531534f7da2e4c303d8a318a72"

@@ -100,6 +100,8 @@ class ResumedHelloFidelityTest {
             false, false, List.of(reference.echPayloadLength().orElseThrow()), true);
     assertEquals(List.of(), asProfile(firefox, reference, resumed).differencesFrom(sent));
     assertFalse(sent.hasExtension(ClientHello.EXT_SESSION_TICKET), "Firefox drops session_ticket");
+    assertTrue(HelloTemplate.sendsOneX25519Key(reference), "Firefox resumes with one X25519 key");
+    assertTrue(HelloTemplate.sendsOneX25519Key(sent));
     assertPskLayout(reference, sent);
     // With OpenSSL's 192-byte ticket, as in the capture, every length is the browser's.
     assertEquals(reference.toRecordBytes().length, sent.toRecordBytes().length);

@@ -5,8 +5,11 @@ import java.security.GeneralSecurityException;
 import java.security.SecureRandom;
 import java.util.Optional;
 import org.bouncycastle.crypto.Digest;
+import org.bouncycastle.tls.NamedGroup;
 import org.bouncycastle.tls.crypto.CryptoHashAlgorithm;
 import org.bouncycastle.tls.crypto.TlsCryptoParameters;
+import org.bouncycastle.tls.crypto.TlsECConfig;
+import org.bouncycastle.tls.crypto.TlsECDomain;
 import org.bouncycastle.tls.crypto.impl.TlsAEADCipher;
 import org.bouncycastle.tls.crypto.impl.bc.BcTlsCrypto;
 
@@ -27,11 +30,26 @@ import org.bouncycastle.tls.crypto.impl.bc.BcTlsCrypto;
  * what it offers is decided by the profile, and which ciphers exist does not change.
  *
  * <p>Thread-safe as {@link BcTlsCrypto} is: each cipher it creates is new and owned by one
- * connection.
+ * connection. An instance with a {@link OneX25519Key} belongs to one handshake.
  */
 public final class HybridTlsCrypto extends BcTlsCrypto {
-  public HybridTlsCrypto(SecureRandom random) {
+  private final OneX25519Key oneX25519Key; // null: a key pair per X25519 share
+
+  /**
+   * @param oneX25519Key for a crypto of one handshake whose hello sends one X25519 key in two
+   *     shares; {@code null} for a key pair per share (a crypto connections can share)
+   */
+  public HybridTlsCrypto(SecureRandom random, OneX25519Key oneX25519Key) {
     super(random);
+    this.oneX25519Key = oneX25519Key;
+  }
+
+  @Override
+  public TlsECDomain createECDomain(TlsECConfig ecConfig) {
+    TlsECDomain domain = super.createECDomain(ecConfig);
+    return oneX25519Key != null && ecConfig.getNamedGroup() == NamedGroup.x25519
+        ? oneX25519Key.around(domain)
+        : domain;
   }
 
   /** Whether the JDK here has AES-GCM (every JDK 21 does; a stripped runtime might not). */

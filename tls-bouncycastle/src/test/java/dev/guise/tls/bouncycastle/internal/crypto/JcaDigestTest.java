@@ -26,7 +26,7 @@ import org.junit.jupiter.params.provider.EnumSource;
  * ResumptionTest}.
  */
 class JcaDigestTest {
-  private static final HybridTlsCrypto CRYPTO = new HybridTlsCrypto(new SecureRandom());
+  private static final HybridTlsCrypto CRYPTO = new HybridTlsCrypto(new SecureRandom(), null);
 
   private static Digest bouncyCastle(JcaDigest.Kind kind) {
     return switch (kind) {

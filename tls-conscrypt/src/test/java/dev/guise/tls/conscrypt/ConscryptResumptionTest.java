@@ -8,109 +8,31 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.guise.api.TlsConnectRequest;
 import dev.guise.api.TlsConnection;
 import dev.guise.api.TlsEndpoint;
-import dev.guise.api.TrustPolicy;
 import dev.guise.fingerprint.ClientHello;
-import dev.guise.testing.OpenSslServer;
 import dev.guise.testing.ReferenceCaptures;
 import dev.guise.testkit.ConnectionRecord;
 import dev.guise.testkit.TestServer;
-import dev.guise.testkit.tls.IssuedCertificate;
-import dev.guise.testkit.tls.TestCertificateAuthority;
 import java.io.IOException;
-import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.Socket;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
- * TLS 1.3 resumption by the Conscrypt engine, as close to the browser as BoringSSL's Java API
- * allows: OpenSSL's status page says "Reused" for the second connection; resumption off, or another
- * session scope or profile, gives full handshakes. The resumed hello is compared with Chromium's
- * captured one and its differences are printed (they are the full hello's, see {@link
- * ConscryptEngine}); what must hold, holds: {@code pre_shared_key} last, with {@code
- * psk_key_exchange_modes}.
+ * The Conscrypt engine's resumed hello, as close to the browser's as BoringSSL's Java API allows.
+ * It is compared with Chromium's captured one and its differences are printed (they are the full
+ * hello's, see {@link ConscryptEngine}); what must hold, holds: {@code pre_shared_key} last, with
+ * {@code psk_key_exchange_modes}. That every engine resumes, and where it must not, is {@code
+ * ResumptionConformanceTest}'s (engine-conformance-tests).
  */
 @Timeout(60)
 class ConscryptResumptionTest {
   private static final String HOST = "www.resume.test";
-  private static final TestCertificateAuthority CA =
-      TestCertificateAuthority.create("Guise Conscrypt Resumption Root");
   private static final int PSK_KEY_EXCHANGE_MODES = 45;
   private static final int PRE_SHARED_KEY = 41;
-  private static OpenSslServer openssl;
-  private static TrustPolicy trust;
-
-  @BeforeAll
-  static void start(@TempDir Path dir) throws Exception {
-    IssuedCertificate cert = CA.issue(HOST);
-    IssuedCertificate.PemFiles pem = cert.writePem(dir);
-    openssl =
-        new OpenSslServer(pem.certificateChain(), pem.privateKey(), "-tls1_3", "-alpn", "http/1.1");
-    trust = CA.trustPolicy();
-  }
-
-  @AfterAll
-  static void stop() throws Exception {
-    if (openssl != null) {
-      openssl.close();
-    }
-  }
-
-  private static TlsConnectRequest request(int port, String profile, String scope) {
-    return new TlsConnectRequest(
-        new TlsEndpoint(HOST, InetAddress.getLoopbackAddress(), port),
-        profile,
-        List.of("http/1.1"),
-        trust,
-        LoopbackServers.HANDSHAKE_TIMEOUT,
-        scope);
-  }
-
-  /** One connection and one GET (which also reads the server's tickets); the response. */
-  private static String exchange(ConscryptEngine engine, TlsConnectRequest request)
-      throws IOException {
-    Socket socket = new Socket();
-    socket.connect(new InetSocketAddress(request.endpoint().ip(), request.endpoint().port()), 2000);
-    try (TlsConnection c = engine.connect(socket, request)) {
-      return LoopbackServers.get(c, HOST);
-    }
-  }
-
-  @Test
-  void resumesWithOpenSsl() throws Exception {
-    ConscryptEngine engine = new ConscryptEngine();
-    TlsConnectRequest request = request(openssl.port(), "chrome-156", "resume-test-1");
-    String first = exchange(engine, request);
-    assertTrue(first.contains("New, TLSv1.3"), first);
-    String second = exchange(engine, request);
-    assertTrue(second.contains("Reused, TLSv1.3"), "the second connection resumes: " + second);
-  }
-
-  @Test
-  void offWhenTurnedOffAndNeverAcrossScopesOrProfiles() throws Exception {
-    ConscryptEngine engine = new ConscryptEngine();
-    TlsConnectRequest request = request(openssl.port(), "chrome-156", "resume-test-2");
-    assertTrue(exchange(engine, request).contains("New, TLSv1.3"));
-    // A ticket is held for this profile and scope now; none of these may offer it.
-    String off = exchange(engine, request.withResumption(false));
-    assertTrue(off.contains("New, TLSv1.3"), "resumption off: a full handshake: " + off);
-    String otherScope =
-        exchange(engine, request(openssl.port(), "chrome-156", "proxy socks5://127.0.0.9"));
-    assertTrue(otherScope.contains("New, TLSv1.3"), otherScope);
-    String otherProfile =
-        exchange(engine, request(openssl.port(), "conscrypt-default", "resume-test-2"));
-    assertTrue(otherProfile.contains("New, TLSv1.3"), otherProfile);
-    // Control: the held ticket is still good for its own profile and scope.
-    assertTrue(exchange(engine, request).contains("Reused, TLSv1.3"));
-  }
 
   @Test
   void resumedHelloAgainstChromiumsResumedHello() throws Exception {

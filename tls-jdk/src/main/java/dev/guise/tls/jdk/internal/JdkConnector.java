@@ -8,9 +8,11 @@ import dev.guise.api.PoolAction;
 import dev.guise.api.TlsConnectRequest;
 import dev.guise.api.TlsConnection;
 import dev.guise.api.TlsEndpoint;
+import dev.guise.api.TrustPolicy;
 import dev.guise.tls.jdk.JdkEngine;
 import dev.guise.tls.support.HostNames;
 import dev.guise.tls.support.ServerTrust;
+import dev.guise.tls.support.SessionContexts;
 import dev.guise.tls.support.SslEngineConnection;
 import java.io.IOException;
 import java.net.Socket;
@@ -38,6 +40,9 @@ public final class JdkConnector {
 
   private static final List<String> DEFAULT_ALPN = List.of("h2", "http/1.1");
 
+  /** SunJSSE contexts: shared per trust policy and session scope while resumption is on. */
+  private static final SessionContexts CONTEXTS = new SessionContexts(16, JdkConnector::create);
+
   /**
    * Handshakes over {@code socket} (which the returned connection then owns; on failure it is
    * closed). Blocks at most {@code request.handshakeTimeout()}.
@@ -64,11 +69,14 @@ public final class JdkConnector {
     }
     SSLEngine engine;
     try {
-      SSLContext context = SSLContext.getInstance("TLS");
-      TrustManager trust = ServerTrust.forPolicy(request.trust()).trustManager();
-      context.init(null, new TrustManager[] {trust}, null);
+      SSLContext context =
+          request.resumption()
+              ? CONTEXTS.forScope(request.trust(), JdkEngine.PROFILE, request.sessionScope())
+              : CONTEXTS.withoutResumption(request.trust());
       // The host given here is the peer host the trust manager checks the certificate's name
-      // against: the requested host, never the IP the socket is connected to.
+      // against: the requested host, never the IP the socket is connected to. The JDK's session
+      // cache keys by it too: a ticket from one IP of a host is offered to its others, each ticket
+      // once (the JDK keeps up to ten per host and port).
       engine = context.createSSLEngine(endpoint.host(), endpoint.port());
       engine.setUseClientMode(true);
       SSLParameters params = engine.getSSLParameters();
@@ -84,8 +92,14 @@ public final class JdkConnector {
       closeQuietly(socket);
       throw new IOException("cannot set up the JDK TLS engine for " + endpoint + ": " + e, e);
     }
-    // A new SSLContext per connection: its session cache dies with it, so nothing is resumed.
-    return SslEngineConnection.open(engine, socket, request, JdkConnector::negotiated, false);
+    return SslEngineConnection.open(
+        engine, socket, request, JdkConnector::negotiated, request.resumption());
+  }
+
+  private static SSLContext create(TrustPolicy policy) throws GeneralSecurityException {
+    SSLContext context = SSLContext.getInstance("TLS");
+    context.init(null, new TrustManager[] {ServerTrust.forPolicy(policy).trustManager()}, null);
+    return context;
   }
 
   private static NegotiatedTls negotiated(SSLEngine engine) throws SSLException {

@@ -171,7 +171,7 @@ class ProxyFailuresTest {
   void eachSocksReplyCodeHasItsKindAndTheNextServes(int code) throws IOException {
     FailureKind expected =
         switch (code) {
-          case 5 -> FailureKind.CONNECTION_REFUSED;
+          case 3, 4, 5 -> FailureKind.CONNECTION_REFUSED; // the target's: as a direct connect's
           case 6 -> FailureKind.CONNECT_TIMEOUT;
           default -> FailureKind.PROXY_REJECTED;
         };

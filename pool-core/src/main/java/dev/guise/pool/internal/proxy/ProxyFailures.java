@@ -115,9 +115,12 @@ final class ProxyFailures {
 
   /**
    * A SOCKS5 reply other than success, code by code (RFC 1928 section 6). The ones about the target
-   * (network or host unreachable, refused) count a strike against the route, as a direct connect
-   * failure would; the ones about the proxy (its rules, what it supports) only discard. Every one
-   * may succeed through another proxy, so each is retryable.
+   * (network or host unreachable, refused, timed out) are the site's IP failing and are classified
+   * as a direct connect would be ({@code CONNECTION_REFUSED} as for a {@code
+   * NoRouteToHostException} or a refusal, {@code CONNECT_TIMEOUT}), a strike against the route and
+   * never against the proxy, as for an HTTP proxy's gateway answers; the ones about the proxy (its
+   * rules, what it supports) are {@code PROXY_REJECTED} and only discard. Every one may succeed
+   * through another proxy, so each is retryable.
    */
   static ClassifiedIOException socksReply(String proxy, int code) {
     String what;
@@ -128,10 +131,12 @@ final class ProxyFailures {
       case 0x02 -> what = "connection not allowed by ruleset";
       case 0x03 -> {
         what = "network unreachable";
+        kind = FailureKind.CONNECTION_REFUSED;
         action = PoolAction.PENALISE_IP;
       }
       case 0x04 -> {
         what = "host unreachable";
+        kind = FailureKind.CONNECTION_REFUSED;
         action = PoolAction.PENALISE_IP;
       }
       case 0x05 -> {

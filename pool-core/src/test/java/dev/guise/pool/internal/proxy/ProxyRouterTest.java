@@ -79,7 +79,7 @@ class ProxyRouterTest {
     health.failed(
         all.get(0),
         ClassifiedFailure.of(
-            FailureKind.PROXY_REJECTED,
+            FailureKind.CONNECTION_REFUSED,
             true,
             PoolAction.PENALISE_IP,
             "SOCKS5 reply 0x04: host unreachable",

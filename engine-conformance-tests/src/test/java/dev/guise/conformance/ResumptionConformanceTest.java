@@ -1,5 +1,6 @@
 package dev.guise.conformance;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.guise.api.TlsConnectRequest;
@@ -18,6 +19,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.OptionalInt;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
@@ -32,7 +34,8 @@ import org.junit.jupiter.params.provider.MethodSource;
  * whether a connection's session was "New" or "Reused": a ticket from one IP of a host resumes a
  * connection to another IP of it (a browser keys its tickets by host too); with resumption off
  * nothing is offered; a ticket never crosses session scopes (network paths) or, for an engine with
- * several profiles, profiles: either would link two identities for the server.
+ * several profiles, profiles: either would link two identities for the server. And what each engine
+ * reports of the tickets a connection kept.
  */
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
 class ResumptionConformanceTest {
@@ -76,11 +79,14 @@ class ResumptionConformanceTest {
         resumption);
   }
 
+  /** What one exchange showed: the session as OpenSSL saw it, and the tickets the engine kept. */
+  private record Exchange(String session, OptionalInt ticketsKept) {}
+
   /**
    * One connection and one exchange, read to the end (the tickets come before the page): "New" or
-   * "Reused", as OpenSSL saw the session.
+   * "Reused", as OpenSSL saw the session, and the connection's {@code ticketsKept()}.
    */
-  private static String session(String engine, TlsConnectRequest request) throws Exception {
+  private static Exchange exchange(String engine, TlsConnectRequest request) throws Exception {
     TlsEngine tls = Providers.tlsEngine(engine);
     InetSocketAddress address =
         new InetSocketAddress(request.endpoint().ip(), request.endpoint().port());
@@ -92,16 +98,16 @@ class ResumptionConformanceTest {
       out.flush();
       String page = new String(c.input().readAllBytes(), StandardCharsets.ISO_8859_1);
       if (page.contains("Reused, TLSv1.3")) {
-        return "Reused";
+        return new Exchange("Reused", c.ticketsKept());
       }
       assertTrue(page.contains("New, TLSv1.3"), engine + ": " + page);
-      return "New";
+      return new Exchange("New", c.ticketsKept());
     }
   }
 
   private static void assertSession(String expected, String engine, TlsConnectRequest request)
       throws Exception {
-    String seen = session(engine, request);
+    String seen = exchange(engine, request).session();
     assertTrue(
         expected.equals(seen),
         engine
@@ -139,5 +145,25 @@ class ResumptionConformanceTest {
     }
     // Control: the held ticket is still good for its own profile and scope.
     assertSession("Reused", engine, on);
+  }
+
+  /**
+   * What a connection says of the tickets it brought in ({@code TlsConnection.ticketsKept}), which
+   * the pool's warm-up paces itself by: with resumption off, zero (nothing was kept, so nothing is
+   * worth waiting for); with it on, after a full handshake with OpenSSL (two tickets sent), either
+   * unknown or a count no larger than two. The engines' exact counts are tested in their modules.
+   */
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("engines")
+  void ticketsKeptIsZeroWithResumptionOffAndAtMostWhatTheServerSentWithItOn(String engine)
+      throws Exception {
+    OptionalInt off =
+        exchange(engine, request(engine, FIRST_IP, 0, "conformance-count-" + engine, false))
+            .ticketsKept();
+    assertEquals(OptionalInt.of(0), off, engine);
+    Exchange on =
+        exchange(engine, request(engine, FIRST_IP, 0, "conformance-count-" + engine, true));
+    assertEquals("New", on.session(), engine);
+    on.ticketsKept().ifPresent(n -> assertTrue(n >= 0 && n <= 2, engine + " kept " + n + " of 2"));
   }
 }

@@ -4,7 +4,6 @@ import dev.guise.tls.bouncycastle.internal.crypto.OneX25519Key;
 import java.security.SecureRandom;
 import org.bouncycastle.crypto.modes.AEADBlockCipher;
 import org.bouncycastle.crypto.modes.GCMBlockCipher;
-import org.bouncycastle.tls.NamedGroup;
 import org.bouncycastle.tls.crypto.TlsECConfig;
 import org.bouncycastle.tls.crypto.TlsECDomain;
 import org.bouncycastle.tls.crypto.impl.bc.BcTlsCrypto;
@@ -29,10 +28,7 @@ final class CompactGcmTlsCrypto extends BcTlsCrypto {
 
   @Override
   public TlsECDomain createECDomain(TlsECConfig ecConfig) {
-    TlsECDomain domain = super.createECDomain(ecConfig);
-    return oneX25519Key != null && ecConfig.getNamedGroup() == NamedGroup.x25519
-        ? oneX25519Key.around(domain)
-        : domain;
+    return OneX25519Key.domain(oneX25519Key, ecConfig, super.createECDomain(ecConfig));
   }
 
   /** Called twice per AES-GCM connection (one cipher per direction), for TLS 1.2 and 1.3 alike. */

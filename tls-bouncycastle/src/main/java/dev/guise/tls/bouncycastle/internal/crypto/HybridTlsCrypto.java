@@ -5,7 +5,6 @@ import java.security.GeneralSecurityException;
 import java.security.SecureRandom;
 import java.util.Optional;
 import org.bouncycastle.crypto.Digest;
-import org.bouncycastle.tls.NamedGroup;
 import org.bouncycastle.tls.crypto.CryptoHashAlgorithm;
 import org.bouncycastle.tls.crypto.TlsCryptoParameters;
 import org.bouncycastle.tls.crypto.TlsECConfig;
@@ -46,10 +45,7 @@ public final class HybridTlsCrypto extends BcTlsCrypto {
 
   @Override
   public TlsECDomain createECDomain(TlsECConfig ecConfig) {
-    TlsECDomain domain = super.createECDomain(ecConfig);
-    return oneX25519Key != null && ecConfig.getNamedGroup() == NamedGroup.x25519
-        ? oneX25519Key.around(domain)
-        : domain;
+    return OneX25519Key.domain(oneX25519Key, ecConfig, super.createECDomain(ecConfig));
   }
 
   /** Whether the JDK here has AES-GCM (every JDK 21 does; a stripped runtime might not). */

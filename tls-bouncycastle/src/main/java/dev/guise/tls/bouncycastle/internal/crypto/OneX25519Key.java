@@ -1,7 +1,9 @@
 package dev.guise.tls.bouncycastle.internal.crypto;
 
 import java.io.IOException;
+import org.bouncycastle.tls.NamedGroup;
 import org.bouncycastle.tls.crypto.TlsAgreement;
+import org.bouncycastle.tls.crypto.TlsECConfig;
 import org.bouncycastle.tls.crypto.TlsECDomain;
 import org.bouncycastle.tls.crypto.TlsSecret;
 
@@ -19,9 +21,16 @@ public final class OneX25519Key {
   private Shared first; // the hello's first X25519 agreement, until the second request took it
   private boolean handedTwice;
 
-  /** {@code domain}'s agreements, the first two of this handshake being one. */
-  public TlsECDomain around(TlsECDomain domain) {
-    return () -> next(domain);
+  /**
+   * What a crypto's {@code createECDomain} returns: {@code domain} itself, or for X25519 with a
+   * handshake's {@code oneKey}, a domain whose first two agreements are one.
+   *
+   * @param oneKey the handshake's, or {@code null} for a key pair per share
+   */
+  public static TlsECDomain domain(OneX25519Key oneKey, TlsECConfig config, TlsECDomain domain) {
+    return oneKey != null && config.getNamedGroup() == NamedGroup.x25519
+        ? () -> oneKey.next(domain)
+        : domain;
   }
 
   private TlsAgreement next(TlsECDomain domain) {

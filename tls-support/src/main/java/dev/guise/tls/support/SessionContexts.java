@@ -32,6 +32,13 @@ public final class SessionContexts {
 
   private record Key(TrustPolicy policy, String profile, String scope) {}
 
+  /**
+   * The most sessions a shared context's client cache keeps, as Chromium's session cache (1,024
+   * entries). The JDK's default is 20,480, each holding the server's certificate chain; a crawler
+   * meeting many hosts would fill it.
+   */
+  public static final int MAX_SESSIONS = 1024;
+
   private final Factory factory;
   private final Map<Key, SSLContext> contexts;
 
@@ -66,6 +73,7 @@ public final class SessionContexts {
     }
     // Made outside the lock, so a slow creation holds up no other key.
     SSLContext context = factory.create(policy);
+    context.getClientSessionContext().setSessionCacheSize(MAX_SESSIONS);
     synchronized (contexts) {
       SSLContext raced = contexts.putIfAbsent(key, context);
       return raced != null ? raced : context;

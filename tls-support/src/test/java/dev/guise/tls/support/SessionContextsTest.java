@@ -32,6 +32,12 @@ class SessionContextsTest {
   }
 
   @Test
+  void aSharedContextKeepsAtMostAsManySessionsAsChromium() throws Exception {
+    SSLContext shared = contexts.forScope(system, "chrome", "direct");
+    assertEquals(1024, shared.getClientSessionContext().getSessionCacheSize());
+  }
+
+  @Test
   void withoutResumptionEveryConnectionHasItsOwn() throws Exception {
     SSLContext shared = contexts.forScope(system, "chrome", "direct");
     SSLContext a = contexts.withoutResumption(system);

@@ -258,7 +258,6 @@ final class HelloTemplate {
     }
   }
 
-  /** Whether {@code crypto} can make a key share for {@code group} (a hybrid: both halves). */
   /** See {@link #oneX25519Key}. */
   static boolean sendsOneX25519Key(ClientHello hello) {
     byte[] plain = null;
@@ -291,6 +290,7 @@ final class HelloTemplate {
     return false;
   }
 
+  /** Whether {@code crypto} can make a key share for {@code group} (a hybrid: both halves). */
   static boolean canProduce(TlsCrypto crypto, int group) {
     if (NamedGroup.refersToASpecificHybrid(group)) {
       return crypto.hasNamedGroup(NamedGroup.getHybridFirst(group))

@@ -107,20 +107,18 @@ class ResumptionConformanceTest {
 
   private static void assertSession(String expected, String engine, TlsConnectRequest request)
       throws Exception {
-    String seen = exchange(engine, request).session();
-    assertTrue(
-        expected.equals(seen),
-        engine
-            + " "
-            + request.profile()
-            + " via "
-            + request.endpoint().ip().getHostAddress()
-            + " in scope '"
-            + request.sessionScope()
-            + "': expected "
-            + expected
-            + ", OpenSSL saw "
-            + seen);
+    assertEquals(
+        expected,
+        exchange(engine, request).session(),
+        () ->
+            engine
+                + " "
+                + request.profile()
+                + " via "
+                + request.endpoint().ip().getHostAddress()
+                + " in scope '"
+                + request.sessionScope()
+                + "', as OpenSSL saw the session");
   }
 
   @ParameterizedTest(name = "{0}")

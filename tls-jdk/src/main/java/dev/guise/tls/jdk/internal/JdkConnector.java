@@ -75,8 +75,9 @@ public final class JdkConnector {
               : CONTEXTS.withoutResumption(request.trust());
       // The host given here is the peer host the trust manager checks the certificate's name
       // against: the requested host, never the IP the socket is connected to. The JDK's session
-      // cache keys by it too: a ticket from one IP of a host is offered to its others, each ticket
-      // once (the JDK keeps up to ten per host and port).
+      // cache keys by it too: a ticket from one IP of a host is offered to its others (JDK 25,
+      // which
+      // the tests run on, keeps up to ten tickets per host and port and offers each once).
       engine = context.createSSLEngine(endpoint.host(), endpoint.port());
       engine.setUseClientMode(true);
       SSLParameters params = engine.getSSLParameters();

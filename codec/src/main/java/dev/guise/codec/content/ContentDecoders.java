@@ -33,7 +33,8 @@ import org.brotli.dec.BrotliInputStream;
  * <p>Supported codings: {@code gzip} (and {@code x-gzip}), {@code deflate} (zlib-wrapped as the RFC
  * says, or raw deflate as some servers send and browsers accept), {@code br} and {@code zstd};
  * {@code identity} is skipped. The streams are not thread-safe; closing one closes the body stream
- * it reads.
+ * it reads. Close every stream when done with it, even one read to its end: closing ends a gzip or
+ * deflate decoder's native zlib state, which otherwise lives until a garbage collection.
  */
 public final class ContentDecoders {
   /** RFC 8879 CertificateCompressionAlgorithm values. */
@@ -96,11 +97,23 @@ public final class ContentDecoders {
             && (head[0] & 0x0f) == 8
             && (head[0] & 0xf0) <= 0x70
             && (((head[0] & 0xff) << 8) | (head[1] & 0xff)) % 31 == 0;
-    return new InflaterInputStream(peek, new Inflater(!zlib), 8192) {
+    return inflating(peek, !zlib);
+  }
+
+  /**
+   * An inflating stream that ends its {@link Inflater} when closed: an {@code InflaterInputStream}
+   * given its inflater leaves it to the caller, and an inflater not ended holds zlib's native state
+   * until the garbage collector's cleaner gets to it.
+   */
+  private static InputStream inflating(InputStream in, boolean raw) {
+    return new InflaterInputStream(in, new Inflater(raw), 8192) {
       @Override
       public void close() throws IOException {
-        super.close();
-        inf.end();
+        try {
+          super.close();
+        } finally {
+          inf.end();
+        }
       }
     };
   }
@@ -131,9 +144,7 @@ public final class ContentDecoders {
         };
     InputStream raw = new ByteArrayInputStream(input);
     InputStream decoder =
-        algorithm == CERT_ZLIB
-            ? new Lazy(() -> new InflaterInputStream(raw, new Inflater(false), 8192), raw)
-            : decoder(coding, raw);
+        algorithm == CERT_ZLIB ? new Lazy(() -> inflating(raw, false), raw) : decoder(coding, raw);
     // One byte beyond the declared length is enough to know it is wrong.
     try (InputStream in = new Limited(decoder, uncompressedLength + 1L, coding)) {
       byte[] out = in.readNBytes(uncompressedLength + 1);

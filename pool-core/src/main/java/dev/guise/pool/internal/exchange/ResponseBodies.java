@@ -12,6 +12,7 @@ import java.io.InputStream;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.SequencedCollection;
 
 /**
  * Turns a raw response body into the bytes an {@code HttpResponse} carries: undoes the {@code
@@ -60,6 +61,44 @@ public final class ResponseBodies {
     return true;
   }
 
+  /** Whether the coding list is gzip alone. */
+  public static boolean isGzip(String contentEncoding) {
+    if (contentEncoding == null) {
+      return false;
+    }
+    String c = contentEncoding.trim();
+    return c.equalsIgnoreCase("gzip") || c.equalsIgnoreCase("x-gzip");
+  }
+
+  /**
+   * The decoded size a whole gzip body declares in its last four bytes (ISIZE, RFC 1952: the size
+   * modulo 2^32, of the last member only), or -1 for another coding. Only a hint for sizing the
+   * output ({@link #read(String, InputStream, long, boolean, boolean, long)}), never trusted: the
+   * decoder still counts what it produces against the limit, and the hint is capped at what deflate
+   * can expand {@code rawSize} bytes to (1032:1), so a lying trailer cannot make a small body cost
+   * a large array.
+   *
+   * @param chunks the whole raw body, in order, in as many arrays as it came in
+   */
+  public static long gzipSize(String coding, SequencedCollection<byte[]> chunks, long rawSize) {
+    if (!isGzip(coding) || rawSize < 18) { // the smallest gzip member: header 10, trailer 8
+      return -1;
+    }
+    long size = 0;
+    int shift = 24;
+    int need = 4;
+    // The four bytes may straddle chunks (DATA frames): walk back from the last one.
+    for (byte[] chunk : chunks.reversed()) {
+      for (int i = chunk.length - 1; i >= 0 && need > 0; i--, need--, shift -= 8) {
+        size |= (long) (chunk[i] & 0xff) << shift;
+      }
+      if (need == 0) {
+        break;
+      }
+    }
+    return Math.min(size, rawSize * 1032);
+  }
+
   /**
    * Reads and decodes {@code raw} to its end, or to the limit.
    *
@@ -95,6 +134,16 @@ public final class ResponseBodies {
       throws IOException {
     long max = Math.min(maxBytes, Integer.MAX_VALUE - 16);
     InputStream in = decoding(contentEncoding, raw, max, truncate);
+    try {
+      return readDecoded(in, max, maxBytes, truncate, rawCut, sizeHint);
+    } finally {
+      endDecoders(in, raw);
+    }
+  }
+
+  private static byte[] readDecoded(
+      InputStream in, long max, long maxBytes, boolean truncate, boolean rawCut, long sizeHint)
+      throws IOException {
     boolean hinted = sizeHint > 0 && sizeHint <= max;
     // Decoded into blocks that are never copied as they fill (a doubling array copied the body
     // about twice over), then once into the result; with a right hint, into the result alone.
@@ -105,15 +154,11 @@ public final class ResponseBodies {
     try {
       while (true) {
         if (pos == buf.length) {
-          int carried = -1;
-          if (hinted) {
-            // Full at the size expected: one byte more or the end tells whether it was right.
-            hinted = false;
-            byte[] one = new byte[1];
-            if (in.read(one, 0, 1) < 0) {
-              break;
-            }
-            carried = one[0] & 0xff;
+          // Full: one byte more, or the end, says whether another block is needed. A body that
+          // ends here (the hint was right, or a page of exactly the block's size) is this array.
+          int next = InputStreams.readByte(in);
+          if (next < 0) {
+            break;
           }
           if (filled == null) {
             filled = new ArrayList<>();
@@ -124,23 +169,15 @@ public final class ResponseBodies {
           buf =
               new byte
                   [(int) Math.min(max + 1 - total, Math.min(MAX_BLOCK, Math.max(BLOCK, total)))];
-          pos = 0;
-          if (carried != -1) {
-            buf[pos++] = (byte) carried;
-            if (total + pos > max) {
-              if (!truncate) {
-                throw tooLarge(maxBytes);
-              }
-              break;
-            }
-            continue;
+          buf[0] = (byte) next;
+          pos = 1;
+        } else {
+          int r = in.read(buf, pos, buf.length - pos);
+          if (r < 0) {
+            break;
           }
+          pos += r;
         }
-        int r = in.read(buf, pos, buf.length - pos);
-        if (r < 0) {
-          break;
-        }
-        pos += r;
         if (total + pos > max) {
           if (!truncate) {
             throw tooLarge(maxBytes);
@@ -168,15 +205,33 @@ public final class ResponseBodies {
   }
 
   /**
+   * Ends the decoders over {@code raw}, if any, and leaves {@code raw} open. A gzip or deflate
+   * decoder holds zlib's native state (about 40 KiB with its window) until it is ended; left to the
+   * garbage collector's cleaner, thousands of them pile up between collections, and every new one
+   * is slower to allocate.
+   */
+  private static void endDecoders(InputStream decoders, InputStream raw) {
+    if (decoders == raw) {
+      return;
+    }
+    try {
+      decoders.close(); // RawCap does not pass the close on
+    } catch (IOException ignored) {
+      // Nothing of the body depends on it: the decoders are done either way.
+    }
+  }
+
+  /**
    * The decoded body of {@code raw} as a stream, for a caller that reads it as it arrives: undoes
    * the coding incrementally (memory bounded by the decoders' windows, never by the body) and fails
    * with RESPONSE_TOO_LARGE past {@code maxBytes} decoded (or {@code maxBytes + RAW_SLACK} raw)
    * bytes. The limit is a long: a streamed body is not held in an array. Closing the returned
-   * stream does not close {@code raw}; its owner does.
+   * stream ends its decoders (their native memory goes back then, not at some later collection); it
+   * does not close {@code raw}: its owner does.
    */
   public static InputStream stream(String contentEncoding, InputStream raw, long maxBytes)
       throws IOException {
-    return new DecodedCap(decoding(contentEncoding, raw, maxBytes, false), maxBytes);
+    return new DecodedCap(decoding(contentEncoding, raw, maxBytes, false), raw, maxBytes);
   }
 
   /** {@code raw} behind the decoders its coding calls for, both sides bounded. */
@@ -198,16 +253,24 @@ public final class ResponseBodies {
 
   /**
    * Counts what the caller reads and fails one byte past the limit: identity bodies pass no
-   * decoder, and a decoder's own limit must not be the only one. Never closes what it reads.
+   * decoder, and a decoder's own limit must not be the only one. Closing it ends the decoders and
+   * leaves the raw body open.
    */
   private static final class DecodedCap extends InputStream {
     private final InputStream in;
+    private final InputStream raw;
     private final long max;
     private long count;
 
-    DecodedCap(InputStream in, long max) {
+    DecodedCap(InputStream in, InputStream raw, long max) {
       this.in = in;
+      this.raw = raw;
       this.max = max;
+    }
+
+    @Override
+    public void close() {
+      endDecoders(in, raw);
     }
 
     @Override
@@ -276,5 +339,9 @@ public final class ResponseBodies {
       count += skipped;
       return skipped;
     }
+
+    /** The raw body's owner closes it, never the decoders above. */
+    @Override
+    public void close() {}
   }
 }

@@ -170,7 +170,20 @@ final class Http1BodyStream extends InputStream {
       return;
     }
     ended = true;
+    endDecoders();
     connection.ended(reusable, failure);
+  }
+
+  /** Ends the decoders over the raw body (their native state goes back now); the raw stays open. */
+  private void endDecoders() {
+    if (decoded == raw) {
+      return;
+    }
+    try {
+      decoded.close();
+    } catch (IOException ignored) {
+      // The decoders are done with either way; the connection's fate is decided by the caller.
+    }
   }
 
   @Override

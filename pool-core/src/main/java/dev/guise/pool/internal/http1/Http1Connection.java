@@ -26,6 +26,7 @@ import dev.guise.pool.internal.exchange.HttpConnection;
 import dev.guise.pool.internal.exchange.HttpFailures;
 import dev.guise.pool.internal.exchange.RequestTemplate;
 import dev.guise.pool.internal.exchange.ResponseBodies;
+import java.io.ByteArrayInputStream;
 import java.io.Closeable;
 import java.io.FilterInputStream;
 import java.io.IOException;
@@ -55,6 +56,9 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 public final class Http1Connection implements HttpConnection {
   private static final int MAX_CHUNK_LINE = 4096;
+
+  /** The largest body length a response's head alone may make the connection allocate. */
+  private static final int PREALLOCATED = 1 << 20;
 
   /** Interim (1xx) responses tolerated before the final one. */
   private static final int MAX_INTERIM_RESPONSES = 16;
@@ -452,7 +456,7 @@ public final class Http1Connection implements HttpConnection {
         throw lengthTooLarge(length, max);
       }
       int keep = (int) Math.min(length, max);
-      byte[] body = new ContentLengthInputStream(in, keep).readNBytes(keep);
+      byte[] body = readWhole(new ContentLengthInputStream(in, keep), keep);
       boolean complete = keep == length;
       return new Response(
           head.status(), head.headers(), body, List.of(), head.keepAlive() && complete && idle());
@@ -461,6 +465,25 @@ public final class Http1Connection implements HttpConnection {
         && head.contentLength() > max + ResponseBodies.RAW_SLACK
         && !truncate) {
       throw lengthTooLarge(head.contentLength(), max);
+    }
+    if (framing == Http1BodyFraming.CONTENT_LENGTH
+        && !truncate
+        && head.contentLength() <= PREALLOCATED
+        && ResponseBodies.isGzip(coding)) {
+      // A gzip body says its decoded size in its last four bytes: read it whole first (it is
+      // small), and the page is decoded into one array of its size, not grown in blocks and copied.
+      int length = (int) head.contentLength();
+      byte[] gzipped = readWhole(new ContentLengthInputStream(in, length), length);
+      byte[] body =
+          ResponseBodies.read(
+              coding,
+              new ByteArrayInputStream(gzipped),
+              max,
+              false,
+              false,
+              ResponseBodies.gzipSize(coding, List.of(gzipped), length));
+      return new Response(
+          head.status(), head.headers(), body, List.of(), head.keepAlive() && idle());
     }
     InputStream raw = in.body(framing, head.contentLength(), h1Limits);
     byte[] body = ResponseBodies.read(coding, raw, max, truncate, false);
@@ -474,6 +497,20 @@ public final class Http1Connection implements HttpConnection {
         raw instanceof ChunkedInputStream chunked ? chunked.trailers() : List.of();
     return new Response(
         head.status(), head.headers(), body, trailers, head.keepAlive() && complete && idle());
+  }
+
+  /**
+   * The {@code length} bytes of a body: read into one array made first when the length is at most
+   * {@link #PREALLOCATED} (a server cannot make a connection allocate more than that before its
+   * bytes arrive), else gathered as they arrive.
+   */
+  private static byte[] readWhole(ContentLengthInputStream body, int length) throws IOException {
+    if (length > PREALLOCATED) {
+      return body.readNBytes(length);
+    }
+    byte[] whole = new byte[length];
+    body.readNBytes(whole, 0, length); // the stream fails, classified, if the body ends early
+    return whole;
   }
 
   /**

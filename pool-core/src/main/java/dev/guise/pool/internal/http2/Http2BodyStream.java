@@ -230,21 +230,33 @@ final class Http2BodyStream extends InputStream {
       try {
         n = decoded.read(b, off, len);
       } catch (IOException e) {
+        endDecoders();
         if (raw.ended) {
           throw e; // the raw stream's own failure, passed through the decoders
         }
         throw failed(e);
       }
-      if (n < 0 && !raw.ended && raw.read(new byte[1], 0, 1) >= 0) {
-        // The coding ended before the body did: what follows it is dropped with the stream.
-        raw.close();
+      if (n < 0) {
+        endDecoders();
+        if (!raw.ended && raw.read(new byte[1], 0, 1) >= 0) {
+          // The coding ended before the body did: what follows it is dropped with the stream.
+          raw.close();
+        }
       }
       return n;
     }
 
+    /** Ends the decoders (their native state goes back now); closing them leaves the raw open. */
+    private void endDecoders() {
+      try {
+        decoded.close();
+      } catch (IOException ignored) {
+        // The decoders are done with either way.
+      }
+    }
+
     private IOException failed(IOException e) {
       if (e instanceof ClassifiedIOException c) {
-        // The stream is reset: the connection is in step whatever the body held.
         // The stream is reset: the connection is in step whatever the body held.
         ClassifiedIOException kept =
             c.failure().action() == PoolAction.DISCARD_CONNECTION
@@ -263,6 +275,7 @@ final class Http2BodyStream extends InputStream {
 
     @Override
     public void close() {
+      endDecoders();
       raw.close();
     }
   }

@@ -224,7 +224,7 @@ final class Http2Messages {
           limits.maxBodyBytes(),
           limits.truncateBody(),
           stream.truncated,
-          stream.truncated ? -1 : gzipSize(coding, chunks, stream.buffered));
+          stream.truncated ? -1 : ResponseBodies.gzipSize(coding, chunks, stream.buffered));
     } catch (ClassifiedIOException e) {
       if (e.kind() == FailureKind.RESPONSE_TOO_LARGE) {
         throw HttpFailures.tooLarge(
@@ -253,33 +253,5 @@ final class Http2Messages {
       off += c.length;
     }
     return out;
-  }
-
-  /**
-   * The decoded size a whole gzip body declares in its last four bytes (ISIZE, RFC 1952: the size
-   * modulo 2^32, of the last member only), or -1 for another coding. Only a hint for sizing the
-   * output, never trusted: the decoder still counts what it produces against the limit, and the
-   * hint is capped at what deflate can expand {@code rawSize} bytes to (1032:1), so a lying trailer
-   * cannot make a small body cost a large array.
-   */
-  static long gzipSize(String coding, ArrayDeque<byte[]> chunks, long rawSize) {
-    if (coding == null || rawSize < 18) { // the smallest gzip member: header 10, trailer 8
-      return -1;
-    }
-    String c = coding.trim();
-    if (!c.equalsIgnoreCase("gzip") && !c.equalsIgnoreCase("x-gzip")) {
-      return -1;
-    }
-    long size = 0;
-    int shift = 24;
-    int need = 4;
-    // The four bytes may straddle DATA frames: walk back from the last one.
-    for (var it = chunks.descendingIterator(); it.hasNext() && need > 0; ) {
-      byte[] chunk = it.next();
-      for (int i = chunk.length - 1; i >= 0 && need > 0; i--, need--, shift -= 8) {
-        size |= (long) (chunk[i] & 0xff) << shift;
-      }
-    }
-    return Math.min(size, rawSize * 1032);
   }
 }

@@ -249,9 +249,10 @@ class ContentCodingExchangeTest {
   }
 
   /**
-   * A whole gzip body over HTTP/2 is decoded into an array sized by its ISIZE trailer; the trailer
-   * is only a hint. A trailer that lies either way, several members (ISIZE is the last one's), and
-   * bodies at, under and over the limit all decode exactly as without it, over both protocols.
+   * A whole gzip body (over HTTP/2, or over HTTP/1.1 with a Content-Length, read whole first) is
+   * decoded into an array sized by its ISIZE trailer; the trailer is only a hint. A trailer that
+   * lies either way, several members (ISIZE is the last one's), and bodies at, under and over the
+   * limit all decode exactly as without it, over both protocols.
    */
   @Test
   void theGzipSizeTrailerIsOnlyAHint() throws Exception {

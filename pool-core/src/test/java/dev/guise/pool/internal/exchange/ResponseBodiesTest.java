@@ -2,6 +2,7 @@ package dev.guise.pool.internal.exchange;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import dev.guise.api.ClassifiedIOException;
@@ -94,5 +95,43 @@ class ResponseBodiesTest {
         }
       }
     }
+  }
+
+  /** Records whether it was closed. */
+  private static final class Watched extends ByteArrayInputStream {
+    boolean closed;
+
+    Watched(byte[] data) {
+      super(data);
+    }
+
+    @Override
+    public void close() {
+      closed = true;
+    }
+  }
+
+  @Test
+  void closingADecodedStreamEndsTheDecoderAndLeavesTheRawBodyOpen() throws IOException {
+    byte[] body = random(50_000, 7);
+    byte[] gz = gzip(body);
+    byte[] next = {'N', 'E', 'X', 'T'};
+    byte[] wire = Arrays.copyOf(gz, gz.length + next.length);
+    System.arraycopy(next, 0, wire, gz.length, next.length);
+
+    Watched raw = new Watched(wire);
+    InputStream decoded = ResponseBodies.stream("gzip", raw, 64 << 20);
+    assertArrayEquals(Arrays.copyOf(body, 100), decoded.readNBytes(100));
+    decoded.close();
+    // The decoder is ended: it reads nothing more, while the raw body is its owner's to close.
+    assertThrows(IOException.class, () -> decoded.read(new byte[10]));
+    assertFalse(raw.closed);
+
+    Watched whole = new Watched(gz);
+    assertArrayEquals(body, ResponseBodies.read("gzip", whole, 64 << 20, false, false));
+    assertFalse(whole.closed);
+    Watched identity = new Watched(body);
+    ResponseBodies.stream(null, identity, 64 << 20).close();
+    assertFalse(identity.closed);
   }
 }

@@ -1,4 +1,4 @@
-package dev.guise.pool.internal.http2;
+package dev.guise.pool.internal.exchange;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
@@ -7,11 +7,15 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
 import java.util.Arrays;
+import java.util.List;
 import java.util.zip.GZIPOutputStream;
 import org.junit.jupiter.api.Test;
 
-/** The gzip size hint read from a body held as the DATA payloads that carried it. */
-class Http2MessagesTest {
+/**
+ * {@link ResponseBodies#gzipSize}: the gzip size hint read from a body held as the DATA payloads
+ * that carried it (HTTP/2), or whole (HTTP/1.1).
+ */
+class GzipSizeHintTest {
   private static byte[] gzip(byte[] data) throws IOException {
     ByteArrayOutputStream bytes = new ByteArrayOutputStream();
     try (GZIPOutputStream out = new GZIPOutputStream(bytes)) {
@@ -39,26 +43,28 @@ class Http2MessagesTest {
     for (int tail = 0; tail <= 5; tail++) {
       assertEquals(
           text.length,
-          Http2Messages.gzipSize("gzip", frames(body, tail), body.length),
+          ResponseBodies.gzipSize("gzip", frames(body, tail), body.length),
           "last payload of " + tail + " bytes");
     }
-    assertEquals(text.length, Http2Messages.gzipSize(" X-Gzip ", frames(body, 0), body.length));
+    assertEquals(text.length, ResponseBodies.gzipSize(" X-Gzip ", frames(body, 0), body.length));
+    assertEquals(text.length, ResponseBodies.gzipSize("gzip", List.of(body), body.length));
   }
 
   @Test
   void otherCodingsAndShortBodiesHaveNoHint() throws IOException {
     byte[] body = gzip(new byte[100]);
-    assertEquals(-1, Http2Messages.gzipSize("br", frames(body, 1), body.length));
-    assertEquals(-1, Http2Messages.gzipSize("gzip, br", frames(body, 1), body.length));
-    assertEquals(-1, Http2Messages.gzipSize(null, frames(body, 1), body.length));
+    assertEquals(-1, ResponseBodies.gzipSize("br", frames(body, 1), body.length));
+    assertEquals(-1, ResponseBodies.gzipSize("gzip, br", frames(body, 1), body.length));
+    assertEquals(-1, ResponseBodies.gzipSize(null, frames(body, 1), body.length));
     byte[] tiny = Arrays.copyOf(body, 17);
-    assertEquals(-1, Http2Messages.gzipSize("gzip", frames(tiny, 1), tiny.length));
+    assertEquals(-1, ResponseBodies.gzipSize("gzip", frames(tiny, 1), tiny.length));
   }
 
   @Test
   void aTrailerClaimingMoreThanDeflateCanExpandIsCapped() throws IOException {
     byte[] body = gzip(new byte[100]);
     body[body.length - 1] = (byte) 0x7f; // ISIZE now claims about 2 GiB
-    assertEquals(body.length * 1032L, Http2Messages.gzipSize("gzip", frames(body, 2), body.length));
+    assertEquals(
+        body.length * 1032L, ResponseBodies.gzipSize("gzip", frames(body, 2), body.length));
   }
 }

@@ -224,6 +224,7 @@ final class Http2BodyStream extends InputStream {
     @Override
     public int read(byte[] b, int off, int len) throws IOException {
       if (raw.failure != null) {
+        endDecoders();
         throw raw.failure;
       }
       int n;

@@ -3,56 +3,77 @@ package dev.guise.codec.io;
 import java.io.Closeable;
 import java.io.IOException;
 import java.time.Duration;
-import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * Closes something (a socket, a connection) when an operation outlasts its deadline, on the one
+ * Closes something (a socket, a connection) when an operation outlasts its deadline, from the one
  * {@link IoDeadlines} timer.
  *
  * <p>Why closing: a socket read timeout bounds each read, not a whole handshake (a peer dripping
  * one byte per read stretches it forever), and a blocking write has no timeout at all (a peer that
  * stops reading holds it). Closing the socket is the one thing that ends both; the blocked
  * operation then fails, and {@link #fired()} tells the caller that the deadline, not the peer, was
- * the reason. Every TLS engine uses it for its handshake and its close_notify.
+ * the reason. Every TLS engine uses it for its handshake and its close_notify, and an HTTP/1.1
+ * connection for every request it writes.
+ *
+ * <p>Never before the deadline, and at most one {@link IoDeadlines#SWEEP_PERIOD} after it: a guard
+ * is checked by the timer's periodic sweep, not given a timer task of its own (see {@link
+ * IoDeadlines} for why).
  *
  * <p>Use with try-with-resources: {@link #close()} disarms it. A guard that fired has closed its
  * target; disarming it afterwards is harmless.
  */
 public final class DeadlineGuard implements AutoCloseable {
-  private final AtomicBoolean fired = new AtomicBoolean();
-  private final ScheduledFuture<?> task;
+  private static final int ARMED = 0;
+  private static final int DISARMED = 1;
+  private static final int FIRED = 2;
 
-  private DeadlineGuard(Closeable target, Duration limit) {
-    this.task =
-        IoDeadlines.timer()
-            .schedule(
-                () -> {
-                  fired.set(true);
-                  try {
-                    target.close();
-                  } catch (IOException ignored) {
-                    // the blocked operation fails on the closed target; that failure is reported
-                  }
-                },
-                Math.max(1, limit.toMillis()),
-                TimeUnit.MILLISECONDS);
+  private final Closeable target;
+  private final long deadlineNanos;
+
+  /** ARMED until the owner disarms it or the sweep fires it, whichever comes first. */
+  private final AtomicInteger state = new AtomicInteger(ARMED);
+
+  private DeadlineGuard(Closeable target, long deadlineNanos) {
+    this.target = target;
+    this.deadlineNanos = deadlineNanos;
   }
 
   /** Closes {@code target} once {@code limit} has passed, unless {@link #close()} comes first. */
   public static DeadlineGuard closeAfter(Duration limit, Closeable target) {
-    return new DeadlineGuard(target, limit);
+    long nanos = Math.max(TimeUnit.MILLISECONDS.toNanos(1), limit.toNanos());
+    DeadlineGuard guard = new DeadlineGuard(target, System.nanoTime() + nanos);
+    IoDeadlines.watch(guard);
+    return guard;
   }
 
   /** Whether the deadline passed and the target was closed because of it. */
   public boolean fired() {
-    return fired.get();
+    return state.get() == FIRED;
   }
 
   /** Disarms the guard (harmless after it fired). */
   @Override
   public void close() {
-    task.cancel(false);
+    if (state.compareAndSet(ARMED, DISARMED)) {
+      IoDeadlines.unwatch(this);
+    }
+  }
+
+  /** When the target is to be closed, on {@link System#nanoTime()}'s scale. */
+  long deadlineNanos() {
+    return deadlineNanos;
+  }
+
+  /** Closes the target, unless the owner disarmed the guard first. On the timer's thread. */
+  void fire() {
+    if (state.compareAndSet(ARMED, FIRED)) {
+      try {
+        target.close();
+      } catch (IOException ignored) {
+        // the blocked operation fails on the closed target; that failure is reported
+      }
+    }
   }
 }

@@ -7,19 +7,19 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * Closes something (a socket, a connection) when an operation outlasts its deadline, from the one
- * {@link IoDeadlines} timer.
+ * Closes something (a socket, a connection) when an operation outlasts its deadline, from Guise's
+ * one timer for I/O deadlines.
  *
  * <p>Why closing: a socket read timeout bounds each read, not a whole handshake (a peer dripping
  * one byte per read stretches it forever), and a blocking write has no timeout at all (a peer that
  * stops reading holds it). Closing the socket is the one thing that ends both; the blocked
  * operation then fails, and {@link #fired()} tells the caller that the deadline, not the peer, was
- * the reason. Every TLS engine uses it for its handshake and its close_notify, and an HTTP/1.1
- * connection for every request it writes.
+ * the reason. Every TLS engine uses it for its handshake and its close_notify, and the HTTP/1.1 and
+ * HTTP/2 connections for every write.
  *
- * <p>Never before the deadline, and at most one {@link IoDeadlines#SWEEP_PERIOD} after it: a guard
- * is checked by the timer's periodic sweep, not given a timer task of its own (see {@link
- * IoDeadlines} for why).
+ * <p>Never before the deadline, and at most 50 ms after it: a guard is checked by the timer's
+ * periodic sweep, not given a timer task of its own, so arming one per write costs a set insert,
+ * not a wake-up of the timer's thread.
  *
  * <p>Use with try-with-resources: {@link #close()} disarms it. A guard that fired has closed its
  * target; disarming it afterwards is harmless.

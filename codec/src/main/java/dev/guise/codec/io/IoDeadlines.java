@@ -8,23 +8,21 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
- * The one timer for I/O deadlines in Guise: writes blocked past their deadline, handshakes past
- * theirs, a close_notify the peer never lets through. The HTTP connections and both TLS engines
- * share it. Its thread starts on first use and exits after a second with nothing scheduled, so an
- * application that closed its pools keeps no thread of Guise's. Tasks must be short and must not
- * block (they close sockets).
+ * The one timer behind every {@link DeadlineGuard} in Guise: writes blocked past their deadline
+ * (HTTP/1.1 and HTTP/2), handshakes past theirs, a close_notify the peer never lets through. Its
+ * thread starts on first use and exits after a second with nothing scheduled, so an application
+ * that closed its pools keeps no thread of Guise's. What a guard closes must not block.
  *
- * <p>{@link DeadlineGuard}s are not timer tasks: an HTTP/1.1 connection arms one for every request
- * it writes, and a task scheduled ahead of every other one wakes the timer's thread (one wake-up
- * and context switch per request, about a fifth of the client's CPU time at one caller in the
- * Download benchmark). Armed guards sit in a set instead, and one sweep every {@link #SWEEP_PERIOD}
- * fires those past their deadline while any is armed. Arming and disarming are a set insert and
- * removal; the timer wakes at most once a period, plus once for a guard whose deadline comes before
- * the next sweep.
+ * <p>Guards are not timer tasks: a connection arms one for every write, and a task scheduled ahead
+ * of every other one wakes the timer's thread (one wake-up and context switch per request, about a
+ * fifth of the client's CPU time at one caller in the Download benchmark). Armed guards sit in a
+ * set instead, and one sweep every {@link #SWEEP_PERIOD} fires those past their deadline while any
+ * is armed. Arming and disarming are a set insert and removal; the timer wakes at most once a
+ * period, plus once for a guard whose deadline comes before the next sweep.
  */
-public final class IoDeadlines {
+final class IoDeadlines {
   /** How often armed guards are checked: the most a guard fires after its deadline. */
-  public static final Duration SWEEP_PERIOD = Duration.ofMillis(50);
+  static final Duration SWEEP_PERIOD = Duration.ofMillis(50);
 
   private static final long SWEEP_NANOS = SWEEP_PERIOD.toNanos();
   private static final ScheduledThreadPoolExecutor TIMER = create();
@@ -49,15 +47,7 @@ public final class IoDeadlines {
             });
     timer.setKeepAliveTime(1, TimeUnit.SECONDS);
     timer.allowCoreThreadTimeOut(true);
-    // A cancelled task (an HTTP/2 writer's watchdog) must not keep the thread alive until it would
-    // have run.
-    timer.setRemoveOnCancelPolicy(true);
     return timer;
-  }
-
-  /** The shared timer. */
-  public static ScheduledThreadPoolExecutor timer() {
-    return TIMER;
   }
 
   static void watch(DeadlineGuard guard) {

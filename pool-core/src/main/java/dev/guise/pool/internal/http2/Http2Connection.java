@@ -159,13 +159,8 @@ public final class Http2Connection implements HttpConnection {
                 connectionError(failure, null);
               }
             });
-    try {
-      writePreface(System.nanoTime() + controlWriteTimeout.toNanos());
-      this.reader = new Http2Reader(this, template, readerThreads);
-    } catch (IOException | RuntimeException e) {
-      writer.stop();
-      throw e;
-    }
+    writePreface(System.nanoTime() + controlWriteTimeout.toNanos());
+    this.reader = new Http2Reader(this, template, readerThreads);
     reader.start();
   }
 
@@ -552,7 +547,6 @@ public final class Http2Connection implements HttpConnection {
     } finally {
       lock.unlock();
     }
-    writer.stop();
     closeQuietly(tls);
   }
 
@@ -652,7 +646,6 @@ public final class Http2Connection implements HttpConnection {
     } finally {
       lock.unlock();
     }
-    writer.stop();
     closeQuietly(tls);
   }
 

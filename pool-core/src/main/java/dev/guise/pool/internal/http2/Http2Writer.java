@@ -7,22 +7,21 @@ import dev.guise.codec.hpack.HpackDecoder;
 import dev.guise.codec.hpack.HpackEncoder;
 import dev.guise.codec.http2.Http2ErrorCode;
 import dev.guise.codec.http2.Http2FrameWriter;
-import dev.guise.codec.io.IoDeadlines;
+import dev.guise.codec.io.DeadlineGuard;
 import dev.guise.fingerprint.HeaderCompression;
 import dev.guise.pool.internal.exchange.HttpFailures;
+import java.io.Closeable;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.time.Duration;
 import java.util.Set;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * The connection's only way to the socket: the write lock, the frame batch, the HPACK encoder (its
  * table must change in the order blocks reach the wire), the shared flush of requests that find
- * others in flight, and the watchdog that ends a write the peer stopped reading.
+ * others in flight, and the deadline guard that ends a write the peer stopped reading.
  *
  * <p>A lock rather than a writer queue: with 64 callers the lock hands the socket straight to the
  * next writer (no hop to a writer thread and back, no queue wake-ups), and a virtual thread parks
@@ -32,9 +31,6 @@ import java.util.concurrent.locks.ReentrantLock;
 final class Http2Writer {
   /** Up to this many bytes of frames may wait in the batch for the next write (one TLS record). */
   private static final int DEFERRED_BATCH_LIMIT = 8 * 1024;
-
-  private static final long WATCHDOG_PERIOD_MILLIS = 50;
-  private static final ScheduledExecutorService WATCHDOG = IoDeadlines.timer();
 
   /** How the session reacts when writing fails; called without the write lock held. */
   interface Failures {
@@ -65,11 +61,8 @@ final class Http2Writer {
   /** A {@link #flushKept} thread is started and has not yet taken the lock. */
   private boolean flushScheduled;
 
-  // Written under lock, read by the watchdog.
-  private volatile long writeStartedNanos;
-  private volatile long writeDeadlineNanos;
-  private volatile boolean stallHandled;
-  private final ScheduledFuture<?> watchdog;
+  /** What a write's deadline guard closes: it fails the connection, off the timer's thread. */
+  private final Closeable stalled;
 
   Http2Writer(
       OutputStream out,
@@ -83,12 +76,17 @@ final class Http2Writer {
     this.endpoint = endpoint;
     this.controlWriteTimeout = controlWriteTimeout;
     this.failures = failures;
-    this.watchdog =
-        WATCHDOG.scheduleWithFixedDelay(
-            this::checkWriteStall,
-            WATCHDOG_PERIOD_MILLIS,
-            WATCHDOG_PERIOD_MILLIS,
-            TimeUnit.MILLISECONDS);
+    // Ending the connection may itself block on the stuck write's TLS lock: never on the timer.
+    this.stalled =
+        () ->
+            Thread.ofVirtual()
+                .start(
+                    () ->
+                        failures.unwritable(
+                            HttpFailures.deadline(
+                                "a write to "
+                                    + endpoint
+                                    + " blocked past its deadline (the peer stopped reading)")));
   }
 
   /** An encoder with the browser's HPACK habits, as the session captures show them. */
@@ -148,16 +146,14 @@ final class Http2Writer {
   }
 
   /**
-   * Writes the batch; the watchdog closes the connection if it blocks past the deadline. Under the
-   * write lock.
+   * Writes the batch; a {@link DeadlineGuard} fails the connection if the write blocks past the
+   * deadline. Only a write arms one: an idle connection has nothing on the timer. Under the write
+   * lock.
    */
   void write(long deadlineNanos) throws IOException {
-    writeDeadlineNanos = deadlineNanos;
-    writeStartedNanos = System.nanoTime() | 1;
-    try {
+    try (DeadlineGuard guard =
+        DeadlineGuard.closeAfter(Duration.ofNanos(remaining(deadlineNanos)), stalled)) {
       frames.flush();
-    } finally {
-      writeStartedNanos = 0;
     }
   }
 
@@ -238,27 +234,6 @@ final class Http2Writer {
       // the peer may already be gone; closing is what matters
     } finally {
       lock.unlock();
-    }
-  }
-
-  /** Stops the watchdog; the connection is closed. */
-  void stop() {
-    watchdog.cancel(false);
-  }
-
-  private void checkWriteStall() {
-    long started = writeStartedNanos;
-    if (started != 0 && System.nanoTime() - writeDeadlineNanos > 0 && !stallHandled) {
-      stallHandled = true;
-      // Closing may itself block on the stuck write's TLS lock; never stall the shared watchdog.
-      Thread.ofVirtual()
-          .start(
-              () ->
-                  failures.unwritable(
-                      HttpFailures.deadline(
-                          "a write to "
-                              + endpoint
-                              + " blocked past its deadline (the peer stopped reading)")));
     }
   }
 }

@@ -20,6 +20,7 @@ import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -182,6 +183,46 @@ class Http2HostileServerTest {
             upload,
             Duration.ofMillis(800));
     assertEquals(FailureKind.DEADLINE_EXCEEDED, e.kind());
+  }
+
+  /**
+   * The server opens every window wide and then stops reading the socket: the upload fills the
+   * socket buffers and the write blocks in the kernel, where only the write's deadline guard (which
+   * closes the connection) ends it. Without the guard the write would never end: the timeout runs
+   * the test on a thread of its own, so that fails rather than hangs.
+   */
+  @Test
+  @Timeout(value = 10, unit = TimeUnit.SECONDS, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
+  void aServerThatStopsReadingTheSocketEndsTheWriteAtItsDeadline() throws Exception {
+    HttpRequest upload =
+        HttpRequest.newBuilder(URI.create("https://localhost/upload"))
+            .POST(new byte[32 << 20])
+            .build();
+    CountDownLatch done = new CountDownLatch(1);
+    try (ScriptedH2Server server =
+            new ScriptedH2Server(
+                "h2",
+                s -> {
+                  s.readPreface();
+                  // SETTINGS_INITIAL_WINDOW_SIZE at its largest, and as much for the connection.
+                  s.write(4, 0, 0, new byte[] {0, 4, 0x7f, (byte) 0xff, (byte) 0xff, (byte) 0xff});
+                  s.write(4, 1, 0, new byte[0]);
+                  s.write(8, 0, 0, int32(Integer.MAX_VALUE - 65_535));
+                  done.await(8, TimeUnit.SECONDS); // and reads no more
+                });
+        AutoCloseable releaseServer = done::countDown; // before the server's close joins it
+        HttpConnection c = TlsPeers.connect(server.port(), List.of("h2"), CHROME)) {
+      long start = System.nanoTime();
+      ClassifiedIOException e =
+          assertThrows(
+              ClassifiedIOException.class,
+              () ->
+                  c.exchange(
+                      upload, ExchangeLimits.DEFAULT, TlsPeers.deadline(Duration.ofMillis(700))));
+      assertEquals(FailureKind.DEADLINE_EXCEEDED, e.kind(), e.getMessage());
+      assertTrue(System.nanoTime() - start < TimeUnit.SECONDS.toNanos(4));
+      assertFalse(c.isUsable(), "the guard ended the connection");
+    }
   }
 
   @Test

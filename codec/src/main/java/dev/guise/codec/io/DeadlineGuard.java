@@ -71,8 +71,9 @@ public final class DeadlineGuard implements AutoCloseable {
     if (state.compareAndSet(ARMED, FIRED)) {
       try {
         target.close();
-      } catch (IOException ignored) {
-        // the blocked operation fails on the closed target; that failure is reported
+      } catch (IOException | RuntimeException ignored) {
+        // The blocked operation fails on the closed target; that failure is reported. Nothing may
+        // escape: it would end the timer's chain of sweeps, and with it every other guard.
       }
     }
   }

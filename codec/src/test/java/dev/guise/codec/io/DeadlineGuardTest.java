@@ -36,6 +36,21 @@ class DeadlineGuardTest {
     assertFalse(guard.fired());
   }
 
+  /** A target whose close throws must not stop the sweeps that fire every other guard. */
+  @Test
+  void aTargetThatThrowsLeavesTheOtherGuardsWorking() throws Exception {
+    DeadlineGuard bad =
+        DeadlineGuard.closeAfter(
+            Duration.ofMillis(5),
+            () -> {
+              throw new IllegalStateException("a broken target");
+            });
+    CountDownLatch closed = new CountDownLatch(1);
+    DeadlineGuard.closeAfter(Duration.ofMillis(200), closed::countDown);
+    assertTrue(closed.await(5, TimeUnit.SECONDS), "the guard after the broken one fired");
+    assertTrue(bad.fired());
+  }
+
   /** A guard armed while a long one keeps the sweeps going is not left for the next period. */
   @Test
   void aShortGuardArmedBesideALongOneFiresNearItsDeadline() throws Exception {

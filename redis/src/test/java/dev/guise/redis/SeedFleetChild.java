@@ -120,8 +120,11 @@ public final class SeedFleetChild {
                           if (seen != null && seen < started) {
                             violations.add(id + " " + (started - seen) / 1_000_000 + " ms after");
                           }
-                        } else if (e.failure().kind() == FailureKind.IP_BLOCKED && seen != null) {
-                          // The pool refused an IP it knows is banned: nothing was sent.
+                        } else if (e.failure().kind() == FailureKind.IP_BLOCKED
+                            && bans.awaitSeen(id, Duration.ofSeconds(5))) {
+                          // The pool refused an IP it knows is banned: nothing was sent. The
+                          // pool's listener runs before this process's own, so a request can be
+                          // refused in between: wait for this process's listener to hear it too.
                           refused.incrementAndGet();
                         } else {
                           otherFailures.incrementAndGet();
@@ -193,6 +196,18 @@ public final class SeedFleetChild {
           fromFleetMs.add(Math.max(0, System.currentTimeMillis() - ban.at().toEpochMilli()));
         }
       }
+    }
+
+    /** Whether this process's listener has heard of the IP's ban, waiting up to {@code limit}. */
+    boolean awaitSeen(String ip, Duration limit) throws InterruptedException {
+      long deadline = System.nanoTime() + limit.toNanos();
+      while (!seenNanos.containsKey(ip)) {
+        if (System.nanoTime() - deadline >= 0) {
+          return false;
+        }
+        Thread.sleep(1);
+      }
+      return true;
     }
 
     List<Long> propagationMs() {

@@ -208,9 +208,10 @@ public final class ResponseBodies {
    * Ends the decoders over {@code raw}, if any, and leaves {@code raw} open. A gzip or deflate
    * decoder holds zlib's native state (about 40 KiB with its window) until it is ended; left to the
    * garbage collector's cleaner, thousands of them pile up between collections, and every new one
-   * is slower to allocate.
+   * is slower to allocate. Used by every body that decodes: the buffered ones here, the streamed
+   * ones when they end.
    */
-  private static void endDecoders(InputStream decoders, InputStream raw) {
+  public static void endDecoders(InputStream decoders, InputStream raw) {
     if (decoders == raw) {
       return;
     }

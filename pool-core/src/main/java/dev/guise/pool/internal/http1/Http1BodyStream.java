@@ -6,6 +6,7 @@ import dev.guise.codec.http1.ChunkedInputStream;
 import dev.guise.codec.http1.ContentLengthInputStream;
 import dev.guise.codec.http1.Http1BodyFraming;
 import dev.guise.codec.io.InputStreams;
+import dev.guise.pool.internal.exchange.ResponseBodies;
 import java.io.IOException;
 import java.io.InputStream;
 import java.time.Duration;
@@ -170,20 +171,8 @@ final class Http1BodyStream extends InputStream {
       return;
     }
     ended = true;
-    endDecoders();
+    ResponseBodies.endDecoders(decoded, raw);
     connection.ended(reusable, failure);
-  }
-
-  /** Ends the decoders over the raw body (their native state goes back now); the raw stays open. */
-  private void endDecoders() {
-    if (decoded == raw) {
-      return;
-    }
-    try {
-      decoded.close();
-    } catch (IOException ignored) {
-      // The decoders are done with either way; the connection's fate is decided by the caller.
-    }
   }
 
   @Override

@@ -10,6 +10,7 @@ import dev.guise.codec.http2.Http2ErrorCode;
 import dev.guise.codec.io.InputStreams;
 import dev.guise.pool.internal.exchange.HttpConnection.BodyListener;
 import dev.guise.pool.internal.exchange.HttpFailures;
+import dev.guise.pool.internal.exchange.ResponseBodies;
 import java.io.IOException;
 import java.io.InputStream;
 import java.time.Duration;
@@ -247,13 +248,9 @@ final class Http2BodyStream extends InputStream {
       return n;
     }
 
-    /** Ends the decoders (their native state goes back now); closing them leaves the raw open. */
+    /** Ends the decoders (their native state goes back now); the raw stream stays open. */
     private void endDecoders() {
-      try {
-        decoded.close();
-      } catch (IOException ignored) {
-        // The decoders are done with either way.
-      }
+      ResponseBodies.endDecoders(decoded, raw);
     }
 
     private IOException failed(IOException e) {

@@ -46,6 +46,15 @@ public interface TlsConnection extends Closeable {
     return OptionalInt.empty();
   }
 
+  /**
+   * Says that what was just sent (or is about to be) asks for a reply, such as a request: the next
+   * wait for input is expected to be short. An engine may then wait through a buffer borrowed for
+   * that wait, so that one read of the socket brings a whole record where a wait that holds no
+   * buffer (right for an idle connection) needs a second read. A hint only: what reads return is
+   * the same either way. The default ignores it.
+   */
+  default void replyDue() {}
+
   /** The address the socket is connected to. */
   InetSocketAddress remoteAddress();
 

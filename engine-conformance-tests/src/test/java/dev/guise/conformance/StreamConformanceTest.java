@@ -120,6 +120,74 @@ class StreamConformanceTest {
     }
   }
 
+  /**
+   * Request and reply, with the hint that a reply is due before each wait: replies of one byte to
+   * several records, some sent in pieces, one late past the read timeout. Every reply arrives
+   * whole, and the timeout loses nothing.
+   */
+  @ParameterizedTest(name = "{0} {1}")
+  @MethodSource("enginesAndProtocols")
+  @Timeout(value = 60, unit = TimeUnit.SECONDS)
+  void repliesAwaitedWithTheHintArriveWholeAndATimeoutLosesNothing(String engine, String protocol)
+      throws Exception {
+    int[] sizes = {1, 200, 16_384, 16_385, 40_000, 3, 100_000, 64};
+    int late = 5; // the reply to this request comes after the client's read timeout
+    CompletableFuture<Void> timedOut = new CompletableFuture<>();
+    try (OneShotServer server =
+            new OneShotServer(
+                protocol,
+                s -> {
+                  try {
+                    DataInputStream in = new DataInputStream(s.getInputStream());
+                    OutputStream out = s.getOutputStream();
+                    for (int i = 0; i < sizes.length; i++) {
+                      int n = in.readInt();
+                      byte[] reply = reply(i, n);
+                      if (i == late) {
+                        timedOut.get(10, TimeUnit.SECONDS);
+                      }
+                      // In two writes (two records or more), the second after a pause.
+                      int first = n / 3;
+                      out.write(reply, 0, first);
+                      out.flush();
+                      Thread.sleep(i % 2 == 0 ? 0 : 20);
+                      out.write(reply, first, n - first);
+                      out.flush();
+                    }
+                    in.read(); // until the client is done
+                  } catch (Exception e) {
+                    throw new RuntimeException(e);
+                  }
+                });
+        TlsConnection c = server.connect(engine)) {
+      for (int i = 0; i < sizes.length; i++) {
+        int n = sizes[i];
+        c.output()
+            .write(new byte[] {(byte) (n >>> 24), (byte) (n >>> 16), (byte) (n >>> 8), (byte) n});
+        c.output().flush();
+        c.replyDue();
+        if (i == late) {
+          c.setReadTimeout(Duration.ofMillis(200));
+          assertThrows(SocketTimeoutException.class, () -> c.input().read(new byte[10]));
+          assertTrue(c.isOpen(), engine);
+          timedOut.complete(null);
+        }
+        c.setReadTimeout(Duration.ofSeconds(5));
+        byte[] got = new byte[n];
+        new DataInputStream(c.input()).readFully(got);
+        assertArrayEquals(reply(i, n), got, engine + ": reply " + i);
+      }
+      c.output().write('x');
+      c.output().flush();
+    }
+  }
+
+  private static byte[] reply(int i, int n) {
+    byte[] b = new byte[n];
+    new Random(i).nextBytes(b);
+    return b;
+  }
+
   @ParameterizedTest(name = "{0} {1}")
   @MethodSource("enginesAndGarbage")
   @Timeout(value = 20, unit = TimeUnit.SECONDS)

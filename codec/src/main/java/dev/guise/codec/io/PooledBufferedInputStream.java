@@ -23,6 +23,10 @@ import java.util.Objects;
  *       blocks for one byte, held without a buffer, before the owner starts a read that may block.
  * </ul>
  *
+ * <p>The one byte costs a system call of its own before the read that fetches the rest. A wait the
+ * owner expects to end soon (it has just sent a request and a reply is due) may instead {@link
+ * #fill()}: it borrows the buffer for the wait and fetches whatever arrives in one read.
+ *
  * <p>Not thread-safe: one reading thread at a time. {@link #close()} may be called from another
  * thread; it closes the underlying stream (ending a blocked read) and leaves the buffer to the
  * reader, so a buffer can never be given back twice.
@@ -73,6 +77,18 @@ public final class PooledBufferedInputStream extends InputStream {
     // At end of stream nothing is kept: the next read reads the end again.
   }
 
+  /**
+   * Blocks until bytes are buffered, or the underlying stream ends or fails (a read timeout then
+   * propagates, nothing is lost and no buffer is kept). Unlike {@link #awaitInput()} it holds a
+   * pooled buffer while it waits, and reads as much as one read of the underlying stream gives: for
+   * a wait expected to be short, where that saves the second read.
+   */
+  public void fill() throws IOException {
+    if (buffered() == 0) {
+      readIntoBuffer(); // at end of stream nothing is kept: the next read reads the end again
+    }
+  }
+
   @Override
   public int read() throws IOException {
     if (pos < limit) {
@@ -103,6 +119,15 @@ public final class PooledBufferedInputStream extends InputStream {
     if (len >= BufferPool.BUFFER_SIZE || (waitUnbuffered && in.available() <= 0)) {
       return in.read(b, off, len);
     }
+    int n = readIntoBuffer();
+    return n <= 0 ? n : copyOut(b, off, len);
+  }
+
+  /**
+   * One read of the underlying stream into the buffer, borrowed for it; the buffer is kept only
+   * when bytes came. Returns what the read returned.
+   */
+  private int readIntoBuffer() throws IOException {
     byte[] buffer = buf != null ? buf : (buf = BufferPool.acquire());
     int n;
     try {
@@ -113,11 +138,11 @@ public final class PooledBufferedInputStream extends InputStream {
     }
     if (n <= 0) {
       giveBack();
-      return n;
+    } else {
+      pos = 0;
+      limit = n;
     }
-    pos = 0;
-    limit = n;
-    return copyOut(b, off, len);
+    return n;
   }
 
   private int copyOut(byte[] b, int off, int len) {

@@ -12,8 +12,10 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
@@ -129,6 +131,60 @@ class PooledStreamsTest {
     assertArrayEquals(data, in.readAllBytes());
     in.awaitInput(); // end of stream: nothing kept
     assertEquals(-1, in.read());
+  }
+
+  /** A wait for a reply: one read into a buffer fetches everything that read gives. */
+  @Test
+  void fillReadsWhatOneReadGivesIntoABufferHeldOnlyWhileBytesWait() throws IOException {
+    byte[] data = random(700);
+    Chunked raw = new Chunked(data, 500, false);
+    PooledBufferedInputStream in = new PooledBufferedInputStream(raw, false);
+    in.fill();
+    assertEquals(List.of(BufferPool.BUFFER_SIZE), raw.asked, "one read, into a whole buffer");
+    assertEquals(500, in.buffered());
+    assertTrue(in.holdsBuffer());
+    in.fill(); // something is buffered: returns at once, reads nothing
+    assertEquals(1, raw.asked.size());
+    byte[] first = new byte[500];
+    assertEquals(500, in.read(first, 0, 500));
+    assertEquals(1, raw.asked.size(), "the bytes came from the buffer");
+    assertFalse(in.holdsBuffer(), "read empty: the buffer went back");
+    assertArrayEquals(Arrays.copyOf(data, 500), first);
+    in.fill();
+    assertEquals(200, in.buffered());
+    assertEquals(200, in.readAllBytes().length);
+    in.fill(); // end of stream: nothing kept
+    assertFalse(in.holdsBuffer());
+    assertEquals(0, in.buffered());
+    assertEquals(-1, in.read());
+  }
+
+  @Test
+  void aWaitThatTimesOutGivesTheBufferBackAndLosesNothing() throws IOException {
+    byte[] data = random(30);
+    ByteArrayInputStream bytes = new ByteArrayInputStream(data);
+    boolean[] timeOut = {true};
+    InputStream raw =
+        new InputStream() {
+          @Override
+          public int read() {
+            return bytes.read();
+          }
+
+          @Override
+          public int read(byte[] b, int off, int len) throws IOException {
+            if (timeOut[0]) {
+              timeOut[0] = false;
+              throw new SocketTimeoutException("read timed out");
+            }
+            return bytes.read(b, off, len);
+          }
+        };
+    PooledBufferedInputStream in = new PooledBufferedInputStream(raw, false);
+    assertThrows(SocketTimeoutException.class, in::fill);
+    assertFalse(in.holdsBuffer());
+    in.fill();
+    assertArrayEquals(data, in.readAllBytes());
   }
 
   @Test

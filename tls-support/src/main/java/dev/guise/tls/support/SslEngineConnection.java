@@ -9,6 +9,7 @@ import dev.guise.api.TlsConnection;
 import dev.guise.api.TlsEndpoint;
 import dev.guise.codec.io.BufferPool;
 import dev.guise.codec.io.DeadlineGuard;
+import dev.guise.codec.io.PooledBufferedInputStream;
 import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
@@ -47,8 +48,11 @@ import javax.net.ssl.SSLHandshakeException;
  * <p>Waiting without a buffer: a reader that has nothing to return waits for the next record by
  * reading its 5-byte header into a small array of its own; only then, with the length known and
  * checked, is a pooled buffer borrowed for the record. An idle connection (no reader, or a reader
- * parked on the socket) therefore holds no 16 KiB buffer. A read timeout while waiting leaves the
- * connection intact (a partly read header or record is kept and completed by the next read).
+ * parked on the socket) therefore holds no 16 KiB buffer. The one exception is the first wait after
+ * the owner said a reply is due ({@link #replyDue()}): that wait reads into a pooled buffer, so
+ * that one read brings header and body (it holds the buffer at most until the read timeout). A read
+ * timeout while waiting leaves the connection intact (a partly read header or record is kept and
+ * completed by the next read).
  *
  * <p>Threading: one reader and one writer may work at the same time (the HTTP/2 client reads on one
  * thread while others write). Each side has its own lock; both engines serialise their own wrap and
@@ -75,10 +79,25 @@ public final class SslEngineConnection implements TlsConnection {
   private final SSLEngine engine;
   private final Socket raw;
   private final InputStream rawIn;
+
+  /**
+   * The same socket's bytes through a buffer borrowed for a wait that expects a reply ({@link
+   * #replyDue}): one read brings the record's header and body, where a read of the header alone
+   * needs a second for the body. Read from first while it holds bytes; empty otherwise.
+   */
+  private final PooledBufferedInputStream rawBuffered;
+
   private final OutputStream rawOut;
   private final ReentrantLock readLock = new ReentrantLock();
   private final ReentrantLock writeLock = new ReentrantLock();
   private final AtomicBoolean closed = new AtomicBoolean();
+
+  /**
+   * Set by {@link #replyDue()}, cleared by the next wait for a record: whether that wait is for a
+   * reply to what was sent. A hint racing with a wait that has already begun counts for the next.
+   */
+  private volatile boolean replyDue;
+
   private final InputStream input = new Input();
   private final OutputStream output = new Output();
   private volatile boolean peerClosed;
@@ -121,6 +140,7 @@ public final class SslEngineConnection implements TlsConnection {
     this.engine = engine;
     this.raw = raw;
     this.rawIn = raw.getInputStream();
+    this.rawBuffered = new PooledBufferedInputStream(rawIn, false);
     this.rawOut = raw.getOutputStream();
   }
 
@@ -256,6 +276,11 @@ public final class SslEngineConnection implements TlsConnection {
       // Never expected: the engine was given one whole record.
       throw new SSLHandshakeException("the TLS engine did not accept a whole record");
     }
+  }
+
+  @Override
+  public void replyDue() {
+    replyDue = true;
   }
 
   @Override
@@ -508,12 +533,17 @@ public final class SslEngineConnection implements TlsConnection {
 
   /**
    * Reads one whole record (header and body) and returns it, or null when the stream ends before
-   * its first byte. Waits for the header without a pooled buffer; borrows one for the body once the
-   * length is known and valid. May time out at any point: what was read is kept for the next call.
+   * its first byte. Waits for the header without a pooled buffer, unless a reply is due (then the
+   * wait's buffer is held at most until the read timeout); borrows one for the body once the length
+   * is known and valid. May time out at any point: what was read is kept for the next call.
    */
   private ByteBuffer nextRecord() throws IOException {
     while (headerFilled < HEADER_LENGTH) {
-      int n = rawIn.read(header, headerFilled, HEADER_LENGTH - headerFilled);
+      if (replyDue && rawBuffered.buffered() == 0) {
+        replyDue = false;
+        rawBuffered.fill();
+      }
+      int n = rawSource().read(header, headerFilled, HEADER_LENGTH - headerFilled);
       if (n < 0) {
         if (headerFilled == 0) {
           return null;
@@ -545,7 +575,7 @@ public final class SslEngineConnection implements TlsConnection {
       recordFilled = HEADER_LENGTH;
     }
     while (recordFilled < recordLength) {
-      int n = rawIn.read(record, recordFilled, recordLength - recordFilled);
+      int n = rawSource().read(record, recordFilled, recordLength - recordFilled);
       if (n < 0) {
         throw new SSLException(
             new EOFException(
@@ -559,6 +589,14 @@ public final class SslEngineConnection implements TlsConnection {
     }
     headerFilled = 0;
     return ByteBuffer.wrap(record, 0, recordLength);
+  }
+
+  /**
+   * Where the next bytes of the socket are: the buffer while it holds some, else the socket itself,
+   * read straight into the header's or the record's array.
+   */
+  private InputStream rawSource() {
+    return rawBuffered.buffered() > 0 ? rawBuffered : rawIn;
   }
 
   private void releaseRecordIfConsumed() {

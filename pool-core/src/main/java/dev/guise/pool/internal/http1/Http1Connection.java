@@ -393,6 +393,7 @@ public final class Http1Connection implements HttpConnection {
           out.write(body);
         }
         out.flush();
+        tls.replyDue(); // this thread's next read waits for the response
       } catch (IOException e) {
         if (guard.fired()) {
           throw HttpFailures.deadline(

@@ -168,6 +168,8 @@ final class Http2Exchange {
     session.writer.acquire(deadlineNanos);
     try {
       int inFlight = session.openStream(stream, !hasBody, UrgencyChain.urgency(headerList));
+      // Before the write: the reader's next wait, however soon it begins, is for this response.
+      session.tls.replyDue();
       Http2FrameWriter frames = session.writer.frames();
       byte[] block = session.writer.encoder().encode(headerList);
       // dependsOn was chosen under the state lock; the stream itself is not yet on the wire.

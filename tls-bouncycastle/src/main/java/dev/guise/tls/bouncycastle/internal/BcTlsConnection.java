@@ -24,13 +24,15 @@ import org.bouncycastle.tls.TlsNoCloseNotifyException;
 /**
  * A TLS connection driven by BouncyCastle in blocking mode over a socket.
  *
- * <p>Read timeouts: a read with nothing buffered first waits for the next byte on the raw socket (a
- * one-byte peek, {@link PooledBufferedInputStream#awaitInput()}) before BouncyCastle is asked to
- * read a record. An idle timeout therefore surfaces as a {@link java.net.SocketTimeoutException}
- * while the connection stays usable. Once application data flows, BouncyCastle also survives a
- * timeout in the middle of a record (its {@code handleException} lets an {@code
- * InterruptedIOException} pass without failing the connection, and the record stream keeps what it
- * read): {@code StreamConformanceTest} checks both over every engine.
+ * <p>Read timeouts: a read with nothing buffered first waits on the raw socket before BouncyCastle
+ * is asked to read a record: for the next byte (a one-byte peek, {@link
+ * PooledBufferedInputStream#awaitInput()}), or, when the owner said a reply is due ({@link
+ * #replyDue()}), for whatever one read brings ({@link PooledBufferedInputStream#fill()}). An idle
+ * timeout therefore surfaces as a {@link java.net.SocketTimeoutException} while the connection
+ * stays usable. Once application data flows, BouncyCastle also survives a timeout in the middle of
+ * a record (its {@code handleException} lets an {@code InterruptedIOException} pass without failing
+ * the connection, and the record stream keeps what it read): {@code StreamConformanceTest} checks
+ * both over every engine.
  *
  * <p>Closing sends close_notify, bounded by {@link #CLOSE_NOTIFY_LIMIT} (a peer that stopped
  * reading cannot block the closer: a {@link DeadlineGuard} closes the socket), and always closes
@@ -47,6 +49,12 @@ final class BcTlsConnection implements TlsConnection {
   private final OutputStream output;
   private final AtomicBoolean closed = new AtomicBoolean();
   private final boolean resumed;
+
+  /**
+   * Set by {@link #replyDue()}, cleared by the next wait for input: whether that wait is for a
+   * reply to what was sent. A hint racing with a wait that has already begun counts for the next.
+   */
+  private volatile boolean replyDue;
 
   BcTlsConnection(
       Socket socket,
@@ -72,6 +80,11 @@ final class BcTlsConnection implements TlsConnection {
   /** Whether the handshake resumed a session with a ticket (no certificate was sent). */
   boolean resumed() {
     return resumed;
+  }
+
+  @Override
+  public void replyDue() {
+    replyDue = true;
   }
 
   @Override
@@ -197,9 +210,17 @@ final class BcTlsConnection implements TlsConnection {
       if (protocol.applicationDataAvailable() == 0 && !protocol.isClosed()) {
         synchronized (rawInput) {
           // May time out: nothing is consumed and the connection stays intact. At end of stream
-          // BouncyCastle's own read below reports the close (clean or without close_notify). The
-          // wait holds no buffer, so an idle connection's reader keeps none.
-          rawInput.awaitInput();
+          // BouncyCastle's own read below reports the close (clean or without close_notify).
+          if (replyDue) {
+            // A request went out since the last wait began: the wait is for its reply, and one
+            // read into a borrowed buffer fetches the record where a one-byte wait needs another
+            // read after it. The buffer is held at most until the read timeout.
+            replyDue = false;
+            rawInput.fill();
+          } else {
+            // Nothing asked for: the wait may be an idle connection's, and holds no buffer.
+            rawInput.awaitInput();
+          }
         }
       }
       try {

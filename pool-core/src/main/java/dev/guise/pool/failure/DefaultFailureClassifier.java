@@ -252,9 +252,15 @@ public final class DefaultFailureClassifier implements FailureClassifier {
   @Override
   public ResponseVerdict classify(ResponseInfo response) {
     int status = response.status();
+    boolean ban = banStatuses.contains(status);
+    boolean serverError = status >= 500 && status <= 599;
+    if (!ban && !serverError && !rateLimitStatuses.contains(status)) {
+      // Most answers: no rule names the status, so there is nothing to parse or describe.
+      return ResponseVerdict.accept();
+    }
     Optional<Duration> retryAfter = response.header("retry-after").flatMap(this::parseRetryAfter);
     String where = " from " + response.endpoint();
-    if (banStatuses.contains(status)) {
+    if (ban) {
       return ResponseVerdict.fail(
           ClassifiedFailure.ofStatus(
               FailureKind.IP_BLOCKED,
@@ -274,7 +280,7 @@ public final class DefaultFailureClassifier implements FailureClassifier {
               retryAfter,
               "status " + status + where + ": rate limited"));
     }
-    if (status >= 500 && status <= 599) {
+    if (serverError) {
       boolean transientError = status == 502 || status == 503 || status == 504;
       return ResponseVerdict.fail(
           ClassifiedFailure.ofStatus(

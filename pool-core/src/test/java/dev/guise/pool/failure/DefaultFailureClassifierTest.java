@@ -128,6 +128,22 @@ class DefaultFailureClassifierTest {
     assertEquals(FailureKind.IP_BLOCKED, ((ResponseVerdict.Fail) v).failure().kind());
   }
 
+  /** A site may answer a blocked IP with a redirect to its block page: any status can be named. */
+  @Test
+  void statusesBelow400CanBanOrRateLimitToo() {
+    FailureClassifier custom =
+        classifier.withOptions(Map.of("ban-statuses", "302", "rate-limit-statuses", "202"));
+    var ban = ((ResponseVerdict.Fail) custom.classify(new ResponseInfo(302, List.of(), EP)));
+    assertEquals(FailureKind.IP_BLOCKED, ban.failure().kind());
+    var limited =
+        ((ResponseVerdict.Fail)
+            custom.classify(new ResponseInfo(202, List.of(new Header("retry-after", "3")), EP)));
+    assertEquals(FailureKind.RATE_LIMITED, limited.failure().kind());
+    assertEquals(Optional.of(Duration.ofSeconds(3)), limited.failure().retryAfter());
+    assertInstanceOf(
+        ResponseVerdict.Accept.class, custom.classify(new ResponseInfo(200, List.of(), EP)));
+  }
+
   @Test
   void aCustomClassifierFirstInAChainWins() {
     FailureClassifier captchaIsABan =

@@ -533,6 +533,13 @@ public final class Http1Connection implements HttpConnection {
    * deadline.
    */
   private final class DeadlineInput extends FilterInputStream {
+    /**
+     * The read timeout last set, in milliseconds (this is the only code that sets it once the
+     * connection exists). Reads within a millisecond of each other, and the first reads of requests
+     * with the same timeout, find it already right and skip the socket option.
+     */
+    private long armedMillis = -1;
+
     DeadlineInput(InputStream in) {
       super(in);
     }
@@ -542,7 +549,11 @@ public final class Http1Connection implements HttpConnection {
       if (left <= 0) {
         throw new SocketTimeoutException("deadline passed");
       }
-      tls.setReadTimeout(Duration.ofMillis(Math.max(1, TimeUnit.NANOSECONDS.toMillis(left))));
+      long millis = Math.max(1, TimeUnit.NANOSECONDS.toMillis(left));
+      if (millis != armedMillis) {
+        tls.setReadTimeout(Duration.ofMillis(millis));
+        armedMillis = millis;
+      }
     }
 
     @Override

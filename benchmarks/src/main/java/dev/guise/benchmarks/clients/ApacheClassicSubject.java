@@ -4,6 +4,7 @@ import dev.guise.benchmarks.server.ServerProcess;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
+import java.util.List;
 import org.apache.hc.client5.http.classic.methods.HttpGet;
 import org.apache.hc.client5.http.classic.methods.HttpHead;
 import org.apache.hc.client5.http.impl.classic.CloseableHttpClient;
@@ -14,11 +15,27 @@ import org.apache.hc.client5.http.ssl.ClientTlsStrategyBuilder;
 import org.apache.hc.core5.http.Header;
 import org.apache.hc.core5.http.io.entity.EntityUtils;
 
-/** Apache HttpClient 5 classic (blocking, HTTP/1.1 only) with its pooling connection manager. */
+/**
+ * Apache HttpClient 5 classic (blocking, HTTP/1.1 only) with its pooling connection manager.
+ *
+ * <p>With {@code extraHeaders} (the diagnostic subject {@code apache-browser-headers}, not one of
+ * the compared peers) every GET also carries a browser's default header list, as Guise's do: it
+ * shows what those headers cost the run, the server's share included, apart from the client.
+ */
 final class ApacheClassicSubject implements HttpSubject {
   private final CloseableHttpClient client;
+  private final List<Header> extraHeaders;
 
   ApacheClassicSubject(ServerProcess server, int maxConnections, int totalConnections) {
+    this(server, maxConnections, totalConnections, List.of());
+  }
+
+  ApacheClassicSubject(
+      ServerProcess server,
+      int maxConnections,
+      int totalConnections,
+      List<? extends Header> extraHeaders) {
+    this.extraHeaders = List.copyOf(extraHeaders);
     PoolingHttpClientConnectionManager manager =
         PoolingHttpClientConnectionManagerBuilder.create()
             .setTlsSocketStrategy(
@@ -34,8 +51,12 @@ final class ApacheClassicSubject implements HttpSubject {
 
   @Override
   public String get(URI uri) throws IOException {
+    HttpGet get = new HttpGet(uri);
+    for (Header h : extraHeaders) {
+      get.addHeader(h);
+    }
     return client.execute(
-        new HttpGet(uri),
+        get,
         r -> {
           byte[] body = EntityUtils.toByteArray(r.getEntity());
           if (r.getCode() != 200 || body.length == 0) {

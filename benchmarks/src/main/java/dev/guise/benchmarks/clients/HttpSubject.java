@@ -1,8 +1,10 @@
 package dev.guise.benchmarks.clients;
 
 import dev.guise.benchmarks.server.ServerProcess;
+import dev.guise.fingerprint.BrowserProfiles;
 import java.net.URI;
 import java.util.List;
+import org.apache.hc.core5.http.message.BasicHeader;
 
 /**
  * One HTTP client under test, set up as its users would: certificate and host name verification on
@@ -70,6 +72,18 @@ public interface HttpSubject extends AutoCloseable {
               ? new ApacheH2Subject(server, maxConnections, totalConnections)
               : new ApacheClassicSubject(server, maxConnections, totalConnections);
       case "jetty" -> new JettySubject(h2, server, maxConnections);
+      case "apache-browser-headers" -> {
+        if (h2) {
+          throw new IllegalArgumentException(name + " is HTTP/1.1 only");
+        }
+        yield new ApacheClassicSubject(
+            server,
+            maxConnections,
+            totalConnections,
+            BrowserProfiles.get("chrome-156").defaultHeaders().stream()
+                .map(h -> new BasicHeader(h.name(), h.value()))
+                .toList());
+      }
       default -> throw new IllegalArgumentException("unknown subject " + name);
     };
   }

@@ -80,6 +80,8 @@ class RedisFleetStoreTest {
       assertEquals(ban, a.ban(k).orElseThrow(), "the local copy shows it at once");
       await("the ban at b", () -> b.ban(k).isPresent());
       assertEquals(ban, b.ban(k).orElseThrow());
+      // b's copy shows the ban before its listeners are told: wait for them too.
+      await("b's listener heard it", () -> !heard.isEmpty());
       assertEquals(List.of("ban " + k + " FLEET"), heard);
       // Redis keeps it with its own expiry.
       long ttl = (Long) REDIS.server().command("PTTL", "t1:ban:" + k.id());

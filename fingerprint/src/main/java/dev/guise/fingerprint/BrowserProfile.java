@@ -287,6 +287,9 @@ public final class BrowserProfile {
   /** The default headers changed by {@code overrides}; see the class comment for the rules. */
   public List<Header> mergeHeaders(HeaderOverrides overrides) {
     Objects.requireNonNull(overrides, "overrides");
+    if (overrides.set().isEmpty() && overrides.removed().isEmpty()) {
+      return defaultHeaders; // immutable: most requests change nothing
+    }
     List<Header> out = new ArrayList<>();
     for (Header h : defaultHeaders) {
       if (!overrides.removed().contains(h.name())) {

@@ -43,6 +43,9 @@ public final class HeaderOverrides {
 
   /** Sets each of {@code headers}, in order; removes nothing. */
   public static HeaderOverrides of(List<Header> headers) {
+    if (headers.isEmpty()) {
+      return NONE;
+    }
     Builder b = builder();
     for (Header h : headers) {
       b.set(h);

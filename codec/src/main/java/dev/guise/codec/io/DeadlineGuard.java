@@ -18,7 +18,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * HTTP/2 connections for every write.
  *
  * <p>Never before the deadline, and at most 50 ms after it: a guard is checked by the timer's
- * periodic sweep, not given a timer task of its own, so arming one per write costs a set insert,
+ * periodic sweep, not given a timer task of its own, so arming one per write costs a queue append,
  * not a wake-up of the timer's thread.
  *
  * <p>Use with try-with-resources: {@link #close()} disarms it. A guard that fired has closed its
@@ -56,9 +56,13 @@ public final class DeadlineGuard implements AutoCloseable {
   /** Disarms the guard (harmless after it fired). */
   @Override
   public void close() {
-    if (state.compareAndSet(ARMED, DISARMED)) {
-      IoDeadlines.unwatch(this);
-    }
+    // Only marked: the next sweep drops it from the timer's queue.
+    state.compareAndSet(ARMED, DISARMED);
+  }
+
+  /** Neither disarmed nor fired yet. */
+  boolean armed() {
+    return state.get() == ARMED;
   }
 
   /** When the target is to be closed, on {@link System#nanoTime()}'s scale. */

@@ -51,6 +51,19 @@ class DeadlineGuardTest {
     assertTrue(bad.fired());
   }
 
+  /** Disarming only marks a guard: the sweeps drop it, so the timer's queue empties by itself. */
+  @Test
+  void disarmedGuardsLeaveTheQueueWithinAFewSweeps() throws Exception {
+    for (int i = 0; i < 10_000; i++) {
+      DeadlineGuard.closeAfter(Duration.ofSeconds(30), () -> {}).close();
+    }
+    long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+    while (IoDeadlines.queued() > 0 && System.nanoTime() < until) {
+      Thread.sleep(IoDeadlines.SWEEP_PERIOD.toMillis());
+    }
+    assertEquals(0, IoDeadlines.queued(), "disarmed guards left in the timer's queue");
+  }
+
   /** A guard armed while a long one keeps the sweeps going is not left for the next period. */
   @Test
   void aShortGuardArmedBesideALongOneFiresNearItsDeadline() throws Exception {

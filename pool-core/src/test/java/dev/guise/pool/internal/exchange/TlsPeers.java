@@ -61,7 +61,7 @@ final class TlsPeers {
   }
 
   /** A 32 MiB upload: far more than loopback's socket buffers hold. */
-  static HttpRequest largeUpload() {
+  private static HttpRequest largeUpload() {
     return HttpRequest.newBuilder(URI.create("https://localhost/upload"))
         .POST(new byte[32 << 20])
         .build();

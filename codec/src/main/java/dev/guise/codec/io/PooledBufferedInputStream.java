@@ -23,13 +23,15 @@ import java.util.Objects;
  *       blocks for one byte, held without a buffer, before the owner starts a read that may block.
  * </ul>
  *
- * <p>The one byte costs a system call of its own before the read that fetches the rest. A wait the
- * owner expects to end soon (it has just sent a request and a reply is due) may instead {@link
- * #fill()}: it borrows the buffer for the wait and fetches whatever arrives in one read.
+ * <p>The one byte costs a system call of its own before the read that fetches the rest. When the
+ * owner has just sent a request it says so ({@link #replyDue()}), and the next wait ({@link
+ * #awaitReply()}, which {@link #awaitInput()} tries first) borrows the buffer for that wait and
+ * fetches whatever arrives in one read.
  *
- * <p>Not thread-safe: one reading thread at a time. {@link #close()} may be called from another
- * thread; it closes the underlying stream (ending a blocked read) and leaves the buffer to the
- * reader, so a buffer can never be given back twice.
+ * <p>Not thread-safe: one reading thread at a time. {@link #replyDue()} may be called from any
+ * thread. {@link #close()} may be called from another thread; it closes the underlying stream
+ * (ending a blocked read) and leaves the buffer to the reader, so a buffer can never be given back
+ * twice.
  */
 public final class PooledBufferedInputStream extends InputStream {
   private final InputStream in;
@@ -41,6 +43,12 @@ public final class PooledBufferedInputStream extends InputStream {
 
   /** A byte {@link #awaitInput()} read, not yet handed out; -1 when none. */
   private int pushback = -1;
+
+  /**
+   * Set by {@link #replyDue()}, cleared by the next wait: whether that wait is for a reply. A hint
+   * racing with a wait that has already begun counts for the next one.
+   */
+  private volatile boolean replyDue;
 
   /**
    * @param in the stream to read from; closed by {@link #close()}
@@ -67,7 +75,7 @@ public final class PooledBufferedInputStream extends InputStream {
    * fails (a read timeout then propagates and nothing is lost). Holds no buffer while it waits.
    */
   public void awaitInput() throws IOException {
-    if (buffered() > 0) {
+    if (buffered() > 0 || awaitReply()) {
       return;
     }
     int b = in.read();
@@ -77,16 +85,24 @@ public final class PooledBufferedInputStream extends InputStream {
     // At end of stream nothing is kept: the next read reads the end again.
   }
 
+  /** Says that a reply to what was just sent is due: the next wait is expected to be short. */
+  public void replyDue() {
+    replyDue = true;
+  }
+
   /**
-   * Blocks until bytes are buffered, or the underlying stream ends or fails (a read timeout then
-   * propagates, nothing is lost and no buffer is kept). Unlike {@link #awaitInput()} it holds a
-   * pooled buffer while it waits, and reads as much as one read of the underlying stream gives: for
-   * a wait expected to be short, where that saves the second read.
+   * When a reply is due ({@link #replyDue()}) and nothing is buffered: blocks until bytes are
+   * buffered, or the underlying stream ends or fails (a read timeout then propagates, nothing is
+   * lost and no buffer is kept). It holds a pooled buffer while it waits and reads as much as one
+   * read of the underlying stream gives. Returns whether it waited; false at once otherwise.
    */
-  public void fill() throws IOException {
-    if (buffered() == 0) {
-      readIntoBuffer(); // at end of stream nothing is kept: the next read reads the end again
+  public boolean awaitReply() throws IOException {
+    if (!replyDue || buffered() > 0) {
+      return false;
     }
+    replyDue = false;
+    readIntoBuffer(); // at end of stream nothing is kept: the next read reads the end again
+    return true;
   }
 
   @Override

@@ -135,32 +135,37 @@ class PooledStreamsTest {
 
   /** A wait for a reply: one read into a buffer fetches everything that read gives. */
   @Test
-  void fillReadsWhatOneReadGivesIntoABufferHeldOnlyWhileBytesWait() throws IOException {
+  void aWaitForAReplyReadsWhatOneReadGivesIntoABufferHeldOnlyWhileBytesWait() throws IOException {
     byte[] data = random(700);
     Chunked raw = new Chunked(data, 500, false);
     PooledBufferedInputStream in = new PooledBufferedInputStream(raw, false);
-    in.fill();
+    assertFalse(in.awaitReply(), "no reply due: no wait");
+    assertEquals(List.of(), raw.asked);
+    in.replyDue();
+    in.awaitInput();
     assertEquals(List.of(BufferPool.BUFFER_SIZE), raw.asked, "one read, into a whole buffer");
     assertEquals(500, in.buffered());
     assertTrue(in.holdsBuffer());
-    in.fill(); // something is buffered: returns at once, reads nothing
+    in.replyDue();
+    assertFalse(in.awaitReply(), "something is buffered: returns at once, reads nothing");
     assertEquals(1, raw.asked.size());
     byte[] first = new byte[500];
     assertEquals(500, in.read(first, 0, 500));
     assertEquals(1, raw.asked.size(), "the bytes came from the buffer");
     assertFalse(in.holdsBuffer(), "read empty: the buffer went back");
     assertArrayEquals(Arrays.copyOf(data, 500), first);
-    in.fill();
+    assertTrue(in.awaitReply(), "the hint holds until a wait uses it");
     assertEquals(200, in.buffered());
     assertEquals(200, in.readAllBytes().length);
-    in.fill(); // end of stream: nothing kept
+    in.replyDue();
+    assertTrue(in.awaitReply()); // end of stream: nothing kept
     assertFalse(in.holdsBuffer());
     assertEquals(0, in.buffered());
     assertEquals(-1, in.read());
   }
 
   @Test
-  void aWaitThatTimesOutGivesTheBufferBackAndLosesNothing() throws IOException {
+  void aWaitForAReplyThatTimesOutGivesTheBufferBackAndLosesNothing() throws IOException {
     byte[] data = random(30);
     ByteArrayInputStream bytes = new ByteArrayInputStream(data);
     boolean[] timeOut = {true};
@@ -181,9 +186,11 @@ class PooledStreamsTest {
           }
         };
     PooledBufferedInputStream in = new PooledBufferedInputStream(raw, false);
-    assertThrows(SocketTimeoutException.class, in::fill);
+    in.replyDue();
+    assertThrows(SocketTimeoutException.class, in::awaitReply);
     assertFalse(in.holdsBuffer());
-    in.fill();
+    in.replyDue();
+    assertTrue(in.awaitReply());
     assertArrayEquals(data, in.readAllBytes());
   }
 

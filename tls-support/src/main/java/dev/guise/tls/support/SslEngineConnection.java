@@ -92,12 +92,6 @@ public final class SslEngineConnection implements TlsConnection {
   private final ReentrantLock writeLock = new ReentrantLock();
   private final AtomicBoolean closed = new AtomicBoolean();
 
-  /**
-   * Set by {@link #replyDue()}, cleared by the next wait for a record: whether that wait is for a
-   * reply to what was sent. A hint racing with a wait that has already begun counts for the next.
-   */
-  private volatile boolean replyDue;
-
   private final InputStream input = new Input();
   private final OutputStream output = new Output();
   private volatile boolean peerClosed;
@@ -280,7 +274,7 @@ public final class SslEngineConnection implements TlsConnection {
 
   @Override
   public void replyDue() {
-    replyDue = true;
+    rawBuffered.replyDue();
   }
 
   @Override
@@ -539,10 +533,7 @@ public final class SslEngineConnection implements TlsConnection {
    */
   private ByteBuffer nextRecord() throws IOException {
     while (headerFilled < HEADER_LENGTH) {
-      if (replyDue && rawBuffered.buffered() == 0) {
-        replyDue = false;
-        rawBuffered.fill();
-      }
+      rawBuffered.awaitReply(); // when a reply is due: header and body in one read
       int n = rawSource().read(header, headerFilled, HEADER_LENGTH - headerFilled);
       if (n < 0) {
         if (headerFilled == 0) {

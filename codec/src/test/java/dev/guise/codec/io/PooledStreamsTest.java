@@ -133,6 +133,31 @@ class PooledStreamsTest {
     assertEquals(-1, in.read());
   }
 
+  /**
+   * A hint given while bytes are buffered goes to the next wait, which need not block: the wait
+   * after it, an idle connection's, holds no buffer. Kept for later, the hint made every idle
+   * HTTP/2 connection of the BouncyCastle engine hold a buffer (IdleMemory, fourteenth session).
+   */
+  @Test
+  void aHintTakenByAWaitWithBytesInHandLeavesTheIdleWaitWithoutABuffer() throws IOException {
+    byte[] data = random(700);
+    Chunked raw = new Chunked(data, 500, false);
+    PooledBufferedInputStream in = new PooledBufferedInputStream(raw, false);
+    in.replyDue();
+    in.awaitInput();
+    assertEquals(500, in.buffered());
+    in.replyDue(); // a stream opens while the reader still has bytes in hand
+    in.awaitInput();
+    assertEquals(1, raw.asked.size(), "bytes were buffered: no read");
+    assertEquals(500, in.read(new byte[500], 0, 500));
+    assertFalse(in.holdsBuffer());
+    in.awaitInput(); // the connection's next wait: no reply is due
+    assertEquals(List.of(BufferPool.BUFFER_SIZE), raw.asked, "a one-byte wait, not a buffer's");
+    assertFalse(in.holdsBuffer());
+    assertEquals(1, in.buffered());
+    assertEquals(200, in.readAllBytes().length);
+  }
+
   /** A wait for a reply: one read into a buffer fetches everything that read gives. */
   @Test
   void aWaitForAReplyReadsWhatOneReadGivesIntoABufferHeldOnlyWhileBytesWait() throws IOException {
@@ -147,14 +172,17 @@ class PooledStreamsTest {
     assertEquals(500, in.buffered());
     assertTrue(in.holdsBuffer());
     in.replyDue();
-    assertFalse(in.awaitReply(), "something is buffered: returns at once, reads nothing");
+    assertTrue(in.awaitReply(), "something is buffered: takes the hint at once, reads nothing");
     assertEquals(1, raw.asked.size());
     byte[] first = new byte[500];
     assertEquals(500, in.read(first, 0, 500));
     assertEquals(1, raw.asked.size(), "the bytes came from the buffer");
     assertFalse(in.holdsBuffer(), "read empty: the buffer went back");
     assertArrayEquals(Arrays.copyOf(data, 500), first);
-    assertTrue(in.awaitReply(), "the hint holds until a wait uses it");
+    assertFalse(in.awaitReply(), "the hint went to the wait that found bytes buffered");
+    assertEquals(1, raw.asked.size());
+    in.replyDue();
+    assertTrue(in.awaitReply());
     assertEquals(200, in.buffered());
     assertEquals(200, in.readAllBytes().length);
     in.replyDue();

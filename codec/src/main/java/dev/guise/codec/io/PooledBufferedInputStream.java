@@ -80,6 +80,7 @@ public final class PooledBufferedInputStream extends InputStream {
       return;
     }
     int b = in.read();
+    replyDue = false; // see below
     if (b >= 0) {
       pushback = b;
     }
@@ -98,10 +99,13 @@ public final class PooledBufferedInputStream extends InputStream {
    * of the underlying stream gives. Returns whether it took a hint (bytes are then buffered, or the
    * stream ended); false at once when none was given.
    *
-   * <p>The hint goes to the first wait after it even when that wait finds bytes already buffered
-   * and need not block (an HTTP/2 reader with frames in hand when a stream opens). Kept for a later
-   * wait, it would be taken by the connection's next idle wait, which would then hold a buffer for
-   * as long as the connection stays idle: 3-8 KiB more per idle connection, measured.
+   * <p>A hint lasts until the next read of the underlying stream, and no longer. It goes to the
+   * first wait after it even when that wait finds bytes already buffered and need not block (an
+   * HTTP/2 reader with frames in hand when a stream opens), and a read already under way when it is
+   * given ends it too (a stream opening while the reader waits: what that read brings is what the
+   * hint announced, or comes right after it). Kept for a later wait, a hint would be taken by the
+   * connection's next idle wait, which would then hold a buffer for as long as the connection stays
+   * idle: with one caller at a time on an HTTP/2 connection, every time it goes idle.
    */
   public boolean awaitReply() throws IOException {
     if (!replyDue) {
@@ -142,7 +146,9 @@ public final class PooledBufferedInputStream extends InputStream {
       return 1;
     }
     if (len >= BufferPool.BUFFER_SIZE || (waitUnbuffered && in.available() <= 0)) {
-      return in.read(b, off, len);
+      int n = in.read(b, off, len);
+      replyDue = false; // see awaitReply
+      return n;
     }
     int n = readIntoBuffer();
     return n <= 0 ? n : copyOut(b, off, len);
@@ -157,6 +163,7 @@ public final class PooledBufferedInputStream extends InputStream {
     int n;
     try {
       n = in.read(buffer, 0, buffer.length);
+      replyDue = false; // see awaitReply
     } catch (IOException | RuntimeException e) {
       giveBack();
       throw e;

@@ -158,6 +158,44 @@ class PooledStreamsTest {
     assertEquals(200, in.readAllBytes().length);
   }
 
+  /**
+   * A hint given while a wait is under way (an HTTP/2 stream opening while the reader waits) ends
+   * with that wait: the wait after it, perhaps an idle connection's, holds no buffer. Kept for the
+   * next wait, it left an HTTP/2 connection used by one caller at a time holding a buffer whenever
+   * it went idle.
+   */
+  @Test
+  void aHintGivenDuringAWaitEndsWithThatWait() throws IOException {
+    byte[] data = random(40);
+    PooledBufferedInputStream[] self = new PooledBufferedInputStream[1];
+    Chunked raw =
+        new Chunked(data, 1000, false) {
+          @Override
+          public int read() {
+            if (pos == 0) {
+              self[0].replyDue(); // the stream opens while the reader waits for its first byte
+            }
+            return super.read();
+          }
+        };
+    PooledBufferedInputStream in = new PooledBufferedInputStream(raw, false);
+    self[0] = in;
+    in.awaitInput();
+    assertEquals(data[0] & 0xff, in.read());
+    in.awaitInput(); // the next wait: no hint is left for it
+    assertEquals(List.of(), raw.asked, "a one-byte wait, not a buffer's");
+    assertFalse(in.holdsBuffer());
+    assertEquals(1, in.buffered());
+
+    // The same with a read that goes straight to the caller: the hint ends with that read.
+    Chunked direct = new Chunked(data, 1000, false);
+    PooledBufferedInputStream in2 = new PooledBufferedInputStream(direct, true);
+    in2.replyDue();
+    byte[] big = new byte[BufferPool.BUFFER_SIZE];
+    assertEquals(40, in2.read(big, 0, big.length));
+    assertFalse(in2.awaitReply(), "the read took the hint");
+  }
+
   /** A wait for a reply: one read into a buffer fetches everything that read gives. */
   @Test
   void aWaitForAReplyReadsWhatOneReadGivesIntoABufferHeldOnlyWhileBytesWait() throws IOException {

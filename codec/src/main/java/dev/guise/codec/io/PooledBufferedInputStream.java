@@ -105,7 +105,8 @@ public final class PooledBufferedInputStream extends InputStream {
    * given ends it too (a stream opening while the reader waits: what that read brings is what the
    * hint announced, or comes right after it). Kept for a later wait, a hint would be taken by the
    * connection's next idle wait, which would then hold a buffer for as long as the connection stays
-   * idle: with one caller at a time on an HTTP/2 connection, every time it goes idle.
+   * idle (with one caller at a time on an HTTP/2 connection, each stream's hint is given while the
+   * reader waits).
    */
   public boolean awaitReply() throws IOException {
     if (!replyDue) {

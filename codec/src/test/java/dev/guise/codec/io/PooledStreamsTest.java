@@ -161,8 +161,8 @@ class PooledStreamsTest {
   /**
    * A hint given while a wait is under way (an HTTP/2 stream opening while the reader waits) ends
    * with that wait: the wait after it, perhaps an idle connection's, holds no buffer. Kept for the
-   * next wait, it left an HTTP/2 connection used by one caller at a time holding a buffer whenever
-   * it went idle.
+   * next wait, it could leave an HTTP/2 connection used by one caller at a time holding a buffer
+   * when it went idle.
    */
   @Test
   void aHintGivenDuringAWaitEndsWithThatWait() throws IOException {

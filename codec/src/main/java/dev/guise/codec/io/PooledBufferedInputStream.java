@@ -45,8 +45,8 @@ public final class PooledBufferedInputStream extends InputStream {
   private int pushback = -1;
 
   /**
-   * Set by {@link #replyDue()}, cleared by the next wait: whether that wait is for a reply. A hint
-   * racing with a wait that has already begun counts for the next one.
+   * Set by {@link #replyDue()}; cleared by the next wait or the next read of the underlying stream,
+   * whichever comes first (see {@link #awaitReply()}): whether that wait is for a reply.
    */
   private volatile boolean replyDue;
 
@@ -80,7 +80,7 @@ public final class PooledBufferedInputStream extends InputStream {
       return;
     }
     int b = in.read();
-    replyDue = false; // see below
+    replyDue = false; // see awaitReply
     if (b >= 0) {
       pushback = b;
     }

@@ -82,6 +82,9 @@ public final class TestServer implements AutoCloseable {
   /** How many distinct addresses {@link #loopbackAddresses(int)} can produce. */
   public static final int MAX_LOOPBACK_ADDRESSES = 250 * 250;
 
+  /** How many connections' records a server keeps unless told otherwise: the latest 10,000. */
+  public static final int DEFAULT_RECORDED_CONNECTIONS = 10_000;
+
   private final ServerRuntime runtime;
   private final TestCertificateAuthority authority;
   private final IssuedCertificate certificate;
@@ -223,7 +226,11 @@ public final class TestServer implements AutoCloseable {
     return runtime.faults();
   }
 
-  /** Every connection accepted so far, oldest first (survives down/up). */
+  /**
+   * The records of the connections accepted so far, oldest first (survives down/up): every one, up
+   * to {@link Builder#recordedConnections the latest kept}, {@value #DEFAULT_RECORDED_CONNECTIONS}
+   * unless configured.
+   */
   public List<ConnectionRecord> connections() {
     return runtime.connections();
   }
@@ -298,6 +305,7 @@ public final class TestServer implements AutoCloseable {
     private int maxBodyBytes = 16 * 1024 * 1024;
     private Duration handshakeTimeout = Duration.ofSeconds(10);
     private Duration readTimeout = Duration.ofMinutes(2);
+    private int recordedConnections = DEFAULT_RECORDED_CONNECTIONS;
 
     private Builder() {
       http2Settings.add(new int[] {3, 100});
@@ -417,6 +425,20 @@ public final class TestServer implements AutoCloseable {
       return this;
     }
 
+    /**
+     * How many connections' records {@link TestServer#connections()} keeps: the latest {@code max}
+     * (default {@value TestServer#DEFAULT_RECORDED_CONNECTIONS}), so a server that runs long holds
+     * bounded memory. The counts ({@link TestServer#connectionsAccepted()}, {@link
+     * TestServer#requestsReceived}) cover every connection.
+     */
+    public Builder recordedConnections(int max) {
+      if (max < 1) {
+        throw new IllegalArgumentException("at least one recorded connection: " + max);
+      }
+      this.recordedConnections = max;
+      return this;
+    }
+
     /** Builds the server (not started). Issuing the certificate takes a few milliseconds. */
     public TestServer build() {
       TestCertificateAuthority ca =
@@ -440,7 +462,8 @@ public final class TestServer implements AutoCloseable {
               maxHeaderBytes,
               maxBodyBytes,
               handshakeTimeout,
-              readTimeout);
+              readTimeout,
+              recordedConnections);
       return new TestServer(new ServerRuntime(config), ca, cert, hostNames);
     }
   }

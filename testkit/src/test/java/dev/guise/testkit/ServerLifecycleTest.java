@@ -73,6 +73,24 @@ class ServerLifecycleTest {
   }
 
   @Test
+  void aServerKeepsTheLatestRecordsAndCountsEveryConnection() throws Exception {
+    try (TestServer server = TestServer.builder().recordedConnections(3).build().start()) {
+      InetAddress a = server.addresses().get(0);
+      for (int i = 0; i < 5; i++) {
+        plainConnect(a, server.port());
+        int seen = i + 1;
+        Clients.await("connection " + seen + " seen", () -> server.connectionsAccepted() == seen);
+      }
+      assertEquals(5, server.connectionsAccepted(a), "counts cover every connection");
+      assertEquals(
+          List.of(3L, 4L, 5L),
+          server.connections().stream().map(ConnectionRecord::id).toList(),
+          "the latest three, oldest first");
+    }
+    assertThrows(IllegalArgumentException.class, () -> TestServer.builder().recordedConnections(0));
+  }
+
+  @Test
   void stopEndsStalledAndSlowExchangesAndEveryThread() throws Exception {
     TestServer server = TestServer.builder().loopbackAddresses(2).build().start();
     server.faults().add(FaultScope.path("/stall"), Fault.stall());

@@ -19,6 +19,7 @@ import javax.net.ssl.SSLContext;
  * @param maxBodyBytes the largest request body accepted
  * @param handshakeTimeout how long the ClientHello and the handshake may take
  * @param readTimeout how long a connection may stay silent before the server closes it
+ * @param recordedConnections how many connections' records are kept, the latest
  */
 public record ServerConfig(
     List<InetAddress> addresses,
@@ -30,7 +31,8 @@ public record ServerConfig(
     int maxHeaderBytes,
     int maxBodyBytes,
     Duration handshakeTimeout,
-    Duration readTimeout) {
+    Duration readTimeout,
+    int recordedConnections) {
   public ServerConfig {
     addresses = List.copyOf(addresses);
     alpn = List.copyOf(alpn);

@@ -14,7 +14,7 @@ import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.time.Duration;
-import java.util.ArrayList;
+import java.util.ArrayDeque;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -58,7 +58,10 @@ public final class ServerRuntime {
   private final Map<ServerSocket, Thread> acceptThreads = new ConcurrentHashMap<>();
   private final Set<Thread> threads = ConcurrentHashMap.newKeySet();
   private final Set<LiveConnection> open = ConcurrentHashMap.newKeySet();
-  private final List<ConnectionLog> records = new ArrayList<>();
+
+  /** The latest connections' records, oldest first; at most config.recordedConnections(). */
+  private final ArrayDeque<ConnectionLog> records = new ArrayDeque<>();
+
   private final AtomicLong nextConnectionId = new AtomicLong(1);
   private final Map<InetAddress, LongAdder> accepted = new ConcurrentHashMap<>();
   private final Map<InetAddress, LongAdder> requests = new ConcurrentHashMap<>();
@@ -370,7 +373,10 @@ public final class ServerRuntime {
               (InetSocketAddress) socket.getRemoteSocketAddress(),
               (InetSocketAddress) socket.getLocalSocketAddress());
       synchronized (records) {
-        records.add(log);
+        if (records.size() == config.recordedConnections()) {
+          records.removeFirst(); // a long-running server keeps the latest, not every one
+        }
+        records.addLast(log);
       }
       accepted.computeIfAbsent(socket.getLocalAddress(), a -> new LongAdder()).increment();
       LiveConnection connection = new LiveConnection(socket, log);

@@ -227,9 +227,9 @@ public final class TestServer implements AutoCloseable {
   }
 
   /**
-   * The records of the connections accepted so far, oldest first (survives down/up): every one, up
-   * to {@link Builder#recordedConnections the latest kept}, {@value #DEFAULT_RECORDED_CONNECTIONS}
-   * unless configured.
+   * The records of the latest connections accepted, oldest first: every one so far, up to {@link
+   * Builder#recordedConnections} ({@value #DEFAULT_RECORDED_CONNECTIONS} unless configured). They
+   * survive down/up.
    */
   public List<ConnectionRecord> connections() {
     return runtime.connections();

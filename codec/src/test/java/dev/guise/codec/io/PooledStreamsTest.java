@@ -39,6 +39,9 @@ class PooledStreamsTest {
     int pos;
     final List<Integer> asked = new ArrayList<>();
 
+    /** Runs as a single-byte read begins (a wait for input), to look at or act on the reader. */
+    Runnable onByteRead = () -> {};
+
     Chunked(byte[] data, int chunk, boolean reportAvailable) {
       this.data = data;
       this.chunk = chunk;
@@ -47,6 +50,7 @@ class PooledStreamsTest {
 
     @Override
     public int read() {
+      onByteRead.run();
       return pos < data.length ? data[pos++] & 0xff : -1;
     }
 
@@ -112,17 +116,10 @@ class PooledStreamsTest {
   @Test
   void awaitInputHoldsOneByteAndNoBuffer() throws IOException {
     byte[] data = random(40);
-    PooledBufferedInputStream[] self = new PooledBufferedInputStream[1];
-    InputStream raw =
-        new Chunked(data, 1000, false) {
-          @Override
-          public int read() {
-            assertFalse(self[0].holdsBuffer(), "no buffer while waiting for the first byte");
-            return super.read();
-          }
-        };
+    Chunked raw = new Chunked(data, 1000, false);
     PooledBufferedInputStream in = new PooledBufferedInputStream(raw, false);
-    self[0] = in;
+    raw.onByteRead =
+        () -> assertFalse(in.holdsBuffer(), "no buffer while waiting for the first byte");
     in.awaitInput();
     assertEquals(1, in.buffered());
     assertFalse(in.holdsBuffer());
@@ -167,19 +164,14 @@ class PooledStreamsTest {
   @Test
   void aHintGivenDuringAWaitEndsWithThatWait() throws IOException {
     byte[] data = random(40);
-    PooledBufferedInputStream[] self = new PooledBufferedInputStream[1];
-    Chunked raw =
-        new Chunked(data, 1000, false) {
-          @Override
-          public int read() {
-            if (pos == 0) {
-              self[0].replyDue(); // the stream opens while the reader waits for its first byte
-            }
-            return super.read();
+    Chunked raw = new Chunked(data, 1000, false);
+    PooledBufferedInputStream in = new PooledBufferedInputStream(raw, false);
+    raw.onByteRead =
+        () -> {
+          if (raw.pos == 0) {
+            in.replyDue(); // the stream opens while the reader waits for its first byte
           }
         };
-    PooledBufferedInputStream in = new PooledBufferedInputStream(raw, false);
-    self[0] = in;
     in.awaitInput();
     assertEquals(data[0] & 0xff, in.read());
     in.awaitInput(); // the next wait: no hint is left for it

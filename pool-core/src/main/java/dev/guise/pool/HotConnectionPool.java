@@ -77,7 +77,10 @@ import org.slf4j.LoggerFactory;
  *       {@link FailureKind#POOL_EXHAUSTED}.
  *   <li>A background health checker closes connections idle past the idle timeout or older than the
  *       maximum lifetime, retires those with too many errors, and revalidates idle ones every
- *       health-check interval.
+ *       health-check interval. A host left without connections for an idle timeout is forgotten:
+ *       its routes and books, and the IPs the resolver gave for it (IPs from {@link #addIps} and
+ *       {@link #warmUp} are kept). So a pool that meets ever new hosts keeps only those in use;
+ *       bans, tickets and counters are kept apart and are not lost with a host.
  *   <li>With {@link PoolConfig#proxies()} every connection goes through a proxy the routing picks
  *       (never directly); connections are pooled per host, IP and proxy, a ban through a proxy bans
  *       its exit for the host, and {@link #proxyStats()} has each proxy's figures.
@@ -235,12 +238,15 @@ public final class HotConnectionPool implements AutoCloseable {
     return accessControl;
   }
 
-  /** Adds IPs to a host's list, in order. */
+  /** Adds IPs to a host's list, in order; they are kept for the pool's life. */
   public void addIps(String host, int port, List<InetAddress> ips) {
     manager.addIps(new HostKey(host, port), ips);
   }
 
-  /** The host's known IPs. */
+  /**
+   * The host's known IPs: those given, and those the resolver gave while the host is in use (see
+   * the health checker above).
+   */
   public List<InetAddress> ips(String host, int port) {
     return manager.ips(new HostKey(host, port));
   }

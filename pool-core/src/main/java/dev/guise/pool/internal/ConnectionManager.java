@@ -15,6 +15,7 @@ import java.net.UnknownHostException;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -48,6 +49,9 @@ import java.util.function.Supplier;
  * <p>Identities: an identity (a session's) has lanes of its own for each host and proxy, apart from
  * the shared ones, so its connections are never another's ({@link Route}). They are made on its
  * first lease and dropped, their connections closed, by {@link #closeIdentity}.
+ *
+ * <p>Quiet hosts: a shared lane without connections for an idle timeout is forgotten by the health
+ * check's sweep ({@link #forgetQuietLanes}), with the IPs the pool looked up for its host.
  */
 public final class ConnectionManager implements AutoCloseable {
   private final PoolConfig config;
@@ -77,8 +81,21 @@ public final class ConnectionManager implements AutoCloseable {
    */
   private final Map<String, Set<LaneKey>> identityLanes = new ConcurrentHashMap<>();
 
-  /** Each host's IPs, in the order first given; every lane of the host has a route for each. */
-  private final Map<HostKey, List<InetAddress>> knownIps = new ConcurrentHashMap<>();
+  /** Each host's IPs; every lane of the host has a route for each. */
+  private final Map<HostKey, KnownIps> knownIps = new ConcurrentHashMap<>();
+
+  /**
+   * A host's IPs in the order first given, and whether any came from the user ({@link #addIps})
+   * rather than from the pool's own lookup. Changed only inside {@link #knownIps}' computations for
+   * the host, so forgetting looked-up IPs cannot race the user giving some.
+   */
+  private static final class KnownIps {
+    final CopyOnWriteArrayList<InetAddress> ips = new CopyOnWriteArrayList<>();
+    boolean given;
+  }
+
+  /** How long a shared lane stays without connections before it is forgotten: the idle timeout. */
+  private final long quietMillis;
 
   private final long acquireTimeoutNanos;
   private volatile boolean closed;
@@ -182,6 +199,7 @@ public final class ConnectionManager implements AutoCloseable {
             config, factory, selector, events, this::applyIpAction, proxyHealth, hostTimeouts);
     this.healthChecker = new HealthChecker(config, connector, validationExecutor);
     this.acquireTimeoutNanos = config.timeouts().acquire().toNanos();
+    this.quietMillis = config.timeouts().idle().toMillis();
   }
 
   HostRoutes host(HostKey key) {
@@ -239,7 +257,7 @@ public final class ConnectionManager implements AutoCloseable {
    * newLane's copy of the IPs and the lane's entry in its map missed. Once per lane and caller.
    */
   private HostRoutes withMissedIps(HostRoutes h) {
-    List<InetAddress> known = knownIps.getOrDefault(h.key, List.of());
+    List<InetAddress> known = known(h.key);
     if (h.routes.size() < known.size()) {
       h.lock.lock();
       try {
@@ -257,10 +275,16 @@ public final class ConnectionManager implements AutoCloseable {
     HostRoutes h =
         new HostRoutes(key, proxy, identity, limits, rotations.get(), events, this::isClosed);
     // No other thread sees the lane yet: no lock needed to give it the host's IPs.
-    for (InetAddress ip : knownIps.getOrDefault(key, List.of())) {
+    for (InetAddress ip : known(key)) {
       h.route(h.routeTo(ip));
     }
     return h;
+  }
+
+  /** The host's known IPs as they are now (a live list: it only grows while the host is known). */
+  private List<InetAddress> known(HostKey key) {
+    KnownIps k = knownIps.get(key);
+    return k == null ? List.of() : k.ips;
   }
 
   /**
@@ -296,16 +320,27 @@ public final class ConnectionManager implements AutoCloseable {
     }
   }
 
-  /** Adds IPs to a host's list (kept in the order first given), and a route to every lane. */
+  /**
+   * Adds IPs the user gives to a host's list (kept in the order first given), and a route to every
+   * lane. The pool keeps them for its life, also while the host is quiet.
+   */
   public void addIps(HostKey key, Collection<InetAddress> ips) {
-    List<InetAddress> known = knownIps.computeIfAbsent(key, k -> new CopyOnWriteArrayList<>());
-    synchronized (known) {
-      for (InetAddress ip : ips) {
-        if (!known.contains(ip)) {
-          known.add(ip);
-        }
-      }
-    }
+    addIps(key, ips, true);
+  }
+
+  /**
+   * @param given whether the user gave them; IPs the pool looked up itself are forgotten with the
+   *     host's lanes ({@link #forgetQuietLanes})
+   */
+  private void addIps(HostKey key, Collection<InetAddress> ips, boolean given) {
+    knownIps.compute(
+        key,
+        (k, known) -> {
+          KnownIps kn = known != null ? known : new KnownIps();
+          kn.given |= given;
+          kn.ips.addAllAbsent(ips);
+          return kn;
+        });
     List<HostRoutes> lanes = new ArrayList<>();
     HostRoutes direct = hosts.get(key);
     if (direct != null || config.proxies().isEmpty()) { // through proxies, no direct lane
@@ -328,7 +363,7 @@ public final class ConnectionManager implements AutoCloseable {
 
   /** The host's known IPs. */
   public List<InetAddress> ips(HostKey key) {
-    return List.copyOf(knownIps.getOrDefault(key, List.of()));
+    return List.copyOf(known(key));
   }
 
   /**
@@ -379,28 +414,31 @@ public final class ConnectionManager implements AutoCloseable {
       long avoidConnection,
       long deadlineNanos)
       throws IOException {
-    HostRoutes lane = lane(key, proxy, identity);
-    if (avoidConnection < 0 && !fresh) {
-      Loan idle = leaseIdle(lane, pinned);
-      if (idle != null) {
-        return idle;
-      }
-    }
-    if (pinned == null && lane.routes.isEmpty()) {
-      if (proxy != null && proxy.kind().resolvesNames() && ips(key).isEmpty()) {
-        // The proxy resolves: one route without IP, and no lookup here (fail closed on DNS too).
-        lane.lock.lock();
-        try {
-          lane.route(lane.routeTo(null));
-        } finally {
-          lane.lock.unlock();
-        }
-      } else {
-        addIps(key, resolve(key));
-      }
-    }
     while (true) {
+      HostRoutes lane = lane(key, proxy, identity);
+      if (avoidConnection < 0 && !fresh) {
+        Loan idle = leaseIdle(lane, pinned);
+        if (idle != null) {
+          return idle;
+        }
+      }
+      if (pinned == null && lane.routes.isEmpty()) {
+        if (proxy != null && proxy.kind().resolvesNames() && ips(key).isEmpty()) {
+          // The proxy resolves: one route without IP, and no lookup here (fail closed on DNS too).
+          lane.lock.lock();
+          try {
+            lane.route(lane.routeTo(null));
+          } finally {
+            lane.lock.unlock();
+          }
+        } else {
+          addIps(key, resolve(key), false);
+        }
+      }
       Decision d = decide(lane, pinned, fresh, avoidConnection, deadlineNanos);
+      if (d == Decision.FORGOTTEN) {
+        continue; // the lane was forgotten for being quiet before we locked it: a new one
+      }
       if (d.loan != null) {
         if (d.loan.needsValidation() && !validateLeased(d.loan)) {
           continue; // it failed validation and was closed; look again
@@ -450,8 +488,14 @@ public final class ConnectionManager implements AutoCloseable {
     return null;
   }
 
-  /** A lease found under the lock, or the route to open a connection on (reserved). */
-  private record Decision(Loan loan, RoutePool openOn) {}
+  /**
+   * A lease found under the lock, or the route to open a connection on (reserved), or {@link
+   * #FORGOTTEN}.
+   */
+  private record Decision(Loan loan, RoutePool openOn) {
+    /** The lane was forgotten (quiet): look it up again. */
+    static final Decision FORGOTTEN = new Decision(null, null);
+  }
 
   private Decision decide(
       HostRoutes h, InetAddress pinned, boolean fresh, long avoid, long deadlineNanos)
@@ -471,6 +515,9 @@ public final class ConnectionManager implements AutoCloseable {
               PoolAction.KEEP,
               closed ? "the pool is closed" : "the identity's connections were closed",
               null);
+        }
+        if (h.forgotten) {
+          return Decision.FORGOTTEN; // no waiter is ever in a forgotten lane: not counted
         }
         long now = clock.millis();
         List<RoutePool> routes = h.routes;
@@ -683,9 +730,55 @@ public final class ConnectionManager implements AutoCloseable {
     loan.connection.pool.release(loan, action, success, clock.millis());
   }
 
-  /** One health-check pass at the clock's current time; see {@link HealthChecker}. */
+  /**
+   * One health-check pass at the clock's current time ({@link HealthChecker}), then a sweep of
+   * quiet lanes ({@link #forgetQuietLanes}).
+   */
   public HealthReport checkHealth() {
-    return healthChecker.check(lanes());
+    HealthReport report = healthChecker.check(lanes());
+    forgetQuietLanes(clock.millis());
+    return report;
+  }
+
+  /**
+   * Forgets the shared lanes, direct and through proxies, that have had no connection for an idle
+   * timeout, as seen by this sweep and an earlier one with no connection opened between them; then
+   * the IPs the pool looked up for hosts left without any lane. A pool fed ever new hosts would
+   * otherwise keep a lane, a route per IP and the IPs of each for its life. A host's next lease
+   * makes a new lane (and looks its IPs up again when the user gave none); bans, tickets and
+   * counters are kept elsewhere and stay. Identities' lanes live until the identity is closed.
+   *
+   * <p>A lease holding a lane that is forgotten before the lease locks it sees {@link
+   * HostRoutes#forgotten} under the lock and looks the lane up again; the lane had no connection,
+   * so none is lost with it, and a lane with an opening or a waiter is never forgotten.
+   */
+  void forgetQuietLanes(long nowMillis) {
+    forgetQuiet(hosts, nowMillis);
+    forgetQuiet(proxied, nowMillis);
+    Set<HostKey> withLanes = new HashSet<>(hosts.keySet());
+    proxied.values().forEach(h -> withLanes.add(h.key));
+    isolated.values().forEach(h -> withLanes.add(h.key));
+    for (HostKey key : knownIps.keySet()) {
+      if (!withLanes.contains(key)) {
+        // A lane made from these IPs since withLanes was taken keeps its routes; the host is then
+        // looked up again by a later lane that finds none.
+        knownIps.computeIfPresent(key, (k, known) -> known.given ? known : null);
+      }
+    }
+  }
+
+  private <K> void forgetQuiet(Map<K, HostRoutes> lanes, long nowMillis) {
+    for (Map.Entry<K, HostRoutes> e : lanes.entrySet()) {
+      HostRoutes h = e.getValue();
+      if (h.forgetIfQuiet(nowMillis, quietMillis)) {
+        lanes.remove(e.getKey(), h);
+      }
+    }
+  }
+
+  /** The lanes kept now, shared and identities' (tests: quiet ones are forgotten). */
+  int laneCount() {
+    return hosts.size() + proxied.size() + isolated.size();
   }
 
   /** The identities with lanes indexed (tests: closing an identity leaves nothing behind). */

@@ -98,6 +98,55 @@ final class HostRoutes {
   volatile boolean retired;
 
   /**
+   * Set, under the lock, when the lane is forgotten for being quiet ({@link #forgetIfQuiet}): it
+   * had no connection then, and a lease that still holds it looks the lane up again rather than
+   * open a connection here.
+   */
+  volatile boolean forgotten;
+
+  private static final long NOT_QUIET = Long.MIN_VALUE;
+
+  /**
+   * When a sweep first saw the lane without connections, openings or waiters ({@link #NOT_QUIET}
+   * since it last had any). Guarded by lock.
+   */
+  private long quietSince = NOT_QUIET;
+
+  /** A connection is being opened here: the lane is not quiet. Lock held. */
+  void opening() {
+    quietSince = NOT_QUIET;
+  }
+
+  /**
+   * One sweep's look at the lane: forgets it (sets {@link #forgotten}) when it has had no
+   * connection, no opening and no waiter for {@code quietMillis} as the sweeps saw it, and no
+   * opening since the first sweep that saw it so. Returns whether it did. Takes the lock.
+   */
+  boolean forgetIfQuiet(long nowMillis, long quietMillis) {
+    lock.lock();
+    try {
+      if (forgotten) {
+        return true;
+      }
+      if (connections > 0 || waiters > 0) {
+        quietSince = NOT_QUIET;
+        return false;
+      }
+      if (quietSince == NOT_QUIET) {
+        quietSince = nowMillis;
+        return false;
+      }
+      if (nowMillis - quietSince < quietMillis) {
+        return false;
+      }
+      forgotten = true;
+      return true;
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /**
    * Whether the pool (or this lane, {@link #retired}) is closed; read after a unlocked push, which
    * is why it is a supplier.
    */

@@ -161,6 +161,7 @@ final class RoutePool {
         && host.connections < host.limits.perHost()) {
       connecting++;
       host.connections++;
+      host.opening();
       return true;
     }
     return false;

@@ -13,7 +13,9 @@ import java.util.TreeMap;
  * apart from each other.
  *
  * @param connectionsByState open connections per state, over all hosts
- * @param ips per (host, IP): connections per state and the books (opened, closed, failed opens)
+ * @param ips per (host, IP): connections per state and the books (opened, closed, failed opens); a
+ *     host the pool has forgotten (no connection for an idle timeout) is no longer listed, its
+ *     books with it
  * @param handshakes connections opened
  * @param failedHandshakes connection attempts that failed
  * @param requests requests that got a response (each attempt counts)

@@ -710,4 +710,177 @@ class ConnectionManagerTest {
     assertTrue(Set.of(ConnectionState.IDLE).containsAll(states), "all back and idle: " + states);
     assertTrue(all.size() > 9, "connections were closed and reopened: " + all.size());
   }
+
+  private PoolConfig.Builder lookingUp(AtomicInteger lookups, InetAddress... ips) {
+    return PoolConfig.builder()
+        .resolver(
+            host -> {
+              lookups.incrementAndGet();
+              return List.of(ips);
+            })
+        .timeouts(t -> t.withIdle(Duration.ofSeconds(60)).withMaxLifetime(Duration.ofMinutes(10)));
+  }
+
+  @Test
+  void aQuietHostIsForgottenWithTheIpsThePoolLookedUpAndLookedUpAgainOnItsNextLease()
+      throws Exception {
+    AtomicInteger lookups = new AtomicInteger();
+    var m = manager(lookingUp(lookups, ip(1), ip(2)));
+    m.release(m.acquire(HOST, null, -1, deadline()), PoolAction.KEEP, true);
+    assertEquals(1, lookups.get());
+
+    m.checkHealth(); // a young idle connection: kept, and the host with it
+    clock.advance(Duration.ofSeconds(61));
+    m.checkHealth(); // past the idle timeout: the connection closes; the host is quiet from now
+    assertEquals(1, m.laneCount());
+    assertEquals(List.of(ip(1), ip(2)), m.ips(HOST));
+    clock.advance(Duration.ofSeconds(59));
+    m.checkHealth();
+    assertEquals(1, m.laneCount(), "quiet for less than the idle timeout: kept");
+    clock.advance(Duration.ofSeconds(1));
+    m.checkHealth();
+    assertEquals(0, m.laneCount(), "quiet for the idle timeout: forgotten");
+    assertEquals(List.of(), m.ips(HOST), "the IPs the pool looked up go with it");
+    assertEquals(List.of(), m.books(), "nothing of the host is kept");
+
+    var again = m.acquire(HOST, null, -1, deadline());
+    assertEquals(2, lookups.get(), "the next lease looks the host up again");
+    assertEquals(2, opened.size());
+    m.release(again, PoolAction.KEEP, true);
+    m.close();
+    assertBooksBalance(m);
+  }
+
+  @Test
+  void ipsTheUserGaveOutliveTheQuietHost() throws Exception {
+    AtomicInteger lookups = new AtomicInteger();
+    var m = manager(lookingUp(lookups, ip(9)));
+    m.addIps(HOST, List.of(ip(1), ip(2)));
+    m.release(m.acquire(HOST, null, -1, deadline()), PoolAction.KEEP, true);
+    for (int i = 0; i < 3; i++) {
+      clock.advance(Duration.ofSeconds(61));
+      m.checkHealth();
+    }
+    assertEquals(0, m.laneCount(), "the lane is forgotten");
+    assertEquals(List.of(ip(1), ip(2)), m.ips(HOST), "the IPs given are kept");
+
+    var l = m.acquire(HOST, null, -1, deadline());
+    assertEquals(0, lookups.get(), "no lookup for a host with IPs given");
+    assertTrue(List.of(ip(1), ip(2)).contains(l.endpoint().ip()), l.endpoint().toString());
+    m.release(l, PoolAction.KEEP, true);
+    m.close();
+  }
+
+  @Test
+  void aHostWithAConnectionOrAnOpeningSinceTheLastSweepIsKept() throws Exception {
+    AtomicInteger lookups = new AtomicInteger();
+    var m = manager(lookingUp(lookups, ip(1)));
+    var leased = m.acquire(HOST, null, -1, deadline());
+    for (int i = 0; i < 3; i++) {
+      clock.advance(Duration.ofSeconds(61));
+      m.checkHealth();
+    }
+    assertEquals(1, m.laneCount(), "a leased connection keeps its host however long");
+    m.release(leased, PoolAction.DISCARD_CONNECTION, false);
+
+    m.checkHealth(); // no connection: quiet from now
+    clock.advance(Duration.ofSeconds(61));
+    refusing.add(ip(1));
+    assertThrows(ClassifiedIOException.class, () -> m.acquire(HOST, null, -1, deadline()));
+    m.checkHealth();
+    assertEquals(1, m.laneCount(), "an opening since the last sweep, even a failed one, counts");
+    clock.advance(Duration.ofSeconds(61));
+    m.checkHealth();
+    assertEquals(0, m.laneCount());
+    assertEquals(1, lookups.get());
+    m.close();
+  }
+
+  @Test
+  void leasesRacingTheSweepOfQuietHostsNeverLoseAConnection() throws Exception {
+    var m =
+        manager(
+            PoolConfig.builder()
+                .resolver(host -> List.of(ip(1), ip(2)))
+                .timeouts(
+                    t -> t.withIdle(Duration.ofSeconds(1)).withMaxLifetime(Duration.ofMinutes(10)))
+                .timeouts(t -> t.withAcquire(Duration.ofSeconds(5))));
+    List<HostKey> hosts = new ArrayList<>();
+    for (int i = 0; i < 12; i++) {
+      hosts.add(new HostKey("h" + i + ".test", 443));
+    }
+    AtomicBoolean stop = new AtomicBoolean();
+    List<Throwable> failures = Collections.synchronizedList(new ArrayList<>());
+    AtomicInteger leases = new AtomicInteger();
+    AtomicInteger sweeps = new AtomicInteger();
+    long endBy = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+    List<Thread> callers = new ArrayList<>();
+    for (int t = 0; t < 8; t++) {
+      int seed = t;
+      callers.add(
+          Thread.ofPlatform()
+              .start(
+                  () -> {
+                    Random random = new Random(seed);
+                    // Until the sweeps have had their chances, or 20 s at most.
+                    while (sweeps.get() < 3_000
+                        && System.nanoTime() < endBy
+                        && failures.isEmpty()) {
+                      try {
+                        Loan l =
+                            m.acquire(
+                                hosts.get(random.nextInt(hosts.size())), null, -1, deadline());
+                        leases.incrementAndGet();
+                        m.release(
+                            l,
+                            random.nextInt(4) == 0
+                                ? PoolAction.DISCARD_CONNECTION
+                                : PoolAction.KEEP,
+                            true);
+                      } catch (Throwable e) {
+                        failures.add(e);
+                      }
+                    }
+                  }));
+    }
+    Thread housekeeper =
+        Thread.ofPlatform()
+            .start(
+                () -> {
+                  Random random = new Random(99);
+                  while (!stop.get() && failures.isEmpty()) {
+                    try {
+                      clock.advance(Duration.ofMillis(random.nextInt(1_500)));
+                      m.checkHealth();
+                      sweeps.incrementAndGet();
+                    } catch (Throwable e) {
+                      failures.add(e);
+                    }
+                  }
+                });
+    for (Thread t : callers) {
+      t.join(60_000);
+      assertFalse(t.isAlive(), "a caller is stuck");
+    }
+    stop.set(true);
+    housekeeper.join(10_000);
+    assertEquals(List.of(), failures);
+    assertTrue(sweeps.get() >= 3_000, "sweeps: " + sweeps.get());
+
+    List<FakeHttpConnection> all;
+    synchronized (opened) {
+      all = List.copyOf(opened);
+    }
+    assertBooksBalance(m);
+    long openInBooks = m.books().stream().mapToLong(RouteBooks::open).sum();
+    long openForReal = all.stream().filter(c -> !c.closed).count();
+    assertEquals(
+        openInBooks, openForReal, "every connection still open is in the books, and only those");
+    for (int i = 0; i < 3; i++) {
+      clock.advance(Duration.ofSeconds(2));
+      m.checkHealth();
+    }
+    assertEquals(0, m.laneCount(), "every host quiet at the end is forgotten");
+    assertTrue(all.stream().allMatch(c -> c.closed), "and every connection closed");
+  }
 }

@@ -62,6 +62,7 @@ public final class ConnectionManager implements AutoCloseable {
   private final PoolEventListener events;
   private final Connector connector;
   private final HealthChecker healthChecker;
+  private final HostTimeouts hostTimeouts;
   private final Map<HostKey, HostRoutes> hosts = new ConcurrentHashMap<>();
 
   /** The lanes through proxies, keyed by {@link Route#exit}. */
@@ -198,6 +199,7 @@ public final class ConnectionManager implements AutoCloseable {
         new Connector(
             config, factory, selector, events, this::applyIpAction, proxyHealth, hostTimeouts);
     this.healthChecker = new HealthChecker(config, connector, validationExecutor);
+    this.hostTimeouts = hostTimeouts;
     this.acquireTimeoutNanos = config.timeouts().acquire().toNanos();
     this.quietMillis = config.timeouts().idle().toMillis();
   }
@@ -743,10 +745,12 @@ public final class ConnectionManager implements AutoCloseable {
   /**
    * Forgets the shared lanes, direct and through proxies, that have had no connection for an idle
    * timeout, as seen by this sweep and an earlier one with no connection opened between them; then
-   * the IPs the pool looked up for hosts left without any lane. A pool fed ever new hosts would
-   * otherwise keep a lane, a route per IP and the IPs of each for its life. A host's next lease
-   * makes a new lane (and looks its IPs up again when the user gave none); bans, tickets and
-   * counters are kept elsewhere and stay. Identities' lanes live until the identity is closed.
+   * the IPs the pool looked up for hosts left without any lane, the error rates that have faded
+   * ({@link HostTimeouts#forgetFaded}) and the bans and strikes that have ended ({@link
+   * IpAccessController#forgetEnded}). A pool fed ever new hosts would otherwise keep a lane, a
+   * route per IP and the IPs of each for its life. A host's next lease makes a new lane (and looks
+   * its IPs up again when the user gave none); bans, tickets and counters are kept elsewhere and
+   * stay. Identities' lanes live until the identity is closed.
    *
    * <p>A lease holding a lane that is forgotten before the lease locks it sees {@link
    * HostRoutes#forgotten} under the lock and looks the lane up again; the lane had no connection,
@@ -765,6 +769,8 @@ public final class ConnectionManager implements AutoCloseable {
         knownIps.computeIfPresent(key, (k, known) -> known.given ? known : null);
       }
     }
+    hostTimeouts.forgetFaded();
+    access.forgetEnded(nowMillis);
   }
 
   private <K> void forgetQuiet(Map<K, HostRoutes> lanes, long nowMillis) {

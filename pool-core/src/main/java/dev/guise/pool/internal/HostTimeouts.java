@@ -38,8 +38,45 @@ public final class HostTimeouts {
     if (adaptive == null) {
       return;
     }
-    ErrorRate r = rates.computeIfAbsent(host, h -> new ErrorRate());
-    r.add(failed ? 1 : 0, clock.millis(), adaptive.halfLife().toMillis());
+    long now = clock.millis();
+    long halfLife = adaptive.halfLife().toMillis();
+    // Inside the map's computation, so forgetFaded cannot drop the rate between a lookup and an
+    // add.
+    rates.compute(
+        host,
+        (h, r) -> {
+          ErrorRate rate = r != null ? r : new ErrorRate();
+          rate.add(failed ? 1 : 0, now, halfLife);
+          return rate;
+        });
+  }
+
+  /**
+   * A rate whose outcomes weigh less than this together has faded: ten half-lives without an
+   * outcome after a single one. Below {@link AdaptiveTimeouts#minSamples()} (at least 1), it no
+   * longer changes a timeout.
+   */
+  static final double FADED_WEIGHT = 1.0 / 1024;
+
+  /**
+   * Forgets the hosts whose rates have faded ({@link #FADED_WEIGHT}), so a pool that meets ever new
+   * hosts does not keep a rate for each; a host heard from again starts over, as it would have
+   * almost exactly with its faded rate.
+   */
+  public void forgetFaded() {
+    if (adaptive == null) {
+      return;
+    }
+    long now = clock.millis();
+    long halfLife = adaptive.halfLife().toMillis();
+    for (String host : rates.keySet()) {
+      rates.computeIfPresent(host, (h, r) -> r.read(now, halfLife)[1] < FADED_WEIGHT ? null : r);
+    }
+  }
+
+  /** How many hosts have a rate kept (tests). */
+  int hostsKept() {
+    return rates.size();
   }
 
   /** The host's factor now: 1 without adaptive timeouts or enough outcomes. */

@@ -15,7 +15,6 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
@@ -46,8 +45,11 @@ public final class IpAccessController implements FleetStore.Listener {
   /** The store's bans, copied by its notifications; read on every lease. */
   private final Map<BanKey, Ban> bans = new ConcurrentHashMap<>();
 
-  /** Keys this process struck since their last success: only they need clearing on a success. */
-  private final Set<BanKey> struck = ConcurrentHashMap.newKeySet();
+  /**
+   * Keys this process struck since their last success, with the time of the last strike (epoch
+   * milliseconds): only they need clearing on a success, and only until the strike lapses.
+   */
+  private final Map<BanKey, Long> struck = new ConcurrentHashMap<>();
 
   private volatile AccessRules rules = AccessRules.NONE;
   private volatile Runnable onChange = () -> {};
@@ -154,7 +156,7 @@ public final class IpAccessController implements FleetStore.Listener {
     }
     boolean ban = action == PoolAction.BAN_IP;
     if (!ban) {
-      struck.add(key);
+      struck.put(key, now.toEpochMilli());
       ban = store.addStrike(key, banDuration) >= strikesToBan;
     }
     if (!ban) {
@@ -174,9 +176,30 @@ public final class IpAccessController implements FleetStore.Listener {
       return; // no strikes of this process: nothing to tell the store
     }
     BanKey key = key(route);
-    if (struck.remove(key)) {
+    if (struck.remove(key) != null) {
       store.clearStrikes(key);
     }
+  }
+
+  /**
+   * Forgets the bans that have ended and the strikes that have lapsed (a strike counts for the ban
+   * duration), so that a process meeting ever new hosts keeps only what is in force; the lease's
+   * fast path ("nothing banned") comes back once the last ban ends. A ban that replaced an ended
+   * one under the same key meanwhile is not removed: removal is by key and value.
+   */
+  public void forgetEnded(long nowMillis) {
+    if (!bans.isEmpty()) {
+      bans.values().removeIf(b -> nowMillis >= b.until().toEpochMilli());
+    }
+    if (!struck.isEmpty()) {
+      long lapsedBefore = nowMillis - banDuration.toMillis();
+      struck.values().removeIf(at -> at <= lapsedBefore);
+    }
+  }
+
+  /** Bans and struck keys kept now (tests). */
+  int entriesKept() {
+    return bans.size() + struck.size();
   }
 
   /** The bans in force at {@code now}. */

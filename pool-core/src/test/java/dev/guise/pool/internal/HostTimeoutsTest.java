@@ -85,4 +85,31 @@ class HostTimeoutsTest {
     }
     assertEquals(Duration.ofSeconds(10), fixed.connect("h.test"));
   }
+
+  @Test
+  void aRateThatHasFadedIsForgottenAndALiveOneKept() {
+    Duration halfLife = AdaptiveTimeouts.defaults().halfLife();
+    for (int i = 0; i < 1_000; i++) {
+      timeouts.record("h" + i + ".test", i % 2 == 0);
+    }
+    for (int i = 0; i < 10; i++) {
+      timeouts.record("bad.test", true);
+    }
+    clock.advance(halfLife.multipliedBy(9));
+    timeouts.record("fresh.test", true);
+    timeouts.forgetFaded();
+    assertEquals(1_002, timeouts.hostsKept(), "nine half-lives: one outcome weighs 1/512, kept");
+
+    clock.advance(halfLife.multipliedBy(2));
+    timeouts.forgetFaded();
+    assertEquals(2, timeouts.hostsKept(), "eleven: the single outcomes have faded");
+    assertEquals(0, timeouts.errorRate("h0.test"));
+    assertTrue(timeouts.errorRate("bad.test") > 0.99, "ten outcomes weigh 10/2048: still kept");
+    assertEquals(1.0, timeouts.errorRate("fresh.test"));
+
+    clock.advance(halfLife.multipliedBy(20));
+    timeouts.forgetFaded();
+    assertEquals(0, timeouts.hostsKept());
+    assertEquals(Duration.ofSeconds(10), timeouts.connect("bad.test"), "as a host never heard of");
+  }
 }

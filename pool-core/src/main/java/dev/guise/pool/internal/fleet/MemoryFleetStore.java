@@ -16,6 +16,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -102,15 +103,22 @@ public final class MemoryFleetStore implements FleetStore {
   @Override
   public int addStrike(BanKey key, Duration ttl) {
     long now = clock.millis();
-    Strikes s = strikes.computeIfAbsent(Objects.requireNonNull(key, "key"), k -> new Strikes());
-    synchronized (s) {
-      if (s.expiresAtMillis <= now) {
-        s.count = 0;
-      }
-      s.count++;
-      s.expiresAtMillis = now + ttl.toMillis();
-      return s.count;
-    }
+    int[] count = new int[1];
+    // Inside the map's computation, so a sweep cannot drop the entry between a lookup and a count.
+    strikes.compute(
+        Objects.requireNonNull(key, "key"),
+        (k, s) -> {
+          Strikes st = s != null ? s : new Strikes();
+          if (st.expiresAtMillis <= now) {
+            st.count = 0;
+          }
+          st.count++;
+          st.expiresAtMillis = now + ttl.toMillis();
+          count[0] = st.count;
+          return st;
+        });
+    sweep(now);
+    return count[0];
   }
 
   @Override
@@ -160,8 +168,50 @@ public final class MemoryFleetStore implements FleetStore {
 
   @Override
   public Duration takeToken(String host, RateLimit limit) {
-    TokenBucket b = buckets.computeIfAbsent(host, h -> new TokenBucket());
-    return b.take(limit, clock.instant());
+    Instant now = clock.instant();
+    Duration[] wait = new Duration[1];
+    buckets.compute(
+        host,
+        (h, b) -> {
+          TokenBucket bucket = b != null ? b : new TokenBucket();
+          wait[0] = bucket.take(limit, now);
+          return bucket;
+        });
+    sweep(now.toEpochMilli());
+    return wait[0];
+  }
+
+  /** How often, at most, the writes sweep what is over (by the clock). */
+  static final long SWEEP_EVERY_MILLIS = 1000;
+
+  /** When the next sweep is due (the clock's millis); claimed by one caller with a CAS. */
+  private final AtomicLong nextSweep = new AtomicLong(Long.MIN_VALUE);
+
+  /**
+   * Forgets the buckets that have refilled (a new one starts full, so nothing changes), the strike
+   * counts that have lapsed and the bans that have ended, at most once a {@link
+   * #SWEEP_EVERY_MILLIS}: one writer in that time pays the walk, the others return at once. So a
+   * process that meets ever new hosts keeps only what still counts. Each bucket and count is
+   * dropped inside the map's computation for its key, where it is written too.
+   */
+  private void sweep(long nowMillis) {
+    long due = nextSweep.get();
+    if (nowMillis < due || !nextSweep.compareAndSet(due, nowMillis + SWEEP_EVERY_MILLIS)) {
+      return;
+    }
+    for (String host : buckets.keySet()) {
+      buckets.computeIfPresent(host, (h, b) -> b.fullAt(nowMillis) ? null : b);
+    }
+    for (BanKey key : strikes.keySet()) {
+      strikes.computeIfPresent(key, (k, s) -> s.expiresAtMillis <= nowMillis ? null : s);
+    }
+    Instant at = Instant.ofEpochMilli(nowMillis);
+    bans.values().removeIf(b -> !b.inForceAt(at));
+  }
+
+  /** Buckets and strike counts kept now (tests). */
+  int entriesKept() {
+    return buckets.size() + strikes.size();
   }
 
   @Override
@@ -198,8 +248,19 @@ public final class MemoryFleetStore implements FleetStore {
   static final class TokenBucket {
     private double tokens = Double.NaN;
     private Instant last;
+    private RateLimit limit; // the last one taken with
+
+    /** Whether it would be full at {@code nowMillis}, as a new bucket is. */
+    synchronized boolean fullAt(long nowMillis) {
+      if (Double.isNaN(tokens)) {
+        return true;
+      }
+      double seconds = Math.max(0, nowMillis - last.toEpochMilli()) / 1e3;
+      return tokens + seconds * limit.perSecond() >= limit.burst();
+    }
 
     synchronized Duration take(RateLimit limit, Instant now) {
+      this.limit = limit;
       if (Double.isNaN(tokens)) {
         tokens = limit.burst();
         last = now;

@@ -5,6 +5,7 @@ import io.lettuce.core.ScriptOutputType;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.LongSupplier;
 
 /**
@@ -18,6 +19,11 @@ import java.util.function.LongSupplier;
  * bucket, so the fleet never spends more than the bucket gives (its rate, plus one burst at the
  * start); a share fetched and not spent is lost, which can only lower the rate. A batch is at most
  * 50 ms of the rate, so a process that stops needing tokens wastes little.
+ *
+ * <p>A share not drawn on for a second, and for the time one token takes to come in, is forgotten
+ * (a sweep at most once a second, run by the callers): a process meeting ever new hosts keeps only
+ * the shares in use. Forgetting loses the tokens it held, which again can only lower the rate, and
+ * its local bucket, which by then holds at least the one token a new share starts with.
  */
 final class SharedBuckets {
   static final double BATCH = 0.05;
@@ -27,32 +33,53 @@ final class SharedBuckets {
   private final LongSupplier nanoTime;
   private final Map<String, Share> shares = new ConcurrentHashMap<>();
 
+  static final long SWEEP_EVERY_NANOS = 1_000_000_000L;
+
+  /** When the next sweep is due (the nano time); claimed by one caller with a CAS. */
+  private final AtomicLong nextSweep;
+
   SharedBuckets(RedisLink link, Keys keys, LongSupplier nanoTime) {
     this.link = link;
     this.keys = keys;
     this.nanoTime = nanoTime;
+    this.nextSweep = new AtomicLong(nanoTime.getAsLong() + SWEEP_EVERY_NANOS);
   }
 
   Duration take(String host, RateLimit limit) {
-    Share s = shares.computeIfAbsent(host, h -> new Share());
     long now = nanoTime.getAsLong();
-    synchronized (s) {
-      if (s.tokens > 0) {
-        s.tokens--;
-        return Duration.ZERO;
-      }
-      if (!link.up()) {
-        return s.local(limit, now);
-      }
-      s.localSince = Long.MIN_VALUE; // back on the shared bucket: the local one starts afresh
-      if (s.fetching || now < s.nextFetch) {
-        return Duration.ofNanos(Math.max(100_000, s.nextFetch - now));
-      }
-      s.fetching = true;
+    sweep(now);
+    Duration[] wait = new Duration[1];
+    // Drawn inside the map's computation, so the sweep cannot forget the share in between.
+    Share s =
+        shares.compute(
+            host,
+            (h, old) -> {
+              Share share = old != null ? old : new Share();
+              wait[0] = share.draw(limit, now, link.up());
+              return share;
+            });
+    if (wait[0] != null) {
+      return wait[0];
     }
     fetch(host, s, limit);
     // A fetch on loopback takes well under a millisecond: come back in one.
     return Duration.ofMillis(1);
+  }
+
+  /** Forgets the shares not drawn on for a while (see the class comment), at most once a second. */
+  private void sweep(long now) {
+    long due = nextSweep.get();
+    if (now - due < 0 || !nextSweep.compareAndSet(due, now + SWEEP_EVERY_NANOS)) {
+      return;
+    }
+    for (String host : shares.keySet()) {
+      shares.computeIfPresent(host, (h, s) -> s.forgettable(now) ? null : s);
+    }
+  }
+
+  /** Shares kept now (tests). */
+  int sharesKept() {
+    return shares.size();
   }
 
   private void fetch(String host, Share s, RateLimit limit) {
@@ -91,6 +118,37 @@ final class SharedBuckets {
     // The local bucket, used while Redis is down.
     double localTokens;
     long localSince = Long.MIN_VALUE;
+    // The last draw, for the sweep.
+    long drawnAt;
+    double perSecond;
+
+    /** A token (ZERO), how long to wait, or null: the caller fetches (marked as fetching). */
+    synchronized Duration draw(RateLimit limit, long now, boolean redisUp) {
+      drawnAt = now;
+      perSecond = limit.perSecond();
+      if (tokens > 0) {
+        tokens--;
+        return Duration.ZERO;
+      }
+      if (!redisUp) {
+        return local(limit, now);
+      }
+      localSince = Long.MIN_VALUE; // back on the shared bucket: the local one starts afresh
+      if (fetching || now < nextFetch) {
+        return Duration.ofNanos(Math.max(100_000, nextFetch - now));
+      }
+      fetching = true;
+      return null;
+    }
+
+    /**
+     * Not fetching, and not drawn on for a second and the time one token takes: its local bucket
+     * holds at least a token again, as much as a new share's.
+     */
+    synchronized boolean forgettable(long now) {
+      long quiet = Math.max(SWEEP_EVERY_NANOS, (long) Math.ceil(1e9 / perSecond));
+      return !fetching && now - drawnAt >= quiet;
+    }
 
     Duration local(RateLimit limit, long now) {
       if (localSince == Long.MIN_VALUE) {

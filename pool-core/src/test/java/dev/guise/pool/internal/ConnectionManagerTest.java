@@ -40,6 +40,7 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -110,6 +111,53 @@ class ConnectionManagerTest {
     for (var b : m.books()) {
       assertEquals(b.opened(), b.closed() + b.open(), "books of " + b.ip() + ": " + b);
     }
+  }
+
+  /** The books balance, and every connection still open is in them, and only those. */
+  private static void assertOpenOnesAreInTheBooks(
+      ConnectionManager m, List<FakeHttpConnection> all) {
+    assertBooksBalance(m);
+    long openInBooks = m.books().stream().mapToLong(RouteBooks::open).sum();
+    long openForReal = all.stream().filter(c -> !c.closed).count();
+    assertEquals(
+        openInBooks, openForReal, "every connection still open is in the books, and only those");
+  }
+
+  private List<FakeHttpConnection> openedSoFar() {
+    synchronized (opened) {
+      return List.copyOf(opened);
+    }
+  }
+
+  /**
+   * A platform thread that runs {@code step} with a seeded random over and over until stopped or a
+   * failure is recorded, recording its own.
+   */
+  private static Thread housekeeper(
+      AtomicBoolean stop, List<Throwable> failures, Consumer<Random> step) {
+    return Thread.ofPlatform()
+        .start(
+            () -> {
+              Random random = new Random(99);
+              while (!stop.get() && failures.isEmpty()) {
+                try {
+                  step.accept(random);
+                } catch (Throwable e) {
+                  failures.add(e);
+                }
+              }
+            });
+  }
+
+  /** Waits for the callers (failing if one is stuck), then stops the housekeeper. */
+  private static void joinCallersThenStop(
+      List<Thread> callers, AtomicBoolean stop, Thread housekeeper) throws InterruptedException {
+    for (Thread t : callers) {
+      t.join(60_000);
+      assertFalse(t.isAlive(), "a caller is stuck");
+    }
+    stop.set(true);
+    housekeeper.join(10_000);
   }
 
   @Test
@@ -654,57 +702,34 @@ class ConnectionManagerTest {
                   }));
     }
     Thread housekeeper =
-        Thread.ofPlatform()
-            .start(
-                () -> {
-                  Random random = new Random(99);
-                  while (!stop.get() && failures.isEmpty()) {
-                    try {
-                      clock.advance(Duration.ofSeconds(random.nextInt(8)));
-                      if (random.nextInt(10) == 0) {
-                        m.applyIpAction(
-                            new Route(HOST, ip(2)),
-                            ClassifiedFailure.of(
-                                FailureKind.IP_BLOCKED,
-                                false,
-                                PoolAction.BAN_IP,
-                                "block page",
-                                null));
-                      }
-                      if (random.nextInt(4) == 0) {
-                        synchronized (
-                            opened) { // one idle connection breaks: the peer half-closed it
-                          opened.get(random.nextInt(opened.size())).unexpectedInput = true;
-                        }
-                      }
-                      m.checkHealth();
-                      Thread.onSpinWait();
-                    } catch (Throwable e) {
-                      failures.add(e);
-                    }
-                  }
-                });
-    for (Thread t : callers) {
-      t.join(60_000);
-      assertFalse(t.isAlive(), "a caller is stuck");
-    }
-    stop.set(true);
-    housekeeper.join(10_000);
+        housekeeper(
+            stop,
+            failures,
+            random -> {
+              clock.advance(Duration.ofSeconds(random.nextInt(8)));
+              if (random.nextInt(10) == 0) {
+                m.applyIpAction(
+                    new Route(HOST, ip(2)),
+                    ClassifiedFailure.of(
+                        FailureKind.IP_BLOCKED, false, PoolAction.BAN_IP, "block page", null));
+              }
+              if (random.nextInt(4) == 0) {
+                synchronized (opened) { // one idle connection breaks: the peer half-closed it
+                  opened.get(random.nextInt(opened.size())).unexpectedInput = true;
+                }
+              }
+              m.checkHealth();
+              Thread.onSpinWait();
+            });
+    joinCallersThenStop(callers, stop, housekeeper);
     assertEquals(List.of(), failures);
     assertTrue(exchanges.get() > 10_000, "exchanges: " + exchanges.get());
 
-    List<FakeHttpConnection> all;
-    synchronized (opened) {
-      all = List.copyOf(opened);
-    }
+    List<FakeHttpConnection> all = openedSoFar();
     for (var c : all) {
       assertTrue(c.maxActiveSeen.get() <= 1, "never shared: " + c.endpoint);
     }
-    assertBooksBalance(m);
-    long openInBooks = m.books().stream().mapToLong(RouteBooks::open).sum();
-    long openForReal = all.stream().filter(c -> !c.closed).count();
-    assertEquals(
-        openInBooks, openForReal, "every connection still open is in the books, and only those");
+    assertOpenOnesAreInTheBooks(m, all);
     Set<ConnectionState> states = new HashSet<>();
     m.books().forEach(b -> states.addAll(b.states().keySet()));
     assertTrue(Set.of(ConnectionState.IDLE).containsAll(states), "all back and idle: " + states);
@@ -844,38 +869,20 @@ class ConnectionManagerTest {
                   }));
     }
     Thread housekeeper =
-        Thread.ofPlatform()
-            .start(
-                () -> {
-                  Random random = new Random(99);
-                  while (!stop.get() && failures.isEmpty()) {
-                    try {
-                      clock.advance(Duration.ofMillis(random.nextInt(1_500)));
-                      m.checkHealth();
-                      sweeps.incrementAndGet();
-                    } catch (Throwable e) {
-                      failures.add(e);
-                    }
-                  }
-                });
-    for (Thread t : callers) {
-      t.join(60_000);
-      assertFalse(t.isAlive(), "a caller is stuck");
-    }
-    stop.set(true);
-    housekeeper.join(10_000);
+        housekeeper(
+            stop,
+            failures,
+            random -> {
+              clock.advance(Duration.ofMillis(random.nextInt(1_500)));
+              m.checkHealth();
+              sweeps.incrementAndGet();
+            });
+    joinCallersThenStop(callers, stop, housekeeper);
     assertEquals(List.of(), failures);
     assertTrue(sweeps.get() >= 3_000, "sweeps: " + sweeps.get());
 
-    List<FakeHttpConnection> all;
-    synchronized (opened) {
-      all = List.copyOf(opened);
-    }
-    assertBooksBalance(m);
-    long openInBooks = m.books().stream().mapToLong(RouteBooks::open).sum();
-    long openForReal = all.stream().filter(c -> !c.closed).count();
-    assertEquals(
-        openInBooks, openForReal, "every connection still open is in the books, and only those");
+    List<FakeHttpConnection> all = openedSoFar();
+    assertOpenOnesAreInTheBooks(m, all);
     for (int i = 0; i < 3; i++) {
       clock.advance(Duration.ofSeconds(2));
       m.checkHealth();

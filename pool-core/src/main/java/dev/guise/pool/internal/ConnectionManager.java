@@ -439,7 +439,10 @@ public final class ConnectionManager implements AutoCloseable {
       }
       Decision d = decide(lane, pinned, fresh, avoidConnection, deadlineNanos);
       if (d == Decision.FORGOTTEN) {
-        continue; // the lane was forgotten for being quiet before we locked it: a new one
+        // Forgotten for being quiet before we locked it. The sweep takes it out of its map after
+        // letting go of the lock; doing so here too keeps this loop from finding it again.
+        unmap(lane);
+        continue;
       }
       if (d.loan != null) {
         if (d.loan.needsValidation() && !validateLeased(d.loan)) {
@@ -757,8 +760,8 @@ public final class ConnectionManager implements AutoCloseable {
    * so none is lost with it, and a lane with an opening or a waiter is never forgotten.
    */
   void forgetQuietLanes(long nowMillis) {
-    forgetQuiet(hosts, nowMillis);
-    forgetQuiet(proxied, nowMillis);
+    forgetQuiet(hosts.values(), nowMillis);
+    forgetQuiet(proxied.values(), nowMillis);
     Set<HostKey> withLanes = new HashSet<>(hosts.keySet());
     proxied.values().forEach(h -> withLanes.add(h.key));
     isolated.values().forEach(h -> withLanes.add(h.key));
@@ -773,12 +776,20 @@ public final class ConnectionManager implements AutoCloseable {
     access.forgetEnded(nowMillis);
   }
 
-  private <K> void forgetQuiet(Map<K, HostRoutes> lanes, long nowMillis) {
-    for (Map.Entry<K, HostRoutes> e : lanes.entrySet()) {
-      HostRoutes h = e.getValue();
+  private void forgetQuiet(Collection<HostRoutes> lanes, long nowMillis) {
+    for (HostRoutes h : lanes) {
       if (h.forgetIfQuiet(nowMillis, quietMillis)) {
-        lanes.remove(e.getKey(), h);
+        unmap(h);
       }
+    }
+  }
+
+  /** Takes a forgotten shared lane out of its map, unless a newer lane has taken its place. */
+  private void unmap(HostRoutes h) {
+    if (h.proxy == null) {
+      hosts.remove(h.key, h);
+    } else {
+      proxied.remove(Route.exit(h.key, h.proxy), h);
     }
   }
 

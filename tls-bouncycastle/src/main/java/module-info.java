@@ -14,6 +14,8 @@ module dev.guise.tls.bouncycastle {
   requires org.bouncycastle.util;
   requires dev.guise.codec; // RFC 8879 certificate decompression, the deadline guard
   requires dev.guise.tls.support;
+  // Optional: with Conscrypt resolved, the client's X25519 is BoringSSL's (faster).
+  requires static org.conscrypt;
 
   exports dev.guise.tls.bouncycastle;
 

@@ -51,7 +51,7 @@ public final class NativeKeyExchange {
     return Found.KEY_EXCHANGE;
   }
 
-  /** Looked up on first use, so an engine that never handshakes never loads the native code. */
+  /** Looked up once, by the first crypto made (the engine's shared one, when its class loads). */
   private static final class Found {
     static final Optional<NativeKeyExchange> KEY_EXCHANGE = lookUp();
 

@@ -76,16 +76,10 @@ public final class NativeKeyExchange {
 
   /** X25519 exists, encodes as expected and agrees with itself: fail here, not in a handshake. */
   private void selfCheck() throws GeneralSecurityException {
-    KeyPair a = newPair("XDH");
-    KeyPair b = newPair("XDH");
-    raw(a.getPublic(), X25519_SPKI, X25519_KEY);
-    KeyAgreement ab = KeyAgreement.getInstance("XDH", provider);
-    ab.init(a.getPrivate());
-    ab.doPhase(b.getPublic(), true);
-    KeyAgreement ba = KeyAgreement.getInstance("XDH", provider);
-    ba.init(b.getPrivate());
-    ba.doPhase(a.getPublic(), true);
-    if (!Arrays.equals(ab.generateSecret(), ba.generateSecret())) {
+    KeyPair a = newPair();
+    KeyPair b = newPair();
+    raw(a.getPublic());
+    if (!Arrays.equals(agree(a, b.getPublic()), agree(b, a.getPublic()))) {
       throw new GeneralSecurityException("X25519 disagrees with itself");
     }
   }
@@ -95,24 +89,27 @@ public final class NativeKeyExchange {
     return new X25519(crypto);
   }
 
-  private KeyPair newPair(String algorithm) throws GeneralSecurityException {
-    return KeyPairGenerator.getInstance(algorithm, provider).generateKeyPair();
+  private KeyPair newPair() throws GeneralSecurityException {
+    return KeyPairGenerator.getInstance("XDH", provider).generateKeyPair();
   }
 
-  /** The raw key at the end of {@code key}'s X.509 encoding, checked against its expected start. */
-  private static byte[] raw(PublicKey key, byte[] prefix, int length)
-      throws GeneralSecurityException {
+  private byte[] agree(KeyPair ours, PublicKey theirs) throws GeneralSecurityException {
+    KeyAgreement agreement = KeyAgreement.getInstance("XDH", provider);
+    agreement.init(ours.getPrivate());
+    agreement.doPhase(theirs, true);
+    return agreement.generateSecret();
+  }
+
+  /** The 32 raw bytes at the end of {@code key}'s X.509 encoding, whose start is checked. */
+  private static byte[] raw(PublicKey key) throws GeneralSecurityException {
     byte[] spki = key.getEncoded();
+    int start = X25519_SPKI.length;
     if (spki == null
-        || spki.length != prefix.length + length
-        || !Arrays.equals(spki, 0, prefix.length, prefix, 0, prefix.length)) {
-      throw new GeneralSecurityException("unexpected encoding of a " + key.getAlgorithm() + " key");
+        || spki.length != start + X25519_KEY
+        || !Arrays.equals(spki, 0, start, X25519_SPKI, 0, start)) {
+      throw new GeneralSecurityException("unexpected encoding of an X25519 key");
     }
-    return Arrays.copyOfRange(spki, prefix.length, spki.length);
-  }
-
-  private static IOException failure(String what, Exception cause) {
-    return new TlsFatalAlert(AlertDescription.internal_error, what, cause);
+    return Arrays.copyOfRange(spki, start, spki.length);
   }
 
   private final class X25519 implements TlsAgreement {
@@ -127,10 +124,10 @@ public final class NativeKeyExchange {
     @Override
     public byte[] generateEphemeral() throws IOException {
       try {
-        pair = newPair("XDH");
-        return raw(pair.getPublic(), X25519_SPKI, X25519_KEY);
+        pair = newPair();
+        return raw(pair.getPublic());
       } catch (GeneralSecurityException e) {
-        throw failure("X25519 key pair", e);
+        throw new TlsFatalAlert(AlertDescription.internal_error, "X25519 key pair", e);
       }
     }
 
@@ -152,10 +149,7 @@ public final class NativeKeyExchange {
     public TlsSecret calculateSecret() throws IOException {
       byte[] secret;
       try {
-        KeyAgreement agreement = KeyAgreement.getInstance("XDH", provider);
-        agreement.init(pair.getPrivate());
-        agreement.doPhase(peer, true);
-        secret = agreement.generateSecret();
+        secret = agree(pair, peer);
       } catch (GeneralSecurityException | IllegalStateException e) {
         // BoringSSL refuses a peer key of small order (an all-zero secret), as RFC 7748 allows.
         throw new TlsFatalAlert(AlertDescription.handshake_failure, "X25519 agreement", e);

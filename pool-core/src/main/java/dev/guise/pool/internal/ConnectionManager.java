@@ -50,8 +50,9 @@ import java.util.function.Supplier;
  * the shared ones, so its connections are never another's ({@link Route}). They are made on its
  * first lease and dropped, their connections closed, by {@link #closeIdentity}.
  *
- * <p>Quiet hosts: a shared lane without connections for an idle timeout is forgotten by the health
- * check's sweep ({@link #forgetQuietLanes}), with the IPs the pool looked up for its host.
+ * <p>Quiet hosts: a lane without connections for an idle timeout, shared or an identity's, is
+ * forgotten by the health check's sweep ({@link #forgetQuietLanes}); a host left with no lane loses
+ * the IPs the pool looked up for it.
  */
 public final class ConnectionManager implements AutoCloseable {
   private final PoolConfig config;
@@ -302,23 +303,32 @@ public final class ConnectionManager implements AutoCloseable {
     }
     List<HostRoutes> gone = new ArrayList<>(keys.size());
     for (LaneKey k : keys) {
-      // A lane still being made under this key is waited for here, then removed.
-      HostRoutes h = isolated.remove(k);
-      if (h != null) {
-        gone.add(h);
-      }
+      // A lane still being made under this key is waited for here, then retired and removed.
+      // Retired before it leaves the map: a lease holding a lane with no route yet adds the IPs it
+      // looked up to the lanes in the map, so a lane gone from it must already say why, or the
+      // lease would find no IP and report the host blocked.
+      isolated.computeIfPresent(
+          k,
+          (key, h) -> {
+            retire(h);
+            gone.add(h);
+            return null;
+          });
     }
     for (HostRoutes h : gone) {
-      h.lock.lock();
-      try {
-        h.retired = true; // under the lock: decide() sees it before it reserves an opening
-        h.changed.signalAll(); // waiters see the lane closed and give up
-      } finally {
-        h.lock.unlock();
-      }
       for (RoutePool route : h.routes) {
         route.closeAll("identity closed");
       }
+    }
+  }
+
+  private static void retire(HostRoutes h) {
+    h.lock.lock();
+    try {
+      h.retired = true; // under the lock: decide() sees it before it reserves an opening
+      h.changed.signalAll(); // waiters see the lane closed and give up
+    } finally {
+      h.lock.unlock();
     }
   }
 
@@ -746,14 +756,16 @@ public final class ConnectionManager implements AutoCloseable {
   }
 
   /**
-   * Forgets the shared lanes, direct and through proxies, that have had no connection for an idle
-   * timeout, as seen by this sweep and an earlier one with no connection opened between them; then
-   * the IPs the pool looked up for hosts left without any lane, the error rates that have faded
-   * ({@link HostTimeouts#forgetFaded}) and the bans and strikes that have ended ({@link
-   * IpAccessController#forgetEnded}). A pool fed ever new hosts would otherwise keep a lane, a
-   * route per IP and the IPs of each for its life. A host's next lease makes a new lane (and looks
-   * its IPs up again when the user gave none); bans, tickets and counters are kept elsewhere and
-   * stay. Identities' lanes live until the identity is closed.
+   * Forgets the lanes, shared and identities', direct and through proxies, that have had no
+   * connection for an idle timeout, as seen by this sweep and an earlier one with no connection
+   * opened between them; then the IPs the pool looked up for hosts left without any lane, the error
+   * rates that have faded ({@link HostTimeouts#forgetFaded}) and the bans and strikes that have
+   * ended ({@link IpAccessController#forgetEnded}). A pool fed ever new hosts would otherwise keep
+   * a lane, a route per IP and the IPs of each for its life. A host's next lease makes a new lane
+   * (and looks its IPs up again when the user gave none); bans, tickets and counters are kept
+   * elsewhere and stay. An identity that comes back to a forgotten host gets a new lane of its own,
+   * as after {@link #closeIdentity}, but its connections elsewhere and its index entry for other
+   * hosts stay.
    *
    * <p>A lease holding a lane that is forgotten before the lease locks it sees {@link
    * HostRoutes#forgotten} under the lock and looks the lane up again; the lane had no connection,
@@ -762,6 +774,7 @@ public final class ConnectionManager implements AutoCloseable {
   void forgetQuietLanes(long nowMillis) {
     forgetQuiet(hosts.values(), nowMillis);
     forgetQuiet(proxied.values(), nowMillis);
+    forgetQuiet(isolated.values(), nowMillis);
     Set<HostKey> withLanes = new HashSet<>(hosts.keySet());
     proxied.values().forEach(h -> withLanes.add(h.key));
     isolated.values().forEach(h -> withLanes.add(h.key));
@@ -784,18 +797,50 @@ public final class ConnectionManager implements AutoCloseable {
     }
   }
 
-  /** Takes a forgotten shared lane out of its map, unless a newer lane has taken its place. */
+  /** Takes a forgotten lane out of its map, unless a newer lane has taken its place. */
   private void unmap(HostRoutes h) {
-    if (h.proxy == null) {
+    if (h.identity != null) {
+      unmapIdentityLane(h);
+    } else if (h.proxy == null) {
       hosts.remove(h.key, h);
     } else {
       proxied.remove(Route.exit(h.key, h.proxy), h);
     }
   }
 
+  /**
+   * Takes a forgotten identity lane out of {@link #isolated} and its key out of the identity's
+   * index, both inside the computation on the lane's key. The race is a new lane made under the
+   * same key between the two removals: it indexes its key inside that same computation (see {@link
+   * #newIdentityLane}), so doing both here, or neither when a newer lane is mapped, never leaves a
+   * mapped lane out of the index, where {@link #closeIdentity} would not find it. An identity left
+   * with no lane leaves the index too.
+   */
+  private void unmapIdentityLane(HostRoutes h) {
+    isolated.computeIfPresent(
+        new LaneKey(h.key, h.proxy, h.identity),
+        (k, current) -> {
+          if (current != h) {
+            return current;
+          }
+          identityLanes.computeIfPresent(
+              k.identity(),
+              (id, keys) -> {
+                keys.remove(k);
+                return keys.isEmpty() ? null : keys;
+              });
+          return null;
+        });
+  }
+
   /** The lanes kept now, shared and identities' (tests: quiet ones are forgotten). */
   int laneCount() {
     return hosts.size() + proxied.size() + isolated.size();
+  }
+
+  /** The identities' lanes kept now (tests: a lane left out of the index would stay). */
+  int identityLaneCount() {
+    return isolated.size();
   }
 
   /** The identities with lanes indexed (tests: closing an identity leaves nothing behind). */

@@ -890,4 +890,128 @@ class ConnectionManagerTest {
     assertEquals(0, m.laneCount(), "every host quiet at the end is forgotten");
     assertTrue(all.stream().allMatch(c -> c.closed), "and every connection closed");
   }
+
+  @Test
+  void aQuietLaneOfAnIdentityIsForgottenAndLeavesTheIdentitysIndexWithItsLastLane()
+      throws Exception {
+    AtomicInteger lookups = new AtomicInteger();
+    var m = manager(lookingUp(lookups, ip(1)));
+    HostKey other = new HostKey("other.test", 443);
+    m.release(m.acquire(HOST, null, null, "a", false, -1, deadline()), PoolAction.KEEP, true);
+    var held = m.acquire(other, null, null, "a", false, -1, deadline());
+    for (int i = 0; i < 3; i++) {
+      clock.advance(Duration.ofSeconds(61));
+      m.checkHealth();
+    }
+    assertEquals(1, m.laneCount(), "the quiet host's lane is forgotten, the busy host's kept");
+    assertEquals(1, m.indexedIdentities(), "the identity keeps its entry for the busy host");
+    assertTrue(opened.get(0).closed, "the quiet host's idle connection closed before");
+    m.release(held, PoolAction.KEEP, true);
+
+    var again = m.acquire(HOST, null, null, "a", false, -1, deadline());
+    assertEquals(3, opened.size(), "back on the forgotten host: a new lane and connection");
+    assertEquals(3, m.laneCount(), "a's two, and the shared one its host's lookup made");
+    m.release(again, PoolAction.KEEP, true);
+    m.closeIdentity("a");
+    assertTrue(opened.stream().allMatch(c -> c.closed), "closing the identity finds the new lane");
+    assertEquals(1, m.laneCount(), "the shared lane, without connections: forgotten when quiet");
+    assertEquals(0, m.indexedIdentities());
+
+    m.release(m.acquire(HOST, null, null, "b", false, -1, deadline()), PoolAction.KEEP, true);
+    for (int i = 0; i < 3; i++) {
+      clock.advance(Duration.ofSeconds(61));
+      m.checkHealth();
+    }
+    assertEquals(0, m.laneCount(), "an identity whose every lane went quiet keeps nothing");
+    assertEquals(0, m.indexedIdentities());
+    assertEquals(List.of(), m.ips(HOST), "nor the IPs looked up for it");
+    m.close();
+  }
+
+  /**
+   * The race of {@code unmapIdentityLane}: a lease makes a new lane under the key of one the sweep
+   * is forgetting. Whatever the order, a lane still mapped must be in its identity's index, or
+   * closing the identity would leave its connections open. Closing identities races both.
+   */
+  @Test
+  void identityLeasesRacingTheSweepAndIdentityClosesLeaveNoLaneOutOfTheIndex() throws Exception {
+    var m =
+        manager(
+            PoolConfig.builder()
+                .resolver(host -> List.of(ip(1), ip(2)))
+                .timeouts(
+                    t -> t.withIdle(Duration.ofSeconds(1)).withMaxLifetime(Duration.ofMinutes(10)))
+                .timeouts(t -> t.withAcquire(Duration.ofSeconds(5))));
+    List<HostKey> hosts = new ArrayList<>();
+    for (int i = 0; i < 6; i++) {
+      hosts.add(new HostKey("h" + i + ".test", 443));
+    }
+    List<String> identities = List.of("s0", "s1", "s2");
+    AtomicBoolean stop = new AtomicBoolean();
+    List<Throwable> failures = Collections.synchronizedList(new ArrayList<>());
+    AtomicInteger sweeps = new AtomicInteger();
+    AtomicInteger cancelled = new AtomicInteger();
+    long endBy = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+    List<Thread> callers = new ArrayList<>();
+    for (int t = 0; t < 6; t++) {
+      int seed = t;
+      callers.add(
+          Thread.ofPlatform()
+              .start(
+                  () -> {
+                    Random random = new Random(seed);
+                    while (sweeps.get() < 3_000
+                        && System.nanoTime() < endBy
+                        && failures.isEmpty()) {
+                      try {
+                        Loan l =
+                            m.acquire(
+                                hosts.get(random.nextInt(hosts.size())),
+                                null,
+                                null,
+                                identities.get(random.nextInt(identities.size())),
+                                false,
+                                -1,
+                                deadline());
+                        m.release(
+                            l,
+                            random.nextInt(4) == 0
+                                ? PoolAction.DISCARD_CONNECTION
+                                : PoolAction.KEEP,
+                            true);
+                      } catch (ClassifiedIOException e) {
+                        if (e.kind() == FailureKind.CANCELLED) {
+                          cancelled.incrementAndGet(); // its lane was closed with the identity
+                        } else {
+                          failures.add(e);
+                        }
+                      } catch (Throwable e) {
+                        failures.add(e);
+                      }
+                    }
+                  }));
+    }
+    Thread housekeeper =
+        housekeeper(
+            stop,
+            failures,
+            random -> {
+              clock.advance(Duration.ofMillis(random.nextInt(1_500)));
+              m.checkHealth();
+              if (random.nextInt(50) == 0) {
+                m.closeIdentity(identities.get(random.nextInt(identities.size())));
+              }
+              sweeps.incrementAndGet();
+            });
+    joinCallersThenStop(callers, stop, housekeeper);
+    assertEquals(List.of(), failures);
+    assertTrue(sweeps.get() >= 3_000, "sweeps: " + sweeps.get());
+
+    List<FakeHttpConnection> all = openedSoFar();
+    assertOpenOnesAreInTheBooks(m, all);
+    identities.forEach(m::closeIdentity);
+    assertEquals(0, m.identityLaneCount(), "every lane still mapped was in its identity's index");
+    assertEquals(0, m.indexedIdentities());
+    assertTrue(all.stream().allMatch(c -> c.closed), "and every connection closed");
+  }
 }

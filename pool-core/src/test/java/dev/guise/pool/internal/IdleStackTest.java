@@ -55,9 +55,9 @@ class IdleStackTest {
   }
 
   /**
-   * Threads lease and idle connections of one stack as fast as they can until it has split, and
-   * for as long again after: no connection is ever held by two threads, none is lost, and after
-   * the split another thread (with another first stripe) still finds and removes every one.
+   * Threads lease and idle connections of one stack as fast as they can until it has split, and for
+   * as long again after: no connection is ever held by two threads, none is lost, and after the
+   * split another thread (with another first stripe) still finds and removes every one.
    */
   @Test
   void contendingThreadsSplitTheStackAndNeverShareOrLoseAConnection() throws Exception {

@@ -45,18 +45,20 @@ final class IdleStack {
 
   /** Pushes {@code c}, which the caller owns, as the most recently idled. */
   void addLast(PooledConnection c) {
-    Stripe[] all = stripes;
-    if (all == null) {
-      if (first.lock.tryLock()) {
-        try {
-          first.stack.addLast(c);
-        } finally {
-          first.lock.unlock();
-        }
-        return;
+    // The uncontended case first and alone, small enough to inline where the lease is.
+    if (stripes == null && first.lock.tryLock()) {
+      try {
+        first.stack.addLast(c);
+      } finally {
+        first.lock.unlock();
       }
-      all = split();
+      return;
     }
+    addStriped(c);
+  }
+
+  private void addStriped(PooledConnection c) {
+    Stripe[] all = striped();
     int home = home(all.length);
     for (int i = 0; i < all.length; i++) {
       Stripe s = all[(home + i) & (all.length - 1)];
@@ -83,17 +85,18 @@ final class IdleStack {
    * first), which the caller then owns; null when every stripe was empty as it looked at it.
    */
   PooledConnection pollLast() {
-    Stripe[] all = stripes;
-    if (all == null) {
-      if (first.lock.tryLock()) {
-        try {
-          return first.stack.pollLast();
-        } finally {
-          first.lock.unlock();
-        }
+    if (stripes == null && first.lock.tryLock()) {
+      try {
+        return first.stack.pollLast();
+      } finally {
+        first.lock.unlock();
       }
-      all = split();
     }
+    return pollStriped();
+  }
+
+  private PooledConnection pollStriped() {
+    Stripe[] all = striped();
     int home = home(all.length);
     boolean skipped = false;
     for (int i = 0; i < all.length; i++) {
@@ -173,6 +176,12 @@ final class IdleStack {
   /** Whether the stack has split into stripes (tests). */
   boolean isStriped() {
     return stripes != null;
+  }
+
+  /** The stripes, splitting the stack if this is its first contention. */
+  private Stripe[] striped() {
+    Stripe[] all = stripes;
+    return all != null ? all : split();
   }
 
   /** Splits the stack on its first contention; waits for {@code first} once, as a lock would. */

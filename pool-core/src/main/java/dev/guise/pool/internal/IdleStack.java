@@ -32,6 +32,24 @@ final class IdleStack {
   private static final class Stripe {
     final ReentrantLock lock = new ReentrantLock();
     final ArrayDeque<PooledConnection> stack = new ArrayDeque<>(4);
+
+    /** Pushes {@code c} and lets go of the lock, which the caller holds. */
+    void pushAndUnlock(PooledConnection c) {
+      try {
+        stack.addLast(c);
+      } finally {
+        lock.unlock();
+      }
+    }
+
+    /** Pops the most recently idled, or null, and lets go of the lock, which the caller holds. */
+    PooledConnection popAndUnlock() {
+      try {
+        return stack.pollLast();
+      } finally {
+        lock.unlock();
+      }
+    }
   }
 
   /** The one stripe of an uncontended stack, and stripe 0 of a split one. */
@@ -47,11 +65,7 @@ final class IdleStack {
   void addLast(PooledConnection c) {
     // The uncontended case first and alone, small enough to inline where the lease is.
     if (stripes == null && first.lock.tryLock()) {
-      try {
-        first.stack.addLast(c);
-      } finally {
-        first.lock.unlock();
-      }
+      first.pushAndUnlock(c);
       return;
     }
     addStriped(c);
@@ -63,21 +77,13 @@ final class IdleStack {
     for (int i = 0; i < all.length; i++) {
       Stripe s = all[(home + i) & (all.length - 1)];
       if (s.lock.tryLock()) {
-        try {
-          s.stack.addLast(c);
-        } finally {
-          s.lock.unlock();
-        }
+        s.pushAndUnlock(c);
         return;
       }
     }
     Stripe s = all[home];
     s.lock.lock();
-    try {
-      s.stack.addLast(c);
-    } finally {
-      s.lock.unlock();
-    }
+    s.pushAndUnlock(c);
   }
 
   /**
@@ -86,11 +92,7 @@ final class IdleStack {
    */
   PooledConnection pollLast() {
     if (stripes == null && first.lock.tryLock()) {
-      try {
-        return first.stack.pollLast();
-      } finally {
-        first.lock.unlock();
-      }
+      return first.popAndUnlock();
     }
     return pollStriped();
   }
@@ -101,17 +103,13 @@ final class IdleStack {
     boolean skipped = false;
     for (int i = 0; i < all.length; i++) {
       Stripe s = all[(home + i) & (all.length - 1)];
-      if (s.lock.tryLock()) {
-        try {
-          PooledConnection c = s.stack.pollLast();
-          if (c != null) {
-            return c;
-          }
-        } finally {
-          s.lock.unlock();
-        }
-      } else {
+      if (!s.lock.tryLock()) {
         skipped = true;
+        continue;
+      }
+      PooledConnection c = s.popAndUnlock();
+      if (c != null) {
+        return c;
       }
     }
     if (!skipped) {
@@ -122,13 +120,9 @@ final class IdleStack {
     for (int i = 0; i < all.length; i++) {
       Stripe s = all[(home + i) & (all.length - 1)];
       s.lock.lock();
-      try {
-        PooledConnection c = s.stack.pollLast();
-        if (c != null) {
-          return c;
-        }
-      } finally {
-        s.lock.unlock();
+      PooledConnection c = s.popAndUnlock();
+      if (c != null) {
+        return c;
       }
     }
     return null;

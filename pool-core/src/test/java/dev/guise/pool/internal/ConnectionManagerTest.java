@@ -160,6 +160,64 @@ class ConnectionManagerTest {
     housekeeper.join(10_000);
   }
 
+  /** One caller's lease and release, given its own seeded random. */
+  @FunctionalInterface
+  private interface LeaseStep {
+    void run(Random random) throws Exception;
+  }
+
+  /**
+   * {@code n} platform threads, each running {@code step} with a random seeded by its number until
+   * the sweeps have had their chances (3,000 of them), 20 s have passed or a failure is recorded; a
+   * step's failure is recorded.
+   */
+  private static List<Thread> racingCallers(
+      int n, AtomicInteger sweeps, List<Throwable> failures, LeaseStep step) {
+    long endBy = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+    List<Thread> callers = new ArrayList<>();
+    for (int t = 0; t < n; t++) {
+      Random random = new Random(t);
+      callers.add(
+          Thread.ofPlatform()
+              .start(
+                  () -> {
+                    while (sweeps.get() < 3_000
+                        && System.nanoTime() < endBy
+                        && failures.isEmpty()) {
+                      try {
+                        step.run(random);
+                      } catch (Throwable e) {
+                        failures.add(e);
+                      }
+                    }
+                  }));
+    }
+    return callers;
+  }
+
+  /** Gives {@code l} back, one time in four as a failed connection to discard. */
+  private static void releaseOrDiscard(ConnectionManager m, Loan l, Random random) {
+    m.release(l, random.nextInt(4) == 0 ? PoolAction.DISCARD_CONNECTION : PoolAction.KEEP, true);
+  }
+
+  /** The sweeping housekeeper of the race tests: moves the clock on, checks health, counts. */
+  private Thread sweeper(
+      ConnectionManager m,
+      AtomicBoolean stop,
+      List<Throwable> failures,
+      AtomicInteger sweeps,
+      Consumer<Random> extra) {
+    return housekeeper(
+        stop,
+        failures,
+        random -> {
+          clock.advance(Duration.ofMillis(random.nextInt(1_500)));
+          m.checkHealth();
+          extra.accept(random);
+          sweeps.incrementAndGet();
+        });
+  }
+
   @Test
   void anIdentityHasConnectionsOfItsOwnAndClosingItClosesOnlyThose() throws Exception {
     protocol = HttpProtocol.HTTP_2; // shared by concurrent leases: the strictest case
@@ -836,47 +894,17 @@ class ConnectionManagerTest {
     }
     AtomicBoolean stop = new AtomicBoolean();
     List<Throwable> failures = Collections.synchronizedList(new ArrayList<>());
-    AtomicInteger leases = new AtomicInteger();
     AtomicInteger sweeps = new AtomicInteger();
-    long endBy = System.nanoTime() + Duration.ofSeconds(20).toNanos();
-    List<Thread> callers = new ArrayList<>();
-    for (int t = 0; t < 8; t++) {
-      int seed = t;
-      callers.add(
-          Thread.ofPlatform()
-              .start(
-                  () -> {
-                    Random random = new Random(seed);
-                    // Until the sweeps have had their chances, or 20 s at most.
-                    while (sweeps.get() < 3_000
-                        && System.nanoTime() < endBy
-                        && failures.isEmpty()) {
-                      try {
-                        Loan l =
-                            m.acquire(
-                                hosts.get(random.nextInt(hosts.size())), null, -1, deadline());
-                        leases.incrementAndGet();
-                        m.release(
-                            l,
-                            random.nextInt(4) == 0
-                                ? PoolAction.DISCARD_CONNECTION
-                                : PoolAction.KEEP,
-                            true);
-                      } catch (Throwable e) {
-                        failures.add(e);
-                      }
-                    }
-                  }));
-    }
-    Thread housekeeper =
-        housekeeper(
-            stop,
+    List<Thread> callers =
+        racingCallers(
+            8,
+            sweeps,
             failures,
             random -> {
-              clock.advance(Duration.ofMillis(random.nextInt(1_500)));
-              m.checkHealth();
-              sweeps.incrementAndGet();
+              Loan l = m.acquire(hosts.get(random.nextInt(hosts.size())), null, -1, deadline());
+              releaseOrDiscard(m, l, random);
             });
+    Thread housekeeper = sweeper(m, stop, failures, sweeps, random -> {});
     joinCallersThenStop(callers, stop, housekeeper);
     assertEquals(List.of(), failures);
     assertTrue(sweeps.get() >= 3_000, "sweeps: " + sweeps.get());
@@ -950,58 +978,39 @@ class ConnectionManagerTest {
     AtomicBoolean stop = new AtomicBoolean();
     List<Throwable> failures = Collections.synchronizedList(new ArrayList<>());
     AtomicInteger sweeps = new AtomicInteger();
-    AtomicInteger cancelled = new AtomicInteger();
-    long endBy = System.nanoTime() + Duration.ofSeconds(20).toNanos();
-    List<Thread> callers = new ArrayList<>();
-    for (int t = 0; t < 6; t++) {
-      int seed = t;
-      callers.add(
-          Thread.ofPlatform()
-              .start(
-                  () -> {
-                    Random random = new Random(seed);
-                    while (sweeps.get() < 3_000
-                        && System.nanoTime() < endBy
-                        && failures.isEmpty()) {
-                      try {
-                        Loan l =
-                            m.acquire(
-                                hosts.get(random.nextInt(hosts.size())),
-                                null,
-                                null,
-                                identities.get(random.nextInt(identities.size())),
-                                false,
-                                -1,
-                                deadline());
-                        m.release(
-                            l,
-                            random.nextInt(4) == 0
-                                ? PoolAction.DISCARD_CONNECTION
-                                : PoolAction.KEEP,
-                            true);
-                      } catch (ClassifiedIOException e) {
-                        if (e.kind() == FailureKind.CANCELLED) {
-                          cancelled.incrementAndGet(); // its lane was closed with the identity
-                        } else {
-                          failures.add(e);
-                        }
-                      } catch (Throwable e) {
-                        failures.add(e);
-                      }
-                    }
-                  }));
-    }
-    Thread housekeeper =
-        housekeeper(
-            stop,
+    List<Thread> callers =
+        racingCallers(
+            6,
+            sweeps,
             failures,
             random -> {
-              clock.advance(Duration.ofMillis(random.nextInt(1_500)));
-              m.checkHealth();
+              try {
+                Loan l =
+                    m.acquire(
+                        hosts.get(random.nextInt(hosts.size())),
+                        null,
+                        null,
+                        identities.get(random.nextInt(identities.size())),
+                        false,
+                        -1,
+                        deadline());
+                releaseOrDiscard(m, l, random);
+              } catch (ClassifiedIOException e) {
+                if (e.kind() != FailureKind.CANCELLED) { // CANCELLED: closed with its identity
+                  throw e;
+                }
+              }
+            });
+    Thread housekeeper =
+        sweeper(
+            m,
+            stop,
+            failures,
+            sweeps,
+            random -> {
               if (random.nextInt(50) == 0) {
                 m.closeIdentity(identities.get(random.nextInt(identities.size())));
               }
-              sweeps.incrementAndGet();
             });
     joinCallersThenStop(callers, stop, housekeeper);
     assertEquals(List.of(), failures);

@@ -195,6 +195,25 @@ class ConnectionManagerTest {
     return callers;
   }
 
+  /** The race tests' manager: two IPs per host, idle after 1 s, so the sweeps forget often. */
+  private ConnectionManager racedManager() {
+    return manager(
+        PoolConfig.builder()
+            .resolver(host -> List.of(ip(1), ip(2)))
+            .timeouts(
+                t -> t.withIdle(Duration.ofSeconds(1)).withMaxLifetime(Duration.ofMinutes(10)))
+            .timeouts(t -> t.withAcquire(Duration.ofSeconds(5))));
+  }
+
+  /** Hosts h0.test ... h{n-1}.test. */
+  private static List<HostKey> hostNames(int n) {
+    List<HostKey> hosts = new ArrayList<>();
+    for (int i = 0; i < n; i++) {
+      hosts.add(new HostKey("h" + i + ".test", 443));
+    }
+    return hosts;
+  }
+
   /** Gives {@code l} back, one time in four as a failed connection to discard. */
   private static void releaseOrDiscard(ConnectionManager m, Loan l, Random random) {
     m.release(l, random.nextInt(4) == 0 ? PoolAction.DISCARD_CONNECTION : PoolAction.KEEP, true);
@@ -881,17 +900,8 @@ class ConnectionManagerTest {
 
   @Test
   void leasesRacingTheSweepOfQuietHostsNeverLoseAConnection() throws Exception {
-    var m =
-        manager(
-            PoolConfig.builder()
-                .resolver(host -> List.of(ip(1), ip(2)))
-                .timeouts(
-                    t -> t.withIdle(Duration.ofSeconds(1)).withMaxLifetime(Duration.ofMinutes(10)))
-                .timeouts(t -> t.withAcquire(Duration.ofSeconds(5))));
-    List<HostKey> hosts = new ArrayList<>();
-    for (int i = 0; i < 12; i++) {
-      hosts.add(new HostKey("h" + i + ".test", 443));
-    }
+    var m = racedManager();
+    List<HostKey> hosts = hostNames(12);
     AtomicBoolean stop = new AtomicBoolean();
     List<Throwable> failures = Collections.synchronizedList(new ArrayList<>());
     AtomicInteger sweeps = new AtomicInteger();
@@ -963,17 +973,8 @@ class ConnectionManagerTest {
    */
   @Test
   void identityLeasesRacingTheSweepAndIdentityClosesLeaveNoLaneOutOfTheIndex() throws Exception {
-    var m =
-        manager(
-            PoolConfig.builder()
-                .resolver(host -> List.of(ip(1), ip(2)))
-                .timeouts(
-                    t -> t.withIdle(Duration.ofSeconds(1)).withMaxLifetime(Duration.ofMinutes(10)))
-                .timeouts(t -> t.withAcquire(Duration.ofSeconds(5))));
-    List<HostKey> hosts = new ArrayList<>();
-    for (int i = 0; i < 6; i++) {
-      hosts.add(new HostKey("h" + i + ".test", 443));
-    }
+    var m = racedManager();
+    List<HostKey> hosts = hostNames(6);
     List<String> identities = List.of("s0", "s1", "s2");
     AtomicBoolean stop = new AtomicBoolean();
     List<Throwable> failures = Collections.synchronizedList(new ArrayList<>());

@@ -43,7 +43,15 @@ public final class DeadlineGuard implements AutoCloseable {
   /** Closes {@code target} once {@code limit} has passed, unless {@link #close()} comes first. */
   public static DeadlineGuard closeAfter(Duration limit, Closeable target) {
     long nanos = Math.max(TimeUnit.MILLISECONDS.toNanos(1), limit.toNanos());
-    DeadlineGuard guard = new DeadlineGuard(target, System.nanoTime() + nanos);
+    return at(System.nanoTime() + nanos, target);
+  }
+
+  /**
+   * Closes {@code target} once {@link System#nanoTime()} reaches {@code deadlineNanos}, unless
+   * {@link #close()} comes first.
+   */
+  static DeadlineGuard at(long deadlineNanos, Closeable target) {
+    DeadlineGuard guard = new DeadlineGuard(target, deadlineNanos);
     IoDeadlines.watch(guard);
     return guard;
   }

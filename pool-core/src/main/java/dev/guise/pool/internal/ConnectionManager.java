@@ -4,6 +4,7 @@ import dev.guise.api.ClassifiedFailure;
 import dev.guise.api.ClassifiedIOException;
 import dev.guise.api.FailureKind;
 import dev.guise.api.PoolAction;
+import dev.guise.codec.io.DeadlineWait;
 import dev.guise.pool.config.PoolConfig;
 import dev.guise.pool.internal.proxy.ProxyHealth;
 import dev.guise.pool.proxy.Proxy;
@@ -516,8 +517,8 @@ public final class ConnectionManager implements AutoCloseable {
       HostRoutes h, InetAddress pinned, boolean fresh, long avoid, long deadlineNanos)
       throws IOException {
     HostKey key = h.key;
-    // Set at the first wait: a lease that needs none reads no clock.
-    long waitUntil = Long.MIN_VALUE;
+    // Made at the first wait: a lease that needs none reads no clock.
+    DeadlineWait wait = null;
     boolean waiting = false;
     List<PooledConnection> stale = new ArrayList<>(0);
     h.lock.lock();
@@ -582,11 +583,11 @@ public final class ConnectionManager implements AutoCloseable {
           h.waiters++;
           continue;
         }
-        if (waitUntil == Long.MIN_VALUE) {
-          waitUntil = Math.min(deadlineNanos, System.nanoTime() + acquireTimeoutNanos);
+        if (wait == null) {
+          long until = Math.min(deadlineNanos, System.nanoTime() + acquireTimeoutNanos);
+          wait = new DeadlineWait(h.lock, h.changed, until);
         }
-        long left = waitUntil - System.nanoTime();
-        if (left <= 0) {
+        if (wait.expired()) {
           throw new ClassifiedIOException(
               FailureKind.POOL_EXHAUSTED,
               true,
@@ -604,7 +605,7 @@ public final class ConnectionManager implements AutoCloseable {
               null);
         }
         try {
-          h.changed.awaitNanos(left);
+          wait.await();
         } catch (InterruptedException e) {
           Thread.currentThread().interrupt();
           throw new ClassifiedIOException(
@@ -616,6 +617,9 @@ public final class ConnectionManager implements AutoCloseable {
         }
       }
     } finally {
+      if (wait != null) {
+        wait.close();
+      }
       if (waiting) {
         h.waiters--;
       }

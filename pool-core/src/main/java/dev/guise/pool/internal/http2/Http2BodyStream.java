@@ -1,12 +1,11 @@
 package dev.guise.pool.internal.http2;
 
-import static dev.guise.pool.internal.exchange.HttpFailures.remaining;
-
 import dev.guise.api.ClassifiedIOException;
 import dev.guise.api.FailureKind;
 import dev.guise.api.Header;
 import dev.guise.api.PoolAction;
 import dev.guise.codec.http2.Http2ErrorCode;
+import dev.guise.codec.io.DeadlineWait;
 import dev.guise.codec.io.InputStreams;
 import dev.guise.pool.internal.exchange.HttpConnection.BodyListener;
 import dev.guise.pool.internal.exchange.HttpFailures;
@@ -74,9 +73,9 @@ final class Http2BodyStream extends InputStream {
     }
     int n = 0;
     int update = 0;
-    long deadline = System.nanoTime() + readTimeout.toNanos();
     session.lock.lock();
-    try {
+    try (DeadlineWait wait =
+        new DeadlineWait(session.lock, stream.changed, System.nanoTime() + readTimeout.toNanos())) {
       while (true) {
         if (stream.failure != null) {
           break;
@@ -100,8 +99,7 @@ final class Http2BodyStream extends InputStream {
           n = -1;
           break;
         }
-        long left = remaining(deadline);
-        if (left <= 0) {
+        if (wait.expired()) {
           stream.failure =
               HttpFailures.readTimeout(
                   "the HTTP/2 body of stream "
@@ -114,7 +112,7 @@ final class Http2BodyStream extends InputStream {
           stream.resetLater(Http2ErrorCode.CANCEL);
           break;
         }
-        stream.changed.awaitNanos(left);
+        wait.await();
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();

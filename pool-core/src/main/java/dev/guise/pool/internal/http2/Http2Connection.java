@@ -14,6 +14,7 @@ import dev.guise.codec.http2.Http2FrameWriter;
 import dev.guise.codec.http2.Http2Setting;
 import dev.guise.codec.http2.ReceiveWindow;
 import dev.guise.codec.http2.SendWindows;
+import dev.guise.codec.io.DeadlineWait;
 import dev.guise.fingerprint.AkamaiFingerprint.Priority;
 import dev.guise.fingerprint.AkamaiFingerprint.PriorityFrame;
 import dev.guise.fingerprint.Http2Behaviour;
@@ -321,7 +322,7 @@ public final class Http2Connection implements HttpConnection {
   /** Waits for a free stream slot and reserves it; the exchange's first step. */
   void reserveSlot(long deadlineNanos) throws IOException {
     lock.lock();
-    try {
+    try (DeadlineWait wait = new DeadlineWait(lock, slotFreed, deadlineNanos)) {
       while (true) {
         checkAcceptsStreams();
         int limit = Math.min(peerMaxConcurrentStreams, OWN_MAX_CONCURRENT_STREAMS);
@@ -329,8 +330,7 @@ public final class Http2Connection implements HttpConnection {
           reservedSlots++;
           return;
         }
-        long left = remaining(deadlineNanos);
-        if (left <= 0) {
+        if (wait.expired()) {
           throw HttpFailures.deadline(
               "no HTTP/2 stream slot free on "
                   + endpoint
@@ -338,7 +338,7 @@ public final class Http2Connection implements HttpConnection {
                   + peerMaxConcurrentStreams
                   + " concurrent streams allowed)");
         }
-        slotFreed.awaitNanos(left);
+        wait.await();
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
@@ -496,12 +496,12 @@ public final class Http2Connection implements HttpConnection {
    * cache for the host's other connections to resume with. Nothing is written.
    */
   public boolean awaitPeerSettings(Duration timeout) throws InterruptedException {
-    long left = timeout.toNanos();
     lock.lock();
-    try {
+    try (DeadlineWait wait =
+        new DeadlineWait(lock, slotFreed, System.nanoTime() + timeout.toNanos())) {
       // The reader signals slotFreed when it applies the first SETTINGS, failAll when it breaks.
-      while (!peerSettingsApplied && !closed && broken == null && left > 0) {
-        left = slotFreed.awaitNanos(left);
+      while (!peerSettingsApplied && !closed && broken == null && !wait.expired()) {
+        wait.await();
       }
       return peerSettingsApplied;
     } finally {

@@ -1,7 +1,5 @@
 package dev.guise.pool.internal.http2;
 
-import static dev.guise.pool.internal.exchange.HttpFailures.remaining;
-
 import dev.guise.api.ClassifiedIOException;
 import dev.guise.api.FailureKind;
 import dev.guise.api.Header;
@@ -10,6 +8,7 @@ import dev.guise.api.PoolAction;
 import dev.guise.codec.http2.Http2ErrorCode;
 import dev.guise.codec.http2.Http2Frame;
 import dev.guise.codec.http2.Http2FrameWriter;
+import dev.guise.codec.io.DeadlineWait;
 import dev.guise.fingerprint.Http2Behaviour;
 import dev.guise.pool.http.HttpRequest;
 import dev.guise.pool.http.HttpResponse;
@@ -199,7 +198,8 @@ final class Http2Exchange {
       int n;
       boolean last;
       session.lock.lock();
-      try {
+      try (DeadlineWait wait =
+          new DeadlineWait(session.lock, session.windowOpened, deadlineNanos)) {
         while (true) {
           if (stream.failure != null) {
             throw stream.failure;
@@ -218,8 +218,7 @@ final class Http2Exchange {
           if (n > 0) {
             break;
           }
-          long left = remaining(deadlineNanos);
-          if (left <= 0) {
+          if (wait.expired()) {
             throw HttpFailures.deadline(
                 "HTTP/2 flow-control window of "
                     + session.endpoint
@@ -229,7 +228,7 @@ final class Http2Exchange {
                     + body.length
                     + " bytes sent)");
           }
-          session.windowOpened.awaitNanos(left);
+          wait.await();
         }
         last = off + n == body.length;
         if (last) {
@@ -272,10 +271,9 @@ final class Http2Exchange {
   /** Waits for the whole response, or only its head. */
   private void await(Http2Stream stream, long deadlineNanos, boolean headOnly) throws IOException {
     session.lock.lock();
-    try {
+    try (DeadlineWait wait = new DeadlineWait(session.lock, stream.changed, deadlineNanos)) {
       while (headOnly ? !stream.headReady() : !stream.done()) {
-        long left = remaining(deadlineNanos);
-        if (left <= 0) {
+        if (wait.expired()) {
           stream.failure =
               HttpFailures.readTimeout(
                   "no complete HTTP/2 response from "
@@ -286,7 +284,7 @@ final class Http2Exchange {
           stream.resetLater(Http2ErrorCode.CANCEL);
           break;
         }
-        stream.changed.awaitNanos(left);
+        wait.await();
       }
       if (stream.failure != null) {
         throw stream.failure;

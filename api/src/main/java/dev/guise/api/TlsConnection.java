@@ -60,7 +60,9 @@ public interface TlsConnection extends Closeable {
 
   /**
    * The longest a single read may block before failing with {@link
-   * java.net.SocketTimeoutException}; zero means no limit, which Guise itself never uses.
+   * java.net.SocketTimeoutException}; zero means no limit. Guise sets zero only where something
+   * else bounds the read (a deadline that closes the connection), because a virtual thread's read
+   * with a timeout is a timed park, which costs the JDK's scheduler a timer per read.
    */
   void setReadTimeout(Duration timeout) throws IOException;
 

@@ -66,12 +66,25 @@ public final class Http1Connection implements HttpConnection {
   private final TlsConnection tls;
   private final TlsEndpoint endpoint;
   private final RequestTemplate template;
+  private final DeadlineInput reads;
   private final Http1Input in;
   private final OutputStream out;
   private final Http1RequestWriter requestWriter = new Http1RequestWriter();
 
   /** The deadline of the exchange reading now; every read of the connection is bounded by it. */
   private volatile long readDeadlineNanos;
+
+  /**
+   * Whether reads are bounded by the socket's read timeout rather than a guard: only the health
+   * check's probe, whose timeout is the ordinary answer "nothing there" and must not close.
+   */
+  private volatile boolean probing;
+
+  /**
+   * Closes the connection from the timer's thread without blocking it: closing TLS may itself block
+   * on the peer, and the timer is shared by every connection.
+   */
+  private final Closeable closeAside = () -> Thread.ofVirtual().start(this::close);
 
   private final AtomicBoolean busy = new AtomicBoolean();
   private final AtomicLong exchanges = new AtomicLong();
@@ -83,7 +96,8 @@ public final class Http1Connection implements HttpConnection {
     this.tls = tls;
     this.endpoint = endpoint;
     this.template = template;
-    this.in = new Http1Input(new DeadlineInput(tls.input()), 16 * 1024);
+    this.reads = new DeadlineInput(tls.input());
+    this.in = new Http1Input(reads, 16 * 1024);
     // Both buffers come from the shared pool and go back between exchanges: an idle keep-alive
     // connection holds neither (see releaseBuffers).
     this.out = new PooledBufferedOutputStream(tls.output());
@@ -151,6 +165,7 @@ public final class Http1Connection implements HttpConnection {
       }
       // The byte read (if any) is lost, but the connection is never used again anyway.
       readDeadlineNanos = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(1);
+      probing = true;
       in.read();
       usable = false;
       return true;
@@ -160,6 +175,7 @@ public final class Http1Connection implements HttpConnection {
       usable = false;
       return true;
     } finally {
+      probing = false;
       in.releaseBuffer();
       busy.set(false);
     }
@@ -224,7 +240,7 @@ public final class Http1Connection implements HttpConnection {
     usable = false;
     boolean wasClosed = closed;
     close();
-    if (e instanceof SocketTimeoutException) {
+    if (e instanceof SocketTimeoutException || reads.guardFired()) {
       return HttpFailures.readTimeout(timedOut);
     }
     return wasClosed
@@ -373,9 +389,6 @@ public final class Http1Connection implements HttpConnection {
           "deadline passed before the request to " + endpoint + " was sent");
     }
     // A peer that stops reading blocks the write in the socket; closing the connection ends it.
-    // The close runs on a virtual thread of its own: closing TLS may itself block on that peer,
-    // and the guard's timer is shared by every connection.
-    Closeable closeAside = () -> Thread.ofVirtual().start(this::close);
     try (DeadlineGuard guard = DeadlineGuard.closeAfter(Duration.ofNanos(left), closeAside)) {
       try {
         try {
@@ -528,44 +541,84 @@ public final class Http1Connection implements HttpConnection {
   }
 
   /**
-   * The connection's input, every read bounded by what is left of the current deadline: the read
-   * timeout is set before each read, so a server dribbling a byte at a time still ends at the
-   * deadline.
+   * The connection's input, every read bounded by what is left of the current deadline, so a server
+   * dribbling a byte at a time still ends at it.
+   *
+   * <p>A read is bounded by a {@link DeadlineGuard} that closes the connection at the deadline, not
+   * by the socket's read timeout: with a read timeout, a virtual thread's every wait for a reply is
+   * a timed park, and on JDK 25 each timed park wakes the carrier pool's delay-scheduler thread to
+   * take in its timer and again to cancel it (about two context switches per request at one
+   * caller). A guard is a queue append. A read that times out loses the connection either way. The
+   * health check's probe is the one read whose timeout is an ordinary answer ("nothing there"), and
+   * it keeps the socket's read timeout.
    */
   private final class DeadlineInput extends FilterInputStream {
     /**
      * The read timeout last set, in milliseconds (this is the only code that sets it once the
-     * connection exists). Reads within a millisecond of each other, and the first reads of requests
-     * with the same timeout, find it already right and skip the socket option.
+     * connection exists); 0 is none. Reads that find it already right skip the socket option.
      */
     private long armedMillis = -1;
+
+    /** Whether a read's guard fired: the deadline, not the peer, closed the connection. */
+    private volatile boolean fired;
 
     DeadlineInput(InputStream in) {
       super(in);
     }
 
-    private void arm() throws IOException {
+    /** The guard for the read about to block, or null for the probe's (timed by the socket). */
+    private DeadlineGuard arm() throws IOException {
       long left = remaining(readDeadlineNanos);
       if (left <= 0) {
         throw new SocketTimeoutException("deadline passed");
       }
-      long millis = Math.max(1, TimeUnit.NANOSECONDS.toMillis(left));
+      if (probing) {
+        setReadTimeout(Math.max(1, TimeUnit.NANOSECONDS.toMillis(left)));
+        return null;
+      }
+      setReadTimeout(0);
+      return DeadlineGuard.closeAfter(Duration.ofNanos(left), closeAside);
+    }
+
+    private void setReadTimeout(long millis) throws IOException {
       if (millis != armedMillis) {
         tls.setReadTimeout(Duration.ofMillis(millis));
         armedMillis = millis;
       }
     }
 
+    private void disarm(DeadlineGuard guard) {
+      if (guard != null) {
+        guard.close();
+        if (guard.fired()) {
+          fired = true;
+        }
+      }
+    }
+
+    /** Whether a read's guard closed the connection. */
+    boolean guardFired() {
+      return fired;
+    }
+
     @Override
     public int read() throws IOException {
-      arm();
-      return in.read();
+      DeadlineGuard guard = arm();
+      try {
+        return in.read();
+      } finally {
+        disarm(guard);
+      }
     }
 
     @Override
     public int read(byte[] b, int off, int len) throws IOException {
-      arm();
-      return in.read(b, off, len);
+      DeadlineGuard guard = arm();
+      try {
+        return in.read(b, off, len);
+      } finally {
+        disarm(guard);
+      }
     }
   }
 

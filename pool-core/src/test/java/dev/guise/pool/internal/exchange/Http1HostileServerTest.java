@@ -75,6 +75,37 @@ class Http1HostileServerTest {
     }
   }
 
+  /**
+   * A read is bounded by a guard that closes the connection at the deadline: an exchange answered
+   * in time must leave none armed, or the idle connection would be closed under the pool later. The
+   * health check's probe, timed by the socket instead, finds a quiet connection quiet.
+   */
+  @Test
+  void anExchangeAnsweredInTimeLeavesNoDeadlineBehind() throws Exception {
+    CountDownLatch done = new CountDownLatch(1);
+    String ok = "HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok";
+    try (ScriptedH2Server server =
+            new ScriptedH2Server(
+                "http/1.1",
+                s -> {
+                  for (int i = 0; i < 3; i++) {
+                    readHead(s.rawIn());
+                    send(s.out, ok);
+                  }
+                  done.await(5, TimeUnit.SECONDS);
+                });
+        HttpConnection c = TlsPeers.connect(server.port(), List.of("http/1.1"), FIREFOX)) {
+      for (int i = 0; i < 3; i++) {
+        var r = c.exchange(GET, ExchangeLimits.DEFAULT, TlsPeers.deadline(Duration.ofMillis(200)));
+        assertEquals("ok", r.bodyText());
+        Thread.sleep(400); // past the exchange's deadline and the timer's next sweeps
+        assertFalse(c.hasUnexpectedInput(), "a quiet connection found closed or talking");
+        assertTrue(c.isUsable(), "closed after an exchange that ended in time");
+      }
+      done.countDown();
+    }
+  }
+
   @Test
   void malformedChunkedIsAProtocolError() throws Exception {
     CountDownLatch done = new CountDownLatch(1);

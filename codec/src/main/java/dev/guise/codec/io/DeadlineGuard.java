@@ -43,14 +43,15 @@ public final class DeadlineGuard implements AutoCloseable {
   /** Closes {@code target} once {@code limit} has passed, unless {@link #close()} comes first. */
   public static DeadlineGuard closeAfter(Duration limit, Closeable target) {
     long nanos = Math.max(TimeUnit.MILLISECONDS.toNanos(1), limit.toNanos());
-    return at(System.nanoTime() + nanos, target);
+    return closeAt(System.nanoTime() + nanos, target);
   }
 
   /**
    * Closes {@code target} once {@link System#nanoTime()} reaches {@code deadlineNanos}, unless
-   * {@link #close()} comes first.
+   * {@link #close()} comes first: for a caller that keeps its deadline as a point in time, with no
+   * duration to make per call.
    */
-  static DeadlineGuard at(long deadlineNanos, Closeable target) {
+  public static DeadlineGuard closeAt(long deadlineNanos, Closeable target) {
     DeadlineGuard guard = new DeadlineGuard(target, deadlineNanos);
     IoDeadlines.watch(guard);
     return guard;

@@ -54,14 +54,9 @@ public final class DeadlineWait implements AutoCloseable {
     this.deadlineNanos = deadlineNanos;
   }
 
-  /** Nanoseconds left until the deadline; zero or less once it passed. */
-  public long remainingNanos() {
-    return deadlineNanos - System.nanoTime();
-  }
-
   /** Whether the deadline passed. */
   public boolean expired() {
-    return remainingNanos() <= 0;
+    return deadlineNanos - System.nanoTime() <= 0;
   }
 
   /**
@@ -71,7 +66,7 @@ public final class DeadlineWait implements AutoCloseable {
    */
   public void await() throws InterruptedException {
     if (guard == null) {
-      guard = DeadlineGuard.at(deadlineNanos, new Wake(lock, condition));
+      guard = DeadlineGuard.closeAt(deadlineNanos, new Wake(lock, condition));
     }
     condition.await();
   }

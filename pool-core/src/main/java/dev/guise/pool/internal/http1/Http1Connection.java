@@ -568,7 +568,8 @@ public final class Http1Connection implements HttpConnection {
 
     /** The guard for the read about to block, or null for the probe's (timed by the socket). */
     private DeadlineGuard arm() throws IOException {
-      long left = remaining(readDeadlineNanos);
+      long deadline = readDeadlineNanos;
+      long left = remaining(deadline);
       if (left <= 0) {
         throw new SocketTimeoutException("deadline passed");
       }
@@ -577,7 +578,7 @@ public final class Http1Connection implements HttpConnection {
         return null;
       }
       setReadTimeout(0);
-      return DeadlineGuard.closeAfter(Duration.ofNanos(left), closeAside);
+      return DeadlineGuard.closeAt(deadline, closeAside);
     }
 
     private void setReadTimeout(long millis) throws IOException {

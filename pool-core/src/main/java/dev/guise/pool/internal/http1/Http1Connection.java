@@ -50,9 +50,9 @@ import java.util.concurrent.atomic.AtomicLong;
  * (a body longer than its {@code Content-Length} leaves bytes behind: the connection is then out of
  * step and is not reused).
  *
- * <p>Timeouts: every read blocks at most until the exchange's deadline (the read timeout is set to
- * what is left before each read, so a server dribbling a byte at a time still ends at the
- * deadline); a write blocked past the deadline is ended by closing the connection.
+ * <p>Timeouts: every read blocks at most until the exchange's deadline (each read arms a guard that
+ * closes the connection at the deadline, so a server dribbling a byte at a time still ends at it;
+ * see {@link DeadlineInput}); a write blocked past the deadline is ended the same way.
  */
 public final class Http1Connection implements HttpConnection {
   private static final int MAX_CHUNK_LINE = 4096;
@@ -383,13 +383,12 @@ public final class Http1Connection implements HttpConnection {
       throw new ClassifiedIOException(
           FailureKind.INVALID_REQUEST, false, PoolAction.KEEP, e.getMessage(), e);
     }
-    long left = remaining(deadlineNanos);
-    if (left <= 0) {
+    if (remaining(deadlineNanos) <= 0) {
       throw HttpFailures.deadline(
           "deadline passed before the request to " + endpoint + " was sent");
     }
     // A peer that stops reading blocks the write in the socket; closing the connection ends it.
-    try (DeadlineGuard guard = DeadlineGuard.closeAfter(Duration.ofNanos(left), closeAside)) {
+    try (DeadlineGuard guard = DeadlineGuard.closeAt(deadlineNanos, closeAside)) {
       try {
         try {
           requestWriter.writeHead(out, request.method(), request.pathAndQuery(), headers);

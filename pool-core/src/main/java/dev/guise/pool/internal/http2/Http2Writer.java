@@ -151,8 +151,7 @@ final class Http2Writer {
    * lock.
    */
   void write(long deadlineNanos) throws IOException {
-    try (DeadlineGuard guard =
-        DeadlineGuard.closeAfter(Duration.ofNanos(remaining(deadlineNanos)), stalled)) {
+    try (DeadlineGuard guard = DeadlineGuard.closeAt(deadlineNanos, stalled)) {
       frames.flush();
     }
   }

@@ -2,7 +2,7 @@
 # abjar.sh ROUNDS MODULE BENCH SUBJECT PROTOCOL VARIANT... : alternates /tmp/ab/<module>-<variant>.jar as the module's jar
 J=/usr/lib/jvm/temurin-25-jdk-amd64/bin/java
 R=$1; M=$2; B=$3; S=$4; P=$5; shift 5
-cd /work/main/benchmarks
+cd "$(dirname "$0")/../.."
 for r in $(seq $R); do
  for v in "$@"; do
   cp /tmp/ab/$M-$v.jar ../$M/target/guise-$M-0.1.0-SNAPSHOT.jar

@@ -2,7 +2,7 @@
 # threads.sh BENCH SUBJECT PROTOCOL : per-thread context switches and CPU ticks of the client JVM over 8 s of measurement
 J=/usr/lib/jvm/temurin-25-jdk-amd64/bin/java
 B=$1; S=$2; P=$3; shift 3
-cd /work/main/benchmarks
+cd "$(dirname "$0")/../.."
 log=/tmp/ab/thr-$S-$P.log
 $J -Xmx1g -cp target/classes:$(cat target/classpath.txt) org.openjdk.jmh.Main "$B" \
    -p subject=$S -p protocol=$P -f 1 -wi 2 -w 4s -i 4 -r 5s \
@@ -22,9 +22,9 @@ agg=collections.defaultdict(lambda:[0,0,0,0])
 for l in open('/tmp/ab/s2'):
     f=l.split()
     if len(f)<5: continue
-    b=a.get(f[0]); 
+    b=a.get(f[0])
     if not b or len(b)<5: continue
-    name=' '.join(f[4:]); import re; name=name+" "+f[0]
+    name=' '.join(f[4:]) + " " + f[0]
     g=agg[name]; g[0]+=int(f[1])-int(b[1]); g[1]+=int(f[2])-int(b[2]); g[2]+=int(f[3])-int(b[3]); g[3]+=1
 for k,v in sorted(agg.items(), key=lambda x:-(x[1][0]+x[1][1])):
     if v[0]+v[1]+v[2]>0: print(f"{k:30s} n={v[3]:3d} vol={v[0]/8:9.0f}/s invol={v[1]/8:7.0f}/s cpu={v[2]/8:5.0f}ticks/s")

@@ -10,7 +10,7 @@ rows = json.load(open(sys.argv[1]))
 
 
 def short(subject):
-    return subject.removeprefix("guise-") if subject.startswith("guise-") and subject != "guise" else subject
+    return subject.removeprefix("guise-")
 
 
 ORDER = ["guise-bouncycastle", "guise-jdk", "guise-conscrypt"]

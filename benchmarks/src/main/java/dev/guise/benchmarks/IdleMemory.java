@@ -4,6 +4,9 @@ import dev.guise.benchmarks.clients.HttpSubject;
 import dev.guise.benchmarks.server.ServerProcess;
 import dev.guise.testkit.TestServer;
 import java.lang.management.ManagementFactory;
+import java.lang.management.MemoryPoolMXBean;
+import java.lang.management.MemoryType;
+import java.lang.management.MemoryUsage;
 import java.lang.ref.Reference;
 import java.net.InetAddress;
 import java.net.URI;
@@ -25,7 +28,7 @@ import javax.management.ObjectName;
  * <ol>
  *   <li>create the client, open {@value #PRIMING} connections (one GET each, to distinct IPs of the
  *       testkit server) so that classes, caches and the client's shared machinery exist;
- *   <li>full GC until the used heap settles; read it;
+ *   <li>full GC until the live heap settles; read it (the heap in use right after the collection);
  *   <li>open {@code n} more connections the same way (one per IP, each carries one GET and is left
  *       idle in the client's pool);
  *   <li>full GC again; read it; (after - before) / n is the retained heap per idle connection.
@@ -116,16 +119,31 @@ public final class IdleMemory {
   private static final Pattern HEAP_COMMITTED =
       Pattern.compile("Java Heap \\(reserved=\\d+, committed=(\\d+)\\)");
 
+  /**
+   * The live heap after a full collection, once two collections in a row agree within 4 KiB: the
+   * sum over the heap's pools of their usage right after the last collection ({@link
+   * MemoryPoolMXBean#getCollectionUsage()}). Not the pools' usage when read: between the collection
+   * and the read, any thread that allocates takes a fresh thread-local allocation buffer, and the
+   * whole buffer (up to a few MiB of eden) counts as used. Which threads allocate in that moment
+   * varies from run to run, and it made this figure bimodal (see the benchmarks' README, twentieth
+   * session).
+   */
   private static long settledHeap() throws InterruptedException {
     long last = Long.MAX_VALUE;
     for (int i = 0; i < 10; i++) {
       System.gc();
       Thread.sleep(100);
-      long used = ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
-      if (Math.abs(used - last) < 4096) {
-        return used;
+      long live = 0;
+      for (MemoryPoolMXBean pool : ManagementFactory.getMemoryPoolMXBeans()) {
+        MemoryUsage afterGc = pool.getCollectionUsage();
+        if (pool.getType() == MemoryType.HEAP && afterGc != null) {
+          live += afterGc.getUsed();
+        }
       }
-      last = used;
+      if (Math.abs(live - last) < 4096) {
+        return live;
+      }
+      last = live;
     }
     return last;
   }

@@ -50,9 +50,10 @@ import java.util.concurrent.atomic.AtomicLong;
  * (a body longer than its {@code Content-Length} leaves bytes behind: the connection is then out of
  * step and is not reused).
  *
- * <p>Timeouts: every read blocks at most until the exchange's deadline (each read arms a guard that
- * closes the connection at the deadline, so a server dribbling a byte at a time still ends at it;
- * see {@link DeadlineInput}); a write blocked past the deadline is ended the same way.
+ * <p>Timeouts: every read blocks at most until the exchange's deadline (a guard closes the
+ * connection at the deadline, so a server dribbling a byte at a time still ends at it: one guard
+ * for the whole of an {@link #exchange}, one per read of a streamed body; see {@link
+ * DeadlineInput}); a write blocked past the deadline is ended the same way.
  */
 public final class Http1Connection implements HttpConnection {
   private static final int MAX_CHUNK_LINE = 4096;
@@ -79,6 +80,14 @@ public final class Http1Connection implements HttpConnection {
    * check's probe, whose timeout is the ordinary answer "nothing there" and must not close.
    */
   private volatile boolean probing;
+
+  /**
+   * The guard of the whole exchange {@link #exchange} runs, while it runs: its request is written
+   * and its response read under one deadline, so one guard bounds them all and the reads arm none
+   * of their own. A guard per read was two or three per request, each one an object, a queue append
+   * and a visit of the timer's sweep. Null otherwise (a streamed body's reads, the probe).
+   */
+  private volatile DeadlineGuard exchangeGuard;
 
   /**
    * Closes the connection from the timer's thread without blocking it: closing TLS may itself block
@@ -198,9 +207,17 @@ public final class Http1Connection implements HttpConnection {
       }
       boolean reused = exchanges.getAndIncrement() > 0;
       byte[] body = request.body().orElse(null);
-      writeRequest(request, body, deadlineNanos);
-      readDeadlineNanos = deadlineNanos;
-      Response r = readResponse(request.method(), limits);
+      Response r;
+      DeadlineGuard guard = guardExchange(deadlineNanos);
+      exchangeGuard = guard;
+      try {
+        writeRequest(request, body, deadlineNanos, guard);
+        readDeadlineNanos = deadlineNanos;
+        r = readResponse(request.method(), limits);
+      } finally {
+        exchangeGuard = null;
+        reads.disarm(guard); // before failed() classifies: it asks whether a guard fired
+      }
       if (!r.reusable) {
         usable = false;
         close();
@@ -222,6 +239,14 @@ public final class Http1Connection implements HttpConnection {
       in.releaseBuffer();
       busy.set(false);
     }
+  }
+
+  /**
+   * The guard for an exchange that is about to write: none when the deadline has passed already
+   * ({@link #writeRequest} says so before anything is sent).
+   */
+  private DeadlineGuard guardExchange(long deadlineNanos) {
+    return remaining(deadlineNanos) <= 0 ? null : DeadlineGuard.closeAt(deadlineNanos, closeAside);
   }
 
   /**
@@ -271,7 +296,9 @@ public final class Http1Connection implements HttpConnection {
         throw HttpFailures.notProcessed("HTTP/1.1 connection to " + endpoint + " is not reusable");
       }
       exchanges.getAndIncrement();
-      writeRequest(request, request.body().orElse(null), deadlineNanos);
+      try (DeadlineGuard guard = guardExchange(deadlineNanos)) {
+        writeRequest(request, request.body().orElse(null), deadlineNanos, guard);
+      }
       readDeadlineNanos = deadlineNanos;
       int headerBytes = limits.maxHeaderListSize();
       Http1Limits h1Limits = h1Limits(headerBytes);
@@ -373,7 +400,13 @@ public final class Http1Connection implements HttpConnection {
     return host.indexOf(':') >= 0 && !host.startsWith("[") ? "[" + host + "]" : host;
   }
 
-  private void writeRequest(HttpRequest request, byte[] body, long deadlineNanos)
+  /**
+   * Writes the request under {@code guard}, which closes the connection at {@code deadlineNanos} (a
+   * peer that stops reading blocks the write in the socket; closing ends it). The guard is the
+   * caller's: an exchange keeps it for the response too.
+   */
+  private void writeRequest(
+      HttpRequest request, byte[] body, long deadlineNanos, DeadlineGuard guard)
       throws IOException {
     List<Header> headers;
     try {
@@ -387,32 +420,29 @@ public final class Http1Connection implements HttpConnection {
       throw HttpFailures.deadline(
           "deadline passed before the request to " + endpoint + " was sent");
     }
-    // A peer that stops reading blocks the write in the socket; closing the connection ends it.
-    try (DeadlineGuard guard = DeadlineGuard.closeAt(deadlineNanos, closeAside)) {
+    try {
       try {
-        try {
-          requestWriter.writeHead(out, request.method(), request.pathAndQuery(), headers);
-        } catch (IllegalArgumentException e) {
-          // Nothing reached the wire: the head is built whole before the buffered stream sees it.
-          throw new ClassifiedIOException(
-              FailureKind.INVALID_REQUEST,
-              false,
-              PoolAction.KEEP,
-              "invalid HTTP/1.1 request: " + e.getMessage(),
-              e);
-        }
-        if (body != null) {
-          out.write(body);
-        }
-        out.flush();
-        tls.replyDue(); // this thread's next read waits for the response
-      } catch (IOException e) {
-        if (guard.fired()) {
-          throw HttpFailures.deadline(
-              "writing the request to " + endpoint + " blocked past the deadline");
-        }
-        throw e;
+        requestWriter.writeHead(out, request.method(), request.pathAndQuery(), headers);
+      } catch (IllegalArgumentException e) {
+        // Nothing reached the wire: the head is built whole before the buffered stream sees it.
+        throw new ClassifiedIOException(
+            FailureKind.INVALID_REQUEST,
+            false,
+            PoolAction.KEEP,
+            "invalid HTTP/1.1 request: " + e.getMessage(),
+            e);
       }
+      if (body != null) {
+        out.write(body);
+      }
+      out.flush();
+      tls.replyDue(); // this thread's next read waits for the response
+    } catch (IOException e) {
+      if (guard != null && guard.fired()) {
+        throw HttpFailures.deadline(
+            "writing the request to " + endpoint + " blocked past the deadline");
+      }
+      throw e;
     }
   }
 
@@ -565,7 +595,10 @@ public final class Http1Connection implements HttpConnection {
       super(in);
     }
 
-    /** The guard for the read about to block, or null for the probe's (timed by the socket). */
+    /**
+     * The guard for the read about to block; null for the probe's (timed by the socket) and inside
+     * an exchange, whose guard bounds its reads.
+     */
     private DeadlineGuard arm() throws IOException {
       long deadline = readDeadlineNanos;
       long left = remaining(deadline);
@@ -577,7 +610,7 @@ public final class Http1Connection implements HttpConnection {
         return null;
       }
       setReadTimeout(0);
-      return DeadlineGuard.closeAt(deadline, closeAside);
+      return exchangeGuard != null ? null : DeadlineGuard.closeAt(deadline, closeAside);
     }
 
     private void setReadTimeout(long millis) throws IOException {
@@ -587,7 +620,8 @@ public final class Http1Connection implements HttpConnection {
       }
     }
 
-    private void disarm(DeadlineGuard guard) {
+    /** Disarms a guard of this connection's, noting whether it fired first. */
+    void disarm(DeadlineGuard guard) {
       if (guard != null) {
         guard.close();
         if (guard.fired()) {

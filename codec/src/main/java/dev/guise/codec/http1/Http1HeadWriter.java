@@ -15,11 +15,15 @@ final class Http1HeadWriter {
   private byte[] buf;
   private int pos;
 
-  /** Writes the start line {@code a b c} and the fields, then gives the buffer back. */
-  void write(OutputStream out, String a, String b, String c, List<Header> headers)
+  /**
+   * Writes the start line {@code a b c} and the fields, then gives the buffer back. A field that
+   * {@code known} has a line for is copied from it.
+   */
+  void write(
+      OutputStream out, String a, String b, String c, List<Header> headers, Http1FieldLines known)
       throws IOException {
     try {
-      startLine(a, b, c).fields(headers).writeTo(out);
+      startLine(a, b, c).fields(headers, known).writeTo(out);
     } finally {
       byte[] used = buf;
       buf = null;
@@ -41,17 +45,43 @@ final class Http1HeadWriter {
     return this;
   }
 
-  private Http1HeadWriter fields(List<Header> headers) {
+  private Http1HeadWriter fields(List<Header> headers, Http1FieldLines known) {
     for (int i = 0, n = headers.size(); i < n; i++) {
       Header h = headers.get(i);
-      ascii(h.name());
-      put(':');
-      put(' ');
-      ascii(h.value());
-      crlf();
+      byte[] line = known.line(h);
+      if (line != null) {
+        octets(line);
+      } else {
+        field(h);
+      }
     }
     crlf();
     return this;
+  }
+
+  private void field(Header h) {
+    ascii(h.name());
+    put(':');
+    put(' ');
+    ascii(h.value());
+    crlf();
+  }
+
+  /**
+   * One field's line, as {@link #write} would put it in a head, in an array of its own (for {@link
+   * Http1FieldLines}).
+   *
+   * @throws IllegalArgumentException when the name or value is not octets
+   */
+  byte[] fieldLine(Header h) {
+    buf = new byte[h.name().length() + h.value().length() + 4];
+    pos = 0;
+    try {
+      field(h);
+      return Arrays.copyOf(buf, pos);
+    } finally {
+      buf = null;
+    }
   }
 
   private void writeTo(OutputStream out) throws IOException {
@@ -68,6 +98,14 @@ final class Http1HeadWriter {
       buf = Arrays.copyOf(buf, buf.length * 2);
     }
     buf[pos++] = (byte) c;
+  }
+
+  private void octets(byte[] line) {
+    if (pos + line.length > buf.length) {
+      buf = Arrays.copyOf(buf, Math.max(buf.length * 2, pos + line.length + 64));
+    }
+    System.arraycopy(line, 0, buf, pos, line.length);
+    pos += line.length;
   }
 
   private void ascii(String s) {

@@ -22,6 +22,16 @@ public final class Http1RequestWriter {
    */
   public void writeHead(OutputStream out, String method, String target, List<Header> headers)
       throws IOException {
+    writeHead(out, method, target, headers, Http1FieldLines.NONE);
+  }
+
+  /**
+   * As {@link #writeHead(OutputStream, String, String, List)}, copying the line of each header that
+   * {@code known} has encoded already (the same octets either way).
+   */
+  public void writeHead(
+      OutputStream out, String method, String target, List<Header> headers, Http1FieldLines known)
+      throws IOException {
     if (method.isEmpty()) {
       throw new IllegalArgumentException("empty method");
     }
@@ -39,6 +49,6 @@ public final class Http1RequestWriter {
         throw new IllegalArgumentException("invalid character in request target: " + target);
       }
     }
-    head.write(out, method, target, "HTTP/1.1", headers);
+    head.write(out, method, target, "HTTP/1.1", headers, known);
   }
 }

@@ -23,6 +23,6 @@ public final class Http1ResponseWriter {
         throw new IllegalArgumentException("reason phrase with CR or LF");
       }
     }
-    head.write(out, "HTTP/1.1", Integer.toString(status), reason, headers);
+    head.write(out, "HTTP/1.1", Integer.toString(status), reason, headers, Http1FieldLines.NONE);
   }
 }

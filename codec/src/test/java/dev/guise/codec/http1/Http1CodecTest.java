@@ -82,6 +82,45 @@ class Http1CodecTest {
   }
 
   @Test
+  void knownFieldLinesAreCopiedAsTheSameOctets() throws Exception {
+    Header agent = new Header("User-Agent", "Mozilla/5.0 (X11; Linux x86_64)");
+    Header accept = new Header("Accept", "text/html,*/*;q=0.8");
+    Header unicode = new Header("X-Name", "caf\u00e9 \u20ac");
+    Http1FieldLines known = Http1FieldLines.of(List.of(agent, accept, unicode));
+    assertEquals(2, known.size(), "a value that is not octets is left out");
+    List<Header> headers =
+        List.of(
+            new Header("Host", "example.test"),
+            agent,
+            new Header("Accept", "text/html,*/*;q=0.8"), // equal to a known one, not the same
+            accept,
+            new Header("Connection", "keep-alive"));
+    ByteArrayOutputStream plain = new ByteArrayOutputStream();
+    new Http1RequestWriter().writeHead(plain, "GET", "/", headers);
+    ByteArrayOutputStream copied = new ByteArrayOutputStream();
+    new Http1RequestWriter().writeHead(copied, "GET", "/", headers, known);
+    assertEquals(
+        plain.toString(StandardCharsets.ISO_8859_1), copied.toString(StandardCharsets.ISO_8859_1));
+    assertTrue(
+        copied.toString(StandardCharsets.ISO_8859_1).contains("\r\nUser-Agent: Mozilla/5.0"));
+    // Lines the head outgrows its first buffer with are copied whole too.
+    Header big = new Header("Cookie", "c=" + "x".repeat(40_000));
+    ByteArrayOutputStream large = new ByteArrayOutputStream();
+    new Http1RequestWriter()
+        .writeHead(
+            large, "GET", "/", List.of(agent, big, accept), Http1FieldLines.of(List.of(big)));
+    assertEquals(
+        "GET / HTTP/1.1\r\nUser-Agent: Mozilla/5.0 (X11; Linux x86_64)\r\nCookie: c="
+            + "x".repeat(40_000)
+            + "\r\nAccept: text/html,*/*;q=0.8\r\n\r\n",
+        large.toString(StandardCharsets.ISO_8859_1));
+    // The header left out still fails where a request carries it, as without known lines.
+    assertThrows(
+        IllegalArgumentException.class,
+        () -> new Http1RequestWriter().writeHead(copied, "GET", "/", List.of(unicode), known));
+  }
+
+  @Test
   void contentLengthResponsesOnAKeptConnection() throws Exception {
     for (Http1Input in :
         List.of(

@@ -2,6 +2,7 @@ package dev.guise.pool.internal.exchange;
 
 import dev.guise.api.Header;
 import dev.guise.api.NegotiatedTls;
+import dev.guise.codec.http1.Http1FieldLines;
 import dev.guise.fingerprint.AkamaiFingerprint.Http2Setting;
 import dev.guise.fingerprint.AkamaiFingerprint.Priority;
 import dev.guise.fingerprint.BrowserProfile;
@@ -68,6 +69,12 @@ public final class RequestTemplate {
 
   private static final Header KEEP_ALIVE = new Header("Connection", "keep-alive");
 
+  /**
+   * The HTTP/1.1 lines of the headers above, encoded once: every request of the profile sends most
+   * of them unchanged, as these very instances.
+   */
+  private final Http1FieldLines http1Lines;
+
   private RequestTemplate(
       String name,
       Http2Behaviour http2,
@@ -86,6 +93,9 @@ public final class RequestTemplate {
     for (Header h : browser.map(BrowserProfile::defaultHeaders).orElse(neutralDefaults)) {
       http1Defaults.put(h, new Header(http1Name(h.name()), h.value()));
     }
+    List<Header> constant = new ArrayList<>(http1Defaults.values());
+    constant.add(KEEP_ALIVE);
+    this.http1Lines = Http1FieldLines.of(constant);
   }
 
   /** The profile for a browser. */
@@ -316,6 +326,14 @@ public final class RequestTemplate {
       out.add(KEEP_ALIVE);
     }
     return out;
+  }
+
+  /**
+   * The encoded lines of the headers {@link #http1Headers} puts in every request unchanged, for the
+   * writer to copy (the head is the same octets with or without them).
+   */
+  public Http1FieldLines http1Lines() {
+    return http1Lines;
   }
 
   private String http1Name(String lower) {

@@ -422,7 +422,8 @@ public final class Http1Connection implements HttpConnection {
     }
     try {
       try {
-        requestWriter.writeHead(out, request.method(), request.pathAndQuery(), headers);
+        requestWriter.writeHead(
+            out, request.method(), request.pathAndQuery(), headers, template.http1Lines());
       } catch (IllegalArgumentException e) {
         // Nothing reached the wire: the head is built whole before the buffered stream sees it.
         throw new ClassifiedIOException(

@@ -74,11 +74,12 @@ final class Http1HeadWriter {
    * @throws IllegalArgumentException when the name or value is not octets
    */
   byte[] fieldLine(Header h) {
-    buf = new byte[h.name().length() + h.value().length() + 4];
+    byte[] line = new byte[h.name().length() + h.value().length() + 4]; // name ": " value CRLF
+    buf = line;
     pos = 0;
     try {
       field(h);
-      return Arrays.copyOf(buf, pos);
+      return line;
     } finally {
       buf = null;
     }
@@ -93,6 +94,13 @@ final class Http1HeadWriter {
     put('\n');
   }
 
+  /** Grows the buffer, when needed, to take {@code n} more bytes. */
+  private void room(int n) {
+    if (pos + n > buf.length) {
+      buf = Arrays.copyOf(buf, Math.max(buf.length * 2, pos + n + 64));
+    }
+  }
+
   private void put(char c) {
     if (pos == buf.length) {
       buf = Arrays.copyOf(buf, buf.length * 2);
@@ -101,18 +109,14 @@ final class Http1HeadWriter {
   }
 
   private void octets(byte[] line) {
-    if (pos + line.length > buf.length) {
-      buf = Arrays.copyOf(buf, Math.max(buf.length * 2, pos + line.length + 64));
-    }
+    room(line.length);
     System.arraycopy(line, 0, buf, pos, line.length);
     pos += line.length;
   }
 
   private void ascii(String s) {
     int n = s.length();
-    if (pos + n > buf.length) {
-      buf = Arrays.copyOf(buf, Math.max(buf.length * 2, pos + n + 64));
-    }
+    room(n);
     for (int i = 0; i < n; i++) {
       char c = s.charAt(i);
       if (c > 0xff) {

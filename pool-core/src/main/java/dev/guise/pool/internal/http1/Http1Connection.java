@@ -574,13 +574,14 @@ public final class Http1Connection implements HttpConnection {
    * The connection's input, every read bounded by what is left of the current deadline, so a server
    * dribbling a byte at a time still ends at it.
    *
-   * <p>A read is bounded by a {@link DeadlineGuard} that closes the connection at the deadline, not
-   * by the socket's read timeout: with a read timeout, a virtual thread's every wait for a reply is
-   * a timed park, and on JDK 25 each timed park wakes the carrier pool's delay-scheduler thread to
-   * take in its timer and again to cancel it (about two context switches per request at one
-   * caller). A guard is a queue append. A read that times out loses the connection either way. The
-   * health check's probe is the one read whose timeout is an ordinary answer ("nothing there"), and
-   * it keeps the socket's read timeout.
+   * <p>A read is bounded by a {@link DeadlineGuard} that closes the connection at the deadline (the
+   * exchange's own inside {@link #exchange}, one per read otherwise), not by the socket's read
+   * timeout: with a read timeout, a virtual thread's every wait for a reply is a timed park, and on
+   * JDK 25 each timed park wakes the carrier pool's delay-scheduler thread to take in its timer and
+   * again to cancel it (about two context switches per request at one caller). A guard is a queue
+   * append. A read that times out loses the connection either way. The health check's probe is the
+   * one read whose timeout is an ordinary answer ("nothing there"), and it keeps the socket's read
+   * timeout.
    */
   private final class DeadlineInput extends FilterInputStream {
     /**

@@ -1,0 +1,23 @@
+#!/usr/bin/env bash
+# cpu2.sh BENCH PROTO SUBJECT... (EXTRA="-p page=1MiB ..." for more parameters): client and server user/sys per op over 15 s of a measured iteration
+cd "$(dirname "$0")/../.."
+J=/usr/lib/jvm/temurin-25-jdk-amd64/bin
+B=$1; P=$2; shift 2
+for S in "$@"; do
+$J/java -Xmx1g -cp target/classes:$(cat target/classpath.txt) org.openjdk.jmh.Main "$B" -p subject=$S -p protocol=$P $EXTRA -f 1 -wi 3 -w 5s -i 1 -r 25s -jvmArgsAppend "-Djmh.executor=VIRTUAL -Xms1g -Xmx1g --enable-native-access=ALL-UNNAMED -Dorg.slf4j.simpleLogger.defaultLogLevel=warn" -prof dev.guise.benchmarks.CpuPerOpProfiler > ${TMPDIR:-/tmp}/cpu2-$S.log 2>&1 &
+sleep 8
+F=$(pgrep -f ForkedMain | head -1); V=$(pgrep -f BenchServer | head -1)
+sleep 12
+read -r cu0 cs0 < <(awk '{print $14, $15}' /proc/$F/stat); read -r su0 ss0 < <(awk '{print $14, $15}' /proc/$V/stat)
+sleep 15
+read -r cu1 cs1 < <(awk '{print $14, $15}' /proc/$F/stat); read -r su1 ss1 < <(awk '{print $14, $15}' /proc/$V/stat)
+wait
+T=$(grep -E "^(HotRequests|Download)\.callers[0-9]+ " ${TMPDIR:-/tmp}/cpu2-$S.log | awk '{print $(NF-1)}' | tail -1)
+python3 - "$S" "$T" $((cu1-cu0)) $((cs1-cs0)) $((su1-su0)) $((ss1-ss0)) <<'PY'
+import sys
+s,t,cu,cs,su,ss=sys.argv[1],float(sys.argv[2]),*map(int,sys.argv[3:])
+ops=t*15
+f=lambda x: x*10_000/ops  # ticks(10ms) -> us per op
+print(f"{s:24s} {t:9.0f}/s client user {f(cu):5.1f} sys {f(cs):5.1f} | server user {f(su):5.1f} sys {f(ss):5.1f} | total {f(cu+cs+su+ss):5.1f} us/op")
+PY
+done

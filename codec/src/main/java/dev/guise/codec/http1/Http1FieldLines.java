@@ -46,8 +46,8 @@ public final class Http1FieldLines {
     return lines.get(h);
   }
 
-  /** How many headers are known. */
-  public int size() {
+  /** How many headers are known (for tests). */
+  int size() {
     return lines.size();
   }
 }

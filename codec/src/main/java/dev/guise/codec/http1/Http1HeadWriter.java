@@ -102,9 +102,7 @@ final class Http1HeadWriter {
   }
 
   private void put(char c) {
-    if (pos == buf.length) {
-      buf = Arrays.copyOf(buf, buf.length * 2);
-    }
+    room(1);
     buf[pos++] = (byte) c;
   }
 

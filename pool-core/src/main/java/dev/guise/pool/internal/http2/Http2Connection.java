@@ -29,10 +29,12 @@ import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
+import java.util.SequencedMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ThreadLocalRandom;
@@ -101,7 +103,10 @@ public final class Http2Connection implements HttpConnection {
   final Condition windowOpened = lock.newCondition();
 
   final Condition slotFreed = lock.newCondition();
-  final Map<Integer, Http2Stream> streams = new HashMap<>();
+
+  /** The open streams in the order they opened (ascending ids): the urgency chain looks back. */
+  final SequencedMap<Integer, Http2Stream> streams = new LinkedHashMap<>();
+
   final Map<Long, CompletableFuture<Long>> pings = new HashMap<>();
   final SendWindows sendWindows = new SendWindows();
   final ReceiveWindow connectionReceiveWindow;
@@ -403,7 +408,7 @@ public final class Http2Connection implements HttpConnection {
     try {
       checkAcceptsStreams();
       stream.urgency = urgency;
-      stream.dependsOn = urgencyChain ? UrgencyChain.parent(streams.values(), urgency) : 0;
+      stream.dependsOn = urgencyChain ? UrgencyChain.parent(streams.sequencedValues(), urgency) : 0;
       int id = nextStreamId;
       stream.open(
           id,

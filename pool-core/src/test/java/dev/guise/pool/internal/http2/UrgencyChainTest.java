@@ -35,6 +35,11 @@ class UrgencyChainTest {
         "3:1 5:0             | 4 | 3",
         // Less urgent streams are never parents.
         "3:4 5:4             | 2 | 0",
+        // The newest of the level wins, wherever older ones of it are.
+        "3:1 5:1 7:1         | 1 | 7",
+        "3:1 5:0 7:1 9:0     | 1 | 7",
+        "3:1 5:0 7:1 9:0     | 5 | 7",
+        "3:0 5:1 7:1x        | 2 | 5",
         // A closed stream has left the chain.
         "3:1 5:1x            | 1 | 3",
         "3:1x                | 1 | 0",
@@ -66,5 +71,14 @@ class UrgencyChainTest {
     assertEquals(3, UrgencyChain.urgency(List.of(new Header("accept", "*/*"))));
     assertEquals(3, UrgencyChain.urgency(List.of(new Header("priority", "i"))));
     assertEquals(3, UrgencyChain.urgency(List.of(new Header("priority", "u=9"))));
+    // Members are stripped and split at commas; a member must be exactly u=N.
+    assertEquals(1, UrgencyChain.urgency(List.of(new Header("priority", " i ,  u=1 "))));
+    assertEquals(4, UrgencyChain.urgency(List.of(new Header("priority", ",u=4,"))));
+    assertEquals(3, UrgencyChain.urgency(List.of(new Header("priority", "u=10, u="))));
+    assertEquals(3, UrgencyChain.urgency(List.of(new Header("priority", "xu=1, u=1;x"))));
+    // A header without a usable member does not end the search.
+    assertEquals(
+        6,
+        UrgencyChain.urgency(List.of(new Header("priority", "i"), new Header("priority", "u=6"))));
   }
 }

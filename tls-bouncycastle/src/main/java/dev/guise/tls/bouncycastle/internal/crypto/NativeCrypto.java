@@ -29,8 +29,8 @@ import org.conscrypt.Conscrypt;
 
 /**
  * BoringSSL's math through Conscrypt's JCA provider, when Conscrypt is on the path, for the parts
- * of a handshake where it is several times as fast as BouncyCastle's (benchmark machine, µs per
- * operation, BouncyCastle against Conscrypt):
+ * of a handshake where it is faster than BouncyCastle's (benchmark machine, µs per operation,
+ * BouncyCastle against Conscrypt):
  *
  * <ul>
  *   <li>the client's X25519 ({@link #x25519}): a key pair 29-45 against 13-17, an agreement about
